@@ -1,0 +1,172 @@
+"""Region catalogues: the police regions and their priority areas, loaded from YAML data files.
+
+The files live in ``config/catalogues/``: ``regions.yaml`` lists the regions, and a region may
+have ``<region id>.yaml`` with its priority sets. A broken file stops start-up with a
+ConfigError naming the file, the key and the problem.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from config.settings import ConfigError
+
+CATALOGUE_DIR = Path(__file__).parent / "catalogues"
+
+_SLUG = r"^[a-z0-9][a-z0-9-]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CatalogueGoal(_Strict):
+    """A measurable goal laid down for a priority area (e.g. in a city-wide agreement)."""
+
+    id: str = Field(pattern=_SLUG)
+    text_sv: str = Field(min_length=1)
+    text_en: str = Field(min_length=1)
+
+
+class PriorityAreaEntry(_Strict):
+    """A priority area; ``mandatory`` areas must be covered by every promise of the region."""
+
+    id: str = Field(pattern=_SLUG)
+    name_sv: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    mandatory: bool = False
+    goals: list[CatalogueGoal] = Field(default_factory=list)
+
+
+class PrioritySet(_Strict):
+    """Priority areas laid down together by one decision (valid over a span of years)."""
+
+    id: str = Field(pattern=_SLUG)
+    name_sv: str
+    name_en: str
+    source: str = ""
+    valid_from: int | None = None
+    valid_until: int | None = None
+    areas: list[PriorityAreaEntry]
+
+    @model_validator(mode="after")
+    def _years_in_order(self) -> PrioritySet:
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValueError(f"valid_until {self.valid_until} is before valid_from {self.valid_from}")
+        return self
+
+    def in_force(self, first_year: int, last_year: int) -> bool:
+        """Whether the set applies to a term covering ``first_year``..``last_year``."""
+        starts_ok = self.valid_until is None or first_year <= self.valid_until
+        ends_ok = self.valid_from is None or last_year >= self.valid_from
+        return starts_ok and ends_ok
+
+
+class RegionEntry(_Strict):
+    """One police region with its (optional) priority sets."""
+
+    id: str = Field(pattern=_SLUG)
+    name_sv: str
+    name_en: str
+    priority_sets: list[PrioritySet] = Field(default_factory=list)
+
+    def mandatory_area_ids(self, first_year: int, last_year: int) -> set[str]:
+        """Ids of the areas every promise with this term must cover."""
+        return {
+            area.id
+            for pset in self.priority_sets
+            if pset.in_force(first_year, last_year)
+            for area in pset.areas
+            if area.mandatory
+        }
+
+    def all_areas(self) -> list[tuple[PrioritySet, PriorityAreaEntry]]:
+        """Every area of the region with the set it belongs to."""
+        return [(pset, area) for pset in self.priority_sets for area in pset.areas]
+
+
+class Catalogue(_Strict):
+    """All regions, keyed by id."""
+
+    regions: dict[str, RegionEntry]
+
+    def region(self, region_id: str) -> RegionEntry:
+        """The region with this id, or a KeyError listing the known ids."""
+        try:
+            return self.regions[region_id]
+        except KeyError:
+            known = ", ".join(sorted(self.regions))
+            raise KeyError(f"unknown region {region_id!r}; known regions: {known}") from None
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc}") from exc
+
+
+def _errors(path: Path, exc: ValidationError) -> ConfigError:
+    parts = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        parts.append(f"{key}: {err['msg']}")
+    return ConfigError(f"{path}: " + "; ".join(parts))
+
+
+def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
+    """Read and validate every catalogue file in ``directory``."""
+    regions_file = directory / "regions.yaml"
+    raw = _read_yaml(regions_file)
+    if not isinstance(raw, dict) or not isinstance(raw.get("regions"), list):
+        raise ConfigError(f"{regions_file}: regions: expected a list of regions")
+    regions: dict[str, dict[str, Any]] = {}
+    for index, entry in enumerate(raw["regions"]):
+        if not isinstance(entry, dict) or "id" not in entry:
+            raise ConfigError(f"{regions_file}: regions.{index}: expected a mapping with an id")
+        if entry["id"] in regions:
+            raise ConfigError(f"{regions_file}: regions.{index}.id: duplicate id {entry['id']!r}")
+        regions[entry["id"]] = dict(entry)
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name == "regions.yaml":
+            continue
+        data = _read_yaml(path)
+        if not isinstance(data, dict) or "region" not in data:
+            raise ConfigError(f"{path}: region: missing (the region id this file belongs to)")
+        if data["region"] not in regions:
+            raise ConfigError(
+                f"{path}: region: {data['region']!r} is not in {regions_file.name} "
+                f"(known: {', '.join(sorted(regions))})"
+            )
+        try:
+            sets = [PrioritySet.model_validate(s) for s in data.get("priority_sets") or []]
+        except ValidationError as exc:
+            raise _errors(path, exc) from exc
+        regions[data["region"]]["priority_sets"] = sets
+    try:
+        catalogue = Catalogue(regions={k: RegionEntry.model_validate(v) for k, v in regions.items()})
+    except ValidationError as exc:
+        raise _errors(regions_file, exc) from exc
+    seen: dict[str, str] = {}
+    for region in catalogue.regions.values():
+        for _, area in region.all_areas():
+            if area.id in seen:
+                raise ConfigError(
+                    f"{CATALOGUE_DIR}: priority area id {area.id!r} is used twice "
+                    f"({seen[area.id]} and {region.id}); ids must be unique"
+                )
+            seen[area.id] = region.id
+    return catalogue
+
+
+@lru_cache(maxsize=1)
+def get_catalogue() -> Catalogue:
+    """The shipped catalogue, loaded once per process."""
+    return load_catalogue()

@@ -1,0 +1,113 @@
+"""Runtime settings, read from ``LOFTE_*`` environment variables and an optional ``.env`` file.
+
+Every setting has a default that works on a fresh machine: an SQLite file in the user's data
+directory, Prefect's ephemeral mode, Swedish time and language.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ConfigError(Exception):
+    """A configuration file or value is broken; the message names the source, key and problem."""
+
+
+def default_data_dir() -> Path:
+    """Where Löfte keeps its embedded database when nothing is configured (XDG data dir)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "lofte"
+
+
+class Settings(BaseSettings):
+    """All of Löfte's settings. Environment variables are the field names prefixed ``LOFTE_``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="LOFTE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str = ""
+    timezone: str = "Europe/Stockholm"
+    language: Literal["sv", "en"] = "sv"
+    # Where `lofte serve` listens, and where the CLI looks for a running service.
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8470, ge=1, le=65535)
+    api_url: str = ""
+    # Run the CLI through a running `lofte serve` when one answers (falls back to in-process).
+    use_service: bool = True
+    # Freeze "now" for the reminder scan and reports ("what would be sent on this day?").
+    now: datetime | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"unknown time zone {value!r}; use an IANA name such as Europe/Stockholm"
+            ) from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError(
+                f"unsupported database URL {value!r}; use sqlite:///PATH or "
+                "postgresql+psycopg://USER@HOST:PORT/DB"
+            )
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL to use: the configured one, or the embedded SQLite file."""
+        if self.database_url:
+            url = self.database_url
+            if url.startswith("postgresql://"):
+                # SQLAlchemy would pick psycopg2, which we do not ship; psycopg 3 is the driver.
+                url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+            return url
+        return f"sqlite:///{self.data_dir / 'lofte.db'}"
+
+    @property
+    def service_url(self) -> str:
+        """Base URL of the `lofte serve` HTTP API."""
+        return self.api_url or f"http://{self.api_host}:{self.api_port}"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The configured time zone as a ZoneInfo."""
+        return ZoneInfo(self.timezone)
+
+
+def _describe(exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        key = "LOFTE_" + "_".join(str(p) for p in err["loc"]).upper()
+        lines.append(f"{key}: {err['msg']} (got {err.get('input')!r})")
+    return "; ".join(lines)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Load settings once per process; a broken value raises ConfigError naming the key."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        source = "environment / .env"
+        raise ConfigError(f"invalid setting in {source}: {_describe(exc)}") from exc
+
+
+def reset_settings() -> None:
+    """Forget cached settings (tests change the environment between cases)."""
+    get_settings.cache_clear()

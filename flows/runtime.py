@@ -1,0 +1,72 @@
+"""How this process talks to Prefect: settings applied once, a warm-up, and a test harness.
+
+Prefect with no ``PREFECT_API_URL`` starts a temporary local server on the first flow call of
+a process (6–15 s here, not thread-safe). ``warm_up()`` makes that happen once, from one thread,
+before anything else runs flows. Flow heartbeats are switched off through Prefect's settings
+API: with them on, every synchronous flow run costs about a second more.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+_lock = threading.Lock()
+_warm = False
+_settings_cm: Any = None
+
+
+def _fast_settings() -> dict[Any, Any]:
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY
+
+    return {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+
+
+def apply_process_settings() -> None:
+    """Switch off flow heartbeats for the rest of this process (idempotent)."""
+    global _settings_cm
+    with _lock:
+        if _settings_cm is not None:
+            return
+        from prefect.settings import temporary_settings
+
+        _settings_cm = temporary_settings(updates=_fast_settings())
+        _settings_cm.__enter__()
+
+
+def warm_up() -> float:
+    """Run one trivial flow so Prefect's (temporary) server is up; returns the seconds it took."""
+    global _warm
+    import time
+
+    apply_process_settings()
+    with _lock:
+        if _warm:
+            return 0.0
+        from prefect import flow
+
+        @flow(name="lofte-warm-up", log_prints=False)
+        def _warm_up() -> None:
+            return None
+
+        started = time.perf_counter()
+        _warm_up()
+        _warm = True
+        return time.perf_counter() - started
+
+
+@contextmanager
+def prefect_test_session() -> Iterator[None]:
+    """A Prefect test server for a whole test session, with heartbeats off and warmed up."""
+    global _warm
+    from prefect.settings import temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120), temporary_settings(
+        updates=_fast_settings()
+    ):
+        _warm = False
+        warm_up()
+        yield

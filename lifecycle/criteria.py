@@ -1,0 +1,217 @@
+"""Exit criteria of every stage (shared/domain.md). ``unmet_criteria`` lists all that fail.
+
+Every unmet criterion has a stable ``code`` (for programs and tests) and a message in Swedish
+and English naming the exact thing that is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from lifecycle.snapshot import PromiseSnapshot
+from lifecycle.stages import Stage
+from lifecycle.vocabulary import Party
+
+
+@dataclass(frozen=True)
+class Unmet:
+    """One exit criterion that does not hold, with what it refers to."""
+
+    code: str
+    message_sv: str
+    message_en: str
+    ref: str | None = None
+
+    def message(self, language: str = "sv") -> str:
+        """The message in the requested language."""
+        return self.message_sv if language == "sv" else self.message_en
+
+    def as_dict(self, language: str = "sv") -> dict[str, str | None]:
+        """JSON-friendly form: code, message (in ``language``), both messages and the ref."""
+        return {
+            "code": self.code,
+            "message": self.message(language),
+            "message_sv": self.message_sv,
+            "message_en": self.message_en,
+            "ref": self.ref,
+        }
+
+
+def _resident_dialogue(s: PromiseSnapshot) -> list[Unmet]:
+    with_residents = [d for d in s.dialogues if d.with_residents]
+    if not with_residents:
+        return [Unmet(
+            "dialogue.missing",
+            "Ingen medborgardialog är registrerad. Registrera minst en dialog med invånare.",
+            "No resident dialogue is recorded. Record at least one dialogue with residents.",
+        )]
+    if not any(d.has_results for d in with_residents):
+        return [Unmet(
+            "dialogue.results_missing",
+            "Medborgardialogen saknar resultat. Registrera vad invånarna sa (teman, platser, tider).",
+            "The resident dialogue has no results. Record what residents said (themes, places, times).",
+        )]
+    return []
+
+
+_PARTY_SV = {Party.POLICE: "Polisen", Party.MUNICIPALITY: "Kommunen"}
+_PARTY_EN = {Party.POLICE: "The police", Party.MUNICIPALITY: "The municipality"}
+
+
+def _joint_analysis(s: PromiseSnapshot) -> list[Unmet]:
+    unmet = [
+        Unmet(
+            f"analysis.{party.value}_picture_missing",
+            f"{_PARTY_SV[party]} har inte bidragit med sin lägesbild.",
+            f"{_PARTY_EN[party]} has not contributed its situation picture.",
+        )
+        for party in Party
+        if party not in s.situation_pictures_by
+    ]
+    selected = s.selected_problems
+    if not selected:
+        unmet.append(Unmet(
+            "analysis.no_focus_area",
+            "Inget problem är valt som fokusområde.",
+            "No problem is selected as a focus area.",
+        ))
+    for p in selected:
+        if p.priority_area_id is None:
+            unmet.append(Unmet(
+                "analysis.focus_area_without_priority_area",
+                f"Fokusområdet \"{p.title}\" är inte kopplat till något av regionens prioriterade områden.",
+                f"The focus area \"{p.title}\" is not tied to any of the region's priority areas.",
+                ref=f"problem:{p.id}",
+            ))
+    return unmet
+
+
+def _root_cause_analysis(s: PromiseSnapshot) -> list[Unmet]:
+    return [
+        Unmet(
+            "cause.missing",
+            f"Problemet \"{p.title}\" saknar orsaksanalys.",
+            f"The problem \"{p.title}\" has no root-cause analysis.",
+            ref=f"problem:{p.id}",
+        )
+        for p in s.selected_problems
+        if not p.has_cause_analysis
+    ]
+
+
+def _goals(s: PromiseSnapshot) -> list[Unmet]:
+    unmet: list[Unmet] = []
+    selected_ids = {p.id for p in s.selected_problems}
+    for p in s.selected_problems:
+        if not any(g.problem_id == p.id for g in s.goals):
+            unmet.append(Unmet(
+                "goal.missing",
+                f"Problemet \"{p.title}\" saknar mål.",
+                f"The problem \"{p.title}\" has no goal.",
+                ref=f"problem:{p.id}",
+            ))
+    for g in s.goals:
+        if g.problem_id not in selected_ids:
+            continue
+        if not g.has_baseline:
+            unmet.append(Unmet(
+                "goal.baseline_missing",
+                f"Målet med indikatorn \"{g.indicator}\" saknar utgångsvärde.",
+                f"The goal with indicator \"{g.indicator}\" has no baseline.",
+                ref=f"goal:{g.id}",
+            ))
+        if not g.has_target:
+            unmet.append(Unmet(
+                "goal.target_missing",
+                f"Målet med indikatorn \"{g.indicator}\" saknar målvärde.",
+                f"The goal with indicator \"{g.indicator}\" has no target.",
+                ref=f"goal:{g.id}",
+            ))
+    return unmet
+
+
+def _action_plan(s: PromiseSnapshot) -> list[Unmet]:
+    unmet: list[Unmet] = []
+    selected_ids = {p.id for p in s.selected_problems}
+    for g in s.goals:
+        if g.problem_id in selected_ids and not any(a.goal_id == g.id for a in s.activities):
+            unmet.append(Unmet(
+                "activity.missing",
+                f"Målet med indikatorn \"{g.indicator}\" har ingen aktivitet.",
+                f"The goal with indicator \"{g.indicator}\" has no activity.",
+                ref=f"goal:{g.id}",
+            ))
+    goal_problem = {g.id: g.problem_id for g in s.goals}
+    problem_area = {p.id: p.priority_area_id for p in s.problems}
+    covered = {problem_area.get(goal_problem.get(a.goal_id, -1)) for a in s.activities}
+    for area_id in sorted(s.mandatory_area_ids - {c for c in covered if c}):
+        name = s.area_names.get(area_id, area_id)
+        unmet.append(Unmet(
+            "priority_area.not_covered",
+            f"Regionens obligatoriska område \"{name}\" saknar aktivitet.",
+            f"The region's mandatory priority area \"{name}\" has no activity.",
+            ref=f"priority_area:{area_id}",
+        ))
+    if not s.has_promise_text:
+        unmet.append(Unmet(
+            "promise_text.missing",
+            "Löftestexten (\"polisen lovar / kommunen lovar\") är inte skriven.",
+            "The promise text (\"the police promise / the municipality promises\") is not written.",
+        ))
+    for party in Party:
+        if party not in s.signed_by:
+            unmet.append(Unmet(
+                f"signoff.{party.value}_missing",
+                f"{_PARTY_SV[party]} har inte undertecknat åtgärdsplanen.",
+                f"{_PARTY_EN[party]} has not signed the action plan.",
+            ))
+    return unmet
+
+
+def _continuous_evaluation(s: PromiseSnapshot) -> list[Unmet]:
+    if s.today > s.current_year_end:
+        return []  # the year has ended: missed rounds are reported in the compilation
+    if not s.rounds:
+        return [Unmet(
+            "evaluation.none_planned",
+            "Inga uppföljningstillfällen är planerade för året.",
+            "No evaluation rounds are planned for the year.",
+        )]
+    return [
+        Unmet(
+            "evaluation.round_not_submitted",
+            f"Uppföljning {r.number} (senast {r.due.isoformat()}) är inte inlämnad.",
+            f"Evaluation round {r.number} (due {r.due.isoformat()}) is not submitted.",
+            ref=f"round:{r.id}",
+        )
+        for r in s.rounds
+        if not r.submitted
+    ]
+
+
+def _year_end_compilation(s: PromiseSnapshot) -> list[Unmet]:
+    if s.compilation_approved:
+        return []
+    return [Unmet(
+        "compilation.not_approved",
+        "Årssammanställningen är inte godkänd.",
+        "The year-end compilation is not approved.",
+    )]
+
+
+EXIT_CRITERIA: dict[Stage, Callable[[PromiseSnapshot], list[Unmet]]] = {
+    Stage.RESIDENT_DIALOGUE: _resident_dialogue,
+    Stage.JOINT_ANALYSIS: _joint_analysis,
+    Stage.ROOT_CAUSE_ANALYSIS: _root_cause_analysis,
+    Stage.GOALS: _goals,
+    Stage.ACTION_PLAN: _action_plan,
+    Stage.CONTINUOUS_EVALUATION: _continuous_evaluation,
+    Stage.YEAR_END_COMPILATION: _year_end_compilation,
+}
+
+
+def unmet_criteria(snapshot: PromiseSnapshot) -> list[Unmet]:
+    """Every exit criterion of the snapshot's current stage that does not hold (empty: done)."""
+    check = EXIT_CRITERIA.get(snapshot.stage)
+    return [] if check is None else check(snapshot)

@@ -1,0 +1,96 @@
+"""A plain, read-only picture of one promise: what the exit criteria look at.
+
+The persistence layer builds it from the database; tests build it by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from lifecycle.stages import Stage
+from lifecycle.term import cycle_year_bounds
+from lifecycle.vocabulary import Party
+
+
+@dataclass(frozen=True)
+class DialogueFacts:
+    """A recorded dialogue: with residents or staff, and whether its results are written down."""
+
+    id: int
+    with_residents: bool
+    has_results: bool
+
+
+@dataclass(frozen=True)
+class ProblemFacts:
+    """A problem from the joint analysis; ``selected`` ones are the promise's focus areas."""
+
+    id: int
+    title: str
+    selected: bool
+    priority_area_id: str | None
+    has_cause_analysis: bool
+
+
+@dataclass(frozen=True)
+class GoalFacts:
+    """A goal tied to a problem, with what SMART requires of it."""
+
+    id: int
+    problem_id: int
+    indicator: str
+    has_baseline: bool
+    has_target: bool
+
+
+@dataclass(frozen=True)
+class ActivityFacts:
+    """An activity of the action plan, tied to a goal."""
+
+    id: int
+    goal_id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class RoundFacts:
+    """An evaluation round of the current year."""
+
+    id: int
+    number: int
+    due: date
+    submitted: bool
+
+
+@dataclass(frozen=True)
+class PromiseSnapshot:
+    """Everything the exit criteria of the current stage need to know about one promise."""
+
+    stage: Stage
+    term_start: date
+    term_end: date
+    cycle_year: int
+    term_years: int
+    today: date
+    dialogues: tuple[DialogueFacts, ...] = ()
+    situation_pictures_by: frozenset[Party] = frozenset()
+    problems: tuple[ProblemFacts, ...] = ()
+    goals: tuple[GoalFacts, ...] = ()
+    activities: tuple[ActivityFacts, ...] = ()
+    signed_by: frozenset[Party] = frozenset()
+    has_promise_text: bool = False
+    rounds: tuple[RoundFacts, ...] = ()
+    compilation_approved: bool = False
+    mandatory_area_ids: frozenset[str] = field(default_factory=frozenset)
+    area_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def current_year_end(self) -> date:
+        """Last day of the current cycle year of the term."""
+        return cycle_year_bounds(self.term_start, self.cycle_year)[1]
+
+    @property
+    def selected_problems(self) -> tuple[ProblemFacts, ...]:
+        """The problems chosen as focus areas."""
+        return tuple(p for p in self.problems if p.selected)

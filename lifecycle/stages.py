@@ -1,0 +1,58 @@
+"""The seven stages of the yearly cycle, plus ``closed``, and their Swedish and English names."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    """A promise's stage. Order of declaration is the order of the cycle."""
+
+    RESIDENT_DIALOGUE = "resident_dialogue"
+    JOINT_ANALYSIS = "joint_analysis"
+    ROOT_CAUSE_ANALYSIS = "root_cause_analysis"
+    GOALS = "goals"
+    ACTION_PLAN = "action_plan"
+    CONTINUOUS_EVALUATION = "continuous_evaluation"
+    YEAR_END_COMPILATION = "year_end_compilation"
+    CLOSED = "closed"
+
+    @property
+    def index(self) -> int:
+        """Position in the cycle (0 for resident_dialogue, 7 for closed)."""
+        return list(Stage).index(self)
+
+    def name_in(self, language: str = "sv") -> str:
+        """The stage's name for people, in Swedish (default) or English."""
+        sv, en = STAGE_NAMES[self]
+        return sv if language == "sv" else en
+
+
+STAGE_NAMES: dict[Stage, tuple[str, str]] = {
+    Stage.RESIDENT_DIALOGUE: ("Medborgardialog", "Resident dialogue"),
+    Stage.JOINT_ANALYSIS: ("Gemensam lägesbild", "Joint analysis"),
+    Stage.ROOT_CAUSE_ANALYSIS: ("Orsaksanalys", "Root-cause analysis"),
+    Stage.GOALS: ("Mål", "Goals"),
+    Stage.ACTION_PLAN: ("Åtgärdsplan", "Action plan"),
+    Stage.CONTINUOUS_EVALUATION: ("Löpande uppföljning", "Continuous evaluation"),
+    Stage.YEAR_END_COMPILATION: ("Årssammanställning", "Year-end compilation"),
+    Stage.CLOSED: ("Avslutad", "Closed"),
+}
+
+CYCLE: tuple[Stage, ...] = tuple(s for s in Stage if s is not Stage.CLOSED)
+
+
+def next_stage(stage: Stage) -> Stage:
+    """The stage after ``stage`` in the cycle (year-end compilation is followed by closed)."""
+    if stage is Stage.CLOSED:
+        raise ValueError("a closed promise has no next stage")
+    return list(Stage)[stage.index + 1]
+
+
+def parse_stage(value: str) -> Stage:
+    """Parse a stage id, with an error that lists the valid ids."""
+    try:
+        return Stage(value)
+    except ValueError:
+        valid = ", ".join(s.value for s in Stage)
+        raise ValueError(f"unknown stage {value!r}; valid stages: {valid}") from None

@@ -1,0 +1,104 @@
+"""The closed vocabularies of the domain (see shared/domain.md), as string enums.
+
+Values are the English identifiers stored in the database; ``label()`` gives Swedish or English
+text for people.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Party(StrEnum):
+    """The two parties behind every promise."""
+
+    POLICE = "police"
+    MUNICIPALITY = "municipality"
+
+
+class OrganisationKind(StrEnum):
+    """Kinds of organisation a person can belong to."""
+
+    MUNICIPALITY = "municipality"
+    CITY_DISTRICT = "city_district"
+    LOCAL_POLICE_AREA = "local_police_area"
+    POLICE_REGION = "police_region"
+    COUNTY_BOARD = "county_board"
+
+
+class Role(StrEnum):
+    """What a person does in the cycle."""
+
+    COORDINATOR = "coordinator"
+    STEERING_GROUP = "steering_group"
+    REGIONAL_COORDINATOR = "regional_coordinator"
+
+
+class DialogueMethod(StrEnum):
+    """How a dialogue was held; ``staff_dialogue`` is with staff, not residents."""
+
+    SURVEY = "survey"
+    SAFETY_WALK = "safety_walk"
+    FOCUS_GROUP = "focus_group"
+    DIGITAL_DIALOGUE = "digital_dialogue"
+    MEETING = "meeting"
+    STAFF_DIALOGUE = "staff_dialogue"
+
+
+class GoalKind(StrEnum):
+    """Outcome (effektmål), process (processmål) or output (produktionsmål) goal."""
+
+    OUTCOME = "outcome"
+    PROCESS = "process"
+    OUTPUT = "output"
+
+
+class PreventionLevel(StrEnum):
+    """Universal (for all), selective (for groups) or indicated (for individuals) prevention."""
+
+    UNIVERSAL = "universal"
+    SELECTIVE = "selective"
+    INDICATED = "indicated"
+
+
+class Approach(StrEnum):
+    """Situational (place and opportunity) or social (people and circumstances) prevention."""
+
+    SITUATIONAL = "situational"
+    SOCIAL = "social"
+
+
+class ActivityStatus(StrEnum):
+    """Status of an activity as reported in an evaluation round."""
+
+    NOT_STARTED = "not_started"
+    ONGOING = "ongoing"
+    DONE = "done"
+    NOT_DONE = "not_done"
+
+
+class Trend(StrEnum):
+    """How a problem is developing."""
+
+    RISING = "rising"
+    STABLE = "stable"
+    FALLING = "falling"
+    UNKNOWN = "unknown"
+
+
+LABELS: dict[str, tuple[str, str]] = {
+    Party.POLICE: ("Polisen", "The police"),
+    Party.MUNICIPALITY: ("Kommunen", "The municipality"),
+    ActivityStatus.NOT_STARTED: ("Ej påbörjad", "Not started"),
+    ActivityStatus.ONGOING: ("Pågår", "Ongoing"),
+    ActivityStatus.DONE: ("Genomförd", "Done"),
+    ActivityStatus.NOT_DONE: ("Ej genomförd", "Not done"),
+}
+
+
+def label(value: str, language: str = "sv") -> str:
+    """Swedish (default) or English label of a vocabulary value; the value itself if unknown."""
+    pair = LABELS.get(value)
+    if pair is None:
+        return str(value)
+    return pair[0] if language == "sv" else pair[1]

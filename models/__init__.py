@@ -1,0 +1,49 @@
+"""Persistence: SQLModel tables, the database engine, migrations and the unit-of-work helpers.
+
+Importing this package registers every table on ``SQLModel.metadata`` (Alembic reads it).
+"""
+
+from models.artefacts import (
+    Activity,
+    ActivityStatusReport,
+    CauseAnalysis,
+    Dialogue,
+    EvaluationRound,
+    Goal,
+    IndicatorValue,
+    Problem,
+    PromiseText,
+    SignOff,
+    SituationPicture,
+    YearEndCompilation,
+)
+from models.audit import AuditEvent
+from models.operations import Deadline, DeliveryAttempt, OutboxMessage, StatusSnapshot
+from models.organisation import Organisation, Person, PriorityArea, Region
+from models.promise import Agreement, Promise
+
+__all__ = [
+    "Activity",
+    "ActivityStatusReport",
+    "Agreement",
+    "AuditEvent",
+    "CauseAnalysis",
+    "Deadline",
+    "DeliveryAttempt",
+    "Dialogue",
+    "EvaluationRound",
+    "Goal",
+    "IndicatorValue",
+    "Organisation",
+    "OutboxMessage",
+    "Person",
+    "PriorityArea",
+    "Problem",
+    "Promise",
+    "PromiseText",
+    "Region",
+    "SignOff",
+    "SituationPicture",
+    "StatusSnapshot",
+    "YearEndCompilation",
+]

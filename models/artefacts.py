@@ -1,0 +1,204 @@
+"""Every stage's artefacts (shared/domain.md), each row tied to its promise.
+
+The chain dialogue → problem → cause → goal → activity → indicator value is explicit in the
+foreign keys, so nothing can be linked to a problem that does not exist.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from lifecycle.vocabulary import (
+    ActivityStatus,
+    Approach,
+    DialogueMethod,
+    GoalKind,
+    Party,
+    PreventionLevel,
+    Trend,
+)
+from models.base import enum_field, json_field, utcnow
+
+
+class Dialogue(SQLModel, table=True):
+    """A resident or staff dialogue and its results (stage: resident_dialogue)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    promise_id: int = Field(foreign_key="promise.id", index=True)
+    cycle_year: int = 1
+    method: DialogueMethod = enum_field(DialogueMethod)
+    held_from: date
+    held_to: date | None = None
+    target_group: str = ""
+    participants: int = 0
+    # [{"place": "Hässelby torg", "when": "kvällar"}]: where and when people feel unsafe.
+    unsafe_places: list[dict[str, Any]] = json_field(list)
+    themes: list[str] = json_field(list)
+    results: str = ""
+    safety_survey: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SituationPicture(SQLModel, table=True):
+    """One party's own situation picture (lägesbild), merged in the joint analysis."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    promise_id: int = Field(foreign_key="promise.id", index=True)
+    cycle_year: int = 1
+    party: Party = enum_field(Party)
+    summary: str
+    sources: list[str] = json_field(list)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Problem(SQLModel, table=True):
+    """A problem of the joint situation picture; ``selected`` ones are focus areas."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    promise_id: int = Field(foreign_key="promise.id", index=True)
+    title: str = Field(max_length=300)
+    description: str = ""
+    # [{"name": "Vällingby centrum", "lat": 59.36, "lon": 17.87}]
+    places: list[dict[str, Any]] = json_field(list)
+    when: str = ""
+    scale: str = ""
+    trend: Trend = enum_field(Trend, Trend.UNKNOWN)
+    selected: bool = False
+    priority_area_id: str | None = Field(default=None, foreign_key="priorityarea.id")
+    origin_problem_id: int | None = Field(default=None, foreign_key="problem.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CauseAnalysis(SQLModel, table=True):
+    """Why a problem happens at that time and place: event chain and the three sides."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    promise_id: int = Field(foreign_key="promise.id", index=True)
+    problem_id: int = Field(foreign_key="problem.id", index=True)
+    event_chain: str
+    victim: str = ""
+    offender: str = ""
+    place: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Goal(SQLModel, table=True):
+    """A measurable goal for a problem: indicator, baseline, target, target date."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    promise_id: int = Field(foreign_key="promise.id", index=True)
+    problem_id: int = Field(foreign_key="problem.id", index=True)
+    kind: GoalKind = enum_field(GoalKind)
+    description: str
+    indicator: str
+    unit: str = ""
+    baseline: float | None = None
+    target: float | None = None
+    target_date: date
+    catalogue_goal_id: str | None = Field(default=None, max_length=80)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Activity(SQLModel, table=True):
+    """An activity of the action plan: what, for which goal and cause, by whom, when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    promise_id: int = Field(foreign_key="promise.id", index=True)
+    goal_id: int = Field(foreign_key="goal.id", index=True)
+    cause_analysis_id: int | None = Field(default=None, foreign_key="causeanalysis.id")
+    title: str = Field(max_length=300)
+    description: str = ""
+    owner_party: Party = enum_field(Party)
+    responsible: str = Field(max_length=200)
+    start: date
+    end: date
+    prevention_level: PreventionLevel = enum_field(PreventionLevel)
+    approach: Approach = enum_field(Approach)
+    status: ActivityStatus = enum_field(ActivityStatus, ActivityStatus.NOT_STARTED)
+    status_reason: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PromiseText(SQLModel, table=True):
+    """The public promise: what the police promise and what the municipality promises."""
+
+    __table_args__ = (UniqueConstraint("promise_id", "cycle_year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    promise_id: int = Field(foreign_key="promise.id", index=True)
+    cycle_year: int = 1
+    police_promises: str
+    municipality_promises: str
+    published_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SignOff(SQLModel, table=True):
+    """One party's signature on the year's action plan; revoked when the plan is reopened."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    promise_id: int = Field(foreign_key="promise.id", index=True)
+    cycle_year: int = 1
+    party: Party = enum_field(Party)
+    signed_by: str = Field(max_length=200)
+    signed_on: date
+    revoked_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class EvaluationRound(SQLModel, table=True):
+    """A planned evaluation round of one cycle year, and what was reported in it."""
+
+    __table_args__ = (UniqueConstraint("promise_id", "cycle_year", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    promise_id: int = Field(foreign_key="promise.id", index=True)
+    cycle_year: int = 1
+    number: int
+    due: date
+    submitted_at: datetime | None = None
+    submitted_by: str | None = None
+    feedback_to_residents: str = ""
+    feedback_channel: str = ""
+
+
+class ActivityStatusReport(SQLModel, table=True):
+    """An activity's status in one evaluation round (with a reason when not done)."""
+
+    __table_args__ = (UniqueConstraint("round_id", "activity_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="evaluationround.id", index=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    status: ActivityStatus = enum_field(ActivityStatus)
+    reason: str = ""
+
+
+class IndicatorValue(SQLModel, table=True):
+    """The latest value of a goal's indicator, reported in an evaluation round."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="evaluationround.id", index=True)
+    goal_id: int = Field(foreign_key="goal.id", index=True)
+    value: float
+    measured_on: date
+
+
+class YearEndCompilation(SQLModel, table=True):
+    """The year's compilation; approving it lets the promise close or start its next year."""
+
+    __table_args__ = (UniqueConstraint("promise_id", "cycle_year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    promise_id: int = Field(foreign_key="promise.id", index=True)
+    cycle_year: int = 1
+    summary: str = ""
+    next_year_plan: str = ""
+    content: dict[str, Any] = json_field(dict)
+    approved_by: str | None = None
+    approved_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,156 @@
+"""Shared fixtures: a migrated database on SQLite and on PostgreSQL, and one Prefect harness.
+
+Every test that asks for ``db`` runs twice, once per backend. PostgreSQL is the local server
+(127.0.0.1:5432, database ``test``, or ``LOFTE_TEST_POSTGRES_URL``); each test session works
+in a database of its own created there, so parallel sessions never meet. Where PostgreSQL is
+not reachable its tests are skipped with the reason shown, unless ``LOFTE_REQUIRE_POSTGRES=1``
+(set by .ci/run), which turns the skip into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+
+from config.settings import reset_settings
+from models.db import get_engine, make_engine
+
+PG_ADMIN_URL = os.environ.get(
+    "LOFTE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_PG = os.environ.get("LOFTE_REQUIRE_POSTGRES") == "1"
+
+
+@dataclass
+class Database:
+    """A migrated test database with the catalogues loaded."""
+
+    backend: str
+    url: str
+    engine: Engine
+
+
+def _pg_reachable() -> str | None:
+    try:
+        eng = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with eng.connect() as conn:
+            conn.execute(text("select 1"))
+        eng.dispose()
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc.__class__.__name__}: {exc}"
+
+
+def _prepare(engine: Engine) -> None:
+    from config.catalogue import get_catalogue
+    from models.catalogue_loader import load_catalogue_into
+    from models.db import session_scope
+    from models.migrate import upgrade
+
+    upgrade(engine)
+    with session_scope(engine) as session:
+        load_catalogue_into(session, get_catalogue())
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    _prepare(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _pg_database() -> Iterator[str]:
+    reason = _pg_reachable()
+    if reason:
+        if REQUIRE_PG:
+            pytest.fail(f"LOFTE_REQUIRE_POSTGRES=1 but {reason}")
+        pytest.skip(reason)
+    name = f"lofte_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    _prepare(engine)
+    engine.dispose()
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+_KEEP = {"alembic_version", "region", "priorityarea"}
+
+
+def _truncate_pg(engine: Engine) -> None:
+    from sqlmodel import SQLModel
+
+    import models  # noqa: F401
+
+    names = [t for t in SQLModel.metadata.tables if t not in _KEEP] + ["apscheduler_jobs"]
+    quoted = ", ".join(f'"{n}"' for n in names)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+
+
+def _use(url: str, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    monkeypatch.setenv("LOFTE_DATABASE_URL", url)
+    reset_settings()
+    get_engine.cache_clear()
+    return get_engine()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Database]:
+    """A fresh, migrated database with the catalogues loaded, made the configured one."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("_sqlite_template")
+        path = tmp_path / "lofte.db"
+        shutil.copyfile(template, path)
+        url = f"sqlite:///{path}"
+        engine = _use(url, monkeypatch)
+    else:
+        url = request.getfixturevalue("_pg_database")
+        engine = _use(url, monkeypatch)
+        _truncate_pg(engine)
+    yield Database(request.param, url, engine)
+    engine.dispose()
+    get_engine.cache_clear()
+    reset_settings()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test gets its own data dir and no stray LOFTE_* settings from the shell."""
+    for key in list(os.environ):
+        if key.startswith("LOFTE_") and key not in ("LOFTE_TEST_POSTGRES_URL", "LOFTE_REQUIRE_POSTGRES"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("LOFTE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("LOFTE_USE_SERVICE", "false")
+    reset_settings()
+    yield
+    reset_settings()
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One Prefect test server for the whole session (starting one costs ~10 s)."""
+    from flows.runtime import prefect_test_session
+
+    with prefect_test_session():
+        yield
