@@ -1,0 +1,1 @@
+"""Notifications: the transactional outbox, channel adapters over httpx, templates, dispatch."""
