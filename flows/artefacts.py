@@ -363,8 +363,8 @@ def add_artefact(
 
     Raises InputError / NotFound (bad input) or Refused (wrong stage); nothing is written then.
     """
-    data = parse_input(kind, raw)
     promise = get_promise(session, promise_id)
+    data = parse_input(kind, raw)
     _check_window(promise, kind)
     row = HANDLERS[kind](session, promise, data)
     session.flush()
