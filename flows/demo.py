@@ -85,14 +85,14 @@ class _Builder:
     def _root_cause_analysis(self) -> None:
         with session_scope() as s:
             problems = s.exec(select(Problem).where(Problem.promise_id == self.pid, Problem.selected)).all()  # type: ignore[arg-type]
-            pairs = [(p.id, p.priority_area_id) for p in problems]
+            pairs = [(p.id, p.priority_area_id or "") for p in problems]
         for problem_id, area in pairs:
             _add(self.pid, "cause_analysis", {"problem_id": problem_id, **self.templates[area]["cause"]})
 
     def _goals(self) -> None:
         with session_scope() as s:
             problems = s.exec(select(Problem).where(Problem.promise_id == self.pid, Problem.selected)).all()  # type: ignore[arg-type]
-            pairs = [(p.id, p.priority_area_id) for p in problems]
+            pairs = [(p.id, p.priority_area_id or "") for p in problems]
         for problem_id, area in pairs:
             _add(self.pid, "goal", {"problem_id": problem_id, "target_date": self.end, **self.templates[area]["goal"]})
 
@@ -103,7 +103,7 @@ class _Builder:
             goals = s.exec(select(Goal).where(Goal.promise_id == self.pid)).all()
             problem_area = {p.id: p.priority_area_id for p in s.exec(select(Problem).where(Problem.promise_id == self.pid)).all()}
             causes = {c.problem_id: c.id for c in s.exec(select(CauseAnalysis).where(CauseAnalysis.promise_id == self.pid)).all()}
-            rows = [(g.id, g.problem_id, problem_area[g.problem_id]) for g in goals]
+            rows = [(g.id, g.problem_id, problem_area[g.problem_id] or "") for g in goals]
         for goal_id, problem_id, area in rows:
             a = self.templates[area]["activity"]
             responsible = "Kommunpolis" if a["owner_party"] == "police" else "Trygghetssamordnare"
