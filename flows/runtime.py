@@ -84,7 +84,13 @@ def prefect_test_session() -> Iterator[None]:
     import prefect.context as prefect_context
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
+    from prefect.settings import temporary_settings
+
+    # The harness sets its settings in this thread's context (which beats the process-global
+    # one), so this thread gets heartbeats off explicitly; other threads get them below.
+    with prefect_test_harness(server_startup_timeout=120), temporary_settings(
+        updates=_fast_settings()
+    ):
         before = prefect_context.GLOBAL_SETTINGS_CONTEXT
         _warm = False
         warm_up()
