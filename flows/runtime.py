@@ -82,9 +82,8 @@ def prefect_test_session() -> Iterator[None]:
     """A Prefect test server for a whole test session, with heartbeats off and warmed up."""
     global _warm
     import prefect.context as prefect_context
-    from prefect.testing.utilities import prefect_test_harness
-
     from prefect.settings import temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
 
     # The harness sets its settings in this thread's context (which beats the process-global
     # one), so this thread gets heartbeats off explicitly; other threads get them below.
