@@ -36,10 +36,10 @@ class _Strict(BaseModel):
 class TimeoutConfig(_Strict):
     """Request timeouts in seconds."""
 
-    connect: float = Field(5.0, gt=0)
-    read: float = Field(10.0, gt=0)
-    write: float = Field(10.0, gt=0)
-    pool: float = Field(10.0, gt=0)
+    connect: float = Field(default=5.0, gt=0)
+    read: float = Field(default=10.0, gt=0)
+    write: float = Field(default=10.0, gt=0)
+    pool: float = Field(default=10.0, gt=0)
 
     def to_timeouts(self) -> Timeouts:
         """As the http module's Timeouts."""
@@ -49,18 +49,18 @@ class TimeoutConfig(_Strict):
 class DeliveryConfig(_Strict):
     """How the dispatcher delivers: attempts, backoff, concurrency, timeouts."""
 
-    max_attempts: int = Field(8, ge=1, le=100)
-    backoff_base_seconds: float = Field(2.0, gt=0)
-    backoff_max_seconds: float = Field(900.0, gt=0)
-    retry_after_max_seconds: float = Field(3600.0, ge=0)
-    concurrency: int = Field(16, ge=1, le=1000)
+    max_attempts: int = Field(default=8, ge=1, le=100)
+    backoff_base_seconds: float = Field(default=2.0, gt=0)
+    backoff_max_seconds: float = Field(default=900.0, gt=0)
+    retry_after_max_seconds: float = Field(default=3600.0, ge=0)
+    concurrency: int = Field(default=16, ge=1, le=1000)
     # Requests in flight per channel (default: half of ``concurrency``, at least 1).
-    per_channel_concurrency: int | None = Field(None, ge=1)
+    per_channel_concurrency: int | None = Field(default=None, ge=1)
     # A claimed message is not claimed by another dispatcher for this long.
-    lease_seconds: float = Field(300.0, gt=0)
+    lease_seconds: float = Field(default=300.0, gt=0)
     # A run keeps going while a retry falls due within this many seconds.
-    wait_for_retries_seconds: float = Field(30.0, ge=0)
-    timeouts: TimeoutConfig = Field(default_factory=TimeoutConfig)
+    wait_for_retries_seconds: float = Field(default=30.0, ge=0)
+    timeouts: TimeoutConfig = Field(default_factory=lambda: TimeoutConfig())
     # Honour HTTP(S)_PROXY / NO_PROXY from the environment.
     trust_env: bool = True
 
@@ -80,7 +80,7 @@ class DeliveryConfig(_Strict):
 
 class _ChannelBase(_Strict):
     timeouts: TimeoutConfig | None = None
-    max_concurrency: int | None = Field(None, ge=1)
+    max_concurrency: int | None = Field(default=None, ge=1)
 
 
 class WebhookConfig(_ChannelBase):
@@ -132,7 +132,7 @@ ChannelConfig = Annotated[WebhookConfig | ChatConfig | MailConfig, Field(discrim
 class ChannelsFile(_Strict):
     """The whole file."""
 
-    delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
+    delivery: DeliveryConfig = Field(default_factory=lambda: DeliveryConfig())
     default_channel: str | None = None
     channels: dict[str, ChannelConfig] = Field(default_factory=dict)
 
@@ -147,7 +147,7 @@ class ChannelsFile(_Strict):
 class ChannelSetup:
     """Loaded configuration: delivery settings and ready-to-use channels (secrets resolved)."""
 
-    delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
+    delivery: DeliveryConfig = field(default_factory=lambda: DeliveryConfig())
     channels: dict[str, Channel] = field(default_factory=dict)
     default_channel: str | None = None
     source: Path | None = None
