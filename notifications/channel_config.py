@@ -105,6 +105,16 @@ class ChatConfig(_ChannelBase):
     type: Literal["teams", "slack"]
     url_env: str
 
+    @model_validator(mode="before")
+    @classmethod
+    def _url_is_secret(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "url" in data:
+            raise ValueError(
+                "the webhook URL of a chat channel is a secret: put it in an environment "
+                "variable and name that with url_env"
+            )
+        return data
+
 
 class MailConfig(_ChannelBase):
     """An HTTP mail API."""
@@ -197,8 +207,8 @@ def parse_channels(raw: dict[str, Any], source: Path, environ: Mapping[str, str]
     try:
         parsed = ChannelsFile.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise ConfigError(f"{source}: {_key(err['loc'])}: {err['msg']}") from None
+        problems = "; ".join(f"{_key(err['loc'])}: {err['msg']}" for err in exc.errors())
+        raise ConfigError(f"{source}: {problems}") from None
     channels: dict[str, Channel] = {}
     limit = parsed.delivery.channel_limit()
     for name, cfg in parsed.channels.items():
