@@ -12,7 +12,14 @@ import pytest
 
 from config.settings import ConfigError
 from notifications.channel_config import load_channels, parse_channels
-from notifications.channels import Envelope, MailChannel, Rendered, SlackChannel, TeamsChannel, WebhookChannel
+from notifications.channels import (
+    Envelope,
+    MailChannel,
+    Rendered,
+    SlackChannel,
+    TeamsChannel,
+    WebhookChannel,
+)
 from notifications.redact import redact, register_secret
 from notifications.render import KINDS, LANGUAGES, Renderer
 from notifications.retry import Outcome, RetryPolicy, classify_status, parse_retry_after
