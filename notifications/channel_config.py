@@ -63,6 +63,10 @@ class DeliveryConfig(_Strict):
     timeouts: TimeoutConfig = Field(default_factory=lambda: TimeoutConfig())
     # Honour HTTP(S)_PROXY / NO_PROXY from the environment.
     trust_env: bool = True
+    # How requests are made: "threads" (one blocking httpx.Client shared by a pool of sender
+    # threads) or "async" (one httpx.AsyncClient). Measured in docs/performance-notifier.md:
+    # httpx's async pool slows down as concurrency grows, the threaded one much less.
+    http_mode: Literal["threads", "async"] = "threads"
 
     def policy(self) -> RetryPolicy:
         """The retry policy these settings describe."""

@@ -39,7 +39,7 @@ from sqlalchemy.engine import Engine
 from models.operations import DeliveryAttempt, OutboxMessage
 from notifications.channel_config import ChannelSetup, load_channels
 from notifications.channels.base import Channel, Envelope, PermanentError
-from notifications.http import make_client
+from notifications.http import make_client, make_sync_client
 from notifications.redact import get_logger, redact
 from notifications.render import Renderer
 from notifications.retry import Outcome, RetryPolicy, classify_status, parse_retry_after
@@ -222,7 +222,7 @@ class _Run:
         self,
         engine: Engine,
         setup: ChannelSetup,
-        client: httpx.AsyncClient,
+        client: httpx.AsyncClient | httpx.Client,
         *,
         concurrency: int,
         policy: RetryPolicy,
@@ -245,6 +245,12 @@ class _Run:
         self.buffer: list[_Result] = []
         self.report = DispatchReport()
         self.waiting_for_channel = 0
+        # In threads mode the blocking client's sends run here, one thread per slot.
+        self.senders = (
+            ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="lofte-outbox-send")
+            if isinstance(client, httpx.Client)
+            else None
+        )
         # One thread for every database call: ordered, and one writer for SQLite.
         self.db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lofte-outbox-db")
 
@@ -311,7 +317,11 @@ class _Run:
         )
         started = time.perf_counter()
         try:
-            response = await self.client.send(request)
+            if isinstance(self.client, httpx.Client):
+                loop = asyncio.get_running_loop()
+                response = await loop.run_in_executor(self.senders, self.client.send, request)
+            else:
+                response = await self.client.send(request)
         except httpx.TimeoutException as exc:
             latency = (time.perf_counter() - started) * 1000
             return _Result(message, Outcome.RETRY, at, latency_ms=latency, error=_short(f"timeout: {type(exc).__name__}"))
@@ -365,7 +375,8 @@ async def adispatch_pending(
     batch_size: int | None = None,
     flush_every: int = 500,
     flush_interval: float = 0.1,
-    client: httpx.AsyncClient | None = None,
+    client: httpx.AsyncClient | httpx.Client | None = None,
+    http_mode: str | None = None,
 ) -> DispatchReport:
     """Deliver due messages until none is due (see the module docstring); the async core.
 
@@ -386,7 +397,13 @@ async def adispatch_pending(
         return frozen if frozen is not None else datetime.now(UTC)
 
     owns_client = client is None
-    http = client or make_client(concurrency, delivery.timeouts.to_timeouts(), trust_env=delivery.trust_env)
+    http: httpx.AsyncClient | httpx.Client
+    if client is not None:
+        http = client
+    elif (http_mode or delivery.http_mode) == "threads":
+        http = make_sync_client(concurrency, delivery.timeouts.to_timeouts(), trust_env=delivery.trust_env)
+    else:
+        http = make_client(concurrency, delivery.timeouts.to_timeouts(), trust_env=delivery.trust_env)
     run = _Run(engine, setup, http, concurrency=concurrency, policy=policy, clock=clock, lease=lease, batch_size=batch)
     started = time.perf_counter()
     deadline = started + max_seconds if max_seconds else None
@@ -449,8 +466,14 @@ async def adispatch_pending(
             await asyncio.gather(*tasks, return_exceptions=True)
         await run.flush()
         run.db.shutdown(wait=True)
+        if run.senders is not None:
+            # A thread stuck on a hung receiver ends at its read timeout; do not wait for it.
+            run.senders.shutdown(wait=False, cancel_futures=True)
         if owns_client:
-            await http.aclose()
+            if isinstance(http, httpx.Client):
+                http.close()
+            else:
+                await http.aclose()
     run.report.elapsed_s = time.perf_counter() - started
     log.info("outbox run: %s", run.report.as_dict())
     return run.report

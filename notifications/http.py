@@ -23,6 +23,22 @@ class Timeouts:
         return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
 
 
+def make_sync_client(concurrency: int, timeouts: Timeouts | None = None, *, trust_env: bool = True) -> httpx.Client:
+    """The blocking twin of ``make_client``, shared by the sender threads in ``threads`` mode."""
+    limits = httpx.Limits(
+        max_connections=concurrency,
+        max_keepalive_connections=concurrency,
+        keepalive_expiry=30.0,
+    )
+    return httpx.Client(
+        timeout=(timeouts or Timeouts()).as_httpx(),
+        limits=limits,
+        follow_redirects=False,
+        trust_env=trust_env,
+        headers={"User-Agent": USER_AGENT},
+    )
+
+
 def make_client(concurrency: int, timeouts: Timeouts | None = None, *, trust_env: bool = True) -> httpx.AsyncClient:
     """An AsyncClient sized for ``concurrency`` requests in flight.
 
