@@ -168,3 +168,13 @@ def test_no_channels_file_sends_nothing(db, receiver, tmp_path, monkeypatch):
     report = dispatch_pending(db.engine)
     assert report.skipped_reason and report.attempts == 0
     assert row(db.engine, "k1").status == "pending"
+
+
+def test_async_http_mode_retries_timeouts_and_5xx_the_same_way(db, receiver, make_setup):
+    receiver.script("/hook", Reply(delay=3.0), Reply(503))
+    add(db.engine, "k1")
+    setup = make_setup(http_mode="async", timeouts={"connect": 1, "read": 0.3, "write": 1, "pool": 1})
+    report = dispatch_pending(db.engine, setup=setup)
+    assert report.sent == 1
+    log = attempts(db.engine, "k1")
+    assert [a.status_code for a in log] == [None, 503, 200] and log[0].error.startswith("timeout")
