@@ -42,8 +42,10 @@ app.add_typer(person_app, name="person")
 
 def _register_subcommands() -> None:
     from cli.compilation import app as compilation_app
+    from cli.outbox import app as outbox_app
 
     app.add_typer(compilation_app, name="compilation")
+    app.add_typer(outbox_app, name="outbox")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
