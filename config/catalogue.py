@@ -113,10 +113,10 @@ def _read_yaml(path: Path) -> Any:
         raise ConfigError(f"{path}: cannot be read: {exc}") from exc
 
 
-def _errors(path: Path, exc: ValidationError) -> ConfigError:
+def _errors(path: Path, exc: ValidationError, prefix: str = "") -> ConfigError:
     parts = []
     for err in exc.errors():
-        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        key = prefix + ".".join(str(p) for p in err["loc"]) or "(top level)"
         parts.append(f"{key}: {err['msg']}")
     return ConfigError(f"{path}: " + "; ".join(parts))
 
@@ -145,10 +145,12 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
                 f"{path}: region: {data['region']!r} is not in {regions_file.name} "
                 f"(known: {', '.join(sorted(regions))})"
             )
-        try:
-            sets = [PrioritySet.model_validate(s) for s in data.get("priority_sets") or []]
-        except ValidationError as exc:
-            raise _errors(path, exc) from exc
+        sets = []
+        for index, raw_set in enumerate(data.get("priority_sets") or []):
+            try:
+                sets.append(PrioritySet.model_validate(raw_set))
+            except ValidationError as exc:
+                raise _errors(path, exc, prefix=f"priority_sets.{index}.") from exc
         regions[data["region"]]["priority_sets"] = sets
     try:
         catalogue = Catalogue(regions={k: RegionEntry.model_validate(v) for k, v in regions.items()})

@@ -8,6 +8,7 @@ API: with them on, every synchronous flow run costs about a second more.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,19 @@ from typing import Any
 _lock = threading.Lock()
 _warm = False
 _settings_cm: Any = None
+
+
+def configure_prefect_environment() -> None:
+    """Defaults for Prefect in our processes, set before Prefect is imported (caller's env wins).
+
+    Telemetry is off (this machine has no internet, and its write collides with the first
+    flow run on the temporary server's SQLite file) and Prefect's INFO chatter stays out of
+    a coordinator's terminal.
+    """
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # We run no Prefect tasks in the hot path; on SQLite the recorder stalls flow-run inserts.
+    os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED", "false")
 
 
 def _fast_settings() -> dict[Any, Any]:

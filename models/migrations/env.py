@@ -11,6 +11,16 @@ config = context.config
 target_metadata = SQLModel.metadata
 
 
+# Tables owned by a library rather than a SQLModel class (created by our migrations all the same).
+FOREIGN_TABLES = {"apscheduler_jobs"}
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Leave library-owned tables out of autogenerate's comparison."""
+    table = getattr(obj, "table", obj) if type_ != "table" else obj
+    return getattr(table, "name", name) not in FOREIGN_TABLES
+
+
 def run_migrations_online() -> None:
     """Migrate using the connection models.migrate put in the config attributes."""
     connection = config.attributes.get("connection")
@@ -30,6 +40,7 @@ def _run(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite can only ALTER through table copies
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

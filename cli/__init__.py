@@ -1,0 +1,1 @@
+"""The ``lofte`` command line."""

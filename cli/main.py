@@ -1,0 +1,446 @@
+"""``lofte``: the coordinators' and operators' command line."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+
+from cli.output import (
+    EXIT_BAD_INPUT,
+    EXIT_REFUSED,
+    command,
+    fail,
+    language,
+    print_json,
+    print_unmet,
+)
+from config.settings import get_settings
+from flows.runtime import configure_prefect_environment
+
+# Before any command imports Prefect (flows are imported lazily, inside the commands).
+configure_prefect_environment()
+
+app = typer.Typer(
+    name="lofte",
+    help="Löfte: medborgarlöften från dialog till årssammanställning / citizen promises, "
+    "from dialogue to year-end compilation.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+promise_app = typer.Typer(help="Skapa, lista och visa löften / create, list and show promises.", no_args_is_help=True)
+person_app = typer.Typer(help="Personer och roller / people and roles.", no_args_is_help=True)
+app.add_typer(promise_app, name="promise")
+app.add_typer(person_app, name="person")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _check_actor(actor: str, as_json: bool) -> str:
+    if not EMAIL.match(actor):
+        fail(f"--actor must be an e-mail address (who is doing this), got {actor!r}", EXIT_BAD_INPUT, as_json=as_json)
+    return actor.lower()
+
+
+def _parse_now(value: str | None, as_json: bool = False) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        fail(f"--now must be an ISO date or time such as 2026-06-19 or 2026-06-19T07:00, got {value!r}", as_json=as_json)
+
+
+# --- init ------------------------------------------------------------------------------------
+
+
+@app.command()
+@command
+def init(as_json: JsonOpt = False) -> None:
+    """Migrate the database to the latest version and load the region catalogues (safe to repeat)."""
+    from flows.setup import initialise
+
+    report = initialise()
+    if as_json:
+        print_json(report.__dict__)
+        return
+    typer.echo(f"Databas / database: {report.database}")
+    typer.echo(f"Schema: {', '.join(report.before) or '(tom / empty)'} -> {', '.join(report.after)}")
+    typer.echo(f"Regioner / regions: {report.regions}, prioriterade områden / priority areas: {report.priority_areas}")
+
+
+# --- promises --------------------------------------------------------------------------------
+
+
+@promise_app.command("create")
+@command
+def promise_create(
+    region: Annotated[str, typer.Option(help="Region id, e.g. stockholm")],
+    municipality: Annotated[str, typer.Option(help="Municipality or city district")],
+    police_area: Annotated[str, typer.Option("--police-area", help="Local police area (LPO)")],
+    start: Annotated[str, typer.Option(help="First day of the term, YYYY-MM-DD")],
+    years: Annotated[int, typer.Option(help="Length of the term, 1-4 years")],
+    area_name: Annotated[str | None, typer.Option("--area-name", help="Area covered (default: the municipality)")] = None,
+    city_district: Annotated[bool, typer.Option("--city-district", help="The municipality side is a city district (stadsdelsnämnd)")] = False,
+    actor: Annotated[str, typer.Option(help="Who creates it (e-mail)")] = "cli@lofte.local",
+    as_json: JsonOpt = False,
+) -> None:
+    """Create a promise; it starts in resident_dialogue."""
+    from pydantic import ValidationError
+
+    from flows.clock import local_today
+    from flows.errors import describe_validation_error
+    from flows.lifecycle_hooks import after_create
+    from flows.promises import create_promise
+    from models.db import session_scope
+    from models.inputs import PromiseCreate
+
+    try:
+        data = PromiseCreate(
+            region=region, municipality=municipality, police_area=police_area, start=start,  # type: ignore[arg-type]
+            years=years, area_name=area_name, municipality_is_city_district=city_district,
+        )
+    except ValidationError as exc:
+        raise describe_validation_error(exc, "promise") from exc
+    with session_scope() as session:
+        promise = create_promise(session, data, _check_actor(actor, as_json))
+        after_create(session, promise, local_today())
+        view = _promise_view(session, promise.id)  # type: ignore[arg-type]
+    if as_json:
+        print_json(view)
+    else:
+        _print_promise(view)
+
+
+def _promise_view(session: Any, promise_id: int) -> dict[str, Any]:
+    from flows.views import promise_view
+
+    return promise_view(session, promise_id, language())
+
+
+def _print_promise(view: dict[str, Any]) -> None:
+    typer.echo(f"Löfte / promise {view['id']}: {view['area']} ({view['municipality']} / {view['police_area']})")
+    typer.echo(f"  Region: {view['region']}   Period / term: {view['term_start']} – {view['term_end']} ({view['term_years']} år), år / year {view['cycle_year']}")
+    typer.echo(f"  Steg / stage: {view['stage']} ({view['stage_name']})   version {view['version']}")
+    if view["unmet"]:
+        typer.echo("  Kvar att göra innan nästa steg / still to do before the next stage:")
+        print_unmet(view["unmet"], err=False)
+    elif view["stage"] != "closed":
+        typer.echo("  Klart för nästa steg / ready for the next stage (lofte advance).")
+    counts = ", ".join(f"{k}: {v}" for k, v in view["counts"].items() if v)
+    if counts:
+        typer.echo(f"  Underlag / artefacts: {counts}")
+
+
+@promise_app.command("list")
+@command
+def promise_list(
+    region: Annotated[str | None, typer.Option(help="Only this region")] = None,
+    stage: Annotated[str | None, typer.Option(help="Only this stage")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List promises, optionally of one region and/or stage."""
+    from flows.errors import InputError
+    from flows.promises import list_promises, organisation_names
+    from lifecycle.stages import parse_stage
+    from models.db import session_scope
+
+    try:
+        stage_filter = parse_stage(stage) if stage else None
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    with session_scope() as session:
+        rows = []
+        for p in list_promises(session, region, stage_filter):
+            municipality, police = organisation_names(session, p)
+            rows.append({
+                "id": p.id, "region": p.region_id, "area": p.area_name, "municipality": municipality,
+                "police_area": p.police_area_id and police, "stage": p.stage.value, "version": p.version,
+                "cycle_year": p.cycle_year, "term_start": p.term_start, "term_end": p.term_end,
+            })
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        typer.echo("Inga löften / no promises.")
+        return
+    typer.echo(f"{'id':>5}  {'steg / stage':<24} {'period / term':<25} område / area")
+    for r in rows:
+        typer.echo(f"{r['id']:>5}  {r['stage']:<24} {str(r['term_start']) + ' – ' + str(r['term_end']):<25} {r['area']} ({r['police_area']})")
+
+
+@promise_app.command("show")
+@command
+def promise_show(promise_id: Annotated[int, typer.Argument(help="Promise id")], as_json: JsonOpt = False) -> None:
+    """Show a promise: stage, what is still missing before the next stage, and its history."""
+    from models.db import session_scope
+
+    with session_scope() as session:
+        view = _promise_view(session, promise_id)
+    if as_json:
+        print_json(view)
+        return
+    _print_promise(view)
+    if view["history"]:
+        typer.echo("  Historik / history:")
+        for h in view["history"]:
+            typer.echo(f"    {h['at'][:16]}  {h['from_stage']} -> {h['to_stage']}  ({h['actor']})")
+
+
+# --- people ----------------------------------------------------------------------------------
+
+
+@person_app.command("add")
+@command
+def person_add(
+    email: Annotated[str, typer.Option(help="E-mail address")],
+    name: Annotated[str, typer.Option(help="Full name")],
+    role: Annotated[str, typer.Option(help="coordinator, steering_group or regional_coordinator")],
+    organisation: Annotated[str | None, typer.Option(help="Organisation name (municipality, LPO, region)")] = None,
+    region: Annotated[str | None, typer.Option(help="Region id (for regional coordinators)")] = None,
+    lang: Annotated[str, typer.Option("--language", help="sv or en")] = "sv",
+    channel: Annotated[str | None, typer.Option(help="Notification channel name")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add (or update) a person with their organisation, role, language and channel."""
+    from pydantic import ValidationError
+
+    from flows.errors import describe_validation_error
+    from flows.promises import add_person
+    from models.db import session_scope
+    from models.inputs import PersonInput
+
+    try:
+        data = PersonInput(email=email, name=name, role=role, organisation=organisation,  # type: ignore[arg-type]
+                           region=region, language=lang, channel=channel)
+    except ValidationError as exc:
+        raise describe_validation_error(exc, "person") from exc
+    with session_scope() as session:
+        person = add_person(session, data)
+        out = person.model_dump(mode="json")
+    if as_json:
+        print_json(out)
+    else:
+        typer.echo(f"{out['name']} <{out['email']}> {out['role']}")
+
+
+# --- artefacts -------------------------------------------------------------------------------
+
+
+def _read_file(path: str) -> dict[str, Any]:
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror}")
+    try:
+        data = json.loads(text) if path.endswith(".json") else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        fail(f"{path} is not valid {'JSON' if path.endswith('.json') else 'YAML'}: {exc}")
+    if not isinstance(data, dict):
+        fail(f"{path} must hold one object (a mapping of field: value), got {type(data).__name__}")
+    return data
+
+
+def _parse_sets(pairs: list[str]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            fail(f"--set takes field=value, got {pair!r}")
+        try:
+            parsed = yaml.safe_load(value) if value else ""
+        except yaml.YAMLError:
+            parsed = value
+        # Keep free text free text: only structured YAML (lists, numbers, dates...) is parsed.
+        data[key.strip()] = parsed if not isinstance(parsed, str) else value
+    return data
+
+
+@app.command()
+@command
+def add(
+    promise_id: Annotated[int, typer.Argument(help="Promise id")],
+    kind: Annotated[str, typer.Argument(help="Artefact kind (lofte schema --list)")],
+    file: Annotated[str | None, typer.Option("--file", "-f", help="JSON or YAML file with the fields ('-' for stdin)")] = None,
+    sets: Annotated[list[str] | None, typer.Option("--set", "-s", help="field=value (repeatable; overrides the file)")] = None,
+    actor: Annotated[str, typer.Option(help="Who records it (e-mail)")] = "cli@lofte.local",
+    as_json: JsonOpt = False,
+) -> None:
+    """Record an artefact (dialogue, problem, goal, activity, signoff, evaluation, ...)."""
+    from flows.artefacts import add_artefact
+    from models.db import session_scope
+
+    data = _read_file(file) if file else {}
+    data.update(_parse_sets(sets or []))
+    if not data:
+        fail(f"nothing to add: give --file or --set field=value (see: lofte schema {kind})", as_json=as_json)
+    with session_scope() as session:
+        row = add_artefact(session, promise_id, kind, data, _check_actor(actor, as_json))
+        out = {"ok": True, "kind": kind, **row.model_dump(mode="json")}
+    if as_json:
+        print_json(out)
+    else:
+        typer.echo(f"Registrerad / recorded: {kind} {out.get('id')} i löfte / in promise {promise_id}")
+
+
+@app.command()
+@command
+def schema(
+    kind: Annotated[str | None, typer.Argument(help="Artefact kind, promise or person")] = None,
+    list_kinds: Annotated[bool, typer.Option("--list", help="List the kinds")] = False,
+) -> None:
+    """Print the JSON Schema of an artefact kind (what --file / --set accept)."""
+    from models.inputs import artefact_kinds, json_schema
+
+    if list_kinds or kind is None:
+        typer.echo("\n".join([*artefact_kinds(), "promise", "person"]))
+        return
+    try:
+        print_json(json_schema(kind))
+    except KeyError as exc:
+        fail(str(exc.args[0]))
+
+
+# --- transitions -----------------------------------------------------------------------------
+
+
+@app.command()
+@command
+def advance(
+    promise_id: Annotated[int, typer.Argument(help="Promise id")],
+    actor: Annotated[str, typer.Option(help="Who moves it (e-mail)")],
+    to: Annotated[str | None, typer.Option(help="Target stage (default: the next one)")] = None,
+    reason: Annotated[str | None, typer.Option(help="Why (required when going back)")] = None,
+    expected_version: Annotated[int | None, typer.Option("--expected-version", help="Refuse if the promise changed since this version")] = None,
+    now: Annotated[str | None, typer.Option(help="Act as if it were this moment (ISO)")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Move a promise to its next stage (or --to an earlier one, with --reason)."""
+    from cli import transport
+    from flows.errors import InputError
+    from lifecycle.stages import parse_stage
+
+    actor = _check_actor(actor, as_json)
+    if to is not None:
+        try:
+            to = parse_stage(to).value
+        except ValueError as exc:
+            raise InputError(str(exc)) from exc
+    result, via = transport.advance(promise_id, actor, to, reason, expected_version, _parse_now(now, as_json))
+    _report_transition(result, via, as_json)
+
+
+def _report_transition(result: dict[str, Any], via: str, as_json: bool) -> None:
+    result = {**result, "via": via}
+    if not result.get("ok"):
+        code = EXIT_REFUSED if result.get("error_kind") in ("Refused", "Conflict") else EXIT_BAD_INPUT
+        if as_json:
+            print_json(result)
+        else:
+            typer.echo(f"Nekad / refused: {result.get('error')}", err=True)
+            lang = language()
+            print_unmet([{**u, "message": u["message_sv"] if lang == "sv" else u["message_en"]} for u in result.get("unmet", [])])
+        raise typer.Exit(code)
+    if as_json:
+        print_json(result)
+        return
+    typer.echo(f"Löfte / promise {result['promise_id']}: {result['from_stage']} -> {result['to_stage']} (version {result['version']})")
+    if result.get("next_promise_id"):
+        typer.echo(f"Nästa cykel öppnad / next cycle opened: promise {result['next_promise_id']}")
+
+
+@app.command("next-cycle")
+@command
+def next_cycle(
+    promise_id: Annotated[int, typer.Argument(help="A closed promise")],
+    actor: Annotated[str, typer.Option(help="Who opens it (e-mail)")],
+    now: Annotated[str | None, typer.Option(help="Act as if it were this moment (ISO)")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Open the next cycle of a closed promise (done automatically when it closes)."""
+    from cli import transport
+
+    result, via = transport.next_cycle(promise_id, _check_actor(actor, as_json), _parse_now(now, as_json))
+    if not result.get("ok"):
+        fail(str(result.get("error")), EXIT_REFUSED if result.get("error_kind") in ("Refused", "Conflict") else EXIT_BAD_INPUT,
+             as_json=as_json, extra={"unmet": result.get("unmet", [])})
+    if as_json:
+        print_json({**result, "via": via})
+    else:
+        typer.echo(f"Nästa cykel / next cycle: promise {result['next_promise_id']}")
+
+
+@app.command()
+@command
+def history(promise_id: Annotated[int, typer.Argument(help="Promise id")], as_json: JsonOpt = False) -> None:
+    """The full audit trail of a promise: every change and transition."""
+    from flows.promises import get_promise
+    from flows.promises import history as load_history
+    from models.db import session_scope
+
+    with session_scope() as session:
+        get_promise(session, promise_id)
+        events = [e.model_dump(mode="json") for e in load_history(session, promise_id)]
+    if as_json:
+        print_json(events)
+        return
+    for e in events:
+        move = f"{e['from_stage'] or ''} -> {e['to_stage']}" if e["to_stage"] else ""
+        detail = e["details"].get("kind", "") if e["action"] != "transition" else ""
+        reason = f"  \"{e['reason']}\"" if e["reason"] else ""
+        typer.echo(f"{e['at'][:19]}  {e['actor']:<28} {e['action']:<18} {move}{detail}{reason}")
+
+
+# --- demo and service ------------------------------------------------------------------------
+
+
+@app.command()
+@command
+def demo(
+    today: Annotated[str | None, typer.Option(help="Build the demo as seen on this day (YYYY-MM-DD)")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Load a realistic example region (Stockholm) with promises in every stage."""
+    from flows.demo import load_demo
+
+    from flows.setup import initialise
+
+    initialise()
+    report = load_demo(date.fromisoformat(today) if today else None)
+    if as_json:
+        print_json(report)
+        return
+    typer.echo(f"Demo: {report['promises']} löften / promises i / in {report['organisations']} organisationer / organisations.")
+    for stage, count in report["by_stage"].items():
+        typer.echo(f"  {stage:<24} {count}")
+    typer.echo("Se / see: lofte promise list --region stockholm")
+
+
+@app.command()
+@command
+def serve(
+    host: Annotated[str | None, typer.Option(help="Listen address (default LOFTE_API_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default LOFTE_API_PORT)")] = None,
+    scheduler: Annotated[bool, typer.Option(help="Run the embedded scheduler too")] = True,
+) -> None:
+    """Run the service: HTTP API and pages, Prefect warm, and the embedded scheduler."""
+    from web.server import run
+
+    settings = get_settings()
+    run(host or settings.api_host, port or settings.api_port, with_scheduler=scheduler)
+
+
+def main() -> None:
+    """Entry point for ``python -m cli.main``."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

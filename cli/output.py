@@ -1,0 +1,92 @@
+"""Printing results and errors, and the exit codes every command shares.
+
+Exit codes: 0 done; 1 refused by the rules or a conflict (every unmet criterion printed);
+2 bad input (what is wrong and how to fix it).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, NoReturn
+
+import typer
+
+from config.settings import ConfigError, get_settings
+from flows.errors import LofteError, Refused
+
+EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def print_json(data: Any) -> None:
+    """Print ``data`` as indented JSON (dates as ISO strings)."""
+    typer.echo(json.dumps(data, default=_default, ensure_ascii=False, indent=2))
+
+
+def language() -> str:
+    """The configured language for messages to people (sv or en)."""
+    try:
+        return get_settings().language
+    except ConfigError:
+        return "sv"
+
+
+def print_unmet(unmet: list[dict[str, Any]], *, err: bool = True) -> None:
+    """Print every unmet criterion, one per line, with its code."""
+    for item in unmet:
+        typer.echo(f"  - [{item['code']}] {item['message']}", err=err)
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT, *, as_json: bool = False, extra: dict[str, Any] | None = None) -> NoReturn:
+    """Print an error (as JSON on stdout with --json, else on stderr) and exit with ``code``."""
+    if as_json:
+        print_json({"ok": False, "error": message, **(extra or {})})
+    else:
+        typer.echo(f"Fel / error: {message}", err=True)
+        if extra and extra.get("unmet"):
+            print_unmet(extra["unmet"])
+    raise typer.Exit(code)
+
+
+@contextmanager
+def handled(as_json: bool = False) -> Iterator[None]:
+    """Turn our errors into a clear message and the right exit code."""
+    try:
+        yield
+    except Refused as exc:
+        lang = language()
+        unmet = [u.as_dict(lang) for u in exc.unmet]
+        fail(exc.headline, EXIT_REFUSED, as_json=as_json, extra={"unmet": unmet})
+    except LofteError as exc:
+        fail(str(exc), exc.exit_code, as_json=as_json, extra={"error_kind": type(exc).__name__})
+    except ConfigError as exc:
+        fail(f"configuration: {exc}", EXIT_BAD_INPUT, as_json=as_json)
+
+
+def command(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator: run a command body inside ``handled()`` (JSON errors when --json is given)."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with handled(bool(kwargs.get("as_json"))):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def stderr(message: str) -> None:
+    """Print a line on standard error."""
+    print(message, file=sys.stderr)

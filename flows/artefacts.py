@@ -1,0 +1,387 @@
+"""Recording a stage's artefacts: validate the input, check it against the promise, store it.
+
+Every link of the chain dialogue → problem → cause → goal → activity is checked here, so an
+activity cannot point at a goal of another promise, nor at a cause of a different problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlmodel import Session, SQLModel, col, select
+
+from config.catalogue import get_catalogue
+from flows.clock import now_utc
+from flows.errors import InputError, NotFound, Refused, describe_validation_error
+from flows.promises import audit, get_promise
+from lifecycle.criteria import Unmet
+from lifecycle.stages import Stage
+from models import (
+    Activity,
+    ActivityStatusReport,
+    CauseAnalysis,
+    Dialogue,
+    EvaluationRound,
+    Goal,
+    IndicatorValue,
+    PriorityArea,
+    Problem,
+    Promise,
+    PromiseText,
+    SignOff,
+    SituationPicture,
+    YearEndCompilation,
+)
+from models.inputs import (
+    ARTEFACT_INPUTS,
+    ActivityInput,
+    ApprovalInput,
+    CauseAnalysisInput,
+    CompilationInput,
+    DialogueInput,
+    EvaluationInput,
+    FocusAreaInput,
+    GoalInput,
+    ProblemInput,
+    PromiseTextInput,
+    SignOffInput,
+    SituationPictureInput,
+)
+
+# The stage from which each kind may be recorded, and (where it applies) the last one.
+STAGE_WINDOW: dict[str, tuple[Stage, Stage]] = {
+    "dialogue": (Stage.RESIDENT_DIALOGUE, Stage.YEAR_END_COMPILATION),
+    "situation_picture": (Stage.RESIDENT_DIALOGUE, Stage.YEAR_END_COMPILATION),
+    "problem": (Stage.RESIDENT_DIALOGUE, Stage.YEAR_END_COMPILATION),
+    "focus_area": (Stage.JOINT_ANALYSIS, Stage.ACTION_PLAN),
+    "cause_analysis": (Stage.JOINT_ANALYSIS, Stage.YEAR_END_COMPILATION),
+    "goal": (Stage.ROOT_CAUSE_ANALYSIS, Stage.YEAR_END_COMPILATION),
+    "activity": (Stage.GOALS, Stage.YEAR_END_COMPILATION),
+    "promise_text": (Stage.GOALS, Stage.ACTION_PLAN),
+    "signoff": (Stage.ACTION_PLAN, Stage.ACTION_PLAN),
+    "evaluation": (Stage.CONTINUOUS_EVALUATION, Stage.YEAR_END_COMPILATION),
+    "compilation": (Stage.CONTINUOUS_EVALUATION, Stage.YEAR_END_COMPILATION),
+    "approval": (Stage.YEAR_END_COMPILATION, Stage.YEAR_END_COMPILATION),
+}
+
+
+def parse_input(kind: str, raw: dict[str, Any]) -> BaseModel:
+    """Validate raw input for ``kind`` into its input model, or raise a readable InputError."""
+    model = ARTEFACT_INPUTS.get(kind)
+    if model is None:
+        raise InputError(f"unknown artefact kind {kind!r}; known kinds: {', '.join(ARTEFACT_INPUTS)}")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise describe_validation_error(exc, kind) from exc
+
+
+def _check_window(promise: Promise, kind: str) -> None:
+    first, last = STAGE_WINDOW[kind]
+    if promise.stage is Stage.CLOSED:
+        raise Refused(
+            [Unmet("promise.closed", "Löftet är avslutat.", "The promise is closed.")],
+            f"cannot add {kind}",
+        )
+    if not first.index <= promise.stage.index <= last.index:
+        raise Refused(
+            [Unmet(
+                "artefact.wrong_stage",
+                f"{kind} kan registreras i stegen {first.name_in('sv')}–{last.name_in('sv')}; "
+                f"löftet är i {promise.stage.name_in('sv')}.",
+                f"{kind} can be recorded in the stages {first.name_in('en')} to "
+                f"{last.name_in('en')}; the promise is in {promise.stage.name_in('en')}.",
+            )],
+            f"cannot add {kind} now",
+        )
+
+
+def _own(session: Session, model: type[SQLModel], row_id: int, promise: Promise, what: str) -> Any:
+    row = session.get(model, row_id)
+    if row is None or getattr(row, "promise_id", None) != promise.id:
+        raise NotFound(
+            f"{what} {row_id} does not exist in promise {promise.id}; "
+            f"`lofte promise show {promise.id}` lists its {what}s"
+        )
+    return row
+
+
+def _check_priority_area(session: Session, promise: Promise, area_id: str | None) -> None:
+    if area_id is None:
+        return
+    area = session.get(PriorityArea, area_id)
+    if area is None or area.region_id != promise.region_id:
+        known = session.exec(
+            select(PriorityArea.id).where(PriorityArea.region_id == promise.region_id)
+        ).all()
+        raise InputError(
+            f"priority_area {area_id!r} is not a priority area of region {promise.region_id}; "
+            f"known: {', '.join(known) or 'none in the catalogue'}"
+        )
+
+
+def _dialogue(session: Session, promise: Promise, data: DialogueInput) -> SQLModel:
+    row = Dialogue(
+        promise_id=promise.id,  # type: ignore[arg-type]
+        cycle_year=promise.cycle_year,
+        **data.model_dump(mode="python", exclude={"unsafe_places"}),
+        unsafe_places=[u.model_dump() for u in data.unsafe_places],
+    )
+    session.add(row)
+    return row
+
+
+def _situation_picture(session: Session, promise: Promise, data: SituationPictureInput) -> SQLModel:
+    row = SituationPicture(promise_id=promise.id, cycle_year=promise.cycle_year, **data.model_dump())  # type: ignore[arg-type]
+    session.add(row)
+    return row
+
+
+def _problem(session: Session, promise: Promise, data: ProblemInput) -> SQLModel:
+    _check_priority_area(session, promise, data.priority_area)
+    fields = data.model_dump(exclude={"places", "priority_area"})
+    row = Problem(
+        promise_id=promise.id,  # type: ignore[arg-type]
+        places=[p.model_dump(exclude_none=True) for p in data.places],
+        priority_area_id=data.priority_area,
+        **fields,
+    )
+    session.add(row)
+    return row
+
+
+def _focus_area(session: Session, promise: Promise, data: FocusAreaInput) -> SQLModel:
+    problem = _own(session, Problem, data.problem_id, promise, "problem")
+    _check_priority_area(session, promise, data.priority_area)
+    problem.selected = data.selected
+    if data.priority_area:
+        problem.priority_area_id = data.priority_area
+    session.add(problem)
+    return problem  # type: ignore[no-any-return]
+
+
+def _selected_problem(session: Session, promise: Promise, problem_id: int) -> Problem:
+    problem: Problem = _own(session, Problem, problem_id, promise, "problem")
+    if not problem.selected:
+        raise InputError(
+            f"problem {problem_id} (\"{problem.title}\") is not a focus area; select it first: "
+            f"lofte add {promise.id} focus_area --set problem_id={problem_id}"
+        )
+    return problem
+
+
+def _cause_analysis(session: Session, promise: Promise, data: CauseAnalysisInput) -> SQLModel:
+    _selected_problem(session, promise, data.problem_id)
+    row = CauseAnalysis(promise_id=promise.id, **data.model_dump())  # type: ignore[arg-type]
+    session.add(row)
+    return row
+
+
+def _goal(session: Session, promise: Promise, data: GoalInput) -> SQLModel:
+    _selected_problem(session, promise, data.problem_id)
+    if data.target_date < promise.term_start:
+        raise InputError(
+            f"target_date {data.target_date} is before the term starts ({promise.term_start}); "
+            "a goal must be reachable within the promise's term"
+        )
+    if data.target_date > promise.term_end:
+        raise InputError(
+            f"target_date {data.target_date} is after the term ends ({promise.term_end}); "
+            "pick a date within the term, or lengthen the term"
+        )
+    if data.catalogue_goal:
+        region = get_catalogue().region(promise.region_id)
+        known = {g.id for _, area in region.all_areas() for g in area.goals}
+        if data.catalogue_goal not in known:
+            raise InputError(
+                f"catalogue_goal {data.catalogue_goal!r} is not a goal of region "
+                f"{promise.region_id}; known: {', '.join(sorted(known)) or 'none'}"
+            )
+    fields = data.model_dump(exclude={"catalogue_goal"})
+    row = Goal(promise_id=promise.id, catalogue_goal_id=data.catalogue_goal, **fields)  # type: ignore[arg-type]
+    session.add(row)
+    return row
+
+
+def _activity(session: Session, promise: Promise, data: ActivityInput) -> SQLModel:
+    goal: Goal = _own(session, Goal, data.goal_id, promise, "goal")
+    if data.cause_analysis_id is not None:
+        cause: CauseAnalysis = _own(
+            session, CauseAnalysis, data.cause_analysis_id, promise, "cause_analysis"
+        )
+        if cause.problem_id != goal.problem_id:
+            raise InputError(
+                f"cause_analysis {cause.id} is about problem {cause.problem_id}, but goal "
+                f"{goal.id} is about problem {goal.problem_id}; link the activity to a cause "
+                "of the same problem as its goal"
+            )
+    if data.end > promise.term_end:
+        raise InputError(
+            f"end {data.end} is after the term ends ({promise.term_end}); activities must "
+            "finish within the promise's term"
+        )
+    row = Activity(promise_id=promise.id, **data.model_dump())  # type: ignore[arg-type]
+    session.add(row)
+    return row
+
+
+def _promise_text(session: Session, promise: Promise, data: PromiseTextInput) -> SQLModel:
+    row = session.exec(
+        select(PromiseText).where(
+            PromiseText.promise_id == promise.id, PromiseText.cycle_year == promise.cycle_year
+        )
+    ).first() or PromiseText(promise_id=promise.id, cycle_year=promise.cycle_year, police_promises="", municipality_promises="")  # type: ignore[arg-type]
+    row.police_promises, row.municipality_promises = data.police_promises, data.municipality_promises
+    session.add(row)
+    return row
+
+
+def _signoff(session: Session, promise: Promise, data: SignOffInput) -> SQLModel:
+    existing = session.exec(
+        select(SignOff).where(
+            SignOff.promise_id == promise.id,
+            SignOff.cycle_year == promise.cycle_year,
+            SignOff.party == data.party,
+            col(SignOff.revoked_at).is_(None),
+        )
+    ).first()
+    if existing:
+        raise InputError(
+            f"{data.party.value} already signed this year's action plan "
+            f"({existing.signed_by}, {existing.signed_on})"
+        )
+    row = SignOff(promise_id=promise.id, cycle_year=promise.cycle_year, **data.model_dump())  # type: ignore[arg-type]
+    session.add(row)
+    return row
+
+
+def _evaluation(session: Session, promise: Promise, data: EvaluationInput) -> SQLModel:
+    rnd = session.exec(
+        select(EvaluationRound).where(
+            EvaluationRound.promise_id == promise.id,
+            EvaluationRound.cycle_year == promise.cycle_year,
+            EvaluationRound.number == data.round,
+        )
+    ).first()
+    if rnd is None:
+        planned = session.exec(
+            select(EvaluationRound.number).where(
+                EvaluationRound.promise_id == promise.id,
+                EvaluationRound.cycle_year == promise.cycle_year,
+            )
+        ).all()
+        raise InputError(
+            f"round {data.round} is not planned for year {promise.cycle_year}; planned rounds: "
+            f"{', '.join(map(str, planned)) or 'none'}"
+        )
+    if rnd.submitted_at is not None:
+        raise InputError(f"round {data.round} was already submitted ({rnd.submitted_at:%Y-%m-%d})")
+    activities = {
+        a.id: a for a in session.exec(select(Activity).where(Activity.promise_id == promise.id)).all()
+    }
+    reported = [s.activity_id for s in data.activities]
+    unknown = sorted(set(reported) - set(activities))
+    if unknown:
+        raise InputError(f"activities {unknown} are not activities of promise {promise.id}")
+    missing = sorted(set(activities) - set(reported))  # type: ignore[arg-type]
+    if missing:
+        titles = "; ".join(f"{i}: {activities[i].title}" for i in missing)
+        raise InputError(f"every activity needs a status in the round; missing: {titles}")
+    goal_ids = set(session.exec(select(Goal.id).where(Goal.promise_id == promise.id)).all())
+    bad_goals = sorted({v.goal_id for v in data.indicators} - goal_ids)
+    if bad_goals:
+        raise InputError(f"goals {bad_goals} are not goals of promise {promise.id}")
+    for status in data.activities:
+        session.add(ActivityStatusReport(round_id=rnd.id, **status.model_dump()))  # type: ignore[arg-type]
+        activity = activities[status.activity_id]
+        activity.status, activity.status_reason = status.status, status.reason
+        session.add(activity)
+    for value in data.indicators:
+        session.add(IndicatorValue(round_id=rnd.id, **value.model_dump()))  # type: ignore[arg-type]
+    rnd.submitted_at, rnd.submitted_by = now_utc(), data.submitted_by
+    rnd.feedback_to_residents, rnd.feedback_channel = data.feedback_to_residents, data.feedback_channel
+    session.add(rnd)
+    return rnd
+
+
+def _compilation_row(session: Session, promise: Promise) -> YearEndCompilation | None:
+    return session.exec(
+        select(YearEndCompilation).where(
+            YearEndCompilation.promise_id == promise.id,
+            YearEndCompilation.cycle_year == promise.cycle_year,
+        )
+    ).first()
+
+
+def _compilation(session: Session, promise: Promise, data: CompilationInput) -> SQLModel:
+    row = _compilation_row(session, promise) or YearEndCompilation(
+        promise_id=promise.id, cycle_year=promise.cycle_year  # type: ignore[arg-type]
+    )
+    if row.approved_at is not None:
+        raise InputError("this year's compilation is already approved and can no longer change")
+    row.summary, row.next_year_plan = data.summary, data.next_year_plan
+    session.add(row)
+    return row
+
+
+def _approval(session: Session, promise: Promise, data: ApprovalInput) -> SQLModel:
+    row = _compilation_row(session, promise)
+    if row is None:
+        raise InputError(
+            f"there is no compilation for year {promise.cycle_year} to approve; add one first: "
+            f"lofte add {promise.id} compilation --file compilation.yaml"
+        )
+    if row.approved_at is not None:
+        raise InputError(f"the compilation was already approved by {row.approved_by}")
+    row.approved_by, row.approved_at = data.approved_by, now_utc()
+    session.add(row)
+    return row
+
+
+HANDLERS: dict[str, Callable[[Session, Promise, Any], SQLModel]] = {
+    "dialogue": _dialogue,
+    "situation_picture": _situation_picture,
+    "problem": _problem,
+    "focus_area": _focus_area,
+    "cause_analysis": _cause_analysis,
+    "goal": _goal,
+    "activity": _activity,
+    "promise_text": _promise_text,
+    "signoff": _signoff,
+    "evaluation": _evaluation,
+    "compilation": _compilation,
+    "approval": _approval,
+}
+
+
+def add_artefact(
+    session: Session, promise_id: int, kind: str, raw: dict[str, Any], actor: str
+) -> SQLModel:
+    """Validate and store one artefact of ``kind`` for the promise, with an audit record.
+
+    Raises InputError / NotFound (bad input) or Refused (wrong stage); nothing is written then.
+    """
+    promise = get_promise(session, promise_id)
+    data = parse_input(kind, raw)
+    _check_window(promise, kind)
+    row = HANDLERS[kind](session, promise, data)
+    session.flush()
+    audit(
+        session,
+        promise_id=promise.id,
+        actor=actor,
+        action="artefact_added" if kind not in ("approval", "focus_area") else kind,
+        details={"kind": kind, "id": getattr(row, "id", None), "cycle_year": promise.cycle_year},
+    )
+    if kind == "evaluation":
+        _after_round_submitted(session, promise, row)
+    return row
+
+
+def _after_round_submitted(session: Session, promise: Promise, row: SQLModel) -> None:
+    """Hook: bookkeeping that follows a submitted round (its deadline is done)."""
+    from flows.lifecycle_hooks import round_submitted
+
+    round_submitted(session, promise, row)  # type: ignore[arg-type]

@@ -1,0 +1,65 @@
+"""The errors the application layer raises, each mapped to a CLI exit code and HTTP status.
+
+- ``InputError``: bad input — what is wrong and how to fix it (exit 2, HTTP 422).
+- ``NotFound``: the thing named does not exist (exit 2, HTTP 404).
+- ``Refused``: the lifecycle rules say no; carries every unmet criterion (exit 1, HTTP 409).
+- ``Conflict``: someone else changed the promise first (exit 1, HTTP 409).
+"""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from lifecycle.criteria import Unmet
+
+
+class LofteError(Exception):
+    """Base of every error a coordinator is meant to read."""
+
+    exit_code = 2
+    http_status = 400
+
+
+class InputError(LofteError):
+    """The input is wrong; the message says what and how to fix it. Nothing was written."""
+
+    exit_code = 2
+    http_status = 422
+
+
+class NotFound(LofteError):
+    """A promise, problem, goal ... with that id does not exist (or not in this promise)."""
+
+    exit_code = 2
+    http_status = 404
+
+
+class Refused(LofteError):
+    """The lifecycle rules refuse the request; ``unmet`` lists every reason."""
+
+    exit_code = 1
+    http_status = 409
+
+    def __init__(self, unmet: list[Unmet], headline: str = "refused"):
+        self.unmet = unmet
+        self.headline = headline
+        super().__init__(headline + ": " + "; ".join(u.message_en for u in unmet))
+
+
+class Conflict(LofteError):
+    """The promise changed since it was read; reload and try again."""
+
+    exit_code = 1
+    http_status = 409
+
+
+def describe_validation_error(exc: ValidationError, what: str) -> InputError:
+    """Turn pydantic's errors into one readable InputError: field, problem, value given."""
+    lines = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"]) or what
+        msg = err["msg"].removeprefix("Value error, ")
+        given = err.get("input")
+        shown = "" if isinstance(given, dict) or given is None else f" (got {given!r})"
+        lines.append(f"{field}: {msg}{shown}")
+    return InputError(f"invalid {what}: " + "; ".join(lines))

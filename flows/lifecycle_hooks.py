@@ -1,0 +1,144 @@
+"""What happens, in the same transaction, when a promise is created, changes stage or has a
+round submitted: evaluation rounds planned, sign-offs revoked, the promise published,
+deadlines kept in step and the people concerned told (through the outbox)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from flows.clock import now_utc
+from flows.promises import coordinators_of, organisation_names
+from lifecycle.rounds import round_due_dates
+from lifecycle.stages import Stage
+from lifecycle.transitions import TransitionKind, TransitionPlan
+from models import EvaluationRound, Promise, PromiseText, SignOff
+from notifications.outbox import enqueue
+
+DEFAULT_RHYTHM = "tertial"
+
+
+def plan_rounds(session: Session, promise: Promise) -> list[EvaluationRound]:
+    """Create the current cycle year's evaluation rounds (once; existing rounds are kept)."""
+    existing = session.exec(
+        select(EvaluationRound).where(
+            EvaluationRound.promise_id == promise.id,
+            EvaluationRound.cycle_year == promise.cycle_year,
+        )
+    ).all()
+    if existing:
+        return list(existing)
+    rounds = [
+        EvaluationRound(
+            promise_id=promise.id,  # type: ignore[arg-type]
+            cycle_year=promise.cycle_year,
+            number=n,
+            due=due,
+        )
+        for n, due in enumerate(
+            round_due_dates(promise.term_start, promise.cycle_year, DEFAULT_RHYTHM), start=1
+        )
+    ]
+    session.add_all(rounds)
+    session.flush()
+    return rounds
+
+
+def _revoke_signoffs(session: Session, promise: Promise) -> int:
+    signoffs = session.exec(
+        select(SignOff).where(
+            SignOff.promise_id == promise.id,
+            SignOff.cycle_year == promise.cycle_year,
+            col(SignOff.revoked_at).is_(None),
+        )
+    ).all()
+    for signoff in signoffs:
+        signoff.revoked_at = now_utc()
+        session.add(signoff)
+    return len(signoffs)
+
+
+def _publish(session: Session, promise: Promise) -> None:
+    text = session.exec(
+        select(PromiseText).where(
+            PromiseText.promise_id == promise.id, PromiseText.cycle_year == promise.cycle_year
+        )
+    ).first()
+    if text and text.published_at is None:
+        text.published_at = now_utc()
+        session.add(text)
+
+
+def sync_deadlines(session: Session, promise: Promise, today: date) -> None:
+    """Keep the promise's deadline rows in step with its stage (see flows.deadlines)."""
+    try:
+        from flows.deadlines import sync_deadlines as _sync
+    except ImportError:  # the deadlines module is optional until the calendar lands
+        return
+    _sync(session, promise, today)
+
+
+def after_create(session: Session, promise: Promise, today: date) -> None:
+    """Effects of creating a promise."""
+    sync_deadlines(session, promise, today)
+
+
+def after_transition(
+    session: Session, promise: Promise, plan: TransitionPlan, today: date, actor: str
+) -> dict[str, int]:
+    """Effects of a transition that has just been written; returns what was done, for the audit."""
+    effects: dict[str, int] = {}
+    if plan.kind is TransitionKind.BACK and plan.to_stage.index <= Stage.ACTION_PLAN.index:
+        effects["signoffs_revoked"] = _revoke_signoffs(session, promise)
+    if plan.to_stage is Stage.CONTINUOUS_EVALUATION:
+        _publish(session, promise)
+        effects["rounds_planned"] = len(plan_rounds(session, promise))
+    sync_deadlines(session, promise, today)
+    effects["notices"] = notify_transition(session, promise, plan, actor)
+    return effects
+
+
+def round_submitted(session: Session, promise: Promise, rnd: EvaluationRound) -> None:
+    """Effects of a submitted evaluation round."""
+    sync_deadlines(session, promise, rnd.submitted_at.date() if rnd.submitted_at else now_utc().date())
+
+
+def notify_transition(session: Session, promise: Promise, plan: TransitionPlan, actor: str) -> int:
+    """Queue a transition notice to each coordinator of both parties; returns how many."""
+    municipality, police = organisation_names(session, promise)
+    count = 0
+    for person in coordinators_of(session, promise):
+        lang = person.language
+        to_name = plan.to_stage.name_in(lang)
+        subject = (
+            f"Medborgarlöftet {promise.area_name} är nu i steget {to_name}"
+            if lang == "sv"
+            else f"The citizen promise {promise.area_name} is now in the stage {to_name}"
+        )
+        payload = {
+            "promise_id": promise.id,
+            "area": promise.area_name,
+            "municipality": municipality,
+            "police_area": police,
+            "from_stage": plan.from_stage.value,
+            "to_stage": plan.to_stage.value,
+            "from_stage_name": plan.from_stage.name_in(lang),
+            "to_stage_name": to_name,
+            "kind": plan.kind.value,
+            "cycle_year": plan.cycle_year,
+            "actor": actor,
+            "text": subject + (f" (av {actor})." if lang == "sv" else f" (by {actor})."),
+        }
+        count += enqueue(
+            session,
+            key=f"transition:{promise.id}:v{promise.version}:{person.email}",
+            kind="transition",
+            channel=person.channel or "default",
+            recipient=person.email,
+            subject=subject,
+            payload=payload,
+            language=lang,
+            promise_id=promise.id,
+        )
+    return count

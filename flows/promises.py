@@ -1,0 +1,216 @@
+"""Creating, finding and describing promises, their parties and the people taking part."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from flows.clock import now_utc
+from flows.errors import InputError, NotFound
+from lifecycle.stages import Stage
+from lifecycle.term import term_end
+from lifecycle.vocabulary import OrganisationKind, Role
+from models import AuditEvent, Organisation, Person, Promise, Region
+from models.inputs import PersonInput, PromiseCreate
+
+
+def get_promise(session: Session, promise_id: int) -> Promise:
+    """The promise with this id, or NotFound saying how to list the existing ones."""
+    promise = session.get(Promise, promise_id)
+    if promise is None:
+        raise NotFound(f"no promise with id {promise_id}; `lofte promise list` shows them")
+    return promise
+
+
+def _region(session: Session, region_id: str) -> Region:
+    region = session.get(Region, region_id)
+    if region is None:
+        known = ", ".join(sorted(session.exec(select(Region.id)).all())) or "none (run `lofte init`)"
+        raise InputError(f"unknown region {region_id!r}; known regions: {known}")
+    return region
+
+
+def find_or_create_organisation(
+    session: Session, region_id: str, kind: OrganisationKind, name: str
+) -> Organisation:
+    """The organisation of this kind and name in the region, created on first use."""
+    found = session.exec(
+        select(Organisation).where(
+            Organisation.region_id == region_id,
+            Organisation.kind == kind,
+            func.lower(Organisation.name) == name.strip().lower(),
+        )
+    ).first()
+    if found:
+        return found
+    org = Organisation(region_id=region_id, kind=kind, name=name.strip())
+    session.add(org)
+    session.flush()
+    return org
+
+
+def audit(
+    session: Session,
+    *,
+    promise_id: int | None,
+    actor: str,
+    action: str,
+    from_stage: str | None = None,
+    to_stage: str | None = None,
+    reason: str | None = None,
+    flow_run_id: str | None = None,
+    details: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> AuditEvent:
+    """Append one event to the audit trail (in the caller's transaction)."""
+    event = AuditEvent(
+        promise_id=promise_id,
+        actor=actor,
+        action=action,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        reason=reason,
+        flow_run_id=flow_run_id,
+        details=details or {},
+        at=at or now_utc(),
+    )
+    session.add(event)
+    return event
+
+
+def create_promise(
+    session: Session, data: PromiseCreate, actor: str, *, previous: Promise | None = None
+) -> Promise:
+    """Create a promise in its first stage, with its parties, and audit it."""
+    _region(session, data.region)
+    kind = (
+        OrganisationKind.CITY_DISTRICT
+        if data.municipality_is_city_district
+        else OrganisationKind.MUNICIPALITY
+    )
+    municipality = find_or_create_organisation(session, data.region, kind, data.municipality)
+    police = find_or_create_organisation(
+        session, data.region, OrganisationKind.LOCAL_POLICE_AREA, data.police_area
+    )
+    promise = Promise(
+        region_id=data.region,
+        area_name=data.area_name or data.municipality,
+        municipality_id=municipality.id,  # type: ignore[arg-type]
+        police_area_id=police.id,  # type: ignore[arg-type]
+        term_start=data.start,
+        term_end=term_end(data.start, data.years),
+        term_years=data.years,
+        stage=Stage.RESIDENT_DIALOGUE,
+        previous_promise_id=previous.id if previous else None,
+        created_at=now_utc(),
+        stage_entered_at=now_utc(),
+    )
+    session.add(promise)
+    session.flush()
+    audit(
+        session,
+        promise_id=promise.id,
+        actor=actor,
+        action="created",
+        to_stage=promise.stage,
+        details={"previous_promise_id": promise.previous_promise_id},
+    )
+    return promise
+
+
+def list_promises(
+    session: Session, region: str | None = None, stage: Stage | None = None
+) -> list[Promise]:
+    """Promises, optionally of one region and/or stage, oldest first."""
+    query = select(Promise).order_by(col(Promise.id))
+    if region:
+        query = query.where(Promise.region_id == region)
+    if stage:
+        query = query.where(Promise.stage == stage)
+    return list(session.exec(query).all())
+
+
+def history(session: Session, promise_id: int) -> list[AuditEvent]:
+    """The audit trail of one promise, oldest first."""
+    return list(
+        session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.promise_id == promise_id)
+            .order_by(col(AuditEvent.at), col(AuditEvent.id))
+        ).all()
+    )
+
+
+def successor(session: Session, promise_id: int) -> Promise | None:
+    """The promise of the next cycle opened from this one, if any."""
+    return session.exec(select(Promise).where(Promise.previous_promise_id == promise_id)).first()
+
+
+def add_person(session: Session, data: PersonInput) -> Person:
+    """Add or update a person (by e-mail), with their organisation, role, language, channel."""
+    org_id = None
+    if data.organisation:
+        query = select(Organisation).where(
+            func.lower(Organisation.name) == data.organisation.strip().lower()
+        )
+        if data.region:
+            query = query.where(Organisation.region_id == data.region)
+        orgs = list(session.exec(query).all())
+        if not orgs and data.role is Role.REGIONAL_COORDINATOR and data.region:
+            _region(session, data.region)
+            orgs = [
+                find_or_create_organisation(
+                    session, data.region, OrganisationKind.POLICE_REGION, data.organisation
+                )
+            ]
+        if not orgs:
+            raise InputError(
+                f"no organisation named {data.organisation!r}; it is created with the first "
+                "promise that names it (lofte promise create), or check the spelling"
+            )
+        if len(orgs) > 1:
+            raise InputError(
+                f"{len(orgs)} organisations are named {data.organisation!r}; add --region"
+            )
+        org_id = orgs[0].id
+    person = session.exec(select(Person).where(Person.email == data.email.lower())).first()
+    person = person or Person(email=data.email.lower(), name=data.name, role=data.role)
+    person.name, person.role, person.organisation_id = data.name, data.role, org_id
+    person.language, person.channel = data.language, data.channel
+    session.add(person)
+    session.flush()
+    return person
+
+
+def coordinators_of(session: Session, promise: Promise) -> list[Person]:
+    """The coordinators of the promise's two parties (who hear about its deadlines)."""
+    return list(
+        session.exec(
+            select(Person)
+            .where(
+                col(Person.organisation_id).in_([promise.municipality_id, promise.police_area_id]),
+                Person.role == Role.COORDINATOR,
+            )
+            .order_by(col(Person.email))
+        ).all()
+    )
+
+
+def organisation_names(session: Session, promise: Promise) -> tuple[str, str]:
+    """Names of the promise's municipality (or city district) and local police area."""
+    municipality = session.get(Organisation, promise.municipality_id)
+    police = session.get(Organisation, promise.police_area_id)
+    return (municipality.name if municipality else "?", police.name if police else "?")
+
+
+def term_description(promise: Promise) -> str:
+    """'2026-01-01 – 2027-12-31 (2 år)' for people."""
+    return f"{promise.term_start} – {promise.term_end} ({promise.term_years} år)"
+
+
+def is_date_in_term(promise: Promise, day: date) -> bool:
+    """Whether ``day`` falls within the promise's term."""
+    return promise.term_start <= day <= promise.term_end

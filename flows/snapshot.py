@@ -1,0 +1,146 @@
+"""Builds the pure ``PromiseSnapshot`` the exit criteria read, from the database."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from config.catalogue import get_catalogue
+from lifecycle.criteria import Unmet, unmet_criteria
+from lifecycle.snapshot import (
+    ActivityFacts,
+    DialogueFacts,
+    GoalFacts,
+    ProblemFacts,
+    PromiseSnapshot,
+    RoundFacts,
+)
+from lifecycle.vocabulary import DialogueMethod, Party
+from models import (
+    Activity,
+    CauseAnalysis,
+    Dialogue,
+    EvaluationRound,
+    Goal,
+    Problem,
+    Promise,
+    PromiseText,
+    SignOff,
+    SituationPicture,
+    YearEndCompilation,
+)
+
+
+def mandatory_areas(promise: Promise) -> tuple[frozenset[str], dict[str, str]]:
+    """The region's mandatory priority areas for this promise's term, and all area names."""
+    try:
+        region = get_catalogue().region(promise.region_id)
+    except KeyError:
+        return frozenset(), {}
+    ids = region.mandatory_area_ids(promise.term_start.year, promise.term_end.year)
+    names = {area.id: area.name_sv for _, area in region.all_areas()}
+    return frozenset(ids), names
+
+
+def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSnapshot:
+    """Everything the exit criteria need, read in a handful of queries."""
+    pid = promise.id
+    year = promise.cycle_year
+    dialogues = session.exec(select(Dialogue).where(Dialogue.promise_id == pid)).all()
+    pictures = session.exec(
+        select(SituationPicture.party).where(SituationPicture.promise_id == pid)
+    ).all()
+    problems = session.exec(
+        select(Problem).where(Problem.promise_id == pid).order_by(col(Problem.id))
+    ).all()
+    analysed = set(
+        session.exec(select(CauseAnalysis.problem_id).where(CauseAnalysis.promise_id == pid)).all()
+    )
+    goals = session.exec(select(Goal).where(Goal.promise_id == pid).order_by(col(Goal.id))).all()
+    activities = session.exec(
+        select(Activity).where(Activity.promise_id == pid).order_by(col(Activity.id))
+    ).all()
+    signed = session.exec(
+        select(SignOff.party).where(
+            SignOff.promise_id == pid,
+            SignOff.cycle_year == year,
+            col(SignOff.revoked_at).is_(None),
+        )
+    ).all()
+    has_text = (
+        session.exec(
+            select(PromiseText.id).where(PromiseText.promise_id == pid, PromiseText.cycle_year == year)
+        ).first()
+        is not None
+    )
+    rounds = session.exec(
+        select(EvaluationRound)
+        .where(EvaluationRound.promise_id == pid, EvaluationRound.cycle_year == year)
+        .order_by(col(EvaluationRound.number))
+    ).all()
+    approved = (
+        session.exec(
+            select(YearEndCompilation.id).where(
+                YearEndCompilation.promise_id == pid,
+                YearEndCompilation.cycle_year == year,
+                col(YearEndCompilation.approved_at).is_not(None),
+            )
+        ).first()
+        is not None
+    )
+    mandatory, names = mandatory_areas(promise)
+    return PromiseSnapshot(
+        stage=promise.stage,
+        term_start=promise.term_start,
+        term_end=promise.term_end,
+        cycle_year=year,
+        term_years=promise.term_years,
+        today=today,
+        dialogues=tuple(
+            DialogueFacts(
+                id=d.id or 0,
+                with_residents=d.method is not DialogueMethod.STAFF_DIALOGUE,
+                has_results=bool(d.results.strip() or d.themes or d.unsafe_places),
+            )
+            for d in dialogues
+        ),
+        situation_pictures_by=frozenset(Party(p) for p in pictures),
+        problems=tuple(
+            ProblemFacts(
+                id=p.id or 0,
+                title=p.title,
+                selected=p.selected,
+                priority_area_id=p.priority_area_id,
+                has_cause_analysis=p.id in analysed,
+            )
+            for p in problems
+        ),
+        goals=tuple(
+            GoalFacts(
+                id=g.id or 0,
+                problem_id=g.problem_id,
+                indicator=g.indicator,
+                has_baseline=g.baseline is not None,
+                has_target=g.target is not None,
+            )
+            for g in goals
+        ),
+        activities=tuple(
+            ActivityFacts(id=a.id or 0, goal_id=a.goal_id, title=a.title) for a in activities
+        ),
+        signed_by=frozenset(Party(p) for p in signed),
+        has_promise_text=has_text,
+        rounds=tuple(
+            RoundFacts(id=r.id or 0, number=r.number, due=r.due, submitted=r.submitted_at is not None)
+            for r in rounds
+        ),
+        compilation_approved=approved,
+        mandatory_area_ids=mandatory,
+        area_names=names,
+    )
+
+
+def current_unmet(session: Session, promise: Promise, today: date) -> list[Unmet]:
+    """The current stage's unmet exit criteria."""
+    return unmet_criteria(build_snapshot(session, promise, today))

@@ -1,0 +1,262 @@
+"""Input shapes for everything a coordinator can record, with validation that explains itself.
+
+These are what the CLI (flags or a JSON/YAML file), the HTTP API and the web pages accept;
+``lofte schema KIND`` prints their JSON Schema. Checks that need the promise (a target date
+before the term starts, a problem of another promise) are made by ``flows.service``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from lifecycle.term import MAX_TERM_YEARS, MIN_TERM_YEARS
+from lifecycle.vocabulary import (
+    ActivityStatus,
+    Approach,
+    DialogueMethod,
+    GoalKind,
+    Party,
+    PreventionLevel,
+    Role,
+    Trend,
+)
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PromiseCreate(_Input):
+    """A new promise between a municipality (or city district) and a local police area."""
+
+    region: str = Field(description="Region id, e.g. stockholm")
+    municipality: str = Field(min_length=2, description="Municipality or city district name")
+    police_area: str = Field(min_length=2, description="Local police area (lokalpolisområde)")
+    area_name: str | None = Field(default=None, description="Area the promise covers (default: the municipality)")
+    start: date = Field(description="First day of the term")
+    years: int = Field(ge=MIN_TERM_YEARS, le=MAX_TERM_YEARS, description="Length of the term in years (1-4)")
+    municipality_is_city_district: bool = False
+
+
+class PlaceInput(_Input):
+    """A named place, optionally with coordinates (WGS84)."""
+
+    name: str = Field(min_length=1)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+
+
+class UnsafePlaceInput(_Input):
+    """Where and when residents feel unsafe."""
+
+    place: str = Field(min_length=1)
+    when: str = ""
+
+
+class DialogueInput(_Input):
+    """A resident (or staff) dialogue and what came out of it."""
+
+    method: DialogueMethod
+    held_from: date
+    held_to: date | None = None
+    target_group: str = ""
+    participants: int = Field(default=0, ge=0)
+    unsafe_places: list[UnsafePlaceInput] = Field(default_factory=list)
+    themes: list[str] = Field(default_factory=list)
+    results: str = ""
+    safety_survey: str = Field(default="", description="Results of the regional safety survey (trygghetsmätning)")
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> DialogueInput:
+        if self.held_to and self.held_to < self.held_from:
+            raise ValueError(
+                f"held_to ({self.held_to}) is before held_from ({self.held_from}); "
+                "give the last day of the dialogue, or leave held_to out for a single day"
+            )
+        return self
+
+
+class SituationPictureInput(_Input):
+    """One party's own situation picture (lägesbild)."""
+
+    party: Party
+    summary: str = Field(min_length=1)
+    sources: list[str] = Field(default_factory=list)
+
+
+class ProblemInput(_Input):
+    """A problem of the joint situation picture; ``selected`` makes it a focus area."""
+
+    title: str = Field(min_length=3, max_length=300)
+    description: str = ""
+    places: list[PlaceInput] = Field(default_factory=list)
+    when: str = ""
+    scale: str = ""
+    trend: Trend = Trend.UNKNOWN
+    selected: bool = False
+    priority_area: str | None = Field(default=None, description="Priority area id from the region's catalogue")
+
+
+class FocusAreaInput(_Input):
+    """Choose (or un-choose) an existing problem as a focus area, tied to a priority area."""
+
+    problem_id: int
+    selected: bool = True
+    priority_area: str | None = None
+
+
+class CauseAnalysisInput(_Input):
+    """Why a problem happens at that time and place (event chain; victim, offender, place)."""
+
+    problem_id: int
+    event_chain: str = Field(min_length=3)
+    victim: str = ""
+    offender: str = ""
+    place: str = ""
+
+
+class GoalInput(_Input):
+    """A measurable (SMART) goal for a problem."""
+
+    problem_id: int
+    kind: GoalKind
+    description: str = Field(min_length=3)
+    indicator: str = Field(min_length=2)
+    unit: str = ""
+    baseline: float | None = None
+    target: float | None = None
+    target_date: date
+    catalogue_goal: str | None = Field(default=None, description="Id of a goal in the region's catalogue")
+
+
+class ActivityInput(_Input):
+    """An activity of the action plan."""
+
+    goal_id: int
+    cause_analysis_id: int | None = None
+    title: str = Field(min_length=3, max_length=300)
+    description: str = ""
+    owner_party: Party
+    responsible: str = Field(min_length=2)
+    start: date
+    end: date
+    prevention_level: PreventionLevel
+    approach: Approach
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> ActivityInput:
+        if self.end < self.start:
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        return self
+
+
+class PromiseTextInput(_Input):
+    """The public promise text: what each party promises the residents."""
+
+    police_promises: str = Field(min_length=10)
+    municipality_promises: str = Field(min_length=10)
+
+
+class SignOffInput(_Input):
+    """One party's sign-off of the action plan (by its steering group member)."""
+
+    party: Party
+    signed_by: str = Field(min_length=2)
+    signed_on: date
+
+
+class ActivityStatusInput(_Input):
+    """An activity's status in an evaluation round; a reason is required when not done."""
+
+    activity_id: int
+    status: ActivityStatus
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _reason_when_not_done(self) -> ActivityStatusInput:
+        if self.status is ActivityStatus.NOT_DONE and not self.reason:
+            raise ValueError(
+                f"activity {self.activity_id} is marked not_done without a reason; "
+                "say why it was not done (reason: ...)"
+            )
+        return self
+
+
+class IndicatorValueInput(_Input):
+    """The latest value of a goal's indicator."""
+
+    goal_id: int
+    value: float
+    measured_on: date
+
+
+class EvaluationInput(_Input):
+    """A submitted evaluation round: every activity's status, indicator values and feedback."""
+
+    round: int = Field(ge=1, description="Round number within the current year")
+    submitted_by: str = Field(min_length=2)
+    activities: list[ActivityStatusInput]
+    indicators: list[IndicatorValueInput] = Field(default_factory=list)
+    feedback_to_residents: str = Field(
+        min_length=10, description="What residents were told: what was done, what was not, and why"
+    )
+    feedback_channel: str = ""
+
+
+class CompilationInput(_Input):
+    """The year-end compilation's written parts (figures are compiled from the records)."""
+
+    summary: str = Field(min_length=10)
+    next_year_plan: str = ""
+
+
+class ApprovalInput(_Input):
+    """Approval of the year-end compilation."""
+
+    approved_by: str = Field(min_length=2)
+
+
+class PersonInput(_Input):
+    """A person taking part, with their organisation, role, language and channel."""
+
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="E-mail address")
+    name: str = Field(min_length=2)
+    organisation: str | None = None
+    region: str | None = None
+    role: Role
+    language: str = Field(default="sv", pattern="^(sv|en)$")
+    channel: str | None = None
+
+
+ARTEFACT_INPUTS: dict[str, type[BaseModel]] = {
+    "dialogue": DialogueInput,
+    "situation_picture": SituationPictureInput,
+    "problem": ProblemInput,
+    "focus_area": FocusAreaInput,
+    "cause_analysis": CauseAnalysisInput,
+    "goal": GoalInput,
+    "activity": ActivityInput,
+    "promise_text": PromiseTextInput,
+    "signoff": SignOffInput,
+    "evaluation": EvaluationInput,
+    "compilation": CompilationInput,
+    "approval": ApprovalInput,
+}
+
+
+def artefact_kinds() -> list[str]:
+    """Every kind of artefact that can be added to a promise."""
+    return list(ARTEFACT_INPUTS)
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema of one artefact kind (or of ``promise`` / ``person``)."""
+    extra: dict[str, type[BaseModel]] = {"promise": PromiseCreate, "person": PersonInput}
+    model = ARTEFACT_INPUTS.get(kind) or extra.get(kind)
+    if model is None:
+        known = ", ".join([*ARTEFACT_INPUTS, *extra])
+        raise KeyError(f"unknown kind {kind!r}; known kinds: {known}")
+    return model.model_json_schema()

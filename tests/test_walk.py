@@ -1,0 +1,90 @@
+"""One promise walked through every stage to closed and into its next cycle, through the
+Prefect flows, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from flows.transition import advance_promise_flow
+from lifecycle.stages import CYCLE, Stage
+from models import AuditEvent, EvaluationRound, Problem, Promise, PromiseText, SignOff
+from models.db import session_scope
+from tests.helpers import ACTOR, complete_stage, new_promise, promise
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def test_walk_from_dialogue_to_closed_and_next_cycle(db) -> None:
+    pid = new_promise(start=date(2026, 1, 1), years=1)
+    for stage in CYCLE:
+        assert promise(pid).stage is stage
+        refused = advance_promise_flow(pid, ACTOR)
+        assert refused["ok"] is False and refused["unmet"], f"{stage} advanced before its work was done"
+        complete_stage(pid, stage)
+        result = advance_promise_flow(pid, ACTOR)
+        assert result["ok"], result
+        assert result["from_stage"] == stage.value
+        assert result["flow_run_id"]
+
+    closed = promise(pid)
+    assert closed.stage is Stage.CLOSED and closed.closed_at is not None
+    assert closed.version == len(CYCLE) + 1
+    next_id = result["next_promise_id"]
+    assert next_id
+    nxt = promise(next_id)
+    assert nxt.stage is Stage.RESIDENT_DIALOGUE
+    assert nxt.previous_promise_id == pid
+    assert nxt.term_start == date(2027, 1, 1) and nxt.term_end == date(2027, 12, 31)
+
+    with session_scope() as s:
+        seeded = s.exec(select(Problem).where(Problem.promise_id == next_id)).all()
+        assert len(seeded) == 4 and all(not p.selected and p.origin_problem_id for p in seeded)
+        transitions = s.exec(
+            select(AuditEvent).where(AuditEvent.promise_id == pid, AuditEvent.action == "transition")
+            .order_by(AuditEvent.id)
+        ).all()
+        assert [(t.from_stage, t.to_stage) for t in transitions] == [
+            (a.value, b.value) for a, b in zip(CYCLE, [*CYCLE[1:], Stage.CLOSED], strict=True)
+        ]
+        assert all(t.actor == ACTOR and t.flow_run_id for t in transitions)
+        text = s.exec(select(PromiseText).where(PromiseText.promise_id == pid)).one()
+        assert text.published_at is not None  # published when the plan was signed and enacted
+        assert len(s.exec(select(EvaluationRound).where(EvaluationRound.promise_id == pid)).all()) == 3
+
+
+def test_multi_year_term_returns_to_action_plan_and_needs_new_signatures(db) -> None:
+    pid = new_promise(start=date(2026, 1, 1), years=2)
+    for stage in CYCLE:
+        complete_stage(pid, stage)
+        assert advance_promise_flow(pid, ACTOR)["ok"]
+    p = promise(pid)
+    assert (p.stage, p.cycle_year) == (Stage.ACTION_PLAN, 2)
+    refused = advance_promise_flow(pid, ACTOR)
+    assert {u["code"] for u in refused["unmet"]} == {"signoff.police_missing", "signoff.municipality_missing", "promise_text.missing"}
+    complete_stage(pid, Stage.ACTION_PLAN)
+    assert advance_promise_flow(pid, ACTOR)["ok"]
+    with session_scope() as s:
+        rounds = s.exec(select(EvaluationRound).where(EvaluationRound.promise_id == pid, EvaluationRound.cycle_year == 2)).all()
+        assert [r.due for r in rounds] == [date(2027, 4, 30), date(2027, 8, 31), date(2027, 12, 31)]
+
+
+def test_going_back_is_audited_with_its_reason_and_revokes_signatures(db) -> None:
+    pid = new_promise()
+    for stage in CYCLE[:5]:
+        complete_stage(pid, stage)
+        if stage is not Stage.ACTION_PLAN:
+            assert advance_promise_flow(pid, ACTOR)["ok"]
+    assert promise(pid).stage is Stage.ACTION_PLAN
+    no_reason = advance_promise_flow(pid, ACTOR, to="goals")
+    assert [u["code"] for u in no_reason["unmet"]] == ["transition.reason_required"]
+    back = advance_promise_flow(pid, ACTOR, to="goals", reason="Polisen vill lägga till ett mål")
+    assert back["ok"] and back["kind"] == "back" and back["effects"]["signoffs_revoked"] == 2
+    with session_scope() as s:
+        assert all(x.revoked_at for x in s.exec(select(SignOff).where(SignOff.promise_id == pid)).all())
+        event = s.exec(select(AuditEvent).where(AuditEvent.promise_id == pid, AuditEvent.to_stage == "goals")
+                       .order_by(AuditEvent.id.desc())).first()  # type: ignore[union-attr]
+        assert event and event.reason == "Polisen vill lägga till ett mål"
+        assert s.get(Promise, pid).stage is Stage.GOALS  # type: ignore[union-attr]

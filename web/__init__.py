@@ -1,0 +1,1 @@
+"""The service process: HTTP API (and pages) with Prefect kept warm."""
