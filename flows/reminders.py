@@ -32,7 +32,7 @@ from datetime import date, datetime
 from typing import Any
 
 from prefect import flow
-from sqlalchemy import and_, update
+from sqlalchemy import and_, distinct, func, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -500,6 +500,10 @@ def run_reminders(engine: Engine, now: datetime) -> ReminderReport:
         log.info("reminders: %s is not a working day in Sweden; nothing to send", day)
         return report
     with Session(engine) as session:
+        # Digests of this day queued by an earlier run (a re-run, or a run before a crash).
+        report.skipped = session.exec(
+            select(func.count(distinct(ReminderSent.outbox_key))).where(ReminderSent.run_on == day)
+        ).one()
         plan = plan_reminders(session, day)
     report.scanned = len(plan.due)
     report.unaddressed = sorted(set(plan.unaddressed))
@@ -509,7 +513,6 @@ def run_reminders(engine: Engine, now: datetime) -> ReminderReport:
         items = plan.items[email]
         fresh = [i for i in items if i.key not in plan.already_sent]
         if not fresh:
-            report.skipped += 1
             report.items_skipped += len(items)
             continue
         queued, new = _queue_recipient(engine, day, plan.recipients[email], fresh)
@@ -519,8 +522,6 @@ def run_reminders(engine: Engine, now: datetime) -> ReminderReport:
             report.items_queued += len(new)
             report.escalations += sum(1 for i in new if i.deadline.step.escalates)
             report.messages.append({"recipient": email, "items": len(new)})
-        else:
-            report.skipped += 1
     _advance(engine, plan.due, day)
     log.info(
         "reminders %s: %d due, %d digests queued, %d already queued",

@@ -17,7 +17,7 @@ from typing import Literal
 
 from lifecycle.calendar import previous_working_day
 from lifecycle.reminders import ReminderLadder
-from lifecycle.rounds import EvaluationRule, round_due_dates
+from lifecycle.rounds import EvaluationRule, nominal_round_dates
 from lifecycle.stages import CYCLE, Stage
 from lifecycle.term import cycle_year_bounds, term_end
 
@@ -127,9 +127,11 @@ def plan_deadlines(term_start: date, term_years: int, rules: CalendarRules) -> l
     for year in range(1, term_years + 1):
         for stage in CYCLE:
             if stage is Stage.CONTINUOUS_EVALUATION:
-                for number, due in enumerate(round_due_dates(term_start, year, rules.evaluation), 1):
+                nominals = nominal_round_dates(term_start, year, rules.evaluation)
+                for number, nominal in enumerate(nominals, 1):
                     planned.append(PlannedDeadline(
-                        KIND_ROUND, stage, year, round_ref(number), due, due
+                        KIND_ROUND, stage, year, round_ref(number), nominal,
+                        previous_working_day(nominal),
                     ))
             rule = rules.rule_for(stage, year)
             if rule is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import utcnow
@@ -23,6 +23,8 @@ class ReminderSent(SQLModel, table=True):
     __tablename__ = "remindersent"
     __table_args__ = (
         UniqueConstraint("deadline_id", "step", "recipient", name="uq_remindersent_item"),
+        # "What was queued on this day" (a re-run reports those digests as skipped).
+        Index("ix_remindersent_run_on", "run_on"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -184,7 +184,16 @@ def test_digest_language_and_escalation_kind(world: World) -> None:
     assert en.language == "en" and "Overdue:" in en.payload["text"]
     assert "Joint analysis was due Thursday 13 November 2025, 5 working days ago" in en.payload["text"]
     assert en.channel == "teams" and sv.channel == "default"
-    item = sv.payload["items"][0]
-    assert item["promise_id"] == promise_id and item["area_name"] == "Hässelby-Vällingby"
-    assert item["working_days_late"] == 5 and item["escalation"] is True
-    assert sv.subject.startswith("Löfte: 1 tidsfrist att bevaka, 1 försenad")
+    # The first run since the promise was created also catches up on the root-cause
+    # analysis (its 7-day step came on the 18th): one digest, two items.
+    items = {i["stage"]: i for i in sv.payload["items"]}
+    assert set(items) == {"joint_analysis", "root_cause_analysis"}
+    late = items["joint_analysis"]
+    assert late["promise_id"] == promise_id and late["area_name"] == "Hässelby-Vällingby"
+    assert late["working_days_late"] == 5 and late["escalation"] is True
+    assert items["root_cause_analysis"]["working_days_left"] == 5
+    assert "Orsaksanalys senast torsdag 27 november 2025 (om 5 arbetsdagar)" in sv.payload["text"]
+    assert sv.subject == "Löfte: 2 tidsfrister att bevaka, 1 försenad"
+    assert en.subject == "Löfte: 2 deadlines to watch, 1 overdue"
+    # The region hears only about what is escalated.
+    assert [i["stage"] for i in region.payload["items"]] == ["joint_analysis"]

@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("deadline_id", "step", "recipient", name="uq_remindersent_item"),
     )
+    op.create_index("ix_remindersent_run_on", "remindersent", ["run_on"], unique=False)
 
     op.create_table(
         "promisecalendar",
@@ -55,6 +56,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("promisecalendar")
+    op.drop_index("ix_remindersent_run_on", table_name="remindersent")
     op.drop_table("remindersent")
     with op.batch_alter_table("deadline", schema=None) as batch_op:
         batch_op.drop_index("ix_deadline_open_remind")
