@@ -502,7 +502,7 @@ def run_reminders(engine: Engine, now: datetime) -> ReminderReport:
     with Session(engine) as session:
         # Digests of this day queued by an earlier run (a re-run, or a run before a crash).
         report.skipped = session.exec(
-            select(func.count(distinct(ReminderSent.outbox_key))).where(ReminderSent.run_on == day)
+            select(func.count(distinct(col(ReminderSent.outbox_key)))).where(ReminderSent.run_on == day)
         ).one()
         plan = plan_reminders(session, day)
     report.scanned = len(plan.due)
