@@ -397,10 +397,15 @@ def digest_key(recipient: str, day: date, item_keys: Iterable[tuple[int, str, st
 
 def _insert_sent(session: Session, values: dict[str, Any]) -> bool:
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(ReminderSent).values(**values).on_conflict_do_nothing(
-        index_elements=["deadline_id", "step", "recipient"]
+    stmt = (
+        insert(ReminderSent)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["deadline_id", "step", "recipient"])
+        # RETURNING tells reliably whether the row went in: with psycopg 3 the rowcount of
+        # an INSERT ... ON CONFLICT DO NOTHING is -1, inserted or not.
+        .returning(col(ReminderSent.id))
     )
-    return bool(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
+    return session.execute(stmt).first() is not None
 
 
 def _queue_recipient(
