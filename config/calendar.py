@@ -2,8 +2,9 @@
 
 ``config/calendar.yaml`` holds the defaults (shared/domain.md); ``config/calendars/<region>.yaml``
 overrides parts of it for one region; a promise may carry its own override (stored in the
-database, see ``flows.deadlines.set_calendar_override``). Overrides merge key by key; a list
-replaces the list it overrides. Whatever is broken raises ConfigError naming the file (or
+database, see ``flows.deadlines.set_calendar_override``). An override replaces what it names:
+one stage's rule, the whole evaluation rhythm, one reminder or escalation setting; the rest
+comes from below. Whatever is broken raises ConfigError naming the file (or
 the promise), the key and the problem.
 
 Also here: the clock the reminder scan uses (``current_time``): the real time, or the time
@@ -173,14 +174,21 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
+# How an override merges: in these sections each entry is replaced whole (a stage's rule is
+# one thing: overriding its weeks must not keep the default's days); "evaluation" is replaced
+# whole (a rhythm and its dates belong together); in the others each key is replaced.
+_ENTRY_SECTIONS = ("stages", "next_years")
+_WHOLE_SECTIONS = ("evaluation",)
+
+
 def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """``override`` merged over ``base`` key by key (mappings recursively; anything else replaces)."""
+    """``override`` merged over ``base``, section by section (see the rules above)."""
     merged = copy.deepcopy(base)
     for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge(merged[key], value)
-        else:
+        if key in _WHOLE_SECTIONS or not isinstance(value, dict) or not isinstance(merged.get(key), dict):
             merged[key] = copy.deepcopy(value)
+        else:
+            merged[key] = {**merged[key], **copy.deepcopy(value)}
     return merged
 
 
