@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from flows.clock import now_utc
@@ -37,15 +36,14 @@ def find_or_create_organisation(
     session: Session, region_id: str, kind: OrganisationKind, name: str
 ) -> Organisation:
     """The organisation of this kind and name in the region, created on first use."""
-    found = session.exec(
-        select(Organisation).where(
-            Organisation.region_id == region_id,
-            Organisation.kind == kind,
-            func.lower(Organisation.name) == name.strip().lower(),
-        )
-    ).first()
-    if found:
-        return found
+    # Compared in Python: SQLite's lower() folds only ASCII, and names here have å, ä and ö.
+    wanted = name.strip().casefold()
+    candidates = session.exec(
+        select(Organisation).where(Organisation.region_id == region_id, Organisation.kind == kind)
+    ).all()
+    for found in candidates:
+        if found.name.casefold() == wanted:
+            return found
     org = Organisation(region_id=region_id, kind=kind, name=name.strip())
     session.add(org)
     session.flush()
@@ -153,12 +151,11 @@ def add_person(session: Session, data: PersonInput) -> Person:
     """Add or update a person (by e-mail), with their organisation, role, language, channel."""
     org_id = None
     if data.organisation:
-        query = select(Organisation).where(
-            func.lower(Organisation.name) == data.organisation.strip().lower()
-        )
+        query = select(Organisation)
         if data.region:
             query = query.where(Organisation.region_id == data.region)
-        orgs = list(session.exec(query).all())
+        wanted = data.organisation.strip().casefold()
+        orgs = [o for o in session.exec(query).all() if o.name.casefold() == wanted]
         if not orgs and data.role is Role.REGIONAL_COORDINATOR and data.region:
             _region(session, data.region)
             orgs = [

@@ -1,0 +1,84 @@
+"""The demo region, and the HTTP API of ``lofte serve``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from flows.demo import load_demo
+from lifecycle.stages import Stage
+from models import Organisation, Promise
+from models.db import session_scope
+from tests.helpers import complete_stage, new_promise
+from web.api import create_app
+
+
+def test_demo_spreads_promises_over_every_stage_once(db) -> None:
+    report = load_demo(date(2026, 11, 22))
+    assert report["promises"] >= 14 and report["organisations"] >= 24
+    assert all(report["by_stage"][s.value] >= 1 for s in Stage), report["by_stage"]
+    again = load_demo(date(2026, 11, 22))
+    assert again["already_loaded"] and again["promises"] == report["promises"]
+    with session_scope() as s:
+        names = {o.name for o in s.exec(select(Organisation)).all()}
+        assert {"Hässelby-Vällingby", "Sollentuna", "Rinkeby-Kista"} <= names
+        closed = s.exec(select(Promise).where(Promise.stage == Stage.CLOSED)).one()
+        assert s.exec(select(Promise).where(Promise.previous_promise_id == closed.id)).one()
+
+
+def test_api_advances_through_the_flow_and_reports_refusals(db, prefect_harness) -> None:
+    client = TestClient(create_app(warm=False))
+    assert client.get("/health").json() == {"service": "lofte", "ok": True}
+    pid = new_promise()
+    refused = client.post(f"/api/promises/{pid}/advance", json={"actor": "a@b.se"}).json()
+    assert refused["ok"] is False and refused["unmet"][0]["code"] == "dialogue.missing"
+    complete_stage(pid, Stage.RESIDENT_DIALOGUE)
+    moved = client.post(f"/api/promises/{pid}/advance", json={"actor": "a@b.se"}).json()
+    assert moved["ok"] and moved["to_stage"] == "joint_analysis" and moved["flow_run_id"]
+    stale = client.post(f"/api/promises/{pid}/advance", json={"actor": "a@b.se", "expected_version": 1}).json()
+    assert stale["ok"] is False and stale["error_kind"] == "Conflict"
+    assert client.get(f"/api/promises/{pid}").json()["stage"] == "joint_analysis"
+    assert client.get("/api/promises/9999").status_code == 404
+    assert client.post(f"/api/promises/{pid}/advance", json={"actor": "not-an-email"}).status_code == 422
+    assert client.post(f"/api/promises/{pid}/next-cycle", json={"actor": "a@b.se"}).json()["error_kind"] == "Refused"
+
+
+def test_cli_uses_a_running_service_when_there_is_one(db, prefect_harness, monkeypatch) -> None:
+    import json
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from config.settings import reset_settings
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(warm=False), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(100):
+            if server.started:
+                break
+            time.sleep(0.05)
+        monkeypatch.setenv("LOFTE_USE_SERVICE", "true")
+        monkeypatch.setenv("LOFTE_API_PORT", str(port))
+        reset_settings()
+        pid = new_promise()
+        complete_stage(pid, Stage.RESIDENT_DIALOGUE)
+        result = CliRunner().invoke(app, ["advance", str(pid), "--actor", "a@b.se", "--json"])
+        assert result.exit_code == 0, result.output
+        out = json.loads(result.output)
+        assert out["via"] == "service" and out["to_stage"] == "joint_analysis"
+        refused = CliRunner().invoke(app, ["advance", str(pid), "--actor", "a@b.se", "--json"])
+        assert refused.exit_code == 1 and json.loads(refused.output)["via"] == "service"
+    finally:
+        server.should_exit = True
+        thread.join(10)
