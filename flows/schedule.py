@@ -20,6 +20,12 @@ TIMEZONE = "Europe/Stockholm"
 WORK_POOL = "lofte-process"
 
 
+# Weekdays are written as names, never numbers: APScheduler 3 counts day_of_week from 0 =
+# Monday while cron (and Prefect) count from 0 = Sunday, so "1-5" would mean Tuesday to
+# Saturday embedded and Monday to Friday on Prefect. tests/deadlines/test_schedule.py
+# compares the fire times of both.
+
+
 @dataclass(frozen=True)
 class ScheduledJob:
     """A flow that runs on a cron schedule (in ``timezone``), embedded or on a Prefect server."""
@@ -58,7 +64,7 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         entrypoint="flows/reminders.py:reminders_flow",
         # Every working morning. Holidays are skipped inside the flow (the Swedish calendar
         # cannot be written in cron); a run on one sends nothing.
-        cron="0 7 * * 1-5",
+        cron="0 7 * * mon-fri",
         description="Påminnelser och eskaleringar, en sammanfattning per mottagare / "
         "reminders and escalations, one digest per recipient.",
     ),
@@ -71,7 +77,7 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
     ScheduledJob(
         id="status-report",
         entrypoint="flows/status_report.py:status_report_flow",
-        cron="0 8 * * 1",
+        cron="0 8 * * mon",
         description="Regional lägesrapport varje måndag / weekly regional status report.",
     ),
 )
