@@ -78,9 +78,10 @@ def test_run_after_a_crash_queues_exactly_the_missing_digests(
         return real_enqueue(*args, **kwargs)
 
     monkeypatch.setattr(reminders.outbox, "enqueue", crash_on_third)
-    with time_machine.travel(_at(date(2025, 10, 3)), tick=False):
-        with pytest.raises(RuntimeError, match="simulated crash"):
-            run_reminders(world.engine, current_time())
+    with time_machine.travel(_at(date(2025, 10, 3)), tick=False), pytest.raises(
+        RuntimeError, match="simulated crash"
+    ):
+        run_reminders(world.engine, current_time())
     before = {m.recipient: m.idempotency_key for m in world.messages()}
     assert len(before) == 2  # two digests committed; the third rolled back with its bookkeeping
 

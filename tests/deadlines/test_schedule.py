@@ -12,7 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 import yaml
-from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MISSED,
+    JobExecutionEvent,
+)
 
 from flows.schedule import SCHEDULE, job, prefect_yaml, render_prefect_yaml
 from flows.scheduler import build_scheduler, start, trigger_of
