@@ -37,7 +37,7 @@ from lifecycle.deadlines import (
 from lifecycle.reminders import first_trigger
 from lifecycle.rounds import EvaluationRule, round_due_dates
 from lifecycle.stages import Stage
-from models.artefacts import EvaluationRound
+from models.artefacts import ActivityStatusReport, EvaluationRound, IndicatorValue
 from models.base import utcnow
 from models.operations import Deadline
 from models.promise import Promise
@@ -114,6 +114,19 @@ def _ensure_rounds(session: Session, promise: Promise, planned: list[PlannedDead
         elif row.submitted_at is None and row.due != due:
             row.due = due
             session.add(row)
+    # Rounds the calendar no longer has (a rhythm with fewer rounds, or rows planned with
+    # another rhythm): an unsubmitted one with nothing reported in it goes, so the exit
+    # criteria do not wait for a round nobody is asked for. Anything with content stays.
+    for number, row in existing.items():
+        if number in dues or row.submitted_at is not None or row.id is None:
+            continue
+        reported = session.exec(
+            select(ActivityStatusReport.id).where(ActivityStatusReport.round_id == row.id)
+        ).first() or session.exec(
+            select(IndicatorValue.id).where(IndicatorValue.round_id == row.id)
+        ).first()
+        if reported is None:
+            session.delete(row)
     session.flush()
 
 

@@ -136,3 +136,16 @@ def test_resync_after_a_region_file_changes(world: World, monkeypatch: pytest.Mo
             assert resync_calendars(session) == 0
     rounds = [d.due for d in world.deadlines(promise_id) if d.kind == "evaluation_round"]
     assert rounds == [date(2026, 6, 30), date(2026, 12, 30)]
+
+
+def test_rounds_planned_with_another_rhythm_are_aligned(world: World) -> None:
+    """Rows made by the core with the default rhythm follow the promise's explicit dates."""
+    promise_id = world.promise(override={"evaluation": {"rhythm": "explicit", "dates": ["06-19", "12-20"]}})
+    with session_scope(world.engine) as session:
+        for number, due in enumerate([date(2026, 4, 30), date(2026, 8, 31), date(2026, 12, 30)], 1):
+            session.add(EvaluationRound(promise_id=promise_id, cycle_year=1, number=number, due=due))
+    world.move(promise_id, Stage.CONTINUOUS_EVALUATION)
+    with Session(world.engine) as session:
+        rounds = session.exec(select(EvaluationRound).where(EvaluationRound.promise_id == promise_id)
+                              .order_by(EvaluationRound.number)).all()
+    assert [(r.number, r.due) for r in rounds] == [(1, date(2026, 6, 18)), (2, date(2026, 12, 18))]
