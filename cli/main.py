@@ -39,6 +39,12 @@ person_app = typer.Typer(help="Personer och roller / people and roles.", no_args
 app.add_typer(promise_app, name="promise")
 app.add_typer(person_app, name="person")
 
+
+def _register_subcommands() -> None:
+    from cli.compilation import app as compilation_app
+
+    app.add_typer(compilation_app, name="compilation")
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -409,7 +415,6 @@ def demo(
 ) -> None:
     """Load a realistic example region (Stockholm) with promises in every stage."""
     from flows.demo import load_demo
-
     from flows.setup import initialise
 
     initialise()
@@ -435,6 +440,9 @@ def serve(
 
     settings = get_settings()
     run(host or settings.api_host, port or settings.api_port, with_scheduler=scheduler)
+
+
+_register_subcommands()
 
 
 def main() -> None:

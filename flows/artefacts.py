@@ -85,7 +85,7 @@ def _check_window(promise: Promise, kind: str) -> None:
             [Unmet("promise.closed", "Löftet är avslutat.", "The promise is closed.")],
             f"cannot add {kind}",
         )
-    if not first.index <= promise.stage.index <= last.index:
+    if not first.position <= promise.stage.position <= last.position:
         raise Refused(
             [Unmet(
                 "artefact.wrong_stage",
@@ -285,7 +285,7 @@ def _evaluation(session: Session, promise: Promise, data: EvaluationInput) -> SQ
     unknown = sorted(set(reported) - set(activities))
     if unknown:
         raise InputError(f"activities {unknown} are not activities of promise {promise.id}")
-    missing = sorted(set(activities) - set(reported))  # type: ignore[arg-type]
+    missing = sorted(i for i in set(activities) - set(reported) if i is not None)
     if missing:
         titles = "; ".join(f"{i}: {activities[i].title}" for i in missing)
         raise InputError(f"every activity needs a status in the round; missing: {titles}")

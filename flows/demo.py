@@ -45,6 +45,12 @@ def _ids(pid: int, model: Any) -> list[int]:
         return list(s.exec(select(model.id).where(model.promise_id == pid).order_by(model.id)).all())
 
 
+def _indicator(baseline: float, target: float, round_number: int, index: int) -> float:
+    """A plausible value: every other goal on track, the rest getting only part of the way."""
+    pace = 1.05 if index % 2 == 0 else 0.5
+    return round(baseline + (target - baseline) * pace * round_number / 3, 1)
+
+
 class _Builder:
     """Fills one promise's stages with the demo content."""
 
@@ -85,14 +91,14 @@ class _Builder:
     def _root_cause_analysis(self) -> None:
         with session_scope() as s:
             problems = s.exec(select(Problem).where(Problem.promise_id == self.pid, Problem.selected)).all()  # type: ignore[arg-type]
-            pairs = [(p.id, p.priority_area_id) for p in problems]
+            pairs = [(p.id, p.priority_area_id or "") for p in problems]
         for problem_id, area in pairs:
             _add(self.pid, "cause_analysis", {"problem_id": problem_id, **self.templates[area]["cause"]})
 
     def _goals(self) -> None:
         with session_scope() as s:
             problems = s.exec(select(Problem).where(Problem.promise_id == self.pid, Problem.selected)).all()  # type: ignore[arg-type]
-            pairs = [(p.id, p.priority_area_id) for p in problems]
+            pairs = [(p.id, p.priority_area_id or "") for p in problems]
         for problem_id, area in pairs:
             _add(self.pid, "goal", {"problem_id": problem_id, "target_date": self.end, **self.templates[area]["goal"]})
 
@@ -103,7 +109,7 @@ class _Builder:
             goals = s.exec(select(Goal).where(Goal.promise_id == self.pid)).all()
             problem_area = {p.id: p.priority_area_id for p in s.exec(select(Problem).where(Problem.promise_id == self.pid)).all()}
             causes = {c.problem_id: c.id for c in s.exec(select(CauseAnalysis).where(CauseAnalysis.promise_id == self.pid)).all()}
-            rows = [(g.id, g.problem_id, problem_area[g.problem_id]) for g in goals]
+            rows = [(g.id, g.problem_id, problem_area[g.problem_id] or "") for g in goals]
         for goal_id, problem_id, area in rows:
             a = self.templates[area]["activity"]
             responsible = "Kommunpolis" if a["owner_party"] == "police" else "Trygghetssamordnare"
@@ -120,7 +126,9 @@ class _Builder:
 
     def _continuous_evaluation(self, rounds: int | None = None) -> None:
         count = self.entry.get("submitted_rounds", 3) if rounds is None else rounds
-        activities, goals = _ids(self.pid, Activity), _ids(self.pid, Goal)
+        activities = _ids(self.pid, Activity)
+        with session_scope() as s:
+            goals = [(g.id, g.baseline or 0.0, g.target or 0.0) for g in s.exec(select(Goal).where(Goal.promise_id == self.pid).order_by(Goal.id)).all()]  # type: ignore[arg-type]
         with session_scope() as s:
             due = [(r.number, r.due) for r in s.exec(select(EvaluationRound).where(EvaluationRound.promise_id == self.pid).order_by(EvaluationRound.number)).all()]  # type: ignore[arg-type]
         for number, due_on in due[:count]:
@@ -130,7 +138,8 @@ class _Builder:
                     statuses.append({"activity_id": activity_id, "status": "not_done", "reason": "Fältassistenterna saknades under sommaren på grund av vakanser."})
                 else:
                     statuses.append({"activity_id": activity_id, "status": "done" if number == 3 else "ongoing"})
-            values = [{"goal_id": g, "value": 18 - 2 * number + (i % 3), "measured_on": due_on - timedelta(days=5)} for i, g in enumerate(goals)]
+            values = [{"goal_id": g_id, "value": _indicator(baseline, target, number, i), "measured_on": due_on - timedelta(days=5)}
+                      for i, (g_id, baseline, target) in enumerate(goals)]
             round_id = _add(self.pid, "evaluation", {
                 "round": number, "submitted_by": "Trygghetssamordnare", "activities": statuses, "indicators": values,
                 "feedback_to_residents": f"Uppföljning {number}: vi har haft närvaro vid {self.entry['place']} och bytt belysning; fältassistenterna har inte kunnat arbeta i full omfattning.",

@@ -89,7 +89,7 @@ def after_transition(
 ) -> dict[str, int]:
     """Effects of a transition that has just been written; returns what was done, for the audit."""
     effects: dict[str, int] = {}
-    if plan.kind is TransitionKind.BACK and plan.to_stage.index <= Stage.ACTION_PLAN.index:
+    if plan.kind is TransitionKind.BACK and plan.to_stage.position <= Stage.ACTION_PLAN.position:
         effects["signoffs_revoked"] = _revoke_signoffs(session, promise)
     if plan.to_stage is Stage.CONTINUOUS_EVALUATION:
         _publish(session, promise)

@@ -16,7 +16,6 @@ from typing import Any
 
 _lock = threading.Lock()
 _warm = False
-_settings_cm: Any = None
 
 
 def configure_prefect_environment() -> None:
@@ -39,15 +38,22 @@ def _fast_settings() -> dict[Any, Any]:
 
 
 def apply_process_settings() -> None:
-    """Switch off flow heartbeats for the rest of this process (idempotent)."""
-    global _settings_cm
-    with _lock:
-        if _settings_cm is not None:
-            return
-        from prefect.settings import temporary_settings
+    """Switch off flow heartbeats for every thread of this process.
 
-        _settings_cm = temporary_settings(updates=_fast_settings())
-        _settings_cm.__enter__()
+    ``temporary_settings`` lives in a context variable, so it would only reach the thread that
+    entered it; the API serves requests from a thread pool. Prefect falls back to a
+    process-global settings context where a thread has none of its own, so we replace that
+    one (the same mechanism Prefect's own test harness uses).
+    """
+    import prefect.context as prefect_context
+    from prefect.context import SettingsContext, get_settings_context
+
+    with _lock:
+        current = get_settings_context()
+        settings = current.settings.copy_with_update(updates=_fast_settings())
+        prefect_context.GLOBAL_SETTINGS_CONTEXT = SettingsContext(
+            profile=current.profile, settings=settings
+        )
 
 
 def warm_up() -> float:
@@ -75,12 +81,19 @@ def warm_up() -> float:
 def prefect_test_session() -> Iterator[None]:
     """A Prefect test server for a whole test session, with heartbeats off and warmed up."""
     global _warm
+    import prefect.context as prefect_context
     from prefect.settings import temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
+    # The harness sets its settings in this thread's context (which beats the process-global
+    # one), so this thread gets heartbeats off explicitly; other threads get them below.
     with prefect_test_harness(server_startup_timeout=120), temporary_settings(
         updates=_fast_settings()
     ):
+        before = prefect_context.GLOBAL_SETTINGS_CONTEXT
         _warm = False
         warm_up()
-        yield
+        try:
+            yield
+        finally:
+            prefect_context.GLOBAL_SETTINGS_CONTEXT = before

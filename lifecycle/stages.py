@@ -18,7 +18,7 @@ class Stage(StrEnum):
     CLOSED = "closed"
 
     @property
-    def index(self) -> int:
+    def position(self) -> int:
         """Position in the cycle (0 for resident_dialogue, 7 for closed)."""
         return list(Stage).index(self)
 
@@ -46,7 +46,7 @@ def next_stage(stage: Stage) -> Stage:
     """The stage after ``stage`` in the cycle (year-end compilation is followed by closed)."""
     if stage is Stage.CLOSED:
         raise ValueError("a closed promise has no next stage")
-    return list(Stage)[stage.index + 1]
+    return list(Stage)[stage.position + 1]
 
 
 def parse_stage(value: str) -> Stage:

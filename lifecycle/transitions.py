@@ -80,7 +80,7 @@ def plan_transition(
         Stage.CLOSED,
         Stage.ACTION_PLAN,
     )
-    is_forward = to is not Stage.CLOSED and to.index == current.index + 1
+    is_forward = to is not Stage.CLOSED and to.position == current.position + 1
     if is_forward or after_compilation:
         unmet = unmet_criteria(snapshot)
         if to is Stage.ACTION_PLAN and after_compilation and not has_next_year:
@@ -97,7 +97,7 @@ def plan_transition(
             return TransitionPlan(current, to, TransitionKind.NEXT_YEAR, snapshot.cycle_year + 1)
         return TransitionPlan(current, to, TransitionKind.FORWARD, snapshot.cycle_year)
 
-    if to is not Stage.CLOSED and to.index < current.index:
+    if to is not Stage.CLOSED and to.position < current.position:
         if not reason or not reason.strip():
             raise _refusal(
                 "transition.reason_required",

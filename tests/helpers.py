@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from sqlmodel import select
+
 from flows.artefacts import add_artefact
 from flows.lifecycle_hooks import after_create
 from flows.promises import create_promise
@@ -12,7 +14,6 @@ from lifecycle.stages import Stage
 from models import EvaluationRound, Promise
 from models.db import session_scope
 from models.inputs import PromiseCreate
-from sqlmodel import select
 
 ACTOR = "samordnare@sollentuna.se"
 MANDATORY = [

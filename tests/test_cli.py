@@ -107,8 +107,8 @@ def test_bad_artefact_input_exits_2_with_reason_and_writes_nothing(db, tmp_path:
 
 def test_goal_with_target_date_before_the_term_is_refused_with_that_sentence(db) -> None:
     from flows.transition import advance_promise
-    from tests.helpers import complete_stage
     from lifecycle.stages import Stage
+    from tests.helpers import complete_stage
 
     pid = json.loads(lofte(*CREATE, "--json"))["id"]
     for stage in (Stage.RESIDENT_DIALOGUE, Stage.JOINT_ANALYSIS, Stage.ROOT_CAUSE_ANALYSIS):

@@ -1,0 +1,128 @@
+"""Benchmark: one advance through the Prefect flow against the same advance without Prefect.
+
+    python bench/transition.py [--promises 300] [--database URL] [--cold]
+
+Creates the promises in a fresh database (a temporary SQLite file by default, or the
+PostgreSQL URL given, whose tables are emptied first), records a resident dialogue in each,
+and advances half of them with the plain function and half through ``advance_promise_flow``
+on a warm Prefect (temporary server, heartbeats off). ``--cold`` also times the CLI's
+in-process cold path and the path through a running ``lofte serve``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def _stats(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    return f"median {statistics.median(ordered) * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms   (n={len(ordered)})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--promises", type=int, default=300)
+    parser.add_argument("--database", default="")
+    parser.add_argument("--cold", action="store_true")
+    args = parser.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="lofte-bench-")
+    os.environ["LOFTE_DATABASE_URL"] = args.database or f"sqlite:///{tmp}/bench.db"
+    os.environ["LOFTE_DATA_DIR"] = tmp
+
+    from flows.runtime import configure_prefect_environment
+
+    configure_prefect_environment()
+    from sqlalchemy import text
+
+    from flows.artefacts import add_artefact
+    from flows.promises import create_promise
+    from flows.runtime import warm_up
+    from flows.setup import initialise
+    from flows.transition import advance_promise, advance_promise_flow
+    from models.db import get_engine, session_scope
+    from models.inputs import PromiseCreate
+
+    engine = get_engine()
+    initialise(engine)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("TRUNCATE promise, auditevent, dialogue, outboxmessage, deadline RESTART IDENTITY CASCADE"))
+    ids = []
+    with session_scope() as s:
+        for i in range(args.promises):
+            p = create_promise(s, PromiseCreate(region="stockholm", municipality=f"Kommun {i}", police_area=f"LPO {i}",
+                                                start=date(2027, 1, 1), years=1), "bench@lofte.local")
+            add_artefact(s, p.id, "dialogue", {"method": "survey", "held_from": "2026-10-01", "results": "Otryggt"}, "bench@lofte.local")  # type: ignore[arg-type]
+            ids.append(p.id)
+    print(f"database: {engine.dialect.name}, {args.promises} promises")
+    started = time.perf_counter()
+    cold = warm_up()
+    print(f"Prefect warm-up (temporary server start + first flow): {cold:.1f} s")
+    half = len(ids) // 2
+    plain, flowed = [], []
+    for pid in ids[:half]:
+        t = time.perf_counter()
+        advance_promise(pid, "bench@lofte.local")
+        plain.append(time.perf_counter() - t)
+    for pid in ids[half:]:
+        t = time.perf_counter()
+        result = advance_promise_flow(pid, "bench@lofte.local")
+        flowed.append(time.perf_counter() - t)
+        assert result["ok"], result
+    print(f"advance without Prefect : {_stats(plain)}")
+    print(f"advance through the flow: {_stats(flowed)}")
+    print(f"Prefect's share (median): {(statistics.median(flowed) - statistics.median(plain)) * 1000:.1f} ms")
+    print(f"total {time.perf_counter() - started:.1f} s")
+    if args.cold:
+        _cold_paths(ids)
+
+
+def _cold_paths(ids: list[int]) -> None:
+    lofte = str(Path(sys.executable).parent / "lofte")
+    env = {**os.environ, "LOFTE_USE_SERVICE": "false", "PREFECT_HOME": tempfile.mkdtemp(prefix="lofte-prefect-")}
+    samples = []
+    for pid in ids[:3]:
+        t = time.perf_counter()
+        subprocess.run([lofte, "advance", str(pid), "--actor", "bench@lofte.local", "--to", "resident_dialogue",
+                        "--reason", "bench"], env=env, check=False, capture_output=True)
+        samples.append(time.perf_counter() - t)
+    print(f"CLI advance, no service (cold Prefect in the CLI process): {_stats(samples)}")
+    port = "8479"
+    env_service = {**env, "LOFTE_USE_SERVICE": "true", "LOFTE_API_PORT": port}
+    server = subprocess.Popen([lofte, "serve", "--no-scheduler", "--port", port], env=env_service,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        import httpx
+
+        for _ in range(120):
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=0.5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        samples = []
+        for pid in ids[3:13]:
+            t = time.perf_counter()
+            subprocess.run([lofte, "advance", str(pid), "--actor", "bench@lofte.local", "--to", "resident_dialogue",
+                            "--reason", "bench"], env=env_service, check=False, capture_output=True)
+            samples.append(time.perf_counter() - t)
+        print(f"CLI advance through a running lofte serve (whole command):  {_stats(samples)}")
+    finally:
+        server.terminate()
+        server.wait(20)
+
+
+if __name__ == "__main__":
+    main()

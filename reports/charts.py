@@ -1,0 +1,51 @@
+"""Tiny inline SVG line charts (no plotting library): one goal's indicator over the year."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+
+def indicator_chart(
+    points: list[tuple[date, float]],
+    baseline: float | None,
+    target: float | None,
+    title: str,
+    width: int = 320,
+    height: int = 140,
+) -> str:
+    """An SVG with the values as a line, dashed lines for baseline and target."""
+    values = [v for _, v in points] + [v for v in (baseline, target) if v is not None]
+    if not points or not values:
+        return ""
+    low, high = min(values), max(values)
+    if high == low:
+        high, low = high + 1, low - 1
+    pad_l, pad_r, pad_t, pad_b = 34, 10, 22, 22
+    first, last = points[0][0].toordinal(), points[-1][0].toordinal()
+    span = max(last - first, 1)
+
+    def x(day: date) -> float:
+        return pad_l + (day.toordinal() - first) / span * (width - pad_l - pad_r) if len(points) > 1 else width / 2
+
+    def y(value: float) -> float:
+        return pad_t + (high - value) / (high - low) * (height - pad_t - pad_b)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" aria-label="{escape(title)}" style="max-width:{width}px">',
+        f'<text x="{pad_l}" y="14" font-size="11" font-family="sans-serif">{escape(title)}</text>',
+    ]
+    for value, colour, label in ((baseline, "#888", "baseline"), (target, "#2a7", "target")):
+        if value is not None:
+            parts.append(
+                f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
+                f'stroke="{colour}" stroke-dasharray="4 3"><title>{label} {value:g}</title></line>'
+                f'<text x="2" y="{y(value) + 4:.1f}" font-size="10" fill="{colour}" font-family="sans-serif">{value:g}</text>'
+            )
+    line = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
+    parts.append(f'<polyline points="{line}" fill="none" stroke="#1565c0" stroke-width="2"/>')
+    for d, v in points:
+        parts.append(f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="3" fill="#1565c0"><title>{d}: {v:g}</title></circle>')
+    parts.append("</svg>")
+    return "".join(parts)
