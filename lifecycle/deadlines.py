@@ -145,7 +145,7 @@ def plan_deadlines(term_start: date, term_years: int, rules: CalendarRules) -> l
 
 def position(stage: Stage, cycle_year: int) -> tuple[int, int]:
     """Where a promise (or a deadline) stands in its term, comparable across years."""
-    return (cycle_year, stage.index)
+    return (cycle_year, stage.position)
 
 
 def stage_passed(promise_stage: Stage, promise_year: int, stage: Stage, cycle_year: int) -> bool:
