@@ -6,15 +6,16 @@ unique, so enqueueing the same message twice (a re-run, a retry after a crash) i
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from models.base import utcnow
-from models.operations import OutboxMessage
+from models.operations import DeliveryAttempt, OutboxMessage
 
 
 def enqueue(
@@ -55,3 +56,59 @@ def enqueue(
     )
     result = session.execute(stmt)
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def list_messages(session: Session, *, failed_only: bool = False, limit: int = 200) -> list[OutboxMessage]:
+    """Outbox rows, newest first; ``failed_only`` gives the dead-lettered ones."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)  # type: ignore[union-attr]
+    if failed_only:
+        query = query.where(OutboxMessage.status == "dead")
+    return list(session.exec(query))
+
+
+def attempts_of(session: Session, message_id: int) -> list[DeliveryAttempt]:
+    """The delivery log of one message, oldest attempt first."""
+    query = (
+        select(DeliveryAttempt)
+        .where(DeliveryAttempt.message_id == message_id)
+        .order_by(DeliveryAttempt.at, DeliveryAttempt.id)  # type: ignore[arg-type]
+    )
+    return list(session.exec(query))
+
+
+@dataclass
+class RetryResult:
+    """What ``retry_dead`` did: re-queued ids, ids that do not exist, ids not dead-lettered."""
+
+    requeued: list[int] = field(default_factory=list)
+    missing: list[int] = field(default_factory=list)
+    not_dead: list[int] = field(default_factory=list)
+
+
+def retry_dead(
+    session: Session, ids: list[int] | None = None, *, all_failed: bool = False, now: datetime | None = None
+) -> RetryResult:
+    """Put dead-lettered messages back in the queue, due now, with a fresh set of attempts.
+
+    The delivery log is kept; attempt numbers of the new round start again at 1. The
+    idempotency key does not change, so a receiver that did get an earlier attempt can still
+    recognise the message.
+    """
+    result = RetryResult()
+    if all_failed:
+        rows = list(session.exec(select(OutboxMessage).where(OutboxMessage.status == "dead")))
+    else:
+        wanted = sorted(set(ids or []))
+        rows = list(session.exec(select(OutboxMessage).where(OutboxMessage.id.in_(wanted)))) if wanted else []  # type: ignore[union-attr]
+        found = {row.id for row in rows}
+        result.missing = [i for i in wanted if i not in found]
+    for row in sorted(rows, key=lambda r: r.id or 0):
+        if row.status != "dead":
+            result.not_dead.append(row.id or 0)
+            continue
+        row.status = "pending"
+        row.attempts = 0
+        row.next_attempt_at = now or utcnow()
+        session.add(row)
+        result.requeued.append(row.id or 0)
+    return result

@@ -1,0 +1,278 @@
+"""Channel configuration: a YAML file naming each channel, with secrets only in the environment.
+
+The file is ``$LOFTE_CHANNELS_FILE``, or ``config/channels.yaml`` when that variable is unset
+(it may not exist: then nothing is dispatched and pending messages wait). Secrets are never
+written in the file: a channel names the environment variable that holds each one
+(``token_env``, ``secret_env``, ``url_env``). Loading checks everything up front and raises
+``ConfigError`` naming the file, the key and the problem. See config/channels.example.yaml.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from config.settings import ConfigError
+from notifications.channels import Channel, MailChannel, SlackChannel, TeamsChannel, WebhookChannel
+from notifications.channels.mail import PRESET_ENDPOINTS
+from notifications.http import Timeouts
+from notifications.redact import register_secret
+from notifications.retry import RetryPolicy
+
+ENV_VAR = "LOFTE_CHANNELS_FILE"
+DEFAULT_PATH = Path("config/channels.yaml")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class TimeoutConfig(_Strict):
+    """Request timeouts in seconds."""
+
+    connect: float = Field(default=5.0, gt=0)
+    read: float = Field(default=10.0, gt=0)
+    write: float = Field(default=10.0, gt=0)
+    pool: float = Field(default=10.0, gt=0)
+
+    def to_timeouts(self) -> Timeouts:
+        """As the http module's Timeouts."""
+        return Timeouts(self.connect, self.read, self.write, self.pool)
+
+
+class DeliveryConfig(_Strict):
+    """How the dispatcher delivers: attempts, backoff, concurrency, timeouts."""
+
+    max_attempts: int = Field(default=8, ge=1, le=100)
+    backoff_base_seconds: float = Field(default=2.0, gt=0)
+    backoff_max_seconds: float = Field(default=900.0, gt=0)
+    retry_after_max_seconds: float = Field(default=3600.0, ge=0)
+    concurrency: int = Field(default=16, ge=1, le=1000)
+    # Requests in flight per channel (default: half of ``concurrency``, at least 1).
+    per_channel_concurrency: int | None = Field(default=None, ge=1)
+    # A claimed message is not claimed by another dispatcher for this long.
+    lease_seconds: float = Field(default=300.0, gt=0)
+    # A run keeps going while a retry falls due within this many seconds.
+    wait_for_retries_seconds: float = Field(default=30.0, ge=0)
+    timeouts: TimeoutConfig = Field(default_factory=lambda: TimeoutConfig())
+    # Honour HTTP(S)_PROXY / NO_PROXY from the environment.
+    trust_env: bool = True
+    # How requests are made: "threads" (one blocking httpx.Client shared by a pool of sender
+    # threads) or "async" (one httpx.AsyncClient). Measured in docs/performance-notifier.md:
+    # httpx's async pool slows down as concurrency grows, the threaded one much less.
+    http_mode: Literal["threads", "async"] = "threads"
+
+    def policy(self) -> RetryPolicy:
+        """The retry policy these settings describe."""
+        return RetryPolicy(
+            max_attempts=self.max_attempts,
+            base_delay=self.backoff_base_seconds,
+            max_delay=self.backoff_max_seconds,
+            max_retry_after=self.retry_after_max_seconds,
+        )
+
+    def channel_limit(self) -> int:
+        """Requests in flight allowed per channel."""
+        return self.per_channel_concurrency or max(1, self.concurrency // 2)
+
+
+class _ChannelBase(_Strict):
+    timeouts: TimeoutConfig | None = None
+    max_concurrency: int | None = Field(default=None, ge=1)
+
+
+class WebhookConfig(_ChannelBase):
+    """A generic JSON webhook; ``url`` may be in the file (the body is signed), or ``url_env``."""
+
+    type: Literal["webhook"]
+    url: str | None = None
+    url_env: str | None = None
+    secret_env: str
+    headers: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_url(self) -> WebhookConfig:
+        if bool(self.url) == bool(self.url_env):
+            raise ValueError("give exactly one of url and url_env")
+        return self
+
+
+class ChatConfig(_ChannelBase):
+    """Teams or Slack: the webhook URL is itself the credential, so only ``url_env``."""
+
+    type: Literal["teams", "slack"]
+    url_env: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _url_is_secret(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "url" in data:
+            raise ValueError(
+                "the webhook URL of a chat channel is a secret: put it in an environment "
+                "variable and name that with url_env"
+            )
+        return data
+
+
+class MailConfig(_ChannelBase):
+    """An HTTP mail API."""
+
+    type: Literal["mail"]
+    preset: Literal["generic", "sendgrid", "postmark"] = "generic"
+    endpoint: str | None = None
+    token_env: str
+    sender: str = Field(alias="from")
+    reply_to: str | None = None
+    auth_header: str = "Authorization"
+    auth_scheme: str = "Bearer"
+    message_stream: str = "outbound"
+
+    @model_validator(mode="after")
+    def _endpoint_known(self) -> MailConfig:
+        if self.preset == "generic" and not self.endpoint:
+            raise ValueError("the generic preset needs an endpoint")
+        return self
+
+
+ChannelConfig = Annotated[WebhookConfig | ChatConfig | MailConfig, Field(discriminator="type")]
+
+
+class ChannelsFile(_Strict):
+    """The whole file."""
+
+    delivery: DeliveryConfig = Field(default_factory=lambda: DeliveryConfig())
+    default_channel: str | None = None
+    channels: dict[str, ChannelConfig] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _default_exists(self) -> ChannelsFile:
+        if self.default_channel and self.default_channel not in self.channels:
+            raise ValueError(f"default_channel {self.default_channel!r} is not among channels")
+        return self
+
+
+@dataclass
+class ChannelSetup:
+    """Loaded configuration: delivery settings and ready-to-use channels (secrets resolved)."""
+
+    delivery: DeliveryConfig = field(default_factory=lambda: DeliveryConfig())
+    channels: dict[str, Channel] = field(default_factory=dict)
+    default_channel: str | None = None
+    source: Path | None = None
+
+    def route(self, channel: str | None, email: str) -> tuple[str, str]:
+        """(channel name, recipient) for a person with ``Person.channel`` and ``Person.email``.
+
+        A person without a choice gets the default channel. The recipient is the e-mail
+        address for every channel type: mail sends to it, chat and webhooks carry it along.
+        """
+        name = channel or self.default_channel
+        if not name:
+            raise ConfigError(f"{self.source}: default_channel: no channel chosen and no default_channel set")
+        if name not in self.channels:
+            raise ConfigError(f"{self.source}: channels: channel {name!r} is not configured")
+        return name, email
+
+
+def channels_file_path(environ: Mapping[str, str] | None = None) -> tuple[Path, bool]:
+    """The configured file and whether it was named explicitly (then it must exist)."""
+    env = os.environ if environ is None else environ
+    named = env.get(ENV_VAR)
+    return (Path(named), True) if named else (DEFAULT_PATH, False)
+
+
+def load_channels(path: Path | None = None, environ: Mapping[str, str] | None = None) -> ChannelSetup | None:
+    """Read and check the channels file; None when no file is configured and the default is absent."""
+    env = os.environ if environ is None else environ
+    explicit = path is not None
+    if path is None:
+        path, explicit = channels_file_path(env)
+    if not path.exists():
+        if explicit:
+            raise ConfigError(f"{path}: {ENV_VAR}: the channels file does not exist")
+        return None
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: (file): cannot read YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: (top level): expected a mapping with delivery/channels")
+    return parse_channels(raw, path, env)
+
+
+def parse_channels(raw: dict[str, Any], source: Path, environ: Mapping[str, str]) -> ChannelSetup:
+    """Build a ChannelSetup from an already parsed document (``source`` names it in errors)."""
+    try:
+        parsed = ChannelsFile.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(f"{_key(err['loc'])}: {err['msg']}" for err in exc.errors())
+        raise ConfigError(f"{source}: {problems}") from None
+    channels: dict[str, Channel] = {}
+    limit = parsed.delivery.channel_limit()
+    for name, cfg in parsed.channels.items():
+        channels[name] = _build(name, cfg, source, environ, limit)
+    return ChannelSetup(parsed.delivery, channels, parsed.default_channel, source)
+
+
+def _key(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc]
+    # Pydantic puts the union tag (the channel type) after the channel name; people never
+    # wrote that key, so leave it out of the message.
+    if len(parts) > 2 and parts[0] == "channels" and parts[2] in {"webhook", "teams", "slack", "mail"}:
+        del parts[2]
+    return ".".join(parts) or "(top level)"
+
+
+def _secret(environ: Mapping[str, str], source: Path, key: str, var: str) -> str:
+    value = environ.get(var, "")
+    if not value:
+        raise ConfigError(f"{source}: {key}: environment variable {var} is not set")
+    register_secret(value)
+    return value
+
+
+def _check_url(url: str, source: Path, key: str) -> str:
+    if not url.startswith(("http://", "https://")):
+        # Do not echo the value: it may be a secret URL read from the environment.
+        raise ConfigError(f"{source}: {key}: not an http(s) URL")
+    return url
+
+
+def _build(name: str, cfg: Any, source: Path, environ: Mapping[str, str], limit: int) -> Channel:
+    prefix = f"channels.{name}"
+    common: dict[str, Any] = {
+        "timeouts": cfg.timeouts.to_timeouts() if cfg.timeouts else None,
+        "max_concurrency": cfg.max_concurrency or limit,
+    }
+    if isinstance(cfg, WebhookConfig):
+        if cfg.url_env:
+            url = _secret(environ, source, f"{prefix}.url_env", cfg.url_env)
+        else:
+            url = cfg.url or ""
+        url = _check_url(url, source, f"{prefix}.url")
+        secret = _secret(environ, source, f"{prefix}.secret_env", cfg.secret_env)
+        return WebhookChannel(name, url=url, secret=secret, headers=cfg.headers, **common)
+    if isinstance(cfg, ChatConfig):
+        url = _check_url(_secret(environ, source, f"{prefix}.url_env", cfg.url_env), source, f"{prefix}.url_env")
+        cls = TeamsChannel if cfg.type == "teams" else SlackChannel
+        return cls(name, url=url, **common)
+    endpoint = _check_url(cfg.endpoint or PRESET_ENDPOINTS[cfg.preset], source, f"{prefix}.endpoint")
+    token = _secret(environ, source, f"{prefix}.token_env", cfg.token_env)
+    return MailChannel(
+        name,
+        preset=cfg.preset,
+        endpoint=endpoint,
+        token=token,
+        sender=cfg.sender,
+        reply_to=cfg.reply_to,
+        auth_header=cfg.auth_header,
+        auth_scheme=cfg.auth_scheme,
+        message_stream=cfg.message_stream,
+        **common,
+    )

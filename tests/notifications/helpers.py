@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from models.db import session_scope
+from models.operations import DeliveryAttempt, OutboxMessage
+from notifications.outbox import enqueue
+
+DIGEST = {
+    "person": "Anna Andersson",
+    "date": "2026-03-02",
+    "items": [{"promise": "Medborgarlöfte Sollentuna 2026", "stage": "goals", "due": "2026-03-15", "days_left": 13}],
+    "url": "https://lofte.example/p/1",
+}
+
+
+def add(engine: Engine, key: str, channel: str = "hook", *, kind: str = "digest", recipient: str = "anna@kommun.example",
+        payload: dict[str, Any] | None = None, language: str = "sv") -> None:
+    with session_scope(engine) as s:
+        enqueue(s, key=key, kind=kind, channel=channel, recipient=recipient, subject="",
+                payload=payload if payload is not None else DIGEST, language=language)
+
+
+def rows(engine: Engine) -> list[OutboxMessage]:
+    with session_scope(engine) as s:
+        return list(s.exec(select(OutboxMessage).order_by(OutboxMessage.id)))  # type: ignore[arg-type]
+
+
+def row(engine: Engine, key: str) -> OutboxMessage:
+    with session_scope(engine) as s:
+        return s.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key == key)).one()
+
+
+def attempts(engine: Engine, key: str) -> list[DeliveryAttempt]:
+    with session_scope(engine) as s:
+        m = s.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key == key)).one()
+        return list(s.exec(select(DeliveryAttempt).where(DeliveryAttempt.message_id == m.id)
+                           .order_by(DeliveryAttempt.id)))  # type: ignore[arg-type]
