@@ -21,6 +21,7 @@ from models.audit import AuditEvent
 from models.operations import Deadline, DeliveryAttempt, OutboxMessage, StatusSnapshot
 from models.organisation import Organisation, Person, PriorityArea, Region
 from models.promise import Agreement, Promise
+from models.reminders import PromiseCalendar, ReminderSent
 
 __all__ = [
     "Activity",
@@ -40,8 +41,10 @@ __all__ = [
     "PriorityArea",
     "Problem",
     "Promise",
+    "PromiseCalendar",
     "PromiseText",
     "Region",
+    "ReminderSent",
     "SignOff",
     "SituationPicture",
     "StatusSnapshot",

@@ -21,7 +21,10 @@ class Deadline(SQLModel, table=True):
 
     __table_args__ = (
         Index("ix_deadline_open_due", "done", "due"),
-        Index("ix_deadline_promise", "promise_id", "kind", "stage", "cycle_year", "ref"),
+        # One row per deadline of a promise: a sync upserts on it (migration 0003 made it unique).
+        Index("ix_deadline_promise", "promise_id", "kind", "stage", "cycle_year", "ref", unique=True),
+        # The reminder scan: open deadlines whose next ladder step has come (migration 0003).
+        Index("ix_deadline_open_remind", "done", "next_remind_on"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -36,6 +39,10 @@ class Deadline(SQLModel, table=True):
     done: bool = False
     done_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    # The date the calendar gives before moving off a weekend or holiday (None: not moved).
+    nominal_due: date | None = None
+    # Trigger day of the next reminder step still to look at (None: the ladder is finished).
+    next_remind_on: date | None = None
 
 
 class OutboxMessage(SQLModel, table=True):

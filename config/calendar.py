@@ -1,0 +1,326 @@
+"""The deadline calendar as data: ``config/calendar.yaml``, per-region overrides, per-promise ones.
+
+``config/calendar.yaml`` holds the defaults (shared/domain.md); ``config/calendars/<region>.yaml``
+overrides parts of it for one region; a promise may carry its own override (stored in the
+database, see ``flows.deadlines.set_calendar_override``). An override replaces what it names:
+one stage's rule, the whole evaluation rhythm, one reminder or escalation setting; the rest
+comes from below. Whatever is broken raises ConfigError naming the file (or
+the promise), the key and the problem.
+
+Also here: the clock the reminder scan uses (``current_time``): the real time, or the time
+frozen with ``--now`` / ``LOFTE_NOW`` to see what would be sent on a given day.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from config.settings import ConfigError, get_settings
+from lifecycle.deadlines import CalendarRules, DueRule
+from lifecycle.reminders import ReminderLadder
+from lifecycle.rounds import EXPLICIT, RHYTHMS, EvaluationRule, parse_month_day
+from lifecycle.stages import CYCLE, Stage
+
+CONFIG_DIR = Path(__file__).parent
+DEFAULT_FILE = CONFIG_DIR / "calendar.yaml"
+REGION_DIR = CONFIG_DIR / "calendars"
+
+_ROLES = ("coordinator", "steering_group", "regional_coordinator")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DueRuleModel(_Strict):
+    """When a stage is due: ``anchor`` plus an offset in days, weeks and months."""
+
+    anchor: Literal["term_start", "term_end", "year_start", "year_end"]
+    days: int = Field(default=0, ge=-3660, le=3660)
+    weeks: int = Field(default=0, ge=-520, le=520)
+    months: int = Field(default=0, ge=-120, le=120)
+
+    def to_rule(self) -> DueRule:
+        """The pure lifecycle rule."""
+        return DueRule(self.anchor, self.days, self.weeks, self.months)
+
+
+class EvaluationModel(_Strict):
+    """The evaluation rhythm: a named rhythm, or ``explicit`` with ``dates`` (MM-DD)."""
+
+    rhythm: str = "tertial"
+    dates: list[str] = Field(default_factory=list)
+
+    @field_validator("rhythm")
+    @classmethod
+    def _known_rhythm(cls, value: str) -> str:
+        if value not in RHYTHMS:
+            raise ValueError(f"unknown rhythm {value!r}; use one of {', '.join(RHYTHMS)}")
+        return value
+
+    @field_validator("dates")
+    @classmethod
+    def _month_days(cls, value: list[str]) -> list[str]:
+        for text in value:
+            parse_month_day(text)
+        return value
+
+    @model_validator(mode="after")
+    def _dates_match_rhythm(self) -> EvaluationModel:
+        if self.rhythm == EXPLICIT and not self.dates:
+            raise ValueError("rhythm 'explicit' needs dates, e.g. [\"04-30\", \"08-31\", \"12-15\"]")
+        if self.rhythm != EXPLICIT and self.dates:
+            raise ValueError(f"dates are only used with rhythm 'explicit', not {self.rhythm!r}")
+        return self
+
+
+def _positive_unique(value: list[int]) -> list[int]:
+    if any(n <= 0 for n in value):
+        raise ValueError("working days must be positive whole numbers")
+    if len(set(value)) != len(value):
+        raise ValueError("a working day is listed twice")
+    return value
+
+
+class RemindersModel(_Strict):
+    """The reminder ladder in working days before and after a deadline."""
+
+    before: list[int] = Field(default_factory=lambda: [14, 7, 1])
+    after: list[int] = Field(default_factory=lambda: [1])
+
+    _check_before = field_validator("before")(_positive_unique)
+    _check_after = field_validator("after")(_positive_unique)
+
+
+class EscalationModel(_Strict):
+    """Overdue by ``after_working_days``: the roles in ``to`` hear about it as well."""
+
+    after_working_days: int | None = Field(default=5, ge=1, le=250)
+    to: list[str] = Field(default_factory=lambda: ["regional_coordinator"])
+
+    @field_validator("to")
+    @classmethod
+    def _known_roles(cls, value: list[str]) -> list[str]:
+        for role in value:
+            if role not in _ROLES:
+                raise ValueError(f"unknown role {role!r}; use one of {', '.join(_ROLES)}")
+        return value
+
+
+class CalendarModel(_Strict):
+    """A whole calendar: stage rules, later-year rules, rhythm, reminders, escalation."""
+
+    stages: dict[Stage, DueRuleModel]
+    next_years: dict[Stage, DueRuleModel] = Field(default_factory=dict)
+    evaluation: EvaluationModel = Field(default_factory=EvaluationModel)
+    reminders: RemindersModel = Field(default_factory=RemindersModel)
+    escalation: EscalationModel = Field(default_factory=EscalationModel)
+
+    @field_validator("stages", "next_years")
+    @classmethod
+    def _cycle_stages_only(cls, value: dict[Stage, DueRuleModel]) -> dict[Stage, DueRuleModel]:
+        for stage in value:
+            if stage not in CYCLE:
+                raise ValueError(f"{stage.value!r} has no deadline (it is not a stage of the cycle)")
+        return value
+
+    @field_validator("next_years")
+    @classmethod
+    def _later_year_stages(cls, value: dict[Stage, DueRuleModel]) -> dict[Stage, DueRuleModel]:
+        allowed = (Stage.ACTION_PLAN, Stage.CONTINUOUS_EVALUATION, Stage.YEAR_END_COMPILATION)
+        for stage in value:
+            if stage not in allowed:
+                raise ValueError(
+                    f"{stage.value!r}: a later year starts again at the action plan; only "
+                    + ", ".join(s.value for s in allowed) + " have later-year deadlines"
+                )
+        return value
+
+    def to_rules(self) -> CalendarRules:
+        """The pure lifecycle rules the deadline and reminder code works with."""
+        return CalendarRules(
+            stages={s: r.to_rule() for s, r in self.stages.items()},
+            next_years={s: r.to_rule() for s, r in self.next_years.items()},
+            evaluation=EvaluationRule(self.evaluation.rhythm, tuple(self.evaluation.dates)),
+            ladder=ReminderLadder(
+                before=tuple(sorted(self.reminders.before, reverse=True)),
+                after=tuple(sorted(self.reminders.after)),
+                escalate_after=self.escalation.after_working_days,
+                escalate_to=tuple(self.escalation.to),
+            ),
+        )
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: (top level): expected a mapping, got {type(data).__name__}")
+    return data
+
+
+# How an override merges: in these sections each entry is replaced whole (a stage's rule is
+# one thing: overriding its weeks must not keep the default's days); "evaluation" is replaced
+# whole (a rhythm and its dates belong together); in the others each key is replaced.
+_ENTRY_SECTIONS = ("stages", "next_years")
+_WHOLE_SECTIONS = ("evaluation",)
+
+
+def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """``override`` merged over ``base``, section by section (see the rules above)."""
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        if key in _WHOLE_SECTIONS or not isinstance(value, dict) or not isinstance(merged.get(key), dict):
+            merged[key] = copy.deepcopy(value)
+        else:
+            merged[key] = {**merged[key], **copy.deepcopy(value)}
+    return merged
+
+
+def _validate(data: dict[str, Any], source: str) -> CalendarModel:
+    try:
+        return CalendarModel.model_validate(data)
+    except ValidationError as exc:
+        parts = []
+        for err in exc.errors():
+            key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+            parts.append(f"{key}: {err['msg']}")
+        raise ConfigError(f"{source}: " + "; ".join(parts)) from exc
+
+
+class CalendarSet:
+    """The default calendar and every region's override, validated, with merging helpers."""
+
+    def __init__(self, default: dict[str, Any], regions: dict[str, dict[str, Any]]):
+        self.default = default
+        self.regions = regions
+        self._cache: dict[tuple[str, str], tuple[CalendarModel, CalendarRules, str]] = {}
+
+    def raw(self, region_id: str, override: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The merged data for a region (and a promise's override), before validation."""
+        data = merge(self.default, self.regions.get(region_id, {}))
+        return merge(data, override) if override else data
+
+    def resolve(
+        self, region_id: str, override: dict[str, Any] | None = None, source: str = "override"
+    ) -> tuple[CalendarModel, CalendarRules, str]:
+        """(model, rules, fingerprint) of the effective calendar; ConfigError names ``source``.
+
+        The fingerprint changes exactly when the effective calendar does, so stored deadlines
+        can tell that they need recomputing.
+        """
+        override_json = json.dumps(override or {}, sort_keys=True, default=str)
+        key = (region_id, override_json)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        data = self.raw(region_id, override)
+        model = _validate(data, source)
+        canonical = json.dumps(model.model_dump(mode="json"), sort_keys=True)
+        fingerprint = hashlib.sha256(canonical.encode()).hexdigest()[:16]
+        result = (model, model.to_rules(), fingerprint)
+        if len(self._cache) > 4096:  # per-promise overrides could otherwise grow it forever
+            self._cache.clear()
+        self._cache[key] = result
+        return result
+
+    def rules(self, region_id: str, override: dict[str, Any] | None = None) -> CalendarRules:
+        """The effective pure rules for a region (and a promise's override)."""
+        return self.resolve(region_id, override)[1]
+
+
+def load_calendars(
+    default_file: Path = DEFAULT_FILE,
+    region_dir: Path = REGION_DIR,
+    known_regions: set[str] | None = None,
+) -> CalendarSet:
+    """Read and validate the default calendar and every region file.
+
+    ``known_regions`` (default: the region catalogue's ids) guards against a file named after
+    a region that does not exist (a typo would otherwise be ignored silently).
+    """
+    default = _read_yaml(default_file)
+    _validate(default, str(default_file))
+    if known_regions is None:
+        from config.catalogue import get_catalogue
+
+        known_regions = set(get_catalogue().regions)
+    regions: dict[str, dict[str, Any]] = {}
+    if region_dir.is_dir():
+        for path in sorted(region_dir.glob("*.yaml")):
+            region_id = path.stem
+            if region_id not in known_regions:
+                raise ConfigError(
+                    f"{path}: (file name): {region_id!r} is not a known region "
+                    f"(known: {', '.join(sorted(known_regions))})"
+                )
+            data = _read_yaml(path)
+            _validate(merge(default, data), str(path))
+            regions[region_id] = data
+    return CalendarSet(default, regions)
+
+
+@lru_cache(maxsize=1)
+def get_calendars() -> CalendarSet:
+    """The shipped calendars, loaded once per process."""
+    return load_calendars()
+
+
+def parse_override(text: str, source: str) -> dict[str, Any]:
+    """A promise's override from YAML (or JSON) text; ConfigError naming ``source`` if broken."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{source}: not valid YAML: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: (top level): expected a mapping, got {type(data).__name__}")
+    return data
+
+
+def current_time(now: datetime | str | None = None) -> datetime:
+    """The moment the reminder scan works at: ``now`` if given, else ``LOFTE_NOW``, else now.
+
+    A string is ISO 8601 (a date alone means 07:00 that day, when the scheduled run happens).
+    A time without zone is in the configured zone (Europe/Stockholm). Always timezone-aware.
+    """
+    settings = get_settings()
+    tz = settings.tz
+    if now is None:
+        now = settings.now
+    if now is None:
+        return datetime.now(tz)
+    if isinstance(now, str):
+        try:
+            if len(now.strip()) == 10:
+                now = datetime.combine(date.fromisoformat(now.strip()), datetime.min.time()).replace(hour=7)
+            else:
+                now = datetime.fromisoformat(now.strip())
+        except ValueError:
+            raise ConfigError(
+                f"--now / LOFTE_NOW: {now!r} is not an ISO date or time (e.g. 2026-06-18T07:00)"
+            ) from None
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=tz)
+    return now
+
+
+def local_day(moment: datetime) -> date:
+    """The calendar day of ``moment`` in the configured time zone (deadlines are local days)."""
+    return moment.astimezone(get_settings().tz).date()
