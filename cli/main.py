@@ -42,10 +42,22 @@ app.add_typer(person_app, name="person")
 
 def _register_subcommands() -> None:
     from cli.compilation import app as compilation_app
+    from cli.deadlines import (
+        calendar_app,
+        deadlines_app,
+        ical_app,
+        reminders_app,
+        scheduler_command,
+    )
     from cli.outbox import app as outbox_app
 
     app.add_typer(compilation_app, name="compilation")
     app.add_typer(outbox_app, name="outbox")
+    app.add_typer(deadlines_app)  # unnamed: `lofte deadlines ID`
+    app.add_typer(calendar_app, name="calendar")
+    app.add_typer(reminders_app, name="reminders")
+    app.add_typer(ical_app, name="ical")
+    app.command("scheduler")(scheduler_command)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

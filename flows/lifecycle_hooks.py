@@ -9,14 +9,12 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from flows.clock import now_utc
+from flows.deadlines import evaluation_round_dues, mark_round_submitted, sync_deadlines
 from flows.promises import coordinators_of, organisation_names
-from lifecycle.rounds import round_due_dates
 from lifecycle.stages import Stage
 from lifecycle.transitions import TransitionKind, TransitionPlan
 from models import EvaluationRound, Promise, PromiseText, SignOff
 from notifications.outbox import enqueue
-
-DEFAULT_RHYTHM = "tertial"
 
 
 def plan_rounds(session: Session, promise: Promise) -> list[EvaluationRound]:
@@ -37,7 +35,7 @@ def plan_rounds(session: Session, promise: Promise) -> list[EvaluationRound]:
             due=due,
         )
         for n, due in enumerate(
-            round_due_dates(promise.term_start, promise.cycle_year, DEFAULT_RHYTHM), start=1
+            evaluation_round_dues(session, promise, promise.cycle_year), start=1
         )
     ]
     session.add_all(rounds)
@@ -70,15 +68,6 @@ def _publish(session: Session, promise: Promise) -> None:
         session.add(text)
 
 
-def sync_deadlines(session: Session, promise: Promise, today: date) -> None:
-    """Keep the promise's deadline rows in step with its stage (see flows.deadlines)."""
-    try:
-        from flows.deadlines import sync_deadlines as _sync
-    except ImportError:  # the deadlines module is optional until the calendar lands
-        return
-    _sync(session, promise, today)
-
-
 def after_create(session: Session, promise: Promise, today: date) -> None:
     """Effects of creating a promise."""
     sync_deadlines(session, promise, today)
@@ -100,8 +89,8 @@ def after_transition(
 
 
 def round_submitted(session: Session, promise: Promise, rnd: EvaluationRound) -> None:
-    """Effects of a submitted evaluation round."""
-    sync_deadlines(session, promise, rnd.submitted_at.date() if rnd.submitted_at else now_utc().date())
+    """Effects of a submitted evaluation round: its deadline is done."""
+    mark_round_submitted(session, rnd)
 
 
 def notify_transition(session: Session, promise: Promise, plan: TransitionPlan, actor: str) -> int:

@@ -68,7 +68,8 @@ def test_multi_year_term_returns_to_action_plan_and_needs_new_signatures(db) -> 
     assert advance_promise_flow(pid, ACTOR)["ok"]
     with session_scope() as s:
         rounds = s.exec(select(EvaluationRound).where(EvaluationRound.promise_id == pid, EvaluationRound.cycle_year == 2)).all()
-        assert [r.due for r in rounds] == [date(2027, 4, 30), date(2027, 8, 31), date(2027, 12, 31)]
+        # 31 December 2027 is New Year's eve, not a working day: the round is due the day before.
+        assert [r.due for r in rounds] == [date(2027, 4, 30), date(2027, 8, 31), date(2027, 12, 30)]
 
 
 def test_going_back_is_audited_with_its_reason_and_revokes_signatures(db) -> None:
