@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Index
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from models.base import json_field, utcnow
@@ -88,10 +88,15 @@ class DeliveryAttempt(SQLModel, table=True):
 class StatusSnapshot(SQLModel, table=True):
     """A region's status as reported on one day (kept for trends over time)."""
 
-    __table_args__ = (Index("ix_statussnapshot_region_taken", "region_id", "taken_on"),)
+    # One snapshot per region and day (migration 0004 made it unique): a second run on the
+    # same day finds the first and sends nothing new.
+    __table_args__ = (Index("ix_statussnapshot_region_taken", "region_id", "taken_on", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     region_id: str = Field(foreign_key="region.id", max_length=40)
     taken_on: date
     taken_at: datetime = Field(default_factory=utcnow)
     data: dict[str, Any] = json_field(dict)
+    # The overview's summary alone (migration 0004), so trends read a few numbers per
+    # snapshot instead of every stored row.
+    summary: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))

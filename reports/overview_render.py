@@ -1,0 +1,311 @@
+"""The regional overview for people and spreadsheets: terminal table, JSON, CSV and XLSX.
+
+Every format is made from the data of ``reports.overview.build_overview``. CSV and XLSX share
+one flat row per promise (``flat_rows``, columns ``COLUMNS``) so a region's spreadsheet gets
+exactly the rows of the JSON form; the XLSX file adds a sheet with one line per overdue item
+and a summary sheet. Labels are Swedish, or English with ``language="en"``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+FORMATS = ("table", "json", "csv", "xlsx")
+
+# (key, Swedish header, English header): the flat columns of CSV and the XLSX overview sheet.
+COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("promise_id", "Löfte", "Promise"),
+    ("region", "Region", "Region"),
+    ("area", "Område", "Area"),
+    ("municipality", "Kommun / stadsdel", "Municipality"),
+    ("police_area", "Lokalpolisområde", "Local police area"),
+    ("stage", "Steg (id)", "Stage (id)"),
+    ("stage_name", "Steg", "Stage"),
+    ("stage_due", "Stegets tidsfrist", "Stage deadline"),
+    ("next_deadline", "Nästa tidsfrist", "Next deadline"),
+    ("next_deadline_what", "Nästa: vad", "Next: what"),
+    ("overdue_count", "Försenade tidsfrister", "Overdue deadlines"),
+    ("overdue_rounds", "Försenade uppföljningar", "Overdue evaluation rounds"),
+    ("worst_working_days_late", "Mest försenad (arbetsdagar)", "Most late (working days)"),
+    ("overdue", "Försenat", "Overdue"),
+    ("responsible", "Ansvariga", "Responsible"),
+    ("activities_not_done_count", "Ej genomförda aktiviteter", "Activities not done"),
+    ("activities_not_done", "Ej genomförda: vilka", "Not done: which"),
+    ("last_moved", "Senast flyttad", "Last moved"),
+)
+DATE_COLUMNS = {"stage_due", "next_deadline", "last_moved"}
+
+WORDS: dict[str, tuple[str, str]] = {
+    "title": ("Regional översikt", "Regional overview"),
+    "all_regions": ("alla regioner", "all regions"),
+    "no_promises": ("Inga pågående löften.", "No open promises."),
+    "wdays": ("ad", "wd"),
+    "days_late_long": ("arbetsdagar sent", "working days late"),
+    "overdue_rounds": ("Försenade uppföljningar", "Overdue evaluation rounds"),
+    "responsible": ("ansvariga", "responsible"),
+    "not_done": ("Aktiviteter som inte genomförts", "Activities not done"),
+    "summary": ("Sammanfattning", "Summary"),
+    "promises": ("löften", "promises"),
+    "late": ("försenade", "late"),
+    "on_track": ("i fas", "on track"),
+    "late_evaluations": ("med försenad uppföljning", "with an overdue evaluation round"),
+    "closed": ("avslutade", "closed"),
+    "per_stage": ("Per steg", "Per stage"),
+    "most_overdue": ("Flest försenade tidsfrister", "Most overdue deadlines"),
+    "nobody": ("ingen samordnare registrerad", "no coordinator registered"),
+    "sheet_overview": ("Översikt", "Overview"),
+    "sheet_overdue": ("Försenat", "Overdue"),
+    "sheet_summary": ("Sammanfattning", "Summary"),
+    "what": ("Vad", "What"),
+    "due": ("Senast", "Due"),
+    "days_late": ("Arbetsdagar sent", "Working days late"),
+    "kind": ("Typ", "Kind"),
+    "count": ("Antal", "Count"),
+    "reason": ("Orsak", "Reason"),
+    "round": ("uppföljning", "round"),
+}
+
+
+def word(key: str, language: str) -> str:
+    """A label in Swedish (default) or English."""
+    sv, en = WORDS[key]
+    return sv if language == "sv" else en
+
+
+def header(key: str, language: str) -> str:
+    """The header of flat column ``key`` in ``language``."""
+    for name, sv, en in COLUMNS:
+        if name == key:
+            return sv if language == "sv" else en
+    raise KeyError(key)
+
+
+def _person(p: dict[str, str]) -> str:
+    return f"{p['name']} <{p['email']}>"
+
+
+def flat_rows(data: dict[str, Any], language: str | None = None) -> list[dict[str, Any]]:
+    """One flat row per promise (the keys of ``COLUMNS``), as in the JSON rows, same order."""
+    lang = language or data.get("language", "sv")
+    unit = word("wdays", lang)
+    out = []
+    for row in data["rows"]:
+        nxt = row["next_deadline"]
+        out.append({
+            "promise_id": row["promise_id"],
+            "region": row["region"],
+            "area": row["area"],
+            "municipality": row["municipality"],
+            "police_area": row["police_area"],
+            "stage": row["stage"],
+            "stage_name": row["stage_name"],
+            "stage_due": row["stage_due"] or "",
+            "next_deadline": nxt["due"] if nxt else "",
+            "next_deadline_what": nxt["what"] if nxt else "",
+            "overdue_count": len(row["overdue"]),
+            "overdue_rounds": row["overdue_rounds"],
+            "worst_working_days_late": row["worst_working_days_late"],
+            "overdue": "; ".join(
+                f"{o['what']} ({o['due']}, {o['working_days_late']} {unit})" for o in row["overdue"]
+            ),
+            "responsible": "; ".join(_person(p) for p in row["responsible"]),
+            "activities_not_done_count": len(row["activities_not_done"]),
+            "activities_not_done": "; ".join(
+                a["title"] + (f" ({a['reason']})" if a["reason"] else "") for a in row["activities_not_done"]
+            ),
+            "last_moved": row["last_moved"][:10],
+        })
+    return out
+
+
+# --- JSON and CSV ---------------------------------------------------------------------------
+
+
+def to_json(data: dict[str, Any]) -> str:
+    """The overview as indented JSON (the data as it is: ``rows`` and ``summary``)."""
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def to_csv(data: dict[str, Any], language: str | None = None) -> str:
+    """The flat rows as CSV with a header row (UTF-8 text; comma separated, RFC 4180 quoting)."""
+    lang = language or data.get("language", "sv")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([header(key, lang) for key, _, _ in COLUMNS])
+    for row in flat_rows(data, lang):
+        writer.writerow([row[key] for key, _, _ in COLUMNS])
+    return buffer.getvalue()
+
+
+# --- XLSX -----------------------------------------------------------------------------------
+
+
+def _cell_value(key: str, value: Any) -> Any:
+    # Dates as real date cells, so the region can sort and filter on them in its spreadsheet.
+    if key in DATE_COLUMNS and value:
+        return date.fromisoformat(value)
+    return value
+
+
+def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None = None) -> None:
+    """Write the overview as an .xlsx workbook (openpyxl): overview, overdue items, summary."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    lang = language or data.get("language", "sv")
+    bold = Font(bold=True)
+    late_fill = PatternFill("solid", fgColor="FDE2E1")
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = word("sheet_overview", lang)
+    sheet.append([header(key, lang) for key, _, _ in COLUMNS])
+    for row in flat_rows(data, lang):
+        sheet.append([_cell_value(key, row[key]) for key, _, _ in COLUMNS])
+        if row["overdue_count"]:
+            for cell in sheet[sheet.max_row]:
+                cell.fill = late_fill
+    _finish(sheet, bold, get_column_letter)
+    for index, (key, _, _) in enumerate(COLUMNS, 1):
+        if key in DATE_COLUMNS:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = "yyyy-mm-dd"
+
+    items = book.create_sheet(word("sheet_overdue", lang))
+    items.append([
+        header("promise_id", lang), header("area", lang), header("municipality", lang), word("kind", lang),
+        word("what", lang), word("due", lang), word("days_late", lang), header("responsible", lang),
+    ])
+    for row in data["rows"]:
+        for o in row["overdue"]:
+            items.append([
+                row["promise_id"], row["area"], row["municipality"], o["kind"], o["what"],
+                date.fromisoformat(o["due"]), o["working_days_late"],
+                "; ".join(_person(p) for p in o["responsible"]),
+            ])
+    for (cell,) in items.iter_rows(min_row=2, min_col=6, max_col=6):
+        cell.number_format = "yyyy-mm-dd"
+    _finish(items, bold, get_column_letter)
+
+    summary = data["summary"]
+    sums = book.create_sheet(word("sheet_summary", lang))
+    title = word("title", lang) + ": " + (data.get("region_name") or word("all_regions", lang))
+    sums.append([title, data["date"]])
+    sums["A1"].font = bold
+    sums.append([])
+    for key in ("promises", "late", "on_track", "late_evaluations", "closed"):
+        sums.append([word(key, lang), summary[key]])
+    sums.append([])
+    sums.append([word("per_stage", lang), word("count", lang)])
+    sums[sums.max_row][0].font = bold
+    from lifecycle.stages import Stage
+
+    for stage, count in summary["by_stage"].items():
+        sums.append([Stage(stage).name_in(lang), count])
+    sums.append([])
+    sums.append([word("most_overdue", lang), word("count", lang), word("overdue_rounds", lang),
+                 word("days_late", lang)])
+    sums[sums.max_row][0].font = bold
+    for m in summary["municipalities_most_overdue"]:
+        sums.append([m["municipality"], m["overdue_items"], m["overdue_rounds"], m["worst_working_days_late"]])
+    sums.column_dimensions["A"].width = 40
+    book.save(target)
+
+
+def _finish(sheet: Any, bold: Any, letter: Any) -> None:
+    """Bold, frozen header with a filter, and columns wide enough to read."""
+    for cell in sheet[1]:
+        cell.font = bold
+    sheet.freeze_panes = "A2"
+    if sheet.max_row > 1:
+        sheet.auto_filter.ref = sheet.dimensions
+    for index, column in enumerate(sheet.iter_cols(min_row=1, max_row=min(sheet.max_row, 200)), 1):
+        width = max((len(str(c.value)) for c in column if c.value is not None), default=8)
+        sheet.column_dimensions[letter(index)].width = min(max(width + 2, 8), 60)
+
+
+# --- terminal table -------------------------------------------------------------------------
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def to_table(data: dict[str, Any], language: str | None = None) -> str:
+    """A readable table for the terminal: one line per promise, worst first, then details."""
+    lang = language or data.get("language", "sv")
+    unit = word("wdays", lang)
+    sv = lang == "sv"
+    region = data.get("region_name") or word("all_regions", lang)
+    lines = [f"{word('title', lang)}: {region}, {data['date']}", ""]
+    rows = data["rows"]
+    if not rows:
+        lines.append(word("no_promises", lang))
+    else:
+        head = ("Löfte", "Område", "Steg", "Stegets frist", "Nästa frist", "Försenat", "Ej gj.", "Flyttad") if sv else \
+            ("Promise", "Area", "Stage", "Stage due", "Next deadline", "Overdue", "Not done", "Moved")
+        fmt = "{:>6}  {:<22} {:<20} {:<13} {:<28} {:<26} {:>6}  {:<10}"
+        lines.append(fmt.format(*head).rstrip())
+        lines.append("-" * 142)
+        for row in rows:
+            nxt = row["next_deadline"]
+            next_text = f"{nxt['due']} {_fit(nxt['what'], 17)}" if nxt else "–"
+            if row["overdue"]:
+                worst = row["overdue"][0]
+                late = f"{len(row['overdue'])}: {_fit(worst['what'], 13)} {worst['working_days_late']} {unit}"
+            else:
+                late = "–"
+            lines.append(fmt.format(
+                row["promise_id"], _fit(row["area"], 22), _fit(row["stage_name"], 20),
+                row["stage_due"] or "–", next_text, _fit(late, 26),
+                len(row["activities_not_done"]) or "–", row["last_moved"][:10],
+            ))
+        late_rounds = [(row, o) for row in rows for o in row["overdue"] if o["kind"] == "evaluation_round"]
+        if late_rounds:
+            lines += ["", word("overdue_rounds", lang) + ":"]
+            for row, o in late_rounds:
+                who = ", ".join(_person(p) for p in o["responsible"]) or word("nobody", lang)
+                lines.append(
+                    f"  {row['area']} ({row['promise_id']}): {o['what']}, {o['due']}, "
+                    f"{o['working_days_late']} {word('days_late_long', lang)}; {word('responsible', lang)}: {who}"
+                )
+        not_done = [(row, a) for row in rows for a in row["activities_not_done"]]
+        if not_done:
+            lines += ["", word("not_done", lang) + ":"]
+            for row, a in not_done:
+                reason = f": {a['reason']}" if a["reason"] else ""
+                lines.append(f"  {row['area']} ({row['promise_id']}): {a['title']} ({word('round', lang)} {a['round']}){reason}")
+    s = data["summary"]
+    lines += [
+        "",
+        f"{word('summary', lang)}: {s['promises']} {word('promises', lang)}, {s['late']} {word('late', lang)}, "
+        f"{s['on_track']} {word('on_track', lang)}, {s['late_evaluations']} {word('late_evaluations', lang)}"
+        + (f", {s['closed']} {word('closed', lang)}" if s["closed"] else "") + ".",
+    ]
+    from lifecycle.stages import Stage
+
+    per_stage = ", ".join(f"{Stage(k).name_in(lang)} {v}" for k, v in s["by_stage"].items() if v)
+    lines.append(f"{word('per_stage', lang)}: {per_stage or '–'}")
+    if s["municipalities_most_overdue"]:
+        top = ", ".join(
+            f"{m['municipality']} ({m['overdue_items']})" for m in s["municipalities_most_overdue"][:5]
+        )
+        lines.append(f"{word('most_overdue', lang)}: {top}")
+    return "\n".join(lines) + "\n"
+
+
+def render(data: dict[str, Any], fmt: str, language: str | None = None) -> str:
+    """Text formats (table, json, csv); XLSX is binary: use ``to_xlsx``."""
+    if fmt == "table":
+        return to_table(data, language)
+    if fmt == "json":
+        return to_json(data)
+    if fmt == "csv":
+        return to_csv(data, language)
+    raise ValueError(f"unknown text format {fmt!r}; known: table, json, csv (xlsx: to_xlsx)")
