@@ -41,7 +41,6 @@ from typing import Any
 import yaml
 from prefect import flow
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import distinct
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -372,7 +371,7 @@ class StatusRunReport:
 
 def regions_with_promises(session: Session) -> list[str]:
     """Every region that has at least one promise (the others have nothing to report)."""
-    return sorted(session.execute(sa_select(distinct(col(Promise.region_id)))).scalars())
+    return sorted(session.execute(sa_select(col(Promise.region_id)).distinct()).scalars())
 
 
 def run_status_reports(
