@@ -25,6 +25,8 @@ class Deadline(SQLModel, table=True):
         Index("ix_deadline_promise", "promise_id", "kind", "stage", "cycle_year", "ref", unique=True),
         # The reminder scan: open deadlines whose next ladder step has come (migration 0003).
         Index("ix_deadline_open_remind", "done", "next_remind_on"),
+        # The regional overview: each promise's next open deadline is one seek (migration 0004).
+        Index("ix_deadline_promise_open_due", "promise_id", "done", "due"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

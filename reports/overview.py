@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import String, and_, cast, func, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
@@ -111,21 +111,28 @@ def _scope(query: Any, region: str | None) -> Any:
     return query
 
 
+def _text(column: Any) -> Any:
+    """A date column read as its ISO text: parsing it with ``date.fromisoformat`` (C) instead
+    of the driver's type processing halves the cost of reading thousands of rows on SQLite."""
+    return cast(column, String)
+
+
 def _promises(session: Session, region: str | None) -> list[Any]:
     municipality = aliased(Organisation)
     police = aliased(Organisation)
     query = (
         sa_select(
-            col(Promise.id), col(Promise.region_id), col(Promise.area_name), col(Promise.stage),
-            col(Promise.cycle_year), col(Promise.term_start), col(Promise.term_end),
+            col(Promise.id), col(Promise.region_id), col(Promise.area_name),
+            _text(Promise.stage).label("stage"), col(Promise.cycle_year),
+            _text(Promise.term_start).label("term_start"), _text(Promise.term_end).label("term_end"),
             col(Promise.term_years), col(Promise.stage_entered_at),
             col(Promise.municipality_id), col(Promise.police_area_id),
-            municipality.name.label("municipality"), police.name.label("police_area"),
+            col(municipality.name).label("municipality"), col(police.name).label("police_area"),
         )
-        .join(municipality, municipality.id == col(Promise.municipality_id))
-        .join(police, police.id == col(Promise.police_area_id))
+        .join(municipality, col(municipality.id) == col(Promise.municipality_id))
+        .join(police, col(police.id) == col(Promise.police_area_id))
     )
-    return list(session.execute(_scope(query, region)).all())
+    return list(session.connection().execute(_scope(query, region)).all())
 
 
 def _overdue_and_current(session: Session, region: str | None, today: date) -> list[Any]:
@@ -133,7 +140,8 @@ def _overdue_and_current(session: Session, region: str | None, today: date) -> l
     query = (
         sa_select(
             col(Deadline.promise_id), col(Deadline.kind), col(Deadline.stage),
-            col(Deadline.cycle_year), col(Deadline.ref), col(Deadline.due), col(Deadline.nominal_due),
+            col(Deadline.cycle_year), col(Deadline.ref), _text(Deadline.due).label("due"),
+            _text(Deadline.nominal_due).label("nominal_due"),
         )
         .join(Promise, col(Promise.id) == col(Deadline.promise_id))
         .where(
@@ -147,28 +155,37 @@ def _overdue_and_current(session: Session, region: str | None, today: date) -> l
             ),
         )
     )
-    return list(session.execute(_scope(query, region)).all())
+    return list(session.connection().execute(_scope(query, region)).all())
 
 
 def _next_deadlines(session: Session, region: str | None, today: date) -> list[Any]:
-    """Each promise's first open deadline on or after today (a window function, one query)."""
-    ranked = _scope(
-        sa_select(
-            col(Deadline.promise_id), col(Deadline.kind), col(Deadline.stage),
-            col(Deadline.cycle_year), col(Deadline.ref), col(Deadline.due),
-            func.row_number().over(
-                partition_by=col(Deadline.promise_id),
-                order_by=(col(Deadline.due), col(Deadline.id)),
-            ).label("rn"),
+    """Each promise's first open deadline on or after today.
+
+    A correlated ``ORDER BY due LIMIT 1`` per promise (an index seek on the promise's
+    deadlines) rather than a window over every future deadline of the region: measured
+    five times faster at 1,000 promises (docs/performance-regional.md).
+    """
+    later = aliased(Deadline)
+    first_id = (
+        sa_select(col(later.id))
+        .where(
+            col(later.promise_id) == col(Promise.id),
+            col(later.done).is_(False),
+            col(later.due) >= today,
         )
-        .join(Promise, col(Promise.id) == col(Deadline.promise_id))
-        .where(col(Deadline.done).is_(False), col(Deadline.due) >= today),
-        region,
-    ).subquery()
+        .order_by(col(later.due), col(later.id))
+        .limit(1)
+        .correlate(Promise)
+        .scalar_subquery()
+    )
+    # The ids first (one seek per promise), then the rows by primary key: joining on the
+    # scalar subquery instead makes SQLite evaluate it for every deadline row.
+    ids = _scope(sa_select(first_id).select_from(Promise), region)
     query = sa_select(
-        ranked.c.promise_id, ranked.c.kind, ranked.c.stage, ranked.c.cycle_year, ranked.c.ref, ranked.c.due
-    ).where(ranked.c.rn == 1)
-    return list(session.execute(query).all())
+        col(Deadline.promise_id), col(Deadline.kind), col(Deadline.stage),
+        col(Deadline.cycle_year), col(Deadline.ref), _text(Deadline.due).label("due"),
+    ).where(col(Deadline.id).in_(ids))
+    return list(session.connection().execute(query).all())
 
 
 def _coordinators(session: Session, region: str | None) -> dict[int, list[dict[str, str]]]:
@@ -182,7 +199,9 @@ def _coordinators(session: Session, region: str | None) -> dict[int, list[dict[s
     if region is not None:
         query = query.where(col(Organisation.region_id) == region)
     found: dict[int, list[dict[str, str]]] = defaultdict(list)
-    for org_id, name, email, org_name in session.execute(query):
+    for org_id, name, email, org_name in session.connection().execute(query):
+        if org_id is None:  # the join excludes it; the column type does not know
+            continue
         found[org_id].append({"name": name, "email": email, "organisation": org_name})
     return found
 
@@ -216,7 +235,7 @@ def _not_done_activities(session: Session, region: str | None) -> dict[int, list
         .order_by(ranked.c.activity_id)
     )
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for promise_id, activity_id, title, responsible, number, reason in session.execute(query):
+    for promise_id, activity_id, title, responsible, number, reason in session.connection().execute(query):
         found[promise_id].append({
             "activity_id": activity_id, "title": title, "responsible": responsible,
             "round": number, "reason": reason,
@@ -228,14 +247,10 @@ def _closed_count(session: Session, region: str | None) -> int:
     query = sa_select(func.count()).select_from(Promise).where(col(Promise.stage) == Stage.CLOSED)
     if region is not None:
         query = query.where(col(Promise.region_id) == region)
-    return int(session.execute(query).scalar_one())
+    return int(session.connection().execute(query).scalar_one())
 
 
 # --- assembling -----------------------------------------------------------------------------
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 def severity(row: dict[str, Any]) -> tuple[Any, ...]:
@@ -273,32 +288,41 @@ def build_overview(
     not_done = _not_done_activities(session, region)
     closed = _closed_count(session, region)
 
-    dues = [today] + [d.due for d in deadlines] + [n.due for n in nexts.values()]
-    counter = WorkingDays.spanning(dues)
-    by_promise: dict[int, list[Any]] = defaultdict(list)
+    # Rows are unpacked into plain tuples once: attribute access on a driver row costs more
+    # than everything else the loop below does, at thousands of rows.
+    today_text = today.isoformat()
+    by_promise: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for d in deadlines:
-        by_promise[d.promise_id].append(d)
+        by_promise[d[0]].append(tuple(d))
+    next_of = {n[0]: tuple(n) for n in nexts.values()}
+    due_of = {
+        text: date.fromisoformat(text)
+        for text in {d[5] for d in deadlines} | {n[5] for n in next_of.values()}
+    }
+    counter = WorkingDays.spanning([today, *due_of.values()])
+    stages = {s.value: s for s in Stage}
 
     rows = []
-    for p in promises:
-        responsible = people.get(p.municipality_id, []) + people.get(p.police_area_id, [])
+    for (pid, region_id, area, stage_value, cycle_year, term_start, term_end, term_years, moved,
+         municipality_id, police_area_id, municipality_name, police_name) in promises:
+        responsible = people.get(municipality_id, []) + people.get(police_area_id, [])
         overdue = []
         stage_dues = []
-        for d in by_promise.get(p.id, ()):
-            stage = Stage(d.stage)
-            if d.stage == p.stage.value and d.cycle_year == p.cycle_year:
-                stage_dues.append(d.due)
-            if d.due < today:
+        stage_now = stages[stage_value]
+        for _, kind, d_stage, d_year, ref, due, nominal in by_promise.get(pid, ()):
+            if d_stage == stage_value and d_year == cycle_year:
+                stage_dues.append(due)
+            if due < today_text:  # ISO dates compare as text
                 overdue.append({
-                    "kind": d.kind,
-                    "stage": d.stage,
-                    "cycle_year": d.cycle_year,
-                    "ref": d.ref,
-                    "round": _round_number(d.kind, d.ref),
-                    "what": what_is_due(d.kind, stage, d.ref, d.cycle_year, p.term_years, language),
-                    "due": d.due.isoformat(),
-                    "nominal_due": _iso(d.nominal_due),
-                    "working_days_late": counter.between(d.due, today),
+                    "kind": kind,
+                    "stage": d_stage,
+                    "cycle_year": d_year,
+                    "ref": ref,
+                    "round": _round_number(kind, ref),
+                    "what": what_is_due(kind, stages[d_stage], ref, d_year, term_years, language),
+                    "due": due,
+                    "nominal_due": nominal,
+                    "working_days_late": counter.between(due_of[due], today),
                     "responsible": responsible,
                 })
         # Latest-late first: evaluation rounds ahead of stages at equal lateness.
@@ -307,38 +331,38 @@ def build_overview(
         # A stage's deadline is its stage row; continuous evaluation has none, its end is the
         # year's last round still open.
         stage_due = max(stage_dues) if stage_dues else None
-        nxt = nexts.get(p.id)
+        nxt = next_of.get(pid)
         next_deadline = None
         if nxt is not None:
+            _, n_kind, n_stage, n_year, n_ref, n_due = nxt
             next_deadline = {
-                "kind": nxt.kind,
-                "stage": nxt.stage,
-                "ref": nxt.ref,
-                "round": _round_number(nxt.kind, nxt.ref),
-                "what": what_is_due(nxt.kind, Stage(nxt.stage), nxt.ref, nxt.cycle_year, p.term_years, language),
-                "due": nxt.due.isoformat(),
-                "working_days_left": counter.between(today, nxt.due),
+                "kind": n_kind,
+                "stage": n_stage,
+                "ref": n_ref,
+                "round": _round_number(n_kind, n_ref),
+                "what": what_is_due(n_kind, stages[n_stage], n_ref, n_year, term_years, language),
+                "due": n_due,
+                "working_days_left": counter.between(today, due_of[n_due]),
             }
-        moved: datetime = p.stage_entered_at
         rows.append({
-            "promise_id": p.id,
-            "region": p.region_id,
-            "area": p.area_name,
-            "municipality": p.municipality,
-            "police_area": p.police_area,
-            "term_start": p.term_start.isoformat(),
-            "term_end": p.term_end.isoformat(),
-            "cycle_year": p.cycle_year,
-            "stage": p.stage.value,
-            "stage_name": p.stage.name_in(language),
-            "stage_due": _iso(stage_due),
-            "stage_working_days_left": counter.between(today, stage_due) if stage_due else None,
+            "promise_id": pid,
+            "region": region_id,
+            "area": area,
+            "municipality": municipality_name,
+            "police_area": police_name,
+            "term_start": term_start,
+            "term_end": term_end,
+            "cycle_year": cycle_year,
+            "stage": stage_value,
+            "stage_name": stage_now.name_in(language),
+            "stage_due": stage_due,
+            "stage_working_days_left": counter.between(today, due_of[stage_due]) if stage_due else None,
             "next_deadline": next_deadline,
             "overdue": overdue,
             "overdue_rounds": len(rounds_late),
             "worst_round_working_days_late": max(rounds_late, default=0),
             "worst_working_days_late": max((o["working_days_late"] for o in overdue), default=0),
-            "activities_not_done": not_done.get(p.id, []),
+            "activities_not_done": not_done.get(pid, []),
             "responsible": responsible,
             "last_moved": moved.isoformat(),
             "days_since_moved": (today - moved.date()).days,
@@ -392,4 +416,4 @@ def summarise(rows: list[dict[str, Any]], closed: int = 0) -> dict[str, Any]:
 
 def known_regions(session: Session) -> list[str]:
     """The region ids in the catalogue (for error messages and the all-regions report)."""
-    return sorted(session.execute(sa_select(col(Region.id))).scalars())
+    return sorted(session.connection().execute(sa_select(col(Region.id))).scalars())

@@ -1,0 +1,240 @@
+"""Benchmark of the regional overview at 1,000 and 10,000 promises in one region.
+
+    python bench/overview.py [--sizes 1000,10000] [--repeat 25] [--url sqlite:///...] [--json]
+
+Builds a database per size (SQLite by default, or the PostgreSQL named by --url, whose schema
+is dropped and recreated), all promises in region Stockholm, with what a real region has on a
+day in late September 2026:
+
+- terms of 1–4 years starting on the first of a month of 2025–2027, so the promises spread
+  over every stage (stages already passed are done, the current one and later are open);
+- all their deadlines (stage exits and tertial evaluation rounds), as ``sync_deadlines``
+  leaves them;
+- in continuous evaluation, 0–3 rounds submitted with an activity report each, one activity
+  in five marked *not done*;
+- one municipality and one police area per ten promises, each with a coordinator.
+
+Then times ``build_overview`` (all five queries and the assembly, what ``lofte overview
+--format json`` does before printing) and, once, each renderer. Prints median and p95.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import insert  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
+from sqlmodel import Session, col, select  # noqa: E402
+
+from config.calendar import get_calendars  # noqa: E402
+from lifecycle.deadlines import KIND_ROUND, plan_deadlines, stage_passed  # noqa: E402
+from lifecycle.stages import CYCLE, Stage  # noqa: E402
+from lifecycle.term import term_end  # noqa: E402
+from lifecycle.vocabulary import ActivityStatus, OrganisationKind, Role  # noqa: E402
+from models.artefacts import Activity, ActivityStatusReport, EvaluationRound, Goal, Problem  # noqa: E402
+from models.base import utcnow  # noqa: E402
+from models.db import make_engine  # noqa: E402
+from models.operations import Deadline  # noqa: E402
+from models.organisation import Organisation, Person  # noqa: E402
+from models.promise import Promise  # noqa: E402
+
+DAY = date(2026, 9, 23)  # a Wednesday
+
+
+def _stage_on(n: int, start: date) -> Stage:
+    """Where promise ``n`` plausibly stands on DAY, given its term start."""
+    if start > DAY:
+        return CYCLE[min(4, n % 5)]  # preparing a term that has not started yet
+    return (Stage.CONTINUOUS_EVALUATION, Stage.CONTINUOUS_EVALUATION, Stage.YEAR_END_COMPILATION,
+            Stage.ACTION_PLAN)[n % 4]
+
+
+def build(engine: Engine, promises: int) -> dict[str, int]:
+    """Fill ``engine`` with ``promises`` promises, their deadlines, rounds and reports."""
+    from config.catalogue import get_catalogue
+    from models.catalogue_loader import load_catalogue_into
+    from models.migrate import upgrade
+
+    upgrade(engine)
+    rules = get_calendars().rules("stockholm")
+    now = utcnow()
+    with Session(engine) as session:
+        load_catalogue_into(session, get_catalogue())
+        session.commit()
+        orgs = []
+        for n in range(max(1, promises // 10)):
+            orgs.append({"region_id": "stockholm", "kind": OrganisationKind.MUNICIPALITY, "name": f"Kommun {n}"})
+            orgs.append({"region_id": "stockholm", "kind": OrganisationKind.LOCAL_POLICE_AREA, "name": f"LPO {n}"})
+        session.execute(insert(Organisation), orgs)
+        session.commit()
+        org_ids = list(session.exec(select(Organisation.id).order_by(col(Organisation.id))))
+        session.execute(insert(Person), [
+            {"email": f"samordnare{oid}@example.se", "name": f"Samordnare {oid}", "organisation_id": oid,
+             "role": Role.COORDINATOR, "language": "sv", "created_at": now}
+            for oid in org_ids
+        ])
+        rows = []
+        for n in range(promises):
+            start = date(2025 + n % 3, 1 + (n * 7) % 12, 1)
+            years = 1 + n % 4
+            pair = n // 10
+            stage = _stage_on(n, start)
+            rows.append({
+                "region_id": "stockholm", "area_name": f"Område {n}",
+                "municipality_id": org_ids[2 * pair], "police_area_id": org_ids[2 * pair + 1],
+                "term_start": start, "term_end": term_end(start, years), "term_years": years,
+                "cycle_year": 1, "stage": stage, "version": 1, "created_at": now,
+                "stage_entered_at": datetime(2026, 1 + n % 9, 1 + n % 28, 9, tzinfo=UTC),
+            })
+        session.execute(insert(Promise), rows)
+        session.commit()
+        promise_rows = session.exec(select(Promise).order_by(col(Promise.id))).all()
+        deadlines, rounds = [], []
+        for p in promise_rows:
+            submitted = (p.id or 0) % 4 if p.stage is Stage.CONTINUOUS_EVALUATION else 3
+            for d in plan_deadlines(p.term_start, p.term_years, rules):
+                number = int(d.ref.split(":")[1]) if d.kind == KIND_ROUND else 0
+                in_year = d.kind == KIND_ROUND and d.cycle_year == p.cycle_year
+                done = stage_passed(p.stage, p.cycle_year, d.stage, d.cycle_year) or (in_year and number <= submitted)
+                deadlines.append({
+                    "promise_id": p.id, "kind": d.kind, "stage": d.stage.value, "cycle_year": d.cycle_year,
+                    "ref": d.ref, "due": d.due, "nominal_due": d.nominal if d.nominal != d.due else None,
+                    "done": done, "created_at": now, "next_remind_on": None,
+                })
+                if in_year and p.stage.position >= Stage.CONTINUOUS_EVALUATION.position:
+                    rounds.append({
+                        "promise_id": p.id, "cycle_year": 1, "number": number, "due": d.due,
+                        "submitted_at": datetime(d.due.year, d.due.month, 1, tzinfo=UTC) if number <= submitted else None,
+                        "feedback_to_residents": "", "feedback_channel": "",
+                    })
+        for i in range(0, len(deadlines), 5000):
+            session.execute(insert(Deadline), deadlines[i:i + 5000])
+        session.execute(insert(EvaluationRound), rounds)
+        session.commit()
+        # One problem, goal and activity per promise in evaluation, reported in every submitted round.
+        evaluating = [p for p in promise_rows if p.stage.position >= Stage.CONTINUOUS_EVALUATION.position]
+        session.execute(insert(Problem), [
+            {"promise_id": p.id, "title": "Otrygghet", "description": "", "places": [], "selected": True, "created_at": now}
+            for p in evaluating
+        ])
+        session.commit()
+        problem_of = dict(session.execute(select(Problem.promise_id, Problem.id)).all())  # type: ignore[arg-type]
+        session.execute(insert(Goal), [
+            {"promise_id": p.id, "problem_id": problem_of[p.id], "kind": "outcome", "description": "Färre brott",
+             "indicator": "Anmälda brott", "target_date": p.term_end, "created_at": now}
+            for p in evaluating
+        ])
+        session.commit()
+        goal_of = dict(session.execute(select(Goal.promise_id, Goal.id)).all())  # type: ignore[arg-type]
+        session.execute(insert(Activity), [
+            {"promise_id": p.id, "goal_id": goal_of[p.id], "title": "Närvaro", "owner_party": "police",
+             "responsible": "Kommunpolis", "prevention_level": "universal", "approach": "situational",
+             "start": p.term_start, "end": p.term_end, "status": "ongoing", "status_reason": "", "description": "",
+             "created_at": now}
+            for p in evaluating
+        ])
+        session.commit()
+        activity_of = dict(session.execute(select(Activity.promise_id, Activity.id)).all())  # type: ignore[arg-type]
+        submitted_rounds = session.exec(
+            select(EvaluationRound).where(col(EvaluationRound.submitted_at).is_not(None))
+        ).all()
+        session.execute(insert(ActivityStatusReport), [
+            {"round_id": r.id, "activity_id": activity_of[r.promise_id],
+             "status": ActivityStatus.NOT_DONE if r.promise_id % 5 == 0 else ActivityStatus.ONGOING,
+             "reason": "Vakanser" if r.promise_id % 5 == 0 else ""}
+            for r in submitted_rounds
+        ])
+        session.commit()
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
+    return {"deadlines": len(deadlines), "rounds": len(rounds)}
+
+
+def _p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def measure(engine: Engine, repeat: int) -> dict[str, float | int]:
+    """Time build_overview on DAY (after one warm-up), and each renderer once."""
+    from reports.overview import build_overview
+    from reports.overview_render import to_csv, to_json, to_table, to_xlsx
+
+    with Session(engine) as session:
+        data = build_overview(session, "stockholm", DAY)  # warm: holidays, caches, statements
+        samples = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            build_overview(session, "stockholm", DAY)
+            samples.append((time.perf_counter() - started) * 1000)
+    render_ms = {}
+    for name, fn in (("table", to_table), ("json", to_json), ("csv", to_csv)):
+        started = time.perf_counter()
+        fn(data)  # type: ignore[operator]
+        render_ms[name] = round((time.perf_counter() - started) * 1000, 1)
+    started = time.perf_counter()
+    to_xlsx(data, io.BytesIO())
+    render_ms["xlsx"] = round((time.perf_counter() - started) * 1000, 1)
+    s = data["summary"]
+    return {
+        "rows": len(data["rows"]),
+        "late": s["late"],
+        "late_evaluations": s["late_evaluations"],
+        "overdue_items": s["overdue_items"],
+        "not_done": s["activities_not_done"],
+        "median_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(_p95(samples), 2),
+        **{f"render_{k}_ms": v for k, v in render_ms.items()},
+    }
+
+
+def main() -> None:
+    """Run the benchmark and print the table."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--repeat", type=int, default=25)
+    parser.add_argument("--url", default=None, help="database URL (default: a fresh SQLite file per size)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    results = []
+    for size in [int(s) for s in args.sizes.split(",")]:
+        if args.url:
+            from sqlmodel import SQLModel
+
+            import models  # noqa: F401
+
+            engine = make_engine(args.url)
+            with engine.begin() as conn:
+                SQLModel.metadata.drop_all(conn)
+                conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+                conn.exec_driver_sql("DROP TABLE IF EXISTS apscheduler_jobs")
+        else:
+            engine = make_engine(f"sqlite:///{tempfile.mkdtemp(prefix='lofte-bench-')}/n{size}.db")
+        built = build(engine, size)
+        results.append({"promises": size, **built, **measure(engine, args.repeat)})
+        engine.dispose()
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    print(f"{engine.dialect.name}, day {DAY}, {args.repeat} repeats after one warm-up")
+    print("| promises | deadlines | late | late evaluations | overdue items | median | p95 | table | json | csv | xlsx |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        print(f"| {r['promises']:,} | {r['deadlines']:,} | {r['late']:,} | {r['late_evaluations']:,} | "
+              f"{r['overdue_items']:,} | {r['median_ms']} ms | {r['p95_ms']} ms | {r['render_table_ms']} ms | "
+              f"{r['render_json_ms']} ms | {r['render_csv_ms']} ms | {r['render_xlsx_ms']} ms |")
+
+
+if __name__ == "__main__":
+    main()
