@@ -166,13 +166,13 @@ def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None
     assert sheet is not None
     sheet.title = word("sheet_overview", lang)
     sheet.append([header(key, lang) for key, _, _ in COLUMNS])
-    # Row numbers are counted here: openpyxl's max_row walks every cell, so asking it per
-    # row made a 10,000-row sheet take minutes.
+    # Cells are addressed by row and column: ``sheet[n]`` and ``max_row`` walk every cell,
+    # so asking them per row made a 10,000-row sheet take minutes.
     for number, row in enumerate(flat_rows(data, lang), start=2):
         sheet.append([_cell_value(key, row[key]) for key, _, _ in COLUMNS])
         if row["overdue_count"]:
-            for cell in sheet[number]:
-                cell.fill = late_fill
+            for column in range(1, len(COLUMNS) + 1):
+                sheet.cell(row=number, column=column).fill = late_fill
     _finish(sheet, bold, get_column_letter)
     for index, (key, _, _) in enumerate(COLUMNS, 1):
         if key in DATE_COLUMNS:
