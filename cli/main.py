@@ -36,8 +36,10 @@ app = typer.Typer(
 )
 promise_app = typer.Typer(help="Skapa, lista och visa löften / create, list and show promises.", no_args_is_help=True)
 person_app = typer.Typer(help="Personer och roller / people and roles.", no_args_is_help=True)
+agreement_app = typer.Typer(help="Samverkansöverenskommelser / collaboration agreements.", no_args_is_help=True)
 app.add_typer(promise_app, name="promise")
 app.add_typer(person_app, name="person")
+app.add_typer(agreement_app, name="agreement")
 
 
 def _register_subcommands() -> None:
@@ -109,6 +111,7 @@ def promise_create(
     years: Annotated[int, typer.Option(help="Length of the term, 1-4 years")],
     area_name: Annotated[str | None, typer.Option("--area-name", help="Area covered (default: the municipality)")] = None,
     city_district: Annotated[bool, typer.Option("--city-district", help="The municipality side is a city district (stadsdelsnämnd)")] = False,
+    agreement: Annotated[int | None, typer.Option(help="Id of the collaboration agreement it belongs to")] = None,
     actor: Annotated[str, typer.Option(help="Who creates it (e-mail)")] = "cli@lofte.local",
     as_json: JsonOpt = False,
 ) -> None:
@@ -126,6 +129,7 @@ def promise_create(
         data = PromiseCreate(
             region=region, municipality=municipality, police_area=police_area, start=start,  # type: ignore[arg-type]
             years=years, area_name=area_name, municipality_is_city_district=city_district,
+            agreement_id=agreement,
         )
     except ValidationError as exc:
         raise describe_validation_error(exc, "promise") from exc
@@ -212,6 +216,42 @@ def promise_show(promise_id: Annotated[int, typer.Argument(help="Promise id")], 
         typer.echo("  Historik / history:")
         for h in view["history"]:
             typer.echo(f"    {h['at'][:16]}  {h['from_stage']} -> {h['to_stage']}  ({h['actor']})")
+
+
+# --- agreements ------------------------------------------------------------------------------
+
+
+@agreement_app.command("create")
+@command
+def agreement_create(
+    region: Annotated[str, typer.Option(help="Region id, e.g. stockholm")],
+    municipality: Annotated[str, typer.Option(help="Municipality or city district")],
+    police_area: Annotated[str, typer.Option("--police-area", help="Local police area (LPO)")],
+    start: Annotated[str, typer.Option(help="First day, YYYY-MM-DD")],
+    years: Annotated[int, typer.Option(help="Length, 2-4 years")],
+    title: Annotated[str, typer.Option(help="Title of the agreement")] = "",
+    city_district: Annotated[bool, typer.Option("--city-district")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Create a collaboration agreement (samverkansöverenskommelse) that promises belong to."""
+    from pydantic import ValidationError
+
+    from flows.errors import describe_validation_error
+    from flows.promises import create_agreement
+    from models.db import session_scope
+    from models.inputs import AgreementCreate
+
+    try:
+        data = AgreementCreate(region=region, municipality=municipality, police_area=police_area,  # type: ignore[arg-type]
+                               start=start, years=years, title=title, municipality_is_city_district=city_district)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise describe_validation_error(exc, "agreement") from exc
+    with session_scope() as session:
+        out = create_agreement(session, data).model_dump(mode="json")
+    if as_json:
+        print_json(out)
+    else:
+        typer.echo(f"Överenskommelse / agreement {out['id']}: {out['term_start']} – {out['term_end']}")
 
 
 # --- people ----------------------------------------------------------------------------------

@@ -105,19 +105,17 @@ def notify_transition(session: Session, promise: Promise, plan: TransitionPlan, 
             if lang == "sv"
             else f"The citizen promise {promise.area_name} is now in the stage {to_name}"
         )
+        # The transition template's contract (docs/notifications.md): promise, from/to stage, by.
         payload = {
+            "promise": promise.area_name,
             "promise_id": promise.id,
-            "area": promise.area_name,
-            "municipality": municipality,
-            "police_area": police,
+            "organisation": f"{municipality} / {police}",
             "from_stage": plan.from_stage.value,
             "to_stage": plan.to_stage.value,
-            "from_stage_name": plan.from_stage.name_in(lang),
-            "to_stage_name": to_name,
+            "by": actor,
+            "at": now_utc().isoformat(timespec="minutes"),
             "kind": plan.kind.value,
             "cycle_year": plan.cycle_year,
-            "actor": actor,
-            "text": subject + (f" (av {actor})." if lang == "sv" else f" (by {actor})."),
         }
         count += enqueue(
             session,

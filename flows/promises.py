@@ -12,8 +12,8 @@ from flows.errors import InputError, NotFound
 from lifecycle.stages import Stage
 from lifecycle.term import term_end
 from lifecycle.vocabulary import OrganisationKind, Role
-from models import AuditEvent, Organisation, Person, Promise, Region
-from models.inputs import PersonInput, PromiseCreate
+from models import Agreement, AuditEvent, Organisation, Person, Promise, Region
+from models.inputs import AgreementCreate, PersonInput, PromiseCreate
 
 
 def get_promise(session: Session, promise_id: int) -> Promise:
@@ -79,19 +79,58 @@ def audit(
     return event
 
 
+def _parties(
+    session: Session, region: str, municipality: str, police_area: str, city_district: bool
+) -> tuple[Organisation, Organisation]:
+    _region(session, region)
+    kind = OrganisationKind.CITY_DISTRICT if city_district else OrganisationKind.MUNICIPALITY
+    return (
+        find_or_create_organisation(session, region, kind, municipality),
+        find_or_create_organisation(session, region, OrganisationKind.LOCAL_POLICE_AREA, police_area),
+    )
+
+
+def create_agreement(session: Session, data: AgreementCreate) -> Agreement:
+    """Create a collaboration agreement (2–4 years) between a municipality and a police area."""
+    municipality, police = _parties(
+        session, data.region, data.municipality, data.police_area, data.municipality_is_city_district
+    )
+    agreement = Agreement(
+        region_id=data.region,
+        municipality_id=municipality.id,  # type: ignore[arg-type]
+        police_area_id=police.id,  # type: ignore[arg-type]
+        term_start=data.start,
+        term_end=term_end(data.start, data.years),
+        title=data.title,
+    )
+    session.add(agreement)
+    session.flush()
+    return agreement
+
+
+def _check_agreement(session: Session, agreement_id: int, promise: Promise) -> None:
+    agreement = session.get(Agreement, agreement_id)
+    if agreement is None:
+        raise InputError(f"no agreement with id {agreement_id}; create one with `lofte agreement create`")
+    if (agreement.municipality_id, agreement.police_area_id) != (promise.municipality_id, promise.police_area_id):
+        raise InputError(
+            f"agreement {agreement_id} is between other parties; a promise belongs to the "
+            "agreement of its own municipality and local police area"
+        )
+    if not (agreement.term_start <= promise.term_start and promise.term_end <= agreement.term_end):
+        raise InputError(
+            f"the promise's term ({promise.term_start} – {promise.term_end}) is not within agreement "
+            f"{agreement_id}'s term ({agreement.term_start} – {agreement.term_end}); shorten the "
+            "promise or pick the agreement that covers it"
+        )
+
+
 def create_promise(
     session: Session, data: PromiseCreate, actor: str, *, previous: Promise | None = None
 ) -> Promise:
     """Create a promise in its first stage, with its parties, and audit it."""
-    _region(session, data.region)
-    kind = (
-        OrganisationKind.CITY_DISTRICT
-        if data.municipality_is_city_district
-        else OrganisationKind.MUNICIPALITY
-    )
-    municipality = find_or_create_organisation(session, data.region, kind, data.municipality)
-    police = find_or_create_organisation(
-        session, data.region, OrganisationKind.LOCAL_POLICE_AREA, data.police_area
+    municipality, police = _parties(
+        session, data.region, data.municipality, data.police_area, data.municipality_is_city_district
     )
     promise = Promise(
         region_id=data.region,
@@ -103,9 +142,12 @@ def create_promise(
         term_years=data.years,
         stage=Stage.RESIDENT_DIALOGUE,
         previous_promise_id=previous.id if previous else None,
+        agreement_id=data.agreement_id,
         created_at=now_utc(),
         stage_entered_at=now_utc(),
     )
+    if data.agreement_id is not None:
+        _check_agreement(session, data.agreement_id, promise)
     session.add(promise)
     session.flush()
     audit(

@@ -276,21 +276,6 @@ def plan_reminders(session: Session, day: date) -> ReminderPlan:
 
 # --- the message ---------------------------------------------------------------------------
 
-_MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-              "september", "oktober", "november", "december")
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December")
-_DAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
-_DAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def format_day(day: date, language: str) -> str:
-    """``fredag 19 juni 2026`` / ``Friday 19 June 2026`` (independent of the system locale)."""
-    if language == "sv":
-        return f"{_DAYS_SV[day.weekday()]} {day.day} {_MONTHS_SV[day.month - 1]} {day.year}"
-    return f"{_DAYS_EN[day.weekday()]} {day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
-
-
 def what_is_due(d: DueDeadline, language: str) -> str:
     """What the deadline is about, e.g. ``Uppföljning 2 (år 1)`` or ``Action plan``."""
     if d.kind == KIND_ROUND:
@@ -329,59 +314,28 @@ def _item_payload(d: DueDeadline, day: date) -> dict[str, Any]:
     }
 
 
-def _line(item: dict[str, Any], language: str) -> str:
-    due = format_day(date.fromisoformat(item["due"]), language)
-    where = f"{item['area_name']} (löfte {item['promise_id']})" if language == "sv" else (
-        f"{item['area_name']} (promise {item['promise_id']})"
-    )
-    what = item["what_sv"] if language == "sv" else item["what_en"]
-    if item["overdue"]:
-        late = item["working_days_late"]
-        if language == "sv":
-            text = f"- {where}: {what} skulle vara klart {due}, {late} arbetsdag{'ar' if late != 1 else ''} sedan."
-        else:
-            text = f"- {where}: {what} was due {due}, {late} working day{'s' if late != 1 else ''} ago."
-        if item["escalation"]:
-            text += " Regionen är informerad." if language == "sv" else " The region has been told."
-        return text
-    left = item["working_days_left"]
-    if language == "sv":
-        when = "idag" if left == 0 else f"om {left} arbetsdag{'ar' if left != 1 else ''}"
-        return f"- {where}: {what} senast {due} ({when})."
-    when = "today" if left == 0 else f"in {left} working day{'s' if left != 1 else ''}"
-    return f"- {where}: {what} due {due} ({when})."
-
-
 def compose_digest(recipient: Recipient, items: list[dict[str, Any]], day: date) -> tuple[str, str]:
-    """(subject, text) of a digest in the recipient's language: overdue first, then upcoming."""
+    """(subject, text) of a digest in the recipient's language: overdue first, then upcoming.
+
+    The text is rendered by the notifier's own templates (the digest or escalation template),
+    so what the outbox shows is exactly what is delivered.
+    """
+    from notifications.render import Renderer
+
     lang = recipient.language
     overdue = [i for i in items if i["overdue"]]
-    upcoming = [i for i in items if not i["overdue"]]
     if lang == "sv":
         subject = f"Löfte: {len(items)} tidsfrist{'er' if len(items) != 1 else ''} att bevaka"
         if overdue:
             subject += f", {len(overdue)} försenad{'e' if len(overdue) != 1 else ''}"
-        lines = [f"Hej {recipient.name},", "",
-                 f"Påminnelser från Löfte för {format_day(day, 'sv')}."]
-        if overdue:
-            lines += ["", "Försenat:"] + [_line(i, "sv") for i in overdue]
-        if upcoming:
-            lines += ["", "Kommande:"] + [_line(i, "sv") for i in upcoming]
-        promises = sorted({i["promise_id"] for i in items})
-        lines += ["", "Alla tidsfrister: " + ", ".join(f"lofte deadlines {p}" for p in promises)]
     else:
         subject = f"Löfte: {len(items)} deadline{'s' if len(items) != 1 else ''} to watch"
         if overdue:
             subject += f", {len(overdue)} overdue"
-        lines = [f"Hello {recipient.name},", "",
-                 f"Reminders from Löfte for {format_day(day, 'en')}."]
-        if overdue:
-            lines += ["", "Overdue:"] + [_line(i, "en") for i in overdue]
-        if upcoming:
-            lines += ["", "Coming up:"] + [_line(i, "en") for i in upcoming]
-        promises = sorted({i["promise_id"] for i in items})
-        lines += ["", "All deadlines: " + ", ".join(f"lofte deadlines {p}" for p in promises)]
-    return subject, "\n".join(lines) + "\n"
+    kind = "escalation" if any(i["escalation"] for i in items) else "digest"
+    payload = {"day": day.isoformat(), "recipient": {"email": recipient.email, "name": recipient.name}, "items": items}
+    text = Renderer().render(kind, lang, payload, subject=subject, html=False).text
+    return subject, text
 
 
 def digest_key(recipient: str, day: date, item_keys: Iterable[tuple[int, str, str]]) -> str:

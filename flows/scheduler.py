@@ -147,7 +147,15 @@ def resync_on_start(engine: Engine | None = None) -> int:
 
 
 def start_embedded_scheduler(engine: Engine | None = None) -> BackgroundScheduler:
-    """Start the background scheduler for ``lofte serve``; call ``.shutdown()`` to stop it."""
+    """Start the background scheduler for ``lofte serve``; call ``.shutdown()`` to stop it.
+
+    Prefect is warmed first, from this thread: a missed run may fire the moment the scheduler
+    starts, and Prefect's temporary server must not be started from two threads at once.
+    """
+    from flows.runtime import configure_prefect_environment, warm_up
+
+    configure_prefect_environment()
+    warm_up()
     resync_on_start(engine)
     scheduler = build_scheduler(engine)
     start(scheduler)

@@ -94,3 +94,18 @@ def working_days_between(start: date, end: date) -> int:
             count += 1
         day += timedelta(days=1)
     return sign * count
+
+
+_MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+              "september", "oktober", "november", "december")
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+_DAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+_DAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def format_day(day: date, language: str) -> str:
+    """``fredag 19 juni 2026`` / ``Friday 19 June 2026`` (independent of the system locale)."""
+    if language == "sv":
+        return f"{_DAYS_SV[day.weekday()]} {day.day} {_MONTHS_SV[day.month - 1]} {day.year}"
+    return f"{_DAYS_EN[day.weekday()]} {day.day} {_MONTHS_EN[day.month - 1]} {day.year}"

@@ -39,6 +39,19 @@ class PromiseCreate(_Input):
     start: date = Field(description="First day of the term")
     years: int = Field(ge=MIN_TERM_YEARS, le=MAX_TERM_YEARS, description="Length of the term in years (1-4)")
     municipality_is_city_district: bool = False
+    agreement_id: int | None = Field(default=None, description="The collaboration agreement the promise belongs to")
+
+
+class AgreementCreate(_Input):
+    """A collaboration agreement (samverkansöverenskommelse) between the same two parties."""
+
+    region: str
+    municipality: str = Field(min_length=2)
+    police_area: str = Field(min_length=2)
+    start: date
+    years: int = Field(ge=2, le=4, description="Length of the agreement in years (2-4)")
+    title: str = ""
+    municipality_is_city_district: bool = False
 
 
 class PlaceInput(_Input):
@@ -254,7 +267,11 @@ def artefact_kinds() -> list[str]:
 
 def json_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of one artefact kind (or of ``promise`` / ``person``)."""
-    extra: dict[str, type[BaseModel]] = {"promise": PromiseCreate, "person": PersonInput}
+    extra: dict[str, type[BaseModel]] = {
+        "promise": PromiseCreate,
+        "person": PersonInput,
+        "agreement": AgreementCreate,
+    }
     model = ARTEFACT_INPUTS.get(kind) or extra.get(kind)
     if model is None:
         known = ", ".join([*ARTEFACT_INPUTS, *extra])

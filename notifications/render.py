@@ -36,6 +36,18 @@ def _stage_name(value: Any, language: str) -> str:
         return str(value or "")
 
 
+def _long_date(value: Any, language: str) -> str:
+    """An ISO date as ``fredag 19 juni 2026`` / ``Friday 19 June 2026``; other values as given."""
+    from datetime import date
+
+    from lifecycle.calendar import format_day
+
+    try:
+        return format_day(date.fromisoformat(str(value)), language)
+    except ValueError:
+        return str(value or "")
+
+
 @lru_cache(maxsize=2)
 def _environment(autoescape: bool) -> Environment:
     env = Environment(
@@ -76,6 +88,7 @@ class Renderer:
         }
         for env in (self._text, self._html):
             env.filters["stage"] = lambda value, _lang=lang: _stage_name(value, _lang)
+            env.filters["longdate"] = lambda value, _lang=lang: _long_date(value, _lang)
         try:
             if not subject:
                 subject = self._text.get_template(self._name(kind, lang, "subject")).render(context)

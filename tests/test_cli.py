@@ -137,3 +137,23 @@ def test_advance_refused_lists_every_unmet_criterion_exit_1(db, prefect_harness)
     shown = json.loads(lofte("promise", "show", str(pid), "--json"))
     assert [(h["from_stage"], h["to_stage"], h["actor"]) for h in shown["history"]] == [
         ("resident_dialogue", "joint_analysis", "kommunpolis@polisen.se")]
+
+
+def test_promise_belongs_to_an_agreement_of_its_parties_covering_its_term(db) -> None:
+    agreement = json.loads(lofte("agreement", "create", "--region", "stockholm", "--municipality", "Järfälla",
+                                 "--police-area", "LPO Järfälla", "--start", "2026-01-01", "--years", "3", "--json"))
+    assert agreement["term_end"] == "2028-12-31"
+    created = json.loads(lofte(*CREATE, "--agreement", str(agreement["id"]), "--json"))
+    with session_scope() as s:
+        assert s.get(Promise, created["id"]).agreement_id == agreement["id"]
+    too_long = list(CREATE)
+    too_long[too_long.index("--start") + 1] = "2028-01-01"
+    out = lofte(*too_long, "--agreement", str(agreement["id"]), code=2)
+    assert "is not within agreement" in out
+    other = lofte("promise", "create", "--region", "stockholm", "--municipality", "Solna", "--police-area", "LPO Solna",
+                  "--start", "2026-01-01", "--years", "1", "--agreement", str(agreement["id"]), code=2)
+    assert "between other parties" in other
+    assert "years: Input should be greater than or equal to 2" in lofte(
+        "agreement", "create", "--region", "stockholm", "--municipality", "Järfälla", "--police-area", "LPO Järfälla",
+        "--start", "2026-01-01", "--years", "1", code=2)
+    assert count(Promise) == 1

@@ -82,3 +82,15 @@ def test_cli_uses_a_running_service_when_there_is_one(db, prefect_harness, monke
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+def test_calendar_feeds_are_served_for_subscription(db) -> None:
+    client = TestClient(create_app(warm=False))
+    pid = new_promise()
+    response = client.get(f"/ical/promise/{pid}.ics")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/calendar")
+    assert response.text.startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in response.text
+    region = client.get("/ical/region/stockholm.ics")
+    assert region.status_code == 200 and region.text.count("BEGIN:VEVENT") >= response.text.count("BEGIN:VEVENT")
+    assert client.get("/ical/promise/9999.ics").status_code == 404
+    assert client.get("/ical/region/narnia.ics").status_code == 404

@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
@@ -76,5 +76,29 @@ def create_app(warm: bool = True) -> FastAPI:
                 return promise_view(session, promise_id, language)
         except LofteError as exc:
             raise HTTPException(exc.http_status, str(exc)) from exc
+
+    @app.get("/ical/promise/{promise_id}.ics")
+    def promise_calendar(promise_id: int) -> Response:
+        from flows.ical import promise_feed
+        from models.db import session_scope
+
+        try:
+            with session_scope() as session:
+                feed = promise_feed(session, promise_id)
+        except LookupError as exc:
+            raise HTTPException(404, str(exc)) from exc
+        return Response(feed, media_type="text/calendar; charset=utf-8")
+
+    @app.get("/ical/region/{region_id}.ics")
+    def region_calendar(region_id: str) -> Response:
+        from flows.ical import region_feed
+        from models import Region
+        from models.db import session_scope
+
+        with session_scope() as session:
+            if session.get(Region, region_id) is None:
+                raise HTTPException(404, f"unknown region {region_id!r}")
+            feed = region_feed(session, region_id)
+        return Response(feed, media_type="text/calendar; charset=utf-8")
 
     return app

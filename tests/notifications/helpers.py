@@ -9,10 +9,12 @@ from models.db import session_scope
 from models.operations import DeliveryAttempt, OutboxMessage
 from notifications.outbox import enqueue
 
+# The shape flows/reminders.py queues (one digest per recipient and run).
 DIGEST = {
-    "person": "Anna Andersson",
-    "date": "2026-03-02",
-    "items": [{"promise": "Medborgarlöfte Sollentuna 2026", "stage": "goals", "due": "2026-03-15", "days_left": 13}],
+    "recipient": {"email": "anna@kommun.example", "name": "Anna Andersson"},
+    "day": "2026-03-02",
+    "items": [{"promise_id": 1, "area_name": "Sollentuna", "stage": "goals", "what_sv": "Mål", "what_en": "Goals",
+               "due": "2026-03-13", "overdue": False, "escalation": False, "working_days_left": 9, "working_days_late": 0}],
     "url": "https://lofte.example/p/1",
 }
 

@@ -23,7 +23,7 @@ def test_each_channel_delivers_its_request_shape(db, receiver, make_setup):
 
     hook = receiver.on("/hook")[0]
     body = hook.json()
-    assert body["id"] == "k-hook" and body["kind"] == "digest" and body["data"]["person"] == "Anna Andersson"
+    assert body["id"] == "k-hook" and body["kind"] == "digest" and body["data"]["recipient"]["name"] == "Anna Andersson"
     assert body["subject"].startswith("Påminnelse")
     assert hook.header("Idempotency-Key") == "k-hook"
     assert verify(SECRETS["LOFTE_TEST_HOOK_SECRET"], hook.headers, hook.body) == "k-hook"

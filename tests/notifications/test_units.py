@@ -106,7 +106,9 @@ def test_every_kind_renders_in_both_languages_text_and_html(kind, language):
         "what": "Mål för problem 2", "due": "2026-02-01", "days_overdue": 29, "level": 1,
         "from_stage": "goals", "to_stage": "action_plan", "by": "Bo", "region": "stockholm",
         "region_name": "Stockholm", "totals": {"promises": 3, "on_track": 2, "late": 1},
-        "items": [{"promise": "Löfte Kista", "stage": "goals", "due": "2026-02-01", "overdue": True}],
+        "day": "2026-03-02", "recipient": {"name": "Anna"},
+        "items": [{"promise_id": 4, "area_name": "Kista", "stage": "goals", "what_sv": "Mål", "what_en": "Goals",
+                   "due": "2026-02-01", "overdue": True, "escalation": True, "working_days_late": 20}],
         "late": [{"promise": "Löfte Kista", "stage": "goals", "days_overdue": 29}],
         "url": "https://lofte.example/p/1", "comment": "<script>x</script>",
     }
@@ -116,7 +118,7 @@ def test_every_kind_renders_in_both_languages_text_and_html(kind, language):
     assert r.html and '<meta name="viewport"' in r.html and 'lang="' + language + '"' in r.html
     assert "<script>" not in r.html  # data is escaped in HTML
     swedish = {"digest": "Hej", "escalation": "försenat", "transition": "gått vidare", "status_report": "Lägesrapport"}
-    english = {"digest": "Hello", "escalation": "late", "transition": "moved on", "status_report": "Status report"}
+    english = {"digest": "Hello", "escalation": "overdue", "transition": "moved on", "status_report": "Status report"}
     assert (swedish if language == "sv" else english)[kind] in r.text
 
 
