@@ -52,6 +52,7 @@ def _register_subcommands() -> None:
         scheduler_command,
     )
     from cli.outbox import app as outbox_app
+    from cli.overview import overview_command, status_app
 
     app.add_typer(compilation_app, name="compilation")
     app.add_typer(outbox_app, name="outbox")
@@ -60,6 +61,8 @@ def _register_subcommands() -> None:
     app.add_typer(reminders_app, name="reminders")
     app.add_typer(ical_app, name="ical")
     app.command("scheduler")(scheduler_command)
+    app.command("overview")(overview_command)
+    app.add_typer(status_app, name="status")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

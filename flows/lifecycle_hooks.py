@@ -85,6 +85,11 @@ def after_transition(
         effects["rounds_planned"] = len(plan_rounds(session, promise))
     sync_deadlines(session, promise, today)
     effects["notices"] = notify_transition(session, promise, plan, actor)
+    # Imported here: flows.status_report defines a Prefect flow, and commands that only write
+    # to the database (lofte promise create, lofte add) should not pay for importing Prefect.
+    from flows.status_report import enqueue_transition_status_event
+
+    effects["status_events"] = enqueue_transition_status_event(session, promise, plan, actor)
     return effects
 
 

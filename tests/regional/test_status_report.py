@@ -180,3 +180,22 @@ def test_status_report_flow_runs_in_prefect(db, world, receiver, channels_file, 
     assert result["queued"] == 1 and result["regions"][0]["region"] == "stockholm"
     [request] = receiver.on(PATH)
     assert verify(HOOK_SECRET, request.headers, request.body) == "status:stockholm:2026-09-21"
+
+
+def test_an_advance_queues_the_status_event_in_its_own_transaction(db, world, channels_file, tmp_path, monkeypatch) -> None:
+    from sqlmodel import select
+
+    from flows.transition import advance_promise
+    from models import OutboxMessage
+    from tests.helpers import complete_stage
+
+    routes = tmp_path / "status_reports.yaml"
+    routes.write_text(yaml.safe_dump({"regions": {"stockholm": {"channel": "region-stockholm"}}}))
+    monkeypatch.setenv("LOFTE_STATUS_REPORTS_FILE", str(routes))
+    pid = world.promise(term_start=date(2027, 1, 1), area="Bromma")
+    complete_stage(pid, Stage.RESIDENT_DIALOGUE)
+    result = advance_promise(pid, "anna@stockholm.example")
+    assert result.effects["status_events"] == 1
+    with session_scope(db.engine) as s:
+        [event] = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "status_event")).all()
+    assert event.idempotency_key == f"status-event:{pid}:v2" and event.channel == "region-stockholm"
