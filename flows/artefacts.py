@@ -15,6 +15,7 @@ from sqlmodel import Session, SQLModel, col, select
 from config.catalogue import get_catalogue
 from flows.clock import now_utc
 from flows.errors import InputError, NotFound, Refused, describe_validation_error
+from flows.lifecycle_hooks import round_submitted
 from flows.promises import audit, get_promise
 from lifecycle.criteria import Unmet
 from lifecycle.stages import Stage
@@ -376,12 +377,5 @@ def add_artefact(
         details={"kind": kind, "id": getattr(row, "id", None), "cycle_year": promise.cycle_year},
     )
     if kind == "evaluation":
-        _after_round_submitted(session, promise, row)
+        round_submitted(session, promise, row)  # type: ignore[arg-type]
     return row
-
-
-def _after_round_submitted(session: Session, promise: Promise, row: SQLModel) -> None:
-    """Hook: bookkeeping that follows a submitted round (its deadline is done)."""
-    from flows.lifecycle_hooks import round_submitted
-
-    round_submitted(session, promise, row)  # type: ignore[arg-type]
