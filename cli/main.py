@@ -74,6 +74,18 @@ def _check_actor(actor: str, as_json: bool) -> str:
     return actor.lower()
 
 
+def _validated(model: type[Any], what: str, **fields: Any) -> Any:
+    """Build an input model from command-line values, or raise a readable InputError (exit 2)."""
+    from pydantic import ValidationError
+
+    from flows.errors import describe_validation_error
+
+    try:
+        return model.model_validate(fields)
+    except ValidationError as exc:
+        raise describe_validation_error(exc, what) from exc
+
+
 def _parse_now(value: str | None, as_json: bool = False) -> datetime | None:
     if value is None:
         return None
@@ -119,23 +131,18 @@ def promise_create(
     as_json: JsonOpt = False,
 ) -> None:
     """Create a promise; it starts in resident_dialogue."""
-    from pydantic import ValidationError
 
     from flows.clock import local_today
-    from flows.errors import describe_validation_error
     from flows.lifecycle_hooks import after_create
     from flows.promises import create_promise
     from models.db import session_scope
     from models.inputs import PromiseCreate
 
-    try:
-        data = PromiseCreate(
-            region=region, municipality=municipality, police_area=police_area, start=start,  # type: ignore[arg-type]
-            years=years, area_name=area_name, municipality_is_city_district=city_district,
-            agreement_id=agreement,
-        )
-    except ValidationError as exc:
-        raise describe_validation_error(exc, "promise") from exc
+    data = _validated(
+        PromiseCreate, "promise", region=region, municipality=municipality, police_area=police_area,
+        start=start, years=years, area_name=area_name, municipality_is_city_district=city_district,
+        agreement_id=agreement,
+    )
     with session_scope() as session:
         promise = create_promise(session, data, _check_actor(actor, as_json))
         after_create(session, promise, local_today())
@@ -237,18 +244,13 @@ def agreement_create(
     as_json: JsonOpt = False,
 ) -> None:
     """Create a collaboration agreement (samverkansöverenskommelse) that promises belong to."""
-    from pydantic import ValidationError
 
-    from flows.errors import describe_validation_error
     from flows.promises import create_agreement
     from models.db import session_scope
     from models.inputs import AgreementCreate
 
-    try:
-        data = AgreementCreate(region=region, municipality=municipality, police_area=police_area,  # type: ignore[arg-type]
-                               start=start, years=years, title=title, municipality_is_city_district=city_district)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        raise describe_validation_error(exc, "agreement") from exc
+    data = _validated(AgreementCreate, "agreement", region=region, municipality=municipality, police_area=police_area,
+                      start=start, years=years, title=title, municipality_is_city_district=city_district)
     with session_scope() as session:
         out = create_agreement(session, data).model_dump(mode="json")
     if as_json:
@@ -273,18 +275,13 @@ def person_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add (or update) a person with their organisation, role, language and channel."""
-    from pydantic import ValidationError
 
-    from flows.errors import describe_validation_error
     from flows.promises import add_person
     from models.db import session_scope
     from models.inputs import PersonInput
 
-    try:
-        data = PersonInput(email=email, name=name, role=role, organisation=organisation,  # type: ignore[arg-type]
-                           region=region, language=lang, channel=channel)
-    except ValidationError as exc:
-        raise describe_validation_error(exc, "person") from exc
+    data = _validated(PersonInput, "person", email=email, name=name, role=role, organisation=organisation,
+                      region=region, language=lang, channel=channel)
     with session_scope() as session:
         person = add_person(session, data)
         out = person.model_dump(mode="json")
