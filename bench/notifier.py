@@ -129,19 +129,27 @@ def _fill(engine: Any, n: int, channel: str, run: str) -> None:
     from models.operations import DeliveryAttempt, OutboxMessage
 
     now = utcnow()
-    payload = {
-        "person": "Anna Andersson",
-        "date": "2026-03-02",
-        "items": [
-            {"promise": "Medborgarlöfte Sollentuna 2026", "stage": "goals", "due": "2026-03-15", "days_left": 13},
-            {"promise": "Medborgarlöfte Kista 2026", "what": "Uppföljning tertial 1", "due": "2026-02-01",
-             "overdue": True, "days_overdue": 29},
-        ],
-        "url": "https://lofte.example/p/1",
-    }
+
+    def payload(i: int) -> dict[str, Any]:
+        # The shape flows/reminders.py queues: one digest per person, two deadlines. Every
+        # message differs (name, promise ids, days), as real digests do, so nothing can be
+        # served from a cache keyed on the payload.
+        return {
+            "recipient": {"email": f"p{i}@kommun.example", "name": f"Person {i}"},
+            "day": "2026-03-02",
+            "items": [
+                {"promise_id": i, "area_name": "Sollentuna", "stage": "goals", "what_sv": "Mål", "what_en": "Goals",
+                 "due": "2026-03-13", "overdue": False, "escalation": False, "working_days_left": 9 + i % 5,
+                 "working_days_late": 0},
+                {"promise_id": i + 1, "area_name": "Kista", "stage": "action_plan", "due": "2026-02-13",
+                 "overdue": True, "escalation": i % 2 == 0, "working_days_left": 0, "working_days_late": 3 + i % 7},
+            ],
+            "url": f"https://lofte.example/p/{i}",
+        }
+
     rows = [
         {"idempotency_key": f"{run}:{i}", "kind": "digest", "channel": channel, "recipient": f"p{i}@kommun.example",
-         "language": "sv" if i % 3 else "en", "subject": "", "payload": payload, "status": "pending", "attempts": 0,
+         "language": "sv" if i % 3 else "en", "subject": "", "payload": payload(i), "status": "pending", "attempts": 0,
          "next_attempt_at": now, "created_at": now}
         for i in range(n)
     ]

@@ -250,6 +250,12 @@ class _Run:
             name: asyncio.Semaphore(ch.max_concurrency or concurrency) for name, ch in setup.channels.items()
         }
         self.buffer: list[_Result] = []
+        # Parsed once per channel instead of per request (httpx re-parses a str URL every time).
+        self.timeouts: dict[str, httpx.Timeout | Any] = {
+            name: ch.timeouts.as_httpx() if ch.timeouts else httpx.USE_CLIENT_DEFAULT
+            for name, ch in setup.channels.items()
+        }
+        self.urls: dict[str, httpx.URL] = {}
         self.report = DispatchReport()
         self.waiting_for_channel = 0
         # In threads mode the blocking client's sends run here, one thread per slot.
@@ -327,9 +333,11 @@ class _Run:
             outgoing = channel.build(message, rendered, now=time.time())
         except PermanentError as exc:
             return _Result(message, Outcome.FAILED, at, error=_short(str(exc)))
-        timeout = channel.timeouts.as_httpx() if channel.timeouts else httpx.USE_CLIENT_DEFAULT
+        url = self.urls.get(outgoing.url)
+        if url is None:
+            url = self.urls.setdefault(outgoing.url, httpx.URL(outgoing.url))
         request = self.client.build_request(
-            outgoing.method, outgoing.url, content=outgoing.body, headers=outgoing.headers, timeout=timeout
+            outgoing.method, url, content=outgoing.body, headers=outgoing.headers, timeout=self.timeouts[channel.name]
         )
         started = time.perf_counter()
         try:
