@@ -25,6 +25,7 @@ How one run works:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -51,6 +52,10 @@ _OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
 _ATTEMPTS = DeliveryAttempt.__table__  # type: ignore[attr-defined]
 # Stored errors are cut to this length: enough to diagnose, not a copy of a receiver's page.
 ERROR_MAX = 500
+# A claimed message is only sent while at least this share of its lease is still ahead: a
+# message that waited in memory (behind a slow channel) until its lease nearly ran out is left
+# for a fresh claim instead, so it is never sent by two dispatchers (or twice by this one) at once.
+LEASE_SAFETY = 0.75
 
 
 @dataclass
@@ -62,6 +67,8 @@ class DispatchReport:
     sent: int = 0
     retried: int = 0
     dead: int = 0
+    # Claimed but not attempted because the lease ran short while queued (claimed again later).
+    released: int = 0
     elapsed_s: float = 0.0
     skipped_reason: str | None = None
     latencies_ms: list[float] = field(default_factory=list, repr=False)
@@ -243,6 +250,12 @@ class _Run:
             name: asyncio.Semaphore(ch.max_concurrency or concurrency) for name, ch in setup.channels.items()
         }
         self.buffer: list[_Result] = []
+        # Parsed once per channel instead of per request (httpx re-parses a str URL every time).
+        self.timeouts: dict[str, httpx.Timeout | Any] = {
+            name: ch.timeouts.as_httpx() if ch.timeouts else httpx.USE_CLIENT_DEFAULT
+            for name, ch in setup.channels.items()
+        }
+        self.urls: dict[str, httpx.URL] = {}
         self.report = DispatchReport()
         self.waiting_for_channel = 0
         # In threads mode the blocking client's sends run here, one thread per slot.
@@ -275,16 +288,23 @@ class _Run:
         self.report.retried += retried
         self.report.dead += dead
 
-    async def deliver(self, message: Envelope) -> None:
-        """Make one attempt to deliver ``message`` and buffer the result."""
-        result = await self._attempt(message)
+    async def deliver(self, message: Envelope, lease_end: float = float("inf")) -> None:
+        """Make one attempt to deliver ``message`` and buffer the result.
+
+        ``lease_end`` (``time.monotonic()``) is when the claim should be considered lost; a
+        message whose turn comes after it is not sent (see ``LEASE_SAFETY``).
+        """
+        result = await self._attempt(message, lease_end)
+        if result is None:
+            self.report.released += 1
+            return
         self.report.attempts += 1
         if result.latency_ms is not None:
             self.report.latencies_ms.append(result.latency_ms)
         _log_attempt(result)
         self.buffer.append(result)
 
-    async def _attempt(self, message: Envelope) -> _Result:
+    async def _attempt(self, message: Envelope, lease_end: float) -> _Result | None:
         channel = self.setup.channels.get(message.channel)
         if channel is None:
             return _Result(
@@ -303,6 +323,8 @@ class _Run:
         async with self.channel_slots[channel.name]:
             self.waiting_for_channel -= 1
             async with self.slots:
+                if time.monotonic() > lease_end:
+                    return None
                 return await self._send(channel, message, rendered)
 
     async def _send(self, channel: Channel, message: Envelope, rendered: Any) -> _Result:
@@ -311,9 +333,11 @@ class _Run:
             outgoing = channel.build(message, rendered, now=time.time())
         except PermanentError as exc:
             return _Result(message, Outcome.FAILED, at, error=_short(str(exc)))
-        timeout = channel.timeouts.as_httpx() if channel.timeouts else httpx.USE_CLIENT_DEFAULT
+        url = self.urls.get(outgoing.url)
+        if url is None:
+            url = self.urls.setdefault(outgoing.url, httpx.URL(outgoing.url))
         request = self.client.build_request(
-            outgoing.method, outgoing.url, content=outgoing.body, headers=outgoing.headers, timeout=timeout
+            outgoing.method, url, content=outgoing.body, headers=outgoing.headers, timeout=self.timeouts[channel.name]
         )
         started = time.perf_counter()
         try:
@@ -408,12 +432,27 @@ async def adispatch_pending(
     started = time.perf_counter()
     deadline = started + max_seconds if max_seconds else None
     tasks: set[asyncio.Task[None]] = set()
+    # Finished tasks wake the loop through this event. (``asyncio.wait`` over the whole task
+    # set would add and remove a callback on every pending task at every wake-up: O(tasks) per
+    # message, which with a few thousand queued messages was a large share of the run's CPU.)
+    wake = asyncio.Event()
+    crashed: list[BaseException] = []
+
+    def finished(task: asyncio.Task[None]) -> None:
+        tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            crashed.append(task.exception())  # type: ignore[arg-type]
+        wake.set()
+
     last_flush = time.perf_counter()
     quiet_until = 0.0  # after a short claim, do not ask the database again for a moment
     exhausted = False  # the last claim found fewer due messages than it asked for
     claimed_total = 0
     try:
         while True:
+            wake.clear()
+            if crashed:
+                raise crashed[0]  # an unexpected exception in our own code must not pass silently
             moment = time.perf_counter()
             stop_claiming = (deadline is not None and moment >= deadline) or (
                 max_messages is not None and claimed_total >= max_messages
@@ -423,16 +462,20 @@ async def adispatch_pending(
                 limit = batch if max_messages is None else min(batch, max_messages - claimed_total)
                 claimed = await run.claim(limit)
                 claimed_total += len(claimed)
+                lease_end = time.monotonic() + run.lease * LEASE_SAFETY
                 for message in claimed:
-                    tasks.add(asyncio.create_task(run.deliver(message)))
+                    task = asyncio.create_task(run.deliver(message, lease_end))
+                    tasks.add(task)
+                    task.add_done_callback(finished)
                 exhausted = len(claimed) < limit
                 if exhausted:
                     quiet_until = moment + 0.2
+                continue  # claim again at once while there is room; wait only when full
             if tasks:
-                done, _ = await asyncio.wait(tasks, timeout=flush_interval, return_when=asyncio.FIRST_COMPLETED)
-                tasks -= done
-                for task in done:
-                    task.result()  # an unexpected exception in our own code must not pass silently
+                if len(run.buffer) < flush_every:
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(flush_interval):
+                            await wake.wait()
                 if len(run.buffer) >= flush_every or (
                     run.buffer and time.perf_counter() - last_flush >= flush_interval
                 ):

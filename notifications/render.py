@@ -13,7 +13,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChainableUndefined, Environment, FileSystemLoader, TemplateNotFound
+from jinja2 import (
+    ChainableUndefined,
+    Environment,
+    FileSystemLoader,
+    Template,
+    TemplateNotFound,
+    pass_context,
+)
+from jinja2.runtime import Context
 
 from notifications.channels.base import Rendered
 
@@ -36,8 +44,12 @@ def _stage_name(value: Any, language: str) -> str:
         return str(value or "")
 
 
+@lru_cache(maxsize=4096)
 def _long_date(value: Any, language: str) -> str:
-    """An ISO date as ``fredag 19 juni 2026`` / ``Friday 19 June 2026``; other values as given."""
+    """An ISO date as ``fredag 19 juni 2026`` / ``Friday 19 June 2026``; other values as given.
+
+    Cached: a run renders the same few dates thousands of times (values are strings from JSON).
+    """
     from datetime import date
 
     from lifecycle.calendar import format_day
@@ -46,6 +58,33 @@ def _long_date(value: Any, language: str) -> str:
         return format_day(date.fromisoformat(str(value)), language)
     except ValueError:
         return str(value or "")
+
+
+def _language(context: Context) -> str:
+    """The language a filter should use: the render's ``lang``, else the template's name.
+
+    Macros imported from ``_deadlines.{lang}.j2`` run without the caller's context (Jinja
+    caches such imports), so there ``lang`` is missing and the file name tells the language.
+    One filter per environment then serves every language, and nothing about the shared
+    environment changes between renders (it used to be re-bound per message).
+    """
+    lang = context.get("lang")
+    if lang in LANGUAGES:
+        return str(lang)
+    parts = (context.name or "").split(".")
+    return parts[1] if len(parts) > 2 and parts[1] in LANGUAGES else "sv"
+
+
+@pass_context
+def _stage_filter(context: Context, value: Any) -> str:
+    return _stage_name(value, _language(context))
+
+
+@pass_context
+def _longdate_filter(context: Context, value: Any) -> str:
+    if not isinstance(value, str | int | float):  # undefined or odd values render as before
+        return str(value or "")
+    return _long_date(value, _language(context))
 
 
 @lru_cache(maxsize=2)
@@ -60,19 +99,24 @@ def _environment(autoescape: bool) -> Environment:
         keep_trailing_newline=False,
         auto_reload=False,
     )
+    env.filters["stage"] = _stage_filter
+    env.filters["longdate"] = _longdate_filter
     return env
+
+
+@lru_cache(maxsize=256)
+def _template(autoescape: bool, kind: str, language: str, part: str) -> Template:
+    """The compiled template for one part; looked up on disk once per (kind, language, part).
+
+    Templates never change while the process runs (``auto_reload=False``), so neither does the
+    answer; caching it saves a ``stat()`` per part and Jinja's own cache lookup per message.
+    """
+    kind = kind if (TEMPLATE_DIR / f"{kind}.sv.{part}.j2").exists() else "generic"
+    return _environment(autoescape).get_template(f"{kind}.{language}.{part}.j2")
 
 
 class Renderer:
     """Renders subject, text and HTML for a message; templates are compiled once and cached."""
-
-    def __init__(self) -> None:
-        self._text = _environment(False)
-        self._html = _environment(True)
-
-    def _name(self, kind: str, language: str, part: str) -> str:
-        kind = kind if (TEMPLATE_DIR / f"{kind}.sv.{part}.j2").exists() else "generic"
-        return f"{kind}.{language}.{part}.j2"
 
     def render(
         self, kind: str, language: str, payload: dict[str, Any], *, subject: str = "", html: bool = True
@@ -86,17 +130,14 @@ class Renderer:
             "open_label": _LABELS[lang]["open"],
             "footer": _LABELS[lang]["footer"],
         }
-        for env in (self._text, self._html):
-            env.filters["stage"] = lambda value, _lang=lang: _stage_name(value, _lang)
-            env.filters["longdate"] = lambda value, _lang=lang: _long_date(value, _lang)
         try:
             if not subject:
-                subject = self._text.get_template(self._name(kind, lang, "subject")).render(context)
+                subject = _template(False, kind, lang, "subject").render(context)
             subject = " ".join(subject.split())
             context["subject"] = subject
-            text = self._text.get_template(self._name(kind, lang, "txt")).render(context)
+            text = _template(False, kind, lang, "txt").render(context)
             text = _tidy(text)
-            html_out = self._html.get_template(self._name(kind, lang, "html")).render(context) if html else None
+            html_out = _template(True, kind, lang, "html").render(context) if html else None
         except TemplateNotFound as exc:  # pragma: no cover - the package ships every template
             raise LookupError(f"template missing: {exc}") from exc
         return Rendered(subject=subject, text=text, html=html_out)

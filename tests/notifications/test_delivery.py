@@ -178,3 +178,45 @@ def test_async_http_mode_retries_timeouts_and_5xx_the_same_way(db, receiver, mak
     assert report.sent == 1
     log = attempts(db.engine, "k1")
     assert [a.status_code for a in log] == [None, 503, 200] and log[0].error.startswith("timeout")
+
+
+def test_many_messages_each_sent_and_marked_exactly_once_by_two_dispatchers(db, receiver, make_setup):
+    # Small claim batches and flushes, two dispatchers at once on one outbox: every message
+    # reaches the receiver once, is marked once, and has exactly one attempt in the log.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import func, select
+
+    from models.operations import DeliveryAttempt
+
+    n = 240
+    for i in range(n):
+        add(db.engine, f"many-{i:03d}")
+    setup = make_setup(concurrency=8)
+    with ThreadPoolExecutor(2) as pool:
+        reports = list(pool.map(
+            lambda _: dispatch_pending(db.engine, setup=setup, batch_size=10, flush_every=25), range(2)
+        ))
+    assert sum(r.sent for r in reports) == n and sum(r.attempts for r in reports) == n
+    keys = [r.header("Idempotency-Key") for r in receiver.on("/hook")]
+    assert sorted(keys) == [f"many-{i:03d}" for i in range(n)]
+    assert {(m.status, m.attempts) for m in rows(db.engine)} == {("sent", 1)}
+    with db.engine.connect() as conn:
+        logged = conn.execute(select(DeliveryAttempt.message_id, func.count()).group_by(DeliveryAttempt.message_id)).all()
+    assert len(logged) == n and {count for _, count in logged} == {1}
+
+
+def test_message_whose_lease_ran_short_while_queued_is_not_sent_twice(db, receiver, make_setup):
+    # One request at a time, 0.3 s each, a 2 s lease: the later messages of the first claim wait
+    # in memory past three quarters of their lease. They must not be sent then (the lease could
+    # run out mid-request and the row be claimed again); they are claimed afresh and sent once.
+    receiver.default = Reply(delay=0.3)
+    for i in range(8):
+        add(db.engine, f"lease-{i}")
+    report = dispatch_pending(
+        db.engine, setup=make_setup(concurrency=1, per_channel_concurrency=1, lease_seconds=2, wait_for_retries_seconds=5)
+    )
+    keys = [r.header("Idempotency-Key") for r in receiver.on("/hook")]
+    assert sorted(keys) == [f"lease-{i}" for i in range(8)]  # each exactly once
+    assert report.sent == 8 and report.released >= 1
+    assert {(m.status, m.attempts) for m in rows(db.engine)} == {("sent", 1)}

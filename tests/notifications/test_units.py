@@ -129,6 +129,23 @@ def test_stage_names_are_translated_and_missing_fields_tolerated():
     assert "a: 1" in Renderer().render("custom_kind", "en", {"a": 1}).text
 
 
+def test_languages_do_not_leak_between_renders_inside_imported_macros():
+    # The stage and date filters are shared by every render; the language must come from each
+    # render (or, in the context-less imported _deadlines macros, from the file), never from
+    # whichever render ran last.
+    from tests.notifications.helpers import DIGEST
+
+    renderer = Renderer()
+    for _ in range(2):
+        en = renderer.render("digest", "en", DIGEST)
+        sv = renderer.render("digest", "sv", DIGEST)
+        assert "Friday 13 March 2026" in en.text and "Goals" in en.text
+        assert "fredag 13 mars 2026" in sv.text and "Mål" in sv.text
+        assert "Friday 13 March 2026" in (en.html or "") and "fredag 13 mars 2026" in (sv.html or "")
+    payload = {**DIGEST, "items": [{**DIGEST["items"][0], "what_sv": None, "what_en": None}]}
+    assert "Goals" in renderer.render("digest", "en", payload).text  # the stage filter, not what_en
+
+
 # ------------------------------------------------------------------ channel shapes (no network)
 
 
