@@ -35,11 +35,12 @@ def compile_and_store(promise_id: int, language: str = "sv", now: datetime | Non
                 YearEndCompilation.cycle_year == promise.cycle_year,
             )
         ).first() or YearEndCompilation(promise_id=promise_id, cycle_year=promise.cycle_year)
-        if row.approved_at is None:  # an approved compilation is the record; never rewrite it
+        if row.approved_at is None:
             row.content = data
             session.add(row)
-        elif row.content:
-            data = {**row.content, "language": language} if row.content.get("language") == language else data
+        elif row.content.get("language") == language:
+            # An approved compilation is the record: show it as approved, never rewrite it.
+            return dict(row.content)
     return data
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from flows.clock import now_utc
-from flows.deadlines import evaluation_round_dues, mark_round_submitted, sync_deadlines
+from flows.deadlines import mark_round_submitted, sync_deadlines
 from flows.promises import coordinators_of, organisation_names
 from lifecycle.stages import Stage
 from lifecycle.transitions import TransitionKind, TransitionPlan
@@ -17,30 +17,15 @@ from models import EvaluationRound, Promise, PromiseText, SignOff
 from notifications.outbox import enqueue
 
 
-def plan_rounds(session: Session, promise: Promise) -> list[EvaluationRound]:
-    """Create the current cycle year's evaluation rounds (once; existing rounds are kept)."""
-    existing = session.exec(
-        select(EvaluationRound).where(
-            EvaluationRound.promise_id == promise.id,
-            EvaluationRound.cycle_year == promise.cycle_year,
-        )
-    ).all()
-    if existing:
-        return list(existing)
-    rounds = [
-        EvaluationRound(
-            promise_id=promise.id,  # type: ignore[arg-type]
-            cycle_year=promise.cycle_year,
-            number=n,
-            due=due,
-        )
-        for n, due in enumerate(
-            evaluation_round_dues(session, promise, promise.cycle_year), start=1
-        )
-    ]
-    session.add_all(rounds)
-    session.flush()
-    return rounds
+def _round_count(session: Session, promise: Promise) -> int:
+    return len(
+        session.exec(
+            select(EvaluationRound.id).where(
+                EvaluationRound.promise_id == promise.id,
+                EvaluationRound.cycle_year == promise.cycle_year,
+            )
+        ).all()
+    )
 
 
 def _revoke_signoffs(session: Session, promise: Promise) -> int:
@@ -82,8 +67,11 @@ def after_transition(
         effects["signoffs_revoked"] = _revoke_signoffs(session, promise)
     if plan.to_stage is Stage.CONTINUOUS_EVALUATION:
         _publish(session, promise)
-        effects["rounds_planned"] = len(plan_rounds(session, promise))
+    # The sync also creates the year's evaluation rounds once the promise is in continuous
+    # evaluation, from the same calendar as their deadlines.
     sync_deadlines(session, promise, today)
+    if plan.to_stage is Stage.CONTINUOUS_EVALUATION:
+        effects["rounds_planned"] = _round_count(session, promise)
     effects["notices"] = notify_transition(session, promise, plan, actor)
     # Imported here: flows.status_report defines a Prefect flow, and commands that only write
     # to the database (lofte promise create, lofte add) should not pay for importing Prefect.

@@ -103,8 +103,7 @@ def advance_promise(
                 f"promise {promise_id} was changed by someone else at the same moment; "
                 "nothing was written; reload and try again"
             )
-        promise = get_promise(session, promise_id)
-        session.refresh(promise)
+        promise = get_promise(session, promise_id)  # a fresh session: loads the updated row
         effects = after_transition(session, promise, plan, today, actor)
         audit(
             session,
