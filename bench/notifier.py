@@ -117,7 +117,9 @@ def _engine(kind: str, pg_admin: str | None) -> tuple[Any, Any]:
     admin = create_engine(pg_admin, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(make_url(pg_admin).set(database=name).render_as_string(hide_password=False))
+    engine = make_engine(
+        make_url(pg_admin).set(database=name).render_as_string(hide_password=False)
+    )
     upgrade(engine)
 
     def drop() -> None:
@@ -145,19 +147,46 @@ def _fill(engine: Any, n: int, channel: str, run: str) -> None:
             "recipient": {"email": f"p{i}@kommun.example", "name": f"Person {i}"},
             "day": "2026-03-02",
             "items": [
-                {"promise_id": i, "area_name": "Sollentuna", "stage": "goals", "what_sv": "Mål", "what_en": "Goals",
-                 "due": "2026-03-13", "overdue": False, "escalation": False, "working_days_left": 9 + i % 5,
-                 "working_days_late": 0},
-                {"promise_id": i + 1, "area_name": "Kista", "stage": "action_plan", "due": "2026-02-13",
-                 "overdue": True, "escalation": i % 2 == 0, "working_days_left": 0, "working_days_late": 3 + i % 7},
+                {
+                    "promise_id": i,
+                    "area_name": "Sollentuna",
+                    "stage": "goals",
+                    "what_sv": "Mål",
+                    "what_en": "Goals",
+                    "due": "2026-03-13",
+                    "overdue": False,
+                    "escalation": False,
+                    "working_days_left": 9 + i % 5,
+                    "working_days_late": 0,
+                },
+                {
+                    "promise_id": i + 1,
+                    "area_name": "Kista",
+                    "stage": "action_plan",
+                    "due": "2026-02-13",
+                    "overdue": True,
+                    "escalation": i % 2 == 0,
+                    "working_days_left": 0,
+                    "working_days_late": 3 + i % 7,
+                },
             ],
             "url": f"https://lofte.example/p/{i}",
         }
 
     rows = [
-        {"idempotency_key": f"{run}:{i}", "kind": "digest", "channel": channel, "recipient": f"p{i}@kommun.example",
-         "language": "sv" if i % 3 else "en", "subject": "", "payload": payload(i), "status": "pending", "attempts": 0,
-         "next_attempt_at": now, "created_at": now}
+        {
+            "idempotency_key": f"{run}:{i}",
+            "kind": "digest",
+            "channel": channel,
+            "recipient": f"p{i}@kommun.example",
+            "language": "sv" if i % 3 else "en",
+            "subject": "",
+            "payload": payload(i),
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
         for i in range(n)
     ]
     with engine.begin() as conn:
@@ -171,13 +200,23 @@ def _setup(url: str, concurrency: int, channel: str, mode: str) -> Any:
 
     doc = {
         "delivery": {
-            "max_attempts": 8, "backoff_base_seconds": 0.05, "backoff_max_seconds": 0.5,
-            "concurrency": concurrency, "per_channel_concurrency": concurrency,
-            "wait_for_retries_seconds": 5, "trust_env": False, "http_mode": mode,
+            "max_attempts": 8,
+            "backoff_base_seconds": 0.05,
+            "backoff_max_seconds": 0.5,
+            "concurrency": concurrency,
+            "per_channel_concurrency": concurrency,
+            "wait_for_retries_seconds": 5,
+            "trust_env": False,
+            "http_mode": mode,
         },
         "channels": {
             "hook": {"type": "webhook", "url": url, "secret_env": "BENCH_SECRET"},
-            "mail": {"type": "mail", "endpoint": url, "token_env": "BENCH_SECRET", "from": "noreply@kommun.example"},
+            "mail": {
+                "type": "mail",
+                "endpoint": url,
+                "token_env": "BENCH_SECRET",
+                "from": "noreply@kommun.example",
+            },
         },
     }
     return parse_channels(doc, Path("bench"), {"BENCH_SECRET": SECRET})
@@ -200,7 +239,13 @@ def _dispatcher_main(url: str, setup_args: tuple[Any, ...], start: Any, results:
 
 
 def run_case(
-    engine: Any, receiver: ReceiverProcess, n: int, concurrency: int, channel: str, mode: str, processes: int = 1
+    engine: Any,
+    receiver: ReceiverProcess,
+    n: int,
+    concurrency: int,
+    channel: str,
+    mode: str,
+    processes: int = 1,
 ) -> dict[str, Any]:
     from sqlalchemy import func, select
 
@@ -211,14 +256,20 @@ def run_case(
     setup_args = (receiver.url(), concurrency, channel, mode)
     if processes == 1:
         report = dispatch_pending(engine, setup=_setup(*setup_args))
-        seconds, sent_total, attempts, latencies = report.elapsed_s, report.sent, report.attempts, report.latencies_ms
+        seconds, sent_total, attempts, latencies = (
+            report.elapsed_s,
+            report.sent,
+            report.attempts,
+            report.latencies_ms,
+        )
     else:
         # Several dispatchers share one outbox (PostgreSQL: claims use FOR UPDATE SKIP LOCKED).
         # They start together once all have imported and connected; wall time is until the last ends.
         start, results = mp.Event(), mp.Queue()
         url = engine.url.render_as_string(hide_password=False)
         workers = [
-            mp.Process(target=_dispatcher_main, args=(url, setup_args, start, results)) for _ in range(processes)
+            mp.Process(target=_dispatcher_main, args=(url, setup_args, start, results))
+            for _ in range(processes)
         ]
         for w in workers:
             w.start()
@@ -237,9 +288,14 @@ def run_case(
     assert sent == n == sent_total, f"{sent} of {n} marked sent, dispatchers reported {sent_total}"
     p50, p95, p99 = _percentiles(latencies)
     return {
-        "sent": sent_total, "attempts": attempts, "seconds": seconds,
-        "msg_per_s": n / seconds, "att_per_s": attempts / seconds,
-        "p50": p50, "p95": p95, "p99": p99,
+        "sent": sent_total,
+        "attempts": attempts,
+        "seconds": seconds,
+        "msg_per_s": n / seconds,
+        "att_per_s": attempts / seconds,
+        "p50": p50,
+        "p95": p95,
+        "p99": p99,
     }
 
 
@@ -267,24 +323,45 @@ def _ceiling_threads(url: str, n: int, concurrency: int) -> float:
 
     body = b'{"id":"x","text":"' + b"x" * 600 + b'"}'
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    with httpx.Client(limits=limits, trust_env=False, timeout=10) as client, ThreadPoolExecutor(concurrency) as pool:
+    with (
+        httpx.Client(limits=limits, trust_env=False, timeout=10) as client,
+        ThreadPoolExecutor(concurrency) as pool,
+    ):
         started = time.perf_counter()
-        list(pool.map(lambda _: client.post(url, content=body, headers={"Content-Type": "application/json"}), range(n)))
+        list(
+            pool.map(
+                lambda _: client.post(
+                    url, content=body, headers={"Content-Type": "application/json"}
+                ),
+                range(n),
+            )
+        )
         return n / (time.perf_counter() - started)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 32, 128])
     parser.add_argument("--postgres", help="admin URL of a PostgreSQL server to also run on")
-    parser.add_argument("--mail", action="store_true", help="also the mail channel (renders HTML too)")
-    parser.add_argument("--modes", nargs="+", default=["threads", "async"], choices=["threads", "async"])
     parser.add_argument(
-        "--processes", type=int, nargs="+", default=[1],
+        "--mail", action="store_true", help="also the mail channel (renders HTML too)"
+    )
+    parser.add_argument(
+        "--modes", nargs="+", default=["threads", "async"], choices=["threads", "async"]
+    )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        nargs="+",
+        default=[1],
         help="dispatcher processes in parallel (more than 1 only on PostgreSQL)",
     )
-    parser.add_argument("--no-ceiling", action="store_true", help="skip the bare-httpx ceiling lines")
+    parser.add_argument(
+        "--no-ceiling", action="store_true", help="skip the bare-httpx ceiling lines"
+    )
     args = parser.parse_args()
 
     import logging
@@ -306,7 +383,10 @@ def main() -> None:
                             rate = _ceiling_threads(receiver.url(), args.messages, c)
                         else:
                             rate = asyncio.run(_ceiling(receiver.url(), args.messages, c))
-                        print(f"{'ceiling':<10} {mode:<8} {'(httpx)':<8} {0:>4.0%} {c:>5} {args.messages:>8} {args.messages / rate:>8.2f} {rate:>7.0f} {rate:>7.0f}", flush=True)
+                        print(
+                            f"{'ceiling':<10} {mode:<8} {'(httpx)':<8} {0:>4.0%} {c:>5} {args.messages:>8} {args.messages / rate:>8.2f} {rate:>7.0f} {rate:>7.0f}",
+                            flush=True,
+                        )
             for backend in backends:
                 engine, cleanup = _engine(backend, args.postgres)
                 try:

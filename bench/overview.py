@@ -55,8 +55,12 @@ def _stage_on(n: int, start: date) -> Stage:
     """Where promise ``n`` plausibly stands on DAY, given its term start."""
     if start > DAY:
         return CYCLE[min(4, n % 5)]  # preparing a term that has not started yet
-    return (Stage.CONTINUOUS_EVALUATION, Stage.CONTINUOUS_EVALUATION, Stage.YEAR_END_COMPILATION,
-            Stage.ACTION_PLAN)[n % 4]
+    return (
+        Stage.CONTINUOUS_EVALUATION,
+        Stage.CONTINUOUS_EVALUATION,
+        Stage.YEAR_END_COMPILATION,
+        Stage.ACTION_PLAN,
+    )[n % 4]
 
 
 def build(engine: Engine, promises: int) -> dict[str, int]:
@@ -73,29 +77,59 @@ def build(engine: Engine, promises: int) -> dict[str, int]:
         session.commit()
         orgs = []
         for n in range(max(1, promises // 10)):
-            orgs.append({"region_id": "stockholm", "kind": OrganisationKind.MUNICIPALITY, "name": f"Kommun {n}"})
-            orgs.append({"region_id": "stockholm", "kind": OrganisationKind.LOCAL_POLICE_AREA, "name": f"LPO {n}"})
+            orgs.append(
+                {
+                    "region_id": "stockholm",
+                    "kind": OrganisationKind.MUNICIPALITY,
+                    "name": f"Kommun {n}",
+                }
+            )
+            orgs.append(
+                {
+                    "region_id": "stockholm",
+                    "kind": OrganisationKind.LOCAL_POLICE_AREA,
+                    "name": f"LPO {n}",
+                }
+            )
         session.execute(insert(Organisation), orgs)
         session.commit()
         org_ids = list(session.exec(select(Organisation.id).order_by(col(Organisation.id))))
-        session.execute(insert(Person), [
-            {"email": f"samordnare{oid}@example.se", "name": f"Samordnare {oid}", "organisation_id": oid,
-             "role": Role.COORDINATOR, "language": "sv", "created_at": now}
-            for oid in org_ids
-        ])
+        session.execute(
+            insert(Person),
+            [
+                {
+                    "email": f"samordnare{oid}@example.se",
+                    "name": f"Samordnare {oid}",
+                    "organisation_id": oid,
+                    "role": Role.COORDINATOR,
+                    "language": "sv",
+                    "created_at": now,
+                }
+                for oid in org_ids
+            ],
+        )
         rows = []
         for n in range(promises):
             start = date(2025 + n % 3, 1 + (n * 7) % 12, 1)
             years = 1 + n % 4
             pair = n // 10
             stage = _stage_on(n, start)
-            rows.append({
-                "region_id": "stockholm", "area_name": f"Område {n}",
-                "municipality_id": org_ids[2 * pair], "police_area_id": org_ids[2 * pair + 1],
-                "term_start": start, "term_end": term_end(start, years), "term_years": years,
-                "cycle_year": 1, "stage": stage, "version": 1, "created_at": now,
-                "stage_entered_at": datetime(2026, 1 + n % 9, 1 + n % 28, 9, tzinfo=UTC),
-            })
+            rows.append(
+                {
+                    "region_id": "stockholm",
+                    "area_name": f"Område {n}",
+                    "municipality_id": org_ids[2 * pair],
+                    "police_area_id": org_ids[2 * pair + 1],
+                    "term_start": start,
+                    "term_end": term_end(start, years),
+                    "term_years": years,
+                    "cycle_year": 1,
+                    "stage": stage,
+                    "version": 1,
+                    "created_at": now,
+                    "stage_entered_at": datetime(2026, 1 + n % 9, 1 + n % 28, 9, tzinfo=UTC),
+                }
+            )
         session.execute(insert(Promise), rows)
         session.commit()
         promise_rows = session.exec(select(Promise).order_by(col(Promise.id))).all()
@@ -105,55 +139,118 @@ def build(engine: Engine, promises: int) -> dict[str, int]:
             for d in plan_deadlines(p.term_start, p.term_years, rules):
                 number = int(d.ref.split(":")[1]) if d.kind == KIND_ROUND else 0
                 in_year = d.kind == KIND_ROUND and d.cycle_year == p.cycle_year
-                done = stage_passed(p.stage, p.cycle_year, d.stage, d.cycle_year) or (in_year and number <= submitted)
-                deadlines.append({
-                    "promise_id": p.id, "kind": d.kind, "stage": d.stage.value, "cycle_year": d.cycle_year,
-                    "ref": d.ref, "due": d.due, "nominal_due": d.nominal if d.nominal != d.due else None,
-                    "done": done, "created_at": now, "next_remind_on": None,
-                })
+                done = stage_passed(p.stage, p.cycle_year, d.stage, d.cycle_year) or (
+                    in_year and number <= submitted
+                )
+                deadlines.append(
+                    {
+                        "promise_id": p.id,
+                        "kind": d.kind,
+                        "stage": d.stage.value,
+                        "cycle_year": d.cycle_year,
+                        "ref": d.ref,
+                        "due": d.due,
+                        "nominal_due": d.nominal if d.nominal != d.due else None,
+                        "done": done,
+                        "created_at": now,
+                        "next_remind_on": None,
+                    }
+                )
                 if in_year and p.stage.position >= Stage.CONTINUOUS_EVALUATION.position:
-                    rounds.append({
-                        "promise_id": p.id, "cycle_year": 1, "number": number, "due": d.due,
-                        "submitted_at": datetime(d.due.year, d.due.month, 1, tzinfo=UTC) if number <= submitted else None,
-                        "feedback_to_residents": "", "feedback_channel": "",
-                    })
+                    rounds.append(
+                        {
+                            "promise_id": p.id,
+                            "cycle_year": 1,
+                            "number": number,
+                            "due": d.due,
+                            "submitted_at": datetime(d.due.year, d.due.month, 1, tzinfo=UTC)
+                            if number <= submitted
+                            else None,
+                            "feedback_to_residents": "",
+                            "feedback_channel": "",
+                        }
+                    )
         for i in range(0, len(deadlines), 5000):
-            session.execute(insert(Deadline), deadlines[i:i + 5000])
+            session.execute(insert(Deadline), deadlines[i : i + 5000])
         session.execute(insert(EvaluationRound), rounds)
         session.commit()
         # One problem, goal and activity per promise in evaluation, reported in every submitted round.
-        evaluating = [p for p in promise_rows if p.stage.position >= Stage.CONTINUOUS_EVALUATION.position]
-        session.execute(insert(Problem), [
-            {"promise_id": p.id, "title": "Otrygghet", "description": "", "places": [], "selected": True, "created_at": now}
-            for p in evaluating
-        ])
+        evaluating = [
+            p for p in promise_rows if p.stage.position >= Stage.CONTINUOUS_EVALUATION.position
+        ]
+        session.execute(
+            insert(Problem),
+            [
+                {
+                    "promise_id": p.id,
+                    "title": "Otrygghet",
+                    "description": "",
+                    "places": [],
+                    "selected": True,
+                    "created_at": now,
+                }
+                for p in evaluating
+            ],
+        )
         session.commit()
         problem_of = dict(session.execute(select(Problem.promise_id, Problem.id)).all())  # type: ignore[arg-type]
-        session.execute(insert(Goal), [
-            {"promise_id": p.id, "problem_id": problem_of[p.id], "kind": "outcome", "description": "Färre brott",
-             "indicator": "Anmälda brott", "target_date": p.term_end, "created_at": now}
-            for p in evaluating
-        ])
+        session.execute(
+            insert(Goal),
+            [
+                {
+                    "promise_id": p.id,
+                    "problem_id": problem_of[p.id],
+                    "kind": "outcome",
+                    "description": "Färre brott",
+                    "indicator": "Anmälda brott",
+                    "target_date": p.term_end,
+                    "created_at": now,
+                }
+                for p in evaluating
+            ],
+        )
         session.commit()
         goal_of = dict(session.execute(select(Goal.promise_id, Goal.id)).all())  # type: ignore[arg-type]
-        session.execute(insert(Activity), [
-            {"promise_id": p.id, "goal_id": goal_of[p.id], "title": "Närvaro", "owner_party": "police",
-             "responsible": "Kommunpolis", "prevention_level": "universal", "approach": "situational",
-             "start": p.term_start, "end": p.term_end, "status": "ongoing", "status_reason": "", "description": "",
-             "created_at": now}
-            for p in evaluating
-        ])
+        session.execute(
+            insert(Activity),
+            [
+                {
+                    "promise_id": p.id,
+                    "goal_id": goal_of[p.id],
+                    "title": "Närvaro",
+                    "owner_party": "police",
+                    "responsible": "Kommunpolis",
+                    "prevention_level": "universal",
+                    "approach": "situational",
+                    "start": p.term_start,
+                    "end": p.term_end,
+                    "status": "ongoing",
+                    "status_reason": "",
+                    "description": "",
+                    "created_at": now,
+                }
+                for p in evaluating
+            ],
+        )
         session.commit()
         activity_of = dict(session.execute(select(Activity.promise_id, Activity.id)).all())  # type: ignore[arg-type]
         submitted_rounds = session.exec(
             select(EvaluationRound).where(col(EvaluationRound.submitted_at).is_not(None))
         ).all()
-        session.execute(insert(ActivityStatusReport), [
-            {"round_id": r.id, "activity_id": activity_of[r.promise_id],
-             "status": ActivityStatus.NOT_DONE if r.promise_id % 5 == 0 else ActivityStatus.ONGOING,
-             "reason": "Vakanser" if r.promise_id % 5 == 0 else ""}
-            for r in submitted_rounds
-        ])
+        session.execute(
+            insert(ActivityStatusReport),
+            [
+                {
+                    "round_id": r.id,
+                    "activity_id": activity_of[r.promise_id],
+                    "status": ActivityStatus.NOT_DONE
+                    if r.promise_id % 5 == 0
+                    else ActivityStatus.ONGOING,
+                    "reason": "Vakanser" if r.promise_id % 5 == 0 else "",
+                }
+                for r in submitted_rounds
+            ],
+        )
         session.commit()
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -208,7 +305,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--repeat", type=int, default=25)
-    parser.add_argument("--url", default=None, help="database URL (default: a fresh SQLite file per size)")
+    parser.add_argument(
+        "--url", default=None, help="database URL (default: a fresh SQLite file per size)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     results = []
@@ -231,14 +330,24 @@ def main() -> None:
     if args.json:
         print(json.dumps(results, indent=2))
         return
-    load = " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
-    print(f"{engine.dialect.name}, day {DAY}, {args.repeat} repeats after one warm-up, load average {load}")
-    print("| promises | deadlines | late | late evaluations | overdue items | median | p95 | CPU median | table | json | csv | xlsx |")
+    load = (
+        " ".join(Path("/proc/loadavg").read_text().split()[:3])
+        if Path("/proc/loadavg").exists()
+        else "?"
+    )
+    print(
+        f"{engine.dialect.name}, day {DAY}, {args.repeat} repeats after one warm-up, load average {load}"
+    )
+    print(
+        "| promises | deadlines | late | late evaluations | overdue items | median | p95 | CPU median | table | json | csv | xlsx |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
-        print(f"| {r['promises']:,} | {r['deadlines']:,} | {r['late']:,} | {r['late_evaluations']:,} | "
-              f"{r['overdue_items']:,} | {r['median_ms']} ms | {r['p95_ms']} ms | {r['cpu_median_ms']} ms | {r['render_table_ms']} ms | "
-              f"{r['render_json_ms']} ms | {r['render_csv_ms']} ms | {r['render_xlsx_ms']} ms |")
+        print(
+            f"| {r['promises']:,} | {r['deadlines']:,} | {r['late']:,} | {r['late_evaluations']:,} | "
+            f"{r['overdue_items']:,} | {r['median_ms']} ms | {r['p95_ms']} ms | {r['cpu_median_ms']} ms | {r['render_table_ms']} ms | "
+            f"{r['render_json_ms']} ms | {r['render_csv_ms']} ms | {r['render_xlsx_ms']} ms |"
+        )
 
 
 if __name__ == "__main__":

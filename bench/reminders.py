@@ -71,16 +71,37 @@ def build(engine: Engine, promises: int, *, due_only: int | None = None) -> int:
         # One municipality and one police area per 10 promises, each with a coordinator.
         org_rows = []
         for n in range(max(1, promises // 10)):
-            org_rows.append({"region_id": "stockholm", "kind": OrganisationKind.MUNICIPALITY, "name": f"Kommun {n}"})
-            org_rows.append({"region_id": "stockholm", "kind": OrganisationKind.LOCAL_POLICE_AREA, "name": f"LPO {n}"})
+            org_rows.append(
+                {
+                    "region_id": "stockholm",
+                    "kind": OrganisationKind.MUNICIPALITY,
+                    "name": f"Kommun {n}",
+                }
+            )
+            org_rows.append(
+                {
+                    "region_id": "stockholm",
+                    "kind": OrganisationKind.LOCAL_POLICE_AREA,
+                    "name": f"LPO {n}",
+                }
+            )
         session.execute(insert(Organisation), org_rows)
         session.commit()
         org_ids = list(session.exec(select(Organisation.id).order_by(col(Organisation.id))))
-        session.execute(insert(Person), [
-            {"email": f"samordnare{oid}@example.se", "name": f"Samordnare {oid}", "organisation_id": oid,
-             "role": Role.COORDINATOR, "language": "sv" if oid % 3 else "en", "created_at": utcnow()}
-            for oid in org_ids
-        ])
+        session.execute(
+            insert(Person),
+            [
+                {
+                    "email": f"samordnare{oid}@example.se",
+                    "name": f"Samordnare {oid}",
+                    "organisation_id": oid,
+                    "role": Role.COORDINATOR,
+                    "language": "sv" if oid % 3 else "en",
+                    "created_at": utcnow(),
+                }
+                for oid in org_ids
+            ],
+        )
         session.commit()
         now = utcnow()
         promise_rows = []
@@ -89,13 +110,22 @@ def build(engine: Engine, promises: int, *, due_only: int | None = None) -> int:
             start = date(2031 + n % 3, 1 + n % 12, 1) if far else date(2026, 1 + n % 12, 1)
             years = 1 + n % 4
             pair = (n // 10) % (len(org_ids) // 2)
-            promise_rows.append({
-                "region_id": "stockholm", "area_name": f"Område {n}",
-                "municipality_id": org_ids[2 * pair], "police_area_id": org_ids[2 * pair + 1],
-                "term_start": start, "term_end": term_end(start, years), "term_years": years,
-                "cycle_year": 1, "stage": Stage.RESIDENT_DIALOGUE, "version": 1,
-                "created_at": now, "stage_entered_at": now,
-            })
+            promise_rows.append(
+                {
+                    "region_id": "stockholm",
+                    "area_name": f"Område {n}",
+                    "municipality_id": org_ids[2 * pair],
+                    "police_area_id": org_ids[2 * pair + 1],
+                    "term_start": start,
+                    "term_end": term_end(start, years),
+                    "term_years": years,
+                    "cycle_year": 1,
+                    "stage": Stage.RESIDENT_DIALOGUE,
+                    "version": 1,
+                    "created_at": now,
+                    "stage_entered_at": now,
+                }
+            )
         session.execute(insert(Promise), promise_rows)
         session.commit()
         deadline_rows = []
@@ -105,17 +135,34 @@ def build(engine: Engine, promises: int, *, due_only: int | None = None) -> int:
                 # As daily runs leave them: each open deadline waits for its next step (the
                 # bench starts "this morning"; earlier steps went out on their days).
                 step = current_step(p.due, rules.ladder, DAY)
-                pending = (step.trigger if step and step.trigger == DAY else next_trigger(p.due, rules.ladder, DAY)) \
-                    if step else first_trigger(p.due, rules.ladder)
-                deadline_rows.append({
-                    "promise_id": promise.id, "kind": p.kind, "stage": p.stage.value,
-                    "cycle_year": p.cycle_year, "ref": p.ref, "due": p.due,
-                    "nominal_due": p.nominal if p.nominal != p.due else None,
-                    "done": False, "created_at": now, "next_remind_on": pending,
-                })
-            calendar_rows.append({"promise_id": promise.id, "fingerprint": fingerprint, "updated_at": now})
+                pending = (
+                    (
+                        step.trigger
+                        if step and step.trigger == DAY
+                        else next_trigger(p.due, rules.ladder, DAY)
+                    )
+                    if step
+                    else first_trigger(p.due, rules.ladder)
+                )
+                deadline_rows.append(
+                    {
+                        "promise_id": promise.id,
+                        "kind": p.kind,
+                        "stage": p.stage.value,
+                        "cycle_year": p.cycle_year,
+                        "ref": p.ref,
+                        "due": p.due,
+                        "nominal_due": p.nominal if p.nominal != p.due else None,
+                        "done": False,
+                        "created_at": now,
+                        "next_remind_on": pending,
+                    }
+                )
+            calendar_rows.append(
+                {"promise_id": promise.id, "fingerprint": fingerprint, "updated_at": now}
+            )
         for start in range(0, len(deadline_rows), 5000):
-            session.execute(insert(Deadline), deadline_rows[start:start + 5000])
+            session.execute(insert(Deadline), deadline_rows[start : start + 5000])
         session.execute(insert(PromiseCalendar), calendar_rows)
         session.commit()
     if engine.dialect.name == "postgresql":
@@ -142,7 +189,7 @@ def _p95(samples: list[float]) -> float:
 
 def measure(engine: Engine, repeat: int, with_run: bool = True) -> dict[str, float | int]:
     """Time scan, plan (and one real run) on DAY."""
-    from flows.reminders import plan_reminders, run_reminders, scan_due
+    from jobs.reminders import plan_reminders, run_reminders, scan_due
 
     with Session(engine) as session:
         scan_due(session, DAY)  # warm caches (calendar, holidays) once, as a long-lived process has
@@ -171,7 +218,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--url", default=None, help="database URL (default: a fresh SQLite file per size)")
+    parser.add_argument(
+        "--url", default=None, help="database URL (default: a fresh SQLite file per size)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -200,26 +249,38 @@ def main() -> None:
     for size in sizes:
         engine = engine_for(f"fixed{size}")
         rows = build(engine, size, due_only=min(sizes))
-        fixed.append({"promises": size, "deadlines": rows, **measure(engine, args.repeat, with_run=False)})
+        fixed.append(
+            {"promises": size, "deadlines": rows, **measure(engine, args.repeat, with_run=False)}
+        )
         engine.dispose()
 
     if args.json:
         print(json.dumps({"day": DAY.isoformat(), "growth": growth, "fixed_due": fixed}, indent=2))
         return
-    print(f"Reminder scan on {DAY} ({args.url or 'SQLite, embedded default'}), {args.repeat} repeats")
+    print(
+        f"Reminder scan on {DAY} ({args.url or 'SQLite, embedded default'}), {args.repeat} repeats"
+    )
     print("\nAll promises active (what is due grows with the promises):")
-    print(f"{'promises':>9} {'deadlines':>10} {'due':>6} {'recipients':>10} {'scan med':>9} {'scan p95':>9}"
-          f" {'plan med':>9} {'plan p95':>9} {'run':>8} {'digests':>8}")
+    print(
+        f"{'promises':>9} {'deadlines':>10} {'due':>6} {'recipients':>10} {'scan med':>9} {'scan p95':>9}"
+        f" {'plan med':>9} {'plan p95':>9} {'run':>8} {'digests':>8}"
+    )
     for g in growth:
-        print(f"{g['promises']:>9} {g['deadlines']:>10} {g['due_deadlines']:>6} {g['recipients']:>10}"
-              f" {g['scan_median_ms']:>7.1f}ms {g['scan_p95_ms']:>7.1f}ms {g['plan_median_ms']:>7.1f}ms"
-              f" {g['plan_p95_ms']:>7.1f}ms {g['run_ms']:>6.0f}ms {g['digests_queued']:>8}")
+        print(
+            f"{g['promises']:>9} {g['deadlines']:>10} {g['due_deadlines']:>6} {g['recipients']:>10}"
+            f" {g['scan_median_ms']:>7.1f}ms {g['scan_p95_ms']:>7.1f}ms {g['plan_median_ms']:>7.1f}ms"
+            f" {g['plan_p95_ms']:>7.1f}ms {g['run_ms']:>6.0f}ms {g['digests_queued']:>8}"
+        )
     print(f"\nOnly {min(sizes)} promises with anything due (the rest start years later):")
-    print(f"{'promises':>9} {'deadlines':>10} {'due':>6} {'scan med':>9} {'scan p95':>9} {'plan med':>9} {'plan p95':>9}")
+    print(
+        f"{'promises':>9} {'deadlines':>10} {'due':>6} {'scan med':>9} {'scan p95':>9} {'plan med':>9} {'plan p95':>9}"
+    )
     for f in fixed:
-        print(f"{f['promises']:>9} {f['deadlines']:>10} {f['due_deadlines']:>6}"
-              f" {f['scan_median_ms']:>7.1f}ms {f['scan_p95_ms']:>7.1f}ms"
-              f" {f['plan_median_ms']:>7.1f}ms {f['plan_p95_ms']:>7.1f}ms")
+        print(
+            f"{f['promises']:>9} {f['deadlines']:>10} {f['due_deadlines']:>6}"
+            f" {f['scan_median_ms']:>7.1f}ms {f['scan_p95_ms']:>7.1f}ms"
+            f" {f['plan_median_ms']:>7.1f}ms {f['plan_p95_ms']:>7.1f}ms"
+        )
 
 
 if __name__ == "__main__":

@@ -46,11 +46,12 @@ def main() -> None:
     configure_prefect_environment()
     from sqlalchemy import text
 
-    from flows.artefacts import add_artefact
-    from flows.promises import create_promise
+    from application.artefacts import add_artefact
+    from application.promises import create_promise
+    from application.setup import initialise
+    from application.transitions import advance_promise
     from flows.runtime import warm_up
-    from flows.setup import initialise
-    from flows.transition import advance_promise, advance_promise_flow
+    from flows.transition import advance_promise_flow
     from models.db import get_engine, session_scope
     from models.inputs import PromiseCreate
 
@@ -58,13 +59,32 @@ def main() -> None:
     initialise(engine)
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
-            conn.execute(text("TRUNCATE promise, auditevent, dialogue, outboxmessage, deadline RESTART IDENTITY CASCADE"))
+            conn.execute(
+                text(
+                    "TRUNCATE promise, auditevent, dialogue, outboxmessage, deadline RESTART IDENTITY CASCADE"
+                )
+            )
     ids = []
     with session_scope() as s:
         for i in range(args.promises):
-            p = create_promise(s, PromiseCreate(region="stockholm", municipality=f"Kommun {i}", police_area=f"LPO {i}",
-                                                start=date(2027, 1, 1), years=1), "bench@lofte.local")
-            add_artefact(s, p.id, "dialogue", {"method": "survey", "held_from": "2026-10-01", "results": "Otryggt"}, "bench@lofte.local")  # type: ignore[arg-type]
+            p = create_promise(
+                s,
+                PromiseCreate(
+                    region="stockholm",
+                    municipality=f"Kommun {i}",
+                    police_area=f"LPO {i}",
+                    start=date(2027, 1, 1),
+                    years=1,
+                ),
+                "bench@lofte.local",
+            )
+            add_artefact(
+                s,
+                p.id,
+                "dialogue",
+                {"method": "survey", "held_from": "2026-10-01", "results": "Otryggt"},
+                "bench@lofte.local",
+            )  # type: ignore[arg-type]
             ids.append(p.id)
     print(f"database: {engine.dialect.name}, {args.promises} promises")
     started = time.perf_counter()
@@ -83,7 +103,9 @@ def main() -> None:
         assert result["ok"], result
     print(f"advance without Prefect : {_stats(plain)}")
     print(f"advance through the flow: {_stats(flowed)}")
-    print(f"Prefect's share (median): {(statistics.median(flowed) - statistics.median(plain)) * 1000:.1f} ms")
+    print(
+        f"Prefect's share (median): {(statistics.median(flowed) - statistics.median(plain)) * 1000:.1f} ms"
+    )
     print(f"total {time.perf_counter() - started:.1f} s")
     if args.cold:
         _cold_paths(ids)
@@ -91,18 +113,40 @@ def main() -> None:
 
 def _cold_paths(ids: list[int]) -> None:
     lofte = str(Path(sys.executable).parent / "lofte")
-    env = {**os.environ, "LOFTE_USE_SERVICE": "false", "PREFECT_HOME": tempfile.mkdtemp(prefix="lofte-prefect-")}
+    env = {
+        **os.environ,
+        "LOFTE_USE_SERVICE": "false",
+        "PREFECT_HOME": tempfile.mkdtemp(prefix="lofte-prefect-"),
+    }
     samples = []
     for pid in ids[:3]:
         t = time.perf_counter()
-        subprocess.run([lofte, "advance", str(pid), "--actor", "bench@lofte.local", "--to", "resident_dialogue",
-                        "--reason", "bench"], env=env, check=False, capture_output=True)
+        subprocess.run(
+            [
+                lofte,
+                "advance",
+                str(pid),
+                "--actor",
+                "bench@lofte.local",
+                "--to",
+                "resident_dialogue",
+                "--reason",
+                "bench",
+            ],
+            env=env,
+            check=False,
+            capture_output=True,
+        )
         samples.append(time.perf_counter() - t)
     print(f"CLI advance, no service (cold Prefect in the CLI process): {_stats(samples)}")
     port = "8479"
     env_service = {**env, "LOFTE_USE_SERVICE": "true", "LOFTE_API_PORT": port}
-    server = subprocess.Popen([lofte, "serve", "--no-scheduler", "--port", port], env=env_service,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [lofte, "serve", "--no-scheduler", "--port", port],
+        env=env_service,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         import httpx
 
@@ -115,8 +159,22 @@ def _cold_paths(ids: list[int]) -> None:
         samples = []
         for pid in ids[3:13]:
             t = time.perf_counter()
-            subprocess.run([lofte, "advance", str(pid), "--actor", "bench@lofte.local", "--to", "resident_dialogue",
-                            "--reason", "bench"], env=env_service, check=False, capture_output=True)
+            subprocess.run(
+                [
+                    lofte,
+                    "advance",
+                    str(pid),
+                    "--actor",
+                    "bench@lofte.local",
+                    "--to",
+                    "resident_dialogue",
+                    "--reason",
+                    "bench",
+                ],
+                env=env_service,
+                check=False,
+                capture_output=True,
+            )
             samples.append(time.perf_counter() - t)
         print(f"CLI advance through a running lofte serve (whole command):  {_stats(samples)}")
     finally:

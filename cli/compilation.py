@@ -14,7 +14,9 @@ app = typer.Typer(help="Årssammanställning / year-end compilation.", no_args_i
 
 Fmt = Annotated[str, typer.Option("--format", help="md, html or json")]
 Lang = Annotated[str, typer.Option("--language", help="sv or en")]
-Out = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of printing")]
+Out = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file instead of printing")
+]
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -41,7 +43,7 @@ def show(
     output: Out = None,
 ) -> None:
     """Compile the promise's current year (goals against targets, activities, rounds, feedback)."""
-    from flows.compilation import compile_and_store
+    from application.compilation import compile_and_store
     from reports.compilation import render
 
     _check(fmt, language)
@@ -70,13 +72,15 @@ def approve(
 @command
 def region(
     region_id: Annotated[str, typer.Argument(help="Region id, e.g. stockholm")],
-    year: Annotated[int | None, typer.Option(help="Only years ending in this calendar year")] = None,
+    year: Annotated[
+        int | None, typer.Option(help="Only years ending in this calendar year")
+    ] = None,
     fmt: Fmt = "md",
     language: Lang = "sv",
     output: Out = None,
 ) -> None:
     """The region's roll-up of every promise's compilation."""
-    from flows.compilation import roll_up
+    from application.compilation import roll_up
     from reports.compilation import render
 
     _check(fmt, language)

@@ -30,7 +30,8 @@ NowOpt = Annotated[
 
 deadlines_app = typer.Typer(help="Tidsfrister / deadlines.")
 calendar_app = typer.Typer(
-    help="Kalender för tidsfrister, per löfte / deadline calendar, per promise.", no_args_is_help=True
+    help="Kalender för tidsfrister, per löfte / deadline calendar, per promise.",
+    no_args_is_help=True,
 )
 reminders_app = typer.Typer(help="Påminnelser / reminders.", no_args_is_help=True)
 ical_app = typer.Typer(
@@ -44,7 +45,9 @@ def _promise_or_fail(session: Any, promise_id: int, as_json: bool) -> Any:
 
     promise = session.get(Promise, promise_id)
     if promise is None:
-        fail(f"inget löfte med id / no promise with id {promise_id}", EXIT_BAD_INPUT, as_json=as_json)
+        fail(
+            f"inget löfte med id / no promise with id {promise_id}", EXIT_BAD_INPUT, as_json=as_json
+        )
     return promise
 
 
@@ -54,7 +57,9 @@ def _promise_or_fail(session: Any, promise_id: int, as_json: bool) -> Any:
 @deadlines_app.command("deadlines")
 @command
 def deadlines_command(
-    promise_id: Annotated[int, typer.Argument(metavar="PROMISE", help="Löftets id / the promise's id")],
+    promise_id: Annotated[
+        int, typer.Argument(metavar="PROMISE", help="Löftets id / the promise's id")
+    ],
     now: NowOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -62,7 +67,7 @@ def deadlines_command(
     from sqlmodel import Session
 
     from config.calendar import current_time, local_day
-    from flows.deadlines import deadline_dict, deadlines_of
+    from effects.deadlines import deadline_dict, deadlines_of
     from models.db import get_engine
 
     today = local_day(current_time(now))
@@ -75,7 +80,9 @@ def deadlines_command(
     if not rows:
         typer.echo("Inga tidsfrister / no deadlines.")
         return
-    typer.echo(f"{'År/Year':<8}{'Tidsfrist / deadline':<34}{'Senast / due':<14}{'Status':<10}Kvar / left")
+    typer.echo(
+        f"{'År/Year':<8}{'Tidsfrist / deadline':<34}{'Senast / due':<14}{'Status':<10}Kvar / left"
+    )
     for row in rows:
         what = f"Uppföljning {row['round']}" if row["round"] else row["stage_name_sv"]
         moved = f" (från/from {row['nominal_due']})" if row["nominal_due"] else ""
@@ -97,7 +104,7 @@ def calendar_show(
     import yaml
     from sqlmodel import Session
 
-    from flows.deadlines import calendar_for
+    from effects.deadlines import calendar_for
     from models.db import get_engine
     from models.reminders import PromiseCalendar
 
@@ -116,8 +123,10 @@ def calendar_show(
     if as_json:
         print_json(data)
         return
-    typer.echo(f"# Löfte / promise {promise_id}, region {promise.region_id}"
-               + (" (med egen kalender / with its own override)" if override else ""))
+    typer.echo(
+        f"# Löfte / promise {promise_id}, region {promise.region_id}"
+        + (" (med egen kalender / with its own override)" if override else "")
+    )
     typer.echo(yaml.safe_dump(data["calendar"], sort_keys=False, allow_unicode=True), nl=False)
 
 
@@ -125,12 +134,14 @@ def calendar_show(
 @command
 def calendar_set(
     promise_id: Annotated[int, typer.Argument(metavar="PROMISE")],
-    file: Annotated[Path, typer.Argument(help="YAML med de delar som ändras / YAML with the parts to change")],
+    file: Annotated[
+        Path, typer.Argument(help="YAML med de delar som ändras / YAML with the parts to change")
+    ],
     as_json: JsonOpt = False,
 ) -> None:
     """Ge löftet en egen kalender (slås ihop med regionens) / give the promise its own calendar."""
     from config.calendar import parse_override
-    from flows.deadlines import set_calendar_override
+    from effects.deadlines import set_calendar_override
     from models.db import session_scope
 
     try:
@@ -151,7 +162,7 @@ def calendar_clear(
     as_json: JsonOpt = False,
 ) -> None:
     """Ta bort löftets egen kalender / remove the promise's own calendar override."""
-    from flows.deadlines import set_calendar_override
+    from effects.deadlines import set_calendar_override
     from models.db import session_scope
 
     with session_scope() as session:
@@ -179,7 +190,7 @@ def calendar_resync(
     as_json: JsonOpt = False,
 ) -> None:
     """Räkna om tidsfrister efter ändrade kalenderfiler / recompute deadlines after edited calendar files."""
-    from flows.deadlines import resync_calendars
+    from effects.deadlines import resync_calendars
     from models.db import session_scope
 
     with session_scope() as session:
@@ -198,10 +209,16 @@ def calendar_resync(
 def reminders_run(
     now: NowOpt = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Visa bara vad som skulle skickas / only show what would be sent")
+        bool,
+        typer.Option(
+            "--dry-run", help="Visa bara vad som skulle skickas / only show what would be sent"
+        ),
     ] = False,
     as_prefect_flow: Annotated[
-        bool, typer.Option("--flow", help="Kör som Prefect-flöde (syns i Prefect) / run as a Prefect flow run")
+        bool,
+        typer.Option(
+            "--flow", help="Kör som Prefect-flöde (syns i Prefect) / run as a Prefect flow run"
+        ),
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -222,7 +239,7 @@ def reminders_run(
         warm_up()
         report: dict[str, Any] = reminders_flow(moment.isoformat())
     else:
-        from flows.reminders import run_reminders
+        from jobs.reminders import run_reminders
         from models.db import get_engine
 
         report = run_reminders(get_engine(), moment).as_dict()
@@ -230,7 +247,9 @@ def reminders_run(
         print_json(report)
         return
     if not report["working_day"]:
-        typer.echo(f"{report['day']}: ingen arbetsdag, inget skickas / not a working day, nothing is sent.")
+        typer.echo(
+            f"{report['day']}: ingen arbetsdag, inget skickas / not a working day, nothing is sent."
+        )
         return
     typer.echo(
         f"{report['day']}: {report['scanned']} tidsfrister att påminna om / deadlines due for a reminder; "
@@ -250,7 +269,7 @@ def _dry_run(moment: Any, as_json: bool) -> None:
     from sqlmodel import Session
 
     from config.calendar import local_day
-    from flows.reminders import _item_payload, compose_digest, plan_reminders
+    from jobs.reminders import _item_payload, compose_digest, plan_reminders
     from lifecycle.calendar import is_working_day
     from models.db import get_engine
 
@@ -264,10 +283,21 @@ def _dry_run(moment: Any, as_json: bool) -> None:
             if not fresh:
                 continue
             recipient = plan.recipients[email]
-            subject, text = compose_digest(recipient, [_item_payload(i.deadline, day) for i in fresh], day)
-            digests.append({"recipient": email, "language": recipient.language, "subject": subject, "text": text})
+            subject, text = compose_digest(
+                recipient, [_item_payload(i.deadline, day) for i in fresh], day
+            )
+            digests.append(
+                {
+                    "recipient": email,
+                    "language": recipient.language,
+                    "subject": subject,
+                    "text": text,
+                }
+            )
     if as_json:
-        print_json({"day": day.isoformat(), "working_day": is_working_day(day), "would_queue": digests})
+        print_json(
+            {"day": day.isoformat(), "working_day": is_working_day(day), "would_queue": digests}
+        )
         return
     if not digests:
         typer.echo(f"{day}: inget att skicka / nothing to send.")
@@ -288,7 +318,8 @@ def _write_feed(text: str, output: Path | None) -> None:
 
 
 OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Skriv till fil / write to a file (default: stdout)")
+    Path | None,
+    typer.Option("--output", "-o", help="Skriv till fil / write to a file (default: stdout)"),
 ]
 
 
@@ -301,8 +332,8 @@ def ical_promise(
     """iCalendar-flöde för ett löfte / iCalendar feed of one promise's deadlines."""
     from sqlmodel import Session
 
-    from flows.ical import promise_feed
     from models.db import get_engine
+    from views.ical import promise_feed
 
     with Session(get_engine()) as session:
         _promise_or_fail(session, promise_id, False)
@@ -320,8 +351,8 @@ def ical_region(
     from sqlmodel import Session
 
     from config.catalogue import get_catalogue
-    from flows.ical import region_feed
     from models.db import get_engine
+    from views.ical import region_feed
 
     if region not in get_catalogue().regions:
         known = ", ".join(sorted(get_catalogue().regions))
@@ -337,7 +368,8 @@ def ical_region(
 @command
 def scheduler_command(
     list_only: Annotated[
-        bool, typer.Option("--list", help="Visa jobben och nästa körning / show the jobs and next runs")
+        bool,
+        typer.Option("--list", help="Visa jobben och nästa körning / show the jobs and next runs"),
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -363,5 +395,7 @@ def scheduler_command(
                 typer.echo(f"{job['id']:<18}{job['next_run_time']:<28}{job['trigger']}")
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    typer.echo("Schemaläggaren körs; avsluta med Ctrl-C / scheduler running; stop with Ctrl-C.", err=True)
+    typer.echo(
+        "Schemaläggaren körs; avsluta med Ctrl-C / scheduler running; stop with Ctrl-C.", err=True
+    )
     run_foreground()

@@ -34,9 +34,13 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-promise_app = typer.Typer(help="Skapa, lista och visa löften / create, list and show promises.", no_args_is_help=True)
+promise_app = typer.Typer(
+    help="Skapa, lista och visa löften / create, list and show promises.", no_args_is_help=True
+)
 person_app = typer.Typer(help="Personer och roller / people and roles.", no_args_is_help=True)
-agreement_app = typer.Typer(help="Samverkansöverenskommelser / collaboration agreements.", no_args_is_help=True)
+agreement_app = typer.Typer(
+    help="Samverkansöverenskommelser / collaboration agreements.", no_args_is_help=True
+)
 app.add_typer(promise_app, name="promise")
 app.add_typer(person_app, name="person")
 app.add_typer(agreement_app, name="agreement")
@@ -64,13 +68,18 @@ def _register_subcommands() -> None:
     app.command("overview")(overview_command)
     app.add_typer(status_app, name="status")
 
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _check_actor(actor: str, as_json: bool) -> str:
     if not EMAIL.match(actor):
-        fail(f"--actor must be an e-mail address (who is doing this), got {actor!r}", EXIT_BAD_INPUT, as_json=as_json)
+        fail(
+            f"--actor must be an e-mail address (who is doing this), got {actor!r}",
+            EXIT_BAD_INPUT,
+            as_json=as_json,
+        )
     return actor.lower()
 
 
@@ -78,7 +87,7 @@ def _validated(model: type[Any], what: str, **fields: Any) -> Any:
     """Build an input model from command-line values, or raise a readable InputError (exit 2)."""
     from pydantic import ValidationError
 
-    from flows.errors import describe_validation_error
+    from lifecycle.errors import describe_validation_error
 
     try:
         return model.model_validate(fields)
@@ -92,7 +101,10 @@ def _parse_now(value: str | None, as_json: bool = False) -> datetime | None:
     try:
         return datetime.fromisoformat(value)
     except ValueError:
-        fail(f"--now must be an ISO date or time such as 2026-06-19 or 2026-06-19T07:00, got {value!r}", as_json=as_json)
+        fail(
+            f"--now must be an ISO date or time such as 2026-06-19 or 2026-06-19T07:00, got {value!r}",
+            as_json=as_json,
+        )
 
 
 # --- init ------------------------------------------------------------------------------------
@@ -102,15 +114,19 @@ def _parse_now(value: str | None, as_json: bool = False) -> datetime | None:
 @command
 def init(as_json: JsonOpt = False) -> None:
     """Migrate the database to the latest version and load the region catalogues (safe to repeat)."""
-    from flows.setup import initialise
+    from application.setup import initialise
 
     report = initialise()
     if as_json:
         print_json(report.__dict__)
         return
     typer.echo(f"Databas / database: {report.database}")
-    typer.echo(f"Schema: {', '.join(report.before) or '(tom / empty)'} -> {', '.join(report.after)}")
-    typer.echo(f"Regioner / regions: {report.regions}, prioriterade områden / priority areas: {report.priority_areas}")
+    typer.echo(
+        f"Schema: {', '.join(report.before) or '(tom / empty)'} -> {', '.join(report.after)}"
+    )
+    typer.echo(
+        f"Regioner / regions: {report.regions}, prioriterade områden / priority areas: {report.priority_areas}"
+    )
 
 
 # --- promises --------------------------------------------------------------------------------
@@ -124,23 +140,39 @@ def promise_create(
     police_area: Annotated[str, typer.Option("--police-area", help="Local police area (LPO)")],
     start: Annotated[str, typer.Option(help="First day of the term, YYYY-MM-DD")],
     years: Annotated[int, typer.Option(help="Length of the term, 1-4 years")],
-    area_name: Annotated[str | None, typer.Option("--area-name", help="Area covered (default: the municipality)")] = None,
-    city_district: Annotated[bool, typer.Option("--city-district", help="The municipality side is a city district (stadsdelsnämnd)")] = False,
-    agreement: Annotated[int | None, typer.Option(help="Id of the collaboration agreement it belongs to")] = None,
+    area_name: Annotated[
+        str | None, typer.Option("--area-name", help="Area covered (default: the municipality)")
+    ] = None,
+    city_district: Annotated[
+        bool,
+        typer.Option(
+            "--city-district", help="The municipality side is a city district (stadsdelsnämnd)"
+        ),
+    ] = False,
+    agreement: Annotated[
+        int | None, typer.Option(help="Id of the collaboration agreement it belongs to")
+    ] = None,
     actor: Annotated[str, typer.Option(help="Who creates it (e-mail)")] = "cli@lofte.local",
     as_json: JsonOpt = False,
 ) -> None:
     """Create a promise; it starts in resident_dialogue."""
 
-    from flows.clock import local_today
-    from flows.lifecycle_hooks import after_create
-    from flows.promises import create_promise
+    from application.promises import create_promise
+    from config.clock import local_today
+    from effects.hooks import after_create
     from models.db import session_scope
     from models.inputs import PromiseCreate
 
     data = _validated(
-        PromiseCreate, "promise", region=region, municipality=municipality, police_area=police_area,
-        start=start, years=years, area_name=area_name, municipality_is_city_district=city_district,
+        PromiseCreate,
+        "promise",
+        region=region,
+        municipality=municipality,
+        police_area=police_area,
+        start=start,
+        years=years,
+        area_name=area_name,
+        municipality_is_city_district=city_district,
         agreement_id=agreement,
     )
     with session_scope() as session:
@@ -154,15 +186,21 @@ def promise_create(
 
 
 def _promise_view(session: Any, promise_id: int) -> dict[str, Any]:
-    from flows.views import promise_view
+    from views.promise import promise_view
 
     return promise_view(session, promise_id, language())
 
 
 def _print_promise(view: dict[str, Any]) -> None:
-    typer.echo(f"Löfte / promise {view['id']}: {view['area']} ({view['municipality']} / {view['police_area']})")
-    typer.echo(f"  Region: {view['region']}   Period / term: {view['term_start']} – {view['term_end']} ({view['term_years']} år), år / year {view['cycle_year']}")
-    typer.echo(f"  Steg / stage: {view['stage']} ({view['stage_name']})   version {view['version']}")
+    typer.echo(
+        f"Löfte / promise {view['id']}: {view['area']} ({view['municipality']} / {view['police_area']})"
+    )
+    typer.echo(
+        f"  Region: {view['region']}   Period / term: {view['term_start']} – {view['term_end']} ({view['term_years']} år), år / year {view['cycle_year']}"
+    )
+    typer.echo(
+        f"  Steg / stage: {view['stage']} ({view['stage_name']})   version {view['version']}"
+    )
     if view["unmet"]:
         typer.echo("  Kvar att göra innan nästa steg / still to do before the next stage:")
         print_unmet(view["unmet"], err=False)
@@ -181,10 +219,10 @@ def promise_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List promises, optionally of one region and/or stage."""
-    from flows.errors import InputError
-    from flows.promises import list_promises, organisation_names
+    from lifecycle.errors import InputError
     from lifecycle.stages import parse_stage
     from models.db import session_scope
+    from views.lookup import list_promises, organisation_names
 
     try:
         stage_filter = parse_stage(stage) if stage else None
@@ -194,11 +232,20 @@ def promise_list(
         rows = []
         for p in list_promises(session, region, stage_filter):
             municipality, police = organisation_names(session, p)
-            rows.append({
-                "id": p.id, "region": p.region_id, "area": p.area_name, "municipality": municipality,
-                "police_area": p.police_area_id and police, "stage": p.stage.value, "version": p.version,
-                "cycle_year": p.cycle_year, "term_start": p.term_start, "term_end": p.term_end,
-            })
+            rows.append(
+                {
+                    "id": p.id,
+                    "region": p.region_id,
+                    "area": p.area_name,
+                    "municipality": municipality,
+                    "police_area": p.police_area_id and police,
+                    "stage": p.stage.value,
+                    "version": p.version,
+                    "cycle_year": p.cycle_year,
+                    "term_start": p.term_start,
+                    "term_end": p.term_end,
+                }
+            )
     if as_json:
         print_json(rows)
         return
@@ -207,12 +254,16 @@ def promise_list(
         return
     typer.echo(f"{'id':>5}  {'steg / stage':<24} {'period / term':<25} område / area")
     for r in rows:
-        typer.echo(f"{r['id']:>5}  {r['stage']:<24} {str(r['term_start']) + ' – ' + str(r['term_end']):<25} {r['area']} ({r['police_area']})")
+        typer.echo(
+            f"{r['id']:>5}  {r['stage']:<24} {str(r['term_start']) + ' – ' + str(r['term_end']):<25} {r['area']} ({r['police_area']})"
+        )
 
 
 @promise_app.command("show")
 @command
-def promise_show(promise_id: Annotated[int, typer.Argument(help="Promise id")], as_json: JsonOpt = False) -> None:
+def promise_show(
+    promise_id: Annotated[int, typer.Argument(help="Promise id")], as_json: JsonOpt = False
+) -> None:
     """Show a promise: stage, what is still missing before the next stage, and its history."""
     from models.db import session_scope
 
@@ -245,18 +296,29 @@ def agreement_create(
 ) -> None:
     """Create a collaboration agreement (samverkansöverenskommelse) that promises belong to."""
 
-    from flows.promises import create_agreement
+    from application.promises import create_agreement
     from models.db import session_scope
     from models.inputs import AgreementCreate
 
-    data = _validated(AgreementCreate, "agreement", region=region, municipality=municipality, police_area=police_area,
-                      start=start, years=years, title=title, municipality_is_city_district=city_district)
+    data = _validated(
+        AgreementCreate,
+        "agreement",
+        region=region,
+        municipality=municipality,
+        police_area=police_area,
+        start=start,
+        years=years,
+        title=title,
+        municipality_is_city_district=city_district,
+    )
     with session_scope() as session:
         out = create_agreement(session, data).model_dump(mode="json")
     if as_json:
         print_json(out)
     else:
-        typer.echo(f"Överenskommelse / agreement {out['id']}: {out['term_start']} – {out['term_end']}")
+        typer.echo(
+            f"Överenskommelse / agreement {out['id']}: {out['term_start']} – {out['term_end']}"
+        )
 
 
 # --- people ----------------------------------------------------------------------------------
@@ -268,20 +330,33 @@ def person_add(
     email: Annotated[str, typer.Option(help="E-mail address")],
     name: Annotated[str, typer.Option(help="Full name")],
     role: Annotated[str, typer.Option(help="coordinator, steering_group or regional_coordinator")],
-    organisation: Annotated[str | None, typer.Option(help="Organisation name (municipality, LPO, region)")] = None,
-    region: Annotated[str | None, typer.Option(help="Region id (for regional coordinators)")] = None,
+    organisation: Annotated[
+        str | None, typer.Option(help="Organisation name (municipality, LPO, region)")
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option(help="Region id (for regional coordinators)")
+    ] = None,
     lang: Annotated[str, typer.Option("--language", help="sv or en")] = "sv",
     channel: Annotated[str | None, typer.Option(help="Notification channel name")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add (or update) a person with their organisation, role, language and channel."""
 
-    from flows.promises import add_person
+    from application.promises import add_person
     from models.db import session_scope
     from models.inputs import PersonInput
 
-    data = _validated(PersonInput, "person", email=email, name=name, role=role, organisation=organisation,
-                      region=region, language=lang, channel=channel)
+    data = _validated(
+        PersonInput,
+        "person",
+        email=email,
+        name=name,
+        role=role,
+        organisation=organisation,
+        region=region,
+        language=lang,
+        channel=channel,
+    )
     with session_scope() as session:
         person = add_person(session, data)
         out = person.model_dump(mode="json")
@@ -328,26 +403,37 @@ def _parse_sets(pairs: list[str]) -> dict[str, Any]:
 def add(
     promise_id: Annotated[int, typer.Argument(help="Promise id")],
     kind: Annotated[str, typer.Argument(help="Artefact kind (lofte schema --list)")],
-    file: Annotated[str | None, typer.Option("--file", "-f", help="JSON or YAML file with the fields ('-' for stdin)")] = None,
-    sets: Annotated[list[str] | None, typer.Option("--set", "-s", help="field=value (repeatable; overrides the file)")] = None,
+    file: Annotated[
+        str | None,
+        typer.Option("--file", "-f", help="JSON or YAML file with the fields ('-' for stdin)"),
+    ] = None,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option("--set", "-s", help="field=value (repeatable; overrides the file)"),
+    ] = None,
     actor: Annotated[str, typer.Option(help="Who records it (e-mail)")] = "cli@lofte.local",
     as_json: JsonOpt = False,
 ) -> None:
     """Record an artefact (dialogue, problem, goal, activity, signoff, evaluation, ...)."""
-    from flows.artefacts import add_artefact
+    from application.artefacts import add_artefact
     from models.db import session_scope
 
     data = _read_file(file) if file else {}
     data.update(_parse_sets(sets or []))
     if not data:
-        fail(f"nothing to add: give --file or --set field=value (see: lofte schema {kind})", as_json=as_json)
+        fail(
+            f"nothing to add: give --file or --set field=value (see: lofte schema {kind})",
+            as_json=as_json,
+        )
     with session_scope() as session:
         row = add_artefact(session, promise_id, kind, data, _check_actor(actor, as_json))
         out = {"ok": True, "kind": kind, **row.model_dump(mode="json")}
     if as_json:
         print_json(out)
     else:
-        typer.echo(f"Registrerad / recorded: {kind} {out.get('id')} i löfte / in promise {promise_id}")
+        typer.echo(
+            f"Registrerad / recorded: {kind} {out.get('id')} i löfte / in promise {promise_id}"
+        )
 
 
 @app.command()
@@ -378,13 +464,16 @@ def advance(
     actor: Annotated[str, typer.Option(help="Who moves it (e-mail)")],
     to: Annotated[str | None, typer.Option(help="Target stage (default: the next one)")] = None,
     reason: Annotated[str | None, typer.Option(help="Why (required when going back)")] = None,
-    expected_version: Annotated[int | None, typer.Option("--expected-version", help="Refuse if the promise changed since this version")] = None,
+    expected_version: Annotated[
+        int | None,
+        typer.Option("--expected-version", help="Refuse if the promise changed since this version"),
+    ] = None,
     now: Annotated[str | None, typer.Option(help="Act as if it were this moment (ISO)")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Move a promise to its next stage (or --to an earlier one, with --reason)."""
     from cli import transport
-    from flows.errors import InputError
+    from lifecycle.errors import InputError
     from lifecycle.stages import parse_stage
 
     actor = _check_actor(actor, as_json)
@@ -393,25 +482,36 @@ def advance(
             to = parse_stage(to).value
         except ValueError as exc:
             raise InputError(str(exc)) from exc
-    result, via = transport.advance(promise_id, actor, to, reason, expected_version, _parse_now(now, as_json))
+    result, via = transport.advance(
+        promise_id, actor, to, reason, expected_version, _parse_now(now, as_json)
+    )
     _report_transition(result, via, as_json)
 
 
 def _report_transition(result: dict[str, Any], via: str, as_json: bool) -> None:
     result = {**result, "via": via}
     if not result.get("ok"):
-        code = EXIT_REFUSED if result.get("error_kind") in ("Refused", "Conflict") else EXIT_BAD_INPUT
+        code = (
+            EXIT_REFUSED if result.get("error_kind") in ("Refused", "Conflict") else EXIT_BAD_INPUT
+        )
         if as_json:
             print_json(result)
         else:
             typer.echo(f"Nekad / refused: {result.get('error')}", err=True)
             lang = language()
-            print_unmet([{**u, "message": u["message_sv"] if lang == "sv" else u["message_en"]} for u in result.get("unmet", [])])
+            print_unmet(
+                [
+                    {**u, "message": u["message_sv"] if lang == "sv" else u["message_en"]}
+                    for u in result.get("unmet", [])
+                ]
+            )
         raise typer.Exit(code)
     if as_json:
         print_json(result)
         return
-    typer.echo(f"Löfte / promise {result['promise_id']}: {result['from_stage']} -> {result['to_stage']} (version {result['version']})")
+    typer.echo(
+        f"Löfte / promise {result['promise_id']}: {result['from_stage']} -> {result['to_stage']} (version {result['version']})"
+    )
     if result.get("next_promise_id"):
         typer.echo(f"Nästa cykel öppnad / next cycle opened: promise {result['next_promise_id']}")
 
@@ -427,10 +527,16 @@ def next_cycle(
     """Open the next cycle of a closed promise (done automatically when it closes)."""
     from cli import transport
 
-    result, via = transport.next_cycle(promise_id, _check_actor(actor, as_json), _parse_now(now, as_json))
+    result, via = transport.next_cycle(
+        promise_id, _check_actor(actor, as_json), _parse_now(now, as_json)
+    )
     if not result.get("ok"):
-        fail(str(result.get("error")), EXIT_REFUSED if result.get("error_kind") in ("Refused", "Conflict") else EXIT_BAD_INPUT,
-             as_json=as_json, extra={"unmet": result.get("unmet", [])})
+        fail(
+            str(result.get("error")),
+            EXIT_REFUSED if result.get("error_kind") in ("Refused", "Conflict") else EXIT_BAD_INPUT,
+            as_json=as_json,
+            extra={"unmet": result.get("unmet", [])},
+        )
     if as_json:
         print_json({**result, "via": via})
     else:
@@ -439,11 +545,13 @@ def next_cycle(
 
 @app.command()
 @command
-def history(promise_id: Annotated[int, typer.Argument(help="Promise id")], as_json: JsonOpt = False) -> None:
+def history(
+    promise_id: Annotated[int, typer.Argument(help="Promise id")], as_json: JsonOpt = False
+) -> None:
     """The full audit trail of a promise: every change and transition."""
-    from flows.promises import get_promise
-    from flows.promises import history as load_history
     from models.db import session_scope
+    from views.lookup import get_promise
+    from views.lookup import history as load_history
 
     with session_scope() as session:
         get_promise(session, promise_id)
@@ -454,7 +562,7 @@ def history(promise_id: Annotated[int, typer.Argument(help="Promise id")], as_js
     for e in events:
         move = f"{e['from_stage'] or ''} -> {e['to_stage']}" if e["to_stage"] else ""
         detail = e["details"].get("kind", "") if e["action"] != "transition" else ""
-        reason = f"  \"{e['reason']}\"" if e["reason"] else ""
+        reason = f'  "{e["reason"]}"' if e["reason"] else ""
         typer.echo(f"{e['at'][:19]}  {e['actor']:<28} {e['action']:<18} {move}{detail}{reason}")
 
 
@@ -464,19 +572,23 @@ def history(promise_id: Annotated[int, typer.Argument(help="Promise id")], as_js
 @app.command()
 @command
 def demo(
-    today: Annotated[str | None, typer.Option(help="Build the demo as seen on this day (YYYY-MM-DD)")] = None,
+    today: Annotated[
+        str | None, typer.Option(help="Build the demo as seen on this day (YYYY-MM-DD)")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Load a realistic example region (Stockholm) with promises in every stage."""
-    from flows.demo import load_demo
-    from flows.setup import initialise
+    from application.demo import load_demo
+    from application.setup import initialise
 
     initialise()
     report = load_demo(date.fromisoformat(today) if today else None)
     if as_json:
         print_json(report)
         return
-    typer.echo(f"Demo: {report['promises']} löften / promises i / in {report['organisations']} organisationer / organisations.")
+    typer.echo(
+        f"Demo: {report['promises']} löften / promises i / in {report['organisations']} organisationer / organisations."
+    )
     for stage, count in report["by_stage"].items():
         typer.echo(f"  {stage:<24} {count}")
     typer.echo("Se / see: lofte promise list --region stockholm")
@@ -485,7 +597,9 @@ def demo(
 @app.command()
 @command
 def serve(
-    host: Annotated[str | None, typer.Option(help="Listen address (default LOFTE_API_HOST)")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Listen address (default LOFTE_API_HOST)")
+    ] = None,
     port: Annotated[int | None, typer.Option(help="Port (default LOFTE_API_PORT)")] = None,
     scheduler: Annotated[bool, typer.Option(help="Run the embedded scheduler too")] = True,
 ) -> None:

@@ -52,9 +52,13 @@ def _row(m: Any) -> dict[str, Any]:
 
 @app.command("list")
 def list_command(
-    failed: bool = typer.Option(False, "--failed", help="Bara döda meddelanden / dead-lettered only."),
+    failed: bool = typer.Option(
+        False, "--failed", help="Bara döda meddelanden / dead-lettered only."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Skriv JSON / print JSON."),
-    limit: int = typer.Option(50, "--limit", min=1, max=10000, help="Högst så många / at most this many."),
+    limit: int = typer.Option(
+        50, "--limit", min=1, max=10000, help="Högst så många / at most this many."
+    ),
 ) -> None:
     """Visa meddelanden i utkorgen, nyaste först / list outbox messages, newest first."""
     from models.db import session_scope
@@ -68,7 +72,9 @@ def list_command(
     if not rows:
         typer.echo("Inga meddelanden / no messages.")
         return
-    typer.echo(f"{'ID':>6}  {'STATUS':<8} {'KIND':<14} {'CHANNEL':<16} {'TRIES':>5}  RECIPIENT / ERROR")
+    typer.echo(
+        f"{'ID':>6}  {'STATUS':<8} {'KIND':<14} {'CHANNEL':<16} {'TRIES':>5}  RECIPIENT / ERROR"
+    )
     for r in rows:
         typer.echo(
             f"{r['id']:>6}  {r['status']:<8} {r['kind'][:14]:<14} {r['channel'][:16]:<16} "
@@ -81,7 +87,9 @@ def list_command(
 @app.command("retry")
 def retry_command(
     ids: list[int] = typer.Argument(None, help="Meddelandenas ID / message ids."),
-    all_failed: bool = typer.Option(False, "--all-failed", help="Alla döda meddelanden / every dead letter."),
+    all_failed: bool = typer.Option(
+        False, "--all-failed", help="Alla döda meddelanden / every dead letter."
+    ),
 ) -> None:
     """Lägg döda meddelanden i kö igen / re-queue dead-lettered messages."""
     from models.db import session_scope
@@ -97,7 +105,10 @@ def retry_command(
     if result.missing:
         _fail(2, f"Finns inte / no such message: {', '.join(map(str, result.missing))}")
     if result.not_dead:
-        _fail(1, f"Inte döda, lämnas orörda / not dead-lettered, left alone: {', '.join(map(str, result.not_dead))}")
+        _fail(
+            1,
+            f"Inte döda, lämnas orörda / not dead-lettered, left alone: {', '.join(map(str, result.not_dead))}",
+        )
     if not result.requeued:
         _fail(1, "Inga döda meddelanden / no dead-lettered messages.")
     typer.echo(
@@ -107,7 +118,9 @@ def retry_command(
 
 @app.command("dispatch")
 def dispatch_command(
-    max_seconds: float = typer.Option(50.0, "--max-seconds", min=0.1, help="Sluta ta nya efter / stop claiming after."),
+    max_seconds: float = typer.Option(
+        50.0, "--max-seconds", min=0.1, help="Sluta ta nya efter / stop claiming after."
+    ),
     concurrency: int | None = typer.Option(
         None, "--concurrency", min=1, max=1000, help="Samtidiga anrop / requests in flight."
     ),
@@ -121,8 +134,13 @@ def dispatch_command(
     except ConfigError as exc:
         _fail(2, f"Fel i kanalkonfigurationen / channel configuration error: {exc}")
     if setup is None:
-        _fail(1, "Ingen kanalkonfiguration, inget skickat / no channels file, nothing sent (LOFTE_CHANNELS_FILE).")
-    report = dispatch_pending(_engine(), setup=setup, max_seconds=max_seconds, concurrency=concurrency)
+        _fail(
+            1,
+            "Ingen kanalkonfiguration, inget skickat / no channels file, nothing sent (LOFTE_CHANNELS_FILE).",
+        )
+    report = dispatch_pending(
+        _engine(), setup=setup, max_seconds=max_seconds, concurrency=concurrency
+    )
     typer.echo(
         f"Skickade / sent {report.sent}, försöker igen / will retry {report.retried}, "
         f"döda / dead {report.dead} ({report.attempts} försök / attempts, {report.elapsed_s:.1f} s)"

@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 import typer
 
 from config.settings import ConfigError, get_settings
-from flows.errors import LofteError, Refused
+from lifecycle.errors import LofteError, Refused
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -49,7 +49,13 @@ def print_unmet(unmet: list[dict[str, Any]], *, err: bool = True) -> None:
         typer.echo(f"  - [{item['code']}] {item['message']}", err=err)
 
 
-def fail(message: str, code: int = EXIT_BAD_INPUT, *, as_json: bool = False, extra: dict[str, Any] | None = None) -> NoReturn:
+def fail(
+    message: str,
+    code: int = EXIT_BAD_INPUT,
+    *,
+    as_json: bool = False,
+    extra: dict[str, Any] | None = None,
+) -> NoReturn:
     """Print an error (as JSON on stdout with --json, else on stderr) and exit with ``code``."""
     if as_json:
         print_json({"ok": False, "error": message, **(extra or {})})

@@ -24,7 +24,9 @@ NowOpt = Annotated[
         "or time. Default: LOFTE_NOW, else now.",
     ),
 ]
-LangOpt = Annotated[str, typer.Option("--language", help="sv (standard) eller en / sv (default) or en")]
+LangOpt = Annotated[
+    str, typer.Option("--language", help="sv (standard) eller en / sv (default) or en")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv JSON / print JSON instead of text.")]
 
 status_app = typer.Typer(
@@ -34,7 +36,11 @@ status_app = typer.Typer(
 
 def _check_language(language: str, as_json: bool = False) -> None:
     if language not in ("sv", "en"):
-        fail(f"--language måste vara sv eller en / must be sv or en, got {language!r}", EXIT_BAD_INPUT, as_json=as_json)
+        fail(
+            f"--language måste vara sv eller en / must be sv or en, got {language!r}",
+            EXIT_BAD_INPUT,
+            as_json=as_json,
+        )
 
 
 def _moment(now: str | None, as_json: bool = False) -> Any:
@@ -44,8 +50,12 @@ def _moment(now: str | None, as_json: bool = False) -> Any:
     try:
         return current_time(now)
     except ConfigError:
-        fail(f"--now måste vara ett ISO-datum eller en tid / must be an ISO date or time such as "
-             f"2026-09-20 or 2026-09-20T07:00, got {now!r}", EXIT_BAD_INPUT, as_json=as_json)
+        fail(
+            f"--now måste vara ett ISO-datum eller en tid / must be an ISO date or time such as "
+            f"2026-09-20 or 2026-09-20T07:00, got {now!r}",
+            EXIT_BAD_INPUT,
+            as_json=as_json,
+        )
 
 
 def _check_region(session: Any, region: str | None, as_json: bool = False) -> None:
@@ -55,15 +65,28 @@ def _check_region(session: Any, region: str | None, as_json: bool = False) -> No
         return
     known = known_regions(session)
     if region not in known:
-        fail(f"okänd region / unknown region {region!r}; kända / known: {', '.join(known) or '(none: run lofte init)'}",
-             EXIT_BAD_INPUT, as_json=as_json)
+        fail(
+            f"okänd region / unknown region {region!r}; kända / known: {', '.join(known) or '(none: run lofte init)'}",
+            EXIT_BAD_INPUT,
+            as_json=as_json,
+        )
 
 
 @command
 def overview_command(
-    region: Annotated[str | None, typer.Option("--region", help="Regionens id, t.ex. stockholm (utan: alla) / region id (none: all)")] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region", help="Regionens id, t.ex. stockholm (utan: alla) / region id (none: all)"
+        ),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json, csv eller/or xlsx")] = "table",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Skriv till fil / write to this file (required for xlsx)")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Skriv till fil / write to this file (required for xlsx)"
+        ),
+    ] = None,
     now: NowOpt = None,
     language: LangOpt = "sv",
 ) -> None:
@@ -78,13 +101,23 @@ def overview_command(
 
     as_json = fmt == "json"
     if fmt not in FORMATS:
-        fail(f"--format måste vara / must be one of {', '.join(FORMATS)}, got {fmt!r}", EXIT_BAD_INPUT)
+        fail(
+            f"--format måste vara / must be one of {', '.join(FORMATS)}, got {fmt!r}",
+            EXIT_BAD_INPUT,
+        )
     _check_language(language, as_json)
     if fmt == "xlsx" and output is None:
-        fail("--format xlsx skrivs till en fil: ange --output FIL.xlsx / xlsx is written to a file: "
-             "give --output FILE.xlsx", EXIT_BAD_INPUT)
+        fail(
+            "--format xlsx skrivs till en fil: ange --output FIL.xlsx / xlsx is written to a file: "
+            "give --output FILE.xlsx",
+            EXIT_BAD_INPUT,
+        )
     if output is not None and not output.parent.is_dir():
-        fail(f"--output: katalogen finns inte / the directory does not exist: {output.parent}", EXIT_BAD_INPUT, as_json=as_json)
+        fail(
+            f"--output: katalogen finns inte / the directory does not exist: {output.parent}",
+            EXIT_BAD_INPUT,
+            as_json=as_json,
+        )
     day = local_day(_moment(now, as_json))
     with Session(get_engine()) as session:
         _check_region(session, region, as_json)
@@ -105,10 +138,17 @@ def overview_command(
 @status_app.command("report")
 @command
 def status_report(
-    region: Annotated[str | None, typer.Option("--region", help="Bara denna region / only this region")] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="Bara denna region / only this region")
+    ] = None,
     now: NowOpt = None,
-    no_deliver: Annotated[bool, typer.Option("--no-deliver", help="Lämna åt utskicket / leave delivery to the dispatcher")] = False,
-    as_prefect_flow: Annotated[bool, typer.Option("--flow", help="Kör som Prefect-flöde / run as a Prefect flow run")] = False,
+    no_deliver: Annotated[
+        bool,
+        typer.Option("--no-deliver", help="Lämna åt utskicket / leave delivery to the dispatcher"),
+    ] = False,
+    as_prefect_flow: Annotated[
+        bool, typer.Option("--flow", help="Kör som Prefect-flöde / run as a Prefect flow run")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Ta, spara och skicka varje regions lägesrapport / take, store and send each region's
@@ -127,7 +167,7 @@ def status_report(
         warm_up()
         report: dict[str, Any] = status_report_flow(moment.isoformat(), region)
     else:
-        from flows.status_report import run_status_reports
+        from jobs.status_report import run_status_reports
 
         report = run_status_reports(now=moment, region=region, deliver=not no_deliver).as_dict()
     if as_json:
@@ -136,13 +176,24 @@ def status_report(
     typer.echo(f"Lägesrapporter / status reports {report['day']}:")
     for r in report["regions"]:
         stored = "sparad / stored" if r["snapshot_created"] else "fanns redan / already stored"
-        sent = f"köad till / queued for {r['channel']}" if r["queued"] else (
-            "redan köad / already queued" if r["channel"] else "ingen statuskanal / no status channel")
-        typer.echo(f"  {r['region']:<12} {r['promises']:>5} löften / promises, {r['late']:>4} försenade / late; "
-                   f"{stored}; {sent}")
+        sent = (
+            f"köad till / queued for {r['channel']}"
+            if r["queued"]
+            else (
+                "redan köad / already queued"
+                if r["channel"]
+                else "ingen statuskanal / no status channel"
+            )
+        )
+        typer.echo(
+            f"  {r['region']:<12} {r['promises']:>5} löften / promises, {r['late']:>4} försenade / late; "
+            f"{stored}; {sent}"
+        )
     if report.get("dispatch"):
         d = report["dispatch"]
-        typer.echo(f"Utskick / dispatch: {d['sent']} skickade / sent, {d['retried']} igen / to retry, {d['dead']} misslyckade / dead")
+        typer.echo(
+            f"Utskick / dispatch: {d['sent']} skickade / sent, {d['retried']} igen / to retry, {d['dead']} misslyckade / dead"
+        )
 
 
 @status_app.command("history")
@@ -156,7 +207,7 @@ def status_history_command(
     newest first (was the region better last quarter?)."""
     from sqlmodel import Session
 
-    from flows.status_report import status_history
+    from jobs.status_report import status_history
     from models.db import get_engine
 
     with Session(get_engine()) as session:
@@ -168,7 +219,11 @@ def status_history_command(
     if not rows:
         typer.echo("Inga sparade lägesrapporter / no stored status reports (lofte status report).")
         return
-    typer.echo(f"{'Dag / day':<12}{'Löften':>8}{'Försenade':>11}{'Uppf. sena':>12}{'Sena uppf.':>12}{'Värst (ad)':>12}")
+    typer.echo(
+        f"{'Dag / day':<12}{'Löften':>8}{'Försenade':>11}{'Uppf. sena':>12}{'Sena uppf.':>12}{'Värst (ad)':>12}"
+    )
     for r in rows:
-        typer.echo(f"{r['taken_on']:<12}{r['promises'] or 0:>8}{r['late'] or 0:>11}{r['late_evaluations'] or 0:>12}"
-                   f"{r['overdue_rounds'] or 0:>12}{r['worst_working_days_late'] or 0:>12}")
+        typer.echo(
+            f"{r['taken_on']:<12}{r['promises'] or 0:>8}{r['late'] or 0:>11}{r['late_evaluations'] or 0:>12}"
+            f"{r['overdue_rounds'] or 0:>12}{r['worst_working_days_late'] or 0:>12}"
+        )

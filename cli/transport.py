@@ -43,8 +43,13 @@ def advance(
     now: datetime | None,
 ) -> tuple[dict[str, Any], str]:
     """Advance through the service or in-process; returns (result, "service"|"in-process")."""
-    body = {"actor": actor, "to": to, "reason": reason, "expected_version": expected_version,
-            "now": now.isoformat() if now else None}
+    body = {
+        "actor": actor,
+        "to": to,
+        "reason": reason,
+        "expected_version": expected_version,
+        "now": now.isoformat() if now else None,
+    }
     if service_available():
         return _post(f"/api/promises/{promise_id}/advance", body), "service"
     from flows.runtime import warm_up
@@ -60,8 +65,8 @@ def next_cycle(promise_id: int, actor: str, now: datetime | None) -> tuple[dict[
     if service_available():
         body = {"actor": actor, "now": now.isoformat() if now else None}
         return _post(f"/api/promises/{promise_id}/next-cycle", body), "service"
-    from flows.next_cycle import open_next_cycle_flow
     from flows.runtime import warm_up
+    from flows.transition import open_next_cycle_flow
 
     warm_up()
     return open_next_cycle_flow(promise_id, actor, now=now), "in-process"

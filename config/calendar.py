@@ -2,7 +2,7 @@
 
 ``config/calendar.yaml`` holds the defaults (shared/domain.md); ``config/calendars/<region>.yaml``
 overrides parts of it for one region; a promise may carry its own override (stored in the
-database, see ``flows.deadlines.set_calendar_override``). An override replaces what it names:
+database, see ``effects.deadlines.set_calendar_override``). An override replaces what it names:
 one stage's rule, the whole evaluation rhythm, one reminder or escalation setting; the rest
 comes from below. Whatever is broken raises ConfigError naming the file (or
 the promise), the key and the problem.
@@ -77,7 +77,7 @@ class EvaluationModel(_Strict):
     @model_validator(mode="after")
     def _dates_match_rhythm(self) -> EvaluationModel:
         if self.rhythm == EXPLICIT and not self.dates:
-            raise ValueError("rhythm 'explicit' needs dates, e.g. [\"04-30\", \"08-31\", \"12-15\"]")
+            raise ValueError('rhythm \'explicit\' needs dates, e.g. ["04-30", "08-31", "12-15"]')
         if self.rhythm != EXPLICIT and self.dates:
             raise ValueError(f"dates are only used with rhythm 'explicit', not {self.rhythm!r}")
         return self
@@ -130,7 +130,9 @@ class CalendarModel(_Strict):
     def _cycle_stages_only(cls, value: dict[Stage, DueRuleModel]) -> dict[Stage, DueRuleModel]:
         for stage in value:
             if stage not in CYCLE:
-                raise ValueError(f"{stage.value!r} has no deadline (it is not a stage of the cycle)")
+                raise ValueError(
+                    f"{stage.value!r} has no deadline (it is not a stage of the cycle)"
+                )
         return value
 
     @field_validator("next_years")
@@ -141,7 +143,8 @@ class CalendarModel(_Strict):
             if stage not in allowed:
                 raise ValueError(
                     f"{stage.value!r}: a later year starts again at the action plan; only "
-                    + ", ".join(s.value for s in allowed) + " have later-year deadlines"
+                    + ", ".join(s.value for s in allowed)
+                    + " have later-year deadlines"
                 )
         return value
 
@@ -185,7 +188,11 @@ def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     """``override`` merged over ``base``, section by section (see the rules above)."""
     merged = copy.deepcopy(base)
     for key, value in override.items():
-        if key in _WHOLE_SECTIONS or not isinstance(value, dict) or not isinstance(merged.get(key), dict):
+        if (
+            key in _WHOLE_SECTIONS
+            or not isinstance(value, dict)
+            or not isinstance(merged.get(key), dict)
+        ):
             merged[key] = copy.deepcopy(value)
         else:
             merged[key] = {**merged[key], **copy.deepcopy(value)}
@@ -309,7 +316,9 @@ def current_time(now: datetime | str | None = None) -> datetime:
     if isinstance(now, str):
         try:
             if len(now.strip()) == 10:
-                now = datetime.combine(date.fromisoformat(now.strip()), datetime.min.time()).replace(hour=7)
+                now = datetime.combine(
+                    date.fromisoformat(now.strip()), datetime.min.time()
+                ).replace(hour=7)
             else:
                 now = datetime.fromisoformat(now.strip())
         except ValueError:

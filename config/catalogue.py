@@ -57,7 +57,9 @@ class PrioritySet(_Strict):
     @model_validator(mode="after")
     def _years_in_order(self) -> PrioritySet:
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
-            raise ValueError(f"valid_until {self.valid_until} is before valid_from {self.valid_from}")
+            raise ValueError(
+                f"valid_until {self.valid_until} is before valid_from {self.valid_from}"
+            )
         return self
 
     def in_force(self, first_year: int, last_year: int) -> bool:
@@ -153,7 +155,9 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
                 raise _errors(path, exc, prefix=f"priority_sets.{index}.") from exc
         regions[data["region"]]["priority_sets"] = sets
     try:
-        catalogue = Catalogue(regions={k: RegionEntry.model_validate(v) for k, v in regions.items()})
+        catalogue = Catalogue(
+            regions={k: RegionEntry.model_validate(v) for k, v in regions.items()}
+        )
     except ValidationError as exc:
         raise _errors(regions_file, exc) from exc
     seen: dict[str, str] = {}

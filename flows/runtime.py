@@ -87,8 +87,9 @@ def prefect_test_session() -> Iterator[None]:
 
     # The harness sets its settings in this thread's context (which beats the process-global
     # one), so this thread gets heartbeats off explicitly; other threads get them below.
-    with prefect_test_harness(server_startup_timeout=120), temporary_settings(
-        updates=_fast_settings()
+    with (
+        prefect_test_harness(server_startup_timeout=120),
+        temporary_settings(updates=_fast_settings()),
     ):
         before = prefect_context.GLOBAL_SETTINGS_CONTEXT
         _warm = False

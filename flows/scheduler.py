@@ -44,7 +44,9 @@ def run_scheduled_job(job_id: str) -> Any:
     try:
         flow = entry.load()
     except (ImportError, AttributeError) as exc:
-        log.warning("scheduled job %s: %s is not available (%s); skipped", job_id, entry.entrypoint, exc)
+        log.warning(
+            "scheduled job %s: %s is not available (%s); skipped", job_id, entry.entrypoint, exc
+        )
         return None
     from flows.runtime import apply_process_settings, configure_prefect_environment
 
@@ -81,7 +83,9 @@ def build_scheduler(
     return scheduler
 
 
-def reconcile_jobs(scheduler: BaseScheduler, jobs: tuple[ScheduledJob, ...] = SCHEDULE) -> dict[str, str]:
+def reconcile_jobs(
+    scheduler: BaseScheduler, jobs: tuple[ScheduledJob, ...] = SCHEDULE
+) -> dict[str, str]:
     """Make the stored jobs match ``jobs`` (scheduler started, paused); returns what was done.
 
     An unchanged job keeps its stored next run time (so a missed run still runs once); a
@@ -98,14 +102,28 @@ def reconcile_jobs(scheduler: BaseScheduler, jobs: tuple[ScheduledJob, ...] = SC
         stored = scheduler.get_job(entry.id)
         if stored is None:
             scheduler.add_job(
-                JOB_FUNCTION, trigger=trigger, args=[entry.id], id=entry.id, name=entry.deployment_name,
-                replace_existing=True, **_job_options(),
+                JOB_FUNCTION,
+                trigger=trigger,
+                args=[entry.id],
+                id=entry.id,
+                name=entry.deployment_name,
+                replace_existing=True,
+                **_job_options(),
             )
             done[entry.id] = "added"
-        elif repr(stored.trigger) != repr(trigger) or stored.func_ref != JOB_FUNCTION or list(stored.args) != [entry.id]:
+        elif (
+            repr(stored.trigger) != repr(trigger)
+            or stored.func_ref != JOB_FUNCTION
+            or list(stored.args) != [entry.id]
+        ):
             scheduler.add_job(
-                JOB_FUNCTION, trigger=trigger, args=[entry.id], id=entry.id, name=entry.deployment_name,
-                replace_existing=True, **_job_options(),
+                JOB_FUNCTION,
+                trigger=trigger,
+                args=[entry.id],
+                id=entry.id,
+                name=entry.deployment_name,
+                replace_existing=True,
+                **_job_options(),
             )
             done[entry.id] = "replaced"
         else:
@@ -135,7 +153,7 @@ def _log_jobs(done: dict[str, str]) -> None:
 
 def resync_on_start(engine: Engine | None = None) -> int:
     """Recompute deadlines of promises whose calendar changed while we were down (config edits)."""
-    from flows.deadlines import resync_calendars
+    from effects.deadlines import resync_calendars
     from models.db import session_scope
 
     try:

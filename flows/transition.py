@@ -7,139 +7,16 @@ the stage and the notices it causes. Nothing is half-written.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from prefect import flow
-from sqlalchemy import update
-from sqlalchemy.engine import Engine
 
-from flows.clock import local_today, now_utc
-from flows.errors import Conflict, LofteError, Refused
-from flows.lifecycle_hooks import after_transition
-from flows.promises import audit, get_promise
-from flows.snapshot import build_snapshot
+from application.next_cycle import open_next_cycle
+from application.transitions import TransitionResult, advance_promise, error_result
+from lifecycle.errors import LofteError
 from lifecycle.stages import Stage
-from lifecycle.transitions import TransitionKind, TransitionRefused, plan_transition
-from models import Promise
-from models.db import get_engine, session_scope
-
-
-@dataclass
-class TransitionResult:
-    """What a transition did (or, with ``ok`` false, why it did not happen)."""
-
-    ok: bool
-    promise_id: int
-    from_stage: str | None = None
-    to_stage: str | None = None
-    kind: str | None = None
-    version: int | None = None
-    cycle_year: int | None = None
-    flow_run_id: str | None = None
-    effects: dict[str, int] = field(default_factory=dict)
-    error: str | None = None
-    error_kind: str | None = None
-    unmet: list[dict[str, Any]] = field(default_factory=list)
-    next_promise_id: int | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-friendly form."""
-        return asdict(self)
-
-
-def advance_promise(
-    promise_id: int,
-    actor: str,
-    to: Stage | None = None,
-    reason: str | None = None,
-    *,
-    expected_version: int | None = None,
-    flow_run_id: str | None = None,
-    now: datetime | None = None,
-    engine: Engine | None = None,
-) -> TransitionResult:
-    """Move a promise to ``to`` (default: its natural next step) if the rules allow it.
-
-    Raises Refused (with every unmet criterion), Conflict (someone else moved it first) or
-    NotFound. ``expected_version`` is the version the caller saw; without it, the version read
-    here is the one the write must still find.
-    """
-    engine = engine or get_engine()
-    today = local_today(now)
-    with session_scope(engine) as session:
-        promise = get_promise(session, promise_id)
-        if expected_version is not None and promise.version != expected_version:
-            raise Conflict(
-                f"promise {promise_id} changed since you read it (version {expected_version}, "
-                f"now {promise.version}, stage {promise.stage}); reload and try again"
-            )
-        seen_version = promise.version
-        snapshot = build_snapshot(session, promise, today)
-    try:
-        plan = plan_transition(snapshot, to, reason)
-    except TransitionRefused as exc:
-        target = to.value if to else "the next stage"
-        raise Refused(exc.unmet, f"promise {promise_id} cannot move to {target}") from None
-
-    moment = now_utc(now)
-    with session_scope(engine) as session:
-        values: dict[str, Any] = {
-            "stage": plan.to_stage,
-            "version": seen_version + 1,
-            "cycle_year": plan.cycle_year,
-            "stage_entered_at": moment,
-        }
-        if plan.kind is TransitionKind.CLOSE:
-            values["closed_at"] = moment
-        result = session.execute(
-            update(Promise)
-            .where(Promise.id == promise_id, Promise.version == seen_version)  # type: ignore[arg-type]
-            .values(**values)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise Conflict(
-                f"promise {promise_id} was changed by someone else at the same moment; "
-                "nothing was written; reload and try again"
-            )
-        promise = get_promise(session, promise_id)  # a fresh session: loads the updated row
-        effects = after_transition(session, promise, plan, today, actor)
-        audit(
-            session,
-            promise_id=promise_id,
-            actor=actor,
-            action="transition",
-            from_stage=plan.from_stage.value,
-            to_stage=plan.to_stage.value,
-            reason=reason,
-            flow_run_id=flow_run_id,
-            details={"kind": plan.kind.value, "cycle_year": plan.cycle_year, **effects},
-            at=moment,
-        )
-    return TransitionResult(
-        ok=True,
-        promise_id=promise_id,
-        from_stage=plan.from_stage.value,
-        to_stage=plan.to_stage.value,
-        kind=plan.kind.value,
-        version=seen_version + 1,
-        cycle_year=plan.cycle_year,
-        flow_run_id=flow_run_id,
-        effects=effects,
-    )
-
-
-def error_result(promise_id: int, exc: LofteError) -> TransitionResult:
-    """A TransitionResult describing a refusal, conflict or bad input."""
-    unmet = [u.as_dict() for u in exc.unmet] if isinstance(exc, Refused) else []
-    return TransitionResult(
-        ok=False,
-        promise_id=promise_id,
-        error=str(exc) if not isinstance(exc, Refused) else exc.headline,
-        error_kind=type(exc).__name__,
-        unmet=unmet,
-    )
+from lifecycle.transitions import TransitionKind
 
 
 def _flow_run_id() -> str | None:
@@ -182,7 +59,7 @@ def advance_promise_flow(
     A refusal or conflict is a normal outcome for a coordinator, not a failed run: it is
     returned (``ok`` false, with every unmet criterion) rather than raised.
     """
-    from flows.next_cycle import open_next_cycle_flow
+    from flows.transition import open_next_cycle_flow
 
     run_id = _flow_run_id()
     try:
@@ -202,3 +79,25 @@ def advance_promise_flow(
         opened = open_next_cycle_flow(promise_id, actor, now=now)
         result.next_promise_id = opened.get("next_promise_id")
     return result.as_dict()
+
+
+@flow(name="open-next-cycle", log_prints=False, validate_parameters=False)
+def open_next_cycle_flow(
+    promise_id: int,
+    actor: str,
+    start: date | None = None,
+    years: int | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Open the next cycle of a closed promise through Prefect."""
+    from flows.transition import _flow_run_id
+
+    new = open_next_cycle(
+        promise_id, actor, start=start, years=years, now=now, flow_run_id=_flow_run_id()
+    )
+    return {
+        "ok": True,
+        "promise_id": promise_id,
+        "next_promise_id": new.id,
+        "stage": new.stage.value,
+    }

@@ -41,17 +41,21 @@ class Unmet:
 def _resident_dialogue(s: PromiseSnapshot) -> list[Unmet]:
     with_residents = [d for d in s.dialogues if d.with_residents]
     if not with_residents:
-        return [Unmet(
-            "dialogue.missing",
-            "Ingen medborgardialog är registrerad. Registrera minst en dialog med invånare.",
-            "No resident dialogue is recorded. Record at least one dialogue with residents.",
-        )]
+        return [
+            Unmet(
+                "dialogue.missing",
+                "Ingen medborgardialog är registrerad. Registrera minst en dialog med invånare.",
+                "No resident dialogue is recorded. Record at least one dialogue with residents.",
+            )
+        ]
     if not any(d.has_results for d in with_residents):
-        return [Unmet(
-            "dialogue.results_missing",
-            "Medborgardialogen saknar resultat. Registrera vad invånarna sa (teman, platser, tider).",
-            "The resident dialogue has no results. Record what residents said (themes, places, times).",
-        )]
+        return [
+            Unmet(
+                "dialogue.results_missing",
+                "Medborgardialogen saknar resultat. Registrera vad invånarna sa (teman, platser, tider).",
+                "The resident dialogue has no results. Record what residents said (themes, places, times).",
+            )
+        ]
     return []
 
 
@@ -71,19 +75,23 @@ def _joint_analysis(s: PromiseSnapshot) -> list[Unmet]:
     ]
     selected = s.selected_problems
     if not selected:
-        unmet.append(Unmet(
-            "analysis.no_focus_area",
-            "Inget problem är valt som fokusområde.",
-            "No problem is selected as a focus area.",
-        ))
+        unmet.append(
+            Unmet(
+                "analysis.no_focus_area",
+                "Inget problem är valt som fokusområde.",
+                "No problem is selected as a focus area.",
+            )
+        )
     for p in selected:
         if p.priority_area_id is None:
-            unmet.append(Unmet(
-                "analysis.focus_area_without_priority_area",
-                f"Fokusområdet \"{p.title}\" är inte kopplat till något av regionens prioriterade områden.",
-                f"The focus area \"{p.title}\" is not tied to any of the region's priority areas.",
-                ref=f"problem:{p.id}",
-            ))
+            unmet.append(
+                Unmet(
+                    "analysis.focus_area_without_priority_area",
+                    f'Fokusområdet "{p.title}" är inte kopplat till något av regionens prioriterade områden.',
+                    f'The focus area "{p.title}" is not tied to any of the region\'s priority areas.',
+                    ref=f"problem:{p.id}",
+                )
+            )
     return unmet
 
 
@@ -91,8 +99,8 @@ def _root_cause_analysis(s: PromiseSnapshot) -> list[Unmet]:
     return [
         Unmet(
             "cause.missing",
-            f"Problemet \"{p.title}\" saknar orsaksanalys.",
-            f"The problem \"{p.title}\" has no root-cause analysis.",
+            f'Problemet "{p.title}" saknar orsaksanalys.',
+            f'The problem "{p.title}" has no root-cause analysis.',
             ref=f"problem:{p.id}",
         )
         for p in s.selected_problems
@@ -105,29 +113,35 @@ def _goals(s: PromiseSnapshot) -> list[Unmet]:
     selected_ids = {p.id for p in s.selected_problems}
     for p in s.selected_problems:
         if not any(g.problem_id == p.id for g in s.goals):
-            unmet.append(Unmet(
-                "goal.missing",
-                f"Problemet \"{p.title}\" saknar mål.",
-                f"The problem \"{p.title}\" has no goal.",
-                ref=f"problem:{p.id}",
-            ))
+            unmet.append(
+                Unmet(
+                    "goal.missing",
+                    f'Problemet "{p.title}" saknar mål.',
+                    f'The problem "{p.title}" has no goal.',
+                    ref=f"problem:{p.id}",
+                )
+            )
     for g in s.goals:
         if g.problem_id not in selected_ids:
             continue
         if not g.has_baseline:
-            unmet.append(Unmet(
-                "goal.baseline_missing",
-                f"Målet med indikatorn \"{g.indicator}\" saknar utgångsvärde.",
-                f"The goal with indicator \"{g.indicator}\" has no baseline.",
-                ref=f"goal:{g.id}",
-            ))
+            unmet.append(
+                Unmet(
+                    "goal.baseline_missing",
+                    f'Målet med indikatorn "{g.indicator}" saknar utgångsvärde.',
+                    f'The goal with indicator "{g.indicator}" has no baseline.',
+                    ref=f"goal:{g.id}",
+                )
+            )
         if not g.has_target:
-            unmet.append(Unmet(
-                "goal.target_missing",
-                f"Målet med indikatorn \"{g.indicator}\" saknar målvärde.",
-                f"The goal with indicator \"{g.indicator}\" has no target.",
-                ref=f"goal:{g.id}",
-            ))
+            unmet.append(
+                Unmet(
+                    "goal.target_missing",
+                    f'Målet med indikatorn "{g.indicator}" saknar målvärde.',
+                    f'The goal with indicator "{g.indicator}" has no target.',
+                    ref=f"goal:{g.id}",
+                )
+            )
     return unmet
 
 
@@ -136,36 +150,44 @@ def _action_plan(s: PromiseSnapshot) -> list[Unmet]:
     selected_ids = {p.id for p in s.selected_problems}
     for g in s.goals:
         if g.problem_id in selected_ids and not any(a.goal_id == g.id for a in s.activities):
-            unmet.append(Unmet(
-                "activity.missing",
-                f"Målet med indikatorn \"{g.indicator}\" har ingen aktivitet.",
-                f"The goal with indicator \"{g.indicator}\" has no activity.",
-                ref=f"goal:{g.id}",
-            ))
+            unmet.append(
+                Unmet(
+                    "activity.missing",
+                    f'Målet med indikatorn "{g.indicator}" har ingen aktivitet.',
+                    f'The goal with indicator "{g.indicator}" has no activity.',
+                    ref=f"goal:{g.id}",
+                )
+            )
     goal_problem = {g.id: g.problem_id for g in s.goals}
     problem_area = {p.id: p.priority_area_id for p in s.problems}
     covered = {problem_area.get(goal_problem.get(a.goal_id, -1)) for a in s.activities}
     for area_id in sorted(s.mandatory_area_ids - {c for c in covered if c}):
         name = s.area_names.get(area_id, area_id)
-        unmet.append(Unmet(
-            "priority_area.not_covered",
-            f"Regionens obligatoriska område \"{name}\" saknar aktivitet.",
-            f"The region's mandatory priority area \"{name}\" has no activity.",
-            ref=f"priority_area:{area_id}",
-        ))
+        unmet.append(
+            Unmet(
+                "priority_area.not_covered",
+                f'Regionens obligatoriska område "{name}" saknar aktivitet.',
+                f'The region\'s mandatory priority area "{name}" has no activity.',
+                ref=f"priority_area:{area_id}",
+            )
+        )
     if not s.has_promise_text:
-        unmet.append(Unmet(
-            "promise_text.missing",
-            "Löftestexten (\"polisen lovar / kommunen lovar\") är inte skriven.",
-            "The promise text (\"the police promise / the municipality promises\") is not written.",
-        ))
+        unmet.append(
+            Unmet(
+                "promise_text.missing",
+                'Löftestexten ("polisen lovar / kommunen lovar") är inte skriven.',
+                'The promise text ("the police promise / the municipality promises") is not written.',
+            )
+        )
     for party in Party:
         if party not in s.signed_by:
-            unmet.append(Unmet(
-                f"signoff.{party.value}_missing",
-                f"{_PARTY_SV[party]} har inte undertecknat åtgärdsplanen.",
-                f"{_PARTY_EN[party]} has not signed the action plan.",
-            ))
+            unmet.append(
+                Unmet(
+                    f"signoff.{party.value}_missing",
+                    f"{_PARTY_SV[party]} har inte undertecknat åtgärdsplanen.",
+                    f"{_PARTY_EN[party]} has not signed the action plan.",
+                )
+            )
     return unmet
 
 
@@ -173,11 +195,13 @@ def _continuous_evaluation(s: PromiseSnapshot) -> list[Unmet]:
     if s.today > s.current_year_end:
         return []  # the year has ended: missed rounds are reported in the compilation
     if not s.rounds:
-        return [Unmet(
-            "evaluation.none_planned",
-            "Inga uppföljningstillfällen är planerade för året.",
-            "No evaluation rounds are planned for the year.",
-        )]
+        return [
+            Unmet(
+                "evaluation.none_planned",
+                "Inga uppföljningstillfällen är planerade för året.",
+                "No evaluation rounds are planned for the year.",
+            )
+        ]
     return [
         Unmet(
             "evaluation.round_not_submitted",
@@ -193,11 +217,13 @@ def _continuous_evaluation(s: PromiseSnapshot) -> list[Unmet]:
 def _year_end_compilation(s: PromiseSnapshot) -> list[Unmet]:
     if s.compilation_approved:
         return []
-    return [Unmet(
-        "compilation.not_approved",
-        "Årssammanställningen är inte godkänd.",
-        "The year-end compilation is not approved.",
-    )]
+    return [
+        Unmet(
+            "compilation.not_approved",
+            "Årssammanställningen är inte godkänd.",
+            "The year-end compilation is not approved.",
+        )
+    ]
 
 
 EXIT_CRITERIA: dict[Stage, Callable[[PromiseSnapshot], list[Unmet]]] = {

@@ -121,7 +121,9 @@ def round_ref(number: int) -> str:
     return f"round:{number}"
 
 
-def plan_deadlines(term_start: date, term_years: int, rules: CalendarRules) -> list[PlannedDeadline]:
+def plan_deadlines(
+    term_start: date, term_years: int, rules: CalendarRules
+) -> list[PlannedDeadline]:
     """Every deadline of the term, year by year in cycle order (rounds before the compilation)."""
     planned: list[PlannedDeadline] = []
     for year in range(1, term_years + 1):
@@ -129,17 +131,23 @@ def plan_deadlines(term_start: date, term_years: int, rules: CalendarRules) -> l
             if stage is Stage.CONTINUOUS_EVALUATION:
                 nominals = nominal_round_dates(term_start, year, rules.evaluation)
                 for number, nominal in enumerate(nominals, 1):
-                    planned.append(PlannedDeadline(
-                        KIND_ROUND, stage, year, round_ref(number), nominal,
-                        previous_working_day(nominal),
-                    ))
+                    planned.append(
+                        PlannedDeadline(
+                            KIND_ROUND,
+                            stage,
+                            year,
+                            round_ref(number),
+                            nominal,
+                            previous_working_day(nominal),
+                        )
+                    )
             rule = rules.rule_for(stage, year)
             if rule is None:
                 continue
             nominal = rule.nominal(term_start, term_years, year)
-            planned.append(PlannedDeadline(
-                KIND_STAGE, stage, year, "", nominal, previous_working_day(nominal)
-            ))
+            planned.append(
+                PlannedDeadline(KIND_STAGE, stage, year, "", nominal, previous_working_day(nominal))
+            )
     return planned
 
 

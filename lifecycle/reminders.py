@@ -67,7 +67,9 @@ def ladder_steps(due: date, ladder: ReminderLadder) -> tuple[LadderStep, ...]:
     steps += [LadderStep(AFTER, n, add_working_days(due, n)) for n in ladder.after if n > 0]
     if ladder.escalate_after is not None and ladder.escalate_after > 0:
         steps.append(
-            LadderStep(ESCALATION, ladder.escalate_after, add_working_days(due, ladder.escalate_after))
+            LadderStep(
+                ESCALATION, ladder.escalate_after, add_working_days(due, ladder.escalate_after)
+            )
         )
     order = {BEFORE: 0, AFTER: 1, ESCALATION: 2}
     steps.sort(key=lambda s: (s.trigger, order[s.kind]))

@@ -97,7 +97,7 @@ def round_due_dates(
     """Due dates of the rounds of one cycle year, in order; round ``n`` is item ``n - 1``.
 
     ``rule`` is an EvaluationRule (from the promise's calendar, see
-    ``flows.deadlines.evaluation_rule_for``) or a rhythm name. Each date is the end of a period
+    ``effects.deadlines.evaluation_rule_for``) or a rhythm name. Each date is the end of a period
     of the rhythm (or an explicit date), moved to the previous working day when it falls on a
     weekend or holiday: a tertial year starting 1 January gives 30 April, 31 August and
     30 December (31 December is New Year's eve).

@@ -11,9 +11,7 @@ MAX_TERM_YEARS = 4
 def term_end(term_start: date, years: int) -> date:
     """Last day of a term of ``years`` years starting on ``term_start``."""
     if not MIN_TERM_YEARS <= years <= MAX_TERM_YEARS:
-        raise ValueError(
-            f"a promise runs {MIN_TERM_YEARS} to {MAX_TERM_YEARS} years, not {years}"
-        )
+        raise ValueError(f"a promise runs {MIN_TERM_YEARS} to {MAX_TERM_YEARS} years, not {years}")
     try:
         anniversary = term_start.replace(year=term_start.year + years)
     except ValueError:  # term starting on 29 February
@@ -23,7 +21,9 @@ def term_end(term_start: date, years: int) -> date:
 
 def cycle_year_bounds(term_start: date, cycle_year: int) -> tuple[date, date]:
     """First and last day of cycle year ``cycle_year`` (1-based) of a term."""
-    first = term_start if cycle_year == 1 else date.fromordinal(
-        term_end(term_start, cycle_year - 1).toordinal() + 1
+    first = (
+        term_start
+        if cycle_year == 1
+        else date.fromordinal(term_end(term_start, cycle_year - 1).toordinal() + 1)
     )
     return first, term_end(term_start, cycle_year)

@@ -84,11 +84,13 @@ def plan_transition(
     if is_forward or after_compilation:
         unmet = unmet_criteria(snapshot)
         if to is Stage.ACTION_PLAN and after_compilation and not has_next_year:
-            unmet.append(Unmet(
-                "term.no_next_year",
-                f"Löftets period ({snapshot.term_years} år) är slut; avsluta löftet i stället.",
-                f"The promise's term ({snapshot.term_years} years) is over; close it instead.",
-            ))
+            unmet.append(
+                Unmet(
+                    "term.no_next_year",
+                    f"Löftets period ({snapshot.term_years} år) är slut; avsluta löftet i stället.",
+                    f"The promise's term ({snapshot.term_years} years) is over; close it instead.",
+                )
+            )
         if unmet:
             raise TransitionRefused(unmet)
         if to is Stage.CLOSED:

@@ -35,11 +35,17 @@ class PromiseCreate(_Input):
     region: str = Field(description="Region id, e.g. stockholm")
     municipality: str = Field(min_length=2, description="Municipality or city district name")
     police_area: str = Field(min_length=2, description="Local police area (lokalpolisområde)")
-    area_name: str | None = Field(default=None, description="Area the promise covers (default: the municipality)")
+    area_name: str | None = Field(
+        default=None, description="Area the promise covers (default: the municipality)"
+    )
     start: date = Field(description="First day of the term")
-    years: int = Field(ge=MIN_TERM_YEARS, le=MAX_TERM_YEARS, description="Length of the term in years (1-4)")
+    years: int = Field(
+        ge=MIN_TERM_YEARS, le=MAX_TERM_YEARS, description="Length of the term in years (1-4)"
+    )
     municipality_is_city_district: bool = False
-    agreement_id: int | None = Field(default=None, description="The collaboration agreement the promise belongs to")
+    agreement_id: int | None = Field(
+        default=None, description="The collaboration agreement the promise belongs to"
+    )
 
 
 class AgreementCreate(_Input):
@@ -80,7 +86,9 @@ class DialogueInput(_Input):
     unsafe_places: list[UnsafePlaceInput] = Field(default_factory=list)
     themes: list[str] = Field(default_factory=list)
     results: str = ""
-    safety_survey: str = Field(default="", description="Results of the regional safety survey (trygghetsmätning)")
+    safety_survey: str = Field(
+        default="", description="Results of the regional safety survey (trygghetsmätning)"
+    )
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> DialogueInput:
@@ -110,7 +118,9 @@ class ProblemInput(_Input):
     scale: str = ""
     trend: Trend = Trend.UNKNOWN
     selected: bool = False
-    priority_area: str | None = Field(default=None, description="Priority area id from the region's catalogue")
+    priority_area: str | None = Field(
+        default=None, description="Priority area id from the region's catalogue"
+    )
 
 
 class FocusAreaInput(_Input):
@@ -142,7 +152,9 @@ class GoalInput(_Input):
     baseline: float | None = None
     target: float | None = None
     target_date: date
-    catalogue_goal: str | None = Field(default=None, description="Id of a goal in the region's catalogue")
+    catalogue_goal: str | None = Field(
+        default=None, description="Id of a goal in the region's catalogue"
+    )
 
 
 class ActivityInput(_Input):

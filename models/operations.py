@@ -22,7 +22,9 @@ class Deadline(SQLModel, table=True):
     __table_args__ = (
         Index("ix_deadline_open_due", "done", "due"),
         # One row per deadline of a promise: a sync upserts on it (migration 0003 made it unique).
-        Index("ix_deadline_promise", "promise_id", "kind", "stage", "cycle_year", "ref", unique=True),
+        Index(
+            "ix_deadline_promise", "promise_id", "kind", "stage", "cycle_year", "ref", unique=True
+        ),
         # The reminder scan: open deadlines whose next ladder step has come (migration 0003).
         Index("ix_deadline_open_remind", "done", "next_remind_on"),
         # The regional overview: each promise's next open deadline is one seek (migration 0004).
@@ -92,7 +94,9 @@ class StatusSnapshot(SQLModel, table=True):
 
     # One snapshot per region and day (migration 0004 made it unique): a second run on the
     # same day finds the first and sends nothing new.
-    __table_args__ = (Index("ix_statussnapshot_region_taken", "region_id", "taken_on", unique=True),)
+    __table_args__ = (
+        Index("ix_statussnapshot_region_taken", "region_id", "taken_on", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     region_id: str = Field(foreign_key="region.id", max_length=40)

@@ -174,7 +174,9 @@ class ChannelSetup:
         """
         name = channel or self.default_channel
         if not name:
-            raise ConfigError(f"{self.source}: default_channel: no channel chosen and no default_channel set")
+            raise ConfigError(
+                f"{self.source}: default_channel: no channel chosen and no default_channel set"
+            )
         if name not in self.channels:
             raise ConfigError(f"{self.source}: channels: channel {name!r} is not configured")
         return name, email
@@ -187,7 +189,9 @@ def channels_file_path(environ: Mapping[str, str] | None = None) -> tuple[Path, 
     return (Path(named), True) if named else (DEFAULT_PATH, False)
 
 
-def load_channels(path: Path | None = None, environ: Mapping[str, str] | None = None) -> ChannelSetup | None:
+def load_channels(
+    path: Path | None = None, environ: Mapping[str, str] | None = None
+) -> ChannelSetup | None:
     """Read and check the channels file; None when no file is configured and the default is absent."""
     env = os.environ if environ is None else environ
     explicit = path is not None
@@ -224,7 +228,11 @@ def _key(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc]
     # Pydantic puts the union tag (the channel type) after the channel name; people never
     # wrote that key, so leave it out of the message.
-    if len(parts) > 2 and parts[0] == "channels" and parts[2] in {"webhook", "teams", "slack", "mail"}:
+    if (
+        len(parts) > 2
+        and parts[0] == "channels"
+        and parts[2] in {"webhook", "teams", "slack", "mail"}
+    ):
         del parts[2]
     return ".".join(parts) or "(top level)"
 
@@ -259,10 +267,14 @@ def _build(name: str, cfg: Any, source: Path, environ: Mapping[str, str], limit:
         secret = _secret(environ, source, f"{prefix}.secret_env", cfg.secret_env)
         return WebhookChannel(name, url=url, secret=secret, headers=cfg.headers, **common)
     if isinstance(cfg, ChatConfig):
-        url = _check_url(_secret(environ, source, f"{prefix}.url_env", cfg.url_env), source, f"{prefix}.url_env")
+        url = _check_url(
+            _secret(environ, source, f"{prefix}.url_env", cfg.url_env), source, f"{prefix}.url_env"
+        )
         cls = TeamsChannel if cfg.type == "teams" else SlackChannel
         return cls(name, url=url, **common)
-    endpoint = _check_url(cfg.endpoint or PRESET_ENDPOINTS[cfg.preset], source, f"{prefix}.endpoint")
+    endpoint = _check_url(
+        cfg.endpoint or PRESET_ENDPOINTS[cfg.preset], source, f"{prefix}.endpoint"
+    )
     token = _secret(environ, source, f"{prefix}.token_env", cfg.token_env)
     return MailChannel(
         name,

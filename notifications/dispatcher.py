@@ -147,7 +147,9 @@ def claim_due(engine: Engine, now: datetime, lease_until: datetime, limit: int) 
     return envelopes
 
 
-def record_results(engine: Engine, results: list[_Result], policy: RetryPolicy) -> tuple[int, int, int]:
+def record_results(
+    engine: Engine, results: list[_Result], policy: RetryPolicy
+) -> tuple[int, int, int]:
     """Write the outcome of each attempt and its DeliveryAttempt row in one transaction.
 
     Returns (sent, retried, dead). Only rows still ``pending`` are changed: a row somebody
@@ -174,7 +176,12 @@ def record_results(engine: Engine, results: list[_Result], policy: RetryPolicy) 
         elif r.outcome is Outcome.RETRY and number < policy.max_attempts:
             wait = policy.delay(number, r.retry_after)
             retry.append(
-                {"_id": r.message.id, "_attempts": number, "_next": r.at + timedelta(seconds=wait), "_error": r.error}
+                {
+                    "_id": r.message.id,
+                    "_attempts": number,
+                    "_next": r.at + timedelta(seconds=wait),
+                    "_error": r.error,
+                }
             )
         else:
             dead.append({"_id": r.message.id, "_attempts": number, "_error": r.error})
@@ -186,7 +193,12 @@ def record_results(engine: Engine, results: list[_Result], policy: RetryPolicy) 
             conn.execute(
                 update(_OUTBOX)
                 .where(_OUTBOX.c.id == bindparam("_id"), pending)
-                .values(status="sent", attempts=bindparam("_attempts"), sent_at=bindparam("_at"), last_error=None),
+                .values(
+                    status="sent",
+                    attempts=bindparam("_attempts"),
+                    sent_at=bindparam("_at"),
+                    last_error=None,
+                ),
                 sent,
             )
         if retry:
@@ -204,7 +216,9 @@ def record_results(engine: Engine, results: list[_Result], policy: RetryPolicy) 
             conn.execute(
                 update(_OUTBOX)
                 .where(_OUTBOX.c.id == bindparam("_id"), pending)
-                .values(status="dead", attempts=bindparam("_attempts"), last_error=bindparam("_error")),
+                .values(
+                    status="dead", attempts=bindparam("_attempts"), last_error=bindparam("_error")
+                ),
                 dead,
             )
     return len(sent), len(retry), len(dead)
@@ -247,7 +261,8 @@ class _Run:
         self.renderer = Renderer()
         self.slots = asyncio.Semaphore(concurrency)
         self.channel_slots: dict[str, asyncio.Semaphore] = {
-            name: asyncio.Semaphore(ch.max_concurrency or concurrency) for name, ch in setup.channels.items()
+            name: asyncio.Semaphore(ch.max_concurrency or concurrency)
+            for name, ch in setup.channels.items()
         }
         self.buffer: list[_Result] = []
         # Parsed once per channel instead of per request (httpx re-parses a str URL every time).
@@ -274,7 +289,9 @@ class _Run:
     async def claim(self, limit: int) -> list[Envelope]:
         """Claim the next batch."""
         now = self.clock()
-        batch = await self.in_db(claim_due, self.engine, now, now + timedelta(seconds=self.lease), limit)
+        batch = await self.in_db(
+            claim_due, self.engine, now, now + timedelta(seconds=self.lease), limit
+        )
         self.report.claimed += len(batch)
         return batch
 
@@ -315,10 +332,19 @@ class _Run:
             )
         try:
             rendered = self.renderer.render(
-                message.kind, message.language, message.payload, subject=message.subject, html=channel.needs_html
+                message.kind,
+                message.language,
+                message.payload,
+                subject=message.subject,
+                html=channel.needs_html,
             )
         except Exception as exc:  # noqa: BLE001 - a broken template dead-letters, it must not stop the run
-            return _Result(message, Outcome.FAILED, self.clock(), error=_short(f"template: {type(exc).__name__}: {exc}"))
+            return _Result(
+                message,
+                Outcome.FAILED,
+                self.clock(),
+                error=_short(f"template: {type(exc).__name__}: {exc}"),
+            )
         self.waiting_for_channel += 1
         async with self.channel_slots[channel.name]:
             self.waiting_for_channel -= 1
@@ -337,7 +363,11 @@ class _Run:
         if url is None:
             url = self.urls.setdefault(outgoing.url, httpx.URL(outgoing.url))
         request = self.client.build_request(
-            outgoing.method, url, content=outgoing.body, headers=outgoing.headers, timeout=self.timeouts[channel.name]
+            outgoing.method,
+            url,
+            content=outgoing.body,
+            headers=outgoing.headers,
+            timeout=self.timeouts[channel.name],
         )
         started = time.perf_counter()
         try:
@@ -348,11 +378,21 @@ class _Run:
                 response = await self.client.send(request)
         except httpx.TimeoutException as exc:
             latency = (time.perf_counter() - started) * 1000
-            return _Result(message, Outcome.RETRY, at, latency_ms=latency, error=_short(f"timeout: {type(exc).__name__}"))
+            return _Result(
+                message,
+                Outcome.RETRY,
+                at,
+                latency_ms=latency,
+                error=_short(f"timeout: {type(exc).__name__}"),
+            )
         except httpx.TransportError as exc:
             latency = (time.perf_counter() - started) * 1000
             return _Result(
-                message, Outcome.RETRY, at, latency_ms=latency, error=_short(f"network: {type(exc).__name__}: {exc}")
+                message,
+                Outcome.RETRY,
+                at,
+                latency_ms=latency,
+                error=_short(f"network: {type(exc).__name__}: {exc}"),
             )
         latency = (time.perf_counter() - started) * 1000
         outcome = classify_status(response.status_code)
@@ -375,13 +415,25 @@ def _log_attempt(r: _Result) -> None:
     if r.outcome is Outcome.SENT:
         log.debug(
             "delivered message=%s key=%s channel=%s attempt=%d status=%s latency_ms=%.1f",
-            r.message.id, r.message.key, r.message.channel, r.message.attempts + 1, r.status_code, r.latency_ms or 0,
+            r.message.id,
+            r.message.key,
+            r.message.channel,
+            r.message.attempts + 1,
+            r.status_code,
+            r.latency_ms or 0,
         )
     else:
         log.warning(
             "delivery failed message=%s key=%s channel=%s attempt=%d at=%s status=%s latency_ms=%s outcome=%s error=%s",
-            r.message.id, r.message.key, r.message.channel, r.message.attempts + 1, r.at.isoformat(),
-            r.status_code, None if r.latency_ms is None else round(r.latency_ms, 1), r.outcome.value, r.error,
+            r.message.id,
+            r.message.key,
+            r.message.channel,
+            r.message.attempts + 1,
+            r.at.isoformat(),
+            r.status_code,
+            None if r.latency_ms is None else round(r.latency_ms, 1),
+            r.outcome.value,
+            r.error,
         )
 
 
@@ -411,8 +463,12 @@ async def adispatch_pending(
     concurrency = concurrency or delivery.concurrency
     policy = policy or delivery.policy()
     lease = lease_seconds if lease_seconds is not None else delivery.lease_seconds
-    linger = 0.0 if now is not None else (
-        wait_for_retries if wait_for_retries is not None else delivery.wait_for_retries_seconds
+    linger = (
+        0.0
+        if now is not None
+        else (
+            wait_for_retries if wait_for_retries is not None else delivery.wait_for_retries_seconds
+        )
     )
     batch = batch_size or max(50, concurrency * 4)
     frozen = now
@@ -425,10 +481,23 @@ async def adispatch_pending(
     if client is not None:
         http = client
     elif (http_mode or delivery.http_mode) == "threads":
-        http = make_sync_client(concurrency, delivery.timeouts.to_timeouts(), trust_env=delivery.trust_env)
+        http = make_sync_client(
+            concurrency, delivery.timeouts.to_timeouts(), trust_env=delivery.trust_env
+        )
     else:
-        http = make_client(concurrency, delivery.timeouts.to_timeouts(), trust_env=delivery.trust_env)
-    run = _Run(engine, setup, http, concurrency=concurrency, policy=policy, clock=clock, lease=lease, batch_size=batch)
+        http = make_client(
+            concurrency, delivery.timeouts.to_timeouts(), trust_env=delivery.trust_env
+        )
+    run = _Run(
+        engine,
+        setup,
+        http,
+        concurrency=concurrency,
+        policy=policy,
+        clock=clock,
+        lease=lease,
+        batch_size=batch,
+    )
     started = time.perf_counter()
     deadline = started + max_seconds if max_seconds else None
     tasks: set[asyncio.Task[None]] = set()
@@ -454,11 +523,18 @@ async def adispatch_pending(
             if crashed:
                 raise crashed[0]  # an unexpected exception in our own code must not pass silently
             moment = time.perf_counter()
-            stop_claiming = (deadline is not None and moment >= deadline) or (
-                max_messages is not None and claimed_total >= max_messages
-            ) or (frozen is not None and exhausted)
+            stop_claiming = (
+                (deadline is not None and moment >= deadline)
+                or (max_messages is not None and claimed_total >= max_messages)
+                or (frozen is not None and exhausted)
+            )
             active = len(tasks) - run.waiting_for_channel
-            if not stop_claiming and moment >= quiet_until and active < batch and len(tasks) < batch * 20:
+            if (
+                not stop_claiming
+                and moment >= quiet_until
+                and active < batch
+                and len(tasks) < batch * 20
+            ):
                 limit = batch if max_messages is None else min(batch, max_messages - claimed_total)
                 claimed = await run.claim(limit)
                 claimed_total += len(claimed)
@@ -539,7 +615,9 @@ def dispatch_pending(
     engine = engine or get_engine()
     setup = setup if setup is not None else load_channels()
     if setup is None:
-        report = DispatchReport(skipped_reason="ingen kanalkonfiguration / no channels file configured")
+        report = DispatchReport(
+            skipped_reason="ingen kanalkonfiguration / no channels file configured"
+        )
         log.warning("outbox not dispatched: %s", report.skipped_reason)
         return report
     try:
@@ -549,4 +627,6 @@ def dispatch_pending(
     # Called from code that already runs an event loop in this thread (an async flow
     # runner, a notebook): run ours on a thread of its own instead of nesting loops.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lofte-outbox") as pool:
-        return pool.submit(asyncio.run, adispatch_pending(engine, setup, now=now, **options)).result()
+        return pool.submit(
+            asyncio.run, adispatch_pending(engine, setup, now=now, **options)
+        ).result()

@@ -43,11 +43,15 @@ def _client_options(concurrency: int, timeouts: Timeouts | None, trust_env: bool
     }
 
 
-def make_sync_client(concurrency: int, timeouts: Timeouts | None = None, *, trust_env: bool = True) -> httpx.Client:
+def make_sync_client(
+    concurrency: int, timeouts: Timeouts | None = None, *, trust_env: bool = True
+) -> httpx.Client:
     """The blocking twin of ``make_client``, shared by the sender threads in ``threads`` mode."""
     return httpx.Client(**_client_options(concurrency, timeouts, trust_env))
 
 
-def make_client(concurrency: int, timeouts: Timeouts | None = None, *, trust_env: bool = True) -> httpx.AsyncClient:
+def make_client(
+    concurrency: int, timeouts: Timeouts | None = None, *, trust_env: bool = True
+) -> httpx.AsyncClient:
     """An AsyncClient sized for ``concurrency`` requests in flight."""
     return httpx.AsyncClient(**_client_options(concurrency, timeouts, trust_env))

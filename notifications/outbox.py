@@ -61,7 +61,9 @@ def enqueue(
     return session.execute(stmt).first() is not None
 
 
-def list_messages(session: Session, *, failed_only: bool = False, limit: int = 200) -> list[OutboxMessage]:
+def list_messages(
+    session: Session, *, failed_only: bool = False, limit: int = 200
+) -> list[OutboxMessage]:
     """Outbox rows, newest first; ``failed_only`` gives the dead-lettered ones."""
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)  # type: ignore[union-attr]
     if failed_only:
@@ -89,7 +91,11 @@ class RetryResult:
 
 
 def retry_dead(
-    session: Session, ids: list[int] | None = None, *, all_failed: bool = False, now: datetime | None = None
+    session: Session,
+    ids: list[int] | None = None,
+    *,
+    all_failed: bool = False,
+    now: datetime | None = None,
 ) -> RetryResult:
     """Put dead-lettered messages back in the queue, due now, with a fresh set of attempts.
 
@@ -102,7 +108,11 @@ def retry_dead(
         rows = list(session.exec(select(OutboxMessage).where(OutboxMessage.status == "dead")))
     else:
         wanted = sorted(set(ids or []))
-        rows = list(session.exec(select(OutboxMessage).where(OutboxMessage.id.in_(wanted)))) if wanted else []  # type: ignore[union-attr]
+        rows = (
+            list(session.exec(select(OutboxMessage).where(OutboxMessage.id.in_(wanted))))  # type: ignore[union-attr]
+            if wanted
+            else []
+        )  # type: ignore[union-attr]
         found = {row.id for row in rows}
         result.missing = [i for i in wanted if i not in found]
     for row in sorted(rows, key=lambda r: r.id or 0):

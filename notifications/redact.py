@@ -22,9 +22,13 @@ _secrets: set[str] = set()
 # Credentials that show up in texts even when we never registered them: query parameters such
 # as ``sig=`` of Teams/Power Automate URLs, bearer tokens echoed by a receiver.
 _PATTERNS = [
-    re.compile(r"(?i)\b(sig|signature|token|access_token|api_key|apikey|key|code|secret)=[^&\s\"'<>]+"),
+    re.compile(
+        r"(?i)\b(sig|signature|token|access_token|api_key|apikey|key|code|secret)=[^&\s\"'<>]+"
+    ),
     re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"),
-    re.compile(r"(?i)(x-postmark-server-token|authorization|x-api-key)(\"?\s*[:=]\s*\"?)[^\s\"',}]+"),
+    re.compile(
+        r"(?i)(x-postmark-server-token|authorization|x-api-key)(\"?\s*[:=]\s*\"?)[^\s\"',}]+"
+    ),
     re.compile(r"https://hooks\.slack\.com/services/[^\s\"'<>]+"),
 ]
 

@@ -119,7 +119,13 @@ class Renderer:
     """Renders subject, text and HTML for a message; templates are compiled once and cached."""
 
     def render(
-        self, kind: str, language: str, payload: dict[str, Any], *, subject: str = "", html: bool = True
+        self,
+        kind: str,
+        language: str,
+        payload: dict[str, Any],
+        *,
+        subject: str = "",
+        html: bool = True,
     ) -> Rendered:
         """Render ``payload`` as message ``kind`` in ``language``; ``subject`` overrides the template's."""
         lang = language if language in LANGUAGES else "sv"

@@ -43,7 +43,9 @@ def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode("ascii")
 
 
-def signature_headers(secret: str, message_id: str, body: bytes, now: float | None = None) -> dict[str, str]:
+def signature_headers(
+    secret: str, message_id: str, body: bytes, now: float | None = None
+) -> dict[str, str]:
     """The three headers that carry id, timestamp and signature for one attempt."""
     timestamp = int(time.time() if now is None else now)
     return {

@@ -26,7 +26,11 @@ def indicator_chart(
     span = max(last - first, 1)
 
     def x(day: date) -> float:
-        return pad_l + (day.toordinal() - first) / span * (width - pad_l - pad_r) if len(points) > 1 else width / 2
+        return (
+            pad_l + (day.toordinal() - first) / span * (width - pad_l - pad_r)
+            if len(points) > 1
+            else width / 2
+        )
 
     def y(value: float) -> float:
         return pad_t + (high - value) / (high - low) * (height - pad_t - pad_b)
@@ -46,6 +50,8 @@ def indicator_chart(
     line = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
     parts.append(f'<polyline points="{line}" fill="none" stroke="#1565c0" stroke-width="2"/>')
     for d, v in points:
-        parts.append(f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="3" fill="#1565c0"><title>{d}: {v:g}</title></circle>')
+        parts.append(
+            f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="3" fill="#1565c0"><title>{d}: {v:g}</title></circle>'
+        )
     parts.append("</svg>")
     return "".join(parts)

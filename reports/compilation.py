@@ -35,29 +35,48 @@ from reports.i18n import words
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def compile_year(session: Session, promise: Promise, today: date, language: str = "sv") -> dict[str, Any]:
+def compile_year(
+    session: Session, promise: Promise, today: date, language: str = "sv"
+) -> dict[str, Any]:
     """Gather the current cycle year of ``promise`` into the compilation's data."""
-    from flows.promises import organisation_names
+    from views.lookup import organisation_names
 
     pid, year = promise.id, promise.cycle_year
     first, last = cycle_year_bounds(promise.term_start, year)
     municipality, police = organisation_names(session, promise)
     areas = {a.id: a for a in session.exec(select(PriorityArea)).all()}
-    problems = session.exec(select(Problem).where(Problem.promise_id == pid, col(Problem.selected)).order_by(col(Problem.id))).all()
+    problems = session.exec(
+        select(Problem)
+        .where(Problem.promise_id == pid, col(Problem.selected))
+        .order_by(col(Problem.id))
+    ).all()
     causes = session.exec(select(CauseAnalysis).where(CauseAnalysis.promise_id == pid)).all()
     goals = session.exec(select(Goal).where(Goal.promise_id == pid).order_by(col(Goal.id))).all()
-    activities = session.exec(select(Activity).where(Activity.promise_id == pid).order_by(col(Activity.id))).all()
+    activities = session.exec(
+        select(Activity).where(Activity.promise_id == pid).order_by(col(Activity.id))
+    ).all()
     rounds = session.exec(
-        select(EvaluationRound).where(EvaluationRound.promise_id == pid, EvaluationRound.cycle_year == year)
+        select(EvaluationRound)
+        .where(EvaluationRound.promise_id == pid, EvaluationRound.cycle_year == year)
         .order_by(col(EvaluationRound.number))
     ).all()
     round_ids = [r.id for r in rounds]
-    values = session.exec(
-        select(IndicatorValue).where(col(IndicatorValue.round_id).in_(round_ids)).order_by(col(IndicatorValue.measured_on))
-    ).all() if round_ids else []
-    dialogues = session.exec(select(Dialogue).where(Dialogue.promise_id == pid).order_by(col(Dialogue.held_from))).all()
+    values = (
+        session.exec(
+            select(IndicatorValue)
+            .where(col(IndicatorValue.round_id).in_(round_ids))
+            .order_by(col(IndicatorValue.measured_on))
+        ).all()
+        if round_ids
+        else []
+    )
+    dialogues = session.exec(
+        select(Dialogue).where(Dialogue.promise_id == pid).order_by(col(Dialogue.held_from))
+    ).all()
     stored = session.exec(
-        select(YearEndCompilation).where(YearEndCompilation.promise_id == pid, YearEndCompilation.cycle_year == year)
+        select(YearEndCompilation).where(
+            YearEndCompilation.promise_id == pid, YearEndCompilation.cycle_year == year
+        )
     ).first()
 
     def area_name(area_id: str | None) -> str | None:
@@ -68,68 +87,138 @@ def compile_year(session: Session, promise: Promise, today: date, language: str 
     for g in goals:
         series = [(v.measured_on, v.value) for v in values if v.goal_id == g.id]
         last_value = series[-1][1] if series else None
-        goal_rows.append({
-            "id": g.id, "problem_id": g.problem_id, "kind": g.kind.value, "description": g.description,
-            "indicator": g.indicator, "unit": g.unit, "baseline": g.baseline, "target": g.target,
-            "target_date": g.target_date.isoformat(), "last_value": last_value,
-            "last_measured_on": series[-1][0].isoformat() if series else None,
-            "values": [{"on": d.isoformat(), "value": v} for d, v in series],
-            "met": goal_met(g.baseline, g.target, last_value),
-            "chart_svg": indicator_chart(series, g.baseline, g.target, g.indicator),
-        })
-    activity_rows: list[dict[str, Any]] = [{
-        "id": a.id, "goal_id": a.goal_id, "title": a.title, "owner_party": a.owner_party.value,
-        "responsible": a.responsible, "status": a.status.value, "reason": a.status_reason,
-        "prevention_level": a.prevention_level.value, "approach": a.approach.value,
-    } for a in activities]
+        goal_rows.append(
+            {
+                "id": g.id,
+                "problem_id": g.problem_id,
+                "kind": g.kind.value,
+                "description": g.description,
+                "indicator": g.indicator,
+                "unit": g.unit,
+                "baseline": g.baseline,
+                "target": g.target,
+                "target_date": g.target_date.isoformat(),
+                "last_value": last_value,
+                "last_measured_on": series[-1][0].isoformat() if series else None,
+                "values": [{"on": d.isoformat(), "value": v} for d, v in series],
+                "met": goal_met(g.baseline, g.target, last_value),
+                "chart_svg": indicator_chart(series, g.baseline, g.target, g.indicator),
+            }
+        )
+    activity_rows: list[dict[str, Any]] = [
+        {
+            "id": a.id,
+            "goal_id": a.goal_id,
+            "title": a.title,
+            "owner_party": a.owner_party.value,
+            "responsible": a.responsible,
+            "status": a.status.value,
+            "reason": a.status_reason,
+            "prevention_level": a.prevention_level.value,
+            "approach": a.approach.value,
+        }
+        for a in activities
+    ]
     chain: list[dict[str, Any]] = []
     for p in problems:
         p_goals = [g for g in goal_rows if g["problem_id"] == p.id]
         goal_ids = {g["id"] for g in p_goals}
-        chain.append({
-            "problem": {"id": p.id, "title": p.title, "priority_area": area_name(p.priority_area_id),
-                        "places": [pl.get("name") for pl in p.places]},
-            "causes": [c.event_chain for c in causes if c.problem_id == p.id],
-            "goals": p_goals,
-            "activities": [a for a in activity_rows if a["goal_id"] in goal_ids],
-        })
+        chain.append(
+            {
+                "problem": {
+                    "id": p.id,
+                    "title": p.title,
+                    "priority_area": area_name(p.priority_area_id),
+                    "places": [pl.get("name") for pl in p.places],
+                },
+                "causes": [c.event_chain for c in causes if c.problem_id == p.id],
+                "goals": p_goals,
+                "activities": [a for a in activity_rows if a["goal_id"] in goal_ids],
+            }
+        )
     round_rows: list[dict[str, Any]] = []
     for r in rounds:
         status = "submitted" if r.submitted_at else ("missed" if r.due < today else "upcoming")
-        round_rows.append({
-            "number": r.number, "due": r.due.isoformat(), "status": status,
-            "submitted_at": r.submitted_at.date().isoformat() if r.submitted_at else None,
-            "feedback": r.feedback_to_residents, "feedback_channel": r.feedback_channel,
-        })
-    met = Counter("met" if g["met"] else ("unknown" if g["met"] is None else "not_met") for g in goal_rows)
+        round_rows.append(
+            {
+                "number": r.number,
+                "due": r.due.isoformat(),
+                "status": status,
+                "submitted_at": r.submitted_at.date().isoformat() if r.submitted_at else None,
+                "feedback": r.feedback_to_residents,
+                "feedback_channel": r.feedback_channel,
+            }
+        )
+    met = Counter(
+        "met" if g["met"] else ("unknown" if g["met"] is None else "not_met") for g in goal_rows
+    )
     status_count = Counter(a["status"] for a in activity_rows)
     suggestions: list[dict[str, Any]] = []
     for link in chain:
         unmet_goals = [g for g in link["goals"] if g["met"] is not True]
         if unmet_goals:
-            suggestions.append({"kind": "problem_open", "problem_id": link["problem"]["id"],
-                                "text": link["problem"]["title"],
-                                "goals": [g["description"] for g in unmet_goals]})
+            suggestions.append(
+                {
+                    "kind": "problem_open",
+                    "problem_id": link["problem"]["id"],
+                    "text": link["problem"]["title"],
+                    "goals": [g["description"] for g in unmet_goals],
+                }
+            )
     for a in activity_rows:
         if a["status"] == "not_done":
-            suggestions.append({"kind": "activity_not_done", "activity_id": a["id"], "text": a["title"], "reason": a["reason"]})
+            suggestions.append(
+                {
+                    "kind": "activity_not_done",
+                    "activity_id": a["id"],
+                    "text": a["title"],
+                    "reason": a["reason"],
+                }
+            )
     return {
         "language": language,
         "generated_on": today.isoformat(),
         "promise": {
-            "id": pid, "area": promise.area_name, "region": promise.region_id, "municipality": municipality,
-            "police_area": police, "term_start": promise.term_start.isoformat(), "term_end": promise.term_end.isoformat(),
-            "cycle_year": year, "year_start": first.isoformat(), "year_end": last.isoformat(), "stage": promise.stage.value,
+            "id": pid,
+            "area": promise.area_name,
+            "region": promise.region_id,
+            "municipality": municipality,
+            "police_area": police,
+            "term_start": promise.term_start.isoformat(),
+            "term_end": promise.term_end.isoformat(),
+            "cycle_year": year,
+            "year_start": first.isoformat(),
+            "year_end": last.isoformat(),
+            "stage": promise.stage.value,
         },
-        "dialogues": [{"method": d.method.value, "held_from": d.held_from.isoformat(), "participants": d.participants,
-                       "themes": d.themes, "results": d.results} for d in dialogues],
+        "dialogues": [
+            {
+                "method": d.method.value,
+                "held_from": d.held_from.isoformat(),
+                "participants": d.participants,
+                "themes": d.themes,
+                "results": d.results,
+            }
+            for d in dialogues
+        ],
         "chain": chain,
-        "goals_summary": {"met": met["met"], "not_met": met["not_met"], "unknown": met["unknown"], "total": len(goal_rows)},
-        "activities_summary": {s: status_count.get(s, 0) for s in ("done", "ongoing", "not_started", "not_done")},
+        "goals_summary": {
+            "met": met["met"],
+            "not_met": met["not_met"],
+            "unknown": met["unknown"],
+            "total": len(goal_rows),
+        },
+        "activities_summary": {
+            s: status_count.get(s, 0) for s in ("done", "ongoing", "not_started", "not_done")
+        },
         "activities_not_done": [a for a in activity_rows if a["status"] == "not_done"],
         "rounds": round_rows,
         "rounds_summary": dict(Counter(r["status"] for r in round_rows)),
-        "feedback": [{"round": r["number"], "text": r["feedback"], "channel": r["feedback_channel"]} for r in round_rows if r["feedback"]],
+        "feedback": [
+            {"round": r["number"], "text": r["feedback"], "channel": r["feedback_channel"]}
+            for r in round_rows
+            if r["feedback"]
+        ],
         "suggestions": suggestions,
         "summary": stored.summary if stored else "",
         "next_year_plan": stored.next_year_plan if stored else "",
@@ -145,8 +234,10 @@ def _number(value: Any) -> str:
 
 def _environment() -> Environment:
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-        trim_blocks=True, lstrip_blocks=True,
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     env.filters["num"] = _number
     return env
@@ -162,18 +253,34 @@ def render(data: dict[str, Any], fmt: str, template: str = "compilation") -> str
     return _environment().get_template(f"{template}.{fmt}.j2").render(d=data, t=t)
 
 
-def region_roll_up(compilations: list[dict[str, Any]], region: str, language: str = "sv") -> dict[str, Any]:
+def region_roll_up(
+    compilations: list[dict[str, Any]], region: str, language: str = "sv"
+) -> dict[str, Any]:
     """All of a region's compilations side by side: goals met, activities done, rounds missed."""
     rows = []
     for c in sorted(compilations, key=lambda c: c["promise"]["area"]):
-        rows.append({
-            "promise_id": c["promise"]["id"], "area": c["promise"]["area"], "cycle_year": c["promise"]["cycle_year"],
-            "year_end": c["promise"]["year_end"],
-            "goals_met": c["goals_summary"]["met"], "goals_total": c["goals_summary"]["total"],
-            "activities_done": c["activities_summary"]["done"],
-            "activities_not_done": c["activities_summary"]["not_done"],
-            "rounds_missed": c["rounds_summary"].get("missed", 0),
-            "approved": c["approved_at"] is not None,
-        })
-    totals = {k: sum(r[k] for r in rows) for k in ("goals_met", "goals_total", "activities_done", "activities_not_done", "rounds_missed")}
+        rows.append(
+            {
+                "promise_id": c["promise"]["id"],
+                "area": c["promise"]["area"],
+                "cycle_year": c["promise"]["cycle_year"],
+                "year_end": c["promise"]["year_end"],
+                "goals_met": c["goals_summary"]["met"],
+                "goals_total": c["goals_summary"]["total"],
+                "activities_done": c["activities_summary"]["done"],
+                "activities_not_done": c["activities_summary"]["not_done"],
+                "rounds_missed": c["rounds_summary"].get("missed", 0),
+                "approved": c["approved_at"] is not None,
+            }
+        )
+    totals = {
+        k: sum(r[k] for r in rows)
+        for k in (
+            "goals_met",
+            "goals_total",
+            "activities_done",
+            "activities_not_done",
+            "rounds_missed",
+        )
+    }
     return {"language": language, "region": region, "rows": rows, "totals": totals}

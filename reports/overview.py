@@ -87,7 +87,9 @@ class WorkingDays:
 # --- words ----------------------------------------------------------------------------------
 
 
-def what_is_due(kind: str, stage: Stage, ref: str, cycle_year: int, term_years: int, language: str) -> str:
+def what_is_due(
+    kind: str, stage: Stage, ref: str, cycle_year: int, term_years: int, language: str
+) -> str:
     """What a deadline is about, for people: ``Uppföljning 2`` / ``Action plan (year 2)``."""
     if kind == KIND_ROUND:
         number = ref.split(":", 1)[1]
@@ -125,12 +127,19 @@ def _promises(session: Session, region: str | None) -> list[Any]:
     police = aliased(Organisation)
     query = (
         sa_select(
-            col(Promise.id), col(Promise.region_id), col(Promise.area_name),
-            _text(Promise.stage).label("stage"), col(Promise.cycle_year),
-            _text(Promise.term_start).label("term_start"), _text(Promise.term_end).label("term_end"),
-            col(Promise.term_years), col(Promise.stage_entered_at),
-            col(Promise.municipality_id), col(Promise.police_area_id),
-            col(municipality.name).label("municipality"), col(police.name).label("police_area"),
+            col(Promise.id),
+            col(Promise.region_id),
+            col(Promise.area_name),
+            _text(Promise.stage).label("stage"),
+            col(Promise.cycle_year),
+            _text(Promise.term_start).label("term_start"),
+            _text(Promise.term_end).label("term_end"),
+            col(Promise.term_years),
+            col(Promise.stage_entered_at),
+            col(Promise.municipality_id),
+            col(Promise.police_area_id),
+            col(municipality.name).label("municipality"),
+            col(police.name).label("police_area"),
         )
         .join(municipality, col(municipality.id) == col(Promise.municipality_id))
         .join(police, col(police.id) == col(Promise.police_area_id))
@@ -142,8 +151,12 @@ def _overdue_and_current(session: Session, region: str | None, today: date) -> l
     """Open deadlines that are overdue, or belong to the promise's current stage and year."""
     query = (
         sa_select(
-            col(Deadline.promise_id), col(Deadline.kind), col(Deadline.stage),
-            col(Deadline.cycle_year), col(Deadline.ref), _text(Deadline.due).label("due"),
+            col(Deadline.promise_id),
+            col(Deadline.kind),
+            col(Deadline.stage),
+            col(Deadline.cycle_year),
+            col(Deadline.ref),
+            _text(Deadline.due).label("due"),
             _text(Deadline.nominal_due).label("nominal_due"),
         )
         .join(Promise, col(Promise.id) == col(Deadline.promise_id))
@@ -185,8 +198,12 @@ def _next_deadlines(session: Session, region: str | None, today: date) -> list[A
     # scalar subquery instead makes SQLite evaluate it for every deadline row.
     ids = _scope(sa_select(first_id).select_from(Promise), region)
     query = sa_select(
-        col(Deadline.promise_id), col(Deadline.kind), col(Deadline.stage),
-        col(Deadline.cycle_year), col(Deadline.ref), _text(Deadline.due).label("due"),
+        col(Deadline.promise_id),
+        col(Deadline.kind),
+        col(Deadline.stage),
+        col(Deadline.cycle_year),
+        col(Deadline.ref),
+        _text(Deadline.due).label("due"),
     ).where(col(Deadline.id).in_(ids))
     return list(session.connection().execute(query).all())
 
@@ -194,7 +211,9 @@ def _next_deadlines(session: Session, region: str | None, today: date) -> list[A
 def _coordinators(session: Session, region: str | None) -> dict[int, list[dict[str, str]]]:
     """Coordinators by organisation id: who answers for a promise's deadlines (as reminders)."""
     query = (
-        sa_select(col(Person.organisation_id), col(Person.name), col(Person.email), col(Organisation.name))
+        sa_select(
+            col(Person.organisation_id), col(Person.name), col(Person.email), col(Organisation.name)
+        )
         .join(Organisation, col(Organisation.id) == col(Person.organisation_id))
         .where(col(Person.role) == Role.COORDINATOR)
         .order_by(col(Person.email))
@@ -213,13 +232,19 @@ def _not_done_activities(session: Session, region: str | None) -> dict[int, list
     """Activities of the current year whose latest submitted report says not done."""
     ranked = _scope(
         sa_select(
-            col(Activity.promise_id), col(Activity.id).label("activity_id"), col(Activity.title),
-            col(Activity.responsible), col(EvaluationRound.number).label("round"),
-            col(ActivityStatusReport.status), col(ActivityStatusReport.reason),
-            func.row_number().over(
+            col(Activity.promise_id),
+            col(Activity.id).label("activity_id"),
+            col(Activity.title),
+            col(Activity.responsible),
+            col(EvaluationRound.number).label("round"),
+            col(ActivityStatusReport.status),
+            col(ActivityStatusReport.reason),
+            func.row_number()
+            .over(
                 partition_by=col(ActivityStatusReport.activity_id),
                 order_by=col(EvaluationRound.number).desc(),
-            ).label("rn"),
+            )
+            .label("rn"),
         )
         .select_from(ActivityStatusReport)
         .join(EvaluationRound, col(EvaluationRound.id) == col(ActivityStatusReport.round_id))
@@ -232,17 +257,30 @@ def _not_done_activities(session: Session, region: str | None) -> dict[int, list
         region,
     ).subquery()
     query = (
-        sa_select(ranked.c.promise_id, ranked.c.activity_id, ranked.c.title, ranked.c.responsible,
-                  ranked.c["round"], ranked.c.reason)
+        sa_select(
+            ranked.c.promise_id,
+            ranked.c.activity_id,
+            ranked.c.title,
+            ranked.c.responsible,
+            ranked.c["round"],
+            ranked.c.reason,
+        )
         .where(ranked.c.rn == 1, ranked.c.status == ActivityStatus.NOT_DONE.value)
         .order_by(ranked.c.activity_id)
     )
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for promise_id, activity_id, title, responsible, number, reason in session.connection().execute(query):
-        found[promise_id].append({
-            "activity_id": activity_id, "title": title, "responsible": responsible,
-            "round": number, "reason": reason,
-        })
+    for promise_id, activity_id, title, responsible, number, reason in session.connection().execute(
+        query
+    ):
+        found[promise_id].append(
+            {
+                "activity_id": activity_id,
+                "title": title,
+                "responsible": responsible,
+                "round": number,
+                "reason": reason,
+            }
+        )
     return found
 
 
@@ -330,8 +368,21 @@ def _build(session: Session, region: str | None, today: date, language: str) -> 
     stages = {s.value: s for s in Stage}
 
     rows = []
-    for (pid, region_id, area, stage_value, cycle_year, term_start, term_end, term_years, moved,
-         municipality_id, police_area_id, municipality_name, police_name) in promises:
+    for (
+        pid,
+        region_id,
+        area,
+        stage_value,
+        cycle_year,
+        term_start,
+        term_end,
+        term_years,
+        moved,
+        municipality_id,
+        police_area_id,
+        municipality_name,
+        police_name,
+    ) in promises:
         responsible = people.get(municipality_id, []) + people.get(police_area_id, [])
         overdue = []
         stage_dues = []
@@ -340,20 +391,26 @@ def _build(session: Session, region: str | None, today: date, language: str) -> 
             if d_stage == stage_value and d_year == cycle_year:
                 stage_dues.append(due)
             if due < today_text:  # ISO dates compare as text
-                overdue.append({
-                    "kind": kind,
-                    "stage": d_stage,
-                    "cycle_year": d_year,
-                    "ref": ref,
-                    "round": _round_number(kind, ref),
-                    "what": what_is_due(kind, stages[d_stage], ref, d_year, term_years, language),
-                    "due": due,
-                    "nominal_due": nominal,
-                    "working_days_late": counter.between(due_of[due], today),
-                    "responsible": responsible,
-                })
+                overdue.append(
+                    {
+                        "kind": kind,
+                        "stage": d_stage,
+                        "cycle_year": d_year,
+                        "ref": ref,
+                        "round": _round_number(kind, ref),
+                        "what": what_is_due(
+                            kind, stages[d_stage], ref, d_year, term_years, language
+                        ),
+                        "due": due,
+                        "nominal_due": nominal,
+                        "working_days_late": counter.between(due_of[due], today),
+                        "responsible": responsible,
+                    }
+                )
         # Latest-late first: evaluation rounds ahead of stages at equal lateness.
-        overdue.sort(key=lambda o: (-o["working_days_late"], o["kind"] != KIND_ROUND, o["due"], o["ref"]))
+        overdue.sort(
+            key=lambda o: (-o["working_days_late"], o["kind"] != KIND_ROUND, o["due"], o["ref"])
+        )
         rounds_late = [o["working_days_late"] for o in overdue if o["kind"] == KIND_ROUND]
         # A stage's deadline is its stage row; continuous evaluation has none, its end is the
         # year's last round still open.
@@ -371,29 +428,35 @@ def _build(session: Session, region: str | None, today: date, language: str) -> 
                 "due": n_due,
                 "working_days_left": counter.between(today, due_of[n_due]),
             }
-        rows.append({
-            "promise_id": pid,
-            "region": region_id,
-            "area": area,
-            "municipality": municipality_name,
-            "police_area": police_name,
-            "term_start": term_start,
-            "term_end": term_end,
-            "cycle_year": cycle_year,
-            "stage": stage_value,
-            "stage_name": stage_now.name_in(language),
-            "stage_due": stage_due,
-            "stage_working_days_left": counter.between(today, due_of[stage_due]) if stage_due else None,
-            "next_deadline": next_deadline,
-            "overdue": overdue,
-            "overdue_rounds": len(rounds_late),
-            "worst_round_working_days_late": max(rounds_late, default=0),
-            "worst_working_days_late": max((o["working_days_late"] for o in overdue), default=0),
-            "activities_not_done": not_done.get(pid, []),
-            "responsible": responsible,
-            "last_moved": moved.isoformat(),
-            "days_since_moved": (today - moved.date()).days,
-        })
+        rows.append(
+            {
+                "promise_id": pid,
+                "region": region_id,
+                "area": area,
+                "municipality": municipality_name,
+                "police_area": police_name,
+                "term_start": term_start,
+                "term_end": term_end,
+                "cycle_year": cycle_year,
+                "stage": stage_value,
+                "stage_name": stage_now.name_in(language),
+                "stage_due": stage_due,
+                "stage_working_days_left": counter.between(today, due_of[stage_due])
+                if stage_due
+                else None,
+                "next_deadline": next_deadline,
+                "overdue": overdue,
+                "overdue_rounds": len(rounds_late),
+                "worst_round_working_days_late": max(rounds_late, default=0),
+                "worst_working_days_late": max(
+                    (o["working_days_late"] for o in overdue), default=0
+                ),
+                "activities_not_done": not_done.get(pid, []),
+                "responsible": responsible,
+                "last_moved": moved.isoformat(),
+                "days_since_moved": (today - moved.date()).days,
+            }
+        )
     rows.sort(key=severity)
     return {
         "version": OVERVIEW_VERSION,
@@ -412,19 +475,33 @@ def summarise(rows: list[dict[str, Any]], closed: int = 0) -> dict[str, Any]:
     municipalities: dict[str, dict[str, Any]] = {}
     for row in rows:
         by_stage[row["stage"]] = by_stage.get(row["stage"], 0) + 1
-        m = municipalities.setdefault(row["municipality"], {
-            "municipality": row["municipality"], "promises": 0, "late": 0, "overdue_items": 0,
-            "overdue_rounds": 0, "worst_working_days_late": 0,
-        })
+        m = municipalities.setdefault(
+            row["municipality"],
+            {
+                "municipality": row["municipality"],
+                "promises": 0,
+                "late": 0,
+                "overdue_items": 0,
+                "overdue_rounds": 0,
+                "worst_working_days_late": 0,
+            },
+        )
         m["promises"] += 1
         m["late"] += 1 if row["overdue"] else 0
         m["overdue_items"] += len(row["overdue"])
         m["overdue_rounds"] += row["overdue_rounds"]
-        m["worst_working_days_late"] = max(m["worst_working_days_late"], row["worst_working_days_late"])
+        m["worst_working_days_late"] = max(
+            m["worst_working_days_late"], row["worst_working_days_late"]
+        )
     late = sum(1 for r in rows if r["overdue"])
     ranked = sorted(
         (m for m in municipalities.values() if m["overdue_items"]),
-        key=lambda m: (-m["overdue_items"], -m["overdue_rounds"], -m["worst_working_days_late"], m["municipality"]),
+        key=lambda m: (
+            -m["overdue_items"],
+            -m["overdue_rounds"],
+            -m["worst_working_days_late"],
+            m["municipality"],
+        ),
     )
     return {
         "promises": len(rows),

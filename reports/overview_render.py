@@ -96,30 +96,34 @@ def flat_rows(data: dict[str, Any], language: str | None = None) -> list[dict[st
     out = []
     for row in data["rows"]:
         nxt = row["next_deadline"]
-        out.append({
-            "promise_id": row["promise_id"],
-            "region": row["region"],
-            "area": row["area"],
-            "municipality": row["municipality"],
-            "police_area": row["police_area"],
-            "stage": row["stage"],
-            "stage_name": row["stage_name"],
-            "stage_due": row["stage_due"] or "",
-            "next_deadline": nxt["due"] if nxt else "",
-            "next_deadline_what": nxt["what"] if nxt else "",
-            "overdue_count": len(row["overdue"]),
-            "overdue_rounds": row["overdue_rounds"],
-            "worst_working_days_late": row["worst_working_days_late"],
-            "overdue": "; ".join(
-                f"{o['what']} ({o['due']}, {o['working_days_late']} {unit})" for o in row["overdue"]
-            ),
-            "responsible": "; ".join(_person(p) for p in row["responsible"]),
-            "activities_not_done_count": len(row["activities_not_done"]),
-            "activities_not_done": "; ".join(
-                a["title"] + (f" ({a['reason']})" if a["reason"] else "") for a in row["activities_not_done"]
-            ),
-            "last_moved": row["last_moved"][:10],
-        })
+        out.append(
+            {
+                "promise_id": row["promise_id"],
+                "region": row["region"],
+                "area": row["area"],
+                "municipality": row["municipality"],
+                "police_area": row["police_area"],
+                "stage": row["stage"],
+                "stage_name": row["stage_name"],
+                "stage_due": row["stage_due"] or "",
+                "next_deadline": nxt["due"] if nxt else "",
+                "next_deadline_what": nxt["what"] if nxt else "",
+                "overdue_count": len(row["overdue"]),
+                "overdue_rounds": row["overdue_rounds"],
+                "worst_working_days_late": row["worst_working_days_late"],
+                "overdue": "; ".join(
+                    f"{o['what']} ({o['due']}, {o['working_days_late']} {unit})"
+                    for o in row["overdue"]
+                ),
+                "responsible": "; ".join(_person(p) for p in row["responsible"]),
+                "activities_not_done_count": len(row["activities_not_done"]),
+                "activities_not_done": "; ".join(
+                    a["title"] + (f" ({a['reason']})" if a["reason"] else "")
+                    for a in row["activities_not_done"]
+                ),
+                "last_moved": row["last_moved"][:10],
+            }
+        )
     return out
 
 
@@ -180,17 +184,32 @@ def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None
                 cell.number_format = "yyyy-mm-dd"
 
     items = book.create_sheet(word("sheet_overdue", lang))
-    items.append([
-        header("promise_id", lang), header("area", lang), header("municipality", lang), word("kind", lang),
-        word("what", lang), word("due", lang), word("days_late", lang), header("responsible", lang),
-    ])
+    items.append(
+        [
+            header("promise_id", lang),
+            header("area", lang),
+            header("municipality", lang),
+            word("kind", lang),
+            word("what", lang),
+            word("due", lang),
+            word("days_late", lang),
+            header("responsible", lang),
+        ]
+    )
     for row in data["rows"]:
         for o in row["overdue"]:
-            items.append([
-                row["promise_id"], row["area"], row["municipality"], o["kind"], o["what"],
-                date.fromisoformat(o["due"]), o["working_days_late"],
-                "; ".join(_person(p) for p in o["responsible"]),
-            ])
+            items.append(
+                [
+                    row["promise_id"],
+                    row["area"],
+                    row["municipality"],
+                    o["kind"],
+                    o["what"],
+                    date.fromisoformat(o["due"]),
+                    o["working_days_late"],
+                    "; ".join(_person(p) for p in o["responsible"]),
+                ]
+            )
     for (cell,) in items.iter_rows(min_row=2, min_col=6, max_col=6):
         cell.number_format = "yyyy-mm-dd"
     _finish(items, bold, get_column_letter)
@@ -211,11 +230,24 @@ def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None
     for stage, count in summary["by_stage"].items():
         sums.append([Stage(stage).name_in(lang), count])
     sums.append([])
-    sums.append([word("most_overdue", lang), word("count", lang), word("overdue_rounds", lang),
-                 word("days_late", lang)])
+    sums.append(
+        [
+            word("most_overdue", lang),
+            word("count", lang),
+            word("overdue_rounds", lang),
+            word("days_late", lang),
+        ]
+    )
     sums[sums.max_row][0].font = bold
     for m in summary["municipalities_most_overdue"]:
-        sums.append([m["municipality"], m["overdue_items"], m["overdue_rounds"], m["worst_working_days_late"]])
+        sums.append(
+            [
+                m["municipality"],
+                m["overdue_items"],
+                m["overdue_rounds"],
+                m["worst_working_days_late"],
+            ]
+        )
     sums.column_dimensions["A"].width = 40
     book.save(target)
 
@@ -250,8 +282,29 @@ def to_table(data: dict[str, Any], language: str | None = None) -> str:
     if not rows:
         lines.append(word("no_promises", lang))
     else:
-        head = ("Löfte", "Område", "Steg", "Stegets frist", "Nästa frist", "Försenat", "Ej gj.", "Flyttad") if sv else \
-            ("Promise", "Area", "Stage", "Stage due", "Next deadline", "Overdue", "Not done", "Moved")
+        head = (
+            (
+                "Löfte",
+                "Område",
+                "Steg",
+                "Stegets frist",
+                "Nästa frist",
+                "Försenat",
+                "Ej gj.",
+                "Flyttad",
+            )
+            if sv
+            else (
+                "Promise",
+                "Area",
+                "Stage",
+                "Stage due",
+                "Next deadline",
+                "Overdue",
+                "Not done",
+                "Moved",
+            )
+        )
         fmt = "{:>6}  {:<22} {:<20} {:<13} {:<28} {:<26} {:>6}  {:<10}"
         lines.append(fmt.format(*head).rstrip())
         lines.append("-" * 142)
@@ -263,12 +316,21 @@ def to_table(data: dict[str, Any], language: str | None = None) -> str:
                 late = f"{len(row['overdue'])}: {_fit(worst['what'], 13)} {worst['working_days_late']} {unit}"
             else:
                 late = "–"
-            lines.append(fmt.format(
-                row["promise_id"], _fit(row["area"], 22), _fit(row["stage_name"], 20),
-                row["stage_due"] or "–", next_text, _fit(late, 26),
-                len(row["activities_not_done"]) or "–", row["last_moved"][:10],
-            ))
-        late_rounds = [(row, o) for row in rows for o in row["overdue"] if o["kind"] == "evaluation_round"]
+            lines.append(
+                fmt.format(
+                    row["promise_id"],
+                    _fit(row["area"], 22),
+                    _fit(row["stage_name"], 20),
+                    row["stage_due"] or "–",
+                    next_text,
+                    _fit(late, 26),
+                    len(row["activities_not_done"]) or "–",
+                    row["last_moved"][:10],
+                )
+            )
+        late_rounds = [
+            (row, o) for row in rows for o in row["overdue"] if o["kind"] == "evaluation_round"
+        ]
         if late_rounds:
             lines += ["", word("overdue_rounds", lang) + ":"]
             for row, o in late_rounds:
@@ -282,13 +344,16 @@ def to_table(data: dict[str, Any], language: str | None = None) -> str:
             lines += ["", word("not_done", lang) + ":"]
             for row, a in not_done:
                 reason = f": {a['reason']}" if a["reason"] else ""
-                lines.append(f"  {row['area']} ({row['promise_id']}): {a['title']} ({word('round', lang)} {a['round']}){reason}")
+                lines.append(
+                    f"  {row['area']} ({row['promise_id']}): {a['title']} ({word('round', lang)} {a['round']}){reason}"
+                )
     s = data["summary"]
     lines += [
         "",
         f"{word('summary', lang)}: {s['promises']} {word('promises', lang)}, {s['late']} {word('late', lang)}, "
         f"{s['on_track']} {word('on_track', lang)}, {s['late_evaluations']} {word('late_evaluations', lang)}"
-        + (f", {s['closed']} {word('closed', lang)}" if s["closed"] else "") + ".",
+        + (f", {s['closed']} {word('closed', lang)}" if s["closed"] else "")
+        + ".",
     ]
     from lifecycle.stages import Stage
 
@@ -296,7 +361,8 @@ def to_table(data: dict[str, Any], language: str | None = None) -> str:
     lines.append(f"{word('per_stage', lang)}: {per_stage or '–'}")
     if s["municipalities_most_overdue"]:
         top = ", ".join(
-            f"{m['municipality']} ({m['overdue_items']})" for m in s["municipalities_most_overdue"][:5]
+            f"{m['municipality']} ({m['overdue_items']})"
+            for m in s["municipalities_most_overdue"][:5]
         )
         lines.append(f"{word('most_overdue', lang)}: {top}")
     return "\n".join(lines) + "\n"

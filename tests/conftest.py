@@ -139,7 +139,10 @@ def db(
 def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every test gets its own data dir and no stray LOFTE_* settings from the shell."""
     for key in list(os.environ):
-        if key.startswith("LOFTE_") and key not in ("LOFTE_TEST_POSTGRES_URL", "LOFTE_REQUIRE_POSTGRES"):
+        if key.startswith("LOFTE_") and key not in (
+            "LOFTE_TEST_POSTGRES_URL",
+            "LOFTE_REQUIRE_POSTGRES",
+        ):
             monkeypatch.delenv(key)
     monkeypatch.setenv("LOFTE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("LOFTE_USE_SERVICE", "false")

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlmodel import select
 
-from flows.artefacts import add_artefact
-from flows.lifecycle_hooks import after_create
-from flows.promises import create_promise
+from application.artefacts import add_artefact
+from application.promises import create_promise
+from effects.hooks import after_create
 from lifecycle.stages import Stage
 from models import EvaluationRound, Promise
 from models.db import session_scope
@@ -24,11 +24,24 @@ MANDATORY = [
 ]
 
 
-def new_promise(start: date = date(2026, 1, 1), years: int = 1, region: str = "stockholm",
-                municipality: str = "Sollentuna") -> int:
+def new_promise(
+    start: date = date(2026, 1, 1),
+    years: int = 1,
+    region: str = "stockholm",
+    municipality: str = "Sollentuna",
+) -> int:
     with session_scope() as s:
-        p = create_promise(s, PromiseCreate(region=region, municipality=municipality,
-                                            police_area=f"LPO {municipality}", start=start, years=years), ACTOR)
+        p = create_promise(
+            s,
+            PromiseCreate(
+                region=region,
+                municipality=municipality,
+                police_area=f"LPO {municipality}",
+                start=start,
+                years=years,
+            ),
+            ACTOR,
+        )
         after_create(s, p, start - timedelta(days=90))
         return p.id  # type: ignore[return-value]
 
@@ -48,7 +61,9 @@ def promise(pid: int) -> Promise:
 
 def ids(pid: int, model: Any) -> list[int]:
     with session_scope() as s:
-        return list(s.exec(select(model.id).where(model.promise_id == pid).order_by(model.id)).all())
+        return list(
+            s.exec(select(model.id).where(model.promise_id == pid).order_by(model.id)).all()
+        )
 
 
 def complete_stage(pid: int, stage: Stage) -> None:
@@ -57,46 +72,119 @@ def complete_stage(pid: int, stage: Stage) -> None:
 
     p = promise(pid)
     if stage is Stage.RESIDENT_DIALOGUE:
-        add(pid, "dialogue", method="safety_walk", held_from=p.term_start - timedelta(days=80),
-            participants=30, themes=["belysning", "ungdomsgrupper"],
+        add(
+            pid,
+            "dialogue",
+            method="safety_walk",
+            held_from=p.term_start - timedelta(days=80),
+            participants=30,
+            themes=["belysning", "ungdomsgrupper"],
             unsafe_places=[{"place": "Sollentuna station", "when": "kvällar"}],
-            results="Otryggt vid stationen kvällstid.")
+            results="Otryggt vid stationen kvällstid.",
+        )
     elif stage is Stage.JOINT_ANALYSIS:
         add(pid, "situation_picture", party="police", summary="Rån och narkotika vid stationen.")
         add(pid, "situation_picture", party="municipality", summary="Ungdomar samlas i centrum.")
         for area in MANDATORY:
-            add(pid, "problem", title=f"Problem inom {area}", selected=True, priority_area=area,
-                places=[{"name": "Sollentuna centrum", "lat": 59.428, "lon": 17.951}])
+            add(
+                pid,
+                "problem",
+                title=f"Problem inom {area}",
+                selected=True,
+                priority_area=area,
+                places=[{"name": "Sollentuna centrum", "lat": 59.428, "lon": 17.951}],
+            )
     elif stage is Stage.ROOT_CAUSE_ANALYSIS:
         for problem_id in ids(pid, Problem):
-            add(pid, "cause_analysis", problem_id=problem_id, event_chain="Grupper samlas, konflikter uppstår.",
-                victim="Unga", offender="Unga vuxna", place="Dålig belysning")
+            add(
+                pid,
+                "cause_analysis",
+                problem_id=problem_id,
+                event_chain="Grupper samlas, konflikter uppstår.",
+                victim="Unga",
+                offender="Unga vuxna",
+                place="Dålig belysning",
+            )
     elif stage is Stage.GOALS:
         for problem_id in ids(pid, Problem):
-            add(pid, "goal", problem_id=problem_id, kind="outcome", description="Färre rån",
-                indicator="Anmälda rån per kvartal", baseline=12, target=8,
-                target_date=p.term_end)
+            add(
+                pid,
+                "goal",
+                problem_id=problem_id,
+                kind="outcome",
+                description="Färre rån",
+                indicator="Anmälda rån per kvartal",
+                baseline=12,
+                target=8,
+                target_date=p.term_end,
+            )
     elif stage is Stage.ACTION_PLAN:
         for goal_id in ids(pid, Goal):
-            add(pid, "activity", goal_id=goal_id, title="Trygghetsvandring varje månad", owner_party="police",
-                responsible="Kommunpolis", start=p.term_start, end=p.term_end,
-                prevention_level="universal", approach="situational")
-        add(pid, "promise_text", police_promises="Polisen lovar att vara på plats vid stationen.",
-            municipality_promises="Kommunen lovar bättre belysning i centrum.")
-        add(pid, "signoff", party="police", signed_by="LPO-chef", signed_on=p.term_start - timedelta(days=10))
-        add(pid, "signoff", party="municipality", signed_by="KS ordförande", signed_on=p.term_start - timedelta(days=10))
+            add(
+                pid,
+                "activity",
+                goal_id=goal_id,
+                title="Trygghetsvandring varje månad",
+                owner_party="police",
+                responsible="Kommunpolis",
+                start=p.term_start,
+                end=p.term_end,
+                prevention_level="universal",
+                approach="situational",
+            )
+        add(
+            pid,
+            "promise_text",
+            police_promises="Polisen lovar att vara på plats vid stationen.",
+            municipality_promises="Kommunen lovar bättre belysning i centrum.",
+        )
+        add(
+            pid,
+            "signoff",
+            party="police",
+            signed_by="LPO-chef",
+            signed_on=p.term_start - timedelta(days=10),
+        )
+        add(
+            pid,
+            "signoff",
+            party="municipality",
+            signed_by="KS ordförande",
+            signed_on=p.term_start - timedelta(days=10),
+        )
     elif stage is Stage.CONTINUOUS_EVALUATION:
         with session_scope() as s:
-            numbers = s.exec(select(EvaluationRound.number).where(
-                EvaluationRound.promise_id == pid, EvaluationRound.cycle_year == p.cycle_year,
-                EvaluationRound.submitted_at.is_(None))).all()  # type: ignore[union-attr]
+            numbers = s.exec(
+                select(EvaluationRound.number).where(
+                    EvaluationRound.promise_id == pid,
+                    EvaluationRound.cycle_year == p.cycle_year,
+                    EvaluationRound.submitted_at.is_(None),
+                )
+            ).all()  # type: ignore[union-attr]
         activities = ids(pid, Activity)
         goals = ids(pid, Goal)
         for n in numbers:
-            add(pid, "evaluation", round=n, submitted_by="Samordnare",
+            add(
+                pid,
+                "evaluation",
+                round=n,
+                submitted_by="Samordnare",
                 activities=[{"activity_id": a, "status": "ongoing"} for a in activities],
-                indicators=[{"goal_id": g, "value": 10 - n, "measured_on": p.term_start + timedelta(days=100 * n)} for g in goals],
-                feedback_to_residents="Vi har haft vandringar varje månad och berättat om det på webben.")
+                indicators=[
+                    {
+                        "goal_id": g,
+                        "value": 10 - n,
+                        "measured_on": p.term_start + timedelta(days=100 * n),
+                    }
+                    for g in goals
+                ],
+                feedback_to_residents="Vi har haft vandringar varje månad och berättat om det på webben.",
+            )
     elif stage is Stage.YEAR_END_COMPILATION:
-        add(pid, "compilation", summary="Året gav färre rån vid stationen.", next_year_plan="Fortsätt.")
+        add(
+            pid,
+            "compilation",
+            summary="Året gav färre rån vid stationen.",
+            next_year_plan="Fortsätt.",
+        )
         add(pid, "approval", approved_by="Styrgruppen")

@@ -28,8 +28,20 @@ def count(model) -> int:
         return s.exec(select(func.count()).select_from(model)).one()
 
 
-CREATE = ["promise", "create", "--region", "stockholm", "--municipality", "Järfälla",
-          "--police-area", "LPO Järfälla", "--start", "2026-01-01", "--years", "2"]
+CREATE = [
+    "promise",
+    "create",
+    "--region",
+    "stockholm",
+    "--municipality",
+    "Järfälla",
+    "--police-area",
+    "LPO Järfälla",
+    "--start",
+    "2026-01-01",
+    "--years",
+    "2",
+]
 
 
 def test_init_is_safe_to_run_twice(db) -> None:
@@ -42,7 +54,9 @@ def test_init_is_safe_to_run_twice(db) -> None:
 def test_create_list_show_json_contract(db) -> None:
     created = json.loads(lofte(*CREATE, "--json"))
     assert created["stage"] == "resident_dialogue" and isinstance(created["id"], int)
-    listed = json.loads(lofte("promise", "list", "--region", "stockholm", "--stage", "resident_dialogue", "--json"))
+    listed = json.loads(
+        lofte("promise", "list", "--region", "stockholm", "--stage", "resident_dialogue", "--json")
+    )
     assert [p["id"] for p in listed] == [created["id"]]
     assert json.loads(lofte("promise", "list", "--stage", "goals", "--json")) == []
     shown = json.loads(lofte("promise", "show", str(created["id"]), "--json"))
@@ -55,10 +69,25 @@ def test_create_list_show_json_contract(db) -> None:
 
 def test_add_from_flags_and_from_yaml_file(db, tmp_path: Path) -> None:
     pid = json.loads(lofte(*CREATE, "--json"))["id"]
-    lofte("add", str(pid), "dialogue", "--set", "method=survey", "--set", "held_from=2025-10-01",
-          "--set", "participants=412", "--set", "themes=[belysning, cyklister]", "--set", "results=Otryggt vid Jakobsbergs station")
+    lofte(
+        "add",
+        str(pid),
+        "dialogue",
+        "--set",
+        "method=survey",
+        "--set",
+        "held_from=2025-10-01",
+        "--set",
+        "participants=412",
+        "--set",
+        "themes=[belysning, cyklister]",
+        "--set",
+        "results=Otryggt vid Jakobsbergs station",
+    )
     file = tmp_path / "dialogue.yaml"
-    file.write_text("method: safety_walk\nheld_from: 2025-09-20\nunsafe_places:\n  - place: Kallhälls centrum\n    when: kvällar\n")
+    file.write_text(
+        "method: safety_walk\nheld_from: 2025-09-20\nunsafe_places:\n  - place: Kallhälls centrum\n    when: kvällar\n"
+    )
     out = json.loads(lofte("add", str(pid), "dialogue", "--file", str(file), "--json"))
     assert out["ok"] and out["unsafe_places"] == [{"place": "Kallhälls centrum", "when": "kvällar"}]
     with session_scope() as s:
@@ -73,11 +102,14 @@ def test_schema_prints_json_schema(db) -> None:
     assert "unknown kind" in lofte("schema", "nonsense", code=2)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--years", "5"], "years: Input should be less than or equal to 4"),
-    (["--start", "2026-02-30"], "start:"),
-    (["--region", "narnia"], "unknown region 'narnia'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--years", "5"], "years: Input should be less than or equal to 4"),
+        (["--start", "2026-02-30"], "start:"),
+        (["--region", "narnia"], "unknown region 'narnia'"),
+    ],
+)
 def test_bad_create_input_exits_2_and_writes_nothing(db, args: list[str], message: str) -> None:
     cmd = list(CREATE)
     for flag, value in zip(args[::2], args[1::2], strict=True):
@@ -91,22 +123,49 @@ def test_bad_create_input_exits_2_and_writes_nothing(db, args: list[str], messag
 def test_bad_artefact_input_exits_2_with_reason_and_writes_nothing(db, tmp_path: Path) -> None:
     pid = json.loads(lofte(*CREATE, "--json"))["id"]
     before = count(AuditEvent)
-    out = lofte("add", str(pid), "dialogue", "--set", "method=telepathy", "--set", "held_from=2025-10-01", code=2)
+    out = lofte(
+        "add",
+        str(pid),
+        "dialogue",
+        "--set",
+        "method=telepathy",
+        "--set",
+        "held_from=2025-10-01",
+        code=2,
+    )
     assert "method: Input should be" in out and "telepathy" in out
     broken = tmp_path / "broken.yaml"
     broken.write_text("method: [unclosed\n")
     assert "not valid YAML" in lofte("add", str(pid), "dialogue", "--file", str(broken), code=2)
-    assert "cannot read" in lofte("add", str(pid), "dialogue", "--file", str(tmp_path / "missing.yaml"), code=2)
-    assert "no promise with id 999" in lofte("add", "999", "dialogue", "--set", "method=survey", code=2)
+    assert "cannot read" in lofte(
+        "add", str(pid), "dialogue", "--file", str(tmp_path / "missing.yaml"), code=2
+    )
+    assert "no promise with id 999" in lofte(
+        "add", "999", "dialogue", "--set", "method=survey", code=2
+    )
     # A goal's problem must belong to this promise; the stage must have been reached.
-    out = lofte("add", str(pid), "goal", "--set", "problem_id=1", "--set", "kind=outcome", "--set", "description=Färre rån",
-                "--set", "indicator=rån", "--set", "target_date=2026-06-01", code=1)
+    out = lofte(
+        "add",
+        str(pid),
+        "goal",
+        "--set",
+        "problem_id=1",
+        "--set",
+        "kind=outcome",
+        "--set",
+        "description=Färre rån",
+        "--set",
+        "indicator=rån",
+        "--set",
+        "target_date=2026-06-01",
+        code=1,
+    )
     assert "artefact.wrong_stage" in out
     assert count(Goal) == 0 and count(Dialogue) == 0 and count(AuditEvent) == before
 
 
 def test_goal_with_target_date_before_the_term_is_refused_with_that_sentence(db) -> None:
-    from flows.transition import advance_promise
+    from application.transitions import advance_promise
     from lifecycle.stages import Stage
     from tests.helpers import complete_stage
 
@@ -114,34 +173,81 @@ def test_goal_with_target_date_before_the_term_is_refused_with_that_sentence(db)
     for stage in (Stage.RESIDENT_DIALOGUE, Stage.JOINT_ANALYSIS, Stage.ROOT_CAUSE_ANALYSIS):
         complete_stage(pid, stage)
         advance_promise(pid, "a@b.se")
-    out = lofte("add", str(pid), "goal", "--set", "problem_id=1", "--set", "kind=outcome", "--set", "description=Färre rån",
-                "--set", "indicator=rån", "--set", "target_date=2025-06-01", code=2)
+    out = lofte(
+        "add",
+        str(pid),
+        "goal",
+        "--set",
+        "problem_id=1",
+        "--set",
+        "kind=outcome",
+        "--set",
+        "description=Färre rån",
+        "--set",
+        "indicator=rån",
+        "--set",
+        "target_date=2025-06-01",
+        code=2,
+    )
     assert "target_date 2025-06-01 is before the term starts (2026-01-01)" in out
     assert count(Goal) == 0
 
 
 def test_advance_refused_lists_every_unmet_criterion_exit_1(db, prefect_harness) -> None:
     pid = json.loads(lofte(*CREATE, "--json"))["id"]
-    lofte("add", str(pid), "dialogue", "--set", "method=survey", "--set", "held_from=2025-10-01", "--set", "results=Otryggt")
+    lofte(
+        "add",
+        str(pid),
+        "dialogue",
+        "--set",
+        "method=survey",
+        "--set",
+        "held_from=2025-10-01",
+        "--set",
+        "results=Otryggt",
+    )
     moved = json.loads(lofte("advance", str(pid), "--actor", "kommunpolis@polisen.se", "--json"))
     assert moved["ok"] and moved["to_stage"] == "joint_analysis" and moved["via"] == "in-process"
-    refused = json.loads(lofte("advance", str(pid), "--actor", "kommunpolis@polisen.se", "--json", code=1))
+    refused = json.loads(
+        lofte("advance", str(pid), "--actor", "kommunpolis@polisen.se", "--json", code=1)
+    )
     assert [u["code"] for u in refused["unmet"]] == [
-        "analysis.police_picture_missing", "analysis.municipality_picture_missing", "analysis.no_focus_area"]
+        "analysis.police_picture_missing",
+        "analysis.municipality_picture_missing",
+        "analysis.no_focus_area",
+    ]
     text = lofte("advance", str(pid), "--actor", "kommunpolis@polisen.se", code=1)
     assert text.count("[analysis.") == 3
     assert "e-mail" in lofte("advance", str(pid), "--actor", "nobody", code=2)
-    assert "unknown stage" in lofte("advance", str(pid), "--actor", "a@b.se", "--to", "nowhere", code=2)
+    assert "unknown stage" in lofte(
+        "advance", str(pid), "--actor", "a@b.se", "--to", "nowhere", code=2
+    )
     history = lofte("history", str(pid))
     assert "resident_dialogue -> joint_analysis" in history and "kommunpolis@polisen.se" in history
     shown = json.loads(lofte("promise", "show", str(pid), "--json"))
     assert [(h["from_stage"], h["to_stage"], h["actor"]) for h in shown["history"]] == [
-        ("resident_dialogue", "joint_analysis", "kommunpolis@polisen.se")]
+        ("resident_dialogue", "joint_analysis", "kommunpolis@polisen.se")
+    ]
 
 
 def test_promise_belongs_to_an_agreement_of_its_parties_covering_its_term(db) -> None:
-    agreement = json.loads(lofte("agreement", "create", "--region", "stockholm", "--municipality", "Järfälla",
-                                 "--police-area", "LPO Järfälla", "--start", "2026-01-01", "--years", "3", "--json"))
+    agreement = json.loads(
+        lofte(
+            "agreement",
+            "create",
+            "--region",
+            "stockholm",
+            "--municipality",
+            "Järfälla",
+            "--police-area",
+            "LPO Järfälla",
+            "--start",
+            "2026-01-01",
+            "--years",
+            "3",
+            "--json",
+        )
+    )
     assert agreement["term_end"] == "2028-12-31"
     created = json.loads(lofte(*CREATE, "--agreement", str(agreement["id"]), "--json"))
     with session_scope() as s:
@@ -150,10 +256,37 @@ def test_promise_belongs_to_an_agreement_of_its_parties_covering_its_term(db) ->
     too_long[too_long.index("--start") + 1] = "2028-01-01"
     out = lofte(*too_long, "--agreement", str(agreement["id"]), code=2)
     assert "is not within agreement" in out
-    other = lofte("promise", "create", "--region", "stockholm", "--municipality", "Solna", "--police-area", "LPO Solna",
-                  "--start", "2026-01-01", "--years", "1", "--agreement", str(agreement["id"]), code=2)
+    other = lofte(
+        "promise",
+        "create",
+        "--region",
+        "stockholm",
+        "--municipality",
+        "Solna",
+        "--police-area",
+        "LPO Solna",
+        "--start",
+        "2026-01-01",
+        "--years",
+        "1",
+        "--agreement",
+        str(agreement["id"]),
+        code=2,
+    )
     assert "between other parties" in other
     assert "years: Input should be greater than or equal to 2" in lofte(
-        "agreement", "create", "--region", "stockholm", "--municipality", "Järfälla", "--police-area", "LPO Järfälla",
-        "--start", "2026-01-01", "--years", "1", code=2)
+        "agreement",
+        "create",
+        "--region",
+        "stockholm",
+        "--municipality",
+        "Järfälla",
+        "--police-area",
+        "LPO Järfälla",
+        "--start",
+        "2026-01-01",
+        "--years",
+        "1",
+        code=2,
+    )
     assert count(Promise) == 1

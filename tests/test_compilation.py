@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from application.compilation import compile_and_store, roll_up
+from application.demo import load_demo
 from cli.main import app
-from flows.compilation import approve_compilation_flow, compile_and_store, roll_up
-from flows.demo import load_demo
+from flows.compilation import approve_compilation_flow
 from lifecycle.goals import goal_met
 from lifecycle.stages import Stage
 from models import Activity, Goal, Promise, YearEndCompilation
@@ -24,7 +25,11 @@ NOW = datetime(2026, 12, 10, 9, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
 def _demo_promise(area: str) -> Promise:
     load_demo(date(2026, 11, 22))
     with session_scope() as s:
-        return s.exec(select(Promise).where(Promise.area_name == area, Promise.stage == Stage.YEAR_END_COMPILATION)).one()
+        return s.exec(
+            select(Promise).where(
+                Promise.area_name == area, Promise.stage == Stage.YEAR_END_COMPILATION
+            )
+        ).one()
 
 
 def test_goal_met_follows_the_direction_of_the_target() -> None:
@@ -38,14 +43,23 @@ def test_compilation_has_every_goal_and_every_activity_not_done_in_all_formats(d
     data = compile_and_store(promise.id, "sv", NOW)
     with session_scope() as s:
         goals = s.exec(select(Goal).where(Goal.promise_id == promise.id)).all()
-        not_done = s.exec(select(Activity).where(Activity.promise_id == promise.id, Activity.status == "not_done")).all()
-        stored = s.exec(select(YearEndCompilation).where(YearEndCompilation.promise_id == promise.id)).one()
-    assert stored.content["goals_summary"]["total"] == len(goals) == 5  # city district: 4 mandatory + unsafe places
+        not_done = s.exec(
+            select(Activity).where(Activity.promise_id == promise.id, Activity.status == "not_done")
+        ).all()
+        stored = s.exec(
+            select(YearEndCompilation).where(YearEndCompilation.promise_id == promise.id)
+        ).one()
+    assert (
+        stored.content["goals_summary"]["total"] == len(goals) == 5
+    )  # city district: 4 mandatory + unsafe places
     assert not_done, "the demo has an activity not done, with a reason"
     compiled_goals = [g for link in data["chain"] for g in link["goals"]]
     assert {g["id"] for g in compiled_goals} == {g.id for g in goals}
     assert all(g["last_value"] is not None for g in compiled_goals)
-    assert data["goals_summary"]["met"] + data["goals_summary"]["not_met"] == 5 and data["goals_summary"]["not_met"] >= 1
+    assert (
+        data["goals_summary"]["met"] + data["goals_summary"]["not_met"] == 5
+        and data["goals_summary"]["not_met"] >= 1
+    )
     assert [r["status"] for r in data["rounds"]] == ["submitted"] * 3
     assert data["feedback"] and data["suggestions"]
     markdown, html, as_json = (render(data, f) for f in ("md", "html", "json"))
@@ -54,7 +68,10 @@ def test_compilation_has_every_goal_and_every_activity_not_done_in_all_formats(d
         last = next(x["last_value"] for x in compiled_goals if x["id"] == g.id)
         for text in (markdown, html):
             assert g.indicator in text
-            assert f"| {g.baseline:g} | {g.target:g} | {last:g} |" in text or f"<td>{g.baseline:g}</td><td>{g.target:g}</td><td>{last:g}</td>" in text
+            assert (
+                f"| {g.baseline:g} | {g.target:g} | {last:g} |" in text
+                or f"<td>{g.baseline:g}</td><td>{g.target:g}</td><td>{last:g}</td>" in text
+            )
     for a in not_done:
         for text in (markdown, html, as_json):
             assert a.title in text and a.status_reason in text
@@ -65,12 +82,18 @@ def test_compilation_has_every_goal_and_every_activity_not_done_in_all_formats(d
 
 def test_approval_closes_the_promise_and_the_roll_up_shows_it(db, prefect_harness) -> None:
     promise = _demo_promise("Nacka")
-    result = approve_compilation_flow(promise.id, "Styrgruppen i Nacka", "samordnare@nacka.se", now=NOW)
+    result = approve_compilation_flow(
+        promise.id, "Styrgruppen i Nacka", "samordnare@nacka.se", now=NOW
+    )
     assert result["ok"] and result["to_stage"] == "closed" and result["next_promise_id"]
     with session_scope() as s:
         assert s.get(Promise, promise.id).stage is Stage.CLOSED  # type: ignore[union-attr]
-        row = s.exec(select(YearEndCompilation).where(YearEndCompilation.promise_id == promise.id)).one()
-        assert row.approved_by == "Styrgruppen i Nacka" and row.content["promise"]["area"] == "Nacka"
+        row = s.exec(
+            select(YearEndCompilation).where(YearEndCompilation.promise_id == promise.id)
+        ).one()
+        assert (
+            row.approved_by == "Styrgruppen i Nacka" and row.content["promise"]["area"] == "Nacka"
+        )
     rollup = roll_up("stockholm", 2026, "sv", NOW)
     areas = {r["area"]: r for r in rollup["rows"]}
     assert areas["Nacka"]["approved"] and not areas["Skärholmen"]["approved"]

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-import flows.transition as transition
-from flows.errors import Conflict
-from flows.transition import advance_promise
+import application.transitions as transition
+from application.transitions import advance_promise
+from lifecycle.errors import Conflict
 from lifecycle.stages import Stage
 from models import AuditEvent
 from models.db import session_scope
@@ -20,12 +20,19 @@ from tests.helpers import complete_stage, new_promise, promise
 
 def _transitions(pid: int) -> int:
     with session_scope() as s:
-        return s.exec(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.promise_id == pid, AuditEvent.action == "transition")).one()
+        return s.exec(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.promise_id == pid, AuditEvent.action == "transition")
+        ).one()
 
 
-@pytest.mark.parametrize("db", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
-def test_concurrent_advance_on_two_postgres_connections(db, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "db", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_concurrent_advance_on_two_postgres_connections(
+    db, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pid = new_promise()
     complete_stage(pid, Stage.RESIDENT_DIALOGUE)
     first_wrote = threading.Event()

@@ -7,7 +7,7 @@ from datetime import date
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from flows.demo import load_demo
+from application.demo import load_demo
 from lifecycle.stages import Stage
 from models import Organisation, Promise
 from models.db import session_scope
@@ -37,12 +37,22 @@ def test_api_advances_through_the_flow_and_reports_refusals(db, prefect_harness)
     complete_stage(pid, Stage.RESIDENT_DIALOGUE)
     moved = client.post(f"/api/promises/{pid}/advance", json={"actor": "a@b.se"}).json()
     assert moved["ok"] and moved["to_stage"] == "joint_analysis" and moved["flow_run_id"]
-    stale = client.post(f"/api/promises/{pid}/advance", json={"actor": "a@b.se", "expected_version": 1}).json()
+    stale = client.post(
+        f"/api/promises/{pid}/advance", json={"actor": "a@b.se", "expected_version": 1}
+    ).json()
     assert stale["ok"] is False and stale["error_kind"] == "Conflict"
     assert client.get(f"/api/promises/{pid}").json()["stage"] == "joint_analysis"
     assert client.get("/api/promises/9999").status_code == 404
-    assert client.post(f"/api/promises/{pid}/advance", json={"actor": "not-an-email"}).status_code == 422
-    assert client.post(f"/api/promises/{pid}/next-cycle", json={"actor": "a@b.se"}).json()["error_kind"] == "Refused"
+    assert (
+        client.post(f"/api/promises/{pid}/advance", json={"actor": "not-an-email"}).status_code
+        == 422
+    )
+    assert (
+        client.post(f"/api/promises/{pid}/next-cycle", json={"actor": "a@b.se"}).json()[
+            "error_kind"
+        ]
+        == "Refused"
+    )
 
 
 def test_cli_uses_a_running_service_when_there_is_one(db, prefect_harness, monkeypatch) -> None:
@@ -60,7 +70,9 @@ def test_cli_uses_a_running_service_when_there_is_one(db, prefect_harness, monke
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(warm=False), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(warm=False), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
@@ -88,9 +100,13 @@ def test_calendar_feeds_are_served_for_subscription(db) -> None:
     client = TestClient(create_app(warm=False))
     pid = new_promise()
     response = client.get(f"/ical/promise/{pid}.ics")
-    assert response.status_code == 200 and response.headers["content-type"].startswith("text/calendar")
+    assert response.status_code == 200 and response.headers["content-type"].startswith(
+        "text/calendar"
+    )
     assert response.text.startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in response.text
     region = client.get("/ical/region/stockholm.ics")
-    assert region.status_code == 200 and region.text.count("BEGIN:VEVENT") >= response.text.count("BEGIN:VEVENT")
+    assert region.status_code == 200 and region.text.count("BEGIN:VEVENT") >= response.text.count(
+        "BEGIN:VEVENT"
+    )
     assert client.get("/ical/promise/9999.ics").status_code == 404
     assert client.get("/ical/region/narnia.ics").status_code == 404

@@ -14,10 +14,10 @@ from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
 import models  # noqa: F401
+from application.setup import initialise
 from cli.main import app
 from config.catalogue import CATALOGUE_DIR, load_catalogue
 from config.settings import ConfigError, get_settings, reset_settings
-from flows.setup import initialise
 from models.db import make_engine
 from models.migrate import current_revisions, head_revisions, is_up_to_date
 from tests.helpers import new_promise, promise
@@ -26,7 +26,11 @@ from tests.helpers import new_promise, promise
 def test_models_and_migrations_agree(db) -> None:
     with db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": False})
-        diff = [d for d in compare_metadata(context, SQLModel.metadata) if "apscheduler_jobs" not in repr(d)]
+        diff = [
+            d
+            for d in compare_metadata(context, SQLModel.metadata)
+            if "apscheduler_jobs" not in repr(d)
+        ]
     assert diff == [], f"models differ from migrations; add a migration: {diff}"
 
 
@@ -35,7 +39,9 @@ def test_init_on_an_empty_sqlite_file_and_again(tmp_path: Path) -> None:
     assert current_revisions(engine) == set()
     report = initialise(engine)
     assert report.before == [] and set(report.after) == head_revisions(engine)
-    assert {"promise", "auditevent", "outboxmessage", "apscheduler_jobs"} <= set(inspect(engine).get_table_names())
+    assert {"promise", "auditevent", "outboxmessage", "apscheduler_jobs"} <= set(
+        inspect(engine).get_table_names()
+    )
     again = initialise(engine)
     assert again.before == again.after and is_up_to_date(engine)
 
@@ -79,7 +85,9 @@ def _catalogue_copy(tmp_path: Path) -> Path:
 def test_broken_catalogue_names_file_key_and_problem(tmp_path: Path) -> None:
     directory = _catalogue_copy(tmp_path)
     path = directory / "stockholm.yaml"
-    path.write_text(path.read_text().replace("        mandatory: true", "        mandatory: perhaps", 1))
+    path.write_text(
+        path.read_text().replace("        mandatory: true", "        mandatory: perhaps", 1)
+    )
     with pytest.raises(ConfigError) as info:
         load_catalogue(directory)
     message = str(info.value)
@@ -102,11 +110,19 @@ def test_shipped_catalogue_has_the_seed_priority_areas() -> None:
     assert len(catalogue.regions) == 7
     stockholm = catalogue.region("stockholm")
     assert stockholm.mandatory_area_ids(2026, 2026) == {
-        "fewer-vulnerable-areas", "fewer-young-at-risk", "fewer-criminals-exit", "vulnerable-victims-offenders"}
+        "fewer-vulnerable-areas",
+        "fewer-young-at-risk",
+        "fewer-criminals-exit",
+        "vulnerable-victims-offenders",
+    }
     city = next(s for s in stockholm.priority_sets if s.id == "stockholm-city")
     assert len(city.areas) == 5 and sum(len(a.goals) for a in city.areas) == 14
     region_set = next(s for s in stockholm.priority_sets if s.id == "region-stockholm")
     assert [a.name_sv for a in region_set.areas] == [
-        "Otrygga platser", "Psykisk ohälsa", "Brott mot välfärdssystemen", "Särskilt utsatta brottsoffer"]
+        "Otrygga platser",
+        "Psykisk ohälsa",
+        "Brott mot välfärdssystemen",
+        "Särskilt utsatta brottsoffer",
+    ]
     with pytest.raises(KeyError, match="known regions"):
         catalogue.region("narnia")

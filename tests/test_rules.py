@@ -38,7 +38,9 @@ def codes(s: PromiseSnapshot) -> list[str]:
     return [u.code for u in unmet_criteria(s)]
 
 
-def refused_codes(s: PromiseSnapshot, to: Stage | None = None, reason: str | None = None) -> list[str]:
+def refused_codes(
+    s: PromiseSnapshot, to: Stage | None = None, reason: str | None = None
+) -> list[str]:
     with pytest.raises(TransitionRefused) as info:
         plan_transition(s, to, reason)
     return [u.code for u in info.value.unmet]
@@ -62,7 +64,11 @@ def test_joint_analysis_lists_every_unmet_criterion_at_once() -> None:
         "analysis.municipality_picture_missing",
         "analysis.no_focus_area",
     ]
-    untied = replace(s, situation_pictures_by=frozenset(Party), problems=(replace(PROBLEM, priority_area_id=None),))
+    untied = replace(
+        s,
+        situation_pictures_by=frozenset(Party),
+        problems=(replace(PROBLEM, priority_area_id=None),),
+    )
     assert codes(untied) == ["analysis.focus_area_without_priority_area"]
     done = replace(untied, problems=(PROBLEM,))
     assert plan_transition(done).to_stage is Stage.ROOT_CAUSE_ANALYSIS
@@ -70,8 +76,11 @@ def test_joint_analysis_lists_every_unmet_criterion_at_once() -> None:
 
 def test_root_cause_analysis_for_every_selected_problem() -> None:
     unselected = ProblemFacts(2, "Nedskräpning", False, None, False)
-    s = replace(BASE, stage=Stage.ROOT_CAUSE_ANALYSIS,
-                problems=(replace(PROBLEM, has_cause_analysis=False), unselected))
+    s = replace(
+        BASE,
+        stage=Stage.ROOT_CAUSE_ANALYSIS,
+        problems=(replace(PROBLEM, has_cause_analysis=False), unselected),
+    )
     unmet = unmet_criteria(s)
     assert [(u.code, u.ref) for u in unmet] == [("cause.missing", "problem:1")]
     assert "Rån vid stationen" in unmet[0].message_sv and "Rån vid stationen" in unmet[0].message_en
@@ -87,9 +96,14 @@ def test_goals_need_indicator_baseline_and_target() -> None:
 
 
 def test_action_plan_needs_activities_mandatory_areas_text_and_both_signatures() -> None:
-    s = replace(BASE, stage=Stage.ACTION_PLAN, problems=(PROBLEM,), goals=(GOAL,),
-                mandatory_area_ids=frozenset({"fewer-young-at-risk", "fewer-criminals-exit"}),
-                area_names={"fewer-criminals-exit": "Minskat antal kriminella genom avhopparverksamhet"})
+    s = replace(
+        BASE,
+        stage=Stage.ACTION_PLAN,
+        problems=(PROBLEM,),
+        goals=(GOAL,),
+        mandatory_area_ids=frozenset({"fewer-young-at-risk", "fewer-criminals-exit"}),
+        area_names={"fewer-criminals-exit": "Minskat antal kriminella genom avhopparverksamhet"},
+    )
     assert refused_codes(s) == [
         "activity.missing",
         "priority_area.not_covered",
@@ -98,11 +112,17 @@ def test_action_plan_needs_activities_mandatory_areas_text_and_both_signatures()
         "signoff.police_missing",
         "signoff.municipality_missing",
     ]
-    with_activity = replace(s, activities=(ACTIVITY,), has_promise_text=True, signed_by=frozenset({Party.POLICE}))
+    with_activity = replace(
+        s, activities=(ACTIVITY,), has_promise_text=True, signed_by=frozenset({Party.POLICE})
+    )
     unmet = unmet_criteria(with_activity)
     assert [u.code for u in unmet] == ["priority_area.not_covered", "signoff.municipality_missing"]
     assert "avhopparverksamhet" in unmet[0].message_sv
-    done = replace(with_activity, mandatory_area_ids=frozenset({"fewer-young-at-risk"}), signed_by=frozenset(Party))
+    done = replace(
+        with_activity,
+        mandatory_area_ids=frozenset({"fewer-young-at-risk"}),
+        signed_by=frozenset(Party),
+    )
     assert plan_transition(done).to_stage is Stage.CONTINUOUS_EVALUATION
 
 
@@ -123,7 +143,11 @@ def test_year_end_compilation_must_be_approved_then_closes_or_starts_next_year()
     assert (plan.to_stage, plan.kind) == (Stage.CLOSED, TransitionKind.CLOSE)
     multi = replace(approved, term_years=3, term_end=date(2028, 12, 31))
     plan = plan_transition(multi)
-    assert (plan.to_stage, plan.kind, plan.cycle_year) == (Stage.ACTION_PLAN, TransitionKind.NEXT_YEAR, 2)
+    assert (plan.to_stage, plan.kind, plan.cycle_year) == (
+        Stage.ACTION_PLAN,
+        TransitionKind.NEXT_YEAR,
+        2,
+    )
     assert plan_transition(multi, Stage.CLOSED).kind is TransitionKind.CLOSE
     assert refused_codes(approved, Stage.ACTION_PLAN) == ["term.no_next_year"]
 
@@ -158,7 +182,16 @@ def test_lifecycle_package_imports_no_database_network_or_prefect() -> None:
     import ast
     from pathlib import Path
 
-    forbidden = {"sqlalchemy", "sqlmodel", "prefect", "httpx", "models", "flows", "notifications", "requests"}
+    forbidden = {
+        "sqlalchemy",
+        "sqlmodel",
+        "prefect",
+        "httpx",
+        "models",
+        "flows",
+        "notifications",
+        "requests",
+    }
     for path in Path("lifecycle").glob("*.py"):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):

@@ -9,7 +9,9 @@ def test_heartbeats_are_off_in_other_threads_too(prefect_harness) -> None:
     from prefect.settings import get_current_settings
 
     seen: list[object] = []
-    thread = threading.Thread(target=lambda: seen.append(get_current_settings().flows.heartbeat_frequency))
+    thread = threading.Thread(
+        target=lambda: seen.append(get_current_settings().flows.heartbeat_frequency)
+    )
     thread.start()
     thread.join()
     assert seen == [None]

@@ -22,7 +22,9 @@ def test_walk_from_dialogue_to_closed_and_next_cycle(db) -> None:
     for stage in CYCLE:
         assert promise(pid).stage is stage
         refused = advance_promise_flow(pid, ACTOR)
-        assert refused["ok"] is False and refused["unmet"], f"{stage} advanced before its work was done"
+        assert refused["ok"] is False and refused["unmet"], (
+            f"{stage} advanced before its work was done"
+        )
         complete_stage(pid, stage)
         result = advance_promise_flow(pid, ACTOR)
         assert result["ok"], result
@@ -43,7 +45,8 @@ def test_walk_from_dialogue_to_closed_and_next_cycle(db) -> None:
         seeded = s.exec(select(Problem).where(Problem.promise_id == next_id)).all()
         assert len(seeded) == 4 and all(not p.selected and p.origin_problem_id for p in seeded)
         transitions = s.exec(
-            select(AuditEvent).where(AuditEvent.promise_id == pid, AuditEvent.action == "transition")
+            select(AuditEvent)
+            .where(AuditEvent.promise_id == pid, AuditEvent.action == "transition")
             .order_by(AuditEvent.id)
         ).all()
         assert [(t.from_stage, t.to_stage) for t in transitions] == [
@@ -52,7 +55,9 @@ def test_walk_from_dialogue_to_closed_and_next_cycle(db) -> None:
         assert all(t.actor == ACTOR and t.flow_run_id for t in transitions)
         text = s.exec(select(PromiseText).where(PromiseText.promise_id == pid)).one()
         assert text.published_at is not None  # published when the plan was signed and enacted
-        assert len(s.exec(select(EvaluationRound).where(EvaluationRound.promise_id == pid)).all()) == 3
+        assert (
+            len(s.exec(select(EvaluationRound).where(EvaluationRound.promise_id == pid)).all()) == 3
+        )
 
 
 def test_multi_year_term_returns_to_action_plan_and_needs_new_signatures(db) -> None:
@@ -63,11 +68,19 @@ def test_multi_year_term_returns_to_action_plan_and_needs_new_signatures(db) -> 
     p = promise(pid)
     assert (p.stage, p.cycle_year) == (Stage.ACTION_PLAN, 2)
     refused = advance_promise_flow(pid, ACTOR)
-    assert {u["code"] for u in refused["unmet"]} == {"signoff.police_missing", "signoff.municipality_missing", "promise_text.missing"}
+    assert {u["code"] for u in refused["unmet"]} == {
+        "signoff.police_missing",
+        "signoff.municipality_missing",
+        "promise_text.missing",
+    }
     complete_stage(pid, Stage.ACTION_PLAN)
     assert advance_promise_flow(pid, ACTOR)["ok"]
     with session_scope() as s:
-        rounds = s.exec(select(EvaluationRound).where(EvaluationRound.promise_id == pid, EvaluationRound.cycle_year == 2)).all()
+        rounds = s.exec(
+            select(EvaluationRound).where(
+                EvaluationRound.promise_id == pid, EvaluationRound.cycle_year == 2
+            )
+        ).all()
         # 31 December 2027 is New Year's eve, not a working day: the round is due the day before.
         assert [r.due for r in rounds] == [date(2027, 4, 30), date(2027, 8, 31), date(2027, 12, 30)]
 
@@ -84,8 +97,13 @@ def test_going_back_is_audited_with_its_reason_and_revokes_signatures(db) -> Non
     back = advance_promise_flow(pid, ACTOR, to="goals", reason="Polisen vill lägga till ett mål")
     assert back["ok"] and back["kind"] == "back" and back["effects"]["signoffs_revoked"] == 2
     with session_scope() as s:
-        assert all(x.revoked_at for x in s.exec(select(SignOff).where(SignOff.promise_id == pid)).all())
-        event = s.exec(select(AuditEvent).where(AuditEvent.promise_id == pid, AuditEvent.to_stage == "goals")
-                       .order_by(AuditEvent.id.desc())).first()  # type: ignore[union-attr]
+        assert all(
+            x.revoked_at for x in s.exec(select(SignOff).where(SignOff.promise_id == pid)).all()
+        )
+        event = s.exec(
+            select(AuditEvent)
+            .where(AuditEvent.promise_id == pid, AuditEvent.to_stage == "goals")
+            .order_by(AuditEvent.id.desc())
+        ).first()  # type: ignore[union-attr]
         assert event and event.reason == "Polisen vill lägga till ett mål"
         assert s.get(Promise, pid).stage is Stage.GOALS  # type: ignore[union-attr]

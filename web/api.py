@@ -10,8 +10,8 @@ from fastapi import FastAPI, HTTPException, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from flows.errors import LofteError
-from flows.transition import error_result
+from application.transitions import error_result
+from lifecycle.errors import LofteError
 
 
 class AdvanceRequest(BaseModel):
@@ -59,7 +59,7 @@ def create_app(warm: bool = True) -> FastAPI:
 
     @app.post("/api/promises/{promise_id}/next-cycle")
     def next_cycle(promise_id: int, body: NextCycleRequest) -> dict[str, Any]:
-        from flows.next_cycle import open_next_cycle_flow
+        from flows.transition import open_next_cycle_flow
 
         try:
             return open_next_cycle_flow(promise_id, body.actor.lower(), now=body.now)
@@ -68,8 +68,8 @@ def create_app(warm: bool = True) -> FastAPI:
 
     @app.get("/api/promises/{promise_id}")
     def show(promise_id: int, language: str = "sv") -> dict[str, Any]:
-        from flows.views import promise_view
         from models.db import session_scope
+        from views.promise import promise_view
 
         try:
             with session_scope() as session:
@@ -79,8 +79,8 @@ def create_app(warm: bool = True) -> FastAPI:
 
     @app.get("/ical/promise/{promise_id}.ics")
     def promise_calendar(promise_id: int) -> Response:
-        from flows.ical import promise_feed
         from models.db import session_scope
+        from views.ical import promise_feed
 
         try:
             with session_scope() as session:
@@ -91,9 +91,9 @@ def create_app(warm: bool = True) -> FastAPI:
 
     @app.get("/ical/region/{region_id}.ics")
     def region_calendar(region_id: str) -> Response:
-        from flows.ical import region_feed
         from models import Region
         from models.db import session_scope
+        from views.ical import region_feed
 
         with session_scope() as session:
             if session.get(Region, region_id) is None:

@@ -15,7 +15,9 @@ target_metadata = SQLModel.metadata
 FOREIGN_TABLES = {"apscheduler_jobs"}
 
 
-def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
     """Leave library-owned tables out of autogenerate's comparison."""
     table = getattr(obj, "table", obj) if type_ != "table" else obj
     return getattr(table, "name", name) not in FOREIGN_TABLES

@@ -72,7 +72,9 @@ class Channel(ABC):
     type: str = ""
     needs_html: bool = False
 
-    def __init__(self, name: str, *, timeouts: Timeouts | None = None, max_concurrency: int | None = None):
+    def __init__(
+        self, name: str, *, timeouts: Timeouts | None = None, max_concurrency: int | None = None
+    ):
         self.name = name
         self.timeouts = timeouts
         self.max_concurrency = max_concurrency

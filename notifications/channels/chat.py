@@ -29,7 +29,13 @@ class TeamsChannel(Channel):
     def card(self, message: Envelope, rendered: Rendered) -> dict[str, Any]:
         """The Adaptive Card: a bold title, one text block per paragraph, a link button."""
         body: list[dict[str, Any]] = [
-            {"type": "TextBlock", "text": rendered.subject, "weight": "Bolder", "size": "Medium", "wrap": True}
+            {
+                "type": "TextBlock",
+                "text": rendered.subject,
+                "weight": "Bolder",
+                "size": "Medium",
+                "wrap": True,
+            }
         ]
         # One block per paragraph: Teams collapses single newlines inside a TextBlock.
         for paragraph in _paragraphs(rendered.text):
@@ -43,7 +49,11 @@ class TeamsChannel(Channel):
         url = message.payload.get("url")
         if isinstance(url, str) and url.startswith(("http://", "https://")):
             card["actions"] = [
-                {"type": "Action.OpenUrl", "title": OPEN_LABEL.get(message.language, OPEN_LABEL["sv"]), "url": url}
+                {
+                    "type": "Action.OpenUrl",
+                    "title": OPEN_LABEL.get(message.language, OPEN_LABEL["sv"]),
+                    "url": url,
+                }
             ]
         return card
 
@@ -59,7 +69,10 @@ class TeamsChannel(Channel):
                 }
             ],
         }
-        headers = {"Content-Type": "application/json; charset=utf-8", "Idempotency-Key": message.key}
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "Idempotency-Key": message.key,
+        }
         return OutgoingRequest(url=self._url, body=json_body(document), headers=headers)
 
 
@@ -83,8 +96,13 @@ class SlackChannel(Channel):
 
     def build(self, message: Envelope, rendered: Rendered, *, now: float) -> OutgoingRequest:
         """The request to the incoming-webhook URL."""
-        headers = {"Content-Type": "application/json; charset=utf-8", "Idempotency-Key": message.key}
-        return OutgoingRequest(url=self._url, body=json_body(self.document(message, rendered)), headers=headers)
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "Idempotency-Key": message.key,
+        }
+        return OutgoingRequest(
+            url=self._url, body=json_body(self.document(message, rendered)), headers=headers
+        )
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -86,7 +86,13 @@ class MailChannel(Channel):
             if self.reply_to:
                 doc["ReplyTo"] = self.reply_to
             return doc
-        doc = {"from": self.sender, "to": to, "subject": rendered.subject, "text": rendered.text, "html": html}
+        doc = {
+            "from": self.sender,
+            "to": to,
+            "subject": rendered.subject,
+            "text": rendered.text,
+            "html": html,
+        }
         if self.reply_to:
             doc["reply_to"] = self.reply_to
         return doc
@@ -94,7 +100,9 @@ class MailChannel(Channel):
     def build(self, message: Envelope, rendered: Rendered, *, now: float) -> OutgoingRequest:
         """The POST to the mail API, authenticated the way the preset wants."""
         if "@" not in message.recipient:
-            raise PermanentError("mottagaren är ingen e-postadress / recipient is not an e-mail address")
+            raise PermanentError(
+                "mottagaren är ingen e-postadress / recipient is not an e-mail address"
+            )
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             "Accept": "application/json",
@@ -106,7 +114,9 @@ class MailChannel(Channel):
             headers[self.auth_header] = f"{self.auth_scheme} {self._token}"
         else:
             headers[self.auth_header] = self._token
-        return OutgoingRequest(url=self._endpoint, body=json_body(self.document(message, rendered)), headers=headers)
+        return OutgoingRequest(
+            url=self._endpoint, body=json_body(self.document(message, rendered)), headers=headers
+        )
 
     def describe(self) -> dict[str, Any]:
         """Type, preset and sender (the endpoint and token are not shown)."""

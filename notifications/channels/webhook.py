@@ -17,7 +17,9 @@ class WebhookChannel(Channel):
 
     type = "webhook"
 
-    def __init__(self, name: str, *, url: str, secret: str, headers: dict[str, str] | None = None, **kw: Any):
+    def __init__(
+        self, name: str, *, url: str, secret: str, headers: dict[str, str] | None = None, **kw: Any
+    ):
         super().__init__(name, **kw)
         self._url = url
         self._secret = secret

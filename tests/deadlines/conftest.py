@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from flows.deadlines import set_calendar_override, sync_deadlines
+from effects.deadlines import set_calendar_override, sync_deadlines
 from lifecycle.stages import Stage
 from lifecycle.term import term_end
 from lifecycle.vocabulary import OrganisationKind, Role
@@ -74,9 +74,11 @@ class World:
 
     def deadlines(self, promise_id: int) -> list[Deadline]:
         with Session(self.engine) as session:
-            return list(session.exec(
-                select(Deadline).where(Deadline.promise_id == promise_id).order_by(Deadline.due)
-            ))
+            return list(
+                session.exec(
+                    select(Deadline).where(Deadline.promise_id == promise_id).order_by(Deadline.due)
+                )
+            )
 
     def messages(self) -> list[OutboxMessage]:
         with Session(self.engine) as session:
@@ -91,30 +93,57 @@ REGIONAL = "rita.region@polisen.example"
 def _add_world(engine: Engine) -> World:
     with session_scope(engine) as session:
         municipality = Organisation(
-            region_id="stockholm", kind=OrganisationKind.CITY_DISTRICT,
-            name="Hässelby-Vällingby stadsdelsförvaltning", parent_name="Stockholms stad",
+            region_id="stockholm",
+            kind=OrganisationKind.CITY_DISTRICT,
+            name="Hässelby-Vällingby stadsdelsförvaltning",
+            parent_name="Stockholms stad",
         )
         police = Organisation(
-            region_id="stockholm", kind=OrganisationKind.LOCAL_POLICE_AREA,
+            region_id="stockholm",
+            kind=OrganisationKind.LOCAL_POLICE_AREA,
             name="Lokalpolisområde Västerort",
         )
         regional = Organisation(
-            region_id="stockholm", kind=OrganisationKind.POLICE_REGION,
+            region_id="stockholm",
+            kind=OrganisationKind.POLICE_REGION,
             name="Polisregion Stockholm",
         )
         session.add_all([municipality, police, regional])
         session.flush()
-        session.add_all([
-            Person(email=MUNICIPAL, name="Anna", organisation_id=municipality.id,
-                   role=Role.COORDINATOR, language="sv"),
-            Person(email=POLICE, name="Kim", organisation_id=police.id,
-                   role=Role.COORDINATOR, language="en", channel="teams"),
-            Person(email=REGIONAL, name="Rita", organisation_id=regional.id,
-                   role=Role.REGIONAL_COORDINATOR, language="sv"),
-            # Not a coordinator: never reminded.
-            Person(email="sam.styrgrupp@stockholm.example", name="Sam",
-                   organisation_id=municipality.id, role=Role.STEERING_GROUP, language="sv"),
-        ])
+        session.add_all(
+            [
+                Person(
+                    email=MUNICIPAL,
+                    name="Anna",
+                    organisation_id=municipality.id,
+                    role=Role.COORDINATOR,
+                    language="sv",
+                ),
+                Person(
+                    email=POLICE,
+                    name="Kim",
+                    organisation_id=police.id,
+                    role=Role.COORDINATOR,
+                    language="en",
+                    channel="teams",
+                ),
+                Person(
+                    email=REGIONAL,
+                    name="Rita",
+                    organisation_id=regional.id,
+                    role=Role.REGIONAL_COORDINATOR,
+                    language="sv",
+                ),
+                # Not a coordinator: never reminded.
+                Person(
+                    email="sam.styrgrupp@stockholm.example",
+                    name="Sam",
+                    organisation_id=municipality.id,
+                    role=Role.STEERING_GROUP,
+                    language="sv",
+                ),
+            ]
+        )
         assert municipality.id and police.id and regional.id
         return World(engine, municipality.id, police.id, regional.id)
 

@@ -21,26 +21,29 @@ from lifecycle.rounds import EvaluationRule, round_due_dates
 CONFIG = Path(__file__).parents[2] / "config" / "calendar.yaml"
 
 
-@pytest.mark.parametrize(("day", "working"), [
-    (date(2026, 6, 19), False),   # midsummer eve (de facto holiday)
-    (date(2026, 6, 20), False),   # midsummer day
-    (date(2026, 12, 24), False),  # Christmas eve
-    (date(2026, 12, 31), False),  # New Year's eve
-    (date(2026, 1, 6), False),    # Epiphany
-    (date(2026, 4, 3), False),    # Good Friday
-    (date(2026, 4, 6), False),    # Easter Monday
-    (date(2026, 5, 14), False),   # Ascension Day
-    (date(2026, 6, 21), False),   # a Sunday
-    (date(2026, 6, 18), True),
-    (date(2026, 4, 30), True),    # Walpurgis eve is a working day
-])
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (date(2026, 6, 19), False),  # midsummer eve (de facto holiday)
+        (date(2026, 6, 20), False),  # midsummer day
+        (date(2026, 12, 24), False),  # Christmas eve
+        (date(2026, 12, 31), False),  # New Year's eve
+        (date(2026, 1, 6), False),  # Epiphany
+        (date(2026, 4, 3), False),  # Good Friday
+        (date(2026, 4, 6), False),  # Easter Monday
+        (date(2026, 5, 14), False),  # Ascension Day
+        (date(2026, 6, 21), False),  # a Sunday
+        (date(2026, 6, 18), True),
+        (date(2026, 4, 30), True),  # Walpurgis eve is a working day
+    ],
+)
 def test_working_days(day: date, working: bool) -> None:
     assert is_working_day(day) is working
 
 
 def test_moving_and_counting() -> None:
     assert previous_working_day(date(2026, 6, 19)) == date(2026, 6, 18)
-    assert previous_working_day(date(2026, 6, 21)) == date(2026, 6, 18)   # Sunday after midsummer
+    assert previous_working_day(date(2026, 6, 21)) == date(2026, 6, 18)  # Sunday after midsummer
     assert previous_working_day(date(2026, 12, 27)) == date(2026, 12, 23)  # Christmas weekend
     assert add_working_days(date(2026, 6, 18), 1) == date(2026, 6, 22)
     assert add_working_days(date(2026, 6, 22), -1) == date(2026, 6, 18)
@@ -50,14 +53,23 @@ def test_moving_and_counting() -> None:
 
 
 def test_round_due_dates() -> None:
-    assert round_due_dates(date(2026, 1, 1), 1) == [date(2026, 4, 30), date(2026, 8, 31), date(2026, 12, 30)]
+    assert round_due_dates(date(2026, 1, 1), 1) == [
+        date(2026, 4, 30),
+        date(2026, 8, 31),
+        date(2026, 12, 30),
+    ]
     assert round_due_dates(date(2026, 1, 1), 1, "quarterly") == [
-        date(2026, 3, 31), date(2026, 6, 30), date(2026, 9, 30), date(2026, 12, 30)
+        date(2026, 3, 31),
+        date(2026, 6, 30),
+        date(2026, 9, 30),
+        date(2026, 12, 30),
     ]
     # A term starting 1 July: explicit month-days fall in the right calendar year.
     explicit = EvaluationRule("explicit", ("12-15", "03-31", "06-19"))
     assert round_due_dates(date(2026, 7, 1), 1, explicit) == [
-        date(2026, 12, 15), date(2027, 3, 31), date(2027, 6, 18)
+        date(2026, 12, 15),
+        date(2027, 3, 31),
+        date(2027, 6, 18),
     ]
     with pytest.raises(ValueError, match="unknown evaluation rhythm"):
         round_due_dates(date(2026, 1, 1), 1, "monthly")
@@ -78,7 +90,9 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
 def test_region_override_merges_over_the_default(tmp_path: Path) -> None:
     regions = tmp_path / "calendars"
     regions.mkdir()
-    _write(regions, "stockholm.yaml", "evaluation: {rhythm: quarterly}\nreminders: {before: [10, 2]}\n")
+    _write(
+        regions, "stockholm.yaml", "evaluation: {rhythm: quarterly}\nreminders: {before: [10, 2]}\n"
+    )
     calendars = load_calendars(CONFIG, regions, known_regions={"stockholm", "syd"})
     stockholm = calendars.rules("stockholm")
     assert stockholm.evaluation.rhythm == "quarterly"
@@ -90,19 +104,24 @@ def test_region_override_merges_over_the_default(tmp_path: Path) -> None:
     assert calendars.resolve("stockholm")[2] != calendars.resolve("syd")[2]
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("evaluation: {rhythm: monthly}", "evaluation.rhythm"),
-    ("reminders: {before: [14, -1]}", "reminders.before"),
-    ("stages: {goals: {anchor: tomorrow}}", "stages.goals.anchor"),
-    ("stages: {closed: {anchor: term_start}}", "stages"),
-    ("escalation: {to: [mayor]}", "escalation.to"),
-    ("evaluation: {rhythm: explicit}", "needs dates"),
-    ("evaluation: {rhythm: explicit, dates: ['02-30']}", "02-30"),
-    ("next_years: {goals: {anchor: year_start}}", "next_years"),
-    ("reminder: {before: [1]}", "reminder"),
-    ("evaluation: [tertial", "not valid YAML"),
-])
-def test_broken_region_file_names_file_key_and_problem(tmp_path: Path, text: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("evaluation: {rhythm: monthly}", "evaluation.rhythm"),
+        ("reminders: {before: [14, -1]}", "reminders.before"),
+        ("stages: {goals: {anchor: tomorrow}}", "stages.goals.anchor"),
+        ("stages: {closed: {anchor: term_start}}", "stages"),
+        ("escalation: {to: [mayor]}", "escalation.to"),
+        ("evaluation: {rhythm: explicit}", "needs dates"),
+        ("evaluation: {rhythm: explicit, dates: ['02-30']}", "02-30"),
+        ("next_years: {goals: {anchor: year_start}}", "next_years"),
+        ("reminder: {before: [1]}", "reminder"),
+        ("evaluation: [tertial", "not valid YAML"),
+    ],
+)
+def test_broken_region_file_names_file_key_and_problem(
+    tmp_path: Path, text: str, message: str
+) -> None:
     regions = tmp_path / "calendars"
     regions.mkdir()
     path = _write(regions, "syd.yaml", text)
@@ -122,7 +141,9 @@ def test_region_file_for_an_unknown_region(tmp_path: Path) -> None:
 def test_broken_promise_override_names_the_promise() -> None:
     calendars = load_calendars(CONFIG, Path("/nonexistent"), known_regions={"stockholm"})
     with pytest.raises(ConfigError, match="promise 7: calendar override: evaluation.rhythm"):
-        calendars.resolve("stockholm", {"evaluation": {"rhythm": "weekly"}}, source="promise 7: calendar override")
+        calendars.resolve(
+            "stockholm", {"evaluation": {"rhythm": "weekly"}}, source="promise 7: calendar override"
+        )
 
 
 def test_shipped_calendar_loads() -> None:

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from cli.deadlines import calendar_app, deadlines_app, ical_app, reminders_app, scheduler_command
-from flows.ical import fold, promise_feed, region_feed
+from views.ical import fold, promise_feed, region_feed
 
 from .conftest import World
 
@@ -41,7 +41,10 @@ def test_deadlines_json(world: World) -> None:
     first = rows[0]
     assert {"kind", "stage", "due", "done"} <= set(first)
     assert (first["kind"], first["stage"], first["due"], first["done"]) == (
-        "stage", "resident_dialogue", "2025-10-23", False
+        "stage",
+        "resident_dialogue",
+        "2025-10-23",
+        False,
     )
     assert first["status"] == "overdue"
     action_plan = next(r for r in rows if r["stage"] == "action_plan")
@@ -54,14 +57,19 @@ def test_deadlines_json(world: World) -> None:
 
 def test_reminders_run_json_and_dry_run(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     world.promise()
-    dry = runner.invoke(app, ["reminders", "run", "--now", "2025-10-03T07:00", "--dry-run", "--json"])
+    dry = runner.invoke(
+        app, ["reminders", "run", "--now", "2025-10-03T07:00", "--dry-run", "--json"]
+    )
     assert dry.exit_code == 0, dry.output
     would = json.loads(dry.output)["would_queue"]
     assert {d["recipient"] for d in would} == {
-        "anna.samordnare@stockholm.example", "kim.kommunpolis@polisen.example"
+        "anna.samordnare@stockholm.example",
+        "kim.kommunpolis@polisen.example",
     }
     assert world.messages() == []  # a dry run writes nothing
-    first = json.loads(runner.invoke(app, ["reminders", "run", "--now", "2025-10-03T07:00", "--json"]).output)
+    first = json.loads(
+        runner.invoke(app, ["reminders", "run", "--now", "2025-10-03T07:00", "--json"]).output
+    )
     assert (first["queued"], first["skipped"]) == (2, 0)
     # LOFTE_NOW does the same as --now.
     monkeypatch.setenv("LOFTE_NOW", "2025-10-03T08:00:00+02:00")
@@ -147,6 +155,8 @@ def test_scheduler_list(world: World) -> None:
     assert result.exit_code == 0, result.output
     jobs = {j["id"]: j for j in json.loads(result.output)}
     assert set(jobs) == {"reminders", "dispatch-outbox", "status-report"}
-    assert jobs["reminders"]["next_run_time"].endswith("+01:00") or jobs["reminders"]["next_run_time"].endswith("+02:00")
+    assert jobs["reminders"]["next_run_time"].endswith("+01:00") or jobs["reminders"][
+        "next_run_time"
+    ].endswith("+02:00")
     assert "T07:00:00" in jobs["reminders"]["next_run_time"]
     assert date.fromisoformat(jobs["reminders"]["next_run_time"][:10]).weekday() < 5

@@ -10,9 +10,9 @@ import pytest
 import time_machine
 from sqlmodel import Session, func, select
 
-import flows.reminders as reminders
+import jobs.reminders as reminders
 from config.calendar import current_time
-from flows.reminders import run_reminders
+from jobs.reminders import run_reminders
 from lifecycle.vocabulary import OrganisationKind, Role
 from models.db import session_scope
 from models.operations import Deadline, OutboxMessage
@@ -33,11 +33,20 @@ def _more_municipalities(world: World, count: int) -> list[int]:
     ids = []
     with session_scope(world.engine) as session:
         for n in range(count):
-            org = Organisation(region_id="stockholm", kind=OrganisationKind.MUNICIPALITY, name=f"Kommun {n}")
+            org = Organisation(
+                region_id="stockholm", kind=OrganisationKind.MUNICIPALITY, name=f"Kommun {n}"
+            )
             session.add(org)
             session.flush()
-            session.add(Person(email=f"samordnare{n}@kommun{n}.example", name=f"Samordnare {n}",
-                               organisation_id=org.id, role=Role.COORDINATOR, language="sv"))
+            session.add(
+                Person(
+                    email=f"samordnare{n}@kommun{n}.example",
+                    name=f"Samordnare {n}",
+                    organisation_id=org.id,
+                    role=Role.COORDINATOR,
+                    language="sv",
+                )
+            )
             assert org.id is not None
             ids.append(org.id)
     return ids
@@ -78,8 +87,9 @@ def test_run_after_a_crash_queues_exactly_the_missing_digests(
         return real_enqueue(*args, **kwargs)
 
     monkeypatch.setattr(reminders.outbox, "enqueue", crash_on_third)
-    with time_machine.travel(_at(date(2025, 10, 3)), tick=False), pytest.raises(
-        RuntimeError, match="simulated crash"
+    with (
+        time_machine.travel(_at(date(2025, 10, 3)), tick=False),
+        pytest.raises(RuntimeError, match="simulated crash"),
     ):
         run_reminders(world.engine, current_time())
     before = {m.recipient: m.idempotency_key for m in world.messages()}
@@ -119,7 +129,9 @@ def test_two_runs_racing_never_send_an_item_twice(world: World) -> None:
     assert len(world.messages()) == 2
 
 
-def test_weekends_and_holidays_send_nothing_and_the_next_working_day_catches_up(world: World) -> None:
+def test_weekends_and_holidays_send_nothing_and_the_next_working_day_catches_up(
+    world: World,
+) -> None:
     with time_machine.travel(_at(date(2026, 4, 1), 10), tick=False):
         promise_id = world.promise(
             term_start=date(2026, 9, 1),
@@ -145,8 +157,12 @@ def test_weekends_and_holidays_send_nothing_and_the_next_working_day_catches_up(
 
 def test_a_deadline_without_coordinators_is_reported(world: World) -> None:
     with session_scope(world.engine) as session:
-        lonely = Organisation(region_id="stockholm", kind=OrganisationKind.MUNICIPALITY, name="Ensam kommun")
-        police = Organisation(region_id="stockholm", kind=OrganisationKind.LOCAL_POLICE_AREA, name="LPO utan folk")
+        lonely = Organisation(
+            region_id="stockholm", kind=OrganisationKind.MUNICIPALITY, name="Ensam kommun"
+        )
+        police = Organisation(
+            region_id="stockholm", kind=OrganisationKind.LOCAL_POLICE_AREA, name="LPO utan folk"
+        )
         session.add_all([lonely, police])
         session.flush()
         assert lonely.id and police.id

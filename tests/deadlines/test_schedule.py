@@ -41,10 +41,13 @@ def test_prefect_yaml_is_valid_for_prefect() -> None:
     assert all(d.work_pool and d.work_pool.name == "lofte-process" for d in model.deployments)
 
 
-@pytest.mark.parametrize("start_at", [
-    datetime(2026, 3, 28, 12, tzinfo=UTC),   # across the switch to summer time
-    datetime(2026, 10, 24, 12, tzinfo=UTC),  # and back
-])
+@pytest.mark.parametrize(
+    "start_at",
+    [
+        datetime(2026, 3, 28, 12, tzinfo=UTC),  # across the switch to summer time
+        datetime(2026, 10, 24, 12, tzinfo=UTC),  # and back
+    ],
+)
 def test_embedded_and_prefect_fire_at_the_same_moments(start_at: datetime) -> None:
     """The same instants from APScheduler's trigger and from Prefect's own cron schedule.
 
@@ -57,13 +60,18 @@ def test_embedded_and_prefect_fire_at_the_same_moments(start_at: datetime) -> No
 
     from prefect.server.schemas.schedules import CronSchedule
 
-    deployments = {d["entrypoint"]: d for d in yaml.safe_load((ROOT / "prefect.yaml").read_text())["deployments"]}
+    deployments = {
+        d["entrypoint"]: d
+        for d in yaml.safe_load((ROOT / "prefect.yaml").read_text())["deployments"]
+    }
     assert set(deployments) == {j.entrypoint for j in SCHEDULE}
     repeated_hour = (datetime(2026, 10, 25, 1, tzinfo=UTC), datetime(2026, 10, 25, 2, tzinfo=UTC))
     for entry in SCHEDULE:
         (schedule,) = deployments[entry.entrypoint]["schedules"]
         assert (schedule["cron"], schedule["timezone"]) == (entry.cron, "Europe/Stockholm")
-        end = start_at + (timedelta(hours=16) if entry.id == "dispatch-outbox" else timedelta(days=60))
+        end = start_at + (
+            timedelta(hours=16) if entry.id == "dispatch-outbox" else timedelta(days=60)
+        )
         dates = CronSchedule(cron=schedule["cron"], timezone=schedule["timezone"]).get_dates(
             n=10_000, start=start_at, end=end
         )
@@ -118,6 +126,7 @@ def test_embedded_scheduler_fires_the_reminder_job_at_seven(
 ) -> None:
     """Friday 3 October 2025, 06:59:58: at 07:00 the job runs and queues the day's digests."""
     import flows.reminders
+    import jobs.reminders
     from config.calendar import current_time
     from models.db import get_engine
 
@@ -125,15 +134,18 @@ def test_embedded_scheduler_fires_the_reminder_job_at_seven(
         world.promise()
     # The job runs the reminder flow; here its plain function (no Prefect server needed).
     monkeypatch.setattr(
-        flows.reminders, "reminders_flow",
-        lambda now=None: flows.reminders.run_reminders(get_engine(), current_time(now)).as_dict(),
+        flows.reminders,
+        "reminders_flow",
+        lambda now=None: jobs.reminders.run_reminders(get_engine(), current_time(now)).as_dict(),
     )
     with time_machine.travel(datetime(2025, 10, 3, 6, 59, 58, tzinfo=STOCKHOLM), tick=True):
         scheduler = build_scheduler(world.engine, jobs=(job("reminders"),))
         events, ran = _listen(scheduler)
         start(scheduler)
         try:
-            assert scheduler.get_job("reminders").next_run_time == datetime(2025, 10, 3, 7, tzinfo=STOCKHOLM)
+            assert scheduler.get_job("reminders").next_run_time == datetime(
+                2025, 10, 3, 7, tzinfo=STOCKHOLM
+            )
             assert ran.wait(60), "the reminder job did not run"
         finally:
             scheduler.shutdown(wait=True)
@@ -142,7 +154,9 @@ def test_embedded_scheduler_fires_the_reminder_job_at_seven(
     assert {m.recipient for m in world.messages()} == {MUNICIPAL, POLICE}
 
 
-def test_embedded_scheduler_catches_up_once_after_downtime(world: World, prefect_harness: None) -> None:
+def test_embedded_scheduler_catches_up_once_after_downtime(
+    world: World, prefect_harness: None
+) -> None:
     """Jobs stored a week ago, nothing ran since: on start the reminder job runs once, as the
     real Prefect flow, and the next run is the next working morning."""
     real_now = datetime.now(UTC)

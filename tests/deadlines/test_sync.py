@@ -10,7 +10,7 @@ import time_machine
 from sqlmodel import Session, select
 
 from config.settings import ConfigError
-from flows.deadlines import evaluation_round_dues, set_calendar_override, sync_deadlines
+from effects.deadlines import evaluation_round_dues, set_calendar_override, sync_deadlines
 from lifecycle.stages import Stage
 from models.artefacts import EvaluationRound
 from models.db import session_scope
@@ -30,13 +30,20 @@ def test_created_promise_has_every_deadline_of_its_term(world: World) -> None:
     rows = world.deadlines(promise_id)
     keys = [(d.cycle_year, d.kind, d.ref or d.stage) for d in rows]
     assert keys == [
-        (1, "stage", "resident_dialogue"), (1, "stage", "joint_analysis"),
-        (1, "stage", "root_cause_analysis"), (1, "stage", "goals"), (1, "stage", "action_plan"),
-        (1, "evaluation_round", "round:1"), (1, "evaluation_round", "round:2"),
-        (1, "evaluation_round", "round:3"), (1, "stage", "year_end_compilation"),
+        (1, "stage", "resident_dialogue"),
+        (1, "stage", "joint_analysis"),
+        (1, "stage", "root_cause_analysis"),
+        (1, "stage", "goals"),
+        (1, "stage", "action_plan"),
+        (1, "evaluation_round", "round:1"),
+        (1, "evaluation_round", "round:2"),
+        (1, "evaluation_round", "round:3"),
+        (1, "stage", "year_end_compilation"),
         (2, "stage", "action_plan"),
-        (2, "evaluation_round", "round:1"), (2, "evaluation_round", "round:2"),
-        (2, "evaluation_round", "round:3"), (2, "stage", "year_end_compilation"),
+        (2, "evaluation_round", "round:1"),
+        (2, "evaluation_round", "round:2"),
+        (2, "evaluation_round", "round:3"),
+        (2, "stage", "year_end_compilation"),
     ]
     assert not any(d.done for d in rows)
     assert all(d.next_remind_on is not None for d in rows)
@@ -69,17 +76,25 @@ def test_evaluation_rounds_are_planned_and_their_deadlines_close(world: World) -
     promise_id = world.promise(override={"evaluation": {"rhythm": "quarterly"}})
     world.move(promise_id, Stage.CONTINUOUS_EVALUATION)
     with Session(world.engine) as session:
-        rounds = session.exec(select(EvaluationRound).where(EvaluationRound.promise_id == promise_id)
-                              .order_by(EvaluationRound.number)).all()
+        rounds = session.exec(
+            select(EvaluationRound)
+            .where(EvaluationRound.promise_id == promise_id)
+            .order_by(EvaluationRound.number)
+        ).all()
         promise = session.get(Promise, promise_id)
         assert promise is not None
         dues = evaluation_round_dues(session, promise, 1)
-    assert [r.due for r in rounds] == dues == [
-        date(2026, 3, 31), date(2026, 6, 30), date(2026, 9, 30), date(2026, 12, 30)
-    ]
+    assert (
+        [r.due for r in rounds]
+        == dues
+        == [date(2026, 3, 31), date(2026, 6, 30), date(2026, 9, 30), date(2026, 12, 30)]
+    )
     with session_scope(world.engine) as session:
-        first = session.exec(select(EvaluationRound).where(
-            EvaluationRound.promise_id == promise_id, EvaluationRound.number == 1)).one()
+        first = session.exec(
+            select(EvaluationRound).where(
+                EvaluationRound.promise_id == promise_id, EvaluationRound.number == 1
+            )
+        ).one()
         first.submitted_at = datetime(2026, 3, 30, 10, tzinfo=STOCKHOLM)
         session.add(first)
         promise = session.get(Promise, promise_id)
@@ -101,11 +116,18 @@ def test_a_changed_calendar_moves_open_deadlines_and_keeps_history(world: World)
     with session_scope(world.engine) as session:
         promise = session.get(Promise, promise_id)
         assert promise is not None
-        result = set_calendar_override(session, promise, {
-            "evaluation": {"rhythm": "tertial"},
-            "stages": {"resident_dialogue": {"anchor": "term_start", "weeks": -20},
-                       "action_plan": {"anchor": "term_start", "weeks": -2}},
-        }, date(2025, 12, 1))
+        result = set_calendar_override(
+            session,
+            promise,
+            {
+                "evaluation": {"rhythm": "tertial"},
+                "stages": {
+                    "resident_dialogue": {"anchor": "term_start", "weeks": -20},
+                    "action_plan": {"anchor": "term_start", "weeks": -2},
+                },
+            },
+            date(2025, 12, 1),
+        )
     assert result.deleted == 1  # round 4 of a quarterly year is gone
     rows = _by_key(world, promise_id)
     assert (1, "round:4") not in rows
@@ -121,15 +143,18 @@ def test_a_changed_calendar_moves_open_deadlines_and_keeps_history(world: World)
 
 def test_resync_after_a_region_file_changes(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     import config.calendar as calendar_config
-    from flows.deadlines import resync_calendars
+    from effects.deadlines import resync_calendars
 
     promise_id = world.promise()
     changed = calendar_config.CalendarSet(
-        calendar_config.get_calendars().default, {"stockholm": {"evaluation": {"rhythm": "half_yearly"}}}
+        calendar_config.get_calendars().default,
+        {"stockholm": {"evaluation": {"rhythm": "half_yearly"}}},
     )
     monkeypatch.setattr(calendar_config, "get_calendars", lambda: changed)
-    monkeypatch.setattr("flows.deadlines.get_calendars", lambda: changed)
-    with time_machine.travel(datetime.combine(date(2025, 9, 2), time(8), tzinfo=STOCKHOLM), tick=False):
+    monkeypatch.setattr("effects.deadlines.get_calendars", lambda: changed)
+    with time_machine.travel(
+        datetime.combine(date(2025, 9, 2), time(8), tzinfo=STOCKHOLM), tick=False
+    ):
         with session_scope(world.engine) as session:
             assert resync_calendars(session) == 1
         with session_scope(world.engine) as session:
@@ -140,12 +165,19 @@ def test_resync_after_a_region_file_changes(world: World, monkeypatch: pytest.Mo
 
 def test_rounds_planned_with_another_rhythm_are_aligned(world: World) -> None:
     """Rows made by the core with the default rhythm follow the promise's explicit dates."""
-    promise_id = world.promise(override={"evaluation": {"rhythm": "explicit", "dates": ["06-19", "12-20"]}})
+    promise_id = world.promise(
+        override={"evaluation": {"rhythm": "explicit", "dates": ["06-19", "12-20"]}}
+    )
     with session_scope(world.engine) as session:
         for number, due in enumerate([date(2026, 4, 30), date(2026, 8, 31), date(2026, 12, 30)], 1):
-            session.add(EvaluationRound(promise_id=promise_id, cycle_year=1, number=number, due=due))
+            session.add(
+                EvaluationRound(promise_id=promise_id, cycle_year=1, number=number, due=due)
+            )
     world.move(promise_id, Stage.CONTINUOUS_EVALUATION)
     with Session(world.engine) as session:
-        rounds = session.exec(select(EvaluationRound).where(EvaluationRound.promise_id == promise_id)
-                              .order_by(EvaluationRound.number)).all()
+        rounds = session.exec(
+            select(EvaluationRound)
+            .where(EvaluationRound.promise_id == promise_id)
+            .order_by(EvaluationRound.number)
+        ).all()
     assert [(r.number, r.due) for r in rounds] == [(1, date(2026, 6, 18)), (2, date(2026, 12, 18))]

@@ -11,8 +11,8 @@ import time_machine
 from sqlmodel import Session, select
 
 from config.calendar import current_time
-from flows.deadlines import mark_round_submitted
-from flows.reminders import run_reminders
+from effects.deadlines import mark_round_submitted
+from jobs.reminders import run_reminders
 from lifecycle.stages import Stage
 from models.artefacts import EvaluationRound
 from models.base import utcnow
@@ -29,13 +29,13 @@ OVERRIDE = {"evaluation": {"rhythm": "explicit", "dates": ["03-31", "06-19", "10
 
 # What the promise does, and when (at noon, after the 07:00 run).
 EVENTS: dict[date, list[tuple[str, object]]] = {
-    date(2025, 10, 20): [("move", Stage.JOINT_ANALYSIS)],        # dialogue done early
-    date(2025, 11, 25): [("move", Stage.ROOT_CAUSE_ANALYSIS)],   # analysis 8 working days late
+    date(2025, 10, 20): [("move", Stage.JOINT_ANALYSIS)],  # dialogue done early
+    date(2025, 11, 25): [("move", Stage.ROOT_CAUSE_ANALYSIS)],  # analysis 8 working days late
     date(2025, 11, 26): [("move", Stage.GOALS)],
     date(2025, 12, 10): [("move", Stage.ACTION_PLAN)],
     date(2025, 12, 29): [("move", Stage.CONTINUOUS_EVALUATION)],
     date(2026, 3, 30): [("submit", 1)],
-    date(2026, 7, 1): [("submit", 2)],                           # round 2 late, escalated
+    date(2026, 7, 1): [("submit", 2)],  # round 2 late, escalated
     date(2026, 10, 28): [("submit", 3)],
     date(2026, 12, 17): [("submit", 4), ("move", Stage.YEAR_END_COMPILATION)],
     date(2027, 1, 20): [("move", Stage.CLOSED)],
@@ -101,9 +101,11 @@ def _apply(world: World, promise_id: int, events: list[tuple[str, object]]) -> N
             world.move(promise_id, arg)
         else:
             with session_scope(world.engine) as session:
-                row = session.exec(select(EvaluationRound).where(
-                    EvaluationRound.promise_id == promise_id, EvaluationRound.number == arg
-                )).one()
+                row = session.exec(
+                    select(EvaluationRound).where(
+                        EvaluationRound.promise_id == promise_id, EvaluationRound.number == arg
+                    )
+                ).one()
                 row.submitted_at = utcnow()
                 session.add(row)
                 mark_round_submitted(session, row)
@@ -115,10 +117,22 @@ def test_a_whole_term_day_by_day(world: World) -> None:
 
     # Moved deadlines are stored on the working day before, with the calendar's date kept.
     rows = {(d.ref or d.stage): d for d in world.deadlines(promise_id)}
-    assert (rows["round:2"].due, rows["round:2"].nominal_due) == (date(2026, 6, 18), date(2026, 6, 19))
-    assert (rows["round:3"].due, rows["round:3"].nominal_due) == (date(2026, 10, 30), date(2026, 10, 31))
-    assert (rows["round:4"].due, rows["round:4"].nominal_due) == (date(2026, 12, 18), date(2026, 12, 20))
-    assert (rows["action_plan"].due, rows["action_plan"].nominal_due) == (date(2025, 12, 30), date(2025, 12, 31))
+    assert (rows["round:2"].due, rows["round:2"].nominal_due) == (
+        date(2026, 6, 18),
+        date(2026, 6, 19),
+    )
+    assert (rows["round:3"].due, rows["round:3"].nominal_due) == (
+        date(2026, 10, 30),
+        date(2026, 10, 31),
+    )
+    assert (rows["round:4"].due, rows["round:4"].nominal_due) == (
+        date(2026, 12, 18),
+        date(2026, 12, 20),
+    )
+    assert (rows["action_plan"].due, rows["action_plan"].nominal_due) == (
+        date(2025, 12, 30),
+        date(2025, 12, 31),
+    )
     assert rows["year_end_compilation"].due == date(2027, 1, 29)
     assert rows["resident_dialogue"].nominal_due is None  # Thursday 23 October: not moved
 
@@ -182,7 +196,9 @@ def test_digest_language_and_escalation_kind(world: World) -> None:
     assert "Gemensam lägesbild" in sv.payload["text"]
     assert "torsdag 13 november 2025, 5 arbetsdagar sedan" in sv.payload["text"]
     assert en.language == "en" and "Overdue:" in en.payload["text"]
-    assert "Joint analysis was due Thursday 13 November 2025, 5 working days ago" in en.payload["text"]
+    assert (
+        "Joint analysis was due Thursday 13 November 2025, 5 working days ago" in en.payload["text"]
+    )
     assert en.channel == "teams" and sv.channel == "default"
     # The first run since the promise was created also catches up on the root-cause
     # analysis (its 7-day step came on the 18th): one digest, two items.

@@ -51,7 +51,11 @@ def channels_doc(receiver: Receiver, **delivery: Any) -> dict[str, Any]:
         "delivery": {**FAST_DELIVERY, **delivery},
         "default_channel": "mail",
         "channels": {
-            "hook": {"type": "webhook", "url": receiver.url("/hook"), "secret_env": "LOFTE_TEST_HOOK_SECRET"},
+            "hook": {
+                "type": "webhook",
+                "url": receiver.url("/hook"),
+                "secret_env": "LOFTE_TEST_HOOK_SECRET",
+            },
             "teams": {"type": "teams", "url_env": "LOFTE_TEST_TEAMS_URL"},
             "slack": {"type": "slack", "url_env": "LOFTE_TEST_SLACK_URL"},
             "mail": {
@@ -82,7 +86,9 @@ def channel_env(receiver: Receiver) -> dict[str, str]:
     return {
         **SECRETS,
         # Signed URLs, as Teams Workflows and Slack hand them out: the whole URL is the secret.
-        "LOFTE_TEST_TEAMS_URL": receiver.url("/workflows/abc/triggers/manual/paths/invoke?api-version=1&sig=TEAMSSIG-SECRET-42"),
+        "LOFTE_TEST_TEAMS_URL": receiver.url(
+            "/workflows/abc/triggers/manual/paths/invoke?api-version=1&sig=TEAMSSIG-SECRET-42"
+        ),
         "LOFTE_TEST_SLACK_URL": receiver.url("/services/T000/B000/SLACKPATHSECRET99"),
     }
 
@@ -90,6 +96,8 @@ def channel_env(receiver: Receiver) -> dict[str, str]:
 @pytest.fixture
 def make_setup(receiver: Receiver) -> Callable[..., ChannelSetup]:
     def build(**delivery: Any) -> ChannelSetup:
-        return parse_channels(channels_doc(receiver, **delivery), Path("test-channels.yaml"), channel_env(receiver))
+        return parse_channels(
+            channels_doc(receiver, **delivery), Path("test-channels.yaml"), channel_env(receiver)
+        )
 
     return build

@@ -13,17 +13,45 @@ from notifications.outbox import enqueue
 DIGEST = {
     "recipient": {"email": "anna@kommun.example", "name": "Anna Andersson"},
     "day": "2026-03-02",
-    "items": [{"promise_id": 1, "area_name": "Sollentuna", "stage": "goals", "what_sv": "Mål", "what_en": "Goals",
-               "due": "2026-03-13", "overdue": False, "escalation": False, "working_days_left": 9, "working_days_late": 0}],
+    "items": [
+        {
+            "promise_id": 1,
+            "area_name": "Sollentuna",
+            "stage": "goals",
+            "what_sv": "Mål",
+            "what_en": "Goals",
+            "due": "2026-03-13",
+            "overdue": False,
+            "escalation": False,
+            "working_days_left": 9,
+            "working_days_late": 0,
+        }
+    ],
     "url": "https://lofte.example/p/1",
 }
 
 
-def add(engine: Engine, key: str, channel: str = "hook", *, kind: str = "digest", recipient: str = "anna@kommun.example",
-        payload: dict[str, Any] | None = None, language: str = "sv") -> None:
+def add(
+    engine: Engine,
+    key: str,
+    channel: str = "hook",
+    *,
+    kind: str = "digest",
+    recipient: str = "anna@kommun.example",
+    payload: dict[str, Any] | None = None,
+    language: str = "sv",
+) -> None:
     with session_scope(engine) as s:
-        enqueue(s, key=key, kind=kind, channel=channel, recipient=recipient, subject="",
-                payload=payload if payload is not None else DIGEST, language=language)
+        enqueue(
+            s,
+            key=key,
+            kind=kind,
+            channel=channel,
+            recipient=recipient,
+            subject="",
+            payload=payload if payload is not None else DIGEST,
+            language=language,
+        )
 
 
 def rows(engine: Engine) -> list[OutboxMessage]:
@@ -39,5 +67,10 @@ def row(engine: Engine, key: str) -> OutboxMessage:
 def attempts(engine: Engine, key: str) -> list[DeliveryAttempt]:
     with session_scope(engine) as s:
         m = s.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key == key)).one()
-        return list(s.exec(select(DeliveryAttempt).where(DeliveryAttempt.message_id == m.id)
-                           .order_by(DeliveryAttempt.id)))  # type: ignore[arg-type]
+        return list(
+            s.exec(
+                select(DeliveryAttempt)
+                .where(DeliveryAttempt.message_id == m.id)
+                .order_by(DeliveryAttempt.id)
+            )
+        )  # type: ignore[arg-type]

@@ -56,7 +56,9 @@ class Receiver:
                 body = self.rfile.read(length)
                 reply = receiver._next(self.path)
                 with receiver._lock:
-                    receiver.requests.append(Recorded(time.monotonic(), self.path, dict(self.headers), body))
+                    receiver.requests.append(
+                        Recorded(time.monotonic(), self.path, dict(self.headers), body)
+                    )
                 if reply.delay:
                     time.sleep(reply.delay)
                 try:

@@ -40,7 +40,11 @@ def test_dead_letter_list_and_retry(db, receiver, channels_file):
     result = runner.invoke(app, ["list", "--failed", "--json"])
     assert result.exit_code == 0
     [dead] = json.loads(result.output)
-    assert dead["idempotency_key"] == "k1" and dead["status"] == "dead" and "HTTP 400" in dead["last_error"]
+    assert (
+        dead["idempotency_key"] == "k1"
+        and dead["status"] == "dead"
+        and "HTTP 400" in dead["last_error"]
+    )
     listed = runner.invoke(app, ["list"])
     assert "k1" not in listed.output and "dead" in listed.output and "HTTP 400" in listed.output
 
@@ -68,7 +72,11 @@ def test_dispatch_refuses_without_or_with_broken_config(db, tmp_path, monkeypatc
     bad.write_text("channels:\n  m:\n    type: mail\n")
     monkeypatch.setenv("LOFTE_CHANNELS_FILE", str(bad))
     result = runner.invoke(app, ["dispatch"])
-    assert result.exit_code == 2 and "c.yaml" in result.output and "channels.m.token_env" in result.output
+    assert (
+        result.exit_code == 2
+        and "c.yaml" in result.output
+        and "channels.m.token_env" in result.output
+    )
 
 
 @pytest.mark.parametrize("db", ["sqlite"], indirect=True)

@@ -24,7 +24,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def _worker(env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "tests.notifications.dispatch_worker"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -33,12 +37,32 @@ def test_dispatcher_killed_mid_batch_loses_nothing(db, receiver, tmp_path):
     for i in range(n):
         add(db.engine, f"crash-{i:03d}")
     channels = tmp_path / "channels.yaml"
-    delivery = {**FAST_DELIVERY, "concurrency": 4, "lease_seconds": 2, "wait_for_retries_seconds": 10}
-    channels.write_text(yaml.safe_dump({
-        "delivery": delivery,
-        "channels": {"hook": {"type": "webhook", "url": receiver.url("/hook"), "secret_env": "LOFTE_TEST_HOOK_SECRET"}},
-    }))
-    env = {**os.environ, **SECRETS, "LOFTE_DATABASE_URL": db.url, "LOFTE_CHANNELS_FILE": str(channels)}
+    delivery = {
+        **FAST_DELIVERY,
+        "concurrency": 4,
+        "lease_seconds": 2,
+        "wait_for_retries_seconds": 10,
+    }
+    channels.write_text(
+        yaml.safe_dump(
+            {
+                "delivery": delivery,
+                "channels": {
+                    "hook": {
+                        "type": "webhook",
+                        "url": receiver.url("/hook"),
+                        "secret_env": "LOFTE_TEST_HOOK_SECRET",
+                    }
+                },
+            }
+        )
+    )
+    env = {
+        **os.environ,
+        **SECRETS,
+        "LOFTE_DATABASE_URL": db.url,
+        "LOFTE_CHANNELS_FILE": str(channels),
+    }
 
     receiver.default = Reply(delay=0.1)  # slow enough to kill it half-way
     first = _worker(env)

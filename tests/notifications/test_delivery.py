@@ -23,7 +23,11 @@ def test_each_channel_delivers_its_request_shape(db, receiver, make_setup):
 
     hook = receiver.on("/hook")[0]
     body = hook.json()
-    assert body["id"] == "k-hook" and body["kind"] == "digest" and body["data"]["recipient"]["name"] == "Anna Andersson"
+    assert (
+        body["id"] == "k-hook"
+        and body["kind"] == "digest"
+        and body["data"]["recipient"]["name"] == "Anna Andersson"
+    )
     assert body["subject"].startswith("Påminnelse")
     assert hook.header("Idempotency-Key") == "k-hook"
     assert verify(SECRETS["LOFTE_TEST_HOOK_SECRET"], hook.headers, hook.body) == "k-hook"
@@ -56,7 +60,9 @@ def test_each_channel_delivers_its_request_shape(db, receiver, make_setup):
 def test_two_500s_then_200_delivers_once_after_backoff(db, receiver, make_setup):
     receiver.script("/hook", Reply(500), Reply(502))
     add(db.engine, "k1")
-    report = dispatch_pending(db.engine, setup=make_setup(backoff_base_seconds=0.2, backoff_max_seconds=1))
+    report = dispatch_pending(
+        db.engine, setup=make_setup(backoff_base_seconds=0.2, backoff_max_seconds=1)
+    )
     got = receiver.on("/hook")
     assert len(got) == 3 and report.sent == 1
     assert {r.header("Idempotency-Key") for r in got} == {"k1"}
@@ -88,7 +94,12 @@ def test_400_is_not_retried_and_dead_letters(db, receiver, make_setup):
     assert len(receiver.on("/hook")) == 1
     assert report.dead == 1
     m = row(db.engine, "k1")
-    assert m.status == "dead" and m.attempts == 1 and "HTTP 400" in m.last_error and "bad field" in m.last_error
+    assert (
+        m.status == "dead"
+        and m.attempts == 1
+        and "HTTP 400" in m.last_error
+        and "bad field" in m.last_error
+    )
 
 
 def test_receiver_that_never_answers_times_out_and_is_retried(db, receiver, make_setup):
@@ -173,14 +184,18 @@ def test_no_channels_file_sends_nothing(db, receiver, tmp_path, monkeypatch):
 def test_async_http_mode_retries_timeouts_and_5xx_the_same_way(db, receiver, make_setup):
     receiver.script("/hook", Reply(delay=3.0), Reply(503))
     add(db.engine, "k1")
-    setup = make_setup(http_mode="async", timeouts={"connect": 1, "read": 0.3, "write": 1, "pool": 1})
+    setup = make_setup(
+        http_mode="async", timeouts={"connect": 1, "read": 0.3, "write": 1, "pool": 1}
+    )
     report = dispatch_pending(db.engine, setup=setup)
     assert report.sent == 1
     log = attempts(db.engine, "k1")
     assert [a.status_code for a in log] == [None, 503, 200] and log[0].error.startswith("timeout")
 
 
-def test_many_messages_each_sent_and_marked_exactly_once_by_two_dispatchers(db, receiver, make_setup):
+def test_many_messages_each_sent_and_marked_exactly_once_by_two_dispatchers(
+    db, receiver, make_setup
+):
     # Small claim batches and flushes, two dispatchers at once on one outbox: every message
     # reaches the receiver once, is marked once, and has exactly one attempt in the log.
     from concurrent.futures import ThreadPoolExecutor
@@ -194,15 +209,20 @@ def test_many_messages_each_sent_and_marked_exactly_once_by_two_dispatchers(db, 
         add(db.engine, f"many-{i:03d}")
     setup = make_setup(concurrency=8)
     with ThreadPoolExecutor(2) as pool:
-        reports = list(pool.map(
-            lambda _: dispatch_pending(db.engine, setup=setup, batch_size=10, flush_every=25), range(2)
-        ))
+        reports = list(
+            pool.map(
+                lambda _: dispatch_pending(db.engine, setup=setup, batch_size=10, flush_every=25),
+                range(2),
+            )
+        )
     assert sum(r.sent for r in reports) == n and sum(r.attempts for r in reports) == n
     keys = [r.header("Idempotency-Key") for r in receiver.on("/hook")]
     assert sorted(keys) == [f"many-{i:03d}" for i in range(n)]
     assert {(m.status, m.attempts) for m in rows(db.engine)} == {("sent", 1)}
     with db.engine.connect() as conn:
-        logged = conn.execute(select(DeliveryAttempt.message_id, func.count()).group_by(DeliveryAttempt.message_id)).all()
+        logged = conn.execute(
+            select(DeliveryAttempt.message_id, func.count()).group_by(DeliveryAttempt.message_id)
+        ).all()
     assert len(logged) == n and {count for _, count in logged} == {1}
 
 
@@ -214,7 +234,10 @@ def test_message_whose_lease_ran_short_while_queued_is_not_sent_twice(db, receiv
     for i in range(8):
         add(db.engine, f"lease-{i}")
     report = dispatch_pending(
-        db.engine, setup=make_setup(concurrency=1, per_channel_concurrency=1, lease_seconds=2, wait_for_retries_seconds=5)
+        db.engine,
+        setup=make_setup(
+            concurrency=1, per_channel_concurrency=1, lease_seconds=2, wait_for_retries_seconds=5
+        ),
     )
     keys = [r.header("Idempotency-Key") for r in receiver.on("/hook")]
     assert sorted(keys) == [f"lease-{i}" for i in range(8)]  # each exactly once

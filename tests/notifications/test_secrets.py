@@ -25,7 +25,9 @@ def _secrets(receiver) -> list[str]:
 
 
 def test_no_secret_in_logs_or_database(db, receiver, make_setup, caplog):
-    caplog.set_level(logging.DEBUG)  # everything, httpx's request lines and httpcore's traces included
+    caplog.set_level(
+        logging.DEBUG
+    )  # everything, httpx's request lines and httpcore's traces included
     secrets = _secrets(receiver)
     # Receivers that fail in the nastiest way: echo the credentials back in an error body.
     echo = (

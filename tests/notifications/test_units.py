@@ -25,8 +25,18 @@ from notifications.render import KINDS, LANGUAGES, Renderer
 from notifications.retry import Outcome, RetryPolicy, classify_status, parse_retry_after
 from notifications.signing import SignatureError, sign, signature_headers, verify
 
-MSG = Envelope(1, "digest:7:2026-03-02", "digest", "c", "anna@kommun.example", "sv", "Ämne", {"url": "https://l/p/1"},
-               0, datetime(2026, 3, 2, tzinfo=UTC))
+MSG = Envelope(
+    1,
+    "digest:7:2026-03-02",
+    "digest",
+    "c",
+    "anna@kommun.example",
+    "sv",
+    "Ämne",
+    {"url": "https://l/p/1"},
+    0,
+    datetime(2026, 3, 2, tzinfo=UTC),
+)
 RENDERED = Rendered("Ämne <b>", "Rad ett\nrad två\n\nStycke två & mer", "<p>hej</p>")
 
 # ------------------------------------------------------------------ signing
@@ -102,30 +112,65 @@ def test_redaction_masks_registered_secrets_and_credential_shapes():
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_kind_renders_in_both_languages_text_and_html(kind, language):
     payload = {
-        "person": "Anna", "date": "2026-03-02", "promise": "Löfte Kista", "stage": "goals",
-        "what": "Mål för problem 2", "due": "2026-02-01", "days_overdue": 29, "level": 1,
-        "from_stage": "goals", "to_stage": "action_plan", "by": "Bo", "region": "stockholm",
-        "region_name": "Stockholm", "totals": {"promises": 3, "on_track": 2, "late": 1},
-        "day": "2026-03-02", "recipient": {"name": "Anna"},
-        "items": [{"promise_id": 4, "area_name": "Kista", "stage": "goals", "what_sv": "Mål", "what_en": "Goals",
-                   "due": "2026-02-01", "overdue": True, "escalation": True, "working_days_late": 20}],
+        "person": "Anna",
+        "date": "2026-03-02",
+        "promise": "Löfte Kista",
+        "stage": "goals",
+        "what": "Mål för problem 2",
+        "due": "2026-02-01",
+        "days_overdue": 29,
+        "level": 1,
+        "from_stage": "goals",
+        "to_stage": "action_plan",
+        "by": "Bo",
+        "region": "stockholm",
+        "region_name": "Stockholm",
+        "totals": {"promises": 3, "on_track": 2, "late": 1},
+        "day": "2026-03-02",
+        "recipient": {"name": "Anna"},
+        "items": [
+            {
+                "promise_id": 4,
+                "area_name": "Kista",
+                "stage": "goals",
+                "what_sv": "Mål",
+                "what_en": "Goals",
+                "due": "2026-02-01",
+                "overdue": True,
+                "escalation": True,
+                "working_days_late": 20,
+            }
+        ],
         "late": [{"promise": "Löfte Kista", "stage": "goals", "days_overdue": 29}],
-        "url": "https://lofte.example/p/1", "comment": "<script>x</script>",
+        "url": "https://lofte.example/p/1",
+        "comment": "<script>x</script>",
     }
     r = Renderer().render(kind, language, payload)
     assert r.subject and "\n" not in r.subject
     assert "Kista" in r.text or "Stockholm" in r.text
     assert r.html and '<meta name="viewport"' in r.html and 'lang="' + language + '"' in r.html
     assert "<script>" not in r.html  # data is escaped in HTML
-    swedish = {"digest": "Hej", "escalation": "försenat", "transition": "gått vidare", "status_report": "Lägesrapport"}
-    english = {"digest": "Hello", "escalation": "overdue", "transition": "moved on", "status_report": "Status report"}
+    swedish = {
+        "digest": "Hej",
+        "escalation": "försenat",
+        "transition": "gått vidare",
+        "status_report": "Lägesrapport",
+    }
+    english = {
+        "digest": "Hello",
+        "escalation": "overdue",
+        "transition": "moved on",
+        "status_report": "Status report",
+    }
     assert (swedish if language == "sv" else english)[kind] in r.text
 
 
 def test_stage_names_are_translated_and_missing_fields_tolerated():
     r = Renderer().render("transition", "sv", {"promise": "P", "to_stage": "action_plan"})
     assert "Åtgärdsplan" in r.text
-    assert Renderer().render("digest", "fi", {}).subject.startswith("Påminnelse")  # unknown language → Swedish
+    assert (
+        Renderer().render("digest", "fi", {}).subject.startswith("Påminnelse")
+    )  # unknown language → Swedish
     assert "a: 1" in Renderer().render("custom_kind", "en", {"a": 1}).text
 
 
@@ -141,7 +186,9 @@ def test_languages_do_not_leak_between_renders_inside_imported_macros():
         sv = renderer.render("digest", "sv", DIGEST)
         assert "Friday 13 March 2026" in en.text and "Goals" in en.text
         assert "fredag 13 mars 2026" in sv.text and "Mål" in sv.text
-        assert "Friday 13 March 2026" in (en.html or "") and "fredag 13 mars 2026" in (sv.html or "")
+        assert "Friday 13 March 2026" in (en.html or "") and "fredag 13 mars 2026" in (
+            sv.html or ""
+        )
     payload = {**DIGEST, "items": [{**DIGEST["items"][0], "what_sv": None, "what_en": None}]}
     assert "Goals" in renderer.render("digest", "en", payload).text  # the stage filter, not what_en
 
@@ -162,7 +209,9 @@ def _send_through_mock(request_spec):
 
 
 def test_webhook_shape_and_signature():
-    ch = WebhookChannel("w", url="http://127.0.0.1:9/h", secret="topsecret", headers={"X-Source": "lofte"})
+    ch = WebhookChannel(
+        "w", url="http://127.0.0.1:9/h", secret="topsecret", headers={"X-Source": "lofte"}
+    )
     req = _send_through_mock(ch.build(MSG, RENDERED, now=1_700_000_000))
     body = json.loads(req.content)
     assert body["id"] == MSG.key and body["data"] == MSG.payload and body["text"] == RENDERED.text
@@ -173,27 +222,46 @@ def test_webhook_shape_and_signature():
 
 
 def test_teams_slack_shapes():
-    teams = json.loads(TeamsChannel("t", url="http://127.0.0.1:9/t").build(MSG, RENDERED, now=0).body)
+    teams = json.loads(
+        TeamsChannel("t", url="http://127.0.0.1:9/t").build(MSG, RENDERED, now=0).body
+    )
     blocks = teams["attachments"][0]["content"]["body"]
     assert teams["type"] == "message" and blocks[0]["text"] == "Ämne <b>" and len(blocks) == 3
     assert teams["attachments"][0]["content"]["actions"][0]["title"] == "Öppna i Löfte"
-    slack = json.loads(SlackChannel("s", url="http://127.0.0.1:9/s").build(MSG, RENDERED, now=0).body)
+    slack = json.loads(
+        SlackChannel("s", url="http://127.0.0.1:9/s").build(MSG, RENDERED, now=0).body
+    )
     assert "&amp; mer" in slack["blocks"][1]["text"]["text"]
 
 
 def test_mail_presets_shapes():
     def build(preset, **kw):
-        ch = MailChannel("m", preset=preset, endpoint="http://127.0.0.1:9/m", token="tok", sender="Löfte <n@k.se>", **kw)
+        ch = MailChannel(
+            "m",
+            preset=preset,
+            endpoint="http://127.0.0.1:9/m",
+            token="tok",
+            sender="Löfte <n@k.se>",
+            **kw,
+        )
         return ch.build(MSG, RENDERED, now=0)
 
     generic = build("generic", auth_header="X-Api-Key", auth_scheme="")
     assert generic.headers["X-Api-Key"] == "tok"
-    assert json.loads(generic.body) == {"from": "Löfte <n@k.se>", "to": MSG.recipient, "subject": "Ämne <b>",
-                                        "text": RENDERED.text, "html": "<p>hej</p>"}
+    assert json.loads(generic.body) == {
+        "from": "Löfte <n@k.se>",
+        "to": MSG.recipient,
+        "subject": "Ämne <b>",
+        "text": RENDERED.text,
+        "html": "<p>hej</p>",
+    }
     sg = json.loads(build("sendgrid").body)
     assert sg["custom_args"] == {"idempotency_key": MSG.key}
     pm = build("postmark", reply_to="s@k.se")
-    assert pm.headers["X-Postmark-Server-Token"] == "tok" and json.loads(pm.body)["ReplyTo"] == "s@k.se"
+    assert (
+        pm.headers["X-Postmark-Server-Token"] == "tok"
+        and json.loads(pm.body)["ReplyTo"] == "s@k.se"
+    )
 
 
 # ------------------------------------------------------------------ configuration
@@ -206,9 +274,12 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 
 def test_example_file_loads(monkeypatch):
-    env = {"LOFTE_MAIL_TOKEN": "t" * 10, "LOFTE_TEAMS_TRYGGHET_URL": "https://example.invalid/x?sig=abcd",
-           "LOFTE_SLACK_URL": "https://hooks.slack.com/services/T/B/X",
-           "LOFTE_REGION_STOCKHOLM_SECRET": "whsec_c2VjcmV0"}
+    env = {
+        "LOFTE_MAIL_TOKEN": "t" * 10,
+        "LOFTE_TEAMS_TRYGGHET_URL": "https://example.invalid/x?sig=abcd",
+        "LOFTE_SLACK_URL": "https://hooks.slack.com/services/T/B/X",
+        "LOFTE_REGION_STOCKHOLM_SECRET": "whsec_c2VjcmV0",
+    }
     setup = load_channels(Path("config/channels.example.yaml"), environ=env)
     assert setup is not None and setup.default_channel == "mail"
     assert {c.type for c in setup.channels.values()} == {"mail", "teams", "slack", "webhook"}
@@ -219,18 +290,34 @@ def test_example_file_loads(monkeypatch):
 @pytest.mark.parametrize(
     ("text", "env", "expected"),
     [
-        ("channels:\n  m:\n    type: mail\n    token_env: T\n    from: a@b\n", {"T": "x"},
-         "channels.m: Value error, the generic preset needs an endpoint"),
-        ("channels:\n  m:\n    type: mail\n    endpoint: https://m\n    token_env: T\n    from: a@b\n", {},
-         "channels.m.token_env: environment variable T is not set"),
-        ("channels:\n  t:\n    type: teams\n    url: https://secret\n", {},
-         "channels.t: Value error, the webhook URL of a chat channel is a secret"),
+        (
+            "channels:\n  m:\n    type: mail\n    token_env: T\n    from: a@b\n",
+            {"T": "x"},
+            "channels.m: Value error, the generic preset needs an endpoint",
+        ),
+        (
+            "channels:\n  m:\n    type: mail\n    endpoint: https://m\n    token_env: T\n    from: a@b\n",
+            {},
+            "channels.m.token_env: environment variable T is not set",
+        ),
+        (
+            "channels:\n  t:\n    type: teams\n    url: https://secret\n",
+            {},
+            "channels.t: Value error, the webhook URL of a chat channel is a secret",
+        ),
         ("channels:\n  x:\n    type: pigeon\n", {}, "channels.x"),
-        ("delivery:\n  max_attempts: 0\n", {}, "delivery.max_attempts: Input should be greater than or equal to 1"),
+        (
+            "delivery:\n  max_attempts: 0\n",
+            {},
+            "delivery.max_attempts: Input should be greater than or equal to 1",
+        ),
         ("default_channel: nope\n", {}, "default_channel 'nope' is not among channels"),
         ("channels: [\n", {}, "cannot read YAML"),
-        ("channels:\n  w:\n    type: webhook\n    url: ftp://x\n    secret_env: S\n", {"S": "s"},
-         "channels.w.url: not an http(s) URL"),
+        (
+            "channels:\n  w:\n    type: webhook\n    url: ftp://x\n    secret_env: S\n",
+            {"S": "s"},
+            "channels.w.url: not an http(s) URL",
+        ),
     ],
 )
 def test_broken_config_names_file_key_and_problem(tmp_path, text, env, expected):

@@ -54,7 +54,9 @@ def status_channels_doc(receiver: Receiver) -> dict[str, Any]:
         "delivery": FAST_DELIVERY,
         "channels": {
             "region-stockholm": {
-                "type": "webhook", "url": receiver.url("/status/stockholm"), "secret_env": HOOK_SECRET_ENV,
+                "type": "webhook",
+                "url": receiver.url("/status/stockholm"),
+                "secret_env": HOOK_SECRET_ENV,
             },
         },
     }
@@ -62,7 +64,9 @@ def status_channels_doc(receiver: Receiver) -> dict[str, Any]:
 
 @pytest.fixture
 def status_setup(receiver: Receiver) -> ChannelSetup:
-    return parse_channels(status_channels_doc(receiver), Path("test-channels.yaml"), {HOOK_SECRET_ENV: HOOK_SECRET})
+    return parse_channels(
+        status_channels_doc(receiver), Path("test-channels.yaml"), {HOOK_SECRET_ENV: HOOK_SECRET}
+    )
 
 
 @pytest.fixture

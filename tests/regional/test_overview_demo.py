@@ -19,17 +19,34 @@ from typing import Any
 import openpyxl
 import pytest
 
-from flows.demo import load_demo
+from application.demo import load_demo
 
 pytestmark = pytest.mark.timeout(180)
 
 # Swedish public holidays and the three de-facto eves on weekdays, 2025–2026 (by hand).
 HOLIDAYS = {
-    date(2025, 1, 1), date(2025, 1, 6), date(2025, 4, 18), date(2025, 4, 21), date(2025, 5, 1),
-    date(2025, 5, 29), date(2025, 6, 6), date(2025, 6, 20), date(2025, 12, 24), date(2025, 12, 25),
-    date(2025, 12, 26), date(2025, 12, 31),
-    date(2026, 1, 1), date(2026, 1, 6), date(2026, 4, 3), date(2026, 4, 6), date(2026, 5, 1),
-    date(2026, 5, 14), date(2026, 6, 19), date(2026, 12, 24), date(2026, 12, 25), date(2026, 12, 31),
+    date(2025, 1, 1),
+    date(2025, 1, 6),
+    date(2025, 4, 18),
+    date(2025, 4, 21),
+    date(2025, 5, 1),
+    date(2025, 5, 29),
+    date(2025, 6, 6),
+    date(2025, 6, 20),
+    date(2025, 12, 24),
+    date(2025, 12, 25),
+    date(2025, 12, 26),
+    date(2025, 12, 31),
+    date(2026, 1, 1),
+    date(2026, 1, 6),
+    date(2026, 4, 3),
+    date(2026, 4, 6),
+    date(2026, 5, 1),
+    date(2026, 5, 14),
+    date(2026, 6, 19),
+    date(2026, 12, 24),
+    date(2026, 12, 25),
+    date(2026, 12, 31),
 }
 
 R1, R2 = date(2026, 4, 30), date(2026, 8, 31)
@@ -71,28 +88,38 @@ EXPECTED: dict[date, list[tuple[str, list[tuple[int, date]]]]] = {
 }
 # The same figures counted on paper, month by month (see docs/regional.md).
 BY_HAND = {
-    (date(2026, 5, 15), R1): 9,      # May 4–8, 11–13, 15 (1 May, Ascension 14 May off)
-    (date(2026, 9, 20), R1): 98,     # May 19 + June 21 + July 23 + August 21 + September 1–18: 14
+    (date(2026, 5, 15), R1): 9,  # May 4–8, 11–13, 15 (1 May, Ascension 14 May off)
+    (date(2026, 9, 20), R1): 98,  # May 19 + June 21 + July 23 + August 21 + September 1–18: 14
     (date(2026, 9, 20), R2): 14,
-    (date(2026, 11, 22), R1): 143,   # 84 to the end of August + 59
-    (date(2026, 11, 22), R2): 59,    # September 22 + October 22 + November 1–20: 15
+    (date(2026, 11, 22), R1): 143,  # 84 to the end of August + 59
+    (date(2026, 11, 22), R2): 59,  # September 22 + October 22 + November 1–20: 15
 }
 
 
 def _json(cli: Any, day: date, *extra: str) -> dict[str, Any]:
-    result = cli("overview", "--region", "stockholm", "--now", day.isoformat(), "--format", "json", *extra)
+    result = cli(
+        "overview", "--region", "stockholm", "--now", day.isoformat(), "--format", "json", *extra
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
 
 @pytest.mark.parametrize("day", sorted(EXPECTED), ids=lambda d: d.isoformat())
-def test_overview_lists_exactly_the_promises_with_overdue_rounds_worst_first(db, cli, day, tmp_path) -> None:
+def test_overview_lists_exactly_the_promises_with_overdue_rounds_worst_first(
+    db, cli, day, tmp_path
+) -> None:
     load_demo(day)
     data = _json(cli, day)
 
     late_rounds = [
-        (row["area"], [(o["round"], date.fromisoformat(o["due"]), o["working_days_late"])
-                       for o in sorted(row["overdue"], key=lambda o: o["due"]) if o["kind"] == "evaluation_round"])
+        (
+            row["area"],
+            [
+                (o["round"], date.fromisoformat(o["due"]), o["working_days_late"])
+                for o in sorted(row["overdue"], key=lambda o: o["due"])
+                if o["kind"] == "evaluation_round"
+            ],
+        )
         for row in data["rows"]
         if any(o["kind"] == "evaluation_round" for o in row["overdue"])
     ]
@@ -111,9 +138,15 @@ def test_overview_lists_exactly_the_promises_with_overdue_rounds_worst_first(db,
     # Every overdue item names who answers for it: both parties' coordinators.
     spanga = next(r for r in data["rows"] if r["area"] == "Spånga-Tensta")
     emails = {p["email"] for p in spanga["overdue"][0]["responsible"]}
-    assert {"trygghetssamordnare@spanga.tensta.example.se", "kommunpolis.spanga.tensta@polisen.example.se"} <= emails
+    assert {
+        "trygghetssamordnare@spanga.tensta.example.se",
+        "kommunpolis.spanga.tensta@polisen.example.se",
+    } <= emails
     next_round = next(d for d in (R1, R2, date(2026, 12, 30)) if d >= day)
-    assert spanga["stage"] == "continuous_evaluation" and spanga["next_deadline"]["due"] == next_round.isoformat()
+    assert (
+        spanga["stage"] == "continuous_evaluation"
+        and spanga["next_deadline"]["due"] == next_round.isoformat()
+    )
 
     summary = data["summary"]
     assert summary["late_evaluations"] == len(EXPECTED[day])
@@ -145,7 +178,17 @@ def _same_rows_in_every_format(cli: Any, day: date, data: dict[str, Any], out_di
     from_csv = [dict(zip(keys, row, strict=True)) for row in csv_rows[1:]]
 
     target = out_dir / "stockholm.xlsx"
-    result = cli("overview", "--region", "stockholm", "--now", day.isoformat(), "--format", "xlsx", "-o", str(target))
+    result = cli(
+        "overview",
+        "--region",
+        "stockholm",
+        "--now",
+        day.isoformat(),
+        "--format",
+        "xlsx",
+        "-o",
+        str(target),
+    )
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(target)
     sheet = book["Översikt"]
@@ -158,13 +201,22 @@ def _same_rows_in_every_format(cli: Any, day: date, data: dict[str, Any], out_di
     assert from_xlsx == expected
     # The overdue sheet has one line per overdue item of the JSON rows.
     overdue_lines = list(book["Försenat"].iter_rows(min_row=2, values_only=True))
-    assert len(overdue_lines) == sum(len(r["overdue"]) for r in data["rows"]) == data["summary"]["overdue_items"]
-    assert (overdue_lines[0][0], overdue_lines[0][6]) == (data["rows"][0]["promise_id"], data["rows"][0]["overdue"][0]["working_days_late"])
+    assert (
+        len(overdue_lines)
+        == sum(len(r["overdue"]) for r in data["rows"])
+        == data["summary"]["overdue_items"]
+    )
+    assert (overdue_lines[0][0], overdue_lines[0][6]) == (
+        data["rows"][0]["promise_id"],
+        data["rows"][0]["overdue"][0]["working_days_late"],
+    )
 
     # The terminal table shows the same promises in the same order, and in English on request.
     table = cli("overview", "--region", "stockholm", "--now", day.isoformat()).stdout
     lines = [line for line in table.splitlines() if line[:6].strip().isdigit()]
     assert [int(line[:6]) for line in lines] == [r["promise_id"] for r in data["rows"]]
     assert "Försenade uppföljningar:" in table and "143 arbetsdagar sent" in table
-    english = cli("overview", "--region", "stockholm", "--now", day.isoformat(), "--language", "en").stdout
+    english = cli(
+        "overview", "--region", "stockholm", "--now", day.isoformat(), "--language", "en"
+    ).stdout
     assert "Overdue evaluation rounds:" in english and "Evaluation round 1" in english

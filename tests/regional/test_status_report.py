@@ -13,13 +13,8 @@ import yaml
 from sqlmodel import Session, select
 
 from config.settings import ConfigError
-from flows.status_report import (
-    enqueue_transition_status_event,
-    load_routes,
-    route_for,
-    run_status_reports,
-    status_history,
-)
+from effects.status_event import enqueue_transition_status_event
+from jobs.status_report import run_status_reports, status_history
 from lifecycle.stages import Stage
 from lifecycle.transitions import TransitionKind, TransitionPlan
 from models.db import session_scope
@@ -27,6 +22,7 @@ from models.operations import OutboxMessage, StatusSnapshot
 from models.promise import Promise
 from notifications.dispatcher import dispatch_pending
 from notifications.signing import verify
+from notifications.status_routes import load_routes, route_for
 from tests.regional.conftest import HOOK_SECRET
 
 pytestmark = pytest.mark.timeout(120)
@@ -36,7 +32,9 @@ PATH = "/status/stockholm"
 
 def _late_promise(world: Any) -> int:
     """A promise in continuous evaluation since January 2026 with no round submitted."""
-    pid = world.promise(term_start=date(2026, 1, 1), area="Hässelby-Vällingby", today=date(2025, 10, 1))
+    pid = world.promise(
+        term_start=date(2026, 1, 1), area="Hässelby-Vällingby", today=date(2025, 10, 1)
+    )
     world.move(pid, Stage.CONTINUOUS_EVALUATION)
     return pid
 
@@ -46,7 +44,9 @@ def _snapshots(engine: Any) -> list[StatusSnapshot]:
         return list(s.exec(select(StatusSnapshot).order_by(StatusSnapshot.taken_on)))  # type: ignore[arg-type]
 
 
-def test_snapshot_reaches_the_receiver_signed_and_a_second_run_sends_nothing(db, world, receiver, status_setup) -> None:
+def test_snapshot_reaches_the_receiver_signed_and_a_second_run_sends_nothing(
+    db, world, receiver, status_setup
+) -> None:
     pid = _late_promise(world)
 
     first = run_status_reports(db.engine, "2026-09-21T08:00", setup=status_setup, routes={})
@@ -67,7 +67,10 @@ def test_snapshot_reaches_the_receiver_signed_and_a_second_run_sends_nothing(db,
     assert row["promise_id"] == pid
     # Round 1 due 30 April, round 2 due 31 August: 99 and 15 working days late on Monday 21 September.
     assert [(o["round"], o["working_days_late"]) for o in row["overdue"]] == [(1, 99), (2, 15)]
-    assert [(x["what"], x["days_overdue"]) for x in data["late"]] == [("Uppföljning 1", 99), ("Uppföljning 2", 15)]
+    assert [(x["what"], x["days_overdue"]) for x in data["late"]] == [
+        ("Uppföljning 1", 99),
+        ("Uppföljning 2", 15),
+    ]
     assert data["trend"]["previous"] is None
 
     # Same day, later: nothing new stored, queued or sent.
@@ -77,7 +80,10 @@ def test_snapshot_reaches_the_receiver_signed_and_a_second_run_sends_nothing(db,
     assert len(receiver.on(PATH)) == 1
     assert len(_snapshots(db.engine)) == 1
     with Session(db.engine) as s:
-        assert len(s.exec(select(OutboxMessage).where(OutboxMessage.kind == "status_report")).all()) == 1
+        assert (
+            len(s.exec(select(OutboxMessage).where(OutboxMessage.kind == "status_report")).all())
+            == 1
+        )
 
     # A week later: a new snapshot, compared with the last one (trend).
     run_status_reports(db.engine, "2026-09-28T08:00", setup=status_setup, routes={})
@@ -90,7 +96,8 @@ def test_snapshot_reaches_the_receiver_signed_and_a_second_run_sends_nothing(db,
     with Session(db.engine) as s:
         history = status_history(s, "stockholm")
     assert [(h["taken_on"], h["late"], h["worst_working_days_late"]) for h in history] == [
-        ("2026-09-28", 1, 104), ("2026-09-21", 1, 99)
+        ("2026-09-28", 1, 104),
+        ("2026-09-21", 1, 99),
     ]
 
 
@@ -101,9 +108,15 @@ def test_region_without_a_status_channel_still_gets_its_snapshot(db, world) -> N
     assert [s.taken_on for s in _snapshots(db.engine)] == [date(2026, 9, 21)]
 
 
-def test_transition_sends_a_status_event_once(db, world, receiver, status_setup, channels_file, tmp_path, monkeypatch) -> None:
+def test_transition_sends_a_status_event_once(
+    db, world, receiver, status_setup, channels_file, tmp_path, monkeypatch
+) -> None:
     routes = tmp_path / "status_reports.yaml"
-    routes.write_text(yaml.safe_dump({"regions": {"stockholm": {"channel": "region-stockholm", "language": "en"}}}))
+    routes.write_text(
+        yaml.safe_dump(
+            {"regions": {"stockholm": {"channel": "region-stockholm", "language": "en"}}}
+        )
+    )
     monkeypatch.setenv("LOFTE_STATUS_REPORTS_FILE", str(routes))
     pid = world.promise(term_start=date(2027, 1, 1), area="Bromma")
     plan = TransitionPlan(Stage.RESIDENT_DIALOGUE, Stage.JOINT_ANALYSIS, TransitionKind.FORWARD, 1)
@@ -120,8 +133,13 @@ def test_transition_sends_a_status_event_once(db, world, receiver, status_setup,
     assert verify(HOOK_SECRET, request.headers, request.body) == f"status-event:{pid}:v2"
     body = request.json()
     assert body["kind"] == "status_event" and body["recipient"] == "region:stockholm"
-    assert body["data"]["from_stage"] == "resident_dialogue" and body["data"]["to_stage"] == "joint_analysis"
-    assert "Bromma" in body["text"] and "Joint analysis" in body["text"]  # the region asked for English
+    assert (
+        body["data"]["from_stage"] == "resident_dialogue"
+        and body["data"]["to_stage"] == "joint_analysis"
+    )
+    assert (
+        "Bromma" in body["text"] and "Joint analysis" in body["text"]
+    )  # the region asked for English
 
     # A region with no route, or a broken routes file, never stops a transition.
     routes.write_text("regions: {stockholm: {chanel: oops}}")
@@ -139,7 +157,10 @@ def test_routes_file_errors_name_the_file_and_key(tmp_path: Path, status_setup) 
         load_routes(bad)
     good = tmp_path / "ok.yaml"
     good.write_text("regions: {stockholm: {channel: region-sthlm}}")
-    with pytest.raises(ConfigError, match=r"regions.stockholm.channel: channel 'region-sthlm' is not in the channels file"):
+    with pytest.raises(
+        ConfigError,
+        match=r"regions.stockholm.channel: channel 'region-sthlm' is not in the channels file",
+    ):
         route_for("stockholm", load_routes(good), status_setup)
     with pytest.raises(ConfigError, match="does not exist"):
         load_routes(tmp_path / "missing.yaml")
@@ -162,17 +183,24 @@ def test_status_cli_report_history_and_bad_input(db, world, receiver, channels_f
     assert [h["taken_on"] for h in history] == ["2026-09-21"]
     assert "2026-09-21" in cli("status", "history", "--region", "stockholm").stdout
 
-    for args in (["status", "history", "--region", "atlantis"], ["status", "report", "--now", "igår"],
-                 ["overview", "--region", "atlantis"], ["overview", "--format", "pdf"],
-                 ["overview", "--format", "xlsx"], ["overview", "--language", "fi"],
-                 ["overview", "--now", "2026-13-01"]):
+    for args in (
+        ["status", "history", "--region", "atlantis"],
+        ["status", "report", "--now", "igår"],
+        ["overview", "--region", "atlantis"],
+        ["overview", "--format", "pdf"],
+        ["overview", "--format", "xlsx"],
+        ["overview", "--language", "fi"],
+        ["overview", "--now", "2026-13-01"],
+    ):
         bad = cli(*args)
         assert bad.exit_code == 2, (args, bad.output)
         assert "Fel / error" in bad.output
     assert len(_snapshots(db.engine)) == 1  # nothing written by the refused commands
 
 
-def test_status_report_flow_runs_in_prefect(db, world, receiver, channels_file, prefect_harness) -> None:
+def test_status_report_flow_runs_in_prefect(
+    db, world, receiver, channels_file, prefect_harness
+) -> None:
     from flows.status_report import status_report_flow
 
     _late_promise(world)
@@ -182,10 +210,12 @@ def test_status_report_flow_runs_in_prefect(db, world, receiver, channels_file, 
     assert verify(HOOK_SECRET, request.headers, request.body) == "status:stockholm:2026-09-21"
 
 
-def test_an_advance_queues_the_status_event_in_its_own_transaction(db, world, channels_file, tmp_path, monkeypatch) -> None:
+def test_an_advance_queues_the_status_event_in_its_own_transaction(
+    db, world, channels_file, tmp_path, monkeypatch
+) -> None:
     from sqlmodel import select
 
-    from flows.transition import advance_promise
+    from application.transitions import advance_promise
     from models import OutboxMessage
     from tests.helpers import complete_stage
 

@@ -132,7 +132,9 @@ def promise_feed(session: Session, promise_id: int, now: datetime | None = None)
     if promise is None:
         raise LookupError(f"no promise with id {promise_id}")
     deadlines = session.exec(
-        select(Deadline).where(Deadline.promise_id == promise_id).order_by(col(Deadline.due), col(Deadline.id))
+        select(Deadline)
+        .where(Deadline.promise_id == promise_id)
+        .order_by(col(Deadline.due), col(Deadline.id))
     ).all()
     name = f"Löfte {promise.id}: {promise.area_name}"
     return render_calendar(name, ((d, promise) for d in deadlines), now)

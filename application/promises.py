@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from sqlmodel import Session, select
 
-from sqlmodel import Session, col, select
-
-from flows.clock import now_utc
-from flows.errors import InputError, NotFound
+from config.clock import now_utc
+from effects.audit import audit
+from lifecycle.errors import InputError
 from lifecycle.stages import Stage
 from lifecycle.term import term_end
 from lifecycle.vocabulary import OrganisationKind, Role
-from models import Agreement, AuditEvent, Organisation, Person, Promise, Region
+from models import Agreement, Organisation, Person, Promise, Region
 from models.inputs import AgreementCreate, PersonInput, PromiseCreate
-
-
-def get_promise(session: Session, promise_id: int) -> Promise:
-    """The promise with this id, or NotFound saying how to list the existing ones."""
-    promise = session.get(Promise, promise_id)
-    if promise is None:
-        raise NotFound(f"no promise with id {promise_id}; `lofte promise list` shows them")
-    return promise
 
 
 def _region(session: Session, region_id: str) -> Region:
     region = session.get(Region, region_id)
     if region is None:
-        known = ", ".join(sorted(session.exec(select(Region.id)).all())) or "none (run `lofte init`)"
+        known = (
+            ", ".join(sorted(session.exec(select(Region.id)).all())) or "none (run `lofte init`)"
+        )
         raise InputError(f"unknown region {region_id!r}; known regions: {known}")
     return region
 
@@ -50,35 +42,6 @@ def find_or_create_organisation(
     return org
 
 
-def audit(
-    session: Session,
-    *,
-    promise_id: int | None,
-    actor: str,
-    action: str,
-    from_stage: str | None = None,
-    to_stage: str | None = None,
-    reason: str | None = None,
-    flow_run_id: str | None = None,
-    details: dict[str, Any] | None = None,
-    at: datetime | None = None,
-) -> AuditEvent:
-    """Append one event to the audit trail (in the caller's transaction)."""
-    event = AuditEvent(
-        promise_id=promise_id,
-        actor=actor,
-        action=action,
-        from_stage=from_stage,
-        to_stage=to_stage,
-        reason=reason,
-        flow_run_id=flow_run_id,
-        details=details or {},
-        at=at or now_utc(),
-    )
-    session.add(event)
-    return event
-
-
 def _parties(
     session: Session, region: str, municipality: str, police_area: str, city_district: bool
 ) -> tuple[Organisation, Organisation]:
@@ -86,14 +49,20 @@ def _parties(
     kind = OrganisationKind.CITY_DISTRICT if city_district else OrganisationKind.MUNICIPALITY
     return (
         find_or_create_organisation(session, region, kind, municipality),
-        find_or_create_organisation(session, region, OrganisationKind.LOCAL_POLICE_AREA, police_area),
+        find_or_create_organisation(
+            session, region, OrganisationKind.LOCAL_POLICE_AREA, police_area
+        ),
     )
 
 
 def create_agreement(session: Session, data: AgreementCreate) -> Agreement:
     """Create a collaboration agreement (2–4 years) between a municipality and a police area."""
     municipality, police = _parties(
-        session, data.region, data.municipality, data.police_area, data.municipality_is_city_district
+        session,
+        data.region,
+        data.municipality,
+        data.police_area,
+        data.municipality_is_city_district,
     )
     agreement = Agreement(
         region_id=data.region,
@@ -111,8 +80,13 @@ def create_agreement(session: Session, data: AgreementCreate) -> Agreement:
 def _check_agreement(session: Session, agreement_id: int, promise: Promise) -> None:
     agreement = session.get(Agreement, agreement_id)
     if agreement is None:
-        raise InputError(f"no agreement with id {agreement_id}; create one with `lofte agreement create`")
-    if (agreement.municipality_id, agreement.police_area_id) != (promise.municipality_id, promise.police_area_id):
+        raise InputError(
+            f"no agreement with id {agreement_id}; create one with `lofte agreement create`"
+        )
+    if (agreement.municipality_id, agreement.police_area_id) != (
+        promise.municipality_id,
+        promise.police_area_id,
+    ):
         raise InputError(
             f"agreement {agreement_id} is between other parties; a promise belongs to the "
             "agreement of its own municipality and local police area"
@@ -130,7 +104,11 @@ def create_promise(
 ) -> Promise:
     """Create a promise in its first stage, with its parties, and audit it."""
     municipality, police = _parties(
-        session, data.region, data.municipality, data.police_area, data.municipality_is_city_district
+        session,
+        data.region,
+        data.municipality,
+        data.police_area,
+        data.municipality_is_city_district,
     )
     promise = Promise(
         region_id=data.region,
@@ -159,34 +137,6 @@ def create_promise(
         details={"previous_promise_id": promise.previous_promise_id},
     )
     return promise
-
-
-def list_promises(
-    session: Session, region: str | None = None, stage: Stage | None = None
-) -> list[Promise]:
-    """Promises, optionally of one region and/or stage, oldest first."""
-    query = select(Promise).order_by(col(Promise.id))
-    if region:
-        query = query.where(Promise.region_id == region)
-    if stage:
-        query = query.where(Promise.stage == stage)
-    return list(session.exec(query).all())
-
-
-def history(session: Session, promise_id: int) -> list[AuditEvent]:
-    """The audit trail of one promise, oldest first."""
-    return list(
-        session.exec(
-            select(AuditEvent)
-            .where(AuditEvent.promise_id == promise_id)
-            .order_by(col(AuditEvent.at), col(AuditEvent.id))
-        ).all()
-    )
-
-
-def successor(session: Session, promise_id: int) -> Promise | None:
-    """The promise of the next cycle opened from this one, if any."""
-    return session.exec(select(Promise).where(Promise.previous_promise_id == promise_id)).first()
 
 
 def add_person(session: Session, data: PersonInput) -> Person:
@@ -222,34 +172,3 @@ def add_person(session: Session, data: PersonInput) -> Person:
     session.add(person)
     session.flush()
     return person
-
-
-def coordinators_of(session: Session, promise: Promise) -> list[Person]:
-    """The coordinators of the promise's two parties (who hear about its deadlines)."""
-    return list(
-        session.exec(
-            select(Person)
-            .where(
-                col(Person.organisation_id).in_([promise.municipality_id, promise.police_area_id]),
-                Person.role == Role.COORDINATOR,
-            )
-            .order_by(col(Person.email))
-        ).all()
-    )
-
-
-def organisation_names(session: Session, promise: Promise) -> tuple[str, str]:
-    """Names of the promise's municipality (or city district) and local police area."""
-    municipality = session.get(Organisation, promise.municipality_id)
-    police = session.get(Organisation, promise.police_area_id)
-    return (municipality.name if municipality else "?", police.name if police else "?")
-
-
-def term_description(promise: Promise) -> str:
-    """'2026-01-01 – 2027-12-31 (2 år)' for people."""
-    return f"{promise.term_start} – {promise.term_end} ({promise.term_years} år)"
-
-
-def is_date_in_term(promise: Promise, day: date) -> bool:
-    """Whether ``day`` falls within the promise's term."""
-    return promise.term_start <= day <= promise.term_end

@@ -54,7 +54,9 @@ class SyncResult:
     overdue: int = 0
 
 
-def _override_of(session: Session, promise_id: int) -> tuple[PromiseCalendar | None, dict[str, Any] | None]:
+def _override_of(
+    session: Session, promise_id: int
+) -> tuple[PromiseCalendar | None, dict[str, Any] | None]:
     row = session.get(PromiseCalendar, promise_id)
     return row, (row.override if row is not None else None)
 
@@ -110,7 +112,9 @@ def _ensure_rounds(session: Session, promise: Promise, planned: list[PlannedDead
         assert number is not None
         row = existing.get(number)
         if row is None:
-            session.add(EvaluationRound(promise_id=promise.id, cycle_year=year, number=number, due=due))
+            session.add(
+                EvaluationRound(promise_id=promise.id, cycle_year=year, number=number, due=due)
+            )
         elif row.submitted_at is None and row.due != due:
             row.due = due
             session.add(row)
@@ -120,11 +124,14 @@ def _ensure_rounds(session: Session, promise: Promise, planned: list[PlannedDead
     for number, row in existing.items():
         if number in dues or row.submitted_at is not None or row.id is None:
             continue
-        reported = session.exec(
-            select(ActivityStatusReport.id).where(ActivityStatusReport.round_id == row.id)
-        ).first() or session.exec(
-            select(IndicatorValue.id).where(IndicatorValue.round_id == row.id)
-        ).first()
+        reported = (
+            session.exec(
+                select(ActivityStatusReport.id).where(ActivityStatusReport.round_id == row.id)
+            ).first()
+            or session.exec(
+                select(IndicatorValue.id).where(IndicatorValue.round_id == row.id)
+            ).first()
+        )
         if reported is None:
             session.delete(row)
     session.flush()
@@ -167,23 +174,29 @@ def sync_deadlines(session: Session, promise: Promise, today: date | None = None
     inserted = updated = 0
     for plan in planned:
         done = _is_done(
-            plan.kind, plan.stage, plan.cycle_year, promise, (plan.cycle_year, plan.ref) in submitted
+            plan.kind,
+            plan.stage,
+            plan.cycle_year,
+            promise,
+            (plan.cycle_year, plan.ref) in submitted,
         )
         nominal = plan.nominal if plan.nominal != plan.due else None
         row = existing.pop(plan.key, None)
         if row is None:
-            session.add(Deadline(
-                promise_id=promise.id,
-                kind=plan.kind,
-                stage=plan.stage.value,
-                cycle_year=plan.cycle_year,
-                ref=plan.ref,
-                due=plan.due,
-                nominal_due=nominal,
-                done=done,
-                done_at=now if done else None,
-                next_remind_on=None if done else first_trigger(plan.due, rules.ladder),
-            ))
+            session.add(
+                Deadline(
+                    promise_id=promise.id,
+                    kind=plan.kind,
+                    stage=plan.stage.value,
+                    cycle_year=plan.cycle_year,
+                    ref=plan.ref,
+                    due=plan.due,
+                    nominal_due=nominal,
+                    done=done,
+                    done_at=now if done else None,
+                    next_remind_on=None if done else first_trigger(plan.due, rules.ladder),
+                )
+            )
             inserted += 1
             continue
         changed = False
@@ -219,12 +232,17 @@ def sync_deadlines(session: Session, promise: Promise, today: date | None = None
         session.add(calendar_row)
     session.flush()
 
-    overdue = len([
-        d for d in session.exec(
-            select(Deadline).where(Deadline.promise_id == promise.id, col(Deadline.done).is_(False))
-        )
-        if d.due < today
-    ])
+    overdue = len(
+        [
+            d
+            for d in session.exec(
+                select(Deadline).where(
+                    Deadline.promise_id == promise.id, col(Deadline.done).is_(False)
+                )
+            )
+            if d.due < today
+        ]
+    )
     return SyncResult(inserted=inserted, updated=updated, deleted=len(gone), overdue=overdue)
 
 
@@ -270,7 +288,9 @@ def set_calendar_override(
     return sync_deadlines(session, promise, today)
 
 
-def resync_calendars(session: Session, region_id: str | None = None, today: date | None = None) -> int:
+def resync_calendars(
+    session: Session, region_id: str | None = None, today: date | None = None
+) -> int:
     """Resync every open promise whose effective calendar changed (e.g. an edited region file).
 
     Returns how many promises were resynced. Reads every open promise once: a maintenance
@@ -328,7 +348,9 @@ def deadline_dict(deadline: Deadline, today: date) -> dict[str, Any]:
         "done_at": deadline.done_at.isoformat() if deadline.done_at else None,
         "status": status,
         "working_days_left": open_days,
-        "next_reminder_on": deadline.next_remind_on.isoformat() if deadline.next_remind_on else None,
+        "next_reminder_on": deadline.next_remind_on.isoformat()
+        if deadline.next_remind_on
+        else None,
     }
 
 

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from prefect import flow
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from flows.clock import local_today
-from flows.errors import Refused
-from flows.lifecycle_hooks import after_create
-from flows.promises import audit, create_promise, get_promise, organisation_names, successor
+from application.promises import create_promise
+from config.clock import local_today
+from effects.audit import audit
+from effects.hooks import after_create
 from lifecycle.criteria import Unmet
+from lifecycle.errors import Refused
 from lifecycle.stages import Stage
 from lifecycle.vocabulary import OrganisationKind
 from models import Organisation, Problem, Promise
 from models.db import get_engine, session_scope
 from models.inputs import PromiseCreate
+from views.lookup import get_promise, organisation_names, successor
 
 
 def _seed_problems(session: Session, old: Promise, new: Promise) -> int:
@@ -106,25 +106,3 @@ def open_next_cycle(
             details={"previous_promise_id": old.id, "problems_seeded": seeded},
         )
         return new
-
-
-@flow(name="open-next-cycle", log_prints=False, validate_parameters=False)
-def open_next_cycle_flow(
-    promise_id: int,
-    actor: str,
-    start: date | None = None,
-    years: int | None = None,
-    now: datetime | None = None,
-) -> dict[str, Any]:
-    """Open the next cycle of a closed promise through Prefect."""
-    from flows.transition import _flow_run_id
-
-    new = open_next_cycle(
-        promise_id, actor, start=start, years=years, now=now, flow_run_id=_flow_run_id()
-    )
-    return {
-        "ok": True,
-        "promise_id": promise_id,
-        "next_promise_id": new.id,
-        "stage": new.stage.value,
-    }

@@ -13,11 +13,11 @@ from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, SQLModel, col, select
 
 from config.catalogue import get_catalogue
-from flows.clock import now_utc
-from flows.errors import InputError, NotFound, Refused, describe_validation_error
-from flows.lifecycle_hooks import round_submitted
-from flows.promises import audit, get_promise
+from config.clock import now_utc
+from effects.audit import audit
+from effects.hooks import round_submitted
 from lifecycle.criteria import Unmet
+from lifecycle.errors import InputError, NotFound, Refused, describe_validation_error
 from lifecycle.stages import Stage
 from models import (
     Activity,
@@ -50,6 +50,7 @@ from models.inputs import (
     SignOffInput,
     SituationPictureInput,
 )
+from views.lookup import get_promise
 
 # The stage from which each kind may be recorded, and (where it applies) the last one.
 STAGE_WINDOW: dict[str, tuple[Stage, Stage]] = {
@@ -72,7 +73,9 @@ def parse_input(kind: str, raw: dict[str, Any]) -> BaseModel:
     """Validate raw input for ``kind`` into its input model, or raise a readable InputError."""
     model = ARTEFACT_INPUTS.get(kind)
     if model is None:
-        raise InputError(f"unknown artefact kind {kind!r}; known kinds: {', '.join(ARTEFACT_INPUTS)}")
+        raise InputError(
+            f"unknown artefact kind {kind!r}; known kinds: {', '.join(ARTEFACT_INPUTS)}"
+        )
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
@@ -88,13 +91,15 @@ def _check_window(promise: Promise, kind: str) -> None:
         )
     if not first.position <= promise.stage.position <= last.position:
         raise Refused(
-            [Unmet(
-                "artefact.wrong_stage",
-                f"{kind} kan registreras i stegen {first.name_in('sv')}–{last.name_in('sv')}; "
-                f"löftet är i {promise.stage.name_in('sv')}.",
-                f"{kind} can be recorded in the stages {first.name_in('en')} to "
-                f"{last.name_in('en')}; the promise is in {promise.stage.name_in('en')}.",
-            )],
+            [
+                Unmet(
+                    "artefact.wrong_stage",
+                    f"{kind} kan registreras i stegen {first.name_in('sv')}–{last.name_in('sv')}; "
+                    f"löftet är i {promise.stage.name_in('sv')}.",
+                    f"{kind} can be recorded in the stages {first.name_in('en')} to "
+                    f"{last.name_in('en')}; the promise is in {promise.stage.name_in('en')}.",
+                )
+            ],
             f"cannot add {kind} now",
         )
 
@@ -135,7 +140,11 @@ def _dialogue(session: Session, promise: Promise, data: DialogueInput) -> SQLMod
 
 
 def _situation_picture(session: Session, promise: Promise, data: SituationPictureInput) -> SQLModel:
-    row = SituationPicture(promise_id=promise.id, cycle_year=promise.cycle_year, **data.model_dump())  # type: ignore[arg-type]
+    row = SituationPicture(
+        promise_id=promise.id,  # type: ignore[arg-type]
+        cycle_year=promise.cycle_year,
+        **data.model_dump(),
+    )
     session.add(row)
     return row
 
@@ -167,7 +176,7 @@ def _selected_problem(session: Session, promise: Promise, problem_id: int) -> Pr
     problem: Problem = _own(session, Problem, problem_id, promise, "problem")
     if not problem.selected:
         raise InputError(
-            f"problem {problem_id} (\"{problem.title}\") is not a focus area; select it first: "
+            f'problem {problem_id} ("{problem.title}") is not a focus area; select it first: '
             f"lofte add {promise.id} focus_area --set problem_id={problem_id}"
         )
     return problem
@@ -233,8 +242,16 @@ def _promise_text(session: Session, promise: Promise, data: PromiseTextInput) ->
         select(PromiseText).where(
             PromiseText.promise_id == promise.id, PromiseText.cycle_year == promise.cycle_year
         )
-    ).first() or PromiseText(promise_id=promise.id, cycle_year=promise.cycle_year, police_promises="", municipality_promises="")  # type: ignore[arg-type]
-    row.police_promises, row.municipality_promises = data.police_promises, data.municipality_promises
+    ).first() or PromiseText(
+        promise_id=promise.id,  # type: ignore[arg-type]
+        cycle_year=promise.cycle_year,
+        police_promises="",
+        municipality_promises="",
+    )  # type: ignore[arg-type]
+    row.police_promises, row.municipality_promises = (
+        data.police_promises,
+        data.municipality_promises,
+    )
     session.add(row)
     return row
 
@@ -280,7 +297,8 @@ def _evaluation(session: Session, promise: Promise, data: EvaluationInput) -> SQ
     if rnd.submitted_at is not None:
         raise InputError(f"round {data.round} was already submitted ({rnd.submitted_at:%Y-%m-%d})")
     activities = {
-        a.id: a for a in session.exec(select(Activity).where(Activity.promise_id == promise.id)).all()
+        a.id: a
+        for a in session.exec(select(Activity).where(Activity.promise_id == promise.id)).all()
     }
     reported = [s.activity_id for s in data.activities]
     unknown = sorted(set(reported) - set(activities))
@@ -302,7 +320,10 @@ def _evaluation(session: Session, promise: Promise, data: EvaluationInput) -> SQ
     for value in data.indicators:
         session.add(IndicatorValue(round_id=rnd.id, **value.model_dump()))  # type: ignore[arg-type]
     rnd.submitted_at, rnd.submitted_by = now_utc(), data.submitted_by
-    rnd.feedback_to_residents, rnd.feedback_channel = data.feedback_to_residents, data.feedback_channel
+    rnd.feedback_to_residents, rnd.feedback_channel = (
+        data.feedback_to_residents,
+        data.feedback_channel,
+    )
     session.add(rnd)
     return rnd
 
@@ -318,7 +339,8 @@ def _compilation_row(session: Session, promise: Promise) -> YearEndCompilation |
 
 def _compilation(session: Session, promise: Promise, data: CompilationInput) -> SQLModel:
     row = _compilation_row(session, promise) or YearEndCompilation(
-        promise_id=promise.id, cycle_year=promise.cycle_year  # type: ignore[arg-type]
+        promise_id=promise.id,  # type: ignore[arg-type]
+        cycle_year=promise.cycle_year,  # type: ignore[arg-type]
     )
     if row.approved_at is not None:
         raise InputError("this year's compilation is already approved and can no longer change")

@@ -1,4 +1,4 @@
-""""Now" and "today" for the application: real time, or the frozen moment ``LOFTE_NOW``."""
+""" "Now" and "today" for the application: real time, or the frozen moment ``LOFTE_NOW``."""
 
 from __future__ import annotations
 

@@ -70,7 +70,9 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
     ).all()
     has_text = (
         session.exec(
-            select(PromiseText.id).where(PromiseText.promise_id == pid, PromiseText.cycle_year == year)
+            select(PromiseText.id).where(
+                PromiseText.promise_id == pid, PromiseText.cycle_year == year
+            )
         ).first()
         is not None
     )
@@ -132,7 +134,9 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
         signed_by=frozenset(Party(p) for p in signed),
         has_promise_text=has_text,
         rounds=tuple(
-            RoundFacts(id=r.id or 0, number=r.number, due=r.due, submitted=r.submitted_at is not None)
+            RoundFacts(
+                id=r.id or 0, number=r.number, due=r.due, submitted=r.submitted_at is not None
+            )
             for r in rounds
         ),
         compilation_approved=approved,

@@ -7,9 +7,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from flows.clock import local_today
-from flows.promises import get_promise, history, organisation_names, successor
-from flows.snapshot import current_unmet
+from config.clock import local_today
 from models import (
     Activity,
     CauseAnalysis,
@@ -20,6 +18,8 @@ from models import (
     SignOff,
     SituationPicture,
 )
+from views.lookup import get_promise, history, organisation_names, successor
+from views.snapshot import current_unmet
 
 _COUNTED = {
     "dialogues": Dialogue,

@@ -8,13 +8,14 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from flows.clock import now_utc
-from flows.deadlines import mark_round_submitted, sync_deadlines
-from flows.promises import coordinators_of, organisation_names
+from config.clock import now_utc
+from effects.deadlines import mark_round_submitted, sync_deadlines
+from effects.status_event import enqueue_transition_status_event
 from lifecycle.stages import Stage
 from lifecycle.transitions import TransitionKind, TransitionPlan
 from models import EvaluationRound, Promise, PromiseText, SignOff
 from notifications.outbox import enqueue
+from views.lookup import coordinators_of, organisation_names
 
 
 def _round_count(session: Session, promise: Promise) -> int:
@@ -73,9 +74,6 @@ def after_transition(
     if plan.to_stage is Stage.CONTINUOUS_EVALUATION:
         effects["rounds_planned"] = _round_count(session, promise)
     effects["notices"] = notify_transition(session, promise, plan, actor)
-    # Imported here: flows.status_report defines a Prefect flow, and commands that only write
-    # to the database (lofte promise create, lofte add) should not pay for importing Prefect.
-    from flows.status_report import enqueue_transition_status_event
 
     effects["status_events"] = enqueue_transition_status_event(session, promise, plan, actor)
     return effects

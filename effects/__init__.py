@@ -1,0 +1,1 @@
+"""What a change does inside its own transaction: audit records, deadlines, notices."""

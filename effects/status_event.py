@@ -1,0 +1,72 @@
+"""A status event about each transition, queued for the region in its transaction."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlmodel import Session
+
+from config.settings import ConfigError
+from lifecycle.transitions import TransitionPlan
+from models.base import utcnow
+from models.organisation import Organisation
+from models.promise import Promise
+from notifications.outbox import enqueue
+from notifications.status_routes import route_for
+
+log = logging.getLogger("lofte.status")
+
+
+def enqueue_transition_status_event(
+    session: Session, promise: Promise, plan: TransitionPlan, actor: str
+) -> int:
+    """Queue a small ``status_event`` about a transition to the region's status channel.
+
+    Called in the transition's transaction (``effects.hooks.after_transition``), after
+    the promise's version was bumped; keyed by promise and version, so it is written once.
+    Returns 1 when queued, 0 when the region has no status channel (or opts out). A broken
+    routes or channels file is logged and never stops the transition.
+    """
+    try:
+        route = route_for(promise.region_id)
+    except ConfigError as exc:
+        log.warning("status event for promise %s not queued: %s", promise.id, exc)
+        return 0
+    if route is None or not route.transition_events:
+        return 0
+    lang = route.language
+    municipality = session.get(Organisation, promise.municipality_id)
+    police = session.get(Organisation, promise.police_area_id)
+    to_name = plan.to_stage.name_in(lang)
+    subject = (
+        f"{promise.area_name}: nu i steget {to_name}"
+        if lang == "sv"
+        else f"{promise.area_name}: now in the stage {to_name}"
+    )
+    payload = {
+        "region": promise.region_id,
+        "promise_id": promise.id,
+        "promise": promise.area_name,
+        "municipality": municipality.name if municipality else None,
+        "police_area": police.name if police else None,
+        "from_stage": plan.from_stage.value,
+        "to_stage": plan.to_stage.value,
+        "transition": plan.kind.value,
+        "cycle_year": promise.cycle_year,
+        "version": promise.version,
+        "by": actor,
+        "at": (promise.stage_entered_at or utcnow()).isoformat(),
+    }
+    return int(
+        enqueue(
+            session,
+            key=f"status-event:{promise.id}:v{promise.version}",
+            kind="status_event",
+            channel=route.channel,
+            recipient=route.recipient,
+            subject=subject,
+            payload=payload,
+            language=lang,
+            promise_id=promise.id,
+        )
+    )

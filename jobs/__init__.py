@@ -1,0 +1,1 @@
+"""Scheduled jobs: reminders and status reports (their Prefect flows live in flows/)."""

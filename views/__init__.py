@@ -1,0 +1,1 @@
+"""Read views: promises, snapshots for the rules, deadlines and calendar feeds."""
