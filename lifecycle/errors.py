@@ -63,3 +63,22 @@ def describe_validation_error(exc: ValidationError, what: str) -> InputError:
         shown = "" if isinstance(given, dict) or given is None else f" (got {given!r})"
         lines.append(f"{field}: {msg}{shown}")
     return InputError(f"invalid {what}: " + "; ".join(lines))
+
+
+class NotAuthenticated(LofteError):
+    """No valid credentials: not signed in, or the token is unknown, expired or revoked."""
+
+    exit_code = 3
+    http_status = 401
+
+
+class Forbidden(LofteError):
+    """Signed in, but without the right this needs; the message names the missing right."""
+
+    exit_code = 3
+    http_status = 403
+
+    def __init__(self, message_sv: str, message_en: str):
+        self.message_sv = message_sv
+        self.message_en = message_en
+        super().__init__(message_en)

@@ -32,6 +32,7 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
     STEERING_GROUP = "steering_group"
     REGIONAL_COORDINATOR = "regional_coordinator"
+    ADMIN = "admin"
 
 
 class DialogueMethod(StrEnum):

@@ -1,0 +1,92 @@
+"""Checking a principal's rights against the database's facts (parties, regions).
+
+Every use case calls one of these before it touches anything: ``require`` for a promise,
+``require_region`` for a region, ``require_action`` for installation-wide actions. The rules
+themselves are pure (``lifecycle.permissions``); this module only looks up the facts.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from lifecycle.errors import Forbidden, NotAuthenticated
+from lifecycle.permissions import Action, Principal, Target, decide
+from lifecycle.vocabulary import Party
+from models import Organisation, Person, Promise
+
+
+def principal_of(
+    session: Session, person: Person, method: str, proof: str | None = None
+) -> Principal:
+    """The principal for a registered person, proven by ``method`` (``proof``: no secrets)."""
+    region = None
+    if person.organisation_id is not None:
+        org = session.get(Organisation, person.organisation_id)
+        region = org.region_id if org else None
+    return Principal(
+        person_id=person.id,
+        email=person.email,
+        name=person.name,
+        role=person.role,
+        organisation_id=person.organisation_id,
+        region_id=region,
+        method=method,
+        proof=proof,
+    )
+
+
+def promise_target(promise: Promise, party: Party | None = None) -> Target:
+    """The facts about a promise that rights depend on: its region and its two parties."""
+    return Target(
+        region_id=promise.region_id,
+        party_organisations={
+            Party.MUNICIPALITY: promise.municipality_id,
+            Party.POLICE: promise.police_area_id,
+        },
+        party=party,
+    )
+
+
+def _raise(principal: Principal | None, action: Action, target: Target) -> None:
+    if principal is None:
+        raise NotAuthenticated("sign in first (lofte login, or a token in LOFTE_TOKEN)")
+    denied = decide(principal, action, target)
+    if denied is not None:
+        raise Forbidden(denied.message_sv, denied.message_en)
+
+
+def require(
+    principal: Principal | None, action: Action, promise: Promise, party: Party | None = None
+) -> None:
+    """Raise Forbidden unless ``principal`` may do ``action`` on ``promise``."""
+    _raise(principal, action, promise_target(promise, party))
+
+
+def require_parties(
+    principal: Principal | None,
+    action: Action,
+    region: str,
+    municipality_id: int,
+    police_area_id: int,
+) -> None:
+    """Raise Forbidden unless ``principal`` belongs to one of the two parties named."""
+    target = Target(
+        region_id=region,
+        party_organisations={Party.MUNICIPALITY: municipality_id, Party.POLICE: police_area_id},
+    )
+    _raise(principal, action, target)
+
+
+def require_region(principal: Principal | None, action: Action, region: str | None) -> None:
+    """Raise Forbidden unless ``principal`` may do ``action`` for the region (None: all)."""
+    _raise(principal, action, Target(region_id=region))
+
+
+def require_action(principal: Principal | None, action: Action) -> None:
+    """Raise Forbidden unless ``principal`` may do an installation-wide ``action``."""
+    _raise(principal, action, Target())
+
+
+def may(principal: Principal, action: Action, promise: Promise) -> bool:
+    """Whether ``principal`` may do ``action`` on ``promise`` (for filtering lists)."""
+    return decide(principal, action, promise_target(promise)) is None

@@ -1,0 +1,69 @@
+"""The registry of use cases: one entry per operation, shared by the HTTP API and the CLI.
+
+A use case is registered with ``@operation(name, RequestModel)``; its method and path come from
+``application.routes`` (plain data the CLI reads without loading the application). Every
+use case has the same shape, ``func(principal, request) -> result``: it checks the
+principal's right, owns its transaction and returns JSON-ready data or a ``FileResult``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from application.routes import ROUTES
+from lifecycle.errors import describe_validation_error
+from lifecycle.permissions import Principal
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """A result that is a document (CSV, XLSX, HTML, iCalendar ...), not JSON."""
+
+    content: bytes
+    media_type: str
+    filename: str
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One use case: its name, HTTP method and path, request model and function."""
+
+    name: str
+    method: str
+    path: str
+    request: type[BaseModel]
+    func: Callable[[Principal | None, Any], Any]
+
+    def parse(self, params: dict[str, Any]) -> BaseModel:
+        """Validate raw parameters into the request model, or raise a readable InputError."""
+        try:
+            return self.request.model_validate(params)
+        except ValidationError as exc:
+            raise describe_validation_error(exc, self.name) from exc
+
+    def run(self, principal: Principal | None, params: dict[str, Any]) -> Any:
+        """Validate ``params`` and run the use case as ``principal``."""
+        return self.func(principal, self.parse(params))
+
+
+REGISTRY: dict[str, Operation] = {}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def operation(name: str, request: type[BaseModel]) -> Callable[[F], F]:
+    """Register the decorated use case under ``name`` (which must be in ``ROUTES``)."""
+    method, path = ROUTES[name]
+
+    def register(func: F) -> F:
+        REGISTRY[name] = Operation(name, method, path, request, func)
+        return func
+
+    return register
+
+
+class NoInput(BaseModel):
+    """The request of an operation that takes nothing."""

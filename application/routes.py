@@ -1,0 +1,47 @@
+"""Every operation's HTTP method and path, by name: the API's address book.
+
+Plain data with no imports, so the CLI can call a running service without loading the
+application (which keeps a command through the service well under half a second).
+"""
+
+from __future__ import annotations
+
+ROUTES: dict[str, tuple[str, str]] = {
+    # promises
+    "promise.list": ("GET", "/api/promises"),
+    "promise.create": ("POST", "/api/promises"),
+    "promise.show": ("GET", "/api/promises/{promise_id}"),
+    "promise.history": ("GET", "/api/promises/{promise_id}/history"),
+    "artefact.add": ("POST", "/api/promises/{promise_id}/artefacts/{kind}"),
+    "promise.advance": ("POST", "/api/promises/{promise_id}/advance"),
+    "promise.next_cycle": ("POST", "/api/promises/{promise_id}/next-cycle"),
+    "agreement.create": ("POST", "/api/agreements"),
+    # deadlines and calendars
+    "deadlines.show": ("GET", "/api/promises/{promise_id}/deadlines"),
+    "calendar.show": ("GET", "/api/promises/{promise_id}/calendar"),
+    "calendar.set": ("POST", "/api/promises/{promise_id}/calendar"),
+    "calendar.clear": ("POST", "/api/promises/{promise_id}/calendar/clear"),
+    "calendar.resync": ("POST", "/api/calendars/resync"),
+    "ical.promise": ("GET", "/ical/promise/{promise_id}.ics"),
+    "ical.region": ("GET", "/ical/region/{region}.ics"),
+    "reminders.run": ("POST", "/api/reminders/run"),
+    # year-end compilation
+    "compilation.show": ("GET", "/api/promises/{promise_id}/compilation"),
+    "compilation.approve": ("POST", "/api/promises/{promise_id}/compilation/approve"),
+    "compilation.region": ("GET", "/api/regions/{region}/compilations"),
+    # the regional level
+    "overview.show": ("GET", "/api/regions/{region}/overview"),
+    "status.report": ("POST", "/api/status-reports"),
+    "status.history": ("GET", "/api/regions/{region}/status-history"),
+    # people, accounts, tokens
+    "person.add": ("POST", "/api/people"),
+    "person.list": ("GET", "/api/people"),
+    "user.password": ("POST", "/api/people/{email}/password"),
+    "token.create": ("POST", "/api/tokens"),
+    "token.list": ("GET", "/api/tokens"),
+    "token.revoke": ("POST", "/api/tokens/{token_id}/revoke"),
+    "me.show": ("GET", "/api/me"),
+    # the outbox
+    "outbox.list": ("GET", "/api/outbox"),
+    "outbox.retry": ("POST", "/api/outbox/retry"),
+}

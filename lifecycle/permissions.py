@@ -1,0 +1,208 @@
+"""Who may do what: the permission matrix as pure rules (docs/security.md shows it as a table).
+
+The application layer builds a ``Principal`` (who is acting, proven how) and a ``Target``
+(the promise's parties and region, or a region) from the database and asks ``decide``; this
+module never touches the database, so the whole matrix can be tested exhaustively.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from lifecycle.vocabulary import Party, Role
+
+
+class Action(StrEnum):
+    """Everything a person can ask Löfte to do, as far as permissions are concerned."""
+
+    READ_PROMISE = "read_promise"
+    EXPORT_PROMISE = "export_promise"
+    CREATE_PROMISE = "create_promise"
+    CREATE_AGREEMENT = "create_agreement"
+    RECORD_ARTEFACT = "record_artefact"
+    SUBMIT_ROUND = "submit_round"
+    ADVANCE = "advance"
+    SEND_BACK = "send_back"
+    SIGN_OFF = "sign_off"
+    APPROVE_COMPILATION = "approve_compilation"
+    OPEN_NEXT_CYCLE = "open_next_cycle"
+    CHANGE_CALENDAR = "change_calendar"
+    READ_REGION = "read_region"
+    SEND_STATUS_REPORT = "send_status_report"
+    RUN_REMINDERS = "run_reminders"
+    MANAGE_PEOPLE = "manage_people"
+    MANAGE_OWN_TOKENS = "manage_own_tokens"
+    MANAGE_OUTBOX = "manage_outbox"
+
+
+# Actions on one promise that change it: a coordinator or steering group member of either
+# party may do them; nobody else, whatever their role.
+PROMISE_WRITES = frozenset(
+    {
+        Action.RECORD_ARTEFACT,
+        Action.SUBMIT_ROUND,
+        Action.ADVANCE,
+        Action.SEND_BACK,
+        Action.OPEN_NEXT_CYCLE,
+        Action.CHANGE_CALENDAR,
+    }
+)
+PROMISE_READS = frozenset({Action.READ_PROMISE, Action.EXPORT_PROMISE})
+PARTY_ROLES = frozenset({Role.COORDINATOR, Role.STEERING_GROUP})
+
+# Words for the right that is missing, in Swedish and English (the refusal names it).
+RIGHTS: dict[Action, tuple[str, str]] = {
+    Action.READ_PROMISE: ("läsa löftet", "read the promise"),
+    Action.EXPORT_PROMISE: ("exportera löftet", "export the promise"),
+    Action.CREATE_PROMISE: ("skapa löften för parten", "create promises for that party"),
+    Action.CREATE_AGREEMENT: (
+        "skapa överenskommelser för parten",
+        "create agreements for that party",
+    ),
+    Action.RECORD_ARTEFACT: ("registrera underlag i löftet", "record artefacts in the promise"),
+    Action.SUBMIT_ROUND: (
+        "lämna in uppföljningar i löftet",
+        "submit evaluation rounds of the promise",
+    ),
+    Action.ADVANCE: ("flytta löftet till nästa steg", "move the promise to its next stage"),
+    Action.SEND_BACK: ("skicka tillbaka löftet", "send the promise back"),
+    Action.SIGN_OFF: ("skriva under för parten", "sign off for that party"),
+    Action.APPROVE_COMPILATION: (
+        "godkänna årssammanställningen",
+        "approve the year-end compilation",
+    ),
+    Action.OPEN_NEXT_CYCLE: ("öppna nästa cykel", "open the next cycle"),
+    Action.CHANGE_CALENDAR: ("ändra löftets kalender", "change the promise's calendar"),
+    Action.READ_REGION: ("läsa polisregionens översikt", "read the police region's overview"),
+    Action.SEND_STATUS_REPORT: (
+        "skicka polisregionens lägesrapport",
+        "send the police region's status report",
+    ),
+    Action.RUN_REMINDERS: ("köra påminnelser", "run reminders"),
+    Action.MANAGE_PEOPLE: ("hantera personer och konton", "manage people and accounts"),
+    Action.MANAGE_OWN_TOKENS: ("hantera egna åtkomstnycklar", "manage one's own access tokens"),
+    Action.MANAGE_OUTBOX: ("hantera utskickskön", "manage the outbox"),
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated person (or the system itself), and how that was proven.
+
+    ``method`` is ``password``, ``oidc``, ``token``, ``operator`` (a shell on the server naming
+    a registered person) or ``system`` (scheduled jobs); ``proof`` is what was checked: the
+    OIDC issuer, the token's id, never a secret.
+    """
+
+    person_id: int | None
+    email: str
+    name: str
+    role: Role | None
+    organisation_id: int | None
+    region_id: str | None
+    method: str
+    proof: str | None = None
+
+    @property
+    def is_system(self) -> bool:
+        """Whether this is Löfte itself (scheduled jobs), not a person."""
+        return self.method == "system"
+
+    def audit_label(self) -> str:
+        """How the audit trail records who did it: the e-mail and how it was proven."""
+        how = f"{self.method}:{self.proof}" if self.proof else self.method
+        return f"{self.email} ({how})"
+
+
+SYSTEM = Principal(None, "system@lofte.local", "Löfte", None, None, None, "system")
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an action is about: a promise (its two parties and region), or a region.
+
+    ``party_organisations`` maps each party of the promise to its organisation; ``party`` is
+    the party a sign-off is for.
+    """
+
+    region_id: str | None = None
+    party_organisations: dict[Party, int] = field(default_factory=dict)
+    party: Party | None = None
+
+
+@dataclass(frozen=True)
+class Denied:
+    """Why an action is not permitted: the missing right, in Swedish and English."""
+
+    message_sv: str
+    message_en: str
+
+
+def _denied(action: Action, where: str = "") -> Denied:
+    sv, en = RIGHTS[action]
+    where_sv, where_en = {
+        "": ("", ""),
+        "party": (
+            " (din organisation är inte part i löftet)",
+            " (your organisation is not a party to it)",
+        ),
+        "own_party": (" (bara för din egen part)", " (only for your own party)"),
+        "region": (" (en annan polisregion)", " (another police region)"),
+    }[where]
+    return Denied(
+        f"Du saknar rätt att {sv}{where_sv}.", f"You do not have the right to {en}{where_en}."
+    )
+
+
+def decide(principal: Principal, action: Action, target: Target | None = None) -> Denied | None:
+    """``None`` if ``principal`` may do ``action`` on ``target``; else the missing right."""
+    target = target or Target()
+    if principal.is_system:
+        return None  # scheduled jobs act for the installation
+    role = principal.role
+    own_parties = {
+        party
+        for party, org in target.party_organisations.items()
+        if principal.organisation_id is not None and org == principal.organisation_id
+    }
+    if action in PROMISE_READS:
+        if role in PARTY_ROLES and own_parties:
+            return None
+        if role is Role.REGIONAL_COORDINATOR and principal.region_id == target.region_id:
+            return None
+        return _denied(
+            action,
+            "party"
+            if role in PARTY_ROLES
+            else "region"
+            if role is Role.REGIONAL_COORDINATOR
+            else "",
+        )
+    if action in PROMISE_WRITES or action in (Action.CREATE_PROMISE, Action.CREATE_AGREEMENT):
+        if role in PARTY_ROLES and own_parties:
+            return None
+        return _denied(action, "party" if role in PARTY_ROLES else "")
+    if action is Action.SIGN_OFF:
+        if role is Role.STEERING_GROUP and target.party in own_parties:
+            return None
+        return _denied(action, "own_party" if role is Role.STEERING_GROUP else "")
+    if action is Action.APPROVE_COMPILATION:
+        if role is Role.STEERING_GROUP and own_parties:
+            return None
+        return _denied(action, "party" if role is Role.STEERING_GROUP else "")
+    if action is Action.READ_REGION:
+        if role is Role.REGIONAL_COORDINATOR and principal.region_id == target.region_id:
+            return None
+        return _denied(action, "region" if role is Role.REGIONAL_COORDINATOR else "")
+    if action is Action.SEND_STATUS_REPORT:
+        if role is Role.ADMIN:
+            return None
+        if role is Role.REGIONAL_COORDINATOR and target.region_id == principal.region_id:
+            return None
+        return _denied(action, "region" if role is Role.REGIONAL_COORDINATOR else "")
+    if action in (Action.RUN_REMINDERS, Action.MANAGE_PEOPLE, Action.MANAGE_OUTBOX):
+        return None if role is Role.ADMIN else _denied(action)
+    if action is Action.MANAGE_OWN_TOKENS:
+        return None if principal.person_id is not None else _denied(action)
+    return _denied(action)  # an action nobody was granted is refused, not allowed
