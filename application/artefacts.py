@@ -9,15 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session, SQLModel, col, select
 
+from application.access import require, require_action
+from application.operations import operation
+from application.promises import PromiseId
 from config.catalogue import get_catalogue
 from config.clock import now_utc
 from effects.audit import audit
 from effects.hooks import round_submitted
 from lifecycle.criteria import Unmet
 from lifecycle.errors import InputError, NotFound, Refused, describe_validation_error
+from lifecycle.permissions import Action, Principal
 from lifecycle.stages import Stage
 from models import (
     Activity,
@@ -35,6 +39,7 @@ from models import (
     SituationPicture,
     YearEndCompilation,
 )
+from models.db import session_scope
 from models.inputs import (
     ARTEFACT_INPUTS,
     ActivityInput,
@@ -380,14 +385,23 @@ HANDLERS: dict[str, Callable[[Session, Promise, Any], SQLModel]] = {
 
 
 def add_artefact(
-    session: Session, promise_id: int, kind: str, raw: dict[str, Any], actor: str
+    session: Session, promise_id: int, kind: str, raw: dict[str, Any], actor: Principal
 ) -> SQLModel:
     """Validate and store one artefact of ``kind`` for the promise, with an audit record.
 
-    Raises InputError / NotFound (bad input) or Refused (wrong stage); nothing is written then.
+    Raises Forbidden (not a party, or not the party's steering group for a sign-off or an
+    approval), InputError / NotFound (bad input) or Refused (wrong stage); nothing is
+    written then.
     """
     promise = get_promise(session, promise_id)
+    require(actor, Action.RECORD_ARTEFACT, promise)
     data = parse_input(kind, raw)
+    if kind == "signoff":
+        require(actor, Action.SIGN_OFF, promise, party=data.party)  # type: ignore[attr-defined]
+    elif kind == "approval":
+        require(actor, Action.APPROVE_COMPILATION, promise)
+    elif kind == "evaluation":
+        require(actor, Action.SUBMIT_ROUND, promise)
     _check_window(promise, kind)
     row = HANDLERS[kind](session, promise, data)
     session.flush()
@@ -401,3 +415,27 @@ def add_artefact(
     if kind == "evaluation":
         round_submitted(session, promise, row)  # type: ignore[arg-type]
     return row
+
+
+class ArtefactRequest(BaseModel):
+    """One artefact for a promise: its kind and its fields (checked by the kind's model)."""
+
+    promise_id: PromiseId
+    kind: str = Field(max_length=40)
+    fields: dict[str, Any] = Field(default_factory=dict)
+
+
+@operation("artefact.add", ArtefactRequest)
+def record_artefact(principal: Principal | None, request: ArtefactRequest) -> dict[str, Any]:
+    """Record an artefact (dialogue, problem, goal, activity, sign-off, evaluation ...)."""
+    if principal is None:
+        require_action(principal, Action.RECORD_ARTEFACT)
+    assert principal is not None
+    if not request.fields:
+        raise InputError(
+            f"nothing to add: give the fields of the {request.kind} "
+            f"(see: lofte schema {request.kind})"
+        )
+    with session_scope() as session:
+        row = add_artefact(session, request.promise_id, request.kind, request.fields, principal)
+        return {"ok": True, "kind": request.kind, **row.model_dump(mode="json")}

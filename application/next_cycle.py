@@ -7,12 +7,14 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from application.access import require
 from application.promises import create_promise
 from config.clock import local_today
 from effects.audit import audit
 from effects.hooks import after_create
 from lifecycle.criteria import Unmet
 from lifecycle.errors import Refused
+from lifecycle.permissions import Action, Principal
 from lifecycle.stages import Stage
 from lifecycle.vocabulary import OrganisationKind
 from models import Organisation, Problem, Promise
@@ -48,7 +50,7 @@ def _seed_problems(session: Session, old: Promise, new: Promise) -> int:
 
 def open_next_cycle(
     promise_id: int,
-    actor: str,
+    actor: Principal,
     *,
     start: date | None = None,
     years: int | None = None,
@@ -60,6 +62,7 @@ def open_next_cycle(
     engine = engine or get_engine()
     with session_scope(engine) as session:
         old = get_promise(session, promise_id)
+        require(actor, Action.OPEN_NEXT_CYCLE, old)
         if old.stage is not Stage.CLOSED:
             raise Refused(
                 [

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from typing import Annotated, Any, Literal
 
-from config.clock import now_utc
+from pydantic import BaseModel, Field
+from sqlmodel import Session, col, select
+
+from application.access import may, require, require_action, require_parties
+from application.operations import NoInput, operation
+from config.clock import local_today, now_utc
 from effects.audit import audit
+from effects.hooks import after_create
 from lifecycle.errors import InputError
-from lifecycle.stages import Stage
+from lifecycle.permissions import Action, Principal
+from lifecycle.stages import Stage, parse_stage
 from lifecycle.term import term_end
 from lifecycle.vocabulary import OrganisationKind, Role
 from models import Agreement, Organisation, Person, Promise, Region
+from models.db import read_scope, session_scope
 from models.inputs import AgreementCreate, PersonInput, PromiseCreate
+from views.lookup import get_promise, history, list_promises, organisation_names
+from views.promise import promise_view
 
 
 def _region(session: Session, region_id: str) -> Region:
@@ -100,7 +110,7 @@ def _check_agreement(session: Session, agreement_id: int, promise: Promise) -> N
 
 
 def create_promise(
-    session: Session, data: PromiseCreate, actor: str, *, previous: Promise | None = None
+    session: Session, data: PromiseCreate, actor: Principal, *, previous: Promise | None = None
 ) -> Promise:
     """Create a promise in its first stage, with its parties, and audit it."""
     municipality, police = _parties(
@@ -172,3 +182,184 @@ def add_person(session: Session, data: PersonInput) -> Person:
     session.add(person)
     session.flush()
     return person
+
+
+# --- use cases ---------------------------------------------------------------------------------
+
+MAX_ID = 2**63 - 1
+PromiseId = Annotated[int, Field(ge=1, le=MAX_ID, description="The promise's id")]
+Language = Literal["sv", "en"]
+
+
+class PromiseListRequest(BaseModel):
+    """Filters for listing promises."""
+
+    region: str | None = Field(default=None, max_length=40)
+    stage: str | None = Field(default=None, max_length=40)
+
+
+class PromiseRequest(BaseModel):
+    """One promise, and the language to describe it in."""
+
+    promise_id: PromiseId
+    language: Language = "sv"
+
+
+def _find_organisation(
+    session: Session, region_id: str, kind: OrganisationKind, name: str
+) -> Organisation | None:
+    wanted = name.strip().casefold()
+    for found in session.exec(
+        select(Organisation).where(Organisation.region_id == region_id, Organisation.kind == kind)
+    ).all():
+        if found.name.casefold() == wanted:
+            return found
+    return None
+
+
+def _require_own_party(
+    session: Session,
+    principal: Principal | None,
+    action: Action,
+    region: str,
+    municipality: str,
+    police_area: str,
+    city_district: bool,
+) -> None:
+    """Before anything is created: the principal's organisation must be one of the parties."""
+    _region(session, region)
+    kind = OrganisationKind.CITY_DISTRICT if city_district else OrganisationKind.MUNICIPALITY
+    municipality_org = _find_organisation(session, region, kind, municipality)
+    police_org = _find_organisation(
+        session, region, OrganisationKind.LOCAL_POLICE_AREA, police_area
+    )
+    require_parties(
+        principal,
+        action,
+        region,
+        municipality_org.id if municipality_org and municipality_org.id else -1,
+        police_org.id if police_org and police_org.id else -1,
+    )
+
+
+def _row(session: Session, promise: Promise) -> dict[str, Any]:
+    municipality, police = organisation_names(session, promise)
+    return {
+        "id": promise.id,
+        "region": promise.region_id,
+        "area": promise.area_name,
+        "municipality": municipality,
+        "police_area": police,
+        "stage": promise.stage.value,
+        "version": promise.version,
+        "cycle_year": promise.cycle_year,
+        "term_start": promise.term_start.isoformat(),
+        "term_end": promise.term_end.isoformat(),
+    }
+
+
+@operation("promise.list", PromiseListRequest)
+def list_visible_promises(
+    principal: Principal | None, request: PromiseListRequest
+) -> list[dict[str, Any]]:
+    """The promises the principal may read, optionally of one region and/or stage."""
+    if principal is None:
+        require_action(principal, Action.READ_PROMISE)
+    assert principal is not None
+    try:
+        stage = parse_stage(request.stage) if request.stage else None
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    with read_scope() as session:
+        if request.region:
+            _region(session, request.region)
+        return [
+            _row(session, p)
+            for p in list_promises(session, request.region, stage)
+            if may(principal, Action.READ_PROMISE, p)
+        ]
+
+
+@operation("promise.show", PromiseRequest)
+def show_promise(principal: Principal | None, request: PromiseRequest) -> dict[str, Any]:
+    """A promise: its stage, what is still missing before the next one, its history."""
+    with read_scope() as session:
+        promise = get_promise(session, request.promise_id)
+        require(principal, Action.READ_PROMISE, promise)
+        return promise_view(session, request.promise_id, request.language)
+
+
+@operation("promise.history", PromiseRequest)
+def promise_history(principal: Principal | None, request: PromiseRequest) -> list[dict[str, Any]]:
+    """The full audit trail of a promise, oldest first."""
+    with read_scope() as session:
+        promise = get_promise(session, request.promise_id)
+        require(principal, Action.READ_PROMISE, promise)
+        return [e.model_dump(mode="json") for e in history(session, request.promise_id)]
+
+
+@operation("promise.create", PromiseCreate)
+def create_promise_as(principal: Principal | None, request: PromiseCreate) -> dict[str, Any]:
+    """Create a promise (first stage: resident dialogue) for a party the principal belongs to."""
+    with session_scope() as session:
+        _require_own_party(
+            session,
+            principal,
+            Action.CREATE_PROMISE,
+            request.region,
+            request.municipality,
+            request.police_area,
+            request.municipality_is_city_district,
+        )
+        assert principal is not None
+        promise = create_promise(session, request, principal)
+        after_create(session, promise, local_today())
+        return promise_view(session, promise.id)  # type: ignore[arg-type]
+
+
+@operation("agreement.create", AgreementCreate)
+def create_agreement_as(principal: Principal | None, request: AgreementCreate) -> dict[str, Any]:
+    """Create a collaboration agreement for a party the principal belongs to."""
+    with session_scope() as session:
+        _require_own_party(
+            session,
+            principal,
+            Action.CREATE_AGREEMENT,
+            request.region,
+            request.municipality,
+            request.police_area,
+            request.municipality_is_city_district,
+        )
+        return create_agreement(session, request).model_dump(mode="json")
+
+
+@operation("person.add", PersonInput)
+def add_person_as(principal: Principal | None, request: PersonInput) -> dict[str, Any]:
+    """Add or update a person (admins only)."""
+    require_action(principal, Action.MANAGE_PEOPLE)
+    with session_scope() as session:
+        return _person_row(session, add_person(session, request))
+
+
+def _person_row(session: Session, person: Person) -> dict[str, Any]:
+    org = session.get(Organisation, person.organisation_id) if person.organisation_id else None
+    return {
+        "id": person.id,
+        "email": person.email,
+        "name": person.name,
+        "role": person.role.value,
+        "organisation": org.name if org else None,
+        "organisation_kind": org.kind.value if org else None,
+        "region": org.region_id if org else None,
+        "language": person.language,
+        "channel": person.channel,
+    }
+
+
+@operation("person.list", NoInput)
+def list_people(principal: Principal | None, _request: NoInput) -> list[dict[str, Any]]:
+    """Every registered person with organisation and role (admins only)."""
+    require_action(principal, Action.MANAGE_PEOPLE)
+    with read_scope() as session:
+        people = session.exec(select(Person).order_by(col(Person.email))).all()
+        return [_person_row(session, p) for p in people]

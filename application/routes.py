@@ -33,7 +33,9 @@ ROUTES: dict[str, tuple[str, str]] = {
     "overview.show": ("GET", "/api/regions/{region}/overview"),
     "status.report": ("POST", "/api/status-reports"),
     "status.history": ("GET", "/api/regions/{region}/status-history"),
-    # people, accounts, tokens
+    # organisations, people, accounts, tokens
+    "organisation.add": ("POST", "/api/organisations"),
+    "organisation.list": ("GET", "/api/organisations"),
     "person.add": ("POST", "/api/people"),
     "person.list": ("GET", "/api/people"),
     "user.password": ("POST", "/api/people/{email}/password"),

@@ -13,10 +13,12 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
+from application.access import require
 from config.clock import local_today, now_utc
 from effects.audit import audit
 from effects.hooks import after_transition
-from lifecycle.errors import Conflict, LofteError, Refused
+from lifecycle.errors import Conflict, Forbidden, LofteError, Refused
+from lifecycle.permissions import Action, Principal
 from lifecycle.stages import Stage
 from lifecycle.transitions import TransitionKind, TransitionRefused, plan_transition
 from models import Promise
@@ -40,6 +42,7 @@ class TransitionResult:
     effects: dict[str, int] = field(default_factory=dict)
     error: str | None = None
     error_kind: str | None = None
+    error_sv: str | None = None
     unmet: list[dict[str, Any]] = field(default_factory=list)
     next_promise_id: int | None = None
 
@@ -50,7 +53,7 @@ class TransitionResult:
 
 def advance_promise(
     promise_id: int,
-    actor: str,
+    actor: Principal,
     to: Stage | None = None,
     reason: str | None = None,
     *,
@@ -69,6 +72,8 @@ def advance_promise(
     today = local_today(now)
     with session_scope(engine) as session:
         promise = get_promise(session, promise_id)
+        backwards = to is not None and to.position < promise.stage.position
+        require(actor, Action.SEND_BACK if backwards else Action.ADVANCE, promise)
         if expected_version is not None and promise.version != expected_version:
             raise Conflict(
                 f"promise {promise_id} changed since you read it (version {expected_version}, "
@@ -137,5 +142,6 @@ def error_result(promise_id: int, exc: LofteError) -> TransitionResult:
         promise_id=promise_id,
         error=str(exc) if not isinstance(exc, Refused) else exc.headline,
         error_kind=type(exc).__name__,
+        error_sv=exc.message_sv if isinstance(exc, Forbidden) else None,
         unmet=unmet,
     )

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from config.clock import now_utc
 from effects.deadlines import mark_round_submitted, sync_deadlines
 from effects.status_event import enqueue_transition_status_event
+from lifecycle.permissions import Principal
 from lifecycle.stages import Stage
 from lifecycle.transitions import TransitionKind, TransitionPlan
 from models import EvaluationRound, Promise, PromiseText, SignOff
@@ -60,7 +61,7 @@ def after_create(session: Session, promise: Promise, today: date) -> None:
 
 
 def after_transition(
-    session: Session, promise: Promise, plan: TransitionPlan, today: date, actor: str
+    session: Session, promise: Promise, plan: TransitionPlan, today: date, actor: Principal
 ) -> dict[str, int]:
     """Effects of a transition that has just been written; returns what was done, for the audit."""
     effects: dict[str, int] = {}
@@ -84,7 +85,9 @@ def round_submitted(session: Session, promise: Promise, rnd: EvaluationRound) ->
     mark_round_submitted(session, rnd)
 
 
-def notify_transition(session: Session, promise: Promise, plan: TransitionPlan, actor: str) -> int:
+def notify_transition(
+    session: Session, promise: Promise, plan: TransitionPlan, actor: Principal
+) -> int:
     """Queue a transition notice to each coordinator of both parties; returns how many."""
     municipality, police = organisation_names(session, promise)
     count = 0
@@ -103,7 +106,7 @@ def notify_transition(session: Session, promise: Promise, plan: TransitionPlan, 
             "organisation": f"{municipality} / {police}",
             "from_stage": plan.from_stage.value,
             "to_stage": plan.to_stage.value,
-            "by": actor,
+            "by": actor.email,
             "at": now_utc().isoformat(timespec="minutes"),
             "kind": plan.kind.value,
             "cycle_year": plan.cycle_year,

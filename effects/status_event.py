@@ -7,6 +7,7 @@ import logging
 from sqlmodel import Session
 
 from config.settings import ConfigError
+from lifecycle.permissions import Principal
 from lifecycle.transitions import TransitionPlan
 from models.base import utcnow
 from models.organisation import Organisation
@@ -18,7 +19,7 @@ log = logging.getLogger("lofte.status")
 
 
 def enqueue_transition_status_event(
-    session: Session, promise: Promise, plan: TransitionPlan, actor: str
+    session: Session, promise: Promise, plan: TransitionPlan, actor: Principal
 ) -> int:
     """Queue a small ``status_event`` about a transition to the region's status channel.
 
@@ -54,7 +55,7 @@ def enqueue_transition_status_event(
         "transition": plan.kind.value,
         "cycle_year": promise.cycle_year,
         "version": promise.version,
-        "by": actor,
+        "by": actor.email,
         "at": (promise.stage_entered_at or utcnow()).isoformat(),
     }
     return int(

@@ -1,8 +1,10 @@
-"""Advancing a promise: the plain function (load → check the rules → commit) and its flow.
+"""The transition flows: advancing a promise and opening its next cycle, as Prefect flow runs.
 
-The commit is one transaction: the new stage (guarded by the promise's version, so of two
-coordinators advancing at once exactly one wins), the audit record, the effects of entering
-the stage and the notices it causes. Nothing is half-written.
+Each flow is a thin shell around a use case of the application layer (which checks the
+principal's right and owns the transaction): it records the flow run's id on the audit record
+and emits a Prefect event. A refusal, a conflict or a missing right is a normal outcome, not
+a failed run: it is returned (``ok`` false, with every unmet criterion) rather than raised,
+and ``raise_for_result`` turns it back into the error for the API and the CLI.
 """
 
 from __future__ import annotations
@@ -11,11 +13,24 @@ from datetime import date, datetime
 from typing import Any
 
 from prefect import flow
+from pydantic import BaseModel, Field
 
 from application.next_cycle import open_next_cycle
+from application.operations import operation
+from application.promises import PromiseId
 from application.transitions import TransitionResult, advance_promise, error_result
-from lifecycle.errors import LofteError
-from lifecycle.stages import Stage
+from lifecycle.criteria import Unmet
+from lifecycle.errors import (
+    Conflict,
+    Forbidden,
+    InputError,
+    LofteError,
+    NotAuthenticated,
+    NotFound,
+    Refused,
+)
+from lifecycle.permissions import Principal
+from lifecycle.stages import Stage, parse_stage
 from lifecycle.transitions import TransitionKind
 
 
@@ -26,7 +41,7 @@ def _flow_run_id() -> str | None:
     return str(run_id) if run_id else None
 
 
-def _emit(result: TransitionResult, actor: str) -> None:
+def _emit(result: TransitionResult, actor: Principal) -> None:
     from prefect.events import emit_event
 
     emit_event(
@@ -39,15 +54,15 @@ def _emit(result: TransitionResult, actor: str) -> None:
             "from_stage": result.from_stage,
             "to_stage": result.to_stage,
             "version": result.version,
-            "actor": actor,
+            "actor": actor.email,
         },
     )
 
 
 @flow(name="advance-promise", log_prints=False, validate_parameters=False)
 def advance_promise_flow(
+    actor: Principal,
     promise_id: int,
-    actor: str,
     to: str | None = None,
     reason: str | None = None,
     expected_version: int | None = None,
@@ -56,11 +71,8 @@ def advance_promise_flow(
 ) -> dict[str, Any]:
     """Advance a promise through Prefect; a closed promise opens its next cycle as a subflow.
 
-    A refusal or conflict is a normal outcome for a coordinator, not a failed run: it is
-    returned (``ok`` false, with every unmet criterion) rather than raised.
+    ``now`` exists for the demo loader and tests only; no client can set it.
     """
-    from flows.transition import open_next_cycle_flow
-
     run_id = _flow_run_id()
     try:
         result = advance_promise(
@@ -76,28 +88,86 @@ def advance_promise_flow(
         return error_result(promise_id, exc).as_dict()
     _emit(result, actor)
     if result.kind == TransitionKind.CLOSE.value and open_next_cycle:
-        opened = open_next_cycle_flow(promise_id, actor, now=now)
+        opened = open_next_cycle_flow(actor, promise_id, now=now)
         result.next_promise_id = opened.get("next_promise_id")
     return result.as_dict()
 
 
 @flow(name="open-next-cycle", log_prints=False, validate_parameters=False)
 def open_next_cycle_flow(
+    actor: Principal,
     promise_id: int,
-    actor: str,
     start: date | None = None,
     years: int | None = None,
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """Open the next cycle of a closed promise through Prefect."""
-    from flows.transition import _flow_run_id
-
-    new = open_next_cycle(
-        promise_id, actor, start=start, years=years, now=now, flow_run_id=_flow_run_id()
-    )
+    try:
+        new = open_next_cycle(
+            promise_id, actor, start=start, years=years, now=now, flow_run_id=_flow_run_id()
+        )
+    except LofteError as exc:
+        return error_result(promise_id, exc).as_dict()
     return {
         "ok": True,
         "promise_id": promise_id,
         "next_promise_id": new.id,
         "stage": new.stage.value,
     }
+
+
+def raise_for_result(result: dict[str, Any]) -> dict[str, Any]:
+    """Return a successful flow result; raise the error a refused one describes."""
+    if result.get("ok"):
+        return result
+    kind, message = result.get("error_kind"), str(result.get("error") or "refused")
+    if kind == "Refused":
+        unmet = [Unmet(u["code"], u["message_sv"], u["message_en"]) for u in result["unmet"]]
+        raise Refused(unmet, message)
+    if kind == "Forbidden":
+        raise Forbidden(str(result.get("error_sv") or message), message)
+    simple: dict[str, type[LofteError]] = {
+        "Conflict": Conflict,
+        "NotFound": NotFound,
+        "NotAuthenticated": NotAuthenticated,
+    }
+    raise simple.get(str(kind), InputError)(message)
+
+
+class AdvanceRequest(BaseModel):
+    """Move a promise on (or, with ``to`` and a ``reason``, back)."""
+
+    promise_id: PromiseId
+    to: str | None = Field(default=None, max_length=40, description="Target stage")
+    reason: str | None = Field(default=None, max_length=2000, description="Why (going back)")
+    expected_version: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class NextCycleRequest(BaseModel):
+    """Open the next cycle of a closed promise."""
+
+    promise_id: PromiseId
+
+
+@operation("promise.advance", AdvanceRequest)
+def advance(principal: Principal | None, request: AdvanceRequest) -> dict[str, Any]:
+    """Run the advance-promise flow as ``principal``."""
+    if principal is None:
+        raise NotAuthenticated("sign in first (lofte login, or a token in LOFTE_TOKEN)")
+    try:
+        to = parse_stage(request.to).value if request.to else None
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    return raise_for_result(
+        advance_promise_flow(
+            principal, request.promise_id, to, request.reason, request.expected_version
+        )
+    )
+
+
+@operation("promise.next_cycle", NextCycleRequest)
+def next_cycle(principal: Principal | None, request: NextCycleRequest) -> dict[str, Any]:
+    """Run the open-next-cycle flow as ``principal``."""
+    if principal is None:
+        raise NotAuthenticated("sign in first (lofte login, or a token in LOFTE_TOKEN)")
+    return raise_for_result(open_next_cycle_flow(principal, request.promise_id))

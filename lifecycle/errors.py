@@ -8,9 +8,12 @@
 
 from __future__ import annotations
 
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from lifecycle.criteria import Unmet
+
+if TYPE_CHECKING:  # pydantic is only needed to read its errors; the CLI's fast path skips it
+    from pydantic import ValidationError
 
 
 class LofteError(Exception):
@@ -53,6 +56,11 @@ class Conflict(LofteError):
     http_status = 409
 
 
+def _short(value: object, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def describe_validation_error(exc: ValidationError, what: str) -> InputError:
     """Turn pydantic's errors into one readable InputError: field, problem, value given."""
     lines = []
@@ -60,7 +68,8 @@ def describe_validation_error(exc: ValidationError, what: str) -> InputError:
         field = ".".join(str(p) for p in err["loc"]) or what
         msg = err["msg"].removeprefix("Value error, ")
         given = err.get("input")
-        shown = "" if isinstance(given, dict) or given is None else f" (got {given!r})"
+        # A value is quoted short: an input of megabytes must not come back in the message.
+        shown = "" if isinstance(given, dict | list) or given is None else f" (got {_short(given)})"
         lines.append(f"{field}: {msg}{shown}")
     return InputError(f"invalid {what}: " + "; ".join(lines))
 

@@ -115,7 +115,12 @@ class Principal:
         return f"{self.email} ({how})"
 
 
-SYSTEM = Principal(None, "system@lofte.local", "Löfte", None, None, None, "system")
+def system_principal(email: str = "system@lofte.local", name: str = "Löfte") -> Principal:
+    """Löfte itself (scheduled jobs, the demo loader), recorded under ``email``."""
+    return Principal(None, email, name, None, None, None, "system")
+
+
+SYSTEM = system_principal()
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for ``url`` with the settings each backend needs."""
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """Create an engine for ``url`` with the settings each backend needs.
+
+    ``read_only`` (SQLite): transactions begin deferred, so reads never queue behind, or
+    block, a writer (WAL lets them read the last committed state meanwhile).
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -36,7 +40,8 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling defers BEGIN; emit it ourselves so that a
         # read-then-write transaction takes the write lock up front (no upgrade deadlocks).
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
 
         @event.listens_for(engine, "connect")
         def _no_autobegin(dbapi_connection: Any, _record: Any) -> None:
@@ -50,6 +55,25 @@ def make_engine(url: str) -> Engine:
 def get_engine(url: str | None = None) -> Engine:
     """The process-wide engine for ``url`` (default: the configured database)."""
     return make_engine(url or get_settings().effective_database_url)
+
+
+@lru_cache(maxsize=4)
+def get_read_engine(url: str | None = None) -> Engine:
+    """The engine for read-only work: on SQLite one whose transactions take no write lock."""
+    url = url or get_settings().effective_database_url
+    if make_url(url).get_backend_name() != "sqlite":
+        return get_engine(url)
+    return make_engine(url, read_only=True)
+
+
+@contextmanager
+def read_scope() -> Iterator[Session]:
+    """A session for reading only: it never takes SQLite's write lock and never commits."""
+    with Session(get_read_engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
 
 
 @contextmanager

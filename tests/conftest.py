@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from config.settings import reset_settings
 from flows.runtime import configure_prefect_environment
-from models.db import get_engine, make_engine
+from models.db import get_engine, get_read_engine, make_engine
 
 configure_prefect_environment()
 
@@ -111,6 +111,7 @@ def _use(url: str, monkeypatch: pytest.MonkeyPatch) -> Engine:
     monkeypatch.setenv("LOFTE_DATABASE_URL", url)
     reset_settings()
     get_engine.cache_clear()
+    get_read_engine.cache_clear()
     return get_engine()
 
 
@@ -132,6 +133,7 @@ def db(
     yield Database(request.param, url, engine)
     engine.dispose()
     get_engine.cache_clear()
+    get_read_engine.cache_clear()
     reset_settings()
 
 

@@ -1,34 +1,34 @@
-"""The HTTP API of ``lofte serve``. Transitions run as Prefect flows in this warm process."""
+"""The HTTP API of ``lofte serve``: one route per registered use case, each behind sign-in.
+
+Routes are built from the registry (``application.operations``), so the API and the CLI offer
+the same use cases with the same request models. Every route but ``/health`` needs
+credentials: a personal access token (``Authorization: Bearer ...``), a web session cookie,
+or, on the server itself, the operator key with ``X-Lofte-Actor``. Errors are JSON with a
+sentence (``error``), the kind, and for refusals every unmet criterion.
+"""
 
 from __future__ import annotations
 
+import hmac
+import json
+import logging
 from contextlib import asynccontextmanager
-from datetime import datetime
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Response
+from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field
+from fastapi.responses import JSONResponse, Response
 
-from application.transitions import error_result
-from lifecycle.errors import LofteError
+from application.operations import FileResult, Operation
+from config.operator_key import ensure_operator_key
+from flows.operations import all_operations
+from lifecycle.errors import Forbidden, LofteError, NotAuthenticated, Refused
+from lifecycle.permissions import Principal
 
+log = logging.getLogger("lofte.api")
 
-class AdvanceRequest(BaseModel):
-    """Body of POST /api/promises/{id}/advance."""
-
-    actor: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    to: str | None = None
-    reason: str | None = None
-    expected_version: int | None = None
-    now: datetime | None = None
-
-
-class NextCycleRequest(BaseModel):
-    """Body of POST /api/promises/{id}/next-cycle."""
-
-    actor: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    now: datetime | None = None
+MAX_BODY_BYTES = 1_000_000
+SESSION_COOKIE = "lofte_session"
 
 
 @asynccontextmanager
@@ -41,64 +41,111 @@ async def _lifespan(_app: FastAPI) -> Any:
     yield
 
 
+def error_response(exc: LofteError) -> JSONResponse:
+    """The JSON answer for an error a person is meant to read."""
+    body: dict[str, Any] = {"ok": False, "error": str(exc), "error_kind": type(exc).__name__}
+    if isinstance(exc, Refused):
+        body["error"] = exc.headline
+        body["unmet"] = [u.as_dict() for u in exc.unmet]
+    if isinstance(exc, Forbidden):
+        body["error_sv"] = exc.message_sv
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
+    return JSONResponse(body, status_code=exc.http_status, headers=headers)
+
+
+def authenticate(request: Request, operator_key: str | None) -> Principal:
+    """Who is calling: from a bearer token, the operator key, or a session cookie."""
+    from application import identity
+
+    header = request.headers.get("authorization", "")
+    scheme, _, credentials = header.partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return identity.authenticate_bearer(credentials.strip())
+    if scheme.lower() == "operator":
+        actor = request.headers.get("x-lofte-actor", "")
+        if operator_key and hmac.compare_digest(credentials.strip(), operator_key) and actor:
+            return identity.operator_principal(actor)
+        raise NotAuthenticated("the operator key or --actor is wrong")
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id:
+        return identity.authenticate_session(session_id)
+    raise NotAuthenticated(
+        "no credentials: send a personal access token as 'Authorization: Bearer ...' "
+        "(lofte token create), or sign in"
+    )
+
+
+async def _params(request: Request, op: Operation) -> dict[str, Any]:
+    params: dict[str, Any] = dict(request.path_params)
+    if op.method == "GET":
+        params.update(request.query_params)
+        return params
+    raw = await request.body()
+    if len(raw) > MAX_BODY_BYTES:
+        raise _BadInput(f"the request body is over {MAX_BODY_BYTES:,} bytes; send less")
+    if raw.strip():
+        try:
+            body = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise _BadInput(f"the request body is not valid JSON: {exc}") from None
+        if not isinstance(body, dict):
+            raise _BadInput("the request body must be a JSON object (field: value)")
+        params.update({k: v for k, v in body.items() if k not in request.path_params})
+    return params
+
+
+class _BadInput(LofteError):
+    exit_code = 2
+    http_status = 422
+
+
+def _endpoint(op: Operation, operator_key: str | None) -> Any:
+    async def endpoint(request: Request) -> Response:
+        try:
+            principal = authenticate(request, operator_key)
+            params = await _params(request, op)
+            result = await run_in_threadpool(op.run, principal, params)
+        except LofteError as exc:
+            return error_response(exc)
+        except Exception:
+            log.exception("%s failed", op.name)
+            return JSONResponse(
+                {
+                    "ok": False,
+                    "error": "internal error; the service log has the details",
+                    "error_kind": "InternalError",
+                },
+                status_code=500,
+            )
+        if isinstance(result, FileResult):
+            return Response(
+                result.content,
+                media_type=result.media_type,
+                headers={"Content-Disposition": f'attachment; filename="{result.filename}"'},
+            )
+        return JSONResponse(result)
+
+    endpoint.__name__ = op.name.replace(".", "_")
+    return endpoint
+
+
 def create_app(warm: bool = True) -> FastAPI:
     """The FastAPI application (``warm=False`` skips the Prefect warm-up, for tests)."""
     app = FastAPI(title="Löfte", lifespan=_lifespan if warm else None)
+    operator_key = ensure_operator_key()
 
     @app.get("/health")
     def health() -> dict[str, Any]:
         return {"service": "lofte", "ok": True}
 
-    @app.post("/api/promises/{promise_id}/advance")
-    def advance(promise_id: int, body: AdvanceRequest) -> dict[str, Any]:
-        from flows.transition import advance_promise_flow
-
-        return advance_promise_flow(
-            promise_id, body.actor.lower(), body.to, body.reason, body.expected_version, body.now
+    for op in all_operations().values():
+        app.add_api_route(
+            op.path, _endpoint(op, operator_key), methods=[op.method], summary=op.request.__doc__
         )
-
-    @app.post("/api/promises/{promise_id}/next-cycle")
-    def next_cycle(promise_id: int, body: NextCycleRequest) -> dict[str, Any]:
-        from flows.transition import open_next_cycle_flow
-
-        try:
-            return open_next_cycle_flow(promise_id, body.actor.lower(), now=body.now)
-        except LofteError as exc:
-            return error_result(promise_id, exc).as_dict()
-
-    @app.get("/api/promises/{promise_id}")
-    def show(promise_id: int, language: str = "sv") -> dict[str, Any]:
-        from models.db import session_scope
-        from views.promise import promise_view
-
-        try:
-            with session_scope() as session:
-                return promise_view(session, promise_id, language)
-        except LofteError as exc:
-            raise HTTPException(exc.http_status, str(exc)) from exc
-
-    @app.get("/ical/promise/{promise_id}.ics")
-    def promise_calendar(promise_id: int) -> Response:
-        from models.db import session_scope
-        from views.ical import promise_feed
-
-        try:
-            with session_scope() as session:
-                feed = promise_feed(session, promise_id)
-        except LookupError as exc:
-            raise HTTPException(404, str(exc)) from exc
-        return Response(feed, media_type="text/calendar; charset=utf-8")
-
-    @app.get("/ical/region/{region_id}.ics")
-    def region_calendar(region_id: str) -> Response:
-        from models import Region
-        from models.db import session_scope
-        from views.ical import region_feed
-
-        with session_scope() as session:
-            if session.get(Region, region_id) is None:
-                raise HTTPException(404, f"unknown region {region_id!r}")
-            feed = region_feed(session, region_id)
-        return Response(feed, media_type="text/calendar; charset=utf-8")
-
+    try:
+        from web.auth import router as auth_router
+    except ImportError:  # the identity routes arrive with their own module
+        pass
+    else:
+        app.include_router(auth_router)
     return app
