@@ -16,13 +16,14 @@ from application.promises import add_person, create_promise
 from application.transitions import advance_promise
 from config.clock import local_today
 from effects.hooks import after_create
+from lifecycle.permissions import system_principal
 from lifecycle.stages import CYCLE, Stage
 from models import Activity, AuditEvent, EvaluationRound, Goal, Problem, Promise
 from models.db import session_scope
 from models.inputs import PersonInput, PromiseCreate
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "config" / "demo.yaml"
-ACTOR = "demo@lofte.local"
+ACTOR = system_principal("demo@lofte.local", "Löfte demo")
 MANDATORY = [
     "fewer-vulnerable-areas",
     "fewer-young-at-risk",
@@ -340,7 +341,7 @@ def load_demo(today: date | None = None, path: Path = DEMO_FILE) -> dict[str, An
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     today = today or local_today()
     with session_scope() as s:
-        already = s.exec(select(AuditEvent.id).where(AuditEvent.actor == ACTOR)).first()
+        already = s.exec(select(AuditEvent.id).where(AuditEvent.actor == ACTOR.email)).first()
     if not already:
         with session_scope() as s:
             add_person(

@@ -12,7 +12,7 @@ from application.operations import NoInput, operation
 from config.clock import local_today, now_utc
 from effects.audit import audit
 from effects.hooks import after_create
-from lifecycle.errors import InputError
+from lifecycle.errors import InputError, NotAuthenticated
 from lifecycle.permissions import Action, Principal
 from lifecycle.stages import Stage, parse_stage
 from lifecycle.term import term_end
@@ -363,3 +363,19 @@ def list_people(principal: Principal | None, _request: NoInput) -> list[dict[str
     with read_scope() as session:
         people = session.exec(select(Person).order_by(col(Person.email))).all()
         return [_person_row(session, p) for p in people]
+
+
+def bootstrap_admin(params: dict[str, Any]) -> dict[str, Any]:
+    """Add the installation's first admin, from a shell on the server, without credentials.
+
+    Allowed only while there is no admin at all; after that, admins add people.
+    """
+    request = PersonInput.model_validate(params) if isinstance(params, dict) else params
+    if request.role is not Role.ADMIN:
+        raise InputError("only the first admin can be added without signing in")
+    with session_scope() as session:
+        if session.exec(select(Person).where(Person.role == Role.ADMIN)).first() is not None:
+            raise NotAuthenticated(
+                "there is an admin already: sign in as an admin (or give --actor) to add people"
+            )
+        return _person_row(session, add_person(session, request))

@@ -52,6 +52,9 @@ def main() -> None:
     from application.transitions import advance_promise
     from flows.runtime import warm_up
     from flows.transition import advance_promise_flow
+    from lifecycle.permissions import system_principal
+
+    BENCH = system_principal("bench@lofte.local")
     from models.db import get_engine, session_scope
     from models.inputs import PromiseCreate
 
@@ -76,14 +79,14 @@ def main() -> None:
                     start=date(2027, 1, 1),
                     years=1,
                 ),
-                "bench@lofte.local",
+                BENCH,
             )
             add_artefact(
                 s,
                 p.id,
                 "dialogue",
                 {"method": "survey", "held_from": "2026-10-01", "results": "Otryggt"},
-                "bench@lofte.local",
+                BENCH,
             )  # type: ignore[arg-type]
             ids.append(p.id)
     print(f"database: {engine.dialect.name}, {args.promises} promises")
@@ -94,11 +97,11 @@ def main() -> None:
     plain, flowed = [], []
     for pid in ids[:half]:
         t = time.perf_counter()
-        advance_promise(pid, "bench@lofte.local")
+        advance_promise(pid, BENCH)
         plain.append(time.perf_counter() - t)
     for pid in ids[half:]:
         t = time.perf_counter()
-        result = advance_promise_flow(pid, "bench@lofte.local")
+        result = advance_promise_flow(BENCH, pid)
         flowed.append(time.perf_counter() - t)
         assert result["ok"], result
     print(f"advance without Prefect : {_stats(plain)}")

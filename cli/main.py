@@ -12,9 +12,9 @@ from typing import Annotated, Any
 import typer
 import yaml
 
+from cli import transport
 from cli.output import (
     EXIT_BAD_INPUT,
-    EXIT_REFUSED,
     command,
     fail,
     language,
@@ -38,11 +38,15 @@ promise_app = typer.Typer(
     help="Skapa, lista och visa löften / create, list and show promises.", no_args_is_help=True
 )
 person_app = typer.Typer(help="Personer och roller / people and roles.", no_args_is_help=True)
+user_app = typer.Typer(help="Konton / accounts.", no_args_is_help=True)
+token_app = typer.Typer(help="Åtkomstnycklar / personal access tokens.", no_args_is_help=True)
 agreement_app = typer.Typer(
     help="Samverkansöverenskommelser / collaboration agreements.", no_args_is_help=True
 )
 app.add_typer(promise_app, name="promise")
 app.add_typer(person_app, name="person")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
 app.add_typer(agreement_app, name="agreement")
 
 
@@ -131,6 +135,23 @@ def init(as_json: JsonOpt = False) -> None:
 
 # --- promises --------------------------------------------------------------------------------
 
+ActorOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="On the server: act as this registered person (e-mail); else your token is used"
+    ),
+]
+
+
+def _actor(actor: str | None, as_json: bool) -> str | None:
+    if actor is not None and not EMAIL.match(actor):
+        fail(
+            f"--actor must be the e-mail address of a registered person, got {actor!r}",
+            EXIT_BAD_INPUT,
+            as_json=as_json,
+        )
+    return actor.lower() if actor else None
+
 
 @promise_app.command("create")
 @command
@@ -152,43 +173,28 @@ def promise_create(
     agreement: Annotated[
         int | None, typer.Option(help="Id of the collaboration agreement it belongs to")
     ] = None,
-    actor: Annotated[str, typer.Option(help="Who creates it (e-mail)")] = "cli@lofte.local",
+    actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Create a promise; it starts in resident_dialogue."""
-
-    from application.promises import create_promise
-    from config.clock import local_today
-    from effects.hooks import after_create
-    from models.db import session_scope
-    from models.inputs import PromiseCreate
-
-    data = _validated(
-        PromiseCreate,
-        "promise",
-        region=region,
-        municipality=municipality,
-        police_area=police_area,
-        start=start,
-        years=years,
-        area_name=area_name,
-        municipality_is_city_district=city_district,
-        agreement_id=agreement,
+    view = transport.call(
+        "promise.create",
+        {
+            "region": region,
+            "municipality": municipality,
+            "police_area": police_area,
+            "start": start,
+            "years": years,
+            "area_name": area_name,
+            "municipality_is_city_district": city_district,
+            "agreement_id": agreement,
+        },
+        actor=_actor(actor, as_json),
     )
-    with session_scope() as session:
-        promise = create_promise(session, data, _check_actor(actor, as_json))
-        after_create(session, promise, local_today())
-        view = _promise_view(session, promise.id)  # type: ignore[arg-type]
     if as_json:
         print_json(view)
     else:
         _print_promise(view)
-
-
-def _promise_view(session: Any, promise_id: int) -> dict[str, Any]:
-    from views.promise import promise_view
-
-    return promise_view(session, promise_id, language())
 
 
 def _print_promise(view: dict[str, Any]) -> None:
@@ -216,36 +222,13 @@ def _print_promise(view: dict[str, Any]) -> None:
 def promise_list(
     region: Annotated[str | None, typer.Option(help="Only this region")] = None,
     stage: Annotated[str | None, typer.Option(help="Only this stage")] = None,
+    actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List promises, optionally of one region and/or stage."""
-    from lifecycle.errors import InputError
-    from lifecycle.stages import parse_stage
-    from models.db import session_scope
-    from views.lookup import list_promises, organisation_names
-
-    try:
-        stage_filter = parse_stage(stage) if stage else None
-    except ValueError as exc:
-        raise InputError(str(exc)) from exc
-    with session_scope() as session:
-        rows = []
-        for p in list_promises(session, region, stage_filter):
-            municipality, police = organisation_names(session, p)
-            rows.append(
-                {
-                    "id": p.id,
-                    "region": p.region_id,
-                    "area": p.area_name,
-                    "municipality": municipality,
-                    "police_area": p.police_area_id and police,
-                    "stage": p.stage.value,
-                    "version": p.version,
-                    "cycle_year": p.cycle_year,
-                    "term_start": p.term_start,
-                    "term_end": p.term_end,
-                }
-            )
+    """List the promises you may read, optionally of one region and/or stage."""
+    rows = transport.call(
+        "promise.list", {"region": region, "stage": stage}, actor=_actor(actor, as_json)
+    )
     if as_json:
         print_json(rows)
         return
@@ -254,21 +237,23 @@ def promise_list(
         return
     typer.echo(f"{'id':>5}  {'steg / stage':<24} {'period / term':<25} område / area")
     for r in rows:
-        typer.echo(
-            f"{r['id']:>5}  {r['stage']:<24} {str(r['term_start']) + ' – ' + str(r['term_end']):<25} {r['area']} ({r['police_area']})"
-        )
+        term = f"{r['term_start']} – {r['term_end']}"
+        typer.echo(f"{r['id']:>5}  {r['stage']:<24} {term:<25} {r['area']} ({r['police_area']})")
 
 
 @promise_app.command("show")
 @command
 def promise_show(
-    promise_id: Annotated[int, typer.Argument(help="Promise id")], as_json: JsonOpt = False
+    promise_id: Annotated[int, typer.Argument(help="Promise id")],
+    actor: ActorOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Show a promise: stage, what is still missing before the next stage, and its history."""
-    from models.db import session_scope
-
-    with session_scope() as session:
-        view = _promise_view(session, promise_id)
+    view = transport.call(
+        "promise.show",
+        {"promise_id": promise_id, "language": language()},
+        actor=_actor(actor, as_json),
+    )
     if as_json:
         print_json(view)
         return
@@ -292,27 +277,23 @@ def agreement_create(
     years: Annotated[int, typer.Option(help="Length, 2-4 years")],
     title: Annotated[str, typer.Option(help="Title of the agreement")] = "",
     city_district: Annotated[bool, typer.Option("--city-district")] = False,
+    actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Create a collaboration agreement (samverkansöverenskommelse) that promises belong to."""
-
-    from application.promises import create_agreement
-    from models.db import session_scope
-    from models.inputs import AgreementCreate
-
-    data = _validated(
-        AgreementCreate,
-        "agreement",
-        region=region,
-        municipality=municipality,
-        police_area=police_area,
-        start=start,
-        years=years,
-        title=title,
-        municipality_is_city_district=city_district,
+    out = transport.call(
+        "agreement.create",
+        {
+            "region": region,
+            "municipality": municipality,
+            "police_area": police_area,
+            "start": start,
+            "years": years,
+            "title": title,
+            "municipality_is_city_district": city_district,
+        },
+        actor=_actor(actor, as_json),
     )
-    with session_scope() as session:
-        out = create_agreement(session, data).model_dump(mode="json")
     if as_json:
         print_json(out)
     else:
@@ -321,7 +302,7 @@ def agreement_create(
         )
 
 
-# --- people ----------------------------------------------------------------------------------
+# --- people, accounts and tokens -------------------------------------------------------------
 
 
 @person_app.command("add")
@@ -329,41 +310,168 @@ def agreement_create(
 def person_add(
     email: Annotated[str, typer.Option(help="E-mail address")],
     name: Annotated[str, typer.Option(help="Full name")],
-    role: Annotated[str, typer.Option(help="coordinator, steering_group or regional_coordinator")],
+    role: Annotated[
+        str, typer.Option(help="coordinator, steering_group, regional_coordinator or admin")
+    ],
     organisation: Annotated[
-        str | None, typer.Option(help="Organisation name (municipality, LPO, region)")
+        str | None, typer.Option(help="Organisation name (municipality, LPO, police region)")
     ] = None,
-    region: Annotated[
-        str | None, typer.Option(help="Region id (for regional coordinators)")
-    ] = None,
+    region: Annotated[str | None, typer.Option(help="Region id of the organisation")] = None,
     lang: Annotated[str, typer.Option("--language", help="sv or en")] = "sv",
     channel: Annotated[str | None, typer.Option(help="Notification channel name")] = None,
+    actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add (or update) a person with their organisation, role, language and channel."""
+    """Add (or update) a person with their organisation, role, language and channel.
 
-    from application.promises import add_person
-    from models.db import session_scope
-    from models.inputs import PersonInput
+    The very first admin of an installation is added on the server without credentials.
+    """
+    params = {
+        "email": email,
+        "name": name,
+        "role": role,
+        "organisation": organisation,
+        "region": region,
+        "language": lang,
+        "channel": channel,
+    }
+    actor = _actor(actor, as_json)
+    if actor is None and role == "admin" and transport.saved_token() is None:
+        from application.promises import bootstrap_admin
 
-    data = _validated(
-        PersonInput,
-        "person",
-        email=email,
-        name=name,
-        role=role,
-        organisation=organisation,
-        region=region,
-        language=lang,
-        channel=channel,
-    )
-    with session_scope() as session:
-        person = add_person(session, data)
-        out = person.model_dump(mode="json")
+        out = bootstrap_admin(params)
+    else:
+        out = transport.call("person.add", params, actor=actor)
     if as_json:
         print_json(out)
     else:
         typer.echo(f"{out['name']} <{out['email']}> {out['role']}")
+
+
+@person_app.command("list")
+@command
+def person_list(actor: ActorOpt = None, as_json: JsonOpt = False) -> None:
+    """Every registered person: e-mail, name, organisation and role (admins)."""
+    rows = transport.call("person.list", {}, actor=_actor(actor, as_json))
+    if as_json:
+        print_json(rows)
+        return
+    for r in rows:
+        typer.echo(f"{r['email']:<36} {r['name']:<28} {r['role']:<22} {r['organisation'] or ''}")
+
+
+@user_app.command("password")
+@command
+def user_password(
+    email: Annotated[str, typer.Argument(help="Whose password")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the new password from standard input")
+    ] = False,
+    actor: ActorOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Set a person's local password (admins, or a person for themselves)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        import getpass
+
+        password = getpass.getpass("Nytt lösenord / new password: ")
+    out = transport.call(
+        "user.password", {"email": email, "password": password}, actor=_actor(actor, as_json)
+    )
+    if as_json:
+        print_json(out)
+    else:
+        typer.echo(f"Lösenord satt / password set: {email}")
+
+
+@token_app.command("create")
+@command
+def token_create(
+    email: Annotated[str, typer.Argument(help="Whose token (yourself, or anyone for admins)")],
+    days: Annotated[int, typer.Option(help="Valid for this many days (1-365)")] = 90,
+    name: Annotated[str | None, typer.Option(help="What the token is for")] = None,
+    actor: ActorOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Create a personal access token; it is printed once and stored only as a hash."""
+    out = transport.call(
+        "token.create",
+        {"email": email, "days": days, "name": name},
+        actor=_actor(actor, as_json),
+    )
+    if as_json:
+        print_json(out)
+    else:
+        typer.echo(out["token"])
+        typer.echo(
+            f"Nyckel / token {out['id']}, giltig till / valid until {out['expires_at']}. "
+            "Den visas bara nu / shown only now.",
+            err=True,
+        )
+
+
+@token_app.command("list")
+@command
+def token_list(actor: ActorOpt = None, as_json: JsonOpt = False) -> None:
+    """Your tokens (admins: everyone's), without the secrets."""
+    rows = transport.call("token.list", {}, actor=_actor(actor, as_json))
+    if as_json:
+        print_json(rows)
+        return
+    for r in rows:
+        typer.echo(
+            f"{r['id']:>5}  {r.get('email', ''):<32} {r.get('name') or '':<20} {r.get('expires_at')}  {'revoked' if r.get('revoked_at') else ''}"
+        )
+
+
+@token_app.command("revoke")
+@command
+def token_revoke(
+    token_id: Annotated[int, typer.Argument(help="The token's id")],
+    actor: ActorOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Revoke a token at once (its owner or an admin)."""
+    out = transport.call("token.revoke", {"token_id": token_id}, actor=_actor(actor, as_json))
+    if as_json:
+        print_json(out)
+    else:
+        typer.echo(f"Återkallad / revoked: {token_id}")
+
+
+@app.command()
+@command
+def login(
+    email: Annotated[str, typer.Argument(help="Your e-mail address")],
+    days: Annotated[int, typer.Option(help="How long the CLI's token is valid (days)")] = 30,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Sign in with your password; the CLI keeps a personal access token in a 0600 file."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        import getpass
+
+        password = getpass.getpass("Lösenord / password: ")
+    out = transport.login(email, password, days)
+    path = transport.save_token(out["token"])
+    if as_json:
+        print_json(
+            {
+                "ok": True,
+                "email": email,
+                "token_id": out["id"],
+                "expires_at": out["expires_at"],
+                "file": str(path),
+            }
+        )
+    else:
+        typer.echo(f"Inloggad / signed in as {email}; nyckeln / the token is in {path}")
 
 
 # --- artefacts -------------------------------------------------------------------------------
@@ -374,6 +482,8 @@ def _read_file(path: str) -> dict[str, Any]:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         fail(f"cannot read {path}: {exc.strerror}")
+    except UnicodeDecodeError:
+        fail(f"{path} is not UTF-8 text; save it as UTF-8")
     try:
         data = json.loads(text) if path.endswith(".json") else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
@@ -411,13 +521,10 @@ def add(
         list[str] | None,
         typer.Option("--set", "-s", help="field=value (repeatable; overrides the file)"),
     ] = None,
-    actor: Annotated[str, typer.Option(help="Who records it (e-mail)")] = "cli@lofte.local",
+    actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Record an artefact (dialogue, problem, goal, activity, signoff, evaluation, ...)."""
-    from application.artefacts import add_artefact
-    from models.db import session_scope
-
     data = _read_file(file) if file else {}
     data.update(_parse_sets(sets or []))
     if not data:
@@ -425,9 +532,15 @@ def add(
             f"nothing to add: give --file or --set field=value (see: lofte schema {kind})",
             as_json=as_json,
         )
-    with session_scope() as session:
-        row = add_artefact(session, promise_id, kind, data, _check_actor(actor, as_json))
-        out = {"ok": True, "kind": kind, **row.model_dump(mode="json")}
+    out = transport.call(
+        "artefact.add",
+        {
+            "promise_id": promise_id,
+            "kind": kind,
+            "fields": json.loads(json.dumps(data, default=str)),
+        },
+        actor=_actor(actor, as_json),
+    )
     if as_json:
         print_json(out)
     else:
@@ -461,53 +574,28 @@ def schema(
 @command
 def advance(
     promise_id: Annotated[int, typer.Argument(help="Promise id")],
-    actor: Annotated[str, typer.Option(help="Who moves it (e-mail)")],
     to: Annotated[str | None, typer.Option(help="Target stage (default: the next one)")] = None,
     reason: Annotated[str | None, typer.Option(help="Why (required when going back)")] = None,
     expected_version: Annotated[
         int | None,
         typer.Option("--expected-version", help="Refuse if the promise changed since this version"),
     ] = None,
-    now: Annotated[str | None, typer.Option(help="Act as if it were this moment (ISO)")] = None,
+    actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Move a promise to its next stage (or --to an earlier one, with --reason)."""
-    from cli import transport
-    from lifecycle.errors import InputError
-    from lifecycle.stages import parse_stage
-
-    actor = _check_actor(actor, as_json)
-    if to is not None:
-        try:
-            to = parse_stage(to).value
-        except ValueError as exc:
-            raise InputError(str(exc)) from exc
-    result, via = transport.advance(
-        promise_id, actor, to, reason, expected_version, _parse_now(now, as_json)
+    result = transport.call(
+        "promise.advance",
+        {
+            "promise_id": promise_id,
+            "to": to,
+            "reason": reason,
+            "expected_version": expected_version,
+        },
+        actor=_actor(actor, as_json),
     )
-    _report_transition(result, via, as_json)
-
-
-def _report_transition(result: dict[str, Any], via: str, as_json: bool) -> None:
-    result = {**result, "via": via}
-    if not result.get("ok"):
-        code = (
-            EXIT_REFUSED if result.get("error_kind") in ("Refused", "Conflict") else EXIT_BAD_INPUT
-        )
-        if as_json:
-            print_json(result)
-        else:
-            typer.echo(f"Nekad / refused: {result.get('error')}", err=True)
-            lang = language()
-            print_unmet(
-                [
-                    {**u, "message": u["message_sv"] if lang == "sv" else u["message_en"]}
-                    for u in result.get("unmet", [])
-                ]
-            )
-        raise typer.Exit(code)
     if as_json:
-        print_json(result)
+        print_json({**result, "via": transport.last_route})
         return
     typer.echo(
         f"Löfte / promise {result['promise_id']}: {result['from_stage']} -> {result['to_stage']} (version {result['version']})"
@@ -520,25 +608,15 @@ def _report_transition(result: dict[str, Any], via: str, as_json: bool) -> None:
 @command
 def next_cycle(
     promise_id: Annotated[int, typer.Argument(help="A closed promise")],
-    actor: Annotated[str, typer.Option(help="Who opens it (e-mail)")],
-    now: Annotated[str | None, typer.Option(help="Act as if it were this moment (ISO)")] = None,
+    actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Open the next cycle of a closed promise (done automatically when it closes)."""
-    from cli import transport
-
-    result, via = transport.next_cycle(
-        promise_id, _check_actor(actor, as_json), _parse_now(now, as_json)
+    result = transport.call(
+        "promise.next_cycle", {"promise_id": promise_id}, actor=_actor(actor, as_json)
     )
-    if not result.get("ok"):
-        fail(
-            str(result.get("error")),
-            EXIT_REFUSED if result.get("error_kind") in ("Refused", "Conflict") else EXIT_BAD_INPUT,
-            as_json=as_json,
-            extra={"unmet": result.get("unmet", [])},
-        )
     if as_json:
-        print_json({**result, "via": via})
+        print_json(result)
     else:
         typer.echo(f"Nästa cykel / next cycle: promise {result['next_promise_id']}")
 
@@ -546,16 +624,14 @@ def next_cycle(
 @app.command()
 @command
 def history(
-    promise_id: Annotated[int, typer.Argument(help="Promise id")], as_json: JsonOpt = False
+    promise_id: Annotated[int, typer.Argument(help="Promise id")],
+    actor: ActorOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """The full audit trail of a promise: every change and transition."""
-    from models.db import session_scope
-    from views.lookup import get_promise
-    from views.lookup import history as load_history
-
-    with session_scope() as session:
-        get_promise(session, promise_id)
-        events = [e.model_dump(mode="json") for e in load_history(session, promise_id)]
+    events = transport.call(
+        "promise.history", {"promise_id": promise_id}, actor=_actor(actor, as_json)
+    )
     if as_json:
         print_json(events)
         return
@@ -591,6 +667,8 @@ def demo(
     )
     for stage, count in report["by_stage"].items():
         typer.echo(f"  {stage:<24} {count}")
+    for line in report.get("sign_in", []):
+        typer.echo(line)
     typer.echo("Se / see: lofte promise list --region stockholm")
 
 

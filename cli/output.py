@@ -1,7 +1,8 @@
 """Printing results and errors, and the exit codes every command shares.
 
 Exit codes: 0 done; 1 refused by the rules or a conflict (every unmet criterion printed);
-2 bad input (what is wrong and how to fix it).
+2 bad input (what is wrong and how to fix it); 3 not signed in, or not permitted (the message
+names the missing right).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any, NoReturn
 import typer
 
 from config.settings import ConfigError, get_settings
-from lifecycle.errors import LofteError, Refused
+from lifecycle.errors import Forbidden, LofteError, Refused
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -75,6 +76,9 @@ def handled(as_json: bool = False) -> Iterator[None]:
         lang = language()
         unmet = [u.as_dict(lang) for u in exc.unmet]
         fail(exc.headline, EXIT_REFUSED, as_json=as_json, extra={"unmet": unmet})
+    except Forbidden as exc:
+        message = exc.message_sv if language() == "sv" else exc.message_en
+        fail(message, exc.exit_code, as_json=as_json, extra={"error_kind": "Forbidden"})
     except LofteError as exc:
         fail(str(exc), exc.exit_code, as_json=as_json, extra={"error_kind": type(exc).__name__})
     except ConfigError as exc:

@@ -112,10 +112,17 @@ def _credentials(actor: str | None) -> tuple[str, str]:
     )
 
 
+# How the last call was made: "service" or "in-process" (commands report it with --json).
+last_route = "in-process"
+
+
 def call(name: str, params: dict[str, Any], *, actor: str | None = None) -> Any:
     """Run operation ``name`` with ``params`` as the signed-in person; return its result."""
+    global last_route
     kind, credential = _credentials(actor)
+    last_route = "in-process"
     if service_available():
+        last_route = "service"
         headers = {"Authorization": f"Bearer {credential}"}
         if kind == "operator":
             from config.operator_key import read_operator_key
@@ -124,6 +131,7 @@ def call(name: str, params: dict[str, Any], *, actor: str | None = None) -> Any:
             if key is not None:
                 headers = {"Authorization": f"Operator {key}", "X-Lofte-Actor": credential}
                 return _over_http(name, params, headers)
+            last_route = "in-process"
         else:
             return _over_http(name, params, headers)
     return _in_process(name, params, kind, credential)
@@ -218,3 +226,21 @@ FLOW_OPERATIONS = frozenset(
         "status.report",
     }
 )
+
+
+def login(email: str, password: str, days: int) -> dict[str, Any]:
+    """Sign in with a password and create a token for the CLI (through the service if up)."""
+    params = {"email": email.lower(), "days": days, "name": "lofte login"}
+    if service_available():
+        base = get_settings().service_url
+        with httpx.Client(base_url=base, timeout=60) as client:
+            signed_in = client.post("/api/session", json={"email": email, "password": password})
+            if signed_in.status_code >= 400:
+                _result(signed_in)
+            method, path = ROUTES["token.create"]
+            return _result(client.request(method, path, json=params))  # type: ignore[no-any-return]
+    from application import identity
+    from flows.operations import all_operations
+
+    _session_id, principal = identity.sign_in_with_password(email, password, "cli")
+    return all_operations()["token.create"].run(principal, params)  # type: ignore[no-any-return]

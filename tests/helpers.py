@@ -10,12 +10,13 @@ from sqlmodel import select
 from application.artefacts import add_artefact
 from application.promises import create_promise
 from effects.hooks import after_create
+from lifecycle.permissions import Principal, system_principal
 from lifecycle.stages import Stage
 from models import EvaluationRound, Promise
 from models.db import session_scope
 from models.inputs import PromiseCreate
 
-ACTOR = "samordnare@sollentuna.se"
+ACTOR = system_principal("samordnare@sollentuna.se")
 MANDATORY = [
     "fewer-vulnerable-areas",
     "fewer-young-at-risk",
@@ -188,3 +189,32 @@ def complete_stage(pid: int, stage: Stage) -> None:
             next_year_plan="Fortsätt.",
         )
         add(pid, "approval", approved_by="Styrgruppen")
+
+
+def register(
+    email: str,
+    role: str = "coordinator",
+    organisation: str | None = "Sollentuna",
+    kind: str = "municipality",
+    region: str = "stockholm",
+) -> Principal:
+    """A registered person (and their organisation, created if needed), as an operator principal."""
+    from application.access import principal_of
+    from application.promises import add_person, find_or_create_organisation
+    from lifecycle.vocabulary import OrganisationKind
+    from models.inputs import PersonInput
+
+    with session_scope() as s:
+        if organisation is not None:
+            find_or_create_organisation(s, region, OrganisationKind(kind), organisation)
+        person = add_person(
+            s,
+            PersonInput(
+                email=email,
+                name=email.split("@")[0].title(),
+                role=role,  # type: ignore[arg-type]
+                organisation=organisation,
+                region=region if organisation else None,
+            ),
+        )
+        return principal_of(s, person, "operator")

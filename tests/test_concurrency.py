@@ -12,6 +12,7 @@ from sqlmodel import select
 import application.transitions as transition
 from application.transitions import advance_promise
 from lifecycle.errors import Conflict
+from lifecycle.permissions import system_principal
 from lifecycle.stages import Stage
 from models import AuditEvent
 from models.db import session_scope
@@ -50,7 +51,7 @@ def test_concurrent_advance_on_two_postgres_connections(
 
     def run(actor: str) -> None:
         try:
-            outcomes[actor] = advance_promise(pid, actor)
+            outcomes[actor] = advance_promise(pid, system_principal(actor))
         except Exception as exc:  # noqa: BLE001 - the outcome is what we check
             outcomes[actor] = exc
 
@@ -77,7 +78,7 @@ def test_stale_version_is_a_conflict_and_writes_nothing(db) -> None:
 
     def run(actor: str) -> None:
         try:
-            results.append(advance_promise(pid, actor, expected_version=1))
+            results.append(advance_promise(pid, system_principal(actor), expected_version=1))
         except Conflict as exc:
             errors.append(exc)
 

@@ -11,7 +11,7 @@ from application.demo import load_demo
 from lifecycle.stages import Stage
 from models import Organisation, Promise
 from models.db import session_scope
-from tests.helpers import complete_stage, new_promise
+from tests.helpers import complete_stage, new_promise, register
 from web.api import create_app
 
 
@@ -29,30 +29,34 @@ def test_demo_spreads_promises_over_every_stage_once(db) -> None:
 
 
 def test_api_advances_through_the_flow_and_reports_refusals(db, prefect_harness) -> None:
+    from config.operator_key import ensure_operator_key
+
     client = TestClient(create_app(warm=False))
     assert client.get("/health").json() == {"service": "lofte", "ok": True}
     pid = new_promise()
-    refused = client.post(f"/api/promises/{pid}/advance", json={"actor": "a@b.se"}).json()
-    assert refused["ok"] is False and refused["unmet"][0]["code"] == "dialogue.missing"
+    register("samordnare@sollentuna.se")
+    as_coordinator = {
+        "Authorization": f"Operator {ensure_operator_key()}",
+        "X-Lofte-Actor": "samordnare@sollentuna.se",
+    }
+    advance = f"/api/promises/{pid}/advance"
+    assert client.post(advance).status_code == 401
+    refused = client.post(advance, headers=as_coordinator)
+    assert refused.status_code == 409
+    assert refused.json()["ok"] is False
+    assert refused.json()["unmet"][0]["code"] == "dialogue.missing"
     complete_stage(pid, Stage.RESIDENT_DIALOGUE)
-    moved = client.post(f"/api/promises/{pid}/advance", json={"actor": "a@b.se"}).json()
+    moved = client.post(advance, headers=as_coordinator).json()
     assert moved["ok"] and moved["to_stage"] == "joint_analysis" and moved["flow_run_id"]
-    stale = client.post(
-        f"/api/promises/{pid}/advance", json={"actor": "a@b.se", "expected_version": 1}
-    ).json()
-    assert stale["ok"] is False and stale["error_kind"] == "Conflict"
-    assert client.get(f"/api/promises/{pid}").json()["stage"] == "joint_analysis"
-    assert client.get("/api/promises/9999").status_code == 404
-    assert (
-        client.post(f"/api/promises/{pid}/advance", json={"actor": "not-an-email"}).status_code
-        == 422
-    )
-    assert (
-        client.post(f"/api/promises/{pid}/next-cycle", json={"actor": "a@b.se"}).json()[
-            "error_kind"
-        ]
-        == "Refused"
-    )
+    stale = client.post(advance, json={"expected_version": 1}, headers=as_coordinator)
+    assert stale.status_code == 409 and stale.json()["error_kind"] == "Conflict"
+    shown = client.get(f"/api/promises/{pid}", headers=as_coordinator).json()
+    assert shown["stage"] == "joint_analysis"
+    assert client.get("/api/promises/9999", headers=as_coordinator).status_code == 404
+    bad = client.post(advance, json={"to": "nowhere"}, headers=as_coordinator)
+    assert bad.status_code == 422 and "unknown stage" in bad.json()["error"]
+    next_cycle = client.post(f"/api/promises/{pid}/next-cycle", headers=as_coordinator)
+    assert next_cycle.status_code == 409 and next_cycle.json()["error_kind"] == "Refused"
 
 
 def test_cli_uses_a_running_service_when_there_is_one(db, prefect_harness, monkeypatch) -> None:
@@ -84,13 +88,18 @@ def test_cli_uses_a_running_service_when_there_is_one(db, prefect_harness, monke
         monkeypatch.setenv("LOFTE_API_PORT", str(port))
         reset_settings()
         pid = new_promise()
+        register("samordnare@sollentuna.se")
         complete_stage(pid, Stage.RESIDENT_DIALOGUE)
-        result = CliRunner().invoke(app, ["advance", str(pid), "--actor", "a@b.se", "--json"])
+        result = CliRunner().invoke(
+            app, ["advance", str(pid), "--actor", "samordnare@sollentuna.se", "--json"]
+        )
         assert result.exit_code == 0, result.output
         out = json.loads(result.output)
         assert out["via"] == "service" and out["to_stage"] == "joint_analysis"
-        refused = CliRunner().invoke(app, ["advance", str(pid), "--actor", "a@b.se", "--json"])
-        assert refused.exit_code == 1 and json.loads(refused.output)["via"] == "service"
+        refused = CliRunner().invoke(
+            app, ["advance", str(pid), "--actor", "samordnare@sollentuna.se", "--json"]
+        )
+        assert refused.exit_code == 1 and json.loads(refused.output)["unmet"]
     finally:
         server.should_exit = True
         thread.join(10)

@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from application.promises import add_person
 from application.transitions import advance_promise
+from lifecycle.permissions import system_principal
 from lifecycle.stages import Stage
 from models import OutboxMessage
 from models.db import session_scope
@@ -46,7 +47,7 @@ def test_transition_notice_reaches_each_coordinator_once_in_their_language(db) -
             ),
         )  # type: ignore[arg-type]
     complete_stage(pid, Stage.RESIDENT_DIALOGUE)
-    result = advance_promise(pid, "anna@sollentuna.se")
+    result = advance_promise(pid, system_principal("anna@sollentuna.se"))
     assert result.effects["notices"] == 2
     with session_scope() as s:
         notices = s.exec(

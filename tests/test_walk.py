@@ -21,12 +21,12 @@ def test_walk_from_dialogue_to_closed_and_next_cycle(db) -> None:
     pid = new_promise(start=date(2026, 1, 1), years=1)
     for stage in CYCLE:
         assert promise(pid).stage is stage
-        refused = advance_promise_flow(pid, ACTOR)
+        refused = advance_promise_flow(ACTOR, pid)
         assert refused["ok"] is False and refused["unmet"], (
             f"{stage} advanced before its work was done"
         )
         complete_stage(pid, stage)
-        result = advance_promise_flow(pid, ACTOR)
+        result = advance_promise_flow(ACTOR, pid)
         assert result["ok"], result
         assert result["from_stage"] == stage.value
         assert result["flow_run_id"]
@@ -52,7 +52,7 @@ def test_walk_from_dialogue_to_closed_and_next_cycle(db) -> None:
         assert [(t.from_stage, t.to_stage) for t in transitions] == [
             (a.value, b.value) for a, b in zip(CYCLE, [*CYCLE[1:], Stage.CLOSED], strict=True)
         ]
-        assert all(t.actor == ACTOR and t.flow_run_id for t in transitions)
+        assert all(t.actor == ACTOR.email and t.flow_run_id for t in transitions)
         text = s.exec(select(PromiseText).where(PromiseText.promise_id == pid)).one()
         assert text.published_at is not None  # published when the plan was signed and enacted
         assert (
@@ -64,17 +64,17 @@ def test_multi_year_term_returns_to_action_plan_and_needs_new_signatures(db) -> 
     pid = new_promise(start=date(2026, 1, 1), years=2)
     for stage in CYCLE:
         complete_stage(pid, stage)
-        assert advance_promise_flow(pid, ACTOR)["ok"]
+        assert advance_promise_flow(ACTOR, pid)["ok"]
     p = promise(pid)
     assert (p.stage, p.cycle_year) == (Stage.ACTION_PLAN, 2)
-    refused = advance_promise_flow(pid, ACTOR)
+    refused = advance_promise_flow(ACTOR, pid)
     assert {u["code"] for u in refused["unmet"]} == {
         "signoff.police_missing",
         "signoff.municipality_missing",
         "promise_text.missing",
     }
     complete_stage(pid, Stage.ACTION_PLAN)
-    assert advance_promise_flow(pid, ACTOR)["ok"]
+    assert advance_promise_flow(ACTOR, pid)["ok"]
     with session_scope() as s:
         rounds = s.exec(
             select(EvaluationRound).where(
@@ -90,11 +90,11 @@ def test_going_back_is_audited_with_its_reason_and_revokes_signatures(db) -> Non
     for stage in CYCLE[:5]:
         complete_stage(pid, stage)
         if stage is not Stage.ACTION_PLAN:
-            assert advance_promise_flow(pid, ACTOR)["ok"]
+            assert advance_promise_flow(ACTOR, pid)["ok"]
     assert promise(pid).stage is Stage.ACTION_PLAN
-    no_reason = advance_promise_flow(pid, ACTOR, to="goals")
+    no_reason = advance_promise_flow(ACTOR, pid, to="goals")
     assert [u["code"] for u in no_reason["unmet"]] == ["transition.reason_required"]
-    back = advance_promise_flow(pid, ACTOR, to="goals", reason="Polisen vill lägga till ett mål")
+    back = advance_promise_flow(ACTOR, pid, to="goals", reason="Polisen vill lägga till ett mål")
     assert back["ok"] and back["kind"] == "back" and back["effects"]["signoffs_revoked"] == 2
     with session_scope() as s:
         assert all(

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from config.settings import ConfigError
 from effects.status_event import enqueue_transition_status_event
 from jobs.status_report import run_status_reports, status_history
+from lifecycle.permissions import system_principal
 from lifecycle.stages import Stage
 from lifecycle.transitions import TransitionKind, TransitionPlan
 from models.db import session_scope
@@ -224,7 +225,7 @@ def test_an_advance_queues_the_status_event_in_its_own_transaction(
     monkeypatch.setenv("LOFTE_STATUS_REPORTS_FILE", str(routes))
     pid = world.promise(term_start=date(2027, 1, 1), area="Bromma")
     complete_stage(pid, Stage.RESIDENT_DIALOGUE)
-    result = advance_promise(pid, "anna@stockholm.example")
+    result = advance_promise(pid, system_principal("anna@stockholm.example"))
     assert result.effects["status_events"] == 1
     with session_scope(db.engine) as s:
         [event] = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "status_event")).all()
