@@ -40,7 +40,7 @@ from models import (
     YearEndCompilation,
 )
 from models.db import session_scope
-from models.inputs import (
+from models.inputs import (  # noqa: F401 - artefact_kinds, json_schema: for `lofte schema`
     ARTEFACT_INPUTS,
     ActivityInput,
     ApprovalInput,
@@ -54,6 +54,8 @@ from models.inputs import (
     PromiseTextInput,
     SignOffInput,
     SituationPictureInput,
+    artefact_kinds,
+    json_schema,
 )
 from views.lookup import get_promise
 

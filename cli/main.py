@@ -556,7 +556,7 @@ def schema(
     list_kinds: Annotated[bool, typer.Option("--list", help="List the kinds")] = False,
 ) -> None:
     """Print the JSON Schema of an artefact kind (what --file / --set accept)."""
-    from models.inputs import artefact_kinds, json_schema
+    from application.artefacts import artefact_kinds, json_schema
 
     if list_kinds or kind is None:
         typer.echo("\n".join([*artefact_kinds(), "promise", "person"]))

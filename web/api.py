@@ -131,7 +131,14 @@ def _endpoint(op: Operation, operator_key: str | None) -> Any:
 
 def create_app(warm: bool = True) -> FastAPI:
     """The FastAPI application (``warm=False`` skips the Prefect warm-up, for tests)."""
-    app = FastAPI(title="Löfte", lifespan=_lifespan if warm else None)
+    # No interactive docs or schema without credentials: every route but /health needs sign-in.
+    app = FastAPI(
+        title="Löfte",
+        lifespan=_lifespan if warm else None,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     operator_key = ensure_operator_key()
 
     @app.get("/health")

@@ -1,0 +1,359 @@
+"""The permission matrix, through the HTTP API and the CLI, on SQLite and PostgreSQL.
+
+For every write action on a promise: the people allowed to do it succeed, everyone else gets
+HTTP 403 / exit 3 and nothing is written (row counts of every table before and after).
+The pure rules (``lifecycle.permissions.decide``) are checked exhaustively against the matrix
+in docs/security.md.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlmodel import SQLModel
+from typer.testing import CliRunner
+
+from application.transitions import advance_promise
+from cli.main import app as cli_app
+from config.operator_key import ensure_operator_key
+from lifecycle.permissions import (
+    PROMISE_WRITES,
+    Action,
+    Principal,
+    Target,
+    decide,
+    system_principal,
+)
+from lifecycle.stages import CYCLE, Stage
+from lifecycle.vocabulary import Party, Role
+from models.db import session_scope
+from tests.helpers import complete_stage, new_promise, register
+from web.api import create_app
+
+SYSTEM = system_principal()
+START = date(2027, 1, 1)
+
+# Who takes part: (e-mail, role, organisation, kind, region)
+PEOPLE = {
+    "coordinator_own": (
+        "samordnare@sollentuna.se",
+        "coordinator",
+        "Sollentuna",
+        "municipality",
+        "stockholm",
+    ),
+    "police_coordinator_own": (
+        "kommunpolis@polisen.se",
+        "coordinator",
+        "LPO Sollentuna",
+        "local_police_area",
+        "stockholm",
+    ),
+    "steering_own": (
+        "styrgrupp@sollentuna.se",
+        "steering_group",
+        "Sollentuna",
+        "municipality",
+        "stockholm",
+    ),
+    "steering_police_own": (
+        "lpo-chef@polisen.se",
+        "steering_group",
+        "LPO Sollentuna",
+        "local_police_area",
+        "stockholm",
+    ),
+    "coordinator_other": (
+        "samordnare@jarfalla.se",
+        "coordinator",
+        "Järfälla",
+        "municipality",
+        "stockholm",
+    ),
+    "steering_other": (
+        "styrgrupp@jarfalla.se",
+        "steering_group",
+        "Järfälla",
+        "municipality",
+        "stockholm",
+    ),
+    "regional": (
+        "samordnare@polisregion-stockholm.se",
+        "regional_coordinator",
+        "Polisregion Stockholm",
+        "police_region",
+        "stockholm",
+    ),
+    "regional_other": (
+        "samordnare@polisregion-nord.se",
+        "regional_coordinator",
+        "Polisregion Nord",
+        "police_region",
+        "nord",
+    ),
+    "admin": ("admin@lofte.example", "admin", None, "municipality", "stockholm"),
+}
+
+
+def _register_everyone() -> None:
+    new_promise(start=START, municipality="Järfälla")  # the other municipality's promise
+    for email, role, org, kind, region in PEOPLE.values():
+        register(email, role, org, kind, region)
+
+
+def promise_in(stage: Stage) -> int:
+    """A Sollentuna promise whose earlier stages are done, now in ``stage``."""
+    pid = new_promise(start=START)
+    for current in CYCLE:
+        if current is stage:
+            return pid
+        complete_stage(pid, current)
+        assert advance_promise(pid, SYSTEM).ok
+    raise AssertionError(stage)
+
+
+def row_counts() -> dict[str, int]:
+    import models  # noqa: F401 - every table registered
+
+    with session_scope() as s:
+        return {
+            name: s.execute(select(func.count()).select_from(table)).scalar_one()
+            for name, table in SQLModel.metadata.tables.items()
+        }
+
+
+@dataclass
+class Write:
+    """One write action: the state it needs, the call, and who may do it."""
+
+    operation: str
+    prepare: Callable[[], dict[str, Any]]
+    allowed: tuple[str, ...]
+
+
+def _dialogue() -> dict[str, Any]:
+    return {
+        "promise_id": promise_in(Stage.RESIDENT_DIALOGUE),
+        "kind": "dialogue",
+        "fields": {
+            "method": "survey",
+            "held_from": "2026-10-01",
+            "participants": 40,
+            "results": "Otryggt vid stationen",
+        },
+    }
+
+
+def _advance() -> dict[str, Any]:
+    pid = promise_in(Stage.RESIDENT_DIALOGUE)
+    complete_stage(pid, Stage.RESIDENT_DIALOGUE)
+    return {"promise_id": pid}
+
+
+def _send_back() -> dict[str, Any]:
+    return {"promise_id": promise_in(Stage.GOALS), "to": "joint_analysis", "reason": "Ny lägesbild"}
+
+
+def _signoff() -> dict[str, Any]:
+    pid = promise_in(Stage.ACTION_PLAN)
+    return {
+        "promise_id": pid,
+        "kind": "signoff",
+        "fields": {"party": "municipality", "signed_by": "Styrgruppen", "signed_on": "2026-12-10"},
+    }
+
+
+def _evaluation() -> dict[str, Any]:
+    from models import Activity, EvaluationRound
+    from tests.helpers import ids
+
+    pid = promise_in(Stage.CONTINUOUS_EVALUATION)
+    with session_scope() as s:
+        first = (
+            s.exec(  # type: ignore[call-overload]
+                select(EvaluationRound.number).where(EvaluationRound.promise_id == pid)
+            )
+            .scalars()
+            .first()
+        )
+    return {
+        "promise_id": pid,
+        "kind": "evaluation",
+        "fields": {
+            "round": first,
+            "submitted_by": "Samordnare",
+            "activities": [{"activity_id": a, "status": "ongoing"} for a in ids(pid, Activity)],
+            "feedback_to_residents": "Vi har vandrat varje månad och berättat om det.",
+        },
+    }
+
+
+def _approval() -> dict[str, Any]:
+    from tests.helpers import add
+
+    pid = promise_in(Stage.YEAR_END_COMPILATION)
+    add(pid, "compilation", summary="Färre rån vid stationen.", next_year_plan="Fortsätt.")
+    return {"promise_id": pid, "kind": "approval", "fields": {"approved_by": "Styrgruppen"}}
+
+
+def _create() -> dict[str, Any]:
+    return {
+        "region": "stockholm",
+        "municipality": "Sollentuna",
+        "police_area": "LPO Sollentuna",
+        "start": "2028-01-01",
+        "years": 1,
+    }
+
+
+PARTY = ("coordinator_own", "police_coordinator_own", "steering_own", "steering_police_own")
+WRITES = {
+    "create_promise": Write("promise.create", _create, PARTY),
+    "record_artefact": Write("artefact.add", _dialogue, PARTY),
+    "advance": Write("promise.advance", _advance, PARTY),
+    "send_back": Write("promise.advance", _send_back, PARTY),
+    "sign_off_municipality": Write("artefact.add", _signoff, ("steering_own",)),
+    "submit_round": Write("artefact.add", _evaluation, PARTY),
+    "approve_compilation": Write(
+        "artefact.add", _approval, ("steering_own", "steering_police_own")
+    ),
+}
+
+
+class ApiCaller:
+    """Calls an operation over HTTP as a person (the operator key names them)."""
+
+    def __init__(self) -> None:
+        self.client = TestClient(create_app(warm=False))
+        self.key = ensure_operator_key()
+
+    def __call__(self, who: str, operation: str, params: dict[str, Any]) -> tuple[str, Any]:
+        from application.routes import ROUTES
+
+        method, path = ROUTES[operation]
+        body = dict(params)
+        for key in list(body):
+            if "{" + key + "}" in path:
+                path = path.replace("{" + key + "}", str(body.pop(key)))
+        headers = {"Authorization": f"Operator {self.key}", "X-Lofte-Actor": PEOPLE[who][0]}
+        response = self.client.request(method, path, json=body, headers=headers)
+        outcome = {200: "ok", 403: "forbidden"}.get(response.status_code, str(response.status_code))
+        return outcome, response.json()
+
+
+def cli_caller(who: str, operation: str, params: dict[str, Any]) -> tuple[str, Any]:
+    """Calls the same operation through the ``lofte`` command as a person (--actor)."""
+    actor = ["--actor", PEOPLE[who][0], "--json"]
+    if operation == "promise.create":
+        args = [
+            "promise",
+            "create",
+            "--region",
+            params["region"],
+            "--municipality",
+            params["municipality"],
+            "--police-area",
+            params["police_area"],
+            "--start",
+            params["start"],
+            "--years",
+            str(params["years"]),
+        ]
+    elif operation == "promise.advance":
+        args = ["advance", str(params["promise_id"])]
+        if params.get("to"):
+            args += ["--to", params["to"], "--reason", params["reason"]]
+    else:
+        args = ["add", str(params["promise_id"]), params["kind"], "--file", "-"]
+    result = CliRunner().invoke(cli_app, args + actor, input=json.dumps(params.get("fields", {})))
+    outcome = {0: "ok", 3: "forbidden"}.get(result.exit_code, f"exit {result.exit_code}")
+    return outcome, result.output
+
+
+@pytest.mark.parametrize("write", list(WRITES))
+@pytest.mark.parametrize("transport", ["api", "cli"])
+def test_every_role_on_own_and_other_promises(
+    db, prefect_harness, write: str, transport: str
+) -> None:
+    _register_everyone()
+    action = WRITES[write]
+    call = ApiCaller() if transport == "api" else cli_caller
+    params = action.prepare()
+    for who in PEOPLE:
+        if who in action.allowed:
+            continue
+        before = row_counts()
+        outcome, body = call(who, action.operation, params)
+        assert outcome == "forbidden", f"{who} {write}: {outcome} {body}"
+        assert row_counts() == before, f"{who} {write} wrote something"
+    for who in action.allowed:
+        fresh = action.prepare()
+        outcome, body = call(who, action.operation, fresh)
+        assert outcome == "ok", f"{who} {write}: {outcome} {body}"
+
+
+# --- the pure rules, exhaustively --------------------------------------------------------------
+
+ROLES: dict[str, Principal] = {
+    name: Principal(i + 1, f"{name}@x.se", name, role, org, region, "token")
+    for i, (name, role, org, region) in enumerate(
+        [
+            ("coordinator", Role.COORDINATOR, 1, "stockholm"),
+            ("steering_group", Role.STEERING_GROUP, 1, "stockholm"),
+            ("regional_coordinator", Role.REGIONAL_COORDINATOR, 9, "stockholm"),
+            ("admin", Role.ADMIN, None, None),
+        ]
+    )
+}
+OWN = Target("stockholm", {Party.MUNICIPALITY: 1, Party.POLICE: 2}, Party.MUNICIPALITY)
+OTHER = Target("stockholm", {Party.MUNICIPALITY: 3, Party.POLICE: 4}, Party.MUNICIPALITY)
+OTHER_REGION = Target("nord", {Party.MUNICIPALITY: 5, Party.POLICE: 6})
+
+
+def matrix_markdown() -> str:
+    """The matrix as docs/security.md shows it (✓ allowed, – refused)."""
+    cols = [("own", OWN), ("other", OTHER), ("other region", OTHER_REGION)]
+    head = "| action | " + " | ".join(f"{r} ({c})" for r in ROLES for c, _ in cols) + " |"
+    rule = "|---|" + "---|" * (len(ROLES) * len(cols))
+    rows = [
+        f"| `{action.value}` | "
+        + " | ".join(
+            "✓" if decide(p, action, t) is None else "–" for p in ROLES.values() for _, t in cols
+        )
+        + " |"
+        for action in Action
+    ]
+    return "\n".join([head, rule, *rows])
+
+
+def test_docs_show_the_matrix_the_code_enforces() -> None:
+    doc = (Path(__file__).parent.parent / "docs" / "security.md").read_text(encoding="utf-8")
+    assert matrix_markdown() in doc, "docs/security.md: regenerate the matrix (see its note)"
+
+
+def test_no_write_on_a_promise_without_being_a_party() -> None:
+    writes = PROMISE_WRITES | {
+        Action.SIGN_OFF,
+        Action.APPROVE_COMPILATION,
+        Action.CREATE_PROMISE,
+        Action.CREATE_AGREEMENT,
+    }
+    for principal in ROLES.values():
+        for action in writes:
+            assert decide(principal, action, OTHER) is not None, (principal.role, action)
+            assert decide(principal, action, OTHER_REGION) is not None, (principal.role, action)
+    for role in ("regional_coordinator", "admin"):
+        assert all(decide(ROLES[role], action, OWN) is not None for action in writes)
+    # sign-off: only the steering group, only for its own party
+    police_side = Target("stockholm", OWN.party_organisations, Party.POLICE)
+    assert decide(ROLES["steering_group"], Action.SIGN_OFF, OWN) is None
+    assert decide(ROLES["steering_group"], Action.SIGN_OFF, police_side) is not None
+    assert decide(ROLES["coordinator"], Action.SIGN_OFF, OWN) is not None
