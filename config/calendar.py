@@ -16,7 +16,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -24,8 +23,10 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from config.settings import ConfigError, get_settings
+from config.clock import current_time, local_day  # noqa: F401 - their home is config.clock
+from config.settings import ConfigError
 from lifecycle.deadlines import CalendarRules, DueRule
+from lifecycle.errors import field_path
 from lifecycle.reminders import ReminderLadder
 from lifecycle.rounds import EXPLICIT, RHYTHMS, EvaluationRule, parse_month_day
 from lifecycle.stages import CYCLE, Stage
@@ -205,7 +206,7 @@ def _validate(data: dict[str, Any], source: str) -> CalendarModel:
     except ValidationError as exc:
         parts = []
         for err in exc.errors():
-            key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+            key = field_path(err["loc"]) or "(top level)"
             parts.append(f"{key}: {err['msg']}")
         raise ConfigError(f"{source}: " + "; ".join(parts)) from exc
 
@@ -299,37 +300,3 @@ def parse_override(text: str, source: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: (top level): expected a mapping, got {type(data).__name__}")
     return data
-
-
-def current_time(now: datetime | str | None = None) -> datetime:
-    """The moment the reminder scan works at: ``now`` if given, else ``LOFTE_NOW``, else now.
-
-    A string is ISO 8601 (a date alone means 07:00 that day, when the scheduled run happens).
-    A time without zone is in the configured zone (Europe/Stockholm). Always timezone-aware.
-    """
-    settings = get_settings()
-    tz = settings.tz
-    if now is None:
-        now = settings.now
-    if now is None:
-        return datetime.now(tz)
-    if isinstance(now, str):
-        try:
-            if len(now.strip()) == 10:
-                now = datetime.combine(
-                    date.fromisoformat(now.strip()), datetime.min.time()
-                ).replace(hour=7)
-            else:
-                now = datetime.fromisoformat(now.strip())
-        except ValueError:
-            raise ConfigError(
-                f"--now / LOFTE_NOW: {now!r} is not an ISO date or time (e.g. 2026-06-18T07:00)"
-            ) from None
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=tz)
-    return now
-
-
-def local_day(moment: datetime) -> date:
-    """The calendar day of ``moment`` in the configured time zone (deadlines are local days)."""
-    return moment.astimezone(get_settings().tz).date()

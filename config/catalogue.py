@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from config.settings import ConfigError
+from lifecycle.errors import field_path
 
 CATALOGUE_DIR = Path(__file__).parent / "catalogues"
 
@@ -118,7 +119,7 @@ def _read_yaml(path: Path) -> Any:
 def _errors(path: Path, exc: ValidationError, prefix: str = "") -> ConfigError:
     parts = []
     for err in exc.errors():
-        key = prefix + ".".join(str(p) for p in err["loc"]) or "(top level)"
+        key = prefix + field_path(err["loc"]) or "(top level)"
         parts.append(f"{key}: {err['msg']}")
     return ConfigError(f"{path}: " + "; ".join(parts))
 

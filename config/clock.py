@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from config.settings import get_settings
+from config.settings import ConfigError, get_settings
 
 
 def now_utc(now: datetime | None = None) -> datetime:
@@ -18,3 +18,37 @@ def now_utc(now: datetime | None = None) -> datetime:
 def local_today(now: datetime | None = None) -> date:
     """Today's date in the configured time zone (Europe/Stockholm by default)."""
     return now_utc(now).astimezone(get_settings().tz).date()
+
+
+def current_time(now: datetime | str | None = None) -> datetime:
+    """The moment the reminder scan works at: ``now`` if given, else ``LOFTE_NOW``, else now.
+
+    A string is ISO 8601 (a date alone means 07:00 that day, when the scheduled run happens).
+    A time without zone is in the configured zone (Europe/Stockholm). Always timezone-aware.
+    """
+    settings = get_settings()
+    tz = settings.tz
+    if now is None:
+        now = settings.now
+    if now is None:
+        return datetime.now(tz)
+    if isinstance(now, str):
+        try:
+            if len(now.strip()) == 10:
+                now = datetime.combine(
+                    date.fromisoformat(now.strip()), datetime.min.time()
+                ).replace(hour=7)
+            else:
+                now = datetime.fromisoformat(now.strip())
+        except ValueError:
+            raise ConfigError(
+                f"--now / LOFTE_NOW: {now!r} is not an ISO date or time (e.g. 2026-06-18T07:00)"
+            ) from None
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=tz)
+    return now
+
+
+def local_day(moment: datetime) -> date:
+    """The calendar day of ``moment`` in the configured time zone (deadlines are local days)."""
+    return moment.astimezone(get_settings().tz).date()

@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from lifecycle.errors import field_path
+
 
 class ConfigError(Exception):
     """A configuration file or value is broken; the message names the source, key and problem."""
@@ -93,7 +95,7 @@ class Settings(BaseSettings):
 def _describe(exc: ValidationError) -> str:
     lines = []
     for err in exc.errors():
-        key = "LOFTE_" + "_".join(str(p) for p in err["loc"]).upper()
+        key = "LOFTE_" + field_path(err["loc"], "_").upper()
         lines.append(f"{key}: {err['msg']} (got {err.get('input')!r})")
     return "; ".join(lines)
 

@@ -40,7 +40,7 @@ from sqlmodel import Session, col, select
 
 from config.calendar import get_calendars, local_day
 from lifecycle.calendar import is_working_day, working_days_between
-from lifecycle.deadlines import KIND_ROUND
+from lifecycle.deadlines import what_is_due as describe_due
 from lifecycle.reminders import LadderStep, ReminderLadder, current_step, next_trigger
 from lifecycle.stages import Stage
 from lifecycle.vocabulary import Role
@@ -281,14 +281,7 @@ def plan_reminders(session: Session, day: date) -> ReminderPlan:
 
 def what_is_due(d: DueDeadline, language: str) -> str:
     """What the deadline is about, e.g. ``Uppföljning 2 (år 1)`` or ``Action plan``."""
-    if d.kind == KIND_ROUND:
-        number = d.ref.split(":", 1)[1]
-        text = f"Uppföljning {number}" if language == "sv" else f"Evaluation round {number}"
-    else:
-        text = d.stage.name_in(language)
-    if d.term_years > 1:
-        text += f" (år {d.cycle_year})" if language == "sv" else f" (year {d.cycle_year})"
-    return text
+    return describe_due(d.kind, d.stage, d.ref, d.cycle_year, d.term_years, language)
 
 
 def _item_payload(d: DueDeadline, day: date) -> dict[str, Any]:

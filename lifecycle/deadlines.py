@@ -165,3 +165,17 @@ def stage_passed(promise_stage: Stage, promise_year: int, stage: Stage, cycle_ye
     if promise_stage is Stage.CLOSED:
         return True
     return position(promise_stage, promise_year) > position(stage, cycle_year)
+
+
+def what_is_due(
+    kind: str, stage: Stage, ref: str, cycle_year: int, term_years: int, language: str
+) -> str:
+    """What a deadline is about, for people: ``Uppföljning 2`` / ``Action plan (year 2)``."""
+    if kind == KIND_ROUND:
+        number = ref.split(":", 1)[1]
+        text = f"Uppföljning {number}" if language == "sv" else f"Evaluation round {number}"
+    else:
+        text = stage.name_in(language)
+    if term_years > 1:
+        text += f" (år {cycle_year})" if language == "sv" else f" (year {cycle_year})"
+    return text

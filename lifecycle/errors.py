@@ -56,6 +56,11 @@ class Conflict(LofteError):
     http_status = 409
 
 
+def field_path(location: tuple[int | str, ...] | list[int | str], separator: str = ".") -> str:
+    """Where in the input a validation error is: ``activities.0.status`` (pydantic's ``loc``)."""
+    return separator.join(str(part) for part in location)
+
+
 def _short(value: object, limit: int = 80) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -65,7 +70,7 @@ def describe_validation_error(exc: ValidationError, what: str) -> InputError:
     """Turn pydantic's errors into one readable InputError: field, problem, value given."""
     lines = []
     for err in exc.errors():
-        field = ".".join(str(p) for p in err["loc"]) or what
+        field = field_path(err["loc"]) or what
         msg = err["msg"].removeprefix("Value error, ")
         given = err.get("input")
         # A value is quoted short: an input of megabytes must not come back in the message.

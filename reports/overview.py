@@ -30,7 +30,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from lifecycle.calendar import is_working_day
-from lifecycle.deadlines import KIND_ROUND
+from lifecycle.deadlines import KIND_ROUND, what_is_due
 from lifecycle.stages import CYCLE, Stage
 from lifecycle.vocabulary import ActivityStatus, Role
 from models.artefacts import Activity, ActivityStatusReport, EvaluationRound
@@ -85,20 +85,6 @@ class WorkingDays:
 
 
 # --- words ----------------------------------------------------------------------------------
-
-
-def what_is_due(
-    kind: str, stage: Stage, ref: str, cycle_year: int, term_years: int, language: str
-) -> str:
-    """What a deadline is about, for people: ``Uppföljning 2`` / ``Action plan (year 2)``."""
-    if kind == KIND_ROUND:
-        number = ref.split(":", 1)[1]
-        text = f"Uppföljning {number}" if language == "sv" else f"Evaluation round {number}"
-    else:
-        text = stage.name_in(language)
-    if term_years > 1:
-        text += f" (år {cycle_year})" if language == "sv" else f" (year {cycle_year})"
-    return text
 
 
 def _round_number(kind: str, ref: str) -> int | None:
