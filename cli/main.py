@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 
 from cli import transport
 from cli.output import (
@@ -21,7 +20,6 @@ from cli.output import (
     print_json,
     print_unmet,
 )
-from config.settings import get_settings
 from flows.runtime import configure_prefect_environment
 
 # Before any command imports Prefect (flows are imported lazily, inside the commands).
@@ -478,6 +476,8 @@ def login(
 
 
 def _read_file(path: str) -> dict[str, Any]:
+    import yaml
+
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as exc:
@@ -494,6 +494,8 @@ def _read_file(path: str) -> dict[str, Any]:
 
 
 def _parse_sets(pairs: list[str]) -> dict[str, Any]:
+    import yaml
+
     data: dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -682,6 +684,7 @@ def serve(
     scheduler: Annotated[bool, typer.Option(help="Run the embedded scheduler too")] = True,
 ) -> None:
     """Run the service: HTTP API and pages, Prefect warm, and the embedded scheduler."""
+    from config.settings import get_settings
     from web.server import run
 
     settings = get_settings()

@@ -17,7 +17,8 @@ from typing import Any, NoReturn
 
 import typer
 
-from config.settings import ConfigError, get_settings
+from config.client import client_settings
+from config.errors import ConfigError
 from lifecycle.errors import Forbidden, LofteError, Refused
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
@@ -38,10 +39,7 @@ def print_json(data: Any) -> None:
 
 def language() -> str:
     """The configured language for messages to people (sv or en)."""
-    try:
-        return get_settings().language
-    except ConfigError:
-        return "sv"
+    return client_settings().language
 
 
 def print_unmet(unmet: list[dict[str, Any]], *, err: bool = True) -> None:

@@ -23,7 +23,7 @@ from urllib.parse import quote
 import httpx
 
 from application.routes import ROUTES
-from config.settings import get_settings
+from config.client import client_settings
 from lifecycle.criteria import Unmet
 from lifecycle.errors import (
     Conflict,
@@ -58,7 +58,7 @@ class ServiceFailed(LofteError):
 def token_file() -> Path:
     """Where ``lofte login`` keeps the token (mode 0600): ``LOFTE_TOKEN_FILE`` or the data dir."""
     configured = os.environ.get("LOFTE_TOKEN_FILE")
-    return Path(configured) if configured else get_settings().data_dir / "cli-token"
+    return Path(configured) if configured else client_settings().data_dir / "cli-token"
 
 
 def saved_token() -> str | None:
@@ -89,7 +89,7 @@ def service_available() -> bool:
     With no service the connection is refused at once; the timeout only matters when one is
     there but busy, and then waiting beats falling back to a 10 s cold start.
     """
-    settings = get_settings()
+    settings = client_settings()
     if not settings.use_service:
         return False
     try:
@@ -143,7 +143,7 @@ def _over_http(name: str, params: dict[str, Any], headers: dict[str, str]) -> An
     for key in list(rest):
         if "{" + key + "}" in path:
             path = path.replace("{" + key + "}", quote(str(rest.pop(key)), safe=""))
-    url = get_settings().service_url + path
+    url = client_settings().service_url + path
     try:
         if method == "GET":
             response = httpx.get(url, params=rest, headers=headers, timeout=120)
@@ -153,7 +153,7 @@ def _over_http(name: str, params: dict[str, Any], headers: dict[str, str]) -> An
             response = httpx.request(method, url, content=body, headers=headers, timeout=120)
     except httpx.HTTPError as exc:
         raise ServiceFailed(
-            f"the service at {get_settings().service_url} did not answer: {exc}"
+            f"the service at {client_settings().service_url} did not answer: {exc}"
         ) from None
     return _result(response)
 
@@ -232,7 +232,7 @@ def login(email: str, password: str, days: int) -> dict[str, Any]:
     """Sign in with a password and create a token for the CLI (through the service if up)."""
     params = {"email": email.lower(), "days": days, "name": "lofte login"}
     if service_available():
-        base = get_settings().service_url
+        base = client_settings().service_url
         with httpx.Client(base_url=base, timeout=60) as client:
             signed_in = client.post("/api/session", json={"email": email, "password": password})
             if signed_in.status_code >= 400:

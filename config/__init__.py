@@ -1,5 +1,4 @@
-"""Configuration: settings from the environment and the region catalogues shipped as data."""
+"""Configuration: settings from the environment and the region catalogues shipped as data.
 
-from config.settings import ConfigError, Settings, get_settings
-
-__all__ = ["ConfigError", "Settings", "get_settings"]
+Nothing is imported here, so that light modules (``config.client``) load without pydantic.
+"""

@@ -6,7 +6,7 @@ directory, Prefect's ephemeral mode, Swedish time and language.
 
 from __future__ import annotations
 
-import os
+import re
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -16,17 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from config.defaults import API_HOST, API_PORT, default_data_dir
+from config.errors import ConfigError  # noqa: F401 - imported from here throughout
 from lifecycle.errors import field_path
-
-
-class ConfigError(Exception):
-    """A configuration file or value is broken; the message names the source, key and problem."""
-
-
-def default_data_dir() -> Path:
-    """Where Löfte keeps its embedded database when nothing is configured (XDG data dir)."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "lofte"
 
 
 class Settings(BaseSettings):
@@ -41,8 +33,8 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Stockholm"
     language: Literal["sv", "en"] = "sv"
     # Where `lofte serve` listens, and where the CLI looks for a running service.
-    api_host: str = "127.0.0.1"
-    api_port: int = Field(default=8470, ge=1, le=65535)
+    api_host: str = API_HOST
+    api_port: int = Field(default=API_PORT, ge=1, le=65535)
     api_url: str = ""
     # Run the CLI through a running `lofte serve` when one answers (falls back to in-process).
     use_service: bool = True
@@ -92,11 +84,17 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
 
+def mask_url_password(text: str) -> str:
+    """``postgresql://lofte:s3cret@db/lofte`` → ``postgresql://lofte:***@db/lofte``."""
+    return re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", text)
+
+
 def _describe(exc: ValidationError) -> str:
     lines = []
     for err in exc.errors():
         key = "LOFTE_" + field_path(err["loc"], "_").upper()
-        lines.append(f"{key}: {err['msg']} (got {err.get('input')!r})")
+        # A URL's password never reaches a message or a log.
+        lines.append(f"{key}: {err['msg']} (got {mask_url_password(repr(err.get('input')))})")
     return "; ".join(lines)
 
 
@@ -113,3 +111,6 @@ def get_settings() -> Settings:
 def reset_settings() -> None:
     """Forget cached settings (tests change the environment between cases)."""
     get_settings.cache_clear()
+    from config.client import client_settings
+
+    client_settings.cache_clear()
