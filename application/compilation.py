@@ -3,43 +3,63 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
+from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
+from application.access import require, require_region
+from application.artefacts import add_artefact
+from application.operations import FileResult, operation
+from application.promises import PromiseId, _region
 from config.clock import local_today
+from lifecycle.permissions import Action, Principal
 from lifecycle.stages import Stage
 from models import Promise, YearEndCompilation
-from models.db import session_scope
-from reports.compilation import compile_year, region_roll_up
+from models.db import read_scope, session_scope
+from reports.compilation import compile_year, region_roll_up, render
 from views.lookup import get_promise
 
 
-def compile_and_store(
-    promise_id: int, language: str = "sv", now: datetime | None = None
+def _stored(session: Session, promise: Promise) -> YearEndCompilation | None:
+    return session.exec(
+        select(YearEndCompilation).where(
+            YearEndCompilation.promise_id == promise.id,
+            YearEndCompilation.cycle_year == promise.cycle_year,
+        )
+    ).first()
+
+
+def current_compilation(
+    session: Session, promise: Promise, language: str = "sv", now: datetime | None = None
 ) -> dict[str, Any]:
-    """Compile the promise's current year and keep the data on its compilation row.
+    """The promise's current year compiled now, or, once approved, the approved record.
+
+    Reading never writes: the data is stored only when the compilation is approved.
+    """
+    row = _stored(session, promise)
+    if row is not None and row.approved_at is not None and row.content.get("language") == language:
+        return dict(row.content)  # the approved record is shown as approved, never recompiled
+    return compile_year(session, promise, local_today(now), language)
+
+
+def record_approval(
+    actor: Principal, promise_id: int, approved_by: str, now: datetime | None = None
+) -> None:
+    """Approve the year's compilation (steering group): the compiled data is stored with it.
 
     The stored data is what the region's roll-up and later readers see, even after the
-    promise has moved on to its next year.
+    promise has moved on to its next year. One transaction; nothing is written if refused.
     """
-    today = local_today(now)
     with session_scope() as session:
         promise = get_promise(session, promise_id)
-        data = compile_year(session, promise, today, language)
-        row = session.exec(
-            select(YearEndCompilation).where(
-                YearEndCompilation.promise_id == promise_id,
-                YearEndCompilation.cycle_year == promise.cycle_year,
-            )
-        ).first() or YearEndCompilation(promise_id=promise_id, cycle_year=promise.cycle_year)
-        if row.approved_at is None:
-            row.content = data
-            session.add(row)
-        elif row.content.get("language") == language:
-            # An approved compilation is the record: show it as approved, never rewrite it.
-            return dict(row.content)
-    return data
+        require(actor, Action.APPROVE_COMPILATION, promise)
+        data = compile_year(session, promise, local_today(now))
+        add_artefact(session, promise_id, "approval", {"approved_by": approved_by}, actor)
+        row = _stored(session, promise)
+        assert row is not None  # the approval needs the compilation row
+        row.content = data
+        session.add(row)
 
 
 def region_compilations(
@@ -75,11 +95,47 @@ def region_compilations(
     return result
 
 
-def roll_up(
-    region: str, year: int | None = None, language: str = "sv", now: datetime | None = None
-) -> dict[str, Any]:
-    """The region's roll-up of compilations."""
-    with session_scope() as session:
-        return region_roll_up(
-            region_compilations(session, region, year, language, now), region, language
-        )
+class CompilationRequest(BaseModel):
+    """A promise's year-end compilation, in a format and a language."""
+
+    promise_id: PromiseId
+    format: Literal["md", "html", "json"] = "md"
+    language: Literal["sv", "en"] = "sv"
+
+
+def _document(data: dict[str, Any], fmt: str, name: str, template: str) -> Any:
+    if fmt == "json":
+        return data
+    media = "text/html; charset=utf-8" if fmt == "html" else "text/markdown; charset=utf-8"
+    return FileResult(render(data, fmt, template=template).encode("utf-8"), media, f"{name}.{fmt}")
+
+
+@operation("compilation.show", CompilationRequest)
+def show_compilation(principal: Principal | None, request: CompilationRequest) -> Any:
+    """The promise's year-end compilation (read only: nothing is stored by looking)."""
+    with read_scope() as session:
+        promise = get_promise(session, request.promise_id)
+        require(principal, Action.EXPORT_PROMISE, promise)
+        data = current_compilation(session, promise, request.language)
+    name = f"arssammanstallning-{request.promise_id}"
+    return _document(data, request.format, name, "compilation")
+
+
+class RollUpRequest(BaseModel):
+    """A region's roll-up of compilations, optionally of the years ending in one year."""
+
+    region: str = Field(max_length=40)
+    year: int | None = Field(default=None, ge=2000, le=2100)
+    format: Literal["md", "html", "json"] = "md"
+    language: Literal["sv", "en"] = "sv"
+
+
+@operation("compilation.region", RollUpRequest)
+def region_roll_up_as(principal: Principal | None, request: RollUpRequest) -> Any:
+    """The region's roll-up of every promise's compilation (regional coordinators)."""
+    with read_scope() as session:
+        _region(session, request.region)
+        require_region(principal, Action.READ_REGION, request.region)
+        compilations = region_compilations(session, request.region, request.year, request.language)
+        data = region_roll_up(compilations, request.region, request.language)
+    return _document(data, request.format, f"sammanstallning-{request.region}", "rollup")

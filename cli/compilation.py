@@ -3,12 +3,14 @@ roll-up, as Markdown, HTML or JSON, in Swedish or English."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from cli.output import EXIT_BAD_INPUT, command, fail
+from cli import transport
+from cli.output import EXIT_BAD_INPUT, command, fail, print_json, write_atomically
 
 app = typer.Typer(help="Årssammanställning / year-end compilation.", no_args_is_help=True)
 
@@ -19,11 +21,22 @@ Out = Annotated[
 ]
 
 
-def _emit(text: str, output: Path | None) -> None:
+ActorOpt = Annotated[
+    str | None, typer.Option(help="On the server: act as this registered person (e-mail)")
+]
+
+
+def _emit(result: Any, output: Path | None) -> None:
+    """Print the document (or JSON), or write it whole to ``output`` (nothing on failure)."""
+    content = (
+        result.content
+        if hasattr(result, "content")
+        else (json.dumps(result, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    )
     if output is None:
-        typer.echo(text)
+        typer.echo(content.decode("utf-8"), nl=False)
         return
-    output.write_text(text, encoding="utf-8")
+    write_atomically(output, content)
     typer.echo(f"Skrev / wrote {output}", err=True)
 
 
@@ -41,31 +54,34 @@ def show(
     fmt: Fmt = "md",
     language: Lang = "sv",
     output: Out = None,
+    actor: ActorOpt = None,
 ) -> None:
-    """Compile the promise's current year (goals against targets, activities, rounds, feedback)."""
-    from application.compilation import compile_and_store
-    from reports.compilation import render
-
+    """The promise's year-end compilation: goals against targets, activities, rounds, feedback."""
     _check(fmt, language)
-    _emit(render(compile_and_store(promise_id, language), fmt), output)
+    params = {"promise_id": promise_id, "format": fmt, "language": language}
+    _emit(transport.call("compilation.show", params, actor=actor), output)
 
 
 @app.command("approve")
 @command
 def approve(
     promise_id: Annotated[int, typer.Argument(help="Promise id")],
-    by: Annotated[str, typer.Option("--by", help="Who approves (the steering group)")],
-    actor: Annotated[str, typer.Option(help="Who records it (e-mail)")],
+    by: Annotated[str, typer.Option("--by", help="On behalf of (e.g. Styrgruppen i Nacka)")],
+    actor: ActorOpt = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Approve the compilation; the promise then closes (next cycle opens) or starts its next year."""
-    from cli.main import _check_actor, _report_transition
-    from flows.compilation import approve_compilation_flow
-    from flows.runtime import warm_up
-
-    actor = _check_actor(actor, as_json)
-    warm_up()
-    _report_transition(approve_compilation_flow(promise_id, by, actor), "in-process", as_json)
+    """Approve the compilation (steering group); the promise then closes or starts its next year."""
+    result = transport.call(
+        "compilation.approve", {"promise_id": promise_id, "approved_by": by}, actor=actor
+    )
+    if as_json:
+        print_json({**result, "via": transport.last_route})
+        return
+    typer.echo(
+        f"Löfte / promise {result['promise_id']}: {result['from_stage']} -> {result['to_stage']}"
+    )
+    if result.get("next_promise_id"):
+        typer.echo(f"Nästa cykel öppnad / next cycle opened: promise {result['next_promise_id']}")
 
 
 @app.command("region")
@@ -78,10 +94,9 @@ def region(
     fmt: Fmt = "md",
     language: Lang = "sv",
     output: Out = None,
+    actor: ActorOpt = None,
 ) -> None:
     """The region's roll-up of every promise's compilation."""
-    from application.compilation import roll_up
-    from reports.compilation import render
-
     _check(fmt, language)
-    _emit(render(roll_up(region_id, year, language), fmt, template="rollup"), output)
+    params = {"region": region_id, "year": year, "format": fmt, "language": language}
+    _emit(transport.call("compilation.region", params, actor=actor), output)

@@ -40,15 +40,15 @@ ical_app = typer.Typer(
 )
 
 
-def _promise_or_fail(session: Any, promise_id: int, as_json: bool) -> Any:
-    from models.promise import Promise
+def _call(name: str, params: dict[str, Any], actor: str | None = None) -> Any:
+    from cli import transport
 
-    promise = session.get(Promise, promise_id)
-    if promise is None:
-        fail(
-            f"inget löfte med id / no promise with id {promise_id}", EXIT_BAD_INPUT, as_json=as_json
-        )
-    return promise
+    return transport.call(name, params, actor=actor)
+
+
+ActorOpt = Annotated[
+    str | None, typer.Option(help="On the server: act as this registered person (e-mail)")
+]
 
 
 # --- lofte deadlines PROMISE -------------------------------------------------------------------
@@ -61,19 +61,11 @@ def deadlines_command(
         int, typer.Argument(metavar="PROMISE", help="Löftets id / the promise's id")
     ],
     now: NowOpt = None,
+    actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Lista löftets tidsfrister / list the promise's deadlines (stages and evaluation rounds)."""
-    from sqlmodel import Session
-
-    from config.calendar import current_time, local_day
-    from effects.deadlines import deadline_dict, deadlines_of
-    from models.db import get_engine
-
-    today = local_day(current_time(now))
-    with Session(get_engine()) as session:
-        _promise_or_fail(session, promise_id, as_json)
-        rows = [deadline_dict(d, today) for d in deadlines_of(session, promise_id)]
+    rows = _call("deadlines.show", {"promise_id": promise_id, "as_of": _moment(now)}, actor)
     if as_json:
         print_json(rows)
         return
@@ -91,6 +83,27 @@ def deadlines_command(
         typer.echo(f"{row['cycle_year']:<8}{what:<34}{row['due'] + moved:<14}  {status:<10}{left}")
 
 
+def _moment(now: str | None) -> str | None:
+    """A --now value as ISO text (a date alone: 07:00 that day, when the scheduled run happens)."""
+    if now is None:
+        return None
+    from datetime import date, datetime
+
+    try:
+        if len(now.strip()) == 10:
+            return (
+                datetime.combine(date.fromisoformat(now.strip()), datetime.min.time())
+                .replace(hour=7)
+                .isoformat()
+            )
+        return datetime.fromisoformat(now.strip()).isoformat()
+    except ValueError:
+        fail(
+            f"--now must be an ISO date or time such as 2026-06-18T07:00, got {now!r}",
+            EXIT_BAD_INPUT,
+        )
+
+
 # --- lofte calendar ----------------------------------------------------------------------------
 
 
@@ -98,34 +111,19 @@ def deadlines_command(
 @command
 def calendar_show(
     promise_id: Annotated[int, typer.Argument(metavar="PROMISE")],
+    actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Visa löftets gällande kalender / show the promise's effective calendar."""
     import yaml
-    from sqlmodel import Session
 
-    from effects.deadlines import calendar_for
-    from models.db import get_engine
-    from models.reminders import PromiseCalendar
-
-    with Session(get_engine()) as session:
-        promise = _promise_or_fail(session, promise_id, as_json)
-        model, _, fingerprint = calendar_for(session, promise)
-        row = session.get(PromiseCalendar, promise_id)
-        override = row.override if row else None
-    data = {
-        "promise_id": promise_id,
-        "region": promise.region_id,
-        "override": override,
-        "fingerprint": fingerprint,
-        "calendar": model.model_dump(mode="json"),
-    }
+    data = _call("calendar.show", {"promise_id": promise_id}, actor)
     if as_json:
         print_json(data)
         return
     typer.echo(
-        f"# Löfte / promise {promise_id}, region {promise.region_id}"
-        + (" (med egen kalender / with its own override)" if override else "")
+        f"# Löfte / promise {promise_id}, region {data['region']}"
+        + (" (med egen kalender / with its own override)" if data["override"] else "")
     )
     typer.echo(yaml.safe_dump(data["calendar"], sort_keys=False, allow_unicode=True), nl=False)
 
@@ -137,21 +135,19 @@ def calendar_set(
     file: Annotated[
         Path, typer.Argument(help="YAML med de delar som ändras / YAML with the parts to change")
     ],
+    actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Ge löftet en egen kalender (slås ihop med regionens) / give the promise its own calendar."""
-    from config.calendar import parse_override
-    from effects.deadlines import set_calendar_override
-    from models.db import session_scope
-
     try:
         text = file.read_text(encoding="utf-8")
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         fail(f"{file}: kan inte läsas / cannot be read: {exc}", EXIT_BAD_INPUT, as_json=as_json)
-    override = parse_override(text, str(file))
-    with session_scope() as session:
-        promise = _promise_or_fail(session, promise_id, as_json)
-        result = set_calendar_override(session, promise, override)
+    result = _call(
+        "calendar.set",
+        {"promise_id": promise_id, "override": text, "source": str(file)},
+        actor,
+    )
     _print_sync(promise_id, result, as_json)
 
 
@@ -159,27 +155,21 @@ def calendar_set(
 @command
 def calendar_clear(
     promise_id: Annotated[int, typer.Argument(metavar="PROMISE")],
+    actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Ta bort löftets egen kalender / remove the promise's own calendar override."""
-    from effects.deadlines import set_calendar_override
-    from models.db import session_scope
-
-    with session_scope() as session:
-        promise = _promise_or_fail(session, promise_id, as_json)
-        result = set_calendar_override(session, promise, None)
-    _print_sync(promise_id, result, as_json)
+    _print_sync(promise_id, _call("calendar.clear", {"promise_id": promise_id}, actor), as_json)
 
 
-def _print_sync(promise_id: int, result: Any, as_json: bool) -> None:
-    data = {"promise_id": promise_id, **result.__dict__}
+def _print_sync(promise_id: int, result: dict[str, Any], as_json: bool) -> None:
     if as_json:
-        print_json(data)
+        print_json(result)
         return
     typer.echo(
-        f"Löfte / promise {promise_id}: tidsfrister / deadlines {result.inserted} nya / new, "
-        f"{result.updated} ändrade / changed, {result.deleted} borttagna / removed, "
-        f"{result.overdue} försenade / overdue."
+        f"Löfte / promise {promise_id}: tidsfrister / deadlines {result['inserted']} nya / new, "
+        f"{result['updated']} ändrade / changed, {result['deleted']} borttagna / removed, "
+        f"{result['overdue']} försenade / overdue."
     )
 
 
@@ -187,18 +177,15 @@ def _print_sync(promise_id: int, result: Any, as_json: bool) -> None:
 @command
 def calendar_resync(
     region: Annotated[str | None, typer.Option(help="Bara denna region / only this region")] = None,
+    actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Räkna om tidsfrister efter ändrade kalenderfiler / recompute deadlines after edited calendar files."""
-    from effects.deadlines import resync_calendars
-    from models.db import session_scope
-
-    with session_scope() as session:
-        count = resync_calendars(session, region)
+    result = _call("calendar.resync", {"region": region}, actor)
     if as_json:
-        print_json({"resynced": count})
+        print_json(result)
     else:
-        typer.echo(f"Omräknade löften / promises recomputed: {count}")
+        typer.echo(f"Omräknade löften / promises recomputed: {result['resynced']}")
 
 
 # --- lofte reminders run -----------------------------------------------------------------------
@@ -214,37 +201,31 @@ def reminders_run(
             "--dry-run", help="Visa bara vad som skulle skickas / only show what would be sent"
         ),
     ] = False,
-    as_prefect_flow: Annotated[
-        bool,
-        typer.Option(
-            "--flow", help="Kör som Prefect-flöde (syns i Prefect) / run as a Prefect flow run"
-        ),
-    ] = False,
+    actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Köa dagens påminnelser, en sammanfattning per mottagare / queue today's reminder digests.
 
-    Safe to repeat: what was queued before is counted as skipped, never queued twice.
+    Safe to repeat: what was queued before is counted as skipped, never queued twice. ``--now``
+    is only for ``--dry-run`` (what would a day's run queue?); a real run works at the
+    server's time.
     """
-    from config.calendar import current_time
-
-    moment = current_time(now)
-    if dry_run:
-        _dry_run(moment, as_json)
-        return
-    if as_prefect_flow:
-        from flows.reminders import reminders_flow
-        from flows.runtime import warm_up
-
-        warm_up()
-        report: dict[str, Any] = reminders_flow(moment.isoformat())
-    else:
-        from jobs.reminders import run_reminders
-        from models.db import get_engine
-
-        report = run_reminders(get_engine(), moment).as_dict()
+    if now is not None and not dry_run:
+        fail(
+            "--now only goes with --dry-run: a real run queues at the server's time",
+            EXIT_BAD_INPUT,
+            as_json=as_json,
+        )
+    report = _call("reminders.run", {"dry_run": dry_run, "as_of": _moment(now)}, actor)
     if as_json:
         print_json(report)
+        return
+    if dry_run:
+        if not report["would_queue"]:
+            typer.echo(f"{report['day']}: inget att skicka / nothing to send.")
+        for digest in report["would_queue"]:
+            typer.echo(f"=== {digest['recipient']} ({digest['language']}): {digest['subject']}")
+            typer.echo(digest["text"])
         return
     if not report["working_day"]:
         typer.echo(
@@ -265,55 +246,16 @@ def reminders_run(
         )
 
 
-def _dry_run(moment: Any, as_json: bool) -> None:
-    from sqlmodel import Session
-
-    from config.calendar import local_day
-    from jobs.reminders import _item_payload, compose_digest, plan_reminders
-    from lifecycle.calendar import is_working_day
-    from models.db import get_engine
-
-    day = local_day(moment)
-    digests = []
-    if is_working_day(day):
-        with Session(get_engine()) as session:
-            plan = plan_reminders(session, day)
-        for email in sorted(plan.items):
-            fresh = [i for i in plan.items[email] if i.key not in plan.already_sent]
-            if not fresh:
-                continue
-            recipient = plan.recipients[email]
-            subject, text = compose_digest(
-                recipient, [_item_payload(i.deadline, day) for i in fresh], day
-            )
-            digests.append(
-                {
-                    "recipient": email,
-                    "language": recipient.language,
-                    "subject": subject,
-                    "text": text,
-                }
-            )
-    if as_json:
-        print_json(
-            {"day": day.isoformat(), "working_day": is_working_day(day), "would_queue": digests}
-        )
-        return
-    if not digests:
-        typer.echo(f"{day}: inget att skicka / nothing to send.")
-    for digest in digests:
-        typer.echo(f"=== {digest['recipient']} ({digest['language']}): {digest['subject']}")
-        typer.echo(digest["text"])
-
-
 # --- lofte ical --------------------------------------------------------------------------------
 
 
-def _write_feed(text: str, output: Path | None) -> None:
+def _write_feed(document: Any, output: Path | None) -> None:
     if output is None:
-        typer.echo(text, nl=False)
+        typer.echo(document.content.decode("utf-8"), nl=False)
     else:
-        output.write_bytes(text.encode("utf-8"))
+        from cli.output import write_atomically
+
+        write_atomically(output, document.content)
         typer.echo(f"Skrev / wrote {output}", err=True)
 
 
@@ -328,17 +270,10 @@ OutputOpt = Annotated[
 def ical_promise(
     promise_id: Annotated[int, typer.Argument(metavar="PROMISE")],
     output: OutputOpt = None,
+    actor: ActorOpt = None,
 ) -> None:
     """iCalendar-flöde för ett löfte / iCalendar feed of one promise's deadlines."""
-    from sqlmodel import Session
-
-    from models.db import get_engine
-    from views.ical import promise_feed
-
-    with Session(get_engine()) as session:
-        _promise_or_fail(session, promise_id, False)
-        text = promise_feed(session, promise_id)
-    _write_feed(text, output)
+    _write_feed(_call("ical.promise", {"promise_id": promise_id}, actor), output)
 
 
 @ical_app.command("region")
@@ -346,20 +281,10 @@ def ical_promise(
 def ical_region(
     region: Annotated[str, typer.Argument(help="Regionens id / region id, e.g. stockholm")],
     output: OutputOpt = None,
+    actor: ActorOpt = None,
 ) -> None:
     """iCalendar-flöde för alla löften i en region / feed of every promise in a region."""
-    from sqlmodel import Session
-
-    from config.catalogue import get_catalogue
-    from models.db import get_engine
-    from views.ical import region_feed
-
-    if region not in get_catalogue().regions:
-        known = ", ".join(sorted(get_catalogue().regions))
-        fail(f"okänd region / unknown region {region!r}; kända / known: {known}", EXIT_BAD_INPUT)
-    with Session(get_engine()) as session:
-        text = region_feed(session, region)
-    _write_feed(text, output)
+    _write_feed(_call("ical.region", {"region": region}, actor), output)
 
 
 # --- lofte scheduler ---------------------------------------------------------------------------

@@ -57,11 +57,13 @@ def _register_subcommands() -> None:
         reminders_app,
         scheduler_command,
     )
+    from cli.organisations import app as organisations_app
     from cli.outbox import app as outbox_app
     from cli.overview import overview_command, status_app
 
     app.add_typer(compilation_app, name="compilation")
     app.add_typer(outbox_app, name="outbox")
+    app.add_typer(organisations_app, name="organisation")
     app.add_typer(deadlines_app)  # unnamed: `lofte deadlines ID`
     app.add_typer(calendar_app, name="calendar")
     app.add_typer(reminders_app, name="reminders")

@@ -6,11 +6,12 @@ Exit codes: 0 done, 1 refused (nothing to do that way, conflict), 2 bad input or
 from __future__ import annotations
 
 import json
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import typer
 
-from config.settings import ConfigError
+from cli.output import command
+from config.errors import ConfigError
 
 app = typer.Typer(
     help="Utkorgen för aviseringar / The notification outbox.",
@@ -24,33 +25,11 @@ def _fail(code: int, message: str) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _engine() -> Any:
-    from models.db import get_engine
-
-    try:
-        return get_engine()
-    except ConfigError as exc:
-        _fail(2, f"Fel i konfigurationen / configuration error: {exc}")
-
-
-def _row(m: Any) -> dict[str, Any]:
-    return {
-        "id": m.id,
-        "status": m.status,
-        "kind": m.kind,
-        "channel": m.channel,
-        "recipient": m.recipient,
-        "language": m.language,
-        "attempts": m.attempts,
-        "next_attempt_at": m.next_attempt_at.isoformat() if m.status == "pending" else None,
-        "sent_at": m.sent_at.isoformat() if m.sent_at else None,
-        "created_at": m.created_at.isoformat(),
-        "idempotency_key": m.idempotency_key,
-        "last_error": m.last_error,
-    }
+ActorOpt = typer.Option(None, help="On the server: act as this registered person (e-mail)")
 
 
 @app.command("list")
+@command
 def list_command(
     failed: bool = typer.Option(
         False, "--failed", help="Bara döda meddelanden / dead-lettered only."
@@ -59,13 +38,12 @@ def list_command(
     limit: int = typer.Option(
         50, "--limit", min=1, max=10000, help="Högst så många / at most this many."
     ),
+    actor: str | None = ActorOpt,
 ) -> None:
     """Visa meddelanden i utkorgen, nyaste först / list outbox messages, newest first."""
-    from models.db import session_scope
-    from notifications.outbox import list_messages
+    from cli import transport
 
-    with session_scope(_engine()) as session:
-        rows = [_row(m) for m in list_messages(session, failed_only=failed, limit=limit)]
+    rows = transport.call("outbox.list", {"failed": failed, "limit": limit}, actor=actor)
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -85,34 +63,25 @@ def list_command(
 
 
 @app.command("retry")
+@command
 def retry_command(
     ids: list[int] = typer.Argument(None, help="Meddelandenas ID / message ids."),
     all_failed: bool = typer.Option(
         False, "--all-failed", help="Alla döda meddelanden / every dead letter."
     ),
+    actor: str | None = ActorOpt,
 ) -> None:
     """Lägg döda meddelanden i kö igen / re-queue dead-lettered messages."""
-    from models.db import session_scope
-    from notifications.outbox import retry_dead
+    from cli import transport
 
     if bool(ids) == all_failed:
         _fail(2, "Ange ID:n eller --all-failed (inte båda) / give ids or --all-failed (not both).")
-    with session_scope(_engine()) as session:
-        result = retry_dead(session, ids, all_failed=all_failed)
-        if result.missing or result.not_dead:
-            # All or nothing: a typo in one id must not half-apply the command.
-            session.rollback()
-    if result.missing:
-        _fail(2, f"Finns inte / no such message: {', '.join(map(str, result.missing))}")
-    if result.not_dead:
-        _fail(
-            1,
-            f"Inte döda, lämnas orörda / not dead-lettered, left alone: {', '.join(map(str, result.not_dead))}",
-        )
-    if not result.requeued:
-        _fail(1, "Inga döda meddelanden / no dead-lettered messages.")
+    result = transport.call(
+        "outbox.retry", {"ids": ids or [], "all_failed": all_failed}, actor=actor
+    )
+    requeued = result["requeued"]
     typer.echo(
-        f"{len(result.requeued)} meddelanden i kö igen / messages re-queued: {', '.join(map(str, result.requeued))}"
+        f"{len(requeued)} meddelanden i kö igen / messages re-queued: {', '.join(map(str, requeued))}"
     )
 
 
@@ -126,22 +95,18 @@ def dispatch_command(
     ),
 ) -> None:
     """Skicka det som är förfallet, en gång / deliver what is due, once."""
-    from notifications.channel_config import load_channels
-    from notifications.dispatcher import dispatch_pending
+    from flows.dispatch import dispatch_once
 
     try:
-        setup = load_channels()
+        report = dispatch_once(max_seconds, concurrency)
     except ConfigError as exc:
         _fail(2, f"Fel i kanalkonfigurationen / channel configuration error: {exc}")
-    if setup is None:
+    if report is None:
         _fail(
             1,
             "Ingen kanalkonfiguration, inget skickat / no channels file, nothing sent (LOFTE_CHANNELS_FILE).",
         )
-    report = dispatch_pending(
-        _engine(), setup=setup, max_seconds=max_seconds, concurrency=concurrency
-    )
     typer.echo(
-        f"Skickade / sent {report.sent}, försöker igen / will retry {report.retried}, "
-        f"döda / dead {report.dead} ({report.attempts} försök / attempts, {report.elapsed_s:.1f} s)"
+        f"Skickade / sent {report['sent']}, försöker igen / will retry {report['retried']}, "
+        f"döda / dead {report['dead']} ({report['attempts']} försök / attempts, {report['elapsed_s']:.1f} s)"
     )

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from enum import Enum
+from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
@@ -98,3 +99,29 @@ def command(func: Callable[..., Any]) -> Callable[..., Any]:
 def stderr(message: str) -> None:
     """Print a line on standard error."""
     print(message, file=sys.stderr)
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write a whole file or nothing: a temporary file beside it, renamed into place."""
+    import os
+    import tempfile
+
+    path = Path(path)
+    try:
+        fd, temporary = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.")
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+
+
+class OutputError(LofteError):
+    """The output file cannot be written (the work itself succeeded and wrote nothing)."""
+
+    exit_code = 2
+    http_status = 500

@@ -8,9 +8,10 @@ Registered in ``cli.main``::
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -43,42 +44,22 @@ def _check_language(language: str, as_json: bool = False) -> None:
         )
 
 
-def _moment(now: str | None, as_json: bool = False) -> Any:
-    from config.calendar import current_time
-    from config.settings import ConfigError
+def _moment(now: str | None) -> str | None:
+    from cli.deadlines import _moment as iso_moment
 
-    try:
-        return current_time(now)
-    except ConfigError:
-        fail(
-            f"--now måste vara ett ISO-datum eller en tid / must be an ISO date or time such as "
-            f"2026-09-20 or 2026-09-20T07:00, got {now!r}",
-            EXIT_BAD_INPUT,
-            as_json=as_json,
-        )
+    return iso_moment(now)
 
 
-def _check_region(session: Any, region: str | None, as_json: bool = False) -> None:
-    from reports.overview import known_regions
-
-    if region is None:
-        return
-    known = known_regions(session)
-    if region not in known:
-        fail(
-            f"okänd region / unknown region {region!r}; kända / known: {', '.join(known) or '(none: run lofte init)'}",
-            EXIT_BAD_INPUT,
-            as_json=as_json,
-        )
+ActorOpt = Annotated[
+    str | None, typer.Option(help="On the server: act as this registered person (e-mail)")
+]
 
 
 @command
 def overview_command(
     region: Annotated[
         str | None,
-        typer.Option(
-            "--region", help="Regionens id, t.ex. stockholm (utan: alla) / region id (none: all)"
-        ),
+        typer.Option("--region", help="Regionens id, t.ex. stockholm (utan: din egen) / region id"),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json, csv eller/or xlsx")] = "table",
     output: Annotated[
@@ -89,20 +70,18 @@ def overview_command(
     ] = None,
     now: NowOpt = None,
     language: LangOpt = "sv",
+    actor: ActorOpt = None,
 ) -> None:
     """Regional översikt: varje löfte, steg, tidsfrister och vad som är försenat, värst först /
     regional overview: every promise, its stage, deadlines and what is late, worst first."""
-    from sqlmodel import Session
+    from cli import transport
+    from cli.output import write_atomically
 
-    from config.calendar import local_day
-    from models.db import get_engine
-    from reports.overview import build_overview
-    from reports.overview_render import FORMATS, render, to_xlsx
-
+    formats = ("table", "json", "csv", "xlsx")
     as_json = fmt == "json"
-    if fmt not in FORMATS:
+    if fmt not in formats:
         fail(
-            f"--format måste vara / must be one of {', '.join(FORMATS)}, got {fmt!r}",
+            f"--format måste vara / must be one of {', '.join(formats)}, got {fmt!r}",
             EXIT_BAD_INPUT,
         )
     _check_language(language, as_json)
@@ -112,27 +91,20 @@ def overview_command(
             "give --output FILE.xlsx",
             EXIT_BAD_INPUT,
         )
-    if output is not None and not output.parent.is_dir():
-        fail(
-            f"--output: katalogen finns inte / the directory does not exist: {output.parent}",
-            EXIT_BAD_INPUT,
-            as_json=as_json,
-        )
-    day = local_day(_moment(now, as_json))
-    with Session(get_engine()) as session:
-        _check_region(session, region, as_json)
-        data = build_overview(session, region, day, language)
-    if fmt == "xlsx":
-        assert output is not None
-        to_xlsx(data, output, language)
-        typer.echo(f"Skrev / wrote {output} ({len(data['rows'])} rader / rows)", err=True)
-        return
-    text = render(data, fmt, language)
+    params = {"region": region, "format": fmt, "language": language, "as_of": _moment(now)}
+    result = transport.call("overview.show", params, actor=actor)
+    if isinstance(result, dict):
+        content = (json.dumps(result, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        rows: int | None = len(result["rows"])
+    else:
+        content, rows = result.content, None
     if output is None:
+        text = content.decode("utf-8")
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    output.write_text(text, encoding="utf-8", newline="")
-    typer.echo(f"Skrev / wrote {output} ({len(data['rows'])} rader / rows)", err=True)
+    write_atomically(output, content)
+    counted = f" ({rows} rader / rows)" if rows is not None else ""
+    typer.echo(f"Skrev / wrote {output}{counted}", err=True)
 
 
 @status_app.command("report")
@@ -141,35 +113,20 @@ def status_report(
     region: Annotated[
         str | None, typer.Option("--region", help="Bara denna region / only this region")
     ] = None,
-    now: NowOpt = None,
     no_deliver: Annotated[
         bool,
         typer.Option("--no-deliver", help="Lämna åt utskicket / leave delivery to the dispatcher"),
     ] = False,
-    as_prefect_flow: Annotated[
-        bool, typer.Option("--flow", help="Kör som Prefect-flöde / run as a Prefect flow run")
-    ] = False,
+    actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Ta, spara och skicka varje regions lägesrapport / take, store and send each region's
     status report. Safe to repeat: the same day is stored and sent once."""
-    from sqlmodel import Session
+    from cli import transport
 
-    from models.db import get_engine
-
-    moment = _moment(now, as_json)
-    with Session(get_engine()) as session:
-        _check_region(session, region, as_json)
-    if as_prefect_flow:
-        from flows.runtime import warm_up
-        from flows.status_report import status_report_flow
-
-        warm_up()
-        report: dict[str, Any] = status_report_flow(moment.isoformat(), region)
-    else:
-        from jobs.status_report import run_status_reports
-
-        report = run_status_reports(now=moment, region=region, deliver=not no_deliver).as_dict()
+    report = transport.call(
+        "status.report", {"region": region, "deliver": not no_deliver}, actor=actor
+    )
     if as_json:
         print_json(report)
         return
@@ -201,18 +158,14 @@ def status_report(
 def status_history_command(
     region: Annotated[str, typer.Option("--region", help="Regionens id / region id")],
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="Antal / how many")] = 26,
+    actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Regionens sparade lägesrapporter, nyast först / the region's stored status reports,
     newest first (was the region better last quarter?)."""
-    from sqlmodel import Session
+    from cli import transport
 
-    from jobs.status_report import status_history
-    from models.db import get_engine
-
-    with Session(get_engine()) as session:
-        _check_region(session, region, as_json)
-        rows = status_history(session, region, limit)
+    rows = transport.call("status.history", {"region": region, "limit": limit}, actor=actor)
     if as_json:
         print_json(rows)
         return

@@ -222,8 +222,6 @@ FLOW_OPERATIONS = frozenset(
         "promise.advance",
         "promise.next_cycle",
         "compilation.approve",
-        "reminders.run",
-        "status.report",
     }
 )
 

@@ -314,53 +314,11 @@ def resync_calendars(
     return count
 
 
-def deadlines_of(session: Session, promise_id: int) -> list[Deadline]:
-    """The promise's deadlines in date order."""
-    return list(
-        session.exec(
-            select(Deadline)
-            .where(Deadline.promise_id == promise_id)
-            .order_by(col(Deadline.due), col(Deadline.id))
-        )
-    )
-
-
-def deadline_dict(deadline: Deadline, today: date) -> dict[str, Any]:
-    """A deadline as JSON-friendly data (``lofte deadlines ID --json``, the API, the feeds)."""
-    from lifecycle.calendar import working_days_between
-
-    open_days = None if deadline.done else working_days_between(today, deadline.due)
-    status = "done" if deadline.done else ("overdue" if deadline.due < today else "open")
-    number = int(deadline.ref.split(":", 1)[1]) if deadline.kind == KIND_ROUND else None
-    return {
-        "id": deadline.id,
-        "promise_id": deadline.promise_id,
-        "kind": deadline.kind,
-        "stage": deadline.stage,
-        "stage_name_sv": Stage(deadline.stage).name_in("sv"),
-        "stage_name_en": Stage(deadline.stage).name_in("en"),
-        "cycle_year": deadline.cycle_year,
-        "ref": deadline.ref,
-        "round": number,
-        "due": deadline.due.isoformat(),
-        "nominal_due": deadline.nominal_due.isoformat() if deadline.nominal_due else None,
-        "done": deadline.done,
-        "done_at": deadline.done_at.isoformat() if deadline.done_at else None,
-        "status": status,
-        "working_days_left": open_days,
-        "next_reminder_on": deadline.next_remind_on.isoformat()
-        if deadline.next_remind_on
-        else None,
-    }
-
-
 __all__ = [
     "KIND_ROUND",
     "KIND_STAGE",
     "SyncResult",
     "calendar_for",
-    "deadline_dict",
-    "deadlines_of",
     "evaluation_round_dues",
     "evaluation_rule_for",
     "mark_round_submitted",

@@ -1,5 +1,5 @@
-"""The year-end compilation flows: compile a promise's year (stored for the record), approve
-it (which closes the promise or starts its next year), and a region's roll-up."""
+"""The approval of a year-end compilation as a Prefect flow: approve, then close the promise
+(opening its next cycle) or return it to the action plan for the next year of its term."""
 
 from __future__ import annotations
 
@@ -7,29 +7,41 @@ from datetime import datetime
 from typing import Any
 
 from prefect import flow
+from pydantic import BaseModel, Field
 
-from application.artefacts import add_artefact
-from application.compilation import compile_and_store
-from flows.transition import advance_promise_flow
+from application.compilation import record_approval
+from application.operations import operation
+from application.promises import PromiseId
+from application.transitions import error_result
+from flows.transition import advance_promise_flow, raise_for_result
+from lifecycle.errors import LofteError, NotAuthenticated
 from lifecycle.permissions import Principal
-from models.db import session_scope
-
-
-@flow(name="compile-year", log_prints=False, validate_parameters=False)
-def compile_year_flow(
-    promise_id: int, language: str = "sv", now: datetime | None = None
-) -> dict[str, Any]:
-    """Compile a promise's year through Prefect."""
-    return compile_and_store(promise_id, language, now)
 
 
 @flow(name="approve-compilation", log_prints=False, validate_parameters=False)
 def approve_compilation_flow(
     actor: Principal, promise_id: int, approved_by: str, now: datetime | None = None
 ) -> dict[str, Any]:
-    """Approve the year's compilation, then close the promise (opening the next cycle) or
-    return it to the action plan for the next year of its term."""
-    compile_and_store(promise_id, now=now)
-    with session_scope() as session:
-        add_artefact(session, promise_id, "approval", {"approved_by": approved_by}, actor)
+    """Approve the year's compilation (steering group), then advance the promise."""
+    try:
+        record_approval(actor, promise_id, approved_by, now)
+    except LofteError as exc:
+        return error_result(promise_id, exc).as_dict()
     return advance_promise_flow(actor, promise_id, now=now)
+
+
+class ApprovalRequest(BaseModel):
+    """Approve a promise's compilation, on behalf of (e.g.) ``Styrgruppen i Nacka``."""
+
+    promise_id: PromiseId
+    approved_by: str = Field(min_length=2, max_length=200)
+
+
+@operation("compilation.approve", ApprovalRequest)
+def approve(principal: Principal | None, request: ApprovalRequest) -> dict[str, Any]:
+    """Run the approve-compilation flow as ``principal``."""
+    if principal is None:
+        raise NotAuthenticated("sign in first (lofte login, or a token in LOFTE_TOKEN)")
+    return raise_for_result(
+        approve_compilation_flow(principal, request.promise_id, request.approved_by)
+    )

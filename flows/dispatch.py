@@ -25,3 +25,18 @@ def dispatch_outbox_flow(max_seconds: float = 50.0) -> dict[str, Any]:
     apply_process_settings()
     report = dispatch_pending(max_seconds=max_seconds)
     return report.as_dict()
+
+
+def dispatch_once(max_seconds: float, concurrency: int | None) -> dict[str, Any] | None:
+    """Deliver what is due once, from an operator's shell (``lofte outbox dispatch``).
+
+    Returns None when no channels are configured (nothing can be sent); a broken channels
+    file raises ConfigError naming the file and key.
+    """
+    from notifications.channel_config import load_channels
+
+    setup = load_channels()
+    if setup is None:
+        return None
+    report = dispatch_pending(setup=setup, max_seconds=max_seconds, concurrency=concurrency)
+    return report.as_dict()

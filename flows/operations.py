@@ -16,10 +16,10 @@ MODULES = (
     "application.compilation",
     "application.regional",
     "application.outbox",
+    "application.organisations",
+    "application.reminders",
     "flows.transition",
     "flows.compilation",
-    "flows.reminders",
-    "flows.status_report",
 )
 
 

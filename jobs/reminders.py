@@ -495,3 +495,27 @@ def run_reminders(engine: Engine, now: datetime) -> ReminderReport:
         report.skipped,
     )
     return report
+
+
+def preview_reminders(session: Session, day: date) -> dict[str, Any]:
+    """What a run on ``day`` would queue, without writing anything: one digest per recipient."""
+    digests = []
+    if is_working_day(day):
+        plan = plan_reminders(session, day)
+        for email in sorted(plan.items):
+            fresh = [i for i in plan.items[email] if i.key not in plan.already_sent]
+            if not fresh:
+                continue
+            recipient = plan.recipients[email]
+            subject, text = compose_digest(
+                recipient, [_item_payload(i.deadline, day) for i in fresh], day
+            )
+            digests.append(
+                {
+                    "recipient": email,
+                    "language": recipient.language,
+                    "subject": subject,
+                    "text": text,
+                }
+            )
+    return {"day": day.isoformat(), "working_day": is_working_day(day), "would_queue": digests}

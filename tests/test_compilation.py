@@ -9,17 +9,28 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from application.compilation import compile_and_store, roll_up
+from application.compilation import current_compilation, region_compilations
 from application.demo import load_demo
 from cli.main import app
 from flows.compilation import approve_compilation_flow
 from lifecycle.goals import goal_met
+from lifecycle.permissions import system_principal
 from lifecycle.stages import Stage
 from models import Activity, Goal, Promise, YearEndCompilation
 from models.db import session_scope
-from reports.compilation import render
+from reports.compilation import region_roll_up, render
 
 NOW = datetime(2026, 12, 10, 9, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+
+
+def compile_and_store(promise_id: int, language: str, now: datetime) -> dict:
+    with session_scope() as s:
+        return current_compilation(s, s.get(Promise, promise_id), language, now)  # type: ignore[arg-type]
+
+
+def roll_up(region: str, year: int, language: str, now: datetime) -> dict:
+    with session_scope() as s:
+        return region_roll_up(region_compilations(s, region, year, language, now), region, language)
 
 
 def _demo_promise(area: str) -> Promise:
@@ -83,7 +94,7 @@ def test_compilation_has_every_goal_and_every_activity_not_done_in_all_formats(d
 def test_approval_closes_the_promise_and_the_roll_up_shows_it(db, prefect_harness) -> None:
     promise = _demo_promise("Nacka")
     result = approve_compilation_flow(
-        promise.id, "Styrgruppen i Nacka", "samordnare@nacka.se", now=NOW
+        system_principal("samordnare@nacka.se"), promise.id, "Styrgruppen i Nacka", now=NOW
     )
     assert result["ok"] and result["to_stage"] == "closed" and result["next_promise_id"]
     with session_scope() as s:
@@ -98,7 +109,10 @@ def test_approval_closes_the_promise_and_the_roll_up_shows_it(db, prefect_harnes
     areas = {r["area"]: r for r in rollup["rows"]}
     assert areas["Nacka"]["approved"] and not areas["Skärholmen"]["approved"]
     assert rollup["totals"]["goals_total"] >= 8
-    out = CliRunner().invoke(app, ["compilation", "region", "stockholm", "--year", "2026"])
+    regional = ["--actor", "brottsforebyggande@polisen.example.se"]
+    out = CliRunner().invoke(
+        app, ["compilation", "region", "stockholm", "--year", "2026", *regional]
+    )
     assert out.exit_code == 0 and "Nacka" in out.output
     bad = CliRunner().invoke(app, ["compilation", "show", str(promise.id), "--format", "pdf"])
     assert bad.exit_code == 2 and "--format must be md, html or json" in bad.output

@@ -1,0 +1,128 @@
+"""Deadlines, calendars and calendar feeds of promises: reading them and changing a calendar."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from application.access import require, require_action, require_region
+from application.operations import FileResult, operation
+from application.promises import PromiseId, PromiseRequest, _region
+from config.calendar import parse_override
+from config.clock import current_time, local_day
+from effects.deadlines import calendar_for, resync_calendars, set_calendar_override
+from lifecycle.permissions import Action, Principal
+from models.db import read_scope, session_scope
+from models.reminders import PromiseCalendar
+from views.deadlines import deadline_dict, deadlines_of
+from views.ical import promise_feed, region_feed
+from views.lookup import get_promise
+
+
+class DeadlinesRequest(BaseModel):
+    """A promise's deadlines, as seen on a day (``as_of``: a read-only "what if", default today)."""
+
+    promise_id: PromiseId
+    as_of: datetime | None = None
+
+
+@operation("deadlines.show", DeadlinesRequest)
+def show_deadlines(principal: Principal | None, request: DeadlinesRequest) -> list[dict[str, Any]]:
+    """Every deadline of the promise (stages and evaluation rounds), with working days left."""
+    today = local_day(current_time(request.as_of))
+    with read_scope() as session:
+        require(principal, Action.READ_PROMISE, get_promise(session, request.promise_id))
+        return [deadline_dict(d, today) for d in deadlines_of(session, request.promise_id)]
+
+
+@operation("calendar.show", PromiseRequest)
+def show_calendar(principal: Principal | None, request: PromiseRequest) -> dict[str, Any]:
+    """The promise's effective calendar: the region's, merged with its own override if any."""
+    with read_scope() as session:
+        promise = get_promise(session, request.promise_id)
+        require(principal, Action.READ_PROMISE, promise)
+        model, _, fingerprint = calendar_for(session, promise)
+        row = session.get(PromiseCalendar, request.promise_id)
+        return {
+            "promise_id": request.promise_id,
+            "region": promise.region_id,
+            "override": row.override if row else None,
+            "fingerprint": fingerprint,
+            "calendar": model.model_dump(mode="json"),
+        }
+
+
+class CalendarOverrideRequest(BaseModel):
+    """A promise's own calendar, as YAML text: the parts that differ from the region's."""
+
+    promise_id: PromiseId
+    override: str = Field(max_length=100_000)
+    source: str = Field(default="override", max_length=300)
+
+
+@operation("calendar.set", CalendarOverrideRequest)
+def set_calendar(principal: Principal | None, request: CalendarOverrideRequest) -> dict[str, Any]:
+    """Give the promise its own calendar (merged with the region's); deadlines recomputed."""
+    override = parse_override(request.override, request.source)
+    with session_scope() as session:
+        promise = get_promise(session, request.promise_id)
+        require(principal, Action.CHANGE_CALENDAR, promise)
+        result = set_calendar_override(session, promise, override)
+        return {"promise_id": request.promise_id, **result.__dict__}
+
+
+@operation("calendar.clear", PromiseRequest)
+def clear_calendar(principal: Principal | None, request: PromiseRequest) -> dict[str, Any]:
+    """Remove the promise's own calendar; its deadlines follow the region's again."""
+    with session_scope() as session:
+        promise = get_promise(session, request.promise_id)
+        require(principal, Action.CHANGE_CALENDAR, promise)
+        result = set_calendar_override(session, promise, None)
+        return {"promise_id": request.promise_id, **result.__dict__}
+
+
+class RegionFilter(BaseModel):
+    """One region, or (``None``) all of them."""
+
+    region: str | None = Field(default=None, max_length=40)
+
+
+@operation("calendar.resync", RegionFilter)
+def resync(principal: Principal | None, request: RegionFilter) -> dict[str, Any]:
+    """Recompute every deadline after the calendar files were edited (admins)."""
+    require_action(principal, Action.RUN_REMINDERS)
+    with session_scope() as session:
+        if request.region:
+            _region(session, request.region)
+        return {"resynced": resync_calendars(session, request.region)}
+
+
+@operation("ical.promise", PromiseRequest)
+def promise_calendar_feed(principal: Principal | None, request: PromiseRequest) -> FileResult:
+    """The promise's deadlines as an iCalendar feed."""
+    with read_scope() as session:
+        require(principal, Action.EXPORT_PROMISE, get_promise(session, request.promise_id))
+        feed = promise_feed(session, request.promise_id)
+    return FileResult(
+        feed.encode("utf-8"), "text/calendar; charset=utf-8", f"promise-{request.promise_id}.ics"
+    )
+
+
+class RegionRequest(BaseModel):
+    """One region."""
+
+    region: str = Field(max_length=40)
+
+
+@operation("ical.region", RegionRequest)
+def region_calendar_feed(principal: Principal | None, request: RegionRequest) -> FileResult:
+    """Every promise's deadlines in the region as one iCalendar feed (regional coordinators)."""
+    with read_scope() as session:
+        _region(session, request.region)
+        require_region(principal, Action.READ_REGION, request.region)
+        feed = region_feed(session, request.region)
+    return FileResult(
+        feed.encode("utf-8"), "text/calendar; charset=utf-8", f"region-{request.region}.ics"
+    )

@@ -1,0 +1,81 @@
+"""Organisations: the municipalities, city districts, local police areas, police regions and
+county boards that take part. Admins add them; names are unique per kind and region."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlmodel import col, select
+
+from application.access import require_action
+from application.operations import operation
+from application.promises import _find_organisation, _region
+from lifecycle.errors import InputError
+from lifecycle.permissions import Action, Principal
+from lifecycle.vocabulary import OrganisationKind
+from models import Organisation
+from models.db import read_scope, session_scope
+
+
+class OrganisationInput(BaseModel):
+    """A new organisation of a region."""
+
+    region: str = Field(max_length=40)
+    kind: OrganisationKind
+    name: str = Field(min_length=2, max_length=200)
+    parent_name: str | None = Field(default=None, max_length=200)
+
+
+def _row(org: Organisation) -> dict[str, Any]:
+    return {
+        "id": org.id,
+        "region": org.region_id,
+        "kind": org.kind.value,
+        "name": org.name,
+        "parent_name": org.parent_name,
+    }
+
+
+@operation("organisation.add", OrganisationInput)
+def add_organisation(principal: Principal | None, request: OrganisationInput) -> dict[str, Any]:
+    """Add an organisation (admins); a second one of the same kind and name is refused."""
+    require_action(principal, Action.MANAGE_PEOPLE)
+    with session_scope() as session:
+        _region(session, request.region)
+        if _find_organisation(session, request.region, request.kind, request.name):
+            raise InputError(
+                f"there is already a {request.kind.value} named {request.name!r} in "
+                f"{request.region}"
+            )
+        org = Organisation(
+            region_id=request.region,
+            kind=request.kind,
+            name=request.name.strip(),
+            parent_name=request.parent_name,
+        )
+        session.add(org)
+        session.flush()
+        return _row(org)
+
+
+class OrganisationFilter(BaseModel):
+    """Organisations of one region, or all."""
+
+    region: str | None = Field(default=None, max_length=40)
+
+
+@operation("organisation.list", OrganisationFilter)
+def list_organisations(
+    principal: Principal | None, request: OrganisationFilter
+) -> list[dict[str, Any]]:
+    """Every organisation, by region, kind and name (any signed-in person)."""
+    if principal is None:
+        require_action(principal, Action.MANAGE_PEOPLE)
+    with read_scope() as session:
+        query = select(Organisation).order_by(
+            col(Organisation.region_id), col(Organisation.kind), col(Organisation.name)
+        )
+        if request.region:
+            query = query.where(Organisation.region_id == request.region)
+        return [_row(o) for o in session.exec(query).all()]

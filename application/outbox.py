@@ -1,0 +1,73 @@
+"""The outbox, for admins: what was sent or dead-lettered, and sending dead letters again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from application.access import require_action
+from application.operations import operation
+from lifecycle.errors import Conflict, InputError, NotFound
+from lifecycle.permissions import Action, Principal
+from models.db import read_scope, session_scope
+from notifications.outbox import list_messages, retry_dead
+
+
+class OutboxListRequest(BaseModel):
+    """Which messages: all (newest first) or only the dead-lettered ones."""
+
+    failed: bool = False
+    limit: int = Field(default=50, ge=1, le=10_000)
+
+
+def _row(m: Any) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "status": m.status,
+        "kind": m.kind,
+        "channel": m.channel,
+        "recipient": m.recipient,
+        "language": m.language,
+        "attempts": m.attempts,
+        "next_attempt_at": m.next_attempt_at.isoformat() if m.status == "pending" else None,
+        "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+        "created_at": m.created_at.isoformat(),
+        "idempotency_key": m.idempotency_key,
+        "last_error": m.last_error,
+    }
+
+
+@operation("outbox.list", OutboxListRequest)
+def list_outbox(principal: Principal | None, request: OutboxListRequest) -> list[dict[str, Any]]:
+    """Outbox messages, newest first (admins)."""
+    require_action(principal, Action.MANAGE_OUTBOX)
+    with read_scope() as session:
+        return [
+            _row(m) for m in list_messages(session, failed_only=request.failed, limit=request.limit)
+        ]
+
+
+class OutboxRetryRequest(BaseModel):
+    """Dead letters to queue again: by id, or every one."""
+
+    ids: list[int] = Field(default_factory=list, max_length=10_000)
+    all_failed: bool = False
+
+
+@operation("outbox.retry", OutboxRetryRequest)
+def retry_outbox(principal: Principal | None, request: OutboxRetryRequest) -> dict[str, Any]:
+    """Queue dead-lettered messages again, all or nothing (admins)."""
+    require_action(principal, Action.MANAGE_OUTBOX)
+    if bool(request.ids) == request.all_failed:
+        raise InputError("give message ids or all_failed (not both)")
+    with session_scope() as session:
+        result = retry_dead(session, request.ids, all_failed=request.all_failed)
+        if result.missing:
+            raise NotFound(f"no such message: {', '.join(map(str, result.missing))}")
+        if result.not_dead:
+            # All or nothing: a typo in one id must not half-apply the command.
+            raise Conflict("not dead-lettered, left alone: " + ", ".join(map(str, result.not_dead)))
+        if not result.requeued:
+            raise Conflict("no dead-lettered messages")
+        return {"requeued": list(result.requeued)}

@@ -1,0 +1,102 @@
+"""The regional level: the overview of who is late, status reports and their history."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from application.access import require_region
+from application.operations import FileResult, operation
+from application.promises import _region
+from config.clock import current_time, local_day
+from lifecycle.errors import InputError
+from lifecycle.permissions import Action, Principal
+from models.db import read_scope
+from reports.overview import build_overview
+from reports.overview_render import render, to_xlsx
+
+
+def _own_region(principal: Principal | None, region: str | None) -> str:
+    region = region or (principal.region_id if principal else None)
+    if region is None:
+        raise InputError("name the region (e.g. stockholm)")
+    return region
+
+
+class OverviewRequest(BaseModel):
+    """A region's overview, as seen on a day (``as_of``: a read-only "what if", default now)."""
+
+    region: str | None = Field(default=None, max_length=40)
+    format: Literal["table", "json", "csv", "xlsx"] = "json"
+    language: Literal["sv", "en"] = "sv"
+    as_of: datetime | None = None
+
+
+MEDIA = {
+    "table": "text/plain; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@operation("overview.show", OverviewRequest)
+def show_overview(principal: Principal | None, request: OverviewRequest) -> Any:
+    """Every promise of the region, its stage and deadlines, worst first (regional coordinators)."""
+    region = _own_region(principal, request.region)
+    day = local_day(current_time(request.as_of))
+    with read_scope() as session:
+        _region(session, region)
+        require_region(principal, Action.READ_REGION, region)
+        data = build_overview(session, region, day, request.language)
+    if request.format == "json":
+        return data
+    name = f"oversikt-{region}-{day.isoformat()}.{'txt' if request.format == 'table' else request.format}"
+    if request.format == "xlsx":
+        buffer = io.BytesIO()
+        to_xlsx(data, buffer, request.language)
+        return FileResult(buffer.getvalue(), MEDIA["xlsx"], name)
+    text = render(data, request.format, request.language)
+    return FileResult(text.encode("utf-8"), MEDIA[request.format], name)
+
+
+class StatusReportRequest(BaseModel):
+    """Take, store and send the status report of one region (or, for admins, every region)."""
+
+    region: str | None = Field(default=None, max_length=40)
+    deliver: bool = True
+
+
+@operation("status.report", StatusReportRequest)
+def send_status_report(principal: Principal | None, request: StatusReportRequest) -> dict[str, Any]:
+    """Each region's status report, stored once a day and queued (then delivered) once."""
+    from jobs.status_report import run_status_reports
+
+    if request.region:
+        with read_scope() as session:
+            _region(session, request.region)
+    require_region(principal, Action.SEND_STATUS_REPORT, request.region)
+    report = run_status_reports(region=request.region, deliver=request.deliver)
+    return report.as_dict()
+
+
+class StatusHistoryRequest(BaseModel):
+    """A region's stored status reports, newest first."""
+
+    region: str = Field(max_length=40)
+    limit: int = Field(default=26, ge=1, le=1000)
+
+
+@operation("status.history", StatusHistoryRequest)
+def status_history_of(
+    principal: Principal | None, request: StatusHistoryRequest
+) -> list[dict[str, Any]]:
+    """Was the region better last quarter? The stored snapshots, newest first."""
+    from jobs.status_report import status_history
+
+    with read_scope() as session:
+        _region(session, request.region)
+        require_region(principal, Action.READ_REGION, request.region)
+        return status_history(session, request.region, request.limit)
