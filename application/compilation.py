@@ -54,12 +54,14 @@ def record_approval(
     with session_scope() as session:
         promise = get_promise(session, promise_id)
         require(actor, Action.APPROVE_COMPILATION, promise)
-        data = compile_year(session, promise, local_today(now))
-        add_artefact(session, promise_id, "approval", {"approved_by": approved_by}, actor)
-        row = _stored(session, promise)
-        assert row is not None  # the approval needs the compilation row
-        row.content = data
+        row = _stored(session, promise) or YearEndCompilation(
+            promise_id=promise_id, cycle_year=promise.cycle_year
+        )
+        # What is approved is the year as compiled now; it is kept as the record.
+        row.content = compile_year(session, promise, local_today(now))
         session.add(row)
+        session.flush()
+        add_artefact(session, promise_id, "approval", {"approved_by": approved_by}, actor)
 
 
 def region_compilations(

@@ -59,10 +59,9 @@ def test_compilation_has_every_goal_and_every_activity_not_done_in_all_formats(d
         ).all()
         stored = s.exec(
             select(YearEndCompilation).where(YearEndCompilation.promise_id == promise.id)
-        ).one()
-    assert (
-        stored.content["goals_summary"]["total"] == len(goals) == 5
-    )  # city district: 4 mandatory + unsafe places
+        ).first()
+    assert data["goals_summary"]["total"] == len(goals) == 5  # 4 mandatory + unsafe places
+    assert stored is None or not stored.content  # looking at a compilation writes nothing
     assert not_done, "the demo has an activity not done, with a reason"
     compiled_goals = [g for link in data["chain"] for g in link["goals"]]
     assert {g["id"] for g in compiled_goals} == {g.id for g in goals}
@@ -96,7 +95,8 @@ def test_approval_closes_the_promise_and_the_roll_up_shows_it(db, prefect_harnes
     result = approve_compilation_flow(
         system_principal("samordnare@nacka.se"), promise.id, "Styrgruppen i Nacka", now=NOW
     )
-    assert result["ok"] and result["to_stage"] == "closed" and result["next_promise_id"]
+    assert result["ok"], (result["error"], result["unmet"])
+    assert result["to_stage"] == "closed" and result["next_promise_id"]
     with session_scope() as s:
         assert s.get(Promise, promise.id).stage is Stage.CLOSED  # type: ignore[union-attr]
         row = s.exec(

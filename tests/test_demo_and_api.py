@@ -106,16 +106,25 @@ def test_cli_uses_a_running_service_when_there_is_one(db, prefect_harness, monke
 
 
 def test_calendar_feeds_are_served_for_subscription(db) -> None:
+    from config.operator_key import ensure_operator_key
+
     client = TestClient(create_app(warm=False))
     pid = new_promise()
+    register("samordnare@sollentuna.se")
+    register("region@polisen.se", "regional_coordinator", "Polisregion Stockholm", "police_region")
+    key = ensure_operator_key()
+    client.headers.update({"Authorization": f"Operator {key}"})
+    client.headers["X-Lofte-Actor"] = "samordnare@sollentuna.se"
     response = client.get(f"/ical/promise/{pid}.ics")
     assert response.status_code == 200 and response.headers["content-type"].startswith(
         "text/calendar"
     )
     assert response.text.startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in response.text
+    assert client.get("/ical/region/stockholm.ics").status_code == 403  # the region's, not hers
+    client.headers["X-Lofte-Actor"] = "region@polisen.se"
     region = client.get("/ical/region/stockholm.ics")
     assert region.status_code == 200 and region.text.count("BEGIN:VEVENT") >= response.text.count(
         "BEGIN:VEVENT"
     )
     assert client.get("/ical/promise/9999.ics").status_code == 404
-    assert client.get("/ical/region/narnia.ics").status_code == 404
+    assert client.get("/ical/region/narnia.ics").status_code == 422

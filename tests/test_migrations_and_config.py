@@ -58,7 +58,7 @@ def test_broken_setting_names_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
     reset_settings()
     with pytest.raises(ConfigError, match="LOFTE_TIMEZONE: .*unknown time zone 'Mars/Olympus'"):
         get_settings()
-    result = CliRunner().invoke(app, ["promise", "list"])
+    result = CliRunner().invoke(app, ["promise", "list", "--actor", "a@b.se"])
     assert result.exit_code == 2 and "LOFTE_TIMEZONE" in result.output
 
 

@@ -88,6 +88,7 @@ class World:
 MUNICIPAL = "anna.samordnare@stockholm.example"
 POLICE = "kim.kommunpolis@polisen.example"
 REGIONAL = "rita.region@polisen.example"
+ADMIN = "ada.admin@stockholm.example"
 
 
 def _add_world(engine: Engine) -> World:
@@ -134,6 +135,7 @@ def _add_world(engine: Engine) -> World:
                     role=Role.REGIONAL_COORDINATOR,
                     language="sv",
                 ),
+                Person(email=ADMIN, name="Ada", role=Role.ADMIN, language="sv"),
                 # Not a coordinator: never reminded.
                 Person(
                     email="sam.styrgrupp@stockholm.example",

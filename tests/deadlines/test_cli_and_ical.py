@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from cli.deadlines import calendar_app, deadlines_app, ical_app, reminders_app, scheduler_command
 from views.ical import fold, promise_feed, region_feed
 
-from .conftest import World
+from .conftest import ADMIN, MUNICIPAL, REGIONAL, World
 
 app = typer.Typer()
 app.add_typer(deadlines_app)
@@ -23,10 +23,12 @@ app.add_typer(calendar_app, name="calendar")
 app.add_typer(reminders_app, name="reminders")
 app.add_typer(ical_app, name="ical")
 app.command("scheduler")(scheduler_command)
-runner = CliRunner()
+runner = CliRunner(env={"LOFTE_ACTOR": MUNICIPAL})  # the district's coordinator, on the server
+as_admin = CliRunner(env={"LOFTE_ACTOR": ADMIN})
+as_region = CliRunner(env={"LOFTE_ACTOR": REGIONAL})
 
 
-def _invoke(*args: str) -> object:
+def _invoke(*args: str, runner: CliRunner = runner) -> object:
     result = runner.invoke(app, list(args))
     assert result.exit_code == 0, result.output
     return result
@@ -56,8 +58,10 @@ def test_deadlines_json(world: World) -> None:
 
 
 def test_reminders_run_json_and_dry_run(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from config.settings import reset_settings
+
     world.promise()
-    dry = runner.invoke(
+    dry = as_admin.invoke(
         app, ["reminders", "run", "--now", "2025-10-03T07:00", "--dry-run", "--json"]
     )
     assert dry.exit_code == 0, dry.output
@@ -67,20 +71,24 @@ def test_reminders_run_json_and_dry_run(world: World, monkeypatch: pytest.Monkey
         "kim.kommunpolis@polisen.example",
     }
     assert world.messages() == []  # a dry run writes nothing
-    first = json.loads(
-        runner.invoke(app, ["reminders", "run", "--now", "2025-10-03T07:00", "--json"]).output
-    )
-    assert (first["queued"], first["skipped"]) == (2, 0)
-    # LOFTE_NOW does the same as --now.
-    monkeypatch.setenv("LOFTE_NOW", "2025-10-03T08:00:00+02:00")
-    from config.settings import reset_settings
-
+    # A real run works at the server's time (frozen here with LOFTE_NOW); no client sets it.
+    refused = as_admin.invoke(app, ["reminders", "run", "--now", "2025-10-03T07:00"])
+    assert refused.exit_code == 2 and "--dry-run" in refused.output
+    monkeypatch.setenv("LOFTE_NOW", "2025-10-03T07:00:00+02:00")
     reset_settings()
-    second = json.loads(runner.invoke(app, ["reminders", "run", "--json"]).output)
+    first = json.loads(as_admin.invoke(app, ["reminders", "run", "--json"]).output)
+    assert (first["queued"], first["skipped"]) == (2, 0)
+    monkeypatch.setenv("LOFTE_NOW", "2025-10-03T08:00:00+02:00")
+    reset_settings()
+    second = json.loads(as_admin.invoke(app, ["reminders", "run", "--json"]).output)
     assert (second["queued"], second["skipped"], second["day"]) == (0, 2, "2025-10-03")
-    holiday = runner.invoke(app, ["reminders", "run", "--now", "2026-06-19"])
+    coordinator = runner.invoke(app, ["reminders", "run", "--json"])
+    assert coordinator.exit_code == 3  # running reminders is for admins
+    monkeypatch.setenv("LOFTE_NOW", "2026-06-19T07:00:00+02:00")
+    reset_settings()
+    holiday = as_admin.invoke(app, ["reminders", "run"])
     assert "ingen arbetsdag" in holiday.output
-    bad = runner.invoke(app, ["reminders", "run", "--now", "midsommar", "--json"])
+    bad = as_admin.invoke(app, ["reminders", "run", "--now", "midsommar", "--dry-run", "--json"])
     assert bad.exit_code == 2 and "midsommar" in bad.output
 
 
@@ -98,7 +106,7 @@ def test_calendar_commands(world: World, tmp_path: Path) -> None:
     assert broken.exit_code == 2 and "evaluation.rhythm" in broken.output
     _invoke("calendar", "clear", str(promise_id))
     assert len([d for d in world.deadlines(promise_id) if d.kind == "evaluation_round"]) == 3
-    resync = json.loads(_invoke("calendar", "resync", "--json").output)  # type: ignore[attr-defined]
+    resync = json.loads(_invoke("calendar", "resync", "--json", runner=as_admin).output)  # type: ignore[attr-defined]
     assert resync == {"resynced": 0}
 
 
@@ -135,9 +143,10 @@ def test_region_feed_and_commands(world: World, tmp_path: Path) -> None:
         everything = region_feed(session, "stockholm", include_closed=True)
     assert feed.count("BEGIN:VEVENT") == 9 and everything.count("BEGIN:VEVENT") == 18
     out = tmp_path / "stockholm.ics"
-    _invoke("ical", "region", "stockholm", "-o", str(out))
+    _invoke("ical", "region", "stockholm", "-o", str(out), runner=as_region)
     assert out.read_bytes().decode("utf-8").count("BEGIN:VEVENT") == 9
-    assert runner.invoke(app, ["ical", "region", "atlantis"]).exit_code == 2
+    assert as_region.invoke(app, ["ical", "region", "atlantis"]).exit_code == 2
+    assert runner.invoke(app, ["ical", "region", "stockholm"]).exit_code == 3
     single = runner.invoke(app, ["ical", "promise", str(closed)])
     assert single.exit_code == 0 and "(klar)" in single.output
 

@@ -14,7 +14,7 @@ from tests.notifications.helpers import add, attempts, row
 from tests.notifications.receiver import Reply
 
 pytestmark = pytest.mark.timeout(120)
-runner = CliRunner()
+runner = CliRunner(env={"LOFTE_ACTOR": "ada.admin@lofte.example"})
 
 
 @pytest.fixture
@@ -30,6 +30,9 @@ def channels_file(receiver, tmp_path, monkeypatch):
 
 
 def test_dead_letter_list_and_retry(db, receiver, channels_file):
+    from tests.helpers import register
+
+    register("ada.admin@lofte.example", "admin", None)
     receiver.script("/hook", Reply(400, body=b"nope"))
     add(db.engine, "k1")
     add(db.engine, "k2", "mail")

@@ -30,9 +30,16 @@ def cli_app() -> typer.Typer:
     return app
 
 
+REGIONAL_DEMO = "brottsforebyggande@polisen.example.se"
+
+
 @pytest.fixture
-def cli() -> Callable[..., Any]:
-    runner = CliRunner()
+def cli(request: pytest.FixtureRequest) -> Callable[..., Any]:
+    """The commands as the police region's coordinator (the demo's, or the small world's)."""
+    from tests.deadlines.conftest import REGIONAL
+
+    actor = REGIONAL if "world" in request.fixturenames else REGIONAL_DEMO
+    runner = CliRunner(env={"LOFTE_ACTOR": actor})
     app = cli_app()
 
     def invoke(*args: str) -> Any:
