@@ -1,37 +1,379 @@
-"""Authentication (temporary stub until the identity module lands): operator principals only."""
+"""Who is calling: passwords, web sessions, personal access tokens and the operator's shell.
+
+- Passwords are argon2id hashes (pwdlib). Failed sign-ins are counted per account and per
+  client address: from the third one each answer is slowed, at ``signin_max_failures`` the
+  account or address is locked for ``signin_lock_minutes``. Unknown e-mail and wrong password
+  get the same answer, after the same work (no enumeration of accounts).
+- Web sessions are server-side rows keyed by the SHA-256 of a random id: idle and absolute
+  timeouts, a new id at every sign-in (the one presented before is ended), ended at sign-out.
+- Personal access tokens are shown once and stored as SHA-256 digests, with an expiry, and
+  can be revoked; the audit trail names the token's id, never the token.
+Nothing here logs a password, a session id or a token.
+"""
 
 from __future__ import annotations
 
-from sqlmodel import select
+import hashlib
+import logging
+import secrets
+import time
+from datetime import datetime, timedelta
+from typing import Any
 
-from application.access import principal_of
-from lifecycle.errors import NotAuthenticated
-from lifecycle.permissions import Principal
-from models import Person
-from models.db import read_scope
+from pydantic import BaseModel, Field
+from sqlmodel import Session, col, select
+
+from application.access import principal_of, require_action
+from application.operations import NoInput, operation
+from config.clock import now_utc
+from config.settings import get_settings
+from lifecycle.errors import Forbidden, InputError, NotAuthenticated, NotFound
+from lifecycle.permissions import Action, Principal
+from lifecycle.vocabulary import Role
+from models import AccessToken, LocalPassword, Person, SignInThrottle, WebSession
+from models.db import read_scope, session_scope
+
+log = logging.getLogger("lofte.identity")
+
+TOKEN_PREFIX = "lofte_pat_"
+SIGN_IN_REFUSED = (
+    "wrong e-mail address or password, or sign-in is locked for a while; try again later"
+)
+MIN_PASSWORD = 12
 
 
-def operator_principal(email: str) -> Principal:
-    """The registered person named on a server shell (``--actor``)."""
-    with read_scope() as session:
-        person = session.exec(select(Person).where(Person.email == email.lower())).first()
-        if person is None:
-            raise NotAuthenticated(f"{email} is not a registered person (lofte person add)")
-        return principal_of(session, person, "operator")
+def digest(secret: str) -> str:
+    """The SHA-256 hex digest a session id or token is stored as."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def authenticate_bearer(token: str) -> Principal:
-    """Tokens arrive with the identity module."""
-    raise NotAuthenticated("tokens are not available yet")
+def _hasher() -> Any:
+    from pwdlib import PasswordHash
+
+    return PasswordHash.recommended()  # argon2id
 
 
-def authenticate_session(session_id: str) -> Principal:
-    """Sessions arrive with the identity module."""
-    raise NotAuthenticated("sessions are not available yet")
+# A real hash to verify against when the account does not exist: same work, same answer.
+_DUMMY_HASH: str | None = None
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _hasher().hash(secrets.token_urlsafe(16))
+    return _DUMMY_HASH
+
+
+def _person(session: Session, email: str) -> Person | None:
+    return session.exec(select(Person).where(Person.email == email.strip().lower())).first()
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=now_utc().tzinfo)
+
+
+# --- passwords ---------------------------------------------------------------------------------
+
+
+def check_password_policy(email: str, password: str) -> None:
+    """Refuse passwords that are too short or are the e-mail address (InputError says why)."""
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"the password must be at least {MIN_PASSWORD} characters long")
+    if len(password) > 1000:
+        raise InputError("the password must be at most 1000 characters long")
+    if password.strip().lower() in (email.lower(), email.split("@")[0].lower()):
+        raise InputError("the password must not be the e-mail address")
+
+
+def set_password(session: Session, person: Person, password: str) -> None:
+    """Store a new local password for ``person`` (as an argon2id hash) in the caller's session."""
+    check_password_policy(person.email, password)
+    row = session.get(LocalPassword, person.id) or LocalPassword(
+        person_id=person.id,  # type: ignore[arg-type]
+        password_hash="",
+    )
+    row.password_hash, row.changed_at = _hasher().hash(password), now_utc()
+    session.add(row)
+
+
+def _throttle_keys(email: str, client: str) -> list[str]:
+    return [f"account:{email.strip().lower()}", f"address:{client}"]
+
+
+def _locked(session: Session, keys: list[str], now: datetime) -> bool:
+    for key in keys:
+        row = session.get(SignInThrottle, key)
+        if row and row.locked_until and _aware(row.locked_until) > now:
+            return True
+    return False
+
+
+def _count_failure(session: Session, keys: list[str], now: datetime) -> int:
+    settings = get_settings()
+    worst = 0
+    for key in keys:
+        row = session.get(SignInThrottle, key) or SignInThrottle(key=key, first_failure_at=now)
+        if row.locked_until and _aware(row.locked_until) <= now:
+            row.failures, row.locked_until, row.first_failure_at = 0, None, now
+        row.failures += 1
+        if row.failures >= settings.signin_max_failures:
+            row.locked_until = now + timedelta(minutes=settings.signin_lock_minutes)
+        session.add(row)
+        worst = max(worst, row.failures)
+    return worst
 
 
 def sign_in_with_password(
     email: str, password: str, client: str, previous_session: str | None = None
 ) -> tuple[str, Principal]:
-    """Passwords arrive with the identity module."""
-    raise NotAuthenticated("passwords are not available yet")
+    """Check the password and open a new web session; returns (session id, principal).
+
+    Any session id presented before is ended (the id rotates at sign-in). Refused with one
+    sentence that does not tell whether the account exists.
+    """
+    now = now_utc()
+    if len(password) > 1000 or len(email) > 254:
+        raise NotAuthenticated(SIGN_IN_REFUSED)
+    keys = _throttle_keys(email, client)
+    with session_scope() as session:
+        locked = _locked(session, keys, now)
+        person = _person(session, email)
+        stored = session.get(LocalPassword, person.id) if person else None
+        hashed = stored.password_hash if stored else _dummy_hash()
+        valid = _hasher().verify(password, hashed) and stored is not None
+        if locked or not valid:
+            failures = 0 if locked else _count_failure(session, keys, now)
+            session.commit()
+            if failures >= 3:
+                time.sleep(min(0.25 * (failures - 2), 2.0))  # slow down guessing
+            log.info("sign-in refused for an account (locked=%s)", locked)
+            raise NotAuthenticated(SIGN_IN_REFUSED)
+        for key in keys[:1]:  # a good password clears the account's count, not the address's
+            row = session.get(SignInThrottle, key)
+            if row:
+                session.delete(row)
+        assert person is not None
+        if previous_session:
+            _end(session, previous_session, now)
+        session_id = _open_session(session, person, "password", None, now)
+        return session_id, principal_of(session, person, "password")
+
+
+def _open_session(
+    session: Session, person: Person, method: str, proof: str | None, now: datetime
+) -> str:
+    settings = get_settings()
+    session_id = secrets.token_urlsafe(32)
+    session.add(
+        WebSession(
+            id=digest(session_id),
+            person_id=person.id,  # type: ignore[arg-type]
+            method=method,
+            proof=proof,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(hours=settings.session_absolute_hours),
+        )
+    )
+    return session_id
+
+
+def open_session_for(person_id: int, method: str, proof: str | None) -> tuple[str, Principal]:
+    """A new web session for a person proven another way (an OIDC provider)."""
+    now = now_utc()
+    with session_scope() as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise NotAuthenticated("no such person")
+        session_id = _open_session(session, person, method, proof, now)
+        return session_id, principal_of(session, person, method, proof)
+
+
+def _end(session: Session, session_id: str, now: datetime) -> None:
+    row = session.get(WebSession, digest(session_id))
+    if row is not None and row.ended_at is None:
+        row.ended_at = now
+        session.add(row)
+
+
+def authenticate_session(session_id: str) -> Principal:
+    """The person a session cookie belongs to, if the session is still alive."""
+    settings = get_settings()
+    now = now_utc()
+    with session_scope() as session:
+        row = session.get(WebSession, digest(session_id))
+        if row is None or row.ended_at is not None:
+            raise NotAuthenticated("you are signed out; sign in again")
+        idle = _aware(row.last_seen_at) + timedelta(minutes=settings.session_idle_minutes)
+        if now >= _aware(row.expires_at) or now >= idle:
+            row.ended_at = now
+            session.add(row)
+            session.commit()
+            raise NotAuthenticated("the session has expired; sign in again")
+        row.last_seen_at = now
+        session.add(row)
+        person = session.get(Person, row.person_id)
+        assert person is not None
+        return principal_of(session, person, row.method, row.proof)
+
+
+def sign_out(session_id: str) -> None:
+    """End the session (the cookie no longer works, even if kept)."""
+    with session_scope() as session:
+        _end(session, session_id, now_utc())
+
+
+# --- tokens ------------------------------------------------------------------------------------
+
+
+def authenticate_bearer(token: str) -> Principal:
+    """The person a personal access token belongs to, if it is valid, unexpired, unrevoked."""
+    now = now_utc()
+    with session_scope() as session:
+        row = session.exec(
+            select(AccessToken).where(AccessToken.token_hash == digest(token))
+        ).first()
+        if row is None:
+            raise NotAuthenticated("unknown token; create one with `lofte token create`")
+        if row.revoked_at is not None:
+            raise NotAuthenticated(f"token {row.id} was revoked; create a new one")
+        if _aware(row.expires_at) <= now:
+            raise NotAuthenticated(f"token {row.id} expired on {row.expires_at:%Y-%m-%d}")
+        row.last_used_at = now
+        session.add(row)
+        person = session.get(Person, row.person_id)
+        assert person is not None
+        return principal_of(session, person, "token", f"token:{row.id}")
+
+
+def operator_principal(email: str) -> Principal:
+    """The registered person named on a server shell (``--actor``)."""
+    with read_scope() as session:
+        person = _person(session, email)
+        if person is None:
+            raise NotAuthenticated(
+                f"{email} is not a registered person; an admin adds people with `lofte person add`"
+            )
+        return principal_of(session, person, "operator")
+
+
+def _self_or_admin(principal: Principal | None, email: str) -> Principal:
+    if principal is None:
+        raise NotAuthenticated("sign in first")
+    if principal.email != email.strip().lower():
+        require_action(principal, Action.MANAGE_PEOPLE)
+    return principal
+
+
+class PasswordRequest(BaseModel):
+    """A new local password for a person."""
+
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=1000)
+
+
+@operation("user.password", PasswordRequest)
+def change_password(principal: Principal | None, request: PasswordRequest) -> dict[str, Any]:
+    """Set a local password: a person for themselves, an admin for anyone."""
+    _self_or_admin(principal, request.email)
+    with session_scope() as session:
+        person = _person(session, request.email)
+        if person is None:
+            raise NotFound(f"no person with e-mail {request.email}")
+        set_password(session, person, request.password)
+    return {"ok": True, "email": request.email.lower()}
+
+
+class TokenRequest(BaseModel):
+    """A new personal access token for a person."""
+
+    email: str = Field(max_length=254)
+    days: int = Field(default=90, ge=1, le=365)
+    name: str | None = Field(default=None, max_length=100)
+
+
+def _token_row(row: AccessToken, email: str) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "email": email,
+        "name": row.name,
+        "created_at": row.created_at.isoformat(),
+        "expires_at": row.expires_at.isoformat(),
+        "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None,
+        "last_used_at": row.last_used_at.isoformat() if row.last_used_at else None,
+    }
+
+
+@operation("token.create", TokenRequest)
+def create_token(principal: Principal | None, request: TokenRequest) -> dict[str, Any]:
+    """A new token, shown only in this answer (stored as a digest); self, or admin for anyone."""
+    _self_or_admin(principal, request.email)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = now_utc()
+    with session_scope() as session:
+        person = _person(session, request.email)
+        if person is None:
+            raise NotFound(f"no person with e-mail {request.email}")
+        row = AccessToken(
+            person_id=person.id,  # type: ignore[arg-type]
+            name=request.name or "",
+            token_hash=digest(token),
+            created_at=now,
+            expires_at=now + timedelta(days=request.days),
+        )
+        session.add(row)
+        session.flush()
+        return {"token": token, **_token_row(row, person.email)}
+
+
+@operation("token.list", NoInput)
+def list_tokens(principal: Principal | None, _request: NoInput) -> list[dict[str, Any]]:
+    """Your tokens (admins: everyone's), never the secrets."""
+    if principal is None:
+        raise NotAuthenticated("sign in first")
+    with read_scope() as session:
+        query = select(AccessToken, Person).where(AccessToken.person_id == Person.id)
+        if principal.role is not Role.ADMIN:
+            query = query.where(AccessToken.person_id == principal.person_id)
+        rows = session.exec(query.order_by(col(AccessToken.id))).all()
+        return [_token_row(token, person.email) for token, person in rows]
+
+
+class TokenRef(BaseModel):
+    """One token, by id."""
+
+    token_id: int = Field(ge=1, le=2**63 - 1)
+
+
+@operation("token.revoke", TokenRef)
+def revoke_token(principal: Principal | None, request: TokenRef) -> dict[str, Any]:
+    """Revoke a token at once: its owner or an admin."""
+    if principal is None:
+        raise NotAuthenticated("sign in first")
+    with session_scope() as session:
+        row = session.get(AccessToken, request.token_id)
+        if row is None:
+            raise NotFound(f"no token with id {request.token_id}")
+        if row.person_id != principal.person_id and principal.role is not Role.ADMIN:
+            raise Forbidden(
+                "Du kan bara återkalla dina egna nycklar.", "You can only revoke your own tokens."
+            )
+        row.revoked_at = row.revoked_at or now_utc()
+        session.add(row)
+        return {"ok": True, "id": row.id, "revoked_at": row.revoked_at.isoformat()}
+
+
+@operation("me.show", NoInput)
+def who_am_i(principal: Principal | None, _request: NoInput) -> dict[str, Any]:
+    """Who you are signed in as, and how."""
+    if principal is None:
+        raise NotAuthenticated("sign in first")
+    return {
+        "email": principal.email,
+        "name": principal.name,
+        "role": principal.role.value if principal.role else None,
+        "organisation_id": principal.organisation_id,
+        "region": principal.region_id,
+        "method": principal.method,
+        "proof": principal.proof,
+    }

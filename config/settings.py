@@ -38,6 +38,16 @@ class Settings(BaseSettings):
     api_url: str = ""
     # Run the CLI through a running `lofte serve` when one answers (falls back to in-process).
     use_service: bool = True
+    # Sign-in: web sessions end after this long unused, and after this long at all.
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    session_absolute_hours: int = Field(default=10, ge=1, le=24 * 7)
+    # The session cookie only over HTTPS (set when a TLS proxy is in front).
+    cookie_secure: bool = False
+    # Failed sign-ins per account and per address: slowed from the third, locked at the max.
+    signin_max_failures: int = Field(default=5, ge=2, le=100)
+    signin_lock_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # OpenID Connect providers (config/oidc.example.yaml); none configured: passwords only.
+    oidc_file: Path | None = None
     # Freeze "now" for the reminder scan and reports ("what would be sent on this day?").
     now: datetime | None = None
 

@@ -38,7 +38,10 @@ def audit(
         to_stage=to_stage,
         reason=reason,
         flow_run_id=flow_run_id,
-        details={**(details or {}), "auth": {"method": actor.method, "proof": actor.proof}},
+        details=details or {},
+        actor_person_id=actor.person_id,
+        auth_method=actor.method,
+        auth_proof=actor.proof,
         at=at or now_utc(),
     )
     session.add(event)

@@ -18,12 +18,24 @@ from models.artefacts import (
     YearEndCompilation,
 )
 from models.audit import AuditEvent
+from models.identity import (
+    AccessToken,
+    LocalPassword,
+    OidcIdentity,
+    SignInThrottle,
+    WebSession,
+)
 from models.operations import Deadline, DeliveryAttempt, OutboxMessage, StatusSnapshot
 from models.organisation import Organisation, Person, PriorityArea, Region
 from models.promise import Agreement, Promise
 from models.reminders import PromiseCalendar, ReminderSent
 
 __all__ = [
+    "AccessToken",
+    "LocalPassword",
+    "OidcIdentity",
+    "SignInThrottle",
+    "WebSession",
     "Activity",
     "ActivityStatusReport",
     "Agreement",

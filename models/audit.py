@@ -26,4 +26,8 @@ class AuditEvent(SQLModel, table=True):
     to_stage: str | None = Field(default=None, max_length=40)
     reason: str | None = None
     flow_run_id: str | None = Field(default=None, max_length=64)
+    # Who did it as proven, not as typed: the person, and how (password, oidc, token, ...).
+    actor_person_id: int | None = Field(default=None, foreign_key="person.id")
+    auth_method: str | None = Field(default=None, max_length=20)
+    auth_proof: str | None = Field(default=None, max_length=200)
     details: dict[str, Any] = json_field(dict)

@@ -24,11 +24,11 @@ from config.operator_key import ensure_operator_key
 from flows.operations import all_operations
 from lifecycle.errors import Forbidden, LofteError, NotAuthenticated, Refused
 from lifecycle.permissions import Principal
+from web.auth import SESSION_COOKIE
 
 log = logging.getLogger("lofte.api")
 
 MAX_BODY_BYTES = 1_000_000
-SESSION_COOKIE = "lofte_session"
 
 
 @asynccontextmanager
@@ -69,6 +69,11 @@ def authenticate(request: Request, operator_key: str | None) -> Principal:
     session_id = request.cookies.get(SESSION_COOKIE)
     if session_id:
         return identity.authenticate_session(session_id)
+    # Calendar programs subscribe to a URL and cannot send headers: the feeds (and only the
+    # feeds, which are read-only) take a personal access token in the address.
+    feed_token = request.query_params.get("token")
+    if request.url.path.endswith(".ics") and feed_token:
+        return identity.authenticate_bearer(feed_token)
     raise NotAuthenticated(
         "no credentials: send a personal access token as 'Authorization: Bearer ...' "
         "(lofte token create), or sign in"
@@ -78,7 +83,7 @@ def authenticate(request: Request, operator_key: str | None) -> Principal:
 async def _params(request: Request, op: Operation) -> dict[str, Any]:
     params: dict[str, Any] = dict(request.path_params)
     if op.method == "GET":
-        params.update(request.query_params)
+        params.update({k: v for k, v in request.query_params.items() if k != "token"})
         return params
     raw = await request.body()
     if len(raw) > MAX_BODY_BYTES:
@@ -149,10 +154,7 @@ def create_app(warm: bool = True) -> FastAPI:
         app.add_api_route(
             op.path, _endpoint(op, operator_key), methods=[op.method], summary=op.request.__doc__
         )
-    try:
-        from web.auth import router as auth_router
-    except ImportError:  # the identity routes arrive with their own module
-        pass
-    else:
-        app.include_router(auth_router)
+    from web.auth import router as auth_router
+
+    app.include_router(auth_router)
     return app

@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
+import copy
 import logging
+import re
+from typing import Any
 
 import uvicorn
 
 from web.api import create_app
 
 log = logging.getLogger("lofte.serve")
+
+_SECRET_IN_QUERY = re.compile(r"(token=)[^&\s\"]+")
+
+
+class MaskSecrets(logging.Filter):
+    """Masks a token given in an address (calendar subscriptions) in the access log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's arguments; never drop the record."""
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _SECRET_IN_QUERY.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args
+            )
+        return True
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging, with secrets masked in the access log."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config.setdefault("filters", {})["mask_secrets"] = {"()": "web.server.MaskSecrets"}
+    config["handlers"]["access"]["filters"] = ["mask_secrets"]
+    return config
 
 
 def run(host: str, port: int, *, with_scheduler: bool = True) -> None:
@@ -22,7 +47,7 @@ def run(host: str, port: int, *, with_scheduler: bool = True) -> None:
         else:
             scheduler = start_embedded_scheduler()
     try:
-        uvicorn.run(create_app(), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(), host=host, port=port, log_level="info", log_config=log_config())
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)

@@ -1,0 +1,263 @@
+"""Signing in through an organisation's identity provider (OpenID Connect, with Authlib).
+
+Each provider in the OIDC file is bound to the organisations it may vouch for, and maps its
+claims to a person: which claim is the e-mail, the name, the role (through a table of claim
+values), and (when it is bound to several) the organisation. A provider can never make
+someone a member of an organisation it is not bound to: such a sign-in grants nothing.
+Example: config/oidc.example.yaml; docs/security.md explains the choices.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+from pydantic import BaseModel, Field, ValidationError
+from sqlmodel import Session, select
+
+from config.errors import ConfigError
+from config.operator_key import ensure_operator_key
+from config.settings import get_settings
+from lifecycle.errors import NotAuthenticated, NotFound, field_path
+from lifecycle.vocabulary import OrganisationKind, Role
+from models import OidcIdentity, Organisation, Person
+from models.db import session_scope
+
+
+class BoundOrganisation(BaseModel):
+    """An organisation a provider may vouch for."""
+
+    region: str
+    name: str
+    kind: OrganisationKind | None = None
+
+
+class ClaimMapping(BaseModel):
+    """Which claims say who someone is, and which role a claim value gives."""
+
+    email: str = "email"
+    name: str = "name"
+    role: str = "roles"
+    organisation: str | None = None
+    roles: dict[str, Role] = Field(default_factory=dict)
+    default_role: Role | None = None
+
+
+class Provider(BaseModel):
+    """One identity provider (Entra ID, ADFS, a Freja eID broker ...)."""
+
+    name: str
+    label: str
+    issuer: str
+    client_id: str
+    client_secret_env: str
+    scopes: list[str] = Field(default_factory=lambda: ["openid", "email", "profile"])
+    organisations: list[BoundOrganisation] = Field(min_length=1)
+    claims: ClaimMapping = Field(default_factory=ClaimMapping)
+
+    @property
+    def client_secret(self) -> str:
+        """The client secret, from the environment variable the file names (never the file)."""
+        return os.environ.get(self.client_secret_env, "")
+
+
+class _File(BaseModel):
+    providers: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> dict[str, Provider]:
+    source = Path(path)
+    try:
+        raw = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+        parsed = _File.model_validate(raw)
+        return {
+            name: Provider.model_validate({"name": name, **entry})
+            for name, entry in parsed.providers.items()
+        }
+    except OSError as exc:
+        raise ConfigError(f"{source}: cannot be read: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{source}: not valid YAML: {exc}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ConfigError(f"{source}: {field_path(first['loc'])}: {first['msg']}") from None
+
+
+def providers() -> dict[str, Provider]:
+    """The configured providers (none when no OIDC file is set)."""
+    path = get_settings().oidc_file
+    return _load(str(path)) if path else {}
+
+
+def provider(name: str) -> Provider:
+    """One configured provider, or NotFound naming the configured ones."""
+    found = providers().get(name)
+    if found is None:
+        raise NotFound(
+            f"no sign-in provider {name!r}; configured: {', '.join(providers()) or 'none'}"
+        )
+    return found
+
+
+@lru_cache(maxsize=16)
+def _discovery(issuer: str) -> dict[str, Any]:
+    url = issuer.rstrip("/") + "/.well-known/openid-configuration"
+    try:
+        response = httpx.get(url, timeout=10)
+        response.raise_for_status()
+        return response.json()  # type: ignore[no-any-return]
+    except (httpx.HTTPError, ValueError) as exc:
+        raise NotAuthenticated(f"the sign-in provider {issuer} cannot be reached: {exc}") from None
+
+
+def _client(config: Provider, callback: str) -> Any:
+    from authlib.integrations.httpx_client import OAuth2Client
+
+    return OAuth2Client(
+        client_id=config.client_id,
+        client_secret=config.client_secret,
+        scope=" ".join(config.scopes),
+        redirect_uri=callback,
+        code_challenge_method="S256",
+        timeout=10,
+    )
+
+
+def authorization_url(
+    config: Provider, callback: str, state: str, nonce: str, verifier: str
+) -> str:
+    """Where to send the browser: the provider's authorization endpoint, with PKCE."""
+    endpoint = _discovery(config.issuer)["authorization_endpoint"]
+    with _client(config, callback) as client:
+        url, _ = client.create_authorization_url(
+            endpoint, state=state, nonce=nonce, code_verifier=verifier
+        )
+    return str(url)
+
+
+def _id_token_claims(config: Provider, id_token: str, nonce: str) -> dict[str, Any]:
+    from authlib.jose import JsonWebKey, jwt
+    from authlib.jose.errors import JoseError
+
+    meta = _discovery(config.issuer)
+    try:
+        keys = JsonWebKey.import_key_set(httpx.get(meta["jwks_uri"], timeout=10).json())
+        claims = jwt.decode(
+            id_token,
+            keys,
+            claims_options={
+                "iss": {"essential": True, "value": meta.get("issuer", config.issuer)},
+                "aud": {"essential": True, "value": config.client_id},
+                "exp": {"essential": True},
+                "nonce": {"essential": True, "value": nonce},
+            },
+        )
+        claims.validate(now=int(time.time()), leeway=60)
+    except (JoseError, httpx.HTTPError, ValueError, KeyError) as exc:
+        raise NotAuthenticated(f"the provider's ID token was not accepted: {exc}") from None
+    return dict(claims)
+
+
+def complete_sign_in(
+    config: Provider, code: str, callback: str, nonce: str, verifier: str
+) -> tuple[int, str]:
+    """Exchange the code, check the ID token, map its claims; returns (person id, issuer)."""
+    if not code:
+        raise NotAuthenticated("the provider sent no authorization code; sign-in was cancelled")
+    token_endpoint = _discovery(config.issuer)["token_endpoint"]
+    try:
+        with _client(config, callback) as client:
+            token = client.fetch_token(token_endpoint, code=code, code_verifier=verifier)
+    except Exception as exc:  # noqa: BLE001 - Authlib raises several kinds; all mean "no"
+        raise NotAuthenticated(f"the provider refused the sign-in: {type(exc).__name__}") from None
+    claims = _id_token_claims(config, str(token.get("id_token", "")), nonce)
+    return map_claims(config, claims), config.issuer
+
+
+def _organisation(session: Session, config: Provider, claims: dict[str, Any]) -> Organisation:
+    wanted = None
+    if config.claims.organisation:
+        wanted = str(claims.get(config.claims.organisation, "")).strip().casefold()
+    bound = [
+        b for b in config.organisations if wanted is None or b.name.strip().casefold() == wanted
+    ]
+    if wanted is not None and not bound:
+        raise NotAuthenticated(f"{config.label} may not vouch for the organisation {wanted!r}")
+    if len(bound) != 1:
+        raise NotAuthenticated(f"{config.label} vouches for several organisations; say which")
+    target = bound[0]
+    for org in session.exec(select(Organisation).where(Organisation.region_id == target.region)):
+        if org.name.casefold() == target.name.strip().casefold() and (
+            target.kind is None or org.kind is target.kind
+        ):
+            return org
+    raise NotAuthenticated(f"the organisation {target.name!r} is not registered in Löfte")
+
+
+def map_claims(config: Provider, claims: dict[str, Any]) -> int:
+    """The person an ID token's claims describe (created or updated); their id.
+
+    Refused when the claims name no e-mail, no role Löfte knows, or an organisation the
+    provider is not bound to, or when the e-mail belongs to a person of another organisation.
+    """
+    email = str(claims.get(config.claims.email, "")).strip().lower()
+    if "@" not in email:
+        raise NotAuthenticated(f"{config.label} sent no e-mail address ({config.claims.email})")
+    raw_roles = claims.get(config.claims.role, [])
+    values = raw_roles if isinstance(raw_roles, list) else [raw_roles]
+    mapped = [config.claims.roles[v] for v in map(str, values) if v in config.claims.roles]
+    role = mapped[0] if mapped else config.claims.default_role
+    if role is None or role is Role.ADMIN:
+        raise NotAuthenticated(f"{config.label} gives {email} no role in Löfte")
+    subject = str(claims.get("sub", ""))
+    with session_scope() as session:
+        org = _organisation(session, config, claims)
+        person = session.exec(select(Person).where(Person.email == email)).first()
+        if person is not None and person.organisation_id not in (None, org.id):
+            raise NotAuthenticated(
+                f"{email} belongs to another organisation, which {config.label} may not vouch for"
+            )
+        person = person or Person(email=email, name=email, role=role)
+        person.name = str(claims.get(config.claims.name) or person.name)[:200]
+        person.role, person.organisation_id = role, org.id
+        session.add(person)
+        session.flush()
+        link = session.exec(
+            select(OidcIdentity).where(
+                OidcIdentity.issuer == config.issuer, OidcIdentity.subject == subject
+            )
+        ).first()
+        if link is None:
+            session.add(OidcIdentity(issuer=config.issuer, subject=subject, person_id=person.id))  # type: ignore[arg-type]
+        assert person.id is not None
+        return person.id
+
+
+def _state_key() -> bytes:
+    return hashlib.sha256(("oidc-state:" + ensure_operator_key()).encode()).digest()
+
+
+def seal(data: dict[str, str]) -> str:
+    """The sign-in's state for its cookie, signed (the browser cannot change it)."""
+    body = base64.urlsafe_b64encode(json.dumps(data).encode()).decode()
+    mac = hmac.new(_state_key(), body.encode(), hashlib.sha256).hexdigest()
+    return f"{body}.{mac}"
+
+
+def unseal(value: str) -> dict[str, Any]:
+    """The state sealed by ``seal``, or NotAuthenticated if it is missing or tampered with."""
+    body, _, mac = value.rpartition(".")
+    expected = hmac.new(_state_key(), body.encode(), hashlib.sha256).hexdigest()
+    if not body or not hmac.compare_digest(mac, expected):
+        raise NotAuthenticated("the sign-in took too long or came from elsewhere; try again")
+    return json.loads(base64.urlsafe_b64decode(body))  # type: ignore[no-any-return]
