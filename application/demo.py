@@ -18,7 +18,16 @@ from config.clock import local_today
 from effects.hooks import after_create
 from lifecycle.permissions import system_principal
 from lifecycle.stages import CYCLE, Stage
-from models import Activity, AuditEvent, EvaluationRound, Goal, Problem, Promise
+from models import (
+    Activity,
+    AuditEvent,
+    EvaluationRound,
+    Goal,
+    LocalPassword,
+    Person,
+    Problem,
+    Promise,
+)
 from models.db import session_scope
 from models.inputs import PersonInput, PromiseCreate
 
@@ -327,6 +336,16 @@ def _people(session: Session, entry: dict[str, Any]) -> None:
     add_person(
         session,
         PersonInput(
+            email=f"styrgrupp@{slug}.example.se",
+            name=f"Styrgruppen {entry['municipality']}",
+            organisation=entry["municipality"],
+            region="stockholm",
+            role="steering_group",  # type: ignore[arg-type]
+        ),
+    )
+    add_person(
+        session,
+        PersonInput(
             email=f"kommunpolis.{slug}@polisen.example.se",
             name=f"Kommunpolis {entry['police_area']}",
             organisation=entry["police_area"],
@@ -364,8 +383,17 @@ def load_demo(today: date | None = None, path: Path = DEMO_FILE) -> dict[str, An
                     role="regional_coordinator",  # type: ignore[arg-type]
                 ),
             )  # type: ignore[arg-type]
+            add_person(
+                s,
+                PersonInput(
+                    email=DEMO_ADMIN,
+                    name="Administratör (demo)",
+                    role="admin",  # type: ignore[arg-type]
+                ),
+            )
         for entry in data["promises"]:
             _load_promise(entry, data["problems"], today)
+        _demo_passwords()
     with session_scope() as s:
         promises = s.exec(select(Promise).where(Promise.region_id == data["region"])).all()
         orgs = {p.municipality_id for p in promises} | {p.police_area_id for p in promises}
@@ -375,7 +403,40 @@ def load_demo(today: date | None = None, path: Path = DEMO_FILE) -> dict[str, An
         "promises": len(promises),
         "organisations": len(orgs),
         "by_stage": {stage.value: by_stage.get(stage.value, 0) for stage in Stage},
+        "sign_in": _sign_in_lines(),
     }
+
+
+DEMO_PASSWORD = "demo-lofte-2026"  # the only password Löfte ships: demo accounts only
+DEMO_ADMIN = "admin@lofte.example.se"
+DEMO_DOMAIN = ".example.se"
+SHOWN = {
+    "coordinator": "trygghetssamordnare@hasselby-vallingby.example.se",
+    "steering_group": "styrgrupp@hasselby-vallingby.example.se",
+    "regional_coordinator": "brottsforebyggande@polisen.example.se",
+    "admin": DEMO_ADMIN,
+}
+
+
+def _demo_passwords() -> None:
+    """Give every demo person (and only them: an ``.example.se`` address) the demo password."""
+    from application.identity import hash_password
+
+    hashed = hash_password(DEMO_PASSWORD)  # hashed once: argon2id is slow on purpose
+    with session_scope() as s:
+        for person in s.exec(select(Person)).all():
+            if person.email.endswith(DEMO_DOMAIN) and s.get(LocalPassword, person.id) is None:
+                s.add(LocalPassword(person_id=person.id, password_hash=hashed))  # type: ignore[arg-type]
+
+
+def _sign_in_lines() -> list[str]:
+    lines = [
+        f"Logga in / sign in (demo, lösenord / password: {DEMO_PASSWORD}), e.g.:",
+        *(f"  {email:<52} {role}" for role, email in SHOWN.items()),
+        "  webb / web: http://127.0.0.1:8470/logga-in   CLI: lofte login EMAIL",
+        f"  alla / everyone: lofte person list --actor {DEMO_ADMIN}",
+    ]
+    return lines
 
 
 def _load_promise(entry: dict[str, Any], problems: dict[str, Any], today: date) -> None:

@@ -85,6 +85,11 @@ def check_password_policy(email: str, password: str) -> None:
         raise InputError("the password must not be the e-mail address")
 
 
+def hash_password(password: str) -> str:
+    """The argon2id hash a password is stored as."""
+    return str(_hasher().hash(password))
+
+
 def set_password(session: Session, person: Person, password: str) -> None:
     """Store a new local password for ``person`` (as an argon2id hash) in the caller's session."""
     check_password_policy(person.email, password)
@@ -92,7 +97,7 @@ def set_password(session: Session, person: Person, password: str) -> None:
         person_id=person.id,  # type: ignore[arg-type]
         password_hash="",
     )
-    row.password_hash, row.changed_at = _hasher().hash(password), now_utc()
+    row.password_hash, row.changed_at = hash_password(password), now_utc()
     session.add(row)
 
 

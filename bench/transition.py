@@ -12,6 +12,7 @@ in-process cold path and the path through a running ``lofte serve``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import subprocess
@@ -109,9 +110,74 @@ def main() -> None:
     print(
         f"Prefect's share (median): {(statistics.median(flowed) - statistics.median(plain)) * 1000:.1f} ms"
     )
+    _permission_cost(ids)
     print(f"total {time.perf_counter() - started:.1f} s")
     if args.cold:
         _cold_paths(ids)
+
+
+def _permission_cost(ids: list[int]) -> None:
+    """What checking the right adds: the rule alone, a token check per request, an advance
+    as a coordinator against the same advance as the system (which skips no work but the
+    check)."""
+    from application.access import require
+    from application.identity import TokenRequest, authenticate_bearer, create_token
+    from application.promises import add_person, find_or_create_organisation
+    from application.transitions import advance_promise
+    from lifecycle.permissions import Action, system_principal
+    from lifecycle.stages import Stage
+    from lifecycle.vocabulary import OrganisationKind
+    from models import Promise
+    from models.db import session_scope
+    from models.inputs import PersonInput
+
+    with session_scope() as s:
+        promise = s.get(Promise, ids[0])
+        assert promise is not None
+        org = find_or_create_organisation(s, "stockholm", OrganisationKind.MUNICIPALITY, "Bench")
+        add_person(
+            s,
+            PersonInput(
+                email="bench@bench.se",
+                name="Bench",
+                role="coordinator",  # type: ignore[arg-type]
+                organisation=org.name,
+                region="stockholm",
+            ),
+        )
+    coordinator = system_principal("bench@bench.se")
+    token = create_token(coordinator, TokenRequest(email="bench@bench.se", days=1))["token"]
+    principal = authenticate_bearer(token)
+    rounds = 20_000
+    t = time.perf_counter()
+    for _ in range(rounds):
+        with contextlib.suppress(Exception):  # refused is as costly as allowed
+            require(principal, Action.ADVANCE, promise)
+    print(
+        f"permission rule (decide + target): {(time.perf_counter() - t) / rounds * 1e6:.1f} µs per check"
+    )
+    samples = []
+    for _ in range(200):
+        t = time.perf_counter()
+        authenticate_bearer(token)
+        samples.append(time.perf_counter() - t)
+    print(f"token check per request (lookup + last-used update): {_stats(samples)}")
+    # The same advance (back and forth on one promise) as the system and as a party's
+    # coordinator: the difference is the check (the promise is already loaded for it).
+    with session_scope() as s:
+        p = s.get(Promise, ids[1])
+        assert p is not None
+        p.municipality_id = org.id  # type: ignore[assignment]
+        s.add(p)
+    party = authenticate_bearer(token)
+    for who, label in ((system_principal(), "as the system"), (party, "as a coordinator")):
+        samples = []
+        for _ in range(40):
+            advance_promise(ids[1], who, Stage.RESIDENT_DIALOGUE, "bench")
+            t = time.perf_counter()
+            advance_promise(ids[1], who)
+            samples.append(time.perf_counter() - t)
+        print(f"advance {label}: {_stats(samples)}")
 
 
 def _cold_paths(ids: list[int]) -> None:

@@ -41,7 +41,7 @@ def test_concurrent_advance_on_two_postgres_connections(
 
     def slow_after(session, p, plan, today, actor):  # runs inside the first writer's transaction
         effects = real_after(session, p, plan, today, actor)
-        if actor == "first@x.se":
+        if actor.email == "first@x.se":
             first_wrote.set()
             time.sleep(0.5)  # hold the row lock while the second coordinator reads and writes
         return effects

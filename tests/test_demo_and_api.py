@@ -128,3 +128,14 @@ def test_calendar_feeds_are_served_for_subscription(db) -> None:
     )
     assert client.get("/ical/promise/9999.ics").status_code == 404
     assert client.get("/ical/region/narnia.ics").status_code == 422
+
+
+def test_demo_has_people_in_every_role_who_can_sign_in(db) -> None:
+    from application import identity
+    from application.demo import DEMO_PASSWORD, SHOWN
+
+    report = load_demo(date(2026, 11, 22))
+    assert any(DEMO_PASSWORD in line for line in report["sign_in"])
+    for role, email in SHOWN.items():
+        _session, principal = identity.sign_in_with_password(email, DEMO_PASSWORD, "127.0.0.1")
+        assert principal.role is not None and principal.role.value == role

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from sqlmodel import select
 
 from application import identity
 from config.clock import now_utc
@@ -29,9 +30,7 @@ def _with_password(email: str = EMAIL, password: str = PASSWORD) -> None:
 
     register(email)
     with session_scope() as s:
-        person = s.exec(  # type: ignore[call-overload]
-            __import__("sqlmodel").select(Person).where(Person.email == email)
-        ).one()
+        person = s.exec(select(Person).where(Person.email == email)).one()
         identity.set_password(s, person, password)
 
 
@@ -98,15 +97,19 @@ def test_session_idle_and_absolute_timeouts(db, monkeypatch) -> None:
     with time_machine.travel(start, tick=False):
         idle_session, _ = identity.sign_in_with_password(EMAIL, PASSWORD, "10.0.0.4")
         busy_session, _ = identity.sign_in_with_password(EMAIL, PASSWORD, "10.0.0.4")
-    with time_machine.travel(start + timedelta(minutes=31), tick=False):
-        with pytest.raises(NotAuthenticated, match="expired"):
-            identity.authenticate_session(idle_session)
+    with (
+        time_machine.travel(start + timedelta(minutes=31), tick=False),
+        pytest.raises(NotAuthenticated, match="expired"),
+    ):
+        identity.authenticate_session(idle_session)
     for minutes in range(20, 120, 20):  # used every 20 minutes: never idle, but at most 2 h
         with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
             assert identity.authenticate_session(busy_session).email == EMAIL
-    with time_machine.travel(start + timedelta(minutes=121), tick=False):
-        with pytest.raises(NotAuthenticated, match="expired"):
-            identity.authenticate_session(busy_session)
+    with (
+        time_machine.travel(start + timedelta(minutes=121), tick=False),
+        pytest.raises(NotAuthenticated, match="expired"),
+    ):
+        identity.authenticate_session(busy_session)
 
 
 def test_sign_in_rotates_the_session_id_and_sign_out_ends_it(db) -> None:
@@ -180,9 +183,7 @@ def test_the_audit_trail_records_how_the_actor_was_proven(db, prefect_harness) -
     )
     assert added.status_code == 200, added.json()
     with session_scope() as s:
-        event = s.exec(  # type: ignore[call-overload]
-            __import__("sqlmodel").select(AuditEvent).where(AuditEvent.action == "artefact_added")
-        ).one()
+        event = s.exec(select(AuditEvent).where(AuditEvent.action == "artefact_added")).one()
     assert (event.actor, event.auth_method, event.auth_proof) == (
         EMAIL,
         "token",
