@@ -411,8 +411,8 @@ DEMO_PASSWORD = "demo-lofte-2026"  # the only password Löfte ships: demo accoun
 DEMO_ADMIN = "admin@lofte.example.se"
 DEMO_DOMAIN = ".example.se"
 SHOWN = {
-    "coordinator": "trygghetssamordnare@hasselby-vallingby.example.se",
-    "steering_group": "styrgrupp@hasselby-vallingby.example.se",
+    "coordinator": "trygghetssamordnare@hasselby.vallingby.example.se",
+    "steering_group": "styrgrupp@hasselby.vallingby.example.se",
     "regional_coordinator": "brottsforebyggande@polisen.example.se",
     "admin": DEMO_ADMIN,
 }
