@@ -40,8 +40,7 @@ from models import (
     YearEndCompilation,
 )
 from models.db import session_scope
-from models.inputs import (  # noqa: F401 - artefact_kinds, json_schema: for `lofte schema`
-    ARTEFACT_INPUTS,
+from models.inputs import (
     ActivityInput,
     ApprovalInput,
     CauseAnalysisInput,
@@ -54,35 +53,17 @@ from models.inputs import (  # noqa: F401 - artefact_kinds, json_schema: for `lo
     PromiseTextInput,
     SignOffInput,
     SituationPictureInput,
-    artefact_kinds,
-    json_schema,
 )
+from models.kinds import KINDS, artefact_kinds, json_schema  # noqa: F401 - for `lofte schema`
 from views.lookup import get_promise
 
+
 # The stage from which each kind may be recorded, and (where it applies) the last one.
-STAGE_WINDOW: dict[str, tuple[Stage, Stage]] = {
-    "dialogue": (Stage.RESIDENT_DIALOGUE, Stage.YEAR_END_COMPILATION),
-    "situation_picture": (Stage.RESIDENT_DIALOGUE, Stage.YEAR_END_COMPILATION),
-    "problem": (Stage.RESIDENT_DIALOGUE, Stage.YEAR_END_COMPILATION),
-    "focus_area": (Stage.JOINT_ANALYSIS, Stage.ACTION_PLAN),
-    "cause_analysis": (Stage.JOINT_ANALYSIS, Stage.YEAR_END_COMPILATION),
-    "goal": (Stage.ROOT_CAUSE_ANALYSIS, Stage.YEAR_END_COMPILATION),
-    "activity": (Stage.GOALS, Stage.YEAR_END_COMPILATION),
-    "promise_text": (Stage.GOALS, Stage.ACTION_PLAN),
-    "signoff": (Stage.ACTION_PLAN, Stage.ACTION_PLAN),
-    "evaluation": (Stage.CONTINUOUS_EVALUATION, Stage.YEAR_END_COMPILATION),
-    "compilation": (Stage.CONTINUOUS_EVALUATION, Stage.YEAR_END_COMPILATION),
-    "approval": (Stage.YEAR_END_COMPILATION, Stage.YEAR_END_COMPILATION),
-}
-
-
 def parse_input(kind: str, raw: dict[str, Any]) -> BaseModel:
     """Validate raw input for ``kind`` into its input model, or raise a readable InputError."""
-    model = ARTEFACT_INPUTS.get(kind)
+    model = KINDS[kind].input if kind in KINDS else None
     if model is None:
-        raise InputError(
-            f"unknown artefact kind {kind!r}; known kinds: {', '.join(ARTEFACT_INPUTS)}"
-        )
+        raise InputError(f"unknown artefact kind {kind!r}; known kinds: {', '.join(KINDS)}")
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
@@ -90,7 +71,7 @@ def parse_input(kind: str, raw: dict[str, Any]) -> BaseModel:
 
 
 def _check_window(promise: Promise, kind: str) -> None:
-    first, last = STAGE_WINDOW[kind]
+    first, last = KINDS[kind].first_stage, KINDS[kind].last_stage
     if promise.stage is Stage.CLOSED:
         raise Refused(
             [Unmet("promise.closed", "Löftet är avslutat.", "The promise is closed.")],
@@ -384,6 +365,13 @@ HANDLERS: dict[str, Callable[[Session, Promise, Any], SQLModel]] = {
     "compilation": _compilation,
     "approval": _approval,
 }
+
+
+# Every kind has exactly one handler (the kinds themselves are defined in models/kinds.py).
+if set(HANDLERS) != set(KINDS):
+    raise RuntimeError(
+        f"artefact kinds without a handler, or the reverse: {set(HANDLERS) ^ set(KINDS)}"
+    )
 
 
 def add_artefact(

@@ -8,7 +8,6 @@ before the term starts, a problem of another promise) are made by ``flows.servic
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -254,38 +253,3 @@ class PersonInput(_Input):
     role: Role
     language: str = Field(default="sv", pattern="^(sv|en)$")
     channel: str | None = None
-
-
-ARTEFACT_INPUTS: dict[str, type[BaseModel]] = {
-    "dialogue": DialogueInput,
-    "situation_picture": SituationPictureInput,
-    "problem": ProblemInput,
-    "focus_area": FocusAreaInput,
-    "cause_analysis": CauseAnalysisInput,
-    "goal": GoalInput,
-    "activity": ActivityInput,
-    "promise_text": PromiseTextInput,
-    "signoff": SignOffInput,
-    "evaluation": EvaluationInput,
-    "compilation": CompilationInput,
-    "approval": ApprovalInput,
-}
-
-
-def artefact_kinds() -> list[str]:
-    """Every kind of artefact that can be added to a promise."""
-    return list(ARTEFACT_INPUTS)
-
-
-def json_schema(kind: str) -> dict[str, Any]:
-    """The JSON Schema of one artefact kind (or of ``promise`` / ``person``)."""
-    extra: dict[str, type[BaseModel]] = {
-        "promise": PromiseCreate,
-        "person": PersonInput,
-        "agreement": AgreementCreate,
-    }
-    model = ARTEFACT_INPUTS.get(kind) or extra.get(kind)
-    if model is None:
-        known = ", ".join([*ARTEFACT_INPUTS, *extra])
-        raise KeyError(f"unknown kind {kind!r}; known kinds: {known}")
-    return model.model_json_schema()

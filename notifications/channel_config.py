@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from config.files import configured_file, read_yaml_mapping
 from config.settings import ConfigError
 from notifications.channels import Channel, MailChannel, SlackChannel, TeamsChannel, WebhookChannel
 from notifications.channels.mail import PRESET_ENDPOINTS
@@ -194,19 +194,13 @@ def load_channels(
 ) -> ChannelSetup | None:
     """Read and check the channels file; None when no file is configured and the default is absent."""
     env = os.environ if environ is None else environ
-    explicit = path is not None
     if path is None:
-        path, explicit = channels_file_path(env)
-    if not path.exists():
-        if explicit:
-            raise ConfigError(f"{path}: {ENV_VAR}: the channels file does not exist")
-        return None
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: (file): cannot read YAML: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: (top level): expected a mapping with delivery/channels")
+        path = configured_file(ENV_VAR, DEFAULT_PATH, "channels file", env)
+        if path is None:
+            return None
+    elif not path.exists():
+        raise ConfigError(f"{path}: {ENV_VAR}: the channels file does not exist")
+    raw = read_yaml_mapping(path)
     return parse_channels(raw, path, env)
 
 

@@ -10,7 +10,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from config.files import configured_file, read_yaml_mapping
 from config.settings import ConfigError
+from lifecycle.errors import field_path
 from notifications.channel_config import ChannelSetup, channels_file_path
 
 ROUTES_ENV = "LOFTE_STATUS_REPORTS_FILE"
@@ -63,22 +65,17 @@ def load_routes(
 
     A broken file raises ConfigError naming the file, the key and the problem.
     """
-    explicit = path is not None
     if path is None:
-        path, explicit = routes_file_path(environ)
-    if not path.exists():
-        if explicit:
-            raise ConfigError(f"{path}: {ROUTES_ENV}: the status reports file does not exist")
-        return {}
+        path = configured_file(ROUTES_ENV, DEFAULT_ROUTES_PATH, "status reports file", environ)
+        if path is None:
+            return {}
+    elif not path.exists():
+        raise ConfigError(f"{path}: {ROUTES_ENV}: the status reports file does not exist")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        parsed = _RoutesFile.model_validate(raw)
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: (file): cannot read YAML: {exc}") from exc
+        parsed = _RoutesFile.model_validate(read_yaml_mapping(path))
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '(top level)'}: {err['msg']}"
-            for err in exc.errors()
+            f"{field_path(err['loc']) or '(top level)'}: {err['msg']}" for err in exc.errors()
         )
         raise ConfigError(f"{path}: {problems}") from None
     return {

@@ -8,29 +8,12 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from config.clock import local_today
-from models import (
-    Activity,
-    CauseAnalysis,
-    Dialogue,
-    EvaluationRound,
-    Goal,
-    Problem,
-    SignOff,
-    SituationPicture,
-)
+from models.kinds import KINDS
 from views.lookup import get_promise, history, organisation_names, successor
 from views.snapshot import current_unmet
 
-_COUNTED = {
-    "dialogues": Dialogue,
-    "situation_pictures": SituationPicture,
-    "problems": Problem,
-    "cause_analyses": CauseAnalysis,
-    "goals": Goal,
-    "activities": Activity,
-    "signoffs": SignOff,
-    "evaluation_rounds": EvaluationRound,
-}
+# What a promise's view counts: every kind that has rows of its own.
+COUNTED = {k.counted_as: k.table for k in KINDS.values() if k.counted_as and k.table}
 
 
 def promise_view(session: Session, promise_id: int, language: str = "sv") -> dict[str, Any]:
@@ -54,7 +37,7 @@ def promise_view(session: Session, promise_id: int, language: str = "sv") -> dic
         name: session.exec(
             select(func.count()).select_from(model).where(model.promise_id == promise_id)  # type: ignore[attr-defined]
         ).one()
-        for name, model in _COUNTED.items()
+        for name, model in COUNTED.items()
     }
     nxt = successor(session, promise_id)
     return {
