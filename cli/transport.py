@@ -13,14 +13,13 @@ costs a fraction of a second instead of Prefect's cold start.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
-
-import httpx
+from urllib.parse import quote, urlencode, urlsplit
 
 from application.routes import ROUTES
 from config.client import client_settings
@@ -83,6 +82,47 @@ def save_token(token: str) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class Answer:
+    """An HTTP answer: status, headers (lower-case names) and body."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        """The body as JSON."""
+        return json.loads(self.body)
+
+
+def http_request(
+    method: str,
+    url: str,
+    *,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> Answer:
+    """One HTTP request with the standard library (a command should not pay for loading an
+    HTTP client library; the service is on this machine or behind one TLS proxy)."""
+    parts = urlsplit(url)
+    connection_class = (
+        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    )
+    connection = connection_class(parts.hostname or "127.0.0.1", parts.port, timeout=timeout)
+    try:
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        connection.request(method, target or "/", body=body, headers=headers or {})
+        response = connection.getresponse()
+        return Answer(
+            response.status,
+            {k.lower(): v for k, v in response.getheaders()},
+            response.read(),
+        )
+    finally:
+        connection.close()
+
+
 def service_available() -> bool:
     """Whether a ``lofte serve`` answers at the configured URL.
 
@@ -93,9 +133,9 @@ def service_available() -> bool:
     if not settings.use_service:
         return False
     try:
-        response = httpx.get(f"{settings.service_url}/health", timeout=2.0)
-        return response.status_code == 200 and response.json().get("service") == "lofte"
-    except (httpx.HTTPError, ValueError):
+        answer = http_request("GET", f"{settings.service_url}/health", timeout=2.0)
+        return answer.status == 200 and answer.json().get("service") == "lofte"
+    except (OSError, ValueError, http.client.HTTPException):
         return False
 
 
@@ -146,35 +186,36 @@ def _over_http(name: str, params: dict[str, Any], headers: dict[str, str]) -> An
     url = client_settings().service_url + path
     try:
         if method == "GET":
-            response = httpx.get(url, params=rest, headers=headers, timeout=120)
+            query = urlencode(
+                {k: str(v).lower() if isinstance(v, bool) else v for k, v in rest.items()}
+            )
+            response = http_request("GET", url + (f"?{query}" if query else ""), headers=headers)
         else:
-            body = json.dumps(rest, default=str)
+            body = json.dumps(rest, default=str).encode("utf-8")
             headers = {**headers, "Content-Type": "application/json"}
-            response = httpx.request(method, url, content=body, headers=headers, timeout=120)
-    except httpx.HTTPError as exc:
+            response = http_request(method, url, body=body, headers=headers)
+    except (OSError, http.client.HTTPException) as exc:
         raise ServiceFailed(
             f"the service at {client_settings().service_url} did not answer: {exc}"
         ) from None
     return _result(response)
 
 
-def _result(response: httpx.Response) -> Any:
+def _result(response: Answer) -> Any:
     media_type = response.headers.get("content-type", "").split(";")[0].strip()
-    if response.status_code < 400:
+    if response.status < 400:
         if media_type == "application/json":
             return response.json()
         disposition = response.headers.get("content-disposition", "")
         filename = disposition.partition('filename="')[2].rstrip('"') or "document"
-        return Document(response.content, media_type, filename)
+        return Document(response.body, media_type, filename)
     try:
         body = response.json() if media_type == "application/json" else None
     except ValueError:
         body = None
     if not isinstance(body, dict) or "error" not in body:
-        raise ServiceFailed(
-            f"the service failed (HTTP {response.status_code}); its log has the details"
-        )
-    raise error_from(body, response.status_code)
+        raise ServiceFailed(f"the service failed (HTTP {response.status}); its log has the details")
+    raise error_from(body, response.status)
 
 
 def error_from(body: dict[str, Any], status: int) -> LofteError:
@@ -231,12 +272,20 @@ def login(email: str, password: str, days: int) -> dict[str, Any]:
     params = {"email": email.lower(), "days": days, "name": "lofte login"}
     if service_available():
         base = client_settings().service_url
-        with httpx.Client(base_url=base, timeout=60) as client:
-            signed_in = client.post("/api/session", json={"email": email, "password": password})
-            if signed_in.status_code >= 400:
-                _result(signed_in)
-            method, path = ROUTES["token.create"]
-            return _result(client.request(method, path, json=params))  # type: ignore[no-any-return]
+        as_json = {"Content-Type": "application/json"}
+        credentials = json.dumps({"email": email, "password": password}).encode("utf-8")
+        signed_in = http_request("POST", f"{base}/api/session", body=credentials, headers=as_json)
+        if signed_in.status >= 400:
+            _result(signed_in)
+        cookie = signed_in.headers.get("set-cookie", "").split(";")[0]
+        method, path = ROUTES["token.create"]
+        created = http_request(
+            method,
+            base + path,
+            body=json.dumps(params).encode("utf-8"),
+            headers={**as_json, "Cookie": cookie},
+        )
+        return _result(created)  # type: ignore[no-any-return]
     from application import identity
     from flows.operations import all_operations
 
