@@ -46,8 +46,18 @@ class Operation:
             raise describe_validation_error(exc, self.name) from exc
 
     def run(self, principal: Principal | None, params: dict[str, Any]) -> Any:
-        """Validate ``params`` and run the use case as ``principal``."""
-        return self.func(principal, self.parse(params))
+        """Validate ``params`` and run the use case as ``principal``.
+
+        A database that is not initialised or not reachable is one sentence, not a traceback.
+        """
+        request = self.parse(params)
+        try:
+            return self.func(principal, request)
+        except Exception as exc:
+            explained = explain_database_error(exc)
+            if explained is None:
+                raise
+            raise explained from None
 
 
 REGISTRY: dict[str, Operation] = {}
@@ -67,3 +77,30 @@ def operation(name: str, request: type[BaseModel]) -> Callable[[F], F]:
 
 class NoInput(BaseModel):
     """The request of an operation that takes nothing."""
+
+
+def explain_database_error(exc: Exception) -> Exception | None:
+    """One sentence for a database that is not there yet or cannot be reached (password
+    masked), or None when ``exc`` is something else."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from config.settings import mask_url_password
+    from lifecycle.errors import Unavailable
+
+    if not isinstance(exc, OperationalError | ProgrammingError):
+        return None
+    text = str(exc.orig if getattr(exc, "orig", None) else exc)
+    from config.settings import get_settings
+
+    url = mask_url_password(get_settings().effective_database_url)
+    if "no such table" in text or ("relation" in text and "does not exist" in text):
+        return Unavailable(f"the database {url} is not initialised; run `lofte init` first")
+    if isinstance(exc, OperationalError) and (
+        "connect" in text.lower() or "could not translate host" in text.lower()
+    ):
+        return Unavailable(
+            f"cannot reach the database {url}: is it running, and is LOFTE_DATABASE_URL right?"
+        )
+    if "database is locked" in text:
+        return Unavailable("the database is busy with another write; try again in a moment")
+    return None

@@ -240,6 +240,18 @@ def _require_own_party(
         municipality_org.id if municipality_org and municipality_org.id else -1,
         police_org.id if police_org and police_org.id else -1,
     )
+    # Organisations are never made up on the fly (a typo would create a second "Farsta"):
+    # both parties must be registered, in this region, as the kind named.
+    for found, name, org_kind in (
+        (municipality_org, municipality, kind),
+        (police_org, police_area, OrganisationKind.LOCAL_POLICE_AREA),
+    ):
+        if found is None:
+            raise InputError(
+                f"no {org_kind.value} named {name!r} in region {region}; check the spelling, "
+                f"or an admin adds it: lofte organisation add --region {region} "
+                f"--kind {org_kind.value} --name {name!r}"
+            )
 
 
 def _row(session: Session, promise: Promise) -> dict[str, Any]:
@@ -333,10 +345,26 @@ def create_agreement_as(principal: Principal | None, request: AgreementCreate) -
         return create_agreement(session, request).model_dump(mode="json")
 
 
+def check_channel(name: str | None) -> None:
+    """Refuse a notification channel that is not configured (it would dead-letter later)."""
+    if name is None:
+        return
+    from notifications.channel_config import load_channels
+
+    setup = load_channels()
+    known = sorted(setup.channels) if setup else []
+    if name not in known:
+        raise InputError(
+            f"channel {name!r} is not configured; configured channels: "
+            f"{', '.join(known) or 'none (LOFTE_CHANNELS_FILE)'}; leave it out to use the default"
+        )
+
+
 @operation("person.add", PersonInput)
 def add_person_as(principal: Principal | None, request: PersonInput) -> dict[str, Any]:
     """Add or update a person (admins only)."""
     require_action(principal, Action.MANAGE_PEOPLE)
+    check_channel(request.channel)
     with session_scope() as session:
         return _person_row(session, add_person(session, request))
 

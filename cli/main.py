@@ -6,7 +6,6 @@ import json
 import re
 import sys
 from datetime import date, datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -478,21 +477,12 @@ def login(
 
 
 def _read_file(path: str) -> dict[str, Any]:
-    import yaml
+    from config.input_files import InputFileError, load_input_file
 
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot read {path}: {exc.strerror}")
-    except UnicodeDecodeError:
-        fail(f"{path} is not UTF-8 text; save it as UTF-8")
-    try:
-        data = json.loads(text) if path.endswith(".json") else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        fail(f"{path} is not valid {'JSON' if path.endswith('.json') else 'YAML'}: {exc}")
-    if not isinstance(data, dict):
-        fail(f"{path} must hold one object (a mapping of field: value), got {type(data).__name__}")
-    return data
+        return load_input_file(path)
+    except InputFileError as exc:
+        fail(str(exc))
 
 
 def _parse_sets(pairs: list[str]) -> dict[str, Any]:

@@ -82,6 +82,17 @@ def handled(as_json: bool = False) -> Iterator[None]:
         fail(str(exc), exc.exit_code, as_json=as_json, extra={"error_kind": type(exc).__name__})
     except ConfigError as exc:
         fail(f"configuration: {exc}", EXIT_BAD_INPUT, as_json=as_json)
+    except Exception as exc:
+        # Commands that work on the database directly (init, demo): one sentence for a
+        # database that is not there; anything else is a bug and keeps its traceback.
+        if not type(exc).__module__.startswith("sqlalchemy"):
+            raise
+        from application.operations import explain_database_error
+
+        explained = explain_database_error(exc)
+        if explained is None:
+            raise
+        fail(str(explained), EXIT_BAD_INPUT, as_json=as_json)
 
 
 def command(func: Callable[..., Any]) -> Callable[..., Any]:

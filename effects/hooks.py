@@ -15,6 +15,7 @@ from lifecycle.permissions import Principal
 from lifecycle.stages import Stage
 from lifecycle.transitions import TransitionKind, TransitionPlan
 from models import EvaluationRound, Promise, PromiseText, SignOff
+from notifications.channel_config import DEFAULT_CHANNEL
 from notifications.outbox import enqueue
 from views.lookup import coordinators_of, organisation_names
 
@@ -115,7 +116,7 @@ def notify_transition(
             session,
             key=f"transition:{promise.id}:v{promise.version}:{person.email}",
             kind="transition",
-            channel=person.channel or "default",
+            channel=person.channel or DEFAULT_CHANNEL,
             recipient=person.email,
             subject=subject,
             payload=payload,

@@ -51,6 +51,7 @@ from models.organisation import Organisation, Person
 from models.promise import Promise
 from models.reminders import PromiseCalendar, ReminderSent
 from notifications import outbox
+from notifications.channel_config import DEFAULT_CHANNEL
 
 log = logging.getLogger(__name__)
 
@@ -198,7 +199,7 @@ def _recipient(person: Person) -> Recipient:
         email=person.email,
         name=person.name,
         language=person.language if person.language in ("sv", "en") else "sv",
-        channel=person.channel or "default",
+        channel=person.channel or DEFAULT_CHANNEL,
     )
 
 

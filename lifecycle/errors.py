@@ -96,3 +96,10 @@ class Forbidden(LofteError):
         self.message_sv = message_sv
         self.message_en = message_en
         super().__init__(message_en)
+
+
+class Unavailable(LofteError):
+    """The database is not initialised or cannot be reached; the message says what to do."""
+
+    exit_code = 2
+    http_status = 503

@@ -7,10 +7,13 @@ before the term starts, a problem of another promise) are made by ``flows.servic
 
 from __future__ import annotations
 
+import math
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from lifecycle.safe_text import control_character_in
 from lifecycle.term import MAX_TERM_YEARS, MIN_TERM_YEARS
 from lifecycle.vocabulary import (
     ActivityStatus,
@@ -23,9 +26,76 @@ from lifecycle.vocabulary import (
     Trend,
 )
 
+# Bounds every input has (docs/security.md): beyond them a value is refused with a sentence.
+ONE_LINE_MAX = 300
+MULTI_LINE_MAX = 10_000
+LIST_MAX = 1_000
+ID_MAX = 2**63 - 1
+INT_MAX = 2**31 - 1
+NUMBER_MAX = 1e12
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+# Free texts that may span lines; every other text is one line.
+MULTI_LINE = frozenset(
+    {
+        "description",
+        "results",
+        "safety_survey",
+        "summary",
+        "event_chain",
+        "victim",
+        "offender",
+        "police_promises",
+        "municipality_promises",
+        "feedback_to_residents",
+        "next_year_plan",
+        "reason",
+    }
+)
+
+
+def _check_value(name: str, value: Any) -> None:
+    if isinstance(value, str):
+        multiline = name in MULTI_LINE
+        limit = MULTI_LINE_MAX if multiline else ONE_LINE_MAX
+        if len(value) > limit:
+            raise ValueError(
+                f"{name}: at most {limit:,} characters (got {len(value):,}); shorten it"
+            )
+        bad = control_character_in(value, multiline=multiline)
+        if bad is not None:
+            where = "" if multiline else " (it is one line)"
+            raise ValueError(
+                f"{name}: contains the control character U+{ord(bad):04X}{where}; remove it"
+            )
+    elif isinstance(value, bool):
+        return
+    elif isinstance(value, int):
+        is_id = name == "id" or name.endswith("_id")
+        low, high = (1, ID_MAX) if is_id else (-INT_MAX, INT_MAX)
+        if not low <= value <= high:
+            raise ValueError(f"{name}: must be between {low} and {high:,} (got {value})")
+    elif isinstance(value, float):
+        if not math.isfinite(value) or abs(value) > NUMBER_MAX:
+            raise ValueError(f"{name}: must be a finite number within ±{NUMBER_MAX:.0e}")
+    elif isinstance(value, date):
+        if not FIRST_DAY <= value <= LAST_DAY:
+            raise ValueError(f"{name}: {value} is not a plausible date (years 2000-2100)")
+    elif isinstance(value, list):
+        if len(value) > LIST_MAX:
+            raise ValueError(f"{name}: at most {LIST_MAX:,} items (got {len(value):,})")
+        for item in value:
+            _check_value(name, item)
+
 
 class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="after")
+    def _within_bounds(self) -> Any:
+        """Every text, number, date and list of every input within its documented bounds."""
+        for name in type(self).model_fields:
+            _check_value(name, getattr(self, name))
+        return self
 
 
 class PromiseCreate(_Input):

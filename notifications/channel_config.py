@@ -157,6 +157,11 @@ class ChannelsFile(_Strict):
         return self
 
 
+# What a message is stored with when its person chose no channel: "the configured default",
+# resolved when it is sent (``ChannelSetup.resolve``), so a later default applies too.
+DEFAULT_CHANNEL = "default"
+
+
 @dataclass
 class ChannelSetup:
     """Loaded configuration: delivery settings and ready-to-use channels (secrets resolved)."""
@@ -165,6 +170,13 @@ class ChannelSetup:
     channels: dict[str, Channel] = field(default_factory=dict)
     default_channel: str | None = None
     source: Path | None = None
+
+    def resolve(self, name: str | None) -> Channel | None:
+        """The channel a message is sent through: its own, or for ``DEFAULT_CHANNEL`` (a person
+        who chose none) the configured default. The one place channel names are resolved."""
+        if not name or name == DEFAULT_CHANNEL:
+            name = self.default_channel
+        return self.channels.get(name) if name else None
 
     def route(self, channel: str | None, email: str) -> tuple[str, str]:
         """(channel name, recipient) for a person with ``Person.channel`` and ``Person.email``.

@@ -322,7 +322,7 @@ class _Run:
         self.buffer.append(result)
 
     async def _attempt(self, message: Envelope, lease_end: float) -> _Result | None:
-        channel = self.setup.channels.get(message.channel)
+        channel = self.setup.resolve(message.channel)
         if channel is None:
             return _Result(
                 message,
@@ -414,7 +414,7 @@ def _log_attempt(r: _Result) -> None:
     # The key and channel name identify the message; URLs and headers are never logged.
     if r.outcome is Outcome.SENT:
         log.debug(
-            "delivered message=%s key=%s channel=%s attempt=%d status=%s latency_ms=%.1f",
+            "delivered message=%s idempotency_key=%s channel=%s attempt=%d status=%s latency_ms=%.1f",
             r.message.id,
             r.message.key,
             r.message.channel,
@@ -424,7 +424,7 @@ def _log_attempt(r: _Result) -> None:
         )
     else:
         log.warning(
-            "delivery failed message=%s key=%s channel=%s attempt=%d at=%s status=%s latency_ms=%s outcome=%s error=%s",
+            "delivery failed message=%s idempotency_key=%s channel=%s attempt=%d at=%s status=%s latency_ms=%s outcome=%s error=%s",
             r.message.id,
             r.message.key,
             r.message.channel,

@@ -91,7 +91,7 @@ def _longdate_filter(context: Context, value: Any) -> str:
 def _environment(autoescape: bool) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATE_DIR)),
-        autoescape=autoescape,
+        autoescape=autoescape,  # the HTML environment escapes every template, macros included
         undefined=ChainableUndefined,
         trim_blocks=True,
         # Plain text keeps indentation in front of tags (list items); HTML does not care.

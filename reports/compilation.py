@@ -12,10 +12,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader
 from sqlmodel import Session, col, select
 
 from lifecycle.goals import goal_met
+from lifecycle.safe_text import autoescape_for, clean
 from lifecycle.term import cycle_year_bounds
 from models import (
     Activity,
@@ -235,7 +236,7 @@ def _number(value: Any) -> str:
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html"]),
+        autoescape=autoescape_for,
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -244,7 +245,11 @@ def _environment() -> Environment:
 
 
 def render(data: dict[str, Any], fmt: str, template: str = "compilation") -> str:
-    """Render compilation data (or a roll-up) as ``md``, ``html`` or ``json``."""
+    """Render compilation data (or a roll-up) as ``md``, ``html`` or ``json``.
+
+    People's text is stripped of control characters first; HTML escapes it (autoescape).
+    """
+    data = clean(data)
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2, default=str)
     if fmt not in ("md", "html"):

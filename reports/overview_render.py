@@ -15,6 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
+from lifecycle.safe_text import clean, neutralise_formula
+
 FORMATS = ("table", "json", "csv", "xlsx")
 
 # (key, Swedish header, English header): the flat columns of CSV and the XLSX overview sheet.
@@ -142,7 +144,7 @@ def to_csv(data: dict[str, Any], language: str | None = None) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([header(key, lang) for key, _, _ in COLUMNS])
     for row in flat_rows(data, lang):
-        writer.writerow([row[key] for key, _, _ in COLUMNS])
+        writer.writerow([neutralise_formula(row[key]) for key, _, _ in COLUMNS])
     return buffer.getvalue()
 
 
@@ -153,7 +155,7 @@ def _cell_value(key: str, value: Any) -> Any:
     # Dates as real date cells, so the region can sort and filter on them in its spreadsheet.
     if key in DATE_COLUMNS and value:
         return date.fromisoformat(value)
-    return value
+    return neutralise_formula(value)
 
 
 def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None = None) -> None:
@@ -200,14 +202,17 @@ def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None
         for o in row["overdue"]:
             items.append(
                 [
-                    row["promise_id"],
-                    row["area"],
-                    row["municipality"],
-                    o["kind"],
-                    o["what"],
-                    date.fromisoformat(o["due"]),
-                    o["working_days_late"],
-                    "; ".join(_person(p) for p in o["responsible"]),
+                    neutralise_formula(cell)
+                    for cell in (
+                        row["promise_id"],
+                        row["area"],
+                        row["municipality"],
+                        o["kind"],
+                        o["what"],
+                        date.fromisoformat(o["due"]),
+                        o["working_days_late"],
+                        "; ".join(_person(p) for p in o["responsible"]),
+                    )
                 ]
             )
     for (cell,) in items.iter_rows(min_row=2, min_col=6, max_col=6):
@@ -217,7 +222,7 @@ def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None
     summary = data["summary"]
     sums = book.create_sheet(word("sheet_summary", lang))
     title = word("title", lang) + ": " + (data.get("region_name") or word("all_regions", lang))
-    sums.append([title, data["date"]])
+    sums.append([neutralise_formula(title), data["date"]])
     sums["A1"].font = bold
     sums.append([])
     for key in ("promises", "late", "on_track", "late_evaluations", "closed"):
@@ -242,7 +247,7 @@ def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None
     for m in summary["municipalities_most_overdue"]:
         sums.append(
             [
-                m["municipality"],
+                neutralise_formula(m["municipality"]),
                 m["overdue_items"],
                 m["overdue_rounds"],
                 m["worst_working_days_late"],
@@ -273,6 +278,7 @@ def _fit(text: str, width: int) -> str:
 
 def to_table(data: dict[str, Any], language: str | None = None) -> str:
     """A readable table for the terminal: one line per promise, worst first, then details."""
+    data = clean(data)  # nothing that moves a terminal's cursor or rings its bell
     lang = language or data.get("language", "sv")
     unit = word("wdays", lang)
     sv = lang == "sv"

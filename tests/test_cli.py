@@ -24,6 +24,7 @@ def _signed_in(db, monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.helpers import register
 
     register("samordnare@jarfalla.se", organisation="Järfälla")
+    register("kommunpolis@polisen.se", organisation="LPO Järfälla", kind="local_police_area")
     monkeypatch.setenv("LOFTE_ACTOR", "samordnare@jarfalla.se")
 
 

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import Session, col, select
 
 from lifecycle.deadlines import KIND_ROUND
+from lifecycle.safe_text import strip_controls
 from lifecycle.stages import Stage
 from models.operations import Deadline
 from models.promise import Promise
@@ -24,9 +25,13 @@ UID_DOMAIN = "lofte.local"
 
 
 def escape_text(value: str) -> str:
-    """Escape a TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newlines."""
+    """Escape a TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newlines.
+
+    Control characters are removed first: a bare CR would end the content line early.
+    """
     return (
-        value.replace("\\", "\\\\")
+        strip_controls(value)
+        .replace("\\", "\\\\")
         .replace(";", "\\;")
         .replace(",", "\\,")
         .replace("\r\n", "\\n")

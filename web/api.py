@@ -107,7 +107,7 @@ class _BadInput(LofteError):
 def _endpoint(op: Operation, operator_key: str | None) -> Any:
     async def endpoint(request: Request) -> Response:
         try:
-            principal = authenticate(request, operator_key)
+            principal = await run_in_threadpool(authenticate, request, operator_key)
             params = await _params(request, op)
             result = await run_in_threadpool(op.run, principal, params)
         except LofteError as exc:

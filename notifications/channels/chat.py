@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lifecycle.safe_text import escape_markdown, strip_controls
 from notifications.channels.base import Channel, Envelope, OutgoingRequest, Rendered, json_body
 
 OPEN_LABEL = {"sv": "Öppna i Löfte", "en": "Open in Löfte"}
@@ -31,7 +32,7 @@ class TeamsChannel(Channel):
         body: list[dict[str, Any]] = [
             {
                 "type": "TextBlock",
-                "text": rendered.subject,
+                "text": escape_markdown(rendered.subject),
                 "weight": "Bolder",
                 "size": "Medium",
                 "wrap": True,
@@ -39,7 +40,15 @@ class TeamsChannel(Channel):
         ]
         # One block per paragraph: Teams collapses single newlines inside a TextBlock.
         for paragraph in _paragraphs(rendered.text):
-            body.append({"type": "TextBlock", "text": paragraph, "wrap": True, "spacing": "Small"})
+            # Adaptive Cards read markdown in TextBlocks: people's text must stay text.
+            body.append(
+                {
+                    "type": "TextBlock",
+                    "text": escape_markdown(paragraph),
+                    "wrap": True,
+                    "spacing": "Small",
+                }
+            )
         card: dict[str, Any] = {
             "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
             "type": "AdaptiveCard",
@@ -110,5 +119,5 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def _slack_escape(text: str) -> str:
-    # Slack treats <, > and & as markup; the rest of the text is meant literally.
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # Slack treats <, > and & as markup (links, mentions); the rest of the text is literal.
+    return strip_controls(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
