@@ -12,6 +12,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 _lock = threading.Lock()
@@ -26,6 +27,14 @@ def configure_prefect_environment() -> None:
     a coordinator's terminal.
     """
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # All of Löfte's state in its data folder: Prefect's temporary server keeps its database
+    # under PREFECT_HOME (default ~/.prefect).
+    from config.client import client_settings
+
+    os.environ.setdefault("PREFECT_HOME", str(client_settings().data_dir / "prefect"))
+    # The first start in a new data folder creates Prefect's database (about 20 s on two
+    # busy cores); its default 20 s timeout would fail a fresh `make run`.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     # We run no Prefect tasks in the hot path; on SQLite the recorder stalls flow-run inserts.
     os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED", "false")
@@ -74,7 +83,61 @@ def warm_up() -> float:
         started = time.perf_counter()
         _warm_up()
         _warm = True
+        if "PREFECT_API_URL" not in os.environ:
+            remember_temporary_server()
         return time.perf_counter() - started
+
+
+PIDFILE = "prefect-server.pid"
+
+
+def _pidfile() -> Any:
+    from config.client import client_settings
+
+    return client_settings().data_dir / PIDFILE
+
+
+def remember_temporary_server() -> None:
+    """Write the temporary Prefect server's process id to the data folder, so that a service
+    killed with SIGKILL (no chance to stop it) is cleaned up by the next start."""
+    from prefect.server.api.server import SubprocessASGIServer
+
+    for server in list(SubprocessASGIServer._instances.values()):
+        if server.server_process is not None:
+            path = _pidfile()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(str(server.server_process.pid), encoding="ascii")
+
+
+def stop_temporary_server() -> None:
+    """Stop the temporary Prefect server this process started (SIGTERM reaches us, not it:
+    uvicorn re-raises the signal after its graceful shutdown, so atexit never runs)."""
+    from prefect.server.api.server import SubprocessASGIServer
+
+    for server in list(SubprocessASGIServer._instances.values()):
+        server.stop()
+    _pidfile().unlink(missing_ok=True)
+
+
+def clean_up_orphaned_server() -> bool:
+    """Stop a temporary Prefect server an earlier, killed service of this data folder left
+    running; True if there was one."""
+    import signal
+
+    path = _pidfile()
+    try:
+        pid = int(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return False
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        command = ""
+    path.unlink(missing_ok=True)
+    if "prefect.server.api.server" not in command:
+        return False  # gone already, or the id now belongs to someone else: leave it alone
+    os.kill(pid, signal.SIGTERM)
+    return True
 
 
 @contextmanager

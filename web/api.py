@@ -33,12 +33,17 @@ MAX_BODY_BYTES = 1_000_000
 
 @asynccontextmanager
 async def _lifespan(_app: FastAPI) -> Any:
-    from flows.runtime import warm_up
+    from flows.runtime import clean_up_orphaned_server, stop_temporary_server, warm_up
 
+    if clean_up_orphaned_server():
+        log.warning("stopped a temporary Prefect server an earlier, killed service left behind")
     # Prefect's temporary server starts on the first flow call and that start is not
     # thread-safe: do it once, here, before any request can run a flow.
     await run_in_threadpool(warm_up)
-    yield
+    try:
+        yield
+    finally:
+        await run_in_threadpool(stop_temporary_server)
 
 
 def error_response(exc: LofteError) -> JSONResponse:

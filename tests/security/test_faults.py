@@ -1,0 +1,129 @@
+"""Faults with real processes: the service stopped by SIGTERM (as systemd does) or killed
+with SIGKILL leaves no Prefect server behind once restarted; a write lock held by another
+process does not stop reads."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie (exited, not yet reaped by its parent) counts as gone.
+    status = Path(f"/proc/{pid}/status").read_text() if Path(f"/proc/{pid}/status").exists() else ""
+    return "State:\tZ" not in status
+
+
+def _wait(condition, seconds: float = 60.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "LOFTE_DATA_DIR": str(data_dir),
+        "LOFTE_DATABASE_URL": f"sqlite:///{data_dir}/lofte.db",
+        "PYTHONPATH": str(ROOT),
+        "PREFECT_HOME": str(data_dir / "prefect"),
+    }
+    env.pop("PREFECT_API_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "serve", "--no-scheduler", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def healthy() -> bool:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    assert _wait(healthy, 120), "lofte serve did not come up"
+    return process
+
+
+def _prefect_pid(data_dir: Path) -> int:
+    path = data_dir / "prefect-server.pid"
+    assert _wait(path.exists, 10)
+    return int(path.read_text())
+
+
+@pytest.mark.timeout(300)
+def test_sigterm_and_sigkill_leave_no_prefect_server_behind(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "cli.main", "init"],
+        env={
+            **os.environ,
+            "LOFTE_DATA_DIR": str(tmp_path),
+            "PYTHONPATH": str(ROOT),
+            "LOFTE_DATABASE_URL": f"sqlite:///{tmp_path}/lofte.db",
+        },
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    port = _free_port()
+    service = _serve(tmp_path, port)
+    prefect = _prefect_pid(tmp_path)
+    service.send_signal(signal.SIGTERM)  # what systemd and container runtimes send
+    service.wait(30)
+    assert _wait(lambda: not _alive(prefect), 15), "SIGTERM left Prefect's server running"
+
+    service = _serve(tmp_path, port)
+    prefect = _prefect_pid(tmp_path)
+    service.kill()  # SIGKILL: no chance to clean up
+    service.wait(10)
+    assert _alive(prefect)  # orphaned, as expected after SIGKILL ...
+    service = _serve(tmp_path, port)  # ... and the next start cleans it up
+    assert _wait(lambda: not _alive(prefect), 15), "the restart left the orphan running"
+    service.send_signal(signal.SIGTERM)
+    service.wait(30)
+
+
+def test_a_held_write_lock_does_not_stop_reads(db, tmp_path: Path) -> None:
+    if db.backend != "sqlite":
+        pytest.skip("SQLite's write lock; PostgreSQL readers never wait for writers")
+    from application.promises import PromiseRequest, show_promise
+    from tests.helpers import new_promise, register
+
+    pid = new_promise()
+    me = register("samordnare@sollentuna.se")
+    path = db.url.removeprefix("sqlite:///")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process is writing, and takes its time
+    try:
+        started = time.perf_counter()
+        view = show_promise(me, PromiseRequest(promise_id=pid))
+        assert view["id"] == pid and time.perf_counter() - started < 2
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
