@@ -20,7 +20,7 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from sqlmodel import Session, col, select
 
 from application.access import principal_of, require_action
@@ -102,7 +102,9 @@ def set_password(session: Session, person: Person, password: str) -> None:
 
 
 def _throttle_keys(email: str, client: str) -> list[str]:
-    return [f"account:{email.strip().lower()}", f"address:{client}"]
+    # The account's key is a digest of what was typed: that may be a password put into the
+    # e-mail field, and must not be stored as itself.
+    return [f"account:{digest(email.strip().lower())}", f"address:{client}"]
 
 
 def _locked(session: Session, keys: list[str], now: datetime) -> bool:
@@ -274,7 +276,8 @@ class PasswordRequest(BaseModel):
     """A new local password for a person."""
 
     email: str = Field(max_length=254)
-    password: str = Field(max_length=1000)
+    # SecretStr: a refused value is never quoted back in a validation message or a log.
+    password: SecretStr
 
 
 @operation("user.password", PasswordRequest)
@@ -285,7 +288,7 @@ def change_password(principal: Principal | None, request: PasswordRequest) -> di
         person = _person(session, request.email)
         if person is None:
             raise NotFound(f"no person with e-mail {request.email}")
-        set_password(session, person, request.password)
+        set_password(session, person, request.password.get_secret_value())
     return {"ok": True, "email": request.email.lower()}
 
 

@@ -223,7 +223,9 @@ def map_claims(config: Provider, claims: dict[str, Any]) -> int:
     with session_scope() as session:
         org = _organisation(session, config, claims)
         person = session.exec(select(Person).where(Person.email == email)).first()
-        if person is not None and person.organisation_id not in (None, org.id):
+        # A person of no organisation (an installation admin) is nobody's to vouch for: else
+        # any bound provider could link its user to the admin's row and re-role it.
+        if person is not None and person.organisation_id != org.id:
             raise NotAuthenticated(
                 f"{email} belongs to another organisation, which {config.label} may not vouch for"
             )

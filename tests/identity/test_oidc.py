@@ -110,3 +110,23 @@ def test_a_tampered_state_is_refused(configured: str) -> None:
     forged = back.query.replace("state=", "state=x")
     assert client.get(f"{back.path}?{forged}", follow_redirects=False).status_code == 401
     assert client.get("/logga-in/oidc/okand").status_code == 404
+
+
+def test_a_provider_cannot_take_over_a_person_of_no_organisation(configured: str) -> None:
+    # An installation admin has no organisation; a bound provider naming the admin's e-mail
+    # must not link its user to that row (nor make it a coordinator of Sollentuna).
+    from sqlmodel import select
+
+    from application.oidc import map_claims, provider
+    from lifecycle.errors import NotAuthenticated
+    from models import OidcIdentity, Person
+    from models.db import session_scope
+
+    register("admin@lofte.se", role="admin", organisation=None)
+    claims = {**ANNA.claims, "sub": "x", "email": "admin@lofte.se"}
+    with pytest.raises(NotAuthenticated, match="may not vouch"):
+        map_claims(provider("sollentuna"), claims)
+    with session_scope() as s:
+        admin = s.exec(select(Person).where(Person.email == "admin@lofte.se")).one()
+        assert admin.role.value == "admin" and admin.organisation_id is None
+        assert s.exec(select(OidcIdentity)).all() == []

@@ -209,3 +209,21 @@ def test_no_password_or_token_in_any_log_or_audit_row(db, caplog) -> None:
         )
     for secret in (PASSWORD, "fel fel fel fel fel", token):
         assert secret not in logged and secret not in rows
+
+
+def test_what_is_typed_into_a_field_is_never_stored_or_echoed(db) -> None:
+    # A password typed into the e-mail field must not land in the throttle table, and a
+    # refused password must not be quoted back in the validation message.
+    from application.operations import REGISTRY
+    from lifecycle.permissions import system_principal
+
+    _with_password()
+    with pytest.raises(NotAuthenticated):
+        identity.sign_in_with_password(PASSWORD, "x", "10.0.0.9")
+    with session_scope() as s:
+        keys = " ".join(s.execute(text("select key from signinthrottle")).scalars())
+    assert PASSWORD.lower() not in keys and "account:" in keys
+    too_long = "hemligt" * 200
+    with pytest.raises(InputError) as refused:
+        REGISTRY["user.password"].run(system_principal(), {"email": EMAIL, "password": too_long})
+    assert "hemligt" not in str(refused.value)
