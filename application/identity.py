@@ -40,6 +40,8 @@ SIGN_IN_REFUSED = (
     "wrong e-mail address or password, or sign-in is locked for a while; try again later"
 )
 MIN_PASSWORD = 12
+# How often a session's "last seen" and a token's "last used" are written (at most).
+TOUCH_EVERY = timedelta(minutes=1)
 
 
 def digest(secret: str) -> str:
@@ -142,12 +144,16 @@ def sign_in_with_password(
     if len(password) > 1000 or len(email) > 254:
         raise NotAuthenticated(SIGN_IN_REFUSED)
     keys = _throttle_keys(email, client)
-    with session_scope() as session:
+    # Read, then hash outside any transaction: argon2id takes a while on purpose, and
+    # SQLite's write lock must not be held meanwhile.
+    with read_scope() as session:
         locked = _locked(session, keys, now)
         person = _person(session, email)
         stored = session.get(LocalPassword, person.id) if person else None
         hashed = stored.password_hash if stored else _dummy_hash()
-        valid = _hasher().verify(password, hashed) and stored is not None
+        person_id = person.id if person and stored else None
+    valid = _hasher().verify(password, hashed) and person_id is not None
+    with session_scope() as session:
         if locked or not valid:
             failures = 0 if locked else _count_failure(session, keys, now)
             session.commit()
@@ -159,6 +165,7 @@ def sign_in_with_password(
             row = session.get(SignInThrottle, key)
             if row:
                 session.delete(row)
+        person = session.get(Person, person_id)
         assert person is not None
         if previous_session:
             _end(session, previous_session, now)
@@ -217,8 +224,9 @@ def authenticate_session(session_id: str) -> Principal:
             session.add(row)
             session.commit()
             raise NotAuthenticated("the session has expired; sign in again")
-        row.last_seen_at = now
-        session.add(row)
+        if now - _aware(row.last_seen_at) >= TOUCH_EVERY:  # not a write on every request
+            row.last_seen_at = now
+            session.add(row)
         person = session.get(Person, row.person_id)
         assert person is not None
         return principal_of(session, person, row.method, row.proof)
@@ -246,8 +254,9 @@ def authenticate_bearer(token: str) -> Principal:
             raise NotAuthenticated(f"token {row.id} was revoked; create a new one")
         if _aware(row.expires_at) <= now:
             raise NotAuthenticated(f"token {row.id} expired on {row.expires_at:%Y-%m-%d}")
-        row.last_used_at = now
-        session.add(row)
+        if row.last_used_at is None or now - _aware(row.last_used_at) >= TOUCH_EVERY:
+            row.last_used_at = now
+            session.add(row)
         person = session.get(Person, row.person_id)
         assert person is not None
         return principal_of(session, person, "token", f"token:{row.id}")
