@@ -65,6 +65,11 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+def in_language(pair: tuple[str, str], language: str) -> str:
+    """The Swedish or English half of a (sv, en) pair: the one lookup every word table uses."""
+    return pair[1] if language == "en" else pair[0]
+
+
 class Words(dict[str, str]):
     """The words in one language, readable as attributes in templates (``t.goal``)."""
 
@@ -74,8 +79,7 @@ class Words(dict[str, str]):
 
 def words(language: str) -> Words:
     """All report words in ``language`` (sv or en)."""
-    index = 0 if language == "sv" else 1
-    return Words({key: pair[index] for key, pair in WORDS.items()})
+    return Words({key: in_language(pair, language) for key, pair in WORDS.items()})
 
 
 def word(key: str, language: str) -> Any:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from lifecycle.safe_text import clean, neutralise_formula
+from reports.i18n import in_language
 
 FORMATS = ("table", "json", "csv", "xlsx")
 
@@ -75,15 +76,14 @@ WORDS: dict[str, tuple[str, str]] = {
 
 def word(key: str, language: str) -> str:
     """A label in Swedish (default) or English."""
-    sv, en = WORDS[key]
-    return sv if language == "sv" else en
+    return in_language(WORDS[key], language)
 
 
 def header(key: str, language: str) -> str:
     """The header of flat column ``key`` in ``language``."""
     for name, sv, en in COLUMNS:
         if name == key:
-            return sv if language == "sv" else en
+            return in_language((sv, en), language)
     raise KeyError(key)
 
 
