@@ -15,6 +15,7 @@ from application.artefacts import add_artefact
 from application.promises import add_person, create_promise
 from application.transitions import advance_promise
 from config.clock import local_today
+from effects.audit import audit
 from effects.hooks import after_create
 from lifecycle.permissions import system_principal
 from lifecycle.stages import CYCLE, Stage
@@ -356,11 +357,15 @@ def _people(session: Session, entry: dict[str, Any]) -> None:
 
 
 def load_demo(today: date | None = None, path: Path = DEMO_FILE) -> dict[str, Any]:
-    """Create the demo promises (once: a second run reports what is there and adds nothing)."""
+    """Create the demo promises (once: a second run reports what is there and adds nothing).
+
+    Each promise is marked when it is complete; a run that was interrupted (even by SIGKILL)
+    is finished by the next one, which removes the half-built promise and builds it again.
+    """
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     today = today or local_today()
-    with session_scope() as s:
-        already = s.exec(select(AuditEvent.id).where(AuditEvent.actor == ACTOR.email)).first()
+    done = _loaded_entries()
+    already = len(done) == len(data["promises"])
     if not already:
         with session_scope() as s:
             add_person(
@@ -392,6 +397,9 @@ def load_demo(today: date | None = None, path: Path = DEMO_FILE) -> dict[str, An
                 ),
             )
         for entry in data["promises"]:
+            if _entry_key(entry) in done:
+                continue
+            _remove_half_built(entry)
             _load_promise(entry, data["problems"], today)
         _demo_passwords()
     with session_scope() as s:
@@ -439,7 +447,74 @@ def _sign_in_lines() -> list[str]:
     return lines
 
 
+LOADED = "demo_promise_loaded"
+
+
+def _entry_key(entry: dict[str, Any]) -> str:
+    return f"{entry['municipality']}|{entry['start']}"
+
+
+def _loaded_entries() -> set[str]:
+    with session_scope() as s:
+        events = s.exec(select(AuditEvent).where(AuditEvent.action == LOADED)).all()
+        return {str(e.details.get("entry")) for e in events}
+
+
+def _remove_half_built(entry: dict[str, Any]) -> None:
+    """Delete what an interrupted run left of this entry's promise (and its successor), with
+    every row that points at them, so it can be built again from the start."""
+    from sqlalchemy import delete
+    from sqlmodel import SQLModel, col
+
+    with session_scope() as s:
+        starts = (
+            [entry["start"]]
+            if isinstance(entry["start"], date)
+            else [date.fromisoformat(str(entry["start"]))]
+        )
+        ids = [
+            p.id
+            for p in s.exec(
+                select(Promise).where(
+                    Promise.area_name == entry["municipality"], col(Promise.term_start).in_(starts)
+                )
+            ).all()
+        ]
+        if not ids:
+            return
+        ids += [
+            p.id
+            for p in s.exec(select(Promise).where(col(Promise.previous_promise_id).in_(ids))).all()
+        ]
+        tables = SQLModel.metadata.sorted_tables
+        owned: dict[str, list[Any]] = {"promise": ids}  # table -> ids of its rows to delete
+        for table in tables:  # parents before children: collect every row that hangs on them
+            for fk in table.foreign_keys:
+                parent = fk.column.table.name
+                if parent in owned and owned[parent] and table.name != "promise":
+                    key = table.primary_key.columns.values()[0]
+                    rows = (
+                        s.execute(
+                            select(key).where(fk.parent.in_(owned[parent]))  # type: ignore[call-overload]
+                        )
+                        .scalars()
+                        .all()
+                    )
+                    owned.setdefault(table.name, []).extend(rows)
+        for table in reversed(tables):  # children first
+            if table.name in owned and owned[table.name]:
+                key = table.primary_key.columns.values()[0]
+                s.execute(delete(table).where(key.in_(owned[table.name])))
+
+
 def _load_promise(entry: dict[str, Any], problems: dict[str, Any], today: date) -> None:
+    """Build one demo promise, then mark it complete (in the audit trail)."""
+    pid = _build_promise(entry, problems, today)
+    with session_scope() as s:
+        audit(s, promise_id=pid, actor=ACTOR, action=LOADED, details={"entry": _entry_key(entry)})
+
+
+def _build_promise(entry: dict[str, Any], problems: dict[str, Any], today: date) -> int:
     with session_scope() as s:
         promise = create_promise(
             s,
@@ -463,7 +538,7 @@ def _load_promise(entry: dict[str, Any], problems: dict[str, Any], today: date) 
         if stage is target:
             if stage is Stage.CONTINUOUS_EVALUATION or stage is Stage.RESIDENT_DIALOGUE:
                 builder.fill(stage)
-            return
+            return pid
         builder.fill(stage)
         when = min(builder.transition_day(stage), today)
         advance_promise(pid, ACTOR, now=_at(when))
@@ -473,3 +548,4 @@ def _load_promise(entry: dict[str, Any], problems: dict[str, Any], today: date) 
     open_next_cycle(
         pid, ACTOR, now=_at(min(builder.transition_day(Stage.YEAR_END_COMPILATION), today))
     )
+    return pid
