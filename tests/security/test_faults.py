@@ -109,9 +109,8 @@ def test_sigterm_and_sigkill_leave_no_prefect_server_behind(tmp_path: Path) -> N
     service.wait(30)
 
 
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)  # PostgreSQL readers never wait
 def test_a_held_write_lock_does_not_stop_reads(db, tmp_path: Path) -> None:
-    if db.backend != "sqlite":
-        pytest.skip("SQLite's write lock; PostgreSQL readers never wait for writers")
     from application.promises import PromiseRequest, show_promise
     from tests.helpers import new_promise, register
 
