@@ -12,14 +12,14 @@ import os
 import secrets
 from pathlib import Path
 
-from config.settings import get_settings
+from config.client import client_settings
 
 FILE_NAME = "operator.key"
 
 
 def operator_key_path() -> Path:
     """Where the operator key lives: the data folder."""
-    return get_settings().data_dir / FILE_NAME
+    return client_settings().data_dir / FILE_NAME
 
 
 def ensure_operator_key() -> str:
