@@ -2,7 +2,7 @@
 
 These are what the CLI (flags or a JSON/YAML file), the HTTP API and the web pages accept;
 ``lofte schema KIND`` prints their JSON Schema. Checks that need the promise (a target date
-before the term starts, a problem of another promise) are made by ``flows.service``.
+before the term starts, a problem of another promise) are made by ``application.artefacts``.
 """
 
 from __future__ import annotations
