@@ -264,13 +264,19 @@ def authenticate_bearer(token: str) -> Principal:
 
 def operator_principal(email: str) -> Principal:
     """The registered person named on a server shell (``--actor``)."""
+    return named_principal(email, "operator")
+
+
+def named_principal(email: str, method: str, proof: str | None = None) -> Principal:
+    """A registered person named by a trusted caller (an operator's shell, a Prefect
+    deployment run), recorded with how they were named; checked like everyone else."""
     with read_scope() as session:
         person = _person(session, email)
         if person is None:
             raise NotAuthenticated(
                 f"{email} is not a registered person; an admin adds people with `lofte person add`"
             )
-        return principal_of(session, person, "operator")
+        return principal_of(session, person, method, proof)
 
 
 def _self_or_admin(principal: Principal | None, email: str) -> Principal:

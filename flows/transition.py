@@ -171,3 +171,24 @@ def next_cycle(principal: Principal | None, request: NextCycleRequest) -> dict[s
     if principal is None:
         raise NotAuthenticated("sign in first (lofte login, or a token in LOFTE_TOKEN)")
     return raise_for_result(open_next_cycle_flow(principal, request.promise_id))
+
+
+@flow(name="advance-promise-as", log_prints=False, validate_parameters=False)
+def advance_promise_as(
+    acting_as: str, promise_id: int, to: str | None = None, reason: str | None = None
+) -> dict[str, Any]:
+    """A deployment run of a transition, for a named registered person: checked against the
+    same permissions as the API, recorded as ``deployment`` with the flow run's id."""
+    from application.identity import named_principal
+
+    try:
+        principal = named_principal(acting_as, "deployment", f"flow-run:{_flow_run_id()}")
+        stage = parse_stage(to).value if to else None
+    except (LofteError, ValueError) as exc:
+        return {
+            "ok": False,
+            "promise_id": promise_id,
+            "error": str(exc),
+            "error_kind": type(exc).__name__,
+        }
+    return advance_promise_flow(principal, promise_id, stage, reason)

@@ -107,3 +107,23 @@ def test_going_back_is_audited_with_its_reason_and_revokes_signatures(db) -> Non
         ).first()  # type: ignore[union-attr]
         assert event and event.reason == "Polisen vill lägga till ett mål"
         assert s.get(Promise, pid).stage is Stage.GOALS  # type: ignore[union-attr]
+
+
+def test_a_flow_run_for_a_named_person_is_checked_like_the_api(db, prefect_harness) -> None:
+    from flows.transition import advance_promise_as
+    from tests.helpers import register
+
+    pid = new_promise()
+    complete_stage(pid, Stage.RESIDENT_DIALOGUE)
+    register("samordnare@sollentuna.se")
+    register("samordnare@jarfalla.se", organisation="Järfälla")
+    refused = advance_promise_as("samordnare@jarfalla.se", pid)
+    assert not refused["ok"] and refused["error_kind"] == "Forbidden"
+    unknown = advance_promise_as("nobody@example.se", pid)
+    assert not unknown["ok"] and unknown["error_kind"] == "NotAuthenticated"
+    moved = advance_promise_as("samordnare@sollentuna.se", pid)
+    assert moved["ok"] and moved["to_stage"] == "joint_analysis"
+    with session_scope() as s:
+        event = s.exec(select(AuditEvent).where(AuditEvent.action == "transition")).one()
+    assert event.actor == "samordnare@sollentuna.se" and event.auth_method == "deployment"
+    assert event.auth_proof and event.auth_proof.startswith("flow-run:")
