@@ -441,7 +441,7 @@ def _sign_in_lines() -> list[str]:
     lines = [
         f"Logga in / sign in (demo, lösenord / password: {DEMO_PASSWORD}), e.g.:",
         *(f"  {email:<52} {role}" for role, email in SHOWN.items()),
-        "  webb / web: http://127.0.0.1:8470/logga-in   CLI: lofte login EMAIL",
+        "  CLI: lofte login EMAIL    HTTP API: POST /api/session, or a token (lofte token create)",
         f"  alla / everyone: lofte person list --actor {DEMO_ADMIN}",
     ]
     return lines
