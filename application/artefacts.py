@@ -7,22 +7,26 @@ activity cannot point at a goal of another promise, nor at a cause of a differen
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session, SQLModel, col, select
 
 from application.access import require, require_action
+from application.next_cycle import link_findings
 from application.operations import operation
 from application.promises import PromiseId
 from config.catalogue import get_catalogue
-from config.clock import now_utc
+from config.clock import local_day, now_utc
 from effects.audit import audit
 from effects.hooks import round_submitted
-from lifecycle.criteria import Unmet
+from lifecycle.criteria import Unmet, unmet_for_signoff
+from lifecycle.dates import date_problem, round_period_start
 from lifecycle.errors import InputError, NotFound, Refused, describe_validation_error
 from lifecycle.permissions import Action, Principal
 from lifecycle.stages import Stage
+from lifecycle.term import cycle_year_bounds
 from models import (
     Activity,
     ActivityStatusReport,
@@ -56,6 +60,7 @@ from models.inputs import (
 )
 from models.kinds import KINDS, artefact_kinds, json_schema  # noqa: F401 - for `lofte schema`
 from views.lookup import get_promise
+from views.snapshot import build_snapshot
 
 
 # The stage from which each kind may be recorded, and (where it applies) the last one.
@@ -116,7 +121,30 @@ def _check_priority_area(session: Session, promise: Promise, area_id: str | None
         )
 
 
-def _dialogue(session: Session, promise: Promise, data: DialogueInput) -> SQLModel:
+def _check_dates(promise: Promise, today: date, **dates: tuple[date | None, bool]) -> None:
+    """Refuse dates far outside the promise's term, or in the future where that is impossible.
+
+    Each keyword is a field name with (its value, whether it must not lie in the future).
+    """
+    for name, (value, not_in_future) in dates.items():
+        if value is None:
+            continue
+        problem = date_problem(
+            name,
+            value,
+            term_start=promise.term_start,
+            term_end=promise.term_end,
+            today=today,
+            not_in_future=not_in_future,
+        )
+        if problem:
+            raise InputError(problem)
+
+
+def _dialogue(session: Session, promise: Promise, data: DialogueInput, now: datetime) -> SQLModel:
+    _check_dates(
+        promise, local_day(now), held_from=(data.held_from, True), held_to=(data.held_to, True)
+    )
     row = Dialogue(
         promise_id=promise.id,  # type: ignore[arg-type]
         cycle_year=promise.cycle_year,
@@ -127,7 +155,9 @@ def _dialogue(session: Session, promise: Promise, data: DialogueInput) -> SQLMod
     return row
 
 
-def _situation_picture(session: Session, promise: Promise, data: SituationPictureInput) -> SQLModel:
+def _situation_picture(
+    session: Session, promise: Promise, data: SituationPictureInput, now: datetime
+) -> SQLModel:
     row = SituationPicture(
         promise_id=promise.id,  # type: ignore[arg-type]
         cycle_year=promise.cycle_year,
@@ -137,7 +167,7 @@ def _situation_picture(session: Session, promise: Promise, data: SituationPictur
     return row
 
 
-def _problem(session: Session, promise: Promise, data: ProblemInput) -> SQLModel:
+def _problem(session: Session, promise: Promise, data: ProblemInput, now: datetime) -> SQLModel:
     _check_priority_area(session, promise, data.priority_area)
     fields = data.model_dump(exclude={"places", "priority_area"})
     row = Problem(
@@ -150,7 +180,9 @@ def _problem(session: Session, promise: Promise, data: ProblemInput) -> SQLModel
     return row
 
 
-def _focus_area(session: Session, promise: Promise, data: FocusAreaInput) -> SQLModel:
+def _focus_area(
+    session: Session, promise: Promise, data: FocusAreaInput, now: datetime
+) -> SQLModel:
     problem = _own(session, Problem, data.problem_id, promise, "problem")
     _check_priority_area(session, promise, data.priority_area)
     problem.selected = data.selected
@@ -170,14 +202,16 @@ def _selected_problem(session: Session, promise: Promise, problem_id: int) -> Pr
     return problem
 
 
-def _cause_analysis(session: Session, promise: Promise, data: CauseAnalysisInput) -> SQLModel:
+def _cause_analysis(
+    session: Session, promise: Promise, data: CauseAnalysisInput, now: datetime
+) -> SQLModel:
     _selected_problem(session, promise, data.problem_id)
     row = CauseAnalysis(promise_id=promise.id, **data.model_dump())  # type: ignore[arg-type]
     session.add(row)
     return row
 
 
-def _goal(session: Session, promise: Promise, data: GoalInput) -> SQLModel:
+def _goal(session: Session, promise: Promise, data: GoalInput, now: datetime) -> SQLModel:
     _selected_problem(session, promise, data.problem_id)
     if data.target_date < promise.term_start:
         raise InputError(
@@ -203,7 +237,7 @@ def _goal(session: Session, promise: Promise, data: GoalInput) -> SQLModel:
     return row
 
 
-def _activity(session: Session, promise: Promise, data: ActivityInput) -> SQLModel:
+def _activity(session: Session, promise: Promise, data: ActivityInput, now: datetime) -> SQLModel:
     goal: Goal = _own(session, Goal, data.goal_id, promise, "goal")
     if data.cause_analysis_id is not None:
         cause: CauseAnalysis = _own(
@@ -220,12 +254,15 @@ def _activity(session: Session, promise: Promise, data: ActivityInput) -> SQLMod
             f"end {data.end} is after the term ends ({promise.term_end}); activities must "
             "finish within the promise's term"
         )
+    _check_dates(promise, local_day(now), start=(data.start, False))
     row = Activity(promise_id=promise.id, **data.model_dump())  # type: ignore[arg-type]
     session.add(row)
     return row
 
 
-def _promise_text(session: Session, promise: Promise, data: PromiseTextInput) -> SQLModel:
+def _promise_text(
+    session: Session, promise: Promise, data: PromiseTextInput, now: datetime
+) -> SQLModel:
     row = session.exec(
         select(PromiseText).where(
             PromiseText.promise_id == promise.id, PromiseText.cycle_year == promise.cycle_year
@@ -244,7 +281,7 @@ def _promise_text(session: Session, promise: Promise, data: PromiseTextInput) ->
     return row
 
 
-def _signoff(session: Session, promise: Promise, data: SignOffInput) -> SQLModel:
+def _signoff(session: Session, promise: Promise, data: SignOffInput, now: datetime) -> SQLModel:
     existing = session.exec(
         select(SignOff).where(
             SignOff.promise_id == promise.id,
@@ -258,12 +295,18 @@ def _signoff(session: Session, promise: Promise, data: SignOffInput) -> SQLModel
             f"{data.party.value} already signed this year's action plan "
             f"({existing.signed_by}, {existing.signed_on})"
         )
+    _check_dates(promise, local_day(now), signed_on=(data.signed_on, True))
+    broken = unmet_for_signoff(build_snapshot(session, promise, local_day(now)))
+    if broken:
+        raise Refused(broken, "the action plan cannot be signed while its chain is broken")
     row = SignOff(promise_id=promise.id, cycle_year=promise.cycle_year, **data.model_dump())  # type: ignore[arg-type]
     session.add(row)
     return row
 
 
-def _evaluation(session: Session, promise: Promise, data: EvaluationInput) -> SQLModel:
+def _evaluation(
+    session: Session, promise: Promise, data: EvaluationInput, now: datetime
+) -> SQLModel:
     rnd = session.exec(
         select(EvaluationRound).where(
             EvaluationRound.promise_id == promise.id,
@@ -284,6 +327,9 @@ def _evaluation(session: Session, promise: Promise, data: EvaluationInput) -> SQ
         )
     if rnd.submitted_at is not None:
         raise InputError(f"round {data.round} was already submitted ({rnd.submitted_at:%Y-%m-%d})")
+    _check_round_has_begun(session, promise, rnd, local_day(now))
+    for value in data.indicators:
+        _check_dates(promise, local_day(now), measured_on=(value.measured_on, True))
     activities = {
         a.id: a
         for a in session.exec(select(Activity).where(Activity.promise_id == promise.id)).all()
@@ -307,13 +353,32 @@ def _evaluation(session: Session, promise: Promise, data: EvaluationInput) -> SQ
         session.add(activity)
     for value in data.indicators:
         session.add(IndicatorValue(round_id=rnd.id, **value.model_dump()))  # type: ignore[arg-type]
-    rnd.submitted_at, rnd.submitted_by = now_utc(), data.submitted_by
+    rnd.submitted_at, rnd.submitted_by = now, data.submitted_by
     rnd.feedback_to_residents, rnd.feedback_channel = (
         data.feedback_to_residents,
         data.feedback_channel,
     )
     session.add(rnd)
     return rnd
+
+
+def _check_round_has_begun(
+    session: Session, promise: Promise, rnd: EvaluationRound, today: date
+) -> None:
+    earlier = session.exec(
+        select(EvaluationRound).where(
+            EvaluationRound.promise_id == promise.id,
+            EvaluationRound.cycle_year == rnd.cycle_year,
+            EvaluationRound.number < rnd.number,
+        )
+    ).all()
+    year_start = cycle_year_bounds(promise.term_start, rnd.cycle_year)[0]
+    begins = round_period_start(year_start, [r.due for r in earlier])
+    if today < begins:
+        raise InputError(
+            f"round {rnd.number} covers the period from {begins} to {rnd.due}; it has not "
+            f"begun yet (today is {today}). Submit it once there is something to follow up"
+        )
 
 
 def _compilation_row(session: Session, promise: Promise) -> YearEndCompilation | None:
@@ -325,7 +390,9 @@ def _compilation_row(session: Session, promise: Promise) -> YearEndCompilation |
     ).first()
 
 
-def _compilation(session: Session, promise: Promise, data: CompilationInput) -> SQLModel:
+def _compilation(
+    session: Session, promise: Promise, data: CompilationInput, now: datetime
+) -> SQLModel:
     row = _compilation_row(session, promise) or YearEndCompilation(
         promise_id=promise.id,  # type: ignore[arg-type]
         cycle_year=promise.cycle_year,  # type: ignore[arg-type]
@@ -337,7 +404,7 @@ def _compilation(session: Session, promise: Promise, data: CompilationInput) -> 
     return row
 
 
-def _approval(session: Session, promise: Promise, data: ApprovalInput) -> SQLModel:
+def _approval(session: Session, promise: Promise, data: ApprovalInput, now: datetime) -> SQLModel:
     row = _compilation_row(session, promise)
     if row is None:
         raise InputError(
@@ -346,12 +413,14 @@ def _approval(session: Session, promise: Promise, data: ApprovalInput) -> SQLMod
         )
     if row.approved_at is not None:
         raise InputError(f"the compilation was already approved by {row.approved_by}")
-    row.approved_by, row.approved_at = data.approved_by, now_utc()
+    row.approved_by, row.approved_at = data.approved_by, now
     session.add(row)
+    session.flush()
+    link_findings(session, promise)
     return row
 
 
-HANDLERS: dict[str, Callable[[Session, Promise, Any], SQLModel]] = {
+HANDLERS: dict[str, Callable[[Session, Promise, Any, datetime], SQLModel]] = {
     "dialogue": _dialogue,
     "situation_picture": _situation_picture,
     "problem": _problem,
@@ -375,7 +444,13 @@ if set(HANDLERS) != set(KINDS):
 
 
 def add_artefact(
-    session: Session, promise_id: int, kind: str, raw: dict[str, Any], actor: Principal
+    session: Session,
+    promise_id: int,
+    kind: str,
+    raw: dict[str, Any],
+    actor: Principal,
+    *,
+    now: datetime | None = None,
 ) -> SQLModel:
     """Validate and store one artefact of ``kind`` for the promise, with an audit record.
 
@@ -393,7 +468,7 @@ def add_artefact(
     elif kind == "evaluation":
         require(actor, Action.SUBMIT_ROUND, promise)
     _check_window(promise, kind)
-    row = HANDLERS[kind](session, promise, data)
+    row = HANDLERS[kind](session, promise, data, now_utc(now))
     session.flush()
     audit(
         session,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
@@ -9,9 +10,11 @@ from sqlmodel import Session, col, select
 
 from application.access import may, require, require_action, require_parties
 from application.operations import NoInput, operation
+from config.calendar import get_calendars
 from config.clock import local_today, now_utc
 from effects.audit import audit
 from effects.hooks import after_create
+from lifecycle.deadlines import past_stage_deadlines
 from lifecycle.errors import InputError, NotAuthenticated
 from lifecycle.permissions import Action, Principal
 from lifecycle.stages import Stage, parse_stage
@@ -109,10 +112,36 @@ def _check_agreement(session: Session, agreement_id: int, promise: Promise) -> N
         )
 
 
+def _refuse_late_start(data: PromiseCreate, today: date) -> None:
+    """A promise whose stage deadlines are already past opens late: only if someone says why."""
+    if data.late_start_reason:
+        return
+    rules = get_calendars().rules(data.region)
+    past = past_stage_deadlines(data.start, data.years, rules, today)
+    if not past:
+        return
+    listed = ", ".join(f"{d.stage.name_in('en')} (due {d.due})" for d in past)
+    raise InputError(
+        f"a promise starting {data.start} would open with {len(past)} stage deadline(s) already "
+        f"past today ({today}): {listed}. Start it later, or say why it starts late "
+        "(late_start_reason; CLI: --late-reason) and it is shown as late from the start"
+    )
+
+
 def create_promise(
-    session: Session, data: PromiseCreate, actor: Principal, *, previous: Promise | None = None
+    session: Session,
+    data: PromiseCreate,
+    actor: Principal,
+    *,
+    previous: Promise | None = None,
+    today: date | None = None,
 ) -> Promise:
-    """Create a promise in its first stage, with its parties, and audit it."""
+    """Create a promise in its first stage, with its parties, and audit it.
+
+    Refused (InputError) when its first stage deadlines are already behind ``today`` and no
+    ``late_start_reason`` says why.
+    """
+    _refuse_late_start(data, today or local_today())
     municipality, police = _parties(
         session,
         data.region,
@@ -131,6 +160,7 @@ def create_promise(
         stage=Stage.RESIDENT_DIALOGUE,
         previous_promise_id=previous.id if previous else None,
         agreement_id=data.agreement_id,
+        late_start_reason=data.late_start_reason,
         created_at=now_utc(),
         stage_entered_at=now_utc(),
     )
@@ -144,7 +174,10 @@ def create_promise(
         actor=actor,
         action="created",
         to_stage=promise.stage,
-        details={"previous_promise_id": promise.previous_promise_id},
+        details={
+            "previous_promise_id": promise.previous_promise_id,
+            "late_start_reason": promise.late_start_reason,
+        },
     )
     return promise
 

@@ -5,6 +5,7 @@ Registered in ``cli.main``:
     app.add_typer(deadlines_app)                    # lofte deadlines PROMISE
     app.add_typer(calendar_app, name="calendar")    # lofte calendar show|set|clear|resync
     app.add_typer(reminders_app, name="reminders")  # lofte reminders run
+    app.add_typer(renewal_app, name="renewal")      # lofte renewal run
     app.add_typer(ical_app, name="ical")            # lofte ical promise|region
     app.command("scheduler")(scheduler_command)     # lofte scheduler
 """
@@ -186,6 +187,31 @@ def calendar_resync(
         print_json(result)
     else:
         typer.echo(f"Omräknade löften / promises recomputed: {result['resynced']}")
+
+
+# --- lofte renewal run -------------------------------------------------------------------------
+
+renewal_app = typer.Typer(help="Förnyelse / renewal of promises.", no_args_is_help=True)
+
+
+@renewal_app.command("run")
+@command
+def renewal_run(now: NowOpt = None, actor: ActorOpt = None, as_json: JsonOpt = False) -> None:
+    """Öppna nästa cykel där förnyelsedagen har kommit / open next cycles that are due.
+
+    The schedule runs it every morning; safe to repeat (nothing is opened twice).
+    """
+    report = _call("renewal.run", {"now": _moment(now)}, actor)
+    if as_json:
+        print_json(report)
+        return
+    if not report["opened"]:
+        typer.echo("Ingen förnyelse att öppna / no renewal due.")
+    for row in report["opened"]:
+        typer.echo(
+            f"Löfte {row['promise_id']}: nästa cykel öppnad som löfte {row['next_promise_id']} "
+            f"/ next cycle opened as promise {row['next_promise_id']}"
+        )
 
 
 # --- lofte reminders run -----------------------------------------------------------------------

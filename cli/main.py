@@ -54,6 +54,7 @@ def _register_subcommands() -> None:
         deadlines_app,
         ical_app,
         reminders_app,
+        renewal_app,
         scheduler_command,
     )
     from cli.organisations import app as organisations_app
@@ -66,6 +67,7 @@ def _register_subcommands() -> None:
     app.add_typer(deadlines_app)  # unnamed: `lofte deadlines ID`
     app.add_typer(calendar_app, name="calendar")
     app.add_typer(reminders_app, name="reminders")
+    app.add_typer(renewal_app, name="renewal")
     app.add_typer(ical_app, name="ical")
     app.command("scheduler")(scheduler_command)
     app.command("overview")(overview_command)
@@ -152,6 +154,16 @@ def _actor(actor: str | None, as_json: bool) -> str | None:
     return actor.lower() if actor else None
 
 
+LateReasonOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--late-reason",
+        help="Varför löftet startar med passerade tidsgränser / why it starts with deadlines "
+        "already past (required then; it is shown as late from the start)",
+    ),
+]
+
+
 @promise_app.command("create")
 @command
 def promise_create(
@@ -172,6 +184,7 @@ def promise_create(
     agreement: Annotated[
         int | None, typer.Option(help="Id of the collaboration agreement it belongs to")
     ] = None,
+    late_reason: LateReasonOpt = None,
     actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -187,6 +200,7 @@ def promise_create(
             "area_name": area_name,
             "municipality_is_city_district": city_district,
             "agreement_id": agreement,
+            "late_start_reason": late_reason,
         },
         actor=_actor(actor, as_json),
     )
@@ -601,13 +615,19 @@ def advance(
 @app.command("next-cycle")
 @command
 def next_cycle(
-    promise_id: Annotated[int, typer.Argument(help="A closed promise")],
+    promise_id: Annotated[int, typer.Argument(help="A promise in its last year")],
+    late_reason: LateReasonOpt = None,
     actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Open the next cycle of a closed promise (done automatically when it closes)."""
+    """Open the next cycle of a promise in its last year.
+
+    The daily renewal run does it on the region's renewal day (default 1 September).
+    """
     result = transport.call(
-        "promise.next_cycle", {"promise_id": promise_id}, actor=_actor(actor, as_json)
+        "promise.next_cycle",
+        {"promise_id": promise_id, "late_start_reason": late_reason},
+        actor=_actor(actor, as_json),
     )
     if as_json:
         print_json(result)

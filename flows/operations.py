@@ -20,6 +20,7 @@ MODULES = (
     "application.reminders",
     "flows.transition",
     "flows.compilation",
+    "flows.renewal",
 )
 
 

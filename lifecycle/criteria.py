@@ -73,6 +73,11 @@ def _joint_analysis(s: PromiseSnapshot) -> list[Unmet]:
         for party in Party
         if party not in s.situation_pictures_by
     ]
+    return unmet + _focus_areas(s)
+
+
+def _focus_areas(s: PromiseSnapshot) -> list[Unmet]:
+    unmet: list[Unmet] = []
     selected = s.selected_problems
     if not selected:
         unmet.append(
@@ -146,6 +151,28 @@ def _goals(s: PromiseSnapshot) -> list[Unmet]:
 
 
 def _action_plan(s: PromiseSnapshot) -> list[Unmet]:
+    unmet = _activities(s)
+    if not s.has_promise_text:
+        unmet.append(
+            Unmet(
+                "promise_text.missing",
+                'Löftestexten ("polisen lovar / kommunen lovar") är inte skriven.',
+                'The promise text ("the police promise / the municipality promises") is not written.',
+            )
+        )
+    for party in Party:
+        if party not in s.signed_by:
+            unmet.append(
+                Unmet(
+                    f"signoff.{party.value}_missing",
+                    f"{_PARTY_SV[party]} har inte undertecknat åtgärdsplanen.",
+                    f"{_PARTY_EN[party]} has not signed the action plan.",
+                )
+            )
+    return unmet
+
+
+def _activities(s: PromiseSnapshot) -> list[Unmet]:
     unmet: list[Unmet] = []
     selected_ids = {p.id for p in s.selected_problems}
     for g in s.goals:
@@ -171,23 +198,6 @@ def _action_plan(s: PromiseSnapshot) -> list[Unmet]:
                 ref=f"priority_area:{area_id}",
             )
         )
-    if not s.has_promise_text:
-        unmet.append(
-            Unmet(
-                "promise_text.missing",
-                'Löftestexten ("polisen lovar / kommunen lovar") är inte skriven.',
-                'The promise text ("the police promise / the municipality promises") is not written.',
-            )
-        )
-    for party in Party:
-        if party not in s.signed_by:
-            unmet.append(
-                Unmet(
-                    f"signoff.{party.value}_missing",
-                    f"{_PARTY_SV[party]} har inte undertecknat åtgärdsplanen.",
-                    f"{_PARTY_EN[party]} has not signed the action plan.",
-                )
-            )
     return unmet
 
 
@@ -237,7 +247,42 @@ EXIT_CRITERIA: dict[Stage, Callable[[PromiseSnapshot], list[Unmet]]] = {
 }
 
 
+# The links of the chain dialogue → problem → cause → goal → activity that later work depends
+# on, with the stage that first requires each. They are checked again at every later gate and
+# at sign-off, so a focus area chosen (or a goal added) after its stage cannot slip through
+# without its cause, goal or activity (issue 10: "Orsaker: –" in a compilation).
+CHAIN: tuple[tuple[Stage, Callable[[PromiseSnapshot], list[Unmet]]], ...] = (
+    (Stage.JOINT_ANALYSIS, _focus_areas),
+    (Stage.ROOT_CAUSE_ANALYSIS, _root_cause_analysis),
+    (Stage.GOALS, _goals),
+    (Stage.ACTION_PLAN, _activities),
+)
+
+
+def chain_unmet(snapshot: PromiseSnapshot, before: Stage) -> list[Unmet]:
+    """Every broken link of the chain that a stage earlier than ``before`` requires."""
+    return [
+        unmet
+        for stage, check in CHAIN
+        if stage.position < before.position
+        for unmet in check(snapshot)
+    ]
+
+
+def unmet_for_signoff(snapshot: PromiseSnapshot) -> list[Unmet]:
+    """What must hold before a party may sign the action plan: the whole chain, activities too."""
+    return chain_unmet(snapshot, Stage.CONTINUOUS_EVALUATION)
+
+
 def unmet_criteria(snapshot: PromiseSnapshot) -> list[Unmet]:
-    """Every exit criterion of the snapshot's current stage that does not hold (empty: done)."""
+    """Every criterion that does not hold at the current stage's gate (empty: done).
+
+    The stage's own exit criteria, and every link of the chain an earlier stage required.
+    """
     check = EXIT_CRITERIA.get(snapshot.stage)
-    return [] if check is None else check(snapshot)
+    if check is None:
+        return []
+    own = check(snapshot)
+    seen = {(u.code, u.ref) for u in own}
+    earlier = [u for u in chain_unmet(snapshot, snapshot.stage) if (u.code, u.ref) not in seen]
+    return earlier + own

@@ -115,6 +115,10 @@ class PromiseCreate(_Input):
     agreement_id: int | None = Field(
         default=None, description="The collaboration agreement the promise belongs to"
     )
+    late_start_reason: str | None = Field(
+        default=None,
+        description="Why the promise starts with stage deadlines already past (required then)",
+    )
 
 
 class AgreementCreate(_Input):

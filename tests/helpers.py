@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlmodel import select
@@ -42,14 +42,17 @@ def new_promise(
                 years=years,
             ),
             ACTOR,
+            today=start - timedelta(days=90),
         )
         after_create(s, p, start - timedelta(days=90))
         return p.id  # type: ignore[return-value]
 
 
-def add(pid: int, artefact: str, **data: Any) -> Any:
+def add(pid: int, artefact: str, _on: date | None = None, **data: Any) -> Any:
+    """Record an artefact as if on the day ``_on`` (default: today, or ``LOFTE_NOW``)."""
+    now = datetime.combine(_on, time(12), tzinfo=UTC) if _on else None
     with session_scope() as s:
-        row = add_artefact(s, pid, artefact, data, ACTOR)
+        row = add_artefact(s, pid, artefact, data, ACTOR, now=now)
         return row.id  # type: ignore[attr-defined]
 
 
@@ -72,10 +75,13 @@ def complete_stage(pid: int, stage: Stage) -> None:
     from models import Activity, Goal, Problem
 
     p = promise(pid)
+    # Work before the term is recorded the day before it starts, as a coordinator would.
+    on = p.term_start - timedelta(days=1)
     if stage is Stage.RESIDENT_DIALOGUE:
         add(
             pid,
             "dialogue",
+            _on=on,
             method="safety_walk",
             held_from=p.term_start - timedelta(days=80),
             participants=30,
@@ -84,12 +90,25 @@ def complete_stage(pid: int, stage: Stage) -> None:
             results="Otryggt vid stationen kvällstid.",
         )
     elif stage is Stage.JOINT_ANALYSIS:
-        add(pid, "situation_picture", party="police", summary="Rån och narkotika vid stationen.")
-        add(pid, "situation_picture", party="municipality", summary="Ungdomar samlas i centrum.")
+        add(
+            pid,
+            "situation_picture",
+            party="police",
+            _on=on,
+            summary="Rån och narkotika vid stationen.",
+        )
+        add(
+            pid,
+            "situation_picture",
+            party="municipality",
+            _on=on,
+            summary="Ungdomar samlas i centrum.",
+        )
         for area in MANDATORY:
             add(
                 pid,
                 "problem",
+                _on=on,
                 title=f"Problem inom {area}",
                 selected=True,
                 priority_area=area,
@@ -100,6 +119,7 @@ def complete_stage(pid: int, stage: Stage) -> None:
             add(
                 pid,
                 "cause_analysis",
+                _on=on,
                 problem_id=problem_id,
                 event_chain="Grupper samlas, konflikter uppstår.",
                 victim="Unga",
@@ -111,6 +131,7 @@ def complete_stage(pid: int, stage: Stage) -> None:
             add(
                 pid,
                 "goal",
+                _on=on,
                 problem_id=problem_id,
                 kind="outcome",
                 description="Färre rån",
@@ -124,6 +145,7 @@ def complete_stage(pid: int, stage: Stage) -> None:
             add(
                 pid,
                 "activity",
+                _on=on,
                 goal_id=goal_id,
                 title="Trygghetsvandring varje månad",
                 owner_party="police",
@@ -136,12 +158,14 @@ def complete_stage(pid: int, stage: Stage) -> None:
         add(
             pid,
             "promise_text",
+            _on=on,
             police_promises="Polisen lovar att vara på plats vid stationen.",
             municipality_promises="Kommunen lovar bättre belysning i centrum.",
         )
         add(
             pid,
             "signoff",
+            _on=on,
             party="police",
             signed_by="LPO-chef",
             signed_on=p.term_start - timedelta(days=10),
@@ -149,14 +173,15 @@ def complete_stage(pid: int, stage: Stage) -> None:
         add(
             pid,
             "signoff",
+            _on=on,
             party="municipality",
             signed_by="KS ordförande",
             signed_on=p.term_start - timedelta(days=10),
         )
     elif stage is Stage.CONTINUOUS_EVALUATION:
         with session_scope() as s:
-            numbers = s.exec(
-                select(EvaluationRound.number).where(
+            rounds = s.exec(
+                select(EvaluationRound.number, EvaluationRound.due).where(
                     EvaluationRound.promise_id == pid,
                     EvaluationRound.cycle_year == p.cycle_year,
                     EvaluationRound.submitted_at.is_(None),
@@ -164,10 +189,11 @@ def complete_stage(pid: int, stage: Stage) -> None:
             ).all()  # type: ignore[union-attr]
         activities = ids(pid, Activity)
         goals = ids(pid, Goal)
-        for n in numbers:
+        for n, due in rounds:
             add(
                 pid,
                 "evaluation",
+                _on=due,
                 round=n,
                 submitted_by="Samordnare",
                 activities=[{"activity_id": a, "status": "ongoing"} for a in activities],
@@ -182,13 +208,15 @@ def complete_stage(pid: int, stage: Stage) -> None:
                 feedback_to_residents="Vi har haft vandringar varje månad och berättat om det på webben.",
             )
     elif stage is Stage.YEAR_END_COMPILATION:
+        after_year = p.term_start + timedelta(days=366 * p.cycle_year + 10)
         add(
             pid,
             "compilation",
+            _on=after_year,
             summary="Året gav färre rån vid stationen.",
             next_year_plan="Fortsätt.",
         )
-        add(pid, "approval", approved_by="Styrgruppen")
+        add(pid, "approval", _on=after_year, approved_by="Styrgruppen")
 
 
 def register(
