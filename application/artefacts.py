@@ -17,7 +17,6 @@ from application.access import require, require_action
 from application.next_cycle import link_findings
 from application.operations import operation
 from application.promises import PromiseId
-from config.catalogue import get_catalogue
 from config.clock import local_day, now_utc
 from effects.audit import audit
 from effects.hooks import round_submitted
@@ -35,8 +34,8 @@ from models import (
     EvaluationRound,
     Goal,
     IndicatorValue,
-    PriorityArea,
     Problem,
+    ProblemPriorityArea,
     Promise,
     PromiseText,
     SignOff,
@@ -60,7 +59,7 @@ from models.inputs import (
 )
 from models.kinds import KINDS, artefact_kinds, json_schema  # noqa: F401 - for `lofte schema`
 from views.lookup import get_promise
-from views.snapshot import build_snapshot
+from views.snapshot import build_snapshot, priority_scope
 
 
 # The stage from which each kind may be recorded, and (where it applies) the last one.
@@ -107,18 +106,29 @@ def _own(session: Session, model: type[SQLModel], row_id: int, promise: Promise,
     return row
 
 
-def _check_priority_area(session: Session, promise: Promise, area_id: str | None) -> None:
-    if area_id is None:
+def _check_priority_areas(session: Session, promise: Promise, *area_ids: str | None) -> None:
+    """Each area must apply to this promise (its region, party and term), or it is refused."""
+    wanted = [a for a in area_ids if a]
+    if not wanted:
         return
-    area = session.get(PriorityArea, area_id)
-    if area is None or area.region_id != promise.region_id:
-        known = session.exec(
-            select(PriorityArea.id).where(PriorityArea.region_id == promise.region_id)
-        ).all()
-        raise InputError(
-            f"priority_area {area_id!r} is not a priority area of region {promise.region_id}; "
-            f"known: {', '.join(known) or 'none in the catalogue'}"
-        )
+    valid = priority_scope(session, promise).area_ids
+    for area_id in wanted:
+        if area_id not in valid:
+            raise InputError(
+                f"priority_area {area_id!r} does not apply to promise {promise.id} (its police "
+                f"region, party and term); valid ids: {', '.join(valid) or 'none'}. "
+                f"`lofte catalogue --region {promise.region_id}` lists them with their names"
+            )
+
+
+def _set_extra_areas(session: Session, problem: Problem, area_ids: list[str]) -> None:
+    for link in session.exec(
+        select(ProblemPriorityArea).where(ProblemPriorityArea.problem_id == problem.id)
+    ).all():
+        session.delete(link)
+    for area_id in dict.fromkeys(area_ids):
+        if area_id != problem.priority_area_id:
+            session.add(ProblemPriorityArea(problem_id=problem.id, priority_area_id=area_id))  # type: ignore[arg-type]
 
 
 def _check_dates(promise: Promise, today: date, **dates: tuple[date | None, bool]) -> None:
@@ -168,8 +178,8 @@ def _situation_picture(
 
 
 def _problem(session: Session, promise: Promise, data: ProblemInput, now: datetime) -> SQLModel:
-    _check_priority_area(session, promise, data.priority_area)
-    fields = data.model_dump(exclude={"places", "priority_area"})
+    _check_priority_areas(session, promise, data.priority_area, *data.also_priority_areas)
+    fields = data.model_dump(exclude={"places", "priority_area", "also_priority_areas"})
     row = Problem(
         promise_id=promise.id,  # type: ignore[arg-type]
         places=[p.model_dump(exclude_none=True) for p in data.places],
@@ -177,6 +187,8 @@ def _problem(session: Session, promise: Promise, data: ProblemInput, now: dateti
         **fields,
     )
     session.add(row)
+    session.flush()
+    _set_extra_areas(session, row, data.also_priority_areas)
     return row
 
 
@@ -184,11 +196,13 @@ def _focus_area(
     session: Session, promise: Promise, data: FocusAreaInput, now: datetime
 ) -> SQLModel:
     problem = _own(session, Problem, data.problem_id, promise, "problem")
-    _check_priority_area(session, promise, data.priority_area)
+    _check_priority_areas(session, promise, data.priority_area, *data.also_priority_areas)
     problem.selected = data.selected
     if data.priority_area:
         problem.priority_area_id = data.priority_area
     session.add(problem)
+    if data.also_priority_areas:
+        _set_extra_areas(session, problem, data.also_priority_areas)
     return problem  # type: ignore[no-any-return]
 
 
@@ -224,12 +238,12 @@ def _goal(session: Session, promise: Promise, data: GoalInput, now: datetime) ->
             "pick a date within the term, or lengthen the term"
         )
     if data.catalogue_goal:
-        region = get_catalogue().region(promise.region_id)
-        known = {g.id for _, area in region.all_areas() for g in area.goals}
+        known = priority_scope(session, promise).goal_ids
         if data.catalogue_goal not in known:
             raise InputError(
-                f"catalogue_goal {data.catalogue_goal!r} is not a goal of region "
-                f"{promise.region_id}; known: {', '.join(sorted(known)) or 'none'}"
+                f"catalogue_goal {data.catalogue_goal!r} does not apply to promise {promise.id}; "
+                f"valid ids: {', '.join(known) or 'none (no catalogue goals apply to its party)'}."
+                f" `lofte catalogue --region {promise.region_id}` lists them"
             )
     fields = data.model_dump(exclude={"catalogue_goal"})
     row = Goal(promise_id=promise.id, catalogue_goal_id=data.catalogue_goal, **fields)  # type: ignore[arg-type]
@@ -273,9 +287,10 @@ def _promise_text(
         police_promises="",
         municipality_promises="",
     )  # type: ignore[arg-type]
-    row.police_promises, row.municipality_promises = (
+    row.police_promises, row.municipality_promises, row.joint_promises = (
         data.police_promises,
         data.municipality_promises,
+        data.joint_promises,
     )
     session.add(row)
     return row
@@ -468,10 +483,14 @@ def add_artefact(
     elif kind == "evaluation":
         require(actor, Action.SUBMIT_ROUND, promise)
     _check_window(promise, kind)
-    row = HANDLERS[kind](session, promise, data, now_utc(now))
+    moment = now_utc(now)
+    row = HANDLERS[kind](session, promise, data, moment)
+    if hasattr(row, "created_at") and now is not None:
+        row.created_at = moment  # recorded after the fact (the demo): dated when it happened
     session.flush()
     audit(
         session,
+        at=moment,
         promise_id=promise.id,
         actor=actor,
         action="artefact_added" if kind not in ("approval", "focus_area") else kind,

@@ -143,7 +143,7 @@ def open_next_cycle(
             ),
             late_start_reason=late_start_reason,
         )
-        new = create_promise(session, data, actor, previous=old, today=today)
+        new = create_promise(session, data, actor, previous=old, now=now)
         seeded = _seed_problems(session, old, new)
         session.flush()
         link_findings(session, old)

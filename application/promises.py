@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
@@ -20,7 +20,7 @@ from lifecycle.permissions import Action, Principal
 from lifecycle.stages import Stage, parse_stage
 from lifecycle.term import term_end
 from lifecycle.vocabulary import OrganisationKind, Role
-from models import Agreement, Organisation, Person, Promise, Region
+from models import Agreement, AgreementParty, Organisation, Person, Promise, Region
 from models.db import read_scope, session_scope
 from models.inputs import AgreementCreate, PersonInput, PromiseCreate
 from views.lookup import get_promise, history, list_promises, organisation_names
@@ -77,6 +77,12 @@ def create_agreement(session: Session, data: AgreementCreate) -> Agreement:
         data.police_area,
         data.municipality_is_city_district,
     )
+    kind = municipality.kind
+    parties = [municipality]
+    for name in data.other_municipalities:
+        other = find_or_create_organisation(session, data.region, kind, name)
+        if other.id not in {p.id for p in parties}:
+            parties.append(other)
     agreement = Agreement(
         region_id=data.region,
         municipality_id=municipality.id,  # type: ignore[arg-type]
@@ -84,10 +90,35 @@ def create_agreement(session: Session, data: AgreementCreate) -> Agreement:
         term_start=data.start,
         term_end=term_end(data.start, data.years),
         title=data.title,
+        focus_areas=data.focus_areas,
+        goals=data.goals,
+        follow_up=data.follow_up,
+        decided_by=data.decided_by,
+        decided_on=data.decided_on,
+        diarienummer=data.diarienummer,
     )
     session.add(agreement)
     session.flush()
+    for party in parties:
+        session.add(AgreementParty(agreement_id=agreement.id, organisation_id=party.id))  # type: ignore[arg-type]
+    session.flush()
     return agreement
+
+
+def agreement_view(session: Session, agreement: Agreement) -> dict[str, Any]:
+    """An agreement with its content and every party by name."""
+    party_ids = session.exec(
+        select(AgreementParty.organisation_id).where(AgreementParty.agreement_id == agreement.id)
+    ).all()
+    names = sorted(
+        o.name for o in (session.get(Organisation, i) for i in party_ids) if o is not None
+    )
+    police = session.get(Organisation, agreement.police_area_id)
+    return {
+        **agreement.model_dump(mode="json"),
+        "municipalities": names,
+        "police_area": police.name if police else None,
+    }
 
 
 def _check_agreement(session: Session, agreement_id: int, promise: Promise) -> None:
@@ -96,13 +127,17 @@ def _check_agreement(session: Session, agreement_id: int, promise: Promise) -> N
         raise InputError(
             f"no agreement with id {agreement_id}; create one with `lofte agreement create`"
         )
-    if (agreement.municipality_id, agreement.police_area_id) != (
-        promise.municipality_id,
-        promise.police_area_id,
-    ):
+    parties = set(
+        session.exec(
+            select(AgreementParty.organisation_id).where(
+                AgreementParty.agreement_id == agreement_id
+            )
+        ).all()
+    )
+    if agreement.police_area_id != promise.police_area_id or promise.municipality_id not in parties:
         raise InputError(
-            f"agreement {agreement_id} is between other parties; a promise belongs to the "
-            "agreement of its own municipality and local police area"
+            f"agreement {agreement_id} is between other parties; a promise belongs to an "
+            "agreement its own local police area and municipality (or city district) signed"
         )
     if not (agreement.term_start <= promise.term_start and promise.term_end <= agreement.term_end):
         raise InputError(
@@ -134,14 +169,14 @@ def create_promise(
     actor: Principal,
     *,
     previous: Promise | None = None,
-    today: date | None = None,
+    now: datetime | None = None,
 ) -> Promise:
     """Create a promise in its first stage, with its parties, and audit it.
 
-    Refused (InputError) when its first stage deadlines are already behind ``today`` and no
+    Refused (InputError) when its first stage deadlines are already behind ``now`` and no
     ``late_start_reason`` says why.
     """
-    _refuse_late_start(data, today or local_today())
+    _refuse_late_start(data, local_today(now))
     municipality, police = _parties(
         session,
         data.region,
@@ -161,8 +196,8 @@ def create_promise(
         previous_promise_id=previous.id if previous else None,
         agreement_id=data.agreement_id,
         late_start_reason=data.late_start_reason,
-        created_at=now_utc(),
-        stage_entered_at=now_utc(),
+        created_at=now_utc(now),
+        stage_entered_at=now_utc(now),
     )
     if data.agreement_id is not None:
         _check_agreement(session, data.agreement_id, promise)
@@ -174,6 +209,7 @@ def create_promise(
         actor=actor,
         action="created",
         to_stage=promise.stage,
+        at=promise.created_at,
         details={
             "previous_promise_id": promise.previous_promise_id,
             "late_start_reason": promise.late_start_reason,
@@ -375,7 +411,19 @@ def create_agreement_as(principal: Principal | None, request: AgreementCreate) -
             request.police_area,
             request.municipality_is_city_district,
         )
-        return create_agreement(session, request).model_dump(mode="json")
+        kind = (
+            OrganisationKind.CITY_DISTRICT
+            if request.municipality_is_city_district
+            else OrganisationKind.MUNICIPALITY
+        )
+        for name in request.other_municipalities:
+            if _find_organisation(session, request.region, kind, name) is None:
+                raise InputError(
+                    f"no {kind.value} named {name!r} in region {request.region}; check the "
+                    f"spelling, or an admin adds it: lofte organisation add --region "
+                    f"{request.region} --kind {kind.value} --name {name!r}"
+                )
+        return agreement_view(session, create_agreement(session, request))
 
 
 def check_channel(name: str | None) -> None:

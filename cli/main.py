@@ -58,6 +58,7 @@ def _register_subcommands() -> None:
         scheduler_command,
     )
     from cli.organisations import app as organisations_app
+    from cli.organisations import catalogue_command
     from cli.outbox import app as outbox_app
     from cli.overview import overview_command, status_app
 
@@ -70,6 +71,7 @@ def _register_subcommands() -> None:
     app.add_typer(renewal_app, name="renewal")
     app.add_typer(ical_app, name="ical")
     app.command("scheduler")(scheduler_command)
+    app.command("catalogue")(command(catalogue_command))
     app.command("overview")(overview_command)
     app.add_typer(status_app, name="status")
 
@@ -290,10 +292,38 @@ def agreement_create(
     years: Annotated[int, typer.Option(help="Length, 2-4 years")],
     title: Annotated[str, typer.Option(help="Title of the agreement")] = "",
     city_district: Annotated[bool, typer.Option("--city-district")] = False,
+    also: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--also",
+            help="Ytterligare stadsdel/kommun som skriver under / a further city district or "
+            "municipality signing with the same LPO (repeat)",
+        ),
+    ] = None,
+    focus_area: Annotated[
+        list[str] | None,
+        typer.Option("--focus-area", help="Inriktning / an agreed focus area (repeat)"),
+    ] = None,
+    goals: Annotated[str, typer.Option(help="Mål / what the parties want to achieve")] = "",
+    follow_up: Annotated[
+        str, typer.Option("--follow-up", help="Uppföljning / how it is followed up")
+    ] = "",
+    decided_by: Annotated[
+        str, typer.Option("--decided-by", help="Beslutat av / who decided it")
+    ] = "",
+    decided_on: Annotated[
+        str | None, typer.Option("--decided-on", help="Beslutsdatum / YYYY-MM-DD")
+    ] = None,
+    diarienummer: Annotated[
+        str, typer.Option(help="Diarienummer / the decision's file number")
+    ] = "",
     actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Create a collaboration agreement (samverkansöverenskommelse) that promises belong to."""
+    """Create a collaboration agreement (samverkansöverenskommelse) that promises belong to.
+
+    It records what the parties agreed on (focus areas, goals, follow-up) and the decision.
+    """
     out = transport.call(
         "agreement.create",
         {
@@ -304,6 +334,13 @@ def agreement_create(
             "years": years,
             "title": title,
             "municipality_is_city_district": city_district,
+            "other_municipalities": also or [],
+            "focus_areas": focus_area or [],
+            "goals": goals,
+            "follow_up": follow_up,
+            "decided_by": decided_by,
+            "decided_on": decided_on,
+            "diarienummer": diarienummer,
         },
         actor=_actor(actor, as_json),
     )
@@ -311,7 +348,8 @@ def agreement_create(
         print_json(out)
     else:
         typer.echo(
-            f"Överenskommelse / agreement {out['id']}: {out['term_start']} – {out['term_end']}"
+            f"Överenskommelse / agreement {out['id']}: {out['term_start']} – {out['term_end']}, "
+            f"{out['police_area']} med / with {', '.join(out['municipalities'])}"
         )
 
 

@@ -18,6 +18,7 @@ MODULES = (
     "application.outbox",
     "application.organisations",
     "application.reminders",
+    "application.catalogue",
     "flows.transition",
     "flows.compilation",
     "flows.renewal",

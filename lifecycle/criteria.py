@@ -186,9 +186,11 @@ def _activities(s: PromiseSnapshot) -> list[Unmet]:
                 )
             )
     goal_problem = {g.id: g.problem_id for g in s.goals}
-    problem_area = {p.id: p.priority_area_id for p in s.problems}
-    covered = {problem_area.get(goal_problem.get(a.goal_id, -1)) for a in s.activities}
-    for area_id in sorted(s.mandatory_area_ids - {c for c in covered if c}):
+    problem_areas = {p.id: p.area_ids for p in s.problems}
+    covered: set[str] = set()
+    for a in s.activities:
+        covered |= problem_areas.get(goal_problem.get(a.goal_id, -1), frozenset())
+    for area_id in sorted(s.mandatory_area_ids - covered):
         name = s.area_names.get(area_id, area_id)
         unmet.append(
             Unmet(

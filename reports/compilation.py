@@ -112,6 +112,7 @@ def compile_year(
             "goal_id": a.goal_id,
             "title": a.title,
             "owner_party": a.owner_party.value,
+            "owner_other": a.owner_other,
             "responsible": a.responsible,
             "status": a.status.value,
             "reason": a.status_reason,

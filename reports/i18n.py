@@ -48,6 +48,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "none": ("Inga", "None"),
     "police": ("Polisen", "The police"),
     "municipality": ("Kommunen", "The municipality"),
+    "joint": ("Polisen och kommunen gemensamt", "The police and the municipality jointly"),
     "done": ("Genomförd", "Done"),
     "ongoing": ("Pågår", "Ongoing"),
     "not_started": ("Ej påbörjad", "Not started"),

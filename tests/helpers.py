@@ -42,7 +42,7 @@ def new_promise(
                 years=years,
             ),
             ACTOR,
-            today=start - timedelta(days=90),
+            now=datetime.combine(start - timedelta(days=90), time(12), tzinfo=UTC),
         )
         after_create(s, p, start - timedelta(days=90))
         return p.id  # type: ignore[return-value]
@@ -67,6 +67,27 @@ def ids(pid: int, model: Any) -> list[int]:
     with session_scope() as s:
         return list(
             s.exec(select(model.id).where(model.promise_id == pid).order_by(model.id)).all()
+        )
+
+
+def add_activities(pid: int) -> None:
+    """One activity per goal: the part of the action plan that sign-off requires."""
+    from models import Goal
+
+    p = promise(pid)
+    for goal_id in ids(pid, Goal):
+        add(
+            pid,
+            "activity",
+            _on=p.term_start - timedelta(days=1),
+            goal_id=goal_id,
+            title="Trygghetsvandring varje månad",
+            owner_party="police",
+            responsible="Kommunpolis",
+            start=p.term_start,
+            end=p.term_end,
+            prevention_level="universal",
+            approach="situational",
         )
 
 
@@ -141,20 +162,7 @@ def complete_stage(pid: int, stage: Stage) -> None:
                 target_date=p.term_end,
             )
     elif stage is Stage.ACTION_PLAN:
-        for goal_id in ids(pid, Goal):
-            add(
-                pid,
-                "activity",
-                _on=on,
-                goal_id=goal_id,
-                title="Trygghetsvandring varje månad",
-                owner_party="police",
-                responsible="Kommunpolis",
-                start=p.term_start,
-                end=p.term_end,
-                prevention_level="universal",
-                approach="situational",
-            )
+        add_activities(pid)
         add(
             pid,
             "promise_text",
