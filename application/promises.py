@@ -225,6 +225,8 @@ def add_person(session: Session, data: PersonInput) -> Person:
         query = select(Organisation)
         if data.region:
             query = query.where(Organisation.region_id == data.region)
+        if data.organisation_kind:
+            query = query.where(Organisation.kind == data.organisation_kind)
         wanted = data.organisation.strip().casefold()
         orgs = [o for o in session.exec(query).all() if o.name.casefold() == wanted]
         if not orgs and data.role is Role.REGIONAL_COORDINATOR and data.region:
@@ -240,8 +242,10 @@ def add_person(session: Session, data: PersonInput) -> Person:
                 "promise that names it (lofte promise create), or check the spelling"
             )
         if len(orgs) > 1:
+            kinds = ", ".join(sorted(f"{o.kind.value} in {o.region_id}" for o in orgs))
             raise InputError(
-                f"{len(orgs)} organisations are named {data.organisation!r}; add --region"
+                f"{len(orgs)} organisations are named {data.organisation!r} ({kinds}); say "
+                "which: --region and --organisation-kind"
             )
         org_id = orgs[0].id
     person = session.exec(select(Person).where(Person.email == data.email.lower())).first()

@@ -368,6 +368,13 @@ def person_add(
         str | None, typer.Option(help="Organisation name (municipality, LPO, police region)")
     ] = None,
     region: Annotated[str | None, typer.Option(help="Region id of the organisation")] = None,
+    organisation_kind: Annotated[
+        str | None,
+        typer.Option(
+            "--organisation-kind",
+            help="municipality, city_district, local_police_area ... (when names are shared)",
+        ),
+    ] = None,
     lang: Annotated[str, typer.Option("--language", help="sv or en")] = "sv",
     channel: Annotated[str | None, typer.Option(help="Notification channel name")] = None,
     actor: ActorOpt = None,
@@ -382,6 +389,7 @@ def person_add(
         "name": name,
         "role": role,
         "organisation": organisation,
+        "organisation_kind": organisation_kind,
         "region": region,
         "language": lang,
         "channel": channel,

@@ -21,6 +21,7 @@ from lifecycle.vocabulary import (
     Approach,
     DialogueMethod,
     GoalKind,
+    OrganisationKind,
     OtherActor,
     Party,
     PreventionLevel,
@@ -379,6 +380,11 @@ class PersonInput(_Input):
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="E-mail address")
     name: str = Field(min_length=2)
     organisation: str | None = None
+    organisation_kind: OrganisationKind | None = Field(
+        default=None,
+        description="Which kind of organisation is meant when names are shared "
+        "(LPO Sollentuna and Sollentuna kommun may both be called Sollentuna)",
+    )
     region: str | None = None
     role: Role
     language: str = Field(default="sv", pattern="^(sv|en)$")

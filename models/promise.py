@@ -67,7 +67,9 @@ class Promise(SQLModel, table=True):
     # Set when the person creating the promise said why it starts with deadlines behind it.
     late_start_reason: str | None = Field(default=None, max_length=300)
     # The previous cycle's approved year-end compilation, whose findings this cycle builds on.
-    previous_compilation_id: int | None = Field(default=None, foreign_key="yearendcompilation.id")
+    # (No foreign key: the compilation already points at a promise, and a cycle of foreign
+    # keys would leave no order to create or delete the two tables in.)
+    previous_compilation_id: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
     stage_entered_at: datetime = Field(default_factory=utcnow)
     closed_at: datetime | None = None

@@ -97,12 +97,6 @@ def upgrade() -> None:
             )
         )
         batch_op.add_column(sa.Column("previous_compilation_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(
-            "fk_promise_previous_compilation",
-            "yearendcompilation",
-            ["previous_compilation_id"],
-            ["id"],
-        )
 
     with op.batch_alter_table("promisetext", schema=None) as batch_op:
         batch_op.add_column(
@@ -126,7 +120,6 @@ def downgrade() -> None:
     with op.batch_alter_table("promisetext", schema=None) as batch_op:
         batch_op.drop_column("joint_promises")
     with op.batch_alter_table("promise", schema=None) as batch_op:
-        batch_op.drop_constraint("fk_promise_previous_compilation", type_="foreignkey")
         batch_op.drop_column("previous_compilation_id")
         batch_op.drop_column("late_start_reason")
     with op.batch_alter_table("organisation", schema=None) as batch_op:
