@@ -103,6 +103,10 @@ class _Builder:
         """The day a stage's work is recorded: two working days before it is left."""
         return previous_working_day(self.leave_day(stage) - timedelta(days=2))
 
+    def compilation_day(self) -> date:
+        """The day the year-end compilation is written: three weeks after the year ends."""
+        return previous_working_day(self.end + timedelta(days=20))
+
     def fill(self, stage: Stage) -> None:
         getattr(self, f"_{stage.value}")(self.work_day(stage))
 
@@ -341,7 +345,7 @@ class _Builder:
                 submitted,
             )
 
-    def _year_end_compilation(self, on: date) -> None:
+    def _year_end_compilation(self, on: date, approve: bool = True) -> None:
         _add(
             self.pid,
             "compilation",
@@ -349,9 +353,9 @@ class _Builder:
                 "summary": f"Narkotikabrotten vid {self.spec['place']} minskade; personrånen ligger kvar på samma nivå.",
                 "next_year_plan": "Behåll närvaron, förstärk fältarbetet och följ upp avhopparverksamheten.",
             },
-            previous_working_day(self.end + timedelta(days=20)),
+            self.compilation_day(),
         )
-        if self.spec.get("stop") != Stage.YEAR_END_COMPILATION.value:
+        if approve:
             _add(self.pid, "approval", {"approved_by": "Styrgruppen"}, on)
 
 
@@ -689,8 +693,8 @@ def _partial(builder: _Builder, stage: Stage, stop: Stage | None) -> None:
     """What is done of the current stage by today (a stopped promise: what was done in time)."""
     if stage is Stage.CONTINUOUS_EVALUATION:
         builder.fill(stage)  # the rounds that are due (and, for a late promise, fewer)
-    elif stage is Stage.YEAR_END_COMPILATION and builder.work_day(stage) <= builder.today:
-        builder.fill(stage)  # the compilation is written; a stopped one is not approved
+    elif stage is Stage.YEAR_END_COMPILATION and builder.compilation_day() <= builder.today:
+        builder._year_end_compilation(builder.today, approve=False)  # written, not yet approved
     elif (
         stage is Stage.RESIDENT_DIALOGUE
         and stage is not stop

@@ -20,7 +20,10 @@ from models import Activity, Goal, Promise, YearEndCompilation
 from models.db import session_scope
 from reports.compilation import region_roll_up, render
 
-NOW = datetime(2026, 12, 10, 9, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+# The demo as it stands late in January 2027: the 2026 promises have finished their follow-up
+# and written their compilations, which their steering groups have not approved yet.
+DEMO_DAY = date(2027, 1, 25)
+NOW = datetime(2027, 1, 26, 9, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
 
 
 def compile_and_store(promise_id: int, language: str, now: datetime) -> dict:
@@ -34,11 +37,13 @@ def roll_up(region: str, year: int, language: str, now: datetime) -> dict:
 
 
 def _demo_promise(area: str) -> Promise:
-    load_demo(date(2026, 11, 22))
+    load_demo(DEMO_DAY)
     with session_scope() as s:
         return s.exec(
             select(Promise).where(
-                Promise.area_name == area, Promise.stage == Stage.YEAR_END_COMPILATION
+                Promise.area_name == area,
+                Promise.stage == Stage.YEAR_END_COMPILATION,
+                Promise.term_start == date(2026, 1, 1),
             )
         ).one()
 
