@@ -429,6 +429,7 @@ def _approval(session: Session, promise: Promise, data: ApprovalInput, now: date
     if row.approved_at is not None:
         raise InputError(f"the compilation was already approved by {row.approved_by}")
     row.approved_by, row.approved_at = data.approved_by, now
+    row.diarienummer = data.diarienummer
     session.add(row)
     session.flush()
     link_findings(session, promise)

@@ -369,9 +369,12 @@ class CompilationInput(_Input):
 
 
 class ApprovalInput(_Input):
-    """Approval of the year-end compilation."""
+    """Approval of the year-end compilation: who decided, and the decision's file number."""
 
     approved_by: str = Field(min_length=2)
+    diarienummer: str | None = Field(
+        default=None, max_length=80, description="The decision's file number (diarienummer)"
+    )
 
 
 class PersonInput(_Input):
