@@ -18,6 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from cli.output import EXIT_BAD_INPUT, command, fail, print_json
+from lifecycle.words import counted
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv JSON / print JSON instead of text.")]
 NowOpt = Annotated[
@@ -80,7 +81,11 @@ def deadlines_command(
         what = f"Uppföljning {row['round']}" if row["round"] else row["stage_name_sv"]
         moved = f" (från/from {row['nominal_due']})" if row["nominal_due"] else ""
         status = {"done": "klar", "overdue": "försenad", "open": "öppen"}[row["status"]]
-        left = "" if row["working_days_left"] is None else f"{row['working_days_left']} arbetsdagar"
+        left = (
+            ""
+            if row["working_days_left"] is None
+            else counted(row["working_days_left"], "working_day")
+        )
         typer.echo(f"{row['cycle_year']:<8}{what:<34}{row['due'] + moved:<14}  {status:<10}{left}")
 
 
@@ -305,7 +310,9 @@ def ical_promise(
 @ical_app.command("region")
 @command
 def ical_region(
-    region: Annotated[str, typer.Argument(help="Regionens id / region id, e.g. stockholm")],
+    region: Annotated[
+        str, typer.Argument(help="Polisregionens id / police region id, e.g. stockholm")
+    ],
     output: OutputOpt = None,
     actor: ActorOpt = None,
 ) -> None:

@@ -59,16 +59,19 @@ def _resident_dialogue(s: PromiseSnapshot) -> list[Unmet]:
     return []
 
 
-_PARTY_SV = {Party.POLICE: "Polisen", Party.MUNICIPALITY: "Kommunen"}
-_PARTY_EN = {Party.POLICE: "The police", Party.MUNICIPALITY: "The municipality"}
+def _party(s: PromiseSnapshot, party: Party) -> tuple[str, str]:
+    """How the party is named (sv, en): Stockholm's districts and Gotland are not "Kommunen"."""
+    if party is Party.POLICE:
+        return "Polisen", "The police"
+    return s.municipality_word
 
 
 def _joint_analysis(s: PromiseSnapshot) -> list[Unmet]:
     unmet = [
         Unmet(
             f"analysis.{party.value}_picture_missing",
-            f"{_PARTY_SV[party]} har inte bidragit med sin lägesbild.",
-            f"{_PARTY_EN[party]} has not contributed its situation picture.",
+            f"{_party(s, party)[0]} har inte bidragit med sin lägesbild.",
+            f"{_party(s, party)[1]} has not contributed its situation picture.",
         )
         for party in Party
         if party not in s.situation_pictures_by
@@ -165,8 +168,8 @@ def _action_plan(s: PromiseSnapshot) -> list[Unmet]:
             unmet.append(
                 Unmet(
                     f"signoff.{party.value}_missing",
-                    f"{_PARTY_SV[party]} har inte undertecknat åtgärdsplanen.",
-                    f"{_PARTY_EN[party]} has not signed the action plan.",
+                    f"{_party(s, party)[0]} har inte undertecknat åtgärdsplanen.",
+                    f"{_party(s, party)[1]} has not signed the action plan.",
                 )
             )
     return unmet
@@ -195,7 +198,7 @@ def _activities(s: PromiseSnapshot) -> list[Unmet]:
         unmet.append(
             Unmet(
                 "priority_area.not_covered",
-                f'Regionens obligatoriska område "{name}" saknar aktivitet.',
+                f'Polisregionens obligatoriska område "{name}" saknar aktivitet.',
                 f'The region\'s mandatory priority area "{name}" has no activity.',
                 ref=f"priority_area:{area_id}",
             )

@@ -91,6 +91,8 @@ class PromiseSnapshot:
     rounds: tuple[RoundFacts, ...] = ()
     compilation_approved: bool = False
     mandatory_area_ids: frozenset[str] = field(default_factory=frozenset)
+    # How the municipal party is named (sv, en): a city district's committee, Region Gotland.
+    municipality_word: tuple[str, str] = ("Kommunen", "The municipality")
     area_names: dict[str, str] = field(default_factory=dict)
 
     @property

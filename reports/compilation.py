@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from lifecycle.goals import goal_met
 from lifecycle.safe_text import autoescape_for, clean
 from lifecycle.term import cycle_year_bounds
+from lifecycle.words import counted, number
 from models import (
     Activity,
     CauseAnalysis,
@@ -317,11 +318,6 @@ def _previous_survey(session: Session, promise: Promise) -> list[str]:
     return [s for s in earlier if s]
 
 
-def _number(value: Any) -> str:
-    """18.0 -> "18", 12.5 -> "12.5", None -> "–" (tables read better without trailing zeros)."""
-    return "–" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
-
-
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -329,7 +325,6 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["num"] = _number
     return env
 
 
@@ -343,8 +338,14 @@ def render(data: dict[str, Any], fmt: str, template: str = "compilation") -> str
         return json.dumps(data, ensure_ascii=False, indent=2, default=str)
     if fmt not in ("md", "html"):
         raise ValueError(f"unknown format {fmt!r}; use md, html or json")
-    t = words(data.get("language", "sv"))
-    return _environment().get_template(f"{template}.{fmt}.j2").render(d=data, t=t)
+    language = data.get("language", "sv")
+    t = words(language)
+    env = _environment()
+    # Numbers and counts in the document's language: "12,5" and "1 inlämnad" in Swedish.
+    env.filters["num"] = lambda value: number(value, language)
+    return env.get_template(f"{template}.{fmt}.j2").render(
+        d=data, t=t, counted=lambda n, what: counted(n, what, language)
+    )
 
 
 def region_roll_up(

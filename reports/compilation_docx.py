@@ -13,13 +13,10 @@ from docx import Document
 from docx.document import Document as DocumentType
 
 from lifecycle.safe_text import clean
+from lifecycle.words import counted, number
 from reports.i18n import Words, words
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _number(value: Any) -> str:
-    return "–" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _table(doc: DocumentType, header: list[str], rows: list[list[str]]) -> None:
@@ -39,7 +36,8 @@ def _result(met: bool | None, t: Words) -> str:
 def render_docx(data: dict[str, Any]) -> bytes:
     """The compilation as .docx bytes, in the data's language."""
     d = clean(data)
-    t = words(d.get("language", "sv"))
+    language = d.get("language", "sv")
+    t = words(language)
     p = d["promise"]
     doc = Document()
     doc.core_properties.title = f"{t.compilation} {p['year_start'][:4]}: {p['area']}"
@@ -67,8 +65,8 @@ def render_docx(data: dict[str, Any]) -> bytes:
         style="List Bullet",
     )
     doc.add_paragraph(
-        f"{t.rounds}: {rs.get('submitted', 0)} {t.submitted.lower()}, "
-        f"{rs.get('missed', 0)} {t.missed.lower()}",
+        f"{t.rounds}: {counted(rs.get('submitted', 0), 'submitted', language)}, "
+        f"{counted(rs.get('missed', 0), 'missed', language)}",
         style="List Bullet",
     )
     if d.get("summary"):
@@ -115,9 +113,9 @@ def render_docx(data: dict[str, Any]) -> bytes:
                 [
                     g["description"],
                     g["indicator"],
-                    _number(g["baseline"]),
-                    _number(g["target"]),
-                    _number(g["last_value"]),
+                    number(g["baseline"], language),
+                    number(g["target"], language),
+                    number(g["last_value"], language),
                     _result(g["met"], t),
                 ]
                 for g in link["goals"]
@@ -125,7 +123,9 @@ def render_docx(data: dict[str, Any]) -> bytes:
         )
         for g in link["goals"]:
             if g["values"]:
-                series = "; ".join(f"{v['on']}: {_number(v['value'])}" for v in g["values"])
+                series = "; ".join(
+                    f"{v['on']}: {number(v['value'], language)}" for v in g["values"]
+                )
                 doc.add_paragraph(f"{t.series} ({g['indicator']}): {series}")
         _table(
             doc,

@@ -500,3 +500,61 @@ def test_demo_works_where_a_police_area_shares_a_municipality_name(db) -> None:
         find_or_create_organisation(s, "stockholm", OrganisationKind.MUNICIPALITY, "Sollentuna")
     report = load_demo(date(2026, 11, 22))
     assert report["promises"] >= 16
+
+
+# --- 7. words for Stockholm -------------------------------------------------------------------
+
+
+def test_counting_and_numbers_in_swedish() -> None:
+    from lifecycle.words import counted, number
+
+    assert counted(1, "working_day") == "1 arbetsdag"
+    assert counted(3, "working_day") == "3 arbetsdagar"
+    assert counted(3, "submitted") + ", " + counted(0, "missed") == "3 inlämnade, 0 uteblivna"
+    assert counted(1, "closed") == "1 avslutat"
+    assert number(12.5) == "12,5" and number(12.5, "en") == "12.5" and number(18.0) == "18"
+
+
+def test_swedish_outputs_use_the_right_words(db) -> None:
+    """The overview, a compilation and a refusal on the demo region, read as a Swedish reader."""
+    import re
+
+    from application.demo import load_demo
+    from reports.compilation import compile_year, render
+    from views.snapshot import current_unmet
+
+    today = date(2026, 11, 22)
+    load_demo(today)
+    overview = runner.invoke(
+        app,
+        ["overview", "--region", "stockholm", "--now", today.isoformat()]
+        + ["--actor", "brottsforebyggande@polisen.example.se"],
+    )
+    assert overview.exit_code == 0, overview.output
+    texts = [overview.output]
+    with session_scope() as s:
+        rinkeby = s.exec(
+            select(Promise).where(
+                Promise.area_name == "Rinkeby-Kista", Promise.term_start == date(2026, 1, 1)
+            )
+        ).one()
+        texts.append(render(compile_year(s, rinkeby, today, "sv"), "md"))
+        late = s.exec(
+            select(Promise).where(
+                Promise.area_name == "Norrmalm", Promise.stage == Stage.RESIDENT_DIALOGUE
+            )
+        ).one()
+        stuck = s.exec(
+            select(Promise).where(
+                Promise.area_name == "Rinkeby-Kista", Promise.stage == Stage.JOINT_ANALYSIS
+            )
+        ).one()
+        refusal = [u.message_sv for u in current_unmet(s, stuck, today)]
+        assert late is not None
+    assert any(m.startswith("Stadsdelsnämnden har inte") for m in refusal), refusal
+    texts += refusal
+    assert "1 inlämnad, 1 utebliven" in texts[1]  # round 2 was never submitted
+    for text in texts:
+        assert not re.search(r"\b1 (arbetsdagar|löften|avslutade|inlämnade|uteblivna)\b", text)
+        assert not re.search(r"(?<![Pp]olis)\b[Rr]egionen\b", text), text
+        assert "Kommunen har inte" not in text

@@ -73,6 +73,15 @@ def priority_scope(session: Session, promise: Promise) -> PriorityScope:
     )
 
 
+def _municipality_word(session: Session, promise: Promise) -> tuple[str, str]:
+    org = session.get(Organisation, promise.municipality_id)
+    if org is not None and org.kind is OrganisationKind.CITY_DISTRICT:
+        return "Stadsdelsnämnden", "The district committee"
+    if org is not None and org.name.startswith("Region "):
+        return org.name, org.name
+    return "Kommunen", "The municipality"
+
+
 def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSnapshot:
     """Everything the exit criteria need, read in a handful of queries."""
     pid = promise.id
@@ -179,6 +188,7 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
         ),
         compilation_approved=approved,
         mandatory_area_ids=scope.mandatory,
+        municipality_word=_municipality_word(session, promise),
         area_names=scope.names,
     )
 
