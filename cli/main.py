@@ -222,6 +222,8 @@ def _print_promise(view: dict[str, Any]) -> None:
     typer.echo(
         f"  Steg / stage: {view['stage']} ({view['stage_name']})   version {view['version']}"
     )
+    if view.get("late_start_reason"):
+        typer.echo(f"  Sen start / late start: {view['late_start_reason']}")
     if view["unmet"]:
         typer.echo("  Kvar att göra innan nästa steg / still to do before the next stage:")
         print_unmet(view["unmet"], err=False)

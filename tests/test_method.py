@@ -132,7 +132,10 @@ def test_cli_create_refuses_a_late_start_without_reason_exit_2(db, monkeypatch) 
     assert result.exit_code == 2 and "late_start_reason" in result.output
     ok = runner.invoke(app, [*args, "--late-reason", "Ny samordnare i november", "--json"])
     assert ok.exit_code == 0, ok.output
-    assert json.loads(ok.output)["id"]
+    created = json.loads(ok.output)
+    assert created["late_start_reason"] == "Ny samordnare i november"
+    shown = runner.invoke(app, ["promise", "show", str(created["id"])])
+    assert "Sen start / late start: Ny samordnare i november" in shown.output
 
 
 def test_a_simulated_year_of_daily_runs_opens_no_promise_already_late(db) -> None:
