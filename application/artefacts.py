@@ -17,6 +17,7 @@ from application.access import require, require_action
 from application.next_cycle import link_findings
 from application.operations import operation
 from application.promises import PromiseId
+from config.calendar import get_calendars
 from config.clock import local_day, now_utc
 from effects.audit import audit
 from effects.hooks import round_submitted
@@ -24,6 +25,7 @@ from lifecycle.criteria import Unmet, unmet_for_signoff
 from lifecycle.dates import date_problem, round_period_start
 from lifecycle.errors import InputError, NotFound, Refused, describe_validation_error
 from lifecycle.permissions import Action, Principal
+from lifecycle.renewal import renewal_date
 from lifecycle.stages import Stage
 from lifecycle.term import cycle_year_bounds
 from models import (
@@ -93,6 +95,28 @@ def _check_window(promise: Promise, kind: str) -> None:
                 )
             ],
             f"cannot add {kind} now",
+        )
+
+
+def _check_revision_open(session: Session, promise: Promise, today: date) -> None:
+    """The next year's revised plan may be written from the renewal day, during the follow-up."""
+    if promise.cycle_year >= promise.term_years:
+        raise InputError(
+            f"promise {promise.id} is in the last year of its term; the next cycle is a new "
+            f"promise (the renewal run opens it, or: lofte next-cycle {promise.id})"
+        )
+    if promise.stage not in (Stage.CONTINUOUS_EVALUATION, Stage.YEAR_END_COMPILATION):
+        raise InputError(
+            "the next year's revision is written during this year's follow-up; the promise is "
+            f"in {promise.stage.name_in('en')}: record this year's plan instead (leave out "
+            "for_next_year)"
+        )
+    month_day = get_calendars().rules(promise.region_id).renewal
+    opens = renewal_date(promise.term_start, promise.cycle_year, month_day)
+    if today < opens:
+        raise InputError(
+            f"the revision for year {promise.cycle_year + 1} opens on {opens} (the renewal day); "
+            f"today is {today}"
         )
 
 
@@ -277,13 +301,14 @@ def _activity(session: Session, promise: Promise, data: ActivityInput, now: date
 def _promise_text(
     session: Session, promise: Promise, data: PromiseTextInput, now: datetime
 ) -> SQLModel:
+    year = promise.cycle_year + (1 if data.for_next_year else 0)
     row = session.exec(
         select(PromiseText).where(
-            PromiseText.promise_id == promise.id, PromiseText.cycle_year == promise.cycle_year
+            PromiseText.promise_id == promise.id, PromiseText.cycle_year == year
         )
     ).first() or PromiseText(
         promise_id=promise.id,  # type: ignore[arg-type]
-        cycle_year=promise.cycle_year,
+        cycle_year=year,
         police_promises="",
         municipality_promises="",
     )  # type: ignore[arg-type]
@@ -297,24 +322,29 @@ def _promise_text(
 
 
 def _signoff(session: Session, promise: Promise, data: SignOffInput, now: datetime) -> SQLModel:
+    year = promise.cycle_year + (1 if data.for_next_year else 0)
     existing = session.exec(
         select(SignOff).where(
             SignOff.promise_id == promise.id,
-            SignOff.cycle_year == promise.cycle_year,
+            SignOff.cycle_year == year,
             SignOff.party == data.party,
             col(SignOff.revoked_at).is_(None),
         )
     ).first()
     if existing:
         raise InputError(
-            f"{data.party.value} already signed this year's action plan "
+            f"{data.party.value} already signed the action plan of year {year} "
             f"({existing.signed_by}, {existing.signed_on})"
         )
     _check_dates(promise, local_day(now), signed_on=(data.signed_on, True))
     broken = unmet_for_signoff(build_snapshot(session, promise, local_day(now)))
     if broken:
         raise Refused(broken, "the action plan cannot be signed while its chain is broken")
-    row = SignOff(promise_id=promise.id, cycle_year=promise.cycle_year, **data.model_dump())  # type: ignore[arg-type]
+    row = SignOff(
+        promise_id=promise.id,  # type: ignore[arg-type]
+        cycle_year=year,
+        **data.model_dump(exclude={"for_next_year"}),
+    )
     session.add(row)
     return row
 
@@ -483,7 +513,10 @@ def add_artefact(
         require(actor, Action.APPROVE_COMPILATION, promise)
     elif kind == "evaluation":
         require(actor, Action.SUBMIT_ROUND, promise)
-    _check_window(promise, kind)
+    if getattr(data, "for_next_year", False):
+        _check_revision_open(session, promise, local_day(now_utc(now)))
+    else:
+        _check_window(promise, kind)
     moment = now_utc(now)
     row = HANDLERS[kind](session, promise, data, moment)
     if hasattr(row, "created_at") and now is not None:

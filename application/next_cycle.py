@@ -21,11 +21,18 @@ from effects.hooks import after_create
 from lifecycle.criteria import Unmet
 from lifecycle.errors import Refused
 from lifecycle.permissions import Action, Principal
-from lifecycle.renewal import renewal_is_due
+from lifecycle.renewal import renewal_date, renewal_is_due
 from lifecycle.stages import Stage
 from lifecycle.term import term_end
 from lifecycle.vocabulary import OrganisationKind
-from models import Agreement, Organisation, Problem, Promise, YearEndCompilation
+from models import (
+    Agreement,
+    AuditEvent,
+    Organisation,
+    Problem,
+    Promise,
+    YearEndCompilation,
+)
 from models.db import get_engine, read_scope, session_scope
 from models.inputs import PromiseCreate
 from views.lookup import get_promise, organisation_names, successor
@@ -204,6 +211,47 @@ def promises_due_for_renewal(session: Session, today: date) -> list[Promise]:
     return due
 
 
+REVISION_OPENED = "revision_opened"
+
+
+def _open_revisions(actor: Principal, today: date, flow_run_id: str | None) -> None:
+    """In a multi-year term, the next year's revised plan opens on the renewal day (once).
+
+    From then the revised promise text and sign-offs can be recorded ahead
+    (``for_next_year``), in parallel with this year's follow-up, so the next year starts
+    with its plan already agreed. The audit trail says when it opened.
+    """
+    calendars = get_calendars()
+    with session_scope() as session:
+        candidates = session.exec(
+            select(Promise).where(
+                col(Promise.stage).in_([Stage.CONTINUOUS_EVALUATION, Stage.YEAR_END_COMPILATION]),
+                Promise.cycle_year < Promise.term_years,
+            )
+        ).all()
+        for promise in candidates:
+            opens = renewal_date(
+                promise.term_start, promise.cycle_year, calendars.rules(promise.region_id).renewal
+            )
+            if today < opens:
+                continue
+            done = session.exec(
+                select(AuditEvent).where(
+                    AuditEvent.promise_id == promise.id, AuditEvent.action == REVISION_OPENED
+                )
+            ).all()
+            if any(e.details.get("cycle_year") == promise.cycle_year + 1 for e in done):
+                continue
+            audit(
+                session,
+                promise_id=promise.id,
+                actor=actor,
+                action=REVISION_OPENED,
+                flow_run_id=flow_run_id,
+                details={"cycle_year": promise.cycle_year + 1, "opens": opens.isoformat()},
+            )
+
+
 def run_renewal(
     actor: Principal, *, now: datetime | None = None, flow_run_id: str | None = None
 ) -> list[dict[str, int | None]]:
@@ -212,8 +260,10 @@ def run_renewal(
     Idempotent: a promise whose successor exists is skipped, so running it twice (or after a
     crash half-way) opens nothing twice. Each promise is opened in its own transaction.
     """
+    today = local_today(now)
     with read_scope() as session:
-        due = [p.id for p in promises_due_for_renewal(session, local_today(now))]
+        due = [p.id for p in promises_due_for_renewal(session, today)]
+    _open_revisions(actor, today, flow_run_id)
     opened = []
     for promise_id in due:
         new = open_next_cycle(promise_id, actor, now=now, flow_run_id=flow_run_id)  # type: ignore[arg-type]

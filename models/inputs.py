@@ -303,6 +303,11 @@ class PromiseTextInput(_Input):
     joint_promises: str = Field(
         default="", description='"Polisen och kommunen lovar": what both promise together'
     )
+    for_next_year: bool = Field(
+        default=False,
+        description="The revised promise for the next year of a multi-year term, written "
+        "during this year's follow-up (from the renewal day)",
+    )
 
     @model_validator(mode="after")
     def _something_promised(self) -> PromiseTextInput:
@@ -321,6 +326,10 @@ class SignOffInput(_Input):
     party: Party
     signed_by: str = Field(min_length=2)
     signed_on: date
+    for_next_year: bool = Field(
+        default=False,
+        description="Sign the revised plan for the next year of a multi-year term ahead",
+    )
 
 
 class ActivityStatusInput(_Input):

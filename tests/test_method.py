@@ -561,3 +561,40 @@ def test_swedish_outputs_use_the_right_words(db) -> None:
         assert not re.search(r"\b1 (arbetsdagar|löften|avslutade|inlämnade|uteblivna)\b", text)
         assert not re.search(r"(?<![Pp]olis)\b[Rr]egionen\b", text), text
         assert "Kommunen har inte" not in text
+
+
+def test_a_multi_year_term_revises_next_years_plan_during_this_years_follow_up(db) -> None:
+    """Issue 10, point 1: the next year's revision opens on the renewal day, in parallel."""
+    pid = new_promise(start=date(2026, 1, 1), years=2)
+    walk_to(pid, Stage.CONTINUOUS_EVALUATION)
+    text = {"joint_promises": "Polisen och kommunen lovar fortsatt närvaro vid stationen 2027."}
+    with pytest.raises(InputError, match="opens on 2026-09-01"):
+        add(pid, "promise_text", _on=date(2026, 8, 31), for_next_year=True, **text)
+    run_renewal(ACTOR, now=at(date(2026, 9, 1)))
+    run_renewal(ACTOR, now=at(date(2026, 9, 2)))  # opened once
+    with session_scope() as s:
+        opened = s.exec(
+            select(AuditEvent).where(
+                AuditEvent.promise_id == pid, AuditEvent.action == "revision_opened"
+            )
+        ).all()
+    assert [e.details["cycle_year"] for e in opened] == [2]
+    add(pid, "promise_text", _on=date(2026, 10, 5), for_next_year=True, **text)
+    for party in ("police", "municipality"):
+        add(
+            pid,
+            "signoff",
+            _on=date(2026, 12, 15),
+            party=party,
+            signed_by="Styrgruppen",
+            signed_on="2026-12-15",
+            for_next_year=True,
+        )
+    complete_stage(pid, Stage.CONTINUOUS_EVALUATION)
+    assert advance_promise(pid, ACTOR, now=at(date(2027, 1, 5))).ok
+    complete_stage(pid, Stage.YEAR_END_COMPILATION)
+    moved = advance_promise(pid, ACTOR, now=at(date(2027, 2, 1)))
+    assert moved.ok and promise(pid).stage is Stage.ACTION_PLAN and promise(pid).cycle_year == 2
+    # the revised plan was agreed ahead: year two's action plan is done the day it opens
+    assert advance_promise(pid, ACTOR, now=at(date(2027, 2, 1))).ok
+    assert promise(pid).stage is Stage.CONTINUOUS_EVALUATION
