@@ -229,9 +229,11 @@ def _print_promise(view: dict[str, Any]) -> None:
         print_unmet(view["unmet"], err=False)
     elif view["stage"] != "closed":
         typer.echo("  Klart för nästa steg / ready for the next stage (lofte advance).")
-    counts = ", ".join(f"{k}: {v}" for k, v in view["counts"].items() if v)
-    if counts:
-        typer.echo(f"  Underlag / artefacts: {counts}")
+    for kind, rows in view.get("artefacts", {}).items():
+        if rows:
+            typer.echo(f"  {kind} ({len(rows)}):")
+            for row in rows:
+                typer.echo(f"    {row['id']:>5}  {row['label']}")
 
 
 @promise_app.command("list")

@@ -598,3 +598,83 @@ def test_a_multi_year_term_revises_next_years_plan_during_this_years_follow_up(d
     # the revised plan was agreed ahead: year two's action plan is done the day it opens
     assert advance_promise(pid, ACTOR, now=at(date(2027, 2, 1))).ok
     assert promise(pid).stage is Stage.CONTINUOUS_EVALUATION
+
+
+# --- found by a new user ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["promise", "list", "--region", "stockhlm"],
+        ["overview", "--region", "stockhlm"],
+        ["catalogue", "--region", "stockhlm"],
+        ["status", "history", "--region", "stockhlm"],
+        ["ical", "region", "stockhlm"],
+    ],
+)
+def test_an_unknown_region_is_exit_2_everywhere(db, monkeypatch, args: list[str]) -> None:
+    from tests.helpers import register
+
+    register(
+        "regional@polisen.se",
+        role="regional_coordinator",
+        organisation="Polisregion Stockholm",
+        kind="police_region",
+    )
+    monkeypatch.setenv("LOFTE_ACTOR", "regional@polisen.se")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, (args, result.exit_code, result.output)
+    assert "stockholm" in result.output  # the sentence names the known regions
+
+
+def test_promise_show_lists_the_artefacts_with_their_ids(db, monkeypatch) -> None:
+    from models import Goal
+    from tests.helpers import ids, register
+
+    pid = new_promise(start=date(2026, 1, 1))
+    walk_to(pid, Stage.ACTION_PLAN)
+    register("samordnare@sollentuna.se")
+    monkeypatch.setenv("LOFTE_ACTOR", "samordnare@sollentuna.se")
+    shown = runner.invoke(app, ["promise", "show", str(pid), "--json"])
+    assert shown.exit_code == 0, shown.output
+    view = json.loads(shown.output)
+    goals = view["artefacts"]["goals"]
+    assert [g["id"] for g in goals] == ids(pid, Goal)
+    assert goals[0]["label"] == "Anmälda rån per kvartal" and goals[0]["problem_id"]
+    problems = view["artefacts"]["problems"]
+    text = runner.invoke(app, ["promise", "show", str(pid)]).output
+    for row in (*problems, *goals):
+        assert f"{row['id']:>5}  {row['label']}" in text
+
+
+def test_a_refused_next_cycle_is_a_result_not_an_error_in_the_log(
+    db, prefect_harness, caplog
+) -> None:
+    import logging
+
+    from fastapi.testclient import TestClient
+
+    from config.operator_key import ensure_operator_key
+    from tests.helpers import register
+    from web.api import create_app
+
+    pid = new_promise(start=date(2026, 1, 1), years=2)
+    register("samordnare@sollentuna.se")
+    headers = {
+        "Authorization": f"Operator {ensure_operator_key()}",
+        "X-Lofte-Actor": "samordnare@sollentuna.se",
+    }
+    client = TestClient(create_app(warm=False))
+    # Prefect's loggers do not propagate to the root: listen to them directly as well.
+    prefect_logger = logging.getLogger("prefect")
+    prefect_logger.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.INFO):
+            refused = client.post(f"/api/promises/{pid}/next-cycle", headers=headers)
+            advance = client.post(f"/api/promises/{pid}/advance", headers=headers)
+    finally:
+        prefect_logger.removeHandler(caplog.handler)
+    assert refused.status_code == 409 and advance.status_code == 409
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert errors == [], [r.getMessage() for r in errors]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from config.clock import local_today
@@ -14,6 +13,36 @@ from views.snapshot import current_unmet
 
 # What a promise's view counts: every kind that has rows of its own.
 COUNTED = {k.counted_as: k.table for k in KINDS.values() if k.counted_as and k.table}
+
+
+# The field that names an artefact in a list, in order of preference.
+LABEL_FIELDS = ("title", "indicator", "event_chain", "summary", "signed_by", "method")
+
+
+def _label(row: dict[str, Any]) -> str:
+    """A one-line name for an artefact: its title, indicator, first words ... (at most 80)."""
+    for name in LABEL_FIELDS:
+        value = row.get(name)
+        if value:
+            text = " ".join(str(value).split())
+            return text if len(text) <= 80 else text[:79] + "…"
+    if "number" in row:
+        return f"{row['number']} ({row.get('due')})"
+    return ""
+
+
+def artefacts_of(session: Session, promise_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Every artefact of the promise by kind, oldest first, each with its id and a label."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for name, model in COUNTED.items():
+        rows = session.exec(
+            select(model).where(model.promise_id == promise_id).order_by(model.id)  # type: ignore[attr-defined]
+        ).all()
+        found[name] = [
+            {**dumped, "label": _label(dumped)}
+            for dumped in (r.model_dump(mode="json") for r in rows)
+        ]
+    return found
 
 
 def promise_view(session: Session, promise_id: int, language: str = "sv") -> dict[str, Any]:
@@ -33,12 +62,8 @@ def promise_view(session: Session, promise_id: int, language: str = "sv") -> dic
         for e in history(session, promise_id)
         if e.action == "transition"
     ]
-    counts = {
-        name: session.exec(
-            select(func.count()).select_from(model).where(model.promise_id == promise_id)  # type: ignore[attr-defined]
-        ).one()
-        for name, model in COUNTED.items()
-    }
+    artefacts = artefacts_of(session, promise_id)
+    counts = {name: len(rows) for name, rows in artefacts.items()}
     nxt = successor(session, promise_id)
     return {
         "id": promise.id,
@@ -61,4 +86,5 @@ def promise_view(session: Session, promise_id: int, language: str = "sv") -> dic
         "unmet": [u.as_dict(language) for u in unmet],
         "history": transitions,
         "counts": counts,
+        "artefacts": artefacts,
     }
