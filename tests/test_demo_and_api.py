@@ -100,6 +100,30 @@ def test_cli_uses_a_running_service_when_there_is_one(db, prefect_harness, monke
             app, ["advance", str(pid), "--actor", "samordnare@sollentuna.se", "--json"]
         )
         assert refused.exit_code == 1 and json.loads(refused.output)["unmet"]
+
+        # The approval runs two flows: through the service too, never Prefect in the CLI.
+        from tests.test_method import walk_to
+
+        year = new_promise()
+        walk_to(year, Stage.YEAR_END_COMPILATION)
+        from tests.helpers import add
+
+        add(year, "compilation", summary="Färre rån vid stationen i år.", next_year_plan="Mer.")
+        register("styrgrupp@sollentuna.se", role="steering_group")
+        approve = ["compilation", "approve", str(year), "--by", "Styrgruppen i Sollentuna"]
+        approved = CliRunner().invoke(
+            app,
+            [
+                *approve,
+                "--diarienummer",
+                "KS 2027/7",
+                "--actor",
+                "styrgrupp@sollentuna.se",
+                "--json",
+            ],
+        )
+        assert approved.exit_code == 0, approved.output
+        assert json.loads(approved.output)["via"] == "service"
     finally:
         server.should_exit = True
         thread.join(10)

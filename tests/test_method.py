@@ -678,3 +678,31 @@ def test_a_refused_next_cycle_is_a_result_not_an_error_in_the_log(
     assert refused.status_code == 409 and advance.status_code == 409
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
     assert errors == [], [r.getMessage() for r in errors]
+
+
+def test_prefect_state_stays_in_lofte_data_folder(tmp_path) -> None:
+    """Every entry point sets PREFECT_HOME in Löfte's data folder before Prefect is imported."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    home, data = tmp_path / "home", tmp_path / "data"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LOFTE_", "PREFECT_"))} | {
+        "HOME": str(home),
+        "LOFTE_DATA_DIR": str(data),
+        "PYTHONPATH": str(root),
+    }
+    probe = (
+        "import cli.main, prefect, flows.operations\n"
+        "from prefect.settings import get_current_settings\n"
+        "print(get_current_settings().home)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-1500:]
+    assert Path(done.stdout.strip()) == data / "prefect"
+    assert not (home / ".prefect").exists()
