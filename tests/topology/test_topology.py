@@ -158,6 +158,15 @@ class Topology:
             run.raise_for_status()
             return str(run.json()["id"])
 
+    def pause(self, name: str) -> None:
+        """Pause a deployment's schedule (the test's dispatchers are the processes it kills)."""
+        with httpx.Client(timeout=30, trust_env=False) as http:
+            dep = http.get(f"{self.api}/deployments/name/{name}")
+            dep.raise_for_status()
+            http.patch(
+                f"{self.api}/deployments/{dep.json()['id']}", json={"paused": True}
+            ).raise_for_status()
+
     def mark_crashed(self, run_id: str) -> str:
         """What an operator does for a run whose worker died with it: mark it Crashed, which
         frees the deployment's concurrency slot (no heartbeats: the server cannot tell)."""
@@ -256,6 +265,71 @@ def _kill_flow_run_processes(topo: Topology, run_id: str) -> int:
     return killed
 
 
+def _backup_and_restore(topo: Topology) -> int:
+    """docs/operations.md, "Backup and restore": dump both databases while everything runs,
+    restore Löfte's into a new, empty database; returns its audit trail's length."""
+    env = dict(topo.lofte_env())
+    env["PREFECT_API_DATABASE_CONNECTION_URL"] = (
+        PG.replace("postgresql://", "postgresql+asyncpg://") + f"/{topo.prefect_db}"
+    )
+    folder = topo.state.parent / "backups"
+    done = subprocess.run(
+        [str(ROOT / "deploy" / "backup.sh"), str(folder)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    dumps = done.stdout.split()
+    assert len(dumps) == 2 and all(Path(d).stat().st_size > 0 for d in dumps)
+    target = topo.lofte_db + "_restored"
+    admin = create_engine(
+        PG.replace("postgresql://", "postgresql+psycopg://") + "/postgres",
+        isolation_level="AUTOCOMMIT",
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{target}"'))
+    try:
+        done = subprocess.run(
+            [str(ROOT / "deploy" / "restore.sh"), dumps[0], f"{PG}/{target}"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        again = subprocess.run(
+            [str(ROOT / "deploy" / "restore.sh"), dumps[0], f"{PG}/{target}"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert again.returncode == 1 and "empty" in again.stderr, "restore over data"
+        copy = create_engine(PG.replace("postgresql://", "postgresql+psycopg://") + f"/{target}")
+        with copy.connect() as conn:
+            count = int(conn.execute(text("select count(*) from auditevent")).scalar_one())
+        copy.dispose()
+        return count
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _drain(topo: Topology, timeout: float) -> None:
+    """Wait until every queued notification is sent or dead-lettered."""
+    deadline = time.monotonic() + timeout
+    open_sql = "select count(*) from outboxmessage where status not in ('sent', 'dead')"
+    while (left := topo.sql(open_sql)[0][0]) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert left == 0, f"{left} notifications neither sent nor dead-lettered"
+
+
 def test_topology_under_load_and_faults(topology: tuple[Topology, Receiver]) -> None:
     """Invariants at the end:
 
@@ -273,6 +347,7 @@ def test_topology_under_load_and_faults(topology: tuple[Topology, Receiver]) -> 
     topo, receiver = topology
     started = time.monotonic()
     seed = _seed(topo)
+    topo.pause("lofte-dispatch-outbox/lofte-dispatch-outbox")
     bases = [f"http://127.0.0.1:{p}" for p in topo.serve_ports]
     clients = [Client(c["token"], bases, i) for i, c in enumerate(seed["clients"])]
     assert len(clients) == CLIENTS and sum(len(c["promises"]) for c in seed["clients"]) == 50
@@ -311,43 +386,57 @@ def test_topology_under_load_and_faults(topology: tuple[Topology, Receiver]) -> 
     assert len(faults) == 3, faults
     load_s = time.monotonic() - started
 
-    # Reminders as a deployment run; the worker is killed (with the run's process) while it
-    # runs, restarted, and the run is made again.
-    receiver.default = Reply(status=200, delay=0.3)  # slow: dispatch batches take a while
+    # Reminders as a deployment run; the worker is killed (with the run's process) once the
+    # run has queued its first digests, restarted, and the run is made again. Dispatcher 2
+    # is paused meanwhile, so that dispatcher 1 is surely the one killed mid-batch below.
+    receiver.default = Reply(status=200, delay=0.5)  # slow: a batch takes a while
+    _drain(topo, 120)  # the transitions' notices first; then both dispatchers wait
+    for name in ("dispatcher-1", "dispatcher-2"):
+        os.killpg(topo.pid(name), signal.SIGSTOP)
+    digest_sql = "select count(*) from outboxmessage where kind in ('digest', 'escalation')"
     first = topo.run_deployment("lofte-reminders/lofte-reminders", {"now": REMINDER_NOW})
     topo.wait_state(first, {"RUNNING", "COMPLETED"}, 120)
+    deadline = time.monotonic() + 60
+    while topo.sql(digest_sql)[0][0] == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
     topo.kill9("worker")
     killed = _kill_flow_run_processes(topo, first)
     first_state = str(((topo.flow_run(first) or {}).get("state") or {}).get("type"))
-    queued_by_first = topo.sql(
-        "select count(*) from outboxmessage where kind in ('digest', 'escalation')"
-    )[0][0]
+    queued_by_first = topo.sql(digest_sql)[0][0]
     if first_state not in {"COMPLETED", "CRASHED", "FAILED"}:
         assert topo.mark_crashed(first) == "ACCEPT"
     restart = topo.script("restart", "worker", timeout=120)
     assert restart.returncode == 0, restart.stderr
     again = topo.run_deployment("lofte-reminders/lofte-reminders", {"now": REMINDER_NOW})
     assert topo.wait_state(again, {"COMPLETED", "FAILED", "CRASHED"}, 180) == "COMPLETED"
-    report = topo.run_deployment("lofte-status-report/lofte-status-report", {"now": REMINDER_NOW})
-    assert topo.wait_state(report, {"COMPLETED", "FAILED", "CRASHED"}, 180) == "COMPLETED"
 
-    # A dispatcher killed mid-batch: wait until it has sent some of the digests.
+    # Dispatcher 1 killed mid-batch: some of the digests received, others claimed.
+    baseline = len(receiver.on("/hook"))
+    os.killpg(topo.pid("dispatcher-1"), signal.SIGCONT)
     deadline = time.monotonic() + 60
-    while len(receiver.on("/hook")) < 5 and time.monotonic() < deadline:
-        time.sleep(0.1)
+    # Claimed = pending and leased into the future (no retries here: the receiver says 200).
+    sending_sql = (
+        "select count(*) from outboxmessage where status = 'pending' and next_attempt_at > now()"
+    )
+    while time.monotonic() < deadline and not (
+        len(receiver.on("/hook")) >= baseline + 3 and topo.sql(sending_sql)[0][0] > 0
+    ):
+        time.sleep(0.05)
     topo.kill9("dispatcher-1")
-    in_flight = topo.sql("select count(*) from outboxmessage where status = 'sending'")[0][0]
+    in_flight = topo.sql(sending_sql)[0][0]
+    assert in_flight > 0, (
+        f"dispatcher 1 was not in the middle of a batch: received {baseline} then "
+        f"{len(receiver.on('/hook'))}; outbox "
+        f"{topo.sql('select status, count(*) from outboxmessage group by status')}"
+    )
+    os.killpg(topo.pid("dispatcher-2"), signal.SIGCONT)
 
     # Everything queued is sent or dead-lettered (the survivor reclaims expired leases).
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        open_ = topo.sql("select count(*) from outboxmessage where status not in ('sent', 'dead')")[
-            0
-        ][0]
-        if open_ == 0:
-            break
-        time.sleep(1)
-    assert open_ == 0, f"{open_} notifications neither sent nor dead-lettered"
+    _drain(topo, 180)
+    # The status report (it delivers its own message at the end of its run, too).
+    report = topo.run_deployment("lofte-status-report/lofte-status-report", {"now": REMINDER_NOW})
+    assert topo.wait_state(report, {"COMPLETED", "FAILED", "CRASHED"}, 180) == "COMPLETED"
+    _drain(topo, 60)
 
     # -- invariants: transitions ---------------------------------------------------------
     accepted = [a for c in clients for a in c.out.accepted]
@@ -376,6 +465,28 @@ def test_topology_under_load_and_faults(topology: tuple[Topology, Receiver]) -> 
     per_promise = Counter(r[0] for r in audit)
     assert per_promise == dict.fromkeys(seed["promises"], 2)
 
+    # A deployment run for a party, picked up by the worker: a send-back with a reason,
+    # in the audit trail as `deployment` with the run's id.
+    pid = seed["clients"][0]["promises"][0]
+    back = topo.run_deployment(
+        "advance-promise-as/advance-promise",
+        {
+            "acting_as": seed["clients"][0]["email"],
+            "promise_id": pid,
+            "to": "joint_analysis",
+            "reason": "Orsaksanalysen behöver en ny lägesbild.",
+        },
+    )
+    assert topo.wait_state(back, {"COMPLETED", "FAILED", "CRASHED"}, 120) == "COMPLETED"
+    # The person is proven by the deployment run's id; the transition itself is recorded by
+    # its advance-promise subflow run, which the server knows too.
+    rows = topo.sql(
+        "select auth_method, to_stage, flow_run_id from auditevent "
+        f"where action = 'transition' and auth_proof = 'flow-run:{back}'"
+    )
+    assert [r[:2] for r in rows] == [("deployment", "joint_analysis")], rows
+    assert topo.flow_run(rows[0][2]) is not None
+
     # -- invariants: notifications -------------------------------------------------------
     digests = topo.sql(
         "select recipient, kind, count(*) from outboxmessage "
@@ -395,6 +506,9 @@ def test_topology_under_load_and_faults(topology: tuple[Topology, Receiver]) -> 
     duplicates = sum(n - 1 for n in received.values())
     kinds = dict(topo.sql("select kind, count(*) from outboxmessage group by kind"))
     assert kinds.get("status_report", 0) >= 1, kinds
+
+    restored = _backup_and_restore(topo)
+    assert restored == topo.sql("select count(*) from auditevent")[0][0]
 
     total_s = time.monotonic() - started
     print(
