@@ -17,13 +17,20 @@ from tests.helpers import new_promise, register
 MUNICIPALITIES = 10
 
 
-def main(promises: int) -> dict[str, object]:
-    """Create the region, people and tokens; returns what the test needs."""
+def main(promises: int, ready: bool = False) -> dict[str, object]:
+    """Create the region, people and tokens; returns what the test needs (``ready``: each
+    promise has its dialogue recorded, so it can advance at once: the benchmark)."""
     towns = [f"Testkommun {n:02d}" for n in range(1, MUNICIPALITIES + 1)]
     ids = [
         new_promise(start=date(2027, 1, 1), years=1, municipality=towns[i % MUNICIPALITIES])
         for i in range(promises)
     ]
+    if ready:
+        from lifecycle.stages import Stage
+        from tests.helpers import complete_stage
+
+        for pid in ids:
+            complete_stage(pid, Stage.RESIDENT_DIALOGUE)
     clients = []
     for n, town in enumerate(towns):
         for k in (1, 2):
@@ -38,4 +45,5 @@ def main(promises: int) -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(int(sys.argv[1]) if len(sys.argv) > 1 else 50)))
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+    print(json.dumps(main(count, ready="--ready" in sys.argv[2:])))

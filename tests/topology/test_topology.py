@@ -236,16 +236,16 @@ def _has_marker(proc: Path, marker: bytes) -> bool:
         return False
 
 
-def _seed(topo: Topology) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "tests" / "topology" / "seed.py"), str(PROMISES)],
-        env=topo.lofte_env(),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+def _sh(argv: list[str], env: dict[str, str], timeout: float = 120) -> Any:
+    """Run a command of ours, output captured; the caller judges the exit code."""
+    return subprocess.run(
+        argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False
     )
+
+
+def _seed(topo: Topology) -> dict[str, Any]:
+    seed_py = str(ROOT / "tests" / "topology" / "seed.py")
+    done = _sh([sys.executable, seed_py, str(PROMISES)], topo.lofte_env(), 300)
     assert done.returncode == 0, done.stderr
     seed: dict[str, Any] = json.loads(done.stdout)
     return seed
@@ -273,14 +273,7 @@ def _backup_and_restore(topo: Topology) -> int:
         PG.replace("postgresql://", "postgresql+asyncpg://") + f"/{topo.prefect_db}"
     )
     folder = topo.state.parent / "backups"
-    done = subprocess.run(
-        [str(ROOT / "deploy" / "backup.sh"), str(folder)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = _sh([str(ROOT / "deploy" / "backup.sh"), str(folder)], env)
     assert done.returncode == 0, done.stderr
     dumps = done.stdout.split()
     assert len(dumps) == 2 and all(Path(d).stat().st_size > 0 for d in dumps)
@@ -291,24 +284,11 @@ def _backup_and_restore(topo: Topology) -> int:
     )
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{target}"'))
+    restore = [str(ROOT / "deploy" / "restore.sh"), dumps[0], f"{PG}/{target}"]
     try:
-        done = subprocess.run(
-            [str(ROOT / "deploy" / "restore.sh"), dumps[0], f"{PG}/{target}"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        done = _sh(restore, env)
         assert done.returncode == 0, done.stderr
-        again = subprocess.run(
-            [str(ROOT / "deploy" / "restore.sh"), dumps[0], f"{PG}/{target}"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        again = _sh(restore, env)
         assert again.returncode == 1 and "empty" in again.stderr, "restore over data"
         copy = create_engine(PG.replace("postgresql://", "postgresql+psycopg://") + f"/{target}")
         with copy.connect() as conn:
