@@ -222,6 +222,7 @@ def topology(tmp_path: Path) -> Iterator[tuple[Topology, Receiver]]:
         topo.db.dispose()
         receiver.stop()
         assert down.returncode == 0, f"topology down failed:\n{down.stdout}\n{down.stderr}"
+        assert topo.script("status").returncode == 1, "status says healthy after down"
         marker = f"LOFTE_TOPOLOGY={topo.state}".encode()
         left = [
             p.name for p in Path("/proc").iterdir() if p.name.isdigit() and _has_marker(p, marker)
@@ -326,6 +327,9 @@ def test_topology_under_load_and_faults(topology: tuple[Topology, Receiver]) -> 
     """
     topo, receiver = topology
     started = time.monotonic()
+    again = topo.script("up")
+    assert again.returncode == 0 and "already up" in again.stdout, "up is not idempotent"
+    assert topo.script("status").returncode == 0
     seed = _seed(topo)
     topo.pause("lofte-dispatch-outbox/lofte-dispatch-outbox")
     bases = [f"http://127.0.0.1:{p}" for p in topo.serve_ports]
