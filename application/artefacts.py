@@ -7,22 +7,27 @@ activity cannot point at a goal of another promise, nor at a cause of a differen
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session, SQLModel, col, select
 
 from application.access import require, require_action
+from application.next_cycle import link_findings
 from application.operations import operation
 from application.promises import PromiseId
-from config.catalogue import get_catalogue
-from config.clock import now_utc
+from config.calendar import get_calendars
+from config.clock import local_day, now_utc
 from effects.audit import audit
 from effects.hooks import round_submitted
-from lifecycle.criteria import Unmet
+from lifecycle.criteria import Unmet, unmet_for_signoff
+from lifecycle.dates import date_problem, round_period_start
 from lifecycle.errors import InputError, NotFound, Refused, describe_validation_error
 from lifecycle.permissions import Action, Principal
+from lifecycle.renewal import renewal_date
 from lifecycle.stages import Stage
+from lifecycle.term import cycle_year_bounds
 from models import (
     Activity,
     ActivityStatusReport,
@@ -31,8 +36,8 @@ from models import (
     EvaluationRound,
     Goal,
     IndicatorValue,
-    PriorityArea,
     Problem,
+    ProblemPriorityArea,
     Promise,
     PromiseText,
     SignOff,
@@ -56,6 +61,7 @@ from models.inputs import (
 )
 from models.kinds import KINDS, artefact_kinds, json_schema  # noqa: F401 - for `lofte schema`
 from views.lookup import get_promise
+from views.snapshot import build_snapshot, priority_scope
 
 
 # The stage from which each kind may be recorded, and (where it applies) the last one.
@@ -92,6 +98,28 @@ def _check_window(promise: Promise, kind: str) -> None:
         )
 
 
+def _check_revision_open(session: Session, promise: Promise, today: date) -> None:
+    """The next year's revised plan may be written from the renewal day, during the follow-up."""
+    if promise.cycle_year >= promise.term_years:
+        raise InputError(
+            f"promise {promise.id} is in the last year of its term; the next cycle is a new "
+            f"promise (the renewal run opens it, or: lofte next-cycle {promise.id})"
+        )
+    if promise.stage not in (Stage.CONTINUOUS_EVALUATION, Stage.YEAR_END_COMPILATION):
+        raise InputError(
+            "the next year's revision is written during this year's follow-up; the promise is "
+            f"in {promise.stage.name_in('en')}: record this year's plan instead (leave out "
+            "for_next_year)"
+        )
+    month_day = get_calendars().rules(promise.region_id).renewal
+    opens = renewal_date(promise.term_start, promise.cycle_year, month_day)
+    if today < opens:
+        raise InputError(
+            f"the revision for year {promise.cycle_year + 1} opens on {opens} (the renewal day); "
+            f"today is {today}"
+        )
+
+
 def _own(session: Session, model: type[SQLModel], row_id: int, promise: Promise, what: str) -> Any:
     row = session.get(model, row_id)
     if row is None or getattr(row, "promise_id", None) != promise.id:
@@ -102,21 +130,55 @@ def _own(session: Session, model: type[SQLModel], row_id: int, promise: Promise,
     return row
 
 
-def _check_priority_area(session: Session, promise: Promise, area_id: str | None) -> None:
-    if area_id is None:
+def _check_priority_areas(session: Session, promise: Promise, *area_ids: str | None) -> None:
+    """Each area must apply to this promise (its region, party and term), or it is refused."""
+    wanted = [a for a in area_ids if a]
+    if not wanted:
         return
-    area = session.get(PriorityArea, area_id)
-    if area is None or area.region_id != promise.region_id:
-        known = session.exec(
-            select(PriorityArea.id).where(PriorityArea.region_id == promise.region_id)
-        ).all()
-        raise InputError(
-            f"priority_area {area_id!r} is not a priority area of region {promise.region_id}; "
-            f"known: {', '.join(known) or 'none in the catalogue'}"
+    valid = priority_scope(session, promise).area_ids
+    for area_id in wanted:
+        if area_id not in valid:
+            raise InputError(
+                f"priority_area {area_id!r} does not apply to promise {promise.id} (its police "
+                f"region, party and term); valid ids: {', '.join(valid) or 'none'}. "
+                f"`lofte catalogue --region {promise.region_id}` lists them with their names"
+            )
+
+
+def _set_extra_areas(session: Session, problem: Problem, area_ids: list[str]) -> None:
+    for link in session.exec(
+        select(ProblemPriorityArea).where(ProblemPriorityArea.problem_id == problem.id)
+    ).all():
+        session.delete(link)
+    for area_id in dict.fromkeys(area_ids):
+        if area_id != problem.priority_area_id:
+            session.add(ProblemPriorityArea(problem_id=problem.id, priority_area_id=area_id))  # type: ignore[arg-type]
+
+
+def _check_dates(promise: Promise, today: date, **dates: tuple[date | None, bool]) -> None:
+    """Refuse dates far outside the promise's term, or in the future where that is impossible.
+
+    Each keyword is a field name with (its value, whether it must not lie in the future).
+    """
+    for name, (value, not_in_future) in dates.items():
+        if value is None:
+            continue
+        problem = date_problem(
+            name,
+            value,
+            term_start=promise.term_start,
+            term_end=promise.term_end,
+            today=today,
+            not_in_future=not_in_future,
         )
+        if problem:
+            raise InputError(problem)
 
 
-def _dialogue(session: Session, promise: Promise, data: DialogueInput) -> SQLModel:
+def _dialogue(session: Session, promise: Promise, data: DialogueInput, now: datetime) -> SQLModel:
+    _check_dates(
+        promise, local_day(now), held_from=(data.held_from, True), held_to=(data.held_to, True)
+    )
     row = Dialogue(
         promise_id=promise.id,  # type: ignore[arg-type]
         cycle_year=promise.cycle_year,
@@ -127,7 +189,9 @@ def _dialogue(session: Session, promise: Promise, data: DialogueInput) -> SQLMod
     return row
 
 
-def _situation_picture(session: Session, promise: Promise, data: SituationPictureInput) -> SQLModel:
+def _situation_picture(
+    session: Session, promise: Promise, data: SituationPictureInput, now: datetime
+) -> SQLModel:
     row = SituationPicture(
         promise_id=promise.id,  # type: ignore[arg-type]
         cycle_year=promise.cycle_year,
@@ -137,9 +201,9 @@ def _situation_picture(session: Session, promise: Promise, data: SituationPictur
     return row
 
 
-def _problem(session: Session, promise: Promise, data: ProblemInput) -> SQLModel:
-    _check_priority_area(session, promise, data.priority_area)
-    fields = data.model_dump(exclude={"places", "priority_area"})
+def _problem(session: Session, promise: Promise, data: ProblemInput, now: datetime) -> SQLModel:
+    _check_priority_areas(session, promise, data.priority_area, *data.also_priority_areas)
+    fields = data.model_dump(exclude={"places", "priority_area", "also_priority_areas"})
     row = Problem(
         promise_id=promise.id,  # type: ignore[arg-type]
         places=[p.model_dump(exclude_none=True) for p in data.places],
@@ -147,16 +211,22 @@ def _problem(session: Session, promise: Promise, data: ProblemInput) -> SQLModel
         **fields,
     )
     session.add(row)
+    session.flush()
+    _set_extra_areas(session, row, data.also_priority_areas)
     return row
 
 
-def _focus_area(session: Session, promise: Promise, data: FocusAreaInput) -> SQLModel:
+def _focus_area(
+    session: Session, promise: Promise, data: FocusAreaInput, now: datetime
+) -> SQLModel:
     problem = _own(session, Problem, data.problem_id, promise, "problem")
-    _check_priority_area(session, promise, data.priority_area)
+    _check_priority_areas(session, promise, data.priority_area, *data.also_priority_areas)
     problem.selected = data.selected
     if data.priority_area:
         problem.priority_area_id = data.priority_area
     session.add(problem)
+    if data.also_priority_areas:
+        _set_extra_areas(session, problem, data.also_priority_areas)
     return problem  # type: ignore[no-any-return]
 
 
@@ -170,14 +240,16 @@ def _selected_problem(session: Session, promise: Promise, problem_id: int) -> Pr
     return problem
 
 
-def _cause_analysis(session: Session, promise: Promise, data: CauseAnalysisInput) -> SQLModel:
+def _cause_analysis(
+    session: Session, promise: Promise, data: CauseAnalysisInput, now: datetime
+) -> SQLModel:
     _selected_problem(session, promise, data.problem_id)
     row = CauseAnalysis(promise_id=promise.id, **data.model_dump())  # type: ignore[arg-type]
     session.add(row)
     return row
 
 
-def _goal(session: Session, promise: Promise, data: GoalInput) -> SQLModel:
+def _goal(session: Session, promise: Promise, data: GoalInput, now: datetime) -> SQLModel:
     _selected_problem(session, promise, data.problem_id)
     if data.target_date < promise.term_start:
         raise InputError(
@@ -190,12 +262,12 @@ def _goal(session: Session, promise: Promise, data: GoalInput) -> SQLModel:
             "pick a date within the term, or lengthen the term"
         )
     if data.catalogue_goal:
-        region = get_catalogue().region(promise.region_id)
-        known = {g.id for _, area in region.all_areas() for g in area.goals}
+        known = priority_scope(session, promise).goal_ids
         if data.catalogue_goal not in known:
             raise InputError(
-                f"catalogue_goal {data.catalogue_goal!r} is not a goal of region "
-                f"{promise.region_id}; known: {', '.join(sorted(known)) or 'none'}"
+                f"catalogue_goal {data.catalogue_goal!r} does not apply to promise {promise.id}; "
+                f"valid ids: {', '.join(known) or 'none (no catalogue goals apply to its party)'}."
+                f" `lofte catalogue --region {promise.region_id}` lists them"
             )
     fields = data.model_dump(exclude={"catalogue_goal"})
     row = Goal(promise_id=promise.id, catalogue_goal_id=data.catalogue_goal, **fields)  # type: ignore[arg-type]
@@ -203,7 +275,7 @@ def _goal(session: Session, promise: Promise, data: GoalInput) -> SQLModel:
     return row
 
 
-def _activity(session: Session, promise: Promise, data: ActivityInput) -> SQLModel:
+def _activity(session: Session, promise: Promise, data: ActivityInput, now: datetime) -> SQLModel:
     goal: Goal = _own(session, Goal, data.goal_id, promise, "goal")
     if data.cause_analysis_id is not None:
         cause: CauseAnalysis = _own(
@@ -220,50 +292,66 @@ def _activity(session: Session, promise: Promise, data: ActivityInput) -> SQLMod
             f"end {data.end} is after the term ends ({promise.term_end}); activities must "
             "finish within the promise's term"
         )
+    _check_dates(promise, local_day(now), start=(data.start, False))
     row = Activity(promise_id=promise.id, **data.model_dump())  # type: ignore[arg-type]
     session.add(row)
     return row
 
 
-def _promise_text(session: Session, promise: Promise, data: PromiseTextInput) -> SQLModel:
+def _promise_text(
+    session: Session, promise: Promise, data: PromiseTextInput, now: datetime
+) -> SQLModel:
+    year = promise.cycle_year + (1 if data.for_next_year else 0)
     row = session.exec(
         select(PromiseText).where(
-            PromiseText.promise_id == promise.id, PromiseText.cycle_year == promise.cycle_year
+            PromiseText.promise_id == promise.id, PromiseText.cycle_year == year
         )
     ).first() or PromiseText(
         promise_id=promise.id,  # type: ignore[arg-type]
-        cycle_year=promise.cycle_year,
+        cycle_year=year,
         police_promises="",
         municipality_promises="",
     )  # type: ignore[arg-type]
-    row.police_promises, row.municipality_promises = (
+    row.police_promises, row.municipality_promises, row.joint_promises = (
         data.police_promises,
         data.municipality_promises,
+        data.joint_promises,
     )
     session.add(row)
     return row
 
 
-def _signoff(session: Session, promise: Promise, data: SignOffInput) -> SQLModel:
+def _signoff(session: Session, promise: Promise, data: SignOffInput, now: datetime) -> SQLModel:
+    year = promise.cycle_year + (1 if data.for_next_year else 0)
     existing = session.exec(
         select(SignOff).where(
             SignOff.promise_id == promise.id,
-            SignOff.cycle_year == promise.cycle_year,
+            SignOff.cycle_year == year,
             SignOff.party == data.party,
             col(SignOff.revoked_at).is_(None),
         )
     ).first()
     if existing:
         raise InputError(
-            f"{data.party.value} already signed this year's action plan "
+            f"{data.party.value} already signed the action plan of year {year} "
             f"({existing.signed_by}, {existing.signed_on})"
         )
-    row = SignOff(promise_id=promise.id, cycle_year=promise.cycle_year, **data.model_dump())  # type: ignore[arg-type]
+    _check_dates(promise, local_day(now), signed_on=(data.signed_on, True))
+    broken = unmet_for_signoff(build_snapshot(session, promise, local_day(now)))
+    if broken:
+        raise Refused(broken, "the action plan cannot be signed while its chain is broken")
+    row = SignOff(
+        promise_id=promise.id,  # type: ignore[arg-type]
+        cycle_year=year,
+        **data.model_dump(exclude={"for_next_year"}),
+    )
     session.add(row)
     return row
 
 
-def _evaluation(session: Session, promise: Promise, data: EvaluationInput) -> SQLModel:
+def _evaluation(
+    session: Session, promise: Promise, data: EvaluationInput, now: datetime
+) -> SQLModel:
     rnd = session.exec(
         select(EvaluationRound).where(
             EvaluationRound.promise_id == promise.id,
@@ -284,6 +372,9 @@ def _evaluation(session: Session, promise: Promise, data: EvaluationInput) -> SQ
         )
     if rnd.submitted_at is not None:
         raise InputError(f"round {data.round} was already submitted ({rnd.submitted_at:%Y-%m-%d})")
+    _check_round_has_begun(session, promise, rnd, local_day(now))
+    for value in data.indicators:
+        _check_dates(promise, local_day(now), measured_on=(value.measured_on, True))
     activities = {
         a.id: a
         for a in session.exec(select(Activity).where(Activity.promise_id == promise.id)).all()
@@ -307,13 +398,32 @@ def _evaluation(session: Session, promise: Promise, data: EvaluationInput) -> SQ
         session.add(activity)
     for value in data.indicators:
         session.add(IndicatorValue(round_id=rnd.id, **value.model_dump()))  # type: ignore[arg-type]
-    rnd.submitted_at, rnd.submitted_by = now_utc(), data.submitted_by
+    rnd.submitted_at, rnd.submitted_by = now, data.submitted_by
     rnd.feedback_to_residents, rnd.feedback_channel = (
         data.feedback_to_residents,
         data.feedback_channel,
     )
     session.add(rnd)
     return rnd
+
+
+def _check_round_has_begun(
+    session: Session, promise: Promise, rnd: EvaluationRound, today: date
+) -> None:
+    earlier = session.exec(
+        select(EvaluationRound).where(
+            EvaluationRound.promise_id == promise.id,
+            EvaluationRound.cycle_year == rnd.cycle_year,
+            EvaluationRound.number < rnd.number,
+        )
+    ).all()
+    year_start = cycle_year_bounds(promise.term_start, rnd.cycle_year)[0]
+    begins = round_period_start(year_start, [r.due for r in earlier])
+    if today < begins:
+        raise InputError(
+            f"round {rnd.number} covers the period from {begins} to {rnd.due}; it has not "
+            f"begun yet (today is {today}). Submit it once there is something to follow up"
+        )
 
 
 def _compilation_row(session: Session, promise: Promise) -> YearEndCompilation | None:
@@ -325,7 +435,9 @@ def _compilation_row(session: Session, promise: Promise) -> YearEndCompilation |
     ).first()
 
 
-def _compilation(session: Session, promise: Promise, data: CompilationInput) -> SQLModel:
+def _compilation(
+    session: Session, promise: Promise, data: CompilationInput, now: datetime
+) -> SQLModel:
     row = _compilation_row(session, promise) or YearEndCompilation(
         promise_id=promise.id,  # type: ignore[arg-type]
         cycle_year=promise.cycle_year,  # type: ignore[arg-type]
@@ -337,7 +449,7 @@ def _compilation(session: Session, promise: Promise, data: CompilationInput) -> 
     return row
 
 
-def _approval(session: Session, promise: Promise, data: ApprovalInput) -> SQLModel:
+def _approval(session: Session, promise: Promise, data: ApprovalInput, now: datetime) -> SQLModel:
     row = _compilation_row(session, promise)
     if row is None:
         raise InputError(
@@ -346,12 +458,15 @@ def _approval(session: Session, promise: Promise, data: ApprovalInput) -> SQLMod
         )
     if row.approved_at is not None:
         raise InputError(f"the compilation was already approved by {row.approved_by}")
-    row.approved_by, row.approved_at = data.approved_by, now_utc()
+    row.approved_by, row.approved_at = data.approved_by, now
+    row.diarienummer = data.diarienummer
     session.add(row)
+    session.flush()
+    link_findings(session, promise)
     return row
 
 
-HANDLERS: dict[str, Callable[[Session, Promise, Any], SQLModel]] = {
+HANDLERS: dict[str, Callable[[Session, Promise, Any, datetime], SQLModel]] = {
     "dialogue": _dialogue,
     "situation_picture": _situation_picture,
     "problem": _problem,
@@ -375,7 +490,13 @@ if set(HANDLERS) != set(KINDS):
 
 
 def add_artefact(
-    session: Session, promise_id: int, kind: str, raw: dict[str, Any], actor: Principal
+    session: Session,
+    promise_id: int,
+    kind: str,
+    raw: dict[str, Any],
+    actor: Principal,
+    *,
+    now: datetime | None = None,
 ) -> SQLModel:
     """Validate and store one artefact of ``kind`` for the promise, with an audit record.
 
@@ -392,11 +513,18 @@ def add_artefact(
         require(actor, Action.APPROVE_COMPILATION, promise)
     elif kind == "evaluation":
         require(actor, Action.SUBMIT_ROUND, promise)
-    _check_window(promise, kind)
-    row = HANDLERS[kind](session, promise, data)
+    if getattr(data, "for_next_year", False):
+        _check_revision_open(session, promise, local_day(now_utc(now)))
+    else:
+        _check_window(promise, kind)
+    moment = now_utc(now)
+    row = HANDLERS[kind](session, promise, data, moment)
+    if hasattr(row, "created_at") and now is not None:
+        row.created_at = moment  # recorded after the fact (the demo): dated when it happened
     session.flush()
     audit(
         session,
+        at=moment,
         promise_id=promise.id,
         actor=actor,
         action="artefact_added" if kind not in ("approval", "focus_area") else kind,

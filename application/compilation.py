@@ -18,6 +18,7 @@ from lifecycle.stages import Stage
 from models import Promise, YearEndCompilation
 from models.db import read_scope, session_scope
 from reports.compilation import compile_year, region_roll_up, render
+from reports.compilation_docx import DOCX_MEDIA_TYPE, render_docx
 from views.lookup import get_promise
 
 
@@ -44,7 +45,12 @@ def current_compilation(
 
 
 def record_approval(
-    actor: Principal, promise_id: int, approved_by: str, now: datetime | None = None
+    actor: Principal,
+    promise_id: int,
+    approved_by: str,
+    now: datetime | None = None,
+    *,
+    diarienummer: str | None = None,
 ) -> None:
     """Approve the year's compilation (steering group): the compiled data is stored with it.
 
@@ -57,11 +63,13 @@ def record_approval(
         row = _stored(session, promise) or YearEndCompilation(
             promise_id=promise_id, cycle_year=promise.cycle_year
         )
-        # What is approved is the year as compiled now; it is kept as the record.
-        row.content = compile_year(session, promise, local_today(now))
         session.add(row)
         session.flush()
-        add_artefact(session, promise_id, "approval", {"approved_by": approved_by}, actor)
+        approval = {"approved_by": approved_by, "diarienummer": diarienummer}
+        add_artefact(session, promise_id, "approval", approval, actor)
+        # What is approved is the year as compiled now, with its decision; it is the record.
+        row.content = compile_year(session, promise, local_today(now))
+        session.add(row)
 
 
 def region_compilations(
@@ -101,13 +109,16 @@ class CompilationRequest(BaseModel):
     """A promise's year-end compilation, in a format and a language."""
 
     promise_id: PromiseId
-    format: Literal["md", "html", "json"] = "md"
+    format: Literal["md", "html", "json", "docx"] = "md"
     language: Literal["sv", "en"] = "sv"
 
 
 def _document(data: dict[str, Any], fmt: str, name: str, template: str) -> Any:
     if fmt == "json":
         return data
+    if fmt == "docx":
+        # Committees decide on Word files: the same content, as a .docx.
+        return FileResult(render_docx(data), DOCX_MEDIA_TYPE, f"{name}.docx")
     media = "text/html; charset=utf-8" if fmt == "html" else "text/markdown; charset=utf-8"
     return FileResult(render(data, fmt, template=template).encode("utf-8"), media, f"{name}.{fmt}")
 

@@ -14,11 +14,16 @@ from sqlmodel import Session, select
 from application.artefacts import add_artefact
 from application.promises import add_person, create_promise
 from application.transitions import advance_promise
+from config.calendar import get_calendars
 from config.clock import local_today
 from effects.audit import audit
 from effects.hooks import after_create
+from lifecycle.calendar import previous_working_day
 from lifecycle.permissions import system_principal
+from lifecycle.renewal import renewal_date
 from lifecycle.stages import CYCLE, Stage
+from lifecycle.term import term_end
+from lifecycle.vocabulary import OrganisationKind
 from models import (
     Activity,
     AuditEvent,
@@ -34,12 +39,6 @@ from models.inputs import PersonInput, PromiseCreate
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "config" / "demo.yaml"
 ACTOR = system_principal("demo@lofte.local", "Löfte demo")
-MANDATORY = [
-    "fewer-vulnerable-areas",
-    "fewer-young-at-risk",
-    "fewer-criminals-exit",
-    "vulnerable-victims-offenders",
-]
 
 
 def _at(day: date) -> datetime:
@@ -51,9 +50,10 @@ def _slug(name: str) -> str:
     return name.translate(table).lower()
 
 
-def _add(pid: int, kind: str, data: dict[str, Any]) -> Any:
+def _add(pid: int, kind: str, data: dict[str, Any], on: date) -> Any:
+    """Record an artefact as the coordinators did, on the day ``on``."""
     with session_scope() as s:
-        return add_artefact(s, pid, kind, data, ACTOR).id  # type: ignore[attr-defined]
+        return add_artefact(s, pid, kind, data, ACTOR, now=_at(on)).id  # type: ignore[attr-defined]
 
 
 def _ids(pid: int, model: Any) -> list[int]:
@@ -63,35 +63,66 @@ def _ids(pid: int, model: Any) -> list[int]:
         )
 
 
-def _indicator(baseline: float, target: float, round_number: int, index: int) -> float:
-    """A plausible value: every other goal on track, the rest getting only part of the way."""
+def _indicator(baseline: float, target: float, round_number: int, index: int) -> int:
+    """A plausible count: every other goal on track, the rest getting only part of the way."""
     pace = 1.05 if index % 2 == 0 else 0.5
-    return round(baseline + (target - baseline) * pace * round_number / 3, 1)
+    return round(baseline + (target - baseline) * pace * round_number / 3)
+
+
+# When each stage is left, in days from the term's start (the calendar's deadlines, a few
+# days early); the year's follow-up and compilation are left after the year has ended.
+LEAVE_STAGE = {
+    Stage.RESIDENT_DIALOGUE: -72,
+    Stage.JOINT_ANALYSIS: -51,
+    Stage.ROOT_CAUSE_ANALYSIS: -37,
+    Stage.GOALS: -23,
+    Stage.ACTION_PLAN: -4,
+}
 
 
 class _Builder:
-    """Fills one promise's stages with the demo content."""
+    """Builds one promise stage by stage, each on its own (working) day, never after today."""
 
-    def __init__(self, entry: dict[str, Any], problems: dict[str, Any], pid: int):
-        self.entry, self.templates, self.pid = entry, problems, pid
-        self.start: date = entry["start"]
-        self.end: date = self.start.replace(year=self.start.year + entry["years"]) - timedelta(
-            days=1
-        )
-        self.areas = [*MANDATORY, "city-unsafe-places"] if entry.get("city_district") else MANDATORY
+    def __init__(self, spec: dict[str, Any], templates: dict[str, Any], pid: int, today: date):
+        self.spec, self.templates, self.pid, self.today = spec, templates, pid, today
+        self.start: date = spec["start"]
+        self.end: date = term_end(self.start, spec["years"])
+        self.early = timedelta(days=int(spec.get("early", 0)))
+
+    def leave_day(self, stage: Stage) -> date:
+        """The day the promise moves out of ``stage`` (a working day)."""
+        if stage in LEAVE_STAGE:
+            day = self.start + timedelta(days=LEAVE_STAGE[stage]) - self.early
+        elif stage is Stage.CONTINUOUS_EVALUATION:
+            day = self.end + timedelta(days=5)
+        else:
+            day = self.end + timedelta(days=35)
+        return previous_working_day(day)
+
+    def work_day(self, stage: Stage) -> date:
+        """The day a stage's work is recorded: two working days before it is left."""
+        return previous_working_day(self.leave_day(stage) - timedelta(days=2))
+
+    def compilation_day(self) -> date:
+        """The day the year-end compilation is written: three weeks after the year ends."""
+        return previous_working_day(self.end + timedelta(days=20))
 
     def fill(self, stage: Stage) -> None:
-        getattr(self, f"_{stage.value}")()
+        getattr(self, f"_{stage.value}")(self.work_day(stage))
 
-    def _resident_dialogue(self) -> None:
-        place = self.entry["place"]
-        for n in range(self.entry.get("dialogues", 2)):
+    def _areas(self) -> list[str]:
+        return list(self.spec["problems"])
+
+    def _resident_dialogue(self, on: date) -> None:
+        place = self.spec["place"]
+        for n in range(self.spec.get("dialogues", 2)):
+            held = previous_working_day(on - timedelta(days=30 - 14 * n))
             _add(
                 self.pid,
                 "dialogue",
                 {
                     "method": ["safety_walk", "survey"][n % 2],
-                    "held_from": self.start - timedelta(days=100 - 14 * n),
+                    "held_from": held,
                     "target_group": ["Boende och föreningar", "Alla invånare 16 år och äldre"][
                         n % 2
                     ],
@@ -100,20 +131,27 @@ class _Builder:
                         {"place": place, "when": "kvällar"},
                         {"place": "gångtunneln vid skolan", "when": "eftermiddag"},
                     ],
-                    "themes": ["belysning", "narkotikaförsäljning", "ungdomsgrupper"],
-                    "results": f"Invånarna känner sig otrygga vid {place} kvällstid och efterfrågar mer synlig polis.",
+                    "themes": [
+                        self.templates[key]["title"].format(place=place).split(" vid ")[0]
+                        for key in self._areas()[:3]
+                    ],
+                    "results": f"Invånarna känner sig otrygga vid {place} kvällstid och efterfrågar mer synlig närvaro.",
+                    "safety_survey": "Trygghetsmätningen: 38 % känner sig otrygga ute sent på kvällen i området.",
                 },
+                on,
             )
 
-    def _joint_analysis(self) -> None:
+    def _joint_analysis(self, on: date) -> None:
+        place = self.spec["place"]
         _add(
             self.pid,
             "situation_picture",
             {
                 "party": "police",
-                "summary": f"Narkotikabrott och personrån koncentrerade till {self.entry['place']}.",
+                "summary": f"Narkotikabrott och personrån koncentrerade till {place}.",
                 "sources": ["RAR-data", "underrättelser"],
             },
+            on,
         )
         _add(
             self.pid,
@@ -123,22 +161,25 @@ class _Builder:
                 "summary": "Skola och socialtjänst ser fler unga i riskzon; fältassistenter rapporterar grupperingar.",
                 "sources": ["trygghetsmätningen", "skolans elevhälsa"],
             },
+            on,
         )
-        for area in self.areas:
-            t = self.templates[area]
+        for key in self._areas():
+            t = self.templates[key]
             _add(
                 self.pid,
                 "problem",
                 {
-                    "title": t["title"].format(place=self.entry["place"]),
+                    "title": t["title"].format(place=place),
                     "description": t["description"],
                     "when": t["when"],
                     "scale": t["scale"],
                     "trend": t["trend"],
                     "selected": True,
-                    "priority_area": area,
-                    "places": [{"name": self.entry["place"]}],
+                    "priority_area": t["priority_area"],
+                    "also_priority_areas": t.get("also", []),
+                    "places": [{"name": place}],
                 },
+                on,
             )
         _add(
             self.pid,
@@ -147,96 +188,107 @@ class _Builder:
                 "title": "Nedskräpning i parker",
                 "description": "Lyftes i dialogen men prioriteras inte i år.",
             },
+            on,
         )
 
-    def _root_cause_analysis(self) -> None:
+    def _selected(self) -> list[tuple[int, str]]:
+        """(problem id, template key) of this promise's focus areas, in order."""
         with session_scope() as s:
-            problems = s.exec(
-                select(Problem).where(Problem.promise_id == self.pid, Problem.selected)
-            ).all()  # type: ignore[arg-type]
-            pairs = [(p.id, p.priority_area_id or "") for p in problems]
-        for problem_id, area in pairs:
+            ids = s.exec(
+                select(Problem.id)
+                .where(Problem.promise_id == self.pid, Problem.selected)  # type: ignore[arg-type]
+                .order_by(Problem.id)  # type: ignore[arg-type]
+            ).all()
+        return list(zip(ids, self._areas(), strict=False))  # type: ignore[arg-type]
+
+    def _root_cause_analysis(self, on: date) -> None:
+        for problem_id, key in self._selected():
             _add(
                 self.pid,
                 "cause_analysis",
-                {"problem_id": problem_id, **self.templates[area]["cause"]},
+                {"problem_id": problem_id, **self.templates[key]["cause"]},
+                on,
             )
 
-    def _goals(self) -> None:
-        with session_scope() as s:
-            problems = s.exec(
-                select(Problem).where(Problem.promise_id == self.pid, Problem.selected)
-            ).all()  # type: ignore[arg-type]
-            pairs = [(p.id, p.priority_area_id or "") for p in problems]
-        for problem_id, area in pairs:
+    def _goals(self, on: date) -> None:
+        for problem_id, key in self._selected():
             _add(
                 self.pid,
                 "goal",
-                {"problem_id": problem_id, "target_date": self.end, **self.templates[area]["goal"]},
+                {"problem_id": problem_id, "target_date": self.end, **self.templates[key]["goal"]},
+                on,
             )
 
-    def _action_plan(self) -> None:
+    def _action_plan(self, on: date) -> None:
         from models import CauseAnalysis
 
+        keys = dict(self._selected())
         with session_scope() as s:
-            goals = s.exec(select(Goal).where(Goal.promise_id == self.pid)).all()
-            problem_area = {
-                p.id: p.priority_area_id
-                for p in s.exec(select(Problem).where(Problem.promise_id == self.pid)).all()
-            }
+            goals = [
+                (g.id, g.problem_id)
+                for g in s.exec(select(Goal).where(Goal.promise_id == self.pid)).all()
+            ]
             causes = {
                 c.problem_id: c.id
                 for c in s.exec(
                     select(CauseAnalysis).where(CauseAnalysis.promise_id == self.pid)
                 ).all()
             }
-            rows = [(g.id, g.problem_id, problem_area[g.problem_id] or "") for g in goals]
-        for goal_id, problem_id, area in rows:
-            a = self.templates[area]["activity"]
-            responsible = "Kommunpolis" if a["owner_party"] == "police" else "Trygghetssamordnare"
+        responsible = {
+            "police": "Kommunpolis",
+            "municipality": "Trygghetssamordnare",
+            "joint": "Kommunpolis och trygghetssamordnare",
+            "other": "Samordnare hos den ansvariga aktören",
+        }
+        for goal_id, problem_id in goals:
+            a = self.templates[keys[problem_id]]["activity"]
             _add(
                 self.pid,
                 "activity",
                 {
                     "goal_id": goal_id,
                     "cause_analysis_id": causes.get(problem_id),
-                    "responsible": responsible,
+                    "responsible": responsible[a["owner_party"]],
                     "start": self.start,
                     "end": self.end,
                     **a,
                 },
+                on,
             )
-        place = self.entry["place"]
+        place = self.spec["place"]
         _add(
             self.pid,
             "promise_text",
             {
                 "police_promises": f"Polisen lovar att vara synlig vid {place} minst tre kvällar i veckan och att följa upp varje anmält personrån mot unga.",
-                "municipality_promises": f"Kommunen lovar bättre belysning vid {place}, fältassistenter på kvällstid och stöd till den som vill lämna kriminalitet.",
+                "municipality_promises": f"{self.spec['party_word']} lovar bättre belysning vid {place}, fältassistenter på kvällstid och stöd till den som vill lämna kriminalitet.",
+                "joint_promises": self.spec.get("joint_text", ""),
             },
+            on,
         )
-        signed = self.start - timedelta(days=12)
         _add(
             self.pid,
             "signoff",
             {
                 "party": "police",
-                "signed_by": f"Lokalpolisområdeschef, {self.entry['police_area']}",
-                "signed_on": signed,
+                "signed_by": f"Lokalpolisområdeschef, {self.spec['police_area']}",
+                "signed_on": on,
             },
+            on,
         )
         _add(
             self.pid,
             "signoff",
             {
                 "party": "municipality",
-                "signed_by": f"Styrgruppens ordförande, {self.entry['municipality']}",
-                "signed_on": signed,
+                "signed_by": f"Styrgruppens ordförande, {self.spec['municipality']}",
+                "signed_on": on,
             },
+            on,
         )
 
-    def _continuous_evaluation(self, rounds: int | None = None) -> None:
-        count = self.entry.get("submitted_rounds", 3) if rounds is None else rounds
+    def _continuous_evaluation(self, _on: date) -> None:
+        limit = self.spec.get("rounds", 99)
         activities = _ids(self.pid, Activity)
         with session_scope() as s:
             goals = [
@@ -244,8 +296,7 @@ class _Builder:
                 for g in s.exec(
                     select(Goal).where(Goal.promise_id == self.pid).order_by(Goal.id)  # type: ignore[arg-type]
                 ).all()
-            ]  # type: ignore[arg-type]
-        with session_scope() as s:
+            ]
             due = [
                 (r.number, r.due)
                 for r in s.exec(
@@ -253,8 +304,11 @@ class _Builder:
                     .where(EvaluationRound.promise_id == self.pid)
                     .order_by(EvaluationRound.number)  # type: ignore[arg-type]
                 ).all()
-            ]  # type: ignore[arg-type]
-        for number, due_on in due[:count]:
+            ]
+        for number, due_on in due[:limit]:
+            submitted = previous_working_day(due_on - timedelta(days=3))
+            if submitted > self.today:
+                break
             statuses = []
             for i, activity_id in enumerate(activities):
                 if number >= 2 and i == 1:
@@ -273,11 +327,11 @@ class _Builder:
                 {
                     "goal_id": g_id,
                     "value": _indicator(baseline, target, number, i),
-                    "measured_on": due_on - timedelta(days=5),
+                    "measured_on": previous_working_day(due_on - timedelta(days=5)),
                 }
                 for i, (g_id, baseline, target) in enumerate(goals)
             ]
-            round_id = _add(
+            _add(
                 self.pid,
                 "evaluation",
                 {
@@ -285,51 +339,40 @@ class _Builder:
                     "submitted_by": "Trygghetssamordnare",
                     "activities": statuses,
                     "indicators": values,
-                    "feedback_to_residents": f"Uppföljning {number}: vi har haft närvaro vid {self.entry['place']} och bytt belysning; fältassistenterna har inte kunnat arbeta i full omfattning.",
-                    "feedback_channel": "kommunens webbplats och lokaltidningen",
+                    "feedback_to_residents": f"Uppföljning {number}: vi har haft närvaro vid {self.spec['place']} och bytt belysning; fältassistenterna har inte kunnat arbeta i full omfattning.",
+                    "feedback_channel": "webbplatsen och lokaltidningen",
                 },
+                submitted,
             )
-            with session_scope() as s:
-                rnd = s.get(EvaluationRound, round_id)
-                assert rnd is not None
-                rnd.submitted_at = _at(due_on - timedelta(days=3))
-                s.add(rnd)
 
-    def _year_end_compilation(self) -> None:
+    def _year_end_compilation(self, on: date, approve: bool = True) -> None:
         _add(
             self.pid,
             "compilation",
             {
-                "summary": f"Narkotikabrotten vid {self.entry['place']} minskade; personrånen ligger kvar på samma nivå.",
+                "summary": f"Narkotikabrotten vid {self.spec['place']} minskade; personrånen ligger kvar på samma nivå.",
                 "next_year_plan": "Behåll närvaron, förstärk fältarbetet och följ upp avhopparverksamheten.",
             },
+            self.compilation_day(),
         )
-        _add(self.pid, "approval", {"approved_by": "Styrgruppen"})
-
-    def transition_day(self, stage: Stage) -> date:
-        """When the demo moves the promise out of ``stage``."""
-        offsets = {
-            Stage.RESIDENT_DIALOGUE: -70,
-            Stage.JOINT_ANALYSIS: -56,
-            Stage.ROOT_CAUSE_ANALYSIS: -42,
-            Stage.GOALS: -28,
-            Stage.ACTION_PLAN: -10,
-        }
-        if stage in offsets:
-            return self.start + timedelta(days=offsets[stage])
-        if stage is Stage.CONTINUOUS_EVALUATION:
-            return self.start.replace(year=self.start.year + 1) + timedelta(days=2)
-        return self.start.replace(year=self.start.year + 1) + timedelta(days=20)
+        if approve:
+            _add(self.pid, "approval", {"approved_by": "Styrgruppen"}, on)
 
 
 def _people(session: Session, entry: dict[str, Any]) -> None:
     slug = _slug(entry["municipality"])
+    municipal_kind = (
+        OrganisationKind.CITY_DISTRICT
+        if entry.get("city_district")
+        else OrganisationKind.MUNICIPALITY
+    )
     add_person(
         session,
         PersonInput(
             email=f"trygghetssamordnare@{slug}.example.se",
             name=f"Trygghetssamordnare {entry['municipality']}",
             organisation=entry["municipality"],
+            organisation_kind=municipal_kind,
             region="stockholm",
             role="coordinator",  # type: ignore[arg-type]
         ),
@@ -340,6 +383,7 @@ def _people(session: Session, entry: dict[str, Any]) -> None:
             email=f"styrgrupp@{slug}.example.se",
             name=f"Styrgruppen {entry['municipality']}",
             organisation=entry["municipality"],
+            organisation_kind=municipal_kind,
             region="stockholm",
             role="steering_group",  # type: ignore[arg-type]
         ),
@@ -350,6 +394,7 @@ def _people(session: Session, entry: dict[str, Any]) -> None:
             email=f"kommunpolis.{slug}@polisen.example.se",
             name=f"Kommunpolis {entry['police_area']}",
             organisation=entry["police_area"],
+            organisation_kind=OrganisationKind.LOCAL_POLICE_AREA,
             region="stockholm",
             role="coordinator",  # type: ignore[arg-type]
         ),
@@ -396,11 +441,13 @@ def load_demo(today: date | None = None, path: Path = DEMO_FILE) -> dict[str, An
                     role="admin",  # type: ignore[arg-type]
                 ),
             )
+        agreements = _organisations_and_agreements(data)
         for entry in data["promises"]:
             if _entry_key(entry) in done:
                 continue
             _remove_half_built(entry)
-            _load_promise(entry, data["problems"], today)
+            entry = {**entry, "vulnerable": entry["municipality"] in data["vulnerable_areas"]}
+            _load_promise(entry, data["problems"], today, agreements)
         _demo_passwords()
     with session_scope() as s:
         promises = s.exec(select(Promise).where(Promise.region_id == data["region"])).all()
@@ -413,6 +460,54 @@ def load_demo(today: date | None = None, path: Path = DEMO_FILE) -> dict[str, An
         "by_stage": {stage.value: by_stage.get(stage.value, 0) for stage in Stage},
         "sign_in": _sign_in_lines(),
     }
+
+
+def _organisations_and_agreements(data: dict[str, Any]) -> dict[str, int]:
+    """Register the parties (with their vulnerable-areas flag) and the agreements, once."""
+    from application.promises import create_agreement, find_or_create_organisation
+    from models import Agreement, Organisation
+    from models.inputs import AgreementCreate
+
+    with session_scope() as s:
+        for entry in data["promises"]:
+            kind = (
+                OrganisationKind.CITY_DISTRICT
+                if entry.get("city_district")
+                else OrganisationKind.MUNICIPALITY
+            )
+            org: Organisation = find_or_create_organisation(
+                s, data["region"], kind, entry["municipality"]
+            )
+            org.has_vulnerable_areas = entry["municipality"] in data["vulnerable_areas"]
+            s.add(org)
+            find_or_create_organisation(
+                s, data["region"], OrganisationKind.LOCAL_POLICE_AREA, entry["police_area"]
+            )
+        ids: dict[str, int] = {}
+        for a in data["agreements"]:
+            existing = s.exec(select(Agreement).where(Agreement.title == a["title"])).first()
+            if existing is None:
+                existing = create_agreement(
+                    s,
+                    AgreementCreate(
+                        region=data["region"],
+                        municipality=a["districts"][0],
+                        other_municipalities=a["districts"][1:],
+                        police_area=a["police_area"],
+                        municipality_is_city_district=a["police_area"] != "LPO Sollentuna",
+                        start=a["start"],
+                        years=a["years"],
+                        title=a["title"],
+                        focus_areas=a["focus_areas"],
+                        goals=a["goals"],
+                        follow_up=a["follow_up"],
+                        decided_by=a["decided_by"],
+                        decided_on=a["decided_on"],
+                        diarienummer=a["diarienummer"],
+                    ),
+                )
+            ids[a["police_area"]] = existing.id  # type: ignore[assignment]
+        return ids
 
 
 DEMO_PASSWORD = "demo-lofte-2026"  # the only password Löfte ships: demo accounts only
@@ -472,20 +567,26 @@ def _remove_half_built(entry: dict[str, Any]) -> None:
             if isinstance(entry["start"], date)
             else [date.fromisoformat(str(entry["start"]))]
         )
+        area = entry.get("area", entry["municipality"])
         ids = [
             p.id
             for p in s.exec(
                 select(Promise).where(
-                    Promise.area_name == entry["municipality"], col(Promise.term_start).in_(starts)
+                    Promise.area_name == area, col(Promise.term_start).in_(starts)
                 )
             ).all()
         ]
         if not ids:
             return
-        ids += [
-            p.id
-            for p in s.exec(select(Promise).where(col(Promise.previous_promise_id).in_(ids))).all()
-        ]
+        frontier = list(ids)
+        while frontier:  # every renewal built from it, and theirs
+            frontier = [
+                p.id
+                for p in s.exec(
+                    select(Promise).where(col(Promise.previous_promise_id).in_(frontier))
+                ).all()
+            ]
+            ids += frontier
         tables = SQLModel.metadata.sorted_tables
         owned: dict[str, list[Any]] = {"promise": ids}  # table -> ids of its rows to delete
         for table in tables:  # parents before children: collect every row that hangs on them
@@ -507,45 +608,109 @@ def _remove_half_built(entry: dict[str, Any]) -> None:
                 s.execute(delete(table).where(key.in_(owned[table.name])))
 
 
-def _load_promise(entry: dict[str, Any], problems: dict[str, Any], today: date) -> None:
-    """Build one demo promise, then mark it complete (in the audit trail)."""
-    pid = _build_promise(entry, problems, today)
+def _load_promise(
+    entry: dict[str, Any], templates: dict[str, Any], today: date, agreements: dict[str, int]
+) -> None:
+    """Build one area's promises (the first, then each renewal), then mark it complete."""
+    spec = _spec(entry, agreements)
+    pid = _create_first(spec, today)
+    _build(pid, spec, templates, today)
     with session_scope() as s:
         audit(s, promise_id=pid, actor=ACTOR, action=LOADED, details={"entry": _entry_key(entry)})
 
 
-def _build_promise(entry: dict[str, Any], problems: dict[str, Any], today: date) -> int:
+DEFAULT_PROBLEMS = ["fewer-young-at-risk", "fewer-criminals-exit", "vulnerable-victims-offenders"]
+NEXT_ONLY = ("stop", "rounds", "dialogues", "early", "next")
+
+
+def _spec(entry: dict[str, Any], agreements: dict[str, int]) -> dict[str, Any]:
+    """An entry with its defaults: area, problems, the word for the municipal party."""
+    spec = dict(entry)
+    spec.setdefault("area", entry["municipality"])
+    if "problems" not in spec:
+        spec["problems"] = [
+            *(["fewer-vulnerable-areas"] if entry.get("vulnerable") else []),
+            *DEFAULT_PROBLEMS,
+            *(["city-unsafe-places"] if entry.get("city_district") else []),
+        ]
+    if entry.get("city_district"):
+        spec["party_word"] = "Stadsdelsnämnden"
+    elif entry["municipality"].startswith("Region "):
+        spec["party_word"] = entry["municipality"]
+    else:
+        spec["party_word"] = "Kommunen"
+    spec["agreement_id"] = agreements.get(entry.get("agreement", ""))
+    return spec
+
+
+def _create_first(spec: dict[str, Any], today: date) -> int:
+    """The area's first promise, created the spring before its term (or today, if later)."""
+    created = min(previous_working_day(spec["start"] - timedelta(days=130)), today)
     with session_scope() as s:
         promise = create_promise(
             s,
             PromiseCreate(
                 region="stockholm",
-                municipality=entry["municipality"],
-                police_area=entry["police_area"],
-                area_name=entry["municipality"],
-                start=entry["start"],
-                years=entry["years"],
-                municipality_is_city_district=bool(entry.get("city_district")),
+                municipality=spec["municipality"],
+                police_area=spec["police_area"],
+                area_name=spec["area"],
+                start=spec["start"],
+                years=spec["years"],
+                municipality_is_city_district=bool(spec.get("city_district")),
+                agreement_id=spec["agreement_id"],
             ),
             ACTOR,
+            now=_at(created),
         )
-        after_create(s, promise, today)
-        _people(s, entry)
-        pid: int = promise.id  # type: ignore[assignment]
-    builder = _Builder(entry, problems, pid)
-    target = Stage(entry["stage"])
+        after_create(s, promise, created)
+        _people(s, spec)
+        return promise.id  # type: ignore[return-value]
+
+
+def _build(pid: int, spec: dict[str, Any], templates: dict[str, Any], today: date) -> None:
+    """Work the promise through its stages by date; open and build its renewal when due."""
+    builder = _Builder(spec, templates, pid, today)
+    stop = Stage(spec["stop"]) if spec.get("stop") else None
+    renew_on = renewal_date(
+        spec["start"], spec["years"], get_calendars().rules("stockholm").renewal
+    )
+    renewed = False
     for stage in CYCLE:
-        if stage is target:
-            if stage is Stage.CONTINUOUS_EVALUATION or stage is Stage.RESIDENT_DIALOGUE:
-                builder.fill(stage)
-            return pid
+        leave = builder.leave_day(stage)
+        if stage is stop or leave > today:
+            _partial(builder, stage, stop)
+            break
         builder.fill(stage)
-        when = min(builder.transition_day(stage), today)
-        advance_promise(pid, ACTOR, now=_at(when))
-    # target is closed: the loop advanced out of year_end_compilation, which closed it
+        if not renewed and renew_on <= today and leave > renew_on:
+            _renew(pid, spec, templates, today, renew_on)
+            renewed = True
+        advance_promise(pid, ACTOR, now=_at(leave))
+    if not renewed and renew_on <= today:
+        _renew(pid, spec, templates, today, renew_on)
+
+
+def _partial(builder: _Builder, stage: Stage, stop: Stage | None) -> None:
+    """What is done of the current stage by today (a stopped promise: what was done in time)."""
+    if stage is Stage.CONTINUOUS_EVALUATION:
+        builder.fill(stage)  # the rounds that are due (and, for a late promise, fewer)
+    elif stage is Stage.YEAR_END_COMPILATION and builder.compilation_day() <= builder.today:
+        builder._year_end_compilation(builder.today, approve=False)  # written, not yet approved
+    elif (
+        stage is Stage.RESIDENT_DIALOGUE
+        and stage is not stop
+        and builder.work_day(stage) <= builder.today
+    ):
+        builder.fill(stage)
+
+
+def _renew(
+    pid: int, spec: dict[str, Any], templates: dict[str, Any], today: date, on: date
+) -> None:
+    """Open the next cycle on its renewal day, then build it by date (as ``next`` says)."""
     from application.next_cycle import open_next_cycle
 
-    open_next_cycle(
-        pid, ACTOR, now=_at(min(builder.transition_day(Stage.YEAR_END_COMPILATION), today))
-    )
-    return pid
+    new = open_next_cycle(pid, ACTOR, now=_at(on))
+    nxt = {k: v for k, v in spec.items() if k not in NEXT_ONLY}
+    nxt.update(spec.get("next") or {})
+    nxt["start"] = new.term_start
+    _build(new.id, nxt, templates, today)  # type: ignore[arg-type]

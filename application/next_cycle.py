@@ -1,4 +1,9 @@
-"""Opening the next cycle of a closed promise as a new promise, seeded from its findings."""
+"""Opening the next cycle of a promise as a new promise, seeded from its findings.
+
+The next cycle opens on the renewal day of the old promise's last year (lifecycle.renewal),
+in parallel with the old year's follow-up; the old compilation's findings are linked in when
+it is approved.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +14,26 @@ from sqlmodel import Session, col, select
 
 from application.access import require
 from application.promises import create_promise
+from config.calendar import get_calendars
 from config.clock import local_today
 from effects.audit import audit
 from effects.hooks import after_create
 from lifecycle.criteria import Unmet
 from lifecycle.errors import Refused
 from lifecycle.permissions import Action, Principal
+from lifecycle.renewal import renewal_date, renewal_is_due
 from lifecycle.stages import Stage
+from lifecycle.term import term_end
 from lifecycle.vocabulary import OrganisationKind
-from models import Organisation, Problem, Promise
-from models.db import get_engine, session_scope
+from models import (
+    Agreement,
+    AuditEvent,
+    Organisation,
+    Problem,
+    Promise,
+    YearEndCompilation,
+)
+from models.db import get_engine, read_scope, session_scope
 from models.inputs import PromiseCreate
 from views.lookup import get_promise, organisation_names, successor
 
@@ -48,37 +63,80 @@ def _seed_problems(session: Session, old: Promise, new: Promise) -> int:
     return len(problems)
 
 
+def _refuse_unless_last_year(old: Promise) -> None:
+    if old.stage is Stage.CLOSED or old.cycle_year == old.term_years:
+        return
+    raise Refused(
+        [
+            Unmet(
+                "promise.not_last_year",
+                f"Löftet är i år {old.cycle_year} av {old.term_years}; nästa cykel öppnas under "
+                "det sista året. Året därpå fortsätter i samma löfte med en reviderad åtgärdsplan.",
+                f"The promise is in year {old.cycle_year} of {old.term_years}; the next cycle "
+                "opens during its last year. Until then the next year continues in the same "
+                "promise with a revised action plan.",
+            )
+        ],
+        f"promise {old.id} is not in its last year",
+    )
+
+
+def link_findings(session: Session, old: Promise) -> int | None:
+    """Link the old promise's approved last compilation into its successor (idempotent).
+
+    The successor is opened in the autumn, before the old year's compilation exists; when the
+    compilation is approved its findings become the successor's starting point.
+    """
+    new = successor(session, old.id)  # type: ignore[arg-type]
+    if new is None or new.previous_compilation_id is not None:
+        return None
+    compilation = session.exec(
+        select(YearEndCompilation).where(
+            YearEndCompilation.promise_id == old.id,
+            YearEndCompilation.cycle_year == old.term_years,
+            col(YearEndCompilation.approved_at).is_not(None),
+        )
+    ).first()
+    if compilation is None:
+        return None
+    new.previous_compilation_id = compilation.id
+    session.add(new)
+    return new.id
+
+
 def open_next_cycle(
     promise_id: int,
     actor: Principal,
     *,
     start: date | None = None,
     years: int | None = None,
+    late_start_reason: str | None = None,
     now: datetime | None = None,
     engine: Engine | None = None,
     flow_run_id: str | None = None,
 ) -> Promise:
-    """Open the next cycle of a closed promise (idempotent: returns it if already opened)."""
+    """Open the next cycle of a promise in its last year (idempotent: returns it if opened).
+
+    It opens in parallel with the old year's follow-up and compilation: normally by the daily
+    renewal run on the region's renewal day, or earlier by a coordinator. A successor whose
+    first deadlines are already past needs ``late_start_reason`` (when the old promise closes
+    without a successor, the reason is written by Löfte itself).
+    """
     engine = engine or get_engine()
+    today = local_today(now)
     with session_scope(engine) as session:
         old = get_promise(session, promise_id)
         require(actor, Action.OPEN_NEXT_CYCLE, old)
-        if old.stage is not Stage.CLOSED:
-            raise Refused(
-                [
-                    Unmet(
-                        "promise.not_closed",
-                        "Nästa cykel kan öppnas först när löftet är avslutat.",
-                        "The next cycle can only be opened once the promise is closed.",
-                    )
-                ],
-                f"promise {promise_id} is still in {old.stage}",
-            )
         existing = successor(session, promise_id)
         if existing:
             return existing
+        _refuse_unless_last_year(old)
         municipality, police = organisation_names(session, old)
         org = session.get(Organisation, old.municipality_id)
+        if late_start_reason is None and old.stage is Stage.CLOSED:
+            late_start_reason = (
+                f"Öppnad först när löfte {old.id} avslutades ({today}), efter förnyelsedagen."
+            )
         data = PromiseCreate(
             region=old.region_id,
             municipality=municipality,
@@ -87,10 +145,16 @@ def open_next_cycle(
             start=start or old.term_end + timedelta(days=1),
             years=years or old.term_years,
             municipality_is_city_district=bool(org and org.kind is OrganisationKind.CITY_DISTRICT),
+            agreement_id=_agreement_covering(
+                session, old, start or old.term_end + timedelta(days=1), years or old.term_years
+            ),
+            late_start_reason=late_start_reason,
         )
-        new = create_promise(session, data, actor, previous=old)
+        new = create_promise(session, data, actor, previous=old, now=now)
         seeded = _seed_problems(session, old, new)
-        after_create(session, new, local_today(now))
+        session.flush()
+        link_findings(session, old)
+        after_create(session, new, today)
         details = {"next_promise_id": new.id, "problems_seeded": seeded}
         audit(
             session,
@@ -109,3 +173,99 @@ def open_next_cycle(
             details={"previous_promise_id": old.id, "problems_seeded": seeded},
         )
         return new
+
+
+def _agreement_covering(session: Session, old: Promise, start: date, years: int) -> int | None:
+    """The old promise's agreement if it covers the whole new term (else none yet)."""
+    if old.agreement_id is None:
+        return None
+    agreement = session.get(Agreement, old.agreement_id)
+    if agreement and agreement.term_start <= start and term_end(start, years) <= agreement.term_end:
+        return agreement.id
+    return None
+
+
+def promises_due_for_renewal(session: Session, today: date) -> list[Promise]:
+    """Open promises in their last year, past their region's renewal day, without a successor."""
+    candidates = session.exec(
+        select(Promise)
+        .where(Promise.stage != Stage.CLOSED, Promise.cycle_year == Promise.term_years)
+        .order_by(col(Promise.id))
+    ).all()
+    calendars = get_calendars()
+    due = []
+    for promise in candidates:
+        month_day = calendars.rules(promise.region_id).renewal
+        if (
+            renewal_is_due(
+                stage=promise.stage,
+                cycle_year=promise.cycle_year,
+                term_start=promise.term_start,
+                term_years=promise.term_years,
+                month_day=month_day,
+                today=today,
+            )
+            and successor(session, promise.id or 0) is None
+        ):
+            due.append(promise)
+    return due
+
+
+REVISION_OPENED = "revision_opened"
+
+
+def _open_revisions(actor: Principal, today: date, flow_run_id: str | None) -> None:
+    """In a multi-year term, the next year's revised plan opens on the renewal day (once).
+
+    From then the revised promise text and sign-offs can be recorded ahead
+    (``for_next_year``), in parallel with this year's follow-up, so the next year starts
+    with its plan already agreed. The audit trail says when it opened.
+    """
+    calendars = get_calendars()
+    with session_scope() as session:
+        candidates = session.exec(
+            select(Promise).where(
+                col(Promise.stage).in_([Stage.CONTINUOUS_EVALUATION, Stage.YEAR_END_COMPILATION]),
+                Promise.cycle_year < Promise.term_years,
+            )
+        ).all()
+        for promise in candidates:
+            opens = renewal_date(
+                promise.term_start, promise.cycle_year, calendars.rules(promise.region_id).renewal
+            )
+            if today < opens:
+                continue
+            done = session.exec(
+                select(AuditEvent).where(
+                    AuditEvent.promise_id == promise.id, AuditEvent.action == REVISION_OPENED
+                )
+            ).all()
+            if any(e.details.get("cycle_year") == promise.cycle_year + 1 for e in done):
+                continue
+            audit(
+                session,
+                promise_id=promise.id,
+                actor=actor,
+                action=REVISION_OPENED,
+                flow_run_id=flow_run_id,
+                details={"cycle_year": promise.cycle_year + 1, "opens": opens.isoformat()},
+            )
+
+
+def run_renewal(
+    actor: Principal, *, now: datetime | None = None, flow_run_id: str | None = None
+) -> list[dict[str, int | None]]:
+    """Open the next cycle of every promise whose renewal day has come (the daily run).
+
+    Idempotent: a promise whose successor exists is skipped, so running it twice (or after a
+    crash half-way) opens nothing twice. Each promise is opened in its own transaction.
+    """
+    today = local_today(now)
+    with read_scope() as session:
+        due = [p.id for p in promises_due_for_renewal(session, today)]
+    _open_revisions(actor, today, flow_run_id)
+    opened = []
+    for promise_id in due:
+        new = open_next_cycle(promise_id, actor, now=now, flow_run_id=flow_run_id)  # type: ignore[arg-type]
+        opened.append({"promise_id": promise_id, "next_promise_id": new.id})  # type: ignore[dict-item]
+    return opened

@@ -25,6 +25,10 @@ class OrganisationInput(BaseModel):
     kind: OrganisationKind
     name: str = Field(min_length=2, max_length=200)
     parent_name: str | None = Field(default=None, max_length=200)
+    has_vulnerable_areas: bool = Field(
+        default=False,
+        description="The municipality or city district has vulnerable areas (utsatta områden)",
+    )
 
 
 def _row(org: Organisation) -> dict[str, Any]:
@@ -34,6 +38,7 @@ def _row(org: Organisation) -> dict[str, Any]:
         "kind": org.kind.value,
         "name": org.name,
         "parent_name": org.parent_name,
+        "has_vulnerable_areas": org.has_vulnerable_areas,
     }
 
 
@@ -53,6 +58,7 @@ def add_organisation(principal: Principal | None, request: OrganisationInput) ->
             kind=request.kind,
             name=request.name.strip(),
             parent_name=request.parent_name,
+            has_vulnerable_areas=request.has_vulnerable_areas,
         )
         session.add(org)
         session.flush()

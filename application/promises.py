@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
@@ -9,15 +10,17 @@ from sqlmodel import Session, col, select
 
 from application.access import may, require, require_action, require_parties
 from application.operations import NoInput, operation
+from config.calendar import get_calendars
 from config.clock import local_today, now_utc
 from effects.audit import audit
 from effects.hooks import after_create
+from lifecycle.deadlines import past_stage_deadlines
 from lifecycle.errors import InputError, NotAuthenticated
 from lifecycle.permissions import Action, Principal
 from lifecycle.stages import Stage, parse_stage
 from lifecycle.term import term_end
 from lifecycle.vocabulary import OrganisationKind, Role
-from models import Agreement, Organisation, Person, Promise, Region
+from models import Agreement, AgreementParty, Organisation, Person, Promise, Region
 from models.db import read_scope, session_scope
 from models.inputs import AgreementCreate, PersonInput, PromiseCreate
 from views.lookup import get_promise, history, list_promises, organisation_names
@@ -74,6 +77,12 @@ def create_agreement(session: Session, data: AgreementCreate) -> Agreement:
         data.police_area,
         data.municipality_is_city_district,
     )
+    kind = municipality.kind
+    parties = [municipality]
+    for name in data.other_municipalities:
+        other = find_or_create_organisation(session, data.region, kind, name)
+        if other.id not in {p.id for p in parties}:
+            parties.append(other)
     agreement = Agreement(
         region_id=data.region,
         municipality_id=municipality.id,  # type: ignore[arg-type]
@@ -81,10 +90,35 @@ def create_agreement(session: Session, data: AgreementCreate) -> Agreement:
         term_start=data.start,
         term_end=term_end(data.start, data.years),
         title=data.title,
+        focus_areas=data.focus_areas,
+        goals=data.goals,
+        follow_up=data.follow_up,
+        decided_by=data.decided_by,
+        decided_on=data.decided_on,
+        diarienummer=data.diarienummer,
     )
     session.add(agreement)
     session.flush()
+    for party in parties:
+        session.add(AgreementParty(agreement_id=agreement.id, organisation_id=party.id))  # type: ignore[arg-type]
+    session.flush()
     return agreement
+
+
+def agreement_view(session: Session, agreement: Agreement) -> dict[str, Any]:
+    """An agreement with its content and every party by name."""
+    party_ids = session.exec(
+        select(AgreementParty.organisation_id).where(AgreementParty.agreement_id == agreement.id)
+    ).all()
+    names = sorted(
+        o.name for o in (session.get(Organisation, i) for i in party_ids) if o is not None
+    )
+    police = session.get(Organisation, agreement.police_area_id)
+    return {
+        **agreement.model_dump(mode="json"),
+        "municipalities": names,
+        "police_area": police.name if police else None,
+    }
 
 
 def _check_agreement(session: Session, agreement_id: int, promise: Promise) -> None:
@@ -93,13 +127,17 @@ def _check_agreement(session: Session, agreement_id: int, promise: Promise) -> N
         raise InputError(
             f"no agreement with id {agreement_id}; create one with `lofte agreement create`"
         )
-    if (agreement.municipality_id, agreement.police_area_id) != (
-        promise.municipality_id,
-        promise.police_area_id,
-    ):
+    parties = set(
+        session.exec(
+            select(AgreementParty.organisation_id).where(
+                AgreementParty.agreement_id == agreement_id
+            )
+        ).all()
+    )
+    if agreement.police_area_id != promise.police_area_id or promise.municipality_id not in parties:
         raise InputError(
-            f"agreement {agreement_id} is between other parties; a promise belongs to the "
-            "agreement of its own municipality and local police area"
+            f"agreement {agreement_id} is between other parties; a promise belongs to an "
+            "agreement its own local police area and municipality (or city district) signed"
         )
     if not (agreement.term_start <= promise.term_start and promise.term_end <= agreement.term_end):
         raise InputError(
@@ -109,10 +147,36 @@ def _check_agreement(session: Session, agreement_id: int, promise: Promise) -> N
         )
 
 
+def _refuse_late_start(data: PromiseCreate, today: date) -> None:
+    """A promise whose stage deadlines are already past opens late: only if someone says why."""
+    if data.late_start_reason:
+        return
+    rules = get_calendars().rules(data.region)
+    past = past_stage_deadlines(data.start, data.years, rules, today)
+    if not past:
+        return
+    listed = ", ".join(f"{d.stage.name_in('en')} (due {d.due})" for d in past)
+    raise InputError(
+        f"a promise starting {data.start} would open with {len(past)} stage deadline(s) already "
+        f"past today ({today}): {listed}. Start it later, or say why it starts late "
+        "(late_start_reason; CLI: --late-reason) and it is shown as late from the start"
+    )
+
+
 def create_promise(
-    session: Session, data: PromiseCreate, actor: Principal, *, previous: Promise | None = None
+    session: Session,
+    data: PromiseCreate,
+    actor: Principal,
+    *,
+    previous: Promise | None = None,
+    now: datetime | None = None,
 ) -> Promise:
-    """Create a promise in its first stage, with its parties, and audit it."""
+    """Create a promise in its first stage, with its parties, and audit it.
+
+    Refused (InputError) when its first stage deadlines are already behind ``now`` and no
+    ``late_start_reason`` says why.
+    """
+    _refuse_late_start(data, local_today(now))
     municipality, police = _parties(
         session,
         data.region,
@@ -131,8 +195,9 @@ def create_promise(
         stage=Stage.RESIDENT_DIALOGUE,
         previous_promise_id=previous.id if previous else None,
         agreement_id=data.agreement_id,
-        created_at=now_utc(),
-        stage_entered_at=now_utc(),
+        late_start_reason=data.late_start_reason,
+        created_at=now_utc(now),
+        stage_entered_at=now_utc(now),
     )
     if data.agreement_id is not None:
         _check_agreement(session, data.agreement_id, promise)
@@ -144,7 +209,11 @@ def create_promise(
         actor=actor,
         action="created",
         to_stage=promise.stage,
-        details={"previous_promise_id": promise.previous_promise_id},
+        at=promise.created_at,
+        details={
+            "previous_promise_id": promise.previous_promise_id,
+            "late_start_reason": promise.late_start_reason,
+        },
     )
     return promise
 
@@ -156,6 +225,8 @@ def add_person(session: Session, data: PersonInput) -> Person:
         query = select(Organisation)
         if data.region:
             query = query.where(Organisation.region_id == data.region)
+        if data.organisation_kind:
+            query = query.where(Organisation.kind == data.organisation_kind)
         wanted = data.organisation.strip().casefold()
         orgs = [o for o in session.exec(query).all() if o.name.casefold() == wanted]
         if not orgs and data.role is Role.REGIONAL_COORDINATOR and data.region:
@@ -171,8 +242,10 @@ def add_person(session: Session, data: PersonInput) -> Person:
                 "promise that names it (lofte promise create), or check the spelling"
             )
         if len(orgs) > 1:
+            kinds = ", ".join(sorted(f"{o.kind.value} in {o.region_id}" for o in orgs))
             raise InputError(
-                f"{len(orgs)} organisations are named {data.organisation!r}; add --region"
+                f"{len(orgs)} organisations are named {data.organisation!r} ({kinds}); say "
+                "which: --region and --organisation-kind"
             )
         org_id = orgs[0].id
     person = session.exec(select(Person).where(Person.email == data.email.lower())).first()
@@ -342,7 +415,19 @@ def create_agreement_as(principal: Principal | None, request: AgreementCreate) -
             request.police_area,
             request.municipality_is_city_district,
         )
-        return create_agreement(session, request).model_dump(mode="json")
+        kind = (
+            OrganisationKind.CITY_DISTRICT
+            if request.municipality_is_city_district
+            else OrganisationKind.MUNICIPALITY
+        )
+        for name in request.other_municipalities:
+            if _find_organisation(session, request.region, kind, name) is None:
+                raise InputError(
+                    f"no {kind.value} named {name!r} in region {request.region}; check the "
+                    f"spelling, or an admin adds it: lofte organisation add --region "
+                    f"{request.region} --kind {kind.value} --name {name!r}"
+                )
+        return agreement_view(session, create_agreement(session, request))
 
 
 def check_channel(name: str | None) -> None:

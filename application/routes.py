@@ -25,6 +25,8 @@ ROUTES: dict[str, tuple[str, str]] = {
     "ical.promise": ("GET", "/ical/promise/{promise_id}.ics"),
     "ical.region": ("GET", "/ical/region/{region}.ics"),
     "reminders.run": ("POST", "/api/reminders/run"),
+    "renewal.run": ("POST", "/api/renewal/run"),
+    "catalogue.show": ("GET", "/api/catalogue"),
     # year-end compilation
     "compilation.show": ("GET", "/api/promises/{promise_id}/compilation"),
     "compilation.approve": ("POST", "/api/promises/{promise_id}/compilation/approve"),

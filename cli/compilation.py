@@ -14,7 +14,7 @@ from cli.output import EXIT_BAD_INPUT, command, fail, print_json, write_atomical
 
 app = typer.Typer(help="Årssammanställning / year-end compilation.", no_args_is_help=True)
 
-Fmt = Annotated[str, typer.Option("--format", help="md, html or json")]
+Fmt = Annotated[str, typer.Option("--format", help="md, html, json (show: also docx)")]
 Lang = Annotated[str, typer.Option("--language", help="sv or en")]
 Out = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file instead of printing")
@@ -40,9 +40,18 @@ def _emit(result: Any, output: Path | None) -> None:
     typer.echo(f"Skrev / wrote {output}", err=True)
 
 
-def _check(fmt: str, language: str) -> None:
-    if fmt not in ("md", "html", "json"):
-        fail(f"--format must be md, html or json, got {fmt!r}", EXIT_BAD_INPUT)
+def _check(fmt: str, language: str, output: Path | None = None, docx: bool = False) -> None:
+    formats = ("md", "html", "json", "docx") if docx else ("md", "html", "json")
+    if fmt not in formats:
+        fail(
+            f"--format must be {', '.join(formats[:-1])} or {formats[-1]}, got {fmt!r}",
+            EXIT_BAD_INPUT,
+        )
+    if fmt == "docx" and output is None:
+        fail(
+            "--format docx writes a Word file: give it a name with -o, e.g. -o sammanstallning.docx",
+            EXIT_BAD_INPUT,
+        )
     if language not in ("sv", "en"):
         fail(f"--language must be sv or en, got {language!r}", EXIT_BAD_INPUT)
 
@@ -56,8 +65,11 @@ def show(
     output: Out = None,
     actor: ActorOpt = None,
 ) -> None:
-    """The promise's year-end compilation: goals against targets, activities, rounds, feedback."""
-    _check(fmt, language)
+    """The promise's year-end compilation: goals against targets, activities, rounds, feedback.
+
+    ``--format docx -o FILE`` writes it as a Word document for the committee.
+    """
+    _check(fmt, language, output, docx=True)
     params = {"promise_id": promise_id, "format": fmt, "language": language}
     _emit(transport.call("compilation.show", params, actor=actor), output)
 
@@ -67,12 +79,17 @@ def show(
 def approve(
     promise_id: Annotated[int, typer.Argument(help="Promise id")],
     by: Annotated[str, typer.Option("--by", help="On behalf of (e.g. Styrgruppen i Nacka)")],
+    diarienummer: Annotated[
+        str | None, typer.Option(help="Beslutets diarienummer / the decision's file number")
+    ] = None,
     actor: ActorOpt = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Approve the compilation (steering group); the promise then closes or starts its next year."""
     result = transport.call(
-        "compilation.approve", {"promise_id": promise_id, "approved_by": by}, actor=actor
+        "compilation.approve",
+        {"promise_id": promise_id, "approved_by": by, "diarienummer": diarienummer},
+        actor=actor,
     )
     if as_json:
         print_json({**result, "via": transport.last_route})

@@ -5,6 +5,7 @@ Registered in ``cli.main``:
     app.add_typer(deadlines_app)                    # lofte deadlines PROMISE
     app.add_typer(calendar_app, name="calendar")    # lofte calendar show|set|clear|resync
     app.add_typer(reminders_app, name="reminders")  # lofte reminders run
+    app.add_typer(renewal_app, name="renewal")      # lofte renewal run
     app.add_typer(ical_app, name="ical")            # lofte ical promise|region
     app.command("scheduler")(scheduler_command)     # lofte scheduler
 """
@@ -17,6 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from cli.output import EXIT_BAD_INPUT, command, fail, print_json
+from lifecycle.words import counted
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv JSON / print JSON instead of text.")]
 NowOpt = Annotated[
@@ -79,7 +81,11 @@ def deadlines_command(
         what = f"Uppföljning {row['round']}" if row["round"] else row["stage_name_sv"]
         moved = f" (från/from {row['nominal_due']})" if row["nominal_due"] else ""
         status = {"done": "klar", "overdue": "försenad", "open": "öppen"}[row["status"]]
-        left = "" if row["working_days_left"] is None else f"{row['working_days_left']} arbetsdagar"
+        left = (
+            ""
+            if row["working_days_left"] is None
+            else counted(row["working_days_left"], "working_day")
+        )
         typer.echo(f"{row['cycle_year']:<8}{what:<34}{row['due'] + moved:<14}  {status:<10}{left}")
 
 
@@ -188,6 +194,31 @@ def calendar_resync(
         typer.echo(f"Omräknade löften / promises recomputed: {result['resynced']}")
 
 
+# --- lofte renewal run -------------------------------------------------------------------------
+
+renewal_app = typer.Typer(help="Förnyelse / renewal of promises.", no_args_is_help=True)
+
+
+@renewal_app.command("run")
+@command
+def renewal_run(now: NowOpt = None, actor: ActorOpt = None, as_json: JsonOpt = False) -> None:
+    """Öppna nästa cykel där förnyelsedagen har kommit / open next cycles that are due.
+
+    The schedule runs it every morning; safe to repeat (nothing is opened twice).
+    """
+    report = _call("renewal.run", {"now": _moment(now)}, actor)
+    if as_json:
+        print_json(report)
+        return
+    if not report["opened"]:
+        typer.echo("Ingen förnyelse att öppna / no renewal due.")
+    for row in report["opened"]:
+        typer.echo(
+            f"Löfte {row['promise_id']}: nästa cykel öppnad som löfte {row['next_promise_id']} "
+            f"/ next cycle opened as promise {row['next_promise_id']}"
+        )
+
+
 # --- lofte reminders run -----------------------------------------------------------------------
 
 
@@ -279,7 +310,9 @@ def ical_promise(
 @ical_app.command("region")
 @command
 def ical_region(
-    region: Annotated[str, typer.Argument(help="Regionens id / region id, e.g. stockholm")],
+    region: Annotated[
+        str, typer.Argument(help="Polisregionens id / police region id, e.g. stockholm")
+    ],
     output: OutputOpt = None,
     actor: ActorOpt = None,
 ) -> None:

@@ -54,9 +54,11 @@ def _register_subcommands() -> None:
         deadlines_app,
         ical_app,
         reminders_app,
+        renewal_app,
         scheduler_command,
     )
     from cli.organisations import app as organisations_app
+    from cli.organisations import catalogue_command
     from cli.outbox import app as outbox_app
     from cli.overview import overview_command, status_app
 
@@ -66,8 +68,10 @@ def _register_subcommands() -> None:
     app.add_typer(deadlines_app)  # unnamed: `lofte deadlines ID`
     app.add_typer(calendar_app, name="calendar")
     app.add_typer(reminders_app, name="reminders")
+    app.add_typer(renewal_app, name="renewal")
     app.add_typer(ical_app, name="ical")
     app.command("scheduler")(scheduler_command)
+    app.command("catalogue")(command(catalogue_command))
     app.command("overview")(overview_command)
     app.add_typer(status_app, name="status")
 
@@ -152,6 +156,16 @@ def _actor(actor: str | None, as_json: bool) -> str | None:
     return actor.lower() if actor else None
 
 
+LateReasonOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--late-reason",
+        help="Varför löftet startar med passerade tidsgränser / why it starts with deadlines "
+        "already past (required then; it is shown as late from the start)",
+    ),
+]
+
+
 @promise_app.command("create")
 @command
 def promise_create(
@@ -172,6 +186,7 @@ def promise_create(
     agreement: Annotated[
         int | None, typer.Option(help="Id of the collaboration agreement it belongs to")
     ] = None,
+    late_reason: LateReasonOpt = None,
     actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -187,6 +202,7 @@ def promise_create(
             "area_name": area_name,
             "municipality_is_city_district": city_district,
             "agreement_id": agreement,
+            "late_start_reason": late_reason,
         },
         actor=_actor(actor, as_json),
     )
@@ -206,6 +222,8 @@ def _print_promise(view: dict[str, Any]) -> None:
     typer.echo(
         f"  Steg / stage: {view['stage']} ({view['stage_name']})   version {view['version']}"
     )
+    if view.get("late_start_reason"):
+        typer.echo(f"  Sen start / late start: {view['late_start_reason']}")
     if view["unmet"]:
         typer.echo("  Kvar att göra innan nästa steg / still to do before the next stage:")
         print_unmet(view["unmet"], err=False)
@@ -276,10 +294,38 @@ def agreement_create(
     years: Annotated[int, typer.Option(help="Length, 2-4 years")],
     title: Annotated[str, typer.Option(help="Title of the agreement")] = "",
     city_district: Annotated[bool, typer.Option("--city-district")] = False,
+    also: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--also",
+            help="Ytterligare stadsdel/kommun som skriver under / a further city district or "
+            "municipality signing with the same LPO (repeat)",
+        ),
+    ] = None,
+    focus_area: Annotated[
+        list[str] | None,
+        typer.Option("--focus-area", help="Inriktning / an agreed focus area (repeat)"),
+    ] = None,
+    goals: Annotated[str, typer.Option(help="Mål / what the parties want to achieve")] = "",
+    follow_up: Annotated[
+        str, typer.Option("--follow-up", help="Uppföljning / how it is followed up")
+    ] = "",
+    decided_by: Annotated[
+        str, typer.Option("--decided-by", help="Beslutat av / who decided it")
+    ] = "",
+    decided_on: Annotated[
+        str | None, typer.Option("--decided-on", help="Beslutsdatum / YYYY-MM-DD")
+    ] = None,
+    diarienummer: Annotated[
+        str, typer.Option(help="Diarienummer / the decision's file number")
+    ] = "",
     actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Create a collaboration agreement (samverkansöverenskommelse) that promises belong to."""
+    """Create a collaboration agreement (samverkansöverenskommelse) that promises belong to.
+
+    It records what the parties agreed on (focus areas, goals, follow-up) and the decision.
+    """
     out = transport.call(
         "agreement.create",
         {
@@ -290,6 +336,13 @@ def agreement_create(
             "years": years,
             "title": title,
             "municipality_is_city_district": city_district,
+            "other_municipalities": also or [],
+            "focus_areas": focus_area or [],
+            "goals": goals,
+            "follow_up": follow_up,
+            "decided_by": decided_by,
+            "decided_on": decided_on,
+            "diarienummer": diarienummer,
         },
         actor=_actor(actor, as_json),
     )
@@ -297,7 +350,8 @@ def agreement_create(
         print_json(out)
     else:
         typer.echo(
-            f"Överenskommelse / agreement {out['id']}: {out['term_start']} – {out['term_end']}"
+            f"Överenskommelse / agreement {out['id']}: {out['term_start']} – {out['term_end']}, "
+            f"{out['police_area']} med / with {', '.join(out['municipalities'])}"
         )
 
 
@@ -316,6 +370,13 @@ def person_add(
         str | None, typer.Option(help="Organisation name (municipality, LPO, police region)")
     ] = None,
     region: Annotated[str | None, typer.Option(help="Region id of the organisation")] = None,
+    organisation_kind: Annotated[
+        str | None,
+        typer.Option(
+            "--organisation-kind",
+            help="municipality, city_district, local_police_area ... (when names are shared)",
+        ),
+    ] = None,
     lang: Annotated[str, typer.Option("--language", help="sv or en")] = "sv",
     channel: Annotated[str | None, typer.Option(help="Notification channel name")] = None,
     actor: ActorOpt = None,
@@ -330,6 +391,7 @@ def person_add(
         "name": name,
         "role": role,
         "organisation": organisation,
+        "organisation_kind": organisation_kind,
         "region": region,
         "language": lang,
         "channel": channel,
@@ -601,13 +663,19 @@ def advance(
 @app.command("next-cycle")
 @command
 def next_cycle(
-    promise_id: Annotated[int, typer.Argument(help="A closed promise")],
+    promise_id: Annotated[int, typer.Argument(help="A promise in its last year")],
+    late_reason: LateReasonOpt = None,
     actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Open the next cycle of a closed promise (done automatically when it closes)."""
+    """Open the next cycle of a promise in its last year.
+
+    The daily renewal run does it on the region's renewal day (default 1 September).
+    """
     result = transport.call(
-        "promise.next_cycle", {"promise_id": promise_id}, actor=_actor(actor, as_json)
+        "promise.next_cycle",
+        {"promise_id": promise_id, "late_start_reason": late_reason},
+        actor=_actor(actor, as_json),
     )
     if as_json:
         print_json(result)

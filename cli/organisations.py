@@ -29,13 +29,27 @@ def add(
     parent: Annotated[
         str | None, typer.Option(help="The city or police area it belongs to")
     ] = None,
+    vulnerable_areas: Annotated[
+        bool,
+        typer.Option(
+            "--vulnerable-areas",
+            help="Har utsatta områden / has vulnerable areas (their priority area is then "
+            "mandatory)",
+        ),
+    ] = False,
     actor: ActorOpt = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Add an organisation (names are unique per kind and region)."""
     out = transport.call(
         "organisation.add",
-        {"region": region, "kind": kind, "name": name, "parent_name": parent},
+        {
+            "region": region,
+            "kind": kind,
+            "name": name,
+            "parent_name": parent,
+            "has_vulnerable_areas": vulnerable_areas,
+        },
         actor=actor,
     )
     if as_json:
@@ -58,3 +72,36 @@ def list_command(
         return
     for r in rows:
         typer.echo(f"{r['id']:>5}  {r['region']:<12} {r['kind']:<18} {r['name']}")
+
+
+def catalogue_command(
+    region: Annotated[str | None, typer.Option(help="Only this police region")] = None,
+    language: Annotated[str, typer.Option(help="sv or en")] = "sv",
+    actor: ActorOpt = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Prioriterade områden och mål med id / priority areas and catalogue goals with their ids."""
+    regions = transport.call(
+        "catalogue.show", {"region": region, "language": language}, actor=actor
+    )
+    if as_json:
+        print_json(regions)
+        return
+    for entry in regions:
+        if not entry["sets"]:
+            continue
+        typer.echo(f"{entry['name']} ({entry['region']})")
+        for pset in entry["sets"]:
+            years = f"{pset['valid_from'] or '…'}–{pset['valid_until'] or ''}"
+            typer.echo(f"  {pset['name']} [{pset['id']}], {years}, {pset['applies_to_text']}")
+            for area in pset["areas"]:
+                flag = ""
+                if area["mandatory"]:
+                    flag = (
+                        " (obligatoriskt där utsatta områden finns)"
+                        if area["only_where_vulnerable_areas"]
+                        else " (obligatoriskt)"
+                    )
+                typer.echo(f"    {area['id']}: {area['name']}{flag}")
+                for goal in area["goals"]:
+                    typer.echo(f"      {goal['id']}: {goal['text']}")

@@ -59,7 +59,10 @@ ActorOpt = Annotated[
 def overview_command(
     region: Annotated[
         str | None,
-        typer.Option("--region", help="Regionens id, t.ex. stockholm (utan: din egen) / region id"),
+        typer.Option(
+            "--region",
+            help="Polisregionens id, t.ex. stockholm (utan: din egen) / police region id",
+        ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json, csv eller/or xlsx")] = "table",
     output: Annotated[
@@ -156,12 +159,12 @@ def status_report(
 @status_app.command("history")
 @command
 def status_history_command(
-    region: Annotated[str, typer.Option("--region", help="Regionens id / region id")],
+    region: Annotated[str, typer.Option("--region", help="Polisregionens id / police region id")],
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="Antal / how many")] = 26,
     actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Regionens sparade lägesrapporter, nyast först / the region's stored status reports,
+    """Polisregionens sparade lägesrapporter, nyast först / the region's stored status reports,
     newest first (was the region better last quarter?)."""
     from cli import transport
 

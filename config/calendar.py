@@ -125,6 +125,15 @@ class CalendarModel(_Strict):
     evaluation: EvaluationModel = Field(default_factory=EvaluationModel)
     reminders: RemindersModel = Field(default_factory=RemindersModel)
     escalation: EscalationModel = Field(default_factory=EscalationModel)
+    renewal: str = Field(
+        default="09-01", description="Month-day of the last cycle year the next cycle opens on"
+    )
+
+    @field_validator("renewal")
+    @classmethod
+    def _renewal_month_day(cls, value: str) -> str:
+        parse_month_day(value)
+        return value
 
     @field_validator("stages", "next_years")
     @classmethod
@@ -161,6 +170,7 @@ class CalendarModel(_Strict):
                 escalate_after=self.escalation.after_working_days,
                 escalate_to=tuple(self.escalation.to),
             ),
+            renewal=parse_month_day(self.renewal),
         )
 
 

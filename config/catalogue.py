@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -35,13 +35,28 @@ class CatalogueGoal(_Strict):
 
 
 class PriorityAreaEntry(_Strict):
-    """A priority area; ``mandatory`` areas must be covered by every promise of the region."""
+    """A priority area; ``mandatory`` areas must be covered by every promise the set applies to.
+
+    ``only_where_vulnerable_areas``: mandatory only for a municipality or city district that
+    has vulnerable areas ("Minskat antal utsatta områden där sådana finns").
+    """
 
     id: str = Field(pattern=_SLUG)
     name_sv: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
     mandatory: bool = False
+    only_where_vulnerable_areas: bool = False
     goals: list[CatalogueGoal] = Field(default_factory=list)
+
+    def mandatory_for(self, has_vulnerable_areas: bool) -> bool:
+        """Whether a promise of a party with (or without) vulnerable areas must cover it."""
+        return self.mandatory and (has_vulnerable_areas or not self.only_where_vulnerable_areas)
+
+
+# Whom a priority set applies to: every promise of the region (the police region's list), the
+# promises of city districts (the city's list), or regional collaboration only (Region
+# Stockholm's list, which no local promise is measured against).
+AppliesTo = Literal["region", "city_districts", "regional"]
 
 
 class PrioritySet(_Strict):
@@ -51,6 +66,7 @@ class PrioritySet(_Strict):
     name_sv: str
     name_en: str
     source: str = ""
+    applies_to: AppliesTo = "region"
     valid_from: int | None = None
     valid_until: int | None = None
     areas: list[PriorityAreaEntry]
@@ -69,6 +85,12 @@ class PrioritySet(_Strict):
         ends_ok = self.valid_from is None or last_year >= self.valid_from
         return starts_ok and ends_ok
 
+    def applies(self, city_district: bool) -> bool:
+        """Whether a local promise (of a city district or a municipality) is measured by it."""
+        if self.applies_to == "region":
+            return True
+        return self.applies_to == "city_districts" and city_district
+
 
 class RegionEntry(_Strict):
     """One police region with its (optional) priority sets."""
@@ -78,14 +100,30 @@ class RegionEntry(_Strict):
     name_en: str
     priority_sets: list[PrioritySet] = Field(default_factory=list)
 
-    def mandatory_area_ids(self, first_year: int, last_year: int) -> set[str]:
-        """Ids of the areas every promise with this term must cover."""
+    def areas_for(
+        self, first_year: int, last_year: int, *, city_district: bool
+    ) -> list[tuple[PrioritySet, PriorityAreaEntry]]:
+        """The areas a local promise with this term and party may be tied to."""
+        return [
+            (pset, area)
+            for pset in self.priority_sets
+            if pset.in_force(first_year, last_year) and pset.applies(city_district)
+            for area in pset.areas
+        ]
+
+    def mandatory_area_ids(
+        self,
+        first_year: int,
+        last_year: int,
+        *,
+        city_district: bool = False,
+        has_vulnerable_areas: bool = True,
+    ) -> set[str]:
+        """Ids of the areas a promise with this term and party must cover."""
         return {
             area.id
-            for pset in self.priority_sets
-            if pset.in_force(first_year, last_year)
-            for area in pset.areas
-            if area.mandatory
+            for _, area in self.areas_for(first_year, last_year, city_district=city_district)
+            if area.mandatory_for(has_vulnerable_areas)
         }
 
     def all_areas(self) -> list[tuple[PrioritySet, PriorityAreaEntry]]:

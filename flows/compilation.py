@@ -20,11 +20,15 @@ from lifecycle.permissions import Principal
 
 @flow(name="approve-compilation", log_prints=False, validate_parameters=False)
 def approve_compilation_flow(
-    actor: Principal, promise_id: int, approved_by: str, now: datetime | None = None
+    actor: Principal,
+    promise_id: int,
+    approved_by: str,
+    now: datetime | None = None,
+    diarienummer: str | None = None,
 ) -> dict[str, Any]:
     """Approve the year's compilation (steering group), then advance the promise."""
     try:
-        record_approval(actor, promise_id, approved_by, now)
+        record_approval(actor, promise_id, approved_by, now, diarienummer=diarienummer)
     except LofteError as exc:
         return error_result(promise_id, exc).as_dict()
     return advance_promise_flow(actor, promise_id, now=now)
@@ -35,6 +39,9 @@ class ApprovalRequest(BaseModel):
 
     promise_id: PromiseId
     approved_by: str = Field(min_length=2, max_length=200)
+    diarienummer: str | None = Field(
+        default=None, max_length=80, description="The decision's file number (diarienummer)"
+    )
 
 
 @operation("compilation.approve", ApprovalRequest)
@@ -43,5 +50,10 @@ def approve(principal: Principal | None, request: ApprovalRequest) -> dict[str, 
     if principal is None:
         raise NotAuthenticated("sign in first (lofte login, or a token in LOFTE_TOKEN)")
     return raise_for_result(
-        approve_compilation_flow(principal, request.promise_id, request.approved_by)
+        approve_compilation_flow(
+            principal,
+            request.promise_id,
+            request.approved_by,
+            diarienummer=request.diarienummer,
+        )
     )

@@ -18,8 +18,10 @@ MODULES = (
     "application.outbox",
     "application.organisations",
     "application.reminders",
+    "application.catalogue",
     "flows.transition",
     "flows.compilation",
+    "flows.renewal",
 )
 
 

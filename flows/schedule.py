@@ -69,6 +69,15 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         "reminders and escalations, one digest per recipient.",
     ),
     ScheduledJob(
+        id="renewal",
+        entrypoint="flows/renewal.py:renewal_flow",
+        # Every morning, before the reminders: a promise whose renewal day has come gets its
+        # next cycle opened (idempotent), so its deadlines reach the same morning's reminders.
+        cron="30 6 * * *",
+        description="Öppna nästa cykel för löften vars förnyelsedag har kommit / "
+        "open the next cycle of promises whose renewal day has come.",
+    ),
+    ScheduledJob(
         id="dispatch-outbox",
         entrypoint="flows/dispatch.py:dispatch_outbox_flow",
         cron="*/2 * * * *",

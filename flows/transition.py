@@ -100,11 +100,18 @@ def open_next_cycle_flow(
     start: date | None = None,
     years: int | None = None,
     now: datetime | None = None,
+    late_start_reason: str | None = None,
 ) -> dict[str, Any]:
-    """Open the next cycle of a closed promise through Prefect."""
+    """Open the next cycle of a promise in its last year through Prefect."""
     try:
         new = open_next_cycle(
-            promise_id, actor, start=start, years=years, now=now, flow_run_id=_flow_run_id()
+            promise_id,
+            actor,
+            start=start,
+            years=years,
+            late_start_reason=late_start_reason,
+            now=now,
+            flow_run_id=_flow_run_id(),
         )
     except LofteError as exc:
         return error_result(promise_id, exc).as_dict()
@@ -144,9 +151,14 @@ class AdvanceRequest(BaseModel):
 
 
 class NextCycleRequest(BaseModel):
-    """Open the next cycle of a closed promise."""
+    """Open the next cycle of a promise in its last year (or closed)."""
 
     promise_id: PromiseId
+    late_start_reason: str | None = Field(
+        default=None,
+        max_length=300,
+        description="Why the next cycle opens with its first deadlines already past",
+    )
 
 
 @operation("promise.advance", AdvanceRequest)
@@ -170,7 +182,11 @@ def next_cycle(principal: Principal | None, request: NextCycleRequest) -> dict[s
     """Run the open-next-cycle flow as ``principal``."""
     if principal is None:
         raise NotAuthenticated("sign in first (lofte login, or a token in LOFTE_TOKEN)")
-    return raise_for_result(open_next_cycle_flow(principal, request.promise_id))
+    return raise_for_result(
+        open_next_cycle_flow(
+            principal, request.promise_id, late_start_reason=request.late_start_reason
+        )
+    )
 
 
 @flow(name="advance-promise-as", log_prints=False, validate_parameters=False)

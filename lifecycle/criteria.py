@@ -59,20 +59,28 @@ def _resident_dialogue(s: PromiseSnapshot) -> list[Unmet]:
     return []
 
 
-_PARTY_SV = {Party.POLICE: "Polisen", Party.MUNICIPALITY: "Kommunen"}
-_PARTY_EN = {Party.POLICE: "The police", Party.MUNICIPALITY: "The municipality"}
+def _party(s: PromiseSnapshot, party: Party) -> tuple[str, str]:
+    """How the party is named (sv, en): Stockholm's districts and Gotland are not "Kommunen"."""
+    if party is Party.POLICE:
+        return "Polisen", "The police"
+    return s.municipality_word
 
 
 def _joint_analysis(s: PromiseSnapshot) -> list[Unmet]:
     unmet = [
         Unmet(
             f"analysis.{party.value}_picture_missing",
-            f"{_PARTY_SV[party]} har inte bidragit med sin lägesbild.",
-            f"{_PARTY_EN[party]} has not contributed its situation picture.",
+            f"{_party(s, party)[0]} har inte bidragit med sin lägesbild.",
+            f"{_party(s, party)[1]} has not contributed its situation picture.",
         )
         for party in Party
         if party not in s.situation_pictures_by
     ]
+    return unmet + _focus_areas(s)
+
+
+def _focus_areas(s: PromiseSnapshot) -> list[Unmet]:
+    unmet: list[Unmet] = []
     selected = s.selected_problems
     if not selected:
         unmet.append(
@@ -146,31 +154,7 @@ def _goals(s: PromiseSnapshot) -> list[Unmet]:
 
 
 def _action_plan(s: PromiseSnapshot) -> list[Unmet]:
-    unmet: list[Unmet] = []
-    selected_ids = {p.id for p in s.selected_problems}
-    for g in s.goals:
-        if g.problem_id in selected_ids and not any(a.goal_id == g.id for a in s.activities):
-            unmet.append(
-                Unmet(
-                    "activity.missing",
-                    f'Målet med indikatorn "{g.indicator}" har ingen aktivitet.',
-                    f'The goal with indicator "{g.indicator}" has no activity.',
-                    ref=f"goal:{g.id}",
-                )
-            )
-    goal_problem = {g.id: g.problem_id for g in s.goals}
-    problem_area = {p.id: p.priority_area_id for p in s.problems}
-    covered = {problem_area.get(goal_problem.get(a.goal_id, -1)) for a in s.activities}
-    for area_id in sorted(s.mandatory_area_ids - {c for c in covered if c}):
-        name = s.area_names.get(area_id, area_id)
-        unmet.append(
-            Unmet(
-                "priority_area.not_covered",
-                f'Regionens obligatoriska område "{name}" saknar aktivitet.',
-                f'The region\'s mandatory priority area "{name}" has no activity.',
-                ref=f"priority_area:{area_id}",
-            )
-        )
+    unmet = _activities(s)
     if not s.has_promise_text:
         unmet.append(
             Unmet(
@@ -184,10 +168,41 @@ def _action_plan(s: PromiseSnapshot) -> list[Unmet]:
             unmet.append(
                 Unmet(
                     f"signoff.{party.value}_missing",
-                    f"{_PARTY_SV[party]} har inte undertecknat åtgärdsplanen.",
-                    f"{_PARTY_EN[party]} has not signed the action plan.",
+                    f"{_party(s, party)[0]} har inte undertecknat åtgärdsplanen.",
+                    f"{_party(s, party)[1]} has not signed the action plan.",
                 )
             )
+    return unmet
+
+
+def _activities(s: PromiseSnapshot) -> list[Unmet]:
+    unmet: list[Unmet] = []
+    selected_ids = {p.id for p in s.selected_problems}
+    for g in s.goals:
+        if g.problem_id in selected_ids and not any(a.goal_id == g.id for a in s.activities):
+            unmet.append(
+                Unmet(
+                    "activity.missing",
+                    f'Målet med indikatorn "{g.indicator}" har ingen aktivitet.',
+                    f'The goal with indicator "{g.indicator}" has no activity.',
+                    ref=f"goal:{g.id}",
+                )
+            )
+    goal_problem = {g.id: g.problem_id for g in s.goals}
+    problem_areas = {p.id: p.area_ids for p in s.problems}
+    covered: set[str] = set()
+    for a in s.activities:
+        covered |= problem_areas.get(goal_problem.get(a.goal_id, -1), frozenset())
+    for area_id in sorted(s.mandatory_area_ids - covered):
+        name = s.area_names.get(area_id, area_id)
+        unmet.append(
+            Unmet(
+                "priority_area.not_covered",
+                f'Polisregionens obligatoriska område "{name}" saknar aktivitet.',
+                f'The region\'s mandatory priority area "{name}" has no activity.',
+                ref=f"priority_area:{area_id}",
+            )
+        )
     return unmet
 
 
@@ -237,7 +252,42 @@ EXIT_CRITERIA: dict[Stage, Callable[[PromiseSnapshot], list[Unmet]]] = {
 }
 
 
+# The links of the chain dialogue → problem → cause → goal → activity that later work depends
+# on, with the stage that first requires each. They are checked again at every later gate and
+# at sign-off, so a focus area chosen (or a goal added) after its stage cannot slip through
+# without its cause, goal or activity (issue 10: "Orsaker: –" in a compilation).
+CHAIN: tuple[tuple[Stage, Callable[[PromiseSnapshot], list[Unmet]]], ...] = (
+    (Stage.JOINT_ANALYSIS, _focus_areas),
+    (Stage.ROOT_CAUSE_ANALYSIS, _root_cause_analysis),
+    (Stage.GOALS, _goals),
+    (Stage.ACTION_PLAN, _activities),
+)
+
+
+def chain_unmet(snapshot: PromiseSnapshot, before: Stage) -> list[Unmet]:
+    """Every broken link of the chain that a stage earlier than ``before`` requires."""
+    return [
+        unmet
+        for stage, check in CHAIN
+        if stage.position < before.position
+        for unmet in check(snapshot)
+    ]
+
+
+def unmet_for_signoff(snapshot: PromiseSnapshot) -> list[Unmet]:
+    """What must hold before a party may sign the action plan: the whole chain, activities too."""
+    return chain_unmet(snapshot, Stage.CONTINUOUS_EVALUATION)
+
+
 def unmet_criteria(snapshot: PromiseSnapshot) -> list[Unmet]:
-    """Every exit criterion of the snapshot's current stage that does not hold (empty: done)."""
+    """Every criterion that does not hold at the current stage's gate (empty: done).
+
+    The stage's own exit criteria, and every link of the chain an earlier stage required.
+    """
     check = EXIT_CRITERIA.get(snapshot.stage)
-    return [] if check is None else check(snapshot)
+    if check is None:
+        return []
+    own = check(snapshot)
+    seen = {(u.code, u.ref) for u in own}
+    earlier = [u for u in chain_unmet(snapshot, snapshot.stage) if (u.code, u.ref) not in seen]
+    return earlier + own

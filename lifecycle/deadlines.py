@@ -82,6 +82,8 @@ class CalendarRules:
     next_years: Mapping[Stage, DueRule] = field(default_factory=dict)
     evaluation: EvaluationRule = field(default_factory=EvaluationRule)
     ladder: ReminderLadder = field(default_factory=ReminderLadder)
+    # (month, day) of the last cycle year on which the next cycle opens (lifecycle.renewal).
+    renewal: tuple[int, int] = (9, 1)
 
     def rule_for(self, stage: Stage, cycle_year: int) -> DueRule | None:
         """The rule of ``stage`` in ``cycle_year`` (None: that stage has no deadline then)."""
@@ -149,6 +151,17 @@ def plan_deadlines(
                 PlannedDeadline(KIND_STAGE, stage, year, "", nominal, previous_working_day(nominal))
             )
     return planned
+
+
+def past_stage_deadlines(
+    term_start: date, term_years: int, rules: CalendarRules, today: date
+) -> list[PlannedDeadline]:
+    """The first year's stage deadlines that are already behind ``today`` (a late start)."""
+    return [
+        d
+        for d in plan_deadlines(term_start, term_years, rules)
+        if d.kind == KIND_STAGE and d.cycle_year == 1 and d.due < today
+    ]
 
 
 def position(stage: Stage, cycle_year: int) -> tuple[int, int]:

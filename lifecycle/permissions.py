@@ -79,7 +79,10 @@ RIGHTS: dict[Action, tuple[str, str]] = {
         "skicka polisregionens lägesrapport",
         "send the police region's status report",
     ),
-    Action.RUN_REMINDERS: ("köra påminnelser", "run reminders"),
+    Action.RUN_REMINDERS: (
+        "köra schemalagda körningar (påminnelser, förnyelse)",
+        "run scheduled jobs (reminders, renewal)",
+    ),
     Action.MANAGE_PEOPLE: ("hantera personer och konton", "manage people and accounts"),
     Action.MANAGE_OWN_TOKENS: ("hantera egna åtkomstnycklar", "manage one's own access tokens"),
     Action.MANAGE_OUTBOX: ("hantera utskickskön", "manage the outbox"),

@@ -31,6 +31,14 @@ class ProblemFacts:
     selected: bool
     priority_area_id: str | None
     has_cause_analysis: bool
+    # Further priority areas the problem contributes to (the victim areas overlap).
+    extra_area_ids: frozenset[str] = frozenset()
+
+    @property
+    def area_ids(self) -> frozenset[str]:
+        """Every priority area the problem contributes to."""
+        main = {self.priority_area_id} if self.priority_area_id else set()
+        return frozenset(main) | self.extra_area_ids
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,8 @@ class PromiseSnapshot:
     rounds: tuple[RoundFacts, ...] = ()
     compilation_approved: bool = False
     mandatory_area_ids: frozenset[str] = field(default_factory=frozenset)
+    # How the municipal party is named (sv, en): a city district's committee, Region Gotland.
+    municipality_word: tuple[str, str] = ("Kommunen", "The municipality")
     area_names: dict[str, str] = field(default_factory=dict)
 
     @property

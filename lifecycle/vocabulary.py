@@ -16,6 +16,27 @@ class Party(StrEnum):
     MUNICIPALITY = "municipality"
 
 
+class ActivityOwner(StrEnum):
+    """Who carries an activity: one party, both together, or another actor named beside it."""
+
+    POLICE = "police"
+    MUNICIPALITY = "municipality"
+    JOINT = "joint"
+    OTHER = "other"
+
+
+class OtherActor(StrEnum):
+    """The kinds of other actors that carry activities (shared/domain.md, Organisation)."""
+
+    REGION = "region"
+    SCHOOL = "school"
+    SOCIAL_SERVICES = "social_services"
+    HOUSING_COMPANY = "housing_company"
+    BUSINESS = "business"
+    ASSOCIATION = "association"
+    OTHER = "other"
+
+
 class OrganisationKind(StrEnum):
     """Kinds of organisation a person can belong to."""
 
@@ -94,6 +115,17 @@ LABELS: dict[str, tuple[str, str]] = {
     ActivityStatus.ONGOING: ("Pågår", "Ongoing"),
     ActivityStatus.DONE: ("Genomförd", "Done"),
     ActivityStatus.NOT_DONE: ("Ej genomförd", "Not done"),
+    ActivityOwner.JOINT: (
+        "Polisen och kommunen gemensamt",
+        "The police and the municipality jointly",
+    ),
+    ActivityOwner.OTHER: ("Annan aktör", "Another actor"),
+    OtherActor.REGION: ("Region Stockholm", "Region Stockholm"),
+    OtherActor.SCHOOL: ("Skola", "School"),
+    OtherActor.SOCIAL_SERVICES: ("Socialtjänsten", "Social services"),
+    OtherActor.HOUSING_COMPANY: ("Bostadsbolag", "Housing company"),
+    OtherActor.BUSINESS: ("Näringsliv", "Business"),
+    OtherActor.ASSOCIATION: ("Förening", "Association"),
 }
 
 

@@ -12,6 +12,7 @@ from models.artefacts import (
     Goal,
     IndicatorValue,
     Problem,
+    ProblemPriorityArea,
     PromiseText,
     SignOff,
     SituationPicture,
@@ -27,10 +28,12 @@ from models.identity import (
 )
 from models.operations import Deadline, DeliveryAttempt, OutboxMessage, StatusSnapshot
 from models.organisation import Organisation, Person, PriorityArea, Region
-from models.promise import Agreement, Promise
+from models.promise import Agreement, AgreementParty, Promise
 from models.reminders import PromiseCalendar, ReminderSent
 
 __all__ = [
+    "AgreementParty",
+    "ProblemPriorityArea",
     "AccessToken",
     "LocalPassword",
     "OidcIdentity",

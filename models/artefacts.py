@@ -13,15 +13,17 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from lifecycle.vocabulary import (
+    ActivityOwner,
     ActivityStatus,
     Approach,
     DialogueMethod,
     GoalKind,
+    OtherActor,
     Party,
     PreventionLevel,
     Trend,
 )
-from models.base import enum_field, json_field, utcnow
+from models.base import EnumText, enum_field, json_field, utcnow
 
 
 class Dialogue(SQLModel, table=True):
@@ -73,6 +75,16 @@ class Problem(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class ProblemPriorityArea(SQLModel, table=True):
+    """A further priority area a problem contributes to (the victim areas overlap).
+
+    ``Problem.priority_area_id`` is the main one; these are the others.
+    """
+
+    problem_id: int = Field(foreign_key="problem.id", primary_key=True)
+    priority_area_id: str = Field(foreign_key="priorityarea.id", primary_key=True, max_length=80)
+
+
 class CauseAnalysis(SQLModel, table=True):
     """Why a problem happens at that time and place: event chain and the three sides."""
 
@@ -112,7 +124,11 @@ class Activity(SQLModel, table=True):
     cause_analysis_id: int | None = Field(default=None, foreign_key="causeanalysis.id")
     title: str = Field(max_length=300)
     description: str = ""
-    owner_party: Party = enum_field(Party)
+    owner_party: ActivityOwner = enum_field(ActivityOwner)
+    # Who carries it when ``owner_party`` is ``other`` (Region Stockholm, a school, a housing
+    # company ...), and of which kind.
+    owner_other: str = Field(default="", max_length=200)
+    owner_kind: OtherActor | None = Field(default=None, sa_type=EnumText(OtherActor), nullable=True)
     responsible: str = Field(max_length=200)
     start: date
     end: date
@@ -133,6 +149,8 @@ class PromiseText(SQLModel, table=True):
     cycle_year: int = 1
     police_promises: str
     municipality_promises: str
+    # "Polisen och kommunen lovar": what both promise together.
+    joint_promises: str = ""
     published_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -201,4 +219,5 @@ class YearEndCompilation(SQLModel, table=True):
     content: dict[str, Any] = json_field(dict)
     approved_by: str | None = None
     approved_at: datetime | None = None
+    diarienummer: str | None = Field(default=None, max_length=80)
     created_at: datetime = Field(default_factory=utcnow)

@@ -16,10 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from lifecycle.safe_text import control_character_in
 from lifecycle.term import MAX_TERM_YEARS, MIN_TERM_YEARS
 from lifecycle.vocabulary import (
+    ActivityOwner,
     ActivityStatus,
     Approach,
     DialogueMethod,
     GoalKind,
+    OrganisationKind,
+    OtherActor,
     Party,
     PreventionLevel,
     Role,
@@ -46,8 +49,11 @@ MULTI_LINE = frozenset(
         "offender",
         "police_promises",
         "municipality_promises",
+        "joint_promises",
         "feedback_to_residents",
         "next_year_plan",
+        "goals",
+        "follow_up",
         "reason",
     }
 )
@@ -115,6 +121,10 @@ class PromiseCreate(_Input):
     agreement_id: int | None = Field(
         default=None, description="The collaboration agreement the promise belongs to"
     )
+    late_start_reason: str | None = Field(
+        default=None,
+        description="Why the promise starts with stage deadlines already past (required then)",
+    )
 
 
 class AgreementCreate(_Input):
@@ -127,6 +137,19 @@ class AgreementCreate(_Input):
     years: int = Field(ge=2, le=4, description="Length of the agreement in years (2-4)")
     title: str = ""
     municipality_is_city_district: bool = False
+    other_municipalities: list[str] = Field(
+        default_factory=list,
+        description="Further municipalities or city districts signing with the same local "
+        "police area (LPO Järva with Rinkeby-Kista and Spånga-Tensta); same kind as the first",
+    )
+    focus_areas: list[str] = Field(
+        default_factory=list, description="Inriktning: the focus areas the parties agreed on"
+    )
+    goals: str = Field(default="", description="Mål: what the parties want to achieve")
+    follow_up: str = Field(default="", description="Uppföljning: how and when it is followed up")
+    decided_by: str = Field(default="", description="Who decided it (e.g. stadsdelsnämnden)")
+    decided_on: date | None = None
+    diarienummer: str = Field(default="", max_length=80, description="The decision's file number")
 
 
 class PlaceInput(_Input):
@@ -190,6 +213,10 @@ class ProblemInput(_Input):
     priority_area: str | None = Field(
         default=None, description="Priority area id from the region's catalogue"
     )
+    also_priority_areas: list[str] = Field(
+        default_factory=list,
+        description="Further priority areas the problem contributes to (lofte catalogue)",
+    )
 
 
 class FocusAreaInput(_Input):
@@ -198,6 +225,7 @@ class FocusAreaInput(_Input):
     problem_id: int
     selected: bool = True
     priority_area: str | None = None
+    also_priority_areas: list[str] = Field(default_factory=list)
 
 
 class CauseAnalysisInput(_Input):
@@ -233,7 +261,13 @@ class ActivityInput(_Input):
     cause_analysis_id: int | None = None
     title: str = Field(min_length=3, max_length=300)
     description: str = ""
-    owner_party: Party
+    owner_party: ActivityOwner = Field(
+        description="Who carries it: police, municipality, joint (both), or other (name it)"
+    )
+    owner_other: str = Field(
+        default="", description="The other actor carrying it (Region Stockholm, a school ...)"
+    )
+    owner_kind: OtherActor | None = Field(default=None, description="What kind of actor that is")
     responsible: str = Field(min_length=2)
     start: date
     end: date
@@ -246,12 +280,44 @@ class ActivityInput(_Input):
             raise ValueError(f"end ({self.end}) is before start ({self.start})")
         return self
 
+    @model_validator(mode="after")
+    def _other_owner_named(self) -> ActivityInput:
+        if self.owner_party is ActivityOwner.OTHER and not self.owner_other:
+            raise ValueError(
+                "owner_party is 'other': name the actor that carries the activity "
+                "(owner_other, e.g. 'Region Stockholm' or 'Rinkebyskolan')"
+            )
+        if self.owner_party is not ActivityOwner.OTHER and (self.owner_other or self.owner_kind):
+            raise ValueError(
+                f"owner_other and owner_kind are only for owner_party 'other', not "
+                f"{self.owner_party.value!r}; leave them out or set owner_party: other"
+            )
+        return self
+
 
 class PromiseTextInput(_Input):
-    """The public promise text: what each party promises the residents."""
+    """The public promise text: what each party promises, and what they promise together."""
 
-    police_promises: str = Field(min_length=10)
-    municipality_promises: str = Field(min_length=10)
+    police_promises: str = ""
+    municipality_promises: str = ""
+    joint_promises: str = Field(
+        default="", description='"Polisen och kommunen lovar": what both promise together'
+    )
+    for_next_year: bool = Field(
+        default=False,
+        description="The revised promise for the next year of a multi-year term, written "
+        "during this year's follow-up (from the renewal day)",
+    )
+
+    @model_validator(mode="after")
+    def _something_promised(self) -> PromiseTextInput:
+        texts = (self.police_promises, self.municipality_promises, self.joint_promises)
+        if not any(len(t) >= 10 for t in texts):
+            raise ValueError(
+                "write what is promised (at least 10 characters): police_promises, "
+                "municipality_promises, joint_promises, or any of them"
+            )
+        return self
 
 
 class SignOffInput(_Input):
@@ -260,6 +326,10 @@ class SignOffInput(_Input):
     party: Party
     signed_by: str = Field(min_length=2)
     signed_on: date
+    for_next_year: bool = Field(
+        default=False,
+        description="Sign the revised plan for the next year of a multi-year term ahead",
+    )
 
 
 class ActivityStatusInput(_Input):
@@ -308,9 +378,12 @@ class CompilationInput(_Input):
 
 
 class ApprovalInput(_Input):
-    """Approval of the year-end compilation."""
+    """Approval of the year-end compilation: who decided, and the decision's file number."""
 
     approved_by: str = Field(min_length=2)
+    diarienummer: str | None = Field(
+        default=None, max_length=80, description="The decision's file number (diarienummer)"
+    )
 
 
 class PersonInput(_Input):
@@ -319,6 +392,11 @@ class PersonInput(_Input):
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="E-mail address")
     name: str = Field(min_length=2)
     organisation: str | None = None
+    organisation_kind: OrganisationKind | None = Field(
+        default=None,
+        description="Which kind of organisation is meant when names are shared "
+        "(LPO Sollentuna and Sollentuna kommun may both be called Sollentuna)",
+    )
     region: str | None = None
     role: Role
     language: str = Field(default="sv", pattern="^(sv|en)$")

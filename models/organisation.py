@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from lifecycle.vocabulary import OrganisationKind, Role
@@ -32,7 +33,15 @@ class PriorityArea(SQLModel, table=True):
 
 
 class Organisation(SQLModel, table=True):
-    """A municipality, city district, local police area, police region or county board."""
+    """A municipality, city district, local police area, police region or county board.
+
+    Names are unique per region and kind only: LPO Sollentuna and Sollentuna kommun may both be
+    called "Sollentuna", so every lookup says which kind it wants.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("region_id", "kind", "name", name="uq_organisation_region_kind_name"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     region_id: str = Field(foreign_key="region.id", index=True, max_length=40)
@@ -40,6 +49,8 @@ class Organisation(SQLModel, table=True):
     name: str = Field(max_length=200)
     # City districts belong to a city, local police areas to a police area: free text is enough.
     parent_name: str | None = Field(default=None, max_length=200)
+    # "Minskat antal utsatta områden där sådana finns": mandatory only where such areas exist.
+    has_vulnerable_areas: bool = False
 
 
 class Person(SQLModel, table=True):

@@ -8,11 +8,17 @@ from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from lifecycle.stages import Stage
-from models.base import enum_field, utcnow
+from models.base import enum_field, json_field, utcnow
 
 
 class Agreement(SQLModel, table=True):
-    """A collaboration agreement (samverkansöverenskommelse), 2–4 years, above the promises."""
+    """A collaboration agreement (samverkansöverenskommelse), 2–4 years, above the promises.
+
+    It holds what the parties agreed on, "inriktning, mål och uppföljning" (seed 001): its
+    focus areas, goals and how it is followed up, and the decision behind it. One local police
+    area often signs with several city districts (LPO Järva with Rinkeby-Kista and
+    Spånga-Tensta): ``municipality_id`` is the first of them, ``AgreementParty`` lists them all.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     region_id: str = Field(foreign_key="region.id", max_length=40)
@@ -21,6 +27,19 @@ class Agreement(SQLModel, table=True):
     term_start: date
     term_end: date
     title: str = ""
+    focus_areas: list[str] = json_field(list)
+    goals: str = ""
+    follow_up: str = ""
+    decided_by: str = Field(default="", max_length=300)
+    decided_on: date | None = None
+    diarienummer: str = Field(default="", max_length=80)
+
+
+class AgreementParty(SQLModel, table=True):
+    """A municipality or city district that is a party to an agreement."""
+
+    agreement_id: int = Field(foreign_key="agreement.id", primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True)
 
 
 class Promise(SQLModel, table=True):
@@ -45,6 +64,12 @@ class Promise(SQLModel, table=True):
     stage: Stage = enum_field(Stage, Stage.RESIDENT_DIALOGUE)
     version: int = 1
     previous_promise_id: int | None = Field(default=None, foreign_key="promise.id")
+    # Set when the person creating the promise said why it starts with deadlines behind it.
+    late_start_reason: str | None = Field(default=None, max_length=300)
+    # The previous cycle's approved year-end compilation, whose findings this cycle builds on.
+    # (No foreign key: the compilation already points at a promise, and a cycle of foreign
+    # keys would leave no order to create or delete the two tables in.)
+    previous_compilation_id: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
     stage_entered_at: datetime = Field(default_factory=utcnow)
     closed_at: datetime | None = None

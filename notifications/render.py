@@ -23,6 +23,7 @@ from jinja2 import (
 )
 from jinja2.runtime import Context
 
+from lifecycle.words import counted
 from notifications.channels.base import Rendered
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -101,6 +102,7 @@ def _environment(autoescape: bool) -> Environment:
     )
     env.filters["stage"] = _stage_filter
     env.filters["longdate"] = _longdate_filter
+    env.globals["counted"] = counted
     return env
 
 

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from lifecycle.goals import goal_met
 from lifecycle.safe_text import autoescape_for, clean
 from lifecycle.term import cycle_year_bounds
+from lifecycle.words import counted, number
 from models import (
     Activity,
     CauseAnalysis,
@@ -27,11 +28,14 @@ from models import (
     IndicatorValue,
     PriorityArea,
     Problem,
+    ProblemPriorityArea,
     Promise,
+    PromiseText,
     YearEndCompilation,
 )
 from reports.charts import indicator_chart
 from reports.i18n import words
+from views.snapshot import priority_scope
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -112,6 +116,7 @@ def compile_year(
             "goal_id": a.goal_id,
             "title": a.title,
             "owner_party": a.owner_party.value,
+            "owner_other": a.owner_other,
             "responsible": a.responsible,
             "status": a.status.value,
             "reason": a.status_reason,
@@ -176,9 +181,55 @@ def compile_year(
                     "reason": a["reason"],
                 }
             )
+    scope = priority_scope(session, promise)
+    covered: set[str] = set()
+    chosen: set[str] = set()
+    goal_problem = {g.id: g.problem_id for g in goals}
+    extra = _extra_areas(session, [p.id for p in problems if p.id is not None])
+    problem_areas = {
+        p.id: ({p.priority_area_id} if p.priority_area_id else set()) | extra.get(p.id or 0, set())
+        for p in problems
+    }
+    for areas_of in problem_areas.values():
+        chosen |= areas_of
+    for act in activities:
+        covered |= problem_areas.get(goal_problem.get(act.goal_id, -1), set())
+    catalogue_goals = _catalogue_goals(promise.region_id, scope.goal_ids, language)
+    chosen_goals = {g.catalogue_goal_id for g in goals if g.catalogue_goal_id}
+    text = session.exec(
+        select(PromiseText).where(PromiseText.promise_id == pid, PromiseText.cycle_year == year)
+    ).first()
     return {
         "language": language,
         "generated_on": today.isoformat(),
+        "promise_text": {
+            "police": text.police_promises if text else "",
+            "municipality": text.municipality_promises if text else "",
+            "joint": text.joint_promises if text else "",
+        },
+        "coverage": [
+            {
+                "id": area_id,
+                "name": area_name(area_id),
+                "mandatory": area_id in scope.mandatory,
+                "chosen": area_id in chosen,
+                "covered": area_id in covered,
+            }
+            for area_id in scope.area_ids
+            if area_id in scope.mandatory or area_id in chosen
+        ],
+        "catalogue_goals": [{**g, "chosen": g["id"] in chosen_goals} for g in catalogue_goals],
+        "activities_by_party": dict(
+            sorted(Counter(a["owner_party"] for a in activity_rows).items())
+        ),
+        "activities_by_level": dict(
+            sorted(Counter(a["prevention_level"] for a in activity_rows).items())
+        ),
+        "safety_survey": {
+            "this_year": [d.safety_survey for d in dialogues if d.safety_survey],
+            "previous_year": _previous_survey(session, promise),
+        },
+        "diarienummer": stored.diarienummer if stored else None,
         "promise": {
             "id": pid,
             "area": promise.area_name,
@@ -228,9 +279,43 @@ def compile_year(
     }
 
 
-def _number(value: Any) -> str:
-    """18.0 -> "18", 12.5 -> "12.5", None -> "–" (tables read better without trailing zeros)."""
-    return "–" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+def _extra_areas(session: Session, problem_ids: list[int]) -> dict[int, set[str]]:
+    """The further priority areas of each problem (beyond its main one)."""
+    links = session.exec(
+        select(ProblemPriorityArea).where(col(ProblemPriorityArea.problem_id).in_(problem_ids))
+    ).all()
+    found: dict[int, set[str]] = {}
+    for link in links:
+        found.setdefault(link.problem_id, set()).add(link.priority_area_id)
+    return found
+
+
+def _catalogue_goals(
+    region_id: str, goal_ids: tuple[str, ...], language: str
+) -> list[dict[str, Any]]:
+    """The catalogue's measurable goals that apply to the promise (the city's fourteen)."""
+    from config.catalogue import get_catalogue
+
+    try:
+        region = get_catalogue().region(region_id)
+    except KeyError:
+        return []
+    texts = {
+        g.id: (g.text_sv if language == "sv" else g.text_en)
+        for _, area in region.all_areas()
+        for g in area.goals
+    }
+    return [{"id": gid, "text": texts[gid]} for gid in goal_ids if gid in texts]
+
+
+def _previous_survey(session: Session, promise: Promise) -> list[str]:
+    """The safety survey results recorded in the previous cycle, to compare with."""
+    if promise.previous_promise_id is None:
+        return []
+    earlier = session.exec(
+        select(Dialogue.safety_survey).where(Dialogue.promise_id == promise.previous_promise_id)
+    ).all()
+    return [s for s in earlier if s]
 
 
 def _environment() -> Environment:
@@ -240,7 +325,6 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["num"] = _number
     return env
 
 
@@ -254,8 +338,14 @@ def render(data: dict[str, Any], fmt: str, template: str = "compilation") -> str
         return json.dumps(data, ensure_ascii=False, indent=2, default=str)
     if fmt not in ("md", "html"):
         raise ValueError(f"unknown format {fmt!r}; use md, html or json")
-    t = words(data.get("language", "sv"))
-    return _environment().get_template(f"{template}.{fmt}.j2").render(d=data, t=t)
+    language = data.get("language", "sv")
+    t = words(language)
+    env = _environment()
+    # Numbers and counts in the document's language: "12,5" and "1 inlämnad" in Swedish.
+    env.filters["num"] = lambda value: number(value, language)
+    return env.get_template(f"{template}.{fmt}.j2").render(
+        d=data, t=t, counted=lambda n, what: counted(n, what, language)
+    )
 
 
 def region_roll_up(

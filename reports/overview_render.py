@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from lifecycle.safe_text import clean, neutralise_formula
+from lifecycle.words import counted
 from reports.i18n import in_language
 
 FORMATS = ("table", "json", "csv", "xlsx")
@@ -356,9 +357,10 @@ def to_table(data: dict[str, Any], language: str | None = None) -> str:
     s = data["summary"]
     lines += [
         "",
-        f"{word('summary', lang)}: {s['promises']} {word('promises', lang)}, {s['late']} {word('late', lang)}, "
+        f"{word('summary', lang)}: {counted(s['promises'], 'promise', lang)}, "
+        f"{counted(s['late'], 'late', lang)}, "
         f"{s['on_track']} {word('on_track', lang)}, {s['late_evaluations']} {word('late_evaluations', lang)}"
-        + (f", {s['closed']} {word('closed', lang)}" if s["closed"] else "")
+        + (f", {counted(s['closed'], 'closed', lang)}" if s["closed"] else "")
         + ".",
     ]
     from lifecycle.stages import Stage

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlmodel import select
@@ -42,14 +42,17 @@ def new_promise(
                 years=years,
             ),
             ACTOR,
+            now=datetime.combine(start - timedelta(days=90), time(12), tzinfo=UTC),
         )
         after_create(s, p, start - timedelta(days=90))
         return p.id  # type: ignore[return-value]
 
 
-def add(pid: int, artefact: str, **data: Any) -> Any:
+def add(pid: int, artefact: str, _on: date | None = None, **data: Any) -> Any:
+    """Record an artefact as if on the day ``_on`` (default: today, or ``LOFTE_NOW``)."""
+    now = datetime.combine(_on, time(12), tzinfo=UTC) if _on else None
     with session_scope() as s:
-        row = add_artefact(s, pid, artefact, data, ACTOR)
+        row = add_artefact(s, pid, artefact, data, ACTOR, now=now)
         return row.id  # type: ignore[attr-defined]
 
 
@@ -67,15 +70,39 @@ def ids(pid: int, model: Any) -> list[int]:
         )
 
 
+def add_activities(pid: int) -> None:
+    """One activity per goal: the part of the action plan that sign-off requires."""
+    from models import Goal
+
+    p = promise(pid)
+    for goal_id in ids(pid, Goal):
+        add(
+            pid,
+            "activity",
+            _on=p.term_start - timedelta(days=1),
+            goal_id=goal_id,
+            title="Trygghetsvandring varje månad",
+            owner_party="police",
+            responsible="Kommunpolis",
+            start=p.term_start,
+            end=p.term_end,
+            prevention_level="universal",
+            approach="situational",
+        )
+
+
 def complete_stage(pid: int, stage: Stage) -> None:
     """Record what the stage's exit criteria need (covering every mandatory area)."""
     from models import Activity, Goal, Problem
 
     p = promise(pid)
+    # Work before the term is recorded the day before it starts, as a coordinator would.
+    on = p.term_start - timedelta(days=1)
     if stage is Stage.RESIDENT_DIALOGUE:
         add(
             pid,
             "dialogue",
+            _on=on,
             method="safety_walk",
             held_from=p.term_start - timedelta(days=80),
             participants=30,
@@ -84,12 +111,25 @@ def complete_stage(pid: int, stage: Stage) -> None:
             results="Otryggt vid stationen kvällstid.",
         )
     elif stage is Stage.JOINT_ANALYSIS:
-        add(pid, "situation_picture", party="police", summary="Rån och narkotika vid stationen.")
-        add(pid, "situation_picture", party="municipality", summary="Ungdomar samlas i centrum.")
+        add(
+            pid,
+            "situation_picture",
+            party="police",
+            _on=on,
+            summary="Rån och narkotika vid stationen.",
+        )
+        add(
+            pid,
+            "situation_picture",
+            party="municipality",
+            _on=on,
+            summary="Ungdomar samlas i centrum.",
+        )
         for area in MANDATORY:
             add(
                 pid,
                 "problem",
+                _on=on,
                 title=f"Problem inom {area}",
                 selected=True,
                 priority_area=area,
@@ -100,6 +140,7 @@ def complete_stage(pid: int, stage: Stage) -> None:
             add(
                 pid,
                 "cause_analysis",
+                _on=on,
                 problem_id=problem_id,
                 event_chain="Grupper samlas, konflikter uppstår.",
                 victim="Unga",
@@ -111,6 +152,7 @@ def complete_stage(pid: int, stage: Stage) -> None:
             add(
                 pid,
                 "goal",
+                _on=on,
                 problem_id=problem_id,
                 kind="outcome",
                 description="Färre rån",
@@ -120,28 +162,18 @@ def complete_stage(pid: int, stage: Stage) -> None:
                 target_date=p.term_end,
             )
     elif stage is Stage.ACTION_PLAN:
-        for goal_id in ids(pid, Goal):
-            add(
-                pid,
-                "activity",
-                goal_id=goal_id,
-                title="Trygghetsvandring varje månad",
-                owner_party="police",
-                responsible="Kommunpolis",
-                start=p.term_start,
-                end=p.term_end,
-                prevention_level="universal",
-                approach="situational",
-            )
+        add_activities(pid)
         add(
             pid,
             "promise_text",
+            _on=on,
             police_promises="Polisen lovar att vara på plats vid stationen.",
             municipality_promises="Kommunen lovar bättre belysning i centrum.",
         )
         add(
             pid,
             "signoff",
+            _on=on,
             party="police",
             signed_by="LPO-chef",
             signed_on=p.term_start - timedelta(days=10),
@@ -149,14 +181,15 @@ def complete_stage(pid: int, stage: Stage) -> None:
         add(
             pid,
             "signoff",
+            _on=on,
             party="municipality",
             signed_by="KS ordförande",
             signed_on=p.term_start - timedelta(days=10),
         )
     elif stage is Stage.CONTINUOUS_EVALUATION:
         with session_scope() as s:
-            numbers = s.exec(
-                select(EvaluationRound.number).where(
+            rounds = s.exec(
+                select(EvaluationRound.number, EvaluationRound.due).where(
                     EvaluationRound.promise_id == pid,
                     EvaluationRound.cycle_year == p.cycle_year,
                     EvaluationRound.submitted_at.is_(None),
@@ -164,10 +197,11 @@ def complete_stage(pid: int, stage: Stage) -> None:
             ).all()  # type: ignore[union-attr]
         activities = ids(pid, Activity)
         goals = ids(pid, Goal)
-        for n in numbers:
+        for n, due in rounds:
             add(
                 pid,
                 "evaluation",
+                _on=due,
                 round=n,
                 submitted_by="Samordnare",
                 activities=[{"activity_id": a, "status": "ongoing"} for a in activities],
@@ -182,13 +216,15 @@ def complete_stage(pid: int, stage: Stage) -> None:
                 feedback_to_residents="Vi har haft vandringar varje månad och berättat om det på webben.",
             )
     elif stage is Stage.YEAR_END_COMPILATION:
+        after_year = p.term_start + timedelta(days=366 * p.cycle_year + 10)
         add(
             pid,
             "compilation",
+            _on=after_year,
             summary="Året gav färre rån vid stationen.",
             next_year_plan="Fortsätt.",
         )
-        add(pid, "approval", approved_by="Styrgruppen")
+        add(pid, "approval", _on=after_year, approved_by="Styrgruppen")
 
 
 def register(

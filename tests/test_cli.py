@@ -52,6 +52,9 @@ CREATE = [
     "2026-01-01",
     "--years",
     "2",
+    # Created after the fact: its first deadlines lie before today.
+    "--late-reason",
+    "Registreras i efterhand",
 ]
 
 

@@ -20,7 +20,10 @@ from models import Activity, Goal, Promise, YearEndCompilation
 from models.db import session_scope
 from reports.compilation import region_roll_up, render
 
-NOW = datetime(2026, 12, 10, 9, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+# The demo as it stands late in January 2027: the 2026 promises have finished their follow-up
+# and written their compilations, which their steering groups have not approved yet.
+DEMO_DAY = date(2027, 1, 25)
+NOW = datetime(2027, 1, 26, 9, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
 
 
 def compile_and_store(promise_id: int, language: str, now: datetime) -> dict:
@@ -34,11 +37,13 @@ def roll_up(region: str, year: int, language: str, now: datetime) -> dict:
 
 
 def _demo_promise(area: str) -> Promise:
-    load_demo(date(2026, 11, 22))
+    load_demo(DEMO_DAY)
     with session_scope() as s:
         return s.exec(
             select(Promise).where(
-                Promise.area_name == area, Promise.stage == Stage.YEAR_END_COMPILATION
+                Promise.area_name == area,
+                Promise.stage == Stage.YEAR_END_COMPILATION,
+                Promise.term_start == date(2026, 1, 1),
             )
         ).one()
 
@@ -115,4 +120,55 @@ def test_approval_closes_the_promise_and_the_roll_up_shows_it(db, prefect_harnes
     )
     assert out.exit_code == 0 and "Nacka" in out.output
     bad = CliRunner().invoke(app, ["compilation", "show", str(promise.id), "--format", "pdf"])
-    assert bad.exit_code == 2 and "--format must be md, html or json" in bad.output
+    assert bad.exit_code == 2 and "--format must be md, html, json or docx" in bad.output
+
+
+def test_the_compilation_a_steering_group_decides_on(db, prefect_harness) -> None:
+    """Issue 10, point 8: promise text, coverage, the city's goals, each indicator's series,
+    activities by party and level, the survey against last year, the decision record, .docx."""
+    import io
+
+    from docx import Document
+
+    from application.compilation import CompilationRequest, show_compilation
+    from reports.compilation_docx import render_docx
+
+    promise = _demo_promise("Rinkeby-Kista")  # a city district with vulnerable areas, year two
+    data = compile_and_store(promise.id, "sv", NOW)
+    coverage = {c["id"]: c for c in data["coverage"]}
+    assert (
+        coverage["fewer-vulnerable-areas"]["mandatory"] and coverage["city-unsafe-places"]["chosen"]
+    )
+    assert all(c["covered"] for c in data["coverage"] if c["mandatory"])
+    assert len(data["catalogue_goals"]) == 14
+    assert data["promise_text"]["police"].startswith("Polisen lovar")
+    series = [g["values"] for link in data["chain"] for g in link["goals"]]
+    assert all(len(s) == 1 for s in series)  # Rinkeby-Kista submitted one round of three
+    assert set(data["activities_by_party"]) >= {"joint", "other"}
+    assert data["safety_survey"]["this_year"] and data["safety_survey"]["previous_year"] == []
+
+    result = approve_compilation_flow(
+        system_principal("samordnare@rinkeby.kista.example.se"),
+        promise.id,
+        "Stadsdelsnämnden Rinkeby-Kista",
+        now=NOW,
+        diarienummer="RK 2027/0042",
+    )
+    assert result["ok"], result
+    principal = system_principal("styrgrupp@rinkeby.kista.example.se")
+    docx = show_compilation(principal, CompilationRequest(promise_id=promise.id, format="docx"))
+    document = Document(io.BytesIO(docx.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "Årssammanställning 2026: Rinkeby-Kista" in text
+    assert "Stadsdelsnämnden Rinkeby-Kista" in text and "RK 2027/0042" in text
+    assert "Värden under året" in text and "Trygghetsmätningen" in text
+    assert "Minskat antal utsatta områden där sådana finns" in cells
+    markdown = show_compilation(principal, CompilationRequest(promise_id=promise.id)).content
+    assert "diarienummer RK 2027/0042" in markdown.decode()
+
+    hostile = {**data, "summary": "<script>alert(1)</script> & </w:t>"}
+    xml = render_docx(hostile)
+    body = Document(io.BytesIO(xml)).paragraphs
+    assert any(p.text == "<script>alert(1)</script> & </w:t>" for p in body)
+    assert "<script>" not in render(hostile, "html")

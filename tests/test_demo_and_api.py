@@ -33,7 +33,7 @@ def test_api_advances_through_the_flow_and_reports_refusals(db, prefect_harness)
 
     client = TestClient(create_app(warm=False))
     assert client.get("/health").json() == {"service": "lofte", "ok": True}
-    pid = new_promise()
+    pid = new_promise(years=2)  # in the first year of two: no next cycle to open yet
     register("samordnare@sollentuna.se")
     as_coordinator = {
         "Authorization": f"Operator {ensure_operator_key()}",

@@ -39,7 +39,9 @@ from tests.helpers import complete_stage, new_promise, register
 from web.api import create_app
 
 SYSTEM = system_principal()
-START = date(2027, 1, 1)
+# A term that has begun, so its evaluation rounds can be submitted (recorded as if it was
+# created the autumn before: tests.helpers.new_promise).
+START = date(2026, 1, 1)
 
 # Who takes part: (e-mail, role, organisation, kind, region)
 PEOPLE = {
@@ -163,11 +165,14 @@ def _send_back() -> dict[str, Any]:
 
 
 def _signoff() -> dict[str, Any]:
+    from tests.helpers import add_activities
+
     pid = promise_in(Stage.ACTION_PLAN)
+    add_activities(pid)  # sign-off needs the whole chain, activities included
     return {
         "promise_id": pid,
         "kind": "signoff",
-        "fields": {"party": "municipality", "signed_by": "Styrgruppen", "signed_on": "2026-12-10"},
+        "fields": {"party": "municipality", "signed_by": "Styrgruppen", "signed_on": "2025-12-10"},
     }
 
 

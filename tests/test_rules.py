@@ -32,6 +32,8 @@ BASE = PromiseSnapshot(
 PROBLEM = ProblemFacts(1, "Rån vid stationen", True, "fewer-young-at-risk", True)
 GOAL = GoalFacts(10, 1, "Anmälda rån", True, True)
 ACTIVITY = ActivityFacts(100, 10, "Vandring")
+# A snapshot whose whole chain holds: what every gate after the action plan re-checks.
+CHAINED = replace(BASE, problems=(PROBLEM,), goals=(GOAL,), activities=(ACTIVITY,))
 
 
 def codes(s: PromiseSnapshot) -> list[str]:
@@ -127,7 +129,7 @@ def test_action_plan_needs_activities_mandatory_areas_text_and_both_signatures()
 
 
 def test_continuous_evaluation_needs_every_round_or_the_year_to_end() -> None:
-    s = replace(BASE, stage=Stage.CONTINUOUS_EVALUATION)
+    s = replace(CHAINED, stage=Stage.CONTINUOUS_EVALUATION)
     assert refused_codes(s) == ["evaluation.none_planned"]
     rounds = (RoundFacts(1, 1, date(2026, 4, 30), True), RoundFacts(2, 2, date(2026, 8, 31), False))
     assert codes(replace(s, rounds=rounds)) == ["evaluation.round_not_submitted"]
@@ -136,7 +138,7 @@ def test_continuous_evaluation_needs_every_round_or_the_year_to_end() -> None:
 
 
 def test_year_end_compilation_must_be_approved_then_closes_or_starts_next_year() -> None:
-    s = replace(BASE, stage=Stage.YEAR_END_COMPILATION)
+    s = replace(CHAINED, stage=Stage.YEAR_END_COMPILATION)
     assert refused_codes(s) == ["compilation.not_approved"]
     approved = replace(s, compilation_approved=True)
     plan = plan_transition(approved)
@@ -202,3 +204,43 @@ def test_lifecycle_package_imports_no_database_network_or_prefect() -> None:
                 names = [node.module]
             for name in names:
                 assert name.split(".")[0] not in forbidden, f"{path} imports {name}"
+
+
+@pytest.mark.parametrize(
+    "stage",
+    [
+        Stage.GOALS,
+        Stage.ACTION_PLAN,
+        Stage.CONTINUOUS_EVALUATION,
+        Stage.YEAR_END_COMPILATION,
+    ],
+)
+def test_a_focus_area_chosen_late_needs_its_cause_at_every_later_gate(stage: Stage) -> None:
+    """Issue 10, point 4: the chain cannot be bypassed by selecting a problem after its stage."""
+    late = ProblemFacts(2, "Mopedåkning på gångvägar", True, "fewer-young-at-risk", False)
+    s = replace(CHAINED, stage=stage, problems=(PROBLEM, late), signed_by=frozenset(Party))
+    unmet = unmet_criteria(s)
+    assert ("cause.missing", "problem:2") in {(u.code, u.ref) for u in unmet}
+    if stage.position > Stage.GOALS.position:
+        assert ("goal.missing", "problem:2") in {(u.code, u.ref) for u in unmet}
+    with pytest.raises(TransitionRefused):
+        plan_transition(s)
+
+
+def test_a_goal_added_late_without_activity_blocks_the_compilation() -> None:
+    late_goal = GoalFacts(11, 1, "Otrygghet i centrum", True, True)
+    s = replace(
+        CHAINED,
+        stage=Stage.YEAR_END_COMPILATION,
+        goals=(GOAL, late_goal),
+        compilation_approved=True,
+    )
+    assert codes(s) == ["activity.missing"]
+
+
+def test_signoff_needs_the_whole_chain() -> None:
+    from lifecycle.criteria import unmet_for_signoff
+
+    assert unmet_for_signoff(replace(CHAINED, stage=Stage.ACTION_PLAN)) == []
+    no_activity = replace(CHAINED, stage=Stage.ACTION_PLAN, activities=())
+    assert [u.code for u in unmet_for_signoff(no_activity)] == ["activity.missing"]

@@ -54,6 +54,9 @@ def promise_view(session: Session, promise_id: int, language: str = "sv") -> dic
         "term_end": promise.term_end.isoformat(),
         "term_years": promise.term_years,
         "previous_promise_id": promise.previous_promise_id,
+        "previous_compilation_id": promise.previous_compilation_id,
+        # Said by whoever created it with deadlines already past: shown as late from the start.
+        "late_start_reason": promise.late_start_reason,
         "next_promise_id": nxt.id if nxt else None,
         "unmet": [u.as_dict(language) for u in unmet],
         "history": transitions,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session, col, select
@@ -16,14 +17,16 @@ from lifecycle.snapshot import (
     PromiseSnapshot,
     RoundFacts,
 )
-from lifecycle.vocabulary import DialogueMethod, Party
+from lifecycle.vocabulary import DialogueMethod, OrganisationKind, Party
 from models import (
     Activity,
     CauseAnalysis,
     Dialogue,
     EvaluationRound,
     Goal,
+    Organisation,
     Problem,
+    ProblemPriorityArea,
     Promise,
     PromiseText,
     SignOff,
@@ -32,15 +35,51 @@ from models import (
 )
 
 
-def mandatory_areas(promise: Promise) -> tuple[frozenset[str], dict[str, str]]:
-    """The region's mandatory priority areas for this promise's term, and all area names."""
+@dataclass(frozen=True)
+class PriorityScope:
+    """The catalogue as it applies to one promise: its term, its party, its flags."""
+
+    area_ids: tuple[str, ...]
+    mandatory: frozenset[str]
+    names: dict[str, str]
+    goal_ids: tuple[str, ...]
+
+
+def priority_scope(session: Session, promise: Promise) -> PriorityScope:
+    """Which priority areas and catalogue goals apply to the promise, and which are mandatory.
+
+    A set applies by the party (every promise of the region, or only city districts) and by
+    the years of the term; an area "where there are any" only to a party flagged so.
+    """
     try:
         region = get_catalogue().region(promise.region_id)
     except KeyError:
-        return frozenset(), {}
-    ids = region.mandatory_area_ids(promise.term_start.year, promise.term_end.year)
-    names = {area.id: area.name_sv for _, area in region.all_areas()}
-    return frozenset(ids), names
+        return PriorityScope((), frozenset(), {}, ())
+    org = session.get(Organisation, promise.municipality_id)
+    city_district = bool(org and org.kind is OrganisationKind.CITY_DISTRICT)
+    first, last = promise.term_start.year, promise.term_end.year
+    areas = region.areas_for(first, last, city_district=city_district)
+    mandatory = region.mandatory_area_ids(
+        first,
+        last,
+        city_district=city_district,
+        has_vulnerable_areas=bool(org and org.has_vulnerable_areas),
+    )
+    return PriorityScope(
+        area_ids=tuple(area.id for _, area in areas),
+        mandatory=frozenset(mandatory),
+        names={area.id: area.name_sv for _, area in region.all_areas()},
+        goal_ids=tuple(goal.id for _, area in areas for goal in area.goals),
+    )
+
+
+def _municipality_word(session: Session, promise: Promise) -> tuple[str, str]:
+    org = session.get(Organisation, promise.municipality_id)
+    if org is not None and org.kind is OrganisationKind.CITY_DISTRICT:
+        return "Stadsdelsnämnden", "The district committee"
+    if org is not None and org.name.startswith("Region "):
+        return org.name, org.name
+    return "Kommunen", "The municipality"
 
 
 def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSnapshot:
@@ -91,7 +130,14 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
         ).first()
         is not None
     )
-    mandatory, names = mandatory_areas(promise)
+    scope = priority_scope(session, promise)
+    extra_areas: dict[int, set[str]] = {}
+    for problem_id, area_id in session.exec(
+        select(ProblemPriorityArea.problem_id, ProblemPriorityArea.priority_area_id).where(
+            col(ProblemPriorityArea.problem_id).in_([p.id for p in problems])
+        )
+    ).all():
+        extra_areas.setdefault(problem_id, set()).add(area_id)
     return PromiseSnapshot(
         stage=promise.stage,
         term_start=promise.term_start,
@@ -115,6 +161,7 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
                 selected=p.selected,
                 priority_area_id=p.priority_area_id,
                 has_cause_analysis=p.id in analysed,
+                extra_area_ids=frozenset(extra_areas.get(p.id or 0, ())),
             )
             for p in problems
         ),
@@ -140,8 +187,9 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
             for r in rounds
         ),
         compilation_approved=approved,
-        mandatory_area_ids=mandatory,
-        area_names=names,
+        mandatory_area_ids=scope.mandatory,
+        municipality_word=_municipality_word(session, promise),
+        area_names=scope.names,
     )
 
 

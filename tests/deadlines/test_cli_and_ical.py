@@ -163,7 +163,7 @@ def test_scheduler_list(world: World) -> None:
     result = runner.invoke(app, ["scheduler", "--list", "--json"])
     assert result.exit_code == 0, result.output
     jobs = {j["id"]: j for j in json.loads(result.output)}
-    assert set(jobs) == {"reminders", "dispatch-outbox", "status-report"}
+    assert set(jobs) == {"reminders", "renewal", "dispatch-outbox", "status-report"}
     assert jobs["reminders"]["next_run_time"].endswith("+01:00") or jobs["reminders"][
         "next_run_time"
     ].endswith("+02:00")

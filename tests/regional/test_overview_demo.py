@@ -63,29 +63,29 @@ def working_days_late(due: date, today: date) -> int:
 
 
 # Promises with overdue evaluation rounds, worst first: (area, [(round, due), ...]).
-# Enskede-Årsta-Vantör is the successor the demo opened when its 2025 promise closed: it
-# still sits in the resident dialogue of a term that began 1 January 2026, so every stage of
-# that term and its rounds are late; it outranks Spånga-Tensta (same rounds late) because its
-# worst deadline (the dialogue, October 2025) is later still. Rinkeby-Kista and Botkyrka tie
-# on everything the order looks at and keep promise order.
+# Spånga-Tensta has submitted no round this year; Rinkeby-Kista and Botkyrka only the first.
+# Rinkeby-Kista and Botkyrka tie on everything the order looks at and keep promise order.
+# Everyone else submits each round three days before it is due.
 EXPECTED: dict[date, list[tuple[str, list[tuple[int, date]]]]] = {
     date(2026, 5, 15): [
-        ("Enskede-Årsta-Vantör", [(1, R1)]),
         ("Spånga-Tensta", [(1, R1)]),
     ],
     date(2026, 9, 20): [
-        ("Enskede-Årsta-Vantör", [(1, R1), (2, R2)]),
         ("Spånga-Tensta", [(1, R1), (2, R2)]),
         ("Rinkeby-Kista", [(2, R2)]),
         ("Botkyrka", [(2, R2)]),
     ],
     date(2026, 11, 22): [
-        ("Enskede-Årsta-Vantör", [(1, R1), (2, R2)]),
         ("Spånga-Tensta", [(1, R1), (2, R2)]),
         ("Rinkeby-Kista", [(2, R2)]),
         ("Botkyrka", [(2, R2)]),
     ],
 }
+# How many open promises the overview counts on each day: the 16 areas' first promises (one of
+# them closed), the two 2026 promises renewed on 1 September 2025, and from 1 September 2026
+# the twelve one-year 2026 promises' renewals (Hässelby-Vällingby's two-year term renews in
+# 2027).
+PROMISES = {date(2026, 5, 15): 17, date(2026, 9, 20): 29, date(2026, 11, 22): 29}
 # The same figures counted on paper, month by month (see docs/regional.md).
 BY_HAND = {
     (date(2026, 5, 15), R1): 9,  # May 4–8, 11–13, 15 (1 May, Ascension 14 May off)
@@ -151,9 +151,8 @@ def test_overview_lists_exactly_the_promises_with_overdue_rounds_worst_first(
     summary = data["summary"]
     assert summary["late_evaluations"] == len(EXPECTED[day])
     assert summary["overdue_rounds"] == sum(len(r) for _, r in EXPECTED[day])
-    assert summary["promises"] == 16 and summary["closed"] == 1
-    assert sum(summary["by_stage"].values()) == 16
-    assert summary["municipalities_most_overdue"][0]["municipality"] == "Enskede-Årsta-Vantör"
+    assert summary["promises"] == PROMISES[day] and summary["closed"] == 1
+    assert sum(summary["by_stage"].values()) == PROMISES[day]
     if day == date(2026, 11, 22):
         _same_rows_in_every_format(cli, day, data, tmp_path)
 

@@ -1,0 +1,75 @@
+"""The priority-area catalogue as it applies: which sets, to whom, when, with their ids."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from application.operations import operation
+from config.catalogue import PrioritySet, get_catalogue
+from lifecycle.errors import InputError, NotAuthenticated
+from lifecycle.permissions import Principal
+
+_APPLIES_TO = {
+    "region": ("alla löften i polisregionen", "every promise of the police region"),
+    "city_districts": ("stadsdelarnas löften", "the city districts' promises"),
+    "regional": (
+        "regional samverkan (inget lokalt löfte)",
+        "regional collaboration (no local promise)",
+    ),
+}
+
+
+class CatalogueRequest(BaseModel):
+    """The catalogue of one police region (all when none is named), in a language."""
+
+    region: str | None = Field(default=None, max_length=40)
+    language: Literal["sv", "en"] = "sv"
+
+
+def _set_view(pset: PrioritySet, language: str) -> dict[str, Any]:
+    sv = language == "sv"
+    return {
+        "id": pset.id,
+        "name": pset.name_sv if sv else pset.name_en,
+        "source": pset.source,
+        "applies_to": pset.applies_to,
+        "applies_to_text": _APPLIES_TO[pset.applies_to][0 if sv else 1],
+        "valid_from": pset.valid_from,
+        "valid_until": pset.valid_until,
+        "areas": [
+            {
+                "id": area.id,
+                "name": area.name_sv if sv else area.name_en,
+                "mandatory": area.mandatory,
+                "only_where_vulnerable_areas": area.only_where_vulnerable_areas,
+                "goals": [{"id": g.id, "text": g.text_sv if sv else g.text_en} for g in area.goals],
+            }
+            for area in pset.areas
+        ],
+    }
+
+
+@operation("catalogue.show", CatalogueRequest)
+def show_catalogue(principal: Principal | None, request: CatalogueRequest) -> list[dict[str, Any]]:
+    """The priority areas and catalogue goals of a police region (or all), with their ids."""
+    if principal is None:
+        raise NotAuthenticated("sign in first (lofte login, or a token in LOFTE_TOKEN)")
+    catalogue = get_catalogue()
+    if request.region is not None and request.region not in catalogue.regions:
+        raise InputError(
+            f"unknown police region {request.region!r}; known: "
+            f"{', '.join(sorted(catalogue.regions))}"
+        )
+    regions = (
+        [catalogue.regions[request.region]] if request.region else list(catalogue.regions.values())
+    )
+    return [
+        {
+            "region": region.id,
+            "name": region.name_sv if request.language == "sv" else region.name_en,
+            "sets": [_set_view(pset, request.language) for pset in region.priority_sets],
+        }
+        for region in regions
+    ]

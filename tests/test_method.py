@@ -1,0 +1,600 @@
+"""Issue 10: Löfte is true to the method and to Stockholm (docs/method.md), on SQLite and
+PostgreSQL: renewal in time, agreements with content, activity owners, a chain that cannot be
+bypassed, dates checked, scoped priority areas, and the demo."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import pytest
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from application.artefacts import add_artefact
+from application.next_cycle import open_next_cycle, run_renewal
+from application.promises import create_agreement, create_promise
+from application.transitions import advance_promise
+from cli.main import app
+from config.calendar import get_calendars
+from lifecycle.deadlines import past_stage_deadlines
+from lifecycle.errors import InputError, Refused
+from lifecycle.stages import CYCLE, Stage
+from models import Activity, AuditEvent, Organisation, Problem, Promise, SignOff
+from models.db import session_scope
+from models.inputs import AgreementCreate, PromiseCreate
+from tests.helpers import ACTOR, add, add_activities, complete_stage, new_promise, promise
+
+runner = CliRunner()
+
+
+def at(day: date) -> datetime:
+    return datetime.combine(day, time(7), tzinfo=UTC)
+
+
+def walk_to(pid: int, stage: Stage) -> None:
+    """Do each stage's work and advance, on the day after the term's stage work (in the past)."""
+    for current in CYCLE:
+        if current is stage:
+            return
+        complete_stage(pid, current)
+        p = promise(pid)
+        when = p.term_end + timedelta(days=40) if current.position >= 6 else p.term_start
+        assert advance_promise(pid, ACTOR, now=at(when)).ok
+
+
+def refused(exc: pytest.ExceptionInfo[Refused]) -> set[tuple[str, str | None]]:
+    return {(u.code, u.ref) for u in exc.value.unmet}
+
+
+# --- 1. the next cycle opens in time ------------------------------------------------------------
+
+
+def test_the_renewal_run_opens_the_next_cycle_on_the_renewal_day_once(db) -> None:
+    pid = new_promise(start=date(2026, 1, 1))
+    walk_to(pid, Stage.CONTINUOUS_EVALUATION)
+    assert run_renewal(ACTOR, now=at(date(2026, 8, 31))) == []
+    opened = run_renewal(ACTOR, now=at(date(2026, 9, 1)))
+    assert [o["promise_id"] for o in opened] == [pid]
+    assert run_renewal(ACTOR, now=at(date(2026, 9, 2))) == []  # idempotent
+    new = promise(opened[0]["next_promise_id"])  # type: ignore[arg-type]
+    assert new.term_start == date(2027, 1, 1) and new.stage is Stage.RESIDENT_DIALOGUE
+    assert new.created_at.date() == date(2026, 9, 1) and new.late_start_reason is None
+    rules = get_calendars().rules("stockholm")
+    assert past_stage_deadlines(new.term_start, 1, rules, date(2026, 9, 1)) == []
+    # the old year's follow-up goes on in parallel
+    assert promise(pid).stage is Stage.CONTINUOUS_EVALUATION
+
+
+def test_approving_the_compilation_links_its_findings_into_the_successor(db) -> None:
+    pid = new_promise(start=date(2026, 1, 1))
+    walk_to(pid, Stage.YEAR_END_COMPILATION)
+    [opened] = run_renewal(ACTOR, now=at(date(2026, 9, 1)))
+    assert promise(opened["next_promise_id"]).previous_compilation_id is None  # type: ignore[arg-type]
+    complete_stage(pid, Stage.YEAR_END_COMPILATION)
+    linked = promise(opened["next_promise_id"]).previous_compilation_id  # type: ignore[arg-type]
+    assert linked is not None
+    # closing the old promise returns the successor already opened, no second one
+    assert advance_promise(pid, ACTOR, now=at(date(2027, 2, 10))).ok
+    again = open_next_cycle(pid, ACTOR, now=at(date(2027, 2, 10)))
+    assert again.id == opened["next_promise_id"]
+
+
+def test_no_next_cycle_in_the_first_year_of_a_two_year_term(db) -> None:
+    pid = new_promise(start=date(2026, 1, 1), years=2)
+    with pytest.raises(Refused) as info:
+        open_next_cycle(pid, ACTOR, now=at(date(2026, 9, 1)))
+    assert ("promise.not_last_year", None) in refused(info)
+    assert run_renewal(ACTOR, now=at(date(2026, 10, 1))) == []
+
+
+def _create(start: date, reason: str | None, today: date) -> Promise:
+    with session_scope() as s:
+        return create_promise(
+            s,
+            PromiseCreate(
+                region="stockholm",
+                municipality="Sollentuna",
+                police_area="LPO Sollentuna",
+                start=start,
+                years=1,
+                late_start_reason=reason,
+            ),
+            ACTOR,
+            now=at(today),
+        )
+
+
+def test_a_promise_with_deadlines_already_past_needs_a_reason(db) -> None:
+    with pytest.raises(InputError) as info:
+        _create(date(2027, 1, 1), None, date(2026, 11, 22))
+    message = str(info.value)
+    assert "Resident dialogue (due 2026-10-23)" in message and "--late-reason" in message
+    with session_scope() as s:
+        assert s.exec(select(Promise)).all() == []  # nothing written
+    late = _create(date(2027, 1, 1), "Nybildat lokalpolisområde", date(2026, 11, 22))
+    assert promise(late.id).late_start_reason == "Nybildat lokalpolisområde"  # type: ignore[arg-type]
+    on_time = _create(date(2028, 1, 1), None, date(2026, 11, 22))
+    assert on_time.late_start_reason is None
+
+
+def test_cli_create_refuses_a_late_start_without_reason_exit_2(db, monkeypatch) -> None:
+    from tests.helpers import register
+
+    register("samordnare@sollentuna.se")
+    register("kommunpolis@polisen.se", organisation="LPO Sollentuna", kind="local_police_area")
+    monkeypatch.setenv("LOFTE_ACTOR", "samordnare@sollentuna.se")
+    monkeypatch.setenv("LOFTE_NOW", "2026-11-22T10:00:00+01:00")
+    args = ["promise", "create", "--region", "stockholm", "--municipality", "Sollentuna"]
+    args += ["--police-area", "LPO Sollentuna", "--start", "2027-01-01", "--years", "1"]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 2 and "late_start_reason" in result.output
+    ok = runner.invoke(app, [*args, "--late-reason", "Ny samordnare i november", "--json"])
+    assert ok.exit_code == 0, ok.output
+    created = json.loads(ok.output)
+    assert created["late_start_reason"] == "Ny samordnare i november"
+    shown = runner.invoke(app, ["promise", "show", str(created["id"])])
+    assert "Sen start / late start: Ny samordnare i november" in shown.output
+
+
+def test_a_simulated_year_of_daily_runs_opens_no_promise_already_late(db) -> None:
+    """The demo region loaded on the last day of 2025, then the daily run every day of 2026."""
+    from application.demo import load_demo
+
+    load_demo(date(2025, 12, 31))
+    day = date(2026, 1, 1)
+    while day <= date(2026, 12, 31):
+        run_renewal(ACTOR, now=at(day))
+        day += timedelta(days=1)
+    rules = get_calendars().rules("stockholm")
+    with session_scope() as s:
+        promises = s.exec(select(Promise)).all()
+        successors = [p for p in promises if p.previous_promise_id]
+        assert len(successors) >= 12  # every one-year 2026 promise renewed during the year
+        for p in promises:
+            opened = p.created_at.astimezone(UTC).date()
+            late = past_stage_deadlines(p.term_start, p.term_years, rules, opened)
+            assert not late or p.late_start_reason, (p.area_name, p.term_start, late)
+        assert all(p.created_at.month == 9 for p in successors if p.term_start.year == 2027)
+
+
+# --- 2. the agreement has content and several parties -------------------------------------------
+
+
+def test_one_lpo_signs_one_agreement_with_two_city_districts(db) -> None:
+    with session_scope() as s:
+        agreement = create_agreement(
+            s,
+            AgreementCreate(
+                region="stockholm",
+                municipality="Rinkeby-Kista",
+                other_municipalities=["Spånga-Tensta"],
+                municipality_is_city_district=True,
+                police_area="LPO Järva",
+                start=date(2024, 1, 1),
+                years=4,
+                focus_areas=["Unga i riskzon", "Otrygga platser"],
+                goals="Färre unga rekryteras.",
+                follow_up="Tertialvis i styrgruppen.",
+                decided_by="Stadsdelsnämnderna",
+                decided_on=date(2023, 12, 14),
+                diarienummer="RK 2023/1187",
+            ),
+        )
+        agreement_id = agreement.id
+    for district in ("Rinkeby-Kista", "Spånga-Tensta"):
+        with session_scope() as s:
+            created = create_promise(
+                s,
+                PromiseCreate(
+                    region="stockholm",
+                    municipality=district,
+                    municipality_is_city_district=True,
+                    police_area="LPO Järva",
+                    start=date(2026, 1, 1),
+                    years=1,
+                    agreement_id=agreement_id,
+                ),
+                ACTOR,
+                now=at(date(2025, 8, 1)),
+            )
+            assert created.agreement_id == agreement_id
+    with pytest.raises(InputError, match="between other parties"), session_scope() as s:
+        create_promise(
+            s,
+            PromiseCreate(
+                region="stockholm",
+                municipality="Bromma",
+                municipality_is_city_district=True,
+                police_area="LPO Järva",
+                start=date(2026, 1, 1),
+                years=1,
+                agreement_id=agreement_id,
+            ),
+            ACTOR,
+            now=at(date(2025, 8, 1)),
+        )
+
+
+# --- 3. activities can be joint or carried by others ---------------------------------------------
+
+
+def _at_action_plan() -> tuple[int, int]:
+    from models import Goal
+
+    pid = new_promise(start=date(2026, 1, 1))
+    walk_to(pid, Stage.ACTION_PLAN)
+    with session_scope() as s:
+        goal = s.exec(select(Goal).where(Goal.promise_id == pid)).first()
+        assert goal is not None
+        return pid, goal.id  # type: ignore[return-value]
+
+
+def _activity(**owner: Any) -> dict[str, Any]:
+    return {
+        "title": "Trygghetsvandring",
+        "responsible": "Samordnare",
+        "start": "2026-01-01",
+        "end": "2026-12-31",
+        "prevention_level": "universal",
+        "approach": "situational",
+        **owner,
+    }
+
+
+def test_activity_owners_joint_and_other_named(db) -> None:
+    pid, goal = _at_action_plan()
+    on = date(2025, 12, 20)
+    add(pid, "activity", _on=on, goal_id=goal, **_activity(owner_party="joint"))
+    add(
+        pid,
+        "activity",
+        _on=on,
+        goal_id=goal,
+        **_activity(owner_party="other", owner_other="Region Stockholm", owner_kind="region"),
+    )
+    with pytest.raises(InputError, match="name the actor"):
+        add(pid, "activity", _on=on, goal_id=goal, **_activity(owner_party="other"))
+    with pytest.raises(InputError, match="only for owner_party 'other'"):
+        add(
+            pid,
+            "activity",
+            _on=on,
+            goal_id=goal,
+            **_activity(owner_party="police", owner_other="X"),
+        )
+    with session_scope() as s:
+        owners = sorted(
+            (a.owner_party.value, a.owner_other)
+            for a in s.exec(select(Activity).where(Activity.promise_id == pid)).all()
+        )
+    assert ("joint", "") in owners and ("other", "Region Stockholm") in owners
+    add(
+        pid,
+        "promise_text",
+        _on=on,
+        joint_promises="Polisen och kommunen lovar gemensam närvaro vid stationen.",
+    )
+
+
+# --- 4. the chain cannot be bypassed --------------------------------------------------------------
+
+
+def test_a_focus_area_chosen_after_the_cause_stage_blocks_every_later_gate(db) -> None:
+    pid = new_promise(start=date(2026, 1, 1))
+    walk_to(pid, Stage.GOALS)
+    late = add(
+        pid,
+        "problem",
+        _on=date(2025, 12, 1),
+        title="Vårdslös mopedkörning",
+        selected=True,
+        priority_area="fewer-young-at-risk",
+    )
+    complete_stage(pid, Stage.GOALS)
+    with pytest.raises(Refused) as info:
+        advance_promise(pid, ACTOR, now=at(date(2025, 12, 10)))
+    assert ("cause.missing", f"problem:{late}") in refused(info)
+    # sign-off refuses a broken chain too: a focus area chosen during the action plan
+    pid2 = new_promise(start=date(2026, 1, 1))
+    walk_to(pid2, Stage.ACTION_PLAN)
+    add_activities(pid2)
+    late2 = add(
+        pid2,
+        "problem",
+        _on=date(2025, 12, 20),
+        title="Vårdslös mopedkörning",
+        selected=True,
+        priority_area="fewer-young-at-risk",
+    )
+    with pytest.raises(Refused) as signoff:
+        add(
+            pid2,
+            "signoff",
+            _on=date(2025, 12, 20),
+            party="police",
+            signed_by="LPO-chef",
+            signed_on="2025-12-20",
+        )
+    assert ("cause.missing", f"problem:{late2}") in refused(signoff)
+    assert ("goal.missing", f"problem:{late2}") in refused(signoff)
+    with session_scope() as s:
+        assert s.exec(select(SignOff).where(SignOff.promise_id == pid2)).all() == []
+
+
+# --- 5. dates are checked -----------------------------------------------------------------------
+
+
+def test_rounds_before_their_period_and_values_from_the_future_are_refused(db) -> None:
+    pid = new_promise(start=date(2026, 1, 1))
+    walk_to(pid, Stage.CONTINUOUS_EVALUATION)
+    activities = [{"activity_id": a, "status": "ongoing"} for a in _ids(pid, Activity)]
+    round2 = {
+        "round": 2,
+        "submitted_by": "Samordnare",
+        "activities": activities,
+        "feedback_to_residents": "Vi har haft vandringar varje månad.",
+    }
+    with pytest.raises(InputError, match="has not begun yet"), session_scope() as s:
+        add_artefact(s, pid, "evaluation", round2, ACTOR, now=at(date(2026, 3, 1)))
+    from models import Goal
+
+    goal = _ids(pid, Goal)[0]
+    future = {
+        **round2,
+        "round": 1,
+        "indicators": [{"goal_id": goal, "value": 3, "measured_on": "2026-05-01"}],
+    }
+    with pytest.raises(InputError, match="is in the future"), session_scope() as s:
+        add_artefact(s, pid, "evaluation", future, ACTOR, now=at(date(2026, 4, 28)))
+    with pytest.raises(InputError, match="after the promise's term"), session_scope() as s:
+        add_artefact(
+            s,
+            pid,
+            "dialogue",
+            {"method": "survey", "held_from": "2062-03-01", "results": "x"},
+            ACTOR,
+            now=at(date(2062, 3, 2)),
+        )
+
+
+def _ids(pid: int, model: Any) -> list[int]:
+    from tests.helpers import ids
+
+    return ids(pid, model)
+
+
+# --- 6. priority areas are scoped and dated -------------------------------------------------------
+
+
+def test_city_areas_apply_to_city_districts_only_and_refusals_name_the_valid_ids(db) -> None:
+    pid = new_promise(start=date(2026, 1, 1))  # Sollentuna: a municipality, not a district
+    walk_to(pid, Stage.JOINT_ANALYSIS)
+    with pytest.raises(InputError) as info:
+        add(
+            pid,
+            "problem",
+            _on=date(2025, 11, 1),
+            title="Otrygghet",
+            priority_area="city-unsafe-places",
+        )
+    assert "valid ids: fewer-vulnerable-areas, fewer-young-at-risk" in str(info.value)
+    assert "region-unsafe-places" not in str(info.value)  # regional collaboration only
+
+
+def test_vulnerable_areas_are_mandatory_only_where_there_are_any(db) -> None:
+    from views.snapshot import priority_scope
+
+    pid = new_promise(start=date(2026, 1, 1))
+    with session_scope() as s:
+        p = s.get(Promise, pid)
+        assert p is not None
+        assert "fewer-vulnerable-areas" not in priority_scope(s, p).mandatory
+        org = s.get(Organisation, p.municipality_id)
+        assert org is not None
+        org.has_vulnerable_areas = True
+        s.add(org)
+    with session_scope() as s:
+        p = s.get(Promise, pid)
+        assert p is not None
+        assert "fewer-vulnerable-areas" in priority_scope(s, p).mandatory
+
+
+def test_a_problem_can_cover_several_priority_areas(db) -> None:
+    pid = new_promise(start=date(2026, 1, 1))
+    walk_to(pid, Stage.JOINT_ANALYSIS)
+    problem = add(
+        pid,
+        "problem",
+        _on=date(2025, 11, 1),
+        title="Rekrytering till kriminella nätverk",
+        selected=True,
+        priority_area="fewer-criminals-exit",
+        also_priority_areas=["fewer-young-at-risk", "vulnerable-victims-offenders"],
+    )
+    from models import ProblemPriorityArea
+
+    with session_scope() as s:
+        links = s.exec(
+            select(ProblemPriorityArea.priority_area_id).where(
+                ProblemPriorityArea.problem_id == problem
+            )
+        ).all()
+    assert sorted(links) == ["fewer-young-at-risk", "vulnerable-victims-offenders"]
+
+
+def test_lofte_catalogue_lists_areas_and_goals_with_ids(db, monkeypatch) -> None:
+    from tests.helpers import register
+
+    register("samordnare@sollentuna.se")
+    monkeypatch.setenv("LOFTE_ACTOR", "samordnare@sollentuna.se")
+    out = runner.invoke(app, ["catalogue", "--region", "stockholm", "--json"])
+    assert out.exit_code == 0, out.output
+    [region] = json.loads(out.output)
+    sets = {s["id"]: s for s in region["sets"]}
+    assert sets["stockholm-city"]["applies_to"] == "city_districts"
+    assert sets["police-region"]["valid_from"] == 2022
+    goals = [g["id"] for a in sets["stockholm-city"]["areas"] for g in a["goals"]]
+    assert len(goals) == 14
+    text = runner.invoke(app, ["catalogue", "--region", "stockholm"])
+    assert "fewer-vulnerable-areas" in text.output and "city-unsafe-places-1" in text.output
+    unknown = runner.invoke(app, ["catalogue", "--region", "stockhlm"])
+    assert unknown.exit_code == 2 and "known: bergslagen" in unknown.output
+
+
+# --- the demo ----------------------------------------------------------------------------------
+
+
+def test_the_demo_looks_like_stockholm_today(db) -> None:
+    from application.demo import load_demo
+    from models import AgreementParty
+
+    today = date(2026, 11, 22)
+    load_demo(today)
+    with session_scope() as s:
+        promises = s.exec(select(Promise)).all()
+        orgs = {o.id: o for o in s.exec(select(Organisation)).all()}
+        by_area = {(p.area_name, p.term_start.year): p for p in promises}
+        police = {area: orgs[p.police_area_id].name for (area, _), p in by_area.items()}
+        assert police["Hässelby-Vällingby"] == police["Bromma"] == "LPO Vällingby"
+        assert police["Rinkeby-Kista"] == police["Spånga-Tensta"] == "LPO Järva"
+        assert police["Rågsved"] == "LPO Farsta"
+        assert orgs[by_area[("Region Gotland", 2026)].municipality_id].name == "Region Gotland"
+        # one LPO signs one agreement with two districts
+        jarva = by_area[("Rinkeby-Kista", 2026)].agreement_id
+        parties = s.exec(
+            select(AgreementParty.organisation_id).where(AgreementParty.agreement_id == jarva)
+        ).all()
+        assert sorted(orgs[i].name for i in parties) == ["Rinkeby-Kista", "Spånga-Tensta"]
+        # nothing dated after today, no sign-off on a weekend, counts are integers
+        events = s.exec(select(AuditEvent)).all()
+        assert max(e.at.astimezone(UTC).date() for e in events) <= today
+        assert all(p.created_at.astimezone(UTC).date() <= today for p in promises)
+        for sign in s.exec(select(SignOff)).all():
+            assert sign.signed_on <= today and sign.signed_on.weekday() < 5
+        # renewals opened in time, none late from the start
+        rules = get_calendars().rules("stockholm")
+        for p in promises:
+            late = past_stage_deadlines(
+                p.term_start, p.term_years, rules, p.created_at.astimezone(UTC).date()
+            )
+            assert not late, (p.area_name, p.term_start)
+        # different content per promise
+        sollentuna = s.exec(
+            select(Problem.title).where(Problem.promise_id == by_area[("Sollentuna", 2026)].id)
+        ).all()
+        assert any("mopedkörning" in t for t in sollentuna)
+        assert any("Rekrytering" in t for t in sollentuna)
+        assert not any(
+            p.stage is Stage.YEAR_END_COMPILATION and p.term_end >= today for p in promises
+        )
+
+
+def test_demo_works_where_a_police_area_shares_a_municipality_name(db) -> None:
+    from application.demo import load_demo
+    from application.promises import find_or_create_organisation
+    from lifecycle.vocabulary import OrganisationKind
+
+    with session_scope() as s:
+        find_or_create_organisation(
+            s, "stockholm", OrganisationKind.LOCAL_POLICE_AREA, "Sollentuna"
+        )
+        find_or_create_organisation(s, "stockholm", OrganisationKind.MUNICIPALITY, "Sollentuna")
+    report = load_demo(date(2026, 11, 22))
+    assert report["promises"] >= 16
+
+
+# --- 7. words for Stockholm -------------------------------------------------------------------
+
+
+def test_counting_and_numbers_in_swedish() -> None:
+    from lifecycle.words import counted, number
+
+    assert counted(1, "working_day") == "1 arbetsdag"
+    assert counted(3, "working_day") == "3 arbetsdagar"
+    assert counted(3, "submitted") + ", " + counted(0, "missed") == "3 inlämnade, 0 uteblivna"
+    assert counted(1, "closed") == "1 avslutat"
+    assert number(12.5) == "12,5" and number(12.5, "en") == "12.5" and number(18.0) == "18"
+
+
+def test_swedish_outputs_use_the_right_words(db) -> None:
+    """The overview, a compilation and a refusal on the demo region, read as a Swedish reader."""
+    import re
+
+    from application.demo import load_demo
+    from reports.compilation import compile_year, render
+    from views.snapshot import current_unmet
+
+    today = date(2026, 11, 22)
+    load_demo(today)
+    overview = runner.invoke(
+        app,
+        ["overview", "--region", "stockholm", "--now", today.isoformat()]
+        + ["--actor", "brottsforebyggande@polisen.example.se"],
+    )
+    assert overview.exit_code == 0, overview.output
+    texts = [overview.output]
+    with session_scope() as s:
+        rinkeby = s.exec(
+            select(Promise).where(
+                Promise.area_name == "Rinkeby-Kista", Promise.term_start == date(2026, 1, 1)
+            )
+        ).one()
+        texts.append(render(compile_year(s, rinkeby, today, "sv"), "md"))
+        late = s.exec(
+            select(Promise).where(
+                Promise.area_name == "Norrmalm", Promise.stage == Stage.RESIDENT_DIALOGUE
+            )
+        ).one()
+        stuck = s.exec(
+            select(Promise).where(
+                Promise.area_name == "Rinkeby-Kista", Promise.stage == Stage.JOINT_ANALYSIS
+            )
+        ).one()
+        refusal = [u.message_sv for u in current_unmet(s, stuck, today)]
+        assert late is not None
+    assert any(m.startswith("Stadsdelsnämnden har inte") for m in refusal), refusal
+    texts += refusal
+    assert "1 inlämnad, 1 utebliven" in texts[1]  # round 2 was never submitted
+    for text in texts:
+        assert not re.search(r"\b1 (arbetsdagar|löften|avslutade|inlämnade|uteblivna)\b", text)
+        assert not re.search(r"(?<![Pp]olis)\b[Rr]egionen\b", text), text
+        assert "Kommunen har inte" not in text
+
+
+def test_a_multi_year_term_revises_next_years_plan_during_this_years_follow_up(db) -> None:
+    """Issue 10, point 1: the next year's revision opens on the renewal day, in parallel."""
+    pid = new_promise(start=date(2026, 1, 1), years=2)
+    walk_to(pid, Stage.CONTINUOUS_EVALUATION)
+    text = {"joint_promises": "Polisen och kommunen lovar fortsatt närvaro vid stationen 2027."}
+    with pytest.raises(InputError, match="opens on 2026-09-01"):
+        add(pid, "promise_text", _on=date(2026, 8, 31), for_next_year=True, **text)
+    run_renewal(ACTOR, now=at(date(2026, 9, 1)))
+    run_renewal(ACTOR, now=at(date(2026, 9, 2)))  # opened once
+    with session_scope() as s:
+        opened = s.exec(
+            select(AuditEvent).where(
+                AuditEvent.promise_id == pid, AuditEvent.action == "revision_opened"
+            )
+        ).all()
+    assert [e.details["cycle_year"] for e in opened] == [2]
+    add(pid, "promise_text", _on=date(2026, 10, 5), for_next_year=True, **text)
+    for party in ("police", "municipality"):
+        add(
+            pid,
+            "signoff",
+            _on=date(2026, 12, 15),
+            party=party,
+            signed_by="Styrgruppen",
+            signed_on="2026-12-15",
+            for_next_year=True,
+        )
+    complete_stage(pid, Stage.CONTINUOUS_EVALUATION)
+    assert advance_promise(pid, ACTOR, now=at(date(2027, 1, 5))).ok
+    complete_stage(pid, Stage.YEAR_END_COMPILATION)
+    moved = advance_promise(pid, ACTOR, now=at(date(2027, 2, 1)))
+    assert moved.ok and promise(pid).stage is Stage.ACTION_PLAN and promise(pid).cycle_year == 2
+    # the revised plan was agreed ahead: year two's action plan is done the day it opens
+    assert advance_promise(pid, ACTOR, now=at(date(2027, 2, 1))).ok
+    assert promise(pid).stage is Stage.CONTINUOUS_EVALUATION
