@@ -183,12 +183,9 @@ HEADER = """\
 # flows/schedule.py disagree.
 #
 # The scheduled runs come first; then the runs a person starts (acting_as = their e-mail),
-# e.g. prefect deployment run advance-promise-as/advance-promise \
-#          -p acting_as=anna@sollentuna.se -p promise_id=12
-# Applied with `prefect --no-prompt deploy --all` (scripts/topology does it; docs/operations.md).
-#
-# PLACEHOLDER, renewal: no renewal flow exists yet (a promise's next cycle is opened by
-# open-next-cycle when it closes). When one is added, declare it in flows/schedule.py.
+#   prefect deployment run advance-promise-as/advance-promise -p acting_as=EMAIL -p promise_id=ID
+# Applied with `python scripts/prefect_deploy.py --all` (that is `prefect --no-prompt deploy
+# --all` with a client fix; scripts/topology does it; docs/operations.md "Production").
 """
 
 
