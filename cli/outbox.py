@@ -93,20 +93,39 @@ def dispatch_command(
     concurrency: int | None = typer.Option(
         None, "--concurrency", min=1, max=1000, help="Samtidiga anrop / requests in flight."
     ),
+    every: float | None = typer.Option(
+        None,
+        "--every",
+        min=0.5,
+        max=3600,
+        help="Kör om och om igen med så här många sekunders paus (en dispatcher-tjänst) / "
+        "run again and again, pausing this many seconds (a dispatcher service).",
+    ),
 ) -> None:
-    """Skicka det som är förfallet, en gång / deliver what is due, once."""
+    """Skicka det som är förfallet, en gång (eller med --every, tills SIGTERM) / deliver what
+    is due, once (or with --every, until SIGTERM)."""
+    import signal
+    import threading
+
     from flows.dispatch import dispatch_once
 
-    try:
-        report = dispatch_once(max_seconds, concurrency)
-    except ConfigError as exc:
-        _fail(2, f"Fel i kanalkonfigurationen / channel configuration error: {exc}")
-    if report is None:
-        _fail(
-            1,
-            "Ingen kanalkonfiguration, inget skickat / no channels file, nothing sent (LOFTE_CHANNELS_FILE).",
+    stop = threading.Event()
+    if every is not None:
+        # systemd and scripts/topology stop a dispatcher with SIGTERM: finish the batch, exit 0.
+        signal.signal(signal.SIGTERM, lambda _n, _f: stop.set())
+    while True:
+        try:
+            report = dispatch_once(max_seconds, concurrency)
+        except ConfigError as exc:
+            _fail(2, f"Fel i kanalkonfigurationen / channel configuration error: {exc}")
+        if report is None:
+            _fail(
+                1,
+                "Ingen kanalkonfiguration, inget skickat / no channels file, nothing sent (LOFTE_CHANNELS_FILE).",
+            )
+        typer.echo(
+            f"Skickade / sent {report['sent']}, försöker igen / will retry {report['retried']}, "
+            f"döda / dead {report['dead']} ({report['attempts']} försök / attempts, {report['elapsed_s']:.1f} s)"
         )
-    typer.echo(
-        f"Skickade / sent {report['sent']}, försöker igen / will retry {report['retried']}, "
-        f"döda / dead {report['dead']} ({report['attempts']} försök / attempts, {report['elapsed_s']:.1f} s)"
-    )
+        if every is None or stop.wait(every):
+            return

@@ -92,6 +92,39 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class StartedFlow:
+    """A flow a person (or an operator's script) starts as a Prefect deployment run."""
+
+    name: str  # the deployment's name
+    entrypoint: str
+    description: str
+
+
+# Runs a person starts: each acts for the person named in its ``acting_as`` parameter and is
+# checked against the same permissions as the API (flows/transition.py, flows/deployments.py).
+ON_DEMAND: tuple[StartedFlow, ...] = (
+    StartedFlow(
+        "advance-promise",
+        "flows/transition.py:advance_promise_as",
+        "Flytta ett löfte vidare för en namngiven person / advance a promise for a named person "
+        "(parameters acting_as, promise_id; optional to, reason).",
+    ),
+    StartedFlow(
+        "open-next-cycle",
+        "flows/deployments.py:open_next_cycle_as",
+        "Öppna nästa cykel för ett stängt löfte / open the next cycle of a closed promise "
+        "(parameters acting_as, promise_id).",
+    ),
+    StartedFlow(
+        "approve-compilation",
+        "flows/deployments.py:approve_compilation_as",
+        "Godkänn årssammanställningen (styrgruppen) / approve the year-end compilation "
+        "(parameters acting_as, promise_id, approved_by).",
+    ),
+)
+
+
 def job(job_id: str) -> ScheduledJob:
     """The scheduled job with this id (KeyError listing the known ids)."""
     for entry in SCHEDULE:
@@ -124,6 +157,18 @@ def prefect_yaml() -> dict[str, Any]:
                 "tags": ["lofte"],
             }
             for j in SCHEDULE
+        ]
+        + [
+            {
+                "name": f.name,
+                "description": f.description,
+                "entrypoint": f.entrypoint,
+                "parameters": {},
+                "work_pool": {"name": WORK_POOL, "work_queue_name": "default"},
+                "schedules": [],
+                "tags": ["lofte"],
+            }
+            for f in ON_DEMAND
         ],
     }
 
@@ -136,6 +181,11 @@ HEADER = """\
 #     python -m flows.schedule > prefect.yaml
 # Do not edit by hand: tests/deadlines/test_schedule.py fails when this file and
 # flows/schedule.py disagree.
+#
+# The scheduled runs come first; then the runs a person starts (acting_as = their e-mail),
+#   prefect deployment run advance-promise-as/advance-promise -p acting_as=EMAIL -p promise_id=ID
+# Applied with `python scripts/prefect_deploy.py --all` (that is `prefect --no-prompt deploy
+# --all` with a client fix; scripts/topology does it; docs/operations.md "Production").
 """
 
 

@@ -19,7 +19,7 @@ from apscheduler.events import (
     JobExecutionEvent,
 )
 
-from flows.schedule import SCHEDULE, job, prefect_yaml, render_prefect_yaml
+from flows.schedule import ON_DEMAND, SCHEDULE, job, prefect_yaml, render_prefect_yaml
 from flows.scheduler import build_scheduler, start, trigger_of
 
 from .conftest import MUNICIPAL, POLICE, World
@@ -37,7 +37,9 @@ def test_prefect_yaml_is_valid_for_prefect() -> None:
     from prefect.cli.deploy._models import PrefectYamlModel
 
     model = PrefectYamlModel.model_validate(yaml.safe_load((ROOT / "prefect.yaml").read_text()))
-    assert [d.entrypoint for d in model.deployments] == [j.entrypoint for j in SCHEDULE]
+    assert [d.entrypoint for d in model.deployments] == [j.entrypoint for j in SCHEDULE] + [
+        f.entrypoint for f in ON_DEMAND
+    ]
     assert all(d.work_pool and d.work_pool.name == "lofte-process" for d in model.deployments)
 
 
@@ -63,6 +65,7 @@ def test_embedded_and_prefect_fire_at_the_same_moments(start_at: datetime) -> No
     deployments = {
         d["entrypoint"]: d
         for d in yaml.safe_load((ROOT / "prefect.yaml").read_text())["deployments"]
+        if d["schedules"]
     }
     assert set(deployments) == {j.entrypoint for j in SCHEDULE}
     repeated_hour = (datetime(2026, 10, 25, 1, tzinfo=UTC), datetime(2026, 10, 25, 2, tzinfo=UTC))

@@ -1,0 +1,53 @@
+"""Flows a Prefect deployment run starts for a named person: the next cycle and the approval.
+
+``advance_promise_as`` (flows/transition.py) is the pattern: the person is named by e-mail
+(whoever may start flow runs on the Prefect server is trusted to name them, as an operator's
+shell is with ``--actor``), recorded as ``deployment`` with the flow run's id, and then
+checked against exactly the same permissions as the API. A refusal is the run's result
+(``ok`` false with the reason), not a failed run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from prefect import flow
+
+from flows.compilation import approve_compilation_flow
+from flows.transition import _flow_run_id, open_next_cycle_flow
+from lifecycle.errors import LofteError
+from lifecycle.permissions import Principal
+
+
+def run_as(acting_as: str, promise_id: int, body: Callable[[Principal], dict[str, Any]]) -> Any:
+    """Run ``body`` as the registered person ``acting_as``; an unknown person is a refusal."""
+    from application.identity import named_principal
+
+    try:
+        principal = named_principal(acting_as, "deployment", f"flow-run:{_flow_run_id()}")
+    except LofteError as exc:
+        return {
+            "ok": False,
+            "promise_id": promise_id,
+            "error": str(exc),
+            "error_kind": type(exc).__name__,
+        }
+    return body(principal)
+
+
+@flow(name="open-next-cycle-as", log_prints=False, validate_parameters=False)
+def open_next_cycle_as(acting_as: str, promise_id: int) -> dict[str, Any]:
+    """A deployment run opening the next cycle of a closed promise, for a named person."""
+    return run_as(acting_as, promise_id, lambda who: open_next_cycle_flow(who, promise_id))
+
+
+@flow(name="approve-compilation-as", log_prints=False, validate_parameters=False)
+def approve_compilation_as(acting_as: str, promise_id: int, approved_by: str) -> dict[str, Any]:
+    """A deployment run approving a year-end compilation (then advancing), for a named person
+    of the steering group; ``approved_by`` names the body (``Styrgruppen i Sollentuna``)."""
+    return run_as(
+        acting_as,
+        promise_id,
+        lambda who: approve_compilation_flow(who, promise_id, approved_by[:200]),
+    )
