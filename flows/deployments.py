@@ -37,17 +37,31 @@ def run_as(acting_as: str, promise_id: int, body: Callable[[Principal], dict[str
 
 
 @flow(name="open-next-cycle-as", log_prints=False, validate_parameters=False)
-def open_next_cycle_as(acting_as: str, promise_id: int) -> dict[str, Any]:
-    """A deployment run opening the next cycle of a closed promise, for a named person."""
-    return run_as(acting_as, promise_id, lambda who: open_next_cycle_flow(who, promise_id))
-
-
-@flow(name="approve-compilation-as", log_prints=False, validate_parameters=False)
-def approve_compilation_as(acting_as: str, promise_id: int, approved_by: str) -> dict[str, Any]:
-    """A deployment run approving a year-end compilation (then advancing), for a named person
-    of the steering group; ``approved_by`` names the body (``Styrgruppen i Sollentuna``)."""
+def open_next_cycle_as(
+    acting_as: str, promise_id: int, late_start_reason: str | None = None
+) -> dict[str, Any]:
+    """A deployment run opening the next cycle of a promise in its last year, for a named
+    person (``late_start_reason`` when its first deadlines are already past)."""
     return run_as(
         acting_as,
         promise_id,
-        lambda who: approve_compilation_flow(who, promise_id, approved_by[:200]),
+        lambda who: open_next_cycle_flow(
+            who, promise_id, late_start_reason=(late_start_reason or None)
+        ),
+    )
+
+
+@flow(name="approve-compilation-as", log_prints=False, validate_parameters=False)
+def approve_compilation_as(
+    acting_as: str, promise_id: int, approved_by: str, diarienummer: str | None = None
+) -> dict[str, Any]:
+    """A deployment run approving a year-end compilation (then advancing), for a named person
+    of the steering group; ``approved_by`` names the body (``Styrgruppen i Sollentuna``),
+    ``diarienummer`` the decision's file number."""
+    return run_as(
+        acting_as,
+        promise_id,
+        lambda who: approve_compilation_flow(
+            who, promise_id, approved_by[:200], diarienummer=(diarienummer or None)
+        ),
     )

@@ -114,13 +114,13 @@ ON_DEMAND: tuple[StartedFlow, ...] = (
         "open-next-cycle",
         "flows/deployments.py:open_next_cycle_as",
         "Öppna nästa cykel för ett stängt löfte / open the next cycle of a closed promise "
-        "(parameters acting_as, promise_id).",
+        "(parameters acting_as, promise_id; optional late_start_reason).",
     ),
     StartedFlow(
         "approve-compilation",
         "flows/deployments.py:approve_compilation_as",
         "Godkänn årssammanställningen (styrgruppen) / approve the year-end compilation "
-        "(parameters acting_as, promise_id, approved_by).",
+        "(parameters acting_as, promise_id, approved_by; optional diarienummer).",
     ),
 )
 
