@@ -655,8 +655,12 @@ def advance(
     if as_json:
         print_json({**result, "via": transport.last_route})
         return
+    from lifecycle.stages import Stage
+
+    names = [Stage(result[k]).name_in("sv") for k in ("from_stage", "to_stage")]
     typer.echo(
-        f"Löfte / promise {result['promise_id']}: {result['from_stage']} -> {result['to_stage']} (version {result['version']})"
+        f"Löfte / promise {result['promise_id']}: {names[0]} → {names[1]} "
+        f"({result['from_stage']} -> {result['to_stage']}, version {result['version']})"
     )
     if result.get("next_promise_id"):
         typer.echo(f"Nästa cykel öppnad / next cycle opened: promise {result['next_promise_id']}")

@@ -115,6 +115,12 @@ LABELS: dict[str, tuple[str, str]] = {
     ActivityStatus.ONGOING: ("Pågår", "Ongoing"),
     ActivityStatus.DONE: ("Genomförd", "Done"),
     ActivityStatus.NOT_DONE: ("Ej genomförd", "Not done"),
+    DialogueMethod.SURVEY: ("Enkät", "Survey"),
+    DialogueMethod.SAFETY_WALK: ("Trygghetsvandring", "Safety walk"),
+    DialogueMethod.FOCUS_GROUP: ("Fokusgrupp", "Focus group"),
+    DialogueMethod.DIGITAL_DIALOGUE: ("Digital dialog", "Digital dialogue"),
+    DialogueMethod.MEETING: ("Möte", "Meeting"),
+    DialogueMethod.STAFF_DIALOGUE: ("Medarbetardialog", "Staff dialogue"),
     ActivityOwner.JOINT: (
         "Polisen och kommunen gemensamt",
         "The police and the municipality jointly",

@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from config.clock import local_today
+from lifecycle.vocabulary import label
 from models.kinds import KINDS
 from views.lookup import get_promise, history, organisation_names, successor
 from views.snapshot import current_unmet
@@ -16,11 +17,15 @@ COUNTED = {k.counted_as: k.table for k in KINDS.values() if k.counted_as and k.t
 
 
 # The field that names an artefact in a list, in order of preference.
-LABEL_FIELDS = ("title", "indicator", "event_chain", "summary", "signed_by", "method")
+LABEL_FIELDS = ("title", "indicator", "event_chain", "summary", "signed_by")
 
 
 def _label(row: dict[str, Any]) -> str:
     """A one-line name for an artefact: its title, indicator, first words ... (at most 80)."""
+    if "method" in row:  # a dialogue: how and when, in Swedish
+        return (
+            f"{label(row['method'])} {row.get('held_from')}, {row.get('participants', 0)} deltagare"
+        )
     for name in LABEL_FIELDS:
         value = row.get(name)
         if value:
