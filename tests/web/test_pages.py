@@ -1,0 +1,138 @@
+"""Issue 11 (first slice): a coordinator signs in and works a promise in the browser, in
+Swedish, every page without WCAG 2.1 A/AA violations (axe-core), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlmodel import select
+
+from models import Dialogue, Promise
+from models.db import session_scope
+from tests.helpers import new_promise, register
+from tests.web.conftest import axe_violations, screenshot
+
+pytestmark = pytest.mark.timeout(300)
+
+PASSWORD = "rätt-häst-batteri-klammer"
+
+
+def _account(email: str, organisation: str) -> None:
+    from application.identity import set_password
+    from models import Person
+
+    register(email, organisation=organisation)
+    with session_scope() as s:
+        person = s.exec(select(Person).where(Person.email == email)).one()
+        set_password(s, person, PASSWORD)
+
+
+def _no_violations(tab: Any) -> None:
+    found = axe_violations(tab)
+    assert found == [], f"{tab.url}: {found}"
+
+
+def test_a_coordinator_signs_in_records_a_dialogue_and_moves_the_promise_on(page) -> None:
+    pid = new_promise(start=date(2026, 1, 1))
+    _account("samordnare@sollentuna.se", "Sollentuna")
+
+    page.goto(f"/loften/{pid}")  # not signed in: to the sign-in page, and back afterwards
+    assert "/logga-in" in page.url and page.title() == "Logga in – Löfte"
+    _no_violations(page)
+    screenshot(page, "sign-in")
+    page.get_by_role("button", name="Logga in").click()
+    assert page.title().startswith("Fel:")
+    assert page.locator(".govuk-error-summary").is_visible()
+    _no_violations(page)
+
+    # Keyboard only: Tab to the fields, type, Enter.
+    page.locator("#email").focus()
+    page.keyboard.type("samordnare@sollentuna.se")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/loften/{pid}")
+    assert page.get_by_role("heading", level=1).inner_text() == "Sollentuna 2026"
+    assert page.locator(".govuk-task-list__item").count() == 7
+    _no_violations(page)
+    screenshot(page, "promise")
+
+    page.get_by_role("button", name="Gå vidare till nästa steg").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "Ingen medborgardialog är registrerad" in summary.inner_text()
+    _no_violations(page)
+
+    page.get_by_role("link", name="Registrera en medborgardialog").first.click()
+    page.fill("#held_from", "15 september")
+    page.fill("#participants", "trettio")
+    page.get_by_role("button", name="Spara dialogen").click()
+    assert page.title().startswith("Fel:")
+    errors = page.locator(".govuk-error-summary").inner_text()
+    assert "Välj sätt att fråga." in errors and "Datum måste vara ett datum" in errors
+    assert "Antal deltagare måste vara ett heltal." in errors
+    _no_violations(page)
+    screenshot(page, "dialogue-form-errors")
+    page.locator(".govuk-error-summary a[href='#held_from']").click()
+    with session_scope() as s:
+        assert s.exec(select(Dialogue)).all() == []  # nothing written
+
+    page.select_option("#method", "safety_walk")
+    page.fill("#held_from", "2025-10-01")
+    page.fill("#participants", "30")
+    page.fill("#themes", "belysning, narkotika")
+    page.fill("#results", "Otryggt vid stationen kvällstid <script>alert(1)</script>")
+    page.get_by_role("button", name="Spara dialogen").click()
+    page.wait_for_url(f"**/loften/{pid}")
+    assert "Trygghetsvandring 2025-10-01, 30 deltagare" in page.content()
+
+    page.get_by_role("button", name="Gå vidare till nästa steg").click()
+    page.wait_for_url(f"**/loften/{pid}")
+    with session_scope() as s:
+        assert s.get(Promise, pid).stage.value == "joint_analysis"  # type: ignore[union-attr]
+    assert "Medborgardialog till Gemensam lägesbild" in page.content()
+
+    page.goto("/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Mina uppgifter"
+    assert page.locator(".lofte-late").count() >= 1  # late in red and in words
+    _no_violations(page)
+    screenshot(page, "my-tasks")
+    page.goto("/tillganglighet")
+    assert "2018:1937" in page.content()
+    _no_violations(page)
+
+
+def test_another_municipalitys_promise_is_refused_and_nothing_is_written(page) -> None:
+    other = new_promise(start=date(2026, 1, 1), municipality="Järfälla")
+    _account("samordnare@sollentuna.se", "Sollentuna")
+    page.goto("/logga-in")
+    page.fill("#email", "samordnare@sollentuna.se")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    response = page.goto(f"/loften/{other}")
+    assert response.status == 403 and "Du har inte behörighet" in page.content()
+    _no_violations(page)
+    posted = page.request.post(f"/loften/{other}/vidare", form={"csrf_token": "x"})
+    assert posted.status in (400, 403)
+    with session_scope() as s:
+        assert s.get(Promise, other).version == 1  # type: ignore[union-attr]
+    missing = page.goto("/loften/999999")
+    assert missing.status == 404
+    _no_violations(page)
+
+
+def test_a_form_post_without_the_pages_csrf_token_is_refused(page) -> None:
+    pid = new_promise(start=date(2026, 1, 1))
+    _account("samordnare@sollentuna.se", "Sollentuna")
+    page.goto("/logga-in")
+    page.fill("#email", "samordnare@sollentuna.se")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    forged = page.request.post(
+        f"/loften/{pid}/dialog",
+        form={"csrf_token": "forged", "method": "survey", "held_from": "2025-10-01"},
+    )
+    assert forged.status == 400
+    with session_scope() as s:
+        assert s.exec(select(Dialogue)).all() == []

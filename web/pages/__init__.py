@@ -1,0 +1,1 @@
+"""The web pages (Jinja templates, in Swedish) of lofte serve."""

@@ -1,0 +1,335 @@
+"""The web pages of ``lofte serve``, in Swedish: sign-in, Mina uppgifter, a promise with its
+stages as a task list, the resident-dialogue form, and the accessibility statement.
+
+Every page calls the application layer only (the registered use cases, as the API and the
+CLI do), with the person the session cookie belongs to; every form carries a CSRF token.
+Nothing a person can type gives a 500: refusals and bad input are pages that say what to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse, Response
+from fastapi_csrf_protect.exceptions import CsrfProtectError
+
+from flows.operations import all_operations
+from lifecycle.errors import Forbidden, InputError, LofteError, NotAuthenticated, NotFound, Refused
+from lifecycle.permissions import Principal
+from lifecycle.stages import CYCLE, Stage
+from web.auth import SESSION_COOKIE, set_session_cookie
+from web.pages.render import check_csrf, page
+
+router = APIRouter()
+
+# The fields of the resident-dialogue form, with their labels (lower case, used in sentences).
+DIALOGUE_FIELDS = {
+    "method": "sätt att fråga",
+    "held_from": "datum",
+    "participants": "antal deltagare",
+    "target_group": "målgrupp",
+    "themes": "teman",
+    "results": "vad invånarna sa",
+}
+METHODS = {
+    "safety_walk": "Trygghetsvandring",
+    "survey": "Enkät",
+    "focus_group": "Fokusgrupp",
+    "digital_dialogue": "Digital dialog",
+    "meeting": "Möte",
+    "staff_dialogue": "Medarbetardialog",
+}
+
+
+def _principal(request: Request) -> Principal:
+    from application import identity
+
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if not session_id:
+        raise NotAuthenticated("not signed in")
+    return identity.authenticate_session(session_id)
+
+
+async def _run(name: str, principal: Principal, params: dict[str, Any]) -> Any:
+    """A use case, as the person (in a worker thread: it may run a Prefect flow)."""
+    return await run_in_threadpool(all_operations()[name].run, principal, params)
+
+
+def _local(target: str | None) -> str:
+    """Only a path on this site may be a redirect target (no //other.host)."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+async def _guarded(request: Request, body: Callable[[Principal], Awaitable[Response]]) -> Response:
+    """Run a page for the signed-in person; refusals become pages, never a 500."""
+    try:
+        principal = await run_in_threadpool(_principal, request)
+    except NotAuthenticated:
+        target = quote(request.url.path)
+        return RedirectResponse(f"/logga-in?next={target}", status_code=303)
+    try:
+        return await body(principal)
+    except Forbidden as exc:
+        return page(
+            request,
+            "error.html",
+            403,
+            title="Du har inte behörighet",
+            message=exc.message_sv,
+            principal=principal,
+        )
+    except NotFound:
+        return page(
+            request,
+            "error.html",
+            404,
+            title="Sidan finns inte",
+            message="Det finns inget löfte med det numret, eller så har det tagits bort.",
+            principal=principal,
+        )
+    except CsrfProtectError:
+        return page(
+            request,
+            "error.html",
+            400,
+            title="Formuläret har gått ut",
+            message="Ladda om sidan och skicka formuläret igen.",
+            principal=principal,
+        )
+
+
+@router.get("/logga-in")
+async def sign_in_page(request: Request, next: str = "/") -> Response:
+    """The sign-in form: e-mail address and password."""
+    return page(request, "login.html", next=_local(next), errors={}, email="")
+
+
+@router.post("/logga-in")
+async def sign_in(request: Request) -> Response:
+    """Check the password, open a session and go where the person was going."""
+    from application import identity
+
+    try:
+        await check_csrf(request)
+    except CsrfProtectError:
+        return page(
+            request,
+            "error.html",
+            400,
+            title="Formuläret har gått ut",
+            message="Ladda om sidan och logga in igen.",
+        )
+    form = await request.form()
+    email = str(form.get("email", ""))[:254].strip()
+    password = str(form.get("password", ""))[:1000]
+    target = _local(str(form.get("next", "/")))
+    errors: dict[str, str] = {}
+    if not email:
+        errors["email"] = "Fyll i din e-postadress."
+    if not password:
+        errors["password"] = "Fyll i ditt lösenord."
+    if not errors:
+        try:
+            client = request.client.host if request.client else "unknown"
+            session_id, _ = await run_in_threadpool(
+                identity.sign_in_with_password,
+                email,
+                password,
+                client,
+                request.cookies.get(SESSION_COOKIE),
+            )
+        except LofteError:
+            errors["email"] = "E-postadressen eller lösenordet stämmer inte."
+        else:
+            response = RedirectResponse(target, status_code=303)
+            set_session_cookie(response, session_id)
+            return response
+    return page(
+        request,
+        "login.html",
+        401 if "email" in errors and email else 422,
+        next=target,
+        errors=errors,
+        email=email,
+    )
+
+
+@router.post("/logga-ut")
+async def sign_out(request: Request) -> Response:
+    """End the session on the server and forget the cookie."""
+    from application import identity
+
+    try:
+        await check_csrf(request)
+    except CsrfProtectError:
+        return RedirectResponse("/", status_code=303)
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id:
+        await run_in_threadpool(identity.sign_out, session_id)
+    response = RedirectResponse("/logga-in", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/")
+async def my_tasks(request: Request) -> Response:
+    """Mina uppgifter: every open deadline of the person's promises, next first; the promises."""
+
+    async def body(principal: Principal) -> Response:
+        promises = await _run("promise.list", principal, {})
+        tasks = []
+        for p in promises:
+            if p["stage"] == Stage.CLOSED.value:
+                continue
+            for d in await _run("deadlines.show", principal, {"promise_id": p["id"]}):
+                if not d["done"]:
+                    tasks.append({**d, "area": p["area"], "promise_id": p["id"]})
+        tasks.sort(key=lambda d: d["due"])
+        return page(request, "home.html", principal=principal, promises=promises, tasks=tasks)
+
+    return await _guarded(request, body)
+
+
+def _task_list(view: dict[str, Any]) -> list[dict[str, Any]]:
+    """The seven stages as the task-list pattern: done, in progress or not started."""
+    current = Stage(view["stage"])
+    rows = []
+    for stage in CYCLE:
+        if current is Stage.CLOSED or stage.position < current.position:
+            status = "done"
+        elif stage is current:
+            status = "current"
+        else:
+            status = "todo"
+        rows.append({"stage": stage.value, "name": stage.name_in("sv"), "status": status})
+    return rows
+
+
+@router.get("/loften/{promise_id}")
+async def promise_page(request: Request, promise_id: int) -> Response:
+    """The promise: its stages as a task list, what is missing, its chain and history."""
+
+    async def body(principal: Principal) -> Response:
+        return await _promise_page(request, principal, promise_id)
+
+    return await _guarded(request, body)
+
+
+async def _promise_page(
+    request: Request, principal: Principal, promise_id: int, refusal: list[str] | None = None
+) -> Response:
+    """The promise page; with ``refusal``, every unmet criterion in an error summary (409)."""
+    view = await _run("promise.show", principal, {"promise_id": promise_id})
+    return page(
+        request,
+        "promise.html",
+        409 if refusal else 200,
+        principal=principal,
+        p=view,
+        stages=_task_list(view),
+        refusal=refusal,
+    )
+
+
+@router.post("/loften/{promise_id}/vidare")
+async def advance(request: Request, promise_id: int) -> Response:
+    """Gå vidare till nästa steg: the transition flow moves it on or lists what is missing."""
+
+    async def body(principal: Principal) -> Response:
+        await check_csrf(request)
+        try:
+            await _run("promise.advance", principal, {"promise_id": promise_id})
+        except Refused as exc:
+            return await _promise_page(
+                request, principal, promise_id, [u.message_sv for u in exc.unmet]
+            )
+        return RedirectResponse(f"/loften/{promise_id}", status_code=303)
+
+    return await _guarded(request, body)
+
+
+@router.get("/loften/{promise_id}/dialog")
+async def dialogue_form(request: Request, promise_id: int) -> Response:
+    """The form for a resident dialogue and what came out of it."""
+
+    async def body(principal: Principal) -> Response:
+        return await _dialogue_page(request, principal, promise_id)
+
+    return await _guarded(request, body)
+
+
+async def _dialogue_page(
+    request: Request,
+    principal: Principal,
+    promise_id: int,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    general: str | None = None,
+) -> Response:
+    """The dialogue form, empty or as sent with its errors (422)."""
+    view = await _run("promise.show", principal, {"promise_id": promise_id})
+    return page(
+        request,
+        "dialogue.html",
+        422 if errors or general else 200,
+        principal=principal,
+        p=view,
+        values=values or {},
+        errors=errors or {},
+        general=general,
+        methods=METHODS,
+        labels=DIALOGUE_FIELDS,
+    )
+
+
+def _dialogue_fields(form: dict[str, str]) -> dict[str, Any]:
+    fields: dict[str, Any] = {k: form.get(k, "").strip() for k in DIALOGUE_FIELDS}
+    fields["themes"] = [t.strip() for t in fields["themes"].split(",") if t.strip()]
+    if fields["participants"] == "":
+        fields.pop("participants")
+    return {k: v for k, v in fields.items() if v not in ("", None)}
+
+
+@router.post("/loften/{promise_id}/dialog")
+async def add_dialogue(request: Request, promise_id: int) -> Response:
+    """Record the dialogue, or show the form again with every error at its field."""
+    from application.artefacts import field_errors
+
+    async def body(principal: Principal) -> Response:
+        await check_csrf(request)
+        form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+        values = {k: form.get(k, "")[:10_000] for k in DIALOGUE_FIELDS}
+        fields = _dialogue_fields(values)
+        errors = field_errors("dialogue", fields, DIALOGUE_FIELDS)
+        general = None
+        if not errors:
+            try:
+                await _run(
+                    "artefact.add",
+                    principal,
+                    {"promise_id": promise_id, "kind": "dialogue", "fields": fields},
+                )
+            except (InputError, Refused) as exc:
+                general = exc.headline if isinstance(exc, Refused) else str(exc)
+            else:
+                return RedirectResponse(f"/loften/{promise_id}", status_code=303)
+        return await _dialogue_page(request, principal, promise_id, values, errors, general)
+
+    return await _guarded(request, body)
+
+
+@router.get("/tillganglighet")
+async def accessibility(request: Request) -> Response:
+    """The accessibility statement (lag 2018:1937), open to everyone."""
+    principal = None
+    try:
+        principal = await run_in_threadpool(_principal, request)
+    except LofteError:
+        principal = None
+    return page(request, "accessibility.html", principal=principal)
