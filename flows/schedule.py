@@ -113,7 +113,8 @@ ON_DEMAND: tuple[StartedFlow, ...] = (
     StartedFlow(
         "open-next-cycle",
         "flows/deployments.py:open_next_cycle_as",
-        "Öppna nästa cykel för ett stängt löfte / open the next cycle of a closed promise "
+        "Öppna nästa cykel för ett löfte i sitt sista år / open the next cycle of a promise "
+        "in its last year "
         "(parameters acting_as, promise_id; optional late_start_reason).",
     ),
     StartedFlow(
