@@ -136,3 +136,42 @@ def test_a_form_post_without_the_pages_csrf_token_is_refused(page) -> None:
     assert forged.status == 400
     with session_scope() as s:
         assert s.exec(select(Dialogue)).all() == []
+
+
+def test_the_police_region_sees_who_is_late_and_cannot_write(page) -> None:
+    from application.demo import load_demo
+
+    load_demo(date(2026, 11, 22))
+    page.goto("/logga-in?next=/oversikt/stockholm")
+    page.fill("#email", "brottsforebyggande@polisen.example.se")
+    page.fill("#password", "demo-lofte-2026")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url("**/oversikt/stockholm")
+    assert page.get_by_role("heading", level=1).inner_text() == "Översikt: Polisregion Stockholm"
+    first = page.locator("tbody tr").first.inner_text()
+    assert "Skärholmen 2025" in first or "Spånga-Tensta 2026" in first  # worst first
+    _no_violations(page)
+    screenshot(page, "overview")
+    page.select_option("#kommun", "Spånga-Tensta")
+    page.check("#sena")
+    page.get_by_role("button", name="Visa").click()
+    rows = page.locator("table").first.locator("tbody tr")
+    assert rows.count() == 1 and "Spånga-Tensta 2026" in rows.first.inner_text()
+    _no_violations(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV").click()
+    assert download.value.suggested_filename.endswith(".csv")
+    # Reading is all: moving a promise on is refused, and nothing is written.
+    with session_scope() as s:
+        spanga = s.exec(
+            select(Promise).where(
+                Promise.area_name == "Spånga-Tensta", Promise.term_start == date(2026, 1, 1)
+            )
+        ).one()
+        version = spanga.version
+    page.goto(f"/loften/{spanga.id}")
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    refused = page.request.post(f"/loften/{spanga.id}/vidare", form={"csrf_token": token or ""})
+    assert refused.status == 403
+    with session_scope() as s:
+        assert s.get(Promise, spanga.id).version == version  # type: ignore[union-attr]
