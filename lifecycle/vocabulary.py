@@ -132,6 +132,18 @@ LABELS: dict[str, tuple[str, str]] = {
     OtherActor.HOUSING_COMPANY: ("Bostadsbolag", "Housing company"),
     OtherActor.BUSINESS: ("Näringsliv", "Business"),
     OtherActor.ASSOCIATION: ("Förening", "Association"),
+    GoalKind.OUTCOME: ("Effektmål", "Outcome goal"),
+    GoalKind.PROCESS: ("Processmål", "Process goal"),
+    GoalKind.OUTPUT: ("Produktionsmål", "Output goal"),
+    PreventionLevel.UNIVERSAL: ("Universell", "Universal"),
+    PreventionLevel.SELECTIVE: ("Selektiv", "Selective"),
+    PreventionLevel.INDICATED: ("Indikerad", "Indicated"),
+    Approach.SITUATIONAL: ("Situationell", "Situational"),
+    Approach.SOCIAL: ("Social", "Social"),
+    Trend.RISING: ("Ökar", "Rising"),
+    Trend.STABLE: ("Oförändrad", "Stable"),
+    Trend.FALLING: ("Minskar", "Falling"),
+    Trend.UNKNOWN: ("Okänd", "Unknown"),
 }
 
 

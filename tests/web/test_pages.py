@@ -67,7 +67,7 @@ def test_a_coordinator_signs_in_records_a_dialogue_and_moves_the_promise_on(page
     page.get_by_role("link", name="Registrera en medborgardialog").first.click()
     page.fill("#held_from", "15 september")
     page.fill("#participants", "trettio")
-    page.get_by_role("button", name="Spara dialogen").click()
+    page.get_by_role("button", name="Spara").click()
     assert page.title().startswith("Fel:")
     errors = page.locator(".govuk-error-summary").inner_text()
     assert "Välj sätt att fråga." in errors and "Datum måste vara ett datum" in errors
@@ -83,7 +83,7 @@ def test_a_coordinator_signs_in_records_a_dialogue_and_moves_the_promise_on(page
     page.fill("#participants", "30")
     page.fill("#themes", "belysning, narkotika")
     page.fill("#results", "Otryggt vid stationen kvällstid <script>alert(1)</script>")
-    page.get_by_role("button", name="Spara dialogen").click()
+    page.get_by_role("button", name="Spara").click()
     page.wait_for_url(f"**/loften/{pid}")
     assert "Trygghetsvandring 2025-10-01, 30 deltagare" in page.content()
 
@@ -130,7 +130,7 @@ def test_a_form_post_without_the_pages_csrf_token_is_refused(page) -> None:
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Logga in").click()
     forged = page.request.post(
-        f"/loften/{pid}/dialog",
+        f"/loften/{pid}/ny/dialogue",
         form={"csrf_token": "forged", "method": "survey", "held_from": "2025-10-01"},
     )
     assert forged.status == 400

@@ -26,24 +26,6 @@ from web.pages.render import check_csrf, page
 
 router = APIRouter()
 
-# The fields of the resident-dialogue form, with their labels (lower case, used in sentences).
-DIALOGUE_FIELDS = {
-    "method": "sätt att fråga",
-    "held_from": "datum",
-    "participants": "antal deltagare",
-    "target_group": "målgrupp",
-    "themes": "teman",
-    "results": "vad invånarna sa",
-}
-METHODS = {
-    "safety_walk": "Trygghetsvandring",
-    "survey": "Enkät",
-    "focus_group": "Fokusgrupp",
-    "digital_dialogue": "Digital dialog",
-    "meeting": "Möte",
-    "staff_dialogue": "Medarbetardialog",
-}
-
 
 def _principal(request: Request) -> Principal:
     from application import identity
@@ -225,6 +207,8 @@ async def _promise_page(
     request: Request, principal: Principal, promise_id: int, refusal: list[str] | None = None
 ) -> Response:
     """The promise page; with ``refusal``, every unmet criterion in an error summary (409)."""
+    from application.forms import form_for, forms_for_stage
+
     view = await _run("promise.show", principal, {"promise_id": promise_id})
     return page(
         request,
@@ -234,6 +218,8 @@ async def _promise_page(
         p=view,
         stages=_task_list(view),
         refusal=refusal,
+        fixes={u["code"]: form_for(u["code"]) for u in view["unmet"]},
+        forms=forms_for_stage(view["stage"]),
     )
 
 
@@ -255,71 +241,103 @@ async def advance(request: Request, promise_id: int) -> Response:
 
 
 @router.get("/loften/{promise_id}/dialog")
-async def dialogue_form(request: Request, promise_id: int) -> Response:
-    """The form for a resident dialogue and what came out of it."""
+async def dialogue_form(promise_id: int) -> Response:
+    """The resident-dialogue form's short address."""
+    return RedirectResponse(f"/loften/{promise_id}/ny/dialogue", status_code=303)
+
+
+async def _choices(principal: Principal, view: dict[str, Any]) -> dict[str, Any]:
+    """What the form's choices come from: the promise's artefacts and the region's catalogue."""
+    catalogue = await _run("catalogue.show", principal, {"region": view["region"]})
+    sets = [s for entry in catalogue for s in entry["sets"] if s["applies_to"] != "regional"]
+    areas = [(a["id"], a["name"]) for s in sets for a in s["areas"]]
+    goals = [(g["id"], g["text"]) for s in sets for a in s["areas"] for g in a["goals"]]
+    return {"priority_area": areas, "also_priority_areas": areas, "catalogue_goal": goals}
+
+
+async def _form_page(
+    request: Request,
+    principal: Principal,
+    promise_id: int,
+    kind: str,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    general: str | None = None,
+) -> Response:
+    """An artefact kind's form, empty or as sent with its errors (422)."""
+    from application.forms import TITLES, form_fields
+
+    try:
+        fields = form_fields(kind)
+    except KeyError:
+        raise NotFound(f"no form for {kind}") from None
+    view = await _run("promise.show", principal, {"promise_id": promise_id})
+    return page(
+        request,
+        "form.html",
+        422 if errors or general else 200,
+        principal=principal,
+        p=view,
+        kind=kind,
+        heading=TITLES.get(kind, kind),
+        fields=fields,
+        choices=await _choices(principal, view),
+        values=values or {},
+        errors=errors or {},
+        general=general,
+    )
+
+
+@router.get("/loften/{promise_id}/ny/{kind}")
+async def artefact_form(request: Request, promise_id: int, kind: str) -> Response:
+    """The form for one kind of artefact, drawn from the same input model as the CLI's."""
 
     async def body(principal: Principal) -> Response:
-        return await _dialogue_page(request, principal, promise_id)
+        return await _form_page(request, principal, promise_id, kind)
 
     return await _guarded(request, body)
 
 
-async def _dialogue_page(
-    request: Request,
-    principal: Principal,
-    promise_id: int,
-    values: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-    general: str | None = None,
-) -> Response:
-    """The dialogue form, empty or as sent with its errors (422)."""
-    view = await _run("promise.show", principal, {"promise_id": promise_id})
-    return page(
-        request,
-        "dialogue.html",
-        422 if errors or general else 200,
-        principal=principal,
-        p=view,
-        values=values or {},
-        errors=errors or {},
-        general=general,
-        methods=METHODS,
-        labels=DIALOGUE_FIELDS,
-    )
-
-
-def _dialogue_fields(form: dict[str, str]) -> dict[str, Any]:
-    fields: dict[str, Any] = {k: form.get(k, "").strip() for k in DIALOGUE_FIELDS}
-    fields["themes"] = [t.strip() for t in fields["themes"].split(",") if t.strip()]
-    if fields["participants"] == "":
-        fields.pop("participants")
-    return {k: v for k, v in fields.items() if v not in ("", None)}
-
-
-@router.post("/loften/{promise_id}/dialog")
-async def add_dialogue(request: Request, promise_id: int) -> Response:
-    """Record the dialogue, or show the form again with every error at its field."""
+@router.post("/loften/{promise_id}/ny/{kind}")
+async def add_artefact(request: Request, promise_id: int, kind: str) -> Response:
+    """Record the artefact, or show the form again with every error at its field."""
     from application.artefacts import field_errors
+    from application.forms import field_labels, fields_from_form, form_fields
 
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
-        form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-        values = {k: form.get(k, "")[:10_000] for k in DIALOGUE_FIELDS}
-        fields = _dialogue_fields(values)
-        errors = field_errors("dialogue", fields, DIALOGUE_FIELDS)
+        try:
+            form_fields(kind)
+        except KeyError:
+            raise NotFound(f"no form for {kind}") from None
+        form = await request.form()
+        sent: dict[str, Any] = {
+            k: (form.getlist(k) if len(form.getlist(k)) > 1 else str(v)[:10_000])
+            for k, v in form.items()
+            if k != "csrf_token"
+        }
+        fields = fields_from_form(kind, sent)
+        errors = field_errors(kind, fields, field_labels(kind))
         general = None
         if not errors:
             try:
-                await _run(
-                    "artefact.add",
-                    principal,
-                    {"promise_id": promise_id, "kind": "dialogue", "fields": fields},
-                )
-            except (InputError, Refused) as exc:
-                general = exc.headline if isinstance(exc, Refused) else str(exc)
+                if kind == "approval":  # approving runs the flow: the promise then moves on
+                    await _run(
+                        "compilation.approve", principal, {"promise_id": promise_id, **fields}
+                    )
+                else:
+                    await _run(
+                        "artefact.add",
+                        principal,
+                        {"promise_id": promise_id, "kind": kind, "fields": fields},
+                    )
+            except Refused as exc:
+                general = "; ".join(u.message_sv for u in exc.unmet) or exc.headline
+            except InputError as exc:
+                general = str(exc)
             else:
                 return RedirectResponse(f"/loften/{promise_id}", status_code=303)
-        return await _dialogue_page(request, principal, promise_id, values, errors, general)
+        return await _form_page(request, principal, promise_id, kind, sent, errors, general)
 
     return await _guarded(request, body)
 
@@ -389,5 +407,72 @@ async def overview_download(request: Request, region: str, fmt: str) -> Response
             media_type=result.media_type,
             headers={"Content-Disposition": f'attachment; filename="{result.filename}"'},
         )
+
+    return await _guarded(request, body)
+
+
+def _round(view: dict[str, Any], number: int) -> dict[str, Any]:
+    for row in view["artefacts"].get("evaluation_rounds", []):
+        if row["number"] == number and row["cycle_year"] == view["cycle_year"]:
+            return dict(row)
+    raise NotFound(f"no evaluation round {number} this year")
+
+
+async def _round_page(
+    request: Request,
+    principal: Principal,
+    promise_id: int,
+    number: int,
+    values: dict[str, Any] | None = None,
+    general: str | None = None,
+) -> Response:
+    """One evaluation round: every activity's status and every goal's latest value."""
+    from application.forms import STATUSES
+
+    view = await _run("promise.show", principal, {"promise_id": promise_id})
+    return page(
+        request,
+        "round.html",
+        422 if general else 200,
+        principal=principal,
+        p=view,
+        r=_round(view, number),
+        statuses=STATUSES,
+        values=values or {"submitted_by": principal.name},
+        errors={"feedback_to_residents": general} if general else {},
+        general=None,
+    )
+
+
+@router.get("/loften/{promise_id}/uppfoljning/{number}")
+async def round_form(request: Request, promise_id: int, number: int) -> Response:
+    """The form of one evaluation round."""
+
+    async def body(principal: Principal) -> Response:
+        return await _round_page(request, principal, promise_id, number)
+
+    return await _guarded(request, body)
+
+
+@router.post("/loften/{promise_id}/uppfoljning/{number}")
+async def submit_round(request: Request, promise_id: int, number: int) -> Response:
+    """Submit the round (the same check as `lofte add ID evaluation`), or say what is wrong."""
+    from application.forms import evaluation_from_form
+
+    async def body(principal: Principal) -> Response:
+        await check_csrf(request)
+        sent = {k: str(v)[:10_000] for k, v in (await request.form()).items() if k != "csrf_token"}
+        fields = evaluation_from_form(number, sent)
+        try:
+            await _run(
+                "artefact.add",
+                principal,
+                {"promise_id": promise_id, "kind": "evaluation", "fields": fields},
+            )
+        except Refused as exc:
+            return await _round_page(request, principal, promise_id, number, sent, exc.headline)
+        except InputError as exc:
+            return await _round_page(request, principal, promise_id, number, sent, str(exc))
+        return RedirectResponse(f"/loften/{promise_id}", status_code=303)
 
     return await _guarded(request, body)

@@ -1,0 +1,246 @@
+"""What the web forms of each artefact kind ask for, read off the same input models the CLI
+and the API validate with (``models/kinds.py``): one field per model field, in Swedish.
+
+The pages draw the form from ``form_fields``, turn what the browser sent back into the
+model's fields with ``fields_from_form``, and show ``field_errors`` at each field.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from lifecycle.vocabulary import ActivityStatus, label
+from models.inputs import MULTI_LINE
+from models.kinds import KINDS
+
+# Kinds with a form of their own (an evaluation round lists every activity and goal).
+NOT_GENERIC = frozenset({"evaluation"})
+
+LABELS: dict[str, str] = {
+    "method": "sätt att fråga",
+    "held_from": "datum",
+    "held_to": "sista dag",
+    "target_group": "målgrupp",
+    "participants": "antal deltagare",
+    "themes": "teman",
+    "results": "vad invånarna sa",
+    "safety_survey": "trygghetsmätningen",
+    "party": "part",
+    "summary": "sammanfattning",
+    "sources": "källor",
+    "title": "rubrik",
+    "description": "beskrivning",
+    "when": "när",
+    "scale": "omfattning",
+    "trend": "utveckling",
+    "selected": "valt som fokusområde",
+    "priority_area": "prioriterat område",
+    "also_priority_areas": "fler prioriterade områden",
+    "problem_id": "problem",
+    "event_chain": "händelsekedja",
+    "victim": "brottsoffer",
+    "offender": "gärningsperson",
+    "place": "plats",
+    "kind": "typ av mål",
+    "indicator": "indikator",
+    "unit": "enhet",
+    "baseline": "utgångsvärde",
+    "target": "målvärde",
+    "target_date": "måldatum",
+    "catalogue_goal": "stadens mätbara mål",
+    "goal_id": "mål",
+    "cause_analysis_id": "orsaksanalys",
+    "owner_party": "vem som genomför",
+    "owner_other": "annan aktör",
+    "owner_kind": "slags aktör",
+    "responsible": "ansvarig",
+    "start": "start",
+    "end": "slut",
+    "prevention_level": "preventionsnivå",
+    "approach": "inriktning",
+    "police_promises": "polisen lovar",
+    "municipality_promises": "kommunen lovar",
+    "joint_promises": "polisen och kommunen lovar tillsammans",
+    "for_next_year": "gäller nästa års plan",
+    "signed_by": "undertecknad av",
+    "signed_on": "datum för underskriften",
+    "next_year_plan": "plan för nästa år",
+    "approved_by": "godkänd av",
+    "diarienummer": "diarienummer",
+}
+TITLES: dict[str, str] = {
+    "dialogue": "Registrera en medborgardialog",
+    "situation_picture": "Lägg till en lägesbild",
+    "problem": "Lägg till ett problem",
+    "focus_area": "Välj ett fokusområde",
+    "cause_analysis": "Skriv en orsaksanalys",
+    "goal": "Lägg till ett mål",
+    "activity": "Lägg till en aktivitet",
+    "promise_text": "Skriv löftestexten",
+    "signoff": "Underteckna åtgärdsplanen",
+    "compilation": "Skriv årssammanställningen",
+    "approval": "Godkänn årssammanställningen",
+}
+# Fields that point at another artefact of the promise: which list of it to choose from.
+REFERENCES = {
+    "problem_id": "problems",
+    "goal_id": "goals",
+    "cause_analysis_id": "cause_analyses",
+}
+# Fields skipped by the generic form (given in a file or through the CLI instead).
+SKIPPED = frozenset({"unsafe_places", "places"})
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """(the type, whether None is allowed) of ``X | None``."""
+    args = typing.get_args(annotation)
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        inner = [a for a in args if a is not type(None)]
+        return inner[0], True
+    return annotation, False
+
+
+def form_fields(kind: str) -> list[dict[str, Any]]:
+    """The fields of ``kind``'s form: name, Swedish label, widget, choices, required."""
+    if kind not in KINDS or kind in NOT_GENERIC:
+        raise KeyError(kind)
+    fields = []
+    for name, info in KINDS[kind].input.model_fields.items():
+        if name in SKIPPED:
+            continue
+        base, optional = _unwrap(info.annotation)
+        spec: dict[str, Any] = {
+            "name": name,
+            "label": LABELS.get(name, name.replace("_", " ")),
+            "required": info.is_required(),
+            "choices": [],
+        }
+        if name in REFERENCES:
+            spec["widget"], spec["ref"] = "reference", REFERENCES[name]
+        elif name in ("priority_area", "catalogue_goal"):
+            spec["widget"] = "catalogue"
+        elif name == "also_priority_areas":
+            spec["widget"] = "catalogue_many"
+        elif isinstance(base, type) and issubclass(base, Enum):
+            spec["widget"] = "select"
+            spec["choices"] = [(m.value, label(m.value)) for m in base]
+        elif base is bool:
+            spec["widget"] = "checkbox"
+        elif base is date:
+            spec["widget"] = "date"
+        elif base in (int, float):
+            spec["widget"] = "number"
+        elif typing.get_origin(base) is list:
+            spec["widget"] = "list"
+        elif name in MULTI_LINE:
+            spec["widget"] = "textarea"
+        else:
+            spec["widget"] = "text"
+        spec["optional"] = optional or not spec["required"]
+        fields.append(spec)
+    return fields
+
+
+def fields_from_form(kind: str, form: dict[str, Any]) -> dict[str, Any]:
+    """What the browser sent, as the model's fields: lists split on commas, empty left out."""
+    fields: dict[str, Any] = {}
+    for spec in form_fields(kind):
+        name, widget = spec["name"], spec["widget"]
+        raw = form.get(name)
+        if widget == "checkbox":
+            fields[name] = raw is not None
+            continue
+        if widget == "catalogue_many":
+            values = raw if isinstance(raw, list) else ([raw] if raw else [])
+            fields[name] = [v for v in values if v]
+            continue
+        text = str(raw or "").strip()
+        if not text:
+            continue
+        if widget == "list":
+            fields[name] = [t.strip() for t in text.split(",") if t.strip()]
+        elif widget == "number":
+            fields[name] = text.replace(",", ".").replace(" ", "")
+        else:
+            fields[name] = text
+    return fields
+
+
+def field_labels(kind: str) -> dict[str, str]:
+    """Field name → Swedish label for ``kind`` (what ``field_errors`` words its errors with)."""
+    return {spec["name"]: spec["label"] for spec in form_fields(kind)}
+
+
+# Which form fixes an unmet criterion, by the start of its code.
+FIXED_BY = (
+    ("dialogue.", "dialogue"),
+    ("analysis.police_picture", "situation_picture"),
+    ("analysis.municipality_picture", "situation_picture"),
+    ("analysis.no_focus_area", "problem"),
+    ("analysis.focus_area_without", "focus_area"),
+    ("cause.", "cause_analysis"),
+    ("goal.", "goal"),
+    ("activity.", "activity"),
+    ("priority_area.", "problem"),
+    ("promise_text.", "promise_text"),
+    ("signoff.", "signoff"),
+    ("compilation.", "compilation"),
+)
+
+
+def form_for(code: str) -> str | None:
+    """The kind whose form fixes the unmet criterion ``code`` (None: no form for it yet)."""
+    return next((kind for prefix, kind in FIXED_BY if code.startswith(prefix)), None)
+
+
+def forms_for_stage(stage: str) -> list[dict[str, str]]:
+    """The forms a promise in ``stage`` can use now (each kind's stage window), in order."""
+    from lifecycle.stages import Stage
+
+    try:
+        position = Stage(stage).position
+    except ValueError:
+        return []
+    return [
+        {"kind": k.name, "title": TITLES[k.name]}
+        for k in KINDS.values()
+        if k.name in TITLES and k.first_stage.position <= position <= k.last_stage.position
+    ]
+
+
+STATUSES = [(s.value, label(s.value)) for s in ActivityStatus]
+
+
+def evaluation_from_form(number: int, form: dict[str, str]) -> dict[str, Any]:
+    """An evaluation round as the form sent it: ``status-ID``/``reason-ID`` per activity and
+    ``value-ID``/``measured-ID`` per goal, into the fields `lofte add ID evaluation` takes."""
+    activities = [
+        {
+            "activity_id": key.removeprefix("status-"),
+            "status": value,
+            "reason": form.get(f"reason-{key.removeprefix('status-')}", "").strip(),
+        }
+        for key, value in form.items()
+        if key.startswith("status-")
+    ]
+    indicators = [
+        {
+            "goal_id": key.removeprefix("value-"),
+            "value": value.strip().replace(",", ".").replace(" ", ""),
+            "measured_on": form.get(f"measured-{key.removeprefix('value-')}", "").strip(),
+        }
+        for key, value in form.items()
+        if key.startswith("value-") and value.strip()
+    ]
+    return {
+        "round": number,
+        "submitted_by": form.get("submitted_by", "").strip(),
+        "activities": activities,
+        "indicators": indicators,
+        "feedback_to_residents": form.get("feedback_to_residents", "").strip(),
+        "feedback_channel": form.get("feedback_channel", "").strip(),
+    }
