@@ -1,0 +1,79 @@
+"""What every page needs: who is signed in, running a use case as them, and turning refusals
+into pages (never a 500 for anything a person can type)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse, Response
+from fastapi_csrf_protect.exceptions import CsrfProtectError
+
+from flows.operations import all_operations
+from lifecycle.errors import Forbidden, NotAuthenticated, NotFound
+from lifecycle.permissions import Principal
+from web.auth import SESSION_COOKIE
+from web.pages.render import page
+
+
+def principal_of(request: Request) -> Principal:
+    """The person the session cookie belongs to (NotAuthenticated if none or expired)."""
+    from application import identity
+
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if not session_id:
+        raise NotAuthenticated("not signed in")
+    return identity.authenticate_session(session_id)
+
+
+async def run(name: str, principal: Principal, params: dict[str, Any]) -> Any:
+    """A use case, as the person (in a worker thread: it may run a Prefect flow)."""
+    return await run_in_threadpool(all_operations()[name].run, principal, params)
+
+
+def local(target: str | None) -> str:
+    """Only a path on this site may be a redirect target (no //other.host)."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+async def guarded(request: Request, body: Callable[[Principal], Awaitable[Response]]) -> Response:
+    """Run a page for the signed-in person; refusals become pages, never a 500."""
+    try:
+        principal = await run_in_threadpool(principal_of, request)
+    except NotAuthenticated:
+        target = quote(request.url.path)
+        return RedirectResponse(f"/logga-in?next={target}", status_code=303)
+    try:
+        return await body(principal)
+    except Forbidden as exc:
+        return page(
+            request,
+            "error.html",
+            403,
+            title="Du har inte behörighet",
+            message=exc.message_sv,
+            principal=principal,
+        )
+    except NotFound:
+        return page(
+            request,
+            "error.html",
+            404,
+            title="Sidan finns inte",
+            message="Det finns inget löfte med det numret, eller så har det tagits bort.",
+            principal=principal,
+        )
+    except CsrfProtectError:
+        return page(
+            request,
+            "error.html",
+            400,
+            title="Formuläret har gått ut",
+            message="Ladda om sidan och skicka formuläret igen.",
+            principal=principal,
+        )

@@ -1,0 +1,267 @@
+"""A coordinator's pages: Mina uppgifter, a promise with its stages as a task list, moving it
+on, a form for every artefact kind and the evaluation rounds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from lifecycle.errors import InputError, NotFound, Refused
+from lifecycle.permissions import Principal
+from lifecycle.stages import CYCLE, Stage
+from web.pages.common import guarded, run
+from web.pages.render import check_csrf, page
+
+router = APIRouter()
+
+
+@router.get("/")
+async def my_tasks(request: Request) -> Response:
+    """Mina uppgifter: every open deadline of the person's promises, next first; the promises."""
+
+    async def body(principal: Principal) -> Response:
+        promises = await run("promise.list", principal, {})
+        tasks = []
+        for p in promises:
+            if p["stage"] == Stage.CLOSED.value:
+                continue
+            for d in await run("deadlines.show", principal, {"promise_id": p["id"]}):
+                if not d["done"]:
+                    tasks.append({**d, "area": p["area"], "promise_id": p["id"]})
+        tasks.sort(key=lambda d: d["due"])
+        return page(request, "home.html", principal=principal, promises=promises, tasks=tasks)
+
+    return await guarded(request, body)
+
+
+def _task_list(view: dict[str, Any]) -> list[dict[str, Any]]:
+    """The seven stages as the task-list pattern: done, in progress or not started."""
+    current = Stage(view["stage"])
+    rows = []
+    for stage in CYCLE:
+        if current is Stage.CLOSED or stage.position < current.position:
+            status = "done"
+        elif stage is current:
+            status = "current"
+        else:
+            status = "todo"
+        rows.append({"stage": stage.value, "name": stage.name_in("sv"), "status": status})
+    return rows
+
+
+@router.get("/loften/{promise_id}")
+async def promise_page(request: Request, promise_id: int) -> Response:
+    """The promise: its stages as a task list, what is missing, its chain and history."""
+
+    async def body(principal: Principal) -> Response:
+        return await _promise_page(request, principal, promise_id)
+
+    return await guarded(request, body)
+
+
+async def _promise_page(
+    request: Request, principal: Principal, promise_id: int, refusal: list[str] | None = None
+) -> Response:
+    """The promise page; with ``refusal``, every unmet criterion in an error summary (409)."""
+    from application.forms import form_for, forms_for_stage
+
+    view = await run("promise.show", principal, {"promise_id": promise_id})
+    return page(
+        request,
+        "promise.html",
+        409 if refusal else 200,
+        principal=principal,
+        p=view,
+        stages=_task_list(view),
+        refusal=refusal,
+        fixes={u["code"]: form_for(u["code"]) for u in view["unmet"]},
+        forms=forms_for_stage(view["stage"]),
+    )
+
+
+@router.post("/loften/{promise_id}/vidare")
+async def advance(request: Request, promise_id: int) -> Response:
+    """Gå vidare till nästa steg: the transition flow moves it on or lists what is missing."""
+
+    async def body(principal: Principal) -> Response:
+        await check_csrf(request)
+        try:
+            await run("promise.advance", principal, {"promise_id": promise_id})
+        except Refused as exc:
+            return await _promise_page(
+                request, principal, promise_id, [u.message_sv for u in exc.unmet]
+            )
+        return RedirectResponse(f"/loften/{promise_id}", status_code=303)
+
+    return await guarded(request, body)
+
+
+@router.get("/loften/{promise_id}/dialog")
+async def dialogue_form(promise_id: int) -> Response:
+    """The resident-dialogue form's short address."""
+    return RedirectResponse(f"/loften/{promise_id}/ny/dialogue", status_code=303)
+
+
+async def _choices(principal: Principal, view: dict[str, Any]) -> dict[str, Any]:
+    """What the form's choices come from: the promise's artefacts and the region's catalogue."""
+    catalogue = await run("catalogue.show", principal, {"region": view["region"]})
+    sets = [s for entry in catalogue for s in entry["sets"] if s["applies_to"] != "regional"]
+    areas = [(a["id"], a["name"]) for s in sets for a in s["areas"]]
+    goals = [(g["id"], g["text"]) for s in sets for a in s["areas"] for g in a["goals"]]
+    return {"priority_area": areas, "also_priority_areas": areas, "catalogue_goal": goals}
+
+
+async def _form_page(
+    request: Request,
+    principal: Principal,
+    promise_id: int,
+    kind: str,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    general: str | None = None,
+) -> Response:
+    """An artefact kind's form, empty or as sent with its errors (422)."""
+    from application.forms import TITLES, form_fields
+
+    try:
+        fields = form_fields(kind)
+    except KeyError:
+        raise NotFound(f"no form for {kind}") from None
+    view = await run("promise.show", principal, {"promise_id": promise_id})
+    return page(
+        request,
+        "form.html",
+        422 if errors or general else 200,
+        principal=principal,
+        p=view,
+        kind=kind,
+        heading=TITLES.get(kind, kind),
+        fields=fields,
+        choices=await _choices(principal, view),
+        values=values or {},
+        errors=errors or {},
+        general=general,
+    )
+
+
+@router.get("/loften/{promise_id}/ny/{kind}")
+async def artefact_form(request: Request, promise_id: int, kind: str) -> Response:
+    """The form for one kind of artefact, drawn from the same input model as the CLI's."""
+
+    async def body(principal: Principal) -> Response:
+        return await _form_page(request, principal, promise_id, kind)
+
+    return await guarded(request, body)
+
+
+@router.post("/loften/{promise_id}/ny/{kind}")
+async def add_artefact(request: Request, promise_id: int, kind: str) -> Response:
+    """Record the artefact, or show the form again with every error at its field."""
+    from application.artefacts import field_errors
+    from application.forms import field_labels, fields_from_form, form_fields
+
+    async def body(principal: Principal) -> Response:
+        await check_csrf(request)
+        try:
+            form_fields(kind)
+        except KeyError:
+            raise NotFound(f"no form for {kind}") from None
+        form = await request.form()
+        sent: dict[str, Any] = {
+            k: (form.getlist(k) if len(form.getlist(k)) > 1 else str(v)[:10_000])
+            for k, v in form.items()
+            if k != "csrf_token"
+        }
+        fields = fields_from_form(kind, sent)
+        errors = field_errors(kind, fields, field_labels(kind))
+        general = None
+        if not errors:
+            try:
+                if kind == "approval":  # approving runs the flow: the promise then moves on
+                    await run(
+                        "compilation.approve", principal, {"promise_id": promise_id, **fields}
+                    )
+                else:
+                    await run(
+                        "artefact.add",
+                        principal,
+                        {"promise_id": promise_id, "kind": kind, "fields": fields},
+                    )
+            except Refused as exc:
+                general = "; ".join(u.message_sv for u in exc.unmet) or exc.headline
+            except InputError as exc:
+                general = str(exc)
+            else:
+                return RedirectResponse(f"/loften/{promise_id}", status_code=303)
+        return await _form_page(request, principal, promise_id, kind, sent, errors, general)
+
+    return await guarded(request, body)
+
+
+def _round(view: dict[str, Any], number: int) -> dict[str, Any]:
+    for row in view["artefacts"].get("evaluation_rounds", []):
+        if row["number"] == number and row["cycle_year"] == view["cycle_year"]:
+            return dict(row)
+    raise NotFound(f"no evaluation round {number} this year")
+
+
+async def _round_page(
+    request: Request,
+    principal: Principal,
+    promise_id: int,
+    number: int,
+    values: dict[str, Any] | None = None,
+    general: str | None = None,
+) -> Response:
+    """One evaluation round: every activity's status and every goal's latest value."""
+    from application.forms import STATUSES
+
+    view = await run("promise.show", principal, {"promise_id": promise_id})
+    return page(
+        request,
+        "round.html",
+        422 if general else 200,
+        principal=principal,
+        p=view,
+        r=_round(view, number),
+        statuses=STATUSES,
+        values=values or {"submitted_by": principal.name},
+        errors={"feedback_to_residents": general} if general else {},
+        general=None,
+    )
+
+
+@router.get("/loften/{promise_id}/uppfoljning/{number}")
+async def round_form(request: Request, promise_id: int, number: int) -> Response:
+    """The form of one evaluation round."""
+
+    async def body(principal: Principal) -> Response:
+        return await _round_page(request, principal, promise_id, number)
+
+    return await guarded(request, body)
+
+
+@router.post("/loften/{promise_id}/uppfoljning/{number}")
+async def submit_round(request: Request, promise_id: int, number: int) -> Response:
+    """Submit the round (the same check as `lofte add ID evaluation`), or say what is wrong."""
+    from application.forms import evaluation_from_form
+
+    async def body(principal: Principal) -> Response:
+        await check_csrf(request)
+        sent = {k: str(v)[:10_000] for k, v in (await request.form()).items() if k != "csrf_token"}
+        fields = evaluation_from_form(number, sent)
+        try:
+            await run(
+                "artefact.add",
+                principal,
+                {"promise_id": promise_id, "kind": "evaluation", "fields": fields},
+            )
+        except Refused as exc:
+            return await _round_page(request, principal, promise_id, number, sent, exc.headline)
+        except InputError as exc:
+            return await _round_page(request, principal, promise_id, number, sent, str(exc))
+        return RedirectResponse(f"/loften/{promise_id}", status_code=303)
+
+    return await guarded(request, body)

@@ -1,0 +1,99 @@
+"""Signing in and out in the browser, and the accessibility statement."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse, Response
+from fastapi_csrf_protect.exceptions import CsrfProtectError
+
+from lifecycle.errors import LofteError
+from web.auth import SESSION_COOKIE, set_session_cookie
+from web.pages.common import local, principal_of
+from web.pages.render import check_csrf, page
+
+router = APIRouter()
+
+
+@router.get("/logga-in")
+async def sign_in_page(request: Request, next: str = "/") -> Response:
+    """The sign-in form: e-mail address and password."""
+    return page(request, "login.html", next=local(next), errors={}, email="")
+
+
+@router.post("/logga-in")
+async def sign_in(request: Request) -> Response:
+    """Check the password, open a session and go where the person was going."""
+    from application import identity
+
+    try:
+        await check_csrf(request)
+    except CsrfProtectError:
+        return page(
+            request,
+            "error.html",
+            400,
+            title="Formuläret har gått ut",
+            message="Ladda om sidan och logga in igen.",
+        )
+    form = await request.form()
+    email = str(form.get("email", ""))[:254].strip()
+    password = str(form.get("password", ""))[:1000]
+    target = local(str(form.get("next", "/")))
+    errors: dict[str, str] = {}
+    if not email:
+        errors["email"] = "Fyll i din e-postadress."
+    if not password:
+        errors["password"] = "Fyll i ditt lösenord."
+    if not errors:
+        try:
+            client = request.client.host if request.client else "unknown"
+            session_id, _ = await run_in_threadpool(
+                identity.sign_in_with_password,
+                email,
+                password,
+                client,
+                request.cookies.get(SESSION_COOKIE),
+            )
+        except LofteError:
+            errors["email"] = "E-postadressen eller lösenordet stämmer inte."
+        else:
+            response = RedirectResponse(target, status_code=303)
+            set_session_cookie(response, session_id)
+            return response
+    return page(
+        request,
+        "login.html",
+        401 if "email" in errors and email else 422,
+        next=target,
+        errors=errors,
+        email=email,
+    )
+
+
+@router.post("/logga-ut")
+async def sign_out(request: Request) -> Response:
+    """End the session on the server and forget the cookie."""
+    from application import identity
+
+    try:
+        await check_csrf(request)
+    except CsrfProtectError:
+        return RedirectResponse("/", status_code=303)
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id:
+        await run_in_threadpool(identity.sign_out, session_id)
+    response = RedirectResponse("/logga-in", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/tillganglighet")
+async def accessibility(request: Request) -> Response:
+    """The accessibility statement (lag 2018:1937), open to everyone."""
+    principal = None
+    try:
+        principal = await run_in_threadpool(principal_of, request)
+    except LofteError:
+        principal = None
+    return page(request, "accessibility.html", principal=principal)
