@@ -93,6 +93,23 @@ def test_a_coordinator_signs_in_records_a_dialogue_and_moves_the_promise_on(page
         assert s.get(Promise, pid).stage.value == "joint_analysis"  # type: ignore[union-attr]
     assert "Medborgardialog till Gemensam lägesbild" in page.content()
 
+    # Skicka tillbaka: without a reason it says so; with one the promise goes back.
+    page.get_by_text("Skicka tillbaka till ett tidigare steg").click()
+    page.select_option("#to", "resident_dialogue")
+    page.get_by_role("button", name="Skicka tillbaka").click()
+    assert (
+        "Skriv varför löftet skickas tillbaka." in page.locator(".govuk-error-summary").inner_text()
+    )
+    _no_violations(page)
+    page.get_by_text("Skicka tillbaka till ett tidigare steg").click()
+    page.select_option("#to", "resident_dialogue")
+    page.fill("#reason", "Vi behöver höra fler boende i Tureberg.")
+    page.get_by_role("button", name="Skicka tillbaka").click()
+    page.wait_for_url(f"**/loften/{pid}")
+    with session_scope() as s:
+        assert s.get(Promise, pid).stage.value == "resident_dialogue"  # type: ignore[union-attr]
+    assert "Vi behöver höra fler boende i Tureberg." in page.content()  # in the history
+
     page.goto("/")
     assert page.get_by_role("heading", level=1).inner_text() == "Mina uppgifter"
     assert page.locator(".lofte-late").count() >= 1  # late in red and in words

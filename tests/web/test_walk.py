@@ -234,6 +234,15 @@ def test_a_promise_walked_from_dialogue_to_closed_in_the_browser(page) -> None:
     with session_scope() as s:
         closed = s.get(Promise, pid)
         assert closed is not None and closed.stage.value == "closed"
+    page.goto(f"/loften/{pid}")
+    page.get_by_role(
+        "link", name="Årssammanställningen (att läsa, skriva ut eller spara som PDF)"
+    ).click()
+    assert "Årssammanställning 2026: Sollentuna" in page.content()
+    assert "KS 2027/12" in page.content()
+    assert axe_violations(page) == []
+    page.emulate_media(media="print")
+    assert page.pdf(format="A4")[:4] == b"%PDF"  # "save as PDF" works from the print view
 
 
 def _first(pid: int, what: str) -> int:

@@ -98,6 +98,46 @@ async def advance(request: Request, promise_id: int) -> Response:
     return await guarded(request, body)
 
 
+@router.post("/loften/{promise_id}/tillbaka")
+async def send_back(request: Request, promise_id: int) -> Response:
+    """Skicka tillbaka: to an earlier stage, with the reason (the flow checks and audits it)."""
+
+    async def body(principal: Principal) -> Response:
+        await check_csrf(request)
+        form = await request.form()
+        to, reason = str(form.get("to", ""))[:40], str(form.get("reason", "")).strip()[:2000]
+        problems = []
+        if not to:
+            problems.append("Välj vilket steg löftet ska tillbaka till.")
+        if not reason:
+            problems.append("Skriv varför löftet skickas tillbaka.")
+        if not problems:
+            try:
+                params = {"promise_id": promise_id, "to": to, "reason": reason}
+                await run("promise.advance", principal, params)
+            except Refused as exc:
+                problems = [u.message_sv for u in exc.unmet] or [exc.headline]
+            except InputError as exc:
+                problems = [str(exc)]
+            else:
+                return RedirectResponse(f"/loften/{promise_id}", status_code=303)
+        return await _promise_page(request, principal, promise_id, problems)
+
+    return await guarded(request, body)
+
+
+@router.get("/loften/{promise_id}/sammanstallning")
+async def compilation(request: Request, promise_id: int) -> Response:
+    """The year-end compilation as a document to read, print or save as PDF for a committee."""
+
+    async def body(principal: Principal) -> Response:
+        params = {"promise_id": promise_id, "format": "html"}
+        document = await run("compilation.show", principal, params)
+        return Response(document.content, media_type=document.media_type)
+
+    return await guarded(request, body)
+
+
 @router.get("/loften/{promise_id}/dialog")
 async def dialogue_form(promise_id: int) -> Response:
     """The resident-dialogue form's short address."""
