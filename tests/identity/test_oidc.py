@@ -130,3 +130,10 @@ def test_a_provider_cannot_take_over_a_person_of_no_organisation(configured: str
         admin = s.exec(select(Person).where(Person.email == "admin@lofte.se")).one()
         assert admin.role.value == "admin" and admin.organisation_id is None
         assert s.exec(select(OidcIdentity)).all() == []
+
+
+def test_the_sign_in_page_offers_each_configured_provider(configured: str) -> None:
+    client = TestClient(create_app(warm=False))
+    html = client.get("/logga-in").text
+    assert "Logga in med din organisations konto" in html
+    assert 'href="/logga-in/oidc/sollentuna"' in html

@@ -7,6 +7,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from fastapi_csrf_protect.exceptions import CsrfProtectError
 
+from config.errors import ConfigError
 from lifecycle.errors import LofteError
 from web.auth import SESSION_COOKIE, set_session_cookie
 from web.pages.common import local, principal_of
@@ -15,10 +16,22 @@ from web.pages.render import check_csrf, page
 router = APIRouter()
 
 
+def _providers() -> list[tuple[str, str]]:
+    """(name, label) of each configured OIDC provider, for its sign-in button."""
+    from application.oidc import providers
+
+    try:
+        return [(name, p.label) for name, p in providers().items()]
+    except (LofteError, ConfigError):
+        return []  # a broken provider file is reported by `lofte serve` at start, not here
+
+
 @router.get("/logga-in")
 async def sign_in_page(request: Request, next: str = "/") -> Response:
-    """The sign-in form: e-mail address and password."""
-    return page(request, "login.html", next=local(next), errors={}, email="")
+    """The sign-in form: e-mail address and password, and each organisation's provider."""
+    return page(
+        request, "login.html", next=local(next), errors={}, email="", providers=_providers()
+    )
 
 
 @router.post("/logga-in")
@@ -68,6 +81,7 @@ async def sign_in(request: Request) -> Response:
         next=target,
         errors=errors,
         email=email,
+        providers=_providers(),
     )
 
 
