@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from lifecycle.errors import Forbidden, NotAuthenticated
 from lifecycle.permissions import Action, Principal, Target, decide
-from lifecycle.vocabulary import Party
+from lifecycle.vocabulary import Party, Role
 from models import Organisation, Person, Promise
 
 
@@ -85,6 +85,14 @@ def require_region(principal: Principal | None, action: Action, region: str | No
 def require_action(principal: Principal | None, action: Action) -> None:
     """Raise Forbidden unless ``principal`` may do an installation-wide ``action``."""
     _raise(principal, action, Target())
+
+
+def party_filter(principal: Principal) -> int | None:
+    """The organisation whose promises are all a coordinator or steering group may see (None:
+    regional coordinators and admins, whose reach the permission check decides row by row)."""
+    if principal.role in (Role.COORDINATOR, Role.STEERING_GROUP):
+        return principal.organisation_id if principal.organisation_id is not None else -1
+    return None
 
 
 def may(principal: Principal, action: Action, promise: Promise) -> bool:

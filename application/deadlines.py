@@ -7,18 +7,19 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from application.access import require, require_action, require_region
+from application.access import may, party_filter, require, require_action, require_region
 from application.operations import FileResult, operation
 from application.promises import PromiseId, PromiseRequest, _region
 from config.calendar import parse_override
 from config.clock import current_time, local_day
 from effects.deadlines import calendar_for, resync_calendars, set_calendar_override
 from lifecycle.permissions import Action, Principal
+from lifecycle.stages import Stage
 from models.db import read_scope, session_scope
 from models.reminders import PromiseCalendar
-from views.deadlines import deadline_dict, deadlines_of
+from views.deadlines import deadline_dict, deadlines_of, open_deadlines_of
 from views.ical import promise_feed, region_feed
-from views.lookup import get_promise
+from views.lookup import get_promise, list_promises
 
 
 class DeadlinesRequest(BaseModel):
@@ -35,6 +36,32 @@ def show_deadlines(principal: Principal | None, request: DeadlinesRequest) -> li
     with read_scope() as session:
         require(principal, Action.READ_PROMISE, get_promise(session, request.promise_id))
         return [deadline_dict(d, today) for d in deadlines_of(session, request.promise_id)]
+
+
+class MyDeadlinesRequest(BaseModel):
+    """The signed-in person's open deadlines (``as_of``: a read-only "what if")."""
+
+    as_of: datetime | None = None
+
+
+@operation("deadlines.mine", MyDeadlinesRequest)
+def my_deadlines(principal: Principal | None, request: MyDeadlinesRequest) -> list[dict[str, Any]]:
+    """Every open deadline of the promises the person may read and that are not closed, next
+    first, with the area's name (the start page's "Mina uppgifter"), in one query."""
+    if principal is None:
+        require_action(principal, Action.READ_PROMISE)
+    assert principal is not None
+    today = local_day(current_time(request.as_of))
+    with read_scope() as session:
+        promises = {
+            p.id: p
+            for p in list_promises(session, party=party_filter(principal))
+            if p.stage is not Stage.CLOSED and may(principal, Action.READ_PROMISE, p)
+        }
+        return [
+            {**deadline_dict(d, today), "area": promises[d.promise_id].area_name}
+            for d in open_deadlines_of(session, list(promises))  # type: ignore[arg-type]
+        ]
 
 
 @operation("calendar.show", PromiseRequest)

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
-from application.access import may, require, require_action, require_parties
+from application.access import may, party_filter, require, require_action, require_parties
 from application.operations import NoInput, operation
 from config.calendar import get_calendars
 from config.clock import local_today, now_utc
@@ -360,7 +360,7 @@ def list_visible_promises(
             _region(session, request.region)
         return [
             _row(session, p)
-            for p in list_promises(session, request.region, stage)
+            for p in list_promises(session, request.region, stage, party_filter(principal))
             if may(principal, Action.READ_PROMISE, p)
         ]
 

@@ -18,6 +18,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "agreement.create": ("POST", "/api/agreements"),
     # deadlines and calendars
     "deadlines.show": ("GET", "/api/promises/{promise_id}/deadlines"),
+    "deadlines.mine": ("GET", "/api/me/deadlines"),
     "calendar.show": ("GET", "/api/promises/{promise_id}/calendar"),
     "calendar.set": ("POST", "/api/promises/{promise_id}/calendar"),
     "calendar.clear": ("POST", "/api/promises/{promise_id}/calendar/clear"),

@@ -25,6 +25,19 @@ def deadlines_of(session: Session, promise_id: int) -> list[Deadline]:
     )
 
 
+def open_deadlines_of(session: Session, promise_ids: list[int]) -> list[Deadline]:
+    """The open deadlines of several promises in one query, in date order."""
+    if not promise_ids:
+        return []
+    return list(
+        session.exec(
+            select(Deadline)
+            .where(col(Deadline.promise_id).in_(promise_ids), col(Deadline.done).is_(False))
+            .order_by(col(Deadline.due), col(Deadline.id))
+        )
+    )
+
+
 def deadline_dict(deadline: Deadline, today: date) -> dict[str, Any]:
     """A deadline as JSON-friendly data (``lofte deadlines ID --json``, the API, the feeds)."""
     from lifecycle.calendar import working_days_between

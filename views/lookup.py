@@ -21,14 +21,23 @@ def get_promise(session: Session, promise_id: int) -> Promise:
 
 
 def list_promises(
-    session: Session, region: str | None = None, stage: Stage | None = None
+    session: Session,
+    region: str | None = None,
+    stage: Stage | None = None,
+    party: int | None = None,
 ) -> list[Promise]:
-    """Promises, optionally of one region and/or stage, oldest first."""
+    """Promises, optionally of one region, stage and/or party (organisation id), oldest first.
+
+    ``party`` narrows the query in the database: a coordinator's promises out of a region's
+    thousand are read without loading the rest.
+    """
     query = select(Promise).order_by(col(Promise.id))
     if region:
         query = query.where(Promise.region_id == region)
     if stage:
         query = query.where(Promise.stage == stage)
+    if party is not None:
+        query = query.where((Promise.municipality_id == party) | (Promise.police_area_id == party))
     return list(session.exec(query).all())
 
 

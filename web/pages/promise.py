@@ -23,14 +23,7 @@ async def my_tasks(request: Request) -> Response:
 
     async def body(principal: Principal) -> Response:
         promises = await run("promise.list", principal, {})
-        tasks = []
-        for p in promises:
-            if p["stage"] == Stage.CLOSED.value:
-                continue
-            for d in await run("deadlines.show", principal, {"promise_id": p["id"]}):
-                if not d["done"]:
-                    tasks.append({**d, "area": p["area"], "promise_id": p["id"]})
-        tasks.sort(key=lambda d: d["due"])
+        tasks = await run("deadlines.mine", principal, {})
         return page(request, "home.html", principal=principal, promises=promises, tasks=tasks)
 
     return await guarded(request, body)
