@@ -192,3 +192,45 @@ def test_the_police_region_sees_who_is_late_and_cannot_write(page) -> None:
     assert refused.status == 403
     with session_scope() as s:
         assert s.get(Promise, spanga.id).version == version  # type: ignore[union-attr]
+
+
+def test_an_admin_sends_a_dead_letter_again_and_a_coordinator_may_not(page) -> None:
+    from application.identity import set_password
+    from models import OutboxMessage, Person
+
+    _account("samordnare@sollentuna.se", "Sollentuna")
+    register("admin@lofte.example.se", role="admin", organisation=None)
+    with session_scope() as s:
+        admin = s.exec(select(Person).where(Person.email == "admin@lofte.example.se")).one()
+        set_password(s, admin, PASSWORD)
+        s.add(
+            OutboxMessage(
+                idempotency_key="test-dead-1",
+                kind="digest",
+                channel="webhook",
+                recipient="samordnare@sollentuna.se",
+                status="dead",
+                attempts=8,
+                last_error="HTTP 503 <b>from</b> the receiver",
+            )
+        )
+    page.goto("/logga-in?next=/admin")
+    page.fill("#email", "samordnare@sollentuna.se")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    assert "Du har inte behörighet" in page.content()  # a coordinator is no admin
+
+    page.context.clear_cookies()
+    page.goto("/logga-in?next=/admin")
+    page.fill("#email", "admin@lofte.example.se")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url("**/admin")
+    assert "HTTP 503 <b>from</b> the receiver" in page.locator("table").first.inner_text()
+    _no_violations(page)
+    page.get_by_role("button", name="Skicka igen till samordnare@sollentuna.se").click()
+    page.wait_for_url("**/admin?notice=koad")
+    assert "skickas strax" in page.content()
+    _no_violations(page)
+    with session_scope() as s:
+        assert s.exec(select(OutboxMessage)).one().status == "pending"

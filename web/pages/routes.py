@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.pages import promise, region, session
+from web.pages import admin, promise, region, session
 
 router = APIRouter()
-for part in (session, promise, region):
+for part in (session, promise, region, admin):
     router.include_router(part.router)
