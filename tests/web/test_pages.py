@@ -159,6 +159,7 @@ def test_the_police_region_sees_who_is_late_and_cannot_write(page) -> None:
     from application.demo import load_demo
 
     load_demo(date(2026, 11, 22))
+    _two_status_reports()
     page.goto("/logga-in?next=/oversikt/stockholm")
     page.fill("#email", "brottsforebyggande@polisen.example.se")
     page.fill("#password", "demo-lofte-2026")
@@ -168,6 +169,8 @@ def test_the_police_region_sees_who_is_late_and_cannot_write(page) -> None:
     first = page.locator("tbody tr").first.inner_text()
     assert "Skärholmen 2025" in first or "Spånga-Tensta 2026" in first  # worst first
     _no_violations(page)
+    assert page.locator("figure svg[role=img]").count() == 1  # the trend, and its table
+    assert page.locator("table").nth(1).locator("tbody tr").count() == 2
     screenshot(page, "overview")
     page.select_option("#kommun", "Spånga-Tensta")
     page.check("#sena")
@@ -234,3 +237,12 @@ def test_an_admin_sends_a_dead_letter_again_and_a_coordinator_may_not(page) -> N
     _no_violations(page)
     with session_scope() as s:
         assert s.exec(select(OutboxMessage)).one().status == "pending"
+
+
+def _two_status_reports() -> None:
+    """Two stored snapshots of the region, a week apart: the trend has a line to draw."""
+    from jobs.status_report import take_snapshot
+
+    for day in (date(2026, 11, 9), date(2026, 11, 16)):
+        with session_scope() as s:
+            take_snapshot(s, "stockholm", day)

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 
 from lifecycle.errors import LofteError, NotFound
 from lifecycle.permissions import Principal
@@ -27,6 +28,17 @@ def _filtered(rows: list[dict[str, Any]], municipality: str, stage: str, late: b
     ]
 
 
+def _trend_chart(history: list[dict[str, Any]]) -> str:
+    """The late promises of the stored snapshots as a line, oldest first (SVG; the table
+    below it is the same figures for those who cannot see it)."""
+    from datetime import date
+
+    from reports.charts import indicator_chart
+
+    points = [(date.fromisoformat(h["taken_on"][:10]), float(h["late"])) for h in history]
+    return indicator_chart(sorted(points), None, None, "Försenade löften per lägesrapport")
+
+
 @router.get("/oversikt/{region}")
 async def overview(
     request: Request, region: str, kommun: str = "", steg: str = "", sena: str = ""
@@ -39,6 +51,7 @@ async def overview(
             history = await run("status.history", principal, {"region": region})
         except LofteError:
             history = []
+        trend = _trend_chart(history)
         rows = _filtered(data["rows"], kommun[:200], steg[:40], bool(sena))
         municipalities = sorted({r["municipality"] for r in data["rows"]})
         stages = [{"value": s.value, "name": s.name_in("sv")} for s in CYCLE]
@@ -49,6 +62,7 @@ async def overview(
             d=data,
             rows=rows,
             history=history[:12],
+            trend=Markup(trend),  # noqa: S704 - built from numbers and an escaped title
             municipalities=municipalities,
             stages=stages,
             chosen={"kommun": kommun, "steg": steg, "sena": bool(sena)},
