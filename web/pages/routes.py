@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.pages import admin, promise, region, session
+from web.pages import admin, promise, public, region, session
 
 router = APIRouter()
-for part in (session, promise, region, admin):
+for part in (session, promise, region, admin, public):
     router.include_router(part.router)

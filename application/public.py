@@ -1,0 +1,261 @@
+"""What residents may read: published promises and what came of what they said (docs/public.md).
+
+A promise is published once its action plan is signed (its promise text then has a publishing
+date); until then it does not exist for the public (404). Only the fields listed in
+``docs/public.md`` leave this module: no names or e-mail addresses of staff, no situation
+pictures or cause analyses (police intelligence, victims and offenders), no reasons given
+internally, no candidate problems, nothing unsigned. These reads need no sign-in and change
+nothing; every field is chosen here, never copied whole from a row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from lifecycle.errors import InputError, NotFound
+from lifecycle.stages import Stage
+from lifecycle.vocabulary import label
+from models import (
+    Activity,
+    Dialogue,
+    EvaluationRound,
+    Goal,
+    IndicatorValue,
+    PriorityArea,
+    Problem,
+    Promise,
+    PromiseText,
+    Region,
+    YearEndCompilation,
+)
+from models.db import read_scope
+from views.lookup import organisation_names
+
+SCHEMA = "lofte-public/1"
+LICENCE = "CC0 1.0 (https://creativecommons.org/publicdomain/zero/1.0/)"
+
+
+def _published_ids(session: Session, region: str | None = None) -> dict[int, Promise]:
+    query = (
+        select(Promise)
+        .where(
+            col(Promise.id).in_(
+                select(PromiseText.promise_id).where(col(PromiseText.published_at).is_not(None))
+            )
+        )
+        .order_by(col(Promise.area_name), col(Promise.term_start))
+    )
+    if region:
+        query = query.where(Promise.region_id == region)
+    return {p.id: p for p in session.exec(query).all() if p.id is not None}
+
+
+def _status_words(promise: Promise, rounds: list[EvaluationRound]) -> str:
+    """ "Pågår", "Uppföljt 2 av 3 gånger", "Avslutat": where it stands, in words."""
+    if promise.stage is Stage.CLOSED:
+        return "Avslutat"
+    this_year = [r for r in rounds if r.cycle_year == promise.cycle_year]
+    done = sum(1 for r in this_year if r.submitted_at is not None)
+    if done:
+        return f"Uppföljt {done} av {len(this_year)} gånger"
+    return "Pågår"
+
+
+def _region(session: Session, region: str) -> Region:
+    found = session.get(Region, region)
+    if found is None:
+        known = ", ".join(sorted(session.exec(select(Region.id)).all()))
+        raise InputError(f"unknown police region {region!r}; known: {known}")
+    return found
+
+
+def published_promises(region: str, query: str = "") -> dict[str, Any]:
+    """The region's published promises by municipality or district, optionally searched."""
+    wanted = query.strip().casefold()[:100]
+    with read_scope() as session:
+        found = _region(session, region)
+        promises = _published_ids(session, region)
+        rounds: dict[int, list[EvaluationRound]] = defaultdict(list)
+        for r in session.exec(
+            select(EvaluationRound).where(col(EvaluationRound.promise_id).in_(list(promises)))
+        ).all():
+            rounds[r.promise_id].append(r)
+        rows = []
+        for p in promises.values():
+            municipality, police = organisation_names(session, p)
+            row = {
+                "id": p.id,
+                "area": p.area_name,
+                "municipality": municipality,
+                "police_area": police,
+                "term_start": p.term_start.isoformat(),
+                "term_end": p.term_end.isoformat(),
+                "status": _status_words(p, rounds[p.id or 0]),
+            }
+            text = " ".join(str(v) for v in row.values()).casefold()
+            if not wanted or wanted in text:
+                rows.append(row)
+        return {"region": region, "region_name": found.name_sv, "promises": rows}
+
+
+def published_promise(promise_id: int) -> dict[str, Any]:
+    """One published promise for residents: what is promised, what they said and what came of it."""
+    with read_scope() as session:
+        promise = _published_ids(session).get(promise_id)
+        if promise is None:
+            raise NotFound(f"no published promise {promise_id}")
+        return _public_view(session, promise)
+
+
+def _public_view(session: Session, promise: Promise) -> dict[str, Any]:
+    pid = promise.id
+    municipality, police = organisation_names(session, promise)
+    text = session.exec(
+        select(PromiseText)
+        .where(PromiseText.promise_id == pid, col(PromiseText.published_at).is_not(None))
+        .order_by(col(PromiseText.cycle_year).desc())
+    ).first()
+    areas = {a.id: a.name_sv for a in session.exec(select(PriorityArea)).all()}
+    problems = session.exec(
+        select(Problem)
+        .where(Problem.promise_id == pid, col(Problem.selected))
+        .order_by(col(Problem.id))
+    ).all()
+    goals = session.exec(select(Goal).where(Goal.promise_id == pid).order_by(col(Goal.id))).all()
+    activities = session.exec(
+        select(Activity).where(Activity.promise_id == pid).order_by(col(Activity.id))
+    ).all()
+    rounds = session.exec(
+        select(EvaluationRound)
+        .where(EvaluationRound.promise_id == pid)
+        .order_by(col(EvaluationRound.cycle_year), col(EvaluationRound.number))
+    ).all()
+    values = session.exec(
+        select(IndicatorValue)
+        .where(col(IndicatorValue.round_id).in_([r.id for r in rounds]))
+        .order_by(col(IndicatorValue.measured_on))
+    ).all()
+    dialogues = session.exec(
+        select(Dialogue).where(Dialogue.promise_id == pid).order_by(col(Dialogue.held_from))
+    ).all()
+    approved = session.exec(
+        select(YearEndCompilation)
+        .where(
+            YearEndCompilation.promise_id == pid,
+            col(YearEndCompilation.approved_at).is_not(None),
+        )
+        .order_by(col(YearEndCompilation.cycle_year))
+    ).all()
+    earlier = []
+    published = _published_ids(session, promise.region_id)
+    previous = promise.previous_promise_id
+    while previous:
+        before = session.get(Promise, previous)
+        if before is None:
+            break
+        if before.id in published:  # an earlier year that was never signed is not shown
+            earlier.append({"id": before.id, "term_start": before.term_start.isoformat()})
+        previous = before.previous_promise_id
+    goals_of = defaultdict(list)
+    for g in goals:
+        goals_of[g.problem_id].append(
+            {
+                "id": g.id,
+                "description": g.description,
+                "indicator": g.indicator,
+                "unit": g.unit,
+                "baseline": g.baseline,
+                "target": g.target,
+                "target_date": g.target_date.isoformat(),
+                "values": [
+                    {"on": v.measured_on.isoformat(), "value": v.value}
+                    for v in values
+                    if v.goal_id == g.id
+                ],
+            }
+        )
+    goal_problem = {g.id: g.problem_id for g in goals}
+    activities_of = defaultdict(list)
+    for a in activities:
+        activities_of[goal_problem.get(a.goal_id)].append(
+            {
+                "title": a.title,
+                "by": a.owner_other if a.owner_party.value == "other" else label(a.owner_party),
+                "status": label(a.status),
+            }
+        )
+    return {
+        "schema": SCHEMA,
+        "id": pid,
+        "area": promise.area_name,
+        "region": promise.region_id,
+        "municipality": municipality,
+        "police_area": police,
+        "term_start": promise.term_start.isoformat(),
+        "term_end": promise.term_end.isoformat(),
+        "status": _status_words(promise, list(rounds)),
+        "promise_text": {
+            "joint": text.joint_promises if text else "",
+            "police": text.police_promises if text else "",
+            "municipality": text.municipality_promises if text else "",
+        },
+        "what_you_said": [
+            {
+                "method": label(d.method),
+                "held_from": d.held_from.isoformat(),
+                "participants": d.participants,
+                "themes": d.themes,
+                "places": [u.get("place") for u in d.unsafe_places if u.get("place")],
+                "results": d.results,
+            }
+            for d in dialogues
+            if d.method.value != "staff_dialogue"
+        ],
+        "what_we_do": [
+            {
+                "problem": p.title,
+                "priority_area": areas.get(p.priority_area_id or ""),
+                "places": [pl.get("name") for pl in p.places if pl.get("name")],
+                "goals": goals_of[p.id or 0],
+                "activities": activities_of[p.id],
+            }
+            for p in problems
+        ],
+        "feedback": [
+            {
+                "year": r.cycle_year,
+                "round": r.number,
+                "submitted_on": r.submitted_at.date().isoformat(),
+                "text": r.feedback_to_residents,
+            }
+            for r in rounds
+            if r.submitted_at is not None and r.feedback_to_residents
+        ],
+        "year_end": [
+            {
+                "year": c.cycle_year,
+                "approved_on": c.approved_at.date().isoformat(),  # type: ignore[union-attr]
+                "summary": c.summary,
+            }
+            for c in approved
+        ],
+        "earlier_years": earlier,
+    }
+
+
+def open_data(region: str) -> dict[str, Any]:
+    """The region's published promises as open data: versioned schema, CC0 licence."""
+    listing = published_promises(region)
+    with read_scope() as session:
+        promises = _published_ids(session, region)
+        full = [_public_view(session, p) for p in promises.values()]
+    return {
+        "schema": SCHEMA,
+        "licence": LICENCE,
+        "region": region,
+        "region_name": listing["region_name"],
+        "promises": full,
+    }

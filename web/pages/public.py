@@ -1,0 +1,104 @@
+"""The public pages: what residents may read without signing in (docs/public.md), cacheable.
+
+Each answer carries an ETag of its content and ``Cache-Control: public``; a browser or proxy
+that sends the ETag back gets 304 and no body.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from lifecycle.errors import InputError, NotFound
+from web.pages.render import environment
+
+router = APIRouter()
+
+CACHE = "public, max-age=300"
+CSV_COLUMNS = ("id", "area", "municipality", "police_area", "term_start", "term_end", "status")
+
+
+def _cached(request: Request, body: bytes, media_type: str, status: int = 200) -> Response:
+    """The answer with its ETag, or 304 when the client already has exactly this."""
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": CACHE}
+    if status == 200 and request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(body, status_code=status, media_type=media_type, headers=headers)
+
+
+def _html(request: Request, template: str, status: int = 200, **context: object) -> Response:
+    html = environment().get_template(template).render(request=request, principal=None, **context)
+    return _cached(request, html.encode("utf-8"), "text/html; charset=utf-8", status)
+
+
+def _not_found(request: Request) -> Response:
+    return _html(
+        request,
+        "error.html",
+        404,
+        title="Sidan finns inte",
+        message="Det finns inget publicerat medborgarlöfte här. Löften visas när de är undertecknade.",
+    )
+
+
+@router.get("/offentligt/{region}")
+async def region_page(request: Request, region: str, sok: str = "") -> Response:
+    """The region's published promises by municipality or district, with a search box."""
+    from application.public import published_promises
+
+    try:
+        data = await run_in_threadpool(published_promises, region[:40], sok[:100])
+    except InputError:
+        return _not_found(request)
+    return _html(request, "public_region.html", d=data, query=sok[:100])
+
+
+@router.get("/offentligt/loften/{promise_id}")
+async def promise_page(request: Request, promise_id: int) -> Response:
+    """One published promise: what is promised, what residents said and what came of it."""
+    from application.public import published_promise
+
+    try:
+        view = await run_in_threadpool(published_promise, promise_id)
+    except NotFound:
+        return _not_found(request)
+    return _html(request, "public_promise.html", p=view)
+
+
+@router.get("/offentligt/{region}/data.json")
+async def data_json(request: Request, region: str) -> Response:
+    """Open data: the region's published promises in full (schema lofte-public/1, CC0)."""
+    from application.public import open_data
+
+    try:
+        data = await run_in_threadpool(open_data, region[:40])
+    except InputError:
+        return _not_found(request)
+    body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    return _cached(request, body, "application/json; charset=utf-8")
+
+
+@router.get("/offentligt/{region}/data.csv")
+async def data_csv(request: Request, region: str) -> Response:
+    """Open data: one row per published promise (the licence in the first line)."""
+    from application.public import LICENCE, SCHEMA, published_promises
+    from lifecycle.safe_text import neutralise_formula
+
+    try:
+        data = await run_in_threadpool(published_promises, region[:40])
+    except InputError:
+        return _not_found(request)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([f"# {SCHEMA}; licens / licence: {LICENCE}"])
+    writer.writerow(CSV_COLUMNS)
+    for row in data["promises"]:
+        writer.writerow([neutralise_formula(str(row[c])) for c in CSV_COLUMNS])
+    return _cached(request, out.getvalue().encode("utf-8"), "text/csv; charset=utf-8")
