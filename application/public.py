@@ -259,3 +259,71 @@ def open_data(region: str) -> dict[str, Any]:
         "region_name": listing["region_name"],
         "promises": full,
     }
+
+
+def updates(region: str | None = None, promise_id: int | None = None) -> list[dict[str, Any]]:
+    """What happened to published promises, newest first (the Atom feeds): each publication,
+    each follow-up with feedback to residents, each approved year-end result."""
+    with read_scope() as session:
+        if region is not None:
+            _region(session, region)
+        promises = _published_ids(session, region)
+        if promise_id is not None:
+            if promise_id not in promises:
+                raise NotFound(f"no published promise {promise_id}")
+            promises = {promise_id: promises[promise_id]}
+        ids = list(promises)
+        found: list[dict[str, Any]] = []
+        for t in session.exec(
+            select(PromiseText).where(
+                col(PromiseText.promise_id).in_(ids), col(PromiseText.published_at).is_not(None)
+            )
+        ).all():
+            p = promises[t.promise_id]
+            found.append(
+                {
+                    "key": f"promise-{p.id}-text-{t.cycle_year}",
+                    "promise_id": p.id,
+                    "title": f"{p.area_name} {p.term_start.year}: löftet är undertecknat",
+                    "at": t.published_at,
+                    "summary": " ".join(
+                        x
+                        for x in (t.joint_promises, t.police_promises, t.municipality_promises)
+                        if x
+                    ),
+                }
+            )
+        for r in session.exec(
+            select(EvaluationRound).where(
+                col(EvaluationRound.promise_id).in_(ids),
+                col(EvaluationRound.submitted_at).is_not(None),
+            )
+        ).all():
+            if r.feedback_to_residents:
+                p = promises[r.promise_id]
+                found.append(
+                    {
+                        "key": f"promise-{p.id}-round-{r.cycle_year}-{r.number}",
+                        "promise_id": p.id,
+                        "title": f"{p.area_name} {p.term_start.year}: uppföljning {r.number}",
+                        "at": r.submitted_at,
+                        "summary": r.feedback_to_residents,
+                    }
+                )
+        for c in session.exec(
+            select(YearEndCompilation).where(
+                col(YearEndCompilation.promise_id).in_(ids),
+                col(YearEndCompilation.approved_at).is_not(None),
+            )
+        ).all():
+            p = promises[c.promise_id]
+            found.append(
+                {
+                    "key": f"promise-{p.id}-year-{c.cycle_year}",
+                    "promise_id": p.id,
+                    "title": f"{p.area_name} {p.term_start.year}: årets resultat",
+                    "at": c.approved_at,
+                    "summary": c.summary,
+                }
+            )
+    return sorted(found, key=lambda u: u["at"], reverse=True)[:200]

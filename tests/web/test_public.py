@@ -81,8 +81,10 @@ def test_only_public_fields_leave_and_unpublished_promises_do_not_exist(server) 
         _get(server, "/offentligt/stockholm/data.json"),
         _get(server, "/offentligt/stockholm/data.csv"),
         _get(server, "/offentligt/stockholm?sok=sollentuna"),
+        _get(server, "/offentligt/stockholm/flode.atom"),
+        _get(server, f"/offentligt/loften/{pid}/flode.atom"),
     ]
-    assert [a.status_code for a in answers] == [200] * 5
+    assert [a.status_code for a in answers] == [200] * 7
     for answer in answers:
         assert MARK not in answer.text and MARK.lower() not in answer.text, answer.url
         assert "Järfälla" not in answer.text  # the unsigned draft is nowhere
@@ -95,6 +97,14 @@ def test_only_public_fields_leave_and_unpublished_promises_do_not_exist(server) 
     assert data["schema"] == "lofte-public/1" and data["licence"].startswith("CC0")
     assert [p["id"] for p in data["promises"]] == [pid]
     assert answers[3].text.splitlines()[1].startswith("id,area,municipality")
+    import xml.etree.ElementTree as ET
+
+    feed = ET.fromstring(answers[6].content)
+    titles = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")]
+    assert (
+        "Sollentuna 2026: årets resultat" in titles and "Sollentuna 2026: uppföljning 3" in titles
+    )
+    assert _get(server, f"/offentligt/loften/{draft}/flode.atom").status_code == 404
     assert _get(server, f"/offentligt/loften/{draft}").status_code == 404
     assert _get(server, "/offentligt/loften/999999").status_code == 404
     assert _get(server, "/offentligt/narnia").status_code == 404

@@ -102,3 +102,64 @@ async def data_csv(request: Request, region: str) -> Response:
     for row in data["promises"]:
         writer.writerow([neutralise_formula(str(row[c])) for c in CSV_COLUMNS])
     return _cached(request, out.getvalue().encode("utf-8"), "text/csv; charset=utf-8")
+
+
+def _atom(
+    request: Request, title: str, self_path: str, entries: list[dict[str, object]]
+) -> Response:
+    """An Atom 1.0 feed (RFC 4287): every text escaped, ids stable across runs."""
+    from xml.sax.saxutils import escape
+
+    base = str(request.base_url).rstrip("/")
+    updated = entries[0]["at"].isoformat() if entries else "2000-01-01T00:00:00+00:00"  # type: ignore[attr-defined]
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="sv">',
+        f"<title>{escape(title)}</title>",
+        f"<id>{escape(base + self_path)}</id>",
+        f'<link rel="self" href="{escape(base + self_path)}"/>',
+        f"<updated>{updated}</updated>",
+        "<author><name>Löfte</name></author>",
+    ]
+    for e in entries:
+        link = f"{base}/offentligt/loften/{e['promise_id']}"
+        parts += [
+            "<entry>",
+            f"<title>{escape(str(e['title']))}</title>",
+            f"<id>tag:lofte,2026:{escape(str(e['key']))}</id>",
+            f'<link href="{escape(link)}"/>',
+            f"<updated>{e['at'].isoformat()}</updated>",  # type: ignore[attr-defined]
+            f"<summary>{escape(str(e['summary']))}</summary>",
+            "</entry>",
+        ]
+    parts.append("</feed>")
+    return _cached(request, "\n".join(parts).encode("utf-8"), "application/atom+xml; charset=utf-8")
+
+
+@router.get("/offentligt/{region}/flode.atom")
+async def region_feed(request: Request, region: str) -> Response:
+    """Updates of every published promise of the police region, as an Atom feed."""
+    from application.public import updates
+
+    try:
+        entries = await run_in_threadpool(updates, region[:40])
+    except InputError:
+        return _not_found(request)
+    return _atom(request, f"Medborgarlöften: {region}", f"/offentligt/{region}/flode.atom", entries)
+
+
+@router.get("/offentligt/loften/{promise_id}/flode.atom")
+async def promise_feed(request: Request, promise_id: int) -> Response:
+    """Updates of one published promise, as an Atom feed."""
+    from application.public import updates
+
+    try:
+        entries = await run_in_threadpool(updates, None, promise_id)
+    except NotFound:
+        return _not_found(request)
+    return _atom(
+        request,
+        f"Medborgarlöfte {promise_id}",
+        f"/offentligt/loften/{promise_id}/flode.atom",
+        entries,
+    )
