@@ -24,6 +24,7 @@ from models import (
     EvaluationRound,
     Goal,
     IndicatorValue,
+    Organisation,
     PriorityArea,
     Problem,
     Promise,
@@ -83,9 +84,13 @@ def published_promises(region: str, query: str = "") -> dict[str, Any]:
             select(EvaluationRound).where(col(EvaluationRound.promise_id).in_(list(promises)))
         ).all():
             rounds[r.promise_id].append(r)
+        names = {
+            o.id: o.name
+            for o in session.exec(select(Organisation).where(Organisation.region_id == region))
+        }
         rows = []
         for p in promises.values():
-            municipality, police = organisation_names(session, p)
+            municipality, police = names.get(p.municipality_id, ""), names.get(p.police_area_id, "")
             row = {
                 "id": p.id,
                 "area": p.area_name,

@@ -58,6 +58,31 @@ def _people() -> tuple[str, str]:
     return "samordnare@kommun0.example.se", "region@polisen.example.se"
 
 
+def _publish_signed() -> tuple[int, int]:
+    """Give every promise past its action plan a published promise text (as signing does)."""
+    from sqlmodel import col, select
+
+    from lifecycle.stages import Stage
+    from models import Promise, PromiseText
+    from models.base import utcnow
+    from models.db import session_scope
+
+    signed = [Stage.CONTINUOUS_EVALUATION, Stage.YEAR_END_COMPILATION, Stage.CLOSED]
+    with session_scope() as s:
+        promises = s.exec(select(Promise).where(col(Promise.stage).in_(signed))).all()
+        for p in promises:
+            s.add(
+                PromiseText(
+                    promise_id=p.id,  # type: ignore[arg-type]
+                    cycle_year=p.cycle_year,
+                    police_promises="Polisen lovar närvaro vid stationen.",
+                    municipality_promises="Kommunen lovar bättre belysning.",
+                    published_at=utcnow(),
+                )
+            )
+        return len(promises), promises[0].id  # type: ignore[return-value]
+
+
 def _client(email: str) -> Any:
     from fastapi.testclient import TestClient
 
@@ -121,6 +146,7 @@ def main() -> None:
     from models.db import get_engine, session_scope
 
     build(get_engine(), args.promises)
+    published, public_pid = _publish_signed()
     coordinator, regional = _people()
     with session_scope() as s:
         org = s.exec(select(Organisation).where(Organisation.name == "Kommun 0")).one()
@@ -146,6 +172,12 @@ def main() -> None:
         ),
         "Gå vidare, refused through the flow": _time(
             lambda: advance.post(f"/loften/{pid}/vidare", {}), args.repeat, 409
+        ),
+        f"public region page ({published} published)": _time(
+            lambda: region.get("/offentligt/stockholm").status_code, args.repeat, 200
+        ),
+        "public promise page": _time(
+            lambda: region.get(f"/offentligt/loften/{public_pid}").status_code, args.repeat, 200
         ),
     }
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
