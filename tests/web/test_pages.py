@@ -181,6 +181,8 @@ def test_the_police_region_sees_who_is_late_and_cannot_write(page) -> None:
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
     assert download.value.suggested_filename.endswith(".csv")
+    unknown = page.goto("/oversikt/narnia")  # an address a person can type: a page, not a 500
+    assert unknown.status == 422 and "narnia" in page.content()
     # Reading is all: moving a promise on is refused, and nothing is written.
     with session_scope() as s:
         spanga = s.exec(

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi_csrf_protect.exceptions import CsrfProtectError
 
 from flows.operations import all_operations
-from lifecycle.errors import Forbidden, NotAuthenticated, NotFound
+from lifecycle.errors import Forbidden, LofteError, NotAuthenticated, NotFound
 from lifecycle.permissions import Principal
 from web.auth import SESSION_COOKIE
 from web.pages.render import page
@@ -75,5 +75,16 @@ async def guarded(request: Request, body: Callable[[Principal], Awaitable[Respon
             400,
             title="Formuläret har gått ut",
             message="Ladda om sidan och skicka formuläret igen.",
+            principal=principal,
+        )
+    except LofteError as exc:
+        # Anything else a use case refuses (an unknown police region in the address, a
+        # conflict): a page that says so with the error's own status, never a 500.
+        return page(
+            request,
+            "error.html",
+            exc.http_status,
+            title="Det gick inte",
+            message=str(exc),
             principal=principal,
         )
