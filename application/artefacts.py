@@ -21,7 +21,7 @@ from application.promises import PromiseId
 from config.calendar import get_calendars
 from config.clock import local_day, now_utc
 from effects.audit import audit
-from effects.hooks import round_submitted
+from effects.hooks import compilation_approved, round_submitted
 from lifecycle.criteria import Unmet, unmet_for_signoff
 from lifecycle.dates import date_problem, round_period_start
 from lifecycle.errors import InputError, NotFound, Refused, describe_validation_error
@@ -533,6 +533,8 @@ def add_artefact(
     )
     if kind == "evaluation":
         round_submitted(session, promise, row)  # type: ignore[arg-type]
+    elif kind == "approval":
+        compilation_approved(session, promise, row)  # type: ignore[arg-type]
     return row
 
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from application.access import require_action
 from application.operations import operation
+from effects.resident_mail import RESIDENT_KINDS
 from lifecycle.errors import Conflict, InputError, NotFound
 from lifecycle.permissions import Action, Principal
 from models.db import read_scope, session_scope
@@ -27,7 +28,8 @@ def _row(m: Any) -> dict[str, Any]:
         "status": m.status,
         "kind": m.kind,
         "channel": m.channel,
-        "recipient": m.recipient,
+        # A resident's address is never shown, not even to admins (docs/public.md).
+        "recipient": "(invånare)" if m.kind in RESIDENT_KINDS else m.recipient,
         "language": m.language,
         "attempts": m.attempts,
         "next_attempt_at": m.next_attempt_at.isoformat() if m.status == "pending" else None,

@@ -54,6 +54,18 @@ def _published_ids(session: Session, region: str | None = None) -> dict[int, Pro
     return {p.id: p for p in session.exec(query).all() if p.id is not None}
 
 
+def is_published(session: Session, promise_id: int) -> bool:
+    """Whether residents may see the promise (a year of it has a published promise text)."""
+    return (
+        session.exec(
+            select(PromiseText.id).where(
+                PromiseText.promise_id == promise_id, col(PromiseText.published_at).is_not(None)
+            )
+        ).first()
+        is not None
+    )
+
+
 def _status_words(promise: Promise, rounds: list[EvaluationRound]) -> str:
     """ "Pågår", "Uppföljt 2 av 3 gånger", "Avslutat": where it stands, in words."""
     if promise.stage is Stage.CLOSED:

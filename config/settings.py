@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     api_host: str = API_HOST
     api_port: int = Field(default=API_PORT, ge=1, le=65535)
     api_url: str = ""
+    # The address residents reach the public pages at, for links in their e-mail
+    # (default: the service's own address).
+    public_url: str = ""
     # Run the CLI through a running `lofte serve` when one answers (falls back to in-process).
     use_service: bool = True
     # Sign-in: web sessions end after this long unused, and after this long at all.
@@ -87,6 +90,11 @@ class Settings(BaseSettings):
     def service_url(self) -> str:
         """Base URL of the `lofte serve` HTTP API."""
         return self.api_url or f"http://{self.api_host}:{self.api_port}"
+
+    @property
+    def public_base_url(self) -> str:
+        """Where links in messages to residents point: ``public_url``, else the service."""
+        return (self.public_url or self.service_url).rstrip("/")
 
     @property
     def tz(self) -> ZoneInfo:

@@ -10,11 +10,12 @@ from sqlmodel import Session, col, select
 
 from config.clock import now_utc
 from effects.deadlines import mark_round_submitted, sync_deadlines
+from effects.resident_mail import tell_followers_of_round, tell_followers_of_year_end
 from effects.status_event import enqueue_transition_status_event
 from lifecycle.permissions import Principal
 from lifecycle.stages import Stage
 from lifecycle.transitions import TransitionKind, TransitionPlan
-from models import EvaluationRound, Promise, PromiseText, SignOff
+from models import EvaluationRound, Promise, PromiseText, SignOff, YearEndCompilation
 from notifications.channel_config import DEFAULT_CHANNEL
 from notifications.outbox import enqueue
 from views.lookup import coordinators_of, organisation_names
@@ -82,8 +83,17 @@ def after_transition(
 
 
 def round_submitted(session: Session, promise: Promise, rnd: EvaluationRound) -> None:
-    """Effects of a submitted evaluation round: its deadline is done."""
+    """Effects of a submitted evaluation round: its deadline is done, and residents who
+    follow the promise hear the feedback given to them."""
     mark_round_submitted(session, rnd)
+    tell_followers_of_round(session, promise, rnd)
+
+
+def compilation_approved(
+    session: Session, promise: Promise, compilation: YearEndCompilation
+) -> None:
+    """Effects of an approved year-end compilation: residents who follow the promise hear."""
+    tell_followers_of_year_end(session, promise, compilation)
 
 
 def notify_transition(

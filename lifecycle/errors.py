@@ -103,3 +103,10 @@ class Unavailable(LofteError):
 
     exit_code = 2
     http_status = 503
+
+
+class TooManyRequests(LofteError):
+    """Too many requests from one client in a short time; try again later."""
+
+    exit_code = 1
+    http_status = 429

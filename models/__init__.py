@@ -30,8 +30,11 @@ from models.operations import Deadline, DeliveryAttempt, OutboxMessage, StatusSn
 from models.organisation import Organisation, Person, PriorityArea, Region
 from models.promise import Agreement, AgreementParty, Promise
 from models.reminders import PromiseCalendar, ReminderSent
+from models.residents import ResidentSubscription, SubscriptionRequest
 
 __all__ = [
+    "ResidentSubscription",
+    "SubscriptionRequest",
     "AgreementParty",
     "ProblemPriorityArea",
     "AccessToken",

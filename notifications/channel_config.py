@@ -148,18 +148,33 @@ class ChannelsFile(_Strict):
 
     delivery: DeliveryConfig = Field(default_factory=lambda: DeliveryConfig())
     default_channel: str | None = None
+    # The mail channel for residents who follow a promise (default: the default channel when
+    # it is a mail channel). Never a chat channel: a resident's address must not go to Teams.
+    residents_channel: str | None = None
     channels: dict[str, ChannelConfig] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _default_exists(self) -> ChannelsFile:
         if self.default_channel and self.default_channel not in self.channels:
             raise ValueError(f"default_channel {self.default_channel!r} is not among channels")
+        if self.residents_channel:
+            chosen = self.channels.get(self.residents_channel)
+            if chosen is None:
+                raise ValueError(
+                    f"residents_channel {self.residents_channel!r} is not among channels"
+                )
+            if chosen.type != "mail":
+                raise ValueError(
+                    f"residents_channel {self.residents_channel!r} must be a mail channel"
+                )
         return self
 
 
 # What a message is stored with when its person chose no channel: "the configured default",
 # resolved when it is sent (``ChannelSetup.resolve``), so a later default applies too.
 DEFAULT_CHANNEL = "default"
+# What messages to residents are stored with: the residents' mail channel, resolved when sent.
+RESIDENTS_CHANNEL = "residents"
 
 
 @dataclass
@@ -170,13 +185,23 @@ class ChannelSetup:
     channels: dict[str, Channel] = field(default_factory=dict)
     default_channel: str | None = None
     source: Path | None = None
+    residents_channel: str | None = None
 
     def resolve(self, name: str | None) -> Channel | None:
         """The channel a message is sent through: its own, or for ``DEFAULT_CHANNEL`` (a person
-        who chose none) the configured default. The one place channel names are resolved."""
+        who chose none) the configured default, for ``RESIDENTS_CHANNEL`` the residents' mail
+        channel. The one place channel names are resolved."""
+        if name == RESIDENTS_CHANNEL:
+            return self._residents()
         if not name or name == DEFAULT_CHANNEL:
             name = self.default_channel
         return self.channels.get(name) if name else None
+
+    def _residents(self) -> Channel | None:
+        # Only ever a mail channel: without one, resident messages wait in the outbox.
+        name = self.residents_channel or self.default_channel
+        chosen = self.channels.get(name) if name else None
+        return chosen if chosen is not None and chosen.type == "mail" else None
 
     def route(self, channel: str | None, email: str) -> tuple[str, str]:
         """(channel name, recipient) for a person with ``Person.channel`` and ``Person.email``.
@@ -227,7 +252,9 @@ def parse_channels(raw: dict[str, Any], source: Path, environ: Mapping[str, str]
     limit = parsed.delivery.channel_limit()
     for name, cfg in parsed.channels.items():
         channels[name] = _build(name, cfg, source, environ, limit)
-    return ChannelSetup(parsed.delivery, channels, parsed.default_channel, source)
+    return ChannelSetup(
+        parsed.delivery, channels, parsed.default_channel, source, parsed.residents_channel
+    )
 
 
 def _key(loc: tuple[Any, ...]) -> str:

@@ -27,7 +27,15 @@ from lifecycle.words import counted
 from notifications.channels.base import Rendered
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
-KINDS = ("digest", "escalation", "transition", "status_report")
+KINDS = (
+    "digest",
+    "escalation",
+    "transition",
+    "status_report",
+    "resident_confirm",
+    "resident_round",
+    "resident_year_end",
+)
 LANGUAGES = ("sv", "en")
 
 _LABELS = {

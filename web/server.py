@@ -14,17 +14,22 @@ from web.api import create_app
 log = logging.getLogger("lofte.serve")
 
 _SECRET_IN_QUERY = re.compile(r"(token=)[^&\s\"]+")
+# The links in messages to residents carry their token in the path.
+_SECRET_IN_PATH = re.compile(r"(/offentligt/(?:bekrafta|avsluta)/)[^/?\s\"]+")
+
+
+def _mask(text: str) -> str:
+    return _SECRET_IN_PATH.sub(r"\1***", _SECRET_IN_QUERY.sub(r"\1***", text))
 
 
 class MaskSecrets(logging.Filter):
-    """Masks a token given in an address (calendar subscriptions) in the access log."""
+    """Masks a token given in an address (calendar subscriptions, residents' confirm and
+    unsubscribe links) in the access log."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record's arguments; never drop the record."""
         if isinstance(record.args, tuple):
-            record.args = tuple(
-                _SECRET_IN_QUERY.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args
-            )
+            record.args = tuple(_mask(a) if isinstance(a, str) else a for a in record.args)
         return True
 
 

@@ -59,6 +59,7 @@ class MailChannel(Channel):
         """The JSON body in the preset's shape."""
         to = message.recipient
         html = rendered.html or ""
+        extra = _list_unsubscribe(message)
         if self.preset == "sendgrid":
             doc: dict[str, Any] = {
                 "personalizations": [{"to": [{"email": to}]}],
@@ -72,6 +73,8 @@ class MailChannel(Channel):
             }
             if self.reply_to:
                 doc["reply_to"] = _sendgrid_address(self.reply_to)
+            if extra:
+                doc["headers"] = extra
             return doc
         if self.preset == "postmark":
             doc = {
@@ -85,6 +88,8 @@ class MailChannel(Channel):
             }
             if self.reply_to:
                 doc["ReplyTo"] = self.reply_to
+            if extra:
+                doc["Headers"] = [{"Name": k, "Value": v} for k, v in extra.items()]
             return doc
         doc = {
             "from": self.sender,
@@ -95,6 +100,8 @@ class MailChannel(Channel):
         }
         if self.reply_to:
             doc["reply_to"] = self.reply_to
+        if extra:
+            doc["headers"] = extra
         return doc
 
     def build(self, message: Envelope, rendered: Rendered, *, now: float) -> OutgoingRequest:
@@ -129,3 +136,12 @@ def _sendgrid_address(value: str) -> dict[str, str]:
         name, _, email = value[:-1].partition("<")
         return {"email": email.strip(), "name": name.strip().strip('"')}
     return {"email": value.strip()}
+
+
+def _list_unsubscribe(message: Envelope) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe headers for a message that carries its unsubscribe link
+    (messages to residents): the mail client's own "Unsubscribe" button then works too."""
+    url = message.payload.get("unsubscribe_url")
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        return {}
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}

@@ -115,6 +115,11 @@ def test_every_kind_renders_in_both_languages_text_and_html(kind, language):
         "person": "Anna",
         "date": "2026-03-02",
         "promise": "Löfte Kista",
+        "area": "Kista",
+        "municipality": "Stockholms stad",
+        "feedback": "Belysningen är på plats.",
+        "round": 1,
+        "year": 1,
         "stage": "goals",
         "what": "Mål för problem 2",
         "due": "2026-02-01",
@@ -155,12 +160,18 @@ def test_every_kind_renders_in_both_languages_text_and_html(kind, language):
         "escalation": "försenat",
         "transition": "gått vidare",
         "status_report": "Lägesrapport",
+        "resident_confirm": "Bekräfta",
+        "resident_round": "Belysningen",
+        "resident_year_end": "godkänt",
     }
     english = {
         "digest": "Hello",
         "escalation": "overdue",
         "transition": "moved on",
         "status_report": "Status report",
+        "resident_confirm": "Confirm",
+        "resident_round": "Belysningen",
+        "resident_year_end": "approved",
     }
     assert (swedish if language == "sv" else english)[kind] in r.text
 

@@ -4,6 +4,7 @@ unpublished promise does not exist for them; answers are cacheable; 0 axe violat
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import httpx
 import pytest
@@ -22,7 +23,7 @@ from models import (
 )
 from models.db import session_scope
 from tests.helpers import add, complete_stage, new_promise, register
-from tests.web.conftest import axe_violations
+from tests.web.conftest import axe_violations, screenshot
 
 pytestmark = pytest.mark.timeout(300)
 MARK = "INTERNT-MARKÖR"
@@ -135,3 +136,91 @@ def test_a_resident_finds_a_promise_and_every_public_page_passes_axe(page) -> No
     assert axe_violations(page) == []
     page.goto("/offentligt/loften/424242")
     assert axe_violations(page) == []
+
+
+def test_a_resident_subscribes_confirms_gets_one_message_and_unsubscribes(
+    page, server, monkeypatch
+) -> None:
+    """The whole loop in the browser: find the promise, subscribe (first with a mistake),
+    confirm from the message that reached a local mail receiver, get exactly one message for
+    the next round, unsubscribe with the link in it; the address is then gone."""
+    import re
+
+    from config.settings import reset_settings
+    from models import ResidentSubscription
+    from notifications.channel_config import parse_channels
+    from notifications.dispatcher import dispatch_pending
+    from tests.notifications.conftest import channel_env, channels_doc
+    from tests.notifications.receiver import Receiver
+    from tests.notifications.test_residents import published, submit_round
+
+    monkeypatch.setenv("LOFTE_PUBLIC_URL", server)  # links in messages point at this server
+    reset_settings()
+    receiver = Receiver().start()
+    try:
+        setup = parse_channels(channels_doc(receiver), Path("channels.yaml"), channel_env(receiver))
+
+        def mails_to(address: str) -> list[dict]:
+            dispatch_pending(setup=setup)
+            return [
+                r.json()
+                for r in receiver.requests
+                if r.path == "/mail" and r.json()["to"] == address
+            ]
+
+        pid = published()
+        page.goto("/offentligt/stockholm")
+        page.get_by_role("link", name="Sollentuna 2026").click()
+        assert page.get_by_role("heading", name="Det här sa ni").is_visible()
+        page.fill("#epost", "inte en adress")
+        page.get_by_role("button", name="Bevaka löftet").click()
+        assert page.title().startswith("Fel:")
+        assert page.get_by_role("link", name="Kryssa i att du samtycker").is_visible()
+        assert axe_violations(page) == []
+        screenshot(page, "public-subscribe-error")
+        page.fill("#epost", "boende@exempel.se")
+        page.check("#samtycke")
+        page.get_by_role("button", name="Bevaka löftet").click()
+        assert page.get_by_role("heading", name="Titta i din e-post").is_visible()
+        assert axe_violations(page) == []
+
+        [ask] = mails_to("boende@exempel.se")
+        confirm_url = re.search(r"http\S+/offentligt/bekrafta/\S+", ask["text"]).group(0)  # type: ignore[union-attr]
+        page.goto(confirm_url)
+        assert axe_violations(page) == []
+        page.get_by_role("button", name="Bekräfta").click()
+        assert page.get_by_role("heading", name="Nu bevakar du löftet").is_visible()
+        assert axe_violations(page) == []
+
+        submit_round(pid, 1, "Belysningen i gångtunneln är lagad.")
+        mails = mails_to("boende@exempel.se")
+        assert len(mails) == 2 and "gångtunneln" in mails[1]["text"]
+        assert len(mails_to("boende@exempel.se")) == 2  # a second dispatch sends nothing new
+        unsubscribe_url = re.search(r"http\S+/offentligt/avsluta/\S+", mails[1]["text"]).group(0)  # type: ignore[union-attr]
+        page.goto(unsubscribe_url)
+        assert axe_violations(page) == []
+        page.get_by_role("button", name="Avsluta bevakningen").click()
+        assert page.get_by_role("heading", name="Bevakningen är avslutad").is_visible()
+        assert axe_violations(page) == []
+        with session_scope() as s:
+            assert s.exec(select(ResidentSubscription)).all() == []
+    finally:
+        receiver.stop()
+
+
+def test_subscribing_answers_the_same_for_a_known_and_a_new_address(server) -> None:
+    from tests.notifications.test_residents import published
+
+    pid = published()
+    path = f"{server}/offentligt/loften/{pid}/bevaka"
+    form = {"epost": "kand@exempel.se", "samtycke": "ja"}
+    first = httpx.post(path, data=form, timeout=30)
+    again = httpx.post(path, data=form, timeout=30)
+    new = httpx.post(path, data={**form, "epost": "ny@exempel.se"}, timeout=30)
+    assert first.status_code == again.status_code == new.status_code == 200
+    assert first.text == again.text == new.text
+    assert first.headers["cache-control"] == "no-store"
+    bad = httpx.post(path, data={"epost": "x" * 5000}, timeout=30)
+    assert bad.status_code == 400 and "Fel:" in bad.text and "x" * 300 not in bad.text
+    assert httpx.post(f"{server}/offentligt/avsluta/okand", timeout=30).status_code == 200
+    assert httpx.post(f"{server}/offentligt/bekrafta/okand", timeout=30).status_code == 404

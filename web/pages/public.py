@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from lifecycle.errors import InputError, NotFound
+from lifecycle.errors import InputError, NotFound, TooManyRequests
 from web.pages.render import environment
 
 router = APIRouter()
@@ -162,4 +162,154 @@ async def promise_feed(request: Request, promise_id: int) -> Response:
         f"Medborgarlöfte {promise_id}",
         f"/offentligt/loften/{promise_id}/flode.atom",
         entries,
+    )
+
+
+# --- following a promise by e-mail (application/subscriptions.py) -----------------------------
+# These answers are personal, never cached. The forms carry no CSRF token: they act on no
+# session (a forged subscribe only sends a confirmation link the owner ignores, and is
+# rate-limited), and the token in a link is itself the proof for confirm and unsubscribe.
+
+
+def _personal(template: str, status: int = 200, **context: object) -> Response:
+    html = environment().get_template(template).render(principal=None, **context)
+    return Response(
+        html,
+        status_code=status,
+        media_type="text/html; charset=utf-8",
+        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+    )
+
+
+def _message(status: int = 200, **context: object) -> Response:
+    return _personal("public_message.html", status, **context)
+
+
+@router.get("/offentligt/loften/{promise_id}/bevaka")
+async def subscribe_form(request: Request, promise_id: int) -> Response:
+    """The subscribe form on its own (where its errors are shown)."""
+    from application.public import published_promise
+
+    try:
+        view = await run_in_threadpool(published_promise, promise_id)
+    except NotFound:
+        return _not_found(request)
+    return _personal("public_subscribe.html", p=view, errors={}, address="")
+
+
+@router.post("/offentligt/loften/{promise_id}/bevaka")
+async def subscribe(request: Request, promise_id: int) -> Response:
+    """Ask to follow the promise: the same answer for a new and a known address."""
+    from application.public import published_promise
+    from application.subscriptions import SubscribeErrors
+    from application.subscriptions import subscribe as ask
+
+    form = await request.form()
+    address = str(form.get("epost", ""))[:300]
+    consent = form.get("samtycke") == "ja"
+    client = request.client.host if request.client else "unknown"
+    try:
+        await run_in_threadpool(ask, promise_id, address, consent, client)
+    except NotFound:
+        return _not_found(request)
+    except SubscribeErrors as exc:
+        view = await run_in_threadpool(published_promise, promise_id)
+        return _personal(
+            "public_subscribe.html", 400, p=view, errors=exc.fields, address=address[:254]
+        )
+    except TooManyRequests:
+        return _message(
+            429,
+            title="För många försök",
+            lines=[
+                "Vi har fått många förfrågningar från din uppkoppling. Försök igen om en timme."
+            ],
+            promise_id=promise_id,
+        )
+    return _message(
+        title="Titta i din e-post",
+        panel=True,
+        lines=[
+            "Om adressen inte redan bevakar löftet skickar vi en länk till den. "
+            "Klicka på länken inom en vecka för att börja bevaka löftet.",
+            "Kommer inget meddelande? Titta i skräpposten, eller kontrollera att adressen var rätt.",
+        ],
+        promise_id=promise_id,
+    )
+
+
+@router.get("/offentligt/bekrafta/{token}")
+async def confirm_page(token: str) -> Response:
+    """The confirmation link lands here: one button confirms (a link scanner that only
+    fetches the page confirms nothing)."""
+    return _message(
+        title="Bekräfta att du vill bevaka löftet",
+        lines=["Du får e-post efter varje uppföljning och när årets resultat är klart."],
+        action=f"/offentligt/bekrafta/{token[:100]}",
+        button="Bekräfta",
+    )
+
+
+@router.post("/offentligt/bekrafta/{token}")
+async def confirm(token: str) -> Response:
+    """Confirm the subscription (double opt-in)."""
+    from application.subscriptions import confirm as do_confirm
+
+    try:
+        done = await run_in_threadpool(do_confirm, token)
+    except NotFound:
+        return _message(
+            404,
+            title="Länken gäller inte",
+            lines=[
+                "Länken är redan använd, äldre än en vecka eller inte hel. "
+                "Be om en ny länk på löftets sida."
+            ],
+        )
+    return _message(
+        title="Nu bevakar du löftet",
+        panel=True,
+        lines=[
+            f"Du får e-post om medborgarlöftet för {done['area']}. "
+            "Varje meddelande har en länk för att avsluta."
+        ],
+        promise_id=done["promise_id"],
+    )
+
+
+@router.get("/offentligt/avsluta/{token}")
+async def unsubscribe_page(token: str) -> Response:
+    """The unsubscribe link in every message: one button ends it."""
+    return _message(
+        title="Avsluta bevakningen",
+        lines=["Du får inga fler meddelanden om löftet, och din e-postadress tas bort."],
+        action=f"/offentligt/avsluta/{token[:100]}",
+        button="Avsluta bevakningen",
+        warning=True,
+    )
+
+
+@router.post("/offentligt/avsluta/{token}")
+async def unsubscribe(token: str) -> Response:
+    """End the subscription and delete the address; also what a mail client's one-click
+    "Unsubscribe" (RFC 8058, ``List-Unsubscribe=One-Click``) posts to."""
+    from application.subscriptions import unsubscribe as do_unsubscribe
+
+    try:
+        done = await run_in_threadpool(do_unsubscribe, token)
+    except NotFound:
+        return _message(
+            title="Bevakningen är redan avslutad",
+            lines=[
+                "Vi har ingen bevakning för den här länken. Din adress finns inte kvar hos oss."
+            ],
+        )
+    return _message(
+        title="Bevakningen är avslutad",
+        panel=True,
+        lines=[
+            f"Du får inga fler meddelanden om medborgarlöftet för {done['area']}. "
+            "Din e-postadress är borttagen."
+        ],
+        promise_id=done["promise_id"],
     )
