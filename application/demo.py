@@ -616,7 +616,14 @@ def _load_promise(
     pid = _create_first(spec, today)
     _build(pid, spec, templates, today)
     with session_scope() as s:
-        audit(s, promise_id=pid, actor=ACTOR, action=LOADED, details={"entry": _entry_key(entry)})
+        audit(
+            s,
+            promise_id=pid,
+            actor=ACTOR,
+            action=LOADED,
+            details={"entry": _entry_key(entry)},
+            at=_at(today),  # the demo's "today", not the machine's
+        )
 
 
 DEFAULT_PROBLEMS = ["fewer-young-at-risk", "fewer-criminals-exit", "vulnerable-victims-offenders"]

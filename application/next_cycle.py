@@ -163,6 +163,7 @@ def open_next_cycle(
             action="next_cycle_opened",
             flow_run_id=flow_run_id,
             details=details,
+            at=now,  # dated when it happened (the demo records a past year)
         )
         audit(
             session,
@@ -171,6 +172,7 @@ def open_next_cycle(
             action="seeded_from",
             flow_run_id=flow_run_id,
             details={"previous_promise_id": old.id, "problems_seeded": seeded},
+            at=now,
         )
         return new
 

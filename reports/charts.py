@@ -13,8 +13,10 @@ def indicator_chart(
     title: str,
     width: int = 320,
     height: int = 140,
+    words: tuple[str, str] = ("baseline", "target"),
 ) -> str:
-    """An SVG with the values as a line, dashed lines for baseline and target."""
+    """An SVG with the values as a line, dashed lines for baseline and target (named by
+    ``words``, e.g. ``("utgångsläge", "mål")`` on a Swedish page)."""
     values = [v for _, v in points] + [v for v in (baseline, target) if v is not None]
     if not points or not values:
         return ""
@@ -40,11 +42,12 @@ def indicator_chart(
         f'role="img" aria-label="{escape(title)}" style="max-width:{width}px">',
         f'<text x="{pad_l}" y="14" font-size="11" font-family="sans-serif">{escape(title)}</text>',
     ]
-    for value, colour, label in ((baseline, "#888", "baseline"), (target, "#2a7", "target")):
+    # Colours with at least 4.5:1 contrast on white (WCAG AA for the small labels).
+    for value, colour, label in ((baseline, "#505a5f", words[0]), (target, "#00703c", words[1])):
         if value is not None:
             parts.append(
                 f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
-                f'stroke="{colour}" stroke-dasharray="4 3"><title>{label} {value:g}</title></line>'
+                f'stroke="{colour}" stroke-dasharray="4 3"><title>{escape(label)} {value:g}</title></line>'
                 f'<text x="2" y="{y(value) + 4:.1f}" font-size="10" fill="{colour}" font-family="sans-serif">{value:g}</text>'
             )
     line = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)

@@ -22,6 +22,8 @@ def test_kill_9_of_demo_then_demo_completes(tmp_path: Path) -> None:
         "LOFTE_DATA_DIR": str(tmp_path),
         "LOFTE_DATABASE_URL": f"sqlite:///{tmp_path}/lofte.db",
         "PYTHONPATH": str(ROOT),
+        # The demo is built by date; the day the other demo tests describe.
+        "LOFTE_NOW": "2026-11-22T09:00:00+01:00",
     }
     lofte = [sys.executable, "-m", "cli.main"]
     subprocess.run([*lofte, "init"], env=env, check=True, capture_output=True)

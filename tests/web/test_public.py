@@ -91,6 +91,9 @@ def test_only_public_fields_leave_and_unpublished_promises_do_not_exist(server) 
         assert "Järfälla" not in answer.text  # the unsigned draft is nowhere
     page = answers[1].text
     assert "Det här sa ni" in page and "Det här gör vi" in page
+    # Each goal's indicator over time as a chart (three rounds: three points), with its table.
+    assert page.count("<svg") == page.count('<caption class="govuk-table__caption') >= 1
+    assert page.count("<circle") == 3 * page.count("<svg")
     assert "Otryggt vid stationen" in page  # what residents said
     assert "Vi har haft vandringar varje månad" in page  # the feedback they were given
     assert "Året gav färre rån vid stationen." in page  # the approved year-end result

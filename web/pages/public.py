@@ -10,10 +10,12 @@ import csv
 import hashlib
 import io
 import json
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from markupsafe import Markup
 
 from lifecycle.errors import InputError, NotFound, TooManyRequests
 from web.pages.render import environment
@@ -69,7 +71,32 @@ async def promise_page(request: Request, promise_id: int) -> Response:
         view = await run_in_threadpool(published_promise, promise_id)
     except NotFound:
         return _not_found(request)
-    return _html(request, "public_promise.html", p=view)
+    return _html(request, "public_promise.html", p=view, charts=_goal_charts(view))
+
+
+def _goal_charts(view: dict[str, Any]) -> dict[int, Markup]:
+    """Each goal's indicator over time as an SVG line (the table beside it has the figures)."""
+    from datetime import date
+
+    from reports.charts import indicator_chart
+
+    charts = {}
+    for work in view["what_we_do"]:
+        for goal in work["goals"]:
+            points = sorted(
+                (date.fromisoformat(v["on"]), float(v["value"])) for v in goal["values"]
+            )
+            svg = indicator_chart(
+                points,
+                goal["baseline"],
+                goal["target"],
+                goal["indicator"],
+                words=("utgångsläge", "mål"),
+            )
+            if svg:
+                # Built from numbers and the escaped indicator name.
+                charts[goal["id"]] = Markup(svg)  # noqa: S704
+    return charts
 
 
 @router.get("/offentligt/{region}/data.json")
