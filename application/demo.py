@@ -494,7 +494,7 @@ def _organisations_and_agreements(data: dict[str, Any]) -> dict[str, int]:
                         municipality=a["districts"][0],
                         other_municipalities=a["districts"][1:],
                         police_area=a["police_area"],
-                        municipality_is_city_district=a["police_area"] != "LPO Sollentuna",
+                        municipality_is_city_district=bool(a.get("city_district")),
                         start=a["start"],
                         years=a["years"],
                         title=a["title"],

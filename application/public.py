@@ -54,6 +54,10 @@ def _published_ids(session: Session, region: str | None = None) -> dict[int, Pro
     return {p.id: p for p in session.exec(query).all() if p.id is not None}
 
 
+def _area_names(session: Session) -> dict[str, str]:
+    return {a.id: a.name_sv for a in session.exec(select(PriorityArea)).all()}
+
+
 def is_published(session: Session, promise_id: int) -> bool:
     """Whether residents may see the promise (a year of it has a published promise text)."""
     return (
@@ -127,7 +131,14 @@ def published_promise(promise_id: int) -> dict[str, Any]:
         return _public_view(session, promise)
 
 
-def _public_view(session: Session, promise: Promise) -> dict[str, Any]:
+def _public_view(
+    session: Session,
+    promise: Promise,
+    published: dict[int, Promise] | None = None,
+    areas: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The public fields of one promise. ``published`` (the region's published promises) and
+    ``areas`` (priority area names) are read once by a caller that shows many promises."""
     pid = promise.id
     municipality, police = organisation_names(session, promise)
     text = session.exec(
@@ -135,7 +146,8 @@ def _public_view(session: Session, promise: Promise) -> dict[str, Any]:
         .where(PromiseText.promise_id == pid, col(PromiseText.published_at).is_not(None))
         .order_by(col(PromiseText.cycle_year).desc())
     ).first()
-    areas = {a.id: a.name_sv for a in session.exec(select(PriorityArea)).all()}
+    if areas is None:
+        areas = _area_names(session)
     problems = session.exec(
         select(Problem)
         .where(Problem.promise_id == pid, col(Problem.selected))
@@ -167,7 +179,8 @@ def _public_view(session: Session, promise: Promise) -> dict[str, Any]:
         .order_by(col(YearEndCompilation.cycle_year))
     ).all()
     earlier = []
-    published = _published_ids(session, promise.region_id)
+    if published is None:
+        published = _published_ids(session, promise.region_id)
     previous = promise.previous_promise_id
     while previous:
         before = session.get(Promise, previous)
@@ -268,7 +281,8 @@ def open_data(region: str) -> dict[str, Any]:
     listing = published_promises(region)
     with read_scope() as session:
         promises = _published_ids(session, region)
-        full = [_public_view(session, p) for p in promises.values()]
+        areas = _area_names(session)
+        full = [_public_view(session, p, promises, areas) for p in promises.values()]
     return {
         "schema": SCHEMA,
         "licence": LICENCE,

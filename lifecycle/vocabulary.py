@@ -144,6 +144,15 @@ LABELS: dict[str, tuple[str, str]] = {
     Trend.STABLE: ("Oförändrad", "Stable"),
     Trend.FALLING: ("Minskar", "Falling"),
     Trend.UNKNOWN: ("Okänd", "Unknown"),
+    Role.COORDINATOR: ("Samordnare", "Coordinator"),
+    Role.STEERING_GROUP: ("Styrgrupp", "Steering group"),
+    Role.REGIONAL_COORDINATOR: ("Regional samordnare", "Regional coordinator"),
+    Role.ADMIN: ("Administratör", "Administrator"),
+    # (OrganisationKind.MUNICIPALITY shares its value, and label, with Party.MUNICIPALITY.)
+    OrganisationKind.CITY_DISTRICT: ("Stadsdelsförvaltning", "City district"),
+    OrganisationKind.LOCAL_POLICE_AREA: ("Lokalpolisområde", "Local police area"),
+    OrganisationKind.POLICE_REGION: ("Polisregion", "Police region"),
+    OrganisationKind.COUNTY_BOARD: ("Länsstyrelse", "County administrative board"),
 }
 
 

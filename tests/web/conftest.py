@@ -94,3 +94,32 @@ def axe_violations(tab: Any) -> list[str]:
         f"{v['id']}: {v['nodes'][0]['target'] if v['nodes'] else ''}"
         for v in results.response["violations"]
     ]
+
+
+PASSWORD = "rätt-häst-batteri-klammer"
+
+
+def account(
+    email: str, organisation: str | None, role: str = "coordinator", kind: str = "municipality"
+) -> None:
+    """A registered person with the test password (their organisation created if needed)."""
+    from sqlmodel import select
+
+    from application.identity import set_password
+    from models import Person
+    from models.db import session_scope
+    from tests.helpers import register
+
+    register(email, role=role, organisation=organisation, kind=kind)
+    with session_scope() as s:
+        set_password(s, s.exec(select(Person).where(Person.email == email)).one(), PASSWORD)
+
+
+def sign_in(tab: Any, email: str) -> None:
+    """Sign in through the page, as a person would, from a browser without cookies."""
+    tab.context.clear_cookies()
+    tab.goto("/logga-in")
+    tab.fill("#email", email)
+    tab.fill("#password", PASSWORD)
+    tab.get_by_role("button", name="Logga in").click()
+    tab.wait_for_url("**/")

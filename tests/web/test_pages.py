@@ -12,21 +12,10 @@ from sqlmodel import select
 from models import Dialogue, Promise
 from models.db import session_scope
 from tests.helpers import new_promise, register
-from tests.web.conftest import axe_violations, screenshot
+from tests.web.conftest import PASSWORD, axe_violations, screenshot
+from tests.web.conftest import account as _account
 
 pytestmark = pytest.mark.timeout(300)
-
-PASSWORD = "rätt-häst-batteri-klammer"
-
-
-def _account(email: str, organisation: str) -> None:
-    from application.identity import set_password
-    from models import Person
-
-    register(email, organisation=organisation)
-    with session_scope() as s:
-        person = s.exec(select(Person).where(Person.email == email)).one()
-        set_password(s, person, PASSWORD)
 
 
 def _no_violations(tab: Any) -> None:
@@ -242,6 +231,42 @@ def test_an_admin_sends_a_dead_letter_again_and_a_coordinator_may_not(page) -> N
     _no_violations(page)
     with session_scope() as s:
         assert s.exec(select(OutboxMessage)).one().status == "pending"
+
+
+def test_an_admin_adds_a_person_gives_a_password_and_the_person_signs_in(page) -> None:
+    from tests.web.conftest import account, sign_in
+
+    account("admin@lofte.example.se", None, role="admin")
+    account("samordnare@sollentuna.se", "Sollentuna")
+    sign_in(page, "admin@lofte.example.se")
+    page.goto("/admin")
+    page.get_by_role("link", name="Lägg till en person").click()
+    page.get_by_role("button", name="Spara personen").click()  # empty: every mistake listed
+    assert page.title().startswith("Fel:")
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Fyll i personens namn" in summary and "Välj personens roll" in summary
+    _no_violations(page)
+    page.fill("#name", "Nya Samordnaren")
+    page.fill("#email", "Ny@Sollentuna.se")
+    page.check("#role")  # the first role: coordinator
+    page.select_option("#organisation", label="Sollentuna (Kommunen, stockholm)")
+    page.get_by_role("button", name="Spara personen").click()
+    page.wait_for_url("**/admin?notice=person")
+    assert "ny@sollentuna.se" in page.locator("table").nth(0).inner_text() or (
+        "ny@sollentuna.se" in page.content()
+    )
+    page.get_by_role("link", name="Sätt lösenord för ny@sollentuna.se").click()
+    page.fill("#password", "kort")
+    page.get_by_role("button", name="Spara lösenordet").click()
+    assert "minst 12 tecken" in page.locator(".govuk-error-summary").inner_text()
+    _no_violations(page)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Spara lösenordet").click()
+    page.wait_for_url("**/admin?notice=losenord")
+    sign_in(page, "ny@sollentuna.se")
+    assert page.get_by_role("heading", name="Mina uppgifter").is_visible()
+    sign_in(page, "samordnare@sollentuna.se")  # a coordinator may not add people
+    assert page.goto("/admin/personer/ny").status == 403  # type: ignore[union-attr]
 
 
 def _two_status_reports() -> None:

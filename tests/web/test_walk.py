@@ -12,32 +12,12 @@ from sqlmodel import select
 
 from models import Promise
 from models.db import session_scope
-from tests.helpers import new_promise, register
+from tests.helpers import new_promise
+from tests.web.conftest import account as _account
 from tests.web.conftest import axe_violations
+from tests.web.conftest import sign_in as _sign_in
 
 pytestmark = pytest.mark.timeout(600)
-
-PASSWORD = "rätt-häst-batteri-klammer"
-
-
-def _account(
-    email: str, organisation: str, role: str = "coordinator", kind: str = "municipality"
-) -> None:
-    from application.identity import set_password
-    from models import Person
-
-    register(email, role=role, organisation=organisation, kind=kind)
-    with session_scope() as s:
-        set_password(s, s.exec(select(Person).where(Person.email == email)).one(), PASSWORD)
-
-
-def _sign_in(tab: Any, email: str) -> None:
-    tab.context.clear_cookies()
-    tab.goto("/logga-in")
-    tab.fill("#email", email)
-    tab.fill("#password", PASSWORD)
-    tab.get_by_role("button", name="Logga in").click()
-    tab.wait_for_url("**/")
 
 
 def _form(tab: Any, pid: int, kind: str, values: dict[str, Any], check: bool = False) -> None:

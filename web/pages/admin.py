@@ -1,13 +1,20 @@
-"""The admin's pages: people and their roles, access tokens (revoke), and the outbox's dead
-letters (send again). Each is a use case an admin may run; anyone else gets the 403 page."""
+"""The admin's pages: people and their roles (add, set a password), access tokens (revoke),
+and the outbox's dead letters (send again). Each is a use case an admin may run; anyone else
+gets the 403 page."""
 
 from __future__ import annotations
+
+import re
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from lifecycle.errors import Conflict, NotFound
-from lifecycle.permissions import Principal
+from application.access import require_action
+from application.identity import MIN_PASSWORD
+from lifecycle.errors import Conflict, InputError, NotFound
+from lifecycle.permissions import Action, Principal
+from lifecycle.vocabulary import OrganisationKind, Role, label
 from web.pages.common import guarded, run
 from web.pages.render import check_csrf, page
 
@@ -58,5 +65,139 @@ async def revoke(request: Request, token_id: int) -> Response:
         await check_csrf(request)
         await run("token.revoke", principal, {"token_id": token_id})
         return RedirectResponse("/admin?notice=aterkallad", status_code=303)
+
+    return await guarded(request, body)
+
+
+def _person_form(
+    request: Request,
+    principal: Principal,
+    organisations: list[dict[str, Any]],
+    values: dict[str, str],
+    errors: dict[str, str],
+    general: str = "",
+    status: int = 200,
+) -> Response:
+    return page(
+        request,
+        "admin_person.html",
+        status,
+        principal=principal,
+        organisations=organisations,
+        values=values,
+        errors=errors,
+        general=general,
+        roles={r.value: label(r.value) for r in Role},
+        kinds={k.value: label(k.value) for k in OrganisationKind},
+    )
+
+
+@router.get("/admin/personer/ny")
+async def new_person(request: Request) -> Response:
+    """The form that adds a person (or updates one with the same address)."""
+
+    async def body(principal: Principal) -> Response:
+        require_action(principal, Action.MANAGE_PEOPLE)
+        organisations = await run("organisation.list", principal, {})
+        return _person_form(request, principal, organisations, {}, {})
+
+    return await guarded(request, body)
+
+
+def _person_errors(values: dict[str, str]) -> dict[str, str]:
+    """The form's mistakes in Swedish, per field (the use case checks the same again)."""
+    errors = {}
+    if len(values["name"].strip()) < 2:
+        errors["name"] = "Fyll i personens namn"
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", values["email"].strip()):
+        errors["email"] = "Skriv e-postadressen som namn@exempel.se"
+    if values["role"] not in {r.value for r in Role}:
+        errors["role"] = "Välj personens roll"
+    elif values["role"] in (Role.COORDINATOR, Role.STEERING_GROUP) and not values["organisation"]:
+        errors["organisation"] = "Välj organisationen: samordnare och styrgrupper hör till en"
+    return errors
+
+
+@router.post("/admin/personer/ny")
+async def add_person(request: Request) -> Response:
+    """Add the person; mistakes come back on the form, nothing written."""
+
+    async def body(principal: Principal) -> Response:
+        await check_csrf(request)
+        require_action(principal, Action.MANAGE_PEOPLE)
+        form = await request.form()
+        values = {
+            k: str(form.get(k, ""))[:300]
+            for k in ("name", "email", "role", "organisation", "language")
+        }
+        organisations = await run("organisation.list", principal, {})
+        errors = _person_errors(values)
+        if errors:
+            return _person_form(request, principal, organisations, values, errors, status=400)
+        params: dict[str, Any] = {
+            "name": values["name"].strip(),
+            "email": values["email"].strip().lower(),
+            "role": values["role"],
+            "language": values["language"] if values["language"] in ("sv", "en") else "sv",
+        }
+        if values["organisation"]:
+            region, kind, name = (values["organisation"].split("|", 2) + ["", ""])[:3]
+            params.update(region=region, organisation_kind=kind, organisation=name)
+        try:
+            await run("person.add", principal, params)
+        except (InputError, NotFound) as exc:
+            return _person_form(
+                request, principal, organisations, values, {}, general=str(exc), status=400
+            )
+        return RedirectResponse("/admin?notice=person", status_code=303)
+
+    return await guarded(request, body)
+
+
+@router.get("/admin/personer/{email}/losenord")
+async def password_form(request: Request, email: str) -> Response:
+    """The form that gives a person a new local password."""
+
+    async def body(principal: Principal) -> Response:
+        require_action(principal, Action.MANAGE_PEOPLE)
+        return page(
+            request,
+            "admin_password.html",
+            principal=principal,
+            email=email[:254],
+            errors={},
+            min_length=MIN_PASSWORD,
+        )
+
+    return await guarded(request, body)
+
+
+@router.post("/admin/personer/{email}/losenord")
+async def set_password(request: Request, email: str) -> Response:
+    """Set the password; a refused one comes back on the form in Swedish."""
+
+    async def body(principal: Principal) -> Response:
+        await check_csrf(request)
+        require_action(principal, Action.MANAGE_PEOPLE)
+        password = str((await request.form()).get("password", ""))[:1001]
+        error = ""
+        if len(password) < MIN_PASSWORD:
+            error = f"Lösenordet måste ha minst {MIN_PASSWORD} tecken"
+        elif len(password) > 1000:
+            error = "Lösenordet får ha högst 1000 tecken"
+        elif password.strip().lower() in (email.lower(), email.split("@")[0].lower()):
+            error = "Lösenordet får inte vara e-postadressen"
+        if not error:
+            await run("user.password", principal, {"email": email[:254], "password": password})
+            return RedirectResponse("/admin?notice=losenord", status_code=303)
+        return page(
+            request,
+            "admin_password.html",
+            400,
+            principal=principal,
+            email=email[:254],
+            errors={"password": error},
+            min_length=MIN_PASSWORD,
+        )
 
     return await guarded(request, body)
