@@ -276,3 +276,31 @@ def _two_status_reports() -> None:
     for day in (date(2026, 11, 9), date(2026, 11, 16)):
         with session_scope() as s:
             take_snapshot(s, "stockholm", day)
+
+
+def test_the_promise_page_shows_the_chain_as_a_tree_deadlines_lateness_and_the_trail(
+    page,
+) -> None:
+    from lifecycle.stages import Stage
+    from tests.helpers import complete_stage
+    from tests.test_method import walk_to
+    from tests.web.conftest import account, sign_in
+
+    pid = new_promise(start=date(2026, 1, 1))
+    walk_to(pid, Stage.ACTION_PLAN)  # its action plan was due before the term began: late now
+    complete_stage(pid, Stage.ACTION_PLAN)  # the activities, still not moved on
+    account("samordnare@sollentuna.se", "Sollentuna")
+    sign_in(page, "samordnare@sollentuna.se")
+    page.goto(f"/loften/{pid}")
+    current = page.locator(".govuk-task-list__item", has_text="Åtgärdsplan")
+    assert "Försenat" in current.inner_text()
+    # problem → goal → activity, nested: an activity sits in a list inside its goal's item
+    nested = page.locator(".lofte-chain li .lofte-chain li")
+    assert nested.count() >= 1 and nested.first.inner_text().startswith("Aktivitet ")
+    assert page.get_by_role("heading", name="Problem").count() >= 1
+    deadlines = page.locator("table", has=page.locator("caption", has_text="År 1 av löftet"))
+    assert "Åtgärdsplan" in deadlines.inner_text() and "Försenad" in deadlines.inner_text()
+    trail = page.locator("table", has=page.locator("caption", has_text="Allt som har hänt"))
+    assert "La till mål" in trail.inner_text() and "Löftet skapades" in trail.inner_text()
+    _no_violations(page)
+    screenshot(page, "promise-tree")

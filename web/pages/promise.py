@@ -29,19 +29,101 @@ async def my_tasks(request: Request) -> Response:
     return await guarded(request, body)
 
 
-def _task_list(view: dict[str, Any]) -> list[dict[str, Any]]:
-    """The seven stages as the task-list pattern: done, in progress or not started."""
+def _task_list(view: dict[str, Any], deadlines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The seven stages as the task-list pattern: done, in progress, late or not started
+    (late: the current stage, or a round of it, is past its deadline this cycle year)."""
     current = Stage(view["stage"])
+    overdue = {
+        d["stage"]
+        for d in deadlines
+        if d["status"] == "overdue" and d["cycle_year"] == view["cycle_year"]
+    }
     rows = []
     for stage in CYCLE:
         if current is Stage.CLOSED or stage.position < current.position:
             status = "done"
         elif stage is current:
-            status = "current"
+            status = "late" if stage.value in overdue else "current"
         else:
             status = "todo"
         rows.append({"stage": stage.value, "name": stage.name_in("sv"), "status": status})
     return rows
+
+
+# What each audit action is called on the page (the action codes are the audit's own).
+_ACTIONS = {
+    "created": "Löftet skapades",
+    "approval": "Årssammanställningen godkändes",
+    "focus_area": "Ett fokusområde valdes",
+    "next_cycle_opened": "Nästa år öppnades",
+    "seeded_from": "Öppnat från föregående år",
+    "revision_opened": "Revideringen inför nästa år öppnades",
+    "demo_promise_loaded": "Demodata laddades",
+}
+# The artefact kinds as the history names them.
+_KINDS = {
+    "dialogue": "medborgardialog",
+    "situation_picture": "lägesbild",
+    "problem": "problem",
+    "cause_analysis": "orsaksanalys",
+    "goal": "mål",
+    "activity": "aktivitet",
+    "promise_text": "löftestext",
+    "signoff": "underskrift",
+    "evaluation": "uppföljning",
+    "compilation": "årssammanställning",
+}
+
+
+def _in_words(event: dict[str, Any]) -> dict[str, Any]:
+    """One audit event as a line of the history: when, who (and how proven), what."""
+    action = event.get("action", "")
+    details = event.get("details") or {}
+    if action == "transition":
+        what = (
+            f"{Stage(event['from_stage']).name_in('sv')} till {Stage(event['to_stage']).name_in('sv')}"
+            if event.get("from_stage") and event.get("to_stage")
+            else "Stegbyte"
+        )
+    elif action == "artefact_added":
+        kind = str(details.get("kind", ""))
+        ref = f" {details['id']}" if details.get("id") else ""
+        what = f"La till {_KINDS.get(kind, kind)}{ref}"
+    else:
+        what = _ACTIONS.get(action, action)
+    return {
+        "at": event.get("at"),
+        "who": event.get("actor"),
+        "what": what,
+        "reason": event.get("reason"),
+    }
+
+
+def _chain(artefacts: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The chain as a tree: each problem with its cause analyses and goals, each goal with the
+    activities that reach it (the dialogues that led to the problems are listed above it)."""
+    causes = artefacts.get("cause_analyses", [])
+    goals = artefacts.get("goals", [])
+    activities = artefacts.get("activities", [])
+    tree = []
+    for problem in sorted(
+        artefacts.get("problems", []), key=lambda p: (not p.get("selected"), p["id"])
+    ):
+        tree.append(
+            {
+                "problem": problem,
+                "causes": [c for c in causes if c.get("problem_id") == problem["id"]],
+                "goals": [
+                    {
+                        "goal": g,
+                        "activities": [a for a in activities if a.get("goal_id") == g["id"]],
+                    }
+                    for g in goals
+                    if g.get("problem_id") == problem["id"]
+                ],
+            }
+        )
+    return tree
 
 
 @router.get("/loften/{promise_id}")
@@ -61,13 +143,18 @@ async def _promise_page(
     from application.forms import form_for, forms_for_stage
 
     view = await run("promise.show", principal, {"promise_id": promise_id})
+    deadlines = await run("deadlines.show", principal, {"promise_id": promise_id})
+    trail = await run("promise.history", principal, {"promise_id": promise_id})
     return page(
         request,
         "promise.html",
         409 if refusal else 200,
         principal=principal,
         p=view,
-        stages=_task_list(view),
+        stages=_task_list(view, deadlines),
+        chain=_chain(view["artefacts"]),
+        deadlines=[d for d in deadlines if d["cycle_year"] == view["cycle_year"]],
+        trail=[_in_words(e) for e in reversed(trail)],
         refusal=refusal,
         fixes={u["code"]: form_for(u["code"]) for u in view["unmet"]},
         forms=forms_for_stage(view["stage"]),
