@@ -573,10 +573,23 @@ _FIELD_MESSAGES = {
     "string_too_short": "{label} är för kort.",
     "string_too_long": "{label} är för lång.",
 }
+_FIELD_MESSAGES_EN = {
+    "missing": "Enter {label}.",
+    "date_from_datetime_parsing": "{label} must be a date, for example 2026-09-15.",
+    "date_parsing": "{label} must be a date, for example 2026-09-15.",
+    "int_parsing": "{label} must be a whole number.",
+    "greater_than_equal": "{label} must not be less than {limit}.",
+    "enum": "Choose {label}.",
+    "string_too_short": "{label} is too short.",
+    "string_too_long": "{label} is too long.",
+}
 
 
-def field_errors(kind: str, raw: dict[str, Any], labels: dict[str, str]) -> dict[str, str]:
-    """Each field of ``kind`` that ``raw`` gets wrong, with a Swedish sentence (empty: valid).
+def field_errors(
+    kind: str, raw: dict[str, Any], labels: dict[str, str], language: str = "sv"
+) -> dict[str, str]:
+    """Each field of ``kind`` that ``raw`` gets wrong, with a sentence in ``language`` (the
+    ``labels`` in that language too; empty: valid).
 
     The same input model as the CLI and the API decides; the forms only word it for people.
     Errors of the whole input (dates in the wrong order) are keyed by their first field.
@@ -600,7 +613,7 @@ def field_errors(kind: str, raw: dict[str, Any], labels: dict[str, str]) -> dict
                 and issubclass(annotation, Enum)
             ):
                 kind_of = "enum"  # a choice: "Välj ...", not "Fyll i ..."
-            template = _FIELD_MESSAGES.get(kind_of)
+            template = (_FIELD_MESSAGES_EN if language == "en" else _FIELD_MESSAGES).get(kind_of)
             limit = (err.get("ctx") or {}).get("ge", "")
             message = (
                 template.format(label=label, limit=limit)

@@ -70,15 +70,18 @@ def is_published(session: Session, promise_id: int) -> bool:
     )
 
 
-def _status_words(promise: Promise, rounds: list[EvaluationRound]) -> str:
-    """ "Pågår", "Uppföljt 2 av 3 gånger", "Avslutat": where it stands, in words."""
+def _status_words(promise: Promise, rounds: list[EvaluationRound], language: str = "sv") -> str:
+    """ "Pågår", "Uppföljt 2 av 3 gånger", "Avslutat" (or in English): where it stands."""
+    english = language == "en"
     if promise.stage is Stage.CLOSED:
-        return "Avslutat"
+        return "Closed" if english else "Avslutat"
     this_year = [r for r in rounds if r.cycle_year == promise.cycle_year]
     done = sum(1 for r in this_year if r.submitted_at is not None)
     if done:
+        if english:
+            return f"Followed up {done} of {len(this_year)} times"
         return f"Uppföljt {done} av {len(this_year)} gånger"
-    return "Pågår"
+    return "Ongoing" if english else "Pågår"
 
 
 def _region(session: Session, region: str) -> Region:
@@ -115,6 +118,7 @@ def published_promises(region: str, query: str = "") -> dict[str, Any]:
                 "term_start": p.term_start.isoformat(),
                 "term_end": p.term_end.isoformat(),
                 "status": _status_words(p, rounds[p.id or 0]),
+                "status_en": _status_words(p, rounds[p.id or 0], "en"),
             }
             text = " ".join(str(v) for v in row.values()).casefold()
             if not wanted or wanted in text:
@@ -227,6 +231,7 @@ def _public_view(
         "term_start": promise.term_start.isoformat(),
         "term_end": promise.term_end.isoformat(),
         "status": _status_words(promise, list(rounds)),
+        "status_en": _status_words(promise, list(rounds), "en"),
         "promise_text": {
             "joint": text.joint_promises if text else "",
             "police": text.police_promises if text else "",

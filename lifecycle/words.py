@@ -15,6 +15,7 @@ COUNTED: dict[str, dict[str, tuple[str, str]]] = {
         "closed": ("avslutat", "avslutade"),
         "submitted": ("inlämnad", "inlämnade"),
         "missed": ("utebliven", "uteblivna"),
+        "follow_up": ("uppföljning", "uppföljningar"),
     },
     "en": {
         "working_day": ("working day", "working days"),
@@ -23,6 +24,7 @@ COUNTED: dict[str, dict[str, tuple[str, str]]] = {
         "closed": ("closed", "closed"),
         "submitted": ("submitted", "submitted"),
         "missed": ("missed", "missed"),
+        "follow_up": ("follow-up", "follow-ups"),
     },
 }
 

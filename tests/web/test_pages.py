@@ -74,7 +74,7 @@ def test_a_coordinator_signs_in_records_a_dialogue_and_moves_the_promise_on(page
     page.fill("#results", "Otryggt vid stationen kvällstid <script>alert(1)</script>")
     page.get_by_role("button", name="Spara").click()
     page.wait_for_url(f"**/loften/{pid}")
-    assert "Trygghetsvandring 2025-10-01, 30 deltagare" in page.content()
+    assert "Trygghetsvandring 1 oktober 2025, 30 deltagare" in page.content()
 
     page.get_by_role("button", name="Gå vidare till nästa steg").click()
     page.wait_for_url(f"**/loften/{pid}")

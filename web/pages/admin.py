@@ -16,9 +16,19 @@ from lifecycle.errors import Conflict, InputError, NotFound
 from lifecycle.permissions import Action, Principal
 from lifecycle.vocabulary import OrganisationKind, Role, label
 from web.pages.common import guarded, run
+from web.pages.i18n import N_, language_of, translator
 from web.pages.render import check_csrf, page
 
 router = APIRouter()
+
+# What the page says after an action (``/admin?notice=...``).
+NOTICES = {
+    "koad": N_("Meddelandet ligger i utkorgen igen och skickas strax."),
+    "inte-dott": N_("Meddelandet var inte längre olevererat; inget ändrades."),
+    "aterkallad": N_("Nyckeln är återkallad och fungerar inte längre."),
+    "person": N_("Personen är sparad."),
+    "losenord": N_("Lösenordet är sparat. Personen kan logga in med det nu."),
+}
 
 
 @router.get("/admin")
@@ -37,6 +47,7 @@ async def admin(request: Request, notice: str = "") -> Response:
             tokens=tokens,
             dead=dead,
             notice=notice[:200],
+            notices=NOTICES,
         )
 
     return await guarded(request, body)
@@ -108,13 +119,13 @@ def _person_errors(values: dict[str, str]) -> dict[str, str]:
     """The form's mistakes in Swedish, per field (the use case checks the same again)."""
     errors = {}
     if len(values["name"].strip()) < 2:
-        errors["name"] = "Fyll i personens namn"
+        errors["name"] = N_("Fyll i personens namn")
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", values["email"].strip()):
-        errors["email"] = "Skriv e-postadressen som namn@exempel.se"
+        errors["email"] = N_("Skriv e-postadressen som namn@exempel.se")
     if values["role"] not in {r.value for r in Role}:
-        errors["role"] = "Välj personens roll"
+        errors["role"] = N_("Välj personens roll")
     elif values["role"] in (Role.COORDINATOR, Role.STEERING_GROUP) and not values["organisation"]:
-        errors["organisation"] = "Välj organisationen: samordnare och styrgrupper hör till en"
+        errors["organisation"] = N_("Välj organisationen: samordnare och styrgrupper hör till en")
     return errors
 
 
@@ -182,11 +193,13 @@ async def set_password(request: Request, email: str) -> Response:
         password = str((await request.form()).get("password", ""))[:1001]
         error = ""
         if len(password) < MIN_PASSWORD:
-            error = f"Lösenordet måste ha minst {MIN_PASSWORD} tecken"
+            error = translator(language_of(request))(
+                "Lösenordet måste ha minst {n} tecken", n=MIN_PASSWORD
+            )
         elif len(password) > 1000:
-            error = "Lösenordet får ha högst 1000 tecken"
+            error = N_("Lösenordet får ha högst 1000 tecken")
         elif password.strip().lower() in (email.lower(), email.split("@")[0].lower()):
-            error = "Lösenordet får inte vara e-postadressen"
+            error = N_("Lösenordet får inte vara e-postadressen")
         if not error:
             await run("user.password", principal, {"email": email[:254], "password": password})
             return RedirectResponse("/admin?notice=losenord", status_code=303)

@@ -16,6 +16,7 @@ from flows.operations import all_operations
 from lifecycle.errors import Forbidden, LofteError, NotAuthenticated, NotFound
 from lifecycle.permissions import Principal
 from web.auth import SESSION_COOKIE
+from web.pages.i18n import N_
 from web.pages.render import page
 
 
@@ -55,8 +56,9 @@ async def guarded(request: Request, body: Callable[[Principal], Awaitable[Respon
             request,
             "error.html",
             403,
-            title="Du har inte behörighet",
+            title=N_("Du har inte behörighet"),
             message=exc.message_sv,
+            message_en=exc.message_en,
             principal=principal,
         )
     except NotFound:
@@ -64,8 +66,8 @@ async def guarded(request: Request, body: Callable[[Principal], Awaitable[Respon
             request,
             "error.html",
             404,
-            title="Sidan finns inte",
-            message="Det finns inget löfte med det numret, eller så har det tagits bort.",
+            title=N_("Sidan finns inte"),
+            message=N_("Det finns inget löfte med det numret, eller så har det tagits bort."),
             principal=principal,
         )
     except CsrfProtectError:
@@ -73,8 +75,8 @@ async def guarded(request: Request, body: Callable[[Principal], Awaitable[Respon
             request,
             "error.html",
             400,
-            title="Formuläret har gått ut",
-            message="Ladda om sidan och skicka formuläret igen.",
+            title=N_("Formuläret har gått ut"),
+            message=N_("Ladda om sidan och skicka formuläret igen."),
             principal=principal,
         )
     except LofteError as exc:
@@ -84,7 +86,7 @@ async def guarded(request: Request, body: Callable[[Principal], Awaitable[Respon
             request,
             "error.html",
             exc.http_status,
-            title="Det gick inte",
+            title=N_("Det gick inte"),
             message=str(exc),
             principal=principal,
         )

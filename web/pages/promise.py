@@ -12,6 +12,7 @@ from lifecycle.errors import InputError, NotFound, Refused
 from lifecycle.permissions import Principal
 from lifecycle.stages import CYCLE, Stage
 from web.pages.common import guarded, run
+from web.pages.i18n import language_of, translator
 from web.pages.render import check_csrf, page
 
 router = APIRouter()
@@ -50,51 +51,47 @@ def _task_list(view: dict[str, Any], deadlines: list[dict[str, Any]]) -> list[di
     return rows
 
 
-# What each audit action is called on the page (the action codes are the audit's own).
-_ACTIONS = {
-    "created": "Löftet skapades",
-    "approval": "Årssammanställningen godkändes",
-    "focus_area": "Ett fokusområde valdes",
-    "next_cycle_opened": "Nästa år öppnades",
-    "seeded_from": "Öppnat från föregående år",
-    "revision_opened": "Revideringen inför nästa år öppnades",
-    "demo_promise_loaded": "Demodata laddades",
-}
-# The artefact kinds as the history names them.
-_KINDS = {
-    "dialogue": "medborgardialog",
-    "situation_picture": "lägesbild",
-    "problem": "problem",
-    "cause_analysis": "orsaksanalys",
-    "goal": "mål",
-    "activity": "aktivitet",
-    "promise_text": "löftestext",
-    "signoff": "underskrift",
-    "evaluation": "uppföljning",
-    "compilation": "årssammanställning",
-}
-
-
-def _in_words(event: dict[str, Any]) -> dict[str, Any]:
+def _in_words(event: dict[str, Any], lang: str) -> dict[str, Any]:
     """One audit event as a line of the history: when, who (and how proven), what."""
+    _ = translator(lang)
+    actions = {
+        "created": _("Löftet skapades"),
+        "approval": _("Årssammanställningen godkändes"),
+        "focus_area": _("Ett fokusområde valdes"),
+        "next_cycle_opened": _("Nästa år öppnades"),
+        "seeded_from": _("Öppnat från föregående år"),
+        "revision_opened": _("Revideringen inför nästa år öppnades"),
+        "demo_promise_loaded": _("Demodata laddades"),
+    }
+    kinds = {
+        "dialogue": _("medborgardialog"),
+        "situation_picture": _("lägesbild"),
+        "problem": _("problem"),
+        "cause_analysis": _("orsaksanalys"),
+        "goal": _("mål"),
+        "activity": _("aktivitet"),
+        "promise_text": _("löftestext"),
+        "signoff": _("underskrift"),
+        "evaluation": _("uppföljning"),
+        "compilation": _("årssammanställning"),
+    }
     action = event.get("action", "")
     details = event.get("details") or {}
-    if action == "transition":
-        what = (
-            f"{Stage(event['from_stage']).name_in('sv')} till {Stage(event['to_stage']).name_in('sv')}"
-            if event.get("from_stage") and event.get("to_stage")
-            else "Stegbyte"
+    if action == "transition" and event.get("from_stage") and event.get("to_stage"):
+        what = _(
+            "{a} till {b}",
+            a=Stage(event["from_stage"]).name_in(lang),
+            b=Stage(event["to_stage"]).name_in(lang),
         )
     elif action == "artefact_added":
         kind = str(details.get("kind", ""))
-        ref = f" {details['id']}" if details.get("id") else ""
-        what = f"La till {_KINDS.get(kind, kind)}{ref}"
+        what = _("La till {what} {n}", what=kinds.get(kind, kind), n=details.get("id") or "")
     else:
-        what = _ACTIONS.get(action, action)
+        what = actions.get(action, action)
     return {
         "at": event.get("at"),
         "who": event.get("actor"),
-        "what": what,
+        "what": what.strip(),
         "reason": event.get("reason"),
     }
 
@@ -154,7 +151,7 @@ async def _promise_page(
         stages=_task_list(view, deadlines),
         chain=_chain(view["artefacts"]),
         deadlines=[d for d in deadlines if d["cycle_year"] == view["cycle_year"]],
-        trail=[_in_words(e) for e in reversed(trail)],
+        trail=[_in_words(e, language_of(request)) for e in reversed(trail)],
         refusal=refusal,
         fixes={u["code"]: form_for(u["code"]) for u in view["unmet"]},
         forms=forms_for_stage(view["stage"]),
@@ -171,7 +168,7 @@ async def advance(request: Request, promise_id: int) -> Response:
             await run("promise.advance", principal, {"promise_id": promise_id})
         except Refused as exc:
             return await _promise_page(
-                request, principal, promise_id, [u.message_sv for u in exc.unmet]
+                request, principal, promise_id, [u.message(language_of(request)) for u in exc.unmet]
             )
         return RedirectResponse(f"/loften/{promise_id}", status_code=303)
 
@@ -186,17 +183,19 @@ async def send_back(request: Request, promise_id: int) -> Response:
         await check_csrf(request)
         form = await request.form()
         to, reason = str(form.get("to", ""))[:40], str(form.get("reason", "")).strip()[:2000]
+        lang = language_of(request)
+        _ = translator(lang)
         problems = []
         if not to:
-            problems.append("Välj vilket steg löftet ska tillbaka till.")
+            problems.append(_("Välj vilket steg löftet ska tillbaka till."))
         if not reason:
-            problems.append("Skriv varför löftet skickas tillbaka.")
+            problems.append(_("Skriv varför löftet skickas tillbaka."))
         if not problems:
             try:
                 params = {"promise_id": promise_id, "to": to, "reason": reason}
                 await run("promise.advance", principal, params)
             except Refused as exc:
-                problems = [u.message_sv for u in exc.unmet] or [exc.headline]
+                problems = [u.message(lang) for u in exc.unmet] or [exc.headline]
             except InputError as exc:
                 problems = [str(exc)]
             else:
@@ -295,7 +294,10 @@ async def add_artefact(request: Request, promise_id: int, kind: str) -> Response
             if k != "csrf_token"
         }
         fields = fields_from_form(kind, sent)
-        errors = field_errors(kind, fields, field_labels(kind))
+        lang = language_of(request)
+        _ = translator(lang)
+        labels = {name: _(text) for name, text in field_labels(kind).items()}
+        errors = field_errors(kind, fields, labels, lang)
         general = None
         if not errors:
             try:
@@ -310,7 +312,7 @@ async def add_artefact(request: Request, promise_id: int, kind: str) -> Response
                         {"promise_id": promise_id, "kind": kind, "fields": fields},
                     )
             except Refused as exc:
-                general = "; ".join(u.message_sv for u in exc.unmet) or exc.headline
+                general = "; ".join(u.message(lang) for u in exc.unmet) or exc.headline
             except InputError as exc:
                 general = str(exc)
             else:

@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import json
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,7 +19,8 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from lifecycle.errors import InputError, NotFound, TooManyRequests
-from web.pages.render import environment
+from web.pages.i18n import N_, language_of, remember
+from web.pages.render import environment, language_context
 
 router = APIRouter()
 
@@ -27,17 +29,24 @@ CSV_COLUMNS = ("id", "area", "municipality", "police_area", "term_start", "term_
 
 
 def _cached(request: Request, body: bytes, media_type: str, status: int = 200) -> Response:
-    """The answer with its ETag, or 304 when the client already has exactly this."""
+    """The answer with its ETag, or 304 when the client already has exactly this. Pages
+    depend on the language cookie too (``Vary``), so a cache keeps each language apart."""
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = {"ETag": etag, "Cache-Control": CACHE}
+    headers = {"ETag": etag, "Cache-Control": CACHE, "Vary": "Cookie"}
     if status == 200 and request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
     return Response(body, status_code=status, media_type=media_type, headers=headers)
 
 
 def _html(request: Request, template: str, status: int = 200, **context: object) -> Response:
-    html = environment().get_template(template).render(request=request, principal=None, **context)
-    return _cached(request, html.encode("utf-8"), "text/html; charset=utf-8", status)
+    html = (
+        environment()
+        .get_template(template)
+        .render(request=request, principal=None, **language_context(request), **context)
+    )
+    response = _cached(request, html.encode("utf-8"), "text/html; charset=utf-8", status)
+    remember(request, response)
+    return response
 
 
 def _not_found(request: Request) -> Response:
@@ -45,8 +54,10 @@ def _not_found(request: Request) -> Response:
         request,
         "error.html",
         404,
-        title="Sidan finns inte",
-        message="Det finns inget publicerat medborgarlöfte här. Löften visas när de är undertecknade.",
+        title=N_("Sidan finns inte"),
+        message=N_(
+            "Det finns inget publicerat medborgarlöfte här. Löften visas när de är undertecknade."
+        ),
     )
 
 
@@ -198,18 +209,24 @@ async def promise_feed(request: Request, promise_id: int) -> Response:
 # rate-limited), and the token in a link is itself the proof for confirm and unsubscribe.
 
 
-def _personal(template: str, status: int = 200, **context: object) -> Response:
-    html = environment().get_template(template).render(principal=None, **context)
-    return Response(
+def _personal(request: Request, template: str, status: int = 200, **context: object) -> Response:
+    html = (
+        environment()
+        .get_template(template)
+        .render(request=request, principal=None, **language_context(request), **context)
+    )
+    response = Response(
         html,
         status_code=status,
         media_type="text/html; charset=utf-8",
         headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
     )
+    remember(request, response)
+    return response
 
 
-def _message(status: int = 200, **context: object) -> Response:
-    return _personal("public_message.html", status, **context)
+def _message(request: Request, status: int = 200, **context: object) -> Response:
+    return _personal(request, "public_message.html", status, **context)
 
 
 @router.get("/offentligt/loften/{promise_id}/bevaka")
@@ -221,7 +238,7 @@ async def subscribe_form(request: Request, promise_id: int) -> Response:
         view = await run_in_threadpool(published_promise, promise_id)
     except NotFound:
         return _not_found(request)
-    return _personal("public_subscribe.html", p=view, errors={}, address="")
+    return _personal(request, "public_subscribe.html", p=view, errors={}, address="")
 
 
 @router.post("/offentligt/loften/{promise_id}/bevaka")
@@ -236,49 +253,59 @@ async def subscribe(request: Request, promise_id: int) -> Response:
     consent = form.get("samtycke") == "ja"
     client = request.client.host if request.client else "unknown"
     try:
-        await run_in_threadpool(ask, promise_id, address, consent, client)
+        await run_in_threadpool(
+            partial(ask, language=language_of(request)), promise_id, address, consent, client
+        )
     except NotFound:
         return _not_found(request)
     except SubscribeErrors as exc:
         view = await run_in_threadpool(published_promise, promise_id)
         return _personal(
-            "public_subscribe.html", 400, p=view, errors=exc.fields, address=address[:254]
+            request, "public_subscribe.html", 400, p=view, errors=exc.fields, address=address[:254]
         )
     except TooManyRequests:
         return _message(
+            request,
             429,
-            title="För många försök",
+            title=N_("För många försök"),
             lines=[
-                "Vi har fått många förfrågningar från din uppkoppling. Försök igen om en timme."
+                N_("Vi har fått många förfrågningar från din uppkoppling. Försök igen om en timme.")
             ],
             promise_id=promise_id,
         )
     return _message(
-        title="Titta i din e-post",
+        request,
+        title=N_("Titta i din e-post"),
         panel=True,
         lines=[
-            "Om adressen inte redan bevakar löftet skickar vi en länk till den. "
-            "Klicka på länken inom en vecka för att börja bevaka löftet.",
-            "Kommer inget meddelande? Titta i skräpposten, eller kontrollera att adressen var rätt.",
+            N_(
+                "Om adressen inte redan bevakar löftet skickar vi en länk till den. "
+                "Klicka på länken inom en vecka för att börja bevaka löftet."
+            ),
+            N_(
+                "Kommer inget meddelande? Titta i skräpposten, "
+                "eller kontrollera att adressen var rätt."
+            ),
         ],
         promise_id=promise_id,
     )
 
 
 @router.get("/offentligt/bekrafta/{token}")
-async def confirm_page(token: str) -> Response:
+async def confirm_page(request: Request, token: str) -> Response:
     """The confirmation link lands here: one button confirms (a link scanner that only
     fetches the page confirms nothing)."""
     return _message(
-        title="Bekräfta att du vill bevaka löftet",
-        lines=["Du får e-post efter varje uppföljning och när årets resultat är klart."],
+        request,
+        title=N_("Bekräfta att du vill bevaka löftet"),
+        lines=[N_("Du får e-post efter varje uppföljning och när årets resultat är klart.")],
         action=f"/offentligt/bekrafta/{token[:100]}",
-        button="Bekräfta",
+        button=N_("Bekräfta"),
     )
 
 
 @router.post("/offentligt/bekrafta/{token}")
-async def confirm(token: str) -> Response:
+async def confirm(request: Request, token: str) -> Response:
     """Confirm the subscription (double opt-in)."""
     from application.subscriptions import confirm as do_confirm
 
@@ -286,38 +313,48 @@ async def confirm(token: str) -> Response:
         done = await run_in_threadpool(do_confirm, token)
     except NotFound:
         return _message(
+            request,
             404,
-            title="Länken gäller inte",
+            title=N_("Länken gäller inte"),
             lines=[
-                "Länken är redan använd, äldre än en vecka eller inte hel. "
-                "Be om en ny länk på löftets sida."
+                N_(
+                    "Länken är redan använd, äldre än en vecka eller inte hel. "
+                    "Be om en ny länk på löftets sida."
+                )
             ],
         )
     return _message(
-        title="Nu bevakar du löftet",
+        request,
+        title=N_("Nu bevakar du löftet"),
         panel=True,
         lines=[
-            f"Du får e-post om medborgarlöftet för {done['area']}. "
-            "Varje meddelande har en länk för att avsluta."
+            (
+                N_(
+                    "Du får e-post om medborgarlöftet för {area}. "
+                    "Varje meddelande har en länk för att avsluta."
+                ),
+                {"area": done["area"]},
+            )
         ],
         promise_id=done["promise_id"],
     )
 
 
 @router.get("/offentligt/avsluta/{token}")
-async def unsubscribe_page(token: str) -> Response:
+async def unsubscribe_page(request: Request, token: str) -> Response:
     """The unsubscribe link in every message: one button ends it."""
     return _message(
-        title="Avsluta bevakningen",
-        lines=["Du får inga fler meddelanden om löftet, och din e-postadress tas bort."],
+        request,
+        title=N_("Avsluta bevakningen"),
+        lines=[N_("Du får inga fler meddelanden om löftet, och din e-postadress tas bort.")],
         action=f"/offentligt/avsluta/{token[:100]}",
-        button="Avsluta bevakningen",
+        button=N_("Avsluta bevakningen"),
         warning=True,
     )
 
 
 @router.post("/offentligt/avsluta/{token}")
-async def unsubscribe(token: str) -> Response:
+async def unsubscribe(request: Request, token: str) -> Response:
     """End the subscription and delete the address; also what a mail client's one-click
     "Unsubscribe" (RFC 8058, ``List-Unsubscribe=One-Click``) posts to."""
     from application.subscriptions import unsubscribe as do_unsubscribe
@@ -326,17 +363,24 @@ async def unsubscribe(token: str) -> Response:
         done = await run_in_threadpool(do_unsubscribe, token)
     except NotFound:
         return _message(
-            title="Bevakningen är redan avslutad",
+            request,
+            title=N_("Bevakningen är redan avslutad"),
             lines=[
-                "Vi har ingen bevakning för den här länken. Din adress finns inte kvar hos oss."
+                N_("Vi har ingen bevakning för den här länken. Din adress finns inte kvar hos oss.")
             ],
         )
     return _message(
-        title="Bevakningen är avslutad",
+        request,
+        title=N_("Bevakningen är avslutad"),
         panel=True,
         lines=[
-            f"Du får inga fler meddelanden om medborgarlöftet för {done['area']}. "
-            "Din e-postadress är borttagen."
+            (
+                N_(
+                    "Du får inga fler meddelanden om medborgarlöftet för {area}. "
+                    "Din e-postadress är borttagen."
+                ),
+                {"area": done["area"]},
+            )
         ],
         promise_id=done["promise_id"],
     )

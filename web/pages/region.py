@@ -12,6 +12,7 @@ from lifecycle.errors import LofteError, NotFound
 from lifecycle.permissions import Principal
 from lifecycle.stages import CYCLE
 from web.pages.common import guarded, run
+from web.pages.i18n import language_of, translator
 from web.pages.render import page
 
 router = APIRouter()
@@ -28,7 +29,7 @@ def _filtered(rows: list[dict[str, Any]], municipality: str, stage: str, late: b
     ]
 
 
-def _trend_chart(history: list[dict[str, Any]]) -> str:
+def _trend_chart(history: list[dict[str, Any]], title: str) -> str:
     """The late promises of the stored snapshots as a line, oldest first (SVG; the table
     below it is the same figures for those who cannot see it)."""
     from datetime import date
@@ -36,7 +37,7 @@ def _trend_chart(history: list[dict[str, Any]]) -> str:
     from reports.charts import indicator_chart
 
     points = [(date.fromisoformat(h["taken_on"][:10]), float(h["late"])) for h in history]
-    return indicator_chart(sorted(points), None, None, "Försenade löften per lägesrapport")
+    return indicator_chart(sorted(points), None, None, title)
 
 
 @router.get("/oversikt/{region}")
@@ -46,12 +47,13 @@ async def overview(
     """The police region's overview: worst first, filters, downloads, the stored trend."""
 
     async def body(principal: Principal) -> Response:
-        data = await run("overview.show", principal, {"region": region})
+        lang = language_of(request)
+        data = await run("overview.show", principal, {"region": region, "language": lang})
         try:
             history = await run("status.history", principal, {"region": region})
         except LofteError:
             history = []
-        trend = _trend_chart(history)
+        trend = _trend_chart(history, translator(lang)("Försenade löften per lägesrapport"))
         rows = _filtered(data["rows"], kommun[:200], steg[:40], bool(sena))
         municipalities = sorted({r["municipality"] for r in data["rows"]})
         stages = [{"value": s.value, "name": s.name_in("sv")} for s in CYCLE]
@@ -78,7 +80,8 @@ async def overview_download(request: Request, region: str, fmt: str) -> Response
     async def body(principal: Principal) -> Response:
         if fmt not in ("csv", "xlsx"):
             raise NotFound(f"no download as {fmt}")
-        result = await run("overview.show", principal, {"region": region, "format": fmt})
+        params = {"region": region, "format": fmt, "language": language_of(request)}
+        result = await run("overview.show", principal, params)
         return Response(
             result.content,
             media_type=result.media_type,

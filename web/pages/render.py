@@ -14,37 +14,75 @@ from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi_csrf_protect.flexible import CsrfProtect
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from config.operator_key import ensure_operator_key
 from config.settings import get_settings
 from lifecycle.stages import Stage
+from lifecycle.vocabulary import label
 from lifecycle.words import counted
+from web.pages.i18n import LOCALES, language_of, remember, switch_url, translator
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 CSRF_FIELD = "csrf_token"
 CSRF_COOKIE = "lofte_csrf"
 
 
-def long_date(value: str | date | None) -> str:
-    """ "22 november 2026" (Babel, Swedish)."""
+def long_date(value: str | date | None, language: str = "sv") -> str:
+    """ "22 november 2026" / "22 November 2026" (Babel)."""
     if not value:
         return "–"
     day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-    return format_date(day, format="long", locale="sv_SE")
+    return format_date(day, format="long", locale=LOCALES.get(language, "sv_SE"))
 
 
-def decimal(value: float | int | None) -> str:
-    """ "12,5" (Babel, Swedish)."""
-    return "–" if value is None else format_decimal(value, locale="sv_SE")
+def decimal(value: float | int | None, language: str = "sv") -> str:
+    """ "12,5" / "12.5" (Babel)."""
+    return "–" if value is None else format_decimal(value, locale=LOCALES.get(language, "sv_SE"))
 
 
-def stage_name(value: str) -> str:
-    """A stage's Swedish name ("Medborgardialog"), never its code."""
+def stage_name(value: str, language: str = "sv") -> str:
+    """A stage's name ("Medborgardialog" / "Resident dialogue"), never its code."""
     try:
-        return Stage(value).name_in("sv")
+        return Stage(value).name_in(language)
     except ValueError:
         return value
+
+
+def _lang(context: Context) -> str:
+    return str(context.get("lang") or "sv")
+
+
+@pass_context
+def _long_date(context: Context, value: str | date | None) -> str:
+    return long_date(value, _lang(context))
+
+
+@pass_context
+def _decimal(context: Context, value: float | int | None) -> str:
+    return decimal(value, _lang(context))
+
+
+@pass_context
+def _stage_name(context: Context, value: str) -> str:
+    return stage_name(value, _lang(context))
+
+
+@pass_context
+def _label(context: Context, value: str) -> str:
+    return label(value, _lang(context))
+
+
+@pass_context
+def _counted(context: Context, n: int, unit: str) -> str:
+    return counted(n, unit, _lang(context))
+
+
+def language_context(request: Request | None) -> dict[str, Any]:
+    """What every template needs to speak the page's language."""
+    lang = language_of(request)
+    return {"lang": lang, "_": translator(lang), "switch_url": switch_url(request, lang)}
 
 
 @lru_cache(maxsize=1)
@@ -56,10 +94,11 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["long_date"] = long_date
-    env.filters["decimal"] = decimal
-    env.filters["stage_name"] = stage_name
-    env.globals["counted"] = counted
+    env.filters["long_date"] = _long_date
+    env.filters["decimal"] = _decimal
+    env.filters["stage_name"] = _stage_name
+    env.filters["label"] = _label
+    env.globals["counted"] = _counted
     return env
 
 
@@ -93,10 +132,17 @@ def page(
     html = (
         environment()
         .get_template(template)
-        .render(request=request, csrf_field=CSRF_FIELD, csrf_token=token, **context)
+        .render(
+            request=request,
+            csrf_field=CSRF_FIELD,
+            csrf_token=token,
+            **language_context(request),
+            **context,
+        )
     )
     response = HTMLResponse(html, status_code=status)
     CSRF.set_csrf_cookie(signed, response)
+    remember(request, response)
     return response
 
 

@@ -11,6 +11,7 @@ from config.errors import ConfigError
 from lifecycle.errors import LofteError
 from web.auth import SESSION_COOKIE, set_session_cookie
 from web.pages.common import local, principal_of
+from web.pages.i18n import N_
 from web.pages.render import check_csrf, page
 
 router = APIRouter()
@@ -46,8 +47,8 @@ async def sign_in(request: Request) -> Response:
             request,
             "error.html",
             400,
-            title="Formuläret har gått ut",
-            message="Ladda om sidan och logga in igen.",
+            title=N_("Formuläret har gått ut"),
+            message=N_("Ladda om sidan och logga in igen."),
         )
     form = await request.form()
     email = str(form.get("email", ""))[:254].strip()
@@ -55,9 +56,9 @@ async def sign_in(request: Request) -> Response:
     target = local(str(form.get("next", "/")))
     errors: dict[str, str] = {}
     if not email:
-        errors["email"] = "Fyll i din e-postadress."
+        errors["email"] = N_("Fyll i din e-postadress.")
     if not password:
-        errors["password"] = "Fyll i ditt lösenord."
+        errors["password"] = N_("Fyll i ditt lösenord.")
     if not errors:
         try:
             client = request.client.host if request.client else "unknown"
@@ -69,7 +70,7 @@ async def sign_in(request: Request) -> Response:
                 request.cookies.get(SESSION_COOKIE),
             )
         except LofteError:
-            errors["email"] = "E-postadressen eller lösenordet stämmer inte."
+            errors["email"] = N_("E-postadressen eller lösenordet stämmer inte.")
         else:
             response = RedirectResponse(target, status_code=303)
             set_session_cookie(response, session_id)
