@@ -170,6 +170,40 @@ def fields_from_form(kind: str, form: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def change_from_form(kind: str, form: dict[str, Any]) -> dict[str, Any]:
+    """What a change form sent, as the model's fields: as ``fields_from_form``, and an optional
+    field left empty goes back to its default (a required one left empty stays out, so the
+    check says it is missing)."""
+    fields = fields_from_form(kind, form)
+    model = KINDS[kind].input
+    for spec in form_fields(kind):
+        name = spec["name"]
+        if name not in fields and not spec["required"]:
+            fields[name] = model.model_fields[name].get_default(call_default_factory=True)
+    return fields
+
+
+def form_values(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """An artefact's fields as its form shows them (the inverse of ``fields_from_form``)."""
+    values: dict[str, Any] = {}
+    for spec in form_fields(kind):
+        name, widget = spec["name"], spec["widget"]
+        value = fields.get(name)
+        if widget == "checkbox":
+            values[name] = "1" if value else ""
+        elif widget == "catalogue_many":
+            values[name] = list(value or [])
+        elif widget == "list":
+            values[name] = ", ".join(str(v) for v in value or [])
+        elif value is None:
+            values[name] = ""
+        elif widget == "number" and isinstance(value, float) and value.is_integer():
+            values[name] = str(int(value))
+        else:
+            values[name] = str(value)
+    return values
+
+
 def field_labels(kind: str) -> dict[str, str]:
     """Field name → Swedish label for ``kind`` (what ``field_errors`` words its errors with)."""
     return {spec["name"]: spec["label"] for spec in form_fields(kind)}

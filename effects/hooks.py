@@ -32,7 +32,8 @@ def _round_count(session: Session, promise: Promise) -> int:
     )
 
 
-def _revoke_signoffs(session: Session, promise: Promise) -> int:
+def revoke_signoffs(session: Session, promise: Promise) -> int:
+    """Revoke this year's signatures of the plan (it changed); how many were revoked."""
     signoffs = session.exec(
         select(SignOff).where(
             SignOff.promise_id == promise.id,
@@ -68,7 +69,7 @@ def after_transition(
     """Effects of a transition that has just been written; returns what was done, for the audit."""
     effects: dict[str, int] = {}
     if plan.kind is TransitionKind.BACK and plan.to_stage.position <= Stage.ACTION_PLAN.position:
-        effects["signoffs_revoked"] = _revoke_signoffs(session, promise)
+        effects["signoffs_revoked"] = revoke_signoffs(session, promise)
     if plan.to_stage is Stage.CONTINUOUS_EVALUATION:
         _publish(session, promise)
     # The sync also creates the year's evaluation rounds once the promise is in continuous

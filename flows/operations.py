@@ -11,6 +11,7 @@ from application.routes import ROUTES
 MODULES = (
     "application.promises",
     "application.artefacts",
+    "application.artefact_changes",
     "application.identity",
     "application.deadlines",
     "application.compilation",

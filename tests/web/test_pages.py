@@ -304,3 +304,49 @@ def test_the_promise_page_shows_the_chain_as_a_tree_deadlines_lateness_and_the_t
     assert "La till mål" in trail.inner_text() and "Löftet skapades" in trail.inner_text()
     _no_violations(page)
     screenshot(page, "promise-tree")
+
+
+def test_a_coordinator_changes_a_goal_and_removes_an_activity_in_the_browser(page) -> None:
+    from lifecycle.stages import Stage
+    from models import Activity, Goal, Problem
+    from tests.helpers import complete_stage, ids
+    from tests.test_method import walk_to
+    from tests.web.conftest import account, sign_in
+
+    pid = new_promise(start=date(2026, 1, 1))
+    walk_to(pid, Stage.ACTION_PLAN)
+    complete_stage(pid, Stage.ACTION_PLAN)  # signed by both parties
+    goal, problem = ids(pid, Goal)[0], ids(pid, Problem)[0]
+    account("samordnare@sollentuna.se", "Sollentuna")
+    sign_in(page, "samordnare@sollentuna.se")
+    page.goto(f"/loften/{pid}")
+    page.get_by_role("link", name=f"Ändra mål {goal}").click()
+    page.wait_for_url(f"**/loften/{pid}/andra/goal/{goal}")
+    assert page.input_value("#description")  # filled in with what it says now
+    page.fill("#description", "")
+    page.get_by_role("button", name="Spara").click()
+    assert page.title().startswith("Fel:")
+    assert "Fyll i beskrivning" in page.locator(".govuk-error-summary").inner_text()
+    _no_violations(page)
+    page.fill("#description", "Färre rån vid stationen, mätt varje kvartal")
+    page.get_by_role("button", name="Spara").click()
+    page.wait_for_url(f"**/loften/{pid}")
+    assert "Färre rån vid stationen, mätt varje kvartal" in page.content()
+    assert f"Ändrade mål {goal}" in page.content()  # the history says so
+    with session_scope() as s:
+        assert s.get(Goal, goal).description.startswith("Färre rån")  # type: ignore[union-attr]
+    # the plan changed after it was signed: the signatures are gone and asked for again
+    assert "underteckna" in page.locator(".govuk-list--bullet").inner_text().lower()
+
+    page.get_by_role("link", name=f"Ändra problem {problem}").click()
+    page.get_by_role("button", name=f"Ta bort problem {problem}").click()
+    assert "goals" in page.locator(".govuk-error-summary").inner_text()  # goals rest on it
+    _no_violations(page)
+    activity = ids(pid, Activity)[-1]
+    page.goto(f"/loften/{pid}")
+    page.get_by_role("link", name=f"Ändra aktivitet {activity}").click()
+    page.get_by_role("button", name=f"Ta bort aktivitet {activity}").click()
+    page.wait_for_url(f"**/loften/{pid}")
+    with session_scope() as s:
+        assert s.get(Activity, activity) is None
+    assert f"Tog bort aktivitet {activity}" in page.content()

@@ -8,11 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from lifecycle.errors import InputError, NotFound, Refused
+from lifecycle.errors import Conflict, InputError, NotFound, Refused
 from lifecycle.permissions import Principal
 from lifecycle.stages import CYCLE, Stage
 from web.pages.common import guarded, run
-from web.pages.i18n import language_of, translator
+from web.pages.i18n import N_, language_of, translator
 from web.pages.render import check_csrf, page
 
 router = APIRouter()
@@ -83,9 +83,14 @@ def _in_words(event: dict[str, Any], lang: str) -> dict[str, Any]:
             a=Stage(event["from_stage"]).name_in(lang),
             b=Stage(event["to_stage"]).name_in(lang),
         )
-    elif action == "artefact_added":
+    elif action in ("artefact_added", "artefact_changed", "artefact_removed"):
         kind = str(details.get("kind", ""))
-        what = _("La till {what} {n}", what=kinds.get(kind, kind), n=details.get("id") or "")
+        n = details.get("id") or ""
+        what = {
+            "artefact_added": _("La till {what} {n}", what=kinds.get(kind, kind), n=n),
+            "artefact_changed": _("Ändrade {what} {n}", what=kinds.get(kind, kind), n=n),
+            "artefact_removed": _("Tog bort {what} {n}", what=kinds.get(kind, kind), n=n),
+        }[action]
     else:
         what = actions.get(action, action)
     return {
@@ -240,8 +245,11 @@ async def _form_page(
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
     general: str | None = None,
+    artefact_id: int | None = None,
+    status: int | None = None,
 ) -> Response:
-    """An artefact kind's form, empty or as sent with its errors (422)."""
+    """An artefact kind's form, empty or as sent with its errors (422); with ``artefact_id``
+    the form that changes (or removes) that artefact."""
     from application.forms import TITLES, form_fields
 
     try:
@@ -249,14 +257,24 @@ async def _form_page(
     except KeyError:
         raise NotFound(f"no form for {kind}") from None
     view = await run("promise.show", principal, {"promise_id": promise_id})
+    _ = translator(language_of(request))
+    if artefact_id is None:
+        heading = _(TITLES.get(kind, kind))
+        action = f"/loften/{promise_id}/ny/{kind}"
+    else:
+        heading = _("Ändra {what} {n}", what=_(KIND_NAMES.get(kind, kind)), n=artefact_id)
+        action = f"/loften/{promise_id}/andra/{kind}/{artefact_id}"
     return page(
         request,
         "form.html",
-        422 if errors or general else 200,
+        status or (422 if errors or general else 200),
         principal=principal,
         p=view,
         kind=kind,
-        heading=TITLES.get(kind, kind),
+        heading=heading,
+        action=action,
+        artefact_id=artefact_id,
+        kind_name=_(KIND_NAMES.get(kind, kind)),
         fields=fields,
         choices=await _choices(principal, view),
         values=values or {},
@@ -318,6 +336,106 @@ async def add_artefact(request: Request, promise_id: int, kind: str) -> Response
             else:
                 return RedirectResponse(f"/loften/{promise_id}", status_code=303)
         return await _form_page(request, principal, promise_id, kind, sent, errors, general)
+
+    return await guarded(request, body)
+
+
+# The artefact kinds as a sentence names them ("Ändra mål 4").
+KIND_NAMES = {
+    "dialogue": N_("medborgardialog"),
+    "situation_picture": N_("lägesbild"),
+    "problem": N_("problem"),
+    "cause_analysis": N_("orsaksanalys"),
+    "goal": N_("mål"),
+    "activity": N_("aktivitet"),
+}
+
+
+@router.get("/loften/{promise_id}/andra/{kind}/{artefact_id}")
+async def change_form(request: Request, promise_id: int, kind: str, artefact_id: int) -> Response:
+    """The form that changes a recorded artefact, filled in with what it says now."""
+    from application.forms import form_values
+
+    async def body(principal: Principal) -> Response:
+        if kind not in KIND_NAMES:
+            raise NotFound(f"{kind} cannot be changed")
+        ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
+        current = await run("artefact.show", principal, ref)
+        values = form_values(kind, current["fields"])
+        return await _form_page(
+            request, principal, promise_id, kind, values, artefact_id=artefact_id
+        )
+
+    return await guarded(request, body)
+
+
+@router.post("/loften/{promise_id}/andra/{kind}/{artefact_id}")
+async def change(request: Request, promise_id: int, kind: str, artefact_id: int) -> Response:
+    """Change the artefact (checked as a new one would be), or show what is wrong."""
+    from application.artefacts import field_errors
+    from application.forms import change_from_form, field_labels, form_fields
+
+    async def body(principal: Principal) -> Response:
+        await check_csrf(request)
+        if kind not in KIND_NAMES:
+            raise NotFound(f"{kind} cannot be changed")
+        ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
+        current = await run("artefact.show", principal, ref)
+        form = await request.form()
+        sent: dict[str, Any] = {
+            k: (form.getlist(k) if len(form.getlist(k)) > 1 else str(v)[:10_000])
+            for k, v in form.items()
+            if k != "csrf_token"
+        }
+        fields = change_from_form(kind, sent)
+        lang = language_of(request)
+        _ = translator(lang)
+        shown = {spec["name"] for spec in form_fields(kind)}
+        kept = {k: v for k, v in current["fields"].items() if k not in shown}
+        labels = {name: _(text) for name, text in field_labels(kind).items()}
+        errors = field_errors(kind, {**kept, **fields}, labels, lang)
+        general = None
+        if not errors:
+            try:
+                await run("artefact.change", principal, {**ref, "fields": fields})
+            except Refused as exc:
+                general = "; ".join(u.message(lang) for u in exc.unmet) or exc.headline
+            except (InputError, Conflict) as exc:
+                general = str(exc)
+            else:
+                return RedirectResponse(f"/loften/{promise_id}", status_code=303)
+        return await _form_page(
+            request, principal, promise_id, kind, sent, errors, general, artefact_id
+        )
+
+    return await guarded(request, body)
+
+
+@router.post("/loften/{promise_id}/ta-bort/{kind}/{artefact_id}")
+async def remove(request: Request, promise_id: int, kind: str, artefact_id: int) -> Response:
+    """Remove the artefact, or say what rests on it (409, on its form)."""
+    from application.forms import form_values
+
+    async def body(principal: Principal) -> Response:
+        await check_csrf(request)
+        if kind not in KIND_NAMES:
+            raise NotFound(f"{kind} cannot be removed")
+        ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
+        try:
+            await run("artefact.remove", principal, ref)
+        except (Conflict, Refused) as exc:
+            current = await run("artefact.show", principal, ref)
+            return await _form_page(
+                request,
+                principal,
+                promise_id,
+                kind,
+                form_values(kind, current["fields"]),
+                general=str(exc),
+                artefact_id=artefact_id,
+                status=409,
+            )
+        return RedirectResponse(f"/loften/{promise_id}", status_code=303)
 
     return await guarded(request, body)
 

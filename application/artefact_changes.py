@@ -1,0 +1,268 @@
+"""Changing and removing an artefact after it was recorded, by those who may record it.
+
+A change is checked exactly as a new artefact of its kind would be (the same input model, the
+same rules, the same stage window): the fields given are laid over the artefact's current
+values, so a change of one field keeps the others (places and unsafe places given in a file
+too). A removal is refused while something else rests on the artefact (a goal on its problem,
+an activity on its goal, a reported status on its activity). A change or removal in the plan
+while it is being signed revokes the signatures given, as sending the plan back does; the
+audit trail records each change with the fields that changed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlmodel import Session, SQLModel, select
+
+from application.access import require
+from application.artefacts import (
+    HANDLERS,
+    _check_priority_areas,
+    _check_window,
+    _own,
+    _set_extra_areas,
+    parse_input,
+)
+from application.operations import operation
+from application.promises import PromiseId
+from config.clock import now_utc
+from effects.audit import audit
+from effects.hooks import revoke_signoffs
+from lifecycle.errors import Conflict, InputError
+from lifecycle.permissions import Action, Principal
+from lifecycle.stages import Stage
+from models import (
+    Activity,
+    ActivityStatusReport,
+    CauseAnalysis,
+    Dialogue,
+    Goal,
+    IndicatorValue,
+    Problem,
+    ProblemPriorityArea,
+    Promise,
+    SituationPicture,
+)
+from models.db import read_scope, session_scope
+from models.kinds import KINDS
+from views.lookup import get_promise
+
+# The kinds a person can change or remove (a sign-off is revoked by sending the plan back, a
+# submitted round or an approval stays as it was; the promise text is rewritten by adding it).
+CHANGEABLE: dict[str, type[SQLModel]] = {
+    "dialogue": Dialogue,
+    "situation_picture": SituationPicture,
+    "problem": Problem,
+    "cause_analysis": CauseAnalysis,
+    "goal": Goal,
+    "activity": Activity,
+}
+# Changing these while the plan is being signed changes what was signed: the signatures
+# given so far are revoked. (Once the plan is in force, changes are recorded, not unsigned,
+# as adding an activity then is.)
+PLAN_KINDS = frozenset({"problem", "cause_analysis", "goal", "activity"})
+
+
+def _revokes(promise: Promise, kind: str) -> bool:
+    return kind in PLAN_KINDS and promise.stage is Stage.ACTION_PLAN
+
+
+# Columns a change never touches.
+FIXED = frozenset({"id", "promise_id", "cycle_year", "created_at", "origin_problem_id"})
+
+
+def _kind(kind: str) -> type[SQLModel]:
+    model = CHANGEABLE.get(kind)
+    if model is None:
+        raise InputError(
+            f"{kind!r} cannot be changed or removed; these can: {', '.join(CHANGEABLE)}"
+        )
+    return model
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def as_input(session: Session, kind: str, row: SQLModel) -> dict[str, Any]:
+    """The artefact as the fields of its input model (what a form or a file would give)."""
+    values = row.model_dump()
+    values["priority_area"] = values.pop("priority_area_id", None)
+    values["catalogue_goal"] = values.pop("catalogue_goal_id", None)
+    if kind == "problem":
+        values["also_priority_areas"] = [
+            link.priority_area_id
+            for link in session.exec(
+                select(ProblemPriorityArea).where(ProblemPriorityArea.problem_id == values["id"])
+            ).all()
+        ]
+    model = KINDS[kind].input
+    return {k: _plain(v) for k, v in values.items() if k in model.model_fields}
+
+
+class ArtefactRef(BaseModel):
+    """One artefact of a promise: its kind and id."""
+
+    promise_id: PromiseId
+    kind: str = Field(max_length=40)
+    artefact_id: int = Field(ge=1, le=2**31 - 1)
+
+
+@operation("artefact.show", ArtefactRef)
+def show_artefact(principal: Principal | None, request: ArtefactRef) -> dict[str, Any]:
+    """One artefact as the fields of its input model (to fill in a form for changing it)."""
+    model = _kind(request.kind)
+    with read_scope() as session:
+        promise = get_promise(session, request.promise_id)
+        require(principal, Action.READ_PROMISE, promise)
+        row = _own(session, model, request.artefact_id, promise, request.kind)
+        return {"kind": request.kind, "id": row.id, "fields": as_input(session, request.kind, row)}
+
+
+class ArtefactChange(ArtefactRef):
+    """New values for some fields of an artefact (the others keep theirs)."""
+
+    fields: dict[str, Any] = Field(default_factory=dict)
+
+
+def _apply(
+    session: Session, promise: Promise, kind: str, row: SQLModel, data: Any, now: datetime
+) -> list[str]:
+    """Write the checked input onto the row; the names of the columns that changed."""
+    if kind == "problem":
+        _check_priority_areas(session, promise, data.priority_area, *data.also_priority_areas)
+        fresh = data.model_dump(exclude={"places", "priority_area", "also_priority_areas"})
+        fresh["places"] = [p.model_dump(exclude_none=True) for p in data.places]
+        fresh["priority_area_id"] = data.priority_area
+    else:
+        # The kind's own handler checks and builds the row as if it were new; it is never
+        # added (no flush happens meanwhile), only its values are taken over.
+        with session.no_autoflush:
+            built = HANDLERS[kind](session, promise, data, now)
+            session.expunge(built)
+        fresh = {k: getattr(built, k) for k in type(built).model_fields}
+    changed = []
+    for name, value in fresh.items():
+        if name in FIXED or name not in type(row).model_fields:
+            continue
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed.append(name)
+    session.add(row)
+    if kind == "problem":
+        before = set(as_input(session, kind, row).get("also_priority_areas", []))
+        _set_extra_areas(session, row, data.also_priority_areas)  # type: ignore[arg-type]
+        if before != set(data.also_priority_areas) - {data.priority_area}:
+            changed.append("also_priority_areas")
+    return changed
+
+
+@operation("artefact.change", ArtefactChange)
+def change_artefact(principal: Principal | None, request: ArtefactChange) -> dict[str, Any]:
+    """Change an artefact: checked as a new one of its kind would be; audited."""
+    model = _kind(request.kind)
+    if not request.fields:
+        raise InputError(f"nothing to change: give the fields of the {request.kind} to change")
+    with session_scope() as session:
+        promise = get_promise(session, request.promise_id)
+        require(principal, Action.RECORD_ARTEFACT, promise)
+        assert principal is not None
+        _check_window(promise, request.kind)
+        row = _own(session, model, request.artefact_id, promise, request.kind)
+        merged = {**as_input(session, request.kind, row), **request.fields}
+        data = parse_input(request.kind, merged)
+        moment = now_utc()
+        changed = _apply(session, promise, request.kind, row, data, moment)
+        revoked = (
+            revoke_signoffs(session, promise) if changed and _revokes(promise, request.kind) else 0
+        )
+        if changed:
+            audit(
+                session,
+                at=moment,
+                promise_id=promise.id,
+                actor=principal,
+                action="artefact_changed",
+                details={
+                    "kind": request.kind,
+                    "id": row.id,
+                    "fields": changed,
+                    "signoffs_revoked": revoked,
+                },
+            )
+        return {"ok": True, "changed": changed, "signoffs_revoked": revoked}
+
+
+def _resting_on(session: Session, kind: str, row_id: int) -> list[str]:
+    """What rests on the artefact, in words (empty: it can go)."""
+    found = []
+
+    def ids(model: type[SQLModel], column: Any) -> list[int]:
+        return [r.id for r in session.exec(select(model).where(column == row_id)).all()]  # type: ignore[attr-defined]
+
+    if kind == "problem":
+        for what, model, column in (
+            ("goals", Goal, Goal.problem_id),
+            ("cause analyses", CauseAnalysis, CauseAnalysis.problem_id),
+            ("next year's problems", Problem, Problem.origin_problem_id),
+        ):
+            if taken := ids(model, column):
+                found.append(f"{what} {', '.join(map(str, taken))}")
+    elif kind == "cause_analysis":
+        if taken := ids(Activity, Activity.cause_analysis_id):
+            found.append(f"activities {', '.join(map(str, taken))}")
+    elif kind == "goal":
+        if taken := ids(Activity, Activity.goal_id):
+            found.append(f"activities {', '.join(map(str, taken))}")
+        if ids(IndicatorValue, IndicatorValue.goal_id):
+            found.append("measured values of its indicator")
+    elif kind == "activity" and ids(ActivityStatusReport, ActivityStatusReport.activity_id):
+        found.append("statuses reported in follow-up rounds")
+    return found
+
+
+@operation("artefact.remove", ArtefactRef)
+def remove_artefact(principal: Principal | None, request: ArtefactRef) -> dict[str, Any]:
+    """Remove an artefact nothing rests on; audited (the record keeps what it was)."""
+    model = _kind(request.kind)
+    with session_scope() as session:
+        promise = get_promise(session, request.promise_id)
+        require(principal, Action.RECORD_ARTEFACT, promise)
+        assert principal is not None
+        _check_window(promise, request.kind)
+        row = _own(session, model, request.artefact_id, promise, request.kind)
+        resting = _resting_on(session, request.kind, request.artefact_id)
+        if resting:
+            raise Conflict(
+                f"{request.kind} {request.artefact_id} cannot be removed while "
+                f"{' and '.join(resting)} rest on it; remove or change those first"
+            )
+        was = as_input(session, request.kind, row)
+        if request.kind == "problem":
+            for link in session.exec(
+                select(ProblemPriorityArea).where(ProblemPriorityArea.problem_id == row.id)
+            ).all():
+                session.delete(link)
+        session.delete(row)
+        revoked = revoke_signoffs(session, promise) if _revokes(promise, request.kind) else 0
+        audit(
+            session,
+            promise_id=promise.id,
+            actor=principal,
+            action="artefact_removed",
+            details={
+                "kind": request.kind,
+                "id": request.artefact_id,
+                "was": was,
+                "signoffs_revoked": revoked,
+            },
+        )
+        return {"ok": True, "removed": request.artefact_id, "signoffs_revoked": revoked}
