@@ -609,6 +609,68 @@ def add(
 
 @app.command()
 @command
+def change(
+    promise_id: Annotated[int, typer.Argument(help="Promise id")],
+    kind: Annotated[str, typer.Argument(help="Artefact kind (dialogue, problem, goal ...)")],
+    artefact_id: Annotated[int, typer.Argument(help="The artefact's id")],
+    file: Annotated[
+        str | None,
+        typer.Option("--file", "-f", help="JSON or YAML file with the fields ('-' for stdin)"),
+    ] = None,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option("--set", "-s", help="field=value (repeatable; overrides the file)"),
+    ] = None,
+    actor: ActorOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change fields of a recorded artefact (the others keep their values)."""
+    data = _read_file(file) if file else {}
+    data.update(_parse_sets(sets or []))
+    if not data:
+        fail("nothing to change: give --file or --set field=value", as_json=as_json)
+    out = transport.call(
+        "artefact.change",
+        {
+            "promise_id": promise_id,
+            "kind": kind,
+            "artefact_id": artefact_id,
+            "fields": json.loads(json.dumps(data, default=str)),
+        },
+        actor=_actor(actor, as_json),
+    )
+    if as_json:
+        print_json(out)
+    else:
+        changed = ", ".join(out.get("changed") or []) or "inget / nothing"
+        typer.echo(f"Ändrat / changed: {kind} {artefact_id}: {changed}")
+        if out.get("signoffs_revoked"):
+            typer.echo("Underskrifterna är återkallade / the signatures are revoked")
+
+
+@app.command()
+@command
+def remove(
+    promise_id: Annotated[int, typer.Argument(help="Promise id")],
+    kind: Annotated[str, typer.Argument(help="Artefact kind (dialogue, problem, goal ...)")],
+    artefact_id: Annotated[int, typer.Argument(help="The artefact's id")],
+    actor: ActorOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Remove a recorded artefact that nothing else rests on."""
+    out = transport.call(
+        "artefact.remove",
+        {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id},
+        actor=_actor(actor, as_json),
+    )
+    if as_json:
+        print_json(out)
+    else:
+        typer.echo(f"Borttaget / removed: {kind} {artefact_id}")
+
+
+@app.command()
+@command
 def schema(
     kind: Annotated[str | None, typer.Argument(help="Artefact kind, promise or person")] = None,
     list_kinds: Annotated[bool, typer.Option("--list", help="List the kinds")] = False,

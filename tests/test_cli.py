@@ -109,6 +109,36 @@ def test_add_from_flags_and_from_yaml_file(db, tmp_path: Path) -> None:
         assert rows[0].themes == ["belysning", "cyklister"] and rows[0].participants == 412
 
 
+def test_change_and_remove_from_the_command_line(db) -> None:
+    pid = json.loads(lofte(*CREATE, "--json"))["id"]
+    added = json.loads(
+        lofte(
+            "add",
+            str(pid),
+            "dialogue",
+            "--set",
+            "method=survey",
+            "--set",
+            "held_from=2025-10-01",
+            "--set",
+            "participants=40",
+            "--json",
+        )
+    )
+    out = json.loads(
+        lofte(
+            "change", str(pid), "dialogue", str(added["id"]), "--set", "participants=41", "--json"
+        )
+    )
+    assert out["changed"] == ["participants"]
+    assert "participants" in lofte(
+        "change", str(pid), "dialogue", str(added["id"]), "--set", "participants=-3", code=2
+    )
+    assert "removed" in lofte("remove", str(pid), "dialogue", str(added["id"]))
+    assert count(Dialogue) == 0
+    assert "does not exist" in lofte("remove", str(pid), "dialogue", str(added["id"]), code=2)
+
+
 def test_schema_prints_json_schema(db) -> None:
     assert "goal" in lofte("schema", "--list").split()
     goal = json.loads(lofte("schema", "goal"))
