@@ -169,6 +169,18 @@ def test_limits_per_address_and_client_without_telling_who_follows(db) -> None:
     subscribe(pid, "en-till@exempel.se", True, "10.0.0.3")  # another client is not limited
 
 
+def test_a_resident_who_asked_in_english_is_written_to_in_english(db) -> None:
+    from notifications.render import Renderer
+
+    pid = published()
+    subscribe(pid, ADDRESS, True, "10.0.0.6", language="en")
+    [ask] = outbox("resident_confirm")
+    assert ask.language == "en"
+    rendered = Renderer().render(ask.kind, ask.language, ask.payload)
+    assert rendered.subject.startswith("Confirm") and "Bekräfta" not in rendered.text
+    assert "valid for a week" in rendered.text
+
+
 def test_a_confirmation_link_expires_after_a_week(db) -> None:
     pid = published()
     asked = datetime(2026, 3, 1, 12, tzinfo=UTC)
