@@ -125,6 +125,10 @@ def test_public_answers_are_cacheable(server) -> None:
         assert "public" in first.headers["cache-control"]
         again = _get(server, path, **{"If-None-Match": first.headers["etag"]})
         assert again.status_code == 304 and again.content == b""
+    english = _get(server, "/offentligt/stockholm?lang=en")
+    assert english.headers["vary"] == "Cookie" and "lofte_lang=en" in english.headers["set-cookie"]
+    assert english.headers["cache-control"].startswith("private")  # no shared cache keeps it
+    assert 'lang="en"' in english.text and "Citizen promises in" in english.text
 
 
 def test_a_resident_finds_a_promise_and_every_public_page_passes_axe(page) -> None:

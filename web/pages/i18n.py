@@ -69,13 +69,16 @@ def translator(language: str) -> Callable[..., str]:
     return translate
 
 
-def remember(request: Request | None, response: Response) -> None:
-    """Keep a language chosen with ``?lang=`` for the following pages (a year)."""
+def remember(request: Request | None, response: Response) -> bool:
+    """Keep a language chosen with ``?lang=`` for the following pages (a year); True when
+    the answer sets the cookie (then no shared cache may keep it)."""
     if request is None:
-        return
+        return False
     asked = request.query_params.get("lang")
     if asked in LANGUAGES and request.cookies.get(COOKIE) != asked:
         response.set_cookie(COOKIE, str(asked), max_age=365 * 24 * 3600, samesite="lax")
+        return True
+    return False
 
 
 def switch_url(request: Request | None, language: str) -> str:

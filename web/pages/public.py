@@ -45,7 +45,8 @@ def _html(request: Request, template: str, status: int = 200, **context: object)
         .render(request=request, principal=None, **language_context(request), **context)
     )
     response = _cached(request, html.encode("utf-8"), "text/html; charset=utf-8", status)
-    remember(request, response)
+    if remember(request, response):
+        response.headers["Cache-Control"] = "private, no-cache"  # it carries a Set-Cookie
     return response
 
 
