@@ -165,39 +165,48 @@ def _apply(
     return changed
 
 
+def _target(
+    session: Session, principal: Principal | None, request: ArtefactRef
+) -> tuple[Promise, SQLModel]:
+    """The promise and the artefact a change or removal is about, once the person may and
+    the stage allows it."""
+    model = _kind(request.kind)
+    promise = get_promise(session, request.promise_id)
+    require(principal, Action.RECORD_ARTEFACT, promise)
+    _check_window(promise, request.kind)
+    return promise, _own(session, model, request.artefact_id, promise, request.kind)
+
+
+def _audit_change(
+    session: Session, principal: Principal, promise: Promise, action: str, details: dict
+) -> int:
+    """Revoke the signatures if the plan changed while being signed; audit it; how many."""
+    revoked = revoke_signoffs(session, promise) if _revokes(promise, details["kind"]) else 0
+    audit(
+        session,
+        promise_id=promise.id,
+        actor=principal,
+        action=action,
+        details={**details, "signoffs_revoked": revoked},
+    )
+    return revoked
+
+
 @operation("artefact.change", ArtefactChange)
 def change_artefact(principal: Principal | None, request: ArtefactChange) -> dict[str, Any]:
     """Change an artefact: checked as a new one of its kind would be; audited."""
-    model = _kind(request.kind)
     if not request.fields:
         raise InputError(f"nothing to change: give the fields of the {request.kind} to change")
     with session_scope() as session:
-        promise = get_promise(session, request.promise_id)
-        require(principal, Action.RECORD_ARTEFACT, promise)
+        promise, row = _target(session, principal, request)
         assert principal is not None
-        _check_window(promise, request.kind)
-        row = _own(session, model, request.artefact_id, promise, request.kind)
         merged = {**as_input(session, request.kind, row), **request.fields}
         data = parse_input(request.kind, merged)
-        moment = now_utc()
-        changed = _apply(session, promise, request.kind, row, data, moment)
-        revoked = (
-            revoke_signoffs(session, promise) if changed and _revokes(promise, request.kind) else 0
-        )
+        changed = _apply(session, promise, request.kind, row, data, now_utc())
+        revoked = 0
         if changed:
-            audit(
-                session,
-                at=moment,
-                promise_id=promise.id,
-                actor=principal,
-                action="artefact_changed",
-                details={
-                    "kind": request.kind,
-                    "id": row.id,
-                    "fields": changed,
-                    "signoffs_revoked": revoked,
-                },
-            )
+            details = {"kind": request.kind, "id": request.artefact_id, "fields": changed}
+            revoked = _audit_change(session, principal, promise, "artefact_changed", details)
         return {"ok": True, "changed": changed, "signoffs_revoked": revoked}
 
 
@@ -232,13 +241,9 @@ def _resting_on(session: Session, kind: str, row_id: int) -> list[str]:
 @operation("artefact.remove", ArtefactRef)
 def remove_artefact(principal: Principal | None, request: ArtefactRef) -> dict[str, Any]:
     """Remove an artefact nothing rests on; audited (the record keeps what it was)."""
-    model = _kind(request.kind)
     with session_scope() as session:
-        promise = get_promise(session, request.promise_id)
-        require(principal, Action.RECORD_ARTEFACT, promise)
+        promise, row = _target(session, principal, request)
         assert principal is not None
-        _check_window(promise, request.kind)
-        row = _own(session, model, request.artefact_id, promise, request.kind)
         resting = _resting_on(session, request.kind, request.artefact_id)
         if resting:
             raise Conflict(
@@ -248,21 +253,10 @@ def remove_artefact(principal: Principal | None, request: ArtefactRef) -> dict[s
         was = as_input(session, request.kind, row)
         if request.kind == "problem":
             for link in session.exec(
-                select(ProblemPriorityArea).where(ProblemPriorityArea.problem_id == row.id)
+                select(ProblemPriorityArea).where(ProblemPriorityArea.problem_id == row.id)  # type: ignore[attr-defined]
             ).all():
                 session.delete(link)
         session.delete(row)
-        revoked = revoke_signoffs(session, promise) if _revokes(promise, request.kind) else 0
-        audit(
-            session,
-            promise_id=promise.id,
-            actor=principal,
-            action="artefact_removed",
-            details={
-                "kind": request.kind,
-                "id": request.artefact_id,
-                "was": was,
-                "signoffs_revoked": revoked,
-            },
-        )
+        details = {"kind": request.kind, "id": request.artefact_id, "was": was}
+        revoked = _audit_change(session, principal, promise, "artefact_removed", details)
         return {"ok": True, "removed": request.artefact_id, "signoffs_revoked": revoked}

@@ -566,36 +566,51 @@ def _parse_sets(pairs: list[str]) -> dict[str, Any]:
     return data
 
 
+FileOpt = Annotated[
+    str | None,
+    typer.Option("--file", "-f", help="JSON or YAML file with the fields ('-' for stdin)"),
+]
+SetsOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", "-s", help="field=value (repeatable; overrides the file)"),
+]
+
+
+def _fields_given(
+    file: str | None, sets: list[str] | None, none_given: str, as_json: bool
+) -> dict[str, Any]:
+    """The fields from ``--file`` and ``--set`` (the flags win), JSON-ready; ``none_given``
+    is the error when there are none."""
+    data = _read_file(file) if file else {}
+    data.update(_parse_sets(sets or []))
+    if not data:
+        fail(none_given, as_json=as_json)
+    return dict(json.loads(json.dumps(data, default=str)))
+
+
 @app.command()
 @command
 def add(
     promise_id: Annotated[int, typer.Argument(help="Promise id")],
     kind: Annotated[str, typer.Argument(help="Artefact kind (lofte schema --list)")],
-    file: Annotated[
-        str | None,
-        typer.Option("--file", "-f", help="JSON or YAML file with the fields ('-' for stdin)"),
-    ] = None,
-    sets: Annotated[
-        list[str] | None,
-        typer.Option("--set", "-s", help="field=value (repeatable; overrides the file)"),
-    ] = None,
+    file: FileOpt = None,
+    sets: SetsOpt = None,
     actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Record an artefact (dialogue, problem, goal, activity, signoff, evaluation, ...)."""
-    data = _read_file(file) if file else {}
-    data.update(_parse_sets(sets or []))
-    if not data:
-        fail(
-            f"nothing to add: give --file or --set field=value (see: lofte schema {kind})",
-            as_json=as_json,
-        )
+    data = _fields_given(
+        file,
+        sets,
+        f"nothing to add: give --file or --set field=value (see: lofte schema {kind})",
+        as_json,
+    )
     out = transport.call(
         "artefact.add",
         {
             "promise_id": promise_id,
             "kind": kind,
-            "fields": json.loads(json.dumps(data, default=str)),
+            "fields": data,
         },
         actor=_actor(actor, as_json),
     )
@@ -613,29 +628,20 @@ def change(
     promise_id: Annotated[int, typer.Argument(help="Promise id")],
     kind: Annotated[str, typer.Argument(help="Artefact kind (dialogue, problem, goal ...)")],
     artefact_id: Annotated[int, typer.Argument(help="The artefact's id")],
-    file: Annotated[
-        str | None,
-        typer.Option("--file", "-f", help="JSON or YAML file with the fields ('-' for stdin)"),
-    ] = None,
-    sets: Annotated[
-        list[str] | None,
-        typer.Option("--set", "-s", help="field=value (repeatable; overrides the file)"),
-    ] = None,
+    file: FileOpt = None,
+    sets: SetsOpt = None,
     actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Change fields of a recorded artefact (the others keep their values)."""
-    data = _read_file(file) if file else {}
-    data.update(_parse_sets(sets or []))
-    if not data:
-        fail("nothing to change: give --file or --set field=value", as_json=as_json)
+    data = _fields_given(file, sets, "nothing to change: give --file or --set field=value", as_json)
     out = transport.call(
         "artefact.change",
         {
             "promise_id": promise_id,
             "kind": kind,
             "artefact_id": artefact_id,
-            "fields": json.loads(json.dumps(data, default=str)),
+            "fields": data,
         },
         actor=_actor(actor, as_json),
     )

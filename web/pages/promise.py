@@ -283,6 +283,16 @@ async def _form_page(
     )
 
 
+async def _sent(request: Request) -> dict[str, Any]:
+    """A form as sent: each field's text (bounded), or its values when it has several."""
+    form = await request.form()
+    return {
+        k: (form.getlist(k) if len(form.getlist(k)) > 1 else str(v)[:10_000])
+        for k, v in form.items()
+        if k != "csrf_token"
+    }
+
+
 @router.get("/loften/{promise_id}/ny/{kind}")
 async def artefact_form(request: Request, promise_id: int, kind: str) -> Response:
     """The form for one kind of artefact, drawn from the same input model as the CLI's."""
@@ -305,12 +315,7 @@ async def add_artefact(request: Request, promise_id: int, kind: str) -> Response
             form_fields(kind)
         except KeyError:
             raise NotFound(f"no form for {kind}") from None
-        form = await request.form()
-        sent: dict[str, Any] = {
-            k: (form.getlist(k) if len(form.getlist(k)) > 1 else str(v)[:10_000])
-            for k, v in form.items()
-            if k != "csrf_token"
-        }
+        sent = await _sent(request)
         fields = fields_from_form(kind, sent)
         lang = language_of(request)
         _ = translator(lang)
@@ -381,12 +386,7 @@ async def change(request: Request, promise_id: int, kind: str, artefact_id: int)
             raise NotFound(f"{kind} cannot be changed")
         ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
         current = await run("artefact.show", principal, ref)
-        form = await request.form()
-        sent: dict[str, Any] = {
-            k: (form.getlist(k) if len(form.getlist(k)) > 1 else str(v)[:10_000])
-            for k, v in form.items()
-            if k != "csrf_token"
-        }
+        sent = await _sent(request)
         fields = change_from_form(kind, sent)
         lang = language_of(request)
         _ = translator(lang)
