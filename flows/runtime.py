@@ -85,7 +85,18 @@ def warm_up() -> float:
         _warm = True
         if "PREFECT_API_URL" not in os.environ:
             remember_temporary_server()
+        _freeze_startup_objects()
         return time.perf_counter() - started
+
+
+def _freeze_startup_objects() -> None:
+    """Keep what start-up built (Prefect, SQLAlchemy, pydantic models) out of the garbage
+    collector's full passes: they live as long as the process, and each full pass over them
+    paused a page for about 200 ms (bench/web.py's p95, docs/performance.md)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 PIDFILE = "prefect-server.pid"
