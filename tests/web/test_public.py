@@ -231,3 +231,29 @@ def test_subscribing_answers_the_same_for_a_known_and_a_new_address(server) -> N
     assert bad.status_code == 400 and "Fel:" in bad.text and "x" * 300 not in bad.text
     assert httpx.post(f"{server}/offentligt/avsluta/okand", timeout=30).status_code == 200
     assert httpx.post(f"{server}/offentligt/bekrafta/okand", timeout=30).status_code == 404
+
+
+def test_the_rest_of_the_subscription_pages_pass_axe_in_both_languages(page) -> None:
+    from application.subscriptions import PER_CLIENT_PER_HOUR, subscribe
+    from tests.notifications.test_residents import published
+
+    pid = published()
+    for lang in ("sv", "en"):
+        page.goto(f"/offentligt/loften/{pid}/bevaka?lang={lang}")
+        assert page.locator("html").get_attribute("lang") == lang
+        assert axe_violations(page) == []
+        page.goto(f"/offentligt/bekrafta/inte-en-riktig-lank?lang={lang}")
+        page.get_by_role("button", name="Bekräfta" if lang == "sv" else "Confirm").click()
+        assert page.get_by_role(
+            "heading", name="Länken gäller inte" if lang == "sv" else "The link is not valid"
+        ).is_visible()
+        assert axe_violations(page) == []
+    for n in range(PER_CLIENT_PER_HOUR):  # this browser's address has asked too often
+        subscribe(pid, f"boende{n}@exempel.se", True, "127.0.0.1")
+    page.goto(f"/offentligt/loften/{pid}/bevaka?lang=sv")
+    page.fill("#epost", "en-till@exempel.se")
+    page.check("#samtycke")
+    page.get_by_role("button", name="Bevaka löftet").click()
+    assert page.get_by_role("heading", name="För många försök").is_visible()
+    assert axe_violations(page) == []
+    assert "boende" not in page.content()  # no address is ever shown
