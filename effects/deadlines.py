@@ -19,7 +19,7 @@ Rules it keeps:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import delete
@@ -171,6 +171,8 @@ def sync_deadlines(session: Session, promise: Promise, today: date | None = None
         for d in session.exec(select(Deadline).where(Deadline.promise_id == promise.id))
     }
     now = utcnow()
+    if today < now.date():  # worked on after the fact (the demo): done on that day, not now
+        now = datetime.combine(today, time(12), tzinfo=UTC)
     inserted = updated = 0
     for plan in planned:
         done = _is_done(
@@ -261,7 +263,9 @@ def mark_round_submitted(session: Session, evaluation_round: EvaluationRound) ->
         )
     ).first()
     if row is not None and not row.done:
-        row.done, row.done_at, row.next_remind_on = True, utcnow(), None
+        # Done when the round was submitted (recorded after the fact: then, not now).
+        done_at = evaluation_round.submitted_at or utcnow()
+        row.done, row.done_at, row.next_remind_on = True, done_at, None
         session.add(row)
         session.flush()
 

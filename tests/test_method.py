@@ -471,6 +471,10 @@ def test_the_demo_looks_like_stockholm_today(db) -> None:
         events = s.exec(select(AuditEvent)).all()
         assert max(e.at.astimezone(UTC).date() for e in events) <= today
         assert all(p.created_at.astimezone(UTC).date() <= today for p in promises)
+        from models import Deadline
+
+        done = [d.done_at for d in s.exec(select(Deadline)).all() if d.done_at is not None]
+        assert done and max(d.astimezone(UTC).date() for d in done) <= today
         for sign in s.exec(select(SignOff)).all():
             assert sign.signed_on <= today and sign.signed_on.weekday() < 5
         # renewals opened in time, none late from the start
