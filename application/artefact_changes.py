@@ -21,11 +21,11 @@ from sqlmodel import Session, SQLModel, select
 from application.access import require
 from application.artefacts import (
     HANDLERS,
-    _check_priority_areas,
-    _check_window,
-    _own,
-    _set_extra_areas,
+    check_priority_areas,
+    check_window,
+    own_artefact,
     parse_input,
+    set_extra_areas,
 )
 from application.operations import operation
 from application.promises import PromiseId
@@ -123,7 +123,7 @@ def show_artefact(principal: Principal | None, request: ArtefactRef) -> dict[str
     with read_scope() as session:
         promise = get_promise(session, request.promise_id)
         require(principal, Action.READ_PROMISE, promise)
-        row = _own(session, model, request.artefact_id, promise, request.kind)
+        row = own_artefact(session, model, request.artefact_id, promise, request.kind)
         return {"kind": request.kind, "id": row.id, "fields": as_input(session, request.kind, row)}
 
 
@@ -138,7 +138,7 @@ def _apply(
 ) -> list[str]:
     """Write the checked input onto the row; the names of the columns that changed."""
     if kind == "problem":
-        _check_priority_areas(session, promise, data.priority_area, *data.also_priority_areas)
+        check_priority_areas(session, promise, data.priority_area, *data.also_priority_areas)
         fresh = data.model_dump(exclude={"places", "priority_area", "also_priority_areas"})
         fresh["places"] = [p.model_dump(exclude_none=True) for p in data.places]
         fresh["priority_area_id"] = data.priority_area
@@ -159,7 +159,7 @@ def _apply(
     session.add(row)
     if kind == "problem":
         before = set(as_input(session, kind, row).get("also_priority_areas", []))
-        _set_extra_areas(session, row, data.also_priority_areas)  # type: ignore[arg-type]
+        set_extra_areas(session, row, data.also_priority_areas)  # type: ignore[arg-type]
         if before != set(data.also_priority_areas) - {data.priority_area}:
             changed.append("also_priority_areas")
     return changed
@@ -173,8 +173,8 @@ def _target(
     model = _kind(request.kind)
     promise = get_promise(session, request.promise_id)
     require(principal, Action.RECORD_ARTEFACT, promise)
-    _check_window(promise, request.kind)
-    return promise, _own(session, model, request.artefact_id, promise, request.kind)
+    check_window(promise, request.kind)
+    return promise, own_artefact(session, model, request.artefact_id, promise, request.kind)
 
 
 def _audit_change(

@@ -77,7 +77,8 @@ def parse_input(kind: str, raw: dict[str, Any]) -> BaseModel:
         raise describe_validation_error(exc, kind) from exc
 
 
-def _check_window(promise: Promise, kind: str) -> None:
+def check_window(promise: Promise, kind: str) -> None:
+    """Refuse recording (or changing) ``kind`` outside the stages it belongs to."""
     first, last = KINDS[kind].first_stage, KINDS[kind].last_stage
     if promise.stage is Stage.CLOSED:
         raise Refused(
@@ -121,7 +122,10 @@ def _check_revision_open(session: Session, promise: Promise, today: date) -> Non
         )
 
 
-def _own(session: Session, model: type[SQLModel], row_id: int, promise: Promise, what: str) -> Any:
+def own_artefact(
+    session: Session, model: type[SQLModel], row_id: int, promise: Promise, what: str
+) -> Any:
+    """The row ``row_id`` of ``model`` if it belongs to ``promise`` (else NotFound)."""
     row = session.get(model, row_id)
     if row is None or getattr(row, "promise_id", None) != promise.id:
         raise NotFound(
@@ -131,7 +135,7 @@ def _own(session: Session, model: type[SQLModel], row_id: int, promise: Promise,
     return row
 
 
-def _check_priority_areas(session: Session, promise: Promise, *area_ids: str | None) -> None:
+def check_priority_areas(session: Session, promise: Promise, *area_ids: str | None) -> None:
     """Each area must apply to this promise (its region, party and term), or it is refused."""
     wanted = [a for a in area_ids if a]
     if not wanted:
@@ -146,7 +150,8 @@ def _check_priority_areas(session: Session, promise: Promise, *area_ids: str | N
             )
 
 
-def _set_extra_areas(session: Session, problem: Problem, area_ids: list[str]) -> None:
+def set_extra_areas(session: Session, problem: Problem, area_ids: list[str]) -> None:
+    """Make ``area_ids`` the problem's further priority areas (besides its main one)."""
     for link in session.exec(
         select(ProblemPriorityArea).where(ProblemPriorityArea.problem_id == problem.id)
     ).all():
@@ -203,7 +208,7 @@ def _situation_picture(
 
 
 def _problem(session: Session, promise: Promise, data: ProblemInput, now: datetime) -> SQLModel:
-    _check_priority_areas(session, promise, data.priority_area, *data.also_priority_areas)
+    check_priority_areas(session, promise, data.priority_area, *data.also_priority_areas)
     fields = data.model_dump(exclude={"places", "priority_area", "also_priority_areas"})
     row = Problem(
         promise_id=promise.id,  # type: ignore[arg-type]
@@ -213,26 +218,26 @@ def _problem(session: Session, promise: Promise, data: ProblemInput, now: dateti
     )
     session.add(row)
     session.flush()
-    _set_extra_areas(session, row, data.also_priority_areas)
+    set_extra_areas(session, row, data.also_priority_areas)
     return row
 
 
 def _focus_area(
     session: Session, promise: Promise, data: FocusAreaInput, now: datetime
 ) -> SQLModel:
-    problem = _own(session, Problem, data.problem_id, promise, "problem")
-    _check_priority_areas(session, promise, data.priority_area, *data.also_priority_areas)
+    problem = own_artefact(session, Problem, data.problem_id, promise, "problem")
+    check_priority_areas(session, promise, data.priority_area, *data.also_priority_areas)
     problem.selected = data.selected
     if data.priority_area:
         problem.priority_area_id = data.priority_area
     session.add(problem)
     if data.also_priority_areas:
-        _set_extra_areas(session, problem, data.also_priority_areas)
+        set_extra_areas(session, problem, data.also_priority_areas)
     return problem  # type: ignore[no-any-return]
 
 
 def _selected_problem(session: Session, promise: Promise, problem_id: int) -> Problem:
-    problem: Problem = _own(session, Problem, problem_id, promise, "problem")
+    problem: Problem = own_artefact(session, Problem, problem_id, promise, "problem")
     if not problem.selected:
         raise InputError(
             f'problem {problem_id} ("{problem.title}") is not a focus area; select it first: '
@@ -277,9 +282,9 @@ def _goal(session: Session, promise: Promise, data: GoalInput, now: datetime) ->
 
 
 def _activity(session: Session, promise: Promise, data: ActivityInput, now: datetime) -> SQLModel:
-    goal: Goal = _own(session, Goal, data.goal_id, promise, "goal")
+    goal: Goal = own_artefact(session, Goal, data.goal_id, promise, "goal")
     if data.cause_analysis_id is not None:
-        cause: CauseAnalysis = _own(
+        cause: CauseAnalysis = own_artefact(
             session, CauseAnalysis, data.cause_analysis_id, promise, "cause_analysis"
         )
         if cause.problem_id != goal.problem_id:
@@ -517,7 +522,7 @@ def add_artefact(
     if getattr(data, "for_next_year", False):
         _check_revision_open(session, promise, local_day(now_utc(now)))
     else:
-        _check_window(promise, kind)
+        check_window(promise, kind)
     moment = now_utc(now)
     row = HANDLERS[kind](session, promise, data, moment)
     if hasattr(row, "created_at") and now is not None:
