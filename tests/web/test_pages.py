@@ -184,6 +184,10 @@ def test_the_police_region_sees_who_is_late_and_cannot_write(page, monkeypatch) 
         ).one()
         version = spanga.version
     page.goto(f"/loften/{spanga.id}")
+    assert page.get_by_role("button", name="Gå vidare till nästa steg").count() == 0
+    assert page.get_by_role("link", name="Ändra").count() == 0
+    assert "Du kan läsa löftet men inte ändra det" in page.content()
+    _no_violations(page)
     token = page.locator("input[name=csrf_token]").first.get_attribute("value")
     refused = page.request.post(f"/loften/{spanga.id}/vidare", form={"csrf_token": token or ""})
     assert refused.status == 403

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from lifecycle.errors import Conflict, InputError, NotFound, Refused
 from lifecycle.permissions import Principal
 from lifecycle.stages import CYCLE, Stage
+from lifecycle.vocabulary import Role
 from web.pages.common import guarded, run
 from web.pages.i18n import N_, language_of, translator
 from web.pages.render import check_csrf, page
@@ -155,6 +156,8 @@ async def _promise_page(
         p=view,
         stages=_task_list(view, deadlines),
         chain=_chain(view["artefacts"]),
+        # Regional coordinators and admins read promises; only the parties' people write.
+        can_write=principal.role in (Role.COORDINATOR, Role.STEERING_GROUP),
         deadlines=[d for d in deadlines if d["cycle_year"] == view["cycle_year"]],
         trail=[_in_words(e, language_of(request)) for e in reversed(trail)],
         refusal=refusal,
