@@ -78,6 +78,8 @@ def test_a_coordinator_and_a_resident_use_the_pages_in_english(page) -> None:
     assert "Continuous evaluation" in page.content() and "Medborgardialog" not in page.content()
     assert axe_violations(page) == []
     screenshot(page, "promise-english")
+    page.goto(f"/loften/{pid}/sammanstallning")  # the year-end compilation in English too
+    assert page.locator("html").get_attribute("lang") == "en"
     page.goto(f"/offentligt/loften/{pid}")
     assert page.get_by_role("heading", name="This is what you said").is_visible()
     assert "Followed up 3 of 3 times" in page.content()

@@ -218,7 +218,7 @@ async def compilation(request: Request, promise_id: int) -> Response:
     """The year-end compilation as a document to read, print or save as PDF for a committee."""
 
     async def body(principal: Principal) -> Response:
-        params = {"promise_id": promise_id, "format": "html"}
+        params = {"promise_id": promise_id, "format": "html", "language": language_of(request)}
         document = await run("compilation.show", principal, params)
         return Response(document.content, media_type=document.media_type)
 
