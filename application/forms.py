@@ -204,6 +204,25 @@ def form_values(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+# Date fields that are most often today when the form is filled in.
+TODAY_BY_DEFAULT = frozenset({"signed_on"})
+
+
+def form_defaults(kind: str, today: date) -> dict[str, Any]:
+    """A new form's values: each choice's default from the input model (a problem's trend
+    "unknown") and today where that is the usual answer (the day of a signature)."""
+    values: dict[str, Any] = {}
+    model = KINDS[kind].input
+    for spec in form_fields(kind):
+        name = spec["name"]
+        default = model.model_fields[name].default
+        if spec["widget"] == "select" and isinstance(default, Enum):
+            values[name] = default.value
+        elif name in TODAY_BY_DEFAULT:
+            values[name] = today.isoformat()
+    return values
+
+
 def field_labels(kind: str) -> dict[str, str]:
     """Field name → Swedish label for ``kind`` (what ``field_errors`` words its errors with)."""
     return {spec["name"]: spec["label"] for spec in form_fields(kind)}

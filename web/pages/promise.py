@@ -261,6 +261,11 @@ async def _form_page(
         raise NotFound(f"no form for {kind}") from None
     view = await run("promise.show", principal, {"promise_id": promise_id})
     _ = translator(language_of(request))
+    if values is None and artefact_id is None:
+        from application.forms import form_defaults
+        from config.clock import local_today
+
+        values = form_defaults(kind, local_today())
     if artefact_id is None:
         heading = _(TITLES.get(kind, kind))
         action = f"/loften/{promise_id}/ny/{kind}"
