@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
@@ -565,66 +564,3 @@ def record_artefact(principal: Principal | None, request: ArtefactRequest) -> di
     with session_scope() as session:
         row = add_artefact(session, request.promise_id, request.kind, request.fields, principal)
         return {"ok": True, "kind": request.kind, **row.model_dump(mode="json")}
-
-
-# Swedish sentences for pydantic's error types, by the field's label (the web forms).
-_FIELD_MESSAGES = {
-    "missing": "Fyll i {label}.",
-    "date_from_datetime_parsing": "{label} måste vara ett datum, till exempel 2026-09-15.",
-    "date_parsing": "{label} måste vara ett datum, till exempel 2026-09-15.",
-    "int_parsing": "{label} måste vara ett heltal.",
-    "greater_than_equal": "{label} får inte vara mindre än {limit}.",
-    "enum": "Välj {label}.",
-    "string_too_short": "{label} är för kort.",
-    "string_too_long": "{label} är för lång.",
-}
-_FIELD_MESSAGES_EN = {
-    "missing": "Enter {label}.",
-    "date_from_datetime_parsing": "{label} must be a date, for example 2026-09-15.",
-    "date_parsing": "{label} must be a date, for example 2026-09-15.",
-    "int_parsing": "{label} must be a whole number.",
-    "greater_than_equal": "{label} must not be less than {limit}.",
-    "enum": "Choose {label}.",
-    "string_too_short": "{label} is too short.",
-    "string_too_long": "{label} is too long.",
-}
-
-
-def field_errors(
-    kind: str, raw: dict[str, Any], labels: dict[str, str], language: str = "sv"
-) -> dict[str, str]:
-    """Each field of ``kind`` that ``raw`` gets wrong, with a sentence in ``language`` (the
-    ``labels`` in that language too; empty: valid).
-
-    The same input model as the CLI and the API decides; the forms only word it for people.
-    Errors of the whole input (dates in the wrong order) are keyed by their first field.
-    """
-    model = KINDS[kind].input
-    try:
-        model.model_validate(raw)
-    except ValidationError as exc:
-        found: dict[str, str] = {}
-        for err in exc.errors():
-            loc = [str(p) for p in err["loc"]]
-            name = loc[0] if loc else ""
-            if name not in labels:
-                name = next((f for f in labels if f in err["msg"]), next(iter(labels)))
-            label = labels[name]
-            kind_of = err["type"]
-            annotation = model.model_fields[name].annotation if name in model.model_fields else None
-            if (
-                kind_of == "missing"
-                and isinstance(annotation, type)
-                and issubclass(annotation, Enum)
-            ):
-                kind_of = "enum"  # a choice: "Välj ...", not "Fyll i ..."
-            template = (_FIELD_MESSAGES_EN if language == "en" else _FIELD_MESSAGES).get(kind_of)
-            limit = (err.get("ctx") or {}).get("ge", "")
-            message = (
-                template.format(label=label, limit=limit)
-                if template
-                else f"{label}: {err['msg'].removeprefix('Value error, ')}"
-            )
-            found.setdefault(name, message[0].upper() + message[1:])
-        return found
-    return {}

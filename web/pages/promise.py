@@ -314,8 +314,7 @@ async def artefact_form(request: Request, promise_id: int, kind: str) -> Respons
 @router.post("/loften/{promise_id}/ny/{kind}")
 async def add_artefact(request: Request, promise_id: int, kind: str) -> Response:
     """Record the artefact, or show the form again with every error at its field."""
-    from application.artefacts import field_errors
-    from application.forms import field_labels, fields_from_form, form_fields
+    from application.forms import field_errors, field_labels, fields_from_form, form_fields
 
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
@@ -385,8 +384,7 @@ async def change_form(request: Request, promise_id: int, kind: str, artefact_id:
 @router.post("/loften/{promise_id}/andra/{kind}/{artefact_id}")
 async def change(request: Request, promise_id: int, kind: str, artefact_id: int) -> Response:
     """Change the artefact (checked as a new one would be), or show what is wrong."""
-    from application.artefacts import field_errors
-    from application.forms import change_from_form, field_labels, form_fields
+    from application.forms import change_from_form, field_errors, field_labels, form_fields
 
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
