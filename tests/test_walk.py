@@ -17,7 +17,13 @@ from tests.helpers import ACTOR, complete_stage, new_promise, promise
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 
-def test_walk_from_dialogue_to_closed_and_next_cycle(db) -> None:
+def test_walk_from_dialogue_to_closed_and_next_cycle(db, monkeypatch) -> None:
+    from config.settings import reset_settings
+
+    # Walked on a day of its term: once the year is over, continuous evaluation no longer
+    # waits for missed rounds (the compilation reports them), and the walk means the opposite.
+    monkeypatch.setenv("LOFTE_NOW", "2026-12-02T09:00:00+01:00")
+    reset_settings()
     pid = new_promise(start=date(2026, 1, 1), years=1)
     for stage in CYCLE:
         assert promise(pid).stage is stage
