@@ -92,18 +92,22 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _extra_areas(session: Session, problem_id: int) -> list[str]:
+    return [
+        link.priority_area_id
+        for link in session.exec(
+            select(ProblemPriorityArea).where(ProblemPriorityArea.problem_id == problem_id)
+        ).all()
+    ]
+
+
 def as_input(session: Session, kind: str, row: SQLModel) -> dict[str, Any]:
     """The artefact as the fields of its input model (what a form or a file would give)."""
     values = row.model_dump()
     values["priority_area"] = values.pop("priority_area_id", None)
     values["catalogue_goal"] = values.pop("catalogue_goal_id", None)
     if kind == "problem":
-        values["also_priority_areas"] = [
-            link.priority_area_id
-            for link in session.exec(
-                select(ProblemPriorityArea).where(ProblemPriorityArea.problem_id == values["id"])
-            ).all()
-        ]
+        values["also_priority_areas"] = _extra_areas(session, values["id"])
     model = KINDS[kind].input
     return {k: _plain(v) for k, v in values.items() if k in model.model_fields}
 
@@ -158,7 +162,7 @@ def _apply(
             changed.append(name)
     session.add(row)
     if kind == "problem":
-        before = set(as_input(session, kind, row).get("also_priority_areas", []))
+        before = set(_extra_areas(session, row.id))  # type: ignore[attr-defined]
         set_extra_areas(session, row, data.also_priority_areas)  # type: ignore[arg-type]
         if before != set(data.also_priority_areas) - {data.priority_area}:
             changed.append("also_priority_areas")
@@ -252,10 +256,7 @@ def remove_artefact(principal: Principal | None, request: ArtefactRef) -> dict[s
             )
         was = as_input(session, request.kind, row)
         if request.kind == "problem":
-            for link in session.exec(
-                select(ProblemPriorityArea).where(ProblemPriorityArea.problem_id == row.id)  # type: ignore[attr-defined]
-            ).all():
-                session.delete(link)
+            set_extra_areas(session, row, [])  # type: ignore[arg-type]
         session.delete(row)
         details = {"kind": request.kind, "id": request.artefact_id, "was": was}
         revoked = _audit_change(session, principal, promise, "artefact_removed", details)

@@ -31,6 +31,7 @@ from lifecycle.errors import Forbidden, InputError, NotAuthenticated, NotFound
 from lifecycle.permissions import Action, Principal
 from lifecycle.vocabulary import Role
 from models import AccessToken, LocalPassword, Person, SignInThrottle, WebSession
+from models.base import as_utc
 from models.db import read_scope, session_scope
 
 log = logging.getLogger("lofte.identity")
@@ -68,10 +69,6 @@ def _dummy_hash() -> str:
 
 def _person(session: Session, email: str) -> Person | None:
     return session.exec(select(Person).where(Person.email == email.strip().lower())).first()
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=now_utc().tzinfo)
 
 
 # --- passwords ---------------------------------------------------------------------------------
@@ -112,7 +109,7 @@ def _throttle_keys(email: str, client: str) -> list[str]:
 def _locked(session: Session, keys: list[str], now: datetime) -> bool:
     for key in keys:
         row = session.get(SignInThrottle, key)
-        if row and row.locked_until and _aware(row.locked_until) > now:
+        if row and row.locked_until and as_utc(row.locked_until) > now:
             return True
     return False
 
@@ -122,7 +119,7 @@ def _count_failure(session: Session, keys: list[str], now: datetime) -> int:
     worst = 0
     for key in keys:
         row = session.get(SignInThrottle, key) or SignInThrottle(key=key, first_failure_at=now)
-        if row.locked_until and _aware(row.locked_until) <= now:
+        if row.locked_until and as_utc(row.locked_until) <= now:
             row.failures, row.locked_until, row.first_failure_at = 0, None, now
         row.failures += 1
         if row.failures >= settings.signin_max_failures:
@@ -218,13 +215,13 @@ def authenticate_session(session_id: str) -> Principal:
         row = session.get(WebSession, digest(session_id))
         if row is None or row.ended_at is not None:
             raise NotAuthenticated("you are signed out; sign in again")
-        idle = _aware(row.last_seen_at) + timedelta(minutes=settings.session_idle_minutes)
-        if now >= _aware(row.expires_at) or now >= idle:
+        idle = as_utc(row.last_seen_at) + timedelta(minutes=settings.session_idle_minutes)
+        if now >= as_utc(row.expires_at) or now >= idle:
             row.ended_at = now
             session.add(row)
             session.commit()
             raise NotAuthenticated("the session has expired; sign in again")
-        if now - _aware(row.last_seen_at) >= TOUCH_EVERY:  # not a write on every request
+        if now - as_utc(row.last_seen_at) >= TOUCH_EVERY:  # not a write on every request
             row.last_seen_at = now
             session.add(row)
         person = session.get(Person, row.person_id)
@@ -252,9 +249,9 @@ def authenticate_bearer(token: str) -> Principal:
             raise NotAuthenticated("unknown token; create one with `lofte token create`")
         if row.revoked_at is not None:
             raise NotAuthenticated(f"token {row.id} was revoked; create a new one")
-        if _aware(row.expires_at) <= now:
+        if as_utc(row.expires_at) <= now:
             raise NotAuthenticated(f"token {row.id} expired on {row.expires_at:%Y-%m-%d}")
-        if row.last_used_at is None or now - _aware(row.last_used_at) >= TOUCH_EVERY:
+        if row.last_used_at is None or now - as_utc(row.last_used_at) >= TOUCH_EVERY:
             row.last_used_at = now
             session.add(row)
         person = session.get(Person, row.person_id)

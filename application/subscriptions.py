@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, delete, func, select
 
@@ -24,6 +24,7 @@ from config.clock import now_utc
 from effects.resident_mail import RESIDENT_KINDS, queue_confirmation
 from lifecycle.errors import InputError, NotFound, TooManyRequests
 from models import OutboxMessage, Promise, ResidentSubscription, SubscriptionRequest
+from models.base import as_utc
 from models.db import session_scope
 
 # The consent wording residents agree to (web/templates/public_subscribe.html); a new
@@ -158,11 +159,6 @@ def _expire_unconfirmed(session: Session, moment: datetime) -> None:
     )
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands timestamps back without their zone; they were stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def confirm(token: str, *, now: datetime | None = None) -> dict[str, object]:
     """Confirm a subscription from its link; the promise it follows. NotFound when the link
     is unknown, used or more than a week old (one answer for all three)."""
@@ -173,7 +169,7 @@ def confirm(token: str, *, now: datetime | None = None) -> dict[str, object]:
                 ResidentSubscription.confirm_token_hash == _digest(token[:100])
             )
         ).first()
-        if sub is None or _aware(sub.requested_at) < moment - CONFIRM_WITHIN:
+        if sub is None or as_utc(sub.requested_at) < moment - CONFIRM_WITHIN:
             raise NotFound("the confirmation link is not valid (used, expired or mistyped)")
         sub.confirmed_at = moment
         sub.confirm_token_hash = None  # the link works once

@@ -16,6 +16,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A timestamp read back from a column, made aware again (SQLite returns them without
+    their zone; they were stored in UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def json_field(default_factory: Any = dict) -> Any:
     """A JSON column (TEXT on SQLite, JSON on PostgreSQL)."""
     return Field(default_factory=default_factory, sa_column=Column(JSON, nullable=False))

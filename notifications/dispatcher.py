@@ -37,6 +37,7 @@ import httpx
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Engine
 
+from models.base import as_utc
 from models.operations import DeliveryAttempt, OutboxMessage
 from notifications.channel_config import ChannelSetup, load_channels
 from notifications.channels.base import Channel, Envelope, PermanentError
@@ -91,10 +92,6 @@ class _Result:
     retry_after: float | None = None
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 # ---------------------------------------------------------------- database work (worker thread)
 
 
@@ -139,7 +136,7 @@ def claim_due(engine: Engine, now: datetime, lease_until: datetime, limit: int) 
             subject=r.subject,
             payload=r.payload or {},
             attempts=r.attempts,
-            created_at=_aware(r.created_at),
+            created_at=as_utc(r.created_at),
         )
         for r in rows
     ]
@@ -230,7 +227,7 @@ def next_due(engine: Engine) -> datetime | None:
         value = conn.execute(
             select(func.min(_OUTBOX.c.next_attempt_at)).where(_OUTBOX.c.status == "pending")
         ).scalar()
-    return _aware(value) if value is not None else None
+    return as_utc(value) if value is not None else None
 
 
 # ---------------------------------------------------------------- sending (event loop)

@@ -14,7 +14,7 @@ from application.access import require_action
 from application.identity import MIN_PASSWORD
 from lifecycle.errors import Conflict, InputError, NotFound
 from lifecycle.permissions import Action, Principal
-from lifecycle.vocabulary import OrganisationKind, Role, label
+from lifecycle.vocabulary import Role
 from web.pages.common import guarded, run
 from web.pages.i18n import N_, language_of, translator
 from web.pages.render import check_csrf, page
@@ -98,8 +98,7 @@ def _person_form(
         values=values,
         errors=errors,
         general=general,
-        roles={r.value: label(r.value) for r in Role},
-        kinds={k.value: label(k.value) for k in OrganisationKind},
+        roles=[r.value for r in Role],
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from application.artefact_changes import CHANGEABLE
 from lifecycle.errors import Conflict, InputError, NotFound, Refused
 from lifecycle.permissions import Principal
 from lifecycle.stages import CYCLE, Stage
@@ -52,6 +53,21 @@ def _task_list(view: dict[str, Any], deadlines: list[dict[str, Any]]) -> list[di
     return rows
 
 
+# The artefact kinds as a sentence names them ("Ändra mål 4", "La till underskrift 2").
+KIND_NAMES = {
+    "dialogue": N_("medborgardialog"),
+    "situation_picture": N_("lägesbild"),
+    "problem": N_("problem"),
+    "cause_analysis": N_("orsaksanalys"),
+    "goal": N_("mål"),
+    "activity": N_("aktivitet"),
+    "promise_text": N_("löftestext"),
+    "signoff": N_("underskrift"),
+    "evaluation": N_("uppföljning"),
+    "compilation": N_("årssammanställning"),
+}
+
+
 def _in_words(event: dict[str, Any], lang: str) -> dict[str, Any]:
     """One audit event as a line of the history: when, who (and how proven), what."""
     _ = translator(lang)
@@ -64,18 +80,6 @@ def _in_words(event: dict[str, Any], lang: str) -> dict[str, Any]:
         "revision_opened": _("Revideringen inför nästa år öppnades"),
         "demo_promise_loaded": _("Demodata laddades"),
     }
-    kinds = {
-        "dialogue": _("medborgardialog"),
-        "situation_picture": _("lägesbild"),
-        "problem": _("problem"),
-        "cause_analysis": _("orsaksanalys"),
-        "goal": _("mål"),
-        "activity": _("aktivitet"),
-        "promise_text": _("löftestext"),
-        "signoff": _("underskrift"),
-        "evaluation": _("uppföljning"),
-        "compilation": _("årssammanställning"),
-    }
     action = event.get("action", "")
     details = event.get("details") or {}
     if action == "transition" and event.get("from_stage") and event.get("to_stage"):
@@ -87,11 +91,12 @@ def _in_words(event: dict[str, Any], lang: str) -> dict[str, Any]:
     elif action in ("artefact_added", "artefact_changed", "artefact_removed"):
         kind = str(details.get("kind", ""))
         n = details.get("id") or ""
-        what = {
-            "artefact_added": _("La till {what} {n}", what=kinds.get(kind, kind), n=n),
-            "artefact_changed": _("Ändrade {what} {n}", what=kinds.get(kind, kind), n=n),
-            "artefact_removed": _("Tog bort {what} {n}", what=kinds.get(kind, kind), n=n),
+        verb = {
+            "artefact_added": N_("La till {what} {n}"),
+            "artefact_changed": N_("Ändrade {what} {n}"),
+            "artefact_removed": N_("Tog bort {what} {n}"),
         }[action]
+        what = _(verb, what=_(KIND_NAMES.get(kind, kind)), n=n)
     else:
         what = actions.get(action, action)
     return {
@@ -352,24 +357,13 @@ async def add_artefact(request: Request, promise_id: int, kind: str) -> Response
     return await guarded(request, body)
 
 
-# The artefact kinds as a sentence names them ("Ändra mål 4").
-KIND_NAMES = {
-    "dialogue": N_("medborgardialog"),
-    "situation_picture": N_("lägesbild"),
-    "problem": N_("problem"),
-    "cause_analysis": N_("orsaksanalys"),
-    "goal": N_("mål"),
-    "activity": N_("aktivitet"),
-}
-
-
 @router.get("/loften/{promise_id}/andra/{kind}/{artefact_id}")
 async def change_form(request: Request, promise_id: int, kind: str, artefact_id: int) -> Response:
     """The form that changes a recorded artefact, filled in with what it says now."""
     from application.forms import form_values
 
     async def body(principal: Principal) -> Response:
-        if kind not in KIND_NAMES:
+        if kind not in CHANGEABLE:
             raise NotFound(f"{kind} cannot be changed")
         ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
         current = await run("artefact.show", principal, ref)
@@ -388,7 +382,7 @@ async def change(request: Request, promise_id: int, kind: str, artefact_id: int)
 
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
-        if kind not in KIND_NAMES:
+        if kind not in CHANGEABLE:
             raise NotFound(f"{kind} cannot be changed")
         ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
         current = await run("artefact.show", principal, ref)
@@ -424,7 +418,7 @@ async def remove(request: Request, promise_id: int, kind: str, artefact_id: int)
 
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
-        if kind not in KIND_NAMES:
+        if kind not in CHANGEABLE:
             raise NotFound(f"{kind} cannot be removed")
         ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
         try:

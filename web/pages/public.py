@@ -19,7 +19,7 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from lifecycle.errors import InputError, NotFound, TooManyRequests
-from web.pages.i18n import N_, language_of, remember
+from web.pages.i18n import N_, language_of, remember, translator
 from web.pages.render import environment, language_context
 
 router = APIRouter()
@@ -38,12 +38,17 @@ def _cached(request: Request, body: bytes, media_type: str, status: int = 200) -
     return Response(body, status_code=status, media_type=media_type, headers=headers)
 
 
-def _html(request: Request, template: str, status: int = 200, **context: object) -> Response:
-    html = (
+def _render(request: Request, template: str, **context: object) -> str:
+    """A public page in the visitor's language (no one is signed in)."""
+    return (
         environment()
         .get_template(template)
         .render(request=request, principal=None, **language_context(request), **context)
     )
+
+
+def _html(request: Request, template: str, status: int = 200, **context: object) -> Response:
+    html = _render(request, template, **context)
     response = _cached(request, html.encode("utf-8"), "text/html; charset=utf-8", status)
     if remember(request, response):
         response.headers["Cache-Control"] = "private, no-cache"  # it carries a Set-Cookie
@@ -83,10 +88,12 @@ async def promise_page(request: Request, promise_id: int) -> Response:
         view = await run_in_threadpool(published_promise, promise_id)
     except NotFound:
         return _not_found(request)
-    return _html(request, "public_promise.html", p=view, charts=_goal_charts(view))
+    _ = translator(language_of(request))
+    words = (_("utgångsläge"), _("mål"))
+    return _html(request, "public_promise.html", p=view, charts=_goal_charts(view, words))
 
 
-def _goal_charts(view: dict[str, Any]) -> dict[int, Markup]:
+def _goal_charts(view: dict[str, Any], words: tuple[str, str]) -> dict[int, Markup]:
     """Each goal's indicator over time as an SVG line (the table beside it has the figures)."""
     from datetime import date
 
@@ -103,7 +110,7 @@ def _goal_charts(view: dict[str, Any]) -> dict[int, Markup]:
                 goal["baseline"],
                 goal["target"],
                 goal["indicator"],
-                words=("utgångsläge", "mål"),
+                words=words,
             )
             if svg:
                 # Built from numbers and the escaped indicator name.
@@ -211,13 +218,8 @@ async def promise_feed(request: Request, promise_id: int) -> Response:
 
 
 def _personal(request: Request, template: str, status: int = 200, **context: object) -> Response:
-    html = (
-        environment()
-        .get_template(template)
-        .render(request=request, principal=None, **language_context(request), **context)
-    )
     response = Response(
-        html,
+        _render(request, template, **context),
         status_code=status,
         media_type="text/html; charset=utf-8",
         headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
