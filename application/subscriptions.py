@@ -143,6 +143,7 @@ def subscribe(
                 requested_at=moment,
             )
         sub.confirm_token_hash = _digest(token)
+        sub.requested_at = moment  # the new link is valid a week from now, as its message says
         sub.confirmations_sent += 1
         session.add(sub)
         session.flush()

@@ -191,6 +191,38 @@ def test_a_confirmation_link_expires_after_a_week(db) -> None:
     assert confirm(token_from(ask, "confirm_url"), now=asked + timedelta(days=6))
 
 
+def test_asking_again_gives_a_link_valid_for_a_week_from_then(db) -> None:
+    pid = published()
+    asked = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    subscribe(pid, ADDRESS, True, "10.0.0.7", now=asked)
+    subscribe(pid, ADDRESS, True, "10.0.0.7", now=asked + timedelta(days=6))
+    latest = outbox("resident_confirm")[-1]
+    assert confirm(token_from(latest, "confirm_url"), now=asked + timedelta(days=12))
+
+
+def test_the_residents_channel_must_be_a_configured_mail_channel(receiver) -> None:
+    from pathlib import Path
+
+    from config.errors import ConfigError
+    from notifications.channel_config import RESIDENTS_CHANNEL, parse_channels
+    from tests.notifications.conftest import channel_env, channels_doc
+
+    doc = channels_doc(receiver)
+    for wrong, problem in (("teams", "must be a mail channel"), ("nowhere", "is not among")):
+        with pytest.raises(ConfigError, match=problem):
+            parse_channels(
+                {**doc, "residents_channel": wrong}, Path("c.yaml"), channel_env(receiver)
+            )
+    chosen = parse_channels(
+        {**doc, "residents_channel": "postmark"}, Path("c.yaml"), channel_env(receiver)
+    )
+    assert chosen.resolve(RESIDENTS_CHANNEL) is chosen.channels["postmark"]
+    chat_default = parse_channels(
+        {**doc, "default_channel": "teams"}, Path("c.yaml"), channel_env(receiver)
+    )
+    assert chat_default.resolve(RESIDENTS_CHANNEL) is None  # never a chat channel: they wait
+
+
 def test_admins_never_see_a_residents_address(db) -> None:
     from application.outbox import OutboxListRequest, list_outbox
     from tests.helpers import register
