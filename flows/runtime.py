@@ -8,12 +8,15 @@ API: with them on, every synchronous flow run costs about a second more.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger("lofte.runtime")
 
 _lock = threading.Lock()
 _warm = False
@@ -66,7 +69,14 @@ def apply_process_settings() -> None:
 
 
 def warm_up() -> float:
-    """Run one trivial flow so Prefect's (temporary) server is up; returns the seconds it took."""
+    """Run one trivial flow so Prefect's (temporary) server is up; returns the seconds it took.
+
+    The first call of a process first stops the temporary servers that killed processes of
+    this data folder left running (only those: a live owner's server is never touched), then
+    starts this process's own and records it. Later calls return at once, so the clean-up runs
+    once per process, before anything is warmed, whichever of the scheduler, the API or a
+    command warms first.
+    """
     global _warm
     import time
 
@@ -74,6 +84,9 @@ def warm_up() -> float:
     with _lock:
         if _warm:
             return 0.0
+        temporary = "PREFECT_API_URL" not in os.environ
+        if temporary:
+            clean_up_orphaned_servers()
         from prefect import flow
 
         @flow(name="lofte-warm-up", log_prints=False)
@@ -83,7 +96,7 @@ def warm_up() -> float:
         started = time.perf_counter()
         _warm_up()
         _warm = True
-        if "PREFECT_API_URL" not in os.environ:
+        if temporary:
             remember_temporary_server()
         _freeze_startup_objects()
         return time.perf_counter() - started
@@ -99,56 +112,47 @@ def _freeze_startup_objects() -> None:
     gc.freeze()
 
 
-PIDFILE = "prefect-server.pid"
-
-
-def _pidfile() -> Any:
+def _data_dir() -> Path:
     from config.client import client_settings
 
-    return client_settings().data_dir / PIDFILE
+    return client_settings().data_dir
+
+
+def _temporary_servers() -> list[Any]:
+    from prefect.server.api.server import SubprocessASGIServer
+
+    return list(SubprocessASGIServer._instances.values())
 
 
 def remember_temporary_server() -> None:
-    """Write the temporary Prefect server's process id to the data folder, so that a service
-    killed with SIGKILL (no chance to stop it) is cleaned up by the next start."""
-    from prefect.server.api.server import SubprocessASGIServer
+    """Record the temporary Prefect server this process started, with this process as its
+    owner, so that a start after this process is killed with SIGKILL can stop it."""
+    from flows.server_records import write_record
 
-    for server in list(SubprocessASGIServer._instances.values()):
+    for server in _temporary_servers():
         if server.server_process is not None:
-            path = _pidfile()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(str(server.server_process.pid), encoding="ascii")
+            write_record(_data_dir(), server.server_process.pid)
 
 
 def stop_temporary_server() -> None:
     """Stop the temporary Prefect server this process started (SIGTERM reaches us, not it:
     uvicorn re-raises the signal after its graceful shutdown, so atexit never runs)."""
-    from prefect.server.api.server import SubprocessASGIServer
+    from flows.server_records import forget_own_record
 
-    for server in list(SubprocessASGIServer._instances.values()):
+    for server in _temporary_servers():
         server.stop()
-    _pidfile().unlink(missing_ok=True)
+    forget_own_record(_data_dir())
 
 
-def clean_up_orphaned_server() -> bool:
-    """Stop a temporary Prefect server an earlier, killed service of this data folder left
-    running; True if there was one."""
-    import signal
+def clean_up_orphaned_servers() -> list[int]:
+    """Stop the temporary Prefect servers that processes of this data folder, since killed,
+    left running; never one whose owner still runs. Returns the ids of those stopped."""
+    from flows.server_records import stop_orphaned_servers
 
-    path = _pidfile()
-    try:
-        pid = int(path.read_text(encoding="ascii").strip())
-    except (OSError, ValueError):
-        return False
-    try:
-        command = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-    except OSError:
-        command = ""
-    path.unlink(missing_ok=True)
-    if "prefect.server.api.server" not in command:
-        return False  # gone already, or the id now belongs to someone else: leave it alone
-    os.kill(pid, signal.SIGTERM)
-    return True
+    stopped = stop_orphaned_servers(_data_dir())
+    for pid in stopped:
+        log.warning("stopped temporary Prefect server %s: the process that owned it is gone", pid)
+    return stopped
 
 
 @contextmanager

@@ -34,12 +34,11 @@ MAX_BODY_BYTES = 1_000_000
 
 @asynccontextmanager
 async def _lifespan(_app: FastAPI) -> Any:
-    from flows.runtime import clean_up_orphaned_server, stop_temporary_server, warm_up
+    from flows.runtime import stop_temporary_server, warm_up
 
-    if clean_up_orphaned_server():
-        log.warning("stopped a temporary Prefect server an earlier, killed service left behind")
     # Prefect's temporary server starts on the first flow call and that start is not
-    # thread-safe: do it once, here, before any request can run a flow.
+    # thread-safe: do it once, before any request can run a flow. With the embedded
+    # scheduler, `lofte serve` has warmed already (and cleaned up once); this returns at once.
     await run_in_threadpool(warm_up)
     try:
         yield

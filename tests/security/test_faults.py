@@ -4,6 +4,7 @@ process does not stop reads."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -44,7 +45,7 @@ def _wait(condition, seconds: float = 60.0) -> bool:  # type: ignore[no-untyped-
     return False
 
 
-def _serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def _serve(data_dir: Path, port: int, *scheduler: str) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "LOFTE_DATA_DIR": str(data_dir),
@@ -54,7 +55,7 @@ def _serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     }
     env.pop("PREFECT_API_URL", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "serve", "--no-scheduler", "--port", str(port)],
+        [sys.executable, "-m", "cli.main", "serve", *scheduler, "--port", str(port)],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -71,10 +72,10 @@ def _serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     return process
 
 
-def _prefect_pid(data_dir: Path) -> int:
-    path = data_dir / "prefect-server.pid"
+def _prefect_pid(data_dir: Path, owner: int) -> int:
+    path = data_dir / "prefect-servers" / f"{owner}.json"
     assert _wait(path.exists, 10)
-    return int(path.read_text())
+    return int(json.loads(path.read_text())["server_pid"])
 
 
 @pytest.mark.timeout(300)
@@ -92,19 +93,24 @@ def test_sigterm_and_sigkill_leave_no_prefect_server_behind(tmp_path: Path) -> N
         capture_output=True,
     )
     port = _free_port()
-    service = _serve(tmp_path, port)
-    prefect = _prefect_pid(tmp_path)
+    service = _serve(tmp_path, port, "--no-scheduler")
+    prefect = _prefect_pid(tmp_path, service.pid)
     service.send_signal(signal.SIGTERM)  # what systemd and container runtimes send
     service.wait(30)
     assert _wait(lambda: not _alive(prefect), 15), "SIGTERM left Prefect's server running"
 
+    # With the embedded scheduler (the default, what `make run` starts): the scheduler warms
+    # Prefect first, and the API's start-up must not take that live server for an orphan.
     service = _serve(tmp_path, port)
-    prefect = _prefect_pid(tmp_path)
+    prefect = _prefect_pid(tmp_path, service.pid)
+    time.sleep(1)
+    assert _alive(prefect), "the service stopped its own Prefect server"
     service.kill()  # SIGKILL: no chance to clean up
     service.wait(10)
     assert _alive(prefect)  # orphaned, as expected after SIGKILL ...
     service = _serve(tmp_path, port)  # ... and the next start cleans it up
     assert _wait(lambda: not _alive(prefect), 15), "the restart left the orphan running"
+    assert _alive(_prefect_pid(tmp_path, service.pid)), "the restart stopped its own server"
     service.send_signal(signal.SIGTERM)
     service.wait(30)
 
