@@ -87,6 +87,7 @@ def warm_up() -> float:
         temporary = "PREFECT_API_URL" not in os.environ
         if temporary:
             clean_up_orphaned_servers()
+            _start_temporary_server_in_its_own_session()
         from prefect import flow
 
         @flow(name="lofte-warm-up", log_prints=False)
@@ -100,6 +101,40 @@ def warm_up() -> float:
             remember_temporary_server()
         _freeze_startup_objects()
         return time.perf_counter() - started
+
+
+class _SubprocessInOwnSession:
+    """The ``subprocess`` module as Prefect's server module sees it: every process it starts
+    gets a session of its own."""
+
+    def __init__(self) -> None:
+        import subprocess
+
+        self._real = subprocess
+
+    def Popen(self, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 - the module's own name
+        """``subprocess.Popen`` with ``start_new_session=True``."""
+        kwargs.setdefault("start_new_session", True)
+        return self._real.Popen(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+def _start_temporary_server_in_its_own_session() -> None:
+    """Start Prefect's temporary server outside the terminal's process group.
+
+    Ctrl-C in a terminal signals every process of its foreground group at once: Prefect's
+    server died with the service's, while a scheduled run was still talking to it, and the
+    service then hung on shut-down retrying a server that was gone. In a session of its own
+    the server only stops when its owner stops it (``stop_temporary_server``), after the
+    scheduler and the requests are done; a killed owner's server is stopped by the next
+    start (``clean_up_orphaned_servers``). Only the module that starts it is affected.
+    """
+    from prefect.server.api import server as prefect_server
+
+    if not isinstance(prefect_server.subprocess, _SubprocessInOwnSession):
+        prefect_server.subprocess = _SubprocessInOwnSession()  # type: ignore[assignment]
 
 
 def _freeze_startup_objects() -> None:

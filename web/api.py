@@ -32,18 +32,35 @@ log = logging.getLogger("lofte.api")
 MAX_BODY_BYTES = 1_000_000
 
 
-@asynccontextmanager
-async def _lifespan(_app: FastAPI) -> Any:
-    from flows.runtime import stop_temporary_server, warm_up
+def _lifespan(with_scheduler: bool) -> Any:
+    """Start-up and shut-down of ``lofte serve``, in the one order that works.
 
-    # Prefect's temporary server starts on the first flow call and that start is not
-    # thread-safe: do it once, before any request can run a flow. With the embedded
-    # scheduler, `lofte serve` has warmed already (and cleaned up once); this returns at once.
-    await run_in_threadpool(warm_up)
-    try:
-        yield
-    finally:
-        await run_in_threadpool(stop_temporary_server)
+    Up: Prefect warmed once (which first stops only the servers of killed processes), then the
+    embedded scheduler, then requests. Down: requests stop, the scheduler stops and waits for
+    a job it is running, and only then is Prefect's server stopped: a job left running against
+    a stopped server retried for minutes and kept Ctrl-C from ending the process.
+    """
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> Any:
+        from flows.runtime import stop_temporary_server, warm_up
+
+        # Prefect's temporary server starts on the first flow call and that start is not
+        # thread-safe: do it once, here, before the scheduler or any request runs a flow.
+        await run_in_threadpool(warm_up)
+        scheduler = None
+        if with_scheduler:
+            from flows.scheduler import start_embedded_scheduler
+
+            scheduler = await run_in_threadpool(start_embedded_scheduler)
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                await run_in_threadpool(scheduler.shutdown, True)
+            await run_in_threadpool(stop_temporary_server)
+
+    return lifespan
 
 
 def error_response(exc: LofteError) -> JSONResponse:
@@ -139,12 +156,13 @@ def _endpoint(op: Operation, operator_key: str | None) -> Any:
     return endpoint
 
 
-def create_app(warm: bool = True) -> FastAPI:
-    """The FastAPI application (``warm=False`` skips the Prefect warm-up, for tests)."""
+def create_app(warm: bool = True, *, with_scheduler: bool = False) -> FastAPI:
+    """The FastAPI application; ``warm=False`` skips Prefect's warm-up (for tests), and
+    ``with_scheduler`` runs the embedded scheduler for the application's life."""
     # No interactive docs or schema without credentials: every route but /health needs sign-in.
     app = FastAPI(
         title="Löfte",
-        lifespan=_lifespan if warm else None,
+        lifespan=_lifespan(with_scheduler) if warm else None,
         docs_url=None,
         redoc_url=None,
         openapi_url=None,

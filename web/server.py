@@ -42,17 +42,7 @@ def log_config() -> dict[str, Any]:
 
 
 def run(host: str, port: int, *, with_scheduler: bool = True) -> None:
-    """Serve until interrupted; the scheduler (if available) runs in the same process."""
-    scheduler = None
-    if with_scheduler:
-        try:
-            from flows.scheduler import start_embedded_scheduler
-        except ImportError:
-            log.warning("embedded scheduler not available in this build")
-        else:
-            scheduler = start_embedded_scheduler()
-    try:
-        uvicorn.run(create_app(), host=host, port=port, log_level="info", log_config=log_config())
-    finally:
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
+    """Serve until interrupted, with the embedded scheduler in the same process (the
+    application's lifespan starts and stops both in order: ``web.api``)."""
+    app = create_app(with_scheduler=with_scheduler)
+    uvicorn.run(app, host=host, port=port, log_level="info", log_config=log_config())
