@@ -204,11 +204,10 @@ def _run_readme_lines(service: Service, lines: list[str], password: str) -> None
         feed = f"printf '%s\\n' '{password}' | " if command.startswith("lofte login") else ""
         script.append(f"{feed}{command}")
         script.append(f"echo __exit:{number}:$?")
-    env = {**service.env, "LOFTE_USE_SERVICE": "true"}
     done = subprocess.run(
         ["bash", "-c", "\n".join(script)],
         cwd=service.home.parent,
-        env=env,
+        env=service.env,  # LOFTE_USE_SERVICE's default: the commands go through the service
         capture_output=True,
         text=True,
         timeout=300,
