@@ -169,12 +169,59 @@ def call(name: str, params: dict[str, Any], *, actor: str | None = None) -> Any:
 
             key = read_operator_key()
             if key is not None:
+                require_own_service(key)
                 headers = {"Authorization": f"Operator {key}", "X-Lofte-Actor": credential}
                 return _over_http(name, params, headers)
             last_route = "in-process"
         else:
             return _over_http(name, params, headers)
     return _in_process(name, params, kind, credential)
+
+
+class NotOurService(LofteError):
+    """The service that answered is not this data folder's: the operator key was not sent."""
+
+    exit_code = 3
+    http_status = 403
+
+
+def require_own_service(key: str) -> None:
+    """Check that the service at the configured address holds this data folder's operator
+    key, before the key is sent to it.
+
+    Whatever answers on the port (a service of another data folder or another user, or
+    something that is not Löfte at all) is sent a fresh random challenge; only a service
+    holding the key can answer it with the right HMAC. The key itself never leaves this
+    process until that proof has come back.
+    """
+    import hmac
+    import secrets
+
+    from config.operator_key import instance_id, operator_key_path, operator_proof
+
+    settings = client_settings()
+    nonce = secrets.token_hex(16)
+    try:
+        answer = http_request(
+            "GET", f"{settings.service_url}/api/operator/proof?nonce={nonce}", timeout=10
+        )
+        body = answer.json() if answer.status == 200 else {}
+    except (OSError, ValueError, http.client.HTTPException):
+        body = {}
+    proof = body.get("proof") if isinstance(body, dict) else None
+    if isinstance(proof, str) and hmac.compare_digest(proof, operator_proof(key, nonce)):
+        return
+    theirs = body.get("instance") if isinstance(body, dict) else None
+    reached = (
+        f"a service of another data folder (instance {theirs}; this one is {instance_id(key)})"
+        if isinstance(theirs, str)
+        else "a service that could not prove it holds the operator key"
+    )
+    raise NotOurService(
+        f"{settings.service_url} answered, but it is {reached}; the operator key of "
+        f"{operator_key_path().parent} was not sent. Stop that service or point LOFTE_API_URL "
+        "(or LOFTE_API_PORT) at this data folder's own `lofte serve`."
+    )
 
 
 def _over_http(name: str, params: dict[str, Any], headers: dict[str, str]) -> Any:

@@ -41,3 +41,22 @@ def read_operator_key() -> str | None:
         return operator_key_path().read_text(encoding="ascii").strip() or None
     except OSError:
         return None
+
+
+PROOF_CONTEXT = b"lofte-operator-proof:"
+
+
+def operator_proof(key: str, nonce: str) -> str:
+    """What a service that holds ``key`` answers to the challenge ``nonce``: an HMAC of the
+    nonce under the key, which proves it holds the key without revealing anything of it."""
+    import hmac
+
+    return hmac.new(
+        key.encode("ascii"), PROOF_CONTEXT + nonce.encode("ascii"), "sha256"
+    ).hexdigest()
+
+
+def instance_id(key: str) -> str:
+    """A short public name of the data folder whose key this is (to tell two services apart
+    in a message; it reveals nothing of the key)."""
+    return operator_proof(key, "instance")[:12]

@@ -21,7 +21,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from application.operations import FileResult, Operation
-from config.operator_key import ensure_operator_key
+from config.operator_key import ensure_operator_key, instance_id, operator_proof
 from flows.operations import all_operations
 from lifecycle.errors import Forbidden, LofteError, NotAuthenticated, Refused
 from lifecycle.permissions import Principal
@@ -172,6 +172,27 @@ def create_app(warm: bool = True, *, with_scheduler: bool = False) -> FastAPI:
     @app.get("/health")
     def health() -> dict[str, Any]:
         return {"service": "lofte", "ok": True}
+
+    @app.get("/api/operator/proof", include_in_schema=False)
+    def operator_proof_of(nonce: str = "") -> Response:
+        """Prove to a command on this machine that this service holds its data folder's
+        operator key, before the command sends it (cli/transport.py)."""
+        if not 16 <= len(nonce) <= 128 or not nonce.isascii() or not nonce.isalnum():
+            return JSONResponse(
+                {
+                    "ok": False,
+                    "error": "nonce: send 16 to 128 letters and digits",
+                    "error_kind": "InputError",
+                },
+                status_code=422,
+            )
+        return JSONResponse(
+            {
+                "proof": operator_proof(operator_key, nonce),
+                "instance": instance_id(operator_key),
+            },
+            headers={"Cache-Control": "no-store"},
+        )
 
     for op in all_operations().values():
         app.add_api_route(
