@@ -11,8 +11,10 @@ from application.access import may, party_filter, require, require_action, requi
 from application.operations import FileResult, operation
 from application.promises import PromiseId, PromiseRequest, _region
 from config.calendar import parse_override
+from config.errors import ConfigError
 from config.clock import current_time, local_day
 from effects.deadlines import calendar_for, resync_calendars, set_calendar_override
+from lifecycle.errors import InputError
 from lifecycle.permissions import Action, Principal
 from lifecycle.stages import Stage
 from models.db import read_scope, session_scope
@@ -91,12 +93,21 @@ class CalendarOverrideRequest(BaseModel):
 
 @operation("calendar.set", CalendarOverrideRequest)
 def set_calendar(principal: Principal | None, request: CalendarOverrideRequest) -> dict[str, Any]:
-    """Give the promise its own calendar (merged with the region's); deadlines recomputed."""
+    """Give the promise its own calendar (merged with the region's); deadlines recomputed.
+
+    The right is checked before the text is even parsed; the text is read with the bounded
+    loader, and a broken override is an InputError (422) naming the field, nothing stored.
+    """
+    with read_scope() as session:
+        require(principal, Action.CHANGE_CALENDAR, get_promise(session, request.promise_id))
     override = parse_override(request.override, request.source)
     with session_scope() as session:
         promise = get_promise(session, request.promise_id)
         require(principal, Action.CHANGE_CALENDAR, promise)
-        result = set_calendar_override(session, promise, override)
+        try:
+            result = set_calendar_override(session, promise, override)
+        except ConfigError as exc:
+            raise InputError(str(exc)) from None
         return {"promise_id": request.promise_id, **result.__dict__}
 
 

@@ -550,7 +550,7 @@ def _read_file(path: str) -> dict[str, Any]:
 
 
 def _parse_sets(pairs: list[str]) -> dict[str, Any]:
-    import yaml
+    from config.documents import DocumentError, parse_yaml
 
     data: dict[str, Any] = {}
     for pair in pairs:
@@ -558,8 +558,8 @@ def _parse_sets(pairs: list[str]) -> dict[str, Any]:
         if not sep or not key:
             fail(f"--set takes field=value, got {pair!r}")
         try:
-            parsed = yaml.safe_load(value) if value else ""
-        except yaml.YAMLError:
+            parsed = parse_yaml(value, f"--set {key}") if value else ""
+        except DocumentError:
             parsed = value
         # Keep free text free text: only structured YAML (lists, numbers, dates...) is parsed.
         data[key.strip()] = parsed if not isinstance(parsed, str) else value

@@ -10,7 +10,6 @@ sentence (``error``), the kind, and for refusals every unmet criterion.
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -21,6 +20,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from application.operations import FileResult, Operation
+from config.documents import parse_mapping
 from config.operator_key import ensure_operator_key
 from flows.operations import all_operations
 from lifecycle.errors import Forbidden, LofteError, NotAuthenticated, Refused
@@ -92,22 +92,11 @@ async def _params(request: Request, op: Operation) -> dict[str, Any]:
         params.update({k: v for k, v in request.query_params.items() if k != "token"})
         return params
     raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise _BadInput(f"the request body is over {MAX_BODY_BYTES:,} bytes; send less")
     if raw.strip():
-        try:
-            body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise _BadInput(f"the request body is not valid JSON: {exc}") from None
-        if not isinstance(body, dict):
-            raise _BadInput("the request body must be a JSON object (field: value)")
+        # The one bounded loader: size, nesting depth, no NaN; a sentence (422), never a 500.
+        body = parse_mapping(raw, "the request body", json_only=True, max_bytes=MAX_BODY_BYTES)
         params.update({k: v for k, v in body.items() if k not in request.path_params})
     return params
-
-
-class _BadInput(LofteError):
-    exit_code = 2
-    http_status = 422
 
 
 def _endpoint(op: Operation, operator_key: str | None) -> Any:
