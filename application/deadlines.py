@@ -11,8 +11,8 @@ from application.access import may, party_filter, require, require_action, requi
 from application.operations import FileResult, operation
 from application.promises import PromiseId, PromiseRequest, _region
 from config.calendar import parse_override
-from config.errors import ConfigError
 from config.clock import current_time, local_day
+from config.errors import ConfigError
 from effects.deadlines import calendar_for, resync_calendars, set_calendar_override
 from lifecycle.errors import InputError
 from lifecycle.permissions import Action, Principal

@@ -818,10 +818,12 @@ def serve(
     scheduler: Annotated[bool, typer.Option(help="Run the embedded scheduler too")] = True,
 ) -> None:
     """Run the service: HTTP API and pages, Prefect warm, and the embedded scheduler."""
+    from application.setup import check_configuration
     from config.settings import get_settings
     from web.server import run
 
     settings = get_settings()
+    check_configuration()  # a broken channels file ... stops the start, with a sentence
     run(host or settings.api_host, port or settings.api_port, with_scheduler=scheduler)
 
 

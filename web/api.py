@@ -23,7 +23,7 @@ from application.operations import FileResult, Operation
 from config.documents import parse_mapping
 from config.operator_key import ensure_operator_key
 from flows.operations import all_operations
-from lifecycle.errors import Forbidden, LofteError, NotAuthenticated, Refused
+from lifecycle.errors import Busy, Forbidden, LofteError, NotAuthenticated, Refused
 from lifecycle.permissions import Principal
 from web.auth import SESSION_COOKIE
 
@@ -56,7 +56,21 @@ def error_response(exc: LofteError) -> JSONResponse:
     if isinstance(exc, Forbidden):
         body["error_sv"] = exc.message_sv
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
+    if isinstance(exc, Busy):
+        headers = {"Retry-After": str(exc.retry_after_seconds)}
     return JSONResponse(body, status_code=exc.http_status, headers=headers)
+
+
+def busy_answer(request: Request, exc: Exception) -> Response:
+    """Whatever route met a busy database (HTTP 503, Retry-After): JSON for the API and the
+    feeds, a Swedish page for the pages."""
+    assert isinstance(exc, Busy)
+    path = request.url.path
+    if path.startswith(("/api/", "/ical/")) or path == "/api":
+        return error_response(exc)
+    from web.pages.common import busy_page
+
+    return busy_page(request, exc)
 
 
 def authenticate(request: Request, operator_key: str | None) -> Principal:
@@ -156,6 +170,8 @@ def create_app(warm: bool = True) -> FastAPI:
 
     app.include_router(auth_router)
     app.include_router(pages_router)
+    # A write that waited too long for another writer's lock, wherever it was met: 503.
+    app.add_exception_handler(Busy, busy_answer)
     static = Path(__file__).resolve().parent / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
     return app
