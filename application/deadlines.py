@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -18,6 +17,7 @@ from lifecycle.errors import InputError
 from lifecycle.permissions import Action, Principal
 from lifecycle.stages import Stage
 from models.db import read_scope, session_scope
+from models.inputs import AsOf
 from models.reminders import PromiseCalendar
 from views.deadlines import deadline_dict, deadlines_of, open_deadlines_of
 from views.ical import promise_feed, region_feed
@@ -28,7 +28,7 @@ class DeadlinesRequest(BaseModel):
     """A promise's deadlines, as seen on a day (``as_of``: a read-only "what if", default today)."""
 
     promise_id: PromiseId
-    as_of: datetime | None = None
+    as_of: AsOf = None
 
 
 @operation("deadlines.show", DeadlinesRequest)
@@ -43,7 +43,7 @@ def show_deadlines(principal: Principal | None, request: DeadlinesRequest) -> li
 class MyDeadlinesRequest(BaseModel):
     """The signed-in person's open deadlines (``as_of``: a read-only "what if")."""
 
-    as_of: datetime | None = None
+    as_of: AsOf = None
 
 
 @operation("deadlines.mine", MyDeadlinesRequest)

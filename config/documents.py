@@ -158,8 +158,9 @@ def parse_json(
 def parse_yaml(raw: bytes | str, source: str = "the document", max_bytes: int = MAX_BYTES) -> Any:
     """A YAML document (JSON is YAML too) as plain data, within the bounds above."""
     text = _text(raw, source, max_bytes)
-    loader = _PlainLoader(text, source)
+    loader = None
     try:
+        loader = _PlainLoader(text, source)  # the reader refuses control characters here
         return loader.get_single_data()
     except DocumentError:
         raise
@@ -171,7 +172,8 @@ def parse_yaml(raw: bytes | str, source: str = "the document", max_bytes: int = 
         # A key that is a list, an integer of thousands of digits ...
         raise DocumentError(f"{source}: cannot be read: {_first_line(exc)}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def parse_mapping(

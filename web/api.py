@@ -26,6 +26,7 @@ from flows.operations import all_operations
 from lifecycle.errors import Busy, Forbidden, LofteError, NotAuthenticated, Refused
 from lifecycle.permissions import Principal
 from web.auth import SESSION_COOKIE
+from web.openapi import operation_openapi
 
 log = logging.getLogger("lofte.api")
 
@@ -161,7 +162,11 @@ def create_app(warm: bool = True) -> FastAPI:
 
     for op in all_operations().values():
         app.add_api_route(
-            op.path, _endpoint(op, operator_key), methods=[op.method], summary=op.request.__doc__
+            op.path,
+            _endpoint(op, operator_key),
+            methods=[op.method],
+            summary=op.request.__doc__,
+            openapi_extra=operation_openapi(op),
         )
     from fastapi.staticfiles import StaticFiles
 
