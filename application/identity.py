@@ -386,7 +386,7 @@ def list_tokens(principal: Principal | None, _request: NoInput) -> list[dict[str
 class TokenRef(BaseModel):
     """One token, by id."""
 
-    token_id: int = Field(ge=1, le=2**63 - 1)
+    token_id: int = Field(ge=1, le=2**31 - 1)  # an INTEGER column
 
 
 @operation("token.revoke", TokenRef)

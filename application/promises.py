@@ -259,7 +259,8 @@ def add_person(session: Session, data: PersonInput) -> Person:
 
 # --- use cases ---------------------------------------------------------------------------------
 
-MAX_ID = 2**63 - 1
+# Ids are INTEGER columns: 32 bits on PostgreSQL (a larger one is "out of range", a 500).
+MAX_ID = 2**31 - 1
 PromiseId = Annotated[int, Field(ge=1, le=MAX_ID, description="The promise's id")]
 Language = Literal["sv", "en"]
 

@@ -33,7 +33,7 @@ from lifecycle.vocabulary import (
 ONE_LINE_MAX = 300
 MULTI_LINE_MAX = 10_000
 LIST_MAX = 1_000
-ID_MAX = 2**63 - 1
+ID_MAX = 2**31 - 1  # ids are INTEGER columns (32 bits on PostgreSQL)
 INT_MAX = 2**31 - 1
 NUMBER_MAX = 1e12
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
