@@ -342,6 +342,17 @@ channels:
         (WEBHOOK + "    nonsense: 1\n", {"HOOK_SECRET": "s"}, "channels.hook.nonsense"),
         ("channels: &a {}\nx: *a\n", {}, "alias"),
     ],
+    ids=[
+        "whsec-not-base64",
+        "whsec-empty",
+        "url-without-host",
+        "header-value-line-break",
+        "header-name-space",
+        "mail-token-line-break",
+        "mail-auth-header-space",
+        "unknown-field",
+        "yaml-alias",
+    ],
 )
 def test_a_broken_channels_file_is_refused_whole_naming_channel_and_field(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, env: dict[str, str], named: str
