@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -12,10 +11,13 @@ from application.operations import FileResult, operation
 from application.promises import PromiseId, PromiseRequest, _region
 from config.calendar import parse_override
 from config.clock import current_time, local_day
+from config.errors import ConfigError
 from effects.deadlines import calendar_for, resync_calendars, set_calendar_override
+from lifecycle.errors import InputError
 from lifecycle.permissions import Action, Principal
 from lifecycle.stages import Stage
 from models.db import read_scope, session_scope
+from models.inputs import AsOf
 from models.reminders import PromiseCalendar
 from views.deadlines import deadline_dict, deadlines_of, open_deadlines_of
 from views.ical import promise_feed, region_feed
@@ -26,7 +28,7 @@ class DeadlinesRequest(BaseModel):
     """A promise's deadlines, as seen on a day (``as_of``: a read-only "what if", default today)."""
 
     promise_id: PromiseId
-    as_of: datetime | None = None
+    as_of: AsOf = None
 
 
 @operation("deadlines.show", DeadlinesRequest)
@@ -41,7 +43,7 @@ def show_deadlines(principal: Principal | None, request: DeadlinesRequest) -> li
 class MyDeadlinesRequest(BaseModel):
     """The signed-in person's open deadlines (``as_of``: a read-only "what if")."""
 
-    as_of: datetime | None = None
+    as_of: AsOf = None
 
 
 @operation("deadlines.mine", MyDeadlinesRequest)
@@ -91,12 +93,21 @@ class CalendarOverrideRequest(BaseModel):
 
 @operation("calendar.set", CalendarOverrideRequest)
 def set_calendar(principal: Principal | None, request: CalendarOverrideRequest) -> dict[str, Any]:
-    """Give the promise its own calendar (merged with the region's); deadlines recomputed."""
+    """Give the promise its own calendar (merged with the region's); deadlines recomputed.
+
+    The right is checked before the text is even parsed; the text is read with the bounded
+    loader, and a broken override is an InputError (422) naming the field, nothing stored.
+    """
+    with read_scope() as session:
+        require(principal, Action.CHANGE_CALENDAR, get_promise(session, request.promise_id))
     override = parse_override(request.override, request.source)
     with session_scope() as session:
         promise = get_promise(session, request.promise_id)
         require(principal, Action.CHANGE_CALENDAR, promise)
-        result = set_calendar_override(session, promise, override)
+        try:
+            result = set_calendar_override(session, promise, override)
+        except ConfigError as exc:
+            raise InputError(str(exc)) from None
         return {"promise_id": request.promise_id, **result.__dict__}
 
 

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, Field, SecretStr
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from application.access import principal_of, require_action
@@ -32,7 +33,7 @@ from lifecycle.permissions import Action, Principal
 from lifecycle.vocabulary import Role
 from models import AccessToken, LocalPassword, Person, SignInThrottle, WebSession
 from models.base import as_utc
-from models.db import read_scope, session_scope
+from models.db import read_scope, session_scope, write_if_free
 
 log = logging.getLogger("lofte.identity")
 
@@ -208,25 +209,38 @@ def _end(session: Session, session_id: str, now: datetime) -> None:
 
 
 def authenticate_session(session_id: str) -> Principal:
-    """The person a session cookie belongs to, if the session is still alive."""
+    """The person a session cookie belongs to, if the session is still alive.
+
+    A read: it never waits for another writer. Ending an expired session and the "last seen"
+    stamp are written only if the write lock is free at once (the timestamps decide anyway).
+    """
     settings = get_settings()
     now = now_utc()
-    with session_scope() as session:
-        row = session.get(WebSession, digest(session_id))
+    key = digest(session_id)
+    with read_scope() as session:
+        row = session.get(WebSession, key)
         if row is None or row.ended_at is not None:
             raise NotAuthenticated("you are signed out; sign in again")
         idle = as_utc(row.last_seen_at) + timedelta(minutes=settings.session_idle_minutes)
-        if now >= as_utc(row.expires_at) or now >= idle:
-            row.ended_at = now
-            session.add(row)
-            session.commit()
-            raise NotAuthenticated("the session has expired; sign in again")
-        if now - as_utc(row.last_seen_at) >= TOUCH_EVERY:  # not a write on every request
-            row.last_seen_at = now
-            session.add(row)
+        expired = now >= as_utc(row.expires_at) or now >= idle
+        touch = not expired and now - as_utc(row.last_seen_at) >= TOUCH_EVERY
         person = session.get(Person, row.person_id)
         assert person is not None
-        return principal_of(session, person, row.method, row.proof)
+        principal = principal_of(session, person, row.method, row.proof)
+    if expired:
+        write_if_free(lambda s: _stamp_session(s, key, ended_at=now))
+        raise NotAuthenticated("the session has expired; sign in again")
+    if touch:  # not a write on every request
+        write_if_free(lambda s: _stamp_session(s, key, last_seen_at=now))
+    return principal
+
+
+def _stamp_session(session: Session, key: str, **values: datetime) -> None:
+    session.execute(
+        update(WebSession)
+        .where(col(WebSession.id) == key, col(WebSession.ended_at).is_(None))
+        .values(**values)
+    )
 
 
 def sign_out(session_id: str) -> None:
@@ -239,9 +253,13 @@ def sign_out(session_id: str) -> None:
 
 
 def authenticate_bearer(token: str) -> Principal:
-    """The person a personal access token belongs to, if it is valid, unexpired, unrevoked."""
+    """The person a personal access token belongs to, if it is valid, unexpired, unrevoked.
+
+    A read: it never waits for another writer; the "last used" stamp is written only if the
+    write lock is free at once.
+    """
     now = now_utc()
-    with session_scope() as session:
+    with read_scope() as session:
         row = session.exec(
             select(AccessToken).where(AccessToken.token_hash == digest(token))
         ).first()
@@ -251,12 +269,18 @@ def authenticate_bearer(token: str) -> Principal:
             raise NotAuthenticated(f"token {row.id} was revoked; create a new one")
         if as_utc(row.expires_at) <= now:
             raise NotAuthenticated(f"token {row.id} expired on {row.expires_at:%Y-%m-%d}")
-        if row.last_used_at is None or now - as_utc(row.last_used_at) >= TOUCH_EVERY:
-            row.last_used_at = now
-            session.add(row)
+        token_id = row.id
+        touch = row.last_used_at is None or now - as_utc(row.last_used_at) >= TOUCH_EVERY
         person = session.get(Person, row.person_id)
         assert person is not None
-        return principal_of(session, person, "token", f"token:{row.id}")
+        principal = principal_of(session, person, "token", f"token:{token_id}")
+    if touch:
+        write_if_free(
+            lambda s: s.execute(
+                update(AccessToken).where(col(AccessToken.id) == token_id).values(last_used_at=now)
+            )
+        )
+    return principal
 
 
 def operator_principal(email: str) -> Principal:
@@ -362,7 +386,7 @@ def list_tokens(principal: Principal | None, _request: NoInput) -> list[dict[str
 class TokenRef(BaseModel):
     """One token, by id."""
 
-    token_id: int = Field(ge=1, le=2**63 - 1)
+    token_id: int = Field(ge=1, le=2**31 - 1)  # an INTEGER column
 
 
 @operation("token.revoke", TokenRef)

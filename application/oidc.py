@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import yaml
 from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session, select
 
 from config.errors import ConfigError
+from config.files import read_yaml_mapping
 from config.operator_key import ensure_operator_key
 from config.settings import get_settings
 from lifecycle.errors import NotAuthenticated, NotFound, field_path
@@ -78,16 +78,11 @@ class _File(BaseModel):
 def _load(path: str) -> dict[str, Provider]:
     source = Path(path)
     try:
-        raw = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
-        parsed = _File.model_validate(raw)
+        parsed = _File.model_validate(read_yaml_mapping(source))
         return {
             name: Provider.model_validate({"name": name, **entry})
             for name, entry in parsed.providers.items()
         }
-    except OSError as exc:
-        raise ConfigError(f"{source}: cannot be read: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{source}: not valid YAML: {exc}") from None
     except ValidationError as exc:
         first = exc.errors()[0]
         raise ConfigError(f"{source}: {field_path(first['loc'])}: {first['msg']}") from None

@@ -101,6 +101,10 @@ def explain_database_error(exc: Exception) -> Exception | None:
         return Unavailable(
             f"cannot reach the database {url}: is it running, and is LOFTE_DATABASE_URL right?"
         )
-    if "database is locked" in text:
-        return Unavailable("the database is busy with another write; try again in a moment")
+    from models.db import is_lock_timeout
+
+    if is_lock_timeout(exc):
+        from lifecycle.errors import Busy
+
+        return Busy()
     return None

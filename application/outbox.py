@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
@@ -53,7 +53,9 @@ def list_outbox(principal: Principal | None, request: OutboxListRequest) -> list
 class OutboxRetryRequest(BaseModel):
     """Dead letters to queue again: by id, or every one."""
 
-    ids: list[int] = Field(default_factory=list, max_length=10_000)
+    ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(
+        default_factory=list, max_length=10_000
+    )
     all_failed: bool = False
 
 

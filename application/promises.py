@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session, col, select
 
 from application.access import may, party_filter, require, require_action, require_parties
@@ -15,7 +15,7 @@ from config.clock import local_today, now_utc
 from effects.audit import audit
 from effects.hooks import after_create
 from lifecycle.deadlines import past_stage_deadlines
-from lifecycle.errors import InputError, NotAuthenticated
+from lifecycle.errors import InputError, NotAuthenticated, describe_validation_error
 from lifecycle.permissions import Action, Principal
 from lifecycle.stages import Stage, parse_stage
 from lifecycle.term import term_end
@@ -259,7 +259,8 @@ def add_person(session: Session, data: PersonInput) -> Person:
 
 # --- use cases ---------------------------------------------------------------------------------
 
-MAX_ID = 2**63 - 1
+# Ids are INTEGER columns: 32 bits on PostgreSQL (a larger one is "out of range", a 500).
+MAX_ID = 2**31 - 1
 PromiseId = Annotated[int, Field(ge=1, le=MAX_ID, description="The promise's id")]
 Language = Literal["sv", "en"]
 
@@ -483,7 +484,13 @@ def bootstrap_admin(params: dict[str, Any]) -> dict[str, Any]:
 
     Allowed only while there is no admin at all; after that, admins add people.
     """
-    request = PersonInput.model_validate(params) if isinstance(params, dict) else params
+    if isinstance(params, dict):
+        try:
+            request = PersonInput.model_validate(params)
+        except ValidationError as exc:
+            raise describe_validation_error(exc, "person") from None
+    else:
+        request = params
     if request.role is not Role.ADMIN:
         raise InputError("only the first admin can be added without signing in")
     with session_scope() as session:

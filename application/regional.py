@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -15,6 +14,7 @@ from config.clock import current_time, local_day
 from lifecycle.errors import InputError
 from lifecycle.permissions import Action, Principal
 from models.db import read_scope
+from models.inputs import AsOf
 from reports.overview import build_overview
 from reports.overview_render import render, to_xlsx
 
@@ -32,7 +32,7 @@ class OverviewRequest(BaseModel):
     region: str | None = Field(default=None, max_length=40)
     format: Literal["table", "json", "csv", "xlsx"] = "json"
     language: Literal["sv", "en"] = "sv"
-    as_of: datetime | None = None
+    as_of: AsOf = None
 
 
 MEDIA = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -13,13 +12,14 @@ from config.clock import current_time, local_day
 from lifecycle.errors import InputError
 from lifecycle.permissions import Action, Principal
 from models.db import get_engine, read_scope
+from models.inputs import AsOf
 
 
 class RemindersRequest(BaseModel):
     """Queue today's reminders, or (``dry_run``) preview what a day's run would queue."""
 
     dry_run: bool = False
-    as_of: datetime | None = None
+    as_of: AsOf = None
 
 
 @operation("reminders.run", RemindersRequest)

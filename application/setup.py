@@ -38,3 +38,18 @@ def initialise(engine: Engine | None = None) -> InitReport:
         regions=regions,
         priority_areas=areas,
     )
+
+
+def check_configuration() -> None:
+    """Load every configuration file the service reads, so that a broken one stops
+    ``lofte serve`` at start with ConfigError naming the file, the key and the problem, instead
+    of failing later in a job: the channels file (every channel, its secrets resolved and
+    checked), the status-reports routes, the calendars and the catalogues."""
+    from config.calendar import get_calendars
+    from notifications.channel_config import load_channels
+    from notifications.status_routes import load_routes
+
+    get_catalogue()
+    get_calendars()
+    load_channels()
+    load_routes()

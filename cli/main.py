@@ -550,7 +550,7 @@ def _read_file(path: str) -> dict[str, Any]:
 
 
 def _parse_sets(pairs: list[str]) -> dict[str, Any]:
-    import yaml
+    from config.documents import DocumentError, parse_yaml
 
     data: dict[str, Any] = {}
     for pair in pairs:
@@ -558,8 +558,8 @@ def _parse_sets(pairs: list[str]) -> dict[str, Any]:
         if not sep or not key:
             fail(f"--set takes field=value, got {pair!r}")
         try:
-            parsed = yaml.safe_load(value) if value else ""
-        except yaml.YAMLError:
+            parsed = parse_yaml(value, f"--set {key}") if value else ""
+        except DocumentError:
             parsed = value
         # Keep free text free text: only structured YAML (lists, numbers, dates...) is parsed.
         data[key.strip()] = parsed if not isinstance(parsed, str) else value
@@ -818,10 +818,12 @@ def serve(
     scheduler: Annotated[bool, typer.Option(help="Run the embedded scheduler too")] = True,
 ) -> None:
     """Run the service: HTTP API and pages, Prefect warm, and the embedded scheduler."""
+    from application.setup import check_configuration
     from config.settings import get_settings
     from web.server import run
 
     settings = get_settings()
+    check_configuration()  # a broken channels file ... stops the start, with a sentence
     run(host or settings.api_host, port or settings.api_port, with_scheduler=scheduler)
 
 

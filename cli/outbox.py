@@ -86,6 +86,7 @@ def retry_command(
 
 
 @app.command("dispatch")
+@command
 def dispatch_command(
     max_seconds: float = typer.Option(
         50.0, "--max-seconds", min=0.1, help="Sluta ta nya efter / stop claiming after."

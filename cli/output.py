@@ -83,16 +83,35 @@ def handled(as_json: bool = False) -> Iterator[None]:
     except ConfigError as exc:
         fail(f"configuration: {exc}", EXIT_BAD_INPUT, as_json=as_json)
     except Exception as exc:
+        explained = _explained(exc)
+        if explained is None:
+            raise  # a bug: it keeps its traceback
+        fail(str(explained), explained.exit_code, as_json=as_json)
+
+
+def _explained(exc: Exception) -> LofteError | None:
+    """The sentence for an input error raised below the use cases' own checks (a model built
+    from command-line values, a document, a value a parser refused), or for a database that
+    is not there; None for anything else. One place, so no command can end in a traceback
+    for something a person typed."""
+    from lifecycle.errors import InputError
+
+    module = type(exc).__module__
+    if module.startswith("pydantic") and type(exc).__name__ == "ValidationError":
+        from lifecycle.errors import describe_validation_error
+
+        return describe_validation_error(exc, "input")  # type: ignore[arg-type]
+    if module.startswith("yaml"):
+        return InputError(f"not valid YAML: {str(exc).splitlines()[0][:200]}")
+    if module.startswith("sqlalchemy"):
         # Commands that work on the database directly (init, demo): one sentence for a
-        # database that is not there; anything else is a bug and keeps its traceback.
-        if not type(exc).__module__.startswith("sqlalchemy"):
-            raise
+        # database that is not there or is busy.
         from application.operations import explain_database_error
 
-        explained = explain_database_error(exc)
-        if explained is None:
-            raise
-        fail(str(explained), EXIT_BAD_INPUT, as_json=as_json)
+        return explain_database_error(exc)  # type: ignore[return-value]
+    if isinstance(exc, ValueError):
+        return InputError(str(exc).splitlines()[0][:300] if str(exc) else "invalid value")
+    return None
 
 
 def command(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -20,10 +20,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from config.clock import current_time, local_day  # noqa: F401 - their home is config.clock
+from config.documents import parse_mapping
+from config.files import read_yaml_mapping
 from config.settings import ConfigError
 from lifecycle.deadlines import CalendarRules, DueRule
 from lifecycle.errors import field_path
@@ -175,17 +176,7 @@ class CalendarModel(_Strict):
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc}") from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: (top level): expected a mapping, got {type(data).__name__}")
-    return data
+    return read_yaml_mapping(path)
 
 
 # How an override merges: in these sections each entry is replaced whole (a stage's rule is
@@ -300,13 +291,7 @@ def get_calendars() -> CalendarSet:
 
 
 def parse_override(text: str, source: str) -> dict[str, Any]:
-    """A promise's override from YAML (or JSON) text; ConfigError naming ``source`` if broken."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{source}: not valid YAML: {exc}") from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{source}: (top level): expected a mapping, got {type(data).__name__}")
-    return data
+    """A promise's override from YAML (or JSON) text, read with the bounded loader
+    (config/documents.py); DocumentError (an InputError) naming ``source`` if it is not one
+    mapping. Whether its fields are right is ``CalendarSet.resolve``'s to say."""
+    return parse_mapping(text, source, max_bytes=100_000)

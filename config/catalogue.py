@@ -11,9 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from config.files import read_yaml_document
 from config.settings import ConfigError
 from lifecycle.errors import field_path
 
@@ -146,12 +146,7 @@ class Catalogue(_Strict):
 
 
 def _read_yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc}") from exc
+    return read_yaml_document(path)
 
 
 def _errors(path: Path, exc: ValidationError, prefix: str = "") -> ConfigError:

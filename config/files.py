@@ -8,8 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from config.documents import DocumentError, parse_mapping, parse_yaml
 from config.errors import ConfigError
 
 
@@ -29,11 +28,19 @@ def configured_file(
 
 
 def read_yaml_mapping(path: Path) -> dict[str, Any]:
-    """A YAML file's top-level mapping ({} for an empty file); ConfigError names what is wrong."""
+    """A YAML file's top-level mapping ({} for an empty file), read with the bounded loader
+    (config/documents.py); ConfigError names the file and what is wrong."""
+    return read_yaml_document(path, mapping=True)  # type: ignore[no-any-return]
+
+
+def read_yaml_document(path: Path, *, mapping: bool = False) -> Any:
+    """A configuration file's YAML (None for an empty file unless ``mapping``), bounded like
+    every document Löfte parses; ConfigError names the file and what is wrong."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: (file): cannot read YAML: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: (top level): expected a mapping")
-    return raw
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: (file): cannot be read: {exc.strerror}") from None
+    try:
+        return parse_mapping(raw, str(path)) if mapping else parse_yaml(raw, str(path))
+    except DocumentError as exc:
+        raise ConfigError(str(exc)) from None

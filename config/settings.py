@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     # Failed sign-ins per account and per address: slowed from the third, locked at the max.
     signin_max_failures: int = Field(default=5, ge=2, le=100)
     signin_lock_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # How long a write waits for another writer's lock (SQLite's write lock, a PostgreSQL
+    # row lock) before it gives up with "busy, try again" (HTTP 503 with Retry-After). Reads
+    # never wait for a writer, and checking a token or a session needs no write at all.
+    lock_wait_seconds: float = Field(default=5.0, ge=0, le=300)
     # OpenID Connect providers (config/oidc.example.yaml); none configured: passwords only.
     oidc_file: Path | None = None
     # Freeze "now" for the reminder scan and reports ("what would be sent on this day?").

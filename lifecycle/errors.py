@@ -4,6 +4,8 @@
 - ``NotFound``: the thing named does not exist (exit 2, HTTP 404).
 - ``Refused``: the lifecycle rules say no; carries every unmet criterion (exit 1, HTTP 409).
 - ``Conflict``: someone else changed the promise first (exit 1, HTTP 409).
+- ``Busy``: another writer holds the database's write lock; nothing written, try again
+  (exit 1, HTTP 503 with Retry-After).
 """
 
 from __future__ import annotations
@@ -103,6 +105,21 @@ class Unavailable(LofteError):
 
     exit_code = 2
     http_status = 503
+
+
+class Busy(Unavailable):
+    """Another writer holds the database's write lock longer than ``lock_wait_seconds``:
+    nothing was written; try again in a moment (HTTP 503 with Retry-After, exit 1)."""
+
+    exit_code = 1
+    http_status = 503
+    retry_after_seconds = 5
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(
+            message
+            or "the database is busy with another write; nothing was changed, try again in a moment"
+        )
 
 
 class TooManyRequests(LofteError):

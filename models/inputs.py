@@ -8,10 +8,10 @@ before the term starts, a problem of another promise) are made by ``application.
 from __future__ import annotations
 
 import math
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from lifecycle.safe_text import control_character_in
 from lifecycle.term import MAX_TERM_YEARS, MIN_TERM_YEARS
@@ -33,10 +33,24 @@ from lifecycle.vocabulary import (
 ONE_LINE_MAX = 300
 MULTI_LINE_MAX = 10_000
 LIST_MAX = 1_000
-ID_MAX = 2**63 - 1
+ID_MAX = 2**31 - 1  # ids are INTEGER columns (32 bits on PostgreSQL)
 INT_MAX = 2**31 - 1
 NUMBER_MAX = 1e12
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def _plausible_moment(value: datetime | None) -> datetime | None:
+    # Year 1 or 9999 is no day a promise is seen on, and date arithmetic near the ends of
+    # the calendar overflows: refuse it with a sentence instead.
+    if value is not None and not FIRST_DAY <= value.date() <= LAST_DAY:
+        raise ValueError(
+            f"{value.date()} is not a plausible day; give a date between {FIRST_DAY} and {LAST_DAY}"
+        )
+    return value
+
+
+# A "what if" day for reads (``as_of``): a date or a time, within the years 2000-2100.
+AsOf = Annotated[datetime | None, AfterValidator(_plausible_moment)]
 # Free texts that may span lines; every other text is one line.
 MULTI_LINE = frozenset(
     {

@@ -10,8 +10,10 @@ written in the file: a channel names the environment variable that holds each on
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -20,10 +22,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from config.files import configured_file, read_yaml_mapping
 from config.settings import ConfigError
 from notifications.channels import Channel, MailChannel, SlackChannel, TeamsChannel, WebhookChannel
+from notifications.channels.base import Envelope, Rendered
 from notifications.channels.mail import PRESET_ENDPOINTS
 from notifications.http import Timeouts
 from notifications.redact import register_secret
 from notifications.retry import RetryPolicy
+from notifications.signing import secret_key
 
 ENV_VAR = "LOFTE_CHANNELS_FILE"
 DEFAULT_PATH = Path("config/channels.yaml")
@@ -279,13 +283,82 @@ def _secret(environ: Mapping[str, str], source: Path, key: str, var: str) -> str
 
 
 def _check_url(url: str, source: Path, key: str) -> str:
+    import httpx
+
+    # Do not echo the value: it may be a secret URL read from the environment.
     if not url.startswith(("http://", "https://")):
-        # Do not echo the value: it may be a secret URL read from the environment.
         raise ConfigError(f"{source}: {key}: not an http(s) URL")
+    try:
+        host = httpx.URL(url).host
+    except (httpx.InvalidURL, ValueError):
+        host = ""
+    if not host or any(c in url for c in " \t\r\n"):
+        raise ConfigError(f"{source}: {key}: not a valid http(s) URL (no host, or spaces)")
     return url
 
 
+# RFC 9110: a header name is a token; a value is visible ASCII, spaces and tabs (httpx
+# encodes headers as ASCII, and a line break would end the header).
+_HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_HEADER_VALUE = re.compile(r"^[\x20-\x7e\t]*$")
+
+
+def _check_header(source: Path, key: str, name: str, value: str, *, secret: bool = False) -> None:
+    if not _HEADER_NAME.match(name):
+        raise ConfigError(f"{source}: {key}: {name!r} is not a valid HTTP header name")
+    if not _HEADER_VALUE.match(value):
+        shown = "the value" if secret else repr(value[:60])
+        raise ConfigError(
+            f"{source}: {key}: {shown} has characters an HTTP header cannot carry "
+            "(only printable ASCII, no line breaks)"
+        )
+
+
+def _check_signing_secret(source: Path, key: str, secret: str) -> None:
+    try:
+        secret_key(secret)
+    except ValueError as exc:
+        raise ConfigError(f"{source}: {key}: {exc}") from None
+
+
 def _build(name: str, cfg: Any, source: Path, environ: Mapping[str, str], limit: int) -> Channel:
+    """The channel, with every setting checked now (naming the channel and the field), so
+    that sending never meets a setting it cannot use."""
+    channel = _build_unchecked(name, cfg, source, environ, limit)
+    _dry_run(channel, source)
+    return channel
+
+
+def _dry_run(channel: Channel, source: Path) -> None:
+    # The last guard: build one request for a sample message as httpx would send it; what the
+    # field checks above missed is still reported here, naming the channel, never a traceback.
+    import httpx
+
+    sample = Envelope(
+        id=0,
+        key="check",
+        kind="check",
+        channel=channel.name,
+        recipient="check@example.se",
+        language="sv",
+        subject="check",
+        payload={},
+        attempts=0,
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    try:
+        request = channel.build(sample, Rendered("check", "check", "<p>check</p>"), now=0)
+        httpx.Request(request.method, request.url, headers=request.headers, content=request.body)
+    except Exception as exc:  # noqa: BLE001 - any failure is a broken setting of this channel
+        raise ConfigError(
+            f"{source}: channels.{channel.name}: cannot build a request with these settings "
+            f"({type(exc).__name__})"
+        ) from None
+
+
+def _build_unchecked(
+    name: str, cfg: Any, source: Path, environ: Mapping[str, str], limit: int
+) -> Channel:
     prefix = f"channels.{name}"
     common: dict[str, Any] = {
         "timeouts": cfg.timeouts.to_timeouts() if cfg.timeouts else None,
@@ -298,6 +371,9 @@ def _build(name: str, cfg: Any, source: Path, environ: Mapping[str, str], limit:
             url = cfg.url or ""
         url = _check_url(url, source, f"{prefix}.url")
         secret = _secret(environ, source, f"{prefix}.secret_env", cfg.secret_env)
+        _check_signing_secret(source, f"{prefix}.secret_env ({cfg.secret_env})", secret)
+        for header, value in cfg.headers.items():
+            _check_header(source, f"{prefix}.headers.{header}", header, value)
         return WebhookChannel(name, url=url, secret=secret, headers=cfg.headers, **common)
     if isinstance(cfg, ChatConfig):
         url = _check_url(
@@ -309,6 +385,9 @@ def _build(name: str, cfg: Any, source: Path, environ: Mapping[str, str], limit:
         cfg.endpoint or PRESET_ENDPOINTS[cfg.preset], source, f"{prefix}.endpoint"
     )
     token = _secret(environ, source, f"{prefix}.token_env", cfg.token_env)
+    _check_header(source, f"{prefix}.auth_header", cfg.auth_header, "")
+    _check_header(source, f"{prefix}.auth_scheme", "x", cfg.auth_scheme)
+    _check_header(source, f"{prefix}.token_env ({cfg.token_env})", "x", f"{token}", secret=True)
     return MailChannel(
         name,
         preset=cfg.preset,

@@ -30,9 +30,18 @@ class SignatureError(ValueError):
 
 
 def secret_key(secret: str) -> bytes:
-    """The HMAC key for a configured secret (``whsec_``-prefixed secrets are base64)."""
+    """The HMAC key for a configured secret (``whsec_``-prefixed secrets are base64).
+
+    A ``whsec_`` secret that is not base64 is a ValueError saying so (never quoting it); the
+    channels file is checked with this when it is loaded, so sending never meets one."""
     if secret.startswith("whsec_"):
-        return base64.b64decode(secret.removeprefix("whsec_"))
+        try:
+            key = base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+        except ValueError:  # binascii.Error
+            raise ValueError("after whsec_ the secret must be base64 (A-Z a-z 0-9 + / =)") from None
+        if not key:
+            raise ValueError("after whsec_ the secret must be base64 of at least one byte")
+        return key
     return secret.encode("utf-8")
 
 

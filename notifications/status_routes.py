@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from config.files import configured_file, read_yaml_mapping
@@ -102,11 +101,8 @@ def _channel_names(setup: ChannelSetup | None) -> set[str] | None:
     path, _ = channels_file_path()
     if not path.exists():
         return None
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: (file): cannot read YAML: {exc}") from exc
-    channels = raw.get("channels") if isinstance(raw, dict) else None
+    raw = read_yaml_mapping(path)
+    channels = raw.get("channels")
     return set(channels) if isinstance(channels, dict) else set()
 
 

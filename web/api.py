@@ -10,7 +10,6 @@ sentence (``error``), the kind, and for refusals every unmet criterion.
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -21,11 +20,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from application.operations import FileResult, Operation
+from config.documents import parse_mapping
 from config.operator_key import ensure_operator_key, instance_id, operator_proof
 from flows.operations import all_operations
-from lifecycle.errors import Forbidden, LofteError, NotAuthenticated, Refused
+from lifecycle.errors import Busy, Forbidden, LofteError, NotAuthenticated, Refused
 from lifecycle.permissions import Principal
 from web.auth import SESSION_COOKIE
+from web.openapi import operation_openapi
 
 log = logging.getLogger("lofte.api")
 
@@ -72,7 +73,21 @@ def error_response(exc: LofteError) -> JSONResponse:
     if isinstance(exc, Forbidden):
         body["error_sv"] = exc.message_sv
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
+    if isinstance(exc, Busy):
+        headers = {"Retry-After": str(exc.retry_after_seconds)}
     return JSONResponse(body, status_code=exc.http_status, headers=headers)
+
+
+def busy_answer(request: Request, exc: Exception) -> Response:
+    """Whatever route met a busy database (HTTP 503, Retry-After): JSON for the API and the
+    feeds, a Swedish page for the pages."""
+    assert isinstance(exc, Busy)
+    path = request.url.path
+    if path.startswith(("/api/", "/ical/")) or path == "/api":
+        return error_response(exc)
+    from web.pages.common import busy_page
+
+    return busy_page(request, exc)
 
 
 def authenticate(request: Request, operator_key: str | None) -> Principal:
@@ -108,22 +123,11 @@ async def _params(request: Request, op: Operation) -> dict[str, Any]:
         params.update({k: v for k, v in request.query_params.items() if k != "token"})
         return params
     raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise _BadInput(f"the request body is over {MAX_BODY_BYTES:,} bytes; send less")
     if raw.strip():
-        try:
-            body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise _BadInput(f"the request body is not valid JSON: {exc}") from None
-        if not isinstance(body, dict):
-            raise _BadInput("the request body must be a JSON object (field: value)")
+        # The one bounded loader: size, nesting depth, no NaN; a sentence (422), never a 500.
+        body = parse_mapping(raw, "the request body", json_only=True, max_bytes=MAX_BODY_BYTES)
         params.update({k: v for k, v in body.items() if k not in request.path_params})
     return params
-
-
-class _BadInput(LofteError):
-    exit_code = 2
-    http_status = 422
 
 
 def _endpoint(op: Operation, operator_key: str | None) -> Any:
@@ -196,7 +200,11 @@ def create_app(warm: bool = True, *, with_scheduler: bool = False) -> FastAPI:
 
     for op in all_operations().values():
         app.add_api_route(
-            op.path, _endpoint(op, operator_key), methods=[op.method], summary=op.request.__doc__
+            op.path,
+            _endpoint(op, operator_key),
+            methods=[op.method],
+            summary=op.request.__doc__,
+            openapi_extra=operation_openapi(op),
         )
     from fastapi.staticfiles import StaticFiles
 
@@ -205,6 +213,8 @@ def create_app(warm: bool = True, *, with_scheduler: bool = False) -> FastAPI:
 
     app.include_router(auth_router)
     app.include_router(pages_router)
+    # A write that waited too long for another writer's lock, wherever it was met: 503.
+    app.add_exception_handler(Busy, busy_answer)
     static = Path(__file__).resolve().parent / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
     return app

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from config.documents import DocumentError, parse_json
 from config.settings import get_settings
 from lifecycle.errors import LofteError, NotAuthenticated
 
@@ -53,8 +54,8 @@ async def _credentials(request: Request) -> tuple[str, str]:
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("application/json"):
         try:
-            body = await request.json()
-        except ValueError:
+            body = parse_json(await request.body(), "the request body", max_bytes=100_000)
+        except DocumentError:
             body = {}
         body = body if isinstance(body, dict) else {}
     else:

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi_csrf_protect.exceptions import CsrfProtectError
 
 from flows.operations import all_operations
-from lifecycle.errors import Forbidden, LofteError, NotAuthenticated, NotFound
+from lifecycle.errors import Busy, Forbidden, LofteError, NotAuthenticated, NotFound
 from lifecycle.permissions import Principal
 from web.auth import SESSION_COOKIE
 from web.pages.i18n import N_
@@ -42,6 +42,24 @@ def local(target: str | None) -> str:
     return "/"
 
 
+def busy_page(request: Request, exc: Busy, principal: Principal | None = None) -> Response:
+    """The page for a write another writer's lock kept waiting too long: 503, Retry-After,
+    nothing was saved, try again (the form's contents are still in the browser's history)."""
+    response = page(
+        request,
+        "error.html",
+        503,
+        title=N_("Systemet är upptaget just nu"),
+        message=N_(
+            "Någon annan sparar något i samma stund. Ingenting har ändrats: "
+            "vänta en liten stund och försök igen."
+        ),
+        principal=principal,
+    )
+    response.headers["Retry-After"] = str(exc.retry_after_seconds)
+    return response
+
+
 async def guarded(request: Request, body: Callable[[Principal], Awaitable[Response]]) -> Response:
     """Run a page for the signed-in person; refusals become pages, never a 500."""
     try:
@@ -49,8 +67,12 @@ async def guarded(request: Request, body: Callable[[Principal], Awaitable[Respon
     except NotAuthenticated:
         target = quote(request.url.path)
         return RedirectResponse(f"/logga-in?next={target}", status_code=303)
+    except Busy as exc:
+        return busy_page(request, exc)
     try:
         return await body(principal)
+    except Busy as exc:
+        return busy_page(request, exc, principal)
     except Forbidden as exc:
         return page(
             request,

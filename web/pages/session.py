@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi_csrf_protect.exceptions import CsrfProtectError
 
 from config.errors import ConfigError
-from lifecycle.errors import LofteError
+from lifecycle.errors import Busy, LofteError
 from web.auth import SESSION_COOKIE, set_session_cookie
 from web.pages.common import local, principal_of
 from web.pages.i18n import N_
@@ -69,6 +69,8 @@ async def sign_in(request: Request) -> Response:
                 client,
                 request.cookies.get(SESSION_COOKIE),
             )
+        except Busy:
+            raise  # not a wrong password: the busy page (503), from the app's handler
         except LofteError:
             errors["email"] = N_("E-postadressen eller lösenordet stämmer inte.")
         else:

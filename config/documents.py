@@ -1,0 +1,205 @@
+"""The one bounded loader for every YAML or JSON document Löfte parses.
+
+Request bodies of the API, files handed to the CLI (``--file``), a promise's calendar override,
+the channels, status-routes, OIDC, calendar and catalogue files: all go through here, so every
+one of them has the same bounds, checked before anything is expanded:
+
+- size (1 MB unless the caller says less) and encoding (UTF-8 only);
+- nesting depth (20 levels; deeper is never a real document, and deep recursion is a crash);
+- YAML aliases (``*name``) are refused outright: expanding them is how a 400-byte "billion
+  laughs" document costs seconds of CPU, and no document of ours needs them;
+- only plain types come out: mappings, lists, strings, whole numbers, finite decimals,
+  true/false and null. YAML's dates stay strings (the input models parse them), its other
+  tags (``!!binary``, ``!!set``, ``!!python/...``) and JSON's NaN and Infinity are refused.
+
+Errors are ``DocumentError`` (an InputError: exit 2, HTTP 422) saying what is wrong and
+where, never echoing the document.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import yaml
+
+from lifecycle.errors import InputError
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 20
+
+
+class DocumentError(InputError):
+    """The document cannot be used; the message names it and says what is wrong."""
+
+
+class _PlainLoader(yaml.SafeLoader):
+    """A safe loader that builds plain types only, refuses aliases and deep nesting while
+    composing (before anything is constructed or expanded)."""
+
+    def __init__(self, stream: str, source: str) -> None:
+        super().__init__(stream)
+        self.source = source
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102 - yaml's hook
+        if self.check_event(yaml.AliasEvent):
+            raise DocumentError(
+                f"{self.source}: uses a YAML alias (*name); aliases are not accepted, "
+                "write the values out"
+            )
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise DocumentError(f"{self.source}: nested deeper than {MAX_DEPTH} levels")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _finite_float(loader: yaml.SafeLoader, node: yaml.Node) -> float:
+    value = yaml.SafeLoader.construct_yaml_float(loader, node)  # type: ignore[arg-type]
+    if not math.isfinite(value):
+        raise DocumentError(
+            f"{getattr(loader, 'source', 'document')}: .inf and .nan are not numbers"
+        )
+    return float(value)
+
+
+def _refuse(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    raise DocumentError(
+        f"{getattr(loader, 'source', 'document')}: the YAML tag {node.tag} is not accepted "
+        "(line {}); use plain text, numbers, lists and mappings".format(node.start_mark.line + 1)
+    )
+
+
+def _text_keys(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    # Keys are text, as in JSON: `1: x` or `yes: x` would be a number or true/false, and a
+    # mapping with both kinds of key cannot even be sorted.
+    for key_node, _value in node.value:
+        if key_node.tag != "tag:yaml.org,2002:str":
+            shown = repr(key_node.value)[:40] if isinstance(key_node, yaml.ScalarNode) else ""
+            raise DocumentError(
+                f"{getattr(loader, 'source', 'document')}: the key {shown or '(a list or mapping)'}"
+                f" on line {key_node.start_mark.line + 1} is not text; keys are text (quote it)"
+            )
+    data: dict[str, Any] = {}
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        data[loader.construct_object(key_node)] = loader.construct_object(value_node)  # type: ignore[index]
+    return data
+
+
+_PLAIN = {
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:seq",
+}
+_PlainLoader.yaml_constructors = {
+    tag: fn for tag, fn in yaml.SafeLoader.yaml_constructors.items() if tag in _PLAIN
+}
+_PlainLoader.add_constructor("tag:yaml.org,2002:float", _finite_float)
+_PlainLoader.add_constructor("tag:yaml.org,2002:map", _text_keys)
+_PlainLoader.add_constructor(None, _refuse)  # type: ignore[arg-type]
+# Dates stay text: "2026-06-19" is for the input model to read, not a datetime here.
+_PlainLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _text(raw: bytes | str, source: str, max_bytes: int) -> str:
+    size = len(raw.encode("utf-8")) if isinstance(raw, str) else len(raw)
+    if size > max_bytes:
+        raise DocumentError(f"{source}: over {max_bytes:,} bytes; send less")
+    if isinstance(raw, str):
+        return raw
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DocumentError(f"{source}: not UTF-8 text; save it as UTF-8") from None
+
+
+def _check_depth(value: Any, source: str) -> None:
+    # Iterative, so a deep document cannot exhaust the stack here either.
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if level > MAX_DEPTH:
+            raise DocumentError(f"{source}: nested deeper than {MAX_DEPTH} levels")
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def parse_json(
+    raw: bytes | str, source: str = "the request body", max_bytes: int = MAX_BYTES
+) -> Any:
+    """A JSON document as plain data, within the bounds above."""
+    text = _text(raw, source, max_bytes)
+    try:
+        data = json.loads(text, parse_constant=_no_constant)
+    except RecursionError:
+        raise DocumentError(f"{source}: nested deeper than {MAX_DEPTH} levels") from None
+    except ValueError as exc:  # JSONDecodeError, NaN, an integer of thousands of digits
+        raise DocumentError(f"{source}: not valid JSON: {_first_line(exc)}") from None
+    _check_depth(data, source)
+    return data
+
+
+def parse_yaml(raw: bytes | str, source: str = "the document", max_bytes: int = MAX_BYTES) -> Any:
+    """A YAML document (JSON is YAML too) as plain data, within the bounds above."""
+    text = _text(raw, source, max_bytes)
+    loader = None
+    try:
+        loader = _PlainLoader(text, source)  # the reader refuses control characters here
+        return loader.get_single_data()
+    except DocumentError:
+        raise
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise DocumentError(f"{source}: not valid YAML{where}: {_first_line(exc)}") from None
+    except (RecursionError, ValueError, TypeError) as exc:
+        # A key that is a list, an integer of thousands of digits ...
+        raise DocumentError(f"{source}: cannot be read: {_first_line(exc)}") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def parse_mapping(
+    raw: bytes | str, source: str, *, json_only: bool = False, max_bytes: int = MAX_BYTES
+) -> dict[str, Any]:
+    """A document that must be one mapping of field: value (empty: ``{}``)."""
+    data = parse_json(raw, source, max_bytes) if json_only else parse_yaml(raw, source, max_bytes)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise DocumentError(f"{source}: must hold one mapping of field: value, got {_kind(data)}")
+    return data
+
+
+def _kind(value: Any) -> str:
+    return {
+        list: "a list",
+        str: "text",
+        int: "a number",
+        float: "a number",
+        bool: "true/false",
+    }.get(type(value), type(value).__name__)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "problem", None) or exc)
+    if "integer string conversion" in text:
+        return "a number with thousands of digits"
+    return (text.splitlines() or [""])[0][:200]
