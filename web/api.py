@@ -169,4 +169,11 @@ def create_app(warm: bool = True) -> FastAPI:
     app.include_router(pages_router)
     static = Path(__file__).resolve().parent / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
+    from web.headers import SecurityHeaders
+    from web.proxies import TrustedProxies
+
+    # Added last, so outermost: the client's address is settled before anything reads it,
+    # and every answer (errors and static files too) leaves with the security headers.
+    app.add_middleware(TrustedProxies)
+    app.add_middleware(SecurityHeaders)
     return app

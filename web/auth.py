@@ -37,7 +37,7 @@ def set_session_cookie(response: Response, session_id: str) -> None:
         session_id,
         httponly=True,
         samesite="lax",
-        secure=settings.cookie_secure,
+        secure=settings.secure_cookies,
         max_age=settings.session_absolute_hours * 3600,
         path="/",
     )
@@ -118,7 +118,7 @@ async def oidc_start(provider: str, request: Request) -> Response:
         oidc.seal({"state": state, "nonce": nonce, "verifier": verifier, "provider": provider}),
         httponly=True,
         samesite="lax",
-        secure=get_settings().cookie_secure,
+        secure=get_settings().secure_cookies,
         max_age=600,
         path="/logga-in/oidc",
     )

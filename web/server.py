@@ -52,7 +52,16 @@ def run(host: str, port: int, *, with_scheduler: bool = True) -> None:
         else:
             scheduler = start_embedded_scheduler()
     try:
-        uvicorn.run(create_app(), host=host, port=port, log_level="info", log_config=log_config())
+        uvicorn.run(
+            create_app(),
+            host=host,
+            port=port,
+            log_level="info",
+            log_config=log_config(),
+            # Forwarded headers are believed only from LOFTE_TRUSTED_PROXIES (web/proxies.py),
+            # not from 127.0.0.1 as uvicorn would by default.
+            proxy_headers=False,
+        )
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)

@@ -112,7 +112,7 @@ def _csrf_settings() -> list[tuple[str, Any]]:
         ("token_location", "body"),
         ("token_key", CSRF_FIELD),
         ("cookie_key", CSRF_COOKIE),
-        ("cookie_secure", get_settings().cookie_secure),
+        ("cookie_secure", get_settings().secure_cookies),
         ("cookie_samesite", "lax"),
         ("max_age", 8 * 3600),
     ]
