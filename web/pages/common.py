@@ -49,6 +49,8 @@ async def guarded(request: Request, body: Callable[[Principal], Awaitable[Respon
     except NotAuthenticated:
         target = quote(request.url.path)
         return RedirectResponse(f"/logga-in?next={target}", status_code=303)
+    if principal.must_change_password:  # signed in with an admin's one-time password
+        return RedirectResponse(f"/byt-losenord?next={quote(request.url.path)}", status_code=303)
     try:
         return await body(principal)
     except Forbidden as exc:
