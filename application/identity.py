@@ -17,8 +17,9 @@ import hashlib
 import logging
 import secrets
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, Field, SecretStr
 from sqlalchemy import update
@@ -28,8 +29,16 @@ from application.access import principal_of, require_action
 from application.operations import NoInput, operation
 from config.clock import now_utc
 from config.settings import get_settings
+from effects.account import credentials_changed
 from lifecycle.errors import Forbidden, InputError, NotAuthenticated, NotFound
-from lifecycle.permissions import Action, Principal
+from lifecycle.permissions import (
+    SCOPE_API,
+    SCOPE_CREDENTIALS,
+    SCOPE_TOKENS,
+    TOKEN_SCOPES,
+    Action,
+    Principal,
+)
 from lifecycle.vocabulary import Role
 from models import AccessToken, LocalPassword, Person, SignInThrottle, WebSession
 from models.base import as_utc
@@ -90,15 +99,40 @@ def hash_password(password: str) -> str:
     return str(_hasher().hash(password))
 
 
-def set_password(session: Session, person: Person, password: str) -> None:
-    """Store a new local password for ``person`` (as an argon2id hash) in the caller's session."""
+def set_password(
+    session: Session, person: Person, password: str, *, must_change: bool = False
+) -> None:
+    """Store a new local password for ``person`` (as an argon2id hash) in the caller's session;
+    ``must_change``: a one-time password the person must replace at their first sign-in."""
     check_password_policy(person.email, password)
     row = session.get(LocalPassword, person.id) or LocalPassword(
         person_id=person.id,  # type: ignore[arg-type]
         password_hash="",
     )
     row.password_hash, row.changed_at = hash_password(password), now_utc()
+    row.must_change = must_change
     session.add(row)
+
+
+def _principal(
+    session: Session,
+    person: Person,
+    method: str,
+    proof: str | None = None,
+    *,
+    session_key: str | None = None,
+    scopes: frozenset[str] = frozenset(),
+) -> Principal:
+    """The principal, with what its credential adds: a token's scopes, the session it came
+    from, and whether it signed in with a one-time password it must change first."""
+    base = principal_of(session, person, method, proof)
+    stored = session.get(LocalPassword, person.id) if method == "password" else None
+    return replace(
+        base,
+        scopes=scopes,
+        session_key=session_key,
+        must_change_password=bool(stored and stored.must_change),
+    )
 
 
 def _throttle_keys(email: str, client: str) -> list[str]:
@@ -168,7 +202,7 @@ def sign_in_with_password(
         if previous_session:
             _end(session, previous_session, now)
         session_id = _open_session(session, person, "password", None, now)
-        return session_id, principal_of(session, person, "password")
+        return session_id, _principal(session, person, "password", session_key=digest(session_id))
 
 
 def _open_session(
@@ -198,7 +232,9 @@ def open_session_for(person_id: int, method: str, proof: str | None) -> tuple[st
         if person is None:
             raise NotAuthenticated("no such person")
         session_id = _open_session(session, person, method, proof, now)
-        return session_id, principal_of(session, person, method, proof)
+        return session_id, _principal(
+            session, person, method, proof, session_key=digest(session_id)
+        )
 
 
 def _end(session: Session, session_id: str, now: datetime) -> None:
@@ -226,7 +262,7 @@ def authenticate_session(session_id: str) -> Principal:
         touch = not expired and now - as_utc(row.last_seen_at) >= TOUCH_EVERY
         person = session.get(Person, row.person_id)
         assert person is not None
-        principal = principal_of(session, person, row.method, row.proof)
+        principal = _principal(session, person, row.method, row.proof, session_key=row.id)
     if expired:
         write_if_free(lambda s: _stamp_session(s, key, ended_at=now))
         raise NotAuthenticated("the session has expired; sign in again")
@@ -273,7 +309,8 @@ def authenticate_bearer(token: str) -> Principal:
         touch = row.last_used_at is None or now - as_utc(row.last_used_at) >= TOUCH_EVERY
         person = session.get(Person, row.person_id)
         assert person is not None
-        principal = principal_of(session, person, "token", f"token:{token_id}")
+        scopes = frozenset(s for s in row.scopes.split(",") if s)
+        principal = _principal(session, person, "token", f"token:{token_id}", scopes=scopes)
     if touch:
         write_if_free(
             lambda s: s.execute(
@@ -308,32 +345,143 @@ def _self_or_admin(principal: Principal | None, email: str) -> Principal:
     return principal
 
 
+def _end_credentials(
+    session: Session,
+    person_id: int,
+    now: datetime,
+    keep_session: str | None,
+    keep_token: int | None,
+) -> tuple[int, int]:
+    """End every session and revoke every token of a person but the ones to keep (the caller's
+    own); returns how many of each."""
+    sessions = session.exec(
+        select(WebSession).where(
+            WebSession.person_id == person_id, col(WebSession.ended_at).is_(None)
+        )
+    ).all()
+    ended = 0
+    for row in sessions:
+        if row.id != keep_session:
+            row.ended_at, ended = now, ended + 1
+            session.add(row)
+    tokens = session.exec(
+        select(AccessToken).where(
+            AccessToken.person_id == person_id, col(AccessToken.revoked_at).is_(None)
+        )
+    ).all()
+    revoked = 0
+    for token in tokens:
+        if token.id != keep_token:
+            token.revoked_at, revoked = now, revoked + 1
+            session.add(token)
+    return ended, revoked
+
+
 class PasswordRequest(BaseModel):
-    """A new local password for a person."""
+    """A new local password: your own (with the current one), or a one-time one an admin sets."""
 
     email: str = Field(max_length=254)
     # SecretStr: a refused value is never quoted back in a validation message or a log.
     password: SecretStr
+    current_password: SecretStr | None = None
+
+
+NO_CREDENTIALS_SCOPE = Forbidden(
+    "Den här åtkomstnyckeln får inte byta lösenord; logga in, eller använd en nyckel som "
+    "skapats för det (scope credentials).",
+    "This token may not change the password; sign in, or use a token made for that "
+    "(scope credentials).",
+)
+
+
+def _check_current_password(principal: Principal, current: SecretStr | None) -> None:
+    """The current password must come with a change of one's own (not from the operator's
+    shell on the server, which can open the database anyway); a wrong one counts as a failed
+    sign-in and is throttled like one."""
+    if principal.method in ("operator", "system"):
+        return
+    now = now_utc()
+    keys = _throttle_keys(principal.email, "")[:1]
+    with read_scope() as session:
+        locked = _locked(session, keys, now)
+        stored = session.get(LocalPassword, principal.person_id)
+        hashed = stored.password_hash if stored else _dummy_hash()
+    given = current.get_secret_value() if current is not None else ""
+    if not given:
+        raise InputError(
+            "give your current password too (current_password) to choose a new one"
+            if stored
+            else "you have no local password to change; an admin can set a one-time one"
+        )
+    valid = len(given) <= 1000 and _hasher().verify(given, hashed) and stored is not None
+    if locked or not valid:
+        with session_scope() as session:
+            if not locked:
+                _count_failure(session, keys, now)
+        raise Forbidden(
+            "Det nuvarande lösenordet stämmer inte (eller så är kontot låst en stund).",
+            "The current password is wrong (or the account is locked for a while).",
+        )
 
 
 @operation("user.password", PasswordRequest)
 def change_password(principal: Principal | None, request: PasswordRequest) -> dict[str, Any]:
-    """Set a local password: a person for themselves, an admin for anyone."""
-    _self_or_admin(principal, request.email)
+    """Change your own password (with the current one), which ends every other session and
+    token of yours; or, as an admin, set a one-time password the person must change at their
+    first sign-in, which ends all of theirs. Either way the person is told, and the audit
+    trail names who did it."""
+    principal = _self_or_admin(principal, request.email)
+    email = request.email.strip().lower()
+    own = principal.email == email
+    new = request.password.get_secret_value()
+    check_password_policy(email, new)
+    if own:
+        if not principal.has_scope(SCOPE_CREDENTIALS):
+            raise NO_CREDENTIALS_SCOPE
+        _check_current_password(principal, request.current_password)
+        if request.current_password and request.current_password.get_secret_value() == new:
+            raise InputError("choose a new password, not the one you have")
+    now = now_utc()
     with session_scope() as session:
-        person = _person(session, request.email)
+        person = _person(session, email)
         if person is None:
             raise NotFound(f"no person with e-mail {request.email}")
-        set_password(session, person, request.password.get_secret_value())
-    return {"ok": True, "email": request.email.lower()}
+        set_password(session, person, new, must_change=not own)
+        ended, revoked = _end_credentials(
+            session,
+            person.id,  # type: ignore[arg-type]
+            now,
+            principal.session_key if own else None,
+            principal.token_id if own else None,
+        )
+        credentials_changed(
+            session,
+            actor=principal,
+            person=person,
+            event="password_changed" if own else "one_time_password",
+            details={"ended_sessions": ended, "revoked_tokens": revoked},
+        )
+    log.info("password changed for a person (one-time=%s)", not own)
+    return {
+        "ok": True,
+        "email": email,
+        "one_time": not own,
+        "ended_sessions": ended,
+        "revoked_tokens": revoked,
+    }
+
+
+Scope = Literal["api", "tokens", "credentials"]
 
 
 class TokenRequest(BaseModel):
-    """A new personal access token for a person."""
+    """A new personal access token: for yourself, or an admin's for a service account."""
 
     email: str = Field(max_length=254)
     days: int = Field(default=90, ge=1, le=365)
     name: str | None = Field(default=None, max_length=100)
+    # What it may do besides the person's work ("api", always included).
+    scopes: list[Scope] = Field(default_factory=lambda: [cast(Scope, SCOPE_API)], max_length=3)
 
 
 def _token_row(row: AccessToken, email: str) -> dict[str, Any]:
@@ -341,6 +489,8 @@ def _token_row(row: AccessToken, email: str) -> dict[str, Any]:
         "id": row.id,
         "email": email,
         "name": row.name,
+        "scopes": row.scopes.split(","),
+        "parent_id": row.parent_id,
         "created_at": row.created_at.isoformat(),
         "expires_at": row.expires_at.isoformat(),
         "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None,
@@ -350,23 +500,57 @@ def _token_row(row: AccessToken, email: str) -> dict[str, Any]:
 
 @operation("token.create", TokenRequest)
 def create_token(principal: Principal | None, request: TokenRequest) -> dict[str, Any]:
-    """A new token, shown only in this answer (stored as a digest); self, or admin for anyone."""
-    _self_or_admin(principal, request.email)
+    """A new token, shown only in this answer (stored as a digest). A person makes their own
+    (from a token only if that token was made for it, and with no more scopes than it has);
+    an admin makes them only for service accounts, audited as the admin."""
+    principal = _self_or_admin(principal, request.email)
+    if not principal.has_scope(SCOPE_TOKENS):
+        raise Forbidden(
+            "Den här åtkomstnyckeln får inte skapa nycklar; logga in, eller använd en nyckel "
+            "som skapats för det (scope tokens).",
+            "This token may not create tokens; sign in, or use a token made for that "
+            "(scope tokens).",
+        )
+    scopes = {SCOPE_API, *request.scopes}
+    if principal.method == "token" and not scopes <= principal.scopes:
+        raise Forbidden(
+            "En nyckel kan inte ge en ny nyckel mer än den själv får.",
+            "A token cannot give a new token more than it may do itself.",
+        )
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = now_utc()
+    own = principal.email == request.email.strip().lower()
     with session_scope() as session:
         person = _person(session, request.email)
         if person is None:
             raise NotFound(f"no person with e-mail {request.email}")
+        if not own and not person.service_account:
+            raise Forbidden(
+                "Administratörer skapar nycklar bara för tjänstekonton; en person skapar sina "
+                "egna. Sätt ett tillfälligt lösenord om personen inte kommer in.",
+                "Admins create tokens only for service accounts; a person creates their own. "
+                "Set a one-time password if the person cannot sign in.",
+            )
         row = AccessToken(
             person_id=person.id,  # type: ignore[arg-type]
             name=request.name or "",
             token_hash=digest(token),
+            scopes=",".join(s for s in TOKEN_SCOPES if s in scopes),
+            parent_id=principal.token_id,
+            created_by_id=None if own else principal.person_id,
             created_at=now,
             expires_at=now + timedelta(days=request.days),
         )
         session.add(row)
         session.flush()
+        if not own:
+            credentials_changed(
+                session,
+                actor=principal,
+                person=person,
+                event="token_created",
+                details={"token_id": row.id},
+            )
         return {"token": token, **_token_row(row, person.email)}
 
 
@@ -389,11 +573,25 @@ class TokenRef(BaseModel):
     token_id: int = Field(ge=1, le=2**31 - 1)  # an INTEGER column
 
 
+def _descendants(session: Session, token_id: int) -> list[AccessToken]:
+    """Every token made (directly or not) with this one."""
+    found: list[AccessToken] = []
+    frontier = [token_id]
+    while frontier:
+        children = session.exec(
+            select(AccessToken).where(col(AccessToken.parent_id).in_(frontier))
+        ).all()
+        found.extend(children)
+        frontier = [c.id for c in children if c.id is not None]
+    return found
+
+
 @operation("token.revoke", TokenRef)
 def revoke_token(principal: Principal | None, request: TokenRef) -> dict[str, Any]:
-    """Revoke a token at once: its owner or an admin."""
+    """Revoke a token at once, and every token it created: its owner or an admin."""
     if principal is None:
         raise NotAuthenticated("sign in first")
+    now = now_utc()
     with session_scope() as session:
         row = session.get(AccessToken, request.token_id)
         if row is None:
@@ -402,9 +600,16 @@ def revoke_token(principal: Principal | None, request: TokenRef) -> dict[str, An
             raise Forbidden(
                 "Du kan bara återkalla dina egna nycklar.", "You can only revoke your own tokens."
             )
-        row.revoked_at = row.revoked_at or now_utc()
-        session.add(row)
-        return {"ok": True, "id": row.id, "revoked_at": row.revoked_at.isoformat()}
+        children = _descendants(session, request.token_id)
+        for token in (row, *children):
+            token.revoked_at = token.revoked_at or now
+            session.add(token)
+        return {
+            "ok": True,
+            "id": row.id,
+            "revoked_at": as_utc(row.revoked_at).isoformat() if row.revoked_at else None,
+            "also_revoked": [c.id for c in children],
+        }
 
 
 @operation("me.show", NoInput)

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from application.routes import ROUTES
-from lifecycle.errors import describe_validation_error
+from lifecycle.errors import Forbidden, describe_validation_error
 from lifecycle.permissions import Principal
 
 
@@ -50,6 +50,15 @@ class Operation:
 
         A database that is not initialised or not reachable is one sentence, not a traceback.
         """
+        if (
+            principal is not None
+            and principal.must_change_password
+            and self.name not in (ONE_TIME_PASSWORD_ALLOWS)
+        ):
+            raise Forbidden(
+                "Du måste byta det tillfälliga lösenordet innan du kan göra något annat.",
+                "You must change the one-time password before you can do anything else.",
+            )
         request = self.parse(params)
         try:
             return self.func(principal, request)
@@ -60,6 +69,8 @@ class Operation:
             raise explained from None
 
 
+# All a person signed in with an admin's one-time password may do: choose their own.
+ONE_TIME_PASSWORD_ALLOWS = frozenset({"user.password", "me.show"})
 REGISTRY: dict[str, Operation] = {}
 F = TypeVar("F", bound=Callable[..., Any])
 

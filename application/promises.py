@@ -252,6 +252,7 @@ def add_person(session: Session, data: PersonInput) -> Person:
     person = person or Person(email=data.email.lower(), name=data.name, role=data.role)
     person.name, person.role, person.organisation_id = data.name, data.role, org_id
     person.language, person.channel = data.language, data.channel
+    person.service_account = data.service_account
     session.add(person)
     session.flush()
     return person
@@ -462,6 +463,7 @@ def _person_row(session: Session, person: Person) -> dict[str, Any]:
         "email": person.email,
         "name": person.name,
         "role": person.role.value,
+        "service_account": person.service_account,
         "organisation": org.name if org else None,
         "organisation_kind": org.kind.value if org else None,
         "region": org.region_id if org else None,

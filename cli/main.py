@@ -381,6 +381,12 @@ def person_add(
     ] = None,
     lang: Annotated[str, typer.Option("--language", help="sv or en")] = "sv",
     channel: Annotated[str | None, typer.Option(help="Notification channel name")] = None,
+    service_account: Annotated[
+        bool,
+        typer.Option(
+            "--service-account", help="An account for a program: an admin may give it tokens"
+        ),
+    ] = False,
     actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -397,6 +403,7 @@ def person_add(
         "region": region,
         "language": lang,
         "channel": channel,
+        "service_account": service_account,
     }
     actor = _actor(actor, as_json)
     if actor is None and role == "admin" and transport.saved_token() is None:
@@ -428,25 +435,43 @@ def person_list(actor: ActorOpt = None, as_json: JsonOpt = False) -> None:
 def user_password(
     email: Annotated[str, typer.Argument(help="Whose password")],
     password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the new password from standard input")
+        bool,
+        typer.Option(
+            "--password-stdin",
+            help="Read the new password from standard input (your own: the current one on "
+            "the first line, the new one on the second)",
+        ),
     ] = False,
     actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Set a person's local password (admins, or a person for themselves)."""
+    """Change your own password (give the current one; every other session and token of yours
+    ends), or as an admin set a one-time password the person must change at first sign-in."""
+    import getpass
+
+    own = actor is None or actor.strip().lower() == email.strip().lower()
+    # On the server (--actor) the operator's shell needs no current password.
+    ask_current = own and actor is None
+    current = None
     if password_stdin:
+        if ask_current:
+            current = sys.stdin.readline().rstrip("\n")
         password = sys.stdin.readline().rstrip("\n")
     else:
-        import getpass
-
+        if ask_current:
+            current = getpass.getpass("Nuvarande lösenord / current password: ")
         password = getpass.getpass("Nytt lösenord / new password: ")
-    out = transport.call(
-        "user.password", {"email": email, "password": password}, actor=_actor(actor, as_json)
-    )
+    params = {"email": email, "password": password, "current_password": current}
+    out = transport.call("user.password", params, actor=_actor(actor, as_json))
     if as_json:
         print_json(out)
+    elif out.get("one_time"):
+        typer.echo(
+            f"Tillfälligt lösenord satt / one-time password set: {email} "
+            "(byts vid första inloggningen / changed at first sign-in)"
+        )
     else:
-        typer.echo(f"Lösenord satt / password set: {email}")
+        typer.echo(f"Lösenord bytt / password changed: {email}")
 
 
 @token_app.command("create")
@@ -455,13 +480,20 @@ def token_create(
     email: Annotated[str, typer.Argument(help="Whose token (yourself, or anyone for admins)")],
     days: Annotated[int, typer.Option(help="Valid for this many days (1-365)")] = 90,
     name: Annotated[str | None, typer.Option(help="What the token is for")] = None,
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Also allow: tokens (create tokens), credentials (change the password); "
+            "repeat for both"
+        ),
+    ] = None,
     actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Create a personal access token; it is printed once and stored only as a hash."""
     out = transport.call(
         "token.create",
-        {"email": email, "days": days, "name": name},
+        {"email": email, "days": days, "name": name, "scopes": ["api", *(scope or [])]},
         actor=_actor(actor, as_json),
     )
     if as_json:

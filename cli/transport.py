@@ -325,12 +325,14 @@ def login(email: str, password: str, days: int) -> dict[str, Any]:
         if signed_in.status >= 400:
             _result(signed_in)
         cookie = signed_in.headers.get("set-cookie", "").split(";")[0]
+        # Writes with a session cookie carry the session's CSRF token (web/csrf.py).
+        csrf = str(_result(signed_in).get("csrf_token", ""))
         method, path = ROUTES["token.create"]
         created = http_request(
             method,
             base + path,
             body=json.dumps(params).encode("utf-8"),
-            headers={**as_json, "Cookie": cookie},
+            headers={**as_json, "Cookie": cookie, "X-CSRF-Token": csrf},
         )
         return _result(created)  # type: ignore[no-any-return]
     from application import identity

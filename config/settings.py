@@ -6,6 +6,7 @@ directory, Prefect's ephemeral mode, Swedish time and language.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import datetime
 from functools import lru_cache
@@ -44,8 +45,11 @@ class Settings(BaseSettings):
     # Sign-in: web sessions end after this long unused, and after this long at all.
     session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
     session_absolute_hours: int = Field(default=10, ge=1, le=24 * 7)
-    # The session cookie only over HTTPS (set when a TLS proxy is in front).
-    cookie_secure: bool = False
+    # The session cookie only over HTTPS; unset: when the public address is https://.
+    cookie_secure: bool | None = None
+    # Addresses (or networks, CIDR) of the reverse proxies whose X-Forwarded-For and
+    # X-Forwarded-Proto are believed, comma-separated; none by default (deploy/nginx-lofte.conf).
+    trusted_proxies: str = ""
     # Failed sign-ins per account and per address: slowed from the third, locked at the max.
     signin_max_failures: int = Field(default=5, ge=2, le=100)
     signin_lock_minutes: int = Field(default=15, ge=1, le=24 * 60)
@@ -68,6 +72,29 @@ class Settings(BaseSettings):
                 f"unknown time zone {value!r}; use an IANA name such as Europe/Stockholm"
             ) from exc
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: str) -> str:
+        for part in (p.strip() for p in value.split(",")):
+            if part:
+                try:
+                    ipaddress.ip_network(part, strict=False)
+                except ValueError as exc:
+                    raise ValueError(
+                        f"{part!r} is not an IP address or network; list the proxies' "
+                        "addresses, e.g. 127.0.0.1,10.0.0.0/24"
+                    ) from exc
+        return value
+
+    @property
+    def proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        """The trusted proxies as networks (a single address is a /32 or /128)."""
+        return [
+            ipaddress.ip_network(p.strip(), strict=False)
+            for p in self.trusted_proxies.split(",")
+            if p.strip()
+        ]
 
     @field_validator("database_url")
     @classmethod
@@ -99,6 +126,16 @@ class Settings(BaseSettings):
     def public_base_url(self) -> str:
         """Where links in messages to residents point: ``public_url``, else the service."""
         return (self.public_url or self.service_url).rstrip("/")
+
+    @property
+    def https(self) -> bool:
+        """Whether people reach the installation over HTTPS (its public address says so)."""
+        return self.public_base_url.lower().startswith("https://")
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies only over HTTPS: ``cookie_secure`` if set, else from the public address."""
+        return self.https if self.cookie_secure is None else self.cookie_secure
 
     @property
     def tz(self) -> ZoneInfo:

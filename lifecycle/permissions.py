@@ -89,6 +89,15 @@ RIGHTS: dict[Action, tuple[str, str]] = {
 }
 
 
+# What a personal access token may do. Every token may do the person's work ("api"); only a
+# token made for it may create tokens ("tokens") or change the password ("credentials"), so a
+# leaked token cannot breed new ones or lock its owner out.
+SCOPE_API = "api"
+SCOPE_TOKENS = "tokens"
+SCOPE_CREDENTIALS = "credentials"
+TOKEN_SCOPES = (SCOPE_API, SCOPE_TOKENS, SCOPE_CREDENTIALS)
+
+
 @dataclass(frozen=True)
 class Principal:
     """An authenticated person (or the system itself), and how that was proven.
@@ -106,6 +115,25 @@ class Principal:
     region_id: str | None
     method: str
     proof: str | None = None
+    # A token's scopes (TOKEN_SCOPES); empty for every other credential.
+    scopes: frozenset[str] = frozenset()
+    # The digest of the web session this came from, so a password change can end every other
+    # one (a digest, not the cookie's secret; kept out of repr all the same).
+    session_key: str | None = field(default=None, repr=False)
+    # Signed in with a one-time password an admin set: only choosing a new one is allowed.
+    must_change_password: bool = False
+
+    @property
+    def token_id(self) -> int | None:
+        """The id of the token this principal was proven by, if any."""
+        if self.method == "token" and self.proof and self.proof.startswith("token:"):
+            return int(self.proof.removeprefix("token:"))
+        return None
+
+    def has_scope(self, scope: str) -> bool:
+        """Whether the credential allows ``scope``: a token only if made for it; a person
+        signed in (password, OIDC) or an operator's shell always."""
+        return self.method != "token" or scope in self.scopes
 
     @property
     def is_system(self) -> bool:

@@ -22,6 +22,8 @@ class LocalPassword(SQLModel, table=True):
     person_id: int = Field(primary_key=True, foreign_key="person.id")
     password_hash: str = Field(max_length=300)
     changed_at: datetime = Field(default_factory=utcnow)
+    # A one-time password an admin set: the person must choose their own at first sign-in.
+    must_change: bool = False
 
 
 class WebSession(SQLModel, table=True):
@@ -44,6 +46,13 @@ class AccessToken(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", index=True)
     name: str = Field(default="", max_length=100)
     token_hash: str = Field(unique=True, max_length=64)
+    # What the token may do besides the person's work ("api"): "tokens" to create tokens,
+    # "credentials" to change the password; comma-separated (lifecycle: TOKEN_SCOPES).
+    scopes: str = Field(default="api", max_length=100)
+    # The token that created this one, if any: revoking it revokes this one too.
+    parent_id: int | None = Field(default=None, foreign_key="accesstoken.id", index=True)
+    # Who created it, when not the owner (an admin for a service account).
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     revoked_at: datetime | None = None

@@ -415,3 +415,7 @@ class PersonInput(_Input):
     role: Role
     language: str = Field(default="sv", pattern="^(sv|en)$")
     channel: str | None = None
+    service_account: bool = Field(
+        default=False,
+        description="An account for a program, not a person: only these get tokens from an admin",
+    )

@@ -64,4 +64,7 @@ class Person(SQLModel, table=True):
     language: str = Field(default="sv", max_length=2)
     # Name of the notification channel (config) this person is reached through; None: default.
     channel: str | None = Field(default=None, max_length=80)
+    # An account for a program (an integration), not a person: only it may be given tokens by
+    # an admin; a person's tokens are their own to make.
+    service_account: bool = False
     created_at: datetime = Field(default_factory=utcnow)

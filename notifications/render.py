@@ -35,6 +35,7 @@ KINDS = (
     "resident_confirm",
     "resident_round",
     "resident_year_end",
+    "account_notice",
 )
 LANGUAGES = ("sv", "en")
 

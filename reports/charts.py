@@ -38,8 +38,9 @@ def indicator_chart(
         return pad_t + (high - value) / (high - low) * (height - pad_t - pad_b)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" aria-label="{escape(title)}" style="max-width:{width}px">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" class="lofte-chart" role="img" '
+        f'aria-label="{escape(title)}">',
         f'<text x="{pad_l}" y="14" font-size="11" font-family="sans-serif">{escape(title)}</text>',
     ]
     # Colours with at least 4.5:1 contrast on white (WCAG AA for the small labels).

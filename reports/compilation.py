@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
 from sqlmodel import Session, col, select
 
 from lifecycle.goals import goal_met
@@ -35,6 +36,7 @@ from models import (
 )
 from reports.charts import indicator_chart
 from reports.i18n import words
+from reports.styles import DOCUMENT_STYLES
 from views.snapshot import priority_scope
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -344,7 +346,11 @@ def render(data: dict[str, Any], fmt: str, template: str = "compilation") -> str
     # Numbers and counts in the document's language: "12,5" and "1 inlämnad" in Swedish.
     env.filters["num"] = lambda value: number(value, language)
     return env.get_template(f"{template}.{fmt}.j2").render(
-        d=data, t=t, counted=lambda n, what: counted(n, what, language)
+        d=data,
+        t=t,
+        counted=lambda n, what: counted(n, what, language),
+        # A constant of ours (reports/styles.py), allowed by the CSP by its hash.
+        document_style=Markup(DOCUMENT_STYLES.get(template, "")),  # noqa: S704
     )
 
 

@@ -124,16 +124,46 @@ async def _params(request: Request, op: Operation) -> dict[str, Any]:
         return params
     raw = await request.body()
     if raw.strip():
+        from web.auth import is_json
+
+        if not is_json(request):
+            raise _NotJson("send the body as JSON (Content-Type: application/json)")
         # The one bounded loader: size, nesting depth, no NaN; a sentence (422), never a 500.
         body = parse_mapping(raw, "the request body", json_only=True, max_bytes=MAX_BODY_BYTES)
         params.update({k: v for k, v in body.items() if k not in request.path_params})
     return params
 
 
+def _refuse_write(request: Request, principal: Principal) -> Response | None:
+    """Writes are JSON only; with the session cookie (a browser) they also need the session's
+    CSRF token, so another site cannot make a signed-in browser write. A bearer token or the
+    operator key is not sent by a browser on its own, so it needs none."""
+    from web.auth import CSRF_REFUSED_EN, CSRF_REFUSED_SV, is_json, not_json
+    from web.csrf import CSRF_HEADER, valid_session_token
+
+    from_session = principal.session_key is not None
+    if from_session and not is_json(request):
+        return not_json()
+    if from_session and not valid_session_token(
+        request.cookies.get(SESSION_COOKIE, ""), request.headers.get(CSRF_HEADER)
+    ):
+        return error_response(Forbidden(CSRF_REFUSED_SV, CSRF_REFUSED_EN))
+    return None
+
+
+class _NotJson(LofteError):
+    exit_code = 2
+    http_status = 415
+
+
 def _endpoint(op: Operation, operator_key: str | None) -> Any:
     async def endpoint(request: Request) -> Response:
         try:
             principal = await run_in_threadpool(authenticate, request, operator_key)
+            if op.method != "GET":
+                refused = _refuse_write(request, principal)
+                if refused is not None:
+                    return refused
             params = await _params(request, op)
             result = await run_in_threadpool(op.run, principal, params)
         except LofteError as exc:
@@ -217,4 +247,11 @@ def create_app(warm: bool = True, *, with_scheduler: bool = False) -> FastAPI:
     app.add_exception_handler(Busy, busy_answer)
     static = Path(__file__).resolve().parent / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
+    from web.headers import SecurityHeaders
+    from web.proxies import TrustedProxies
+
+    # Added last, so outermost: the client's address is settled before anything reads it,
+    # and every answer (errors and static files too) leaves with the security headers.
+    app.add_middleware(TrustedProxies)
+    app.add_middleware(SecurityHeaders)
     return app

@@ -1,6 +1,6 @@
 """Signing in and out over HTTP: a password gives a session cookie; OIDC providers likewise.
 
-``POST /api/session`` (JSON or form: email, password) sets the ``lofte_session`` cookie
+``POST /api/session`` (JSON only: email, password) sets the ``lofte_session`` cookie
 (HttpOnly, SameSite=Lax, Secure behind HTTPS); ``DELETE /api/session`` ends the session.
 ``/logga-in/oidc/{provider}`` sends the browser to the organisation's identity provider
 (state, nonce and PKCE via Authlib) and its callback opens a session for the person the
@@ -18,12 +18,21 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from config.documents import DocumentError, parse_json
 from config.settings import get_settings
-from lifecycle.errors import LofteError, NotAuthenticated
+from lifecycle.errors import Forbidden, LofteError, NotAuthenticated
 
 SESSION_COOKIE = "lofte_session"
 OIDC_STATE_COOKIE = "lofte_oidc"
 
 router = APIRouter()
+
+CSRF_REFUSED_SV = (
+    "Skrivningar med inloggningskakan kräver sessionens CSRF-nyckel i X-CSRF-Token "
+    "(från POST eller GET /api/session)."
+)
+CSRF_REFUSED_EN = (
+    "Writes with the session cookie need the session's CSRF token in X-CSRF-Token "
+    "(from POST or GET /api/session); API clients use a bearer token instead."
+)
 
 
 def _client(request: Request) -> str:
@@ -38,7 +47,7 @@ def set_session_cookie(response: Response, session_id: str) -> None:
         session_id,
         httponly=True,
         samesite="lax",
-        secure=settings.cookie_secure,
+        secure=settings.secure_cookies,
         max_age=settings.session_absolute_hours * 3600,
         path="/",
     )
@@ -50,25 +59,44 @@ def _error(exc: LofteError) -> JSONResponse:
     return error_response(exc)
 
 
+def is_json(request: Request) -> bool:
+    """Whether the request says its body is JSON (a cross-site form cannot say so)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return content_type == "application/json"
+
+
+def not_json() -> JSONResponse:
+    """The answer to a write that is not JSON."""
+    return JSONResponse(
+        {
+            "ok": False,
+            "error": "send JSON (Content-Type: application/json); forms are not accepted here",
+            "error_kind": "UnsupportedMediaType",
+        },
+        status_code=415,
+    )
+
+
 async def _credentials(request: Request) -> tuple[str, str]:
-    content_type = request.headers.get("content-type", "")
-    if content_type.startswith("application/json"):
-        try:
-            body = parse_json(await request.body(), "the request body", max_bytes=100_000)
-        except DocumentError:
-            body = {}
-        body = body if isinstance(body, dict) else {}
-    else:
-        form = await request.form()
-        body = {k: v for k, v in form.items() if isinstance(v, str)}
+    # JSON only (is_json is checked by the caller): a cross-site form cannot sign anyone in.
+    try:
+        body = parse_json(await request.body(), "the request body", max_bytes=100_000)
+    except DocumentError:
+        body = {}
+    body = body if isinstance(body, dict) else {}
     return str(body.get("email", ""))[:254], str(body.get("password", ""))[:1000]
 
 
 @router.post("/api/session")
 async def sign_in(request: Request) -> Response:
-    """Sign in with e-mail and password; a new session id every time (rotation)."""
+    """Sign in with e-mail and password (JSON only: another site's form cannot sign a browser
+    in as someone else); a new session id every time (rotation). The answer carries the
+    session's CSRF token, which writes to the API with the cookie must send as X-CSRF-Token."""
     from application import identity
+    from web.csrf import session_token
 
+    if not is_json(request):
+        return not_json()
     email, password = await _credentials(request)
     try:
         session_id, principal = await run_in_threadpool(
@@ -80,17 +108,47 @@ async def sign_in(request: Request) -> Response:
         )
     except LofteError as exc:
         return _error(exc)
-    response = JSONResponse({"ok": True, "email": principal.email, "role": principal.role})
+    response = JSONResponse(
+        {
+            "ok": True,
+            "email": principal.email,
+            "role": principal.role,
+            "must_change_password": principal.must_change_password,
+            "csrf_token": session_token(session_id),
+        }
+    )
     set_session_cookie(response, session_id)
     return response
 
 
+@router.get("/api/session")
+async def current_session(request: Request) -> Response:
+    """The signed-in session: who, and its CSRF token for writes to the API."""
+    from application import identity
+    from web.csrf import session_token
+
+    session_id = request.cookies.get(SESSION_COOKIE, "")
+    try:
+        if not session_id:
+            raise NotAuthenticated("not signed in; POST /api/session with email and password")
+        principal = await run_in_threadpool(identity.authenticate_session, session_id)
+    except LofteError as exc:
+        return _error(exc)
+    return JSONResponse(
+        {"ok": True, "email": principal.email, "csrf_token": session_token(session_id)}
+    )
+
+
 @router.delete("/api/session")
 async def sign_out(request: Request) -> Response:
-    """End the session on the server and clear the cookie."""
+    """End the session on the server and clear the cookie (with the session's CSRF token:
+    another site cannot sign a person out)."""
     from application import identity
+    from web.csrf import CSRF_HEADER, valid_session_token
 
     session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id and not valid_session_token(session_id, request.headers.get(CSRF_HEADER)):
+        return _error(Forbidden(CSRF_REFUSED_SV, CSRF_REFUSED_EN))
     if session_id:
         await run_in_threadpool(identity.sign_out, session_id)
     response = JSONResponse({"ok": True})
@@ -119,7 +177,7 @@ async def oidc_start(provider: str, request: Request) -> Response:
         oidc.seal({"state": state, "nonce": nonce, "verifier": verifier, "provider": provider}),
         httponly=True,
         samesite="lax",
-        secure=get_settings().cookie_secure,
+        secure=get_settings().secure_cookies,
         max_age=600,
         path="/logga-in/oidc",
     )

@@ -45,4 +45,13 @@ def run(host: str, port: int, *, with_scheduler: bool = True) -> None:
     """Serve until interrupted, with the embedded scheduler in the same process (the
     application's lifespan starts and stops both in order: ``web.api``)."""
     app = create_app(with_scheduler=with_scheduler)
-    uvicorn.run(app, host=host, port=port, log_level="info", log_config=log_config())
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        log_config=log_config(),
+        # Forwarded headers are believed only from LOFTE_TRUSTED_PROXIES (web/proxies.py),
+        # not from 127.0.0.1 as uvicorn would by default.
+        proxy_headers=False,
+    )

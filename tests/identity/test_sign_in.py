@@ -118,16 +118,19 @@ def test_sign_in_rotates_the_session_id_and_sign_out_ends_it(db) -> None:
     first = client.post("/api/session", json={"email": EMAIL, "password": PASSWORD})
     assert first.status_code == 200
     old = first.cookies[SESSION_COOKIE]
+    assert first.json()["csrf_token"]
     assert client.get("/api/me").json()["method"] == "password"
     again = client.post("/api/session", json={"email": EMAIL, "password": PASSWORD})
     new = again.cookies[SESSION_COOKIE]
     assert new != old
     stale = TestClient(create_app(warm=False), cookies={SESSION_COOKIE: old})
     assert stale.get("/api/me").status_code == 401  # the id presented before was ended
-    assert client.delete("/api/session").status_code == 200
+    assert client.delete("/api/session").status_code == 403  # without the session's token
+    csrf = {"X-CSRF-Token": again.json()["csrf_token"]}
+    assert client.delete("/api/session", headers=csrf).status_code == 200
     kept = TestClient(create_app(warm=False), cookies={SESSION_COOKIE: new})
     assert kept.get("/api/me").status_code == 401  # ended on the server, not only forgotten
-    wrong = client.post("/api/session", data={"email": EMAIL, "password": "fel fel fel fel"})
+    wrong = client.post("/api/session", json={"email": EMAIL, "password": "fel fel fel fel"})
     assert wrong.status_code == 401 and SESSION_COOKIE not in wrong.cookies
 
 
@@ -196,8 +199,10 @@ def test_no_password_or_token_in_any_log_or_audit_row(db, caplog) -> None:
     _with_password()
     client = TestClient(create_app(warm=False))
     client.post("/api/session", json={"email": EMAIL, "password": "fel fel fel fel fel"})
-    client.post("/api/session", json={"email": EMAIL, "password": PASSWORD})
-    token = client.post("/api/tokens", json={"email": EMAIL}).json()["token"]
+    csrf = client.post("/api/session", json={"email": EMAIL, "password": PASSWORD}).json()
+    token = client.post(
+        "/api/tokens", json={"email": EMAIL}, headers={"X-CSRF-Token": csrf["csrf_token"]}
+    ).json()["token"]
     client.get("/api/me", headers={"Authorization": f"Bearer {token}"})
     client.get(f"/ical/promise/1.ics?token={token}")
     # Every log record of the service (the test's own HTTP client logs what it sends).

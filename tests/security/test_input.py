@@ -125,12 +125,20 @@ def test_hostile_fields_through_the_api_are_422_and_write_nothing(db) -> None:
     ):
         answer = client.get(path)
         assert answer.status_code in (404, 422), (path, answer.status_code)
+    as_json = {"Content-Type": "application/json"}
     huge = client.post(
-        f"/api/promises/{pid}/artefacts/dialogue", content=b"{" + b" " * 1_100_000 + b"}"
+        f"/api/promises/{pid}/artefacts/dialogue",
+        content=b"{" + b" " * 1_100_000 + b"}",
+        headers=as_json,
     )
     assert huge.status_code == 422 and "bytes" in huge.json()["error"]
-    broken = client.post(f"/api/promises/{pid}/advance", content=b"{not json")
+    broken = client.post(f"/api/promises/{pid}/advance", content=b"{not json", headers=as_json)
     assert broken.status_code == 422
+    # JSON only: a body sent as a form or as text is refused before it is read.
+    for content_type in ("application/x-www-form-urlencoded", "text/plain", None):
+        headers = {"Content-Type": content_type} if content_type else {}
+        form = client.post(f"/api/promises/{pid}/advance", content=b"{}", headers=headers)
+        assert form.status_code == 415, (content_type, form.status_code)
     assert row_counts() == before
 
 

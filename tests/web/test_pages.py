@@ -237,7 +237,8 @@ def test_an_admin_sends_a_dead_letter_again_and_a_coordinator_may_not(page) -> N
         assert s.exec(select(OutboxMessage)).one().status == "pending"
 
 
-def test_an_admin_adds_a_person_gives_a_password_and_the_person_signs_in(page) -> None:
+def test_an_admin_adds_a_person_gives_a_one_time_password_the_person_changes_it(page) -> None:
+    from models import OutboxMessage
     from tests.web.conftest import account, sign_in
 
     account("admin@lofte.example.se", None, role="admin")
@@ -261,14 +262,38 @@ def test_an_admin_adds_a_person_gives_a_password_and_the_person_signs_in(page) -
     )
     page.get_by_role("link", name="Sätt lösenord för ny@sollentuna.se").click()
     page.fill("#password", "kort")
-    page.get_by_role("button", name="Spara lösenordet").click()
+    page.get_by_role("button", name="Spara det tillfälliga lösenordet").click()
     assert "minst 12 tecken" in page.locator(".govuk-error-summary").inner_text()
     _no_violations(page)
     page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Spara lösenordet").click()
+    page.get_by_role("button", name="Spara det tillfälliga lösenordet").click()
     page.wait_for_url("**/admin?notice=losenord")
-    sign_in(page, "ny@sollentuna.se")
+    assert "måste byta det vid första inloggningen" in page.content()
+    # The person signs in with the one-time password and must choose their own first.
+    page.context.clear_cookies()
+    page.goto("/logga-in")
+    page.fill("#email", "ny@sollentuna.se")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url("**/byt-losenord?next=*")
+    _no_violations(page)
+    assert page.goto("/").url.split("?")[0].endswith("/byt-losenord")  # nothing else yet
+    page.fill("#current", PASSWORD)
+    page.fill("#password", PASSWORD)  # the same again: refused
+    page.get_by_role("button", name="Byt lösenord").click()
+    assert "inte det du har" in page.locator(".govuk-error-summary").inner_text()
+    _no_violations(page)
+    page.fill("#current", PASSWORD)
+    page.fill("#password", "ett eget långt lösenord")
+    page.get_by_role("button", name="Byt lösenord").click()
+    page.wait_for_url("**/")
     assert page.get_by_role("heading", name="Mina uppgifter").is_visible()
+    with session_scope() as s:
+        notices = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "account_notice")).all()
+        assert [(n.recipient, n.payload["event"], n.payload["by"]) for n in notices] == [
+            ("ny@sollentuna.se", "one_time_password", "admin@lofte.example.se"),
+            ("ny@sollentuna.se", "password_changed", "ny@sollentuna.se"),
+        ]
     sign_in(page, "samordnare@sollentuna.se")  # a coordinator may not add people
     assert page.goto("/admin/personer/ny").status == 403  # type: ignore[union-attr]
 

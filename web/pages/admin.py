@@ -27,7 +27,11 @@ NOTICES = {
     "inte-dott": N_("Meddelandet var inte längre olevererat; inget ändrades."),
     "aterkallad": N_("Nyckeln är återkallad och fungerar inte längre."),
     "person": N_("Personen är sparad."),
-    "losenord": N_("Lösenordet är sparat. Personen kan logga in med det nu."),
+    "losenord": N_(
+        "Det tillfälliga lösenordet är sparat. Personen måste byta det vid första "
+        "inloggningen och har fått ett meddelande om det; alla hens inloggningar och nycklar "
+        "har avslutats."
+    ),
 }
 
 
@@ -166,7 +170,7 @@ async def add_person(request: Request) -> Response:
 
 @router.get("/admin/personer/{email}/losenord")
 async def password_form(request: Request, email: str) -> Response:
-    """The form that gives a person a new local password."""
+    """The form that gives a person a one-time password (changed at their first sign-in)."""
 
     async def body(principal: Principal) -> Response:
         require_action(principal, Action.MANAGE_PEOPLE)
@@ -184,7 +188,7 @@ async def password_form(request: Request, email: str) -> Response:
 
 @router.post("/admin/personer/{email}/losenord")
 async def set_password(request: Request, email: str) -> Response:
-    """Set the password; a refused one comes back on the form in Swedish."""
+    """Set the one-time password; a refused one comes back on the form in Swedish."""
 
     async def body(principal: Principal) -> Response:
         await check_csrf(request)

@@ -69,6 +69,8 @@ async def guarded(request: Request, body: Callable[[Principal], Awaitable[Respon
         return RedirectResponse(f"/logga-in?next={target}", status_code=303)
     except Busy as exc:
         return busy_page(request, exc)
+    if principal.must_change_password:  # signed in with an admin's one-time password
+        return RedirectResponse(f"/byt-losenord?next={quote(request.url.path)}", status_code=303)
     try:
         return await body(principal)
     except Busy as exc:

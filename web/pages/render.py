@@ -13,6 +13,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from fastapi_csrf_protect.exceptions import CsrfProtectError
 from fastapi_csrf_protect.flexible import CsrfProtect
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
@@ -112,7 +113,7 @@ def _csrf_settings() -> list[tuple[str, Any]]:
         ("token_location", "body"),
         ("token_key", CSRF_FIELD),
         ("cookie_key", CSRF_COOKIE),
-        ("cookie_secure", get_settings().cookie_secure),
+        ("cookie_secure", get_settings().secure_cookies),
         ("cookie_samesite", "lax"),
         ("max_age", 8 * 3600),
     ]
@@ -127,8 +128,15 @@ def page(
     status: int = 200,
     **context: Any,
 ) -> HTMLResponse:
-    """Render a page with a fresh CSRF token in its forms (and the matching cookie)."""
+    """Render a page with a CSRF token in its forms: the session's own when signed in, else
+    a fresh one with the matching cookie."""
+    from web.auth import SESSION_COOKIE
+    from web.csrf import session_token
+
     token, signed = CSRF.generate_csrf_tokens()
+    session_cookie = request.cookies.get(SESSION_COOKIE) if request is not None else None
+    if session_cookie:
+        token = session_token(session_cookie)
     html = (
         environment()
         .get_template(template)
@@ -147,6 +155,15 @@ def page(
 
 
 async def check_csrf(request: Request) -> None:
-    """Refuse a form post without the token of a page this browser was given."""
-    await request.form()  # parsed once: the flexible class reads the token from it
+    """Refuse a form post without the token of a page this browser was given: with a session,
+    that session's token (another session's, or one from before sign-in, is refused)."""
+    from web.auth import SESSION_COOKIE
+    from web.csrf import valid_session_token
+
+    form = await request.form()  # parsed once: the flexible class reads the token from it
+    session_cookie = request.cookies.get(SESSION_COOKIE)
+    if session_cookie:
+        if not valid_session_token(session_cookie, str(form.get(CSRF_FIELD, ""))):
+            raise CsrfProtectError(400, "the form's token is not this session's")
+        return
     await CSRF.validate_csrf(request)

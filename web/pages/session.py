@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from fastapi_csrf_protect.exceptions import CsrfProtectError
 
+from application.identity import MIN_PASSWORD
 from config.errors import ConfigError
-from lifecycle.errors import Busy, LofteError
+from lifecycle.errors import Busy, Forbidden, LofteError
+from lifecycle.permissions import Principal
 from web.auth import SESSION_COOKIE, set_session_cookie
-from web.pages.common import local, principal_of
+from web.pages.common import local, principal_of, run
 from web.pages.i18n import N_
 from web.pages.render import check_csrf, page
 
@@ -62,7 +66,7 @@ async def sign_in(request: Request) -> Response:
     if not errors:
         try:
             client = request.client.host if request.client else "unknown"
-            session_id, _ = await run_in_threadpool(
+            session_id, principal = await run_in_threadpool(
                 identity.sign_in_with_password,
                 email,
                 password,
@@ -74,6 +78,8 @@ async def sign_in(request: Request) -> Response:
         except LofteError:
             errors["email"] = N_("E-postadressen eller lösenordet stämmer inte.")
         else:
+            if principal.must_change_password:  # an admin's one-time password: choose one now
+                target = f"/byt-losenord?next={quote(target)}"
             response = RedirectResponse(target, status_code=303)
             set_session_cookie(response, session_id)
             return response
@@ -103,6 +109,87 @@ async def sign_out(request: Request) -> Response:
     response = RedirectResponse("/logga-in", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+def _password_page(
+    request: Request,
+    principal: Principal,
+    target: str,
+    errors: dict[str, str],
+    status: int = 200,
+) -> Response:
+    return page(
+        request,
+        "change_password.html",
+        status,
+        principal=principal,
+        next=target,
+        errors=errors,
+        one_time=principal.must_change_password,
+        min_length=MIN_PASSWORD,
+    )
+
+
+@router.get("/byt-losenord")
+async def change_password_page(request: Request, next: str = "/") -> Response:
+    """The form to change one's own password (the only page after a one-time password)."""
+    try:
+        principal = await run_in_threadpool(principal_of, request)
+    except LofteError:
+        return RedirectResponse("/logga-in?next=/byt-losenord", status_code=303)
+    return _password_page(request, principal, local(next), {})
+
+
+def _new_password_errors(email: str, current: str, password: str) -> dict[str, str]:
+    """The form's mistakes in Swedish (the use case checks the same again)."""
+    errors: dict[str, str] = {}
+    if not current:
+        errors["current"] = N_("Fyll i ditt nuvarande lösenord.")
+    if len(password) < MIN_PASSWORD:
+        errors["password"] = N_("Lösenordet är för kort.")
+    elif len(password) > 1000:
+        errors["password"] = N_("Lösenordet får ha högst 1000 tecken")
+    elif password.strip().lower() in (email.lower(), email.split("@")[0].lower()):
+        errors["password"] = N_("Lösenordet får inte vara e-postadressen")
+    elif password == current:
+        errors["password"] = N_("Välj ett nytt lösenord, inte det du har.")
+    return errors
+
+
+@router.post("/byt-losenord")
+async def change_password(request: Request) -> Response:
+    """Change one's own password with the current one; every other session and token ends."""
+    try:
+        principal = await run_in_threadpool(principal_of, request)
+    except LofteError:
+        return RedirectResponse("/logga-in?next=/byt-losenord", status_code=303)
+    try:
+        await check_csrf(request)
+    except CsrfProtectError:
+        return page(
+            request,
+            "error.html",
+            400,
+            title=N_("Formuläret har gått ut"),
+            message=N_("Ladda om sidan och skicka formuläret igen."),
+            principal=principal,
+        )
+    form = await request.form()
+    current = str(form.get("current", ""))[:1001]
+    password = str(form.get("password", ""))[:1001]
+    target = local(str(form.get("next", "/")))
+    errors = _new_password_errors(principal.email, current, password)
+    if not errors:
+        params = {"email": principal.email, "password": password, "current_password": current}
+        try:
+            await run("user.password", principal, params)
+        except Forbidden:
+            errors["current"] = N_("Det nuvarande lösenordet stämmer inte.")
+        except LofteError:
+            errors["password"] = N_("Lösenordet går inte att använda; välj ett annat.")
+        else:
+            return RedirectResponse(target, status_code=303)
+    return _password_page(request, principal, target, errors, 400)
 
 
 @router.get("/tillganglighet")
