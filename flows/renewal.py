@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from prefect import flow
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, field_validator
 
 from application.access import require_action
 from application.next_cycle import run_renewal
 from application.operations import operation
 from config.calendar import current_time
+from config.errors import ConfigError
 from lifecycle.permissions import SYSTEM, Action, Principal
+from models.inputs import plausible_moment
 
 
 @flow(name="lofte-renewal", log_prints=False, retries=0)
@@ -28,7 +30,19 @@ def renewal_flow(now: str | None = None) -> dict[str, Any]:
 class RenewalRequest(BaseModel):
     """Run the renewal now, optionally as of another moment (ISO date or time)."""
 
-    now: str | None = None
+    now: str | None = Field(default=None, max_length=40)
+
+    @field_validator("now")
+    @classmethod
+    def _a_plausible_moment(cls, value: str | None) -> str | None:
+        # Checked here, so that a bad value is a 422 naming the field, not a failed flow run.
+        if value is not None:
+            try:
+                moment = current_time(value)
+            except ConfigError:
+                raise ValueError("not an ISO date or time (e.g. 2026-09-01T07:00)") from None
+            plausible_moment(moment)
+        return value
 
 
 @operation("renewal.run", RenewalRequest)

@@ -39,7 +39,8 @@ NUMBER_MAX = 1e12
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 
 
-def _plausible_moment(value: datetime | None) -> datetime | None:
+def plausible_moment(value: datetime | None) -> datetime | None:
+    """``value`` if it is a day of the years 2000-2100 (or None), else ValueError saying so."""
     # Year 1 or 9999 is no day a promise is seen on, and date arithmetic near the ends of
     # the calendar overflows: refuse it with a sentence instead.
     if value is not None and not FIRST_DAY <= value.date() <= LAST_DAY:
@@ -50,7 +51,7 @@ def _plausible_moment(value: datetime | None) -> datetime | None:
 
 
 # A "what if" day for reads (``as_of``): a date or a time, within the years 2000-2100.
-AsOf = Annotated[datetime | None, AfterValidator(_plausible_moment)]
+AsOf = Annotated[datetime | None, AfterValidator(plausible_moment)]
 # Free texts that may span lines; every other text is one line.
 MULTI_LINE = frozenset(
     {

@@ -83,7 +83,7 @@ def busy_answer(request: Request, exc: Exception) -> Response:
     feeds, a Swedish page for the pages."""
     assert isinstance(exc, Busy)
     path = request.url.path
-    if path.startswith(("/api/", "/ical/")) or path == "/api":
+    if path.startswith(("/api/", "/ical/")):
         return error_response(exc)
     from web.pages.common import busy_page
 

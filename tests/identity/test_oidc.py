@@ -63,12 +63,21 @@ def configured(db, provider: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         }
     }
     path = tmp_path / "oidc.yaml"
-    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    # Written out in full: the providers share one claims mapping, which yaml would dump as an
+    # alias, and the loader refuses aliases (config/documents.py).
+    path.write_text(
+        yaml.dump(doc, Dumper=_NoAliases, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     monkeypatch.setenv("LOFTE_OIDC_FILE", str(path))
     reset_settings()
     register("samordnare@sollentuna.se", organisation="Sollentuna")
     register("samordnare@jarfalla.se", organisation="Järfälla")
     return provider
+
+
+class _NoAliases(yaml.SafeDumper):
+    def ignore_aliases(self, data: object) -> bool:
+        return True
 
 
 def _sign_in(client: TestClient, name: str) -> httpx.Response:

@@ -324,7 +324,7 @@ def test_example_file_loads(monkeypatch):
             "delivery.max_attempts: Input should be greater than or equal to 1",
         ),
         ("default_channel: nope\n", {}, "default_channel 'nope' is not among channels"),
-        ("channels: [\n", {}, "cannot read YAML"),
+        ("channels: [\n", {}, "not valid YAML"),
         (
             "channels:\n  w:\n    type: webhook\n    url: ftp://x\n    secret_env: S\n",
             {"S": "s"},
