@@ -51,7 +51,10 @@ def test_the_service_settings_default_to_the_embedded_service(nothing_configured
     assert (settings.session_idle_minutes, settings.session_absolute_hours) == (30, 10)
     assert (settings.signin_max_failures, settings.signin_lock_minutes) == (5, 15)
     assert settings.oidc_file is None and settings.now is None
-    assert settings.cookie_secure is False
+    # Cookies are Secure when the public address is https (issue 20); here it is http.
+    assert settings.cookie_secure is None and settings.secure_cookies is False
+    assert settings.trusted_proxies == "" and settings.proxy_networks == []
+    assert settings.lock_wait_seconds == 5.0
 
 
 def test_the_command_line_finds_the_service_on_the_default_port(nothing_configured: Path) -> None:
