@@ -11,15 +11,21 @@ nothing; every field is chosen here, never copied whole from a row.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date, datetime
 from typing import Any
 
+from babel.dates import format_date
 from sqlmodel import Session, col, select
 
+from config.clock import local_day, local_today
+from lifecycle.deadlines import KIND_STAGE
 from lifecycle.errors import InputError, NotFound
+from lifecycle.public_status import ROUND, YEAR_END, PublicState, Report, public_state
 from lifecycle.stages import Stage
 from lifecycle.vocabulary import label
 from models import (
     Activity,
+    Deadline,
     Dialogue,
     EvaluationRound,
     Goal,
@@ -32,6 +38,7 @@ from models import (
     Region,
     YearEndCompilation,
 )
+from models.base import as_utc
 from models.db import read_scope
 from views.lookup import organisation_names
 
@@ -70,18 +77,168 @@ def is_published(session: Session, promise_id: int) -> bool:
     )
 
 
-def _status_words(promise: Promise, rounds: list[EvaluationRound], language: str = "sv") -> str:
-    """ "Pågår", "Uppföljt 2 av 3 gånger", "Avslutat" (or in English): where it stands."""
+def _day(value: date, language: str) -> str:
+    """ "30 april 2026" / "30 April 2026"."""
+    return format_date(value, format="long", locale="en_GB" if language == "en" else "sv_SE")
+
+
+def _local(moment: datetime) -> date:
+    """The local day of a stored timestamp (SQLite gives it back without its zone: UTC)."""
+    return local_day(as_utc(moment))
+
+
+def _reports(session: Session, promises: dict[int, Promise]) -> dict[int, list[Report]]:
+    """Every report the promises owe residents (rounds and year-end results), read at once."""
+    ids = list(promises)
+    found: dict[int, list[Report]] = defaultdict(list)
+    for r in session.exec(
+        select(EvaluationRound).where(col(EvaluationRound.promise_id).in_(ids))
+    ).all():
+        reported = _local(r.submitted_at) if r.submitted_at else None
+        found[r.promise_id].append(Report(ROUND, r.cycle_year, r.number, r.due, reported))
+    approved = {
+        (c.promise_id, c.cycle_year): _local(c.approved_at)
+        for c in session.exec(
+            select(YearEndCompilation).where(
+                col(YearEndCompilation.promise_id).in_(ids),
+                col(YearEndCompilation.approved_at).is_not(None),
+            )
+        ).all()
+        if c.approved_at is not None
+    }
+    for d in session.exec(
+        select(Deadline).where(
+            col(Deadline.promise_id).in_(ids),
+            Deadline.kind == KIND_STAGE,
+            Deadline.stage == Stage.YEAR_END_COMPILATION.value,
+        )
+    ).all():
+        reported = approved.get((d.promise_id, d.cycle_year))
+        found[d.promise_id].append(Report(YEAR_END, d.cycle_year, None, d.due, reported))
+    return found
+
+
+def _calendar_year(promise: Promise, cycle_year: int) -> int:
+    """The calendar year a cycle year starts in (what residents call "2026")."""
+    return promise.term_start.year + cycle_year - 1
+
+
+def _overdue_words(state: PublicState, language: str) -> str:
+    """ "1 uppföljning och årets resultat" / "2 follow-ups": what has not come."""
+    rounds = sum(1 for r in state.overdue if r.kind == ROUND)
+    years = sum(1 for r in state.overdue if r.kind == YEAR_END)
+    parts = []
+    if language == "en":
+        if rounds:
+            parts.append(f"{rounds} follow-up{'s' if rounds > 1 else ''}")
+        if years:
+            parts.append("the year's result" if years == 1 else f"{years} years' results")
+        verb = "has" if rounds + years == 1 else "have"
+        return f"{' and '.join(parts)} {verb} not come"
+    if rounds:
+        parts.append(f"{rounds} {'uppföljning' if rounds == 1 else 'uppföljningar'}")
+    if years:
+        parts.append("årets resultat" if years == 1 else f"{years} års resultat")
+    return f"{' och '.join(parts)} har inte kommit"
+
+
+def _status_words(promise: Promise, state: PublicState, language: str = "sv") -> str:
+    """Where it stands, in a few words: "Gäller från 1 januari 2027", "Försenat: 1
+    uppföljning har inte kommit", "Uppföljt 2 av 3 gånger", "Pågår", "Avslutat"."""
     english = language == "en"
-    if promise.stage is Stage.CLOSED:
+    if state.starts_on is not None:
+        day = _day(state.starts_on, language)
+        return f"In force from {day}" if english else f"Gäller från {day}"
+    if state.closed:
+        if state.late:
+            what = _overdue_words(state, language)
+            return f"Closed, but {what}" if english else f"Avslutat, men {what}"
         return "Closed" if english else "Avslutat"
-    this_year = [r for r in rounds if r.cycle_year == promise.cycle_year]
-    done = sum(1 for r in this_year if r.submitted_at is not None)
-    if done:
+    if state.late:
+        what = _overdue_words(state, language)
+        return f"Late: {what}" if english else f"Försenat: {what}"
+    if state.rounds_done:
+        done, planned = state.rounds_done, state.rounds_planned
         if english:
-            return f"Followed up {done} of {len(this_year)} times"
-        return f"Uppföljt {done} av {len(this_year)} gånger"
+            return f"Followed up {done} of {planned} times"
+        return f"Uppföljt {done} av {planned} gånger"
     return "Ongoing" if english else "Pågår"
+
+
+def _situation(promise: Promise, state: PublicState, language: str) -> list[str]:
+    """The facts behind the status, one sentence each: what did not come, what came late,
+    what comes next, and when the term begins."""
+    english = language == "en"
+    lines = []
+    if state.starts_on is not None:
+        day = _day(state.starts_on, language)
+        lines.append(f"In force from {day}." if english else f"Gäller från {day}.")
+    for r in state.overdue:
+        due = _day(r.due, language)
+        year = _calendar_year(promise, r.year)
+        if r.kind == ROUND:
+            lines.append(
+                f"The follow-up that was due by {due} has not come."
+                if english
+                else f"Uppföljningen som skulle ha redovisats senast {due} har inte kommit."
+            )
+        else:
+            lines.append(
+                f"The result of {year}, which was due by {due}, has not come."
+                if english
+                else f"Resultatet för {year}, som skulle ha redovisats senast {due}, "
+                "har inte kommit."
+            )
+    for r in state.reported_late:
+        due, on = _day(r.due, language), _day(r.reported_on, language)  # type: ignore[arg-type]
+        year = _calendar_year(promise, r.year)
+        if r.kind == ROUND:
+            lines.append(
+                f"Follow-up {r.number} of {year} was reported on {on}, after its due date {due}."
+                if english
+                else f"Uppföljning {r.number} för {year} redovisades {on}, efter sista dagen {due}."
+            )
+        else:
+            lines.append(
+                f"The result of {year} was reported on {on}, after its due date {due}."
+                if english
+                else f"Resultatet för {year} redovisades {on}, efter sista dagen {due}."
+            )
+    if state.next_due is not None:
+        due = _day(state.next_due.due, language)
+        if state.next_due.kind == ROUND:
+            lines.append(
+                f"The next follow-up is due by {due}."
+                if english
+                else f"Nästa uppföljning ska redovisas senast {due}."
+            )
+        else:
+            year = _calendar_year(promise, state.next_due.year)
+            lines.append(
+                f"The result of {year} is due by {due}."
+                if english
+                else f"Resultatet för {year} ska redovisas senast {due}."
+            )
+    return lines
+
+
+def _state_fields(promise: Promise, reports: list[Report], today: date) -> dict[str, Any]:
+    """The public status of a promise in Swedish and English, and the facts behind it."""
+    state = public_state(
+        promise.term_start, promise.stage is Stage.CLOSED, promise.cycle_year, reports, today
+    )
+    return {
+        "status": _status_words(promise, state),
+        "status_en": _status_words(promise, state, "en"),
+        "late": state.late,
+        "starts_on": state.starts_on.isoformat() if state.starts_on else None,
+        "next_due": state.next_due.due.isoformat() if state.next_due else None,
+        "situation": _situation(promise, state, "sv"),
+        "situation_en": _situation(promise, state, "en"),
+        "reports": [
+            r.as_dict(today) for r in sorted(reports, key=lambda r: (r.year, r.due, r.kind))
+        ],
+    }
 
 
 def _region(session: Session, region: str) -> Region:
@@ -98,11 +255,8 @@ def published_promises(region: str, query: str = "") -> dict[str, Any]:
     with read_scope() as session:
         found = _region(session, region)
         promises = _published_ids(session, region)
-        rounds: dict[int, list[EvaluationRound]] = defaultdict(list)
-        for r in session.exec(
-            select(EvaluationRound).where(col(EvaluationRound.promise_id).in_(list(promises)))
-        ).all():
-            rounds[r.promise_id].append(r)
+        reports = _reports(session, promises)
+        today = local_today()
         names = {
             o.id: o.name
             for o in session.exec(select(Organisation).where(Organisation.region_id == region))
@@ -117,10 +271,12 @@ def published_promises(region: str, query: str = "") -> dict[str, Any]:
                 "police_area": police,
                 "term_start": p.term_start.isoformat(),
                 "term_end": p.term_end.isoformat(),
-                "status": _status_words(p, rounds[p.id or 0]),
-                "status_en": _status_words(p, rounds[p.id or 0], "en"),
             }
             text = " ".join(str(v) for v in row.values()).casefold()
+            state = _state_fields(p, reports[p.id or 0], today)
+            row.update(
+                {k: state[k] for k in ("status", "status_en", "late", "starts_on", "next_due")}
+            )
             if not wanted or wanted in text:
                 rows.append(row)
         return {"region": region, "region_name": found.name_sv, "promises": rows}
@@ -143,7 +299,9 @@ def _public_view(
 ) -> dict[str, Any]:
     """The public fields of one promise. ``published`` (the region's published promises) and
     ``areas`` (priority area names) are read once by a caller that shows many promises."""
-    pid = promise.id
+    pid: int = promise.id or 0
+    reports = _reports(session, {pid: promise})[pid]
+    year_end_due = {r.year: r.due.isoformat() for r in reports if r.kind == YEAR_END}
     municipality, police = organisation_names(session, promise)
     text = session.exec(
         select(PromiseText)
@@ -230,8 +388,7 @@ def _public_view(
         "police_area": police,
         "term_start": promise.term_start.isoformat(),
         "term_end": promise.term_end.isoformat(),
-        "status": _status_words(promise, list(rounds)),
-        "status_en": _status_words(promise, list(rounds), "en"),
+        **_state_fields(promise, reports, local_today()),
         "promise_text": {
             "joint": text.joint_promises if text else "",
             "police": text.police_promises if text else "",
@@ -263,7 +420,8 @@ def _public_view(
             {
                 "year": r.cycle_year,
                 "round": r.number,
-                "submitted_on": r.submitted_at.date().isoformat(),
+                "due": r.due.isoformat(),
+                "submitted_on": _local(r.submitted_at).isoformat(),
                 "text": r.feedback_to_residents,
             }
             for r in rounds
@@ -272,7 +430,8 @@ def _public_view(
         "year_end": [
             {
                 "year": c.cycle_year,
-                "approved_on": c.approved_at.date().isoformat(),  # type: ignore[union-attr]
+                "due": year_end_due.get(c.cycle_year),
+                "approved_on": _local(c.approved_at).isoformat(),  # type: ignore[arg-type]
                 "summary": c.summary,
             }
             for c in approved

@@ -100,7 +100,7 @@ def test_only_public_fields_leave_and_unpublished_promises_do_not_exist(server) 
     data = answers[2].json()
     assert data["schema"] == "lofte-public/1" and data["licence"].startswith("CC0")
     assert [p["id"] for p in data["promises"]] == [pid]
-    assert answers[3].text.splitlines()[1].startswith("id,area,municipality")
+    assert answers[3].text.splitlines()[0].startswith("id,area,municipality")
     import xml.etree.ElementTree as ET
 
     feed = ET.fromstring(answers[6].content)

@@ -25,7 +25,21 @@ from web.pages.render import environment, language_context
 router = APIRouter()
 
 CACHE = "public, max-age=300"
-CSV_COLUMNS = ("id", "area", "municipality", "police_area", "term_start", "term_end", "status")
+CSV_COLUMNS = (
+    "id",
+    "area",
+    "municipality",
+    "police_area",
+    "term_start",
+    "term_end",
+    "status",
+    "status_en",
+    "late",
+    "starts_on",
+    "next_due",
+)
+# One row per report a promise owes residents (each round, each year-end result).
+REPORT_COLUMNS = ("promise_id", "kind", "year", "round", "due", "reported_on", "late")
 
 
 def _cached(request: Request, body: bytes, media_type: str, status: int = 200) -> Response:
@@ -68,15 +82,22 @@ def _not_found(request: Request) -> Response:
 
 
 @router.get("/offentligt/{region}")
-async def region_page(request: Request, region: str, sok: str = "") -> Response:
-    """The region's published promises by municipality or district, with a search box."""
+async def region_page(request: Request, region: str, sok: str = "", ordning: str = "") -> Response:
+    """The region's published promises by municipality or district, with a search box;
+    ``?ordning=forsenade`` lists the late ones first."""
     from application.public import published_promises
 
     try:
         data = await run_in_threadpool(published_promises, region[:40], sok[:100])
     except InputError:
         return _not_found(request)
-    return _html(request, "public_region.html", d=data, query=sok[:100])
+    return _html(
+        request,
+        "public_region.html",
+        d=data,
+        query=sok[:100],
+        late_first=ordning == "forsenade",
+    )
 
 
 @router.get("/offentligt/loften/{promise_id}")
@@ -133,9 +154,9 @@ async def data_json(request: Request, region: str) -> Response:
 
 @router.get("/offentligt/{region}/data.csv")
 async def data_csv(request: Request, region: str) -> Response:
-    """Open data: one row per published promise (the licence in the first line)."""
-    from application.public import LICENCE, SCHEMA, published_promises
-    from lifecycle.safe_text import neutralise_formula
+    """Open data: one row per published promise (RFC 4180: the header is the first line;
+    the schema and the licence are in the data package, ``datapackage.json``)."""
+    from application.public import published_promises
 
     try:
         data = await run_in_threadpool(published_promises, region[:40])
@@ -143,10 +164,40 @@ async def data_csv(request: Request, region: str) -> Response:
         return _not_found(request)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([f"# {SCHEMA}; licens / licence: {LICENCE}"])
     writer.writerow(CSV_COLUMNS)
     for row in data["promises"]:
-        writer.writerow([neutralise_formula(str(row[c])) for c in CSV_COLUMNS])
+        writer.writerow([_cell(row[c]) for c in CSV_COLUMNS])
+    return _cached(request, out.getvalue().encode("utf-8"), "text/csv; charset=utf-8")
+
+
+def _cell(value: object) -> str:
+    """A CSV cell: empty for nothing, true/false for a yes or no, formulas neutralised."""
+    from lifecycle.safe_text import neutralise_formula
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return neutralise_formula(str(value))
+
+
+@router.get("/offentligt/{region}/uppfoljningar.csv")
+async def reports_csv(request: Request, region: str) -> Response:
+    """Open data: every report published promises owe residents, with its due date and the
+    day it was reported (empty: not yet), so anyone can compute lateness."""
+    from application.public import open_data
+
+    try:
+        data = await run_in_threadpool(open_data, region[:40])
+    except InputError:
+        return _not_found(request)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(REPORT_COLUMNS)
+    for promise in data["promises"]:
+        for report in promise["reports"]:
+            row = {**report, "promise_id": promise["id"]}
+            writer.writerow([_cell(row[c]) for c in REPORT_COLUMNS])
     return _cached(request, out.getvalue().encode("utf-8"), "text/csv; charset=utf-8")
 
 

@@ -1,0 +1,144 @@
+"""Issue 21: the public face tells the truth. Late follow-ups, a late year-end result and a
+term not yet begun are said so on the promise page, the region page, data.json and the CSV
+files (SQLite and PostgreSQL, through a real server on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import httpx
+import pytest
+
+from lifecycle.stages import Stage
+from tests.helpers import new_promise
+from tests.test_method import walk_to
+
+pytestmark = pytest.mark.timeout(300)
+TODAY = "2026-10-01T12:00:00+02:00"
+
+
+def _get(server: str, path: str, **headers: str) -> httpx.Response:
+    return httpx.get(server + path, headers=headers, timeout=30)
+
+
+@pytest.fixture
+def today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The public pages read the day from LOFTE_NOW: 1 October 2026."""
+    from config.settings import reset_settings
+
+    monkeypatch.setenv("LOFTE_NOW", TODAY)
+    reset_settings()
+    yield
+    monkeypatch.delenv("LOFTE_NOW")
+    reset_settings()
+
+
+def _three_promises() -> tuple[int, int, int]:
+    """Late rounds (Sollentuna 2026), a late year-end result (Järfälla 2025) and a promise
+    signed for next year (Sigtuna 2027)."""
+    rounds_late = new_promise(start=date(2026, 1, 1))
+    walk_to(rounds_late, Stage.CONTINUOUS_EVALUATION)  # no round reported
+    year_late = new_promise(start=date(2025, 1, 1), municipality="Järfälla")
+    walk_to(year_late, Stage.YEAR_END_COMPILATION)  # every round reported, no result
+    future = new_promise(start=date(2027, 1, 1), municipality="Sigtuna")
+    walk_to(future, Stage.CONTINUOUS_EVALUATION)
+    return rounds_late, year_late, future
+
+
+def test_lateness_and_a_future_term_are_told_everywhere(server, today) -> None:
+    rounds_late, year_late, future = _three_promises()
+
+    page = _get(server, f"/offentligt/loften/{rounds_late}").text
+    assert "Försenat: 2 uppföljningar har inte kommit" in page
+    assert "Uppföljningen som skulle ha redovisats senast 30 april 2026 har inte kommit." in page
+    assert "Uppföljningen som skulle ha redovisats senast 31 augusti 2026 har inte kommit." in page
+    assert "Nästa uppföljning ska redovisas senast 30 december 2026." in page
+    assert "Pågår" not in page
+    english = _get(server, f"/offentligt/loften/{rounds_late}?lang=en").text
+    assert "Late: 2 follow-ups have not come" in english
+    assert "The follow-up that was due by 30 April 2026 has not come." in english
+
+    page = _get(server, f"/offentligt/loften/{year_late}").text
+    assert "Försenat: årets resultat har inte kommit" in page
+    assert "Resultatet för 2025, som skulle ha redovisats senast 30 januari 2026" in page
+    assert "Uppföljt 3 av 3 gånger" not in page
+
+    page = _get(server, f"/offentligt/loften/{future}").text
+    assert "Läge: <strong>Gäller från 1 januari 2027</strong>" in page
+    assert "Pågår" not in page
+    english = _get(server, f"/offentligt/loften/{future}?lang=en").text
+    assert "In force from 1 January 2027" in english
+
+    region = _get(server, "/offentligt/stockholm").text
+    assert "Försenat: 2 uppföljningar har inte kommit" in region
+    assert "Försenat: årets resultat har inte kommit" in region
+    assert "Gäller från 1 januari 2027" in region
+    assert "2 av 3 löften är försenade." in region
+    ordered = _get(server, "/offentligt/stockholm?ordning=forsenade").text
+    positions = [ordered.index(f'/offentligt/loften/{pid}"') for pid in (future,)]
+    late_positions = [
+        ordered.index(f'/offentligt/loften/{pid}"') for pid in (rounds_late, year_late)
+    ]
+    assert max(late_positions) < min(positions)  # the late ones come first
+
+    data = {p["id"]: p for p in _get(server, "/offentligt/stockholm/data.json").json()["promises"]}
+    first = data[rounds_late]
+    assert first["late"] is True and first["next_due"] == "2026-12-30"
+    assert [
+        (r["kind"], r["round"], r["due"], r["reported_on"], r["late"]) for r in first["reports"]
+    ][:3] == [
+        ("round", 1, "2026-04-30", None, True),
+        ("round", 2, "2026-08-31", None, True),
+        ("round", 3, "2026-12-30", None, False),
+    ]
+    year_end = [r for r in data[year_late]["reports"] if r["kind"] == "year_end"]
+    assert year_end == [
+        {
+            "kind": "year_end",
+            "year": 1,
+            "round": None,
+            "due": "2026-01-30",
+            "reported_on": None,
+            "late": True,
+        }
+    ]
+    assert all(r["reported_on"] == r["due"] for r in data[year_late]["reports"][:3])
+    assert data[future]["starts_on"] == "2027-01-01" and data[future]["late"] is False
+
+    rows = list(csv.DictReader(io.StringIO(_get(server, "/offentligt/stockholm/data.csv").text)))
+    by_id = {int(r["id"]): r for r in rows}
+    assert by_id[rounds_late]["late"] == "true" and by_id[future]["late"] == "false"
+    assert by_id[future]["starts_on"] == "2027-01-01"
+    assert by_id[year_late]["status"] == "Försenat: årets resultat har inte kommit"
+    reports = list(
+        csv.DictReader(io.StringIO(_get(server, "/offentligt/stockholm/uppfoljningar.csv").text))
+    )
+    mine = [r for r in reports if int(r["promise_id"]) == rounds_late]
+    assert (mine[0]["due"], mine[0]["reported_on"], mine[0]["late"]) == (
+        "2026-04-30",
+        "",
+        "true",
+    )
+
+
+def test_public_state_words_for_a_late_and_a_closed_promise() -> None:
+    """The pure rules: reported late, overdue, next due and the term not yet begun."""
+    from lifecycle.public_status import ROUND, YEAR_END, Report, public_state
+
+    reports = [
+        Report(ROUND, 1, 1, date(2026, 4, 30), date(2026, 6, 15)),
+        Report(ROUND, 1, 2, date(2026, 8, 31), None),
+        Report(ROUND, 1, 3, date(2026, 12, 30), None),
+        Report(YEAR_END, 1, None, date(2027, 1, 29), None),
+    ]
+    state = public_state(date(2026, 1, 1), False, 1, reports, date(2026, 10, 1))
+    assert [r.number for r in state.overdue] == [2]
+    assert [r.number for r in state.reported_late] == [1]
+    assert state.next_due == reports[2] and state.late
+    assert (state.rounds_done, state.rounds_planned) == (1, 3)
+    before = public_state(date(2026, 1, 1), False, 1, reports, date(2025, 12, 1))
+    assert before.starts_on == date(2026, 1, 1) and not before.late
+    closed = public_state(date(2026, 1, 1), True, 1, reports, date(2027, 3, 1))
+    assert closed.next_due is None and len(closed.overdue) == 3
