@@ -26,21 +26,19 @@ from lifecycle.vocabulary import label
 from models import (
     Activity,
     Deadline,
-    Dialogue,
     EvaluationRound,
-    Goal,
     IndicatorValue,
     Organisation,
-    PriorityArea,
-    Problem,
     Promise,
     PromiseText,
+    PublicVersion,
     Region,
     YearEndCompilation,
 )
 from models.base import as_utc
 from models.db import read_scope
 from views.lookup import organisation_names
+from views.public_plan import area_names, latest_versions, public_plan, still_public
 
 SCHEMA = "lofte-public/1"
 LICENCE = "CC0 1.0 (https://creativecommons.org/publicdomain/zero/1.0/)"
@@ -59,10 +57,6 @@ def _published_ids(session: Session, region: str | None = None) -> dict[int, Pro
     if region:
         query = query.where(Promise.region_id == region)
     return {p.id: p for p in session.exec(query).all() if p.id is not None}
-
-
-def _area_names(session: Session) -> dict[str, str]:
-    return {a.id: a.name_sv for a in session.exec(select(PriorityArea)).all()}
 
 
 def is_published(session: Session, promise_id: int) -> bool:
@@ -297,28 +291,19 @@ def _public_view(
     published: dict[int, Promise] | None = None,
     areas: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The public fields of one promise. ``published`` (the region's published promises) and
-    ``areas`` (priority area names) are read once by a caller that shows many promises."""
+    """The public fields of one promise: its plan as signed (the latest frozen version, see
+    ``views/public_plan.py``) with what has been reported since. ``published`` (the region's
+    published promises) and ``areas`` (priority area names) are read once by a caller that
+    shows many promises."""
     pid: int = promise.id or 0
     reports = _reports(session, {pid: promise})[pid]
     year_end_due = {r.year: r.due.isoformat() for r in reports if r.kind == YEAR_END}
     municipality, police = organisation_names(session, promise)
-    text = session.exec(
-        select(PromiseText)
-        .where(PromiseText.promise_id == pid, col(PromiseText.published_at).is_not(None))
-        .order_by(col(PromiseText.cycle_year).desc())
-    ).first()
-    if areas is None:
-        areas = _area_names(session)
-    problems = session.exec(
-        select(Problem)
-        .where(Problem.promise_id == pid, col(Problem.selected))
-        .order_by(col(Problem.id))
-    ).all()
-    goals = session.exec(select(Goal).where(Goal.promise_id == pid).order_by(col(Goal.id))).all()
-    activities = session.exec(
-        select(Activity).where(Activity.promise_id == pid).order_by(col(Activity.id))
-    ).all()
+    version = latest_versions(session, [pid]).get(pid)
+    if version is None:  # published before versions were kept, and not revised since
+        plan = public_plan(session, promise, areas)
+    else:
+        plan = still_public(session, version.content)
     rounds = session.exec(
         select(EvaluationRound)
         .where(EvaluationRound.promise_id == pid)
@@ -329,9 +314,10 @@ def _public_view(
         .where(col(IndicatorValue.round_id).in_([r.id for r in rounds]))
         .order_by(col(IndicatorValue.measured_on))
     ).all()
-    dialogues = session.exec(
-        select(Dialogue).where(Dialogue.promise_id == pid).order_by(col(Dialogue.held_from))
-    ).all()
+    status_now = {
+        a.id: label(a.status)
+        for a in session.exec(select(Activity).where(Activity.promise_id == pid)).all()
+    }
     approved = session.exec(
         select(YearEndCompilation)
         .where(
@@ -351,34 +337,25 @@ def _public_view(
         if before.id in published:  # an earlier year that was never signed is not shown
             earlier.append({"id": before.id, "term_start": before.term_start.isoformat()})
         previous = before.previous_promise_id
-    goals_of = defaultdict(list)
-    for g in goals:
-        goals_of[g.problem_id].append(
+    what_we_do = []
+    for work in plan["what_we_do"]:
+        goals = [
             {
-                "id": g.id,
-                "description": g.description,
-                "indicator": g.indicator,
-                "unit": g.unit,
-                "baseline": g.baseline,
-                "target": g.target,
-                "target_date": g.target_date.isoformat(),
+                **goal,
                 "values": [
                     {"on": v.measured_on.isoformat(), "value": v.value}
                     for v in values
-                    if v.goal_id == g.id
+                    if v.goal_id == goal["id"]
                 ],
             }
-        )
-    goal_problem = {g.id: g.problem_id for g in goals}
-    activities_of = defaultdict(list)
-    for a in activities:
-        activities_of[goal_problem.get(a.goal_id)].append(
-            {
-                "title": a.title,
-                "by": a.owner_other if a.owner_party.value == "other" else label(a.owner_party),
-                "status": label(a.status),
-            }
-        )
+            for goal in work["goals"]
+        ]
+        activities = [
+            {**a, "status": status_now.get(a.get("id"), a.get("status", ""))}
+            for a in work["activities"]
+        ]
+        what_we_do.append({**work, "goals": goals, "activities": activities})
+    revised = version.revised_since if version is not None else None
     return {
         "schema": SCHEMA,
         "id": pid,
@@ -389,33 +366,11 @@ def _public_view(
         "term_start": promise.term_start.isoformat(),
         "term_end": promise.term_end.isoformat(),
         **_state_fields(promise, reports, local_today()),
-        "promise_text": {
-            "joint": text.joint_promises if text else "",
-            "police": text.police_promises if text else "",
-            "municipality": text.municipality_promises if text else "",
-        },
-        "what_you_said": [
-            {
-                "method": label(d.method),
-                "held_from": d.held_from.isoformat(),
-                "participants": d.participants,
-                "themes": d.themes,
-                "places": [u.get("place") for u in d.unsafe_places if u.get("place")],
-                "results": d.results,
-            }
-            for d in dialogues
-            if d.method.value != "staff_dialogue"
-        ],
-        "what_we_do": [
-            {
-                "problem": p.title,
-                "priority_area": areas.get(p.priority_area_id or ""),
-                "places": [pl.get("name") for pl in p.places if pl.get("name")],
-                "goals": goals_of[p.id or 0],
-                "activities": activities_of[p.id],
-            }
-            for p in problems
-        ],
+        "signed_on": _local(version.signed_at).isoformat() if version is not None else None,
+        "revised_since": _local(revised).isoformat() if revised is not None else None,
+        "promise_text": plan["promise_text"],
+        "what_you_said": plan["what_you_said"],
+        "what_we_do": what_we_do,
         "feedback": [
             {
                 "year": r.cycle_year,
@@ -445,7 +400,7 @@ def open_data(region: str) -> dict[str, Any]:
     listing = published_promises(region)
     with read_scope() as session:
         promises = _published_ids(session, region)
-        areas = _area_names(session)
+        areas = area_names(session)
         full = [_public_view(session, p, promises, areas) for p in promises.values()]
     return {
         "schema": SCHEMA,
@@ -469,12 +424,27 @@ def updates(region: str | None = None, promise_id: int | None = None) -> list[di
             promises = {promise_id: promises[promise_id]}
         ids = list(promises)
         found: list[dict[str, Any]] = []
+        signed: dict[tuple[int, int], dict[str, Any]] = {}
+        for v in session.exec(
+            select(PublicVersion)
+            .where(col(PublicVersion.promise_id).in_(ids))
+            .order_by(col(PublicVersion.id))
+        ).all():  # the latest version of each year: what was signed, not what is being edited
+            signed[(v.promise_id, v.cycle_year)] = v.content.get("promise_text", {})
         for t in session.exec(
             select(PromiseText).where(
                 col(PromiseText.promise_id).in_(ids), col(PromiseText.published_at).is_not(None)
             )
         ).all():
             p = promises[t.promise_id]
+            words = signed.get(
+                (t.promise_id, t.cycle_year),
+                {
+                    "joint": t.joint_promises,
+                    "police": t.police_promises,
+                    "municipality": t.municipality_promises,
+                },
+            )
             found.append(
                 {
                     "key": f"promise-{p.id}-text-{t.cycle_year}",
@@ -482,9 +452,9 @@ def updates(region: str | None = None, promise_id: int | None = None) -> list[di
                     "title": f"{p.area_name} {p.term_start.year}: löftet är undertecknat",
                     "at": t.published_at,
                     "summary": " ".join(
-                        x
-                        for x in (t.joint_promises, t.police_promises, t.municipality_promises)
-                        if x
+                        words.get(k, "")
+                        for k in ("joint", "police", "municipality")
+                        if words.get(k)
                     ),
                 }
             )

@@ -142,3 +142,66 @@ def test_public_state_words_for_a_late_and_a_closed_promise() -> None:
     assert before.starts_on == date(2026, 1, 1) and not before.late
     closed = public_state(date(2026, 1, 1), True, 1, reports, date(2027, 3, 1))
     assert closed.next_due is None and len(closed.overdue) == 3
+
+
+def test_only_the_signed_version_is_public_while_a_promise_is_revised(server) -> None:
+    """Sent back after publication, a promise keeps showing what was signed (with a line
+    saying it is being revised) until both parties sign again."""
+    from application.transitions import advance_promise
+    from config.clock import local_today
+    from lifecycle.stages import Stage
+    from tests.helpers import ACTOR, add, complete_stage, ids
+    from tests.test_method import at
+    from web.pages.render import long_date
+
+    pid = new_promise(start=date(2026, 1, 1))
+    walk_to(pid, Stage.CONTINUOUS_EVALUATION)
+    before = _get(server, f"/offentligt/loften/{pid}").text
+    assert "Polisen lovar att vara på plats vid stationen." in before
+    assert "revideras sedan" not in before
+
+    assert advance_promise(
+        pid, ACTOR, to=Stage.ACTION_PLAN, reason="Ny plan", now=at(date(2026, 3, 2))
+    ).ok
+    from models import Goal
+
+    add(
+        pid,
+        "activity",
+        _on=date(2026, 3, 2),
+        goal_id=ids(pid, Goal)[0],
+        title="OSIGNERAD aktivitet",
+        owner_party="municipality",
+        responsible="Samordnare",
+        start=date(2026, 3, 2),
+        end=date(2026, 12, 31),
+        prevention_level="universal",
+        approach="social",
+    )
+    add(
+        pid,
+        "promise_text",
+        _on=date(2026, 3, 2),
+        police_promises="OSIGNERAD polistext",
+        municipality_promises="OSIGNERAD kommuntext",
+    )
+    revising = [
+        _get(server, f"/offentligt/loften/{pid}"),
+        _get(server, "/offentligt/stockholm/data.json"),
+        _get(server, "/offentligt/stockholm/flode.atom"),
+        _get(server, f"/offentligt/loften/{pid}?lang=en"),
+    ]
+    for answer in revising:
+        assert "OSIGNERAD" not in answer.text, answer.url
+    page = revising[0].text
+    assert "Polisen lovar att vara på plats vid stationen." in page
+    assert f"Löftet revideras sedan {long_date(local_today())}." in page
+    assert "under revision since" in revising[3].text
+    [data] = [p for p in revising[1].json()["promises"] if p["id"] == pid]
+    assert data["revised_since"] == local_today().isoformat()
+    assert data["promise_text"]["police"] == "Polisen lovar att vara på plats vid stationen."
+
+    complete_stage(pid, Stage.ACTION_PLAN)  # both parties sign the revised plan
+    assert advance_promise(pid, ACTOR, now=at(date(2026, 3, 3))).ok
+    after = _get(server, f"/offentligt/loften/{pid}").text
+    assert "OSIGNERAD aktivitet" in after and "revideras sedan" not in after
