@@ -18,9 +18,17 @@ from babel.dates import format_date
 from sqlmodel import Session, col, select
 
 from config.clock import local_day, local_today
+from config.settings import get_settings
 from lifecycle.deadlines import KIND_STAGE
 from lifecycle.errors import InputError, NotFound
-from lifecycle.public_status import ROUND, YEAR_END, PublicState, Report, public_state
+from lifecycle.public_status import (
+    ROUND,
+    YEAR_END,
+    PublicState,
+    Report,
+    public_state,
+    shown_count,
+)
 from lifecycle.stages import Stage
 from lifecycle.vocabulary import label
 from models import (
@@ -337,19 +345,27 @@ def _public_view(
         if before.id in published:  # an earlier year that was never signed is not shown
             earlier.append({"id": before.id, "term_start": before.term_start.isoformat()})
         previous = before.previous_promise_id
+    threshold = get_settings().public_min_count
     what_we_do = []
     for work in plan["what_we_do"]:
-        goals = [
-            {
-                **goal,
-                "values": [
-                    {"on": v.measured_on.isoformat(), "value": v.value}
-                    for v in values
-                    if v.goal_id == goal["id"]
-                ],
-            }
-            for goal in work["goals"]
-        ]
+        goals = []
+        for goal in work["goals"]:
+            baseline = shown_count(goal["baseline"], goal["unit"], threshold)
+            goals.append(
+                {
+                    **goal,
+                    "baseline": baseline["value"],
+                    "baseline_below": baseline.get("below"),
+                    "values": [
+                        {
+                            "on": v.measured_on.isoformat(),
+                            **shown_count(v.value, goal["unit"], threshold),
+                        }
+                        for v in values
+                        if v.goal_id == goal["id"]
+                    ],
+                }
+            )
         activities = [
             {**a, "status": status_now.get(a.get("id"), a.get("status", ""))}
             for a in work["activities"]

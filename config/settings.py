@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # The address residents reach the public pages at, for links in their e-mail
     # (default: the service's own address).
     public_url: str = ""
+    # Counts under this are shown to the public as "färre än N" (as official statistics do),
+    # so a small group of people cannot be picked out; 0 shows every count.
+    public_min_count: int = Field(default=5, ge=0, le=1000)
     # Run the CLI through a running `lofte serve` when one answers (falls back to in-process).
     use_service: bool = True
     # Sign-in: web sessions end after this long unused, and after this long at all.

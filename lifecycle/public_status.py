@@ -86,3 +86,22 @@ def public_state(
         rounds_done=sum(1 for r in this_year if r.reported_on is not None),
         rounds_planned=len(this_year),
     )
+
+
+# Units that are not counts of people or events: a share, a rate, an index, money.
+_NOT_COUNTS = ("%", "procent", "andel", "index", "kr", "promille", "poäng", "per 1", "/")
+
+
+def is_count(unit: str) -> bool:
+    """Whether an indicator's unit counts people or events ("antal", "personer", "adresser"),
+    the figures that small-count suppression protects; shares and rates are not counts."""
+    text = unit.casefold()
+    return not any(word in text for word in _NOT_COUNTS)
+
+
+def shown_count(value: float | None, unit: str, threshold: int) -> dict[str, Any]:
+    """A figure as residents may see it: ``{"value": 12}``, or for a count under the
+    threshold ``{"value": None, "below": 5}`` (read "färre än 5")."""
+    if value is not None and threshold and is_count(unit) and value < threshold:
+        return {"value": None, "below": threshold}
+    return {"value": value}

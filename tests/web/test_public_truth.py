@@ -205,3 +205,137 @@ def test_only_the_signed_version_is_public_while_a_promise_is_revised(server) ->
     assert advance_promise(pid, ACTOR, now=at(date(2026, 3, 3))).ok
     after = _get(server, f"/offentligt/loften/{pid}").text
     assert "OSIGNERAD aktivitet" in after and "revideras sedan" not in after
+
+
+def staff_client(server: str, email: str = "samordnare@sollentuna.se") -> httpx.Client:
+    """An HTTP client signed in through the sign-in form, as a browser would be."""
+    import re
+
+    from tests.web.conftest import PASSWORD, account
+
+    account(email, "Sollentuna")
+    client = httpx.Client(base_url=server, timeout=30)
+    form = client.get("/logga-in").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    answer = client.post(
+        "/logga-in", data={"email": email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert answer.status_code in (200, 303), answer.text[:500]
+    return client
+
+
+def test_items_marked_not_public_and_small_counts_appear_in_no_public_output(
+    server, monkeypatch
+) -> None:
+    """A problem, a goal and an activity marked "publiceras inte" before the signing, and an
+    activity marked after it, are in no public output; counts under 5 read "färre än 5"."""
+    from sqlmodel import select
+
+    from models import Activity, Goal, OutboxMessage, Problem
+    from models.db import session_scope
+    from tests.helpers import ACTOR, complete_stage
+    from tests.notifications.test_residents import submit_round
+    from application.transitions import advance_promise
+    from tests.test_method import at
+
+    pid = new_promise(start=date(2026, 1, 1))
+    walk_to(pid, Stage.ACTION_PLAN)
+    complete_stage(pid, Stage.ACTION_PLAN)
+    with session_scope() as s:
+        problems = s.exec(select(Problem).where(Problem.promise_id == pid)).all()
+        problems[0].title, problems[0].not_public_reason = "HEMLIGT problem", "Pekar ut en plats"
+        goal = s.exec(select(Goal).where(Goal.problem_id == problems[1].id)).first()
+        assert goal is not None
+        goal.indicator, goal.not_public_reason = "HEMLIG indikator", "Få individer"
+        other = s.exec(select(Goal).where(Goal.problem_id == problems[2].id)).first()
+        assert other is not None
+        other.unit, other.baseline = "personer", 3  # a small count
+        activities = s.exec(
+            select(Activity).where(Activity.goal_id == other.id).order_by(Activity.id)
+        ).all()
+        activities[0].title, activities[0].not_public_reason = "HEMLIG aktivitet", "Skyddad"
+        for row in (problems[0], goal, other, activities[0]):
+            s.add(row)
+        counted_goal = other.id
+        late_activity = s.exec(
+            select(Activity).where(Activity.goal_id != other.id, Activity.promise_id == pid)
+        ).all()[-1]
+        late_activity_id = late_activity.id
+    # two activities for the counted goal, so one stays public
+    from tests.helpers import add
+
+    add(
+        pid,
+        "activity",
+        _on=date(2025, 12, 30),
+        goal_id=counted_goal,
+        title="Öppen aktivitet",
+        owner_party="police",
+        responsible="Kommunpolis",
+        start=date(2026, 1, 1),
+        end=date(2026, 12, 31),
+        prevention_level="universal",
+        approach="social",
+    )
+    assert advance_promise(pid, ACTOR, now=at(date(2026, 1, 1))).ok  # signed: published
+    with session_scope() as s:  # marked after the signing
+        row = s.get(Activity, late_activity_id)
+        assert row is not None
+        row.title, row.not_public_reason = "SENARE HEMLIG aktivitet", "Ny bedömning"
+        s.add(row)
+    from config.settings import reset_settings
+
+    monkeypatch.setenv("LOFTE_PUBLIC_URL", server)
+    reset_settings()
+    from application.subscriptions import confirm, subscribe
+
+    subscribe(pid, "boende@exempel.se", True, "127.0.0.1")
+    with session_scope() as s:
+        message = s.exec(select(OutboxMessage)).one()
+        link = message.payload["confirm_url"]
+    confirm(link.rsplit("/", 1)[1])
+    submit_round(pid, 1, "Vi har varit på plats.")  # the value reported is 5 for every goal
+
+    paths = [
+        "/offentligt/stockholm",
+        f"/offentligt/loften/{pid}",
+        f"/offentligt/loften/{pid}?lang=en",
+        "/offentligt/stockholm/data.json",
+        "/offentligt/stockholm/data.csv",
+        "/offentligt/stockholm/uppfoljningar.csv",
+        "/offentligt/stockholm/flode.atom",
+        f"/offentligt/loften/{pid}/flode.atom",
+        f"/offentligt/loften/{pid}/bevaka",
+    ]
+    for path in paths:
+        answer = _get(server, path)
+        assert answer.status_code == 200, path
+        for marker in ("HEMLIG", "Pekar ut en plats", "Få individer", "Skyddad", "Ny bedömning"):
+            assert marker not in answer.text, (path, marker)
+    with session_scope() as s:
+        for message in s.exec(select(OutboxMessage)).all():
+            assert "HEMLIG" not in str(message.payload) + message.subject
+    page = _get(server, f"/offentligt/loften/{pid}").text
+    assert "Öppen aktivitet" in page and "färre än 5" in page
+    assert "fewer than 5" in _get(server, f"/offentligt/loften/{pid}?lang=en").text
+    data = _get(server, "/offentligt/stockholm/data.json").json()
+    [goal_data] = [
+        g for w in data["promises"][0]["what_we_do"] for g in w["goals"] if g["id"] == counted_goal
+    ]
+    assert goal_data["baseline"] is None and goal_data["baseline_below"] == 5
+    assert "3" not in str(goal_data["baseline"])
+    # Staff see the marking and its reason.
+    client = staff_client(server)
+    staff = client.get(f"/loften/{pid}").text
+    client.close()
+    assert "Publiceras inte" in staff and "Pekar ut en plats" in staff and "HEMLIGT" in staff
+
+
+def test_small_count_threshold_is_configurable(monkeypatch) -> None:
+    from lifecycle.public_status import is_count, shown_count
+
+    assert shown_count(4, "antal", 5) == {"value": None, "below": 5}
+    assert shown_count(5, "antal", 5) == {"value": 5}
+    assert shown_count(3, "procent", 5) == {"value": 3}
+    assert shown_count(3, "personer", 0) == {"value": 3}
+    assert is_count("adresser") and not is_count("%")

@@ -123,8 +123,11 @@ def _goal_charts(view: dict[str, Any], words: tuple[str, str]) -> dict[int, Mark
     charts = {}
     for work in view["what_we_do"]:
         for goal in work["goals"]:
+            # A count too small to publish ("färre än 5") is left out of the line too.
             points = sorted(
-                (date.fromisoformat(v["on"]), float(v["value"])) for v in goal["values"]
+                (date.fromisoformat(v["on"]), float(v["value"]))
+                for v in goal["values"]
+                if v["value"] is not None
             )
             svg = indicator_chart(
                 points,
