@@ -231,11 +231,11 @@ def test_items_marked_not_public_and_small_counts_appear_in_no_public_output(
     activity marked after it, are in no public output; counts under 5 read "färre än 5"."""
     from sqlmodel import select
 
+    from application.transitions import advance_promise
     from models import Activity, Goal, OutboxMessage, Problem
     from models.db import session_scope
     from tests.helpers import ACTOR, complete_stage
     from tests.notifications.test_residents import submit_round
-    from application.transitions import advance_promise
     from tests.test_method import at
 
     pid = new_promise(start=date(2026, 1, 1))
