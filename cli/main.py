@@ -818,10 +818,14 @@ def serve(
     scheduler: Annotated[bool, typer.Option(help="Run the embedded scheduler too")] = True,
 ) -> None:
     """Run the service: HTTP API and pages, Prefect warm, and the embedded scheduler."""
+    from config.public_address import check_public_url
     from config.settings import get_settings
     from web.server import run
 
     settings = get_settings()
+    warning = check_public_url(settings)  # ConfigError in production without a public URL
+    if warning:
+        typer.echo(f"varning / warning: {warning}", err=True)
     run(host or settings.api_host, port or settings.api_port, with_scheduler=scheduler)
 
 

@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     # The address residents reach the public pages at, for links in their e-mail
     # (default: the service's own address).
     public_url: str = ""
+    # A production installation (deploy/lofte.env.example): `lofte serve` refuses to start
+    # without LOFTE_PUBLIC_URL, since links and feed ids must never come from a Host header.
+    production: bool = False
+    # The date in the public pages' tag URIs (RFC 4151: a day the installation held its public
+    # host name): Atom entry ids are tag:HOST,DATE:... and must never change once published.
+    public_tag_date: str = "2026"
     # Counts under this are shown to the public as "färre än N" (as official statistics do),
     # so a small group of people cannot be picked out; 0 shows every count.
     public_min_count: int = Field(default=5, ge=0, le=1000)
@@ -66,6 +72,23 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"unknown time zone {value!r}; use an IANA name such as Europe/Stockholm"
             ) from exc
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_address(cls, value: str) -> str:
+        if value and not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", value):
+            raise ValueError(
+                f"{value!r} is not an address residents can open; "
+                "use https://HOST or https://HOST/PATH (no query)"
+            )
+        return value
+
+    @field_validator("public_tag_date")
+    @classmethod
+    def _tag_date(cls, value: str) -> str:
+        if not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", value):
+            raise ValueError(f"{value!r} is not a date like 2026 or 2026-01-01 (RFC 4151)")
         return value
 
     @field_validator("database_url")

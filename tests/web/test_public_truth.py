@@ -339,3 +339,55 @@ def test_small_count_threshold_is_configurable(monkeypatch) -> None:
     assert shown_count(3, "procent", 5) == {"value": 3}
     assert shown_count(3, "personer", 0) == {"value": 3}
     assert is_count("adresser") and not is_count("%")
+
+
+def test_a_forged_host_changes_no_public_link_or_id(server, monkeypatch) -> None:
+    """Feeds, pages and ids come from LOFTE_PUBLIC_URL: a forged Host header changes nothing,
+    and Atom ids are tag URIs on the public host (RFC 4151)."""
+    from config.settings import reset_settings
+    from tests.notifications.test_residents import published, submit_round
+
+    monkeypatch.setenv("LOFTE_PUBLIC_URL", "https://trygghet.example.se")
+    reset_settings()
+    pid = published()
+    submit_round(pid, 1, "Belysningen är lagad.")
+    for path in (
+        "/offentligt/stockholm/flode.atom",
+        f"/offentligt/loften/{pid}/flode.atom",
+        "/offentligt/stockholm",
+        f"/offentligt/loften/{pid}",
+        "/offentligt/stockholm/data.json",
+    ):
+        honest = _get(server, path)
+        forged = _get(server, path, Host="evil.example")
+        assert forged.status_code == 200 and "evil.example" not in forged.text, path
+        assert forged.content == honest.content and forged.headers["etag"] == honest.headers["etag"]
+    feed = _get(server, f"/offentligt/loften/{pid}/flode.atom", Host="evil.example").text
+    assert f"<id>tag:trygghet.example.se,2026:promise-{pid}-text-1</id>" in feed
+    assert f"<id>tag:trygghet.example.se,2026:promise-{pid}-round-1-1</id>" in feed
+    assert f'<link href="https://trygghet.example.se/offentligt/loften/{pid}"/>' in feed
+    assert "tag:lofte," not in feed
+
+
+def test_production_needs_a_public_address_and_warns_without_https(monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from config.errors import ConfigError
+    from config.public_address import check_public_url
+    from config.settings import Settings, reset_settings
+
+    monkeypatch.setenv("LOFTE_PRODUCTION", "true")
+    monkeypatch.delenv("LOFTE_PUBLIC_URL", raising=False)
+    reset_settings()
+    result = CliRunner().invoke(app, ["serve", "--port", "1"])
+    assert result.exit_code != 0 and "LOFTE_PUBLIC_URL" in result.output
+    with pytest.raises(ConfigError):
+        check_public_url(Settings())
+    warning = check_public_url(Settings(public_url="http://trygghet.example.se"))
+    assert warning is not None and "https" in warning
+    assert check_public_url(Settings(public_url="https://trygghet.example.se")) is None
+    monkeypatch.setenv("LOFTE_PUBLIC_URL", "trygghet.example.se/?x=1")
+    reset_settings()
+    result = CliRunner().invoke(app, ["serve", "--port", "1"])
+    assert result.exit_code != 0 and "LOFTE_PUBLIC_URL" in result.output

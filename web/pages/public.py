@@ -207,16 +207,20 @@ async def reports_csv(request: Request, region: str) -> Response:
 def _atom(
     request: Request, title: str, self_path: str, entries: list[dict[str, object]]
 ) -> Response:
-    """An Atom 1.0 feed (RFC 4287): every text escaped, ids stable across runs."""
+    """An Atom 1.0 feed (RFC 4287): every text escaped; links and ids from the configured
+    public address, never the request's Host header (a forged one would poison a shared
+    cache); entry ids are tag URIs on the public host (RFC 4151), stable across runs."""
     from xml.sax.saxutils import escape
 
-    base = str(request.base_url).rstrip("/")
+    from config.public_address import public_base, tag_uri
+
+    base = public_base()
     updated = entries[0]["at"].isoformat() if entries else "2000-01-01T00:00:00+00:00"  # type: ignore[attr-defined]
     parts = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="sv">',
         f"<title>{escape(title)}</title>",
-        f"<id>{escape(base + self_path)}</id>",
+        f"<id>{escape(tag_uri(self_path.strip('/')))}</id>",
         f'<link rel="self" href="{escape(base + self_path)}"/>',
         f"<updated>{updated}</updated>",
         "<author><name>Löfte</name></author>",
@@ -226,7 +230,7 @@ def _atom(
         parts += [
             "<entry>",
             f"<title>{escape(str(e['title']))}</title>",
-            f"<id>tag:lofte,2026:{escape(str(e['key']))}</id>",
+            f"<id>{escape(tag_uri(str(e['key'])))}</id>",
             f'<link href="{escape(link)}"/>',
             f"<updated>{e['at'].isoformat()}</updated>",  # type: ignore[attr-defined]
             f"<summary>{escape(str(e['summary']))}</summary>",
