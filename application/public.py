@@ -508,3 +508,14 @@ def updates(region: str | None = None, promise_id: int | None = None) -> list[di
                 }
             )
     return sorted(found, key=lambda u: u["at"], reverse=True)[:200]
+
+
+def public_pages() -> list[str]:
+    """The paths of every public page worth finding (the sitemap): each police region with a
+    published promise, and each published promise."""
+    with read_scope() as session:
+        promises = _published_ids(session)
+        regions = sorted({p.region_id for p in promises.values()})
+    return [f"/offentligt/{r}" for r in regions] + [
+        f"/offentligt/loften/{pid}" for pid in sorted(promises)
+    ]

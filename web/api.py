@@ -13,7 +13,6 @@ import hmac
 import json
 import logging
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -160,13 +159,11 @@ def create_app(warm: bool = True) -> FastAPI:
         app.add_api_route(
             op.path, _endpoint(op, operator_key), methods=[op.method], summary=op.request.__doc__
         )
-    from fastapi.staticfiles import StaticFiles
-
     from web.auth import router as auth_router
+    from web.http import install
     from web.pages.routes import router as pages_router
 
     app.include_router(auth_router)
     app.include_router(pages_router)
-    static = Path(__file__).resolve().parent / "static"
-    app.mount("/static", StaticFiles(directory=static), name="static")
+    install(app)  # HEAD, gzip and the fingerprinted static files (web/http.py)
     return app

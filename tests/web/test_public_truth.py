@@ -391,3 +391,136 @@ def test_production_needs_a_public_address_and_warns_without_https(monkeypatch) 
     reset_settings()
     result = CliRunner().invoke(app, ["serve", "--port", "1"])
     assert result.exit_code != 0 and "LOFTE_PUBLIC_URL" in result.output
+
+
+def test_http_caching_head_compression_static_files_and_no_store(server, monkeypatch) -> None:
+    """RFC 9110: weak ETags, lists and * in If-None-Match; HEAD wherever GET works; gzip;
+    fingerprinted static files cached for a year; no-store on signed-in pages; robots.txt,
+    sitemap.xml, a favicon, feed autodiscovery and a meta description."""
+    import re
+
+    from config.settings import reset_settings
+    from tests.notifications.test_residents import published
+
+    monkeypatch.setenv("LOFTE_PUBLIC_URL", "https://trygghet.example.se")
+    reset_settings()
+    pid = published()
+    path = f"/offentligt/loften/{pid}"
+    first = _get(server, path)
+    etag = first.headers["etag"]
+    assert etag.startswith('W/"')
+    for asked in (etag, f'"annan", {etag}', etag.removeprefix("W/"), "*", f'W/"x",{etag}'):
+        again = _get(server, path, **{"If-None-Match": asked})
+        assert again.status_code == 304 and again.content == b"", asked
+    assert _get(server, path, **{"If-None-Match": '"annan"'}).status_code == 200
+
+    client = staff_client(server)
+    for url in (
+        "/",
+        "/offentligt/stockholm",
+        path,
+        "/offentligt/stockholm/data.json",
+        "/offentligt/stockholm/data.csv",
+        "/offentligt/stockholm/flode.atom",
+        "/robots.txt",
+        "/sitemap.xml",
+        "/tillganglighet",
+        "/logga-in",
+        f"/loften/{pid}",
+        "/offentligt/loften/999999",
+    ):
+        get, head = client.get(url), client.head(url)
+        assert head.status_code == get.status_code and head.content == b"", url
+        assert head.headers["content-type"] == get.headers["content-type"], url
+    staff = client.get(f"/loften/{pid}")
+    assert staff.headers["cache-control"] == "no-store"
+    assert client.get("/").headers["cache-control"] == "no-store"
+    client.close()
+    assert _get(server, "/logga-in").headers["cache-control"] == "no-store"
+
+    zipped = _get(server, path, **{"Accept-Encoding": "gzip"})
+    assert (
+        zipped.headers["content-encoding"] == "gzip" and "Accept-Encoding" in zipped.headers["vary"]
+    )
+    css = re.search(r'href="(/static/lofte\.[0-9a-f]{12}\.css)"', first.text)
+    assert css is not None
+    assert _get(server, css.group(1)).headers["cache-control"] == (
+        "public, max-age=31536000, immutable"
+    )
+    assert "max-age=300" in _get(server, "/static/lofte.css").headers["cache-control"]
+    assert _get(server, "/static/lofte.000000000000.css").status_code == 404
+
+    robots = _get(server, "/robots.txt").text
+    assert "Disallow: /loften/" in robots and "Disallow: /admin" in robots
+    assert "Sitemap: https://trygghet.example.se/sitemap.xml" in robots
+    sitemap = _get(server, "/sitemap.xml").text
+    assert f"<loc>https://trygghet.example.se/offentligt/loften/{pid}</loc>" in sitemap
+    assert "<loc>https://trygghet.example.se/offentligt/stockholm</loc>" in sitemap
+    icon = httpx.get(server + "/favicon.ico", follow_redirects=True, timeout=30)
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert (
+        f'<link rel="alternate" type="application/atom+xml" href="/offentligt/loften/{pid}/flode.atom"'
+        in first.text
+    )
+    region = _get(server, "/offentligt/stockholm").text
+    assert 'href="/offentligt/stockholm/flode.atom"' in region
+    assert '<meta name="description" content="Medborgarlöftet för Sollentuna' in first.text
+
+
+def test_open_data_validates_against_its_published_descriptions(server, tmp_path) -> None:
+    """`frictionless validate` accepts the data package with both CSV files; data.json
+    validates against its JSON Schema; open data carries CORS *."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import jsonschema
+
+    rounds_late, year_late, future = _three_promises()
+    from tests.notifications.test_residents import submit_round
+
+    submit_round(rounds_late, 1, "Vi har =SUMMA(A1) varit där.")  # a formula-like text
+    for name in ("datapackage.json", "data.csv", "uppfoljningar.csv"):
+        answer = _get(server, f"/offentligt/stockholm/{name}", Origin="https://example.org")
+        assert answer.status_code == 200 and answer.headers["access-control-allow-origin"] == "*"
+        (tmp_path / name).write_bytes(answer.content)
+    package = json.loads((tmp_path / "datapackage.json").read_text())
+    assert package["licenses"][0]["name"] == "CC0-1.0"
+    frictionless = Path(sys.executable).with_name("frictionless")
+    result = subprocess.run(
+        [str(frictionless), "validate", "--json", str(tmp_path / "datapackage.json")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    report = json.loads(result.stdout)
+    assert report["valid"] is True, result.stdout[-3000:]
+    assert [t["stats"]["rows"] for t in report["tasks"]] == [3, 3 + 1 + 3 + 1 + 3 + 1]
+
+    schema_answer = _get(server, "/offentligt/schema/lofte-public-1.json")
+    assert schema_answer.headers["access-control-allow-origin"] == "*"
+    schema = schema_answer.json()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    data = _get(server, "/offentligt/stockholm/data.json").json()
+    jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(
+        data
+    )
+    broken = {**data, "promises": [{**data["promises"][0], "late": "ja"}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
+
+
+def test_text_people_wrote_is_marked_swedish_on_english_pages(server) -> None:
+    from tests.notifications.test_residents import published, submit_round
+
+    pid = published()
+    submit_round(pid, 1, "Belysningen i gångtunneln är lagad.")
+    english = _get(server, f"/offentligt/loften/{pid}?lang=en").text
+    assert '<span lang="sv">Polisen lovar att vara på plats vid stationen.</span>' in english
+    assert '<span lang="sv">Belysningen i gångtunneln är lagad.</span>' in english
+    assert '<p class="govuk-body" lang="sv">Otryggt vid stationen kvällstid.</p>' in english
+    assert '<html lang="en"' in english
+    swedish = _get(server, f"/offentligt/loften/{pid}?lang=sv").text
+    assert 'lang="sv">Polisen lovar' not in swedish

@@ -50,7 +50,10 @@ async def guarded(request: Request, body: Callable[[Principal], Awaitable[Respon
         target = quote(request.url.path)
         return RedirectResponse(f"/logga-in?next={target}", status_code=303)
     try:
-        return await body(principal)
+        response = await body(principal)
+        # A signed-in person's page (or file) is theirs alone: no cache keeps it.
+        response.headers["Cache-Control"] = "no-store"
+        return response
     except Forbidden as exc:
         return page(
             request,

@@ -42,12 +42,29 @@ CSV_COLUMNS = (
 REPORT_COLUMNS = ("promise_id", "kind", "year", "round", "due", "reported_on", "late")
 
 
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    """RFC 9110 13.1.2: ``*``, or any tag of the list equal by weak comparison."""
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    opaque = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == opaque for tag in if_none_match.split(","))
+
+
+def _open(response: Response) -> Response:
+    """Open data may be read from any web page (CORS): it is public and needs no cookie."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 def _cached(request: Request, body: bytes, media_type: str, status: int = 200) -> Response:
-    """The answer with its ETag, or 304 when the client already has exactly this. Pages
+    """The answer with its ETag, or 304 when the client already has it. The ETag is weak
+    (RFC 9110 8.8.1): the same content compressed or not is the same for a cache. Pages
     depend on the language cookie too (``Vary``), so a cache keeps each language apart."""
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    etag = 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Cache-Control": CACHE, "Vary": "Cookie"}
-    if status == 200 and request.headers.get("if-none-match") == etag:
+    if status == 200 and _matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     return Response(body, status_code=status, media_type=media_type, headers=headers)
 
@@ -152,7 +169,7 @@ async def data_json(request: Request, region: str) -> Response:
     except InputError:
         return _not_found(request)
     body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-    return _cached(request, body, "application/json; charset=utf-8")
+    return _open(_cached(request, body, "application/json; charset=utf-8"))
 
 
 @router.get("/offentligt/{region}/data.csv")
@@ -170,7 +187,7 @@ async def data_csv(request: Request, region: str) -> Response:
     writer.writerow(CSV_COLUMNS)
     for row in data["promises"]:
         writer.writerow([_cell(row[c]) for c in CSV_COLUMNS])
-    return _cached(request, out.getvalue().encode("utf-8"), "text/csv; charset=utf-8")
+    return _open(_cached(request, out.getvalue().encode("utf-8"), "text/csv; charset=utf-8"))
 
 
 def _cell(value: object) -> str:
@@ -201,7 +218,34 @@ async def reports_csv(request: Request, region: str) -> Response:
         for report in promise["reports"]:
             row = {**report, "promise_id": promise["id"]}
             writer.writerow([_cell(row[c]) for c in REPORT_COLUMNS])
-    return _cached(request, out.getvalue().encode("utf-8"), "text/csv; charset=utf-8")
+    return _open(_cached(request, out.getvalue().encode("utf-8"), "text/csv; charset=utf-8"))
+
+
+@router.get("/offentligt/schema/lofte-public-1.json")
+async def data_schema(request: Request) -> Response:
+    """The JSON Schema of data.json (lofte-public/1), at a stable address."""
+    from application.public_schema import json_schema
+    from config.public_address import public_base
+
+    body = json.dumps(json_schema(public_base()), ensure_ascii=False, indent=2).encode("utf-8")
+    return _open(_cached(request, body, "application/schema+json"))
+
+
+@router.get("/offentligt/{region}/datapackage.json")
+async def data_package(request: Request, region: str) -> Response:
+    """The region's open data as a Frictionless Data Package: Table Schemas for the CSV
+    files, the licence (CC0)."""
+    from application.public import published_promises
+    from application.public_schema import datapackage
+    from config.public_address import public_base
+
+    try:
+        data = await run_in_threadpool(published_promises, region[:40])
+    except InputError:
+        return _not_found(request)
+    package = datapackage(data["region"], data["region_name"], public_base())
+    body = json.dumps(package, ensure_ascii=False, indent=2).encode("utf-8")
+    return _open(_cached(request, body, "application/json; charset=utf-8"))
 
 
 def _atom(
@@ -237,7 +281,8 @@ def _atom(
             "</entry>",
         ]
     parts.append("</feed>")
-    return _cached(request, "\n".join(parts).encode("utf-8"), "application/atom+xml; charset=utf-8")
+    body = "\n".join(parts).encode("utf-8")
+    return _open(_cached(request, body, "application/atom+xml; charset=utf-8"))
 
 
 @router.get("/offentligt/{region}/flode.atom")
@@ -266,6 +311,62 @@ async def promise_feed(request: Request, promise_id: int) -> Response:
         f"Medborgarlöfte {promise_id}",
         f"/offentligt/loften/{promise_id}/flode.atom",
         entries,
+    )
+
+
+# --- for robots, feed readers and browsers ------------------------------------------------------
+
+ROBOTS = """User-agent: *
+Disallow: /loften/
+Disallow: /oversikt/
+Disallow: /admin
+Disallow: /logga-in
+Disallow: /api/
+Disallow: /offentligt/bekrafta/
+Disallow: /offentligt/avsluta/
+Disallow: /offentligt/loften/*/bevaka
+Allow: /offentligt/
+Allow: /tillganglighet
+"""
+
+
+@router.get("/robots.txt")
+async def robots(request: Request) -> Response:
+    """What crawlers may read: the public pages, never the staff's or the personal links."""
+    from config.public_address import public_base
+
+    body = f"{ROBOTS}Sitemap: {public_base()}/sitemap.xml\n"
+    return _cached(request, body.encode("utf-8"), "text/plain; charset=utf-8")
+
+
+@router.get("/sitemap.xml")
+async def sitemap(request: Request) -> Response:
+    """Every public page (sitemaps.org 0.9), at the configured public address."""
+    from xml.sax.saxutils import escape
+
+    from application.public import public_pages
+    from config.public_address import public_base
+
+    base = public_base()
+    paths = ["/tillganglighet", *await run_in_threadpool(public_pages)]
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        *(f"<url><loc>{escape(base + path)}</loc></url>" for path in paths),
+        "</urlset>",
+    ]
+    return _cached(request, "\n".join(parts).encode("utf-8"), "application/xml; charset=utf-8")
+
+
+@router.get("/favicon.ico")
+async def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page says: the icon, under its lasting name."""
+    from fastapi.responses import RedirectResponse
+
+    from web.http import static_url
+
+    return RedirectResponse(
+        static_url("favicon.svg"), status_code=301, headers={"Cache-Control": CACHE}
     )
 
 
