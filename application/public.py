@@ -293,6 +293,16 @@ def published_promise(promise_id: int) -> dict[str, Any]:
         return _public_view(session, promise)
 
 
+def _contacts(session: Session, promise: Promise) -> list[dict[str, str]]:
+    """How residents reach each party (a functional mailbox or phone, set per organisation)."""
+    found = []
+    for org_id in (promise.municipality_id, promise.police_area_id):
+        org = session.get(Organisation, org_id)
+        if org is not None and org.public_contact:
+            found.append({"organisation": org.name, "contact": org.public_contact})
+    return found
+
+
 def _public_view(
     session: Session,
     promise: Promise,
@@ -384,6 +394,8 @@ def _public_view(
         **_state_fields(promise, reports, local_today()),
         "signed_on": _local(version.signed_at).isoformat() if version is not None else None,
         "revised_since": _local(revised).isoformat() if revised is not None else None,
+        "signatories": plan.get("signatories", []),
+        "contacts": _contacts(session, promise),
         "promise_text": plan["promise_text"],
         "what_you_said": plan["what_you_said"],
         "what_we_do": what_we_do,

@@ -42,6 +42,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     # organisations, people, accounts, tokens
     "organisation.add": ("POST", "/api/organisations"),
     "organisation.list": ("GET", "/api/organisations"),
+    "organisation.contact": ("POST", "/api/organisations/{id}/contact"),
     "person.add": ("POST", "/api/people"),
     "person.list": ("GET", "/api/people"),
     "user.password": ("POST", "/api/people/{email}/password"),

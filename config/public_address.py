@@ -37,6 +37,11 @@ def check_public_url(settings: Settings) -> str | None:
             "residents reach the public pages at (https://HOST), so links and feed ids never "
             "come from a request's Host header"
         )
+    if settings.production and not (settings.operator_name and settings.operator_contact):
+        return (
+            "LOFTE_OPERATOR_NAME and LOFTE_OPERATOR_CONTACT are not both set: the accessibility "
+            "statement and the page on personal data cannot name who runs the service"
+        )
     if urlsplit(settings.public_base_url).scheme != "https":
         return (
             f"LOFTE_PUBLIC_URL {settings.public_base_url!r} is not https: one-click unsubscribe "

@@ -7,7 +7,7 @@ directory, Prefect's ephemeral mode, Swedish time and language.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     # The date in the public pages' tag URIs (RFC 4151: a day the installation held its public
     # host name): Atom entry ids are tag:HOST,DATE:... and must never change once published.
     public_tag_date: str = "2026"
+    # Who runs this installation and how residents reach them (the accessibility statement,
+    # law 2018:1937, and the page on personal data): an organisation's name and a functional
+    # mailbox, phone or web form, never an issue tracker; and when the statement was reviewed.
+    operator_name: str = Field(default="", max_length=200)
+    operator_contact: str = Field(default="", max_length=300)
+    accessibility_reviewed: date = date(2026, 12, 2)
     # Counts under this are shown to the public as "färre än N" (as official statistics do),
     # so a small group of people cannot be picked out; 0 shows every count.
     public_min_count: int = Field(default=5, ge=0, le=1000)

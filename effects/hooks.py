@@ -82,10 +82,11 @@ def after_transition(
     """Effects of a transition that has just been written; returns what was done, for the audit."""
     effects: dict[str, int] = {}
     if plan.kind is TransitionKind.BACK and plan.to_stage.position <= Stage.ACTION_PLAN.position:
-        effects["signoffs_revoked"] = revoke_signoffs(session, promise)
-        if effects["signoffs_revoked"] and is_public(session, promise):
-            # Residents keep seeing the signed plan while it is revised (docs/public.md).
+        if is_public(session, promise):
+            # Residents keep seeing the signed plan (and who signed it) while it is revised
+            # (docs/public.md); marked before the signatures are cancelled.
             mark_revising(session, promise, now_utc())
+        effects["signoffs_revoked"] = revoke_signoffs(session, promise)
     if plan.to_stage is Stage.CONTINUOUS_EVALUATION:
         _publish(session, promise)
         freeze(session, promise, now_utc())  # what residents see until the next signing

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from lifecycle.vocabulary import label
+from lifecycle.vocabulary import Party, label
 from models import (
     Activity,
     Dialogue,
@@ -25,8 +25,10 @@ from models import (
     Problem,
     PromiseText,
     PublicVersion,
+    SignOff,
 )
 from models.promise import Promise
+from views.lookup import organisation_names
 
 
 def area_names(session: Session) -> dict[str, str]:
@@ -98,7 +100,28 @@ def public_plan(
                 "status": label(a.status),
             }
         )
+    municipality, police = organisation_names(session, promise)
+    signoffs = session.exec(
+        select(SignOff)
+        .where(
+            SignOff.promise_id == pid,
+            SignOff.cycle_year == promise.cycle_year,
+            col(SignOff.revoked_at).is_(None),
+        )
+        .order_by(col(SignOff.id))
+    ).all()
     return {
+        # Who signed, as what, for which party and when: public acts (docs/public.md).
+        "signatories": [
+            {
+                "party": s.party.value,
+                "name": s.signed_by,
+                "function": s.signed_as,
+                "organisation": police if s.party is Party.POLICE else municipality,
+                "signed_on": s.signed_on.isoformat(),
+            }
+            for s in signoffs
+        ],
         "promise_text": {
             "joint": text.joint_promises if text else "",
             "police": text.police_promises if text else "",

@@ -524,3 +524,75 @@ def test_text_people_wrote_is_marked_swedish_on_english_pages(server) -> None:
     assert '<html lang="en"' in english
     swedish = _get(server, f"/offentligt/loften/{pid}?lang=sv").text
     assert 'lang="sv">Polisen lovar' not in swedish
+
+
+def test_who_stands_behind_a_promise_and_how_to_reach_them(server, monkeypatch) -> None:
+    """Signatories (name, function, organisation, date) and each party's contact route are
+    public; the consent names the data controllers and links to the page on personal data;
+    the accessibility statement names the operator, a contact route and its review date."""
+    from sqlmodel import select
+
+    from application.organisations import OrganisationContactInput, set_contact
+    from config.settings import reset_settings
+    from lifecycle.errors import InputError
+    from lifecycle.permissions import system_principal
+    from models import Organisation, SignOff
+    from models.db import session_scope
+    from tests.notifications.test_residents import published
+
+    pid = published()
+    with session_scope() as s:
+        for row in s.exec(select(SignOff).where(SignOff.promise_id == pid)).all():
+            assert row.signed_by in ("LPO-chef", "KS ordförande")
+        municipality = s.exec(select(Organisation).where(Organisation.name == "Sollentuna")).first()
+        assert municipality is not None
+        org_id = municipality.id
+    admin = system_principal("admin@lofte.local")
+    assert org_id is not None
+    set_contact(admin, OrganisationContactInput(id=org_id, public_contact="trygghet@sollentuna.se"))
+    with pytest.raises(InputError):  # neither a mailbox nor a phone: nothing written
+        set_contact(admin, OrganisationContactInput(id=org_id, public_contact="ring Anna"))
+    # A signatory's function, as a new signing would record it.
+    from application.transitions import advance_promise
+    from tests.helpers import ACTOR, complete_stage
+    from tests.test_method import at
+
+    assert advance_promise(
+        pid, ACTOR, to=Stage.ACTION_PLAN, reason="Ny", now=at(date(2026, 3, 2))
+    ).ok
+    complete_stage(pid, Stage.ACTION_PLAN)
+    with session_scope() as s:
+        for row in s.exec(
+            select(SignOff).where(SignOff.promise_id == pid, SignOff.revoked_at.is_(None))  # type: ignore[union-attr]
+        ).all():
+            row.signed_as = "Lokalpolisområdeschef" if row.party.value == "police" else "Ordförande"
+            s.add(row)
+    assert advance_promise(pid, ACTOR, now=at(date(2026, 3, 3))).ok
+
+    page = _get(server, f"/offentligt/loften/{pid}").text
+    assert "Vem står bakom löftet" in page
+    assert "av LPO-chef, Lokalpolisområdeschef, LPO Sollentuna" in page
+    assert "av KS ordförande, Ordförande, Sollentuna" in page
+    assert 'href="mailto:trygghet@sollentuna.se"' in page
+    assert "Polismyndigheten och Sollentuna, som är personuppgiftsansvariga" in page
+    assert 'href="/personuppgifter"' in page
+    data = [p for p in _get(server, "/offentligt/stockholm/data.json").json()["promises"]]
+    assert data[0]["signatories"][0]["function"] in ("Lokalpolisområdeschef", "Ordförande")
+    assert data[0]["contacts"] == [
+        {"organisation": "Sollentuna", "contact": "trygghet@sollentuna.se"}
+    ]
+    personal = _get(server, "/personuppgifter")
+    assert personal.status_code == 200 and "Personuppgiftsansvariga" in personal.text
+    assert "How we handle personal data" in _get(server, "/personuppgifter?lang=en").text
+
+    monkeypatch.setenv("LOFTE_OPERATOR_NAME", "Sollentuna kommun")
+    monkeypatch.setenv("LOFTE_OPERATOR_CONTACT", "tillganglighet@sollentuna.se")
+    monkeypatch.setenv("LOFTE_ACCESSIBILITY_REVIEWED", "2026-11-30")
+    reset_settings()
+    statement = _get(server, "/tillganglighet").text
+    assert "Sollentuna kommun driver den här tjänsten" in statement
+    assert 'href="mailto:tillganglighet@sollentuna.se"' in statement
+    assert "granskades senast den 30 november 2026" in statement
+    assert "ärendelista" not in statement
+    english = _get(server, "/tillganglighet?lang=en").text
+    assert "last reviewed on 30 November 2026" in english and "issue" not in english

@@ -314,6 +314,20 @@ async def promise_feed(request: Request, promise_id: int) -> Response:
     )
 
 
+@router.get("/personuppgifter")
+async def personal_data(request: Request) -> Response:
+    """How residents' personal data is handled: who is responsible, what, why, how long."""
+    from config.settings import get_settings
+
+    settings = get_settings()
+    return _html(
+        request,
+        "personal_data.html",
+        operator=settings.operator_name,
+        contact=settings.operator_contact,
+    )
+
+
 # --- for robots, feed readers and browsers ------------------------------------------------------
 
 ROBOTS = """User-agent: *
@@ -327,6 +341,7 @@ Disallow: /offentligt/avsluta/
 Disallow: /offentligt/loften/*/bevaka
 Allow: /offentligt/
 Allow: /tillganglighet
+Allow: /personuppgifter
 """
 
 
@@ -348,7 +363,7 @@ async def sitemap(request: Request) -> Response:
     from config.public_address import public_base
 
     base = public_base()
-    paths = ["/tillganglighet", *await run_in_threadpool(public_pages)]
+    paths = ["/tillganglighet", "/personuppgifter", *await run_in_threadpool(public_pages)]
     parts = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
