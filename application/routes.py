@@ -16,6 +16,10 @@ ROUTES: dict[str, tuple[str, str]] = {
     "artefact.show": ("GET", "/api/promises/{promise_id}/artefacts/{kind}/{artefact_id}"),
     "artefact.change": ("POST", "/api/promises/{promise_id}/artefacts/{kind}/{artefact_id}"),
     "artefact.remove": ("POST", "/api/promises/{promise_id}/artefacts/{kind}/{artefact_id}/remove"),
+    "artefact.publicity": (
+        "POST",
+        "/api/promises/{promise_id}/artefacts/{kind}/{artefact_id}/publicity",
+    ),
     "promise.advance": ("POST", "/api/promises/{promise_id}/advance"),
     "promise.next_cycle": ("POST", "/api/promises/{promise_id}/next-cycle"),
     "agreement.create": ("POST", "/api/agreements"),

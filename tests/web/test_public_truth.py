@@ -596,3 +596,61 @@ def test_who_stands_behind_a_promise_and_how_to_reach_them(server, monkeypatch) 
     assert "ärendelista" not in statement
     english = _get(server, "/tillganglighet?lang=en").text
     assert "last reviewed on 30 November 2026" in english and "issue" not in english
+
+
+def test_the_new_public_pages_pass_axe_in_both_languages(page, today) -> None:
+    """The late notices, the late-first list, the signed-by list and the personal data page
+    pass axe-core (WCAG 2.1 A/AA) in Swedish and English."""
+    from tests.web.conftest import axe_violations
+
+    rounds_late, year_late, future = _three_promises()
+    for lang in ("sv", "en"):
+        for path in (
+            f"/offentligt/loften/{rounds_late}",
+            f"/offentligt/loften/{future}",
+            "/offentligt/stockholm?ordning=forsenade",
+            "/personuppgifter",
+            "/tillganglighet",
+        ):
+            sep = "&" if "?" in path else "?"
+            page.goto(f"{path}{sep}lang={lang}")
+            assert axe_violations(page) == [], (path, lang)
+
+
+def test_an_item_is_held_back_at_any_stage_and_published_again(server, monkeypatch) -> None:
+    """After the signing, without sending the promise back: `lofte promise publicity` (the
+    artefact.publicity use case) hides a goal from every public output, and clears it."""
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from config.settings import reset_settings
+    from models import Goal
+    from tests.helpers import ids, register
+    from tests.notifications.test_residents import published
+
+    register("samordnare@sollentuna.se", organisation="Sollentuna")
+    monkeypatch.setenv("LOFTE_ACTOR", "samordnare@sollentuna.se")
+    monkeypatch.setenv("LOFTE_USE_SERVICE", "false")
+    reset_settings()
+    pid = published()
+    goal = ids(pid, Goal)[0]
+    runner = CliRunner()
+    hide = runner.invoke(
+        app,
+        ["promise", "publicity", str(pid), "goal", str(goal), "--reason", "Få individer"],
+    )
+    assert hide.exit_code == 0, hide.output
+    data = _get(server, "/offentligt/stockholm/data.json").json()["promises"][0]
+    assert goal not in [g["id"] for w in data["what_we_do"] for g in w["goals"]]
+    show = runner.invoke(
+        app,
+        ["promise", "publicity", str(pid), "goal", str(goal)],
+    )
+    assert show.exit_code == 0, show.output
+    data = _get(server, "/offentligt/stockholm/data.json").json()["promises"][0]
+    assert goal in [g["id"] for w in data["what_we_do"] for g in w["goals"]]
+    wrong = runner.invoke(
+        app,
+        ["promise", "publicity", str(pid), "dialogue", "1", "--reason", "x"],
+    )
+    assert wrong.exit_code != 0 and "Traceback" not in wrong.output
