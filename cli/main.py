@@ -851,8 +851,8 @@ def serve(
     from web.server import run
 
     settings = get_settings()
-    warning = check_public_url(settings)  # ConfigError in production without a public URL
-    if warning:
+    # ConfigError in production without a public URL; warnings otherwise.
+    for warning in check_public_url(settings):
         typer.echo(f"varning / warning: {warning}", err=True)
     run(host or settings.api_host, port or settings.api_port, with_scheduler=scheduler)
 

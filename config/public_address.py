@@ -28,23 +28,25 @@ def tag_uri(specific: str) -> str:
     return f"tag:{public_host()},{get_settings().public_tag_date}:{specific}"
 
 
-def check_public_url(settings: Settings) -> str | None:
-    """Refuse a production installation without a public address (ConfigError); a warning
-    when the address is not https (one-click unsubscribe, RFC 8058, needs https)."""
+def check_public_url(settings: Settings) -> list[str]:
+    """Refuse a production installation without a public address (ConfigError); warnings
+    when the address is not https (one-click unsubscribe, RFC 8058, needs https) and when a
+    production installation does not say who runs it."""
     if settings.production and not settings.public_url:
         raise ConfigError(
             "LOFTE_PRODUCTION is set but LOFTE_PUBLIC_URL is not: set it to the address "
             "residents reach the public pages at (https://HOST), so links and feed ids never "
             "come from a request's Host header"
         )
-    if settings.production and not (settings.operator_name and settings.operator_contact):
-        return (
-            "LOFTE_OPERATOR_NAME and LOFTE_OPERATOR_CONTACT are not both set: the accessibility "
-            "statement and the page on personal data cannot name who runs the service"
-        )
+    warnings = []
     if urlsplit(settings.public_base_url).scheme != "https":
-        return (
+        warnings.append(
             f"LOFTE_PUBLIC_URL {settings.public_base_url!r} is not https: one-click unsubscribe "
             "(RFC 8058) and residents' trust need https in front of the public pages"
         )
-    return None
+    if settings.production and not (settings.operator_name and settings.operator_contact):
+        warnings.append(
+            "LOFTE_OPERATOR_NAME and LOFTE_OPERATOR_CONTACT are not both set: the accessibility "
+            "statement and the page on personal data cannot name who runs the service"
+        )
+    return warnings

@@ -384,9 +384,18 @@ def test_production_needs_a_public_address_and_warns_without_https(monkeypatch) 
     assert result.exit_code != 0 and "LOFTE_PUBLIC_URL" in result.output
     with pytest.raises(ConfigError):
         check_public_url(Settings())
-    warning = check_public_url(Settings(public_url="http://trygghet.example.se"))
-    assert warning is not None and "https" in warning
-    assert check_public_url(Settings(public_url="https://trygghet.example.se")) is None
+    [warning, operator] = check_public_url(Settings(public_url="http://trygghet.example.se"))
+    assert "https" in warning and "LOFTE_OPERATOR_NAME" in operator
+    assert (
+        check_public_url(
+            Settings(
+                public_url="https://trygghet.example.se",
+                operator_name="Sollentuna kommun",
+                operator_contact="trygghet@sollentuna.se",
+            )
+        )
+        == []
+    )
     monkeypatch.setenv("LOFTE_PUBLIC_URL", "trygghet.example.se/?x=1")
     reset_settings()
     result = CliRunner().invoke(app, ["serve", "--port", "1"])
