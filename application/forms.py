@@ -73,6 +73,8 @@ LABELS: dict[str, str] = {
     "next_year_plan": "plan för nästa år",
     "approved_by": "godkänd av",
     "diarienummer": "diarienummer",
+    "not_public_reason": "publiceras inte, därför att (lämna tomt för att publicera)",
+    "signed_as": "funktion",
 }
 TITLES: dict[str, str] = {
     "dialogue": "Registrera en medborgardialog",

@@ -3,6 +3,7 @@ county boards that take part. Admins add them; names are unique per kind and reg
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -39,6 +40,7 @@ def _row(org: Organisation) -> dict[str, Any]:
         "name": org.name,
         "parent_name": org.parent_name,
         "has_vulnerable_areas": org.has_vulnerable_areas,
+        "public_contact": org.public_contact,
     }
 
 
@@ -62,6 +64,40 @@ def add_organisation(principal: Principal | None, request: OrganisationInput) ->
         )
         session.add(org)
         session.flush()
+        return _row(org)
+
+
+class OrganisationContactInput(BaseModel):
+    """How residents reach an organisation about its promises: a functional mailbox
+    (trygghet@sollentuna.se) or a phone number (08-579 210 00); empty removes it."""
+
+    id: int
+    public_contact: str = Field(default="", max_length=300)
+
+
+_MAILBOX = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,25}$")
+
+
+@operation("organisation.contact", OrganisationContactInput)
+def set_contact(principal: Principal | None, request: OrganisationContactInput) -> dict[str, Any]:
+    """Set the public contact route of an organisation (admins): shown on its promises'
+    public pages, so it must be a functional mailbox or a phone number, never a person's."""
+    require_action(principal, Action.MANAGE_PEOPLE)
+    contact = request.public_contact.strip()
+    if contact and not (_MAILBOX.match(contact) or _PHONE.match(contact)):
+        raise InputError(
+            f"{contact!r} is neither an e-mail address nor a phone number; give the "
+            "organisation's functional mailbox (trygghet@kommun.se) or phone (08-123 456 00)"
+        )
+    with session_scope() as session:
+        org = session.get(Organisation, request.id)
+        if org is None:
+            raise InputError(
+                f"no organisation with id {request.id}; `lofte organisation list` shows them"
+            )
+        org.public_contact = contact
+        session.add(org)
         return _row(org)
 
 

@@ -11,29 +11,42 @@ nothing; every field is chosen here, never copied whole from a row.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date, datetime
 from typing import Any
 
+from babel.dates import format_date
 from sqlmodel import Session, col, select
 
+from config.clock import local_day, local_today
+from config.settings import get_settings
+from lifecycle.deadlines import KIND_STAGE
 from lifecycle.errors import InputError, NotFound
+from lifecycle.public_status import (
+    ROUND,
+    YEAR_END,
+    PublicState,
+    Report,
+    public_state,
+    shown_count,
+)
 from lifecycle.stages import Stage
 from lifecycle.vocabulary import label
 from models import (
     Activity,
-    Dialogue,
+    Deadline,
     EvaluationRound,
-    Goal,
     IndicatorValue,
     Organisation,
-    PriorityArea,
-    Problem,
     Promise,
     PromiseText,
+    PublicVersion,
     Region,
     YearEndCompilation,
 )
+from models.base import as_utc
 from models.db import read_scope
 from views.lookup import organisation_names
+from views.public_plan import area_names, latest_versions, public_plan, still_public
 
 SCHEMA = "lofte-public/1"
 LICENCE = "CC0 1.0 (https://creativecommons.org/publicdomain/zero/1.0/)"
@@ -54,10 +67,6 @@ def _published_ids(session: Session, region: str | None = None) -> dict[int, Pro
     return {p.id: p for p in session.exec(query).all() if p.id is not None}
 
 
-def _area_names(session: Session) -> dict[str, str]:
-    return {a.id: a.name_sv for a in session.exec(select(PriorityArea)).all()}
-
-
 def is_published(session: Session, promise_id: int) -> bool:
     """Whether residents may see the promise (a year of it has a published promise text)."""
     return (
@@ -70,18 +79,168 @@ def is_published(session: Session, promise_id: int) -> bool:
     )
 
 
-def _status_words(promise: Promise, rounds: list[EvaluationRound], language: str = "sv") -> str:
-    """ "Pågår", "Uppföljt 2 av 3 gånger", "Avslutat" (or in English): where it stands."""
+def _day(value: date, language: str) -> str:
+    """ "30 april 2026" / "30 April 2026"."""
+    return format_date(value, format="long", locale="en_GB" if language == "en" else "sv_SE")
+
+
+def _local(moment: datetime) -> date:
+    """The local day of a stored timestamp (SQLite gives it back without its zone: UTC)."""
+    return local_day(as_utc(moment))
+
+
+def _reports(session: Session, promises: dict[int, Promise]) -> dict[int, list[Report]]:
+    """Every report the promises owe residents (rounds and year-end results), read at once."""
+    ids = list(promises)
+    found: dict[int, list[Report]] = defaultdict(list)
+    for r in session.exec(
+        select(EvaluationRound).where(col(EvaluationRound.promise_id).in_(ids))
+    ).all():
+        reported = _local(r.submitted_at) if r.submitted_at else None
+        found[r.promise_id].append(Report(ROUND, r.cycle_year, r.number, r.due, reported))
+    approved = {
+        (c.promise_id, c.cycle_year): _local(c.approved_at)
+        for c in session.exec(
+            select(YearEndCompilation).where(
+                col(YearEndCompilation.promise_id).in_(ids),
+                col(YearEndCompilation.approved_at).is_not(None),
+            )
+        ).all()
+        if c.approved_at is not None
+    }
+    for d in session.exec(
+        select(Deadline).where(
+            col(Deadline.promise_id).in_(ids),
+            Deadline.kind == KIND_STAGE,
+            Deadline.stage == Stage.YEAR_END_COMPILATION.value,
+        )
+    ).all():
+        reported = approved.get((d.promise_id, d.cycle_year))
+        found[d.promise_id].append(Report(YEAR_END, d.cycle_year, None, d.due, reported))
+    return found
+
+
+def _calendar_year(promise: Promise, cycle_year: int) -> int:
+    """The calendar year a cycle year starts in (what residents call "2026")."""
+    return promise.term_start.year + cycle_year - 1
+
+
+def _overdue_words(state: PublicState, language: str) -> str:
+    """ "1 uppföljning och årets resultat" / "2 follow-ups": what has not come."""
+    rounds = sum(1 for r in state.overdue if r.kind == ROUND)
+    years = sum(1 for r in state.overdue if r.kind == YEAR_END)
+    parts = []
+    if language == "en":
+        if rounds:
+            parts.append(f"{rounds} follow-up{'s' if rounds > 1 else ''}")
+        if years:
+            parts.append("the year's result" if years == 1 else f"{years} years' results")
+        verb = "has" if rounds + years == 1 else "have"
+        return f"{' and '.join(parts)} {verb} not come"
+    if rounds:
+        parts.append(f"{rounds} {'uppföljning' if rounds == 1 else 'uppföljningar'}")
+    if years:
+        parts.append("årets resultat" if years == 1 else f"{years} års resultat")
+    return f"{' och '.join(parts)} har inte kommit"
+
+
+def _status_words(promise: Promise, state: PublicState, language: str = "sv") -> str:
+    """Where it stands, in a few words: "Gäller från 1 januari 2027", "Försenat: 1
+    uppföljning har inte kommit", "Uppföljt 2 av 3 gånger", "Pågår", "Avslutat"."""
     english = language == "en"
-    if promise.stage is Stage.CLOSED:
+    if state.starts_on is not None:
+        day = _day(state.starts_on, language)
+        return f"In force from {day}" if english else f"Gäller från {day}"
+    if state.closed:
+        if state.late:
+            what = _overdue_words(state, language)
+            return f"Closed, but {what}" if english else f"Avslutat, men {what}"
         return "Closed" if english else "Avslutat"
-    this_year = [r for r in rounds if r.cycle_year == promise.cycle_year]
-    done = sum(1 for r in this_year if r.submitted_at is not None)
-    if done:
+    if state.late:
+        what = _overdue_words(state, language)
+        return f"Late: {what}" if english else f"Försenat: {what}"
+    if state.rounds_done:
+        done, planned = state.rounds_done, state.rounds_planned
         if english:
-            return f"Followed up {done} of {len(this_year)} times"
-        return f"Uppföljt {done} av {len(this_year)} gånger"
+            return f"Followed up {done} of {planned} times"
+        return f"Uppföljt {done} av {planned} gånger"
     return "Ongoing" if english else "Pågår"
+
+
+def _situation(promise: Promise, state: PublicState, language: str) -> list[str]:
+    """The facts behind the status, one sentence each: what did not come, what came late,
+    what comes next, and when the term begins."""
+    english = language == "en"
+    lines = []
+    if state.starts_on is not None:
+        day = _day(state.starts_on, language)
+        lines.append(f"In force from {day}." if english else f"Gäller från {day}.")
+    for r in state.overdue:
+        due = _day(r.due, language)
+        year = _calendar_year(promise, r.year)
+        if r.kind == ROUND:
+            lines.append(
+                f"The follow-up that was due by {due} has not come."
+                if english
+                else f"Uppföljningen som skulle ha redovisats senast {due} har inte kommit."
+            )
+        else:
+            lines.append(
+                f"The result of {year}, which was due by {due}, has not come."
+                if english
+                else f"Resultatet för {year}, som skulle ha redovisats senast {due}, "
+                "har inte kommit."
+            )
+    for r in state.reported_late:
+        due, on = _day(r.due, language), _day(r.reported_on, language)  # type: ignore[arg-type]
+        year = _calendar_year(promise, r.year)
+        if r.kind == ROUND:
+            lines.append(
+                f"Follow-up {r.number} of {year} was reported on {on}, after its due date {due}."
+                if english
+                else f"Uppföljning {r.number} för {year} redovisades {on}, efter sista dagen {due}."
+            )
+        else:
+            lines.append(
+                f"The result of {year} was reported on {on}, after its due date {due}."
+                if english
+                else f"Resultatet för {year} redovisades {on}, efter sista dagen {due}."
+            )
+    if state.next_due is not None:
+        due = _day(state.next_due.due, language)
+        if state.next_due.kind == ROUND:
+            lines.append(
+                f"The next follow-up is due by {due}."
+                if english
+                else f"Nästa uppföljning ska redovisas senast {due}."
+            )
+        else:
+            year = _calendar_year(promise, state.next_due.year)
+            lines.append(
+                f"The result of {year} is due by {due}."
+                if english
+                else f"Resultatet för {year} ska redovisas senast {due}."
+            )
+    return lines
+
+
+def _state_fields(promise: Promise, reports: list[Report], today: date) -> dict[str, Any]:
+    """The public status of a promise in Swedish and English, and the facts behind it."""
+    state = public_state(
+        promise.term_start, promise.stage is Stage.CLOSED, promise.cycle_year, reports, today
+    )
+    return {
+        "status": _status_words(promise, state),
+        "status_en": _status_words(promise, state, "en"),
+        "late": state.late,
+        "starts_on": state.starts_on.isoformat() if state.starts_on else None,
+        "next_due": state.next_due.due.isoformat() if state.next_due else None,
+        "situation": _situation(promise, state, "sv"),
+        "situation_en": _situation(promise, state, "en"),
+        "reports": [
+            r.as_dict(today) for r in sorted(reports, key=lambda r: (r.year, r.due, r.kind))
+        ],
+    }
 
 
 def _region(session: Session, region: str) -> Region:
@@ -98,11 +257,8 @@ def published_promises(region: str, query: str = "") -> dict[str, Any]:
     with read_scope() as session:
         found = _region(session, region)
         promises = _published_ids(session, region)
-        rounds: dict[int, list[EvaluationRound]] = defaultdict(list)
-        for r in session.exec(
-            select(EvaluationRound).where(col(EvaluationRound.promise_id).in_(list(promises)))
-        ).all():
-            rounds[r.promise_id].append(r)
+        reports = _reports(session, promises)
+        today = local_today()
         names = {
             o.id: o.name
             for o in session.exec(select(Organisation).where(Organisation.region_id == region))
@@ -117,10 +273,12 @@ def published_promises(region: str, query: str = "") -> dict[str, Any]:
                 "police_area": police,
                 "term_start": p.term_start.isoformat(),
                 "term_end": p.term_end.isoformat(),
-                "status": _status_words(p, rounds[p.id or 0]),
-                "status_en": _status_words(p, rounds[p.id or 0], "en"),
             }
             text = " ".join(str(v) for v in row.values()).casefold()
+            state = _state_fields(p, reports[p.id or 0], today)
+            row.update(
+                {k: state[k] for k in ("status", "status_en", "late", "starts_on", "next_due")}
+            )
             if not wanted or wanted in text:
                 rows.append(row)
         return {"region": region, "region_name": found.name_sv, "promises": rows}
@@ -135,32 +293,35 @@ def published_promise(promise_id: int) -> dict[str, Any]:
         return _public_view(session, promise)
 
 
+def _contacts(session: Session, promise: Promise) -> list[dict[str, str]]:
+    """How residents reach each party (a functional mailbox or phone, set per organisation)."""
+    found = []
+    for org_id in (promise.municipality_id, promise.police_area_id):
+        org = session.get(Organisation, org_id)
+        if org is not None and org.public_contact:
+            found.append({"organisation": org.name, "contact": org.public_contact})
+    return found
+
+
 def _public_view(
     session: Session,
     promise: Promise,
     published: dict[int, Promise] | None = None,
     areas: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The public fields of one promise. ``published`` (the region's published promises) and
-    ``areas`` (priority area names) are read once by a caller that shows many promises."""
-    pid = promise.id
+    """The public fields of one promise: its plan as signed (the latest frozen version, see
+    ``views/public_plan.py``) with what has been reported since. ``published`` (the region's
+    published promises) and ``areas`` (priority area names) are read once by a caller that
+    shows many promises."""
+    pid: int = promise.id or 0
+    reports = _reports(session, {pid: promise})[pid]
+    year_end_due = {r.year: r.due.isoformat() for r in reports if r.kind == YEAR_END}
     municipality, police = organisation_names(session, promise)
-    text = session.exec(
-        select(PromiseText)
-        .where(PromiseText.promise_id == pid, col(PromiseText.published_at).is_not(None))
-        .order_by(col(PromiseText.cycle_year).desc())
-    ).first()
-    if areas is None:
-        areas = _area_names(session)
-    problems = session.exec(
-        select(Problem)
-        .where(Problem.promise_id == pid, col(Problem.selected))
-        .order_by(col(Problem.id))
-    ).all()
-    goals = session.exec(select(Goal).where(Goal.promise_id == pid).order_by(col(Goal.id))).all()
-    activities = session.exec(
-        select(Activity).where(Activity.promise_id == pid).order_by(col(Activity.id))
-    ).all()
+    version = latest_versions(session, [pid]).get(pid)
+    if version is None:  # published before versions were kept, and not revised since
+        plan = public_plan(session, promise, areas)
+    else:
+        plan = still_public(session, version.content)
     rounds = session.exec(
         select(EvaluationRound)
         .where(EvaluationRound.promise_id == pid)
@@ -171,9 +332,10 @@ def _public_view(
         .where(col(IndicatorValue.round_id).in_([r.id for r in rounds]))
         .order_by(col(IndicatorValue.measured_on))
     ).all()
-    dialogues = session.exec(
-        select(Dialogue).where(Dialogue.promise_id == pid).order_by(col(Dialogue.held_from))
-    ).all()
+    status_now = {
+        a.id: label(a.status)
+        for a in session.exec(select(Activity).where(Activity.promise_id == pid)).all()
+    }
     approved = session.exec(
         select(YearEndCompilation)
         .where(
@@ -193,34 +355,33 @@ def _public_view(
         if before.id in published:  # an earlier year that was never signed is not shown
             earlier.append({"id": before.id, "term_start": before.term_start.isoformat()})
         previous = before.previous_promise_id
-    goals_of = defaultdict(list)
-    for g in goals:
-        goals_of[g.problem_id].append(
-            {
-                "id": g.id,
-                "description": g.description,
-                "indicator": g.indicator,
-                "unit": g.unit,
-                "baseline": g.baseline,
-                "target": g.target,
-                "target_date": g.target_date.isoformat(),
-                "values": [
-                    {"on": v.measured_on.isoformat(), "value": v.value}
-                    for v in values
-                    if v.goal_id == g.id
-                ],
-            }
-        )
-    goal_problem = {g.id: g.problem_id for g in goals}
-    activities_of = defaultdict(list)
-    for a in activities:
-        activities_of[goal_problem.get(a.goal_id)].append(
-            {
-                "title": a.title,
-                "by": a.owner_other if a.owner_party.value == "other" else label(a.owner_party),
-                "status": label(a.status),
-            }
-        )
+    threshold = get_settings().public_min_count
+    what_we_do = []
+    for work in plan["what_we_do"]:
+        goals = []
+        for goal in work["goals"]:
+            baseline = shown_count(goal["baseline"], goal["unit"], threshold)
+            goals.append(
+                {
+                    **goal,
+                    "baseline": baseline["value"],
+                    "baseline_below": baseline.get("below"),
+                    "values": [
+                        {
+                            "on": v.measured_on.isoformat(),
+                            **shown_count(v.value, goal["unit"], threshold),
+                        }
+                        for v in values
+                        if v.goal_id == goal["id"]
+                    ],
+                }
+            )
+        activities = [
+            {**a, "status": status_now.get(a.get("id"), a.get("status", ""))}
+            for a in work["activities"]
+        ]
+        what_we_do.append({**work, "goals": goals, "activities": activities})
+    revised = version.revised_since if version is not None else None
     return {
         "schema": SCHEMA,
         "id": pid,
@@ -230,40 +391,20 @@ def _public_view(
         "police_area": police,
         "term_start": promise.term_start.isoformat(),
         "term_end": promise.term_end.isoformat(),
-        "status": _status_words(promise, list(rounds)),
-        "status_en": _status_words(promise, list(rounds), "en"),
-        "promise_text": {
-            "joint": text.joint_promises if text else "",
-            "police": text.police_promises if text else "",
-            "municipality": text.municipality_promises if text else "",
-        },
-        "what_you_said": [
-            {
-                "method": label(d.method),
-                "held_from": d.held_from.isoformat(),
-                "participants": d.participants,
-                "themes": d.themes,
-                "places": [u.get("place") for u in d.unsafe_places if u.get("place")],
-                "results": d.results,
-            }
-            for d in dialogues
-            if d.method.value != "staff_dialogue"
-        ],
-        "what_we_do": [
-            {
-                "problem": p.title,
-                "priority_area": areas.get(p.priority_area_id or ""),
-                "places": [pl.get("name") for pl in p.places if pl.get("name")],
-                "goals": goals_of[p.id or 0],
-                "activities": activities_of[p.id],
-            }
-            for p in problems
-        ],
+        **_state_fields(promise, reports, local_today()),
+        "signed_on": _local(version.signed_at).isoformat() if version is not None else None,
+        "revised_since": _local(revised).isoformat() if revised is not None else None,
+        "signatories": plan.get("signatories", []),
+        "contacts": _contacts(session, promise),
+        "promise_text": plan["promise_text"],
+        "what_you_said": plan["what_you_said"],
+        "what_we_do": what_we_do,
         "feedback": [
             {
                 "year": r.cycle_year,
                 "round": r.number,
-                "submitted_on": r.submitted_at.date().isoformat(),
+                "due": r.due.isoformat(),
+                "submitted_on": _local(r.submitted_at).isoformat(),
                 "text": r.feedback_to_residents,
             }
             for r in rounds
@@ -272,7 +413,8 @@ def _public_view(
         "year_end": [
             {
                 "year": c.cycle_year,
-                "approved_on": c.approved_at.date().isoformat(),  # type: ignore[union-attr]
+                "due": year_end_due.get(c.cycle_year),
+                "approved_on": _local(c.approved_at).isoformat(),  # type: ignore[arg-type]
                 "summary": c.summary,
             }
             for c in approved
@@ -286,7 +428,7 @@ def open_data(region: str) -> dict[str, Any]:
     listing = published_promises(region)
     with read_scope() as session:
         promises = _published_ids(session, region)
-        areas = _area_names(session)
+        areas = area_names(session)
         full = [_public_view(session, p, promises, areas) for p in promises.values()]
     return {
         "schema": SCHEMA,
@@ -310,12 +452,27 @@ def updates(region: str | None = None, promise_id: int | None = None) -> list[di
             promises = {promise_id: promises[promise_id]}
         ids = list(promises)
         found: list[dict[str, Any]] = []
+        signed: dict[tuple[int, int], dict[str, Any]] = {}
+        for v in session.exec(
+            select(PublicVersion)
+            .where(col(PublicVersion.promise_id).in_(ids))
+            .order_by(col(PublicVersion.id))
+        ).all():  # the latest version of each year: what was signed, not what is being edited
+            signed[(v.promise_id, v.cycle_year)] = v.content.get("promise_text", {})
         for t in session.exec(
             select(PromiseText).where(
                 col(PromiseText.promise_id).in_(ids), col(PromiseText.published_at).is_not(None)
             )
         ).all():
             p = promises[t.promise_id]
+            words = signed.get(
+                (t.promise_id, t.cycle_year),
+                {
+                    "joint": t.joint_promises,
+                    "police": t.police_promises,
+                    "municipality": t.municipality_promises,
+                },
+            )
             found.append(
                 {
                     "key": f"promise-{p.id}-text-{t.cycle_year}",
@@ -323,9 +480,9 @@ def updates(region: str | None = None, promise_id: int | None = None) -> list[di
                     "title": f"{p.area_name} {p.term_start.year}: löftet är undertecknat",
                     "at": t.published_at,
                     "summary": " ".join(
-                        x
-                        for x in (t.joint_promises, t.police_promises, t.municipality_promises)
-                        if x
+                        words.get(k, "")
+                        for k in ("joint", "police", "municipality")
+                        if words.get(k)
                     ),
                 }
             )
@@ -363,3 +520,14 @@ def updates(region: str | None = None, promise_id: int | None = None) -> list[di
                 }
             )
     return sorted(found, key=lambda u: u["at"], reverse=True)[:200]
+
+
+def public_pages() -> list[str]:
+    """The paths of every public page worth finding (the sitemap): each police region with a
+    published promise, and each published promise."""
+    with read_scope() as session:
+        promises = _published_ids(session)
+        regions = sorted({p.region_id for p in promises.values()})
+    return [f"/offentligt/{r}" for r in regions] + [
+        f"/offentligt/loften/{pid}" for pid in sorted(promises)
+    ]

@@ -16,6 +16,10 @@ ROUTES: dict[str, tuple[str, str]] = {
     "artefact.show": ("GET", "/api/promises/{promise_id}/artefacts/{kind}/{artefact_id}"),
     "artefact.change": ("POST", "/api/promises/{promise_id}/artefacts/{kind}/{artefact_id}"),
     "artefact.remove": ("POST", "/api/promises/{promise_id}/artefacts/{kind}/{artefact_id}/remove"),
+    "artefact.publicity": (
+        "POST",
+        "/api/promises/{promise_id}/artefacts/{kind}/{artefact_id}/publicity",
+    ),
     "promise.advance": ("POST", "/api/promises/{promise_id}/advance"),
     "promise.next_cycle": ("POST", "/api/promises/{promise_id}/next-cycle"),
     "agreement.create": ("POST", "/api/agreements"),
@@ -42,6 +46,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     # organisations, people, accounts, tokens
     "organisation.add": ("POST", "/api/organisations"),
     "organisation.list": ("GET", "/api/organisations"),
+    "organisation.contact": ("POST", "/api/organisations/{id}/contact"),
     "person.add": ("POST", "/api/people"),
     "person.list": ("GET", "/api/people"),
     "user.password": ("POST", "/api/people/{email}/password"),

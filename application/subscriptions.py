@@ -29,7 +29,8 @@ from models.db import session_scope
 
 # The consent wording residents agree to (web/templates/public_subscribe.html); a new
 # wording gets a new version, and each subscription keeps the version it was given under.
-CONSENT_VERSION = "bevakning-1"
+# bevakning-2 (issue 21): the text names the data controllers and links to /personuppgifter.
+CONSENT_VERSION = "bevakning-2"
 CONFIRM_WITHIN = timedelta(days=7)
 PER_ADDRESS_PER_DAY = 3
 PER_CLIENT_PER_HOUR = 20

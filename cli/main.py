@@ -236,6 +236,34 @@ def _print_promise(view: dict[str, Any]) -> None:
                 typer.echo(f"    {row['id']:>5}  {row['label']}")
 
 
+@promise_app.command("publicity")
+@command
+def publicity(
+    promise_id: Annotated[int, typer.Argument(help="The promise")],
+    kind: Annotated[str, typer.Argument(help="problem, goal or activity")],
+    artefact_id: Annotated[int, typer.Argument(help="The item's id")],
+    reason: Annotated[
+        str,
+        typer.Option(help="Publiceras inte: why residents must not see it (empty: publish it)"),
+    ] = "",
+    actor: ActorOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Hold a problem, goal or activity back from the public pages and open data, or publish it
+    again; allowed in every stage (docs/public.md)."""
+    out = transport.call(
+        "artefact.publicity",
+        {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id, "reason": reason},
+        actor=_actor(actor, as_json),
+    )
+    if as_json:
+        print_json(out)
+    elif out["not_public_reason"]:
+        typer.echo(f"{kind} {artefact_id}: publiceras inte ({out['not_public_reason']})")
+    else:
+        typer.echo(f"{kind} {artefact_id}: publiceras")
+
+
 @promise_app.command("list")
 @command
 def promise_list(
@@ -851,11 +879,15 @@ def serve(
 ) -> None:
     """Run the service: HTTP API and pages, Prefect warm, and the embedded scheduler."""
     from application.setup import check_configuration
+    from config.public_address import check_public_url
     from config.settings import get_settings
     from web.server import run
 
     settings = get_settings()
     check_configuration()  # a broken channels file ... stops the start, with a sentence
+    # ConfigError in production without a public URL; warnings otherwise.
+    for warning in check_public_url(settings):
+        typer.echo(f"varning / warning: {warning}", err=True)
     run(host or settings.api_host, port or settings.api_port, with_scheduler=scheduler)
 
 

@@ -58,6 +58,29 @@ def add(
         typer.echo(f"Organisation {out['id']}: {out['name']} ({out['kind']}, {out['region']})")
 
 
+@app.command("contact")
+@command
+def contact(
+    organisation_id: Annotated[int, typer.Argument(help="The organisation's id (list shows it)")],
+    route: Annotated[
+        str,
+        typer.Argument(
+            help="Functional mailbox or phone shown to residents (empty: remove)",
+        ),
+    ],
+    actor: ActorOpt = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Set how residents reach the organisation about its promises (on the public pages)."""
+    out = transport.call(
+        "organisation.contact", {"id": organisation_id, "public_contact": route}, actor=actor
+    )
+    if as_json:
+        print_json(out)
+    else:
+        typer.echo(f"Organisation {out['id']}: {out['name']}: {out['public_contact'] or '–'}")
+
+
 @app.command("list")
 @command
 def list_command(

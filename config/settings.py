@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -40,6 +40,21 @@ class Settings(BaseSettings):
     # The address residents reach the public pages at, for links in their e-mail
     # (default: the service's own address).
     public_url: str = ""
+    # A production installation (deploy/lofte.env.example): `lofte serve` refuses to start
+    # without LOFTE_PUBLIC_URL, since links and feed ids must never come from a Host header.
+    production: bool = False
+    # The date in the public pages' tag URIs (RFC 4151: a day the installation held its public
+    # host name): Atom entry ids are tag:HOST,DATE:... and must never change once published.
+    public_tag_date: str = "2026"
+    # Who runs this installation and how residents reach them (the accessibility statement,
+    # law 2018:1937, and the page on personal data): an organisation's name and a functional
+    # mailbox, phone or web form, never an issue tracker; and when the statement was reviewed.
+    operator_name: str = Field(default="", max_length=200)
+    operator_contact: str = Field(default="", max_length=300)
+    accessibility_reviewed: date = date(2026, 12, 2)
+    # Counts under this are shown to the public as "färre än N" (as official statistics do),
+    # so a small group of people cannot be picked out; 0 shows every count.
+    public_min_count: int = Field(default=5, ge=0, le=1000)
     # Run the CLI through a running `lofte serve` when one answers (falls back to in-process).
     use_service: bool = True
     # Sign-in: web sessions end after this long unused, and after this long at all.
@@ -95,6 +110,23 @@ class Settings(BaseSettings):
             for p in self.trusted_proxies.split(",")
             if p.strip()
         ]
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_address(cls, value: str) -> str:
+        if value and not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", value):
+            raise ValueError(
+                f"{value!r} is not an address residents can open; "
+                "use https://HOST or https://HOST/PATH (no query)"
+            )
+        return value
+
+    @field_validator("public_tag_date")
+    @classmethod
+    def _tag_date(cls, value: str) -> str:
+        if not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", value):
+            raise ValueError(f"{value!r} is not a date like 2026 or 2026-01-01 (RFC 4151)")
+        return value
 
     @field_validator("database_url")
     @classmethod

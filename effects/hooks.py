@@ -19,6 +19,7 @@ from models import EvaluationRound, Promise, PromiseText, SignOff, YearEndCompil
 from notifications.channel_config import DEFAULT_CHANNEL
 from notifications.outbox import enqueue
 from views.lookup import coordinators_of, organisation_names
+from views.public_plan import freeze, mark_revising
 
 
 def _round_count(session: Session, promise: Promise) -> int:
@@ -58,6 +59,18 @@ def _publish(session: Session, promise: Promise) -> None:
         session.add(text)
 
 
+def is_public(session: Session, promise: Promise) -> bool:
+    """Whether a year of the promise has been published (residents can read it)."""
+    return (
+        session.exec(
+            select(PromiseText.id).where(
+                PromiseText.promise_id == promise.id, col(PromiseText.published_at).is_not(None)
+            )
+        ).first()
+        is not None
+    )
+
+
 def after_create(session: Session, promise: Promise, today: date) -> None:
     """Effects of creating a promise."""
     sync_deadlines(session, promise, today)
@@ -69,9 +82,14 @@ def after_transition(
     """Effects of a transition that has just been written; returns what was done, for the audit."""
     effects: dict[str, int] = {}
     if plan.kind is TransitionKind.BACK and plan.to_stage.position <= Stage.ACTION_PLAN.position:
+        if is_public(session, promise):
+            # Residents keep seeing the signed plan (and who signed it) while it is revised
+            # (docs/public.md); marked before the signatures are cancelled.
+            mark_revising(session, promise, now_utc())
         effects["signoffs_revoked"] = revoke_signoffs(session, promise)
     if plan.to_stage is Stage.CONTINUOUS_EVALUATION:
         _publish(session, promise)
+        freeze(session, promise, now_utc())  # what residents see until the next signing
     # The sync also creates the year's evaluation rounds once the promise is in continuous
     # evaluation, from the same calendar as their deadlines.
     sync_deadlines(session, promise, today)

@@ -18,6 +18,7 @@ MODULES = (
     "application.regional",
     "application.outbox",
     "application.organisations",
+    "application.publicity",
     "application.reminders",
     "application.catalogue",
     "flows.transition",

@@ -72,6 +72,9 @@ class Problem(SQLModel, table=True):
     selected: bool = False
     priority_area_id: str | None = Field(default=None, foreign_key="priorityarea.id")
     origin_problem_id: int | None = Field(default=None, foreign_key="problem.id")
+    # "Publiceras inte": why this must not reach residents (empty: it is public). Every public
+    # output leaves it out (docs/public.md).
+    not_public_reason: str = Field(default="", max_length=300)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -112,6 +115,9 @@ class Goal(SQLModel, table=True):
     target: float | None = None
     target_date: date
     catalogue_goal_id: str | None = Field(default=None, max_length=80)
+    # "Publiceras inte": why this must not reach residents (empty: it is public). Every public
+    # output leaves it out (docs/public.md).
+    not_public_reason: str = Field(default="", max_length=300)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -136,6 +142,9 @@ class Activity(SQLModel, table=True):
     approach: Approach = enum_field(Approach)
     status: ActivityStatus = enum_field(ActivityStatus, ActivityStatus.NOT_STARTED)
     status_reason: str = ""
+    # "Publiceras inte": why this must not reach residents (empty: it is public). Every public
+    # output leaves it out (docs/public.md).
+    not_public_reason: str = Field(default="", max_length=300)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -163,6 +172,8 @@ class SignOff(SQLModel, table=True):
     cycle_year: int = 1
     party: Party = enum_field(Party)
     signed_by: str = Field(max_length=200)
+    # The signatory's function ("lokalpolisområdeschef", "ordförande i nämnden"): public.
+    signed_as: str = Field(default="", max_length=200)
     signed_on: date
     revoked_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
@@ -204,6 +215,23 @@ class IndicatorValue(SQLModel, table=True):
     goal_id: int = Field(foreign_key="goal.id", index=True)
     value: float
     measured_on: date
+
+
+class PublicVersion(SQLModel, table=True):
+    """What residents see of a promise, frozen when both parties signed its plan.
+
+    Only signed content is public: after a send-back the public page keeps showing the latest
+    signed version (with "revideras sedan" from ``revised_since``) until the parties sign again,
+    which freezes a new one. ``content`` holds the plan's public fields (promise text, what
+    residents said, problems, goals, activities); reported values come live.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    promise_id: int = Field(foreign_key="promise.id", index=True)
+    cycle_year: int = 1
+    signed_at: datetime = Field(default_factory=utcnow)
+    content: dict[str, Any] = json_field(dict)
+    revised_since: datetime | None = None
 
 
 class YearEndCompilation(SQLModel, table=True):

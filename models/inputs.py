@@ -232,6 +232,11 @@ class ProblemInput(_Input):
         default_factory=list,
         description="Further priority areas the problem contributes to (lofte catalogue)",
     )
+    not_public_reason: str = Field(
+        default="",
+        max_length=300,
+        description="Publiceras inte: why residents must not see it (empty: it is public)",
+    )
 
 
 class FocusAreaInput(_Input):
@@ -267,6 +272,11 @@ class GoalInput(_Input):
     catalogue_goal: str | None = Field(
         default=None, description="Id of a goal in the region's catalogue"
     )
+    not_public_reason: str = Field(
+        default="",
+        max_length=300,
+        description="Publiceras inte: why residents must not see it (empty: it is public)",
+    )
 
 
 class ActivityInput(_Input):
@@ -288,6 +298,11 @@ class ActivityInput(_Input):
     end: date
     prevention_level: PreventionLevel
     approach: Approach
+    not_public_reason: str = Field(
+        default="",
+        max_length=300,
+        description="Publiceras inte: why residents must not see it (empty: it is public)",
+    )
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> ActivityInput:
@@ -340,6 +355,11 @@ class SignOffInput(_Input):
 
     party: Party
     signed_by: str = Field(min_length=2)
+    signed_as: str = Field(
+        default="",
+        max_length=200,
+        description="The signatory's function (lokalpolisområdeschef, nämndens ordförande)",
+    )
     signed_on: date
     for_next_year: bool = Field(
         default=False,

@@ -51,6 +51,9 @@ class Organisation(SQLModel, table=True):
     parent_name: str | None = Field(default=None, max_length=200)
     # "Minskat antal utsatta områden där sådana finns": mandatory only where such areas exist.
     has_vulnerable_areas: bool = False
+    # How residents reach the organisation about its promises (a functional mailbox or a
+    # phone number, never a person's own address): shown on the public pages.
+    public_contact: str = Field(default="", max_length=300)
 
 
 class Person(SQLModel, table=True):

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from config.public_address import public_host
 from lifecycle.deadlines import KIND_ROUND
 from lifecycle.safe_text import strip_controls
 from lifecycle.stages import Stage
@@ -21,7 +22,6 @@ from models.operations import Deadline
 from models.promise import Promise
 
 PRODID = "-//Löfte//Medborgarlöften//SV"
-UID_DOMAIN = "lofte.local"
 
 
 def escape_text(value: str) -> str:
@@ -91,7 +91,7 @@ def _event(deadline: Deadline, promise: Promise, stamp: str) -> list[str]:
     description = "\n".join([*lines_sv, "", *lines_en, "", f"lofte deadlines {promise.id}"])
     uid = (
         f"promise-{promise.id}-{deadline.kind}-{deadline.stage}-y{deadline.cycle_year}"
-        f"{('-' + deadline.ref.replace(':', '')) if deadline.ref else ''}@{UID_DOMAIN}"
+        f"{('-' + deadline.ref.replace(':', '')) if deadline.ref else ''}@{public_host()}"
     )
     return [
         "BEGIN:VEVENT",

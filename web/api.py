@@ -12,7 +12,6 @@ from __future__ import annotations
 import hmac
 import logging
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -236,17 +235,15 @@ def create_app(warm: bool = True, *, with_scheduler: bool = False) -> FastAPI:
             summary=op.request.__doc__,
             openapi_extra=operation_openapi(op),
         )
-    from fastapi.staticfiles import StaticFiles
-
     from web.auth import router as auth_router
+    from web.http import install
     from web.pages.routes import router as pages_router
 
     app.include_router(auth_router)
     app.include_router(pages_router)
     # A write that waited too long for another writer's lock, wherever it was met: 503.
     app.add_exception_handler(Busy, busy_answer)
-    static = Path(__file__).resolve().parent / "static"
-    app.mount("/static", StaticFiles(directory=static), name="static")
+    install(app)  # HEAD, gzip and the fingerprinted static files (web/http.py)
     from web.headers import SecurityHeaders
     from web.proxies import TrustedProxies
 

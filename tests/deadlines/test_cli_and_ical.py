@@ -110,7 +110,12 @@ def test_calendar_commands(world: World, tmp_path: Path) -> None:
     assert resync == {"resynced": 0}
 
 
-def test_promise_feed_is_valid_icalendar(world: World) -> None:
+def test_promise_feed_is_valid_icalendar(world: World, monkeypatch) -> None:
+    from config.settings import reset_settings
+
+    # UIDs are on the installation's public host, so two installations never share one.
+    monkeypatch.setenv("LOFTE_PUBLIC_URL", "https://trygghet.example.se")
+    reset_settings()
     with time_machine.travel(datetime(2025, 9, 1, 8, tzinfo=UTC), tick=False):
         promise_id = world.promise(area="Hässelby, Vällingby; Västerort")
     with Session(world.engine) as session:
@@ -123,7 +128,7 @@ def test_promise_feed_is_valid_icalendar(world: World) -> None:
     unfolded = feed.replace("\r\n ", "")
     assert unfolded.count("BEGIN:VEVENT") == 9 == unfolded.count("END:VEVENT")
     assert "DTSTART;VALUE=DATE:20251230" in unfolded and "DTEND;VALUE=DATE:20251231" in unfolded
-    assert f"UID:promise-{promise_id}-stage-action_plan-y1@lofte.local" in unfolded
+    assert f"UID:promise-{promise_id}-stage-action_plan-y1@trygghet.example.se" in unfolded
     assert "SUMMARY:Åtgärdsplan: Hässelby\\, Vällingby\\; Västerort" in unfolded
     assert "Flyttad från 2025-12-31" in unfolded
     assert "DTSTAMP:20250901T080000Z" in unfolded

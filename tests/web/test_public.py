@@ -100,7 +100,7 @@ def test_only_public_fields_leave_and_unpublished_promises_do_not_exist(server) 
     data = answers[2].json()
     assert data["schema"] == "lofte-public/1" and data["licence"].startswith("CC0")
     assert [p["id"] for p in data["promises"]] == [pid]
-    assert answers[3].text.splitlines()[1].startswith("id,area,municipality")
+    assert answers[3].text.splitlines()[0].startswith("id,area,municipality")
     import xml.etree.ElementTree as ET
 
     feed = ET.fromstring(answers[6].content)
@@ -126,7 +126,7 @@ def test_public_answers_are_cacheable(server) -> None:
         again = _get(server, path, **{"If-None-Match": first.headers["etag"]})
         assert again.status_code == 304 and again.content == b""
     english = _get(server, "/offentligt/stockholm?lang=en")
-    assert english.headers["vary"] == "Cookie" and "lofte_lang=en" in english.headers["set-cookie"]
+    assert "Cookie" in english.headers["vary"] and "lofte_lang=en" in english.headers["set-cookie"]
     assert english.headers["cache-control"].startswith("private")  # no shared cache keeps it
     assert 'lang="en"' in english.text and "Citizen promises in" in english.text
 

@@ -72,7 +72,10 @@ async def guarded(request: Request, body: Callable[[Principal], Awaitable[Respon
     if principal.must_change_password:  # signed in with an admin's one-time password
         return RedirectResponse(f"/byt-losenord?next={quote(request.url.path)}", status_code=303)
     try:
-        return await body(principal)
+        response = await body(principal)
+        # A signed-in person's page (or file) is theirs alone: no cache keeps it.
+        response.headers["Cache-Control"] = "no-store"
+        return response
     except Busy as exc:
         return busy_page(request, exc, principal)
     except Forbidden as exc:

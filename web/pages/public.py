@@ -25,15 +25,46 @@ from web.pages.render import environment, language_context
 router = APIRouter()
 
 CACHE = "public, max-age=300"
-CSV_COLUMNS = ("id", "area", "municipality", "police_area", "term_start", "term_end", "status")
+CSV_COLUMNS = (
+    "id",
+    "area",
+    "municipality",
+    "police_area",
+    "term_start",
+    "term_end",
+    "status",
+    "status_en",
+    "late",
+    "starts_on",
+    "next_due",
+)
+# One row per report a promise owes residents (each round, each year-end result).
+REPORT_COLUMNS = ("promise_id", "kind", "year", "round", "due", "reported_on", "late")
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    """RFC 9110 13.1.2: ``*``, or any tag of the list equal by weak comparison."""
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    opaque = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == opaque for tag in if_none_match.split(","))
+
+
+def _open(response: Response) -> Response:
+    """Open data may be read from any web page (CORS): it is public and needs no cookie."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def _cached(request: Request, body: bytes, media_type: str, status: int = 200) -> Response:
-    """The answer with its ETag, or 304 when the client already has exactly this. Pages
+    """The answer with its ETag, or 304 when the client already has it. The ETag is weak
+    (RFC 9110 8.8.1): the same content compressed or not is the same for a cache. Pages
     depend on the language cookie too (``Vary``), so a cache keeps each language apart."""
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    etag = 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Cache-Control": CACHE, "Vary": "Cookie"}
-    if status == 200 and request.headers.get("if-none-match") == etag:
+    if status == 200 and _matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     return Response(body, status_code=status, media_type=media_type, headers=headers)
 
@@ -68,15 +99,22 @@ def _not_found(request: Request) -> Response:
 
 
 @router.get("/offentligt/{region}")
-async def region_page(request: Request, region: str, sok: str = "") -> Response:
-    """The region's published promises by municipality or district, with a search box."""
+async def region_page(request: Request, region: str, sok: str = "", ordning: str = "") -> Response:
+    """The region's published promises by municipality or district, with a search box;
+    ``?ordning=forsenade`` lists the late ones first."""
     from application.public import published_promises
 
     try:
         data = await run_in_threadpool(published_promises, region[:40], sok[:100])
     except InputError:
         return _not_found(request)
-    return _html(request, "public_region.html", d=data, query=sok[:100])
+    return _html(
+        request,
+        "public_region.html",
+        d=data,
+        query=sok[:100],
+        late_first=ordning == "forsenade",
+    )
 
 
 @router.get("/offentligt/loften/{promise_id}")
@@ -102,8 +140,11 @@ def _goal_charts(view: dict[str, Any], words: tuple[str, str]) -> dict[int, Mark
     charts = {}
     for work in view["what_we_do"]:
         for goal in work["goals"]:
+            # A count too small to publish ("färre än 5") is left out of the line too.
             points = sorted(
-                (date.fromisoformat(v["on"]), float(v["value"])) for v in goal["values"]
+                (date.fromisoformat(v["on"]), float(v["value"]))
+                for v in goal["values"]
+                if v["value"] is not None
             )
             svg = indicator_chart(
                 points,
@@ -128,14 +169,14 @@ async def data_json(request: Request, region: str) -> Response:
     except InputError:
         return _not_found(request)
     body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-    return _cached(request, body, "application/json; charset=utf-8")
+    return _open(_cached(request, body, "application/json; charset=utf-8"))
 
 
 @router.get("/offentligt/{region}/data.csv")
 async def data_csv(request: Request, region: str) -> Response:
-    """Open data: one row per published promise (the licence in the first line)."""
-    from application.public import LICENCE, SCHEMA, published_promises
-    from lifecycle.safe_text import neutralise_formula
+    """Open data: one row per published promise (RFC 4180: the header is the first line;
+    the schema and the licence are in the data package, ``datapackage.json``)."""
+    from application.public import published_promises
 
     try:
         data = await run_in_threadpool(published_promises, region[:40])
@@ -143,26 +184,87 @@ async def data_csv(request: Request, region: str) -> Response:
         return _not_found(request)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([f"# {SCHEMA}; licens / licence: {LICENCE}"])
     writer.writerow(CSV_COLUMNS)
     for row in data["promises"]:
-        writer.writerow([neutralise_formula(str(row[c])) for c in CSV_COLUMNS])
-    return _cached(request, out.getvalue().encode("utf-8"), "text/csv; charset=utf-8")
+        writer.writerow([_cell(row[c]) for c in CSV_COLUMNS])
+    return _open(_cached(request, out.getvalue().encode("utf-8"), "text/csv; charset=utf-8"))
+
+
+def _cell(value: object) -> str:
+    """A CSV cell: empty for nothing, true/false for a yes or no, formulas neutralised."""
+    from lifecycle.safe_text import neutralise_formula
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return neutralise_formula(str(value))
+
+
+@router.get("/offentligt/{region}/uppfoljningar.csv")
+async def reports_csv(request: Request, region: str) -> Response:
+    """Open data: every report published promises owe residents, with its due date and the
+    day it was reported (empty: not yet), so anyone can compute lateness."""
+    from application.public import open_data
+
+    try:
+        data = await run_in_threadpool(open_data, region[:40])
+    except InputError:
+        return _not_found(request)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(REPORT_COLUMNS)
+    for promise in data["promises"]:
+        for report in promise["reports"]:
+            row = {**report, "promise_id": promise["id"]}
+            writer.writerow([_cell(row[c]) for c in REPORT_COLUMNS])
+    return _open(_cached(request, out.getvalue().encode("utf-8"), "text/csv; charset=utf-8"))
+
+
+@router.get("/offentligt/schema/lofte-public-1.json")
+async def data_schema(request: Request) -> Response:
+    """The JSON Schema of data.json (lofte-public/1), at a stable address."""
+    from application.public_schema import json_schema
+    from config.public_address import public_base
+
+    body = json.dumps(json_schema(public_base()), ensure_ascii=False, indent=2).encode("utf-8")
+    return _open(_cached(request, body, "application/schema+json"))
+
+
+@router.get("/offentligt/{region}/datapackage.json")
+async def data_package(request: Request, region: str) -> Response:
+    """The region's open data as a Frictionless Data Package: Table Schemas for the CSV
+    files, the licence (CC0)."""
+    from application.public import published_promises
+    from application.public_schema import datapackage
+    from config.public_address import public_base
+
+    try:
+        data = await run_in_threadpool(published_promises, region[:40])
+    except InputError:
+        return _not_found(request)
+    package = datapackage(data["region"], data["region_name"], public_base())
+    body = json.dumps(package, ensure_ascii=False, indent=2).encode("utf-8")
+    return _open(_cached(request, body, "application/json; charset=utf-8"))
 
 
 def _atom(
     request: Request, title: str, self_path: str, entries: list[dict[str, object]]
 ) -> Response:
-    """An Atom 1.0 feed (RFC 4287): every text escaped, ids stable across runs."""
+    """An Atom 1.0 feed (RFC 4287): every text escaped; links and ids from the configured
+    public address, never the request's Host header (a forged one would poison a shared
+    cache); entry ids are tag URIs on the public host (RFC 4151), stable across runs."""
     from xml.sax.saxutils import escape
 
-    base = str(request.base_url).rstrip("/")
+    from config.public_address import public_base, tag_uri
+
+    base = public_base()
     updated = entries[0]["at"].isoformat() if entries else "2000-01-01T00:00:00+00:00"  # type: ignore[attr-defined]
     parts = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="sv">',
         f"<title>{escape(title)}</title>",
-        f"<id>{escape(base + self_path)}</id>",
+        f"<id>{escape(tag_uri(self_path.strip('/')))}</id>",
         f'<link rel="self" href="{escape(base + self_path)}"/>',
         f"<updated>{updated}</updated>",
         "<author><name>Löfte</name></author>",
@@ -172,14 +274,15 @@ def _atom(
         parts += [
             "<entry>",
             f"<title>{escape(str(e['title']))}</title>",
-            f"<id>tag:lofte,2026:{escape(str(e['key']))}</id>",
+            f"<id>{escape(tag_uri(str(e['key'])))}</id>",
             f'<link href="{escape(link)}"/>',
             f"<updated>{e['at'].isoformat()}</updated>",  # type: ignore[attr-defined]
             f"<summary>{escape(str(e['summary']))}</summary>",
             "</entry>",
         ]
     parts.append("</feed>")
-    return _cached(request, "\n".join(parts).encode("utf-8"), "application/atom+xml; charset=utf-8")
+    body = "\n".join(parts).encode("utf-8")
+    return _open(_cached(request, body, "application/atom+xml; charset=utf-8"))
 
 
 @router.get("/offentligt/{region}/flode.atom")
@@ -208,6 +311,77 @@ async def promise_feed(request: Request, promise_id: int) -> Response:
         f"Medborgarlöfte {promise_id}",
         f"/offentligt/loften/{promise_id}/flode.atom",
         entries,
+    )
+
+
+@router.get("/personuppgifter")
+async def personal_data(request: Request) -> Response:
+    """How residents' personal data is handled: who is responsible, what, why, how long."""
+    from config.settings import get_settings
+
+    settings = get_settings()
+    return _html(
+        request,
+        "personal_data.html",
+        operator=settings.operator_name,
+        contact=settings.operator_contact,
+    )
+
+
+# --- for robots, feed readers and browsers ------------------------------------------------------
+
+ROBOTS = """User-agent: *
+Disallow: /loften/
+Disallow: /oversikt/
+Disallow: /admin
+Disallow: /logga-in
+Disallow: /api/
+Disallow: /offentligt/bekrafta/
+Disallow: /offentligt/avsluta/
+Disallow: /offentligt/loften/*/bevaka
+Allow: /offentligt/
+Allow: /tillganglighet
+Allow: /personuppgifter
+"""
+
+
+@router.get("/robots.txt")
+async def robots(request: Request) -> Response:
+    """What crawlers may read: the public pages, never the staff's or the personal links."""
+    from config.public_address import public_base
+
+    body = f"{ROBOTS}Sitemap: {public_base()}/sitemap.xml\n"
+    return _cached(request, body.encode("utf-8"), "text/plain; charset=utf-8")
+
+
+@router.get("/sitemap.xml")
+async def sitemap(request: Request) -> Response:
+    """Every public page (sitemaps.org 0.9), at the configured public address."""
+    from xml.sax.saxutils import escape
+
+    from application.public import public_pages
+    from config.public_address import public_base
+
+    base = public_base()
+    paths = ["/tillganglighet", "/personuppgifter", *await run_in_threadpool(public_pages)]
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        *(f"<url><loc>{escape(base + path)}</loc></url>" for path in paths),
+        "</urlset>",
+    ]
+    return _cached(request, "\n".join(parts).encode("utf-8"), "application/xml; charset=utf-8")
+
+
+@router.get("/favicon.ico")
+async def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page says: the icon, under its lasting name."""
+    from fastapi.responses import RedirectResponse
+
+    from web.http import static_url
+
+    return RedirectResponse(
+        static_url("favicon.svg"), status_code=301, headers={"Cache-Control": CACHE}
     )
 
 

@@ -17,12 +17,15 @@ from fastapi_csrf_protect.exceptions import CsrfProtectError
 from fastapi_csrf_protect.flexible import CsrfProtect
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 from config.operator_key import ensure_operator_key
+from config.public_address import public_base
 from config.settings import get_settings
 from lifecycle.stages import Stage
 from lifecycle.vocabulary import label
 from lifecycle.words import counted
+from web.http import static_url
 from web.pages.i18n import LOCALES, language_of, remember, switch_url, translator
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -81,9 +84,23 @@ def _counted(context: Context, n: int, unit: str) -> str:
 
 
 def language_context(request: Request | None) -> dict[str, Any]:
-    """What every template needs to speak the page's language."""
+    """What every template needs to speak the page's language. ``sv_part`` is the attribute
+    that marks text people wrote in Swedish on an English page (WCAG 3.1.2)."""
     lang = language_of(request)
-    return {"lang": lang, "_": translator(lang), "switch_url": switch_url(request, lang)}
+    return {
+        "lang": lang,
+        "_": translator(lang),
+        "switch_url": switch_url(request, lang),
+        "sv_part": Markup(' lang="sv"') if lang == "en" else "",
+    }
+
+
+@pass_context
+def _swedish(context: Context, value: object) -> Markup:
+    """Text people wrote (in Swedish): on an English page inside ``<span lang="sv">``."""
+    if _lang(context) == "en" and value not in (None, ""):
+        return Markup('<span lang="sv">{}</span>').format(value)
+    return Markup("{}").format("" if value is None else value)
 
 
 @lru_cache(maxsize=1)
@@ -99,7 +116,10 @@ def environment() -> Environment:
     env.filters["decimal"] = _decimal
     env.filters["stage_name"] = _stage_name
     env.filters["label"] = _label
+    env.filters["sv"] = _swedish
     env.globals["counted"] = _counted
+    env.globals["static_url"] = static_url
+    env.globals["public_base"] = public_base
     return env
 
 
@@ -148,7 +168,8 @@ def page(
             **context,
         )
     )
-    response = HTMLResponse(html, status_code=status)
+    # Pages with a form and a CSRF token (the staff's, the sign-in): never kept by a cache.
+    response = HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
     CSRF.set_csrf_cookie(signed, response)
     remember(request, response)
     return response

@@ -200,4 +200,14 @@ async def accessibility(request: Request) -> Response:
         principal = await run_in_threadpool(principal_of, request)
     except LofteError:
         principal = None
-    return page(request, "accessibility.html", principal=principal)
+    from config.settings import get_settings
+
+    settings = get_settings()
+    return page(
+        request,
+        "accessibility.html",
+        principal=principal,
+        operator=settings.operator_name,
+        contact=settings.operator_contact,
+        reviewed=settings.accessibility_reviewed,
+    )

@@ -1,0 +1,72 @@
+"""Holding an item back from the public ("publiceras inte") at any stage, or publishing it again.
+
+Marking a problem, a goal or an activity as not public changes nothing that was signed: it
+only keeps the item from residents, so it is allowed in every stage, also after the signing
+and after the promise closed (its public page stays). Whoever may record the promise's
+artefacts may do it; the audit trail keeps who did it and why.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from sqlmodel import SQLModel
+
+from application.access import require
+from application.artefacts import own_artefact
+from application.operations import operation
+from effects.audit import audit
+from lifecycle.permissions import Action, Principal
+from models import Activity, Goal, Problem
+from models.db import session_scope
+from views.lookup import get_promise
+
+MODELS: dict[str, type[SQLModel]] = {"problem": Problem, "goal": Goal, "activity": Activity}
+
+
+class PublicityInput(BaseModel):
+    """Hold an item back from residents (a reason), or publish it again (an empty reason)."""
+
+    promise_id: int
+    kind: Literal["problem", "goal", "activity"]
+    artefact_id: int
+    reason: str = Field(
+        default="",
+        max_length=300,
+        description="Why residents must not see it; empty: it is public again",
+    )
+
+
+@operation("artefact.publicity", PublicityInput)
+def set_publicity(principal: Principal | None, request: PublicityInput) -> dict[str, Any]:
+    """Mark the item "publiceras inte" with the reason, or clear the mark."""
+    with session_scope() as session:
+        promise = get_promise(session, request.promise_id)
+        require(principal, Action.RECORD_ARTEFACT, promise)
+        row = own_artefact(
+            session, MODELS[request.kind], request.artefact_id, promise, request.kind
+        )
+        reason = request.reason.strip()
+        before = row.not_public_reason  # type: ignore[attr-defined]
+        row.not_public_reason = reason  # type: ignore[attr-defined]
+        session.add(row)
+        if before != reason:
+            audit(
+                session,
+                promise_id=promise.id,
+                actor=principal,  # type: ignore[arg-type]
+                action="artefact.publicity",
+                reason=reason or None,
+                details={
+                    "kind": request.kind,
+                    "artefact_id": request.artefact_id,
+                    "not_public": bool(reason),
+                },
+            )
+        return {
+            "ok": True,
+            "kind": request.kind,
+            "artefact_id": request.artefact_id,
+            "not_public_reason": reason,
+        }
