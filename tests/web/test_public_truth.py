@@ -412,6 +412,9 @@ def test_http_caching_head_compression_static_files_and_no_store(server, monkeyp
     from tests.notifications.test_residents import published
 
     monkeypatch.setenv("LOFTE_PUBLIC_URL", "https://trygghet.example.se")
+    # The test's client speaks plain HTTP to the server: its session cookie must not be
+    # Secure-only, as it would be behind the https address (issue 20).
+    monkeypatch.setenv("LOFTE_COOKIE_SECURE", "false")
     reset_settings()
     pid = published()
     path = f"/offentligt/loften/{pid}"
