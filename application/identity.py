@@ -435,9 +435,11 @@ def change_password(principal: Principal | None, request: PasswordRequest) -> di
     own = principal.email == email
     new = request.password.get_secret_value()
     check_password_policy(email, new)
+    # Also an admin's token needs the scope to set someone's one-time password: else a leaked
+    # admin token could set one and sign in as that person.
+    if not principal.has_scope(SCOPE_CREDENTIALS):
+        raise NO_CREDENTIALS_SCOPE
     if own:
-        if not principal.has_scope(SCOPE_CREDENTIALS):
-            raise NO_CREDENTIALS_SCOPE
         _check_current_password(principal, request.current_password)
         if request.current_password and request.current_password.get_secret_value() == new:
             raise InputError("choose a new password, not the one you have")

@@ -15,6 +15,7 @@ import hmac
 import json
 import os
 import time
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from config.files import read_yaml_mapping
 from config.operator_key import ensure_operator_key
 from config.settings import get_settings
 from lifecycle.errors import NotAuthenticated, NotFound, field_path
+from lifecycle.safe_text import strip_invisible
 from lifecycle.vocabulary import OrganisationKind, Role
 from models import OidcIdentity, Organisation, Person
 from models.db import session_scope
@@ -199,44 +201,80 @@ def _organisation(session: Session, config: Provider, claims: dict[str, Any]) ->
     raise NotAuthenticated(f"the organisation {target.name!r} is not registered in Löfte")
 
 
+def _verified(claims: dict[str, Any]) -> bool:
+    """Whether the provider says it has verified the e-mail address (OIDC ``email_verified``;
+    some providers send the string "true")."""
+    value = claims.get("email_verified")
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
 def map_claims(config: Provider, claims: dict[str, Any]) -> int:
     """The person an ID token's claims describe (created or updated); their id.
 
-    Refused when the claims name no e-mail, no role Löfte knows, or an organisation the
-    provider is not bound to, or when the e-mail belongs to a person of another organisation.
+    A person is bound to the provider's (issuer, subject) at their first sign-in, and found by
+    it ever after: a changed e-mail claim cannot move the sign-in to someone else. The first
+    sign-in matches by e-mail only if the provider has verified the address
+    (``email_verified``). Refused when the claims name no subject, no e-mail, no role Löfte
+    knows, or an organisation the provider is not bound to, or when the person belongs to
+    another organisation or is already bound to another subject of this provider.
     """
+    subject = str(claims.get("sub", "")).strip()
+    if not subject:
+        raise NotAuthenticated(f"{config.label} sent no subject (sub) for the person")
     email = str(claims.get(config.claims.email, "")).strip().lower()
-    if "@" not in email:
-        raise NotAuthenticated(f"{config.label} sent no e-mail address ({config.claims.email})")
     raw_roles = claims.get(config.claims.role, [])
     values = raw_roles if isinstance(raw_roles, list) else [raw_roles]
     mapped = [config.claims.roles[v] for v in map(str, values) if v in config.claims.roles]
     role = mapped[0] if mapped else config.claims.default_role
-    if role is None or role is Role.ADMIN:
-        raise NotAuthenticated(f"{config.label} gives {email} no role in Löfte")
-    subject = str(claims.get("sub", ""))
     with session_scope() as session:
         org = _organisation(session, config, claims)
-        person = session.exec(select(Person).where(Person.email == email)).first()
-        # A person of no organisation (an installation admin) is nobody's to vouch for: else
-        # any bound provider could link its user to the admin's row and re-role it.
-        if person is not None and person.organisation_id != org.id:
-            raise NotAuthenticated(
-                f"{email} belongs to another organisation, which {config.label} may not vouch for"
-            )
-        person = person or Person(email=email, name=email, role=role)
-        person.name = str(claims.get(config.claims.name) or person.name)[:200]
-        person.role, person.organisation_id = role, org.id
-        session.add(person)
-        session.flush()
         link = session.exec(
             select(OidcIdentity).where(
                 OidcIdentity.issuer == config.issuer, OidcIdentity.subject == subject
             )
         ).first()
-        if link is None:
-            session.add(OidcIdentity(issuer=config.issuer, subject=subject, person_id=person.id))  # type: ignore[arg-type]
+        if link is not None:
+            person = session.get(Person, link.person_id)
+        else:
+            if "@" not in email:
+                raise NotAuthenticated(
+                    f"{config.label} sent no e-mail address ({config.claims.email})"
+                )
+            if not _verified(claims):
+                raise NotAuthenticated(
+                    f"{config.label} has not verified {email} (email_verified); a first "
+                    "sign-in needs a verified address"
+                )
+            person = session.exec(select(Person).where(Person.email == email)).first()
+            if (
+                person is not None
+                and session.exec(
+                    select(OidcIdentity).where(
+                        OidcIdentity.issuer == config.issuer, OidcIdentity.person_id == person.id
+                    )
+                ).first()
+            ):
+                raise NotAuthenticated(
+                    f"{email} is already bound to another account at {config.label}"
+                )
+        if role is None or role is Role.ADMIN:
+            raise NotAuthenticated(f"{config.label} gives {email or subject} no role in Löfte")
+        # A person of no organisation (an installation admin) is nobody's to vouch for: else
+        # any bound provider could link its user to the admin's row and re-role it.
+        if person is not None and person.organisation_id != org.id:
+            raise NotAuthenticated(
+                f"{person.email} belongs to another organisation, which {config.label} may "
+                "not vouch for"
+            )
+        person = person or Person(email=email, name=email, role=role)
+        named = strip_invisible(str(claims.get(config.claims.name) or person.name))
+        person.name = unicodedata.normalize("NFC", named)[:200]
+        person.role, person.organisation_id = role, org.id
+        session.add(person)
+        session.flush()
         assert person.id is not None
+        if link is None:
+            session.add(OidcIdentity(issuer=config.issuer, subject=subject, person_id=person.id))
         return person.id
 
 

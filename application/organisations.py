@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from sqlmodel import col, select
 
 from application.access import require_action
@@ -17,6 +17,7 @@ from lifecycle.permissions import Action, Principal
 from lifecycle.vocabulary import OrganisationKind
 from models import Organisation
 from models.db import read_scope, session_scope
+from models.inputs import check_name
 
 
 class OrganisationInput(BaseModel):
@@ -30,6 +31,12 @@ class OrganisationInput(BaseModel):
         default=False,
         description="The municipality or city district has vulnerable areas (utsatta områden)",
     )
+
+    @field_validator("name", "parent_name")
+    @classmethod
+    def _visible(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """NFC, and no invisible characters (a look-alike "LPO Farsta" is refused)."""
+        return None if value is None else check_name(str(info.field_name), value)
 
 
 def _row(org: Organisation) -> dict[str, Any]:

@@ -7,7 +7,7 @@ address, cancels what was still queued for it and blanks it on messages already 
 
 Nobody can learn from the answers whether an address follows a promise: subscribing answers
 the same whether the address is new, pending, confirmed or over its limit. Requests are
-limited per address and per client (both stored as digests, kept a day).
+limited per mailbox and per client (both stored as digests, kept a day).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import unicodedata
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, delete, func, select
@@ -23,6 +24,7 @@ from application.public import is_published
 from config.clock import now_utc
 from effects.resident_mail import RESIDENT_KINDS, queue_confirmation
 from lifecycle.errors import InputError, NotFound, TooManyRequests
+from lifecycle.safe_text import invisible_character_in
 from models import OutboxMessage, Promise, ResidentSubscription, SubscriptionRequest
 from models.base import as_utc
 from models.db import session_scope
@@ -32,7 +34,13 @@ from models.db import session_scope
 # bevakning-2 (issue 21): the text names the data controllers and links to /personuppgifter.
 CONSENT_VERSION = "bevakning-2"
 CONFIRM_WITHIN = timedelta(days=7)
+# Confirmation messages per mailbox (victim+1@, Victim@ and victim@ are one mailbox) a day:
+# from one client, and from all clients together. Asking again while a link sent in the last
+# day is still unused sends nothing and keeps that link working, so nobody can spend a
+# resident's messages on one promise or make the link they received useless.
 PER_ADDRESS_PER_DAY = 3
+PER_MAILBOX_PER_DAY = 6
+RESEND_AFTER = timedelta(days=1)
 PER_CLIENT_PER_HOUR = 20
 MAX_ADDRESS = 254
 _ADDRESS = re.compile(r"^[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+\.[^@\s<>\"(),;:.]{2,}$")
@@ -51,8 +59,18 @@ def _digest(value: str) -> str:
 
 
 def normalise_address(raw: str) -> str:
-    """The address as stored: trimmed and lower-case."""
-    return raw.strip().lower()
+    """The address as stored: trimmed, NFC and lower-case."""
+    return unicodedata.normalize("NFC", raw.strip()).lower()
+
+
+def mailbox(address: str) -> str:
+    """The mailbox an address reaches, for counting: without a ``+tag`` and, at Gmail,
+    without dots (``Anna.B+3@gmail.com`` and ``annab@googlemail.com`` are one mailbox)."""
+    local, _, domain = normalise_address(address).rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in ("gmail.com", "googlemail.com"):
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
 
 
 def check_form(address: str, consent: bool) -> dict[str, str]:
@@ -60,7 +78,11 @@ def check_form(address: str, consent: bool) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not address:
         errors["epost"] = "Fyll i din e-postadress"
-    elif len(address) > MAX_ADDRESS or not _ADDRESS.match(address):
+    elif (
+        len(address) > MAX_ADDRESS
+        or not _ADDRESS.match(address)
+        or invisible_character_in(address) is not None
+    ):
         errors["epost"] = "Skriv e-postadressen som namn@exempel.se"
     if not consent:
         errors["samtycke"] = "Kryssa i att du samtycker, annars kan vi inte skicka något"
@@ -104,7 +126,7 @@ def subscribe(
                 col(SubscriptionRequest.at) < moment - timedelta(days=1)
             )
         )
-        client_hash, address_hash = _digest(client), _digest(address)
+        client_hash, mailbox_hash = _digest(client), _digest(mailbox(address))
         if (
             _count_since(
                 session, SubscriptionRequest.client_hash, client_hash, moment - timedelta(hours=1)
@@ -112,16 +134,16 @@ def subscribe(
             >= PER_CLIENT_PER_HOUR
         ):
             raise TooManyRequests("too many requests from this client; try again in an hour")
-        session.add(
-            SubscriptionRequest(at=moment, client_hash=client_hash, address_hash=address_hash)
-        )
-        if (
-            _count_since(
-                session, SubscriptionRequest.address_hash, address_hash, moment - timedelta(days=1)
-            )
-            > PER_ADDRESS_PER_DAY
+        # Every request counts against its client; only one that sends a message counts
+        # against the mailbox (the row names the mailbox then, else nothing).
+        asked = SubscriptionRequest(at=moment, client_hash=client_hash, address_hash="-")
+        session.add(asked)
+        day = moment - timedelta(days=1)
+        from_here = _sent_since(session, mailbox_hash, day, client_hash)
+        if from_here >= PER_ADDRESS_PER_DAY or (
+            _sent_since(session, mailbox_hash, day) >= PER_MAILBOX_PER_DAY
         ):
-            return  # over the address's limit: silently nothing, as for a known address
+            return  # over the mailbox's limit: silently nothing, as for a known address
         _expire_unconfirmed(session, moment)
         sub = session.exec(
             select(ResidentSubscription).where(
@@ -131,6 +153,13 @@ def subscribe(
         ).first()
         if sub is not None and sub.confirmed_at is not None:
             return  # already follows it: nothing to send, and nothing to tell the asker
+        if (
+            sub is not None
+            and sub.confirm_token_hash is not None
+            and as_utc(sub.requested_at) > moment - RESEND_AFTER
+        ):
+            return  # the link sent within the day still works: no second one, no new token
+        asked.address_hash = mailbox_hash
         token = secrets.token_urlsafe(32)
         if sub is None:
             unsubscribe = secrets.token_urlsafe(32)
@@ -149,6 +178,23 @@ def subscribe(
         session.add(sub)
         session.flush()
         queue_confirmation(session, sub, promise, token)
+
+
+def _sent_since(
+    session: Session, mailbox_hash: str, since: datetime, client_hash: str | None = None
+) -> int:
+    """Confirmation messages queued for a mailbox since ``since`` (from one client, or all)."""
+    query = (
+        select(func.count())
+        .select_from(SubscriptionRequest)
+        .where(
+            SubscriptionRequest.address_hash == mailbox_hash,
+            col(SubscriptionRequest.at) >= since,
+        )
+    )
+    if client_hash is not None:
+        query = query.where(SubscriptionRequest.client_hash == client_hash)
+    return int(session.exec(query).one())
 
 
 def _expire_unconfirmed(session: Session, moment: datetime) -> None:

@@ -32,6 +32,25 @@ def control_character_in(text: str, *, multiline: bool = False) -> str | None:
     return found.group(0) if found else None
 
 
+# Characters that change how text looks without being seen: bidirectional overrides and
+# isolates (U+202A-202E, U+2066-2069), marks (U+200E, U+200F, U+061C), zero-width characters
+# (U+200B-200D, U+2060-2064) and the byte order mark (U+FEFF). "LPO Farsta" and a look-alike
+# with one of these are the same to the eye.
+_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def invisible_character_in(text: str) -> str | None:
+    """The first bidi control, zero-width character or BOM in ``text`` (None if none)."""
+    found = _INVISIBLE.search(text)
+    return found.group(0) if found else None
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without bidi controls, zero-width characters and BOMs (for names that come
+    from elsewhere, such as an identity provider's claims, and cannot be sent back)."""
+    return _INVISIBLE.sub("", text)
+
+
 def strip_controls(text: str) -> str:
     """``text`` without control characters (newlines and tabs kept; a lone CR becomes LF)."""
     return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -61,6 +80,21 @@ def neutralise_formula(value: Any) -> Any:
 def escape_markdown(text: str) -> str:
     """People's text for a markdown chat card: every markdown character escaped."""
     return _MARKDOWN.sub(r"\\\1", strip_controls(text))
+
+
+_MARKDOWN_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_MARKDOWN_INLINE = re.compile(r"([\[\]|`])")
+
+
+def escape_markdown_value(value: Any) -> Any:
+    """A value for a Markdown document: raw HTML becomes text (``<`` ``>`` ``&`` as entities,
+    which Markdown shows as the characters), and link brackets, table pipes and backticks are
+    backslash-escaped, so people's text can neither inject markup nor break a table. Values
+    that are not text are returned as they are."""
+    if not isinstance(value, str):
+        return value
+    text = "".join(_MARKDOWN_HTML.get(c, c) for c in value)
+    return _MARKDOWN_INLINE.sub(r"\\\1", text)
 
 
 def autoescape_for(template_name: str | None) -> bool:

@@ -8,12 +8,13 @@ before the term starts, a problem of another promise) are made by ``application.
 from __future__ import annotations
 
 import math
+import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from lifecycle.safe_text import control_character_in
+from lifecycle.safe_text import control_character_in, invisible_character_in
 from lifecycle.term import MAX_TERM_YEARS, MIN_TERM_YEARS
 from lifecycle.vocabulary import (
     ActivityOwner,
@@ -74,8 +75,55 @@ MULTI_LINE = frozenset(
 )
 
 
+# Names of people and organisations, addresses and titles: what people tell apart by eye, so
+# bidi controls, zero-width characters and the BOM are refused in them (docs/security.md).
+NAME_FIELDS = frozenset(
+    {
+        "name",
+        "email",
+        "municipality",
+        "police_area",
+        "area_name",
+        "organisation",
+        "parent_name",
+        "title",
+        "responsible",
+        "signed_by",
+        "submitted_by",
+        "approved_by",
+        "decided_by",
+    }
+)
+
+
+def check_name(name: str, value: str) -> str:
+    """``value`` in NFC, or ValueError naming an invisible character it must not contain."""
+    value = unicodedata.normalize("NFC", value)
+    bad = invisible_character_in(value)
+    if bad is not None:
+        raise ValueError(
+            f"{name}: contains the invisible character U+{ord(bad):04X} (a direction mark, a "
+            "zero-width character or a byte order mark); type the name again without it"
+        )
+    return value
+
+
+def nfc(value: Any) -> Any:
+    """Every text in ``value`` (through lists and dicts) in Unicode NFC: "é" is one character
+    however it was typed, so equal-looking names compare equal."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [nfc(v) for v in value]
+    if isinstance(value, dict):
+        return {k: nfc(v) for k, v in value.items()}
+    return value
+
+
 def _check_value(name: str, value: Any) -> None:
     if isinstance(value, str):
+        if name in NAME_FIELDS:
+            check_name(name, value)
         multiline = name in MULTI_LINE
         limit = MULTI_LINE_MAX if multiline else ONE_LINE_MAX
         if len(value) > limit:
@@ -110,6 +158,12 @@ def _check_value(name: str, value: Any) -> None:
 
 class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normalised(cls, data: Any) -> Any:
+        """Every text in NFC before anything else looks at it."""
+        return nfc(data)
 
     @model_validator(mode="after")
     def _within_bounds(self) -> Any:

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from sqlmodel import Session, col, select
 
 from lifecycle.goals import goal_met
-from lifecycle.safe_text import autoescape_for, clean
+from lifecycle.safe_text import autoescape_for, clean, escape_markdown_value
 from lifecycle.term import cycle_year_bounds
 from lifecycle.words import counted, number
 from models import (
@@ -320,12 +320,15 @@ def _previous_survey(session: Session, promise: Promise) -> list[str]:
     return [s for s in earlier if s]
 
 
-def _environment() -> Environment:
+def _environment(markdown: bool = False) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=autoescape_for,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Markdown passes raw HTML through to whoever renders it: every value written into a
+        # Markdown document has its markup neutralised (the templates' own syntax is kept).
+        finalize=escape_markdown_value if markdown else None,
     )
     return env
 
@@ -342,7 +345,7 @@ def render(data: dict[str, Any], fmt: str, template: str = "compilation") -> str
         raise ValueError(f"unknown format {fmt!r}; use md, html or json")
     language = data.get("language", "sv")
     t = words(language)
-    env = _environment()
+    env = _environment(markdown=fmt == "md")
     # Numbers and counts in the document's language: "12,5" and "1 inlämnad" in Swedish.
     env.filters["num"] = lambda value: number(value, language)
     return env.get_template(f"{template}.{fmt}.j2").render(

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -362,3 +363,151 @@ def test_no_write_on_a_promise_without_being_a_party() -> None:
     assert decide(ROLES["steering_group"], Action.SIGN_OFF, OWN) is None
     assert decide(ROLES["steering_group"], Action.SIGN_OFF, police_side) is not None
     assert decide(ROLES["coordinator"], Action.SIGN_OFF, OWN) is not None
+
+
+# --- credentials: what each one may do to accounts (issue 20) ------------------------------------
+
+CREDENTIALS = (
+    "session",
+    "token (api)",
+    "token (api, tokens)",
+    "token (api, credentials)",
+    "operator",
+    "admin session",
+    "admin token (api)",
+)
+ACCOUNT_ACTIONS = (
+    "see who one is (`me.show`)",
+    "create a token for oneself",
+    "create a token for another person",
+    "create a token for a service account",
+    "change one's own password (with the current one)",
+    "set another person's password (one-time)",
+    "revoke one's own token",
+    "revoke another person's token",
+)
+_ME, _ADMIN, _OTHER, _SERVICE = (
+    "samordnare@sollentuna.se",
+    "admin@lofte.example",
+    "samordnare@jarfalla.se",
+    "integration@sollentuna.se",
+)
+_PASSWORD = "rätt häst batteri häftstift"
+
+
+@lru_cache(maxsize=1)
+def _password_hash() -> str:
+    from application.identity import hash_password
+
+    return hash_password(_PASSWORD)
+
+
+def _credential(kind: str) -> Principal:
+    """A principal proven by a fresh credential of ``kind`` (passwords reset first)."""
+    from sqlmodel import select as sm_select
+
+    from application import identity
+    from models import LocalPassword, Person
+
+    email = _ADMIN if kind.startswith("admin") else _ME
+    with session_scope() as s:  # the same hash again: argon2id is slow on purpose
+        for who in (_ME, _ADMIN, _OTHER):
+            person = s.exec(sm_select(Person).where(Person.email == who)).one()
+            row = s.get(LocalPassword, person.id) or LocalPassword(
+                person_id=person.id, password_hash=""
+            )
+            row.password_hash, row.must_change = _password_hash(), False
+            s.add(row)
+    if kind == "operator":
+        return identity.operator_principal(email)
+    if kind.endswith("session"):
+        return identity.sign_in_with_password(email, _PASSWORD, "10.9.9.9")[1]
+    scopes = kind.split("(")[1].rstrip(")").split(", ")
+    made = identity.create_token(
+        identity.operator_principal(email),
+        identity.TokenRequest(email=email, scopes=scopes),  # type: ignore[arg-type]
+    )
+    return identity.authenticate_bearer(made["token"])
+
+
+def _account_action(action: str, principal: Principal) -> dict[str, Any]:
+    from application import identity
+
+    own_token = identity.create_token(
+        identity.operator_principal(principal.email), identity.TokenRequest(email=principal.email)
+    )
+    other_token = identity.create_token(
+        identity.operator_principal(_OTHER), identity.TokenRequest(email=_OTHER)
+    )
+    return {
+        ACCOUNT_ACTIONS[0]: ("me.show", {}),
+        ACCOUNT_ACTIONS[1]: ("token.create", {"email": principal.email}),
+        ACCOUNT_ACTIONS[2]: ("token.create", {"email": _OTHER}),
+        ACCOUNT_ACTIONS[3]: ("token.create", {"email": _SERVICE}),
+        ACCOUNT_ACTIONS[4]: (
+            "user.password",
+            {
+                "email": principal.email,
+                "password": "ett nytt långt lösenord",
+                "current_password": _PASSWORD,
+            },
+        ),
+        ACCOUNT_ACTIONS[5]: (
+            "user.password",
+            {"email": _OTHER, "password": "ett tillfälligt lösenord"},
+        ),
+        ACCOUNT_ACTIONS[6]: ("token.revoke", {"token_id": own_token["id"]}),
+        ACCOUNT_ACTIONS[7]: ("token.revoke", {"token_id": other_token["id"]}),
+    }[action]
+
+
+def credential_matrix() -> str:
+    """What each credential may do to accounts, by running every cell through the use cases
+    (✓ done, – refused with 403 and nothing changed)."""
+    from flows.operations import all_operations
+    from lifecycle.errors import Forbidden
+
+    head = "| action | " + " | ".join(CREDENTIALS) + " |"
+    rule = "|---|" + "---|" * len(CREDENTIALS)
+    rows = []
+    for action in ACCOUNT_ACTIONS:
+        cells = []
+        for kind in CREDENTIALS:
+            principal = _credential(kind)
+            name, params = _account_action(action, principal)
+            before = row_counts()
+            try:
+                all_operations()[name].run(principal, params)
+            except Forbidden:
+                assert row_counts() == before, (action, kind)
+                cells.append("–")
+            else:
+                cells.append("✓")
+        rows.append(f"| {action} | " + " | ".join(cells) + " |")
+    return "\n".join([head, rule, *rows])
+
+
+def test_docs_show_what_each_credential_may_do_to_accounts(db) -> None:
+    """The token scopes and the admin's rights over accounts, run on SQLite and PostgreSQL and
+    shown in docs/security.md (regenerate with ``credential_matrix()``)."""
+    register(_ME, "coordinator", "Sollentuna")
+    register(_OTHER, "coordinator", "Järfälla")
+    register(_ADMIN, "admin", None)
+    with session_scope() as s:
+        from application.promises import add_person
+        from models.inputs import PersonInput
+
+        add_person(
+            s,
+            PersonInput(
+                email=_SERVICE,
+                name="Ärendesystemet",
+                role=Role.COORDINATOR,
+                organisation="Sollentuna",
+                region="stockholm",
+                service_account=True,
+            ),
+        )
+    table = credential_matrix()
+    doc = (Path(__file__).parent.parent / "docs" / "security.md").read_text(encoding="utf-8")
+    assert table in doc, "docs/security.md: regenerate the credential matrix:\n" + table

@@ -23,6 +23,7 @@ ANNA = User(
     sub="anna-berg",
     claims={
         "email": "anna.berg@sollentuna.se",
+        "email_verified": True,
         "name": "Anna Berg",
         "roles": ["Lofte.Coordinator"],
         "org": "Sollentuna",
@@ -146,3 +147,42 @@ def test_the_sign_in_page_offers_each_configured_provider(configured: str) -> No
     html = client.get("/logga-in").text
     assert "Logga in med din organisations konto" in html
     assert 'href="/logga-in/oidc/sollentuna"' in html
+
+
+def test_a_person_is_bound_to_the_providers_subject_and_first_matched_only_verified(
+    configured: str,
+) -> None:
+    """Issue 20: the first sign-in matches by e-mail only when the provider verified it; after
+    that the (issuer, subject) pair finds the person, whatever the e-mail claim says."""
+    from sqlmodel import select
+
+    from application.oidc import map_claims, provider
+    from lifecycle.errors import NotAuthenticated
+    from models import OidcIdentity, Person
+    from models.db import session_scope
+
+    register("anna.berg@sollentuna.se", organisation="Sollentuna")
+    register("bo@sollentuna.se", organisation="Sollentuna")
+    config = provider("sollentuna")
+    unverified = {**ANNA.claims, "sub": "anna-berg", "email_verified": False}
+    with pytest.raises(NotAuthenticated, match="not verified"):
+        map_claims(config, unverified)
+    with pytest.raises(NotAuthenticated, match="not verified"):
+        map_claims(config, {k: v for k, v in unverified.items() if k != "email_verified"})
+    with session_scope() as s:
+        assert s.exec(select(OidcIdentity)).all() == []
+    anna = map_claims(config, {**ANNA.claims, "sub": "anna-berg"})
+    # Later the provider's e-mail claim changes (or is forged) to Bo's: still Anna.
+    again = map_claims(config, {**ANNA.claims, "sub": "anna-berg", "email": "bo@sollentuna.se"})
+    assert again == anna
+    # Another subject of the same provider claiming Anna's verified address: refused.
+    with pytest.raises(NotAuthenticated, match="already bound"):
+        map_claims(config, {**ANNA.claims, "sub": "someone-else"})
+    # A name with a direction override arrives without it.
+    map_claims(config, {**ANNA.claims, "sub": "anna-berg", "name": "Anna\u202e Berg"})
+    with session_scope() as s:
+        person = s.get(Person, anna)
+        assert person is not None and person.email == "anna.berg@sollentuna.se"
+        assert person.name == "Anna Berg"
+        links = s.exec(select(OidcIdentity)).all()
+        assert [(link.subject, link.person_id) for link in links] == [("anna-berg", anna)]

@@ -149,10 +149,14 @@ def test_every_kind_renders_in_both_languages_text_and_html(kind, language):
         "late": [{"promise": "Löfte Kista", "stage": "goals", "days_overdue": 29}],
         "url": "https://lofte.example/p/1",
         "comment": "<script>x</script>",
+        "email": "anna@lofte.example",
     }
     r = Renderer().render(kind, language, payload)
     assert r.subject and "\n" not in r.subject
-    assert "Kista" in r.text or "Stockholm" in r.text
+    if kind == "account_notice":  # about a person's account, not a promise
+        assert "anna@lofte.example" in r.text
+    else:
+        assert "Kista" in r.text or "Stockholm" in r.text
     assert r.html and '<meta name="viewport"' in r.html and 'lang="' + language + '"' in r.html
     assert "<script>" not in r.html  # data is escaped in HTML
     swedish = {
@@ -163,6 +167,7 @@ def test_every_kind_renders_in_both_languages_text_and_html(kind, language):
         "resident_confirm": "Bekräfta",
         "resident_round": "Belysningen",
         "resident_year_end": "godkänt",
+        "account_notice": "Lösenordet",
     }
     english = {
         "digest": "Hello",
@@ -172,6 +177,7 @@ def test_every_kind_renders_in_both_languages_text_and_html(kind, language):
         "resident_confirm": "Confirm",
         "resident_round": "Belysningen",
         "resident_year_end": "approved",
+        "account_notice": "password",
     }
     assert (swedish if language == "sv" else english)[kind] in r.text
 

@@ -133,6 +133,10 @@ def test_the_session_cookie_is_secure_behind_an_https_public_address(
     )
     assert ("secure" in cookie.lower().split("; ")) is secure, cookie
     assert "httponly" in cookie.lower()
+    # The language cookie follows the same rule.
+    chosen = client.get("/tillganglighet?lang=en")
+    language = next(c for c in chosen.headers.get_list("set-cookie") if c.startswith("lofte_lang="))
+    assert ("secure" in language.lower().split("; ")) is secure, language
 
 
 def test_the_deploy_files_agree_on_the_proxy(monkeypatch) -> None:

@@ -76,7 +76,15 @@ def remember(request: Request | None, response: Response) -> bool:
         return False
     asked = request.query_params.get("lang")
     if asked in LANGUAGES and request.cookies.get(COOKIE) != asked:
-        response.set_cookie(COOKIE, str(asked), max_age=365 * 24 * 3600, samesite="lax")
+        from config.settings import get_settings
+
+        response.set_cookie(
+            COOKIE,
+            str(asked),
+            max_age=365 * 24 * 3600,
+            samesite="lax",
+            secure=get_settings().secure_cookies,  # every cookie Secure behind HTTPS
+        )
         return True
     return False
 

@@ -79,7 +79,7 @@ async def sign_in(request: Request) -> Response:
             errors["email"] = N_("E-postadressen eller lösenordet stämmer inte.")
         else:
             if principal.must_change_password:  # an admin's one-time password: choose one now
-                target = f"/byt-losenord?next={quote(target)}"
+                target = f"/byt-losenord?next={quote(target, safe='')}"
             response = RedirectResponse(target, status_code=303)
             set_session_cookie(response, session_id)
             return response
