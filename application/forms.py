@@ -73,6 +73,13 @@ LABELS: dict[str, str] = {
     "next_year_plan": "plan för nästa år",
     "approved_by": "godkänd av",
     "diarienummer": "diarienummer",
+    "hours": "timmar",
+    "kronor": "kostnad i kronor",
+    "funding_source": "finansiering",
+    "function": "funktion",
+    "official": "ansvarig tjänsteperson",
+    "paragraph": "paragraf",
+    "decided_on": "beslutsdatum",
 }
 TITLES: dict[str, str] = {
     "dialogue": "Registrera en medborgardialog",

@@ -136,6 +136,11 @@ class Activity(SQLModel, table=True):
     approach: Approach = enum_field(Approach)
     status: ActivityStatus = enum_field(ActivityStatus, ActivityStatus.NOT_STARTED)
     status_reason: str = ""
+    # Resources, for the compilation and the action plan (all optional): staff hours, cost in
+    # kronor and where the money comes from.
+    hours: float | None = None
+    kronor: int | None = None
+    funding_source: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -163,6 +168,8 @@ class SignOff(SQLModel, table=True):
     cycle_year: int = 1
     party: Party = enum_field(Party)
     signed_by: str = Field(max_length=200)
+    # The signatory's function ("Lokalpolisområdeschef"), printed under the name.
+    function: str = Field(default="", max_length=200)
     signed_on: date
     revoked_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
@@ -220,4 +227,9 @@ class YearEndCompilation(SQLModel, table=True):
     approved_by: str | None = None
     approved_at: datetime | None = None
     diarienummer: str | None = Field(default=None, max_length=80)
+    # The responsible official (handläggare) named in the committee paper's header.
+    official: str = Field(default="", max_length=200)
+    # The decision record: the paragraph (§) of the minutes and the day of the decision.
+    decision_paragraph: str | None = Field(default=None, max_length=40)
+    decided_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow)

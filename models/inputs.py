@@ -273,6 +273,11 @@ class ActivityInput(_Input):
     end: date
     prevention_level: PreventionLevel
     approach: Approach
+    hours: float | None = Field(default=None, ge=0, description="Staff hours planned or spent")
+    kronor: int | None = Field(default=None, ge=0, description="Cost in kronor")
+    funding_source: str = Field(
+        default="", max_length=200, description="Where the money comes from (budget, grant ...)"
+    )
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> ActivityInput:
@@ -324,7 +329,10 @@ class SignOffInput(_Input):
     """One party's sign-off of the action plan (by its steering group member)."""
 
     party: Party
-    signed_by: str = Field(min_length=2)
+    signed_by: str = Field(min_length=2, description="The signatory's name")
+    function: str = Field(
+        default="", max_length=200, description="The signatory's function (Lokalpolisområdeschef)"
+    )
     signed_on: date
     for_next_year: bool = Field(
         default=False,
@@ -374,7 +382,12 @@ class CompilationInput(_Input):
     """The year-end compilation's written parts (figures are compiled from the records)."""
 
     summary: str = Field(min_length=10)
-    next_year_plan: str = ""
+    next_year_plan: str = Field(
+        default="", description="The plan for the coming year (required before approval)"
+    )
+    official: str = Field(
+        default="", max_length=200, description="The responsible official (handläggare)"
+    )
 
 
 class ApprovalInput(_Input):
@@ -384,6 +397,10 @@ class ApprovalInput(_Input):
     diarienummer: str | None = Field(
         default=None, max_length=80, description="The decision's file number (diarienummer)"
     )
+    paragraph: str | None = Field(
+        default=None, max_length=40, description="The paragraph of the minutes (§ 12)"
+    )
+    decided_on: date | None = Field(default=None, description="The day of the decision")
 
 
 class PersonInput(_Input):

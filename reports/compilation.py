@@ -84,6 +84,8 @@ def compile_year(
         )
     ).first()
 
+    t = words(language)
+
     def area_name(area_id: str | None) -> str | None:
         area = areas.get(area_id or "")
         return None if area is None else (area.name_sv if language == "sv" else area.name_en)
@@ -107,7 +109,11 @@ def compile_year(
                 "last_measured_on": series[-1][0].isoformat() if series else None,
                 "values": [{"on": d.isoformat(), "value": v} for d, v in series],
                 "met": goal_met(g.baseline, g.target, last_value),
-                "chart_svg": indicator_chart(series, g.baseline, g.target, g.indicator),
+                "progress": progress(g.baseline, g.target, last_value),
+                "days_left": (g.target_date - today).days,
+                "chart_svg": indicator_chart(
+                    series, g.baseline, g.target, g.indicator, words=(t.baseline, t.target)
+                ),
             }
         )
     activity_rows: list[dict[str, Any]] = [
@@ -122,6 +128,11 @@ def compile_year(
             "reason": a.status_reason,
             "prevention_level": a.prevention_level.value,
             "approach": a.approach.value,
+            "start": a.start.isoformat(),
+            "end": a.end.isoformat(),
+            "hours": a.hours,
+            "kronor": a.kronor,
+            "funding_source": a.funding_source,
         }
         for a in activities
     ]
@@ -199,7 +210,9 @@ def compile_year(
     text = session.exec(
         select(PromiseText).where(PromiseText.promise_id == pid, PromiseText.cycle_year == year)
     ).first()
+    committee = committee_facts(session, promise, year, stored, language)
     return {
+        **committee,
         "language": language,
         "generated_on": today.isoformat(),
         "promise_text": {
@@ -226,8 +239,9 @@ def compile_year(
             sorted(Counter(a["prevention_level"] for a in activity_rows).items())
         ),
         "safety_survey": {
-            "this_year": [d.safety_survey for d in dialogues if d.safety_survey],
-            "previous_year": _previous_survey(session, promise),
+            # Several dialogues often quote the same survey: each result once.
+            "this_year": list(dict.fromkeys(d.safety_survey for d in dialogues if d.safety_survey)),
+            "previous_year": list(dict.fromkeys(_previous_survey(session, promise))),
         },
         "diarienummer": stored.diarienummer if stored else None,
         "promise": {
@@ -248,6 +262,7 @@ def compile_year(
                 "method": d.method.value,
                 "held_from": d.held_from.isoformat(),
                 "participants": d.participants,
+                "target_group": d.target_group,
                 "themes": d.themes,
                 "results": d.results,
             }
@@ -276,6 +291,80 @@ def compile_year(
         "next_year_plan": stored.next_year_plan if stored else "",
         "approved_by": stored.approved_by if stored else None,
         "approved_at": stored.approved_at.isoformat() if stored and stored.approved_at else None,
+    }
+
+
+def progress(baseline: float | None, target: float | None, last: float | None) -> int | None:
+    """How far the last value has come from the baseline towards the target, in per cent
+    (0 at the baseline, 100 at the target; below 0 when it went the wrong way)."""
+    if baseline is None or target is None or last is None or baseline == target:
+        return None
+    return round((last - baseline) / (target - baseline) * 100)
+
+
+def committee_facts(
+    session: Session,
+    promise: Promise,
+    year: int,
+    stored: YearEndCompilation | None,
+    language: str,
+) -> dict[str, Any]:
+    """What the committee paper adds to the figures: the parties' full names, the responsible
+    official, the agreement, the year's situation pictures and the decision record."""
+    from models import Agreement, Organisation, Region, SituationPicture
+    from reports.promise_document import full_name, signed_year
+
+    region = session.get(Region, promise.region_id)
+    municipality = session.get(Organisation, promise.municipality_id)
+    police = session.get(Organisation, promise.police_area_id)
+    agreement = session.get(Agreement, promise.agreement_id) if promise.agreement_id else None
+    pictures = session.exec(
+        select(SituationPicture)
+        .where(SituationPicture.promise_id == promise.id, SituationPicture.cycle_year == year)
+        .order_by(col(SituationPicture.id))
+    ).all()
+    problems = session.exec(
+        select(Problem)
+        .where(Problem.promise_id == promise.id, col(Problem.selected))
+        .order_by(col(Problem.id))
+    ).all()
+    return {
+        "organisation": full_name(municipality, region, language),
+        "police_full": full_name(police, region, language),
+        "official": stored.official if stored else "",
+        "signed": signed_year(session, promise) is not None,
+        "agreement": None
+        if agreement is None
+        else {
+            "title": agreement.title,
+            "term_start": agreement.term_start.isoformat(),
+            "term_end": agreement.term_end.isoformat(),
+            "focus_areas": agreement.focus_areas,
+            "goals": agreement.goals,
+            "follow_up": agreement.follow_up,
+            "decided_by": agreement.decided_by,
+            "decided_on": agreement.decided_on.isoformat() if agreement.decided_on else None,
+            "diarienummer": agreement.diarienummer,
+        },
+        "situation": {
+            "pictures": [{"party": p.party.value, "summary": p.summary} for p in pictures],
+            "problems": [
+                {
+                    "title": p.title,
+                    "places": [pl.get("name") for pl in p.places],
+                    "when": p.when,
+                    "scale": p.scale,
+                    "trend": p.trend.value,
+                }
+                for p in problems
+            ],
+        },
+        "decision": {
+            "body": stored.approved_by if stored else None,
+            "decided_on": stored.decided_on.isoformat() if stored and stored.decided_on else None,
+            "paragraph": stored.decision_paragraph if stored else None,
+            "diarienummer": stored.diarienummer if stored else None,
+        },
     }
 
 

@@ -89,6 +89,48 @@ WORDS: dict[str, tuple[str, str]] = {
     "digital_dialogue": ("digital dialog", "digital dialogue"),
     "meeting": ("möte", "meeting"),
     "staff_dialogue": ("medarbetardialog", "staff dialogue"),
+    # The signed promise document.
+    "promise_for": ("Medborgarlöfte för", "Citizen promise for"),
+    "promise_from": ("Ett löfte från {a} och {b}", "A promise from {a} and {b}"),
+    "valid": ("Gäller {start} – {end}.", "Valid {start} – {end}."),
+    "our_promises": ("Våra löften", "Our promises"),
+    "police_lead": ("Polisen lovar att", "The police promise to"),
+    "joint_lead": ("Tillsammans lovar vi att", "Together we promise to"),
+    "builds_on": ("Vad löftet bygger på", "What the promise builds on"),
+    "builds_dialogue": (
+        "Medborgardialog ({method}) {on}, {n} deltagare",
+        "Resident dialogue ({method}) {on}, {n} participants",
+    ),
+    "focus_area": ("Fokusområde", "Focus area"),
+    "agreement": ("Samverkansöverenskommelse", "Collaboration agreement"),
+    "follow_it": ("Så kan du följa löftet", "How you can follow the promise"),
+    "follow_rounds": (
+        "Vi följer upp löftet under året ({rounds}) och berättar efter varje uppföljning vad "
+        "som gjorts, vad som inte gjorts och varför.",
+        "We follow the promise up during the year ({rounds}) and after each follow-up tell "
+        "what was done, what was not, and why.",
+    ),
+    "follow_yearly": (
+        "Vi följer upp löftet under året och berättar vad som gjorts, vad som inte gjorts och varför.",
+        "We follow the promise up during the year and tell what was done, what was not, and why.",
+    ),
+    "follow_channels": ("Det får du veta genom {channels}.", "You hear of it through {channels}."),
+    "follow_online": (
+        "Löftet och uppföljningarna finns på {url}, där du också kan bevaka löftet med e-post.",
+        "The promise and its follow-ups are at {url}, where you can also follow it by e-mail.",
+    ),
+    "contact": ("Kontakt", "Contact"),
+    "contact_parties": (
+        "Kontakta polisen (114 14) eller kommunens kontaktcenter.",
+        "Contact the police (114 14) or the municipality's contact centre.",
+    ),
+    "signatures": ("Underskrifter", "Signatures"),
+    "party": ("Part", "Party"),
+    "name": ("Namn", "Name"),
+    "function": ("Funktion", "Function"),
+    "signed_on": ("Datum", "Date"),
+    "page": ("Sida", "Page"),
+    "of": ("av", "of"),
 }
 
 

@@ -120,7 +120,7 @@ def test_approval_closes_the_promise_and_the_roll_up_shows_it(db, prefect_harnes
     )
     assert out.exit_code == 0 and "Nacka" in out.output
     bad = CliRunner().invoke(app, ["compilation", "show", str(promise.id), "--format", "pdf"])
-    assert bad.exit_code == 2 and "--format must be md, html, json or docx" in bad.output
+    assert bad.exit_code == 2 and "--format must be md, html, json, docx or pdf" in bad.output
 
 
 def test_the_compilation_a_steering_group_decides_on(db, prefect_harness) -> None:
