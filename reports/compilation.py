@@ -34,7 +34,10 @@ from models import (
     YearEndCompilation,
 )
 from reports.charts import indicator_chart
+from reports.committee import committee_view, owner
 from reports.i18n import words
+from reports.office import language_tag
+from reports.pdf import FONT_STACK, css_string
 from views.snapshot import priority_scope
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -432,8 +435,18 @@ def render(data: dict[str, Any], fmt: str, template: str = "compilation") -> str
     env = _environment()
     # Numbers and counts in the document's language: "12,5" and "1 inlämnad" in Swedish.
     env.filters["num"] = lambda value: number(value, language)
+    env.filters["css"] = css_string
+    extra: dict[str, Any] = {}
+    if template == "compilation":
+        # The committee paper's view: header, proposal, assessments, resources, decision.
+        extra = {
+            "v": committee_view(data),
+            "owner": lambda a: owner(a, t),
+            "lang_tag": language_tag(language),
+            "font": FONT_STACK,
+        }
     return env.get_template(f"{template}.{fmt}.j2").render(
-        d=data, t=t, counted=lambda n, what: counted(n, what, language)
+        d=data, t=t, counted=lambda n, what: counted(n, what, language), **extra
     )
 
 
