@@ -121,8 +121,8 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "contact": ("Kontakt", "Contact"),
     "contact_parties": (
-        "Kontakta polisen (114 14) eller kommunens kontaktcenter.",
-        "Contact the police (114 14) or the municipality's contact centre.",
+        "Kontakta {a} eller {b} (polisen nås på 114 14).",
+        "Contact {a} or {b} (the police on 114 14).",
     ),
     "signatures": ("Underskrifter", "Signatures"),
     "party": ("Part", "Party"),

@@ -121,8 +121,11 @@ def signed_year(session: Session, promise: Promise, published_only: bool = False
 def document_data(
     session: Session, promise: Promise, language: str = "sv", published_only: bool = False
 ) -> dict[str, Any] | None:
-    """Everything the signed promise document shows, or None while it is not signed (with
-    ``published_only``: the published year's document, or None while none is published)."""
+    """Everything the signed promise document shows, or None while it is not signed.
+
+    With ``published_only``: the published year's document as residents get it (None while
+    none is published), without the coordinators' addresses and the feedback channels.
+    """
     from config.settings import get_settings
 
     year = signed_year(session, promise, published_only)
@@ -230,9 +233,15 @@ def document_data(
                 "follow_up": agreement.follow_up,
             },
             "rounds": [r.due.isoformat() for r in rounds],
-            "channels": sorted({r.feedback_channel for r in rounds if r.feedback_channel}),
+            # The public version names no people's addresses and no internal channels
+            # (docs/public.md): residents are pointed to the parties and the public page.
+            "channels": []
+            if published_only
+            else sorted({r.feedback_channel for r in rounds if r.feedback_channel}),
             "public_url": f"{settings.public_base_url}/offentligt/loften/{promise.id}",
-            "contacts": [
+            "contacts": []
+            if published_only
+            else [
                 {
                     "name": p.name,
                     "email": p.email,
@@ -320,7 +329,7 @@ def render_docx(d: dict[str, Any]) -> bytes:
     for c in d["contacts"]:
         doc.add_paragraph(f"{c['name']}, {c['organisation']}, {c['email']}", style="List Bullet")
     if not d["contacts"]:
-        doc.add_paragraph(t.contact_parties)
+        doc.add_paragraph(t.contact_parties.format(a=d["parties"][0], b=d["parties"][1]))
     doc.add_heading(t.signatures, level=1)
     docx_table(
         doc,

@@ -72,6 +72,7 @@ def _request(pid: int, fmt: str, language: str = "sv") -> PromiseDocumentRequest
 
 def test_the_signed_promise_as_pdf_a_and_docx(db) -> None:
     pid = new_promise(start=START)
+    register("trygghet@sollentuna.se", organisation="Sollentuna")  # the municipal coordinator
     walk_to(pid, Stage.CONTINUOUS_EVALUATION)  # signed, and so published
     _set_text(pid, joint_promises="hålla en trygghetsvandring varje månad.")
     _name_problems(pid)
@@ -123,9 +124,20 @@ def test_the_signed_promise_as_pdf_a_and_docx(db) -> None:
         created=signed.isoformat(),
     )
 
-    # Public once published: anyone may download it, signed in or not.
+    assert "trygghet@sollentuna.se" in text  # the parties' own copy names the coordinator
+
+    # Public once published: anyone may download it, signed in or not; it names the parties
+    # to contact, not people's addresses (docs/public.md).
     public = public_promise_document(pid, "pdf")
-    assert public.content[:5] == b"%PDF-"
+    public_text = "\n".join(
+        read_pdf(
+            public.content, title=TITLE, author=AUTHOR, language="sv-SE", created=signed.isoformat()
+        )
+    )
+    assert (
+        "trygghet@sollentuna.se" not in public_text and "Kontakta Sollentuna kommun" in public_text
+    )
+    assert "LPO-chef" in public_text  # the signatures are the published document's
     stranger = signed_promise_document(None, _request(pid, "docx"))
     assert stranger.filename.endswith(".docx")
 
@@ -206,12 +218,13 @@ def test_a_configured_logo_is_embedded_and_a_missing_one_is_no_error(
     monkeypatch.setenv("LOFTE_LOGO_DIR", str(tmp_path))
     reset_settings()
     pdf = signed_promise_document(ACTOR, _request(pid, "pdf"))
-    images = [
-        x
-        for page in pikepdf.open(io.BytesIO(pdf.content)).pages
+    document = pikepdf.open(io.BytesIO(pdf.content))
+    images = {
+        x.objgen  # pages may share one resource dictionary: each picture once
+        for page in document.pages
         for x in page.Resources.get("/XObject", {}).values()
         if x.get("/Subtype") == "/Image"
-    ]
+    }
     assert len(images) == 1
     monkeypatch.setenv("LOFTE_LOGO_DIR", str(tmp_path / "none"))
     reset_settings()
