@@ -34,7 +34,7 @@ from models import (
     YearEndCompilation,
 )
 from reports.charts import indicator_chart
-from reports.committee import committee_view, owner
+from reports.committee import committee_view, owner, without_lead
 from reports.i18n import words
 from reports.office import language_tag
 from reports.pdf import FONT_STACK, css_string
@@ -436,6 +436,7 @@ def render(data: dict[str, Any], fmt: str, template: str = "compilation") -> str
     # Numbers and counts in the document's language: "12,5" and "1 inlämnad" in Swedish.
     env.filters["num"] = lambda value: number(value, language)
     env.filters["css"] = css_string
+    env.filters["unlead"] = without_lead
     extra: dict[str, Any] = {}
     if template == "compilation":
         # The committee paper's view: header, proposal, assessments, resources, decision.

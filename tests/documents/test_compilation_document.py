@@ -16,6 +16,7 @@ from lifecycle.stages import Stage
 from models import Activity, Problem
 from models.db import session_scope
 from tests.documents.readback import (
+    Docx,
     W,
     assert_no_catalogue_ids,
     assert_nothing_doubled,
@@ -169,3 +170,7 @@ def test_old_stored_records_without_the_new_facts_still_render(db) -> None:
         data.pop(key, None)
     assert "Förslag till beslut" in render(data, "html")
     assert render_docx(data)[:2] == b"PK"
+    # Feedback that names its round itself is not prefixed with the round again.
+    data["feedback"][0]["text"] = "Uppföljning 1: vi har haft vandringar varje månad."
+    assert_nothing_doubled(render(data, "md"))
+    assert_nothing_doubled(Docx(render_docx(data)).text())
