@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader
+from jinja2 import Environment, FileSystemLoader, pass_context
+from jinja2.runtime import Context
 from sqlmodel import Session, col, select
 
 from lifecycle.goals import goal_met
@@ -410,13 +412,25 @@ def _previous_survey(session: Session, promise: Promise) -> list[str]:
     return [s for s in earlier if s]
 
 
+@pass_context
+def _num(context: Context, value: Any) -> str:
+    """A number in the document's language ("12,5" in Swedish), from the render's context."""
+    return number(value, context.get("language") or "sv")
+
+
+@lru_cache(maxsize=1)
 def _environment() -> Environment:
+    """The report templates' environment, made once: its templates are compiled once (a
+    committee paper's template took a second to compile on every request)."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=autoescape_for,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["num"] = _num
+    env.filters["css"] = css_string
+    env.filters["unlead"] = without_lead
     return env
 
 
@@ -433,10 +447,6 @@ def render(data: dict[str, Any], fmt: str, template: str = "compilation") -> str
     language = data.get("language", "sv")
     t = words(language)
     env = _environment()
-    # Numbers and counts in the document's language: "12,5" and "1 inlämnad" in Swedish.
-    env.filters["num"] = lambda value: number(value, language)
-    env.filters["css"] = css_string
-    env.filters["unlead"] = without_lead
     extra: dict[str, Any] = {}
     if template == "compilation":
         # The committee paper's view: header, proposal, assessments, resources, decision.
@@ -447,7 +457,12 @@ def render(data: dict[str, Any], fmt: str, template: str = "compilation") -> str
             "font": FONT_STACK,
         }
     return env.get_template(f"{template}.{fmt}.j2").render(
-        d=data, t=t, counted=lambda n, what: counted(n, what, language), **extra
+        d=data,
+        t=t,
+        # Numbers and counts in the document's language: "12,5" and "1 inlämnad" in Swedish.
+        language=language,
+        counted=lambda n, what: counted(n, what, language),
+        **extra,
     )
 
 

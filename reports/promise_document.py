@@ -35,7 +35,7 @@ from reports.compilation import _environment
 from reports.i18n import Words, in_language, words
 from reports.logos import logo_data_uri
 from reports.office import DocumentInfo, docx_bytes, docx_table, language_tag, new_docx
-from reports.pdf import FONT_STACK, css_string, html_to_pdf
+from reports.pdf import FONT_STACK, html_to_pdf
 
 # A text that already opens with its party's promise ("Polisen lovar att ...") keeps it.
 _OPENS_WITH_PROMISE = re.compile(
@@ -278,7 +278,6 @@ def _info(d: dict[str, Any]) -> DocumentInfo:
 def render_html(d: dict[str, Any]) -> str:
     """The signed promise as a printable HTML page (the source of the PDF)."""
     env = _environment()
-    env.filters["css"] = css_string
     return env.get_template("promise_document.html.j2").render(
         d=d,
         t=words(d["language"]),
