@@ -23,6 +23,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from lifecycle.safe_text import clean
+
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The font Word and LibreOffice both have (LibreOffice maps Arial to Liberation Sans).
@@ -43,6 +45,12 @@ class DocumentInfo:
     created: datetime
     language: str = "sv"
     subject: str = ""
+
+
+def _plain(text: str) -> str:
+    """Text for a property or a header: without control characters, which XML cannot hold
+    (a region named with a terminal escape must not break its export)."""
+    return str(clean(text))
 
 
 def language_tag(language: str) -> str:
@@ -122,15 +130,15 @@ def new_docx(info: DocumentInfo, *, landscape: bool = False) -> DocumentType:
     _set_language(doc, tag)
     _set_font(doc)
     props = doc.core_properties
-    props.title = info.title
-    props.author = info.organisation
-    props.last_modified_by = info.organisation
+    props.title = _plain(info.title)
+    props.author = _plain(info.organisation)
+    props.last_modified_by = _plain(info.organisation)
     props.created = info.created
     props.modified = info.created
     props.revision = 1
     props.language = tag
     props.comments = ""
-    props.subject = info.subject
+    props.subject = _plain(info.subject)
     props.keywords = ""
     props.category = ""
     section = doc.sections[0]
@@ -143,7 +151,7 @@ def new_docx(info: DocumentInfo, *, landscape: bool = False) -> DocumentType:
         setattr(section, side, MARGIN)
     section.header_distance = section.footer_distance = Mm(10)
     head = section.header.paragraphs[0]
-    head.text = f"{info.organisation} · {info.title}"
+    head.text = _plain(f"{info.organisation} · {info.title}")
     head.style.font.size = Pt(8.5)  # type: ignore[union-attr]
     foot = section.footer.paragraphs[0]
     page, of = page_words(info.language)
@@ -250,10 +258,10 @@ def print_setup(sheet: Any, title_rows: int = 1, freeze: str = "B2") -> None:
 def xlsx_properties(book: Any, info: DocumentInfo) -> None:
     """The workbook's title, author organisation, created date and language."""
     props = book.properties
-    props.title = info.title
-    props.creator = info.organisation
-    props.lastModifiedBy = info.organisation
+    props.title = _plain(info.title)
+    props.creator = _plain(info.organisation)
+    props.lastModifiedBy = _plain(info.organisation)
     props.created = info.created.replace(tzinfo=None)
     props.modified = info.created.replace(tzinfo=None)
     props.language = language_tag(info.language)
-    props.subject = info.subject
+    props.subject = _plain(info.subject)

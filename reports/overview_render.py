@@ -261,7 +261,7 @@ def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None
     created = datetime.combine(date.fromisoformat(str(data["date"])[:10]), time(12, 0))
     xlsx_properties(
         book,
-        DocumentInfo(neutralise_formula(title), data.get("region_name") or "Löfte", created, lang),
+        DocumentInfo(title, data.get("region_name") or "Löfte", created, lang),
     )
     book.save(target)
 
