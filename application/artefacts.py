@@ -450,6 +450,7 @@ def _compilation(
     if row.approved_at is not None:
         raise InputError("this year's compilation is already approved and can no longer change")
     row.summary, row.next_year_plan = data.summary, data.next_year_plan
+    row.official = data.official
     session.add(row)
     return row
 
@@ -463,8 +464,14 @@ def _approval(session: Session, promise: Promise, data: ApprovalInput, now: date
         )
     if row.approved_at is not None:
         raise InputError(f"the compilation was already approved by {row.approved_by}")
+    if not row.next_year_plan.strip():
+        raise InputError(
+            "the compilation has no plan for the coming year, which the decision needs; "
+            f"write it first: lofte add {promise.id} compilation --set next_year_plan=..."
+        )
     row.approved_by, row.approved_at = data.approved_by, now
     row.diarienummer = data.diarienummer
+    row.decision_paragraph, row.decided_on = data.paragraph, data.decided_on
     session.add(row)
     session.flush()
     link_findings(session, promise)

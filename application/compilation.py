@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -19,6 +19,7 @@ from models import Promise, YearEndCompilation
 from models.db import read_scope, session_scope
 from reports.compilation import compile_year, region_roll_up, render
 from reports.compilation_docx import DOCX_MEDIA_TYPE, render_docx
+from reports.pdf import PDF_MEDIA_TYPE, html_to_pdf
 from views.lookup import get_promise
 
 
@@ -51,6 +52,8 @@ def record_approval(
     now: datetime | None = None,
     *,
     diarienummer: str | None = None,
+    paragraph: str | None = None,
+    decided_on: date | None = None,
 ) -> None:
     """Approve the year's compilation (steering group): the compiled data is stored with it.
 
@@ -65,7 +68,12 @@ def record_approval(
         )
         session.add(row)
         session.flush()
-        approval = {"approved_by": approved_by, "diarienummer": diarienummer}
+        approval = {
+            "approved_by": approved_by,
+            "diarienummer": diarienummer,
+            "paragraph": paragraph,
+            "decided_on": decided_on,
+        }
         add_artefact(session, promise_id, "approval", approval, actor)
         # What is approved is the year as compiled now, with its decision; it is the record.
         row.content = compile_year(session, promise, local_today(now))
@@ -109,7 +117,7 @@ class CompilationRequest(BaseModel):
     """A promise's year-end compilation, in a format and a language."""
 
     promise_id: PromiseId
-    format: Literal["md", "html", "json", "docx"] = "md"
+    format: Literal["md", "html", "json", "docx", "pdf"] = "md"
     language: Literal["sv", "en"] = "sv"
 
 
@@ -119,6 +127,10 @@ def _document(data: dict[str, Any], fmt: str, name: str, template: str) -> Any:
     if fmt == "docx":
         # Committees decide on Word files: the same content, as a .docx.
         return FileResult(render_docx(data), DOCX_MEDIA_TYPE, f"{name}.docx")
+    if fmt == "pdf":
+        # The committee paper for the e-archive: the HTML rendering as PDF/A-2b.
+        pdf = html_to_pdf(render(data, "html", template=template, paged=True))
+        return FileResult(pdf, PDF_MEDIA_TYPE, f"{name}.pdf")
     media = "text/html; charset=utf-8" if fmt == "html" else "text/markdown; charset=utf-8"
     return FileResult(render(data, fmt, template=template).encode("utf-8"), media, f"{name}.{fmt}")
 

@@ -271,7 +271,8 @@ class _Builder:
             "signoff",
             {
                 "party": "police",
-                "signed_by": f"Lokalpolisområdeschef, {self.spec['police_area']}",
+                "signed_by": "Anders Lind",
+                "signed_as": f"Lokalpolisområdeschef, {self.spec['police_area']}",
                 "signed_on": on,
             },
             on,
@@ -281,7 +282,8 @@ class _Builder:
             "signoff",
             {
                 "party": "municipality",
-                "signed_by": f"Styrgruppens ordförande, {self.spec['municipality']}",
+                "signed_by": "Maria Holm",
+                "signed_as": f"Styrgruppens ordförande, {self.spec['municipality']}",
                 "signed_on": on,
             },
             on,
@@ -352,6 +354,7 @@ class _Builder:
             {
                 "summary": f"Narkotikabrotten vid {self.spec['place']} minskade; personrånen ligger kvar på samma nivå.",
                 "next_year_plan": "Behåll närvaron, förstärk fältarbetet och följ upp avhopparverksamheten.",
+                "official": f"Trygghetssamordnaren, {self.spec['municipality']}",
             },
             self.compilation_day(),
         )

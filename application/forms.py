@@ -75,6 +75,12 @@ LABELS: dict[str, str] = {
     "diarienummer": "diarienummer",
     "not_public_reason": "publiceras inte, därför att (lämna tomt för att publicera)",
     "signed_as": "funktion",
+    "hours": "timmar",
+    "kronor": "kostnad i kronor",
+    "funding_source": "finansiering",
+    "official": "ansvarig tjänsteperson",
+    "paragraph": "paragraf",
+    "decided_on": "beslutsdatum",
 }
 TITLES: dict[str, str] = {
     "dialogue": "Registrera en medborgardialog",

@@ -39,6 +39,9 @@ ROUTES: dict[str, tuple[str, str]] = {
     "compilation.show": ("GET", "/api/promises/{promise_id}/compilation"),
     "compilation.approve": ("POST", "/api/promises/{promise_id}/compilation/approve"),
     "compilation.region": ("GET", "/api/regions/{region}/compilations"),
+    # the documents: the signed promise and the action plan
+    "promise.document": ("GET", "/api/promises/{promise_id}/document"),
+    "promise.action_plan": ("GET", "/api/promises/{promise_id}/action-plan"),
     # the regional level
     "overview.show": ("GET", "/api/regions/{region}/overview"),
     "status.report": ("POST", "/api/status-reports"),

@@ -14,7 +14,7 @@ from cli.output import EXIT_BAD_INPUT, command, fail, print_json, write_atomical
 
 app = typer.Typer(help="Årssammanställning / year-end compilation.", no_args_is_help=True)
 
-Fmt = Annotated[str, typer.Option("--format", help="md, html, json (show: also docx)")]
+Fmt = Annotated[str, typer.Option("--format", help="md, html, json (show: also docx, pdf)")]
 Lang = Annotated[str, typer.Option("--language", help="sv or en")]
 Out = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file instead of printing")
@@ -41,15 +41,15 @@ def _emit(result: Any, output: Path | None) -> None:
 
 
 def _check(fmt: str, language: str, output: Path | None = None, docx: bool = False) -> None:
-    formats = ("md", "html", "json", "docx") if docx else ("md", "html", "json")
+    formats = ("md", "html", "json", "docx", "pdf") if docx else ("md", "html", "json")
     if fmt not in formats:
         fail(
             f"--format must be {', '.join(formats[:-1])} or {formats[-1]}, got {fmt!r}",
             EXIT_BAD_INPUT,
         )
-    if fmt == "docx" and output is None:
+    if fmt in ("docx", "pdf") and output is None:
         fail(
-            "--format docx writes a Word file: give it a name with -o, e.g. -o sammanstallning.docx",
+            f"--format {fmt} writes a file: give it a name with -o, e.g. -o sammanstallning.{fmt}",
             EXIT_BAD_INPUT,
         )
     if language not in ("sv", "en"):
@@ -67,7 +67,8 @@ def show(
 ) -> None:
     """The promise's year-end compilation: goals against targets, activities, rounds, feedback.
 
-    ``--format docx -o FILE`` writes it as a Word document for the committee.
+    ``--format docx -o FILE`` writes it as a Word document for the committee, ``--format pdf
+    -o FILE`` as PDF/A for the e-archive.
     """
     _check(fmt, language, output, docx=True)
     params = {"promise_id": promise_id, "format": fmt, "language": language}
@@ -82,13 +83,25 @@ def approve(
     diarienummer: Annotated[
         str | None, typer.Option(help="Beslutets diarienummer / the decision's file number")
     ] = None,
+    paragraph: Annotated[
+        str | None, typer.Option(help="Protokollets paragraf / the minutes' paragraph (§ 12)")
+    ] = None,
+    decided_on: Annotated[
+        str | None, typer.Option(help="Beslutsdatum / the day of the decision (YYYY-MM-DD)")
+    ] = None,
     actor: ActorOpt = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Approve the compilation (steering group); the promise then closes or starts its next year."""
     result = transport.call(
         "compilation.approve",
-        {"promise_id": promise_id, "approved_by": by, "diarienummer": diarienummer},
+        {
+            "promise_id": promise_id,
+            "approved_by": by,
+            "diarienummer": diarienummer,
+            "paragraph": paragraph,
+            "decided_on": decided_on,
+        },
         actor=actor,
     )
     if as_json:

@@ -57,12 +57,14 @@ def _register_subcommands() -> None:
         renewal_app,
         scheduler_command,
     )
+    from cli.documents import app as documents_app
     from cli.organisations import app as organisations_app
     from cli.organisations import catalogue_command
     from cli.outbox import app as outbox_app
     from cli.overview import overview_command, status_app
 
     app.add_typer(compilation_app, name="compilation")
+    app.add_typer(documents_app, name="document")
     app.add_typer(outbox_app, name="outbox")
     app.add_typer(organisations_app, name="organisation")
     app.add_typer(deadlines_app)  # unnamed: `lofte deadlines ID`

@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     lock_wait_seconds: float = Field(default=5.0, ge=0, le=300)
     # OpenID Connect providers (config/oidc.example.yaml); none configured: passwords only.
     oidc_file: Path | None = None
+    # Organisation logos for the documents (docs/configuration.md): a directory of
+    # <organisation>.png, .jpg or .svg files (none shipped; without one, no logo).
+    logo_dir: Path | None = None
     # Freeze "now" for the reminder scan and reports ("what would be sent on this day?").
     now: datetime | None = None
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from prefect import flow
@@ -25,10 +25,20 @@ def approve_compilation_flow(
     approved_by: str,
     now: datetime | None = None,
     diarienummer: str | None = None,
+    paragraph: str | None = None,
+    decided_on: date | None = None,
 ) -> dict[str, Any]:
     """Approve the year's compilation (steering group), then advance the promise."""
     try:
-        record_approval(actor, promise_id, approved_by, now, diarienummer=diarienummer)
+        record_approval(
+            actor,
+            promise_id,
+            approved_by,
+            now,
+            diarienummer=diarienummer,
+            paragraph=paragraph,
+            decided_on=decided_on,
+        )
     except LofteError as exc:
         return error_result(promise_id, exc).as_dict()
     return advance_promise_flow(actor, promise_id, now=now)
@@ -42,6 +52,10 @@ class ApprovalRequest(BaseModel):
     diarienummer: str | None = Field(
         default=None, max_length=80, description="The decision's file number (diarienummer)"
     )
+    paragraph: str | None = Field(
+        default=None, max_length=40, description="The paragraph of the minutes (§ 12)"
+    )
+    decided_on: date | None = Field(default=None, description="The day of the decision")
 
 
 @operation("compilation.approve", ApprovalRequest)
@@ -55,5 +69,7 @@ def approve(principal: Principal | None, request: ApprovalRequest) -> dict[str, 
             request.promise_id,
             request.approved_by,
             diarienummer=request.diarienummer,
+            paragraph=request.paragraph,
+            decided_on=request.decided_on,
         )
     )

@@ -15,6 +15,7 @@ MODULES = (
     "application.identity",
     "application.deadlines",
     "application.compilation",
+    "application.documents",
     "application.regional",
     "application.outbox",
     "application.organisations",

@@ -145,6 +145,11 @@ class Activity(SQLModel, table=True):
     # "Publiceras inte": why this must not reach residents (empty: it is public). Every public
     # output leaves it out (docs/public.md).
     not_public_reason: str = Field(default="", max_length=300)
+    # Resources, for the compilation and the action plan (all optional): staff hours, cost in
+    # kronor and where the money comes from.
+    hours: float | None = None
+    kronor: int | None = None
+    funding_source: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -248,4 +253,9 @@ class YearEndCompilation(SQLModel, table=True):
     approved_by: str | None = None
     approved_at: datetime | None = None
     diarienummer: str | None = Field(default=None, max_length=80)
+    # The responsible official (handläggare) named in the committee paper's header.
+    official: str = Field(default="", max_length=200)
+    # The decision record: the paragraph (§) of the minutes and the day of the decision.
+    decision_paragraph: str | None = Field(default=None, max_length=40)
+    decided_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow)

@@ -357,6 +357,11 @@ class ActivityInput(_Input):
         max_length=300,
         description="Publiceras inte: why residents must not see it (empty: it is public)",
     )
+    hours: float | None = Field(default=None, ge=0, description="Staff hours planned or spent")
+    kronor: int | None = Field(default=None, ge=0, description="Cost in kronor")
+    funding_source: str = Field(
+        default="", max_length=200, description="Where the money comes from (budget, grant ...)"
+    )
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> ActivityInput:
@@ -408,7 +413,7 @@ class SignOffInput(_Input):
     """One party's sign-off of the action plan (by its steering group member)."""
 
     party: Party
-    signed_by: str = Field(min_length=2)
+    signed_by: str = Field(min_length=2, description="The signatory's name")
     signed_as: str = Field(
         default="",
         max_length=200,
@@ -463,7 +468,12 @@ class CompilationInput(_Input):
     """The year-end compilation's written parts (figures are compiled from the records)."""
 
     summary: str = Field(min_length=10)
-    next_year_plan: str = ""
+    next_year_plan: str = Field(
+        default="", description="The plan for the coming year (required before approval)"
+    )
+    official: str = Field(
+        default="", max_length=200, description="The responsible official (handläggare)"
+    )
 
 
 class ApprovalInput(_Input):
@@ -473,6 +483,10 @@ class ApprovalInput(_Input):
     diarienummer: str | None = Field(
         default=None, max_length=80, description="The decision's file number (diarienummer)"
     )
+    paragraph: str | None = Field(
+        default=None, max_length=40, description="The paragraph of the minutes (§ 12)"
+    )
+    decided_on: date | None = Field(default=None, description="The day of the decision")
 
 
 class PersonInput(_Input):

@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader
+from jinja2 import Environment, FileSystemLoader, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 from sqlmodel import Session, col, select
 
@@ -35,7 +37,10 @@ from models import (
     YearEndCompilation,
 )
 from reports.charts import indicator_chart
+from reports.committee import committee_view, owner, without_lead
 from reports.i18n import words
+from reports.office import language_tag
+from reports.pdf import css_string
 from reports.styles import DOCUMENT_STYLES
 from views.snapshot import priority_scope
 
@@ -86,6 +91,8 @@ def compile_year(
         )
     ).first()
 
+    t = words(language)
+
     def area_name(area_id: str | None) -> str | None:
         area = areas.get(area_id or "")
         return None if area is None else (area.name_sv if language == "sv" else area.name_en)
@@ -109,7 +116,11 @@ def compile_year(
                 "last_measured_on": series[-1][0].isoformat() if series else None,
                 "values": [{"on": d.isoformat(), "value": v} for d, v in series],
                 "met": goal_met(g.baseline, g.target, last_value),
-                "chart_svg": indicator_chart(series, g.baseline, g.target, g.indicator),
+                "progress": progress(g.baseline, g.target, last_value),
+                "days_left": (g.target_date - today).days,
+                "chart_svg": indicator_chart(
+                    series, g.baseline, g.target, g.indicator, words=(t.baseline, t.target)
+                ),
             }
         )
     activity_rows: list[dict[str, Any]] = [
@@ -124,6 +135,11 @@ def compile_year(
             "reason": a.status_reason,
             "prevention_level": a.prevention_level.value,
             "approach": a.approach.value,
+            "start": a.start.isoformat(),
+            "end": a.end.isoformat(),
+            "hours": a.hours,
+            "kronor": a.kronor,
+            "funding_source": a.funding_source,
         }
         for a in activities
     ]
@@ -201,7 +217,9 @@ def compile_year(
     text = session.exec(
         select(PromiseText).where(PromiseText.promise_id == pid, PromiseText.cycle_year == year)
     ).first()
+    committee = committee_facts(session, promise, year, stored, language)
     return {
+        **committee,
         "language": language,
         "generated_on": today.isoformat(),
         "promise_text": {
@@ -228,8 +246,9 @@ def compile_year(
             sorted(Counter(a["prevention_level"] for a in activity_rows).items())
         ),
         "safety_survey": {
-            "this_year": [d.safety_survey for d in dialogues if d.safety_survey],
-            "previous_year": _previous_survey(session, promise),
+            # Several dialogues often quote the same survey: each result once.
+            "this_year": list(dict.fromkeys(d.safety_survey for d in dialogues if d.safety_survey)),
+            "previous_year": list(dict.fromkeys(_previous_survey(session, promise))),
         },
         "diarienummer": stored.diarienummer if stored else None,
         "promise": {
@@ -250,6 +269,7 @@ def compile_year(
                 "method": d.method.value,
                 "held_from": d.held_from.isoformat(),
                 "participants": d.participants,
+                "target_group": d.target_group,
                 "themes": d.themes,
                 "results": d.results,
             }
@@ -278,6 +298,80 @@ def compile_year(
         "next_year_plan": stored.next_year_plan if stored else "",
         "approved_by": stored.approved_by if stored else None,
         "approved_at": stored.approved_at.isoformat() if stored and stored.approved_at else None,
+    }
+
+
+def progress(baseline: float | None, target: float | None, last: float | None) -> int | None:
+    """How far the last value has come from the baseline towards the target, in per cent
+    (0 at the baseline, 100 at the target; below 0 when it went the wrong way)."""
+    if baseline is None or target is None or last is None or baseline == target:
+        return None
+    return round((last - baseline) / (target - baseline) * 100)
+
+
+def committee_facts(
+    session: Session,
+    promise: Promise,
+    year: int,
+    stored: YearEndCompilation | None,
+    language: str,
+) -> dict[str, Any]:
+    """What the committee paper adds to the figures: the parties' full names, the responsible
+    official, the agreement, the year's situation pictures and the decision record."""
+    from models import Agreement, Organisation, Region, SituationPicture
+    from reports.promise_document import full_name, signed_year
+
+    region = session.get(Region, promise.region_id)
+    municipality = session.get(Organisation, promise.municipality_id)
+    police = session.get(Organisation, promise.police_area_id)
+    agreement = session.get(Agreement, promise.agreement_id) if promise.agreement_id else None
+    pictures = session.exec(
+        select(SituationPicture)
+        .where(SituationPicture.promise_id == promise.id, SituationPicture.cycle_year == year)
+        .order_by(col(SituationPicture.id))
+    ).all()
+    problems = session.exec(
+        select(Problem)
+        .where(Problem.promise_id == promise.id, col(Problem.selected))
+        .order_by(col(Problem.id))
+    ).all()
+    return {
+        "organisation": full_name(municipality, region, language),
+        "police_full": full_name(police, region, language),
+        "official": stored.official if stored else "",
+        "signed": signed_year(session, promise) is not None,
+        "agreement": None
+        if agreement is None
+        else {
+            "title": agreement.title,
+            "term_start": agreement.term_start.isoformat(),
+            "term_end": agreement.term_end.isoformat(),
+            "focus_areas": agreement.focus_areas,
+            "goals": agreement.goals,
+            "follow_up": agreement.follow_up,
+            "decided_by": agreement.decided_by,
+            "decided_on": agreement.decided_on.isoformat() if agreement.decided_on else None,
+            "diarienummer": agreement.diarienummer,
+        },
+        "situation": {
+            "pictures": [{"party": p.party.value, "summary": p.summary} for p in pictures],
+            "problems": [
+                {
+                    "title": p.title,
+                    "places": [pl.get("name") for pl in p.places],
+                    "when": p.when,
+                    "scale": p.scale,
+                    "trend": p.trend.value,
+                }
+                for p in problems
+            ],
+        },
+        "decision": {
+            "body": stored.approved_by if stored else None,
+            "decided_on": stored.decided_on.isoformat() if stored and stored.decided_on else None,
+            "paragraph": stored.decision_paragraph if stored else None,
+            "diarienummer": stored.diarienummer if stored else None,
+        },
     }
 
 
@@ -320,7 +414,16 @@ def _previous_survey(session: Session, promise: Promise) -> list[str]:
     return [s for s in earlier if s]
 
 
+@pass_context
+def _num(context: Context, value: Any) -> str:
+    """A number in the document's language ("12,5" in Swedish), from the render's context."""
+    return number(value, context.get("language") or "sv")
+
+
+@lru_cache(maxsize=2)
 def _environment(markdown: bool = False) -> Environment:
+    """The report templates' environment, made once: its templates are compiled once (a
+    committee paper's template took a second to compile on every request)."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=autoescape_for,
@@ -330,11 +433,17 @@ def _environment(markdown: bool = False) -> Environment:
         # Markdown document has its markup neutralised (the templates' own syntax is kept).
         finalize=escape_markdown_value if markdown else None,
     )
+    env.filters["num"] = _num
+    env.filters["css"] = css_string
+    env.filters["unlead"] = without_lead
     return env
 
 
-def render(data: dict[str, Any], fmt: str, template: str = "compilation") -> str:
-    """Render compilation data (or a roll-up) as ``md``, ``html`` or ``json``.
+def render(
+    data: dict[str, Any], fmt: str, template: str = "compilation", *, paged: bool = False
+) -> str:
+    """Render compilation data (or a roll-up) as ``md``, ``html`` or ``json``; ``paged`` adds
+    the running header and footer of the PDF's pages.
 
     People's text is stripped of control characters first; HTML escapes it (autoescape).
     """
@@ -346,14 +455,26 @@ def render(data: dict[str, Any], fmt: str, template: str = "compilation") -> str
     language = data.get("language", "sv")
     t = words(language)
     env = _environment(markdown=fmt == "md")
-    # Numbers and counts in the document's language: "12,5" and "1 inlämnad" in Swedish.
-    env.filters["num"] = lambda value: number(value, language)
+    extra: dict[str, Any] = {}
+    if template == "compilation":
+        # The committee paper's view: header, proposal, assessments, resources, decision.
+        extra = {
+            "v": committee_view(data),
+            "owner": lambda a: owner(a, t),
+            "lang_tag": language_tag(language),
+        }
     return env.get_template(f"{template}.{fmt}.j2").render(
         d=data,
         t=t,
+        # Numbers and counts in the document's language: "12,5" and "1 inlämnad" in Swedish.
+        language=language,
         counted=lambda n, what: counted(n, what, language),
         # A constant of ours (reports/styles.py), allowed by the CSP by its hash.
         document_style=Markup(DOCUMENT_STYLES.get(template, "")),  # noqa: S704
+        # The page's running header and footer, for the PDF only (a browser has no use for
+        # them, and its CSP allows no inline style but the constant one above).
+        paged=paged,
+        **extra,
     )
 
 

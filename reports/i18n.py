@@ -89,6 +89,152 @@ WORDS: dict[str, tuple[str, str]] = {
     "digital_dialogue": ("digital dialog", "digital dialogue"),
     "meeting": ("möte", "meeting"),
     "staff_dialogue": ("medarbetardialog", "staff dialogue"),
+    # The signed promise document.
+    "promise_for": ("Medborgarlöfte för", "Citizen promise for"),
+    "promise_from": ("Ett löfte från {a} och {b}", "A promise from {a} and {b}"),
+    "valid": ("Gäller {start} – {end}.", "Valid {start} – {end}."),
+    "our_promises": ("Våra löften", "Our promises"),
+    "police_lead": ("Polisen lovar att", "The police promise to"),
+    "joint_lead": ("Tillsammans lovar vi att", "Together we promise to"),
+    "builds_on": ("Vad löftet bygger på", "What the promise builds on"),
+    "builds_dialogue": (
+        "Medborgardialog ({method}) {on}, {n} deltagare",
+        "Resident dialogue ({method}) {on}, {n} participants",
+    ),
+    "focus_area": ("Fokusområde", "Focus area"),
+    "agreement": ("Samverkansöverenskommelse", "Collaboration agreement"),
+    "follow_it": ("Så kan du följa löftet", "How you can follow the promise"),
+    "follow_rounds": (
+        "Vi följer upp löftet under året ({rounds}) och berättar efter varje uppföljning vad "
+        "som gjorts, vad som inte gjorts och varför.",
+        "We follow the promise up during the year ({rounds}) and after each follow-up tell "
+        "what was done, what was not, and why.",
+    ),
+    "follow_yearly": (
+        "Vi följer upp löftet under året och berättar vad som gjorts, vad som inte gjorts och varför.",
+        "We follow the promise up during the year and tell what was done, what was not, and why.",
+    ),
+    "follow_channels": ("Det får du veta genom {channels}.", "You hear of it through {channels}."),
+    "follow_online": (
+        "Löftet och uppföljningarna finns på {url}, där du också kan bevaka löftet med e-post.",
+        "The promise and its follow-ups are at {url}, where you can also follow it by e-mail.",
+    ),
+    "contact": ("Kontakt", "Contact"),
+    "contact_parties": (
+        "Kontakta {a} eller {b} (polisen nås på 114 14).",
+        "Contact {a} or {b} (the police on 114 14).",
+    ),
+    "signatures": ("Underskrifter", "Signatures"),
+    "party": ("Part", "Party"),
+    "name": ("Namn", "Name"),
+    "function": ("Funktion", "Function"),
+    "signed_on": ("Datum", "Date"),
+    # The year-end compilation as a committee paper (tjänsteutlåtande).
+    "committee_title": (
+        "Årssammanställning {year} av medborgarlöftet för {area}",
+        "Year-end compilation {year} of the citizen promise for {area}",
+    ),
+    "official": ("Handläggare", "Responsible official"),
+    "to": ("Till", "To"),
+    "date": ("Datum", "Date"),
+    "proposal_heading": ("Förslag till beslut", "Proposed decision"),
+    "proposal": (
+        "{body} godkänner årssammanställningen {year} av medborgarlöftet för {area} och planen "
+        "för kommande år.",
+        "{body} approves the year-end compilation {year} of the citizen promise for {area} and "
+        "the plan for the coming year.",
+    ),
+    "figures": ("Året i siffror", "The year in figures"),
+    "background": ("Bakgrund", "Background"),
+    "background_text": (
+        "{a} och {b} gav medborgarlöftet för {area} för perioden {start} – {end}. Löftet är "
+        "den offentliga delen av parternas samverkan: vad de gör under året åt de problem "
+        "invånarna och lägesbilden pekat ut.",
+        "{a} and {b} made the citizen promise for {area} for {start} – {end}. The promise is "
+        "the public part of the parties' collaboration: what they do during the year about "
+        "the problems residents and the situation picture pointed out.",
+    ),
+    "agreement_line": (
+        "Löftet svarar mot {title} ({start} – {end}), beslutad av {by} {on}",
+        "The promise answers to {title} ({start} – {end}), decided by {by} {on}",
+    ),
+    "agreement_focus": ("Överenskommelsens inriktning", "The agreement's focus areas"),
+    "agreement_goals": ("Överenskommelsens mål", "The agreement's goals"),
+    "situation_heading": ("Lägesbild", "Situation picture"),
+    "picture_of": ("{party}s lägesbild", "The {party}'s situation picture"),
+    "assessment_heading": ("Bedömning per prioriterat område", "Assessment by priority area"),
+    "worked": ("Det som fungerade", "What worked"),
+    "not_worked": ("Det som inte fungerade, och varför", "What did not work, and why"),
+    "changes": ("Det som ändras", "What changes"),
+    "nothing_recorded": ("Inget registrerat.", "Nothing recorded."),
+    "goal_met_line": (
+        "Målet ”{goal}” nåddes: {indicator} {last} mot målvärdet {target}.",
+        "The goal “{goal}” was met: {indicator} {last} against the target {target}.",
+    ),
+    "goal_not_met_line": (
+        "Målet ”{goal}” nåddes inte: {indicator} {last} mot målvärdet {target}.",
+        "The goal “{goal}” was not met: {indicator} {last} against the target {target}.",
+    ),
+    "goal_unknown_line": (
+        "Målet ”{goal}” kan inte bedömas: inget värde är registrerat.",
+        "The goal “{goal}” cannot be judged: no value is recorded.",
+    ),
+    "activity_done_line": (
+        "Aktiviteten ”{title}” genomfördes.",
+        "The activity “{title}” was done.",
+    ),
+    "activity_not_done_line": (
+        "Aktiviteten ”{title}” genomfördes inte: {reason}",
+        "The activity “{title}” was not done: {reason}",
+    ),
+    "change_goal": (
+        "Arbetet mot målet ”{goal}” fortsätter med ändrade aktiviteter (se planen för kommande år).",
+        "Work towards the goal “{goal}” goes on with changed activities (see the plan for the coming year).",
+    ),
+    "change_activity": (
+        "Aktiviteten ”{title}” görs om eller ersätts.",
+        "The activity “{title}” is redone or replaced.",
+    ),
+    "no_area": ("Utan prioriterat område", "Without a priority area"),
+    "goals_heading": (
+        "Mål, värden och utveckling mot måldatum",
+        "Goals, values and progress to the target date",
+    ),
+    "target_date": ("Måldatum", "Target date"),
+    "progress_col": ("Utveckling", "Progress"),
+    "progress": ("{p} % av vägen till målvärdet", "{p} % of the way to the target"),
+    "days_left": ("{n} dagar kvar", "{n} days left"),
+    "date_passed": ("måldatum passerat", "target date passed"),
+    "resources_heading": (
+        "Aktiviteter per part och preventionsnivå, med resurser",
+        "Activities by party and prevention level, with resources",
+    ),
+    "level": ("Preventionsnivå", "Prevention level"),
+    "count": ("Antal", "Number"),
+    "hours": ("Timmar", "Hours"),
+    "kronor": ("Kronor", "Kronor"),
+    "funding": ("Finansiering", "Funding"),
+    "total": ("Summa", "Total"),
+    "all_activities": ("Alla aktiviteter", "All activities"),
+    "participation": ("Invånarnas delaktighet", "Residents' participation"),
+    "told_how": ("Så fick invånarna veta vad som hände", "How residents were told what happened"),
+    "method": ("Sätt", "Method"),
+    "target_group": ("Målgrupp", "Target group"),
+    "said": ("Vad invånarna sa", "What residents said"),
+    "channel": ("Kanal", "Channel"),
+    "attachments": ("Bilagor", "Attachments"),
+    "signed_word": ("undertecknat", "signed"),
+    "action_plan_doc": ("Åtgärdsplan {year}: {area}", "Action plan {year}: {area}"),
+    "no_plan": (
+        "Planen för kommande år är inte skriven än; den krävs innan beslutet.",
+        "The plan for the coming year is not written yet; the decision needs it.",
+    ),
+    "decision_record": ("Beslutet", "The decision"),
+    "paragraph": ("Paragraf", "Paragraph"),
+    "decided_by": ("Beslutande organ", "Decided by"),
+    "joint_and": ("gemensamt", "jointly"),
+    "page": ("Sida", "Page"),
+    "of": ("av", "of"),
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
 
@@ -180,7 +180,7 @@ def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None
         if row["overdue_count"]:
             for column in range(1, len(COLUMNS) + 1):
                 sheet.cell(row=number, column=column).fill = late_fill
-    _finish(sheet, bold, get_column_letter)
+    _finish(sheet, bold, get_column_letter, freeze="D2")
     for index, (key, _, _) in enumerate(COLUMNS, 1):
         if key in DATE_COLUMNS:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
@@ -218,7 +218,7 @@ def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None
             )
     for (cell,) in items.iter_rows(min_row=2, min_col=6, max_col=6):
         cell.number_format = "yyyy-mm-dd"
-    _finish(items, bold, get_column_letter)
+    _finish(items, bold, get_column_letter, freeze="C2")
 
     summary = data["summary"]
     sums = book.create_sheet(word("sheet_summary", lang))
@@ -255,19 +255,36 @@ def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None
             ]
         )
     sums.column_dimensions["A"].width = 40
+    from reports.office import DocumentInfo, print_setup, xlsx_properties
+
+    print_setup(sums, title_rows=1, freeze="A2")
+    created = datetime.combine(date.fromisoformat(str(data["date"])[:10]), time(12, 0))
+    xlsx_properties(
+        book,
+        DocumentInfo(title, data.get("region_name") or "Löfte", created, lang),
+    )
     book.save(target)
 
 
-def _finish(sheet: Any, bold: Any, letter: Any) -> None:
-    """Bold, frozen header with a filter, and columns wide enough to read."""
+def _finish(sheet: Any, bold: Any, letter: Any, freeze: str = "A2") -> None:
+    """Bold header with a filter, columns wide enough to read (long text wraps), printed
+    landscape on A4 fitted to the width, the header on every page, the panes frozen."""
+    from openpyxl.styles import Alignment
+
+    from reports.office import print_setup
+
     for cell in sheet[1]:
         cell.font = bold
-    sheet.freeze_panes = "A2"
     if sheet.max_row > 1:
         sheet.auto_filter.ref = sheet.dimensions
+    wrap = Alignment(wrap_text=True, vertical="top")
     for index, column in enumerate(sheet.iter_cols(min_row=1, max_row=min(sheet.max_row, 200)), 1):
         width = max((len(str(c.value)) for c in column if c.value is not None), default=8)
-        sheet.column_dimensions[letter(index)].width = min(max(width + 2, 8), 60)
+        sheet.column_dimensions[letter(index)].width = min(max(width + 2, 8), 40)
+        if width > 40:
+            for (cell,) in sheet.iter_rows(min_row=1, min_col=index, max_col=index):
+                cell.alignment = wrap
+    print_setup(sheet, title_rows=1, freeze=freeze)
 
 
 # --- terminal table -------------------------------------------------------------------------

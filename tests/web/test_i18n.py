@@ -79,7 +79,7 @@ def test_a_coordinator_and_a_resident_use_the_pages_in_english(page) -> None:
     assert axe_violations(page) == []
     screenshot(page, "promise-english")
     page.goto(f"/loften/{pid}/sammanstallning")  # the year-end compilation in English too
-    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("html").get_attribute("lang") == "en-GB"
     page.goto(f"/offentligt/loften/{pid}")
     assert page.get_by_role("heading", name="This is what you said").is_visible()
     assert "Followed up 3 of 3 times" in page.content()

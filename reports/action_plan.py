@@ -1,0 +1,215 @@
+"""The action plan (åtgärdsplan) as a coordinator pastes it into the city's planning system:
+one row per activity with its goal, owner, dates, status and resources, as .xlsx and .docx.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from lifecycle.safe_text import clean, neutralise_formula
+from lifecycle.term import cycle_year_bounds
+from lifecycle.vocabulary import label
+from lifecycle.words import number
+from models import Activity, Goal, Organisation, PriorityArea, Problem, Promise, Region
+from reports.i18n import in_language
+from reports.office import (
+    DocumentInfo,
+    docx_bytes,
+    docx_table,
+    new_docx,
+    print_setup,
+    xlsx_properties,
+)
+from reports.promise_document import full_name
+
+# (key, Swedish header, English header), in the order of the columns.
+COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("focus_area", "Fokusområde", "Focus area"),
+    ("goal", "Mål", "Goal"),
+    ("indicator", "Indikator", "Indicator"),
+    ("baseline", "Utgångsvärde", "Baseline"),
+    ("target", "Målvärde", "Target"),
+    ("target_date", "Måldatum", "Target date"),
+    ("activity", "Aktivitet", "Activity"),
+    ("owner", "Genomförs av", "Carried out by"),
+    ("responsible", "Ansvarig", "Responsible"),
+    ("start", "Start", "Start"),
+    ("end", "Slut", "End"),
+    ("level", "Preventionsnivå", "Prevention level"),
+    ("approach", "Inriktning", "Approach"),
+    ("status", "Status", "Status"),
+    ("hours", "Timmar", "Hours"),
+    ("kronor", "Kronor", "Kronor"),
+    ("funding", "Finansiering", "Funding"),
+)
+DATE_KEYS = {"target_date", "start", "end"}
+NUMBER_KEYS = {"baseline", "target", "hours", "kronor"}
+# The columns the Word version has room for on a landscape page.
+DOCX_KEYS = (
+    "goal",
+    "activity",
+    "owner",
+    "responsible",
+    "start",
+    "end",
+    "level",
+    "status",
+    "hours",
+    "kronor",
+    "funding",
+)
+
+
+def _owner(a: Activity, language: str) -> str:
+    if a.owner_party.value == "other":
+        return a.owner_other
+    return label(a.owner_party.value, language)
+
+
+def plan_data(
+    session: Session, promise: Promise, today: date, language: str = "sv"
+) -> dict[str, Any]:
+    """The current year's action plan of ``promise``: one row per activity."""
+    first, last = cycle_year_bounds(promise.term_start, promise.cycle_year)
+    areas = {a.id: a for a in session.exec(select(PriorityArea)).all()}
+    problems = {
+        p.id: p for p in session.exec(select(Problem).where(Problem.promise_id == promise.id)).all()
+    }
+    goals = {g.id: g for g in session.exec(select(Goal).where(Goal.promise_id == promise.id)).all()}
+    activities = session.exec(
+        select(Activity)
+        .where(Activity.promise_id == promise.id)
+        .order_by(col(Activity.goal_id), col(Activity.id))
+    ).all()
+    region = session.get(Region, promise.region_id)
+    municipality = session.get(Organisation, promise.municipality_id)
+    police = session.get(Organisation, promise.police_area_id)
+    rows = []
+    for a in activities:
+        g = goals.get(a.goal_id)
+        p = problems.get(g.problem_id) if g else None
+        area = areas.get(p.priority_area_id or "") if p else None
+        focus = p.title if p else ""
+        if area is not None:
+            focus += f" ({in_language((area.name_sv, area.name_en), language)})"
+        rows.append(
+            {
+                "focus_area": focus,
+                "goal": g.description if g else "",
+                "indicator": g.indicator if g else "",
+                "baseline": g.baseline if g else None,
+                "target": g.target if g else None,
+                "target_date": g.target_date.isoformat() if g else "",
+                "activity": a.title,
+                "owner": _owner(a, language),
+                "responsible": a.responsible,
+                "start": a.start.isoformat(),
+                "end": a.end.isoformat(),
+                "level": label(a.prevention_level.value, language),
+                "approach": label(a.approach.value, language),
+                "status": label(a.status.value, language),
+                "hours": a.hours,
+                "kronor": a.kronor,
+                "funding": a.funding_source,
+            }
+        )
+    title = (
+        in_language(("Åtgärdsplan", "Action plan"), language)
+        + f" {first.year}: {promise.area_name}"
+    )
+    return clean(
+        {
+            "language": language,
+            "title": title,
+            "year": first.year,
+            "period": [first.isoformat(), last.isoformat()],
+            "organisation": full_name(municipality, region, language),
+            "parties": [
+                full_name(municipality, region, language),
+                full_name(police, region, language),
+            ],
+            "generated_on": today.isoformat(),
+            "rows": rows,
+        }
+    )
+
+
+def _info(d: dict[str, Any]) -> DocumentInfo:
+    created = datetime.combine(date.fromisoformat(d["generated_on"]), time(12, 0))
+    return DocumentInfo(d["title"], d["organisation"], created, d["language"])
+
+
+def headers(language: str, keys: tuple[str, ...] | None = None) -> list[str]:
+    """The column headers in ``language`` (all columns, or those of ``keys``)."""
+    return [in_language((sv, en), language) for k, sv, en in COLUMNS if keys is None or k in keys]
+
+
+def to_xlsx(d: dict[str, Any]) -> bytes:
+    """The plan as a workbook: one sheet, printed landscape and fit to width."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    language = d["language"]
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = in_language(("Åtgärdsplan", "Action plan"), language)
+    sheet.append(headers(language))
+    for row in d["rows"]:
+        values: list[Any] = []
+        for key, _, _ in COLUMNS:
+            value = row[key]
+            if key in DATE_KEYS and value:
+                value = date.fromisoformat(value)
+            values.append(
+                value if key in NUMBER_KEYS or key in DATE_KEYS else neutralise_formula(value)
+            )
+        sheet.append(values)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, (key, sv, en) in enumerate(COLUMNS, 1):
+        letter = get_column_letter(index)
+        longest = max(
+            [len(in_language((sv, en), language))] + [len(str(r[key] or "")) for r in d["rows"]]
+        )
+        sheet.column_dimensions[letter].width = min(max(longest + 2, 8), 45)
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if key in DATE_KEYS:
+                cell.number_format = "yyyy-mm-dd"
+    sheet.auto_filter.ref = sheet.dimensions
+    print_setup(sheet, freeze="C2")
+    xlsx_properties(book, _info(d))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def to_docx(d: dict[str, Any]) -> bytes:
+    """The plan as a landscape Word document with one table (header repeated on every page)."""
+    language = d["language"]
+    doc = new_docx(_info(d), landscape=True)
+    doc.add_heading(d["title"], level=0)
+    doc.add_paragraph(
+        in_language(("Parter", "Parties"), language)
+        + f": {d['parties'][0]}, {d['parties'][1]}. "
+        + in_language(("Period", "Period"), language)
+        + f": {d['period'][0]} – {d['period'][1]}."
+    )
+    rows = [
+        [
+            number(r[k], language)
+            if k in NUMBER_KEYS and r[k] is not None
+            else ("" if r[k] is None else str(r[k]))
+            for k, _, _ in COLUMNS
+            if k in DOCX_KEYS
+        ]
+        for r in d["rows"]
+    ]
+    docx_table(doc, headers(language, DOCX_KEYS), rows, font_size=8.5)
+    return docx_bytes(doc)

@@ -1,0 +1,358 @@
+"""The medborgarlöfte itself as the parties publish it: one or two A4 pages, PDF/A and .docx.
+
+The customary layout: "Medborgarlöfte för Skärholmen 2027", the parties by their full names,
+"Polisen lovar att …", "Stadsdelsnämnden lovar att …" (or Kommunen, Regionen), "Tillsammans
+lovar vi att …", what the promise builds on (dialogues, the joint situation picture, the
+agreement), how residents can follow it, whom to contact and who signed it, when and as what.
+It exists once both parties have signed a year's plan (``document_data`` returns None before).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from lifecycle.safe_text import clean
+from lifecycle.term import cycle_year_bounds
+from lifecycle.vocabulary import OrganisationKind, Party, Role, label
+from models import (
+    Agreement,
+    Dialogue,
+    EvaluationRound,
+    Organisation,
+    Person,
+    PriorityArea,
+    Problem,
+    Promise,
+    PromiseText,
+    Region,
+    SignOff,
+)
+from reports.compilation import _environment
+from reports.i18n import Words, in_language, words
+from reports.logos import logo_data_uri
+from reports.office import DocumentInfo, docx_bytes, docx_table, language_tag, new_docx
+from reports.pdf import FONT_STACK, html_to_pdf
+
+# A text that already opens with its party's promise ("Polisen lovar att ...") keeps it.
+_OPENS_WITH_PROMISE = re.compile(
+    r"^\W*(?:\w+\W+){0,6}?(?:lovar|promises?)(?:\s+(?:att|to))?\b", re.IGNORECASE
+)
+
+
+def full_name(org: Organisation | None, region: Region | None, language: str) -> str:
+    """An organisation as a document names it: "Skärholmen stadsdelsnämnd", "Nacka kommun",
+    "Lokalpolisområde Skärholmen, Polisregion Stockholm"."""
+    if org is None:
+        return "?"
+    name = org.name
+    if org.kind is OrganisationKind.CITY_DISTRICT:
+        return in_language((f"{name} stadsdelsnämnd", f"{name} District Council"), language)
+    if org.kind is OrganisationKind.MUNICIPALITY:
+        if re.search(r"\b(kommun|stad)$", name) or name.startswith("Region "):
+            return name
+        return in_language((f"{name} kommun", f"{name} Municipality"), language)
+    if org.kind is OrganisationKind.LOCAL_POLICE_AREA:
+        bare = re.sub(r"^LPO\s+", "", name)
+        police = in_language((f"Lokalpolisområde {bare}", f"Local police area {bare}"), language)
+        if region is not None:
+            police += ", " + in_language((region.name_sv, region.name_en), language)
+        return police
+    return name
+
+
+def municipality_lead(org: Organisation | None, language: str) -> str:
+    """The municipal party's promise opening: Stadsdelsnämnden, Regionen or Kommunen lovar att."""
+    if org is not None and org.kind is OrganisationKind.CITY_DISTRICT:
+        return in_language(
+            ("Stadsdelsnämnden lovar att", "The district council promises to"), language
+        )
+    if org is not None and org.name.startswith("Region "):
+        return in_language(("Regionen lovar att", "The region promises to"), language)
+    return in_language(("Kommunen lovar att", "The municipality promises to"), language)
+
+
+def _promise_lines(lead: str, text: str) -> list[dict[str, str]]:
+    """One entry per paragraph of a promise text: its bold opening and the rest. A text that
+    already says who promises ("Polisen lovar att ...") keeps its own opening, in bold, so
+    nothing is written twice."""
+    lines = []
+    for paragraph in (p.strip() for p in text.splitlines()):
+        if paragraph:
+            opens = _OPENS_WITH_PROMISE.match(paragraph)
+            if opens:
+                lines.append(
+                    {"lead": opens.group(0).strip(), "text": paragraph[opens.end() :].strip()}
+                )
+            else:
+                lines.append({"lead": lead, "text": paragraph})
+    return lines
+
+
+def signed_year(session: Session, promise: Promise, published_only: bool = False) -> int | None:
+    """The latest cycle year whose promise text both parties have signed (not revoked);
+    with ``published_only`` the latest whose text is also published (what residents see)."""
+    for year in range(promise.cycle_year + 1, 0, -1):
+        text = session.exec(
+            select(PromiseText).where(
+                PromiseText.promise_id == promise.id, PromiseText.cycle_year == year
+            )
+        ).first()
+        parties = {
+            s.party
+            for s in session.exec(
+                select(SignOff).where(
+                    SignOff.promise_id == promise.id,
+                    SignOff.cycle_year == year,
+                    col(SignOff.revoked_at).is_(None),
+                )
+            ).all()
+        }
+        if published_only and (text is None or text.published_at is None):
+            continue
+        if text is not None and parties >= {Party.POLICE, Party.MUNICIPALITY}:
+            return year
+    return None
+
+
+def document_data(
+    session: Session, promise: Promise, language: str = "sv", published_only: bool = False
+) -> dict[str, Any] | None:
+    """Everything the signed promise document shows, or None while it is not signed.
+
+    With ``published_only``: the published year's document as residents get it (None while
+    none is published), without the coordinators' addresses and the feedback channels.
+    """
+    from config.settings import get_settings
+
+    year = signed_year(session, promise, published_only)
+    if year is None:
+        return None
+    first, last = cycle_year_bounds(promise.term_start, year)
+    text = session.exec(
+        select(PromiseText).where(
+            PromiseText.promise_id == promise.id, PromiseText.cycle_year == year
+        )
+    ).one()
+    signoffs = session.exec(
+        select(SignOff)
+        .where(
+            SignOff.promise_id == promise.id,
+            SignOff.cycle_year == year,
+            col(SignOff.revoked_at).is_(None),
+        )
+        .order_by(col(SignOff.party))
+    ).all()
+    region = session.get(Region, promise.region_id)
+    municipality = session.get(Organisation, promise.municipality_id)
+    police = session.get(Organisation, promise.police_area_id)
+    names = {
+        Party.MUNICIPALITY: full_name(municipality, region, language),
+        Party.POLICE: full_name(police, region, language),
+    }
+    t = words(language)
+    promises = [
+        *_promise_lines(t.police_lead, text.police_promises),
+        *_promise_lines(municipality_lead(municipality, language), text.municipality_promises),
+        *_promise_lines(t.joint_lead, text.joint_promises),
+    ]
+    dialogues = session.exec(
+        select(Dialogue)
+        .where(Dialogue.promise_id == promise.id, Dialogue.cycle_year <= year)
+        .order_by(col(Dialogue.held_from))
+    ).all()
+    areas = {a.id: a for a in session.exec(select(PriorityArea)).all()}
+    problems = session.exec(
+        select(Problem)
+        .where(Problem.promise_id == promise.id, col(Problem.selected))
+        .order_by(col(Problem.id))
+    ).all()
+    agreement = session.get(Agreement, promise.agreement_id) if promise.agreement_id else None
+    rounds = session.exec(
+        select(EvaluationRound)
+        .where(EvaluationRound.promise_id == promise.id, EvaluationRound.cycle_year == year)
+        .order_by(col(EvaluationRound.number))
+    ).all()
+    contacts = session.exec(
+        select(Person)
+        .where(
+            col(Person.organisation_id).in_([promise.municipality_id, promise.police_area_id]),
+            Person.role == Role.COORDINATOR,
+        )
+        .order_by(col(Person.organisation_id), col(Person.name))
+    ).all()
+    org_names = {
+        promise.municipality_id: names[Party.MUNICIPALITY],
+        promise.police_area_id: names[Party.POLICE],
+    }
+    signed_on = max(s.signed_on for s in signoffs)
+    settings = get_settings()
+
+    def area_name(area_id: str | None) -> str:
+        area = areas.get(area_id or "")
+        return "" if area is None else in_language((area.name_sv, area.name_en), language)
+
+    return clean(
+        {
+            "language": language,
+            "lang_tag": language_tag(language),
+            "title": f"{t.promise_for} {promise.area_name} {first.year}",
+            "area": promise.area_name,
+            "year": first.year,
+            "cycle_year": year,
+            "period": {"from": first.isoformat(), "to": last.isoformat()},
+            "parties": [names[Party.MUNICIPALITY], names[Party.POLICE]],
+            "author": f"{names[Party.MUNICIPALITY]} och {names[Party.POLICE]}"
+            if language == "sv"
+            else f"{names[Party.MUNICIPALITY]} and {names[Party.POLICE]}",
+            "organisation": names[Party.MUNICIPALITY],
+            "promises": promises,
+            "dialogues": [
+                {
+                    "method": label(d.method.value, language),
+                    "held_from": d.held_from.isoformat(),
+                    "participants": d.participants,
+                    "themes": d.themes,
+                }
+                for d in dialogues
+            ],
+            "focus_areas": [
+                {"title": p.title, "priority_area": area_name(p.priority_area_id)} for p in problems
+            ],
+            "agreement": None
+            if agreement is None
+            else {
+                "title": agreement.title,
+                "term": f"{agreement.term_start.isoformat()} – {agreement.term_end.isoformat()}",
+                "decided_by": agreement.decided_by,
+                "decided_on": agreement.decided_on.isoformat() if agreement.decided_on else "",
+                "diarienummer": agreement.diarienummer,
+                "follow_up": agreement.follow_up,
+            },
+            "rounds": [r.due.isoformat() for r in rounds],
+            # The public version names no people's addresses and no internal channels
+            # (docs/public.md): residents are pointed to the parties and the public page.
+            "channels": []
+            if published_only
+            else sorted({r.feedback_channel for r in rounds if r.feedback_channel}),
+            "public_url": f"{settings.public_base_url}/offentligt/loften/{promise.id}",
+            "contacts": []
+            if published_only
+            else [
+                {
+                    "name": p.name,
+                    "email": p.email,
+                    "organisation": org_names.get(p.organisation_id or 0, ""),
+                }
+                for p in contacts
+            ],
+            "signatories": [
+                {
+                    "party": names[s.party],
+                    "name": s.signed_by,
+                    "function": s.signed_as,
+                    "signed_on": s.signed_on.isoformat(),
+                }
+                for s in signoffs
+            ],
+            "signed_on": signed_on.isoformat(),
+            "logos": [
+                uri
+                for uri in (logo_data_uri(municipality), logo_data_uri(police))
+                if uri is not None
+            ],
+        }
+    )
+
+
+def _info(d: dict[str, Any]) -> DocumentInfo:
+    created = datetime.combine(date.fromisoformat(d["signed_on"]), time(12, 0))
+    return DocumentInfo(
+        title=d["title"], organisation=d["author"], created=created, language=d["language"]
+    )
+
+
+def render_html(d: dict[str, Any]) -> str:
+    """The signed promise as a printable HTML page (the source of the PDF)."""
+    env = _environment()
+    return env.get_template("promise_document.html.j2").render(
+        d=d,
+        t=words(d["language"]),
+        font=FONT_STACK,
+        builds_on=builds_on(d),
+        follow=follow_sentence(d),
+    )
+
+
+def render_pdf(d: dict[str, Any]) -> bytes:
+    """The signed promise as PDF/A-2b."""
+    return html_to_pdf(render_html(d))
+
+
+def _follow_sentence(d: dict[str, Any], t: Words) -> str:
+    rounds = ", ".join(d["rounds"])
+    text = t.follow_rounds.format(rounds=rounds) if rounds else t.follow_yearly
+    if d["channels"]:
+        text += " " + t.follow_channels.format(channels=", ".join(d["channels"]))
+    return text
+
+
+def follow_sentence(d: dict[str, Any]) -> str:
+    """How residents learn what came of the promise, in one or two sentences."""
+    return _follow_sentence(d, words(d["language"]))
+
+
+def render_docx(d: dict[str, Any]) -> bytes:
+    """The signed promise as a Word document with the same content as the PDF."""
+    t = words(d["language"])
+    doc = new_docx(_info(d))
+    doc.add_heading(d["title"], level=0)
+    doc.add_paragraph(t.promise_from.format(a=d["parties"][0], b=d["parties"][1]))
+    doc.add_paragraph(t.valid.format(start=d["period"]["from"], end=d["period"]["to"]))
+    doc.add_heading(t.our_promises, level=1)
+    for line in d["promises"]:
+        paragraph = doc.add_paragraph()
+        if line["lead"]:
+            paragraph.add_run(line["lead"] + " ").bold = True
+        paragraph.add_run(line["text"])
+    doc.add_heading(t.builds_on, level=1)
+    for sentence in builds_on(d):
+        doc.add_paragraph(sentence, style="List Bullet")
+    doc.add_heading(t.follow_it, level=1)
+    doc.add_paragraph(follow_sentence(d))
+    doc.add_paragraph(t.follow_online.format(url=d["public_url"]))
+    doc.add_heading(t.contact, level=1)
+    for c in d["contacts"]:
+        doc.add_paragraph(f"{c['name']}, {c['organisation']}, {c['email']}", style="List Bullet")
+    if not d["contacts"]:
+        doc.add_paragraph(t.contact_parties.format(a=d["parties"][0], b=d["parties"][1]))
+    doc.add_heading(t.signatures, level=1)
+    docx_table(
+        doc,
+        [t.party, t.name, t.function, t.signed_on],
+        [[s["party"], s["name"], s["function"], s["signed_on"]] for s in d["signatories"]],
+        font_size=10,
+    )
+    return docx_bytes(doc)
+
+
+def builds_on(d: dict[str, Any]) -> list[str]:
+    """The sentences of "what the promise builds on": dialogues, focus areas, the agreement."""
+    t = words(d["language"])
+    out = []
+    for dl in d["dialogues"]:
+        out.append(
+            t.builds_dialogue.format(method=dl["method"], on=dl["held_from"], n=dl["participants"])
+        )
+    for f in d["focus_areas"]:
+        area = f" ({f['priority_area']})" if f["priority_area"] else ""
+        out.append(f"{t.focus_area}: {f['title']}{area}")
+    a = d["agreement"]
+    if a:
+        decided = f", {a['decided_by']} {a['decided_on']}" if a["decided_by"] else ""
+        number = f", {t.diarienummer.lower()} {a['diarienummer']}" if a["diarienummer"] else ""
+        out.append(f"{a['title'] or t.agreement} ({a['term']}{decided}{number})")
+    return out
