@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader
 from sqlmodel import Session, col, select
 
-from lifecycle.goals import goal_met
+from lifecycle.goals import NOT_REACHED, REACHED, judge_goal
 from lifecycle.safe_text import autoescape_for, clean
 from lifecycle.term import cycle_year_bounds
 from lifecycle.words import counted, number
@@ -92,6 +92,8 @@ def compile_year(
     for g in goals:
         series = [(v.measured_on, v.value) for v in values if v.goal_id == g.id]
         last_value = series[-1][1] if series else None
+        # Judged by its target date: a two-year goal is on its way after year one, not missed.
+        result, share = judge_goal(g.baseline, g.target, last_value, g.target_date, today)
         goal_rows.append(
             {
                 "id": g.id,
@@ -106,7 +108,9 @@ def compile_year(
                 "last_value": last_value,
                 "last_measured_on": series[-1][0].isoformat() if series else None,
                 "values": [{"on": d.isoformat(), "value": v} for d, v in series],
-                "met": goal_met(g.baseline, g.target, last_value),
+                "met": True if result == REACHED else (False if result == NOT_REACHED else None),
+                "result": result,
+                "share": share,
                 "chart_svg": indicator_chart(series, g.baseline, g.target, g.indicator),
             }
         )
@@ -155,13 +159,11 @@ def compile_year(
                 "feedback_channel": r.feedback_channel,
             }
         )
-    met = Counter(
-        "met" if g["met"] else ("unknown" if g["met"] is None else "not_met") for g in goal_rows
-    )
+    met = Counter(g["result"] for g in goal_rows)
     status_count = Counter(a["status"] for a in activity_rows)
     suggestions: list[dict[str, Any]] = []
     for link in chain:
-        unmet_goals = [g for g in link["goals"] if g["met"] is not True]
+        unmet_goals = [g for g in link["goals"] if g["result"] == NOT_REACHED]
         if unmet_goals:
             suggestions.append(
                 {
@@ -255,8 +257,9 @@ def compile_year(
         ],
         "chain": chain,
         "goals_summary": {
-            "met": met["met"],
-            "not_met": met["not_met"],
+            "met": met[REACHED],
+            "on_the_way": met["on_the_way"],
+            "not_met": met[NOT_REACHED],
             "unknown": met["unknown"],
             "total": len(goal_rows),
         },

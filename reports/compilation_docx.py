@@ -29,8 +29,14 @@ def _table(doc: DocumentType, header: list[str], rows: list[list[str]]) -> None:
             cell.text = text
 
 
-def _result(met: bool | None, t: Words) -> str:
-    return t.unknown if met is None else (t.met if met else t.not_met)
+def _result(goal: dict[str, Any], t: Words) -> str:
+    """Reached, on the way (with the share covered), not reached, or unknown."""
+    result = goal.get("result", "unknown")
+    if result == "on_the_way" and goal.get("share") is not None:
+        return f"{t.on_the_way} ({round(goal['share'] * 100)} % {t.of_the_way})"
+    return {"reached": t.met, "not_reached": t.not_met, "on_the_way": t.on_the_way}.get(
+        result, t.unknown
+    )
 
 
 def render_docx(data: dict[str, Any]) -> bytes:
@@ -58,7 +64,11 @@ def render_docx(data: dict[str, Any]) -> bytes:
 
     doc.add_heading(t.summary, level=1)
     gs, acts, rs = d["goals_summary"], d["activities_summary"], d["rounds_summary"]
-    doc.add_paragraph(f"{t.goals_met}: {gs['met']} / {gs['total']}", style="List Bullet")
+    doc.add_paragraph(
+        f"{t.goals_met}: {gs['met']} / {gs['total']}; {t.on_the_way.lower()}: "
+        f"{gs.get('on_the_way', 0)}",
+        style="List Bullet",
+    )
     doc.add_paragraph(
         f"{t.activities_done}: {acts['done']}; {t.ongoing.lower()}: {acts['ongoing']}; "
         f"{t.not_done.lower()}: {acts['not_done']}",
@@ -116,7 +126,7 @@ def render_docx(data: dict[str, Any]) -> bytes:
                     number(g["baseline"], language),
                     number(g["target"], language),
                     number(g["last_value"], language),
-                    _result(g["met"], t),
+                    _result(g, t),
                 ]
                 for g in link["goals"]
             ],

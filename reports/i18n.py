@@ -26,6 +26,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "met": ("Uppnått", "Met"),
     "not_met": ("Ej uppnått", "Not met"),
     "unknown": ("Okänt", "Unknown"),
+    "on_the_way": ("På väg", "On the way"),
+    "of_the_way": ("av vägen", "of the way"),
     "activities": ("Aktiviteter", "Activities"),
     "activity": ("Aktivitet", "Activity"),
     "owner": ("Ansvarig", "Responsible"),

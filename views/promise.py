@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from config.clock import local_today
+from lifecycle.goals import judge_goal
 from lifecycle.vocabulary import label
 from models.kinds import KINDS
 from views.lookup import get_promise, history, organisation_names, successor
@@ -48,6 +50,25 @@ def artefacts_of(session: Session, promise_id: int) -> dict[str, list[dict[str, 
             for dumped in (r.model_dump(mode="json") for r in rows)
         ]
     return found
+
+
+def goal_standing(session: Session, promise_id: int, today: date) -> dict[int, dict[str, Any]]:
+    """Each goal's last indicator value and how it stands today, judged by its target date."""
+    from models import EvaluationRound, Goal, IndicatorValue
+
+    last: dict[int, float] = {}
+    for goal_id, value in session.exec(
+        select(IndicatorValue.goal_id, IndicatorValue.value)
+        .join(EvaluationRound, col(EvaluationRound.id) == IndicatorValue.round_id)
+        .where(EvaluationRound.promise_id == promise_id)
+        .order_by(col(IndicatorValue.measured_on), col(IndicatorValue.id))
+    ).all():
+        last[goal_id] = value  # ordered by day: the last one wins
+    standing = {}
+    for g in session.exec(select(Goal).where(Goal.promise_id == promise_id)).all():
+        result, share = judge_goal(g.baseline, g.target, last.get(g.id or 0), g.target_date, today)
+        standing[g.id or 0] = {"last_value": last.get(g.id or 0), "result": result, "share": share}
+    return standing
 
 
 def promise_view(session: Session, promise_id: int, language: str = "sv") -> dict[str, Any]:
@@ -92,4 +113,5 @@ def promise_view(session: Session, promise_id: int, language: str = "sv") -> dic
         "history": transitions,
         "counts": counts,
         "artefacts": artefacts,
+        "goal_standing": goal_standing(session, promise_id, local_today()),
     }
