@@ -21,6 +21,7 @@ from sqlmodel import Session, SQLModel, select
 from application.access import require
 from application.artefacts import (
     HANDLERS,
+    check_agreement_focus_area,
     check_priority_areas,
     check_window,
     own_artefact,
@@ -143,6 +144,9 @@ def _apply(
     """Write the checked input onto the row; the names of the columns that changed."""
     if kind == "problem":
         check_priority_areas(session, promise, data.priority_area, *data.also_priority_areas)
+        data.agreement_focus_area = check_agreement_focus_area(
+            session, promise, data.agreement_focus_area
+        )
         fresh = data.model_dump(exclude={"places", "priority_area", "also_priority_areas"})
         fresh["places"] = [p.model_dump(exclude_none=True) for p in data.places]
         fresh["priority_area_id"] = data.priority_area

@@ -31,6 +31,7 @@ from lifecycle.term import cycle_year_bounds
 from models import (
     Activity,
     ActivityStatusReport,
+    Agreement,
     CauseAnalysis,
     Dialogue,
     EvaluationRound,
@@ -149,6 +150,26 @@ def check_priority_areas(session: Session, promise: Promise, *area_ids: str | No
             )
 
 
+def check_agreement_focus_area(session: Session, promise: Promise, name: str | None) -> str | None:
+    """The agreement's own spelling of ``name`` if it is one of the promise's agreement's focus
+    areas; refused with the valid names otherwise (or when the promise has no agreement)."""
+    if not name:
+        return None
+    agreement = session.get(Agreement, promise.agreement_id) if promise.agreement_id else None
+    if agreement is None:
+        raise InputError(
+            f"agreement_focus_area {name!r}: promise {promise.id} belongs to no agreement; tie "
+            "the focus area to a priority area, or make it a local problem (local_reason: why)"
+        )
+    for known in agreement.focus_areas:
+        if known.casefold() == name.casefold():
+            return known
+    raise InputError(
+        f"agreement_focus_area {name!r} is not a focus area of agreement {agreement.id}; its "
+        f"focus areas: {'; '.join(agreement.focus_areas) or 'none'}"
+    )
+
+
 def set_extra_areas(session: Session, problem: Problem, area_ids: list[str]) -> None:
     """Make ``area_ids`` the problem's further priority areas (besides its main one)."""
     for link in session.exec(
@@ -208,6 +229,9 @@ def _situation_picture(
 
 def _problem(session: Session, promise: Promise, data: ProblemInput, now: datetime) -> SQLModel:
     check_priority_areas(session, promise, data.priority_area, *data.also_priority_areas)
+    data.agreement_focus_area = check_agreement_focus_area(
+        session, promise, data.agreement_focus_area
+    )
     fields = data.model_dump(exclude={"places", "priority_area", "also_priority_areas"})
     row = Problem(
         promise_id=promise.id,  # type: ignore[arg-type]
@@ -229,6 +253,12 @@ def _focus_area(
     problem.selected = data.selected
     if data.priority_area:
         problem.priority_area_id = data.priority_area
+    if data.agreement_focus_area:
+        problem.agreement_focus_area = check_agreement_focus_area(
+            session, promise, data.agreement_focus_area
+        )
+    if data.local_reason:
+        problem.local_reason = data.local_reason
     session.add(problem)
     if data.also_priority_areas:
         set_extra_areas(session, problem, data.also_priority_areas)

@@ -42,6 +42,8 @@ LABELS: dict[str, str] = {
     "selected": "valt som fokusområde",
     "priority_area": "prioriterat område",
     "also_priority_areas": "fler prioriterade områden",
+    "agreement_focus_area": "eller: överenskommelsens fokusområde",
+    "local_reason": "eller: lokalt problem, och varför",
     "problem_id": "problem",
     "event_chain": "händelsekedja",
     "victim": "brottsoffer",

@@ -91,12 +91,14 @@ def _focus_areas(s: PromiseSnapshot) -> list[Unmet]:
             )
         )
     for p in selected:
-        if p.priority_area_id is None:
+        if not p.has_frame:
             unmet.append(
                 Unmet(
                     "analysis.focus_area_without_priority_area",
-                    f'Fokusområdet "{p.title}" är inte kopplat till något av regionens prioriterade områden.',
-                    f'The focus area "{p.title}" is not tied to any of the region\'s priority areas.',
+                    f'Fokusområdet "{p.title}" är inte kopplat till något prioriterat område, '
+                    "något av överenskommelsens fokusområden eller ett lokalt problem med skäl.",
+                    f'The focus area "{p.title}" is tied to no priority area, none of the '
+                    "agreement's focus areas, and is not a local problem with its reason.",
                     ref=f"problem:{p.id}",
                 )
             )

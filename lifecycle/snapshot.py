@@ -33,6 +33,15 @@ class ProblemFacts:
     has_cause_analysis: bool
     # Further priority areas the problem contributes to (the victim areas overlap).
     extra_area_ids: frozenset[str] = frozenset()
+    # Tied instead to one of the agreement's own focus areas, or a local problem with a reason.
+    agreement_focus_area: str | None = None
+    local_reason: str = ""
+
+    @property
+    def has_frame(self) -> bool:
+        """Whether the focus area answers to something: a priority area, one of its
+        agreement's focus areas, or a local problem with its reason."""
+        return bool(self.priority_area_id or self.agreement_focus_area or self.local_reason)
 
     @property
     def area_ids(self) -> frozenset[str]:

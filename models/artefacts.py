@@ -71,6 +71,11 @@ class Problem(SQLModel, table=True):
     trend: Trend = enum_field(Trend, Trend.UNKNOWN)
     selected: bool = False
     priority_area_id: str | None = Field(default=None, foreign_key="priorityarea.id")
+    # A focus area may instead answer to one of its agreement's own focus areas, or be a local
+    # problem with its reason ("Förutom de aktiviteter som tar avstamp i lokala problembilder",
+    # seed 000).
+    agreement_focus_area: str | None = Field(default=None, max_length=300)
+    local_reason: str = Field(default="", max_length=300)
     origin_problem_id: int | None = Field(default=None, foreign_key="problem.id")
     created_at: datetime = Field(default_factory=utcnow)
 

@@ -217,6 +217,16 @@ class ProblemInput(_Input):
         default_factory=list,
         description="Further priority areas the problem contributes to (lofte catalogue)",
     )
+    agreement_focus_area: str | None = Field(
+        default=None,
+        description="Instead of a priority area: one of the agreement's own focus areas "
+        "(lofte agreement show)",
+    )
+    local_reason: str = Field(
+        default="",
+        description="Instead of a priority area: a local problem, and why it is one "
+        "(the local problem picture)",
+    )
 
 
 class FocusAreaInput(_Input):
@@ -226,6 +236,16 @@ class FocusAreaInput(_Input):
     selected: bool = True
     priority_area: str | None = None
     also_priority_areas: list[str] = Field(default_factory=list)
+    agreement_focus_area: str | None = Field(
+        default=None,
+        description="Instead of a priority area: one of the agreement's own focus areas "
+        "(lofte agreement show)",
+    )
+    local_reason: str = Field(
+        default="",
+        description="Instead of a priority area: a local problem, and why it is one "
+        "(the local problem picture)",
+    )
 
 
 class CauseAnalysisInput(_Input):

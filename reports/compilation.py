@@ -139,6 +139,8 @@ def compile_year(
                     "id": p.id,
                     "title": p.title,
                     "priority_area": area_name(p.priority_area_id),
+                    "agreement_focus_area": p.agreement_focus_area,
+                    "local_reason": p.local_reason,
                     "places": [pl.get("name") for pl in p.places],
                 },
                 "causes": [c.event_chain for c in causes if c.problem_id == p.id],

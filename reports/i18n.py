@@ -27,6 +27,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "not_met": ("Ej uppnått", "Not met"),
     "unknown": ("Okänt", "Unknown"),
     "on_the_way": ("På väg", "On the way"),
+    "agreement_focus_area": ("Överenskommelsens fokusområde", "The agreement's focus area"),
+    "local_problem": ("Lokalt problem", "Local problem"),
     "of_the_way": ("av vägen", "of the way"),
     "activities": ("Aktiviteter", "Activities"),
     "activity": ("Aktivitet", "Activity"),

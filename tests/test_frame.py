@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
 from sqlmodel import select
 
+from application.promises import create_agreement, create_promise
 from application.transitions import advance_promise
+from lifecycle.errors import InputError
 from lifecycle.goals import judge_goal
 from lifecycle.stages import CYCLE, Stage
-from models import EvaluationRound, Goal, Promise
+from models import EvaluationRound, Goal, Problem, Promise
 from models.db import session_scope
+from models.inputs import AgreementCreate, PromiseCreate
 from reports.compilation import compile_year, render
 from tests.helpers import ACTOR, add, complete_stage, ids, new_promise, promise
+from views.snapshot import current_unmet
 
 
 def at(day: date) -> datetime:
@@ -93,3 +98,102 @@ def test_a_two_year_goal_is_on_its_way_in_the_first_years_compilation(db) -> Non
     assert "Ej uppnått" not in md
     assert after_term["goals_summary"]["not_met"] == 4
     assert "Ej uppnått" in render(after_term, "html")
+
+
+# --- 2. local focus areas ----------------------------------------------------------------------
+# "Förutom de aktiviteter som tar avstamp i lokala problembilder ska samtliga medborgarlöften i
+# polisregionen beskriva åtgärder och aktiviteter inom följande områden" (000); Sollentuna's
+# agreement "innehåller två fokusområden; att minska antalet otrygghetsskapande händelser i
+# offentliga miljöer samt att minska rekryteringen till kriminella nätverk" (003).
+
+SOLLENTUNA_FOCUS = [
+    "Minska antalet otrygghetsskapande händelser i offentliga miljöer",
+    "Minska rekryteringen till kriminella nätverk",
+]
+
+
+def sollentuna_agreement(start: date = date(2025, 1, 1), years: int = 2) -> int:
+    with session_scope() as s:
+        agreement = create_agreement(
+            s,
+            AgreementCreate(
+                region="stockholm",
+                municipality="Sollentuna",
+                police_area="LPO Sollentuna",
+                start=start,
+                years=years,
+                title="Samverkansöverenskommelse Sollentuna",
+                focus_areas=SOLLENTUNA_FOCUS,
+                decided_by="Kommunstyrelsen",
+                decided_on=start - timedelta(days=20),
+            ),
+        )
+        return agreement.id  # type: ignore[return-value]
+
+
+def promise_under(agreement_id: int | None, start: date = date(2026, 1, 1)) -> int:
+    with session_scope() as s:
+        created = create_promise(
+            s,
+            PromiseCreate(
+                region="stockholm",
+                municipality="Sollentuna",
+                police_area="LPO Sollentuna",
+                start=start,
+                years=1,
+                agreement_id=agreement_id,
+            ),
+            ACTOR,
+            now=at(start - timedelta(days=100)),
+        )
+        return created.id  # type: ignore[return-value]
+
+
+def unmet_codes(pid: int) -> set[tuple[str, str | None]]:
+    with session_scope() as s:
+        p = s.get(Promise, pid)
+        assert p is not None
+        return {(u.code, u.ref) for u in current_unmet(s, p, p.term_start)}
+
+
+def test_a_focus_area_may_be_local_or_one_of_its_agreements_own(db) -> None:
+    pid = promise_under(sollentuna_agreement())
+    complete_stage(pid, Stage.RESIDENT_DIALOGUE)
+    assert advance_promise(pid, ACTOR, now=at(date(2026, 1, 1))).ok
+    on = date(2025, 12, 1)
+    unsafe = add(
+        pid,
+        "problem",
+        _on=on,
+        title="Bråk och vårdslös mopedkörning vid stationen",
+        selected=True,
+        agreement_focus_area=SOLLENTUNA_FOCUS[0].upper(),  # matched whatever the case
+    )
+    local = add(
+        pid,
+        "problem",
+        _on=on,
+        title="Inbrott i förråd i Tureberg",
+        selected=True,
+        local_reason="Invånarnas vanligaste klagomål i dialogen",
+    )
+    loose = add(pid, "problem", _on=on, title="Nedskräpning i parken", selected=True)
+    with session_scope() as s:
+        row = s.get(Problem, unsafe)
+        assert row is not None and row.agreement_focus_area == SOLLENTUNA_FOCUS[0]
+    codes = unmet_codes(pid)
+    assert ("analysis.focus_area_without_priority_area", f"problem:{loose}") in codes
+    for tied in (unsafe, local):
+        assert ("analysis.focus_area_without_priority_area", f"problem:{tied}") not in codes
+    with pytest.raises(InputError, match="Minska rekryteringen till kriminella nätverk"):
+        add(pid, "problem", _on=on, title="Klotter", agreement_focus_area="Klotter")
+    without = promise_under(None, start=date(2027, 1, 1))
+    with pytest.raises(InputError, match="belongs to no agreement"):
+        add(without, "problem", _on=on, title="Klotter", agreement_focus_area="Klotter")
+    # the compilation says what each focus area answers to
+    with session_scope() as s:
+        p = s.get(Promise, pid)
+        assert p is not None
+        md = render(compile_year(s, p, date(2026, 12, 1)), "md")
+    assert f"Överenskommelsens fokusområde: {SOLLENTUNA_FOCUS[0]}" in md
+    assert "Lokalt problem: Invånarnas vanligaste klagomål i dialogen" in md

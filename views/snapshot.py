@@ -162,6 +162,8 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
                 priority_area_id=p.priority_area_id,
                 has_cause_analysis=p.id in analysed,
                 extra_area_ids=frozenset(extra_areas.get(p.id or 0, ())),
+                agreement_focus_area=p.agreement_focus_area,
+                local_reason=p.local_reason,
             )
             for p in problems
         ),
