@@ -150,6 +150,19 @@ def check_priority_areas(session: Session, promise: Promise, *area_ids: str | No
             )
 
 
+def check_frame_areas(session: Session, promise: Promise, area_ids: list[str]) -> None:
+    """Each area a situation picture speaks to must be one of the promise's frame areas."""
+    if not area_ids:
+        return
+    frame = priority_scope(session, promise).frame
+    for area_id in area_ids:
+        if area_id not in frame:
+            raise InputError(
+                f"frame_areas: {area_id!r} is not an area of the city's frame for promise "
+                f"{promise.id}; its frame areas: {', '.join(frame) or 'none (not a city district)'}"
+            )
+
+
 def check_agreement_focus_area(session: Session, promise: Promise, name: str | None) -> str | None:
     """The agreement's own spelling of ``name`` if it is one of the promise's agreement's focus
     areas; refused with the valid names otherwise (or when the promise has no agreement)."""
@@ -218,10 +231,12 @@ def _dialogue(session: Session, promise: Promise, data: DialogueInput, now: date
 def _situation_picture(
     session: Session, promise: Promise, data: SituationPictureInput, now: datetime
 ) -> SQLModel:
+    check_frame_areas(session, promise, [n.area for n in data.frame_areas])
     row = SituationPicture(
         promise_id=promise.id,  # type: ignore[arg-type]
         cycle_year=promise.cycle_year,
-        **data.model_dump(),
+        **data.model_dump(exclude={"frame_areas"}),
+        frame_areas=[n.model_dump() for n in data.frame_areas],
     )
     session.add(row)
     return row

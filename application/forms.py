@@ -96,7 +96,7 @@ REFERENCES = {
     "cause_analysis_id": "cause_analyses",
 }
 # Fields skipped by the generic form (given in a file or through the CLI instead).
-SKIPPED = frozenset({"unsafe_places", "places"})
+SKIPPED = frozenset({"unsafe_places", "places", "frame_areas"})
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:

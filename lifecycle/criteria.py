@@ -76,7 +76,23 @@ def _joint_analysis(s: PromiseSnapshot) -> list[Unmet]:
         for party in Party
         if party not in s.situation_pictures_by
     ]
-    return unmet + _focus_areas(s)
+    return unmet + _frame(s) + _focus_areas(s)
+
+
+def _frame(s: PromiseSnapshot) -> list[Unmet]:
+    """Each area of the city's frame is spoken to, or recorded as not relevant with a reason."""
+    return [
+        Unmet(
+            "analysis.frame_area_missing",
+            f'Lägesbilden säger inget om "{s.area_names.get(a, a)}". Skriv vad den visar om '
+            'området, eller "ej aktuellt här" med ett skäl.',
+            f'The situation picture says nothing about "{s.area_names.get(a, a)}". Say what it '
+            'shows about the area, or record "not relevant here" with a reason.',
+            ref=f"priority_area:{a}",
+        )
+        for a in s.frame_area_ids
+        if a not in s.frame_areas_addressed
+    ]
 
 
 def _focus_areas(s: PromiseSnapshot) -> list[Unmet]:

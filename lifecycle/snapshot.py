@@ -103,6 +103,10 @@ class PromiseSnapshot:
     # How the municipal party is named (sv, en): a city district's committee, Region Gotland.
     municipality_word: tuple[str, str] = ("Kommunen", "The municipality")
     area_names: dict[str, str] = field(default_factory=dict)
+    # The areas of the city's frame the situation pictures must speak to, and those they do
+    # (with a note, or "ej aktuellt här" with a reason).
+    frame_area_ids: tuple[str, ...] = ()
+    frame_areas_addressed: frozenset[str] = frozenset()
 
     @property
     def current_year_end(self) -> date:

@@ -54,6 +54,10 @@ class SituationPicture(SQLModel, table=True):
     party: Party = enum_field(Party)
     summary: str
     sources: list[str] = json_field(list)
+    # What the picture says about each area of the city's frame (seed 001: "Den lokala nivån
+    # ska beröra dessa områden"): [{"area": "city-unsafe-places", "note": "..."}] or
+    # [{"area": ..., "not_relevant": true, "reason": "..."}] ("ej aktuellt här").
+    frame_areas: list[dict[str, Any]] = json_field(list)
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -55,6 +55,7 @@ MULTI_LINE = frozenset(
         "goals",
         "follow_up",
         "reason",
+        "note",
     }
 )
 
@@ -127,6 +128,18 @@ class PromiseCreate(_Input):
     )
 
 
+class AgreementDecisionInput(_Input):
+    """One party's decision on an agreement: which body, when, its paragraph and file number."""
+
+    party: str = Field(
+        min_length=2, description="The deciding party: a municipality, city district or LPO"
+    )
+    body: str = Field(min_length=2, description="The deciding body (e.g. kommunstyrelsen)")
+    decided_on: date
+    paragraph: str = Field(default="", max_length=40, description="Paragraph, e.g. § 212")
+    diarienummer: str = Field(default="", max_length=80)
+
+
 class AgreementCreate(_Input):
     """A collaboration agreement (samverkansöverenskommelse) between the same two parties."""
 
@@ -150,6 +163,33 @@ class AgreementCreate(_Input):
     decided_by: str = Field(default="", description="Who decided it (e.g. stadsdelsnämnden)")
     decided_on: date | None = None
     diarienummer: str = Field(default="", max_length=80, description="The decision's file number")
+    steering_group: str = Field(default="", description="Styrgrupp: who sits in it")
+    preparation_group: str = Field(default="", description="Beredningsgrupp")
+    meeting_rhythm: str = Field(default="", description="How often the groups meet")
+    decisions: list[AgreementDecisionInput] = Field(
+        default_factory=list, description="Each party's decision (body, date, paragraph, dnr)"
+    )
+
+
+class AgreementChange(_Input):
+    """New values for some fields of an agreement (the others keep theirs)."""
+
+    agreement_id: int
+    title: str | None = None
+    focus_areas: list[str] | None = None
+    goals: str | None = None
+    follow_up: str | None = None
+    decided_by: str | None = None
+    decided_on: date | None = None
+    diarienummer: str | None = Field(default=None, max_length=80)
+    steering_group: str | None = Field(default=None, description="Styrgrupp: who sits in it")
+    preparation_group: str | None = Field(
+        default=None, description="Beredningsgrupp: who prepares the steering group's work"
+    )
+    meeting_rhythm: str | None = Field(default=None, description="How often the groups meet")
+    decisions: list[AgreementDecisionInput] | None = Field(
+        default=None, description="Each party's decision (replaces the recorded ones)"
+    )
 
 
 class PlaceInput(_Input):
@@ -192,12 +232,41 @@ class DialogueInput(_Input):
         return self
 
 
+class FrameAreaNoteInput(_Input):
+    """What a situation picture says about one area of the city's frame, or why it is not
+    relevant here ("ej aktuellt här")."""
+
+    area: str = Field(min_length=1, max_length=80, description="Priority area id (the frame)")
+    note: str = Field(default="", description="What the picture says about the area")
+    not_relevant: bool = Field(default=False, description='"Ej aktuellt här"')
+    reason: str = Field(default="", description="Why the area is not relevant here")
+
+    @model_validator(mode="after")
+    def _said_or_reasoned(self) -> FrameAreaNoteInput:
+        if self.not_relevant and not self.reason:
+            raise ValueError(
+                f"{self.area}: marked not relevant here (ej aktuellt här) without a reason; "
+                "say why (reason: ...)"
+            )
+        if not self.not_relevant and not self.note:
+            raise ValueError(
+                f"{self.area}: say what the situation picture shows about the area (note: ...), "
+                "or mark it not relevant here with a reason (not_relevant: true, reason: ...)"
+            )
+        return self
+
+
 class SituationPictureInput(_Input):
     """One party's own situation picture (lägesbild)."""
 
     party: Party
     summary: str = Field(min_length=1)
     sources: list[str] = Field(default_factory=list)
+    frame_areas: list[FrameAreaNoteInput] = Field(
+        default_factory=list,
+        description="For a city district: what the picture says about each of the city's "
+        "priority areas, or that one is not relevant here with a reason",
+    )
 
 
 class ProblemInput(_Input):

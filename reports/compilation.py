@@ -222,7 +222,15 @@ def compile_year(
             for area_id in scope.area_ids
             if area_id in scope.mandatory or area_id in chosen
         ],
-        "catalogue_goals": [{**g, "chosen": g["id"] in chosen_goals} for g in catalogue_goals],
+        # Which of the city's measurable goals the promise contributes to, through which goal.
+        "catalogue_goals": [
+            {
+                **g,
+                "chosen": g["id"] in chosen_goals,
+                "through": [x.description for x in goals if x.catalogue_goal_id == g["id"]],
+            }
+            for g in catalogue_goals
+        ],
         "activities_by_party": dict(
             sorted(Counter(a["owner_party"] for a in activity_rows).items())
         ),

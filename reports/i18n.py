@@ -72,6 +72,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "not_covered": ("saknar aktivitet", "no activity"),
     "catalogue_goals": ("Stadens mätbara mål", "The city's measurable goals"),
     "addressed": ("Arbetar mot målet", "Worked towards"),
+    "through": ("genom", "through"),
     "series": ("Värden under året", "Values during the year"),
     "by_party": ("Aktiviteter per part", "Activities by party"),
     "by_level": ("Aktiviteter per preventionsnivå", "Activities by prevention level"),

@@ -91,6 +91,16 @@ def add_activities(pid: int) -> None:
         )
 
 
+def frame_of(pid: int) -> tuple[str, ...]:
+    """The areas of the city's frame the promise's situation pictures must speak to."""
+    from views.snapshot import priority_scope
+
+    with session_scope() as s:
+        p = s.get(Promise, pid)
+        assert p is not None
+        return priority_scope(s, p).frame
+
+
 def complete_stage(pid: int, stage: Stage) -> None:
     """Record what the stage's exit criteria need (covering every mandatory area)."""
     from models import Activity, Goal, Problem
@@ -124,6 +134,8 @@ def complete_stage(pid: int, stage: Stage) -> None:
             party="municipality",
             _on=on,
             summary="Ungdomar samlas i centrum.",
+            # a city district's picture speaks to each area of the city's frame
+            frame_areas=[{"area": a, "note": "Se lägesbilden."} for a in frame_of(pid)],
         )
         for area in MANDATORY:
             add(

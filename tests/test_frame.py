@@ -4,6 +4,7 @@ names the seed passage (../shared/seeds/) behind the rule it holds."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from sqlmodel import select
@@ -197,3 +198,156 @@ def test_a_focus_area_may_be_local_or_one_of_its_agreements_own(db) -> None:
         md = render(compile_year(s, p, date(2026, 12, 1)), "md")
     assert f"Överenskommelsens fokusområde: {SOLLENTUNA_FOCUS[0]}" in md
     assert "Lokalt problem: Invånarnas vanligaste klagomål i dialogen" in md
+
+
+# --- 3. each catalogue set with its years and scope; the city's frame ------------------------
+# "Samtliga medborgarlöften i Stockholms län och på Gotland ska vara anpassade och konkreta med
+# tydliga aktivitetsplaner inför 2022 och 2023" (000); "Den stadsövergripande
+# samverkansöverenskommelsen utgör ramen för de lokala samverkansöverenskommelserna som ska
+# tecknas mellan stadsdelsnämnderna och lokalpolisområden" (002); "Den lokala nivån ska beröra
+# dessa områden i framtagande av lokal lägesbild, åtgärder och mål" (001).
+
+CITY_AREAS = [
+    "city-young-destructive",
+    "city-unsafe-places",
+    "city-system-threatening",
+    "city-vulnerable-victims",
+    "city-criminal-environments",
+]
+
+
+def test_the_police_regions_list_is_not_mandatory_for_city_districts_from_2024() -> None:
+    from config.catalogue import get_catalogue
+
+    region = get_catalogue().region("stockholm")
+    police = {"fewer-young-at-risk", "fewer-criminals-exit", "vulnerable-victims-offenders"}
+    assert region.mandatory_area_ids(2026, 2027, city_district=True) == set()
+    assert region.mandatory_area_ids(2022, 2023, city_district=True) >= police
+    # municipalities keep the region's latest list: no newer one has been given
+    assert region.mandatory_area_ids(2026, 2027, city_district=False) >= police
+    assert region.frame_area_ids(2026, 2027, city_district=True) == CITY_AREAS
+    assert region.frame_area_ids(2026, 2027, city_district=False) == []
+    assert region.frame_area_ids(2022, 2023, city_district=True) == []
+    # the police region's areas may still be chosen by a city district
+    chosen = {a.id for _, a in region.areas_for(2026, 2027, city_district=True)}
+    assert police <= chosen and set(CITY_AREAS) <= chosen
+
+
+def city_promise(district: str = "Hässelby-Vällingby", start: date = date(2026, 1, 1)) -> int:
+    with session_scope() as s:
+        created = create_promise(
+            s,
+            PromiseCreate(
+                region="stockholm",
+                municipality=district,
+                municipality_is_city_district=True,
+                police_area="LPO Vällingby",
+                start=start,
+                years=2,
+            ),
+            ACTOR,
+            now=at(start - timedelta(days=100)),
+        )
+        return created.id  # type: ignore[return-value]
+
+
+def frame_notes(not_relevant: str | None = None) -> list[dict[str, Any]]:
+    return [
+        {"area": a, "not_relevant": True, "reason": "Inga kända välfärdsbrott i stadsdelen"}
+        if a == not_relevant
+        else {"area": a, "note": f"Lägesbilden om {a}: ökar vid Vällingby centrum"}
+        for a in CITY_AREAS
+    ]
+
+
+def test_a_city_districts_situation_pictures_speak_to_each_of_the_five_areas(db) -> None:
+    pid = city_promise()
+    complete_stage(pid, Stage.RESIDENT_DIALOGUE)
+    assert advance_promise(pid, ACTOR, now=at(date(2025, 10, 20))).ok
+    on = date(2025, 11, 1)
+    add(pid, "situation_picture", _on=on, party="police", summary="Rån vid centrum")
+    missing = {ref for code, ref in unmet_codes(pid) if code == "analysis.frame_area_missing"}
+    assert missing == {f"priority_area:{a}" for a in CITY_AREAS}
+    with pytest.raises(InputError, match="without a reason"):
+        add(
+            pid,
+            "situation_picture",
+            _on=on,
+            party="municipality",
+            summary="Stadsdelens bild",
+            frame_areas=[{"area": CITY_AREAS[0], "not_relevant": True}],
+        )
+    with pytest.raises(InputError, match="not an area of the city's frame"):
+        add(
+            pid,
+            "situation_picture",
+            _on=on,
+            party="municipality",
+            summary="Stadsdelens bild",
+            frame_areas=[{"area": "fewer-young-at-risk", "note": "Många unga"}],
+        )
+    add(
+        pid,
+        "situation_picture",
+        _on=on,
+        party="municipality",
+        summary="Stadsdelens bild av de fem områdena",
+        frame_areas=frame_notes(not_relevant="city-system-threatening"),
+    )
+    assert not {c for c, _ in unmet_codes(pid) if c == "analysis.frame_area_missing"}
+    # a municipality outside the city has no such frame
+    other = promise_under(None)
+    complete_stage(other, Stage.RESIDENT_DIALOGUE)
+    assert advance_promise(other, ACTOR, now=at(date(2025, 10, 20))).ok
+    add(other, "situation_picture", _on=on, party="police", summary="Rån vid stationen")
+    assert not {c for c, _ in unmet_codes(other) if c == "analysis.frame_area_missing"}
+
+
+def test_goals_link_to_the_citys_measurable_goals_and_the_compilation_says_through_which(
+    db,
+) -> None:
+    from application.forms import form_fields
+
+    spec = {f["name"]: f for f in form_fields("goal")}
+    assert spec["catalogue_goal"]["widget"] == "catalogue"  # chosen in the goal form
+    pid = city_promise()
+    walk_to(pid, Stage.GOALS)
+    [problem, *_] = ids(pid, Problem)
+    add(
+        pid,
+        "goal",
+        _on=date(2025, 12, 1),
+        problem_id=problem,
+        kind="outcome",
+        description="Fler känner sig trygga vid Vällingby centrum",
+        indicator="Andel trygga i trygghetsmätningen",
+        baseline=55,
+        target=65,
+        target_date=date(2027, 12, 31),
+        catalogue_goal="city-unsafe-places-3",
+    )
+    with pytest.raises(InputError, match="does not apply to promise"):
+        add(
+            pid,
+            "goal",
+            _on=date(2025, 12, 1),
+            problem_id=problem,
+            kind="outcome",
+            description="Något",
+            indicator="Något",
+            baseline=1,
+            target=2,
+            target_date=date(2027, 12, 31),
+            catalogue_goal="no-such-goal",
+        )
+    with session_scope() as s:
+        p = s.get(Promise, pid)
+        assert p is not None
+        data = compile_year(s, p, date(2026, 12, 1))
+    linked = {g["id"]: g for g in data["catalogue_goals"]}
+    assert len(linked) == 14
+    assert linked["city-unsafe-places-3"]["through"] == [
+        "Fler känner sig trygga vid Vällingby centrum"
+    ]
+    assert not linked["city-unsafe-places-1"]["chosen"]
+    assert "genom Fler känner sig trygga vid Vällingby centrum" in render(data, "md")

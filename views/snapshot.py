@@ -43,6 +43,8 @@ class PriorityScope:
     mandatory: frozenset[str]
     names: dict[str, str]
     goal_ids: tuple[str, ...]
+    # The areas the situation pictures must speak to (the city's frame for a city district).
+    frame: tuple[str, ...] = ()
 
 
 def priority_scope(session: Session, promise: Promise) -> PriorityScope:
@@ -70,6 +72,7 @@ def priority_scope(session: Session, promise: Promise) -> PriorityScope:
         mandatory=frozenset(mandatory),
         names={area.id: area.name_sv for _, area in region.all_areas()},
         goal_ids=tuple(goal.id for _, area in areas for goal in area.goals),
+        frame=tuple(region.frame_area_ids(first, last, city_district=city_district)),
     )
 
 
@@ -87,9 +90,15 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
     pid = promise.id
     year = promise.cycle_year
     dialogues = session.exec(select(Dialogue).where(Dialogue.promise_id == pid)).all()
-    pictures = session.exec(
-        select(SituationPicture.party).where(SituationPicture.promise_id == pid)
+    picture_rows = session.exec(
+        select(SituationPicture.party, SituationPicture.frame_areas).where(
+            SituationPicture.promise_id == pid
+        )
     ).all()
+    pictures = [party for party, _ in picture_rows]
+    addressed = frozenset(
+        str(note.get("area")) for _, notes in picture_rows for note in notes or []
+    )
     problems = session.exec(
         select(Problem).where(Problem.promise_id == pid).order_by(col(Problem.id))
     ).all()
@@ -192,6 +201,8 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
         mandatory_area_ids=scope.mandatory,
         municipality_word=_municipality_word(session, promise),
         area_names=scope.names,
+        frame_area_ids=scope.frame,
+        frame_areas_addressed=addressed,
     )
 
 
