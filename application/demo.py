@@ -160,6 +160,7 @@ class _Builder:
                 "party": "municipality",
                 "summary": "Skola och socialtjänst ser fler unga i riskzon; fältassistenter rapporterar grupperingar.",
                 "sources": ["trygghetsmätningen", "skolans elevhälsa"],
+                "frame_areas": self._frame_notes(),
             },
             on,
         )
@@ -175,8 +176,10 @@ class _Builder:
                     "scale": t["scale"],
                     "trend": t["trend"],
                     "selected": True,
-                    "priority_area": t["priority_area"],
+                    "priority_area": t.get("priority_area"),
                     "also_priority_areas": t.get("also", []),
+                    "agreement_focus_area": t.get("agreement_focus_area"),
+                    "local_reason": t.get("local_reason", ""),
                     "places": [{"name": place}],
                 },
                 on,
@@ -190,6 +193,27 @@ class _Builder:
             },
             on,
         )
+
+    def _frame_notes(self) -> list[dict[str, Any]]:
+        """What the picture says about each of the city's five areas (a city district), or
+        "ej aktuellt här" with the reason the entry gives."""
+        from views.snapshot import priority_scope
+
+        with session_scope() as s:
+            promise = s.get(Promise, self.pid)
+            assert promise is not None
+            frame, names = priority_scope(s, promise).frame, priority_scope(s, promise).names
+        not_here = self.spec.get("not_relevant_here") or {}
+        return [
+            {"area": a, "not_relevant": True, "reason": not_here[a]}
+            if a in not_here
+            else {
+                "area": a,
+                "note": f"{names.get(a, a)}: se trygghetsmätningen och polisens lägesbild för "
+                f"{self.spec['place']}.",
+            }
+            for a in frame
+        ]
 
     def _selected(self) -> list[tuple[int, str]]:
         """(problem id, template key) of this promise's focus areas, in order."""
@@ -503,10 +527,14 @@ def _organisations_and_agreements(data: dict[str, Any]) -> dict[str, int]:
                         follow_up=a["follow_up"],
                         decided_by=a["decided_by"],
                         decided_on=a["decided_on"],
-                        diarienummer=a["diarienummer"],
+                        diarienummer=a.get("diarienummer", ""),
+                        steering_group=a.get("steering_group", ""),
+                        preparation_group=a.get("preparation_group", ""),
+                        meeting_rhythm=a.get("meeting_rhythm", ""),
+                        decisions=a.get("decisions", []),
                     ),
                 )
-            ids[a["police_area"]] = existing.id  # type: ignore[assignment]
+            ids[a.get("key", a["police_area"])] = existing.id  # type: ignore[assignment]
         return ids
 
 

@@ -20,6 +20,8 @@ MODULES = (
     "application.organisations",
     "application.reminders",
     "application.catalogue",
+    "application.agreements",
+    "application.places",
     "flows.transition",
     "flows.compilation",
     "flows.renewal",

@@ -16,6 +16,15 @@ class Party(StrEnum):
     MUNICIPALITY = "municipality"
 
 
+class PictureBy(StrEnum):
+    """Whose situation picture it is: one party's own, or the joint one merged from both
+    ("initialt tas fram av respektive part och sedan föras samman till en gemensam", 001)."""
+
+    POLICE = "police"
+    MUNICIPALITY = "municipality"
+    JOINT = "joint"
+
+
 class ActivityOwner(StrEnum):
     """Who carries an activity: one party, both together, or another actor named beside it."""
 

@@ -20,6 +20,7 @@ from lifecycle.vocabulary import (
     GoalKind,
     OtherActor,
     Party,
+    PictureBy,
     PreventionLevel,
     Trend,
 )
@@ -51,7 +52,8 @@ class SituationPicture(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     promise_id: int = Field(foreign_key="promise.id", index=True)
     cycle_year: int = 1
-    party: Party = enum_field(Party)
+    # A party's own picture, or the joint one merged from both.
+    party: PictureBy = enum_field(PictureBy)
     summary: str
     sources: list[str] = json_field(list)
     # What the picture says about each area of the city's frame (seed 001: "Den lokala nivån

@@ -24,6 +24,7 @@ from lifecycle.vocabulary import (
     OrganisationKind,
     OtherActor,
     Party,
+    PictureBy,
     PreventionLevel,
     Role,
     Trend,
@@ -257,9 +258,9 @@ class FrameAreaNoteInput(_Input):
 
 
 class SituationPictureInput(_Input):
-    """One party's own situation picture (lägesbild)."""
+    """One party's own situation picture (lägesbild), or the joint one (party: joint)."""
 
-    party: Party
+    party: PictureBy
     summary: str = Field(min_length=1)
     sources: list[str] = Field(default_factory=list)
     frame_areas: list[FrameAreaNoteInput] = Field(

@@ -35,6 +35,8 @@ from models import (
 )
 from reports.charts import indicator_chart
 from reports.i18n import words
+from views.agreement import promise_agreement
+from views.promise import situation_pictures
 from views.snapshot import priority_scope
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -242,6 +244,10 @@ def compile_year(
             "previous_year": _previous_survey(session, promise),
         },
         "diarienummer": stored.diarienummer if stored else None,
+        # The agreement above the promise: its term, each party's decision, its organisation.
+        "agreement": promise_agreement(session, promise, today),
+        # Each party's situation picture and the joint one, with the city's frame.
+        "situation_pictures": situation_pictures(session, promise.id or 0, year, language),
         "promise": {
             "id": pid,
             "area": promise.area_name,

@@ -3,6 +3,7 @@ names the seed passage (../shared/seeds/) behind the rule it holds."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -351,3 +352,272 @@ def test_goals_link_to_the_citys_measurable_goals_and_the_compilation_says_throu
     ]
     assert not linked["city-unsafe-places-1"]["chosen"]
     assert "genom Fler känner sig trygga vid Vällingby centrum" in render(data, "md")
+
+
+# --- 4. the agreement's whole life ---------------------------------------------------------
+# "Sollentuna kommun och polisen har en samverkansöverenskommelse och ett gemensamt
+# medborgarlöfte. Överenskommelsen och löftet förnyades i december 2018." … "I december 2018
+# förnyades samverkansöverenskommelsen inför åren 2019-2020, tillsammans med ett reviderat
+# medborgarlöfte för 2019." (003); "Lokala prioriteringar beslutas av lokal styrgrupp." (001)
+
+DECISIONS = [
+    {
+        "party": "sollentuna",  # matched whatever the case
+        "body": "Kommunstyrelsen",
+        "decided_on": "2026-12-08",
+        "paragraph": "§ 212",
+        "diarienummer": "KS 2026/0412",
+    },
+    {"party": "LPO Sollentuna", "body": "Lokalpolisområdeschefen", "decided_on": "2026-12-10"},
+]
+
+
+def test_agreement_list_show_change_in_the_cli_and_the_api(db, monkeypatch) -> None:
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from config.operator_key import ensure_operator_key
+    from tests.helpers import register
+    from web.api import create_app
+
+    agreement = sollentuna_agreement()
+    pid = promise_under(agreement)
+    register("samordnare@sollentuna.se")
+    register("samordnare@jarfalla.se", organisation="Järfälla")
+    monkeypatch.setenv("LOFTE_ACTOR", "samordnare@sollentuna.se")
+    monkeypatch.setenv("LOFTE_NOW", "2026-03-02T10:00:00+01:00")
+    runner = CliRunner()
+    listed = runner.invoke(app, ["agreement", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "2025-01-01 – 2026-12-31" in listed.output and "LPO Sollentuna" in listed.output
+    changed = runner.invoke(
+        app,
+        [
+            "agreement",
+            "change",
+            str(agreement),
+            "--steering-group",
+            "Kommundirektören och lokalpolisområdeschefen",
+            "--preparation-group",
+            "Trygghetssamordnaren och kommunpolisen",
+            "--meeting-rhythm",
+            "Styrgruppen tertialvis, beredningsgruppen varje månad",
+            *[arg for d in DECISIONS for arg in ("--decision", json.dumps(d))],
+        ],
+    )
+    assert changed.exit_code == 0, changed.output
+    assert "decisions" in changed.output and "steering_group" in changed.output
+    shown = runner.invoke(app, ["agreement", "show", str(agreement)])
+    assert "Sollentuna: Kommunstyrelsen 2026-12-08 (§ 212, KS 2026/0412)" in shown.output
+    assert "Styrgrupp / steering group: Kommundirektören" in shown.output
+    assert f"{pid:>4}  Sollentuna" in shown.output
+    bad = runner.invoke(
+        app,
+        [
+            "agreement",
+            "change",
+            str(agreement),
+            "--decision",
+            json.dumps({**DECISIONS[0], "party": "Täby"}),
+        ],
+    )
+    assert bad.exit_code == 2 and "not a party" in bad.output
+    # another municipality's coordinator may not see it
+    monkeypatch.setenv("LOFTE_ACTOR", "samordnare@jarfalla.se")
+    assert runner.invoke(app, ["agreement", "show", str(agreement)]).exit_code != 0
+    assert "LPO Sollentuna" not in runner.invoke(app, ["agreement", "list"]).output
+    # the API offers the same
+    client = TestClient(create_app(warm=False))
+    client.headers.update(
+        {
+            "Authorization": f"Operator {ensure_operator_key()}",
+            "X-Lofte-Actor": "samordnare@sollentuna.se",
+        }
+    )
+    body = client.get(f"/api/agreements/{agreement}").json()
+    assert body["meeting_rhythm"].startswith("Styrgruppen tertialvis") and body["undecided"] == []
+    changed_api = client.post(f"/api/agreements/{agreement}", json={"goals": "Ökad trygghet"})
+    assert changed_api.status_code == 200 and changed_api.json()["changed"] == ["goals"]
+    assert [a["id"] for a in client.get("/api/agreements").json()] == [agreement]
+    # the promise shows its agreement: decisions and organisation
+    shown_promise = client.get(f"/api/promises/{pid}").json()["agreement"]
+    assert shown_promise["steering_group"].startswith("Kommundirektören")
+    assert shown_promise["warnings"] == []
+    # and the compilation
+    with session_scope() as s:
+        p = s.get(Promise, pid)
+        assert p is not None
+        md = render(compile_year(s, p, date(2026, 3, 2)), "md")
+    assert "## Samverkansöverenskommelsen" in md
+    assert "Beslut: Sollentuna, Kommunstyrelsen 2026-12-08 § 212 (KS 2026/0412)" in md
+
+
+def test_the_agreement_is_renewed_with_the_promises_next_cycle_and_reminded_before_it_ends(
+    db,
+) -> None:
+    from application.agreements import remind_expiring
+    from application.next_cycle import run_renewal
+    from models import Agreement, OutboxMessage
+    from tests.helpers import register
+    from views.agreement import promise_agreement
+
+    agreement = sollentuna_agreement()  # 2025-2026
+    pid = promise_under(agreement)  # 2026, one year: renewed on 1 September 2026
+    register("samordnare@sollentuna.se")
+    register("kommunpolis@polisen.se", organisation="LPO Sollentuna", kind="local_police_area")
+    walk_to(pid, Stage.CONTINUOUS_EVALUATION)
+    [opened] = run_renewal(ACTOR, now=at(date(2026, 9, 1)))
+    with session_scope() as s:
+        new = s.get(Promise, opened["next_promise_id"])
+        assert new is not None and new.term_start == date(2027, 1, 1)
+        renewed = s.get(Agreement, new.agreement_id)
+        assert renewed is not None and renewed.previous_agreement_id == agreement
+        assert (renewed.term_start, renewed.term_end) == (date(2027, 1, 1), date(2028, 12, 31))
+        assert renewed.focus_areas == SOLLENTUNA_FOCUS
+        view = promise_agreement(s, new, date(2026, 9, 1))
+        assert view is not None and view["undecided"] == ["Sollentuna", "LPO Sollentuna"]
+        assert any("saknar beslut" in w for w in view["warnings"])
+    # the daily run reminds both parties once the agreement ends within 120 days, undecided
+    assert run_renewal(ACTOR, now=at(date(2026, 9, 3))) == []
+    with session_scope() as s:
+        sent = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "agreement_expiry")).all()
+        assert sorted(m.recipient for m in sent) == [
+            "kommunpolis@polisen.se",
+            "samordnare@sollentuna.se",
+        ]
+        assert "löper ut 2026-12-31" in sent[0].subject
+        assert remind_expiring(s, date(2026, 9, 4)) == 0  # once per step
+    with session_scope() as s:
+        from application.promises import checked_decisions
+        from models.inputs import AgreementDecisionInput
+
+        renewed = s.get(Agreement, renewed.id)
+        assert renewed is not None
+        renewed.decisions = checked_decisions(
+            s, renewed, [AgreementDecisionInput.model_validate(d) for d in DECISIONS]
+        )
+        s.add(renewed)
+    with session_scope() as s:
+        assert remind_expiring(s, date(2026, 12, 1)) == 0  # renewed and decided: no reminder
+        new = s.get(Promise, opened["next_promise_id"])
+        assert new is not None
+        assert promise_agreement(s, new, date(2026, 12, 1))["warnings"] == []  # type: ignore[index]
+
+
+def test_a_promise_beyond_its_parties_last_agreement_is_warned(db) -> None:
+    from views.agreement import promise_agreement
+
+    sollentuna_agreement(start=date(2024, 1, 1), years=2)  # ended 2025-12-31
+    pid = promise_under(None, start=date(2026, 1, 1))
+    with session_scope() as s:
+        p = s.get(Promise, pid)
+        assert p is not None
+        view = promise_agreement(s, p, date(2026, 1, 1))
+    assert view is not None and "löpte ut 2025-12-31" in view["warnings"][0]
+
+
+# --- 5. the situation picture shown; places recorded in the forms and exported ---------------
+# "Denna ska initialt tas fram av respektive part och sedan föras samman till en gemensam lokal
+# lägesbild med en gemensam analys av det aktuella läget och utmaningar i området." …
+# "Lägesbilderna ska även innehålla en geografisk analys där avgränsade platser med hög
+# brottslighet och otrygghet som kräver gemensamma åtgärder identifieras." (001)
+
+
+def test_each_partys_picture_and_the_joint_one_are_shown_and_compiled(db) -> None:
+    from views.promise import promise_view
+
+    pid = city_promise()
+    complete_stage(pid, Stage.RESIDENT_DIALOGUE)
+    assert advance_promise(pid, ACTOR, now=at(date(2025, 10, 20))).ok
+    on = date(2025, 11, 1)
+    add(
+        pid, "situation_picture", _on=on, party="police", summary="Rån vid centrum", sources=["RAR"]
+    )
+    add(pid, "situation_picture", _on=on, party="municipality", summary="Unga samlas")
+    add(
+        pid,
+        "situation_picture",
+        _on=on,
+        party="joint",
+        summary="Gemensam bild: otryggt vid Vällingby centrum kvällstid",
+        frame_areas=frame_notes(not_relevant="city-system-threatening"),
+    )
+    with session_scope() as s:
+        view = promise_view(s, pid)
+        p = s.get(Promise, pid)
+        assert p is not None
+        md = render(compile_year(s, p, date(2026, 3, 1)), "md")
+    assert [sp["by"] for sp in view["situation_pictures"]] == ["police", "municipality", "joint"]
+    joint = view["situation_pictures"][2]
+    assert {f["name"] for f in joint["frame"]} >= {"Systemhotande brottslighet"}
+    assert "**Gemensam lägesbild:** Gemensam bild: otryggt vid Vällingby centrum" in md
+    assert "- Systemhotande brottslighet: ej aktuellt här (Inga kända välfärdsbrott" in md
+    assert "**Polisens lägesbild:** Rån vid centrum (källor: RAR)" in md
+    # the joint picture counts for neither party
+    assert ("analysis.police_picture_missing", None) not in unmet_codes(pid)
+
+
+def test_places_are_recorded_in_the_forms_with_optional_coordinates() -> None:
+    from application.forms import fields_from_form, form_fields, form_values
+
+    widgets = {f["name"]: f["widget"] for f in form_fields("problem")}
+    assert widgets["places"] == "places"
+    sent = {"title": "Rån", "places": "Vällingby centrum; 59,3632; 17,8721\nRåckstavägen\n"}
+    fields = fields_from_form("problem", sent)
+    assert fields["places"] == [
+        {"name": "Vällingby centrum", "lat": "59.3632", "lon": "17.8721"},
+        {"name": "Råckstavägen"},
+    ]
+    assert (
+        form_values("problem", {"places": [{"name": "Råckstavägen"}]})["places"] == "Råckstavägen"
+    )
+    unsafe = fields_from_form("dialogue", {"unsafe_places": "Hässelby torg; kvällar"})
+    assert unsafe["unsafe_places"] == [{"place": "Hässelby torg", "when": "kvällar"}]
+
+
+def test_a_regions_places_are_exported_as_geojson(db, monkeypatch, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from tests.helpers import register
+
+    pid = city_promise()
+    complete_stage(pid, Stage.RESIDENT_DIALOGUE)
+    assert advance_promise(pid, ACTOR, now=at(date(2025, 10, 20))).ok
+    add(
+        pid,
+        "problem",
+        _on=date(2025, 11, 1),
+        title="Otrygghet vid centrum",
+        selected=True,
+        priority_area="city-unsafe-places",
+        places=[
+            {"name": "Vällingby centrum", "lat": 59.3632, "lon": 17.8721},
+            {"name": "Kvarnvik"},
+        ],
+    )
+    other = promise_under(None)  # Sollentuna: not the person's
+    complete_stage(other, Stage.RESIDENT_DIALOGUE)
+    register("region@polisen.se", "regional_coordinator", "Polisregion Stockholm", "police_region")
+    register("samordnare@hv.se", organisation="Hässelby-Vällingby", kind="city_district")
+    runner = CliRunner()
+    out = tmp_path / "platser.geojson"
+    monkeypatch.setenv("LOFTE_ACTOR", "samordnare@hv.se")
+    result = runner.invoke(app, ["places", "--region", "stockholm", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["type"] == "FeatureCollection"
+    named = {f["properties"]["name"]: f for f in data["features"]}
+    assert named["Vällingby centrum"]["geometry"] == {
+        "type": "Point",
+        "coordinates": [17.8721, 59.3632],
+    }
+    assert named["Kvarnvik"]["geometry"] is None
+    # only the person's own promises, not another party's
+    assert {f["properties"]["promise_id"] for f in data["features"]} == {pid}
+    monkeypatch.setenv("LOFTE_ACTOR", "region@polisen.se")
+    everything = json.loads(runner.invoke(app, ["places", "--region", "stockholm"]).output)
+    assert {f["properties"]["promise_id"] for f in everything["features"]} == {pid, other}
+    bad = runner.invoke(app, ["places", "--region", "atlantis"])
+    assert bad.exit_code == 2 and "unknown police region" in bad.output

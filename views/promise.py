@@ -11,6 +11,7 @@ from config.clock import local_today
 from lifecycle.goals import judge_goal
 from lifecycle.vocabulary import label
 from models.kinds import KINDS
+from views.agreement import promise_agreement
 from views.lookup import get_promise, history, organisation_names, successor
 from views.snapshot import current_unmet
 
@@ -71,6 +72,44 @@ def goal_standing(session: Session, promise_id: int, today: date) -> dict[int, d
     return standing
 
 
+def situation_pictures(
+    session: Session, promise_id: int, cycle_year: int | None = None, language: str = "sv"
+) -> list[dict[str, Any]]:
+    """Each party's situation picture and the joint one (of ``cycle_year``, or all), with
+    what each says about the areas of the city's frame, by the areas' names."""
+    from models import PriorityArea, SituationPicture
+
+    query = select(SituationPicture).where(SituationPicture.promise_id == promise_id)
+    if cycle_year is not None:
+        query = query.where(SituationPicture.cycle_year == cycle_year)
+    names = {
+        a.id: (a.name_sv if language == "sv" else a.name_en)
+        for a in session.exec(select(PriorityArea)).all()
+    }
+    order = {"police": 0, "municipality": 1, "joint": 2}
+    rows = sorted(session.exec(query).all(), key=lambda r: (order[r.party.value], r.id or 0))
+    return [
+        {
+            "id": r.id,
+            "by": r.party.value,
+            "cycle_year": r.cycle_year,
+            "summary": r.summary,
+            "sources": r.sources,
+            "frame": [
+                {
+                    "area": n.get("area"),
+                    "name": names.get(str(n.get("area")), n.get("area")),
+                    "note": n.get("note", ""),
+                    "not_relevant": bool(n.get("not_relevant")),
+                    "reason": n.get("reason", ""),
+                }
+                for n in r.frame_areas
+            ],
+        }
+        for r in rows
+    ]
+
+
 def promise_view(session: Session, promise_id: int, language: str = "sv") -> dict[str, Any]:
     """The promise with its unmet exit criteria, its transitions and artefact counts."""
     promise = get_promise(session, promise_id)
@@ -114,4 +153,7 @@ def promise_view(session: Session, promise_id: int, language: str = "sv") -> dic
         "counts": counts,
         "artefacts": artefacts,
         "goal_standing": goal_standing(session, promise_id, local_today()),
+        "situation_pictures": situation_pictures(session, promise_id, language=language),
+        # The agreement it belongs to (its decisions and organisation), with any warning.
+        "agreement": promise_agreement(session, promise, local_today()),
     }

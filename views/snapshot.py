@@ -162,7 +162,8 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
             )
             for d in dialogues
         ),
-        situation_pictures_by=frozenset(Party(p) for p in pictures),
+        # the joint picture is merged from both parties' own: it counts for neither
+        situation_pictures_by=frozenset(Party(p) for p in pictures if p in set(Party)),
         problems=tuple(
             ProblemFacts(
                 id=p.id or 0,
