@@ -453,6 +453,7 @@ def _evaluation(
         data.feedback_to_residents,
         data.feedback_channel,
     )
+    rnd.deviations, rnd.decisions = data.deviations, data.decisions
     session.add(rnd)
     return rnd
 

@@ -342,6 +342,8 @@ def evaluation_from_form(number: int, form: dict[str, str]) -> dict[str, Any]:
         "indicators": indicators,
         "feedback_to_residents": form.get("feedback_to_residents", "").strip(),
         "feedback_channel": form.get("feedback_channel", "").strip(),
+        "deviations": form.get("deviations", "").strip(),
+        "decisions": form.get("decisions", "").strip(),
     }
 
 

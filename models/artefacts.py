@@ -193,6 +193,9 @@ class EvaluationRound(SQLModel, table=True):
     submitted_by: str | None = None
     feedback_to_residents: str = ""
     feedback_channel: str = ""
+    # The round's short analysis: what deviated from the plan (and why), and what was decided.
+    deviations: str = ""
+    decisions: str = ""
 
 
 class ActivityStatusReport(SQLModel, table=True):

@@ -57,6 +57,8 @@ MULTI_LINE = frozenset(
         "follow_up",
         "reason",
         "note",
+        "deviations",
+        "decisions",
     }
 )
 
@@ -458,6 +460,10 @@ class EvaluationInput(_Input):
         min_length=10, description="What residents were told: what was done, what was not, and why"
     )
     feedback_channel: str = ""
+    deviations: str = Field(
+        default="", description="The round's analysis: what deviated from the plan, and why"
+    )
+    decisions: str = Field(default="", description="What the steering group decided because of it")
 
 
 class CompilationInput(_Input):

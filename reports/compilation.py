@@ -161,6 +161,8 @@ def compile_year(
                 "submitted_at": r.submitted_at.date().isoformat() if r.submitted_at else None,
                 "feedback": r.feedback_to_residents,
                 "feedback_channel": r.feedback_channel,
+                "deviations": r.deviations,
+                "decisions": r.decisions,
             }
         )
     met = Counter(g["result"] for g in goal_rows)

@@ -621,3 +621,67 @@ def test_a_regions_places_are_exported_as_geojson(db, monkeypatch, tmp_path) -> 
     assert {f["properties"]["promise_id"] for f in everything["features"]} == {pid, other}
     bad = runner.invoke(app, ["places", "--region", "atlantis"])
     assert bad.exit_code == 2 and "unknown police region" in bad.output
+
+
+# --- 6. rounds due after each period's cut-off; each round's short analysis --------------------
+# "Både medborgarlöftet och samverkansöverenskommelsen utvärderas löpande under året" (003);
+# "Handlingsplanen följs upp löpande och i slutet av varje år sammanställer den övergripande
+# beredningsgruppen resultat och genomförda åtgärder" (001); "Resultaten följs upp och
+# erfarenheterna ligger till grund när analysen och prioriteringarna uppdateras" (004).
+
+STOCKHOLM_TERTIALS = {
+    "evaluation": {"rhythm": "explicit", "dates": ["04-30", "08-31"], "due_after_working_days": 10}
+}
+
+
+def test_rounds_are_due_working_days_after_each_cut_off_and_the_last_is_in_the_compilation() -> (
+    None
+):
+    from lifecycle.rounds import EvaluationRule, round_due_dates
+
+    rule = EvaluationRule("explicit", ("04-30", "08-31"), due_after_working_days=10)
+    # ten working days after 30 April (1 May and Ascension Day are holidays) and 31 August;
+    # the last tertial is reported in the year-end compilation, not a month before it
+    assert round_due_dates(date(2026, 1, 1), 1, rule) == [date(2026, 5, 18), date(2026, 9, 14)]
+    # without the setting a round is due on its cut-off, as before
+    assert round_due_dates(date(2026, 1, 1), 1, "tertial")[-1] == date(2026, 12, 30)
+
+
+def test_a_promise_reports_by_stockholms_tertials_with_an_analysis_per_round(db) -> None:
+    from effects.deadlines import set_calendar_override
+
+    pid = new_promise(start=date(2026, 1, 1))
+    with session_scope() as s:
+        p = s.get(Promise, pid)
+        assert p is not None
+        set_calendar_override(s, p, STOCKHOLM_TERTIALS, date(2025, 10, 1))
+    walk_to(pid, Stage.CONTINUOUS_EVALUATION)
+    with session_scope() as s:
+        dues = s.exec(
+            select(EvaluationRound.due)
+            .where(EvaluationRound.promise_id == pid)
+            .order_by(EvaluationRound.number)  # type: ignore[arg-type]
+        ).all()
+    assert dues == [date(2026, 5, 18), date(2026, 9, 14)]
+    from models import Activity
+
+    add(
+        pid,
+        "evaluation",
+        _on=date(2026, 5, 15),
+        round=1,
+        submitted_by="Samordnare",
+        activities=[{"activity_id": a, "status": "ongoing"} for a in ids(pid, Activity)],
+        feedback_to_residents="Vi har varit på plats vid stationen varje fredag.",
+        deviations="Kvällsnärvaron halverades i april: två poliser lånades ut till Järva.",
+        decisions="Styrgruppen flyttar fältassistenternas pass till fredagar.",
+    )
+    with session_scope() as s:
+        p = s.get(Promise, pid)
+        assert p is not None
+        data = compile_year(s, p, date(2026, 6, 1))
+    assert data["rounds"][0]["deviations"].startswith("Kvällsnärvaron halverades")
+    md = render(data, "md")
+    assert "## Uppföljningarnas analys" in md
+    assert "Uppföljning 1: avvikelser: Kvällsnärvaron" in md
+    assert "beslut: Styrgruppen flyttar" in md
