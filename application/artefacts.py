@@ -325,7 +325,25 @@ def _goal(session: Session, promise: Promise, data: GoalInput, now: datetime) ->
     return row
 
 
+def _check_owner(session: Session, promise: Promise, data: ActivityInput) -> None:
+    """In Stockholm the social services are part of the city district's committee: an
+    activity of theirs is the district's own (owner_party municipality), not another actor's."""
+    from lifecycle.vocabulary import OrganisationKind, OtherActor
+    from models import Organisation
+
+    if data.owner_kind is not OtherActor.SOCIAL_SERVICES:
+        return
+    org = session.get(Organisation, promise.municipality_id)
+    if org is not None and org.kind is OrganisationKind.CITY_DISTRICT:
+        raise InputError(
+            f"owner_kind social_services: the social services are part of {org.name}'s city "
+            "district committee (stadsdelsnämnden), not another actor; set owner_party: "
+            "municipality and name the unit in responsible"
+        )
+
+
 def _activity(session: Session, promise: Promise, data: ActivityInput, now: datetime) -> SQLModel:
+    _check_owner(session, promise, data)
     goal: Goal = own_artefact(session, Goal, data.goal_id, promise, "goal")
     if data.cause_analysis_id is not None:
         cause: CauseAnalysis = own_artefact(

@@ -41,6 +41,9 @@ class OtherActor(StrEnum):
     SCHOOL = "school"
     SOCIAL_SERVICES = "social_services"
     HOUSING_COMPANY = "housing_company"
+    PROPERTY_OWNER = "property_owner"
+    TRANSPORT_ADMINISTRATION = "transport_administration"
+    COUNTY_BOARD = "county_board"
     BUSINESS = "business"
     ASSOCIATION = "association"
     OTHER = "other"
@@ -139,6 +142,12 @@ LABELS: dict[str, tuple[str, str]] = {
     OtherActor.SCHOOL: ("Skola", "School"),
     OtherActor.SOCIAL_SERVICES: ("Socialtjänsten", "Social services"),
     OtherActor.HOUSING_COMPANY: ("Bostadsbolag", "Housing company"),
+    OtherActor.PROPERTY_OWNER: ("Fastighetsägare", "Property owner"),
+    OtherActor.TRANSPORT_ADMINISTRATION: (
+        "Trafikförvaltningen (Region Stockholm)",
+        "The regional transport administration",
+    ),
+    OtherActor.COUNTY_BOARD: ("Länsstyrelsen", "The county administrative board"),
     OtherActor.BUSINESS: ("Näringsliv", "Business"),
     OtherActor.ASSOCIATION: ("Förening", "Association"),
     GoalKind.OUTCOME: ("Effektmål", "Outcome goal"),

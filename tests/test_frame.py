@@ -685,3 +685,66 @@ def test_a_promise_reports_by_stockholms_tertials_with_an_analysis_per_round(db)
     assert "## Uppföljningarnas analys" in md
     assert "Uppföljning 1: avvikelser: Kvällsnärvaron" in md
     assert "beslut: Styrgruppen flyttar" in md
+
+
+# --- 8. owners as Stockholm has them; the next year of a multi-year promise said in words -----
+# "Ska vi vända utvecklingen i utsatta områden krävs ett långsiktigt och målinriktat arbete,
+# skola, socialtjänst, polis, näringsliv och civilsamhälle, tillsammans." (000); "Ärendet har
+# beretts inom Enheten för Trygghet och civilsamhällessamverkan" (001: the district's own units)
+
+
+def test_social_services_are_the_districts_own_and_new_kinds_of_owner(db) -> None:
+    pid = city_promise()
+    walk_to(pid, Stage.ACTION_PLAN)
+    [goal, *_] = ids(pid, Goal)
+    activity = {
+        "goal_id": goal,
+        "title": "Samordnad insats för unga i riskzon",
+        "responsible": "Enhetschef",
+        "start": "2026-01-01",
+        "end": "2026-12-31",
+        "prevention_level": "indicated",
+        "approach": "social",
+    }
+    on = date(2025, 12, 20)
+    with pytest.raises(InputError, match="part of Hässelby-Vällingby's city district committee"):
+        add(
+            pid,
+            "activity",
+            _on=on,
+            **activity,
+            owner_party="other",
+            owner_other="Socialtjänsten",
+            owner_kind="social_services",
+        )
+    for kind, name in (
+        ("property_owner", "Fastighetsägarna i Vällingby centrum"),
+        ("transport_administration", "Trafikförvaltningen"),
+        ("county_board", "Länsstyrelsen i Stockholms län"),
+    ):
+        add(
+            pid,
+            "activity",
+            _on=on,
+            **activity,
+            owner_party="other",
+            owner_other=name,
+            owner_kind=kind,
+        )
+
+
+def test_approving_a_year_of_a_multi_year_promise_says_it_goes_back_to_the_action_plan(db) -> None:
+    from models import OutboxMessage
+    from tests.helpers import register
+
+    pid = new_promise(start=date(2026, 1, 1), years=2)
+    register("samordnare@sollentuna.se")
+    walk_to(pid, Stage.YEAR_END_COMPILATION)
+    complete_stage(pid, Stage.YEAR_END_COMPILATION)
+    assert advance_promise(pid, ACTOR, now=at(date(2027, 2, 10))).ok
+    p = promise(pid)
+    assert (p.stage, p.cycle_year) == (Stage.ACTION_PLAN, 2)
+    with session_scope() as s:
+        notices = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "transition")).all()
+    last = [m for m in notices if m.payload.get("to_stage") == "action_plan"][-1]
+    assert "går därför tillbaka till åtgärdsplanen för år 2 av 2" in last.payload["comment"]
