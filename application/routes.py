@@ -35,6 +35,8 @@ ROUTES: dict[str, tuple[str, str]] = {
     "renewal.run": ("POST", "/api/renewal/run"),
     "catalogue.show": ("GET", "/api/catalogue"),
     "places.geojson": ("GET", "/api/regions/{region}/places.geojson"),
+    "survey.import": ("POST", "/api/regions/{region}/surveys"),
+    "survey.list": ("GET", "/api/regions/{region}/surveys"),
     # year-end compilation
     "compilation.show": ("GET", "/api/promises/{promise_id}/compilation"),
     "compilation.approve": ("POST", "/api/promises/{promise_id}/compilation/approve"),

@@ -63,6 +63,7 @@ def _register_subcommands() -> None:
     from cli.outbox import app as outbox_app
     from cli.overview import overview_command, status_app
     from cli.places import places_command
+    from cli.surveys import app as surveys_app
 
     agreement_app.command("list")(command(list_command))
     agreement_app.command("show")(command(show_command))
@@ -78,6 +79,7 @@ def _register_subcommands() -> None:
     app.command("scheduler")(scheduler_command)
     app.command("catalogue")(command(catalogue_command))
     app.command("places")(command(places_command))
+    app.add_typer(surveys_app, name="survey")
     app.command("overview")(overview_command)
     app.add_typer(status_app, name="status")
 

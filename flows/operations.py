@@ -22,6 +22,7 @@ MODULES = (
     "application.catalogue",
     "application.agreements",
     "application.places",
+    "application.surveys",
     "flows.transition",
     "flows.compilation",
     "flows.renewal",

@@ -16,6 +16,7 @@ from models.artefacts import (
     PromiseText,
     SignOff,
     SituationPicture,
+    SurveyResult,
     YearEndCompilation,
 )
 from models.audit import AuditEvent
@@ -65,6 +66,7 @@ __all__ = [
     "ReminderSent",
     "SignOff",
     "SituationPicture",
+    "SurveyResult",
     "StatusSnapshot",
     "YearEndCompilation",
 ]

@@ -123,6 +123,11 @@ class Goal(SQLModel, table=True):
     target: float | None = None
     target_date: date
     catalogue_goal_id: str | None = Field(default=None, max_length=80)
+    # Where the indicator's figures come from, the day the baseline was measured, and how often
+    # it is measured: a survey's autumn figure is not "this year's" in spring.
+    indicator_source: str = Field(default="", max_length=300)
+    baseline_date: date | None = None
+    frequency: str = Field(default="", max_length=80)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -234,4 +239,24 @@ class YearEndCompilation(SQLModel, table=True):
     approved_by: str | None = None
     approved_at: datetime | None = None
     diarienummer: str | None = Field(default=None, max_length=80)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SurveyResult(SQLModel, table=True):
+    """One figure of a safety survey (trygghetsmätning): source, year, area, question, value.
+
+    The police region runs the survey and offers it to every municipality (seed 000); its
+    results are a series, compared year on year, not a sentence in a dialogue.
+    """
+
+    __table_args__ = (UniqueConstraint("region_id", "source", "year", "area", "question"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    region_id: str = Field(foreign_key="region.id", max_length=40, index=True)
+    source: str = Field(max_length=200)
+    year: int
+    area: str = Field(max_length=200)
+    question: str = Field(max_length=300)
+    value: float
+    unit: str = Field(default="%", max_length=40)
     created_at: datetime = Field(default_factory=utcnow)

@@ -344,6 +344,13 @@ class GoalInput(_Input):
     catalogue_goal: str | None = Field(
         default=None, description="Id of a goal in the region's catalogue"
     )
+    indicator_source: str = Field(
+        default="", description="Where the figures come from (trygghetsmätningen, RAR ...)"
+    )
+    baseline_date: date | None = Field(default=None, description="When the baseline was measured")
+    frequency: str = Field(
+        default="", max_length=80, description="How often it is measured (tertialvis, årligen)"
+    )
 
 
 class ActivityInput(_Input):

@@ -38,6 +38,7 @@ from reports.i18n import words
 from views.agreement import promise_agreement
 from views.promise import situation_pictures
 from views.snapshot import priority_scope
+from views.surveys import survey_series
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -107,6 +108,9 @@ def compile_year(
                 "baseline": g.baseline,
                 "target": g.target,
                 "target_date": g.target_date.isoformat(),
+                "indicator_source": g.indicator_source,
+                "baseline_date": g.baseline_date.isoformat() if g.baseline_date else None,
+                "frequency": g.frequency,
                 "last_value": last_value,
                 "last_measured_on": series[-1][0].isoformat() if series else None,
                 "values": [{"on": d.isoformat(), "value": v} for d, v in series],
@@ -245,6 +249,10 @@ def compile_year(
             "this_year": [d.safety_survey for d in dialogues if d.safety_survey],
             "previous_year": _previous_survey(session, promise),
         },
+        # The survey as a series: each question's latest year against the one before, by year.
+        "survey_series": survey_series(
+            session, promise.region_id, sorted({promise.area_name, municipality}), last.year
+        ),
         "diarienummer": stored.diarienummer if stored else None,
         # The agreement above the promise: its term, each party's decision, its organisation.
         "agreement": promise_agreement(session, promise, today),

@@ -748,3 +748,77 @@ def test_approving_a_year_of_a_multi_year_promise_says_it_goes_back_to_the_actio
         notices = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "transition")).all()
     last = [m for m in notices if m.payload.get("to_stage") == "action_plan"][-1]
     assert "går därför tillbaka till åtgärdsplanen för år 2 av 2" in last.payload["comment"]
+
+
+# --- 8. indicators with source, baseline date and frequency; the survey as a series ------------
+# "Ett verktyg för att veta vad de som bor i ett område upplever vara otryggt är att göra
+# lokala trygghetsmätningar. Tillsammans med andra underlag kan det användas både som en grund
+# för vilka åtgärder som krävs och ett kvitto på om arbetet får effekt. Polisregion Stockholm
+# genomför sedan ett år tillbaka en sådan mätning där samtliga kommuner erbjuds att delta." (000)
+
+SURVEY_CSV = """source;year;area;question;value;unit
+Polisregionens trygghetsmätning;2025;Sollentuna;Otrygg ute sent på kvällen;38;%
+Polisregionens trygghetsmätning;2026;Sollentuna;Otrygg ute sent på kvällen;34,5;%
+Polisregionens trygghetsmätning;2026;Sollentuna;Undviker platser;21;%
+Polisregionens trygghetsmätning;2026;Järfälla;Otrygg ute sent på kvällen;30;%
+"""
+
+
+def test_survey_results_are_a_series_imported_from_csv_and_compared_year_on_year(
+    db, monkeypatch, tmp_path
+) -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from tests.helpers import register
+
+    register("region@polisen.se", "regional_coordinator", "Polisregion Stockholm", "police_region")
+    register("samordnare@sollentuna.se")
+    runner = CliRunner()
+    path = tmp_path / "trygghetsmatning.csv"
+    path.write_text(SURVEY_CSV, encoding="utf-8")
+    monkeypatch.setenv("LOFTE_ACTOR", "samordnare@sollentuna.se")
+    refused = runner.invoke(app, ["survey", "import", str(path), "--region", "stockholm"])
+    assert refused.exit_code == 3  # a municipality's coordinator does not import the region's
+    monkeypatch.setenv("LOFTE_ACTOR", "region@polisen.se")
+    done = runner.invoke(app, ["survey", "import", str(path), "--region", "stockholm"])
+    assert done.exit_code == 0 and "4 nya / new" in done.output, done.output
+    again = runner.invoke(app, ["survey", "import", str(path), "--region", "stockholm"])
+    assert "0 nya / new, 4 ersatta / replaced" in again.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("source,year,area,question,value\nX,20x6,Sollentuna,Fråga,3\n", encoding="utf-8")
+    wrong = runner.invoke(app, ["survey", "import", str(bad), "--region", "stockholm"])
+    assert wrong.exit_code == 2 and "line 2: year '20x6'" in wrong.output
+    listed = runner.invoke(app, ["survey", "list", "--region", "stockholm", "--area", "Sollentuna"])
+    assert "2025: 38, 2026: 34.5 (-3.5 sedan / since 2025)" in listed.output
+    # a goal's indicator with its source, baseline date and frequency; the compilation compares
+    pid = new_promise(start=date(2026, 1, 1))
+    walk_to(pid, Stage.GOALS)
+    [problem, *_] = ids(pid, Problem)
+    add(
+        pid,
+        "goal",
+        _on=date(2025, 12, 1),
+        problem_id=problem,
+        kind="outcome",
+        description="Färre känner sig otrygga sent på kvällen",
+        indicator="Andel otrygga ute sent på kvällen",
+        indicator_source="Polisregionens trygghetsmätning",
+        baseline=38,
+        baseline_date=date(2025, 10, 1),
+        frequency="årligen (hösten)",
+        target=30,
+        target_date=date(2026, 12, 31),
+    )
+    with session_scope() as s:
+        p = s.get(Promise, pid)
+        assert p is not None
+        data = compile_year(s, p, date(2027, 1, 20))
+    [series, *_] = [x for x in data["survey_series"] if x["question"].startswith("Otrygg")]
+    assert (series["previous_year"], series["latest_year"], series["change"]) == (2025, 2026, -3.5)
+    assert {x["area"] for x in data["survey_series"]} == {"Sollentuna"}  # not Järfälla's
+    goal = [g for link in data["chain"] for g in link["goals"] if g["indicator_source"]][0]
+    assert (goal["baseline_date"], goal["frequency"]) == ("2025-10-01", "årligen (hösten)")
+    md = render(data, "md")
+    assert "## Trygghetsmätningen år för år" in md
+    assert "38 % (2025) | 34,5 % (2026) | -3.5 |" in md
