@@ -171,8 +171,51 @@ def _goals(s: PromiseSnapshot) -> list[Unmet]:
     return unmet
 
 
+def _plan_backing(s: PromiseSnapshot) -> list[Unmet]:
+    """The promise text tied to the plan: every activity names the cause it addresses, and
+    each party that promises something carries at least one activity of its own (or a joint
+    one); what both promise together needs a joint activity, or one of each party's."""
+    unmet = [
+        Unmet(
+            "activity.cause_missing",
+            f'Aktiviteten "{a.title}" är inte kopplad till någon orsak (orsaksanalys).',
+            f'The activity "{a.title}" is not linked to a cause (root-cause analysis).',
+            ref=f"activity:{a.id}",
+        )
+        for a in s.activities
+        if not a.has_cause
+    ]
+    owners = {a.owner for a in s.activities}
+    words = {
+        "police": ("Polisen", "The police"),
+        "municipality": s.municipality_word,
+        "joint": ("Parterna tillsammans", "The parties together"),
+    }
+    for party in ("police", "municipality", "joint"):
+        if party not in s.promised_by:
+            continue
+        backed = (
+            "joint" in owners or {"police", "municipality"} <= owners
+            if party == "joint"
+            else bool({party, "joint"} & owners)
+        )
+        if not backed:
+            sv, en = words[party]
+            unmet.append(
+                Unmet(
+                    "promise_text.unbacked",
+                    f"{sv} lovar något i löftestexten men har ingen egen aktivitet i planen "
+                    "som bär löftet.",
+                    f"{en} promise something in the promise text but carry no activity of "
+                    "their own in the plan that backs it.",
+                    ref=f"party:{party}",
+                )
+            )
+    return unmet
+
+
 def _action_plan(s: PromiseSnapshot) -> list[Unmet]:
-    unmet = _activities(s)
+    unmet = _activities(s) + _plan_backing(s)
     if not s.has_promise_text:
         unmet.append(
             Unmet(
@@ -293,8 +336,9 @@ def chain_unmet(snapshot: PromiseSnapshot, before: Stage) -> list[Unmet]:
 
 
 def unmet_for_signoff(snapshot: PromiseSnapshot) -> list[Unmet]:
-    """What must hold before a party may sign the action plan: the whole chain, activities too."""
-    return chain_unmet(snapshot, Stage.CONTINUOUS_EVALUATION)
+    """What must hold before a party may sign the action plan: the whole chain, activities too,
+    and the promise text backed by the plan (each activity tied to its cause)."""
+    return chain_unmet(snapshot, Stage.CONTINUOUS_EVALUATION) + _plan_backing(snapshot)
 
 
 def unmet_criteria(snapshot: PromiseSnapshot) -> list[Unmet]:

@@ -68,6 +68,9 @@ class ActivityFacts:
     id: int
     goal_id: int
     title: str
+    # Who carries it (police, municipality, joint, other) and whether it names its cause.
+    owner: str = "joint"
+    has_cause: bool = True
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,8 @@ class PromiseSnapshot:
     activities: tuple[ActivityFacts, ...] = ()
     signed_by: frozenset[Party] = frozenset()
     has_promise_text: bool = False
+    # Who promises something in this year's text: police, municipality, joint.
+    promised_by: frozenset[str] = frozenset()
     rounds: tuple[RoundFacts, ...] = ()
     compilation_approved: bool = False
     mandatory_area_ids: frozenset[str] = field(default_factory=frozenset)

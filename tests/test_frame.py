@@ -12,10 +12,10 @@ from sqlmodel import select
 
 from application.promises import create_agreement, create_promise
 from application.transitions import advance_promise
-from lifecycle.errors import InputError
+from lifecycle.errors import InputError, Refused
 from lifecycle.goals import judge_goal
 from lifecycle.stages import CYCLE, Stage
-from models import EvaluationRound, Goal, Problem, Promise
+from models import Activity, EvaluationRound, Goal, Problem, Promise
 from models.db import session_scope
 from models.inputs import AgreementCreate, PromiseCreate
 from reports.compilation import compile_year, render
@@ -822,3 +822,66 @@ def test_survey_results_are_a_series_imported_from_csv_and_compared_year_on_year
     md = render(data, "md")
     assert "## Trygghetsmätningen år för år" in md
     assert "38 % (2025) | 34,5 % (2026) | -3.5 |" in md
+
+
+# --- 7. the promise text tied to the plan ----------------------------------------------------
+# "Orsaksanalyser ska utgöra grunden för vilka åtgärder eller aktiviteter som vidtas och
+# relevanta mål för dessa ska följas upp." (001); "Medborgarlöften är effektiva verktyg när de
+# är konkreta." (000)
+
+
+def test_what_a_party_promises_is_backed_by_its_own_activity_tied_to_a_cause(db) -> None:
+    from models import CauseAnalysis
+
+    pid = new_promise(start=date(2026, 1, 1))
+    walk_to(pid, Stage.ACTION_PLAN)
+    on = date(2025, 12, 20)
+    [goal, *_] = ids(pid, Goal)
+    with session_scope() as s:
+        g = s.get(Goal, goal)
+        assert g is not None
+        cause = s.exec(
+            select(CauseAnalysis.id).where(CauseAnalysis.problem_id == g.problem_id)
+        ).first()
+    plan = {
+        "title": "Fältassistenter kvällstid",
+        "responsible": "Fältassistenterna",
+        "start": "2026-01-01",
+        "end": "2026-12-31",
+        "prevention_level": "selective",
+        "approach": "social",
+    }
+    for other in ids(pid, Goal):
+        add(pid, "activity", _on=on, goal_id=other, owner_party="municipality", **plan)
+    add(
+        pid,
+        "promise_text",
+        _on=on,
+        police_promises="Polisen lovar kvällsnärvaro vid stationen tre kvällar i veckan.",
+        municipality_promises="Kommunen lovar fältassistenter kvällstid.",
+    )
+    signoff = {"party": "municipality", "signed_by": "Styrgruppen", "signed_on": "2025-12-20"}
+    with pytest.raises(Refused) as info:
+        add(pid, "signoff", _on=on, **signoff)
+    codes = {(u.code, u.ref) for u in info.value.unmet}
+    assert ("promise_text.unbacked", "party:police") in codes  # no police-owned activity
+    assert ("promise_text.unbacked", "party:municipality") not in codes
+    assert ("activity.cause_missing", f"activity:{ids(pid, Activity)[0]}") in codes
+    with session_scope() as s:  # tie each activity to its cause
+        for activity in s.exec(select(Activity).where(Activity.promise_id == pid)).all():
+            g = s.get(Goal, activity.goal_id)
+            assert g is not None
+            activity.cause_analysis_id = s.exec(
+                select(CauseAnalysis.id).where(CauseAnalysis.problem_id == g.problem_id)
+            ).first()
+            s.add(activity)
+    add(
+        pid,
+        "activity",
+        _on=on,
+        goal_id=goal,
+        cause_analysis_id=cause,
+        owner_party="police",
+        **{**plan, "title": "Kvällsnärvaro vid stationen", "approach": "situational"},
+    )
+    add(pid, "signoff", _on=on, **signoff)  # now backed

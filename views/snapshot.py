@@ -116,13 +116,18 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
             col(SignOff.revoked_at).is_(None),
         )
     ).all()
-    has_text = (
-        session.exec(
-            select(PromiseText.id).where(
-                PromiseText.promise_id == pid, PromiseText.cycle_year == year
-            )
-        ).first()
-        is not None
+    text = session.exec(
+        select(PromiseText).where(PromiseText.promise_id == pid, PromiseText.cycle_year == year)
+    ).first()
+    has_text = text is not None
+    promised_by = frozenset(
+        party
+        for party, words in (
+            ("police", text.police_promises if text else ""),
+            ("municipality", text.municipality_promises if text else ""),
+            ("joint", text.joint_promises if text else ""),
+        )
+        if words.strip()
     )
     rounds = session.exec(
         select(EvaluationRound)
@@ -188,10 +193,18 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
             for g in goals
         ),
         activities=tuple(
-            ActivityFacts(id=a.id or 0, goal_id=a.goal_id, title=a.title) for a in activities
+            ActivityFacts(
+                id=a.id or 0,
+                goal_id=a.goal_id,
+                title=a.title,
+                owner=a.owner_party.value,
+                has_cause=a.cause_analysis_id is not None,
+            )
+            for a in activities
         ),
         signed_by=frozenset(Party(p) for p in signed),
         has_promise_text=has_text,
+        promised_by=promised_by,
         rounds=tuple(
             RoundFacts(
                 id=r.id or 0, number=r.number, due=r.due, submitted=r.submitted_at is not None
