@@ -30,6 +30,7 @@ from lifecycle.stages import Stage
 from lifecycle.term import cycle_year_bounds
 from models import (
     Activity,
+    ActivityGoal,
     ActivityStatusReport,
     Agreement,
     CauseAnalysis,
@@ -342,9 +343,32 @@ def _check_owner(session: Session, promise: Promise, data: ActivityInput) -> Non
         )
 
 
+def set_activity_goals(session: Session, activity: Activity, goal_ids: list[int]) -> None:
+    """Make ``goal_ids`` the further goals the activity serves (besides its main one)."""
+    for link in session.exec(
+        select(ActivityGoal).where(ActivityGoal.activity_id == activity.id)
+    ).all():
+        session.delete(link)
+    session.flush()
+    for goal_id in dict.fromkeys(goal_ids):
+        if goal_id != activity.goal_id:
+            session.add(ActivityGoal(activity_id=activity.id, goal_id=goal_id))  # type: ignore[arg-type]
+
+
+def activity_goals(session: Session, activity_id: int) -> list[int]:
+    """The further goals an activity serves."""
+    return sorted(
+        session.exec(
+            select(ActivityGoal.goal_id).where(ActivityGoal.activity_id == activity_id)
+        ).all()
+    )
+
+
 def _activity(session: Session, promise: Promise, data: ActivityInput, now: datetime) -> SQLModel:
     _check_owner(session, promise, data)
     goal: Goal = own_artefact(session, Goal, data.goal_id, promise, "goal")
+    for also in data.also_goals:
+        own_artefact(session, Goal, also, promise, "goal")
     if data.cause_analysis_id is not None:
         cause: CauseAnalysis = own_artefact(
             session, CauseAnalysis, data.cause_analysis_id, promise, "cause_analysis"
@@ -361,7 +385,7 @@ def _activity(session: Session, promise: Promise, data: ActivityInput, now: date
             "finish within the promise's term"
         )
     _check_dates(promise, local_day(now), start=(data.start, False))
-    row = Activity(promise_id=promise.id, **data.model_dump())  # type: ignore[arg-type]
+    row = Activity(promise_id=promise.id, **data.model_dump(exclude={"also_goals"}))  # type: ignore[arg-type]
     session.add(row)
     return row
 
@@ -591,6 +615,8 @@ def add_artefact(
     if hasattr(row, "created_at") and now is not None:
         row.created_at = moment  # recorded after the fact (the demo): dated when it happened
     session.flush()
+    if kind == "activity":
+        set_activity_goals(session, row, data.also_goals)  # type: ignore[arg-type, attr-defined]
     audit(
         session,
         at=moment,

@@ -62,6 +62,7 @@ LABELS: dict[str, str] = {
     "baseline_date": "utgångsvärdets datum",
     "frequency": "hur ofta det mäts",
     "goal_id": "mål",
+    "also_goals": "fler mål som aktiviteten tjänar (id)",
     "cause_analysis_id": "orsaksanalys",
     "owner_party": "vem som genomför",
     "owner_other": "annan aktör",

@@ -240,7 +240,7 @@ def _activities(s: PromiseSnapshot) -> list[Unmet]:
     unmet: list[Unmet] = []
     selected_ids = {p.id for p in s.selected_problems}
     for g in s.goals:
-        if g.problem_id in selected_ids and not any(a.goal_id == g.id for a in s.activities):
+        if g.problem_id in selected_ids and not any(a.serves(g.id) for a in s.activities):
             unmet.append(
                 Unmet(
                     "activity.missing",
@@ -253,7 +253,8 @@ def _activities(s: PromiseSnapshot) -> list[Unmet]:
     problem_areas = {p.id: p.area_ids for p in s.problems}
     covered: set[str] = set()
     for a in s.activities:
-        covered |= problem_areas.get(goal_problem.get(a.goal_id, -1), frozenset())
+        for goal_id in (a.goal_id, *a.also_goal_ids):
+            covered |= problem_areas.get(goal_problem.get(goal_id, -1), frozenset())
     for area_id in sorted(s.mandatory_area_ids - covered):
         name = s.area_names.get(area_id, area_id)
         unmet.append(

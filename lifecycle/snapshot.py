@@ -71,6 +71,12 @@ class ActivityFacts:
     # Who carries it (police, municipality, joint, other) and whether it names its cause.
     owner: str = "joint"
     has_cause: bool = True
+    # Further goals it serves (one activity may serve several goals).
+    also_goal_ids: frozenset[int] = frozenset()
+
+    def serves(self, goal_id: int) -> bool:
+        """Whether the activity works towards the goal (its main one or a further one)."""
+        return goal_id == self.goal_id or goal_id in self.also_goal_ids
 
 
 @dataclass(frozen=True)

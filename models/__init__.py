@@ -5,6 +5,7 @@ Importing this package registers every table on ``SQLModel.metadata`` (Alembic r
 
 from models.artefacts import (
     Activity,
+    ActivityGoal,
     ActivityStatusReport,
     CauseAnalysis,
     Dialogue,
@@ -44,6 +45,7 @@ __all__ = [
     "SignInThrottle",
     "WebSession",
     "Activity",
+    "ActivityGoal",
     "ActivityStatusReport",
     "Agreement",
     "AuditEvent",

@@ -155,6 +155,14 @@ class Activity(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class ActivityGoal(SQLModel, table=True):
+    """A further goal an activity serves (besides ``Activity.goal_id``, its main one): one
+    activity may serve several goals."""
+
+    activity_id: int = Field(foreign_key="activity.id", primary_key=True)
+    goal_id: int = Field(foreign_key="goal.id", primary_key=True)
+
+
 class PromiseText(SQLModel, table=True):
     """The public promise: what the police promise and what the municipality promises."""
 

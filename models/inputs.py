@@ -357,6 +357,9 @@ class ActivityInput(_Input):
     """An activity of the action plan."""
 
     goal_id: int
+    also_goals: list[int] = Field(
+        default_factory=list, description="Further goals of the promise the activity serves"
+    )
     cause_analysis_id: int | None = None
     title: str = Field(min_length=3, max_length=300)
     description: str = ""

@@ -21,6 +21,7 @@ from lifecycle.term import cycle_year_bounds
 from lifecycle.words import counted, number
 from models import (
     Activity,
+    ActivityGoal,
     CauseAnalysis,
     Dialogue,
     EvaluationRound,
@@ -120,10 +121,14 @@ def compile_year(
                 "chart_svg": indicator_chart(series, g.baseline, g.target, g.indicator),
             }
         )
+    links = session.exec(
+        select(ActivityGoal).where(col(ActivityGoal.activity_id).in_([a.id for a in activities]))
+    ).all()
     activity_rows: list[dict[str, Any]] = [
         {
             "id": a.id,
             "goal_id": a.goal_id,
+            "also_goals": sorted(link.goal_id for link in links if link.activity_id == a.id),
             "title": a.title,
             "owner_party": a.owner_party.value,
             "owner_other": a.owner_other,
@@ -151,7 +156,12 @@ def compile_year(
                 },
                 "causes": [c.event_chain for c in causes if c.problem_id == p.id],
                 "goals": p_goals,
-                "activities": [a for a in activity_rows if a["goal_id"] in goal_ids],
+                # an activity serving goals of several problems is listed under each
+                "activities": [
+                    a
+                    for a in activity_rows
+                    if a["goal_id"] in goal_ids or goal_ids & set(a["also_goals"])
+                ],
             }
         )
     round_rows: list[dict[str, Any]] = []
@@ -204,8 +214,9 @@ def compile_year(
     }
     for areas_of in problem_areas.values():
         chosen |= areas_of
-    for act in activities:
-        covered |= problem_areas.get(goal_problem.get(act.goal_id, -1), set())
+    for act in activity_rows:
+        for goal_id in (act["goal_id"], *act["also_goals"]):
+            covered |= problem_areas.get(goal_problem.get(goal_id, -1), set())
     catalogue_goals = _catalogue_goals(promise.region_id, scope.goal_ids, language)
     chosen_goals = {g.catalogue_goal_id for g in goals if g.catalogue_goal_id}
     text = session.exec(

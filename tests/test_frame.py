@@ -885,3 +885,52 @@ def test_what_a_party_promises_is_backed_by_its_own_activity_tied_to_a_cause(db)
         **{**plan, "title": "Kvällsnärvaro vid stationen", "approach": "situational"},
     )
     add(pid, "signoff", _on=on, **signoff)  # now backed
+
+
+def test_one_activity_may_serve_several_goals(db) -> None:
+    from application.artefact_changes import ArtefactRef, remove_artefact
+    from lifecycle.errors import Conflict
+
+    pid = new_promise(start=date(2026, 1, 1))
+    walk_to(pid, Stage.ACTION_PLAN)
+    first, second, *rest = ids(pid, Goal)
+    on = date(2025, 12, 20)
+    complete_stage(pid, Stage.ACTION_PLAN)  # one activity per goal, signed
+    codes = unmet_codes(pid)
+    assert not {c for c, _ in codes if c == "activity.missing"}
+    # a new goal for the second problem, served by the first goal's activity only
+    with session_scope() as s:
+        g = s.get(Goal, second)
+        assert g is not None
+        problem = g.problem_id
+    extra = add(
+        pid,
+        "goal",
+        _on=on,
+        problem_id=problem,
+        kind="process",
+        description="Fler vandringar med boende",
+        indicator="Antal trygghetsvandringar",
+        baseline=2,
+        target=10,
+        target_date=date(2026, 12, 31),
+    )
+    assert ("activity.missing", f"goal:{extra}") in unmet_codes(pid)
+    [walk, *_] = ids(pid, Activity)
+    from application.artefact_changes import ArtefactChange, change_artefact
+
+    change_artefact(
+        ACTOR,
+        ArtefactChange(
+            promise_id=pid, kind="activity", artefact_id=walk, fields={"also_goals": [extra]}
+        ),
+    )
+    assert ("activity.missing", f"goal:{extra}") not in unmet_codes(pid)
+    with session_scope() as s:
+        p = s.get(Promise, pid)
+        assert p is not None
+        data = compile_year(s, p, date(2026, 6, 1))
+    under = [link for link in data["chain"] if walk in {a["id"] for a in link["activities"]}]
+    assert len(under) == 2  # listed under both problems it serves
+    with pytest.raises(Conflict, match=f"activities {walk}"):
+        remove_artefact(ACTOR, ArtefactRef(promise_id=pid, kind="goal", artefact_id=extra))

@@ -20,6 +20,7 @@ from lifecycle.snapshot import (
 from lifecycle.vocabulary import DialogueMethod, OrganisationKind, Party
 from models import (
     Activity,
+    ActivityGoal,
     CauseAnalysis,
     Dialogue,
     EvaluationRound,
@@ -109,6 +110,13 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
     activities = session.exec(
         select(Activity).where(Activity.promise_id == pid).order_by(col(Activity.id))
     ).all()
+    also_goals: dict[int, set[int]] = {}
+    for activity_id, goal_id in session.exec(
+        select(ActivityGoal.activity_id, ActivityGoal.goal_id).where(
+            col(ActivityGoal.activity_id).in_([a.id for a in activities])
+        )
+    ).all():
+        also_goals.setdefault(activity_id, set()).add(goal_id)
     signed = session.exec(
         select(SignOff.party).where(
             SignOff.promise_id == pid,
@@ -199,6 +207,7 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
                 title=a.title,
                 owner=a.owner_party.value,
                 has_cause=a.cause_analysis_id is not None,
+                also_goal_ids=frozenset(also_goals.get(a.id or 0, ())),
             )
             for a in activities
         ),
