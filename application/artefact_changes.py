@@ -21,10 +21,13 @@ from sqlmodel import Session, SQLModel, select
 from application.access import require
 from application.artefacts import (
     HANDLERS,
+    activity_goals,
+    check_agreement_focus_area,
     check_priority_areas,
     check_window,
     own_artefact,
     parse_input,
+    set_activity_goals,
     set_extra_areas,
 )
 from application.operations import operation
@@ -37,6 +40,7 @@ from lifecycle.permissions import Action, Principal
 from lifecycle.stages import Stage
 from models import (
     Activity,
+    ActivityGoal,
     ActivityStatusReport,
     CauseAnalysis,
     Dialogue,
@@ -108,6 +112,8 @@ def as_input(session: Session, kind: str, row: SQLModel) -> dict[str, Any]:
     values["catalogue_goal"] = values.pop("catalogue_goal_id", None)
     if kind == "problem":
         values["also_priority_areas"] = _extra_areas(session, values["id"])
+    if kind == "activity":
+        values["also_goals"] = activity_goals(session, values["id"])
     model = KINDS[kind].input
     return {k: _plain(v) for k, v in values.items() if k in model.model_fields}
 
@@ -143,6 +149,9 @@ def _apply(
     """Write the checked input onto the row; the names of the columns that changed."""
     if kind == "problem":
         check_priority_areas(session, promise, data.priority_area, *data.also_priority_areas)
+        data.agreement_focus_area = check_agreement_focus_area(
+            session, promise, data.agreement_focus_area
+        )
         fresh = data.model_dump(exclude={"places", "priority_area", "also_priority_areas"})
         fresh["places"] = [p.model_dump(exclude_none=True) for p in data.places]
         fresh["priority_area_id"] = data.priority_area
@@ -161,6 +170,11 @@ def _apply(
             setattr(row, name, value)
             changed.append(name)
     session.add(row)
+    if kind == "activity":
+        before_goals = activity_goals(session, row.id)  # type: ignore[attr-defined]
+        set_activity_goals(session, row, data.also_goals)  # type: ignore[arg-type]
+        if before_goals != sorted(set(data.also_goals) - {data.goal_id}):
+            changed.append("also_goals")
     if kind == "problem":
         before = set(_extra_areas(session, row.id))  # type: ignore[attr-defined]
         set_extra_areas(session, row, data.also_priority_areas)  # type: ignore[arg-type]
@@ -233,8 +247,11 @@ def _resting_on(session: Session, kind: str, row_id: int) -> list[str]:
         if taken := ids(Activity, Activity.cause_analysis_id):
             found.append(f"activities {', '.join(map(str, taken))}")
     elif kind == "goal":
-        if taken := ids(Activity, Activity.goal_id):
-            found.append(f"activities {', '.join(map(str, taken))}")
+        serving = ids(Activity, Activity.goal_id) + list(
+            session.exec(select(ActivityGoal.activity_id).where(ActivityGoal.goal_id == row_id))
+        )
+        if serving:
+            found.append(f"activities {', '.join(map(str, sorted(set(serving))))}")
         if ids(IndicatorValue, IndicatorValue.goal_id):
             found.append("measured values of its indicator")
     elif kind == "activity" and ids(ActivityStatusReport, ActivityStatusReport.activity_id):
@@ -257,6 +274,8 @@ def remove_artefact(principal: Principal | None, request: ArtefactRef) -> dict[s
         was = as_input(session, request.kind, row)
         if request.kind == "problem":
             set_extra_areas(session, row, [])  # type: ignore[arg-type]
+        if request.kind == "activity":
+            set_activity_goals(session, row, [])  # type: ignore[arg-type]
         session.delete(row)
         details = {"kind": request.kind, "id": request.artefact_id, "was": was}
         revoked = _audit_change(session, principal, promise, "artefact_removed", details)

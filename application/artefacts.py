@@ -30,7 +30,9 @@ from lifecycle.stages import Stage
 from lifecycle.term import cycle_year_bounds
 from models import (
     Activity,
+    ActivityGoal,
     ActivityStatusReport,
+    Agreement,
     CauseAnalysis,
     Dialogue,
     EvaluationRound,
@@ -149,6 +151,39 @@ def check_priority_areas(session: Session, promise: Promise, *area_ids: str | No
             )
 
 
+def check_frame_areas(session: Session, promise: Promise, area_ids: list[str]) -> None:
+    """Each area a situation picture speaks to must be one of the promise's frame areas."""
+    if not area_ids:
+        return
+    frame = priority_scope(session, promise).frame
+    for area_id in area_ids:
+        if area_id not in frame:
+            raise InputError(
+                f"frame_areas: {area_id!r} is not an area of the city's frame for promise "
+                f"{promise.id}; its frame areas: {', '.join(frame) or 'none (not a city district)'}"
+            )
+
+
+def check_agreement_focus_area(session: Session, promise: Promise, name: str | None) -> str | None:
+    """The agreement's own spelling of ``name`` if it is one of the promise's agreement's focus
+    areas; refused with the valid names otherwise (or when the promise has no agreement)."""
+    if not name:
+        return None
+    agreement = session.get(Agreement, promise.agreement_id) if promise.agreement_id else None
+    if agreement is None:
+        raise InputError(
+            f"agreement_focus_area {name!r}: promise {promise.id} belongs to no agreement; tie "
+            "the focus area to a priority area, or make it a local problem (local_reason: why)"
+        )
+    for known in agreement.focus_areas:
+        if known.casefold() == name.casefold():
+            return known
+    raise InputError(
+        f"agreement_focus_area {name!r} is not a focus area of agreement {agreement.id}; its "
+        f"focus areas: {'; '.join(agreement.focus_areas) or 'none'}"
+    )
+
+
 def set_extra_areas(session: Session, problem: Problem, area_ids: list[str]) -> None:
     """Make ``area_ids`` the problem's further priority areas (besides its main one)."""
     for link in session.exec(
@@ -197,10 +232,12 @@ def _dialogue(session: Session, promise: Promise, data: DialogueInput, now: date
 def _situation_picture(
     session: Session, promise: Promise, data: SituationPictureInput, now: datetime
 ) -> SQLModel:
+    check_frame_areas(session, promise, [n.area for n in data.frame_areas])
     row = SituationPicture(
         promise_id=promise.id,  # type: ignore[arg-type]
         cycle_year=promise.cycle_year,
-        **data.model_dump(),
+        **data.model_dump(exclude={"frame_areas"}),
+        frame_areas=[n.model_dump() for n in data.frame_areas],
     )
     session.add(row)
     return row
@@ -208,6 +245,9 @@ def _situation_picture(
 
 def _problem(session: Session, promise: Promise, data: ProblemInput, now: datetime) -> SQLModel:
     check_priority_areas(session, promise, data.priority_area, *data.also_priority_areas)
+    data.agreement_focus_area = check_agreement_focus_area(
+        session, promise, data.agreement_focus_area
+    )
     fields = data.model_dump(exclude={"places", "priority_area", "also_priority_areas"})
     row = Problem(
         promise_id=promise.id,  # type: ignore[arg-type]
@@ -229,6 +269,12 @@ def _focus_area(
     problem.selected = data.selected
     if data.priority_area:
         problem.priority_area_id = data.priority_area
+    if data.agreement_focus_area:
+        problem.agreement_focus_area = check_agreement_focus_area(
+            session, promise, data.agreement_focus_area
+        )
+    if data.local_reason:
+        problem.local_reason = data.local_reason
     session.add(problem)
     if data.also_priority_areas:
         set_extra_areas(session, problem, data.also_priority_areas)
@@ -280,8 +326,49 @@ def _goal(session: Session, promise: Promise, data: GoalInput, now: datetime) ->
     return row
 
 
+def _check_owner(session: Session, promise: Promise, data: ActivityInput) -> None:
+    """In Stockholm the social services are part of the city district's committee: an
+    activity of theirs is the district's own (owner_party municipality), not another actor's."""
+    from lifecycle.vocabulary import OrganisationKind, OtherActor
+    from models import Organisation
+
+    if data.owner_kind is not OtherActor.SOCIAL_SERVICES:
+        return
+    org = session.get(Organisation, promise.municipality_id)
+    if org is not None and org.kind is OrganisationKind.CITY_DISTRICT:
+        raise InputError(
+            f"owner_kind social_services: the social services are part of {org.name}'s city "
+            "district committee (stadsdelsnämnden), not another actor; set owner_party: "
+            "municipality and name the unit in responsible"
+        )
+
+
+def set_activity_goals(session: Session, activity: Activity, goal_ids: list[int]) -> None:
+    """Make ``goal_ids`` the further goals the activity serves (besides its main one)."""
+    for link in session.exec(
+        select(ActivityGoal).where(ActivityGoal.activity_id == activity.id)
+    ).all():
+        session.delete(link)
+    session.flush()
+    for goal_id in dict.fromkeys(goal_ids):
+        if goal_id != activity.goal_id:
+            session.add(ActivityGoal(activity_id=activity.id, goal_id=goal_id))  # type: ignore[arg-type]
+
+
+def activity_goals(session: Session, activity_id: int) -> list[int]:
+    """The further goals an activity serves."""
+    return sorted(
+        session.exec(
+            select(ActivityGoal.goal_id).where(ActivityGoal.activity_id == activity_id)
+        ).all()
+    )
+
+
 def _activity(session: Session, promise: Promise, data: ActivityInput, now: datetime) -> SQLModel:
+    _check_owner(session, promise, data)
     goal: Goal = own_artefact(session, Goal, data.goal_id, promise, "goal")
+    for also in data.also_goals:
+        own_artefact(session, Goal, also, promise, "goal")
     if data.cause_analysis_id is not None:
         cause: CauseAnalysis = own_artefact(
             session, CauseAnalysis, data.cause_analysis_id, promise, "cause_analysis"
@@ -298,7 +385,7 @@ def _activity(session: Session, promise: Promise, data: ActivityInput, now: date
             "finish within the promise's term"
         )
     _check_dates(promise, local_day(now), start=(data.start, False))
-    row = Activity(promise_id=promise.id, **data.model_dump())  # type: ignore[arg-type]
+    row = Activity(promise_id=promise.id, **data.model_dump(exclude={"also_goals"}))  # type: ignore[arg-type]
     session.add(row)
     return row
 
@@ -408,6 +495,7 @@ def _evaluation(
         data.feedback_to_residents,
         data.feedback_channel,
     )
+    rnd.deviations, rnd.decisions = data.deviations, data.decisions
     session.add(rnd)
     return rnd
 
@@ -534,6 +622,8 @@ def add_artefact(
     if hasattr(row, "created_at") and now is not None:
         row.created_at = moment  # recorded after the fact (the demo): dated when it happened
     session.flush()
+    if kind == "activity":
+        set_activity_goals(session, row, data.also_goals)  # type: ignore[arg-type, attr-defined]
     audit(
         session,
         at=moment,

@@ -38,6 +38,9 @@ def _set_view(pset: PrioritySet, language: str) -> dict[str, Any]:
         "applies_to_text": _APPLIES_TO[pset.applies_to][0 if sv else 1],
         "valid_from": pset.valid_from,
         "valid_until": pset.valid_until,
+        "stays_in_force": pset.stays_in_force,
+        "replaced_by": pset.replaced_by,
+        "frame": pset.frame,
         "areas": [
             {
                 "id": area.id,

@@ -63,6 +63,35 @@ def _ids(pid: int, model: Any) -> list[int]:
         )
 
 
+# Approximate coordinates (WGS84) of the demo's places, so their export to GIS has points.
+COORDINATES = {
+    "Vällingby centrum": (59.3632, 17.8721),
+    "Brommaplan": (59.3385, 17.9395),
+    "Rinkeby torg": (59.3880, 17.9286),
+    "Tensta centrum": (59.3945, 17.9010),
+    "Skärholmens centrum": (59.2770, 17.9070),
+    "Rågsveds centrum": (59.2566, 18.0283),
+    "Farsta centrum": (59.2436, 18.0931),
+    "Medborgarplatsen": (59.3143, 18.0735),
+    "Sergels torg": (59.3326, 18.0649),
+    "Sollentuna station": (59.4280, 17.9484),
+    "Jakobsbergs centrum": (59.4228, 17.8336),
+    "Fittja centrum": (59.2475, 17.8610),
+    "Ronna": (59.2060, 17.6050),
+    "Flemingsbergs station": (59.2194, 17.9466),
+    "Orminge centrum": (59.3275, 18.2560),
+    "Östercentrum i Visby": (57.6380, 18.3000),
+}
+
+
+def _place(name: str) -> dict[str, Any]:
+    """A place with its coordinates where the demo knows them."""
+    if name in COORDINATES:
+        lat, lon = COORDINATES[name]
+        return {"name": name, "lat": lat, "lon": lon}
+    return {"name": name}
+
+
 def _indicator(baseline: float, target: float, round_number: int, index: int) -> int:
     """A plausible count: every other goal on track, the rest getting only part of the way."""
     pace = 1.05 if index % 2 == 0 else 0.5
@@ -160,6 +189,18 @@ class _Builder:
                 "party": "municipality",
                 "summary": "Skola och socialtjänst ser fler unga i riskzon; fältassistenter rapporterar grupperingar.",
                 "sources": ["trygghetsmätningen", "skolans elevhälsa"],
+                "frame_areas": self._frame_notes(),
+            },
+            on,
+        )
+        _add(
+            self.pid,
+            "situation_picture",
+            {
+                "party": "joint",
+                "summary": f"Gemensam lägesbild: otryggheten och brotten samlas kring {place} "
+                "kvällstid; unga i riskzon rekryteras där.",
+                "sources": ["polisens lägesbild", "förvaltningens lägesbild", "trygghetsmätningen"],
             },
             on,
         )
@@ -175,9 +216,11 @@ class _Builder:
                     "scale": t["scale"],
                     "trend": t["trend"],
                     "selected": True,
-                    "priority_area": t["priority_area"],
+                    "priority_area": t.get("priority_area"),
                     "also_priority_areas": t.get("also", []),
-                    "places": [{"name": place}],
+                    "agreement_focus_area": t.get("agreement_focus_area"),
+                    "local_reason": t.get("local_reason", ""),
+                    "places": [_place(place)],
                 },
                 on,
             )
@@ -190,6 +233,27 @@ class _Builder:
             },
             on,
         )
+
+    def _frame_notes(self) -> list[dict[str, Any]]:
+        """What the picture says about each of the city's five areas (a city district), or
+        "ej aktuellt här" with the reason the entry gives."""
+        from views.snapshot import priority_scope
+
+        with session_scope() as s:
+            promise = s.get(Promise, self.pid)
+            assert promise is not None
+            frame, names = priority_scope(s, promise).frame, priority_scope(s, promise).names
+        not_here = self.spec.get("not_relevant_here") or {}
+        return [
+            {"area": a, "not_relevant": True, "reason": not_here[a]}
+            if a in not_here
+            else {
+                "area": a,
+                "note": f"{names.get(a, a)}: se trygghetsmätningen och polisens lägesbild för "
+                f"{self.spec['place']}.",
+            }
+            for a in frame
+        ]
 
     def _selected(self) -> list[tuple[int, str]]:
         """(problem id, template key) of this promise's focus areas, in order."""
@@ -215,7 +279,18 @@ class _Builder:
             _add(
                 self.pid,
                 "goal",
-                {"problem_id": problem_id, "target_date": self.end, **self.templates[key]["goal"]},
+                {
+                    "problem_id": problem_id,
+                    "target_date": self.end,
+                    "indicator_source": "trygghetsmätningen"
+                    if "trygghetsmätningen" in self.templates[key]["goal"]["indicator"]
+                    else "polisens och förvaltningens statistik",
+                    "baseline_date": previous_working_day(self.start - timedelta(days=120)),
+                    "frequency": "årligen"
+                    if "trygghetsmätningen" in self.templates[key]["goal"]["indicator"]
+                    else "tertialvis",
+                    **self.templates[key]["goal"],
+                },
                 on,
             )
 
@@ -343,6 +418,16 @@ class _Builder:
                     "indicators": values,
                     "feedback_to_residents": f"Uppföljning {number}: vi har haft närvaro vid {self.spec['place']} och bytt belysning; fältassistenterna har inte kunnat arbeta i full omfattning.",
                     "feedback_channel": "webbplatsen och lokaltidningen",
+                    **(
+                        {
+                            "deviations": "Fältassistenterna arbetade inte under sommaren "
+                            "(vakanser); kvällsnärvaron höll planen.",
+                            "decisions": "Styrgruppen lånar in fältassistenter från "
+                            "grannstadsdelen till hösten.",
+                        }
+                        if number >= 2
+                        else {}
+                    ),
                 },
                 submitted,
             )
@@ -445,6 +530,7 @@ def load_demo(today: date | None = None, path: Path = DEMO_FILE) -> dict[str, An
                 ),
             )
         agreements = _organisations_and_agreements(data)
+        _survey(data, today)
         for entry in data["promises"]:
             if _entry_key(entry) in done:
                 continue
@@ -506,11 +592,44 @@ def _organisations_and_agreements(data: dict[str, Any]) -> dict[str, int]:
                         follow_up=a["follow_up"],
                         decided_by=a["decided_by"],
                         decided_on=a["decided_on"],
-                        diarienummer=a["diarienummer"],
+                        diarienummer=a.get("diarienummer", ""),
+                        steering_group=a.get("steering_group", ""),
+                        preparation_group=a.get("preparation_group", ""),
+                        meeting_rhythm=a.get("meeting_rhythm", ""),
+                        decisions=a.get("decisions", []),
                     ),
                 )
-            ids[a["police_area"]] = existing.id  # type: ignore[assignment]
+            ids[a.get("key", a["police_area"])] = existing.id  # type: ignore[assignment]
         return ids
+
+
+def _survey(data: dict[str, Any], today: date) -> None:
+    """The police region's safety survey for every demo area, as a series: each autumn's
+    results (presented at the end of September) up to the day the demo is loaded."""
+    from models import SurveyResult
+
+    questions = ("Otrygg ute sent på kvällen i området", "Avstår från aktiviteter av otrygghet")
+    with session_scope() as s:
+        if s.exec(select(SurveyResult).where(SurveyResult.region_id == data["region"])).first():
+            return
+        for index, entry in enumerate(data["promises"]):
+            area = entry.get("area", entry["municipality"])
+            for year in range(2024, today.year + 1):
+                if date(year, 9, 30) > today:
+                    continue
+                for q, question in enumerate(questions):
+                    base = 24 + (index * 7) % 19 + q * -6
+                    s.add(
+                        SurveyResult(
+                            region_id=data["region"],
+                            source="Polisregion Stockholms trygghetsmätning",
+                            year=year,
+                            area=area,
+                            question=question,
+                            value=float(base - (year - 2024) * (1 + index % 3)),
+                            unit="%",
+                        )
+                    )
 
 
 DEMO_PASSWORD = "demo-lofte-2026"  # the only password Löfte ships: demo accounts only

@@ -34,6 +34,8 @@ LABELS: dict[str, str] = {
     "party": "part",
     "summary": "sammanfattning",
     "sources": "källor",
+    "places": "platser",
+    "unsafe_places": "platser där man känner sig otrygg",
     "title": "rubrik",
     "description": "beskrivning",
     "when": "när",
@@ -42,6 +44,8 @@ LABELS: dict[str, str] = {
     "selected": "valt som fokusområde",
     "priority_area": "prioriterat område",
     "also_priority_areas": "fler prioriterade områden",
+    "agreement_focus_area": "eller: överenskommelsens fokusområde",
+    "local_reason": "eller: lokalt problem, och varför",
     "problem_id": "problem",
     "event_chain": "händelsekedja",
     "victim": "brottsoffer",
@@ -54,7 +58,11 @@ LABELS: dict[str, str] = {
     "target": "målvärde",
     "target_date": "måldatum",
     "catalogue_goal": "stadens mätbara mål",
+    "indicator_source": "indikatorns källa",
+    "baseline_date": "utgångsvärdets datum",
+    "frequency": "hur ofta det mäts",
     "goal_id": "mål",
+    "also_goals": "fler mål som aktiviteten tjänar (id)",
     "cause_analysis_id": "orsaksanalys",
     "owner_party": "vem som genomför",
     "owner_other": "annan aktör",
@@ -102,7 +110,10 @@ REFERENCES = {
     "cause_analysis_id": "cause_analyses",
 }
 # Fields skipped by the generic form (given in a file or through the CLI instead).
-SKIPPED = frozenset({"unsafe_places", "places"})
+SKIPPED = frozenset({"frame_areas"})
+# Lists of places, one per line: "Vällingby centrum; 59.3632; 17.8721" (name, and optional
+# WGS84 coordinates) or "Hässelby torg; kvällar" (where, and when people feel unsafe).
+PLACE_FIELDS = {"places": ("name", "lat", "lon"), "unsafe_places": ("place", "when")}
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
@@ -129,7 +140,9 @@ def form_fields(kind: str) -> list[dict[str, Any]]:
             "required": info.is_required(),
             "choices": [],
         }
-        if name in REFERENCES:
+        if name in PLACE_FIELDS:
+            spec["widget"] = "places"
+        elif name in REFERENCES:
             spec["widget"], spec["ref"] = "reference", REFERENCES[name]
         elif name in ("priority_area", "catalogue_goal"):
             spec["widget"] = "catalogue"
@@ -171,13 +184,46 @@ def fields_from_form(kind: str, form: dict[str, Any]) -> dict[str, Any]:
         text = str(raw or "").strip()
         if not text:
             continue
-        if widget == "list":
+        if widget == "places":
+            fields[name] = _places_from_text(name, text)
+        elif widget == "list":
             fields[name] = [t.strip() for t in text.split(",") if t.strip()]
         elif widget == "number":
             fields[name] = text.replace(",", ".").replace(" ", "")
         else:
             fields[name] = text
     return fields
+
+
+def _places_from_text(name: str, text: str) -> list[dict[str, Any]]:
+    """One place per line, its parts separated by semicolons (decimal commas allowed in
+    coordinates); an empty part is left out, so a place may have a name only."""
+    keys = PLACE_FIELDS[name]
+    places = []
+    for line in text.splitlines():
+        parts = [p.strip() for p in line.split(";")]
+        if not any(parts):
+            continue
+        place: dict[str, Any] = {}
+        for key, part in zip(keys, parts, strict=False):
+            if part:
+                place[key] = part.replace(",", ".") if key in ("lat", "lon") else part
+        if len(parts) > len(keys):  # more parts than the place has: kept, so it is refused
+            place["extra"] = "; ".join(parts[len(keys) :])
+        places.append(place)
+    return places
+
+
+def _places_as_text(name: str, places: list[dict[str, Any]]) -> str:
+    """The inverse of ``_places_from_text``: one place per line."""
+    keys = PLACE_FIELDS[name]
+    lines = []
+    for place in places:
+        parts = ["" if place.get(k) is None else str(place.get(k)) for k in keys]
+        while len(parts) > 1 and not parts[-1]:
+            parts.pop()
+        lines.append("; ".join(parts))
+    return "\n".join(lines)
 
 
 def change_from_form(kind: str, form: dict[str, Any]) -> dict[str, Any]:
@@ -203,6 +249,8 @@ def form_values(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
             values[name] = "1" if value else ""
         elif widget == "catalogue_many":
             values[name] = list(value or [])
+        elif widget == "places":
+            values[name] = _places_as_text(name, value or [])
         elif widget == "list":
             values[name] = ", ".join(str(v) for v in value or [])
         elif value is None:
@@ -306,6 +354,8 @@ def evaluation_from_form(number: int, form: dict[str, str]) -> dict[str, Any]:
         "indicators": indicators,
         "feedback_to_residents": form.get("feedback_to_residents", "").strip(),
         "feedback_channel": form.get("feedback_channel", "").strip(),
+        "deviations": form.get("deviations", "").strip(),
+        "decisions": form.get("decisions", "").strip(),
     }
 
 

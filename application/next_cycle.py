@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from application.access import require
+from application.agreements import agreement_for_next_cycle, run_agreement_reminders
 from application.promises import create_promise
 from config.calendar import get_calendars
 from config.clock import local_today
@@ -23,10 +24,8 @@ from lifecycle.errors import Refused
 from lifecycle.permissions import Action, Principal
 from lifecycle.renewal import renewal_date, renewal_is_due
 from lifecycle.stages import Stage
-from lifecycle.term import term_end
 from lifecycle.vocabulary import OrganisationKind
 from models import (
-    Agreement,
     AuditEvent,
     Organisation,
     Problem,
@@ -145,7 +144,7 @@ def open_next_cycle(
             start=start or old.term_end + timedelta(days=1),
             years=years or old.term_years,
             municipality_is_city_district=bool(org and org.kind is OrganisationKind.CITY_DISTRICT),
-            agreement_id=_agreement_covering(
+            agreement_id=agreement_for_next_cycle(
                 session, old, start or old.term_end + timedelta(days=1), years or old.term_years
             ),
             late_start_reason=late_start_reason,
@@ -175,16 +174,6 @@ def open_next_cycle(
             at=now,
         )
         return new
-
-
-def _agreement_covering(session: Session, old: Promise, start: date, years: int) -> int | None:
-    """The old promise's agreement if it covers the whole new term (else none yet)."""
-    if old.agreement_id is None:
-        return None
-    agreement = session.get(Agreement, old.agreement_id)
-    if agreement and agreement.term_start <= start and term_end(start, years) <= agreement.term_end:
-        return agreement.id
-    return None
 
 
 def promises_due_for_renewal(session: Session, today: date) -> list[Promise]:
@@ -266,6 +255,7 @@ def run_renewal(
     with read_scope() as session:
         due = [p.id for p in promises_due_for_renewal(session, today)]
     _open_revisions(actor, today, flow_run_id)
+    run_agreement_reminders(now)
     opened = []
     for promise_id in due:
         new = open_next_cycle(promise_id, actor, now=now, flow_run_id=flow_run_id)  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ from lifecycle.term import term_end
 from lifecycle.vocabulary import OrganisationKind, Role
 from models import Agreement, AgreementParty, Organisation, Person, Promise, Region
 from models.db import read_scope, session_scope
-from models.inputs import AgreementCreate, PersonInput, PromiseCreate
+from models.inputs import AgreementCreate, AgreementDecisionInput, PersonInput, PromiseCreate
 from views.lookup import get_promise, history, list_promises, organisation_names
 from views.promise import promise_view
 
@@ -96,17 +96,23 @@ def create_agreement(session: Session, data: AgreementCreate) -> Agreement:
         decided_by=data.decided_by,
         decided_on=data.decided_on,
         diarienummer=data.diarienummer,
+        steering_group=data.steering_group,
+        preparation_group=data.preparation_group,
+        meeting_rhythm=data.meeting_rhythm,
     )
     session.add(agreement)
     session.flush()
     for party in parties:
         session.add(AgreementParty(agreement_id=agreement.id, organisation_id=party.id))  # type: ignore[arg-type]
     session.flush()
+    agreement.decisions = checked_decisions(session, agreement, data.decisions)
+    session.add(agreement)
+    session.flush()
     return agreement
 
 
-def agreement_view(session: Session, agreement: Agreement) -> dict[str, Any]:
-    """An agreement with its content and every party by name."""
+def agreement_party_names(session: Session, agreement: Agreement) -> list[str]:
+    """Every party of the agreement by name: its municipalities or districts, then its LPO."""
     party_ids = session.exec(
         select(AgreementParty.organisation_id).where(AgreementParty.agreement_id == agreement.id)
     ).all()
@@ -114,10 +120,34 @@ def agreement_view(session: Session, agreement: Agreement) -> dict[str, Any]:
         o.name for o in (session.get(Organisation, i) for i in party_ids) if o is not None
     )
     police = session.get(Organisation, agreement.police_area_id)
+    return names + ([police.name] if police else [])
+
+
+def checked_decisions(
+    session: Session, agreement: Agreement, decisions: list[AgreementDecisionInput]
+) -> list[dict[str, Any]]:
+    """Each party's decision as stored, refused when it names someone who is not a party."""
+    parties = agreement_party_names(session, agreement)
+    by_folded = {name.casefold(): name for name in parties}
+    stored = []
+    for decision in decisions:
+        name = by_folded.get(decision.party.casefold())
+        if name is None:
+            raise InputError(
+                f"decisions: {decision.party!r} is not a party to agreement {agreement.id}; "
+                f"its parties: {', '.join(parties)}"
+            )
+        stored.append({**decision.model_dump(mode="json"), "party": name})
+    return stored
+
+
+def agreement_view(session: Session, agreement: Agreement) -> dict[str, Any]:
+    """An agreement with its content and every party by name."""
+    *names, police = agreement_party_names(session, agreement)
     return {
         **agreement.model_dump(mode="json"),
         "municipalities": names,
-        "police_area": police.name if police else None,
+        "police_area": police,
     }
 
 

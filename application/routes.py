@@ -23,6 +23,9 @@ ROUTES: dict[str, tuple[str, str]] = {
     "promise.advance": ("POST", "/api/promises/{promise_id}/advance"),
     "promise.next_cycle": ("POST", "/api/promises/{promise_id}/next-cycle"),
     "agreement.create": ("POST", "/api/agreements"),
+    "agreement.list": ("GET", "/api/agreements"),
+    "agreement.show": ("GET", "/api/agreements/{agreement_id}"),
+    "agreement.change": ("POST", "/api/agreements/{agreement_id}"),
     # deadlines and calendars
     "deadlines.show": ("GET", "/api/promises/{promise_id}/deadlines"),
     "deadlines.mine": ("GET", "/api/me/deadlines"),
@@ -35,6 +38,9 @@ ROUTES: dict[str, tuple[str, str]] = {
     "reminders.run": ("POST", "/api/reminders/run"),
     "renewal.run": ("POST", "/api/renewal/run"),
     "catalogue.show": ("GET", "/api/catalogue"),
+    "places.geojson": ("GET", "/api/regions/{region}/places.geojson"),
+    "survey.import": ("POST", "/api/regions/{region}/surveys"),
+    "survey.list": ("GET", "/api/regions/{region}/surveys"),
     # year-end compilation
     "compilation.show": ("GET", "/api/promises/{promise_id}/compilation"),
     "compilation.approve": ("POST", "/api/promises/{promise_id}/compilation/approve"),

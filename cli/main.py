@@ -48,6 +48,7 @@ app.add_typer(agreement_app, name="agreement")
 
 
 def _register_subcommands() -> None:
+    from cli.agreements import change_command, list_command, show_command
     from cli.compilation import app as compilation_app
     from cli.deadlines import (
         calendar_app,
@@ -62,7 +63,12 @@ def _register_subcommands() -> None:
     from cli.organisations import catalogue_command
     from cli.outbox import app as outbox_app
     from cli.overview import overview_command, status_app
+    from cli.places import places_command
+    from cli.surveys import app as surveys_app
 
+    agreement_app.command("list")(command(list_command))
+    agreement_app.command("show")(command(show_command))
+    agreement_app.command("change")(command(change_command))
     app.add_typer(compilation_app, name="compilation")
     app.add_typer(documents_app, name="document")
     app.add_typer(outbox_app, name="outbox")
@@ -74,6 +80,8 @@ def _register_subcommands() -> None:
     app.add_typer(ical_app, name="ical")
     app.command("scheduler")(scheduler_command)
     app.command("catalogue")(command(catalogue_command))
+    app.command("places")(command(places_command))
+    app.add_typer(surveys_app, name="survey")
     app.command("overview")(overview_command)
     app.add_typer(status_app, name="status")
 

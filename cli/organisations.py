@@ -116,7 +116,15 @@ def catalogue_command(
         typer.echo(f"{entry['name']} ({entry['region']})")
         for pset in entry["sets"]:
             years = f"{pset['valid_from'] or '…'}–{pset['valid_until'] or ''}"
+            if pset.get("stays_in_force"):
+                years += " (gäller tills en ny lista ersätter den)"
             typer.echo(f"  {pset['name']} [{pset['id']}], {years}, {pset['applies_to_text']}")
+            for newer in pset.get("replaced_by", []):
+                typer.echo(f"    ersätts av [{newer}] där den gäller, från dess första år")
+            if pset.get("frame"):
+                typer.echo(
+                    "    ram: lägesbilden tar upp varje område eller skriver ej aktuellt här"
+                )
             for area in pset["areas"]:
                 flag = ""
                 if area["mandatory"]:

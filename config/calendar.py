@@ -61,6 +61,8 @@ class EvaluationModel(_Strict):
 
     rhythm: str = "tertial"
     dates: list[str] = Field(default_factory=list)
+    # Each round due this many working days after its period's cut-off (0: on the cut-off).
+    due_after_working_days: int = Field(default=0, ge=0, le=60)
 
     @field_validator("rhythm")
     @classmethod
@@ -164,7 +166,11 @@ class CalendarModel(_Strict):
         return CalendarRules(
             stages={s: r.to_rule() for s, r in self.stages.items()},
             next_years={s: r.to_rule() for s, r in self.next_years.items()},
-            evaluation=EvaluationRule(self.evaluation.rhythm, tuple(self.evaluation.dates)),
+            evaluation=EvaluationRule(
+                self.evaluation.rhythm,
+                tuple(self.evaluation.dates),
+                self.evaluation.due_after_working_days,
+            ),
             ladder=ReminderLadder(
                 before=tuple(sorted(self.reminders.before, reverse=True)),
                 after=tuple(sorted(self.reminders.after)),
@@ -240,7 +246,11 @@ class CalendarSet:
             return hit
         data = self.raw(region_id, override)
         model = _validate(data, source)
-        canonical = json.dumps(model.model_dump(mode="json"), sort_keys=True)
+        dumped = model.model_dump(mode="json")
+        if not dumped["evaluation"].get("due_after_working_days"):
+            # unset: the fingerprints of calendars stored before the setting existed stay
+            dumped["evaluation"].pop("due_after_working_days", None)
+        canonical = json.dumps(dumped, sort_keys=True)
         fingerprint = hashlib.sha256(canonical.encode()).hexdigest()[:16]
         result = (model, model.to_rules(), fingerprint)
         if len(self._cache) > 4096:  # per-promise overrides could otherwise grow it forever

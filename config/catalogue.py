@@ -69,6 +69,16 @@ class PrioritySet(_Strict):
     applies_to: AppliesTo = "region"
     valid_from: int | None = None
     valid_until: int | None = None
+    # The latest list its decision-maker has given stays in force after its years until a
+    # newer one replaces it (the police region's list, laid down "inför 2022 och 2023").
+    stays_in_force: bool = False
+    # Sets that replace this one as the mandatory frame for whom they apply to, from their
+    # first year (the city's five areas for the city districts from 2024). Its areas may still
+    # be chosen; they are no longer mandatory there.
+    replaced_by: list[str] = Field(default_factory=list)
+    # The frame the local level "ska beröra": its situation pictures say something about each
+    # area, or record that it is not relevant there ("ej aktuellt här") with a reason.
+    frame: bool = False
     areas: list[PriorityAreaEntry]
 
     @model_validator(mode="after")
@@ -81,7 +91,9 @@ class PrioritySet(_Strict):
 
     def in_force(self, first_year: int, last_year: int) -> bool:
         """Whether the set applies to a term covering ``first_year``..``last_year``."""
-        starts_ok = self.valid_until is None or first_year <= self.valid_until
+        starts_ok = (
+            self.valid_until is None or self.stays_in_force or first_year <= self.valid_until
+        )
         ends_ok = self.valid_from is None or last_year >= self.valid_from
         return starts_ok and ends_ok
 
@@ -100,6 +112,18 @@ class RegionEntry(_Strict):
     name_en: str
     priority_sets: list[PrioritySet] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _replacements_known(self) -> RegionEntry:
+        known = {pset.id for pset in self.priority_sets}
+        for pset in self.priority_sets:
+            unknown = sorted(set(pset.replaced_by) - known)
+            if unknown:
+                raise ValueError(
+                    f"priority set {pset.id!r}: replaced_by names unknown sets {unknown}; "
+                    f"known: {', '.join(sorted(known))}"
+                )
+        return self
+
     def areas_for(
         self, first_year: int, last_year: int, *, city_district: bool
     ) -> list[tuple[PrioritySet, PriorityAreaEntry]]:
@@ -110,6 +134,18 @@ class RegionEntry(_Strict):
             if pset.in_force(first_year, last_year) and pset.applies(city_district)
             for area in pset.areas
         ]
+
+    def replaced(self, pset: PrioritySet, first_year: int, *, city_district: bool) -> bool:
+        """Whether a newer set that applies to this party has replaced ``pset`` for a term
+        starting in ``first_year`` (the city's frame for a city district from 2024)."""
+        return any(
+            newer.id in pset.replaced_by
+            and newer.applies(city_district)
+            and newer.valid_from is not None
+            and first_year >= newer.valid_from
+            and (newer.valid_until is None or first_year <= newer.valid_until)
+            for newer in self.priority_sets
+        )
 
     def mandatory_area_ids(
         self,
@@ -122,9 +158,18 @@ class RegionEntry(_Strict):
         """Ids of the areas a promise with this term and party must cover."""
         return {
             area.id
-            for _, area in self.areas_for(first_year, last_year, city_district=city_district)
+            for pset, area in self.areas_for(first_year, last_year, city_district=city_district)
             if area.mandatory_for(has_vulnerable_areas)
+            and not self.replaced(pset, first_year, city_district=city_district)
         }
+
+    def frame_area_ids(self, first_year: int, last_year: int, *, city_district: bool) -> list[str]:
+        """Ids of the areas the situation pictures must speak to (or call not relevant here)."""
+        return [
+            area.id
+            for pset, area in self.areas_for(first_year, last_year, city_district=city_district)
+            if pset.frame
+        ]
 
     def all_areas(self) -> list[tuple[PrioritySet, PriorityAreaEntry]]:
         """Every area of the region with the set it belongs to."""

@@ -115,6 +115,21 @@ def compilation_approved(
     tell_followers_of_year_end(session, promise, compilation)
 
 
+def next_year_words(promise: Promise, year: int, language: str = "sv") -> str:
+    """What approving a year of a multi-year promise means: back to the action plan."""
+    if language == "en":
+        return (
+            f"The year-end compilation of year {year - 1} is approved. The promise runs "
+            f"{promise.term_years} years, so it goes back to the action plan for year {year} of "
+            f"{promise.term_years}: revise the plan and sign it again."
+        )
+    return (
+        f"Årssammanställningen för år {year - 1} är godkänd. Löftet gäller i "
+        f"{promise.term_years} år och går därför tillbaka till åtgärdsplanen för år {year} av "
+        f"{promise.term_years}: revidera planen och underteckna den på nytt."
+    )
+
+
 def notify_transition(
     session: Session, promise: Promise, plan: TransitionPlan, actor: Principal
 ) -> int:
@@ -141,6 +156,10 @@ def notify_transition(
             "kind": plan.kind.value,
             "cycle_year": plan.cycle_year,
         }
+        if plan.kind is TransitionKind.NEXT_YEAR:
+            # Approving a year of a multi-year term starts the next year at the action plan:
+            # said in words, not left for the reader to guess from the stage (issue 22).
+            payload["comment"] = next_year_words(promise, plan.cycle_year, lang)
         count += enqueue(
             session,
             key=f"transition:{promise.id}:v{promise.version}:{person.email}",

@@ -76,7 +76,23 @@ def _joint_analysis(s: PromiseSnapshot) -> list[Unmet]:
         for party in Party
         if party not in s.situation_pictures_by
     ]
-    return unmet + _focus_areas(s)
+    return unmet + _frame(s) + _focus_areas(s)
+
+
+def _frame(s: PromiseSnapshot) -> list[Unmet]:
+    """Each area of the city's frame is spoken to, or recorded as not relevant with a reason."""
+    return [
+        Unmet(
+            "analysis.frame_area_missing",
+            f'Lägesbilden säger inget om "{s.area_names.get(a, a)}". Skriv vad den visar om '
+            'området, eller "ej aktuellt här" med ett skäl.',
+            f'The situation picture says nothing about "{s.area_names.get(a, a)}". Say what it '
+            'shows about the area, or record "not relevant here" with a reason.',
+            ref=f"priority_area:{a}",
+        )
+        for a in s.frame_area_ids
+        if a not in s.frame_areas_addressed
+    ]
 
 
 def _focus_areas(s: PromiseSnapshot) -> list[Unmet]:
@@ -91,12 +107,14 @@ def _focus_areas(s: PromiseSnapshot) -> list[Unmet]:
             )
         )
     for p in selected:
-        if p.priority_area_id is None:
+        if not p.has_frame:
             unmet.append(
                 Unmet(
                     "analysis.focus_area_without_priority_area",
-                    f'Fokusområdet "{p.title}" är inte kopplat till något av regionens prioriterade områden.',
-                    f'The focus area "{p.title}" is not tied to any of the region\'s priority areas.',
+                    f'Fokusområdet "{p.title}" är inte kopplat till något prioriterat område, '
+                    "något av överenskommelsens fokusområden eller ett lokalt problem med skäl.",
+                    f'The focus area "{p.title}" is tied to no priority area, none of the '
+                    "agreement's focus areas, and is not a local problem with its reason.",
                     ref=f"problem:{p.id}",
                 )
             )
@@ -153,8 +171,51 @@ def _goals(s: PromiseSnapshot) -> list[Unmet]:
     return unmet
 
 
+def _plan_backing(s: PromiseSnapshot) -> list[Unmet]:
+    """The promise text tied to the plan: every activity names the cause it addresses, and
+    each party that promises something carries at least one activity of its own (or a joint
+    one); what both promise together needs a joint activity, or one of each party's."""
+    unmet = [
+        Unmet(
+            "activity.cause_missing",
+            f'Aktiviteten "{a.title}" är inte kopplad till någon orsak (orsaksanalys).',
+            f'The activity "{a.title}" is not linked to a cause (root-cause analysis).',
+            ref=f"activity:{a.id}",
+        )
+        for a in s.activities
+        if not a.has_cause
+    ]
+    owners = {a.owner for a in s.activities}
+    words = {
+        "police": ("Polisen", "The police"),
+        "municipality": s.municipality_word,
+        "joint": ("Parterna tillsammans", "The parties together"),
+    }
+    for party in ("police", "municipality", "joint"):
+        if party not in s.promised_by:
+            continue
+        backed = (
+            "joint" in owners or {"police", "municipality"} <= owners
+            if party == "joint"
+            else bool({party, "joint"} & owners)
+        )
+        if not backed:
+            sv, en = words[party]
+            unmet.append(
+                Unmet(
+                    "promise_text.unbacked",
+                    f"{sv} lovar något i löftestexten men har ingen egen aktivitet i planen "
+                    "som bär löftet.",
+                    f"{en} promise something in the promise text but carry no activity of "
+                    "their own in the plan that backs it.",
+                    ref=f"party:{party}",
+                )
+            )
+    return unmet
+
+
 def _action_plan(s: PromiseSnapshot) -> list[Unmet]:
-    unmet = _activities(s)
+    unmet = _activities(s) + _plan_backing(s)
     if not s.has_promise_text:
         unmet.append(
             Unmet(
@@ -179,7 +240,7 @@ def _activities(s: PromiseSnapshot) -> list[Unmet]:
     unmet: list[Unmet] = []
     selected_ids = {p.id for p in s.selected_problems}
     for g in s.goals:
-        if g.problem_id in selected_ids and not any(a.goal_id == g.id for a in s.activities):
+        if g.problem_id in selected_ids and not any(a.serves(g.id) for a in s.activities):
             unmet.append(
                 Unmet(
                     "activity.missing",
@@ -192,7 +253,8 @@ def _activities(s: PromiseSnapshot) -> list[Unmet]:
     problem_areas = {p.id: p.area_ids for p in s.problems}
     covered: set[str] = set()
     for a in s.activities:
-        covered |= problem_areas.get(goal_problem.get(a.goal_id, -1), frozenset())
+        for goal_id in (a.goal_id, *a.also_goal_ids):
+            covered |= problem_areas.get(goal_problem.get(goal_id, -1), frozenset())
     for area_id in sorted(s.mandatory_area_ids - covered):
         name = s.area_names.get(area_id, area_id)
         unmet.append(
@@ -275,8 +337,9 @@ def chain_unmet(snapshot: PromiseSnapshot, before: Stage) -> list[Unmet]:
 
 
 def unmet_for_signoff(snapshot: PromiseSnapshot) -> list[Unmet]:
-    """What must hold before a party may sign the action plan: the whole chain, activities too."""
-    return chain_unmet(snapshot, Stage.CONTINUOUS_EVALUATION)
+    """What must hold before a party may sign the action plan: the whole chain, activities too,
+    and the promise text backed by the plan (each activity tied to its cause)."""
+    return chain_unmet(snapshot, Stage.CONTINUOUS_EVALUATION) + _plan_backing(snapshot)
 
 
 def unmet_criteria(snapshot: PromiseSnapshot) -> list[Unmet]:

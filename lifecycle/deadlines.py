@@ -17,7 +17,7 @@ from typing import Literal
 
 from lifecycle.calendar import previous_working_day
 from lifecycle.reminders import ReminderLadder
-from lifecycle.rounds import EvaluationRule, nominal_round_dates
+from lifecycle.rounds import EvaluationRule, due_after_cut_off, nominal_round_dates
 from lifecycle.stages import CYCLE, Stage
 from lifecycle.term import cycle_year_bounds, term_end
 
@@ -131,17 +131,11 @@ def plan_deadlines(
     for year in range(1, term_years + 1):
         for stage in CYCLE:
             if stage is Stage.CONTINUOUS_EVALUATION:
-                nominals = nominal_round_dates(term_start, year, rules.evaluation)
-                for number, nominal in enumerate(nominals, 1):
+                cut_offs = nominal_round_dates(term_start, year, rules.evaluation)
+                for number, cut_off in enumerate(cut_offs, 1):
+                    nominal, due = due_after_cut_off(cut_off, rules.evaluation)
                     planned.append(
-                        PlannedDeadline(
-                            KIND_ROUND,
-                            stage,
-                            year,
-                            round_ref(number),
-                            nominal,
-                            previous_working_day(nominal),
-                        )
+                        PlannedDeadline(KIND_ROUND, stage, year, round_ref(number), nominal, due)
                     )
             rule = rules.rule_for(stage, year)
             if rule is None:

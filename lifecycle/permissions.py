@@ -34,6 +34,7 @@ class Action(StrEnum):
     MANAGE_PEOPLE = "manage_people"
     MANAGE_OWN_TOKENS = "manage_own_tokens"
     MANAGE_OUTBOX = "manage_outbox"
+    IMPORT_SURVEY = "import_survey"
 
 
 # Actions on one promise that change it: a coordinator or steering group member of either
@@ -78,6 +79,10 @@ RIGHTS: dict[Action, tuple[str, str]] = {
     Action.SEND_STATUS_REPORT: (
         "skicka polisregionens lägesrapport",
         "send the police region's status report",
+    ),
+    Action.IMPORT_SURVEY: (
+        "läsa in polisregionens trygghetsmätning",
+        "import the police region's safety survey",
     ),
     Action.RUN_REMINDERS: (
         "köra schemalagda körningar (påminnelser, förnyelse)",
@@ -231,7 +236,7 @@ def decide(principal: Principal, action: Action, target: Target | None = None) -
         if role is Role.REGIONAL_COORDINATOR and principal.region_id == target.region_id:
             return None
         return _denied(action, "region" if role is Role.REGIONAL_COORDINATOR else "")
-    if action is Action.SEND_STATUS_REPORT:
+    if action in (Action.SEND_STATUS_REPORT, Action.IMPORT_SURVEY):
         if role is Role.ADMIN:
             return None
         if role is Role.REGIONAL_COORDINATOR and target.region_id == principal.region_id:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from lifecycle.calendar import previous_working_day
+from lifecycle.calendar import add_working_days, previous_working_day
 from lifecycle.term import cycle_year_bounds
 
 RHYTHM_MONTHS = {"tertial": 4, "quarterly": 3, "half_yearly": 6, "yearly": 12}
@@ -31,6 +31,9 @@ class EvaluationRule:
 
     rhythm: str = "tertial"
     dates: tuple[str, ...] = ()
+    # Rounds are due this many working days after each period's cut-off (0: on the cut-off):
+    # a report on the period ending 30 April cannot be written on 30 April.
+    due_after_working_days: int = 0
 
 
 def parse_month_day(text: str) -> tuple[int, int]:
@@ -91,6 +94,16 @@ def nominal_round_dates(
     ]
 
 
+def due_after_cut_off(cut_off: date, rule: EvaluationRule) -> tuple[date, date]:
+    """(nominal, due) of the round whose period ends on ``cut_off``: the cut-off itself moved
+    to the previous working day, or, with ``due_after_working_days``, that many working days
+    after it (a working day already, so nominal and due are the same)."""
+    if rule.due_after_working_days:
+        due = add_working_days(cut_off, rule.due_after_working_days)
+        return due, due
+    return cut_off, previous_working_day(cut_off)
+
+
 def round_due_dates(
     term_start: date, cycle_year: int, rule: EvaluationRule | str = "tertial"
 ) -> list[date]:
@@ -100,6 +113,12 @@ def round_due_dates(
     ``effects.deadlines.evaluation_rule_for``) or a rhythm name. Each date is the end of a period
     of the rhythm (or an explicit date), moved to the previous working day when it falls on a
     weekend or holiday: a tertial year starting 1 January gives 30 April, 31 August and
-    30 December (31 December is New Year's eve).
+    30 December (31 December is New Year's eve). With ``due_after_working_days`` each round is
+    due that many working days after its period's cut-off instead (Stockholm: ten working days
+    after 30 April and 31 August, the last period folded into the year-end compilation by
+    leaving its cut-off out of the explicit dates).
     """
-    return [previous_working_day(d) for d in nominal_round_dates(term_start, cycle_year, rule)]
+    if isinstance(rule, str):
+        rule = EvaluationRule(rhythm=rule)
+    cut_offs = nominal_round_dates(term_start, cycle_year, rule)
+    return [due_after_cut_off(d, rule)[1] for d in cut_offs]

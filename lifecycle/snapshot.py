@@ -33,6 +33,15 @@ class ProblemFacts:
     has_cause_analysis: bool
     # Further priority areas the problem contributes to (the victim areas overlap).
     extra_area_ids: frozenset[str] = frozenset()
+    # Tied instead to one of the agreement's own focus areas, or a local problem with a reason.
+    agreement_focus_area: str | None = None
+    local_reason: str = ""
+
+    @property
+    def has_frame(self) -> bool:
+        """Whether the focus area answers to something: a priority area, one of its
+        agreement's focus areas, or a local problem with its reason."""
+        return bool(self.priority_area_id or self.agreement_focus_area or self.local_reason)
 
     @property
     def area_ids(self) -> frozenset[str]:
@@ -59,6 +68,15 @@ class ActivityFacts:
     id: int
     goal_id: int
     title: str
+    # Who carries it (police, municipality, joint, other) and whether it names its cause.
+    owner: str = "joint"
+    has_cause: bool = True
+    # Further goals it serves (one activity may serve several goals).
+    also_goal_ids: frozenset[int] = frozenset()
+
+    def serves(self, goal_id: int) -> bool:
+        """Whether the activity works towards the goal (its main one or a further one)."""
+        return goal_id == self.goal_id or goal_id in self.also_goal_ids
 
 
 @dataclass(frozen=True)
@@ -88,12 +106,18 @@ class PromiseSnapshot:
     activities: tuple[ActivityFacts, ...] = ()
     signed_by: frozenset[Party] = frozenset()
     has_promise_text: bool = False
+    # Who promises something in this year's text: police, municipality, joint.
+    promised_by: frozenset[str] = frozenset()
     rounds: tuple[RoundFacts, ...] = ()
     compilation_approved: bool = False
     mandatory_area_ids: frozenset[str] = field(default_factory=frozenset)
     # How the municipal party is named (sv, en): a city district's committee, Region Gotland.
     municipality_word: tuple[str, str] = ("Kommunen", "The municipality")
     area_names: dict[str, str] = field(default_factory=dict)
+    # The areas of the city's frame the situation pictures must speak to, and those they do
+    # (with a note, or "ej aktuellt här" with a reason).
+    frame_area_ids: tuple[str, ...] = ()
+    frame_areas_addressed: frozenset[str] = frozenset()
 
     @property
     def current_year_end(self) -> date:

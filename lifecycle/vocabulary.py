@@ -16,6 +16,15 @@ class Party(StrEnum):
     MUNICIPALITY = "municipality"
 
 
+class PictureBy(StrEnum):
+    """Whose situation picture it is: one party's own, or the joint one merged from both
+    ("initialt tas fram av respektive part och sedan föras samman till en gemensam", 001)."""
+
+    POLICE = "police"
+    MUNICIPALITY = "municipality"
+    JOINT = "joint"
+
+
 class ActivityOwner(StrEnum):
     """Who carries an activity: one party, both together, or another actor named beside it."""
 
@@ -32,6 +41,9 @@ class OtherActor(StrEnum):
     SCHOOL = "school"
     SOCIAL_SERVICES = "social_services"
     HOUSING_COMPANY = "housing_company"
+    PROPERTY_OWNER = "property_owner"
+    TRANSPORT_ADMINISTRATION = "transport_administration"
+    COUNTY_BOARD = "county_board"
     BUSINESS = "business"
     ASSOCIATION = "association"
     OTHER = "other"
@@ -130,6 +142,12 @@ LABELS: dict[str, tuple[str, str]] = {
     OtherActor.SCHOOL: ("Skola", "School"),
     OtherActor.SOCIAL_SERVICES: ("Socialtjänsten", "Social services"),
     OtherActor.HOUSING_COMPANY: ("Bostadsbolag", "Housing company"),
+    OtherActor.PROPERTY_OWNER: ("Fastighetsägare", "Property owner"),
+    OtherActor.TRANSPORT_ADMINISTRATION: (
+        "Trafikförvaltningen (Region Stockholm)",
+        "The regional transport administration",
+    ),
+    OtherActor.COUNTY_BOARD: ("Länsstyrelsen", "The county administrative board"),
     OtherActor.BUSINESS: ("Näringsliv", "Business"),
     OtherActor.ASSOCIATION: ("Förening", "Association"),
     GoalKind.OUTCOME: ("Effektmål", "Outcome goal"),

@@ -5,6 +5,7 @@ Importing this package registers every table on ``SQLModel.metadata`` (Alembic r
 
 from models.artefacts import (
     Activity,
+    ActivityGoal,
     ActivityStatusReport,
     CauseAnalysis,
     Dialogue,
@@ -17,6 +18,7 @@ from models.artefacts import (
     PublicVersion,
     SignOff,
     SituationPicture,
+    SurveyResult,
     YearEndCompilation,
 )
 from models.audit import AuditEvent
@@ -44,6 +46,7 @@ __all__ = [
     "SignInThrottle",
     "WebSession",
     "Activity",
+    "ActivityGoal",
     "ActivityStatusReport",
     "Agreement",
     "AuditEvent",
@@ -67,6 +70,7 @@ __all__ = [
     "ReminderSent",
     "SignOff",
     "SituationPicture",
+    "SurveyResult",
     "StatusSnapshot",
     "YearEndCompilation",
 ]

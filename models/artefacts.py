@@ -20,6 +20,7 @@ from lifecycle.vocabulary import (
     GoalKind,
     OtherActor,
     Party,
+    PictureBy,
     PreventionLevel,
     Trend,
 )
@@ -51,9 +52,14 @@ class SituationPicture(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     promise_id: int = Field(foreign_key="promise.id", index=True)
     cycle_year: int = 1
-    party: Party = enum_field(Party)
+    # A party's own picture, or the joint one merged from both.
+    party: PictureBy = enum_field(PictureBy)
     summary: str
     sources: list[str] = json_field(list)
+    # What the picture says about each area of the city's frame (seed 001: "Den lokala nivån
+    # ska beröra dessa områden"): [{"area": "city-unsafe-places", "note": "..."}] or
+    # [{"area": ..., "not_relevant": true, "reason": "..."}] ("ej aktuellt här").
+    frame_areas: list[dict[str, Any]] = json_field(list)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -71,6 +77,11 @@ class Problem(SQLModel, table=True):
     trend: Trend = enum_field(Trend, Trend.UNKNOWN)
     selected: bool = False
     priority_area_id: str | None = Field(default=None, foreign_key="priorityarea.id")
+    # A focus area may instead answer to one of its agreement's own focus areas, or be a local
+    # problem with its reason ("Förutom de aktiviteter som tar avstamp i lokala problembilder",
+    # seed 000).
+    agreement_focus_area: str | None = Field(default=None, max_length=300)
+    local_reason: str = Field(default="", max_length=300)
     origin_problem_id: int | None = Field(default=None, foreign_key="problem.id")
     # "Publiceras inte": why this must not reach residents (empty: it is public). Every public
     # output leaves it out (docs/public.md).
@@ -118,6 +129,11 @@ class Goal(SQLModel, table=True):
     # "Publiceras inte": why this must not reach residents (empty: it is public). Every public
     # output leaves it out (docs/public.md).
     not_public_reason: str = Field(default="", max_length=300)
+    # Where the indicator's figures come from, the day the baseline was measured, and how often
+    # it is measured: a survey's autumn figure is not "this year's" in spring.
+    indicator_source: str = Field(default="", max_length=300)
+    baseline_date: date | None = None
+    frequency: str = Field(default="", max_length=80)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -151,6 +167,14 @@ class Activity(SQLModel, table=True):
     kronor: int | None = None
     funding_source: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class ActivityGoal(SQLModel, table=True):
+    """A further goal an activity serves (besides ``Activity.goal_id``, its main one): one
+    activity may serve several goals."""
+
+    activity_id: int = Field(foreign_key="activity.id", primary_key=True)
+    goal_id: int = Field(foreign_key="goal.id", primary_key=True)
 
 
 class PromiseText(SQLModel, table=True):
@@ -198,6 +222,9 @@ class EvaluationRound(SQLModel, table=True):
     submitted_by: str | None = None
     feedback_to_residents: str = ""
     feedback_channel: str = ""
+    # The round's short analysis: what deviated from the plan (and why), and what was decided.
+    deviations: str = ""
+    decisions: str = ""
 
 
 class ActivityStatusReport(SQLModel, table=True):
@@ -258,4 +285,24 @@ class YearEndCompilation(SQLModel, table=True):
     # The decision record: the paragraph (§) of the minutes and the day of the decision.
     decision_paragraph: str | None = Field(default=None, max_length=40)
     decided_on: date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SurveyResult(SQLModel, table=True):
+    """One figure of a safety survey (trygghetsmätning): source, year, area, question, value.
+
+    The police region runs the survey and offers it to every municipality (seed 000); its
+    results are a series, compared year on year, not a sentence in a dialogue.
+    """
+
+    __table_args__ = (UniqueConstraint("region_id", "source", "year", "area", "question"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    region_id: str = Field(foreign_key="region.id", max_length=40, index=True)
+    source: str = Field(max_length=200)
+    year: int
+    area: str = Field(max_length=200)
+    question: str = Field(max_length=300)
+    value: float
+    unit: str = Field(default="%", max_length=40)
     created_at: datetime = Field(default_factory=utcnow)

@@ -25,6 +25,7 @@ from lifecycle.vocabulary import (
     OrganisationKind,
     OtherActor,
     Party,
+    PictureBy,
     PreventionLevel,
     Role,
     Trend,
@@ -71,6 +72,9 @@ MULTI_LINE = frozenset(
         "goals",
         "follow_up",
         "reason",
+        "note",
+        "deviations",
+        "decisions",
     }
 )
 
@@ -196,6 +200,18 @@ class PromiseCreate(_Input):
     )
 
 
+class AgreementDecisionInput(_Input):
+    """One party's decision on an agreement: which body, when, its paragraph and file number."""
+
+    party: str = Field(
+        min_length=2, description="The deciding party: a municipality, city district or LPO"
+    )
+    body: str = Field(min_length=2, description="The deciding body (e.g. kommunstyrelsen)")
+    decided_on: date
+    paragraph: str = Field(default="", max_length=40, description="Paragraph, e.g. § 212")
+    diarienummer: str = Field(default="", max_length=80)
+
+
 class AgreementCreate(_Input):
     """A collaboration agreement (samverkansöverenskommelse) between the same two parties."""
 
@@ -219,6 +235,33 @@ class AgreementCreate(_Input):
     decided_by: str = Field(default="", description="Who decided it (e.g. stadsdelsnämnden)")
     decided_on: date | None = None
     diarienummer: str = Field(default="", max_length=80, description="The decision's file number")
+    steering_group: str = Field(default="", description="Styrgrupp: who sits in it")
+    preparation_group: str = Field(default="", description="Beredningsgrupp")
+    meeting_rhythm: str = Field(default="", description="How often the groups meet")
+    decisions: list[AgreementDecisionInput] = Field(
+        default_factory=list, description="Each party's decision (body, date, paragraph, dnr)"
+    )
+
+
+class AgreementChange(_Input):
+    """New values for some fields of an agreement (the others keep theirs)."""
+
+    agreement_id: int
+    title: str | None = None
+    focus_areas: list[str] | None = None
+    goals: str | None = None
+    follow_up: str | None = None
+    decided_by: str | None = None
+    decided_on: date | None = None
+    diarienummer: str | None = Field(default=None, max_length=80)
+    steering_group: str | None = Field(default=None, description="Styrgrupp: who sits in it")
+    preparation_group: str | None = Field(
+        default=None, description="Beredningsgrupp: who prepares the steering group's work"
+    )
+    meeting_rhythm: str | None = Field(default=None, description="How often the groups meet")
+    decisions: list[AgreementDecisionInput] | None = Field(
+        default=None, description="Each party's decision (replaces the recorded ones)"
+    )
 
 
 class PlaceInput(_Input):
@@ -261,12 +304,41 @@ class DialogueInput(_Input):
         return self
 
 
-class SituationPictureInput(_Input):
-    """One party's own situation picture (lägesbild)."""
+class FrameAreaNoteInput(_Input):
+    """What a situation picture says about one area of the city's frame, or why it is not
+    relevant here ("ej aktuellt här")."""
 
-    party: Party
+    area: str = Field(min_length=1, max_length=80, description="Priority area id (the frame)")
+    note: str = Field(default="", description="What the picture says about the area")
+    not_relevant: bool = Field(default=False, description='"Ej aktuellt här"')
+    reason: str = Field(default="", description="Why the area is not relevant here")
+
+    @model_validator(mode="after")
+    def _said_or_reasoned(self) -> FrameAreaNoteInput:
+        if self.not_relevant and not self.reason:
+            raise ValueError(
+                f"{self.area}: marked not relevant here (ej aktuellt här) without a reason; "
+                "say why (reason: ...)"
+            )
+        if not self.not_relevant and not self.note:
+            raise ValueError(
+                f"{self.area}: say what the situation picture shows about the area (note: ...), "
+                "or mark it not relevant here with a reason (not_relevant: true, reason: ...)"
+            )
+        return self
+
+
+class SituationPictureInput(_Input):
+    """One party's own situation picture (lägesbild), or the joint one (party: joint)."""
+
+    party: PictureBy
     summary: str = Field(min_length=1)
     sources: list[str] = Field(default_factory=list)
+    frame_areas: list[FrameAreaNoteInput] = Field(
+        default_factory=list,
+        description="For a city district: what the picture says about each of the city's "
+        "priority areas, or that one is not relevant here with a reason",
+    )
 
 
 class ProblemInput(_Input):
@@ -291,6 +363,16 @@ class ProblemInput(_Input):
         max_length=300,
         description="Publiceras inte: why residents must not see it (empty: it is public)",
     )
+    agreement_focus_area: str | None = Field(
+        default=None,
+        description="Instead of a priority area: one of the agreement's own focus areas "
+        "(lofte agreement show)",
+    )
+    local_reason: str = Field(
+        default="",
+        description="Instead of a priority area: a local problem, and why it is one "
+        "(the local problem picture)",
+    )
 
 
 class FocusAreaInput(_Input):
@@ -300,6 +382,16 @@ class FocusAreaInput(_Input):
     selected: bool = True
     priority_area: str | None = None
     also_priority_areas: list[str] = Field(default_factory=list)
+    agreement_focus_area: str | None = Field(
+        default=None,
+        description="Instead of a priority area: one of the agreement's own focus areas "
+        "(lofte agreement show)",
+    )
+    local_reason: str = Field(
+        default="",
+        description="Instead of a priority area: a local problem, and why it is one "
+        "(the local problem picture)",
+    )
 
 
 class CauseAnalysisInput(_Input):
@@ -331,12 +423,22 @@ class GoalInput(_Input):
         max_length=300,
         description="Publiceras inte: why residents must not see it (empty: it is public)",
     )
+    indicator_source: str = Field(
+        default="", description="Where the figures come from (trygghetsmätningen, RAR ...)"
+    )
+    baseline_date: date | None = Field(default=None, description="When the baseline was measured")
+    frequency: str = Field(
+        default="", max_length=80, description="How often it is measured (tertialvis, årligen)"
+    )
 
 
 class ActivityInput(_Input):
     """An activity of the action plan."""
 
     goal_id: int
+    also_goals: list[int] = Field(
+        default_factory=list, description="Further goals of the promise the activity serves"
+    )
     cause_analysis_id: int | None = None
     title: str = Field(min_length=3, max_length=300)
     description: str = ""
@@ -462,6 +564,10 @@ class EvaluationInput(_Input):
         min_length=10, description="What residents were told: what was done, what was not, and why"
     )
     feedback_channel: str = ""
+    deviations: str = Field(
+        default="", description="The round's analysis: what deviated from the plan, and why"
+    )
+    decisions: str = Field(default="", description="What the steering group decided because of it")
 
 
 class CompilationInput(_Input):

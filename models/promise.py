@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
@@ -33,6 +34,17 @@ class Agreement(SQLModel, table=True):
     decided_by: str = Field(default="", max_length=300)
     decided_on: date | None = None
     diarienummer: str = Field(default="", max_length=80)
+    # Each party's own decision: [{"party": "Sollentuna", "body": "Kommunstyrelsen",
+    # "decided_on": "2018-12-10", "paragraph": "§ 212", "diarienummer": "KS 2018/0412"}].
+    decisions: list[dict[str, Any]] = json_field(list)
+    # How the collaboration is organised: the steering group (styrgrupp), the preparation
+    # group (beredningsgrupp) and how often they meet.
+    steering_group: str = Field(default="", max_length=300)
+    preparation_group: str = Field(default="", max_length=300)
+    meeting_rhythm: str = Field(default="", max_length=300)
+    # The agreement this one renews ("förnyades samverkansöverenskommelsen inför åren
+    # 2019-2020, tillsammans med ett reviderat medborgarlöfte", seed 003).
+    previous_agreement_id: int | None = Field(default=None, foreign_key="agreement.id")
 
 
 class AgreementParty(SQLModel, table=True):

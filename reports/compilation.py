@@ -18,12 +18,13 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 from sqlmodel import Session, col, select
 
-from lifecycle.goals import goal_met
+from lifecycle.goals import NOT_REACHED, REACHED, judge_goal
 from lifecycle.safe_text import autoescape_for, clean, escape_markdown_value
 from lifecycle.term import cycle_year_bounds
 from lifecycle.words import counted, number
 from models import (
     Activity,
+    ActivityGoal,
     CauseAnalysis,
     Dialogue,
     EvaluationRound,
@@ -42,7 +43,10 @@ from reports.i18n import words
 from reports.office import language_tag
 from reports.pdf import css_string
 from reports.styles import DOCUMENT_STYLES
+from views.agreement import promise_agreement
+from views.promise import situation_pictures
 from views.snapshot import priority_scope
+from views.surveys import survey_series
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -101,6 +105,8 @@ def compile_year(
     for g in goals:
         series = [(v.measured_on, v.value) for v in values if v.goal_id == g.id]
         last_value = series[-1][1] if series else None
+        # Judged by its target date: a two-year goal is on its way after year one, not missed.
+        result, share = judge_goal(g.baseline, g.target, last_value, g.target_date, today)
         goal_rows.append(
             {
                 "id": g.id,
@@ -112,10 +118,15 @@ def compile_year(
                 "baseline": g.baseline,
                 "target": g.target,
                 "target_date": g.target_date.isoformat(),
+                "indicator_source": g.indicator_source,
+                "baseline_date": g.baseline_date.isoformat() if g.baseline_date else None,
+                "frequency": g.frequency,
                 "last_value": last_value,
                 "last_measured_on": series[-1][0].isoformat() if series else None,
                 "values": [{"on": d.isoformat(), "value": v} for d, v in series],
-                "met": goal_met(g.baseline, g.target, last_value),
+                "met": True if result == REACHED else (False if result == NOT_REACHED else None),
+                "result": result,
+                "share": share,
                 "progress": progress(g.baseline, g.target, last_value),
                 "days_left": (g.target_date - today).days,
                 "chart_svg": indicator_chart(
@@ -123,10 +134,14 @@ def compile_year(
                 ),
             }
         )
+    links = session.exec(
+        select(ActivityGoal).where(col(ActivityGoal.activity_id).in_([a.id for a in activities]))
+    ).all()
     activity_rows: list[dict[str, Any]] = [
         {
             "id": a.id,
             "goal_id": a.goal_id,
+            "also_goals": sorted(link.goal_id for link in links if link.activity_id == a.id),
             "title": a.title,
             "owner_party": a.owner_party.value,
             "owner_other": a.owner_other,
@@ -153,11 +168,18 @@ def compile_year(
                     "id": p.id,
                     "title": p.title,
                     "priority_area": area_name(p.priority_area_id),
+                    "agreement_focus_area": p.agreement_focus_area,
+                    "local_reason": p.local_reason,
                     "places": [pl.get("name") for pl in p.places],
                 },
                 "causes": [c.event_chain for c in causes if c.problem_id == p.id],
                 "goals": p_goals,
-                "activities": [a for a in activity_rows if a["goal_id"] in goal_ids],
+                # an activity serving goals of several problems is listed under each
+                "activities": [
+                    a
+                    for a in activity_rows
+                    if a["goal_id"] in goal_ids or goal_ids & set(a["also_goals"])
+                ],
             }
         )
     round_rows: list[dict[str, Any]] = []
@@ -171,15 +193,15 @@ def compile_year(
                 "submitted_at": r.submitted_at.date().isoformat() if r.submitted_at else None,
                 "feedback": r.feedback_to_residents,
                 "feedback_channel": r.feedback_channel,
+                "deviations": r.deviations,
+                "decisions": r.decisions,
             }
         )
-    met = Counter(
-        "met" if g["met"] else ("unknown" if g["met"] is None else "not_met") for g in goal_rows
-    )
+    met = Counter(g["result"] for g in goal_rows)
     status_count = Counter(a["status"] for a in activity_rows)
     suggestions: list[dict[str, Any]] = []
     for link in chain:
-        unmet_goals = [g for g in link["goals"] if g["met"] is not True]
+        unmet_goals = [g for g in link["goals"] if g["result"] == NOT_REACHED]
         if unmet_goals:
             suggestions.append(
                 {
@@ -210,8 +232,9 @@ def compile_year(
     }
     for areas_of in problem_areas.values():
         chosen |= areas_of
-    for act in activities:
-        covered |= problem_areas.get(goal_problem.get(act.goal_id, -1), set())
+    for act in activity_rows:
+        for goal_id in (act["goal_id"], *act["also_goals"]):
+            covered |= problem_areas.get(goal_problem.get(goal_id, -1), set())
     catalogue_goals = _catalogue_goals(promise.region_id, scope.goal_ids, language)
     chosen_goals = {g.catalogue_goal_id for g in goals if g.catalogue_goal_id}
     text = session.exec(
@@ -238,7 +261,15 @@ def compile_year(
             for area_id in scope.area_ids
             if area_id in scope.mandatory or area_id in chosen
         ],
-        "catalogue_goals": [{**g, "chosen": g["id"] in chosen_goals} for g in catalogue_goals],
+        # Which of the city's measurable goals the promise contributes to, through which goal.
+        "catalogue_goals": [
+            {
+                **g,
+                "chosen": g["id"] in chosen_goals,
+                "through": [x.description for x in goals if x.catalogue_goal_id == g["id"]],
+            }
+            for g in catalogue_goals
+        ],
         "activities_by_party": dict(
             sorted(Counter(a["owner_party"] for a in activity_rows).items())
         ),
@@ -250,7 +281,15 @@ def compile_year(
             "this_year": list(dict.fromkeys(d.safety_survey for d in dialogues if d.safety_survey)),
             "previous_year": list(dict.fromkeys(_previous_survey(session, promise))),
         },
+        # The survey as a series: each question's latest year against the one before, by year.
+        "survey_series": survey_series(
+            session, promise.region_id, sorted({promise.area_name, municipality}), last.year
+        ),
         "diarienummer": stored.diarienummer if stored else None,
+        # The agreement above the promise: its term, each party's decision, its organisation.
+        "agreement": promise_agreement(session, promise, today),
+        # Each party's situation picture and the joint one, with the city's frame.
+        "situation_pictures": situation_pictures(session, promise.id or 0, year, language),
         "promise": {
             "id": pid,
             "area": promise.area_name,
@@ -277,8 +316,9 @@ def compile_year(
         ],
         "chain": chain,
         "goals_summary": {
-            "met": met["met"],
-            "not_met": met["not_met"],
+            "met": met[REACHED],
+            "on_the_way": met["on_the_way"],
+            "not_met": met[NOT_REACHED],
             "unknown": met["unknown"],
             "total": len(goal_rows),
         },

@@ -29,15 +29,20 @@ from reports.office import (
 __all__ = ["DOCX_MEDIA_TYPE", "render_docx"]
 
 
-def _result(met: bool | None, t: Any) -> str:
-    return str(t.unknown if met is None else (t.met if met else t.not_met))
-
-
 def _bullets(doc: Any, items: list[str], empty: str) -> None:
     for item in items:
         doc.add_paragraph(item, style="List Bullet")
     if not items:
         doc.add_paragraph(empty)
+
+
+def _result(goal: dict[str, Any], t: Any) -> str:
+    """Reached, on the way (with the share covered), not reached, or unknown."""
+    result = goal.get("result", "unknown")
+    if result == "on_the_way" and goal.get("share") is not None:
+        return f"{t.on_the_way} ({round(goal['share'] * 100)} % {t.of_the_way})"
+    judged = {"reached": t.met, "not_reached": t.not_met, "on_the_way": t.on_the_way}
+    return str(judged.get(result, t.unknown))
 
 
 def render_docx(data: dict[str, Any]) -> bytes:
@@ -169,7 +174,7 @@ def render_docx(data: dict[str, Any]) -> bytes:
                 number(g["last_value"], language),
                 g["target_date"],
                 g["progress_text"],
-                _result(g["met"], t),
+                _result(g, t),
             ]
             for g in v["goals"]
         ],

@@ -71,24 +71,42 @@ def ids(pid: int, model: Any) -> list[int]:
 
 
 def add_activities(pid: int) -> None:
-    """One activity per goal: the part of the action plan that sign-off requires."""
-    from models import Goal
+    """One joint activity per goal, tied to a cause of its problem: the part of the action
+    plan that sign-off requires (a joint activity backs what either party promises)."""
+    from models import CauseAnalysis, Goal
 
     p = promise(pid)
-    for goal_id in ids(pid, Goal):
+    with session_scope() as s:
+        goals = s.exec(select(Goal.id, Goal.problem_id).where(Goal.promise_id == pid)).all()
+        causes = {
+            c.problem_id: c.id
+            for c in s.exec(select(CauseAnalysis).where(CauseAnalysis.promise_id == pid)).all()
+        }
+    for goal_id, problem_id in sorted(goals):
         add(
             pid,
             "activity",
             _on=p.term_start - timedelta(days=1),
             goal_id=goal_id,
+            cause_analysis_id=causes.get(problem_id),
             title="Trygghetsvandring varje månad",
-            owner_party="police",
+            owner_party="joint",
             responsible="Kommunpolis",
             start=p.term_start,
             end=p.term_end,
             prevention_level="universal",
             approach="situational",
         )
+
+
+def frame_of(pid: int) -> tuple[str, ...]:
+    """The areas of the city's frame the promise's situation pictures must speak to."""
+    from views.snapshot import priority_scope
+
+    with session_scope() as s:
+        p = s.get(Promise, pid)
+        assert p is not None
+        return priority_scope(s, p).frame
 
 
 def complete_stage(pid: int, stage: Stage) -> None:
@@ -124,6 +142,8 @@ def complete_stage(pid: int, stage: Stage) -> None:
             party="municipality",
             _on=on,
             summary="Ungdomar samlas i centrum.",
+            # a city district's picture speaks to each area of the city's frame
+            frame_areas=[{"area": a, "note": "Se lägesbilden."} for a in frame_of(pid)],
         )
         for area in MANDATORY:
             add(

@@ -136,9 +136,12 @@ def test_the_compilation_a_steering_group_decides_on(db, prefect_harness) -> Non
     promise = _demo_promise("Rinkeby-Kista")  # a city district with vulnerable areas, year two
     data = compile_and_store(promise.id, "sv", NOW)
     coverage = {c["id"]: c for c in data["coverage"]}
-    assert (
-        coverage["fewer-vulnerable-areas"]["mandatory"] and coverage["city-unsafe-places"]["chosen"]
-    )
+    # Issue 22: for a city district from 2024 the city's five areas replace the police region's
+    # list as the frame ("Den stadsövergripande samverkansöverenskommelsen utgör ramen", 002);
+    # its areas may still be chosen, but are no longer mandatory there.
+    assert coverage["fewer-vulnerable-areas"]["chosen"]
+    assert not coverage["fewer-vulnerable-areas"]["mandatory"]
+    assert coverage["city-unsafe-places"]["chosen"]
     assert all(c["covered"] for c in data["coverage"] if c["mandatory"])
     assert len(data["catalogue_goals"]) == 14
     assert data["promise_text"]["police"].startswith("Polisen lovar")

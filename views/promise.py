@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from config.clock import local_today
+from lifecycle.goals import judge_goal
 from lifecycle.vocabulary import label
 from models.kinds import KINDS
+from views.agreement import promise_agreement
 from views.lookup import get_promise, history, organisation_names, successor
 from views.snapshot import current_unmet
 
@@ -48,6 +51,63 @@ def artefacts_of(session: Session, promise_id: int) -> dict[str, list[dict[str, 
             for dumped in (r.model_dump(mode="json") for r in rows)
         ]
     return found
+
+
+def goal_standing(session: Session, promise_id: int, today: date) -> dict[int, dict[str, Any]]:
+    """Each goal's last indicator value and how it stands today, judged by its target date."""
+    from models import EvaluationRound, Goal, IndicatorValue
+
+    last: dict[int, float] = {}
+    for goal_id, value in session.exec(
+        select(IndicatorValue.goal_id, IndicatorValue.value)
+        .join(EvaluationRound, col(EvaluationRound.id) == IndicatorValue.round_id)
+        .where(EvaluationRound.promise_id == promise_id)
+        .order_by(col(IndicatorValue.measured_on), col(IndicatorValue.id))
+    ).all():
+        last[goal_id] = value  # ordered by day: the last one wins
+    standing = {}
+    for g in session.exec(select(Goal).where(Goal.promise_id == promise_id)).all():
+        result, share = judge_goal(g.baseline, g.target, last.get(g.id or 0), g.target_date, today)
+        standing[g.id or 0] = {"last_value": last.get(g.id or 0), "result": result, "share": share}
+    return standing
+
+
+def situation_pictures(
+    session: Session, promise_id: int, cycle_year: int | None = None, language: str = "sv"
+) -> list[dict[str, Any]]:
+    """Each party's situation picture and the joint one (of ``cycle_year``, or all), with
+    what each says about the areas of the city's frame, by the areas' names."""
+    from models import PriorityArea, SituationPicture
+
+    query = select(SituationPicture).where(SituationPicture.promise_id == promise_id)
+    if cycle_year is not None:
+        query = query.where(SituationPicture.cycle_year == cycle_year)
+    names = {
+        a.id: (a.name_sv if language == "sv" else a.name_en)
+        for a in session.exec(select(PriorityArea)).all()
+    }
+    order = {"police": 0, "municipality": 1, "joint": 2}
+    rows = sorted(session.exec(query).all(), key=lambda r: (order[r.party.value], r.id or 0))
+    return [
+        {
+            "id": r.id,
+            "by": r.party.value,
+            "cycle_year": r.cycle_year,
+            "summary": r.summary,
+            "sources": r.sources,
+            "frame": [
+                {
+                    "area": n.get("area"),
+                    "name": names.get(str(n.get("area")), n.get("area")),
+                    "note": n.get("note", ""),
+                    "not_relevant": bool(n.get("not_relevant")),
+                    "reason": n.get("reason", ""),
+                }
+                for n in r.frame_areas
+            ],
+        }
+        for r in rows
+    ]
 
 
 def promise_view(session: Session, promise_id: int, language: str = "sv") -> dict[str, Any]:
@@ -92,4 +152,8 @@ def promise_view(session: Session, promise_id: int, language: str = "sv") -> dic
         "history": transitions,
         "counts": counts,
         "artefacts": artefacts,
+        "goal_standing": goal_standing(session, promise_id, local_today()),
+        "situation_pictures": situation_pictures(session, promise_id, language=language),
+        # The agreement it belongs to (its decisions and organisation), with any warning.
+        "agreement": promise_agreement(session, promise, local_today()),
     }

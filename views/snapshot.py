@@ -20,6 +20,7 @@ from lifecycle.snapshot import (
 from lifecycle.vocabulary import DialogueMethod, OrganisationKind, Party
 from models import (
     Activity,
+    ActivityGoal,
     CauseAnalysis,
     Dialogue,
     EvaluationRound,
@@ -43,6 +44,8 @@ class PriorityScope:
     mandatory: frozenset[str]
     names: dict[str, str]
     goal_ids: tuple[str, ...]
+    # The areas the situation pictures must speak to (the city's frame for a city district).
+    frame: tuple[str, ...] = ()
 
 
 def priority_scope(session: Session, promise: Promise) -> PriorityScope:
@@ -70,6 +73,7 @@ def priority_scope(session: Session, promise: Promise) -> PriorityScope:
         mandatory=frozenset(mandatory),
         names={area.id: area.name_sv for _, area in region.all_areas()},
         goal_ids=tuple(goal.id for _, area in areas for goal in area.goals),
+        frame=tuple(region.frame_area_ids(first, last, city_district=city_district)),
     )
 
 
@@ -87,9 +91,15 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
     pid = promise.id
     year = promise.cycle_year
     dialogues = session.exec(select(Dialogue).where(Dialogue.promise_id == pid)).all()
-    pictures = session.exec(
-        select(SituationPicture.party).where(SituationPicture.promise_id == pid)
+    picture_rows = session.exec(
+        select(SituationPicture.party, SituationPicture.frame_areas).where(
+            SituationPicture.promise_id == pid
+        )
     ).all()
+    pictures = [party for party, _ in picture_rows]
+    addressed = frozenset(
+        str(note.get("area")) for _, notes in picture_rows for note in notes or []
+    )
     problems = session.exec(
         select(Problem).where(Problem.promise_id == pid).order_by(col(Problem.id))
     ).all()
@@ -100,6 +110,13 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
     activities = session.exec(
         select(Activity).where(Activity.promise_id == pid).order_by(col(Activity.id))
     ).all()
+    also_goals: dict[int, set[int]] = {}
+    for activity_id, goal_id in session.exec(
+        select(ActivityGoal.activity_id, ActivityGoal.goal_id).where(
+            col(ActivityGoal.activity_id).in_([a.id for a in activities])
+        )
+    ).all():
+        also_goals.setdefault(activity_id, set()).add(goal_id)
     signed = session.exec(
         select(SignOff.party).where(
             SignOff.promise_id == pid,
@@ -107,13 +124,18 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
             col(SignOff.revoked_at).is_(None),
         )
     ).all()
-    has_text = (
-        session.exec(
-            select(PromiseText.id).where(
-                PromiseText.promise_id == pid, PromiseText.cycle_year == year
-            )
-        ).first()
-        is not None
+    text = session.exec(
+        select(PromiseText).where(PromiseText.promise_id == pid, PromiseText.cycle_year == year)
+    ).first()
+    has_text = text is not None
+    promised_by = frozenset(
+        party
+        for party, words in (
+            ("police", text.police_promises if text else ""),
+            ("municipality", text.municipality_promises if text else ""),
+            ("joint", text.joint_promises if text else ""),
+        )
+        if words.strip()
     )
     rounds = session.exec(
         select(EvaluationRound)
@@ -153,7 +175,8 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
             )
             for d in dialogues
         ),
-        situation_pictures_by=frozenset(Party(p) for p in pictures),
+        # the joint picture is merged from both parties' own: it counts for neither
+        situation_pictures_by=frozenset(Party(p) for p in pictures if p in set(Party)),
         problems=tuple(
             ProblemFacts(
                 id=p.id or 0,
@@ -162,6 +185,8 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
                 priority_area_id=p.priority_area_id,
                 has_cause_analysis=p.id in analysed,
                 extra_area_ids=frozenset(extra_areas.get(p.id or 0, ())),
+                agreement_focus_area=p.agreement_focus_area,
+                local_reason=p.local_reason,
             )
             for p in problems
         ),
@@ -176,10 +201,19 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
             for g in goals
         ),
         activities=tuple(
-            ActivityFacts(id=a.id or 0, goal_id=a.goal_id, title=a.title) for a in activities
+            ActivityFacts(
+                id=a.id or 0,
+                goal_id=a.goal_id,
+                title=a.title,
+                owner=a.owner_party.value,
+                has_cause=a.cause_analysis_id is not None,
+                also_goal_ids=frozenset(also_goals.get(a.id or 0, ())),
+            )
+            for a in activities
         ),
         signed_by=frozenset(Party(p) for p in signed),
         has_promise_text=has_text,
+        promised_by=promised_by,
         rounds=tuple(
             RoundFacts(
                 id=r.id or 0, number=r.number, due=r.due, submitted=r.submitted_at is not None
@@ -190,6 +224,8 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
         mandatory_area_ids=scope.mandatory,
         municipality_word=_municipality_word(session, promise),
         area_names=scope.names,
+        frame_area_ids=scope.frame,
+        frame_areas_addressed=addressed,
     )
 
 

@@ -142,6 +142,7 @@ def test_a_promise_walked_from_dialogue_to_closed_in_the_browser(page) -> None:
         "activity",
         {
             "goal_id": _first(pid, "goal"),
+            "cause_analysis_id": _first(pid, "cause_analysis"),
             "title": "Avhopparstöd med bostad",
             "owner_party": "joint",
             "responsible": "Samordnare",
@@ -226,9 +227,14 @@ def test_a_promise_walked_from_dialogue_to_closed_in_the_browser(page) -> None:
 
 
 def _first(pid: int, what: str) -> int:
-    from models import Activity, Goal, Problem
+    from models import Activity, CauseAnalysis, Goal, Problem
 
-    model = {"goal": Goal, "activity": Activity, "goal_problem": Problem}[what]
+    model = {
+        "goal": Goal,
+        "activity": Activity,
+        "goal_problem": Problem,
+        "cause_analysis": CauseAnalysis,
+    }[what]
     with session_scope() as s:
         query = select(model.id).where(model.promise_id == pid)  # type: ignore[attr-defined]
         if what == "goal_problem":

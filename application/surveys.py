@@ -1,0 +1,142 @@
+"""The safety survey (trygghetsmätning) as a series: imported from CSV, compared year on year.
+
+"Polisregion Stockholm genomför sedan ett år tillbaka en sådan mätning där samtliga kommuner
+erbjuds att delta. … Tillsammans med andra underlag kan det användas både som en grund för
+vilka åtgärder som krävs och ett kvitto på om arbetet får effekt." (seed 000)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlmodel import select
+
+from application.access import require_region
+from application.operations import operation
+from lifecycle.errors import InputError
+from lifecycle.permissions import Action, Principal
+from lifecycle.safe_text import control_character_in
+from models import Region, SurveyResult
+from models.db import read_scope, session_scope
+from views.surveys import survey_series
+
+COLUMNS = ("source", "year", "area", "question", "value")
+MAX_ROWS = 20_000
+
+
+class SurveyImport(BaseModel):
+    """Survey results as CSV text: source, year, area, question, value (and optionally unit)."""
+
+    region: str = Field(max_length=40)
+    csv: str = Field(max_length=2_000_000, description="The CSV file's text, with a header")
+
+
+def _text(row: dict[str, str], name: str, line: int, limit: int) -> str:
+    value = (row.get(name) or "").strip()
+    if not value:
+        raise InputError(f"line {line}: {name} is empty; every row needs {', '.join(COLUMNS)}")
+    if len(value) > limit or control_character_in(value, multiline=False) is not None:
+        raise InputError(f"line {line}: {name} must be one line of at most {limit} characters")
+    return value
+
+
+def parse_survey_csv(text: str) -> list[dict[str, Any]]:
+    """The rows of a survey CSV (comma or semicolon separated, decimal comma allowed), or an
+    InputError naming the line and the problem; nothing is read half."""
+    sample = text[:2048]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise InputError(
+            f"the CSV has no column {', '.join(missing)}; its header must name "
+            f"{', '.join(COLUMNS)} (and optionally unit)"
+        )
+    reader.fieldnames = header
+    rows: list[dict[str, Any]] = []
+    for line, row in enumerate(reader, start=2):
+        if len(rows) >= MAX_ROWS:
+            raise InputError(f"at most {MAX_ROWS:,} rows in one import; split the file")
+        raw_year = (row.get("year") or "").strip()
+        if not raw_year.isdigit() or not 2000 <= int(raw_year) <= 2100:
+            raise InputError(f"line {line}: year {raw_year!r} is not a year like 2026")
+        raw_value = (row.get("value") or "").strip().replace(",", ".").replace(" ", "")
+        try:
+            value = float(raw_value.rstrip("%"))
+        except ValueError:
+            raise InputError(f"line {line}: value {raw_value!r} is not a number") from None
+        if not math.isfinite(value) or abs(value) > 1e9:
+            raise InputError(f"line {line}: value {raw_value!r} is not a plausible figure")
+        rows.append(
+            {
+                "source": _text(row, "source", line, 200),
+                "year": int(raw_year),
+                "area": _text(row, "area", line, 200),
+                "question": _text(row, "question", line, 300),
+                "value": value,
+                "unit": (row.get("unit") or "%").strip()[:40] or "%",
+            }
+        )
+    if not rows:
+        raise InputError("the CSV has a header but no rows")
+    return rows
+
+
+@operation("survey.import", SurveyImport)
+def import_survey(principal: Principal | None, request: SurveyImport) -> dict[str, Any]:
+    """Store the region's survey results (a figure imported again is replaced, not doubled)."""
+    with session_scope() as session:
+        if session.get(Region, request.region) is None:
+            raise InputError(f"unknown police region {request.region!r}")
+        require_region(principal, Action.IMPORT_SURVEY, request.region)
+        rows = parse_survey_csv(request.csv)
+        added = replaced = 0
+        for row in rows:
+            existing = session.exec(
+                select(SurveyResult).where(
+                    SurveyResult.region_id == request.region,
+                    SurveyResult.source == row["source"],
+                    SurveyResult.year == row["year"],
+                    SurveyResult.area == row["area"],
+                    SurveyResult.question == row["question"],
+                )
+            ).first()
+            if existing is None:
+                session.add(SurveyResult(region_id=request.region, **row))
+                added += 1
+            else:
+                existing.value, existing.unit = row["value"], row["unit"]
+                session.add(existing)
+                replaced += 1
+        return {"region": request.region, "added": added, "replaced": replaced}
+
+
+class SurveyList(BaseModel):
+    """The survey series of a region, optionally for one area."""
+
+    region: str = Field(max_length=40)
+    area: str | None = Field(default=None, max_length=200)
+
+
+@operation("survey.list", SurveyList)
+def list_surveys(principal: Principal | None, request: SurveyList) -> list[dict[str, Any]]:
+    """Every survey series of the region (or an area), each year against the one before."""
+    require_region(principal, Action.READ_REGION, request.region)
+    with read_scope() as session:
+        areas = (
+            [request.area]
+            if request.area
+            else list(
+                session.exec(
+                    select(SurveyResult.area)
+                    .where(SurveyResult.region_id == request.region)
+                    .distinct()
+                ).all()
+            )
+        )
+        return survey_series(session, request.region, areas, 2100)

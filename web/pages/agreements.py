@@ -1,0 +1,35 @@
+"""The collaboration agreements: the list a person may see, and one agreement with each
+party's decision, its organisation and every promise it covers (seeds 001-003)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from lifecycle.permissions import Principal
+from web.pages.common import guarded, run
+from web.pages.render import page
+
+router = APIRouter()
+
+
+@router.get("/overenskommelser")
+async def agreements_page(request: Request) -> Response:
+    """Samverkansöverenskommelser: term, parties, status and what needs doing, each linked."""
+
+    async def body(principal: Principal) -> Response:
+        rows = await run("agreement.list", principal, {})
+        return page(request, "agreements.html", principal=principal, agreements=rows)
+
+    return await guarded(request, body)
+
+
+@router.get("/overenskommelser/{agreement_id}")
+async def agreement_page(request: Request, agreement_id: int) -> Response:
+    """One agreement: what the parties agreed, their decisions, organisation and promises."""
+
+    async def body(principal: Principal) -> Response:
+        view = await run("agreement.show", principal, {"agreement_id": agreement_id})
+        return page(request, "agreement.html", principal=principal, a=view)
+
+    return await guarded(request, body)
