@@ -31,8 +31,18 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
         JSON,
         "text/markdown",
         "text/html",
+        "application/pdf",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ),
+    "promise.document": (
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "promise.action_plan": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "places.geojson": ("application/geo+json",),
     "compilation.region": (
         JSON,
         "text/markdown",
