@@ -63,6 +63,18 @@ def promise(pid: int) -> Promise:
         return p
 
 
+def cause_for(goal_id: int) -> int | None:
+    """The cause analysis of the goal's problem: what an activity serving the goal answers to."""
+    from models import CauseAnalysis, Goal
+
+    with session_scope() as s:
+        goal = s.get(Goal, goal_id)
+        assert goal is not None
+        return s.exec(
+            select(CauseAnalysis.id).where(CauseAnalysis.problem_id == goal.problem_id)
+        ).first()
+
+
 def ids(pid: int, model: Any) -> list[int]:
     with session_scope() as s:
         return list(

@@ -449,7 +449,7 @@ def test_agreement_list_show_change_in_the_cli_and_the_api(db, monkeypatch) -> N
         p = s.get(Promise, pid)
         assert p is not None
         md = render(compile_year(s, p, date(2026, 3, 2)), "md")
-    assert "## Samverkansöverenskommelsen" in md
+    assert "## Samverkansöverenskommelse" in md
     assert "Beslut: Sollentuna, Kommunstyrelsen 2026-12-08 § 212 (KS 2026/0412)" in md
 
 

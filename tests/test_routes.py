@@ -13,6 +13,8 @@ from web.api import create_app
 # Public by design: the health check, and the sign-in endpoints themselves.
 PUBLIC = {
     ("GET", "/health"),
+    # A command's challenge to the service, answered without credentials (cli/transport.py).
+    ("GET", "/api/operator/proof"),
     ("POST", "/api/session"),
     ("DELETE", "/api/session"),
     ("GET", "/logga-in/oidc/{provider}"),

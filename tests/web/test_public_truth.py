@@ -150,7 +150,7 @@ def test_only_the_signed_version_is_public_while_a_promise_is_revised(server) ->
     from application.transitions import advance_promise
     from config.clock import local_today
     from lifecycle.stages import Stage
-    from tests.helpers import ACTOR, add, complete_stage, ids
+    from tests.helpers import ACTOR, add, cause_for, complete_stage, ids
     from tests.test_method import at
     from web.pages.render import long_date
 
@@ -170,6 +170,7 @@ def test_only_the_signed_version_is_public_while_a_promise_is_revised(server) ->
         "activity",
         _on=date(2026, 3, 2),
         goal_id=ids(pid, Goal)[0],
+        cause_analysis_id=cause_for(ids(pid, Goal)[0]),
         title="OSIGNERAD aktivitet",
         owner_party="municipality",
         responsible="Samordnare",
@@ -262,13 +263,14 @@ def test_items_marked_not_public_and_small_counts_appear_in_no_public_output(
         ).all()[-1]
         late_activity_id = late_activity.id
     # two activities for the counted goal, so one stays public
-    from tests.helpers import add
+    from tests.helpers import add, cause_for
 
     add(
         pid,
         "activity",
         _on=date(2025, 12, 30),
         goal_id=counted_goal,
+        cause_analysis_id=cause_for(counted_goal),
         title="Öppen aktivitet",
         owner_party="police",
         responsible="Kommunpolis",
