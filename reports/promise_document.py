@@ -165,11 +165,16 @@ def document_data(
         .order_by(col(Dialogue.held_from))
     ).all()
     areas = {a.id: a for a in session.exec(select(PriorityArea)).all()}
-    problems = session.exec(
-        select(Problem)
-        .where(Problem.promise_id == promise.id, col(Problem.selected))
-        .order_by(col(Problem.id))
-    ).all()
+    problems = [
+        p
+        for p in session.exec(
+            select(Problem)
+            .where(Problem.promise_id == promise.id, col(Problem.selected))
+            .order_by(col(Problem.id))
+        ).all()
+        # A problem marked "publiceras inte" stays out of the residents' copy (docs/public.md).
+        if not (published_only and p.not_public_reason)
+    ]
     agreement = session.get(Agreement, promise.agreement_id) if promise.agreement_id else None
     rounds = session.exec(
         select(EvaluationRound)

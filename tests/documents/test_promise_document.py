@@ -229,3 +229,30 @@ def test_a_configured_logo_is_embedded_and_a_missing_one_is_no_error(
     monkeypatch.setenv("LOFTE_LOGO_DIR", str(tmp_path / "none"))
     reset_settings()
     assert signed_promise_document(ACTOR, _request(pid, "pdf")).content[:5] == b"%PDF-"
+
+
+def test_the_public_copy_leaves_out_a_problem_marked_not_public(db) -> None:
+    """Issue 21 meets issue 23: "publiceras inte" holds in the residents' document too."""
+    from sqlmodel import select
+
+    from models import Problem
+    from models.db import session_scope
+
+    pid = new_promise(start=START)
+    walk_to(pid, Stage.CONTINUOUS_EVALUATION)  # signed and published
+    _name_problems(pid)
+    with session_scope() as s:
+        row = s.exec(select(Problem).where(Problem.promise_id == pid, Problem.selected)).first()
+        assert row is not None
+        row.title, row.not_public_reason = "HEMLIGT problem vid adressen", "Pekar ut en adress"
+        s.add(row)
+
+    def text(content: bytes) -> str:
+        import io
+
+        from pypdf import PdfReader
+
+        return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+    assert "HEMLIGT" not in text(public_promise_document(pid, "pdf").content)
+    assert "HEMLIGT" in text(signed_promise_document(ACTOR, _request(pid, "pdf")).content)
