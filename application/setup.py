@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from config.catalogue import get_catalogue
+from effects.promise_status import refresh_missing as refresh_missing_statuses
 from models.catalogue_loader import load_catalogue_into
 from models.db import get_engine, session_scope
 from models.migrate import current_revisions, head_revisions, upgrade
@@ -31,6 +32,8 @@ def initialise(engine: Engine | None = None) -> InitReport:
     upgrade(engine)
     with session_scope(engine) as session:
         regions, areas = load_catalogue_into(session, catalogue)
+        # Promises stored before their status was kept (migration 0017) get theirs now.
+        refresh_missing_statuses(session)
     return InitReport(
         database=engine.url.render_as_string(hide_password=True),
         before=before,

@@ -17,6 +17,7 @@ from application.access import require
 from config.clock import local_today, now_utc
 from effects.audit import audit
 from effects.hooks import after_transition
+from effects.promise_status import mark as mark_status
 from lifecycle.errors import Conflict, Forbidden, LofteError, Refused
 from lifecycle.permissions import Action, Principal
 from lifecycle.stages import Stage
@@ -107,6 +108,7 @@ def advance_promise(
                 f"promise {promise_id} was changed by someone else at the same moment; "
                 "nothing was written; reload and try again"
             )
+        mark_status(session, promise_id)  # a bulk UPDATE: the ORM does not see it
         promise = get_promise(session, promise_id)  # a fresh session: loads the updated row
         effects = after_transition(session, promise, plan, today, actor)
         audit(

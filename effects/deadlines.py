@@ -26,6 +26,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from config.calendar import CalendarModel, get_calendars
+from effects.promise_status import mark as mark_status
 from lifecycle.deadlines import (
     KIND_ROUND,
     KIND_STAGE,
@@ -226,6 +227,7 @@ def sync_deadlines(session: Session, promise: Promise, today: date | None = None
     if gone:
         session.execute(delete(ReminderSent).where(col(ReminderSent.deadline_id).in_(gone)))
         session.execute(delete(Deadline).where(col(Deadline.id).in_(gone)))
+        mark_status(session, promise.id)  # a bulk DELETE: the ORM does not see it
 
     if calendar_row is None:
         session.add(PromiseCalendar(promise_id=promise.id, fingerprint=fingerprint))

@@ -34,6 +34,7 @@ from models.organisation import Organisation, Person, PriorityArea, Region
 from models.promise import Agreement, AgreementParty, Promise
 from models.reminders import PromiseCalendar, ReminderSent
 from models.residents import ResidentSubscription, SubscriptionRequest
+from models.status import PromiseStatus
 
 __all__ = [
     "ResidentSubscription",
@@ -72,5 +73,6 @@ __all__ = [
     "SituationPicture",
     "SurveyResult",
     "StatusSnapshot",
+    "PromiseStatus",
     "YearEndCompilation",
 ]

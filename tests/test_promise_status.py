@@ -1,0 +1,130 @@
+"""The stored status of each promise equals the status computed from the tables, after every
+committed transaction of every use case: the demo region (promises created, every stage
+walked, rounds submitted, compilations approved, next cycles opened), one promise walked
+through the flows, artefacts changed and removed, and a bulk change named by hand."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session, select
+
+from effects.promise_status import compute, refresh_missing, stored
+from lifecycle.errors import LofteError
+from lifecycle.stages import CYCLE, Stage
+from models import Activity, Promise
+from models.db import get_engine, session_scope
+from tests.helpers import ACTOR, complete_stage, new_promise
+
+
+def _mismatches() -> list[tuple[int, dict[str, Any], dict[str, Any]]]:
+    with Session(get_engine()) as session:
+        ids = list(session.exec(select(Promise.id)).all())
+        fresh = compute(session, [i for i in ids if i is not None])
+        kept = stored(session, fresh)
+    return [(pid, fresh[pid], kept.get(pid, {})) for pid in fresh if fresh[pid] != kept.get(pid)]
+
+
+@pytest.fixture
+def checked_commits(db) -> Iterator[list[int]]:
+    """After every commit on the test's database, the stored status is compared with the
+    computed one; the fixture yields the number of commits checked (to see it ran)."""
+    url = str(db.engine.url)
+    commits = [0]
+    failures: list[Any] = []
+
+    def check(session: OrmSession) -> None:
+        bind = session.bind
+        if bind is None or str(getattr(bind, "url", "")) != url:  # Prefect's own database
+            return
+        commits[0] += 1
+        found = _mismatches()
+        if found:
+            failures.append(found)
+
+    event.listen(OrmSession, "after_commit", check)
+    try:
+        yield commits
+    finally:
+        event.remove(OrmSession, "after_commit", check)
+    assert not failures, failures[0]
+
+
+def test_status_in_step_through_the_demo_region(checked_commits) -> None:
+    from application.demo import load_demo
+
+    load_demo(date(2026, 11, 22))
+    assert checked_commits[0] > 20
+    assert not _mismatches()
+    with Session(get_engine()) as s:
+        statuses = stored(s, [p.id for p in s.exec(select(Promise)).all() if p.id])
+    assert any(st["closed"] for st in statuses.values())
+    assert any(st["published"] for st in statuses.values())
+    assert any(st["not_done"] for st in statuses.values())
+    assert any(st["public_reports"] for st in statuses.values())
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_status_in_step_through_every_stage_and_artefact_changes(
+    checked_commits, monkeypatch
+) -> None:
+    from application.artefact_changes import (
+        ArtefactChange,
+        ArtefactRef,
+        change_artefact,
+        remove_artefact,
+    )
+    from config.settings import reset_settings
+    from flows.transition import advance_promise_flow
+
+    monkeypatch.setenv("LOFTE_NOW", "2026-12-02T09:00:00+01:00")
+    reset_settings()
+    pid = new_promise(start=date(2026, 1, 1), years=1)
+    for stage in CYCLE:
+        complete_stage(pid, stage)
+        assert advance_promise_flow(ACTOR, pid)["ok"]
+    with Session(get_engine()) as s:
+        st = stored(s, [pid])[pid]
+    assert st["stage"] == Stage.CLOSED.value and st["closed"] and st["published"]
+    assert checked_commits[0] > len(CYCLE)
+
+    other = new_promise(start=date(2027, 1, 1), years=2, municipality="Järfälla")
+    for stage in CYCLE[:5]:  # through the action plan, with its activities
+        complete_stage(other, stage)
+        assert advance_promise_flow(ACTOR, other)["ok"]
+    with Session(get_engine()) as s:
+        activity = s.exec(select(Activity.id).where(Activity.promise_id == other)).first()
+    assert activity is not None
+    ref = {"promise_id": other, "kind": "activity", "artefact_id": activity}
+    change_artefact(ACTOR, ArtefactChange(**ref, fields={"title": "Nattvandring"}))
+    with Session(get_engine()) as s:
+        assert s.get(Activity, activity).title == "Nattvandring"  # type: ignore[union-attr]
+    # Something may rest on it (a refusal commits nothing); the status is checked either way.
+    with contextlib.suppress(LofteError):
+        remove_artefact(ACTOR, ArtefactRef(**ref))
+    assert not _mismatches()
+
+
+def test_a_bulk_change_named_by_hand_and_promises_without_a_row(db) -> None:
+    from sqlalchemy import delete, update
+
+    from effects.promise_status import mark
+    from models import PromiseStatus
+
+    pid = new_promise()
+    with session_scope() as s:
+        s.execute(update(Promise).where(Promise.id == pid).values(cycle_year=2))  # type: ignore[arg-type]
+        mark(s, pid)
+    assert not _mismatches()
+    with session_scope() as s:
+        s.execute(delete(PromiseStatus))
+    assert _mismatches()
+    with session_scope() as s:
+        assert refresh_missing(s) == 1
+    assert not _mismatches()
