@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col
 
 from config.clock import local_day
-from lifecycle.deadlines import KIND_STAGE
+from lifecycle.deadlines import KIND_ROUND, KIND_STAGE
 from lifecycle.public_status import ROUND, YEAR_END
 from lifecycle.stages import Stage
 from lifecycle.vocabulary import ActivityStatus
@@ -54,6 +54,7 @@ FIELDS = (
     "published",
     "first_open_due",
     "open_deadlines",
+    "open_dues",
     "not_done",
     "public_reports",
 )
@@ -99,6 +100,7 @@ def compute(session: Session, promise_ids: Iterable[int]) -> dict[int, dict[str,
             "published": False,
             "first_open_due": None,
             "open_deadlines": [],
+            "open_dues": "",
             "not_done": [],
             "public_reports": [],
         }
@@ -128,6 +130,9 @@ def compute(session: Session, promise_ids: Iterable[int]) -> dict[int, dict[str,
     for status in found.values():
         opened = status["open_deadlines"]
         status["first_open_due"] = date.fromisoformat(opened[0][4]) if opened else None
+        status["open_dues"] = ",".join(
+            sorted(f"{d[4]}|{'r' if d[0] == KIND_ROUND else 's'}" for d in opened)
+        )
 
     for (pid,) in conn.execute(
         sa_select(col(PromiseText.promise_id))

@@ -39,6 +39,9 @@ class PromiseStatus(SQLModel, table=True):
     first_open_due: date | None = None
     # [[kind, stage, cycle_year, ref, due, nominal_due], ...] of the open deadlines, by due.
     open_deadlines: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    # The same deadlines' due dates as "YYYY-MM-DD|r" (a round) or "|s", comma separated and
+    # sorted: what is late on a day is a prefix, found by bisection without parsing JSON.
+    open_dues: str = Field(default="", sa_column=Column(Text, nullable=False))
     # [{activity_id, title, responsible, round, reason}, ...]: latest report says not done.
     not_done: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     # [[kind, year, number, due, reported_on], ...]: every report owed to residents.

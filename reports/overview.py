@@ -1,11 +1,13 @@
 """The regional overview: every promise of a region, where it stands and what is late, as data.
 
-``build_overview(session, region, today)`` reads a handful of indexed queries (the region's
-promises with their parties; their open deadlines that are overdue or belong to the current
-stage; each promise's next open deadline; the coordinators; the activities whose latest
-report says *not done*; the number of closed promises). Nothing is read per promise, so the
-cost grows with the size of the region, not with a query per row, and the same data feeds
-the terminal table, JSON, CSV, XLSX and the stored status snapshots.
+``build_overview(session, region, today)`` reads the region's open promises with their
+parties and their stored status (``models.status.PromiseStatus``, kept in step by every
+change: their open deadlines' due dates, the activities marked not done), the coordinators
+and the number of closed promises. A light pass over the stored due dates gives every
+promise's place in the order and the summary; the full rows (with their words) are built
+only for the page asked for (every row for the exports). No deadline table is scanned, so a
+page costs what it shows, and the same data feeds the terminal table, JSON, CSV, XLSX and the
+stored status snapshots.
 
 Worst first: promises with overdue evaluation rounds lead (the failure BRÅ found most often:
 follow-up not done), ordered by how many working days their latest-late round is, then by
@@ -16,6 +18,8 @@ activities not done; then the nearest next deadline.
 from __future__ import annotations
 
 import gc
+import json
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +28,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, and_, cast, func, or_
+from sqlalchemy import String, cast, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
@@ -32,11 +36,10 @@ from sqlmodel import Session, col
 from lifecycle.calendar import is_working_day
 from lifecycle.deadlines import KIND_ROUND, what_is_due
 from lifecycle.stages import CYCLE, Stage
-from lifecycle.vocabulary import ActivityStatus, Role
-from models.artefacts import Activity, ActivityStatusReport, EvaluationRound
-from models.operations import Deadline
+from lifecycle.vocabulary import Role
 from models.organisation import Organisation, Person, Region
 from models.promise import Promise
+from models.status import PromiseStatus
 
 OVERVIEW_VERSION = 1
 
@@ -94,22 +97,18 @@ def _round_number(kind: str, ref: str) -> int | None:
 # --- the queries ----------------------------------------------------------------------------
 
 
-def _scope(query: Any, region: str | None) -> Any:
-    """Only the region's promises (all when ``region`` is None) that are not closed."""
-    query = query.where(col(Promise.stage) != Stage.CLOSED)
-    if region is not None:
-        query = query.where(col(Promise.region_id) == region)
-    return query
-
-
 def _text(column: Any) -> Any:
     """A date column read as its ISO text: parsing it with ``date.fromisoformat`` (C) instead
     of the driver's type processing halves the cost of reading thousands of rows on SQLite."""
     return cast(column, String)
 
 
-def _promises(session: Session, region: str | None) -> list[Any]:
-    municipality = aliased(Organisation)
+def _open_promises(
+    session: Session, region: str | None, year: int | None, municipality: str, stage: str
+) -> list[Any]:
+    """The open promises of the region with their parties and their stored status (one row
+    each; ``effects/promise_status.py`` keeps it in step): no deadline is read here."""
+    municipality_org = aliased(Organisation)
     police = aliased(Organisation)
     query = (
         sa_select(
@@ -124,74 +123,39 @@ def _promises(session: Session, region: str | None) -> list[Any]:
             col(Promise.stage_entered_at),
             col(Promise.municipality_id),
             col(Promise.police_area_id),
-            col(municipality.name).label("municipality"),
+            col(municipality_org.name).label("municipality"),
             col(police.name).label("police_area"),
+            col(PromiseStatus.open_dues),
+            col(PromiseStatus.not_done),
         )
-        .join(municipality, col(municipality.id) == col(Promise.municipality_id))
+        .select_from(PromiseStatus)
+        .join(Promise, col(Promise.id) == col(PromiseStatus.promise_id))
+        .join(municipality_org, col(municipality_org.id) == col(Promise.municipality_id))
         .join(police, col(police.id) == col(Promise.police_area_id))
+        .where(col(PromiseStatus.closed).is_(False))
     )
-    return list(session.connection().execute(_scope(query, region)).all())
-
-
-def _overdue_and_current(session: Session, region: str | None, today: date) -> list[Any]:
-    """Open deadlines that are overdue, or belong to the promise's current stage and year."""
-    query = (
-        sa_select(
-            col(Deadline.promise_id),
-            col(Deadline.kind),
-            col(Deadline.stage),
-            col(Deadline.cycle_year),
-            col(Deadline.ref),
-            _text(Deadline.due).label("due"),
-            _text(Deadline.nominal_due).label("nominal_due"),
-        )
-        .join(Promise, col(Promise.id) == col(Deadline.promise_id))
-        .where(
-            col(Deadline.done).is_(False),
-            or_(
-                col(Deadline.due) < today,
-                and_(
-                    col(Deadline.stage) == col(Promise.stage),
-                    col(Deadline.cycle_year) == col(Promise.cycle_year),
-                ),
-            ),
-        )
-    )
-    return list(session.connection().execute(_scope(query, region)).all())
-
-
-def _next_deadlines(session: Session, region: str | None, today: date) -> list[Any]:
-    """Each promise's first open deadline on or after today.
-
-    A correlated ``ORDER BY due LIMIT 1`` per promise (an index seek on the promise's
-    deadlines) rather than a window over every future deadline of the region: measured
-    five times faster at 1,000 promises (docs/performance-regional.md).
-    """
-    later = aliased(Deadline)
-    first_id = (
-        sa_select(col(later.id))
-        .where(
-            col(later.promise_id) == col(Promise.id),
-            col(later.done).is_(False),
-            col(later.due) >= today,
-        )
-        .order_by(col(later.due), col(later.id))
-        .limit(1)
-        .correlate(Promise)
-        .scalar_subquery()
-    )
-    # The ids first (one seek per promise), then the rows by primary key: joining on the
-    # scalar subquery instead makes SQLite evaluate it for every deadline row.
-    ids = _scope(sa_select(first_id).select_from(Promise), region)
-    query = sa_select(
-        col(Deadline.promise_id),
-        col(Deadline.kind),
-        col(Deadline.stage),
-        col(Deadline.cycle_year),
-        col(Deadline.ref),
-        _text(Deadline.due).label("due"),
-    ).where(col(Deadline.id).in_(ids))
+    if region is not None:
+        query = query.where(col(PromiseStatus.region_id) == region)
+    if year is not None:
+        query = query.where(col(PromiseStatus.current_year) == year)
+    if municipality:
+        query = query.where(col(municipality_org.name) == municipality)
+    if stage:
+        query = query.where(col(PromiseStatus.stage) == stage)
     return list(session.connection().execute(query).all())
+
+
+def _open_deadlines(session: Session, ids: list[int]) -> dict[int, list[list[Any]]]:
+    """The stored open deadlines of the promises shown (a page, or every row of an export)."""
+    found: dict[int, list[list[Any]]] = {}
+    for start in range(0, len(ids), 900):  # below SQLite's bound-parameter limit
+        for pid, text in session.connection().execute(
+            sa_select(col(PromiseStatus.promise_id), col(PromiseStatus.open_deadlines)).where(
+                col(PromiseStatus.promise_id).in_(ids[start : start + 900])
+            )
+        ):
+            found[pid] = json.loads(text)
+    return found
 
 
 def _coordinators(session: Session, region: str | None) -> dict[int, list[dict[str, str]]]:
@@ -211,62 +175,6 @@ def _coordinators(session: Session, region: str | None) -> dict[int, list[dict[s
         if org_id is None:  # the join excludes it; the column type does not know
             continue
         found[org_id].append({"name": name, "email": email, "organisation": org_name})
-    return found
-
-
-def _not_done_activities(session: Session, region: str | None) -> dict[int, list[dict[str, Any]]]:
-    """Activities of the current year whose latest submitted report says not done."""
-    ranked = _scope(
-        sa_select(
-            col(Activity.promise_id),
-            col(Activity.id).label("activity_id"),
-            col(Activity.title),
-            col(Activity.responsible),
-            col(EvaluationRound.number).label("round"),
-            col(ActivityStatusReport.status),
-            col(ActivityStatusReport.reason),
-            func.row_number()
-            .over(
-                partition_by=col(ActivityStatusReport.activity_id),
-                order_by=col(EvaluationRound.number).desc(),
-            )
-            .label("rn"),
-        )
-        .select_from(ActivityStatusReport)
-        .join(EvaluationRound, col(EvaluationRound.id) == col(ActivityStatusReport.round_id))
-        .join(Promise, col(Promise.id) == col(EvaluationRound.promise_id))
-        .join(Activity, col(Activity.id) == col(ActivityStatusReport.activity_id))
-        .where(
-            col(EvaluationRound.cycle_year) == col(Promise.cycle_year),
-            col(EvaluationRound.submitted_at).is_not(None),
-        ),
-        region,
-    ).subquery()
-    query = (
-        sa_select(
-            ranked.c.promise_id,
-            ranked.c.activity_id,
-            ranked.c.title,
-            ranked.c.responsible,
-            ranked.c["round"],
-            ranked.c.reason,
-        )
-        .where(ranked.c.rn == 1, ranked.c.status == ActivityStatus.NOT_DONE.value)
-        .order_by(ranked.c.activity_id)
-    )
-    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for promise_id, activity_id, title, responsible, number, reason in session.connection().execute(
-        query
-    ):
-        found[promise_id].append(
-            {
-                "activity_id": activity_id,
-                "title": title,
-                "responsible": responsible,
-                "round": number,
-                "reason": reason,
-            }
-        )
     return found
 
 
@@ -314,66 +222,149 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def build_overview(
-    session: Session, region: str | None, today: date, language: str = "sv"
+    session: Session,
+    region: str | None,
+    today: date,
+    language: str = "sv",
+    *,
+    year: int | None = None,
+    municipality: str = "",
+    stage: str = "",
+    late: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> dict[str, Any]:
     """The overview of ``region`` (every region when None) on ``today``, worst first.
 
-    Returns ``{"region", "region_name", "date", "language", "rows": [...], "summary": {...}}``;
-    every value is JSON-ready (dates as ISO strings). A row holds the promise's area and
-    parties, stage, the stage's deadline, the next deadline, every overdue item (with working
-    days late and who is responsible), activities marked not done, and when it last moved.
+    Returns ``{"region", "region_name", "date", "language", "rows": [...], "summary": {...},
+    "page": {...}, "municipalities": [...]}``; every value is JSON-ready (dates as ISO
+    strings). A row holds the promise's area and parties, stage, the stage's deadline, the next
+    deadline, every overdue item (with working days late and who is responsible), activities
+    marked not done, and when it last moved.
+
+    The summary counts every open promise of the region; ``year`` (the calendar year a
+    promise's current cycle year starts in), ``municipality``, ``stage`` and ``late`` choose
+    the rows, and ``offset``/``limit`` one page of them (all when ``limit`` is None). The order
+    and the summary come from each promise's stored due dates; the full row (with its words)
+    is built only for the rows returned, so a page costs what it shows.
     """
     with _no_cycle_collection():
-        return _build(session, region, today, language)
+        return _build(
+            session, region, today, language, year, municipality, stage, late, offset, limit
+        )
 
 
-def _build(session: Session, region: str | None, today: date, language: str) -> dict[str, Any]:
+def _late_facts(
+    dues: str, today_text: str, counter_of: Any
+) -> tuple[int, int, int, int, str | None]:
+    """From a promise's stored due dates: overdue items, overdue rounds, working days late of
+    the earliest overdue round and of the earliest overdue item, and the next due date."""
+    tokens = dues.split(",") if dues else []
+    n = bisect_left(tokens, today_text)  # sorted ISO dates: what is late is a prefix
+    rounds = [t for t in tokens[:n] if t[-1] == "r"]
+    worst_round = counter_of(rounds[0][:10]) if rounds else 0
+    worst = counter_of(tokens[0][:10]) if n else 0
+    return n, len(rounds), worst_round, worst, tokens[n][:10] if n < len(tokens) else None
+
+
+def _build(
+    session: Session,
+    region: str | None,
+    today: date,
+    language: str,
+    year: int | None,
+    municipality: str,
+    stage: str,
+    late: bool,
+    offset: int,
+    limit: int | None,
+) -> dict[str, Any]:
     region_name = None
     if region is not None:
         row = session.get(Region, region)
         region_name = (row.name_sv if language == "sv" else row.name_en) if row else region
-    promises = _promises(session, region)
-    deadlines = _overdue_and_current(session, region, today)
-    nexts = {r.promise_id: r for r in _next_deadlines(session, region, today)}
+    promises = _open_promises(session, region, year, "", "")
     people = _coordinators(session, region)
-    not_done = _not_done_activities(session, region)
     closed = _closed_count(session, region)
 
-    # Rows are unpacked into plain tuples once: attribute access on a driver row costs more
-    # than everything else the loop below does, at thousands of rows.
     today_text = today.isoformat()
-    by_promise: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for d in deadlines:
-        by_promise[d[0]].append(tuple(d))
-    next_of = {n[0]: tuple(n) for n in nexts.values()}
-    due_of = {
-        text: date.fromisoformat(text)
-        for text in {d[5] for d in deadlines} | {n[5] for n in next_of.values()}
-    }
-    counter = WorkingDays.spanning([today, *due_of.values()])
+    edges = {today_text}
+    for p in promises:
+        dues = p[13]
+        if dues:
+            edges.add(dues[:10])
+            edges.add(dues[-12:-2])
+    counter = WorkingDays.spanning([date.fromisoformat(t) for t in edges])
+    due_of: dict[str, date] = {}
+
+    def as_date(text: str) -> date:
+        found = due_of.get(text)
+        if found is None:
+            found = due_of[text] = date.fromisoformat(text)
+        return found
+
+    def late_by(text: str) -> int:
+        return counter.between(as_date(text), today)
+
+    # The light pass: every open promise's place in the order and its share of the summary,
+    # from the stored due dates alone (no JSON parsed but the short not-done lists).
+    light = []
+    for p in promises:
+        n, rounds, worst_round, worst, next_due = _late_facts(p[13], today_text, late_by)
+        not_done = 0 if p[14] == "[]" else len(json.loads(p[14]))
+        light.append(
+            {
+                "promise_id": p[0],
+                "stage": p[3],
+                "municipality": p[11],
+                "overdue": n,
+                "overdue_rounds": rounds,
+                "worst_round_working_days_late": worst_round,
+                "worst_working_days_late": worst,
+                "activities_not_done": not_done,
+                "next_due": next_due,
+                "record": p,
+            }
+        )
+    light.sort(key=_light_severity)
+    chosen = [
+        r
+        for r in light
+        if (not municipality or r["municipality"] == municipality)
+        and (not stage or r["stage"] == stage)
+        and (not late or r["worst_working_days_late"] > 0)
+    ]
+    shown = chosen[offset : None if limit is None else offset + limit]
+    deadlines = _open_deadlines(session, [r["promise_id"] for r in shown])
+    for d_list in deadlines.values():
+        for d in d_list:
+            as_date(d[4])
     stages = {s.value: s for s in Stage}
 
     rows = []
-    for (
-        pid,
-        region_id,
-        area,
-        stage_value,
-        cycle_year,
-        term_start,
-        term_end,
-        term_years,
-        moved,
-        municipality_id,
-        police_area_id,
-        municipality_name,
-        police_name,
-    ) in promises:
+    for r in shown:
+        (
+            pid,
+            region_id,
+            area,
+            stage_value,
+            cycle_year,
+            term_start,
+            term_end,
+            term_years,
+            moved,
+            municipality_id,
+            police_area_id,
+            municipality_name,
+            police_name,
+            _dues,
+            not_done_text,
+        ) = r["record"]
         responsible = people.get(municipality_id, []) + people.get(police_area_id, [])
         overdue = []
         stage_dues = []
-        stage_now = stages[stage_value]
-        for _, kind, d_stage, d_year, ref, due, nominal in by_promise.get(pid, ()):
+        next_deadline = None
+        for kind, d_stage, d_year, ref, due, nominal in deadlines.get(pid, ()):
             if d_stage == stage_value and d_year == cycle_year:
                 stage_dues.append(due)
             if due < today_text:  # ISO dates compare as text
@@ -393,6 +384,16 @@ def _build(session: Session, region: str | None, today: date, language: str) -> 
                         "responsible": responsible,
                     }
                 )
+            elif next_deadline is None:  # stored by due date: the first not late is next
+                next_deadline = {
+                    "kind": kind,
+                    "stage": d_stage,
+                    "ref": ref,
+                    "round": _round_number(kind, ref),
+                    "what": what_is_due(kind, stages[d_stage], ref, d_year, term_years, language),
+                    "due": due,
+                    "working_days_left": counter.between(today, due_of[due]),
+                }
         # Latest-late first: evaluation rounds ahead of stages at equal lateness.
         overdue.sort(
             key=lambda o: (-o["working_days_late"], o["kind"] != KIND_ROUND, o["due"], o["ref"])
@@ -401,19 +402,6 @@ def _build(session: Session, region: str | None, today: date, language: str) -> 
         # A stage's deadline is its stage row; continuous evaluation has none, its end is the
         # year's last round still open.
         stage_due = max(stage_dues) if stage_dues else None
-        nxt = next_of.get(pid)
-        next_deadline = None
-        if nxt is not None:
-            _, n_kind, n_stage, n_year, n_ref, n_due = nxt
-            next_deadline = {
-                "kind": n_kind,
-                "stage": n_stage,
-                "ref": n_ref,
-                "round": _round_number(n_kind, n_ref),
-                "what": what_is_due(n_kind, stages[n_stage], n_ref, n_year, term_years, language),
-                "due": n_due,
-                "working_days_left": counter.between(today, due_of[n_due]),
-            }
         rows.append(
             {
                 "promise_id": pid,
@@ -425,7 +413,7 @@ def _build(session: Session, region: str | None, today: date, language: str) -> 
                 "term_end": term_end,
                 "cycle_year": cycle_year,
                 "stage": stage_value,
-                "stage_name": stage_now.name_in(language),
+                "stage_name": stages[stage_value].name_in(language),
                 "stage_due": stage_due,
                 "stage_working_days_left": counter.between(today, due_of[stage_due])
                 if stage_due
@@ -437,13 +425,12 @@ def _build(session: Session, region: str | None, today: date, language: str) -> 
                 "worst_working_days_late": max(
                     (o["working_days_late"] for o in overdue), default=0
                 ),
-                "activities_not_done": not_done.get(pid, []),
+                "activities_not_done": json.loads(not_done_text),
                 "responsible": responsible,
                 "last_moved": moved.isoformat(),
                 "days_since_moved": (today - moved.date()).days,
             }
         )
-    rows.sort(key=severity)
     return {
         "version": OVERVIEW_VERSION,
         "region": region,
@@ -451,12 +438,41 @@ def _build(session: Session, region: str | None, today: date, language: str) -> 
         "date": today.isoformat(),
         "language": language,
         "rows": rows,
-        "summary": summarise(rows, closed),
+        "summary": summarise(light, closed),
+        "page": {
+            "offset": offset,
+            "limit": limit,
+            "total": len(chosen),
+            "year": year,
+            "municipality": municipality,
+            "stage": stage,
+            "late": late,
+        },
+        "municipalities": sorted({r["municipality"] for r in light}),
     }
 
 
+def _light_severity(row: dict[str, Any]) -> tuple[Any, ...]:
+    """``severity`` of a row of the light pass (counts instead of lists): the same order."""
+    return (
+        -row["worst_round_working_days_late"],
+        -row["overdue_rounds"],
+        -row["worst_working_days_late"],
+        -row["overdue"],
+        -row["activities_not_done"],
+        row["next_due"] or "9999-12-31",
+        row["promise_id"],
+    )
+
+
+def _count(value: Any) -> int:
+    """How many: a list's length, or the count a light row already holds."""
+    return value if isinstance(value, int) else len(value)
+
+
 def summarise(rows: list[dict[str, Any]], closed: int = 0) -> dict[str, Any]:
-    """Counts over the rows: per stage, how many late, and the municipalities most overdue."""
+    """Counts over the rows: per stage, how many late, and the municipalities most overdue
+    (full rows, or the light rows of ``_build`` that hold counts instead of lists)."""
     by_stage = {stage.value: 0 for stage in CYCLE}
     municipalities: dict[str, dict[str, Any]] = {}
     for row in rows:
@@ -474,7 +490,7 @@ def summarise(rows: list[dict[str, Any]], closed: int = 0) -> dict[str, Any]:
         )
         m["promises"] += 1
         m["late"] += 1 if row["overdue"] else 0
-        m["overdue_items"] += len(row["overdue"])
+        m["overdue_items"] += _count(row["overdue"])
         m["overdue_rounds"] += row["overdue_rounds"]
         m["worst_working_days_late"] = max(
             m["worst_working_days_late"], row["worst_working_days_late"]
@@ -496,9 +512,9 @@ def summarise(rows: list[dict[str, Any]], closed: int = 0) -> dict[str, Any]:
         "late": late,
         "on_track": len(rows) - late,
         "late_evaluations": sum(1 for r in rows if r["overdue_rounds"]),
-        "overdue_items": sum(len(r["overdue"]) for r in rows),
+        "overdue_items": sum(_count(r["overdue"]) for r in rows),
         "overdue_rounds": sum(r["overdue_rounds"] for r in rows),
-        "activities_not_done": sum(len(r["activities_not_done"]) for r in rows),
+        "activities_not_done": sum(_count(r["activities_not_done"]) for r in rows),
         "worst_working_days_late": max((r["worst_working_days_late"] for r in rows), default=0),
         "municipalities_most_overdue": ranked,
     }

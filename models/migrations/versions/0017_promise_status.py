@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("published", sa.Boolean(), nullable=False),
         sa.Column("first_open_due", sa.Date(), nullable=True),
         sa.Column("open_deadlines", sa.Text(), nullable=False),
+        sa.Column("open_dues", sa.Text(), nullable=False),
         sa.Column("not_done", sa.Text(), nullable=False),
         sa.Column("public_reports", sa.Text(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
