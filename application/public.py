@@ -10,11 +10,13 @@ nothing; every field is chosen here, never copied whole from a row.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_date
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from config.clock import local_day, local_today
@@ -38,6 +40,7 @@ from models import (
     IndicatorValue,
     Organisation,
     Promise,
+    PromiseStatus,
     PromiseText,
     PublicVersion,
     Region,
@@ -251,44 +254,124 @@ def _region(session: Session, region: str) -> Region:
     return found
 
 
-def published_promises(region: str, query: str = "") -> dict[str, Any]:
-    """The region's published promises by municipality or district, optionally searched."""
+def _stored_reports(text: str) -> list[Report]:
+    """The reports a promise owes residents, as its stored status holds them."""
+    return [
+        Report(
+            kind,
+            year,
+            number,
+            date.fromisoformat(due),
+            date.fromisoformat(reported) if reported else None,
+        )
+        for kind, year, number, due, reported in json.loads(text)
+    ]
+
+
+def _late_now(text: str, today_text: str) -> bool:
+    """Whether a report owed to residents is past due and not made (``PublicState.late``)."""
+    return any(reported is None and due < today_text for _, _, _, due, reported in json.loads(text))
+
+
+def published_promises(
+    region: str,
+    query: str = "",
+    *,
+    year: int | None = None,
+    current: bool = False,
+    late_first: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """The region's published promises by municipality or district, optionally searched.
+
+    Every published promise by default (open data). ``current`` keeps the promises still
+    running (not closed), ``year`` those whose current cycle year starts in that calendar year,
+    and ``offset``/``limit`` one page of them (by municipality, area and start; the late first
+    with ``late_first``). Reads each promise's stored status (``models.status``): the words of
+    where it stands are made only for the page shown; ``total`` and ``late`` count them all.
+    """
     wanted = query.strip().casefold()[:100]
     with read_scope() as session:
         found = _region(session, region)
-        promises = _published_ids(session, region)
-        reports = _reports(session, promises)
         today = local_today()
+        today_text = today.isoformat()
         names = {
             o.id: o.name
             for o in session.exec(select(Organisation).where(Organisation.region_id == region))
         }
-        rows = []
-        for p in promises.values():
-            municipality, police = names.get(p.municipality_id, ""), names.get(p.police_area_id, "")
+        chosen = (
+            sa_select(
+                col(Promise.id),
+                col(Promise.area_name),
+                col(Promise.municipality_id),
+                col(Promise.police_area_id),
+                col(Promise.term_start),
+                col(Promise.term_end),
+                col(PromiseStatus.current_year),
+                col(PromiseStatus.public_reports),
+            )
+            .select_from(PromiseStatus)
+            .join(Promise, col(Promise.id) == col(PromiseStatus.promise_id))
+            .where(col(PromiseStatus.region_id) == region, col(PromiseStatus.published).is_(True))
+        )
+        if current:
+            chosen = chosen.where(col(PromiseStatus.closed).is_(False))
+        if year is not None:
+            chosen = chosen.where(col(PromiseStatus.current_year) == year)
+        listed = []
+        for (
+            pid,
+            area,
+            municipality_id,
+            police_id,
+            start,
+            end,
+            _year,
+            reports,
+        ) in session.connection().execute(chosen):
             row = {
-                "id": p.id,
-                "area": p.area_name,
-                "municipality": municipality,
-                "police_area": police,
-                "term_start": p.term_start.isoformat(),
-                "term_end": p.term_end.isoformat(),
+                "id": pid,
+                "area": area,
+                "municipality": names.get(municipality_id, ""),
+                "police_area": names.get(police_id, ""),
+                "term_start": start.isoformat(),
+                "term_end": end.isoformat(),
             }
-            text = " ".join(str(v) for v in row.values()).casefold()
-            state = _state_fields(p, reports[p.id or 0], today)
+            if wanted and wanted not in " ".join(str(v) for v in row.values()).casefold():
+                continue
+            listed.append((row, _late_now(reports, today_text), reports))
+        listed.sort(key=lambda r: (r[0]["municipality"], r[0]["area"], r[0]["term_start"]))
+        if late_first:
+            listed.sort(key=lambda r: not r[1])  # stable: by municipality within each
+        shown = listed[offset : None if limit is None else offset + limit]
+        promises = {
+            p.id: p
+            for p in session.exec(
+                select(Promise).where(col(Promise.id).in_([r[0]["id"] for r in shown]))
+            ).all()
+        }
+        rows = []
+        for row, _late, reports in shown:
+            state = _state_fields(promises[row["id"]], _stored_reports(reports), today)
             row.update(
                 {k: state[k] for k in ("status", "status_en", "late", "starts_on", "next_due")}
             )
-            if not wanted or wanted in text:
-                rows.append(row)
-        return {"region": region, "region_name": found.name_sv, "promises": rows}
+            rows.append(row)
+        return {
+            "region": region,
+            "region_name": found.name_sv,
+            "promises": rows,
+            "total": len(listed),
+            "late": sum(1 for r in listed if r[1]),
+        }
 
 
 def published_promise(promise_id: int) -> dict[str, Any]:
     """One published promise for residents: what is promised, what they said and what came of it."""
     with read_scope() as session:
-        promise = _published_ids(session).get(promise_id)
-        if promise is None:
+        promise = session.get(Promise, promise_id)
+        if promise is None or not is_published(session, promise_id):
             raise NotFound(f"no published promise {promise_id}")
         return _public_view(session, promise)
 
@@ -345,14 +428,15 @@ def _public_view(
         .order_by(col(YearEndCompilation.cycle_year))
     ).all()
     earlier = []
-    if published is None:
-        published = _published_ids(session, promise.region_id)
     previous = promise.previous_promise_id
     while previous:
         before = session.get(Promise, previous)
         if before is None:
             break
-        if before.id in published:  # an earlier year that was never signed is not shown
+        # An earlier year that was never signed is not shown. One promise's page asks about
+        # its own predecessors only, not every published promise of the region.
+        shown = before.id in published if published is not None else is_published(session, previous)
+        if shown:
             earlier.append({"id": before.id, "term_start": before.term_start.isoformat()})
         previous = before.previous_promise_id
     threshold = get_settings().public_min_count

@@ -33,6 +33,14 @@ class OverviewRequest(BaseModel):
     format: Literal["table", "json", "csv", "xlsx"] = "json"
     language: Literal["sv", "en"] = "sv"
     as_of: AsOf = None
+    # Which rows (the summary always counts every open promise): the calendar year of the
+    # promises' current cycle, a municipality, a stage, only the late; and one page of them.
+    year: int | None = Field(default=None, ge=2000, le=2200)
+    municipality: str = Field(default="", max_length=200)
+    stage: str = Field(default="", max_length=40)
+    late: bool = False
+    offset: int = Field(default=0, ge=0, le=10_000_000)
+    limit: int | None = Field(default=None, ge=1, le=10_000)
 
 
 MEDIA = {
@@ -50,7 +58,18 @@ def show_overview(principal: Principal | None, request: OverviewRequest) -> Any:
     with read_scope() as session:
         _region(session, region)
         require_region(principal, Action.READ_REGION, region)
-        data = build_overview(session, region, day, request.language)
+        data = build_overview(
+            session,
+            region,
+            day,
+            request.language,
+            year=request.year,
+            municipality=request.municipality,
+            stage=request.stage,
+            late=request.late,
+            offset=request.offset,
+            limit=request.limit,
+        )
     if request.format == "json":
         return data
     name = f"oversikt-{region}-{day.isoformat()}.{'txt' if request.format == 'table' else request.format}"

@@ -12,6 +12,7 @@ import io
 import json
 from functools import partial
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -98,22 +99,50 @@ def _not_found(request: Request) -> Response:
     )
 
 
+# Published promises on one page of a region: a national installation holds thousands.
+PUBLIC_PAGE_SIZE = 100
+
+
 @router.get("/offentligt/{region}")
-async def region_page(request: Request, region: str, sok: str = "", ordning: str = "") -> Response:
-    """The region's published promises by municipality or district, with a search box;
-    ``?ordning=forsenade`` lists the late ones first."""
+async def region_page(
+    request: Request, region: str, sok: str = "", ordning: str = "", ar: str = "", sida: str = "1"
+) -> Response:
+    """The region's running promises by municipality or district, with a search box, a page at
+    a time; ``?ordning=forsenade`` lists the late ones first, ``?ar=2019`` the promises of an
+    earlier year (closed ones too)."""
     from application.public import published_promises
 
+    late_first = ordning == "forsenade"
+    year = int(ar) if ar.isdigit() and len(ar) == 4 else None
+    page_number = int(sida) if sida.isdigit() and 0 < int(sida) < 100_000 else 1
     try:
-        data = await run_in_threadpool(published_promises, region[:40], sok[:100])
+        data = await run_in_threadpool(
+            lambda: published_promises(
+                region[:40],
+                sok[:100],
+                year=year,
+                current=year is None,
+                late_first=late_first,
+                offset=(page_number - 1) * PUBLIC_PAGE_SIZE,
+                limit=PUBLIC_PAGE_SIZE,
+            )
+        )
     except InputError:
         return _not_found(request)
+    pages = max(1, -(-data["total"] // PUBLIC_PAGE_SIZE))
+    kept = {"sok": sok[:100], "ordning": "forsenade" if late_first else "", "ar": year or ""}
     return _html(
         request,
         "public_region.html",
         d=data,
         query=sok[:100],
-        late_first=ordning == "forsenade",
+        late_first=late_first,
+        year=year,
+        paging={
+            "page": min(page_number, pages),
+            "pages": pages,
+            "query": "&".join(f"{k}={quote(str(v))}" for k, v in kept.items() if v),
+        },
     )
 
 

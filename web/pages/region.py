@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -18,15 +19,9 @@ from web.pages.render import page
 router = APIRouter()
 
 
-def _filtered(rows: list[dict[str, Any]], municipality: str, stage: str, late: bool) -> list[Any]:
-    """The overview's rows the filters keep (same rows, same worst-first order)."""
-    return [
-        r
-        for r in rows
-        if (not municipality or r["municipality"] == municipality)
-        and (not stage or r["stage"] == stage)
-        and (not late or (r["worst_working_days_late"] or 0) > 0)
-    ]
+# One page of the overview: a region of thousands of promises is read a page at a time,
+# worst first (the summary above it always counts them all).
+PAGE_SIZE = 100
 
 
 def _trend_chart(history: list[dict[str, Any]], title: str) -> str:
@@ -42,32 +37,60 @@ def _trend_chart(history: list[dict[str, Any]], title: str) -> str:
 
 @router.get("/oversikt/{region}")
 async def overview(
-    request: Request, region: str, kommun: str = "", steg: str = "", sena: str = ""
+    request: Request,
+    region: str,
+    kommun: str = "",
+    steg: str = "",
+    sena: str = "",
+    ar: str = "",
+    sida: str = "1",
 ) -> Response:
-    """The police region's overview: worst first, filters, downloads, the stored trend."""
+    """The police region's overview: worst first, filters, pages, downloads, the stored trend."""
 
     async def body(principal: Principal) -> Response:
         lang = language_of(request)
-        data = await run("overview.show", principal, {"region": region, "language": lang})
+        page_number = int(sida) if sida.isdigit() and 0 < int(sida) < 100_000 else 1
+        year = int(ar) if ar.isdigit() and len(ar) == 4 else None
+        params = {
+            "region": region,
+            "language": lang,
+            "municipality": kommun[:200],
+            "stage": steg[:40],
+            "late": bool(sena),
+            "year": year,
+            "offset": (page_number - 1) * PAGE_SIZE,
+            "limit": PAGE_SIZE,
+        }
+        data = await run("overview.show", principal, params)
         try:
             history = await run("status.history", principal, {"region": region})
         except LofteError:
             history = []
         trend = _trend_chart(history, translator(lang)("Försenade löften per lägesrapport"))
-        rows = _filtered(data["rows"], kommun[:200], steg[:40], bool(sena))
-        municipalities = sorted({r["municipality"] for r in data["rows"]})
+        total = data["page"]["total"]
+        pages = max(1, -(-total // PAGE_SIZE))
+        chosen = {"kommun": kommun, "steg": steg, "sena": bool(sena), "ar": year or ""}
+        query = "&".join(f"{k}={quote(str(v))}" for k, v in chosen.items() if v)
         stages = [{"value": s.value, "name": s.name_in("sv")} for s in CYCLE]
         return page(
             request,
             "overview.html",
             principal=principal,
             d=data,
-            rows=rows,
+            rows=data["rows"],
             history=history[:12],
             trend=Markup(trend),  # noqa: S704 - built from numbers and an escaped title
-            municipalities=municipalities,
+            municipalities=data["municipalities"],
             stages=stages,
-            chosen={"kommun": kommun, "steg": steg, "sena": bool(sena)},
+            chosen=chosen,
+            paging={
+                "page": min(page_number, pages),
+                "pages": pages,
+                "total": total,
+                "first": data["page"]["offset"] + 1,
+                "last": data["page"]["offset"] + len(data["rows"]),
+                "query": query,
+            },
         )
 
     return await guarded(request, body)
