@@ -8,7 +8,7 @@ principal's right, owns its transaction and returns JSON-ready data or a ``FileR
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -26,6 +26,22 @@ class FileResult:
     content: bytes
     media_type: str
     filename: str
+
+
+@dataclass(frozen=True)
+class StreamedFile:
+    """A document made while it is sent (an export of thousands of rows): ``chunks()``
+    yields its bytes, so the service never holds the whole file; ``content`` joins them for
+    a caller that wants it whole (a command writing a file)."""
+
+    chunks: Callable[[], Iterator[bytes]]
+    media_type: str
+    filename: str
+
+    @property
+    def content(self) -> bytes:
+        """The whole document (made now)."""
+        return b"".join(self.chunks())
 
 
 @dataclass(frozen=True)

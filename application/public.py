@@ -345,7 +345,7 @@ def published_promises(
         if late_first:
             listed.sort(key=lambda r: not r[1])  # stable: by municipality within each
         shown = listed[offset : None if limit is None else offset + limit]
-        promises = {
+        promises: dict[Any, Promise] = {
             p.id: p
             for p in session.exec(
                 select(Promise).where(col(Promise.id).in_([r[0]["id"] for r in shown]))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from application.access import require_region
-from application.operations import FileResult, operation
+from application.operations import FileResult, StreamedFile, operation
 from application.promises import _region
 from config.clock import current_time, local_day
 from lifecycle.errors import InputError
@@ -16,7 +15,7 @@ from lifecycle.permissions import Action, Principal
 from models.db import read_scope
 from models.inputs import AsOf
 from reports.overview import build_overview
-from reports.overview_render import render, to_xlsx
+from reports.overview_render import iter_csv, iter_xlsx, render
 
 
 def _own_region(principal: Principal | None, region: str | None) -> str:
@@ -73,10 +72,15 @@ def show_overview(principal: Principal | None, request: OverviewRequest) -> Any:
     if request.format == "json":
         return data
     name = f"oversikt-{region}-{day.isoformat()}.{'txt' if request.format == 'table' else request.format}"
+    # The exports are made while they are sent (constant memory in the writers).
     if request.format == "xlsx":
-        buffer = io.BytesIO()
-        to_xlsx(data, buffer, request.language)
-        return FileResult(buffer.getvalue(), MEDIA["xlsx"], name)
+        return StreamedFile(lambda: iter_xlsx(data, request.language), MEDIA["xlsx"], name)
+    if request.format == "csv":
+        return StreamedFile(
+            lambda: (piece.encode("utf-8") for piece in iter_csv(data, request.language)),
+            MEDIA["csv"],
+            name,
+        )
     text = render(data, request.format, request.language)
     return FileResult(text.encode("utf-8"), MEDIA[request.format], name)
 

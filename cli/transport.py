@@ -286,7 +286,7 @@ def error_from(body: dict[str, Any], status: int) -> LofteError:
 
 def _in_process(name: str, params: dict[str, Any], kind: str, credential: str) -> Any:
     from application import identity
-    from application.operations import FileResult
+    from application.operations import FileResult, StreamedFile
     from flows.operations import all_operations
     from flows.runtime import warm_up
 
@@ -299,7 +299,7 @@ def _in_process(name: str, params: dict[str, Any], kind: str, credential: str) -
     if name in FLOW_OPERATIONS:
         warm_up()  # Prefect's cold start: only the commands that run a flow pay it
     result = operation.run(principal, params)
-    if isinstance(result, FileResult):
+    if isinstance(result, FileResult | StreamedFile):
         return Document(result.content, result.media_type, result.filename)
     return json.loads(json.dumps(result, default=str))
 

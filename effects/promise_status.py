@@ -80,8 +80,12 @@ def compute(session: Session, promise_ids: Iterable[int]) -> dict[int, dict[str,
     if not ids:
         return {}
     conn = session.connection()
+
+    def rows(query: Any) -> list[Any]:
+        return list(conn.execute(query))  # plain rows: their types are the columns'
+
     found: dict[int, dict[str, Any]] = {}
-    for pid, region_id, stage, cycle_year, term_start in conn.execute(
+    for pid, region_id, stage, cycle_year, term_start in rows(
         sa_select(
             col(Promise.id),
             col(Promise.region_id),
@@ -109,7 +113,7 @@ def compute(session: Session, promise_ids: Iterable[int]) -> dict[int, dict[str,
         return {}
 
     year_end_dues: list[tuple[int, int, date]] = []
-    for pid, kind, stage, year, ref, due, nominal, done in conn.execute(
+    for pid, kind, stage, year, ref, due, nominal, done in rows(
         sa_select(
             col(Deadline.promise_id),
             col(Deadline.kind),
@@ -134,7 +138,7 @@ def compute(session: Session, promise_ids: Iterable[int]) -> dict[int, dict[str,
             sorted(f"{d[4]}|{'r' if d[0] == KIND_ROUND else 's'}" for d in opened)
         )
 
-    for (pid,) in conn.execute(
+    for (pid,) in rows(
         sa_select(col(PromiseText.promise_id))
         .where(col(PromiseText.promise_id).in_(present), col(PromiseText.published_at).is_not(None))
         .distinct()
@@ -142,7 +146,7 @@ def compute(session: Session, promise_ids: Iterable[int]) -> dict[int, dict[str,
         found[pid]["published"] = True
 
     reports: dict[int, list[list[Any]]] = {pid: [] for pid in present}
-    for pid, year, number, due, submitted in conn.execute(
+    for pid, year, number, due, submitted in rows(
         sa_select(
             col(EvaluationRound.promise_id),
             col(EvaluationRound.cycle_year),
@@ -155,7 +159,7 @@ def compute(session: Session, promise_ids: Iterable[int]) -> dict[int, dict[str,
         reports[pid].append([ROUND, year, number, _iso(due), _iso(reported)])
     approved = {
         (pid, year): local_day(as_utc(at))
-        for pid, year, at in conn.execute(
+        for pid, year, at in rows(
             sa_select(
                 col(YearEndCompilation.promise_id),
                 col(YearEndCompilation.cycle_year),
@@ -174,7 +178,7 @@ def compute(session: Session, promise_ids: Iterable[int]) -> dict[int, dict[str,
 
     # Activities of the current cycle year whose latest submitted report says not done.
     latest: dict[int, tuple[int, int, str, str | None, str, str | None]] = {}
-    for pid, activity_id, title, responsible, number, year, status, reason in conn.execute(
+    for pid, activity_id, title, responsible, number, year, status, reason in rows(
         sa_select(
             col(EvaluationRound.promise_id),
             col(Activity.id),
@@ -199,15 +203,15 @@ def compute(session: Session, promise_ids: Iterable[int]) -> dict[int, dict[str,
         if seen is None or number > seen[1]:
             latest[activity_id] = (pid, number, title, responsible, str(status), reason)
     for activity_id in sorted(latest):
-        pid, number, title, responsible, status, reason = latest[activity_id]
-        if status == ActivityStatus.NOT_DONE.value:
-            found[pid]["not_done"].append(
+        owner, number, title, responsible, said, why = latest[activity_id]
+        if said == ActivityStatus.NOT_DONE.value:
+            found[owner]["not_done"].append(
                 {
                     "activity_id": activity_id,
                     "title": title,
                     "responsible": responsible,
                     "round": number,
-                    "reason": reason,
+                    "reason": why,
                 }
             )
     return found
@@ -262,7 +266,7 @@ def refresh(session: Session, promise_ids: Iterable[int]) -> int:
 def refresh_missing(session: Session, batch: int = 500) -> int:
     """Write the status of every promise that has none (after the migration that made the
     table, or data loaded around the use cases); how many were written."""
-    missing = list(
+    missing: list[Any] = list(
         session.connection()
         .execute(
             sa_select(col(Promise.id))

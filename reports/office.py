@@ -243,7 +243,7 @@ def print_setup(sheet: Any, title_rows: int = 1, freeze: str = "B2") -> None:
     """Print an openpyxl sheet on landscape A4, fitted to the page width (as many pages
     down as it takes), with its header rows on every page and the panes frozen at ``freeze``."""
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = "9"  # A4 (``Worksheet.PAPERSIZE_A4``; write-only sheets lack it)
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
@@ -94,12 +95,16 @@ def _person(p: dict[str, str]) -> str:
 
 def flat_rows(data: dict[str, Any], language: str | None = None) -> list[dict[str, Any]]:
     """One flat row per promise (the keys of ``COLUMNS``), as in the JSON rows, same order."""
+    return list(iter_flat_rows(data, language))
+
+
+def iter_flat_rows(data: dict[str, Any], language: str | None = None) -> Iterator[dict[str, Any]]:
+    """``flat_rows`` one at a time (the exports write each and let it go)."""
     lang = language or data.get("language", "sv")
     unit = word("wdays", lang)
-    out = []
     for row in data["rows"]:
         nxt = row["next_deadline"]
-        out.append(
+        yield (
             {
                 "promise_id": row["promise_id"],
                 "region": row["region"],
@@ -127,7 +132,6 @@ def flat_rows(data: dict[str, Any], language: str | None = None) -> list[dict[st
                 "last_moved": row["last_moved"][:10],
             }
         )
-    return out
 
 
 # --- JSON and CSV ---------------------------------------------------------------------------
@@ -140,13 +144,41 @@ def to_json(data: dict[str, Any]) -> str:
 
 def to_csv(data: dict[str, Any], language: str | None = None) -> str:
     """The flat rows as CSV with a header row (UTF-8 text; comma separated, RFC 4180 quoting)."""
+    return "".join(iter_csv(data, language))
+
+
+def iter_csv(data: dict[str, Any], language: str | None = None, batch: int = 500) -> Iterator[str]:
+    """``to_csv`` in pieces of ``batch`` rows, to be sent as they are made."""
     lang = language or data.get("language", "sv")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([header(key, lang) for key, _, _ in COLUMNS])
-    for row in flat_rows(data, lang):
+    for number, row in enumerate(iter_flat_rows(data, lang), start=1):
         writer.writerow([neutralise_formula(row[key]) for key, _, _ in COLUMNS])
-    return buffer.getvalue()
+        if number % batch == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def iter_json(data: dict[str, Any]) -> Iterator[str]:
+    """``to_json`` in pieces, one row at a time: the same text, never held whole."""
+    head = {k: v for k, v in data.items() if k != "rows"}
+    yield "{\n"
+    for key, value in head.items():
+        text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        yield f"  {json.dumps(key)}: {text},\n"
+    rows = data["rows"]
+    if not rows:
+        yield '  "rows": []\n}'
+        return
+    yield '  "rows": [\n'
+    last = len(rows) - 1
+    for number, row in enumerate(rows):
+        text = json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        yield f"    {text}{',' if number < last else ''}\n"
+    yield "  ]\n}"
 
 
 # --- XLSX -----------------------------------------------------------------------------------
@@ -160,49 +192,116 @@ def _cell_value(key: str, value: Any) -> Any:
 
 
 def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None = None) -> None:
-    """Write the overview as an .xlsx workbook (openpyxl): overview, overdue items, summary."""
+    """Write the overview as an .xlsx workbook: overview, overdue items, summary.
+
+    openpyxl's write-only mode: each row goes to the file as it is appended, never kept as
+    cell objects, so memory stays flat as the region grows (bench/overview.py measures it).
+    Column widths are therefore chosen from the first rows before any is written.
+    """
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+
+    from reports.office import DocumentInfo, print_setup, xlsx_properties
 
     lang = language or data.get("language", "sv")
     bold = Font(bold=True)
     late_fill = PatternFill("solid", fgColor="FDE2E1")
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = word("sheet_overview", lang)
-    sheet.append([header(key, lang) for key, _, _ in COLUMNS])
-    # Cells are addressed by row and column: ``sheet[n]`` and ``max_row`` walk every cell,
-    # so asking them per row made a 10,000-row sheet take minutes.
-    for number, row in enumerate(flat_rows(data, lang), start=2):
-        sheet.append([_cell_value(key, row[key]) for key, _, _ in COLUMNS])
-        if row["overdue_count"]:
-            for column in range(1, len(COLUMNS) + 1):
-                sheet.cell(row=number, column=column).fill = late_fill
-    _finish(sheet, bold, get_column_letter, freeze="D2")
-    for index, (key, _, _) in enumerate(COLUMNS, 1):
-        if key in DATE_COLUMNS:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = "yyyy-mm-dd"
+    wrap = Alignment(wrap_text=True, vertical="top")
+    book = Workbook(write_only=True)
 
-    items = book.create_sheet(word("sheet_overdue", lang))
-    items.append(
-        [
-            header("promise_id", lang),
-            header("area", lang),
-            header("municipality", lang),
-            word("kind", lang),
-            word("what", lang),
-            word("due", lang),
-            word("days_late", lang),
-            header("responsible", lang),
-        ]
-    )
-    for row in data["rows"]:
-        for o in row["overdue"]:
-            items.append(
+    def styled(
+        sheet: Any,
+        value: Any,
+        *,
+        font: Any = None,
+        fill: Any = None,
+        date_cell: bool = False,
+        wrapped: bool = False,
+    ) -> Any:
+        cell = WriteOnlyCell(sheet, value=value)
+        if font is not None:
+            cell.font = font
+        if fill is not None:
+            cell.fill = fill
+        if date_cell:
+            cell.number_format = "yyyy-mm-dd"
+        if wrapped:
+            cell.alignment = wrap
+        return cell
+
+    def prepare(
+        sheet: Any, head: list[str], sample: list[list[Any]], rows: int, freeze: str
+    ) -> set[int]:
+        """Widths from the header and the first rows, the filter, the print set-up; the
+        columns whose text wraps."""
+        wrapped = set()
+        for index, title in enumerate(head):
+            width = max(
+                [len(str(title))] + [len(str(r[index])) for r in sample if r[index] is not None],
+                default=8,
+            )
+            sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(width + 2, 8), 40)
+            if width > 40:
+                wrapped.add(index)
+        if rows:
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(head))}{rows + 1}"
+        print_setup(sheet, title_rows=1, freeze=freeze)
+        return wrapped
+
+    # The overview: one flat row per promise, late ones filled.
+    sheet = book.create_sheet(word("sheet_overview", lang))
+    head = [header(key, lang) for key, _, _ in COLUMNS]
+    keys = [key for key, _, _ in COLUMNS]
+    sample = [[row[k] for k in keys] for row in flat_rows({"rows": data["rows"][:200]}, lang)]
+    wrapped = prepare(sheet, head, sample, len(data["rows"]), "D2")
+    sheet.append([styled(sheet, h, font=bold, wrapped=i in wrapped) for i, h in enumerate(head)])
+    for row in iter_flat_rows(data, lang):
+        late = bool(row["overdue_count"])
+        values = [_cell_value(key, row[key]) for key in keys]
+        if not late and not wrapped:
+            sheet.append(
                 [
+                    styled(sheet, v, date_cell=True) if k in DATE_COLUMNS and v else v
+                    for k, v in zip(keys, values, strict=True)
+                ]
+            )
+            continue
+        sheet.append(
+            [
+                styled(
+                    sheet,
+                    v,
+                    fill=late_fill if late else None,
+                    date_cell=k in DATE_COLUMNS and bool(v),
+                    wrapped=i in wrapped,
+                )
+                for i, (k, v) in enumerate(zip(keys, values, strict=True))
+            ]
+        )
+
+    # One line per overdue item.
+    items = book.create_sheet(word("sheet_overdue", lang))
+    item_head = [
+        header("promise_id", lang),
+        header("area", lang),
+        header("municipality", lang),
+        word("kind", lang),
+        word("what", lang),
+        word("due", lang),
+        word("days_late", lang),
+        header("responsible", lang),
+    ]
+
+    def item_rows(limit: int | None = None) -> Iterator[list[Any]]:
+        count = 0
+        for row in data["rows"]:
+            for o in row["overdue"]:
+                if limit is not None and count >= limit:
+                    return
+                count += 1
+                yield [
                     neutralise_formula(cell)
                     for cell in (
                         row["promise_id"],
@@ -215,22 +314,30 @@ def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None
                         "; ".join(_person(p) for p in o["responsible"]),
                     )
                 ]
-            )
-    for (cell,) in items.iter_rows(min_row=2, min_col=6, max_col=6):
-        cell.number_format = "yyyy-mm-dd"
-    _finish(items, bold, get_column_letter, freeze="C2")
 
+    total_items = sum(len(row["overdue"]) for row in data["rows"])
+    wrapped = prepare(items, item_head, list(item_rows(200)), total_items, "C2")
+    items.append(
+        [styled(items, h, font=bold, wrapped=i in wrapped) for i, h in enumerate(item_head)]
+    )
+    for line in item_rows():
+        line[5] = styled(items, line[5], date_cell=True)
+        for index in wrapped:
+            line[index] = styled(items, line[index], wrapped=True)
+        items.append(line)
+
+    # The summary.
     summary = data["summary"]
     sums = book.create_sheet(word("sheet_summary", lang))
+    sums.column_dimensions["A"].width = 40
+    print_setup(sums, title_rows=1, freeze="A2")
     title = word("title", lang) + ": " + (data.get("region_name") or word("all_regions", lang))
-    sums.append([neutralise_formula(title), data["date"]])
-    sums["A1"].font = bold
+    sums.append([styled(sums, neutralise_formula(title), font=bold), data["date"]])
     sums.append([])
     for key in ("promises", "late", "on_track", "late_evaluations", "closed"):
         sums.append([word(key, lang), summary[key]])
     sums.append([])
-    sums.append([word("per_stage", lang), word("count", lang)])
-    sums[sums.max_row][0].font = bold
+    sums.append([styled(sums, word("per_stage", lang), font=bold), word("count", lang)])
     from lifecycle.stages import Stage
 
     for stage, count in summary["by_stage"].items():
@@ -238,13 +345,12 @@ def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None
     sums.append([])
     sums.append(
         [
-            word("most_overdue", lang),
+            styled(sums, word("most_overdue", lang), font=bold),
             word("count", lang),
             word("overdue_rounds", lang),
             word("days_late", lang),
         ]
     )
-    sums[sums.max_row][0].font = bold
     for m in summary["municipalities_most_overdue"]:
         sums.append(
             [
@@ -254,10 +360,6 @@ def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None
                 m["worst_working_days_late"],
             ]
         )
-    sums.column_dimensions["A"].width = 40
-    from reports.office import DocumentInfo, print_setup, xlsx_properties
-
-    print_setup(sums, title_rows=1, freeze="A2")
     created = datetime.combine(date.fromisoformat(str(data["date"])[:10]), time(12, 0))
     xlsx_properties(
         book,
@@ -266,25 +368,18 @@ def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None
     book.save(target)
 
 
-def _finish(sheet: Any, bold: Any, letter: Any, freeze: str = "A2") -> None:
-    """Bold header with a filter, columns wide enough to read (long text wraps), printed
-    landscape on A4 fitted to the width, the header on every page, the panes frozen."""
-    from openpyxl.styles import Alignment
+def iter_xlsx(
+    data: dict[str, Any], language: str | None = None, block: int = 65536
+) -> Iterator[bytes]:
+    """``to_xlsx`` as bytes to send: written to a temporary file (in memory while small),
+    then read back a block at a time."""
+    import tempfile
 
-    from reports.office import print_setup
-
-    for cell in sheet[1]:
-        cell.font = bold
-    if sheet.max_row > 1:
-        sheet.auto_filter.ref = sheet.dimensions
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for index, column in enumerate(sheet.iter_cols(min_row=1, max_row=min(sheet.max_row, 200)), 1):
-        width = max((len(str(c.value)) for c in column if c.value is not None), default=8)
-        sheet.column_dimensions[letter(index)].width = min(max(width + 2, 8), 40)
-        if width > 40:
-            for (cell,) in sheet.iter_rows(min_row=1, min_col=index, max_col=index):
-                cell.alignment = wrap
-    print_setup(sheet, title_rows=1, freeze=freeze)
+    with tempfile.SpooledTemporaryFile(max_size=1 << 20) as spool:
+        to_xlsx(data, spool, language)  # type: ignore[arg-type]
+        spool.seek(0)
+        while chunk := spool.read(block):
+            yield chunk
 
 
 # --- terminal table -------------------------------------------------------------------------

@@ -16,9 +16,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from application.operations import FileResult, Operation
+from application.operations import FileResult, Operation, StreamedFile
 from config.documents import parse_mapping
 from config.operator_key import ensure_operator_key, instance_id, operator_proof
 from flows.operations import all_operations
@@ -176,6 +176,12 @@ def _endpoint(op: Operation, operator_key: str | None) -> Any:
                     "error_kind": "InternalError",
                 },
                 status_code=500,
+            )
+        if isinstance(result, StreamedFile):
+            return StreamingResponse(
+                result.chunks(),
+                media_type=result.media_type,
+                headers={"Content-Disposition": f'attachment; filename="{result.filename}"'},
             )
         if isinstance(result, FileResult):
             return Response(

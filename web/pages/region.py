@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from markupsafe import Markup
 
 from lifecycle.errors import LofteError, NotFound
@@ -105,8 +105,8 @@ async def overview_download(request: Request, region: str, fmt: str) -> Response
             raise NotFound(f"no download as {fmt}")
         params = {"region": region, "format": fmt, "language": language_of(request)}
         result = await run("overview.show", principal, params)
-        return Response(
-            result.content,
+        return StreamingResponse(
+            result.chunks(),
             media_type=result.media_type,
             headers={"Content-Disposition": f'attachment; filename="{result.filename}"'},
         )

@@ -10,7 +10,6 @@ that has no row yet, with the same function each change calls.
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
 
 revision: str = "0017_promise_status"
@@ -23,8 +22,8 @@ def upgrade() -> None:
     op.create_table(
         "promisestatus",
         sa.Column("promise_id", sa.Integer(), nullable=False),
-        sa.Column("region_id", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-        sa.Column("stage", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("region_id", sa.String(length=40), nullable=False),
+        sa.Column("stage", sa.String(length=40), nullable=False),
         sa.Column("cycle_year", sa.Integer(), nullable=False),
         sa.Column("current_year", sa.Integer(), nullable=False),
         sa.Column("closed", sa.Boolean(), nullable=False),
