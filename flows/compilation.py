@@ -13,6 +13,7 @@ from application.compilation import record_approval
 from application.operations import operation
 from application.promises import PromiseId
 from application.transitions import error_result
+from flows.runtime import warm_up
 from flows.transition import advance_promise_flow, raise_for_result
 from lifecycle.errors import LofteError, NotAuthenticated
 from lifecycle.permissions import Principal
@@ -63,6 +64,7 @@ def approve(principal: Principal | None, request: ApprovalRequest) -> dict[str, 
     """Run the approve-compilation flow as ``principal``."""
     if principal is None:
         raise NotAuthenticated("sign in first (lofte login, or a token in LOFTE_TOKEN)")
+    warm_up()  # arriving while the service still warms Prefect: wait for it, then run warm
     return raise_for_result(
         approve_compilation_flow(
             principal,

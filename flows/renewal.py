@@ -12,6 +12,7 @@ from application.next_cycle import run_renewal
 from application.operations import operation
 from config.calendar import current_time
 from config.errors import ConfigError
+from flows.runtime import warm_up
 from lifecycle.permissions import SYSTEM, Action, Principal
 from models.inputs import plausible_moment
 
@@ -49,4 +50,5 @@ class RenewalRequest(BaseModel):
 def renewal_now(principal: Principal | None, request: RenewalRequest) -> dict[str, Any]:
     """Run the daily renewal run now (admins; the schedule runs it every morning)."""
     require_action(principal, Action.RUN_REMINDERS)
+    warm_up()  # arriving while the service still warms Prefect: wait for it, then run warm
     return renewal_flow(request.now)

@@ -19,6 +19,7 @@ from application.next_cycle import open_next_cycle
 from application.operations import operation
 from application.promises import PromiseId
 from application.transitions import TransitionResult, advance_promise, error_result
+from flows.runtime import warm_up
 from lifecycle.criteria import Unmet
 from lifecycle.errors import (
     Conflict,
@@ -166,6 +167,7 @@ def advance(principal: Principal | None, request: AdvanceRequest) -> dict[str, A
     """Run the advance-promise flow as ``principal``."""
     if principal is None:
         raise NotAuthenticated("sign in first (lofte login, or a token in LOFTE_TOKEN)")
+    warm_up()  # arriving while the service still warms Prefect: wait for it, then run warm
     try:
         to = parse_stage(request.to).value if request.to else None
     except ValueError as exc:
@@ -182,6 +184,7 @@ def next_cycle(principal: Principal | None, request: NextCycleRequest) -> dict[s
     """Run the open-next-cycle flow as ``principal``."""
     if principal is None:
         raise NotAuthenticated("sign in first (lofte login, or a token in LOFTE_TOKEN)")
+    warm_up()  # arriving while the service still warms Prefect: wait for it, then run warm
     return raise_for_result(
         open_next_cycle_flow(
             principal, request.promise_id, late_start_reason=request.late_start_reason

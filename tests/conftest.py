@@ -153,6 +153,17 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     reset_settings()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``make test``), the end-to-end tests go to one worker, one after
+    another: `make run` needs port 8470 in CI and the topology its fixed ports. Everything
+    else is safe side by side: each worker has its own session, so its own SQLite template,
+    PostgreSQL database (named by process) and Prefect harness (a temporary server of its own).
+    """
+    for item in items:
+        if item.get_closest_marker("smoke") or item.get_closest_marker("topology"):
+            item.add_marker(pytest.mark.xdist_group("end-to-end"))
+
+
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
     """One Prefect test server for the whole session (starting one costs ~10 s)."""

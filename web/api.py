@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import threading
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -35,8 +36,11 @@ MAX_BODY_BYTES = 1_000_000
 def _lifespan(with_scheduler: bool) -> Any:
     """Start-up and shut-down of ``lofte serve``, in the one order that works.
 
-    Up: Prefect warmed once (which first stops only the servers of killed processes), then the
-    embedded scheduler, then requests. Down: requests stop, the scheduler stops and waits for
+    Up: requests are served at once, while one background thread warms Prefect (which first
+    stops only the servers of killed processes) and then starts the embedded scheduler. The
+    first page needs neither; a request that runs a flow before Prefect is warm waits for the
+    warm-up (``flows.runtime.warm_up`` holds its lock) instead of failing or starting a second
+    server. Down: requests stop, the warm-up is waited for, the scheduler stops and waits for
     a job it is running, and only then is Prefect's server stopped: a job left running against
     a stopped server retried for minutes and kept Ctrl-C from ending the process.
     """
@@ -45,17 +49,28 @@ def _lifespan(with_scheduler: bool) -> Any:
     async def lifespan(_app: FastAPI) -> Any:
         from flows.runtime import stop_temporary_server, warm_up
 
-        # Prefect's temporary server starts on the first flow call and that start is not
-        # thread-safe: do it once, here, before the scheduler or any request runs a flow.
-        await run_in_threadpool(warm_up)
-        scheduler = None
-        if with_scheduler:
-            from flows.scheduler import start_embedded_scheduler
+        started: dict[str, Any] = {}
 
-            scheduler = await run_in_threadpool(start_embedded_scheduler)
+        def warm_then_schedule() -> None:
+            # Prefect's temporary server starts on the first flow call and that start is not
+            # thread-safe: warm_up does it once, under its lock, before the scheduler runs.
+            try:
+                warm_up()
+            except Exception:  # noqa: BLE001 - the service still serves; flows will retry it
+                log.exception("Prefect could not be warmed; flows will try again when asked")
+                return
+            if with_scheduler:
+                from flows.scheduler import start_embedded_scheduler
+
+                started["scheduler"] = start_embedded_scheduler()
+
+        warming = threading.Thread(target=warm_then_schedule, name="lofte-warm-up", daemon=True)
+        warming.start()
         try:
             yield
         finally:
+            await run_in_threadpool(warming.join)
+            scheduler = started.get("scheduler")
             if scheduler is not None:
                 await run_in_threadpool(scheduler.shutdown, True)
             await run_in_threadpool(stop_temporary_server)
