@@ -12,6 +12,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from copy import copy
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
@@ -200,6 +201,7 @@ def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -211,24 +213,30 @@ def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None
     wrap = Alignment(wrap_text=True, vertical="top")
     book = Workbook(write_only=True)
 
+    templates: dict[tuple[bool, bool, bool], Any] = {}
+
     def styled(
         sheet: Any,
         value: Any,
         *,
         font: Any = None,
-        fill: Any = None,
         date_cell: bool = False,
         wrapped: bool = False,
     ) -> Any:
+        # Setting a style on a cell hashes the style objects each time (most of the export's
+        # time, measured): each combination is set once on a template and its style copied.
+        key = (font is not None, date_cell, wrapped)
+        template = templates.get(key)
+        if template is None:
+            template = templates[key] = WriteOnlyCell(sheet)
+            if font is not None:
+                template.font = font
+            if date_cell:
+                template.number_format = "yyyy-mm-dd"
+            if wrapped:
+                template.alignment = wrap
         cell = WriteOnlyCell(sheet, value=value)
-        if font is not None:
-            cell.font = font
-        if fill is not None:
-            cell.fill = fill
-        if date_cell:
-            cell.number_format = "yyyy-mm-dd"
-        if wrapped:
-            cell.alignment = wrap
+        cell._style = copy(template._style)
         return cell
 
     def prepare(
@@ -256,28 +264,23 @@ def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None
     keys = [key for key, _, _ in COLUMNS]
     sample = [[row[k] for k in keys] for row in flat_rows({"rows": data["rows"][:200]}, lang)]
     wrapped = prepare(sheet, head, sample, len(data["rows"]), "D2")
+    if data["rows"]:
+        # Late rows are filled by a rule on the overdue count, not cell by cell: it costs
+        # nothing per row, and the colour follows a row the region sorts or filters.
+        count_column = get_column_letter(keys.index("overdue_count") + 1)
+        sheet.conditional_formatting.add(
+            f"A2:{get_column_letter(len(keys))}{len(data['rows']) + 1}",
+            FormulaRule(formula=[f"${count_column}2>0"], fill=late_fill),
+        )
     sheet.append([styled(sheet, h, font=bold, wrapped=i in wrapped) for i, h in enumerate(head)])
+    dated = [k in DATE_COLUMNS for k in keys]
     for row in iter_flat_rows(data, lang):
-        late = bool(row["overdue_count"])
-        values = [_cell_value(key, row[key]) for key in keys]
-        if not late and not wrapped:
-            sheet.append(
-                [
-                    styled(sheet, v, date_cell=True) if k in DATE_COLUMNS and v else v
-                    for k, v in zip(keys, values, strict=True)
-                ]
-            )
-            continue
         sheet.append(
             [
-                styled(
-                    sheet,
-                    v,
-                    fill=late_fill if late else None,
-                    date_cell=k in DATE_COLUMNS and bool(v),
-                    wrapped=i in wrapped,
-                )
-                for i, (k, v) in enumerate(zip(keys, values, strict=True))
+                styled(sheet, v, date_cell=dated[i] and bool(v), wrapped=i in wrapped)
+                if (dated[i] and v) or i in wrapped
+                else v
+                for i, v in enumerate(_cell_value(key, row[key]) for key in keys)
             ]
         )
 
