@@ -1,6 +1,6 @@
 """Server time of the web pages for a police region of 1,000 promises.
 
-    python bench/web.py [--promises 1000] [--repeat 30]
+    python bench/web.py [--promises 1000] [--repeat 30] [--shape stress|history]
 
 Builds the region of ``bench/overview.py`` in a fresh SQLite file (with the catalogue, every
 deadline and the submitted rounds), signs in a coordinator of one municipality and the region's
@@ -80,7 +80,8 @@ def _publish_signed() -> tuple[int, int]:
                     published_at=utcnow(),
                 )
             )
-        return len(promises), promises[0].id  # type: ignore[return-value]
+        running = [p for p in promises if p.stage is not Stage.CLOSED] or promises
+        return len(promises), running[0].id  # type: ignore[return-value]
 
 
 def _client(email: str) -> Any:
@@ -130,6 +131,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--promises", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument(
+        "--shape",
+        choices=("stress", "history"),
+        default="stress",
+        help="stress: every promise open; history: one in twenty open, the rest closed over ten years",
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="lofte-bench-web-"))
     os.environ["LOFTE_DATA_DIR"] = str(folder)
@@ -142,15 +149,18 @@ def main() -> None:
     from sqlmodel import select
 
     from bench.overview import build
+    from lifecycle.stages import Stage
     from models import Organisation, Promise
     from models.db import get_engine, session_scope
 
-    build(get_engine(), args.promises)
+    build(get_engine(), args.promises, args.shape)
     published, public_pid = _publish_signed()
     coordinator, regional = _people()
     with session_scope() as s:
         org = s.exec(select(Organisation).where(Organisation.name == "Kommun 0")).one()
-        own = s.exec(select(Promise).where(Promise.municipality_id == org.id)).first()
+        own = s.exec(
+            select(Promise).where(Promise.municipality_id == org.id, Promise.stage != Stage.CLOSED)
+        ).first()
         assert own is not None
         pid = own.id
 
@@ -181,7 +191,10 @@ def main() -> None:
         ),
     }
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    print(f"SQLite, {args.promises} promises, {args.repeat} repeats after one warm-up, load {load}")
+    print(
+        f"SQLite, {args.promises} promises ({args.shape} shape), {args.repeat} repeats "
+        f"after one warm-up, load {load}"
+    )
     print(f"{'page':<40} {'median ms':>10} {'p95 ms':>8}")
     for name, r in results.items():
         print(f"{name:<40} {r['median_ms']:>10} {r['p95_ms']:>8}")

@@ -70,6 +70,41 @@ def test_status_in_step_through_the_demo_region(checked_commits) -> None:
     assert any(st["public_reports"] for st in statuses.values())
 
 
+def test_region_pages_page_and_filter_what_they_show(db) -> None:
+    """One page of the overview is that slice of the whole, worst first, with the same
+    summary; the public region page shows the running promises, an earlier year on request."""
+    from application.demo import load_demo
+    from application.public import published_promises
+    from reports.overview import build_overview
+
+    day = date(2026, 11, 22)
+    load_demo(day)
+    with Session(get_engine()) as s:
+        whole = build_overview(s, "stockholm", day)
+        page = build_overview(s, "stockholm", day, offset=1, limit=2)
+        late = build_overview(s, "stockholm", day, late=True)
+        closed = {p.id for p in s.exec(select(Promise).where(Promise.stage == Stage.CLOSED))}
+    assert len(whole["rows"]) > 3
+    assert page["rows"] == whole["rows"][1:3]
+    assert page["summary"] == whole["summary"]
+    assert page["page"]["total"] == len(whole["rows"])
+    assert late["rows"] and all(r["worst_working_days_late"] > 0 for r in late["rows"])
+    assert late["page"]["total"] == sum(1 for r in whole["rows"] if r["worst_working_days_late"])
+
+    everything = published_promises("stockholm")
+    running = published_promises("stockholm", current=True)
+    shown_closed = {r["id"] for r in everything["promises"]} & closed
+    assert shown_closed, "the demo has a published, closed promise"
+    assert not {r["id"] for r in running["promises"]} & closed
+    assert running["total"] == len(running["promises"]) == everything["total"] - len(shown_closed)
+    first = published_promises("stockholm", current=True, limit=1)
+    assert first["promises"] == running["promises"][:1] and first["total"] == running["total"]
+    with Session(get_engine()) as s:
+        year = stored(s, shown_closed)[min(shown_closed)]["current_year"]
+    earlier = published_promises("stockholm", year=year)
+    assert min(shown_closed) in {r["id"] for r in earlier["promises"]}
+
+
 @pytest.mark.usefixtures("prefect_harness")
 def test_status_in_step_through_every_stage_and_artefact_changes(
     checked_commits, monkeypatch
