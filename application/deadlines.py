@@ -15,7 +15,6 @@ from config.errors import ConfigError
 from effects.deadlines import calendar_for, resync_calendars, set_calendar_override
 from lifecycle.errors import InputError
 from lifecycle.permissions import Action, Principal
-from lifecycle.stages import Stage
 from models.db import read_scope, session_scope
 from models.inputs import AsOf
 from models.reminders import PromiseCalendar
@@ -57,8 +56,8 @@ def my_deadlines(principal: Principal | None, request: MyDeadlinesRequest) -> li
     with read_scope() as session:
         promises = {
             p.id: p
-            for p in list_promises(session, party=party_filter(principal))
-            if p.stage is not Stage.CLOSED and may(principal, Action.READ_PROMISE, p)
+            for p in list_promises(session, party=party_filter(principal), open_only=True)
+            if may(principal, Action.READ_PROMISE, p)
         }
         return [
             {**deadline_dict(d, today), "area": promises[d.promise_id].area_name}

@@ -301,6 +301,7 @@ class PromiseListRequest(BaseModel):
 
     region: str | None = Field(default=None, max_length=40)
     stage: str | None = Field(default=None, max_length=40)
+    open: bool = Field(default=False, description="Only the promises not closed")
 
 
 class PromiseRequest(BaseModel):
@@ -392,7 +393,9 @@ def list_visible_promises(
             _region(session, request.region)
         return [
             _row(session, p)
-            for p in list_promises(session, request.region, stage, party_filter(principal))
+            for p in list_promises(
+                session, request.region, stage, party_filter(principal), open_only=request.open
+            )
             if may(principal, Action.READ_PROMISE, p)
         ]
 

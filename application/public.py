@@ -17,6 +17,7 @@ from typing import Any
 
 from babel.dates import format_date
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from config.clock import local_day, local_today
@@ -296,16 +297,14 @@ def published_promises(
         found = _region(session, region)
         today = local_today()
         today_text = today.isoformat()
-        names = {
-            o.id: o.name
-            for o in session.exec(select(Organisation).where(Organisation.region_id == region))
-        }
+        # The parties' names joined in: not every organisation of the region loaded.
+        municipality_org, police_org = aliased(Organisation), aliased(Organisation)
         chosen = (
             sa_select(
                 col(Promise.id),
                 col(Promise.area_name),
-                col(Promise.municipality_id),
-                col(Promise.police_area_id),
+                col(municipality_org.name),
+                col(police_org.name),
                 col(Promise.term_start),
                 col(Promise.term_end),
                 col(PromiseStatus.current_year),
@@ -313,6 +312,8 @@ def published_promises(
             )
             .select_from(PromiseStatus)
             .join(Promise, col(Promise.id) == col(PromiseStatus.promise_id))
+            .join(municipality_org, col(municipality_org.id) == col(Promise.municipality_id))
+            .join(police_org, col(police_org.id) == col(Promise.police_area_id))
             .where(col(PromiseStatus.region_id) == region, col(PromiseStatus.published).is_(True))
         )
         if current:
@@ -323,8 +324,8 @@ def published_promises(
         for (
             pid,
             area,
-            municipality_id,
-            police_id,
+            municipality_name,
+            police_name,
             start,
             end,
             _year,
@@ -333,8 +334,8 @@ def published_promises(
             row = {
                 "id": pid,
                 "area": area,
-                "municipality": names.get(municipality_id, ""),
-                "police_area": names.get(police_id, ""),
+                "municipality": municipality_name,
+                "police_area": police_name,
                 "term_start": start.isoformat(),
                 "term_end": end.isoformat(),
             }

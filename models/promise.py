@@ -61,7 +61,12 @@ class Promise(SQLModel, table=True):
     touches nothing (optimistic locking), so two coordinators cannot both advance it.
     """
 
-    __table_args__ = (Index("ix_promise_region_stage", "region_id", "stage"),)
+    __table_args__ = (
+        Index("ix_promise_region_stage", "region_id", "stage"),
+        # A coordinator's promises are found by their organisation (Mina uppgifter).
+        Index("ix_promise_municipality", "municipality_id"),
+        Index("ix_promise_police_area", "police_area_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     region_id: str = Field(foreign_key="region.id", max_length=40)

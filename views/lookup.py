@@ -25,13 +25,17 @@ def list_promises(
     region: str | None = None,
     stage: Stage | None = None,
     party: int | None = None,
+    open_only: bool = False,
 ) -> list[Promise]:
     """Promises, optionally of one region, stage and/or party (organisation id), oldest first.
 
-    ``party`` narrows the query in the database: a coordinator's promises out of a region's
-    thousand are read without loading the rest.
+    ``party`` narrows the query in the database (indexed): a coordinator's promises out of a
+    region's thousand are read without loading the rest; ``open_only`` leaves out the closed
+    ones, so a page of today's work does not grow with ten years of history.
     """
     query = select(Promise).order_by(col(Promise.id))
+    if open_only:
+        query = query.where(Promise.stage != Stage.CLOSED)
     if region:
         query = query.where(Promise.region_id == region)
     if stage:

@@ -73,8 +73,10 @@ def _serve(data_dir: Path, port: int, *scheduler: str) -> subprocess.Popen[bytes
 
 
 def _prefect_pid(data_dir: Path, owner: int) -> int:
+    # The service answers before Prefect is warm (issue 24): its server's record is written
+    # when the background warm-up has started it, which on a loaded machine takes a while.
     path = data_dir / "prefect-servers" / f"{owner}.json"
-    assert _wait(path.exists, 10)
+    assert _wait(path.exists, 180), "the service never recorded its Prefect server"
     return int(json.loads(path.read_text())["server_pid"])
 
 

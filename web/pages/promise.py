@@ -25,7 +25,7 @@ async def my_tasks(request: Request) -> Response:
     """Mina uppgifter: every open deadline of the person's promises, next first; the promises."""
 
     async def body(principal: Principal) -> Response:
-        promises = await run("promise.list", principal, {})
+        promises = await run("promise.list", principal, {"open": True})
         tasks = await run("deadlines.mine", principal, {})
         return page(request, "home.html", principal=principal, promises=promises, tasks=tasks)
 

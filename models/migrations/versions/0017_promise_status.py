@@ -19,6 +19,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # A coordinator's promises are found by their organisation (Mina uppgifter).
+    op.create_index("ix_promise_municipality", "promise", ["municipality_id"])
+    op.create_index("ix_promise_police_area", "promise", ["police_area_id"])
     op.create_table(
         "promisestatus",
         sa.Column("promise_id", sa.Integer(), nullable=False),
@@ -51,3 +54,5 @@ def downgrade() -> None:
     op.drop_index("ix_promisestatus_region_published", table_name="promisestatus")
     op.drop_index("ix_promisestatus_region", table_name="promisestatus")
     op.drop_table("promisestatus")
+    op.drop_index("ix_promise_police_area", table_name="promise")
+    op.drop_index("ix_promise_municipality", table_name="promise")
