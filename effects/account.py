@@ -45,7 +45,6 @@ def credentials_changed(
         kind="account_notice",
         channel=person.channel or DEFAULT_CHANNEL,
         recipient=person.email,
-        subject="",
         payload={
             "event": event,
             "email": person.email,

@@ -138,12 +138,6 @@ def notify_transition(
     count = 0
     for person in coordinators_of(session, promise):
         lang = person.language
-        to_name = plan.to_stage.name_in(lang)
-        subject = (
-            f"Medborgarlöftet {promise.area_name} är nu i steget {to_name}"
-            if lang == "sv"
-            else f"The citizen promise {promise.area_name} is now in the stage {to_name}"
-        )
         # The transition template's contract (docs/notifications.md): promise, from/to stage, by.
         payload = {
             "promise": promise.area_name,
@@ -166,7 +160,6 @@ def notify_transition(
             kind="transition",
             channel=person.channel or DEFAULT_CHANNEL,
             recipient=person.email,
-            subject=subject,
             payload=payload,
             language=lang,
             promise_id=promise.id,

@@ -126,31 +126,38 @@ def _template(autoescape: bool, kind: str, language: str, part: str) -> Template
     return _environment(autoescape).get_template(f"{kind}.{language}.{part}.j2")
 
 
+def _context(language: str, payload: dict[str, Any]) -> dict[str, Any]:
+    lang = language if language in LANGUAGES else "sv"
+    return {
+        **payload,
+        "data": payload,
+        "lang": lang,
+        "open_label": _LABELS[lang]["open"],
+        "footer": _LABELS[lang]["footer"],
+    }
+
+
 class Renderer:
-    """Renders subject, text and HTML for a message; templates are compiled once and cached."""
+    """Renders subject, text and HTML for a message; templates are compiled once and cached.
+
+    A subject comes from its template only (``{kind}.{language}.subject.j2``): the outbox
+    stores what ``subject`` renders when a message is queued, and delivery renders the same.
+    """
+
+    def subject(self, kind: str, language: str, payload: dict[str, Any]) -> str:
+        """The subject line of message ``kind`` in ``language`` (on one line)."""
+        context = _context(language, payload)
+        text = _template(False, kind, context["lang"], "subject").render(context)
+        return " ".join(text.split())
 
     def render(
-        self,
-        kind: str,
-        language: str,
-        payload: dict[str, Any],
-        *,
-        subject: str = "",
-        html: bool = True,
+        self, kind: str, language: str, payload: dict[str, Any], *, html: bool = True
     ) -> Rendered:
-        """Render ``payload`` as message ``kind`` in ``language``; ``subject`` overrides the template's."""
-        lang = language if language in LANGUAGES else "sv"
-        context: dict[str, Any] = {
-            **payload,
-            "data": payload,
-            "lang": lang,
-            "open_label": _LABELS[lang]["open"],
-            "footer": _LABELS[lang]["footer"],
-        }
+        """Render ``payload`` as message ``kind`` in ``language``: subject, text, HTML."""
+        context = _context(language, payload)
+        lang = context["lang"]
         try:
-            if not subject:
-                subject = _template(False, kind, lang, "subject").render(context)
-            subject = " ".join(subject.split())
+            subject = self.subject(kind, lang, payload)
             context["subject"] = subject
             text = _template(False, kind, lang, "txt").render(context)
             text = _tidy(text)

@@ -186,7 +186,7 @@ def test_stage_names_are_translated_and_missing_fields_tolerated():
     r = Renderer().render("transition", "sv", {"promise": "P", "to_stage": "action_plan"})
     assert "Åtgärdsplan" in r.text
     assert (
-        Renderer().render("digest", "fi", {}).subject.startswith("Påminnelse")
+        Renderer().render("digest", "fi", {}).subject.startswith("Löfte: 0 tidsfrister att bevaka")
     )  # unknown language → Swedish
     assert "a: 1" in Renderer().render("custom_kind", "en", {"a": 1}).text
 
