@@ -105,9 +105,7 @@ def due_after_cut_off(cut_off: date, rule: EvaluationRule) -> tuple[date, date]:
     return cut_off, previous_working_day(cut_off)
 
 
-def round_due_dates(
-    term_start: date, cycle_year: int, rule: EvaluationRule | str
-) -> list[date]:
+def round_due_dates(term_start: date, cycle_year: int, rule: EvaluationRule | str) -> list[date]:
     """Due dates of the rounds of one cycle year, in order; round ``n`` is item ``n - 1``.
 
     ``rule`` is an EvaluationRule (from the promise's calendar, see
