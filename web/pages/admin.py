@@ -161,7 +161,13 @@ async def add_person(request: Request) -> Response:
             await run("person.add", principal, params)
         except (InputError, NotFound) as exc:
             return _person_form(
-                request, principal, organisations, values, {}, general=str(exc), status=400
+                request,
+                principal,
+                organisations,
+                values,
+                {},
+                general=exc.message(language_of(request)),
+                status=400,
             )
         return RedirectResponse("/admin?notice=person", status_code=303)
 
