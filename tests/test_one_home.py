@@ -221,3 +221,34 @@ def test_an_input_error_reads_in_swedish_and_in_english() -> None:
     said = InputError.said("inget att ändra: ange de fält i {kind} som ska ändras", kind="goal")
     assert str(said) == "nothing to change: give the fields of the goal to change"
     assert said.message("sv") == "inget att ändra: ange de fält i goal som ska ändras"
+
+
+def test_the_api_says_a_wrong_input_in_both_languages(db) -> None:
+    from fastapi.testclient import TestClient
+
+    from config.operator_key import ensure_operator_key
+    from tests.helpers import new_promise, register
+    from web.api import create_app
+
+    pid = new_promise()
+    register("samordnare@sollentuna.se")
+    client = TestClient(create_app(warm=False))
+    client.headers.update(
+        {
+            "Authorization": f"Operator {ensure_operator_key()}",
+            "X-Lofte-Actor": "samordnare@sollentuna.se",
+        }
+    )
+    answer = client.post(
+        f"/api/promises/{pid}/artefacts/dialogue",
+        json={"fields": {"method": "survey", "participants": "många"}},
+    )
+    assert answer.status_code == 422
+    body = answer.json()
+    assert body["error"].startswith("invalid dialogue: ")  # English as it always was
+    assert "Participants måste vara ett heltal (angivet: 'många')" in body["error_sv"]
+    assert "Fyll i held_from" in body["error_sv"]
+    nothing = client.post(f"/api/promises/{pid}/artefacts/dialogue", json={"fields": {}})
+    assert nothing.json()["error_sv"] == (
+        "inget att lägga till: ange fälten för dialogue (se: lofte schema dialogue)"
+    )
