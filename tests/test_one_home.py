@@ -188,13 +188,15 @@ def test_the_web_forms_live_with_the_pages() -> None:
 def test_one_catalogue_holds_the_english_of_every_sentence() -> None:
     from lifecycle.errors import FIELD_MESSAGES
     from lifecycle.i18n import CATALOGUE, english
+    from lifecycle.permissions import RIGHTS, WHERE
     from models.kinds import KINDS
 
     assert sorted(ROOT.rglob("*.po"), key=str) == [CATALOGUE] or all(
         ".venv" in p.parts or p == CATALOGUE for p in ROOT.rglob("*.po")
     )
     table = english()
-    for text in [*FIELD_MESSAGES.values(), *(k.title for k in KINDS.values())]:
+    rights = [*RIGHTS.values(), *WHERE.values()]
+    for text in [*FIELD_MESSAGES.values(), *(k.title for k in KINDS.values()), *rights]:
         assert text in table, text
     for kind in KINDS.values():
         assert kind.noun in table, kind.noun
