@@ -254,3 +254,39 @@ def test_the_api_says_a_wrong_input_in_both_languages(db) -> None:
     assert nothing.json()["error_sv"] == (
         "inget att lägga till: ange fälten för dialogue (se: lofte schema dialogue)"
     )
+
+
+def test_a_wrong_input_reads_in_swedish_on_a_swedish_page_and_in_english_on_an_english_one(
+    db,
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from lifecycle.stages import Stage
+    from tests.helpers import new_promise
+    from tests.test_method import walk_to
+    from tests.web.conftest import PASSWORD, account
+    from web.api import create_app
+
+    pid = new_promise()
+    walk_to(pid, Stage.CONTINUOUS_EVALUATION)
+    account("samordnare@sollentuna.se", "Sollentuna")
+    client = TestClient(create_app(warm=False), base_url="https://testserver")
+
+    def token(html: str) -> dict[str, str]:
+        name, value = re.search(r'type="hidden" name="([^"]+)" value="([^"]+)"', html).groups()  # type: ignore[union-attr]
+        return {name: value}
+
+    signin = client.get("/logga-in").text
+    client.post(
+        "/logga-in",
+        data={"email": "samordnare@sollentuna.se", "password": PASSWORD, **token(signin)},
+        follow_redirects=False,
+    )
+    form = token(client.get(f"/loften/{pid}/uppfoljning/1").text)
+    # A round sent without who submits it: the application's input model refuses it.
+    sv = client.post(f"/loften/{pid}/uppfoljning/1", data={**form, "submitted_by": ""})
+    assert sv.status_code == 422
+    assert "Ogiltig evaluation: Submitted_by är för kort" in sv.text
+    en = client.post(f"/loften/{pid}/uppfoljning/1?lang=en", data={**form, "submitted_by": ""})
+    assert en.status_code == 422
+    assert "invalid evaluation: submitted_by: String should have at least" in en.text
