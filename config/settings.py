@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from config.defaults import API_HOST, API_PORT, default_data_dir
+from config.defaults import API_HOST, API_PORT, LANGUAGE, default_data_dir
 from config.errors import ConfigError  # noqa: F401 - imported from here throughout
 from lifecycle.errors import field_path
 
@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str = ""
     timezone: str = "Europe/Stockholm"
-    language: Literal["sv", "en"] = "sv"
+    language: Literal["sv", "en"] = LANGUAGE
     # Where `lofte serve` listens, and where the CLI looks for a running service.
     api_host: str = API_HOST
     api_port: int = Field(default=API_PORT, ge=1, le=65535)
