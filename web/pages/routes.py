@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.pages import admin, agreements, documents, promise, public, region, session
+from web.pages import admin, agreements, documents, mailbox, promise, public, region, session
 
 router = APIRouter()
-for part in (session, promise, documents, agreements, region, admin, public):
+for part in (session, promise, documents, agreements, region, admin, mailbox, public):
     router.include_router(part.router)
