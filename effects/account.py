@@ -49,6 +49,7 @@ def credentials_changed(
             "event": event,
             "email": person.email,
             "by": actor.email,
+            "by_name": actor.name or actor.email,
             "at": at.isoformat(timespec="minutes"),
             **(details or {}),
         },

@@ -50,6 +50,7 @@ def enqueue_transition_status_event(
         "cycle_year": promise.cycle_year,
         "version": promise.version,
         "by": actor.email,
+        "by_name": actor.name or actor.email,
         "at": (promise.stage_entered_at or utcnow()).isoformat(),
     }
     return int(
