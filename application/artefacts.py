@@ -21,7 +21,7 @@ from config.calendar import get_calendars
 from config.clock import local_day, now_utc
 from effects.audit import audit
 from effects.hooks import compilation_approved, round_submitted
-from lifecycle.criteria import Unmet, unmet_for_signoff
+from lifecycle.criteria import Unmet, unmet_analysis_update, unmet_for_signoff
 from lifecycle.dates import date_problem, round_period_start
 from lifecycle.errors import InputError, NotFound, Refused, describe_validation_error
 from lifecycle.permissions import Action, Principal
@@ -33,6 +33,7 @@ from models import (
     ActivityGoal,
     ActivityStatusReport,
     Agreement,
+    AnalysisUpdate,
     CauseAnalysis,
     Dialogue,
     EvaluationRound,
@@ -49,6 +50,7 @@ from models import (
 from models.db import session_scope
 from models.inputs import (
     ActivityInput,
+    AnalysisUpdateInput,
     ApprovalInput,
     CauseAnalysisInput,
     CompilationInput,
@@ -63,7 +65,7 @@ from models.inputs import (
 )
 from models.kinds import KINDS, artefact_kinds, json_schema  # noqa: F401 - for `lofte schema`
 from views.lookup import get_promise
-from views.snapshot import build_snapshot, priority_scope
+from views.snapshot import analysis_update_facts, build_snapshot, priority_scope
 
 
 # The stage from which each kind may be recorded, and (where it applies) the last one.
@@ -413,6 +415,34 @@ def _promise_text(
     return row
 
 
+def _analysis_update(
+    session: Session, promise: Promise, data: AnalysisUpdateInput, now: datetime
+) -> SQLModel:
+    """Write (or fill in) the analysis update of a later year: in that year's action plan, or
+    ahead for the next year during this year's follow-up."""
+    year = promise.cycle_year + (1 if data.for_next_year else 0)
+    if year < 2:
+        raise InputError(
+            "the analysis update belongs to a later year of a multi-year term; in year 1 the "
+            "analysis is the joint analysis stage (situation pictures, problems, focus areas)"
+        )
+    _check_dates(promise, local_day(now), reviewed_on=(data.reviewed_on, True))
+    row = session.exec(
+        select(AnalysisUpdate).where(
+            AnalysisUpdate.promise_id == promise.id, AnalysisUpdate.cycle_year == year
+        )
+    ).first() or AnalysisUpdate(promise_id=promise.id, cycle_year=year)  # type: ignore[arg-type]
+    # each part given replaces that part; the parts not given stay as they were written
+    for part in ("survey_results", "situation_picture", "priorities", "reviewed_by"):
+        value = getattr(data, part)
+        if value:
+            setattr(row, part, value)
+    if data.reviewed_on is not None:
+        row.reviewed_on = data.reviewed_on
+    session.add(row)
+    return row
+
+
 def _signoff(session: Session, promise: Promise, data: SignOffInput, now: datetime) -> SQLModel:
     year = promise.cycle_year + (1 if data.for_next_year else 0)
     existing = session.exec(
@@ -430,6 +460,10 @@ def _signoff(session: Session, promise: Promise, data: SignOffInput, now: dateti
         )
     _check_dates(promise, local_day(now), signed_on=(data.signed_on, True))
     broken = unmet_for_signoff(build_snapshot(session, promise, local_day(now)))
+    if data.for_next_year:  # the next year's plan starts from the next year's updated analysis
+        assert promise.id is not None
+        ahead = unmet_analysis_update(year, analysis_update_facts(session, promise.id, year))
+        broken = ahead + broken
     if broken:
         raise Refused(broken, "the action plan cannot be signed while its chain is broken")
     row = SignOff(
@@ -575,6 +609,7 @@ HANDLERS: dict[str, Callable[[Session, Promise, Any, datetime], SQLModel]] = {
     "goal": _goal,
     "activity": _activity,
     "promise_text": _promise_text,
+    "analysis_update": _analysis_update,
     "signoff": _signoff,
     "evaluation": _evaluation,
     "compilation": _compilation,

@@ -89,6 +89,11 @@ LABELS: dict[str, str] = {
     "official": "ansvarig tjänsteperson",
     "paragraph": "paragraf",
     "decided_on": "beslutsdatum",
+    "survey_results": "vad de nya resultaten från trygghetsmätningen visar",
+    "situation_picture": "vad som har ändrats i lägesbilden",
+    "priorities": "fokusområdena: vad som behålls, tas bort eller läggs till, och varför",
+    "reviewed_by": "granskad av",
+    "reviewed_on": "datum för genomgången",
 }
 TITLES: dict[str, str] = {
     "dialogue": "Registrera en medborgardialog",
@@ -99,6 +104,7 @@ TITLES: dict[str, str] = {
     "goal": "Lägg till ett mål",
     "activity": "Lägg till en aktivitet",
     "promise_text": "Skriv löftestexten",
+    "analysis_update": "Uppdatera analysen inför året",
     "signoff": "Underteckna åtgärdsplanen",
     "compilation": "Skriv årssammanställningen",
     "approval": "Godkänn årssammanställningen",
@@ -298,6 +304,7 @@ FIXED_BY = (
     ("activity.", "activity"),
     ("priority_area.", "problem"),
     ("promise_text.", "promise_text"),
+    ("analysis_update.", "analysis_update"),
     ("signoff.", "signoff"),
     ("compilation.", "compilation"),
 )
@@ -308,8 +315,13 @@ def form_for(code: str) -> str | None:
     return next((kind for prefix, kind in FIXED_BY if code.startswith(prefix)), None)
 
 
-def forms_for_stage(stage: str) -> list[dict[str, str]]:
-    """The forms a promise in ``stage`` can use now (each kind's stage window), in order."""
+# Kinds that belong to the later years of a multi-year term only.
+LATER_YEARS_ONLY = frozenset({"analysis_update"})
+
+
+def forms_for_stage(stage: str, cycle_year: int = 1) -> list[dict[str, str]]:
+    """The forms a promise in ``stage`` can use now (each kind's stage window, and the
+    analysis update only in a later year of the term), in order."""
     from lifecycle.stages import Stage
 
     try:
@@ -319,7 +331,9 @@ def forms_for_stage(stage: str) -> list[dict[str, str]]:
     return [
         {"kind": k.name, "title": TITLES[k.name]}
         for k in KINDS.values()
-        if k.name in TITLES and k.first_stage.position <= position <= k.last_stage.position
+        if k.name in TITLES
+        and k.first_stage.position <= position <= k.last_stage.position
+        and (cycle_year > 1 or k.name not in LATER_YEARS_ONLY)
     ]
 
 

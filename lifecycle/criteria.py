@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from lifecycle.snapshot import PromiseSnapshot
+from lifecycle.snapshot import AnalysisUpdateFacts, PromiseSnapshot
 from lifecycle.stages import Stage
 from lifecycle.vocabulary import Party
 
@@ -214,8 +214,48 @@ def _plan_backing(s: PromiseSnapshot) -> list[Unmet]:
     return unmet
 
 
+# The three parts of a later year's analysis update, as the refusal names them.
+_UPDATE_PARTS = (
+    (
+        "survey_results",
+        "de nya resultaten från trygghetsmätningen (och annan statistik) mot förra året",
+        "the new safety survey results (and other figures) against last year",
+    ),
+    (
+        "situation_picture",
+        "vad som har ändrats i den gemensamma lägesbilden",
+        "what has changed in the joint situation picture",
+    ),
+    (
+        "priorities",
+        "om fokusområdena behålls, tas bort eller läggs till, och varför",
+        "whether the focus areas are kept, dropped or added, and why",
+    ),
+)
+
+
+def unmet_analysis_update(cycle_year: int, update: AnalysisUpdateFacts | None) -> list[Unmet]:
+    """What is missing of year ``cycle_year``'s analysis update (nothing in year 1, whose
+    analysis is the joint analysis stage). Seed 004: "Resultaten följs upp och erfarenheterna
+    ligger till grund när analysen och prioriteringarna uppdateras"."""
+    if cycle_year < 2:
+        return []
+    facts = update or AnalysisUpdateFacts()
+    return [
+        Unmet(
+            f"analysis_update.{part}_missing",
+            f"Analysen är inte uppdaterad inför år {cycle_year}: skriv {sv}.",
+            f"The analysis is not updated for year {cycle_year}: write {en}.",
+            ref=f"cycle_year:{cycle_year}",
+        )
+        for part, sv, en in _UPDATE_PARTS
+        if not getattr(facts, part)
+    ]
+
+
 def _action_plan(s: PromiseSnapshot) -> list[Unmet]:
-    unmet = _activities(s) + _plan_backing(s)
+    unmet = unmet_analysis_update(s.cycle_year, s.analysis_update) + _activities(s)
+    unmet += _plan_backing(s)
     if not s.has_promise_text:
         unmet.append(
             Unmet(
@@ -338,8 +378,13 @@ def chain_unmet(snapshot: PromiseSnapshot, before: Stage) -> list[Unmet]:
 
 def unmet_for_signoff(snapshot: PromiseSnapshot) -> list[Unmet]:
     """What must hold before a party may sign the action plan: the whole chain, activities too,
-    and the promise text backed by the plan (each activity tied to its cause)."""
-    return chain_unmet(snapshot, Stage.CONTINUOUS_EVALUATION) + _plan_backing(snapshot)
+    and the promise text backed by the plan (each activity tied to its cause); in a later
+    year of the term, the analysis updated first."""
+    return (
+        unmet_analysis_update(snapshot.cycle_year, snapshot.analysis_update)
+        + chain_unmet(snapshot, Stage.CONTINUOUS_EVALUATION)
+        + _plan_backing(snapshot)
+    )
 
 
 def unmet_criteria(snapshot: PromiseSnapshot) -> list[Unmet]:

@@ -90,6 +90,16 @@ class RoundFacts:
 
 
 @dataclass(frozen=True)
+class AnalysisUpdateFacts:
+    """Which parts of a later year's analysis update are written (seed 004: the analysis and
+    the priorities are updated from the results)."""
+
+    survey_results: bool = False
+    situation_picture: bool = False
+    priorities: bool = False
+
+
+@dataclass(frozen=True)
 class PromiseSnapshot:
     """Everything the exit criteria of the current stage need to know about one promise."""
 
@@ -118,6 +128,8 @@ class PromiseSnapshot:
     # (with a note, or "ej aktuellt här" with a reason).
     frame_area_ids: tuple[str, ...] = ()
     frame_areas_addressed: frozenset[str] = frozenset()
+    # This cycle year's update of the analysis (years 2 and later of a multi-year term).
+    analysis_update: AnalysisUpdateFacts | None = None
 
     @property
     def current_year_end(self) -> date:

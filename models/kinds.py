@@ -16,6 +16,7 @@ from sqlmodel import SQLModel
 from lifecycle.stages import Stage
 from models.artefacts import (
     Activity,
+    AnalysisUpdate,
     CauseAnalysis,
     Dialogue,
     EvaluationRound,
@@ -27,6 +28,7 @@ from models.artefacts import (
 from models.inputs import (
     ActivityInput,
     AgreementCreate,
+    AnalysisUpdateInput,
     ApprovalInput,
     CauseAnalysisInput,
     CompilationInput,
@@ -85,6 +87,11 @@ KINDS: dict[str, ArtefactKind] = {
         ArtefactKind("goal", GoalInput, RCA, YEC, "goals", Goal),
         ArtefactKind("activity", ActivityInput, GO, YEC, "activities", Activity),
         ArtefactKind("promise_text", PromiseTextInput, GO, AP),
+        # A later year's update of the analysis, before its plan: in the action plan of that
+        # year, or ahead during the year before's follow-up (for_next_year).
+        ArtefactKind(
+            "analysis_update", AnalysisUpdateInput, AP, AP, "analysis_updates", AnalysisUpdate
+        ),
         ArtefactKind("signoff", SignOffInput, AP, AP, "signoffs", SignOff),
         ArtefactKind("evaluation", EvaluationInput, CE, YEC, "evaluation_rounds", EvaluationRound),
         ArtefactKind("compilation", CompilationInput, CE, YEC),

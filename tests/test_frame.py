@@ -934,3 +934,124 @@ def test_one_activity_may_serve_several_goals(db) -> None:
     assert len(under) == 2  # listed under both problems it serves
     with pytest.raises(Conflict, match=f"activities {walk}"):
         remove_artefact(ACTOR, ArtefactRef(promise_id=pid, kind="goal", artefact_id=extra))
+
+
+# --- 9. a later year of a multi-year promise updates its analysis before its plan -------------
+# "Resultaten följs upp och erfarenheterna ligger till grund när analysen och prioriteringarna
+# uppdateras." (004) — "De lokala lägesbilderna är stadens och polisens gemensamma bild av läget
+# i respektive stadsdelsområde och utgörs av en sammanställning av trygghetsmätningar,
+# observationer och statistiska underlag." (001)
+
+UPDATE = {
+    "survey_results": "Trygghetsmätningen 2026: 34 % otrygga sent på kvällen (38 % 2025).",
+    "situation_picture": "Rånen vid stationen har minskat; mopedåkandet i centrum har ökat.",
+    "priorities": "Styrgruppen behåller båda fokusområdena och lägger mopederna till.",
+    "reviewed_by": "Styrgruppen",
+}
+
+
+def _year_two_plan(pid: int, on: date) -> None:
+    add(pid, "promise_text", _on=on, joint_promises="Polisen och kommunen lovar närvaro 2027.")
+    for party in ("police", "municipality"):
+        add(pid, "signoff", _on=on, party=party, signed_by="Styrgruppen", signed_on=on)
+
+
+def test_a_later_year_updates_its_analysis_before_its_plan(db, monkeypatch) -> None:
+    from fastapi.testclient import TestClient
+
+    from tests.web.conftest import PASSWORD, account
+    from web.api import create_app
+
+    pid = new_promise(start=date(2026, 1, 1), years=2)
+    walk_to(pid, Stage.ACTION_PLAN)
+    with pytest.raises(InputError, match="in year 1 the analysis is the joint analysis stage"):
+        add(pid, "analysis_update", _on=date(2025, 12, 20), **UPDATE)
+    complete_stage(pid, Stage.ACTION_PLAN)
+    assert advance_promise(pid, ACTOR, now=at(date(2026, 1, 1))).ok  # year 1 needs none
+    walk_to_year_end = [Stage.CONTINUOUS_EVALUATION, Stage.YEAR_END_COMPILATION]
+    for stage in walk_to_year_end:
+        complete_stage(pid, stage)
+        assert advance_promise(pid, ACTOR, now=at(date(2027, 2, 10))).ok
+    p = promise(pid)
+    assert (p.stage, p.cycle_year) == (Stage.ACTION_PLAN, 2)
+    # year 2 does not go straight to the plan: every missing part of the update is listed
+    on = date(2027, 2, 12)
+    with pytest.raises(Refused) as refused:
+        add(pid, "signoff", _on=on, party="police", signed_by="LPO-chef", signed_on=on)
+    codes = {u.code for u in refused.value.unmet}
+    parts = {
+        "analysis_update.survey_results_missing",
+        "analysis_update.situation_picture_missing",
+        "analysis_update.priorities_missing",
+    }
+    assert parts <= codes
+    with pytest.raises(Refused) as not_moved:
+        advance_promise(pid, ACTOR, now=at(on))
+    assert parts <= {u.code for u in not_moved.value.unmet}
+    [message] = [u for u in not_moved.value.unmet if u.code.startswith("analysis_update.survey")]
+    assert "inte uppdaterad inför år 2" in message.message_sv
+    assert "not updated for year 2" in message.message_en
+    # the police write their figures first; the district the picture and priorities later
+    add(pid, "analysis_update", _on=on, survey_results=UPDATE["survey_results"])
+    left = {u.code for u in unmet(pid) if u.code.startswith("analysis_update.")}
+    assert left == parts - {"analysis_update.survey_results_missing"}
+    add(pid, "analysis_update", _on=on, **{k: v for k, v in UPDATE.items() if k != "survey_results"})
+    _year_two_plan(pid, on)
+    assert advance_promise(pid, ACTOR, now=at(on)).ok
+    assert promise(pid).stage is Stage.CONTINUOUS_EVALUATION
+    # shown on the promise page, in the view the API and the CLI print
+    with session_scope() as s:
+        from views.promise import promise_view
+
+        [shown] = promise_view(s, pid)["artefacts"]["analysis_updates"]
+    assert shown["cycle_year"] == 2 and shown["priorities"].startswith("Styrgruppen behåller")
+    account("samordnare@sollentuna.se", "Sollentuna")
+    client = TestClient(create_app(warm=False))
+    signed_in = client.post(
+        "/api/session", json={"email": "samordnare@sollentuna.se", "password": PASSWORD}
+    )
+    assert signed_in.status_code == 200, signed_in.text
+    html = client.get(f"/loften/{pid}").text
+    assert "Analysen uppdaterad inför senare år" in html and "Inför år 2" in html
+    assert "mopedåkandet i centrum har ökat" in html
+
+
+def test_the_next_years_update_may_be_written_ahead_and_its_sign_off_waits_for_it(db) -> None:
+    from application.next_cycle import run_renewal
+
+    pid = new_promise(start=date(2026, 1, 1), years=2)
+    walk_to(pid, Stage.CONTINUOUS_EVALUATION)
+    run_renewal(ACTOR, now=at(date(2026, 9, 1)))  # the revision for year 2 opens
+    on = date(2026, 11, 20)
+    add(pid, "promise_text", _on=on, for_next_year=True, joint_promises="Vi lovar närvaro 2027.")
+    signoff = {"party": "police", "signed_by": "LPO-chef", "signed_on": on, "for_next_year": True}
+    with pytest.raises(Refused) as refused:
+        add(pid, "signoff", _on=on, **signoff)
+    assert {u.ref for u in refused.value.unmet} == {"cycle_year:2"}
+    assert len(refused.value.unmet) == 3
+    add(pid, "analysis_update", _on=on, for_next_year=True, **UPDATE)
+    add(pid, "signoff", _on=on, **signoff)
+    with session_scope() as s:
+        from models import AnalysisUpdate
+
+        [row] = s.exec(select(AnalysisUpdate).where(AnalysisUpdate.promise_id == pid)).all()
+    assert row.cycle_year == 2 and row.reviewed_by == "Styrgruppen"
+
+
+def test_the_analysis_update_is_a_rule_of_the_pure_lifecycle() -> None:
+    from lifecycle.criteria import unmet_analysis_update
+    from lifecycle.snapshot import AnalysisUpdateFacts
+
+    assert unmet_analysis_update(1, None) == []
+    assert [u.code for u in unmet_analysis_update(3, AnalysisUpdateFacts(priorities=True))] == [
+        "analysis_update.survey_results_missing",
+        "analysis_update.situation_picture_missing",
+    ]
+    assert unmet_analysis_update(2, AnalysisUpdateFacts(True, True, True)) == []
+
+
+def unmet(pid: int) -> list[Any]:
+    with session_scope() as s:
+        p = s.get(Promise, pid)
+        assert p is not None
+        return current_unmet(s, p, date(2027, 2, 12))

@@ -584,6 +584,16 @@ def test_a_multi_year_term_revises_next_years_plan_during_this_years_follow_up(d
         ).all()
     assert [e.details["cycle_year"] for e in opened] == [2]
     add(pid, "promise_text", _on=date(2026, 10, 5), for_next_year=True, **text)
+    # seed 004: "erfarenheterna ligger till grund när analysen och prioriteringarna uppdateras"
+    add(
+        pid,
+        "analysis_update",
+        _on=date(2026, 10, 5),
+        for_next_year=True,
+        survey_results="Trygghetsmätningen 2026 visar färre otrygga vid stationen.",
+        situation_picture="Rånen har minskat, mopedåkandet ökat.",
+        priorities="Fokusområdena behålls.",
+    )
     for party in ("police", "municipality"):
         add(
             pid,

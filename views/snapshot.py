@@ -11,6 +11,7 @@ from config.catalogue import get_catalogue
 from lifecycle.criteria import Unmet, unmet_criteria
 from lifecycle.snapshot import (
     ActivityFacts,
+    AnalysisUpdateFacts,
     DialogueFacts,
     GoalFacts,
     ProblemFacts,
@@ -20,6 +21,7 @@ from lifecycle.snapshot import (
 from lifecycle.vocabulary import DialogueMethod, OrganisationKind, Party
 from models import (
     Activity,
+    AnalysisUpdate,
     ActivityGoal,
     CauseAnalysis,
     Dialogue,
@@ -84,6 +86,24 @@ def _municipality_word(session: Session, promise: Promise) -> tuple[str, str]:
     if org is not None and org.name.startswith("Region "):
         return org.name, org.name
     return "Kommunen", "The municipality"
+
+
+def analysis_update_facts(
+    session: Session, promise_id: int, cycle_year: int
+) -> AnalysisUpdateFacts | None:
+    """Which parts of year ``cycle_year``'s analysis update are written (None: none is)."""
+    row = session.exec(
+        select(AnalysisUpdate).where(
+            AnalysisUpdate.promise_id == promise_id, AnalysisUpdate.cycle_year == cycle_year
+        )
+    ).first()
+    if row is None:
+        return None
+    return AnalysisUpdateFacts(
+        survey_results=bool(row.survey_results.strip()),
+        situation_picture=bool(row.situation_picture.strip()),
+        priorities=bool(row.priorities.strip()),
+    )
 
 
 def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSnapshot:
@@ -226,6 +246,9 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
         area_names=scope.names,
         frame_area_ids=scope.frame,
         frame_areas_addressed=addressed,
+        analysis_update=(
+            analysis_update_facts(session, pid or 0, year) if year > 1 else None
+        ),
     )
 
 

@@ -62,6 +62,7 @@ KIND_NAMES = {
     "goal": N_("mål"),
     "activity": N_("aktivitet"),
     "promise_text": N_("löftestext"),
+    "analysis_update": N_("uppdaterad analys"),
     "signoff": N_("underskrift"),
     "evaluation": N_("uppföljning"),
     "compilation": N_("årssammanställning"),
@@ -167,7 +168,7 @@ async def _promise_page(
         trail=[_in_words(e, language_of(request)) for e in reversed(trail)],
         refusal=refusal,
         fixes={u["code"]: form_for(u["code"]) for u in view["unmet"]},
-        forms=forms_for_stage(view["stage"]),
+        forms=forms_for_stage(view["stage"], view["cycle_year"]),
     )
 
 
