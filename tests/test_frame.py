@@ -748,6 +748,8 @@ def test_approving_a_year_of_a_multi_year_promise_says_it_goes_back_to_the_actio
         notices = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "transition")).all()
     last = [m for m in notices if m.payload.get("to_stage") == "action_plan"][-1]
     assert "går därför tillbaka till åtgärdsplanen för år 2 av 2" in last.payload["comment"]
+    # seed 004: "erfarenheterna ligger till grund när analysen och prioriteringarna uppdateras"
+    assert "uppdatera analysen (trygghetsmätningen" in last.payload["comment"]
 
 
 # --- 8. indicators with source, baseline date and frequency; the survey as a series ------------
@@ -976,6 +978,18 @@ def test_a_later_year_updates_its_analysis_before_its_plan(db, monkeypatch) -> N
     assert (p.stage, p.cycle_year) == (Stage.ACTION_PLAN, 2)
     # year 2 does not go straight to the plan: every missing part of the update is listed
     on = date(2027, 2, 12)
+    account("samordnare@sollentuna.se", "Sollentuna")
+    client = TestClient(create_app(warm=False))
+    signed_in = client.post(
+        "/api/session", json={"email": "samordnare@sollentuna.se", "password": PASSWORD}
+    )
+    assert signed_in.status_code == 200, signed_in.text
+    # the page says why the promise is back at the plan, and offers the update's form
+    html = client.get(f"/loften/{pid}").text
+    assert "är tillbaka i åtgärdsplanen för år 2 av 2: uppdatera analysen" in html
+    assert f"/loften/{pid}/ny/analysis_update" in html
+    form = client.get(f"/loften/{pid}/ny/analysis_update").text
+    assert "Vad som har ändrats i lägesbilden" in form
     with pytest.raises(Refused) as refused:
         add(pid, "signoff", _on=on, party="police", signed_by="LPO-chef", signed_on=on)
     codes = {u.code for u in refused.value.unmet}
@@ -991,11 +1005,21 @@ def test_a_later_year_updates_its_analysis_before_its_plan(db, monkeypatch) -> N
     [message] = [u for u in not_moved.value.unmet if u.code.startswith("analysis_update.survey")]
     assert "inte uppdaterad inför år 2" in message.message_sv
     assert "not updated for year 2" in message.message_en
-    # the police write their figures first; the district the picture and priorities later
-    add(pid, "analysis_update", _on=on, survey_results=UPDATE["survey_results"])
+    # the police write their figures first (in the web form); the district the rest later
+    import re
+
+    [token] = re.findall(r'name="csrf_token" value="([0-9a-f]+)"', form)[-1:]
+    sent = client.post(
+        f"/loften/{pid}/ny/analysis_update",
+        data={"csrf_token": token, "survey_results": UPDATE["survey_results"]},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, sent.text
     left = {u.code for u in unmet(pid) if u.code.startswith("analysis_update.")}
     assert left == parts - {"analysis_update.survey_results_missing"}
-    add(pid, "analysis_update", _on=on, **{k: v for k, v in UPDATE.items() if k != "survey_results"})
+    add(
+        pid, "analysis_update", _on=on, **{k: v for k, v in UPDATE.items() if k != "survey_results"}
+    )
     _year_two_plan(pid, on)
     assert advance_promise(pid, ACTOR, now=at(on)).ok
     assert promise(pid).stage is Stage.CONTINUOUS_EVALUATION
@@ -1005,12 +1029,6 @@ def test_a_later_year_updates_its_analysis_before_its_plan(db, monkeypatch) -> N
 
         [shown] = promise_view(s, pid)["artefacts"]["analysis_updates"]
     assert shown["cycle_year"] == 2 and shown["priorities"].startswith("Styrgruppen behåller")
-    account("samordnare@sollentuna.se", "Sollentuna")
-    client = TestClient(create_app(warm=False))
-    signed_in = client.post(
-        "/api/session", json={"email": "samordnare@sollentuna.se", "password": PASSWORD}
-    )
-    assert signed_in.status_code == 200, signed_in.text
     html = client.get(f"/loften/{pid}").text
     assert "Analysen uppdaterad inför senare år" in html and "Inför år 2" in html
     assert "mopedåkandet i centrum har ökat" in html

@@ -21,8 +21,8 @@ from lifecycle.snapshot import (
 from lifecycle.vocabulary import DialogueMethod, OrganisationKind, Party
 from models import (
     Activity,
-    AnalysisUpdate,
     ActivityGoal,
+    AnalysisUpdate,
     CauseAnalysis,
     Dialogue,
     EvaluationRound,
@@ -246,9 +246,7 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
         area_names=scope.names,
         frame_area_ids=scope.frame,
         frame_areas_addressed=addressed,
-        analysis_update=(
-            analysis_update_facts(session, pid or 0, year) if year > 1 else None
-        ),
+        analysis_update=(analysis_update_facts(session, pid or 0, year) if year > 1 else None),
     )
 
 
