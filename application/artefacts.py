@@ -7,6 +7,7 @@ activity cannot point at a goal of another promise, nor at a cause of a differen
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -21,12 +22,13 @@ from config.calendar import get_calendars
 from config.clock import local_day, now_utc
 from effects.audit import audit
 from effects.hooks import compilation_approved, round_submitted
-from lifecycle.criteria import Unmet, unmet_analysis_update, unmet_for_signoff
+from lifecycle.criteria import Unmet, unmet_for_signoff
 from lifecycle.dates import date_problem, round_period_start
 from lifecycle.errors import InputError, NotFound, Refused, describe_validation_error
 from lifecycle.permissions import Action, Principal
 from lifecycle.renewal import renewal_date
 from lifecycle.stages import Stage
+from lifecycle.statements import split_statements
 from lifecycle.term import cycle_year_bounds
 from models import (
     Activity,
@@ -65,7 +67,12 @@ from models.inputs import (
 )
 from models.kinds import KINDS, artefact_kinds, json_schema  # noqa: F401 - for `lofte schema`
 from views.lookup import get_promise
-from views.snapshot import analysis_update_facts, build_snapshot, priority_scope
+from views.snapshot import (
+    analysis_update_facts,
+    build_snapshot,
+    priority_scope,
+    statement_facts,
+)
 
 
 # The stage from which each kind may be recorded, and (where it applies) the last one.
@@ -411,8 +418,40 @@ def _promise_text(
         data.municipality_promises,
         data.joint_promises,
     )
+    row.backing = _checked_backing(session, promise, data)
     session.add(row)
     return row
+
+
+def _checked_backing(
+    session: Session, promise: Promise, data: PromiseTextInput
+) -> list[dict[str, Any]]:
+    """The backing as stored: each statement named exists in its party's text and each
+    activity is the promise's own (whose activity it is is checked at sign-off, with every
+    unbacked statement listed)."""
+    texts = {
+        "police": data.police_promises,
+        "municipality": data.municipality_promises,
+        "joint": data.joint_promises,
+    }
+    merged: dict[tuple[str, int], list[int]] = {}
+    for entry in data.backing:
+        statements = split_statements(texts[entry.party])
+        if entry.statement > len(statements):
+            listed = "; ".join(f'{n}: "{s[:60]}"' for n, s in enumerate(statements, start=1))
+            raise InputError(
+                f"backing: {entry.party} statement {entry.statement} does not exist; the "
+                f"{entry.party} text has {len(statements)} statement(s) (one per line or "
+                f"sentence){': ' + listed if listed else ''}"
+            )
+        for activity_id in entry.activities:
+            own_artefact(session, Activity, activity_id, promise, "activity")
+        key = (entry.party, entry.statement)
+        merged[key] = sorted({*merged.get(key, []), *entry.activities})
+    return [
+        {"party": party, "statement": n, "activities": ids}
+        for (party, n), ids in sorted(merged.items())
+    ]
 
 
 def _analysis_update(
@@ -459,11 +498,23 @@ def _signoff(session: Session, promise: Promise, data: SignOffInput, now: dateti
             f"({existing.signed_by}, {existing.signed_on})"
         )
     _check_dates(promise, local_day(now), signed_on=(data.signed_on, True))
-    broken = unmet_for_signoff(build_snapshot(session, promise, local_day(now)))
-    if data.for_next_year:  # the next year's plan starts from the next year's updated analysis
+    snapshot = build_snapshot(session, promise, local_day(now))
+    if data.for_next_year:
+        # The next year's plan: its own text statement by statement, and the next year's
+        # updated analysis it starts from (the chain of activities is the same promise's).
         assert promise.id is not None
-        ahead = unmet_analysis_update(year, analysis_update_facts(session, promise.id, year))
-        broken = ahead + broken
+        next_text = session.exec(
+            select(PromiseText).where(
+                PromiseText.promise_id == promise.id, PromiseText.cycle_year == year
+            )
+        ).first()
+        snapshot = replace(
+            snapshot,
+            cycle_year=year,
+            statements=statement_facts(next_text),
+            analysis_update=analysis_update_facts(session, promise.id, year),
+        )
+    broken = unmet_for_signoff(snapshot)
     if broken:
         raise Refused(broken, "the action plan cannot be signed while its chain is broken")
     row = SignOff(

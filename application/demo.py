@@ -331,16 +331,12 @@ class _Builder:
                 on,
             )
         place = self.spec["place"]
-        _add(
-            self.pid,
-            "promise_text",
-            {
-                "police_promises": f"Polisen lovar att vara synlig vid {place} minst tre kvällar i veckan och att följa upp varje anmält personrån mot unga.",
-                "municipality_promises": f"{self.spec['party_word']} lovar bättre belysning vid {place}, fältassistenter på kvällstid och stöd till den som vill lämna kriminalitet.",
-                "joint_promises": self.spec.get("joint_text", ""),
-            },
-            on,
-        )
+        texts = {
+            "police_promises": f"Polisen lovar att vara synlig vid {place} minst tre kvällar i veckan.",
+            "municipality_promises": f"{self.spec['party_word']} lovar bättre belysning vid {place}, fältassistenter på kvällstid och stöd till den som vill lämna kriminalitet.",
+            "joint_promises": self.spec.get("joint_text", ""),
+        }
+        _add(self.pid, "promise_text", {**texts, "backing": self._backing(texts)}, on)
         _add(
             self.pid,
             "signoff",
@@ -363,6 +359,24 @@ class _Builder:
             },
             on,
         )
+
+    def _backing(self, texts: dict[str, str]) -> list[dict[str, Any]]:
+        """Each statement of the text backed by the activities of the party that makes it
+        (its own where it has any, else the joint ones): what sign-off checks."""
+        from lifecycle.statements import split_statements
+
+        with session_scope() as s:
+            owned = [
+                (a.id, a.owner_party.value)
+                for a in s.exec(select(Activity).where(Activity.promise_id == self.pid)).all()
+            ]
+        backing = []
+        for party in ("police", "municipality", "joint"):
+            own = [i for i, owner in owned if owner == party]
+            joint = [i for i, owner in owned if owner == "joint"]
+            for n, _words in enumerate(split_statements(texts[f"{party}_promises"]), start=1):
+                backing.append({"party": party, "statement": n, "activities": own or joint})
+        return backing
 
     def _continuous_evaluation(self, _on: date) -> None:
         limit = self.spec.get("rounds", 99)

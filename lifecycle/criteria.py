@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from lifecycle.snapshot import AnalysisUpdateFacts, PromiseSnapshot
 from lifecycle.stages import Stage
+from lifecycle.statements import backed_by
 from lifecycle.vocabulary import Party
 
 
@@ -173,8 +174,9 @@ def _goals(s: PromiseSnapshot) -> list[Unmet]:
 
 def _plan_backing(s: PromiseSnapshot) -> list[Unmet]:
     """The promise text tied to the plan: every activity names the cause it addresses, and
-    each party that promises something carries at least one activity of its own (or a joint
-    one); what both promise together needs a joint activity, or one of each party's."""
+    each statement of the text is backed by at least one activity of the party that makes it
+    (or a joint one); what both promise together needs a joint activity, or one of each
+    party's. Every unbacked statement is listed, quoted."""
     unmet = [
         Unmet(
             "activity.cause_missing",
@@ -185,32 +187,42 @@ def _plan_backing(s: PromiseSnapshot) -> list[Unmet]:
         for a in s.activities
         if not a.has_cause
     ]
-    owners = {a.owner for a in s.activities}
+    owner_of = {a.id: a.owner for a in s.activities}
+    municipality_sv, municipality_en = s.municipality_word
     words = {
-        "police": ("Polisen", "The police"),
-        "municipality": s.municipality_word,
-        "joint": ("Parterna tillsammans", "The parties together"),
+        # (who promises, sv; who must carry it, sv; the same in English)
+        "police": ("Polisen", "polisen", "The police", "the police"),
+        "municipality": (  # "Kommunen" → "kommunen"; "Region Gotland" is a name
+            municipality_sv,
+            municipality_sv if municipality_sv.startswith("Region ") else municipality_sv.lower(),
+            municipality_en,
+            municipality_en if municipality_en.startswith("Region ") else municipality_en.lower(),
+        ),
+        "joint": (
+            "Parterna tillsammans",
+            "parterna gemensamt (eller var och en av dem)",
+            "The parties together",
+            "the parties jointly (or each of them)",
+        ),
     }
-    for party in ("police", "municipality", "joint"):
-        if party not in s.promised_by:
+    for st in s.statements:
+        owners = {owner_of[a] for a in st.activity_ids if a in owner_of}
+        if backed_by(st.party, owners):
             continue
-        backed = (
-            "joint" in owners or {"police", "municipality"} <= owners
-            if party == "joint"
-            else bool({party, "joint"} & owners)
-        )
-        if not backed:
-            sv, en = words[party]
-            unmet.append(
-                Unmet(
-                    "promise_text.unbacked",
-                    f"{sv} lovar något i löftestexten men har ingen egen aktivitet i planen "
-                    "som bär löftet.",
-                    f"{en} promise something in the promise text but carry no activity of "
-                    "their own in the plan that backs it.",
-                    ref=f"party:{party}",
-                )
+        who_sv, doer_sv, who_en, doer_en = words[st.party]
+        quoted = st.text if len(st.text) <= 120 else st.text[:119] + "…"
+        unmet.append(
+            Unmet(
+                "promise_text.statement_unbacked",
+                f'{who_sv} lovar "{quoted}" (mening {st.number}), men ingen aktivitet som '
+                f"{doer_sv} genomför är angiven som den som bär löftet. Ange vilka aktiviteter "
+                "som bär meningen.",
+                f'{who_en} promise "{quoted}" (statement {st.number}), but no activity that '
+                f"{doer_en} carry out is named as backing it. Name the activities that back "
+                "the statement.",
+                ref=f"statement:{st.party}:{st.number}",
             )
+        )
     return unmet
 
 

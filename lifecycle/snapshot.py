@@ -90,6 +90,17 @@ class RoundFacts:
 
 
 @dataclass(frozen=True)
+class StatementFacts:
+    """One statement of the promise text: whose text it is in, its number there, its words,
+    and the activities named as backing it."""
+
+    party: str
+    number: int
+    text: str
+    activity_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
 class AnalysisUpdateFacts:
     """Which parts of a later year's analysis update are written (seed 004: the analysis and
     the priorities are updated from the results)."""
@@ -118,6 +129,8 @@ class PromiseSnapshot:
     has_promise_text: bool = False
     # Who promises something in this year's text: police, municipality, joint.
     promised_by: frozenset[str] = frozenset()
+    # This year's text statement by statement, with the activities backing each.
+    statements: tuple[StatementFacts, ...] = ()
     rounds: tuple[RoundFacts, ...] = ()
     compilation_approved: bool = False
     mandatory_area_ids: frozenset[str] = field(default_factory=frozenset)

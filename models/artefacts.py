@@ -189,6 +189,9 @@ class PromiseText(SQLModel, table=True):
     municipality_promises: str
     # "Polisen och kommunen lovar": what both promise together.
     joint_promises: str = ""
+    # Which activities back each statement of the text (lifecycle/statements.py splits it):
+    # [{"party": "police", "statement": 1, "activities": [4, 5]}]; checked at sign-off.
+    backing: list[dict[str, Any]] = json_field(list)
     published_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
 

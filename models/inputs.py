@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -489,6 +489,20 @@ class ActivityInput(_Input):
         return self
 
 
+class StatementBackingInput(_Input):
+    """The activities that back one statement of the promise text (numbered from 1 within the
+    party's text: one statement per line, or per sentence)."""
+
+    party: Literal["police", "municipality", "joint"] = Field(
+        description="Whose text the statement is in: police_promises, municipality_promises "
+        "or joint_promises"
+    )
+    statement: int = Field(ge=1, le=200, description="The statement's number in that text")
+    activities: list[int] = Field(
+        min_length=1, description="The activities (ids) that carry out what it promises"
+    )
+
+
 class PromiseTextInput(_Input):
     """The public promise text: what each party promises, and what they promise together."""
 
@@ -496,6 +510,11 @@ class PromiseTextInput(_Input):
     municipality_promises: str = ""
     joint_promises: str = Field(
         default="", description='"Polisen och kommunen lovar": what both promise together'
+    )
+    backing: list[StatementBackingInput] = Field(
+        default_factory=list,
+        description="For each statement of the text, the activities of the party that makes it "
+        "(or joint ones) that back it; checked at sign-off",
     )
     for_next_year: bool = Field(
         default=False,

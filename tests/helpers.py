@@ -195,12 +195,17 @@ def complete_stage(pid: int, stage: Stage) -> None:
             )
     elif stage is Stage.ACTION_PLAN:
         add_activities(pid)
+        joint = ids(pid, Activity)[-1]  # a joint activity backs what either party promises
         add(
             pid,
             "promise_text",
             _on=on,
             police_promises="Polisen lovar att vara på plats vid stationen.",
             municipality_promises="Kommunen lovar bättre belysning i centrum.",
+            backing=[
+                {"party": "police", "statement": 1, "activities": [joint]},
+                {"party": "municipality", "statement": 1, "activities": [joint]},
+            ],
         )
         add(
             pid,

@@ -832,7 +832,8 @@ def test_survey_results_are_a_series_imported_from_csv_and_compared_year_on_year
 # är konkreta." (000)
 
 
-def test_what_a_party_promises_is_backed_by_its_own_activity_tied_to_a_cause(db) -> None:
+def test_each_statement_of_the_promise_text_is_backed_by_an_activity_of_its_party(db) -> None:
+    from lifecycle.errors import NotFound
     from models import CauseAnalysis
 
     pid = new_promise(start=date(2026, 1, 1))
@@ -855,20 +856,39 @@ def test_what_a_party_promises_is_backed_by_its_own_activity_tied_to_a_cause(db)
     }
     for other in ids(pid, Goal):
         add(pid, "activity", _on=on, goal_id=other, owner_party="municipality", **plan)
+    field_work = ids(pid, Activity)[0]
+    texts = {
+        "police_promises": "Polisen lovar kvällsnärvaro vid stationen tre kvällar i veckan. "
+        "Polisen lovar att följa upp varje anmält rån.",
+        "municipality_promises": "Kommunen lovar fältassistenter kvällstid.",
+    }
+    # the police's first statement "backed" by the district's field workers: not its own
     add(
         pid,
         "promise_text",
         _on=on,
-        police_promises="Polisen lovar kvällsnärvaro vid stationen tre kvällar i veckan.",
-        municipality_promises="Kommunen lovar fältassistenter kvällstid.",
+        **texts,
+        backing=[
+            {"party": "municipality", "statement": 1, "activities": [field_work]},
+            {"party": "police", "statement": 1, "activities": [field_work]},
+        ],
     )
     signoff = {"party": "municipality", "signed_by": "Styrgruppen", "signed_on": "2025-12-20"}
     with pytest.raises(Refused) as info:
         add(pid, "signoff", _on=on, **signoff)
+    unbacked = {u.ref: u for u in info.value.unmet if u.code == "promise_text.statement_unbacked"}
+    assert set(unbacked) == {"statement:police:1", "statement:police:2"}  # each one, quoted
+    robbery = unbacked["statement:police:2"]
+    assert '"Polisen lovar att följa upp varje anmält rån." (mening 2)' in robbery.message_sv
+    assert "ingen aktivitet som polisen genomför" in robbery.message_sv
+    assert "(statement 2), but no activity that the police carry out" in robbery.message_en
     codes = {(u.code, u.ref) for u in info.value.unmet}
-    assert ("promise_text.unbacked", "party:police") in codes  # no police-owned activity
-    assert ("promise_text.unbacked", "party:municipality") not in codes
-    assert ("activity.cause_missing", f"activity:{ids(pid, Activity)[0]}") in codes
+    assert ("activity.cause_missing", f"activity:{field_work}") in codes  # cause required
+    # a statement that is not in the text, an activity of another promise: refused at once
+    with pytest.raises(InputError, match="police statement 3 does not exist"):
+        add(pid, "promise_text", _on=on, **texts, backing=[{"party": "police", "statement": 3, "activities": [field_work]}])  # fmt: skip
+    with pytest.raises(NotFound, match="activity 999999 does not exist"):
+        add(pid, "promise_text", _on=on, **texts, backing=[{"party": "police", "statement": 1, "activities": [999999]}])  # fmt: skip
     with session_scope() as s:  # tie each activity to its cause
         for activity in s.exec(select(Activity).where(Activity.promise_id == pid)).all():
             g = s.get(Goal, activity.goal_id)
@@ -877,7 +897,7 @@ def test_what_a_party_promises_is_backed_by_its_own_activity_tied_to_a_cause(db)
                 select(CauseAnalysis.id).where(CauseAnalysis.problem_id == g.problem_id)
             ).first()
             s.add(activity)
-    add(
+    presence = add(
         pid,
         "activity",
         _on=on,
@@ -886,7 +906,52 @@ def test_what_a_party_promises_is_backed_by_its_own_activity_tied_to_a_cause(db)
         owner_party="police",
         **{**plan, "title": "Kvällsnärvaro vid stationen", "approach": "situational"},
     )
-    add(pid, "signoff", _on=on, **signoff)  # now backed
+    backing = [
+        {"party": "municipality", "statement": 1, "activities": [field_work]},
+        {"party": "police", "statement": 1, "activities": [presence]},
+    ]
+    add(pid, "promise_text", _on=on, **texts, backing=backing)
+    with pytest.raises(Refused) as still:
+        add(pid, "signoff", _on=on, **signoff)
+    assert [u.ref for u in still.value.unmet] == ["statement:police:2"]  # the robbery promise
+    backing.append({"party": "police", "statement": 2, "activities": [presence]})
+    add(pid, "promise_text", _on=on, **texts, backing=backing)
+    add(pid, "signoff", _on=on, **signoff)  # now every statement is backed
+
+
+def test_the_promise_text_is_split_into_statements_by_line_and_sentence() -> None:
+    from lifecycle.statements import backed_by, split_statements
+
+    text = (
+        "Polisen lovar närvaro vid stationen, t.ex. kl. 18 på fredagar. Polisen lovar att "
+        "följa upp varje rån!\n\n- Polisen lovar trygghetsvandringar\n2. Polisen lovar svar"
+    )
+    assert split_statements(text) == [
+        "Polisen lovar närvaro vid stationen, t.ex. kl. 18 på fredagar.",
+        "Polisen lovar att följa upp varje rån!",
+        "Polisen lovar trygghetsvandringar",
+        "Polisen lovar svar",
+    ]
+    assert backed_by("police", {"joint"}) and not backed_by("police", {"municipality"})
+    assert backed_by("joint", {"police", "municipality"}) and not backed_by("joint", {"police"})
+
+
+def test_the_backing_form_reads_one_statement_per_line() -> None:
+    from application.forms import fields_from_form, form_values
+
+    sent = {
+        "police_promises": "Polisen lovar närvaro.",
+        "backing": "polisen 1: 4, 5\nStadsdelsnämnden 2: 7",
+    }
+    fields = fields_from_form("promise_text", sent)
+    assert fields["backing"] == [
+        {"party": "police", "statement": "1", "activities": ["4", "5"]},
+        {"party": "municipality", "statement": "2", "activities": ["7"]},
+    ]
+    back = form_values(
+        "promise_text", {"backing": [{"party": "police", "statement": 1, "activities": [4, 5]}]}
+    )
+    assert back["backing"] == "polisen 1: 4, 5"
 
 
 def test_one_activity_may_serve_several_goals(db) -> None:
@@ -953,7 +1018,13 @@ UPDATE = {
 
 
 def _year_two_plan(pid: int, on: date) -> None:
-    add(pid, "promise_text", _on=on, joint_promises="Polisen och kommunen lovar närvaro 2027.")
+    add(
+        pid,
+        "promise_text",
+        _on=on,
+        joint_promises="Polisen och kommunen lovar närvaro 2027.",
+        backing=[{"party": "joint", "statement": 1, "activities": ids(pid, Activity)[:1]}],
+    )
     for party in ("police", "municipality"):
         add(pid, "signoff", _on=on, party=party, signed_by="Styrgruppen", signed_on=on)
 
@@ -1041,13 +1112,29 @@ def test_the_next_years_update_may_be_written_ahead_and_its_sign_off_waits_for_i
     walk_to(pid, Stage.CONTINUOUS_EVALUATION)
     run_renewal(ACTOR, now=at(date(2026, 9, 1)))  # the revision for year 2 opens
     on = date(2026, 11, 20)
-    add(pid, "promise_text", _on=on, for_next_year=True, joint_promises="Vi lovar närvaro 2027.")
+    add(
+        pid,
+        "promise_text",
+        _on=on,
+        for_next_year=True,
+        joint_promises="Vi lovar närvaro 2027. Vi lovar svar till alla som frågar.",
+        backing=[{"party": "joint", "statement": 1, "activities": ids(pid, Activity)[:1]}],
+    )
     signoff = {"party": "police", "signed_by": "LPO-chef", "signed_on": on, "for_next_year": True}
     with pytest.raises(Refused) as refused:
         add(pid, "signoff", _on=on, **signoff)
-    assert {u.ref for u in refused.value.unmet} == {"cycle_year:2"}
-    assert len(refused.value.unmet) == 3
+    # the next year's update, and next year's second statement, which nothing backs
+    assert {u.ref for u in refused.value.unmet} == {"cycle_year:2", "statement:joint:2"}
+    assert len(refused.value.unmet) == 4
     add(pid, "analysis_update", _on=on, for_next_year=True, **UPDATE)
+    add(
+        pid,
+        "promise_text",
+        _on=on,
+        for_next_year=True,
+        joint_promises="Vi lovar närvaro 2027.",
+        backing=[{"party": "joint", "statement": 1, "activities": ids(pid, Activity)[:1]}],
+    )
     add(pid, "signoff", _on=on, **signoff)
     with session_scope() as s:
         from models import AnalysisUpdate

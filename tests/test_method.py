@@ -24,7 +24,7 @@ from lifecycle.stages import CYCLE, Stage
 from models import Activity, AuditEvent, Organisation, Problem, Promise, SignOff
 from models.db import session_scope
 from models.inputs import AgreementCreate, PromiseCreate
-from tests.helpers import ACTOR, add, add_activities, complete_stage, new_promise, promise
+from tests.helpers import ACTOR, add, add_activities, complete_stage, ids, new_promise, promise
 
 runner = CliRunner()
 
@@ -571,7 +571,9 @@ def test_a_multi_year_term_revises_next_years_plan_during_this_years_follow_up(d
     """Issue 10, point 1: the next year's revision opens on the renewal day, in parallel."""
     pid = new_promise(start=date(2026, 1, 1), years=2)
     walk_to(pid, Stage.CONTINUOUS_EVALUATION)
-    text = {"joint_promises": "Polisen och kommunen lovar fortsatt närvaro vid stationen 2027."}
+    text: dict[str, Any] = {
+        "joint_promises": "Polisen och kommunen lovar fortsatt närvaro vid stationen 2027."
+    }
     with pytest.raises(InputError, match="opens on 2026-09-01"):
         add(pid, "promise_text", _on=date(2026, 8, 31), for_next_year=True, **text)
     run_renewal(ACTOR, now=at(date(2026, 9, 1)))
@@ -583,6 +585,8 @@ def test_a_multi_year_term_revises_next_years_plan_during_this_years_follow_up(d
             )
         ).all()
     assert [e.details["cycle_year"] for e in opened] == [2]
+    [walks, *_] = ids(pid, Activity)  # the joint walk backs what both promise (seed 001)
+    text["backing"] = [{"party": "joint", "statement": 1, "activities": [walks]}]
     add(pid, "promise_text", _on=date(2026, 10, 5), for_next_year=True, **text)
     # seed 004: "erfarenheterna ligger till grund när analysen och prioriteringarna uppdateras"
     add(

@@ -17,7 +17,9 @@ from lifecycle.snapshot import (
     ProblemFacts,
     PromiseSnapshot,
     RoundFacts,
+    StatementFacts,
 )
+from lifecycle.statements import split_statements
 from lifecycle.vocabulary import DialogueMethod, OrganisationKind, Party
 from models import (
     Activity,
@@ -103,6 +105,25 @@ def analysis_update_facts(
         survey_results=bool(row.survey_results.strip()),
         situation_picture=bool(row.situation_picture.strip()),
         priorities=bool(row.priorities.strip()),
+    )
+
+
+def statement_facts(text: PromiseText | None) -> tuple[StatementFacts, ...]:
+    """The promise text statement by statement, each with the activities named as backing it."""
+    if text is None:
+        return ()
+    backing: dict[tuple[str, int], set[int]] = {}
+    for entry in text.backing or []:
+        key = (str(entry.get("party")), int(entry.get("statement") or 0))
+        backing.setdefault(key, set()).update(int(a) for a in entry.get("activities") or [])
+    return tuple(
+        StatementFacts(party, n, words, frozenset(backing.get((party, n), ())))
+        for party, whole in (
+            ("police", text.police_promises),
+            ("municipality", text.municipality_promises),
+            ("joint", text.joint_promises),
+        )
+        for n, words in enumerate(split_statements(whole), start=1)
     )
 
 
@@ -234,6 +255,7 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
         signed_by=frozenset(Party(p) for p in signed),
         has_promise_text=has_text,
         promised_by=promised_by,
+        statements=statement_facts(text),
         rounds=tuple(
             RoundFacts(
                 id=r.id or 0, number=r.number, due=r.due, submitted=r.submitted_at is not None

@@ -1,5 +1,6 @@
 """a later year's plan starts from an updated analysis: the survey results, the situation
-picture and the priorities reviewed (issue 22)
+picture and the priorities reviewed; each statement of the promise text names the activities
+that back it (issue 22)
 
 Revision ID: 0017_analysis_update
 Revises: 0016_activity_goals
@@ -35,9 +36,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("analysisupdate", schema=None) as batch_op:
         batch_op.create_index("ix_analysisupdate_promise_id", ["promise_id"], unique=False)
+    with op.batch_alter_table("promisetext", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("backing", sa.JSON(), nullable=False, server_default="[]"))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("promisetext", schema=None) as batch_op:
+        batch_op.drop_column("backing")
     with op.batch_alter_table("analysisupdate", schema=None) as batch_op:
         batch_op.drop_index("ix_analysisupdate_promise_id")
     op.drop_table("analysisupdate")
