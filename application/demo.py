@@ -360,6 +360,34 @@ class _Builder:
             on,
         )
 
+    def update_ahead(self) -> None:
+        """A multi-year promise reviews its analysis for year 2 during year 1's follow-up,
+        from the renewal day (seed 004: "erfarenheterna ligger till grund när analysen och
+        prioriteringarna uppdateras"), a few weeks after it and never after today."""
+        if self.spec["years"] < 2:
+            return
+        opens = renewal_date(self.start, 1, get_calendars().rules("stockholm").renewal)
+        on = previous_working_day(opens + timedelta(days=45))
+        if on > self.today:
+            return
+        place = self.spec["place"]
+        _add(
+            self.pid,
+            "analysis_update",
+            {
+                "survey_results": f"Trygghetsmätningen {on.year}: 34 % känner sig otrygga ute sent "
+                f"på kvällen i området, mot 38 % året före; kring {place} är andelen oförändrad.",
+                "situation_picture": f"Narkotikabrotten vid {place} har minskat sedan närvaron "
+                "ökade; fältassistenterna ser nya grupperingar vid skolan på eftermiddagarna.",
+                "priorities": "Styrgruppen behåller fokusområdena för år 2 och flyttar en del "
+                "av kvällsnärvaron till skolans närhet på eftermiddagarna.",
+                "reviewed_by": "Styrgruppen",
+                "reviewed_on": on,
+                "for_next_year": True,
+            },
+            on,
+        )
+
     def _backing(self, texts: dict[str, str]) -> list[dict[str, Any]]:
         """Each statement of the text backed by the activities of the party that makes it
         (its own where it has any, else the joint ones): what sign-off checks."""
@@ -836,6 +864,7 @@ def _partial(builder: _Builder, stage: Stage, stop: Stage | None) -> None:
     """What is done of the current stage by today (a stopped promise: what was done in time)."""
     if stage is Stage.CONTINUOUS_EVALUATION:
         builder.fill(stage)  # the rounds that are due (and, for a late promise, fewer)
+        builder.update_ahead()
     elif stage is Stage.YEAR_END_COMPILATION and builder.compilation_day() <= builder.today:
         builder._year_end_compilation(builder.today, approve=False)  # written, not yet approved
     elif (

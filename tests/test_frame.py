@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from application.promises import create_agreement, create_promise
 from application.transitions import advance_promise
@@ -1160,3 +1160,70 @@ def unmet(pid: int) -> list[Any]:
         p = s.get(Promise, pid)
         assert p is not None
         return current_unmet(s, p, date(2027, 2, 12))
+
+
+# --- 10. the demo uses what issue 22 added -----------------------------------------------------
+# "Förutom de aktiviteter som tar avstamp i lokala problembilder" (000); "Den lokala nivån ska
+# beröra dessa områden i framtagande av lokal lägesbild, åtgärder och mål" (001); "I december
+# 2018 förnyades samverkansöverenskommelsen inför åren 2019-2020, tillsammans med ett reviderat
+# medborgarlöfte för 2019" (003); "Polisregion Stockholm genomför sedan ett år tillbaka en sådan
+# mätning" (000); "Resultaten följs upp och erfarenheterna ligger till grund när analysen och
+# prioriteringarna uppdateras" (004).
+
+
+def test_the_demo_uses_each_new_capability(db) -> None:
+    from application.demo import load_demo
+    from models import (
+        Agreement,
+        AnalysisUpdate,
+        PromiseText,
+        SituationPicture,
+        SurveyResult,
+    )
+    from views.promise import goal_standing
+
+    today = date(2026, 11, 22)
+    load_demo(today)
+    with session_scope() as s:
+        promises = s.exec(select(Promise)).all()
+        by_area = {(p.area_name, p.term_start.year): p for p in promises}
+        problems = s.exec(select(Problem).where(Problem.selected)).all()
+        # a local focus area with its reason, and one of Sollentuna's agreement's own
+        assert any(p.local_reason for p in problems)
+        sollentuna = by_area[("Sollentuna", 2026)].id
+        assert any(p.agreement_focus_area for p in problems if p.promise_id == sollentuna)
+        # the city's frame, with Bromma's "ej aktuellt här" and its reason
+        bromma = by_area[("Bromma", 2026)].id
+        notes = [
+            n
+            for sp in s.exec(
+                select(SituationPicture).where(SituationPicture.promise_id == bromma)
+            ).all()
+            for n in sp.frame_areas
+        ]
+        [not_here] = [n for n in notes if n.get("not_relevant")]
+        assert not_here["area"] == "city-system-threatening" and not_here["reason"]
+        # an agreement for every promise; renewed agreements follow their promises' next cycle
+        assert all(p.agreement_id for p in promises)
+        renewed = s.exec(
+            select(Agreement).where(col(Agreement.previous_agreement_id).is_not(None))
+        ).all()
+        assert renewed
+        successors = [p for p in promises if p.previous_promise_id]
+        assert {p.agreement_id for p in successors} & {a.id for a in renewed}
+        # the survey as a series: at least two years of the same question for an area
+        years = s.exec(select(SurveyResult.area, SurveyResult.question, SurveyResult.year)).all()
+        per_question: dict[tuple[str, str], set[int]] = {}
+        for area, question, year in years:
+            per_question.setdefault((area, question), set()).add(year)
+        assert any(len(y) >= 2 for y in per_question.values())
+        # a goal on its way: Hässelby-Vällingby's two-year goals after year one's rounds
+        hv = by_area[("Hässelby-Vällingby", 2026)]
+        standing = goal_standing(s, hv.id or 0, today)
+        assert any(g["result"] == "on_the_way" for g in standing.values())
+        # its analysis reviewed for year 2 during year 1's follow-up
+        [update] = s.exec(select(AnalysisUpdate).where(AnalysisUpdate.promise_id == hv.id)).all()
+        assert update.cycle_year == 2 and update.survey_results and update.priorities
+        # every statement of every promise text backed by activities
+        for text in s.exec(select(PromiseText)).all():
+            assert text.backing, text.promise_id
