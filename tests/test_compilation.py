@@ -75,7 +75,7 @@ def test_compilation_has_every_goal_and_every_activity_not_done_in_all_formats(d
         data["goals_summary"]["met"] + data["goals_summary"]["not_met"] == 5
         and data["goals_summary"]["not_met"] >= 1
     )
-    assert [r["status"] for r in data["rounds"]] == ["submitted"] * 3
+    assert [r["status"] for r in data["rounds"]] == ["submitted"] * 2  # Stockholm's tertials
     assert data["feedback"] and data["suggestions"]
     markdown, html, as_json = (render(data, f) for f in ("md", "html", "json"))
     assert json.loads(as_json)["goals_summary"] == data["goals_summary"]

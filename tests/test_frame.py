@@ -1227,3 +1227,27 @@ def test_the_demo_uses_each_new_capability(db) -> None:
         # every statement of every promise text backed by activities
         for text in s.exec(select(PromiseText)).all():
             assert text.backing, text.promise_id
+
+
+def test_stockholms_region_calendar_reports_by_tertial_by_default(db) -> None:
+    """Stockholm's default is in its region calendar (config/calendars/stockholm.yaml), not in
+    code: a Stockholm promise gets the tertial rounds after 30 April and 31 August, another
+    region keeps the shipped default. "Både medborgarlöftet och samverkansöverenskommelsen
+    utvärderas löpande under året" (003)."""
+    from config.calendar import REGION_DIR, get_calendars
+    from lifecycle.rounds import EvaluationRule
+    from models.db import read_scope
+
+    rules = get_calendars().rules("stockholm").evaluation
+    assert rules == EvaluationRule("explicit", ("04-30", "08-31"), due_after_working_days=10)
+    assert "08-31" in (REGION_DIR / "stockholm.yaml").read_text(encoding="utf-8")
+    assert get_calendars().rules("vast").evaluation == EvaluationRule("tertial")
+    pid = new_promise(start=date(2026, 1, 1))
+    walk_to(pid, Stage.CONTINUOUS_EVALUATION)
+    with read_scope() as s:
+        dues = s.exec(
+            select(EvaluationRound.due)
+            .where(EvaluationRound.promise_id == pid)
+            .order_by(EvaluationRound.number)  # type: ignore[arg-type]
+        ).all()
+    assert dues == [date(2026, 5, 18), date(2026, 9, 14)]
