@@ -217,7 +217,7 @@ def _same_rows_in_every_format(cli: Any, day: date, data: dict[str, Any], out_di
     table = cli("overview", "--region", "stockholm", "--now", day.isoformat()).stdout
     lines = [line for line in table.splitlines() if line[:6].strip().isdigit()]
     assert [int(line[:6]) for line in lines] == [r["promise_id"] for r in data["rows"]]
-    assert "Försenade uppföljningar:" in table and "143 arbetsdagar sent" in table
+    assert "Försenade uppföljningar:" in table and "133 arbetsdagar sent" in table
     english = cli(
         "overview", "--region", "stockholm", "--now", day.isoformat(), "--language", "en"
     ).stdout
