@@ -486,7 +486,8 @@ def test_the_agreement_is_renewed_with_the_promises_next_cycle_and_reminded_befo
             "kommunpolis@polisen.se",
             "samordnare@sollentuna.se",
         ]
-        assert "löper ut 2026-12-31" in sent[0].subject
+        assert "löper ut torsdag 31 december 2026" in sent[0].subject
+        assert "Samverkansöverenskommelsen Samverkansöverenskommelse" not in sent[0].subject
         assert remind_expiring(s, date(2026, 9, 4)) == 0  # once per step
     with session_scope() as s:
         from application.promises import checked_decisions

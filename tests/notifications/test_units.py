@@ -178,7 +178,7 @@ def test_every_kind_renders_in_both_languages_text_and_html(kind, language):
         "resident_year_end": "godkänt",
         "account_notice": "Lösenordet",
         "generic": "Belysningen",
-        "agreement_expiry": "Samverkansöverenskommelsen",
+        "agreement_expiry": "gäller till och med",
         "status_event": "Statushändelse",
     }
     english = {
@@ -191,7 +191,7 @@ def test_every_kind_renders_in_both_languages_text_and_html(kind, language):
         "resident_year_end": "approved",
         "account_notice": "password",
         "generic": "Belysningen",
-        "agreement_expiry": "collaboration agreement",
+        "agreement_expiry": "is valid until",
         "status_event": "Status event",
     }
     assert (swedish if language == "sv" else english)[kind] in r.text
