@@ -725,7 +725,7 @@ def _remove_half_built(entry: dict[str, Any]) -> None:
                     )
                     owned.setdefault(table.name, []).extend(rows)
         for table in reversed(tables):  # children first
-            if table.name in owned and owned[table.name]:
+            if owned.get(table.name):
                 key = table.primary_key.columns.values()[0]
                 s.execute(delete(table).where(key.in_(owned[table.name])))
 

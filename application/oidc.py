@@ -175,7 +175,7 @@ def complete_sign_in(
     try:
         with _client(config, callback) as client:
             token = client.fetch_token(token_endpoint, code=code, code_verifier=verifier)
-    except Exception as exc:  # noqa: BLE001 - Authlib raises several kinds; all mean "no"
+    except Exception as exc:  # Authlib raises several kinds; all mean "no"
         raise NotAuthenticated(f"the provider refused the sign-in: {type(exc).__name__}") from None
     claims = _id_token_claims(config, str(token.get("id_token", "")), nonce)
     return map_claims(config, claims), config.issuer

@@ -43,7 +43,7 @@ class _PlainLoader(yaml.SafeLoader):
         self.source = source
         self.depth = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102 - yaml's hook
+    def compose_node(self, parent: Any, index: Any) -> Any:  # yaml's hook
         if self.check_event(yaml.AliasEvent):
             raise DocumentError(
                 f"{self.source}: uses a YAML alias (*name); aliases are not accepted, "

@@ -48,7 +48,7 @@ def _pg_reachable() -> str | None:
             conn.execute(text("select 1"))
         eng.dispose()
         return None
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+    except Exception as exc:  # any failure means "not reachable"
         return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc.__class__.__name__}: {exc}"
 
 

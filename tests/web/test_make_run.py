@@ -49,7 +49,7 @@ def receiver() -> Iterator[Receiver]:
     received: list[dict[str, Any]] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+        def do_POST(self) -> None:  # the name http.server calls
             length = int(self.headers.get("content-length", 0))
             with contextlib.suppress(ValueError):  # only JSON bodies are looked at
                 received.append(json.loads(self.rfile.read(length)))
