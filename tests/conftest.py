@@ -63,6 +63,23 @@ def _prepare(engine: Engine) -> None:
         load_catalogue_into(session, get_catalogue())
 
 
+# What a test marked `fast` may not ask for: the database, Prefect, a browser, a served app.
+_SLOW_FIXTURES = {"db", "prefect_harness", "browser", "page", "server", "world", "receiver"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The fast, pure tests first (the order is otherwise kept), so a broken rule fails within
+    seconds of `make test`; a `fast` test that asks for a slow fixture is a collection error."""
+    for item in items:
+        if item.get_closest_marker("fast"):
+            slow = _SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+            if slow:
+                raise pytest.UsageError(
+                    f"{item.nodeid} is marked fast but uses {', '.join(sorted(slow))}"
+                )
+    items.sort(key=lambda item: item.get_closest_marker("fast") is None)
+
+
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sqlite-template") / "template.db"

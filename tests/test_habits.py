@@ -6,6 +6,8 @@ import warnings
 
 import pytest
 
+pytestmark = pytest.mark.fast  # pure: no database, Prefect or browser (make test-fast)
+
 
 def test_our_own_deprecation_warnings_fail_the_test() -> None:
     # Attributed to this module (a project module), so pytest's filter turns it into an error.

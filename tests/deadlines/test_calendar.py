@@ -18,6 +18,8 @@ from lifecycle.calendar import (
 from lifecycle.deadlines import DueRule, add_months
 from lifecycle.rounds import EvaluationRule, round_due_dates
 
+pytestmark = pytest.mark.fast  # pure: no database, Prefect or browser (make test-fast)
+
 CONFIG = Path(__file__).parents[2] / "config" / "calendar.yaml"
 
 

@@ -14,6 +14,8 @@ from joserfc.jwk import KeySet, RSAKey
 from application import oidc
 from lifecycle.errors import NotAuthenticated
 
+pytestmark = pytest.mark.fast  # pure: no database, Prefect or browser (make test-fast)
+
 ISSUER = "https://login.example.se"
 PROVIDER = oidc.Provider(
     name="kommun",
