@@ -87,7 +87,11 @@ def build(engine: Engine, promises: int, *, due_only: int | None = None) -> int:
             )
         session.execute(insert(Organisation), org_rows)
         session.commit()
-        org_ids = list(session.exec(select(Organisation.id).order_by(col(Organisation.id))))
+        org_ids = [
+            oid
+            for oid in session.exec(select(Organisation.id).order_by(col(Organisation.id)))
+            if oid is not None  # stored rows always have one
+        ]
         session.execute(
             insert(Person),
             [
@@ -161,8 +165,8 @@ def build(engine: Engine, promises: int, *, due_only: int | None = None) -> int:
             calendar_rows.append(
                 {"promise_id": promise.id, "fingerprint": fingerprint, "updated_at": now}
             )
-        for start in range(0, len(deadline_rows), 5000):
-            session.execute(insert(Deadline), deadline_rows[start : start + 5000])
+        for first in range(0, len(deadline_rows), 5000):
+            session.execute(insert(Deadline), deadline_rows[first : first + 5000])
         session.execute(insert(PromiseCalendar), calendar_rows)
         session.commit()
     if engine.dialect.name == "postgresql":
