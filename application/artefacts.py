@@ -61,7 +61,9 @@ from models.inputs import (
     SignOffInput,
     SituationPictureInput,
 )
-from models.kinds import KINDS, artefact_kinds, json_schema  # noqa: F401 - for `lofte schema`
+from models.kinds import KINDS
+from models.kinds import artefact_kinds as artefact_kinds  # re-exported for `lofte schema`
+from models.kinds import json_schema as json_schema  # (cli may not import models)
 from views.lookup import get_promise
 from views.snapshot import build_snapshot, priority_scope
 
@@ -403,7 +405,7 @@ def _promise_text(
         cycle_year=year,
         police_promises="",
         municipality_promises="",
-    )  # type: ignore[arg-type]
+    )
     row.police_promises, row.municipality_promises, row.joint_promises = (
         data.police_promises,
         data.municipality_promises,
@@ -533,7 +535,7 @@ def _compilation(
 ) -> SQLModel:
     row = _compilation_row(session, promise) or YearEndCompilation(
         promise_id=promise.id,  # type: ignore[arg-type]
-        cycle_year=promise.cycle_year,  # type: ignore[arg-type]
+        cycle_year=promise.cycle_year,
     )
     if row.approved_at is not None:
         raise InputError("this year's compilation is already approved and can no longer change")

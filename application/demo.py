@@ -260,7 +260,7 @@ class _Builder:
         with session_scope() as s:
             ids = s.exec(
                 select(Problem.id)
-                .where(Problem.promise_id == self.pid, Problem.selected)  # type: ignore[arg-type]
+                .where(Problem.promise_id == self.pid, Problem.selected)
                 .order_by(Problem.id)  # type: ignore[arg-type]
             ).all()
         return list(zip(ids, self._areas(), strict=False))  # type: ignore[arg-type]
@@ -464,7 +464,7 @@ def _people(session: Session, entry: dict[str, Any]) -> None:
             region="stockholm",
             role="coordinator",  # type: ignore[arg-type]
         ),
-    )  # type: ignore[arg-type]
+    )
     add_person(
         session,
         PersonInput(
@@ -486,7 +486,7 @@ def _people(session: Session, entry: dict[str, Any]) -> None:
             region="stockholm",
             role="coordinator",  # type: ignore[arg-type]
         ),
-    )  # type: ignore[arg-type]
+    )
 
 
 def load_demo(today: date | None = None, path: Path = DEMO_FILE) -> dict[str, Any]:
@@ -510,7 +510,7 @@ def load_demo(today: date | None = None, path: Path = DEMO_FILE) -> dict[str, An
                     region="stockholm",
                     role="regional_coordinator",  # type: ignore[arg-type]
                 ),
-            )  # type: ignore[arg-type]
+            )
             add_person(
                 s,
                 PersonInput(
@@ -520,7 +520,7 @@ def load_demo(today: date | None = None, path: Path = DEMO_FILE) -> dict[str, An
                     region="stockholm",
                     role="regional_coordinator",  # type: ignore[arg-type]
                 ),
-            )  # type: ignore[arg-type]
+            )
             add_person(
                 s,
                 PersonInput(
@@ -717,11 +717,7 @@ def _remove_half_built(entry: dict[str, Any]) -> None:
                 if parent in owned and owned[parent] and table.name != "promise":
                     key = table.primary_key.columns.values()[0]
                     rows = (
-                        s.execute(
-                            select(key).where(fk.parent.in_(owned[parent]))  # type: ignore[call-overload]
-                        )
-                        .scalars()
-                        .all()
+                        s.execute(select(key).where(fk.parent.in_(owned[parent]))).scalars().all()
                     )
                     owned.setdefault(table.name, []).extend(rows)
         for table in reversed(tables):  # children first

@@ -198,7 +198,7 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return neutralise_formula(str(value))
+    return str(neutralise_formula(str(value)))  # text in, text out
 
 
 @router.get("/offentligt/{region}/uppfoljningar.csv")
