@@ -69,8 +69,8 @@ def error_response(exc: LofteError) -> JSONResponse:
     if isinstance(exc, Refused):
         body["error"] = exc.headline
         body["unmet"] = [u.as_dict() for u in exc.unmet]
-    if isinstance(exc, Forbidden):
-        body["error_sv"] = exc.message_sv
+    if exc.swedish:  # written in Swedish too (a refused right, a wrong input ...)
+        body["error_sv"] = exc.swedish
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
     if isinstance(exc, Busy):
         headers = {"Retry-After": str(exc.retry_after_seconds)}

@@ -8,10 +8,12 @@ import re
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from application.access import require_action
 from application.identity import MIN_PASSWORD
+from application.local_mailbox import mail_delivery
 from lifecycle.errors import Conflict, InputError, NotFound
 from lifecycle.permissions import Action, Principal
 from lifecycle.vocabulary import Role
@@ -43,6 +45,7 @@ async def admin(request: Request, notice: str = "") -> Response:
         people = await run("person.list", principal, {})
         tokens = await run("token.list", principal, {})
         dead = await run("outbox.list", principal, {"failed": True, "limit": 200})
+        local_mail = await run_in_threadpool(mail_delivery) == "local"
         return page(
             request,
             "admin.html",
@@ -50,6 +53,7 @@ async def admin(request: Request, notice: str = "") -> Response:
             people=people,
             tokens=tokens,
             dead=dead,
+            local_mail=local_mail,
             notice=notice[:200],
             notices=NOTICES,
         )
@@ -161,7 +165,13 @@ async def add_person(request: Request) -> Response:
             await run("person.add", principal, params)
         except (InputError, NotFound) as exc:
             return _person_form(
-                request, principal, organisations, values, {}, general=str(exc), status=400
+                request,
+                principal,
+                organisations,
+                values,
+                {},
+                general=exc.message(language_of(request)),
+                status=400,
             )
         return RedirectResponse("/admin?notice=person", status_code=303)
 

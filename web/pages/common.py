@@ -16,7 +16,7 @@ from flows.operations import all_operations
 from lifecycle.errors import Busy, Forbidden, LofteError, NotAuthenticated, NotFound
 from lifecycle.permissions import Principal
 from web.auth import SESSION_COOKIE
-from web.pages.i18n import N_
+from web.pages.i18n import N_, language_of
 from web.pages.render import page
 
 
@@ -114,6 +114,6 @@ async def guarded(request: Request, body: Callable[[Principal], Awaitable[Respon
             "error.html",
             exc.http_status,
             title=N_("Det gick inte"),
-            message=str(exc),
+            message=exc.message(language_of(request)),
             principal=principal,
         )

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from application.artefact_changes import CHANGEABLE
+from application.kinds import kind_of
 from lifecycle.errors import Conflict, InputError, NotFound, Refused
 from lifecycle.permissions import Principal
 from lifecycle.stages import CYCLE, Stage
@@ -53,19 +53,15 @@ def _task_list(view: dict[str, Any], deadlines: list[dict[str, Any]]) -> list[di
     return rows
 
 
-# The artefact kinds as a sentence names them ("Ändra mål 4", "La till underskrift 2").
-KIND_NAMES = {
-    "dialogue": N_("medborgardialog"),
-    "situation_picture": N_("lägesbild"),
-    "problem": N_("problem"),
-    "cause_analysis": N_("orsaksanalys"),
-    "goal": N_("mål"),
-    "activity": N_("aktivitet"),
-    "promise_text": N_("löftestext"),
-    "signoff": N_("underskrift"),
-    "evaluation": N_("uppföljning"),
-    "compilation": N_("årssammanställning"),
-}
+def _noun(kind: str) -> str:
+    """The artefact kind as a sentence names it, in Swedish ("Ändra mål 4"; models/kinds.py)."""
+    spec = kind_of(kind)
+    return spec.noun if spec else kind
+
+
+def _changeable(kind: str) -> bool:
+    spec = kind_of(kind)
+    return spec is not None and spec.changeable
 
 
 def _in_words(event: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -96,7 +92,7 @@ def _in_words(event: dict[str, Any], lang: str) -> dict[str, Any]:
             "artefact_changed": N_("Ändrade {what} {n}"),
             "artefact_removed": N_("Tog bort {what} {n}"),
         }[action]
-        what = _(verb, what=_(KIND_NAMES.get(kind, kind)), n=n)
+        what = _(verb, what=_(_noun(kind)), n=n)
     else:
         what = actions.get(action, action)
     return {
@@ -148,7 +144,7 @@ async def _promise_page(
     request: Request, principal: Principal, promise_id: int, refusal: list[str] | None = None
 ) -> Response:
     """The promise page; with ``refusal``, every unmet criterion in an error summary (409)."""
-    from application.forms import form_for, forms_for_stage
+    from web.forms import form_for, forms_for_stage
 
     view = await run("promise.show", principal, {"promise_id": promise_id})
     deadlines = await run("deadlines.show", principal, {"promise_id": promise_id})
@@ -210,7 +206,7 @@ async def send_back(request: Request, promise_id: int) -> Response:
             except Refused as exc:
                 problems = [u.message(lang) for u in exc.unmet] or [exc.headline]
             except InputError as exc:
-                problems = [str(exc)]
+                problems = [exc.message(lang)]
             else:
                 return RedirectResponse(f"/loften/{promise_id}", status_code=303)
         return await _promise_page(request, principal, promise_id, problems)
@@ -258,7 +254,7 @@ async def _form_page(
 ) -> Response:
     """An artefact kind's form, empty or as sent with its errors (422); with ``artefact_id``
     the form that changes (or removes) that artefact."""
-    from application.forms import TITLES, form_fields
+    from web.forms import form_fields
 
     try:
         fields = form_fields(kind)
@@ -267,15 +263,16 @@ async def _form_page(
     view = await run("promise.show", principal, {"promise_id": promise_id})
     _ = translator(language_of(request))
     if values is None and artefact_id is None:
-        from application.forms import form_defaults
         from config.clock import local_today
+        from web.forms import form_defaults
 
         values = form_defaults(kind, local_today())
     if artefact_id is None:
-        heading = _(TITLES.get(kind, kind))
+        spec = kind_of(kind)
+        heading = _(spec.title if spec else kind)
         action = f"/loften/{promise_id}/ny/{kind}"
     else:
-        heading = _("Ändra {what} {n}", what=_(KIND_NAMES.get(kind, kind)), n=artefact_id)
+        heading = _("Ändra {what} {n}", what=_(_noun(kind)), n=artefact_id)
         action = f"/loften/{promise_id}/andra/{kind}/{artefact_id}"
     return page(
         request,
@@ -287,7 +284,7 @@ async def _form_page(
         heading=heading,
         action=action,
         artefact_id=artefact_id,
-        kind_name=_(KIND_NAMES.get(kind, kind)),
+        kind_name=_(_noun(kind)),
         fields=fields,
         choices=await _choices(principal, view),
         values=values or {},
@@ -319,7 +316,7 @@ async def artefact_form(request: Request, promise_id: int, kind: str) -> Respons
 @router.post("/loften/{promise_id}/ny/{kind}")
 async def add_artefact(request: Request, promise_id: int, kind: str) -> Response:
     """Record the artefact, or show the form again with every error at its field."""
-    from application.forms import field_errors, field_labels, fields_from_form, form_fields
+    from web.forms import field_errors, field_labels, fields_from_form, form_fields
 
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
@@ -349,7 +346,7 @@ async def add_artefact(request: Request, promise_id: int, kind: str) -> Response
             except Refused as exc:
                 general = "; ".join(u.message(lang) for u in exc.unmet) or exc.headline
             except InputError as exc:
-                general = str(exc)
+                general = exc.message(lang)
             else:
                 return RedirectResponse(f"/loften/{promise_id}", status_code=303)
         return await _form_page(request, principal, promise_id, kind, sent, errors, general)
@@ -360,10 +357,10 @@ async def add_artefact(request: Request, promise_id: int, kind: str) -> Response
 @router.get("/loften/{promise_id}/andra/{kind}/{artefact_id}")
 async def change_form(request: Request, promise_id: int, kind: str, artefact_id: int) -> Response:
     """The form that changes a recorded artefact, filled in with what it says now."""
-    from application.forms import form_values
+    from web.forms import form_values
 
     async def body(principal: Principal) -> Response:
-        if kind not in CHANGEABLE:
+        if not _changeable(kind):
             raise NotFound(f"{kind} cannot be changed")
         ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
         current = await run("artefact.show", principal, ref)
@@ -378,11 +375,11 @@ async def change_form(request: Request, promise_id: int, kind: str, artefact_id:
 @router.post("/loften/{promise_id}/andra/{kind}/{artefact_id}")
 async def change(request: Request, promise_id: int, kind: str, artefact_id: int) -> Response:
     """Change the artefact (checked as a new one would be), or show what is wrong."""
-    from application.forms import change_from_form, field_errors, field_labels, form_fields
+    from web.forms import change_from_form, field_errors, field_labels, form_fields
 
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
-        if kind not in CHANGEABLE:
+        if not _changeable(kind):
             raise NotFound(f"{kind} cannot be changed")
         ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
         current = await run("artefact.show", principal, ref)
@@ -401,7 +398,7 @@ async def change(request: Request, promise_id: int, kind: str, artefact_id: int)
             except Refused as exc:
                 general = "; ".join(u.message(lang) for u in exc.unmet) or exc.headline
             except (InputError, Conflict) as exc:
-                general = str(exc)
+                general = exc.message(lang)
             else:
                 return RedirectResponse(f"/loften/{promise_id}", status_code=303)
         return await _form_page(
@@ -414,11 +411,11 @@ async def change(request: Request, promise_id: int, kind: str, artefact_id: int)
 @router.post("/loften/{promise_id}/ta-bort/{kind}/{artefact_id}")
 async def remove(request: Request, promise_id: int, kind: str, artefact_id: int) -> Response:
     """Remove the artefact, or say what rests on it (409, on its form)."""
-    from application.forms import form_values
+    from web.forms import form_values
 
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
-        if kind not in CHANGEABLE:
+        if not _changeable(kind):
             raise NotFound(f"{kind} cannot be removed")
         ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
         try:
@@ -431,7 +428,7 @@ async def remove(request: Request, promise_id: int, kind: str, artefact_id: int)
                 promise_id,
                 kind,
                 form_values(kind, current["fields"]),
-                general=str(exc),
+                general=exc.message(language_of(request)),
                 artefact_id=artefact_id,
                 status=409,
             )
@@ -456,7 +453,7 @@ async def _round_page(
     general: str | None = None,
 ) -> Response:
     """One evaluation round: every activity's status and every goal's latest value."""
-    from application.forms import STATUSES
+    from web.forms import STATUSES
 
     view = await run("promise.show", principal, {"promise_id": promise_id})
     return page(
@@ -486,7 +483,7 @@ async def round_form(request: Request, promise_id: int, number: int) -> Response
 @router.post("/loften/{promise_id}/uppfoljning/{number}")
 async def submit_round(request: Request, promise_id: int, number: int) -> Response:
     """Submit the round (the same check as `lofte add ID evaluation`), or say what is wrong."""
-    from application.forms import evaluation_from_form
+    from web.forms import evaluation_from_form
 
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
@@ -501,7 +498,9 @@ async def submit_round(request: Request, promise_id: int, number: int) -> Respon
         except Refused as exc:
             return await _round_page(request, principal, promise_id, number, sent, exc.headline)
         except InputError as exc:
-            return await _round_page(request, principal, promise_id, number, sent, str(exc))
+            return await _round_page(
+                request, principal, promise_id, number, sent, exc.message(language_of(request))
+            )
         return RedirectResponse(f"/loften/{promise_id}", status_code=303)
 
     return await guarded(request, body)

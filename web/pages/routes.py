@@ -8,8 +8,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.pages import admin, agreements, documents, promise, public, region, session
+from web.pages import (
+    admin,
+    agreements,
+    documents,
+    mailbox,
+    new_promise,
+    promise,
+    public,
+    region,
+    session,
+)
 
 router = APIRouter()
-for part in (session, promise, documents, agreements, region, admin, public):
+# new_promise before promise: /loften/nytt is not /loften/{promise_id}.
+for part in (session, new_promise, promise, documents, agreements, region, admin, mailbox, public):
     router.include_router(part.router)
