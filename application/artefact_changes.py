@@ -186,7 +186,7 @@ def _target(
 
 
 def _audit_change(
-    session: Session, principal: Principal, promise: Promise, action: str, details: dict
+    session: Session, principal: Principal, promise: Promise, action: str, details: dict[str, Any]
 ) -> int:
     """Revoke the signatures if the plan changed while being signed; audit it; how many."""
     revoked = revoke_signoffs(session, promise) if _revokes(promise, details["kind"]) else 0

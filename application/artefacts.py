@@ -65,7 +65,7 @@ from models.inputs import (
     SignOffInput,
     SituationPictureInput,
 )
-from models.kinds import (  # noqa: F401 - artefact_kinds, json_schema: for `lofte schema`
+from models.kinds import (
     ACTIVITY,
     ANALYSIS_UPDATE,
     APPROVAL,
@@ -82,9 +82,9 @@ from models.kinds import (  # noqa: F401 - artefact_kinds, json_schema: for `lof
     SITUATION_PICTURE,
     ArtefactKind,
     Handler,
-    artefact_kinds,
-    json_schema,
 )
+from models.kinds import artefact_kinds as artefact_kinds  # re-exported for `lofte schema`
+from models.kinds import json_schema as json_schema  # (cli may not import models)
 from views.lookup import get_promise
 from views.snapshot import (
     analysis_update_facts,
@@ -453,7 +453,7 @@ def _promise_text(
         cycle_year=year,
         police_promises="",
         municipality_promises="",
-    )  # type: ignore[arg-type]
+    )
     row.police_promises, row.municipality_promises, row.joint_promises = (
         data.police_promises,
         data.municipality_promises,
@@ -670,7 +670,7 @@ def _compilation(
 ) -> SQLModel:
     row = _compilation_row(session, promise) or YearEndCompilation(
         promise_id=promise.id,  # type: ignore[arg-type]
-        cycle_year=promise.cycle_year,  # type: ignore[arg-type]
+        cycle_year=promise.cycle_year,
     )
     if row.approved_at is not None:
         raise InputError.said("årets sammanställning är redan godkänd och kan inte längre ändras")

@@ -260,7 +260,7 @@ class _Builder:
         with session_scope() as s:
             ids = s.exec(
                 select(Problem.id)
-                .where(Problem.promise_id == self.pid, Problem.selected)  # type: ignore[arg-type]
+                .where(Problem.promise_id == self.pid, Problem.selected)
                 .order_by(Problem.id)  # type: ignore[arg-type]
             ).all()
         return list(zip(ids, self._areas(), strict=False))  # type: ignore[arg-type]
@@ -506,7 +506,7 @@ def _people(session: Session, entry: dict[str, Any]) -> None:
             region="stockholm",
             role="coordinator",  # type: ignore[arg-type]
         ),
-    )  # type: ignore[arg-type]
+    )
     add_person(
         session,
         PersonInput(
@@ -540,7 +540,7 @@ def _people(session: Session, entry: dict[str, Any]) -> None:
             region="stockholm",
             role="coordinator",  # type: ignore[arg-type]
         ),
-    )  # type: ignore[arg-type]
+    )
 
 
 def load_demo(today: date | None = None, path: Path = DEMO_FILE) -> dict[str, Any]:
@@ -564,7 +564,7 @@ def load_demo(today: date | None = None, path: Path = DEMO_FILE) -> dict[str, An
                     region="stockholm",
                     role="regional_coordinator",  # type: ignore[arg-type]
                 ),
-            )  # type: ignore[arg-type]
+            )
             add_person(
                 s,
                 PersonInput(
@@ -574,7 +574,7 @@ def load_demo(today: date | None = None, path: Path = DEMO_FILE) -> dict[str, An
                     region="stockholm",
                     role="regional_coordinator",  # type: ignore[arg-type]
                 ),
-            )  # type: ignore[arg-type]
+            )
             add_person(
                 s,
                 PersonInput(
@@ -803,15 +803,11 @@ def _remove_half_built(entry: dict[str, Any]) -> None:
                 if parent in owned and owned[parent] and table.name != "promise":
                     key = table.primary_key.columns.values()[0]
                     rows = (
-                        s.execute(
-                            select(key).where(fk.parent.in_(owned[parent]))  # type: ignore[call-overload]
-                        )
-                        .scalars()
-                        .all()
+                        s.execute(select(key).where(fk.parent.in_(owned[parent]))).scalars().all()
                     )
                     owned.setdefault(table.name, []).extend(rows)
         for table in reversed(tables):  # children first
-            if table.name in owned and owned[table.name]:
+            if owned.get(table.name):
                 key = table.primary_key.columns.values()[0]
                 s.execute(delete(table).where(key.in_(owned[table.name])))
 

@@ -259,5 +259,5 @@ def run_renewal(
     opened = []
     for promise_id in due:
         new = open_next_cycle(promise_id, actor, now=now, flow_run_id=flow_run_id)  # type: ignore[arg-type]
-        opened.append({"promise_id": promise_id, "next_promise_id": new.id})  # type: ignore[dict-item]
+        opened.append({"promise_id": promise_id, "next_promise_id": new.id})
     return opened

@@ -55,8 +55,8 @@ def set_publicity(principal: Principal | None, request: PublicityInput) -> dict[
         assert table is not None  # every withholdable kind has one
         row = own_artefact(session, table, request.artefact_id, promise, request.kind)
         reason = request.reason.strip()
-        before = row.not_public_reason  # type: ignore[attr-defined]
-        row.not_public_reason = reason  # type: ignore[attr-defined]
+        before = row.not_public_reason
+        row.not_public_reason = reason
         session.add(row)
         if before != reason:
             audit(

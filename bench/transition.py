@@ -68,7 +68,7 @@ def main() -> None:
                     "TRUNCATE promise, auditevent, dialogue, outboxmessage, deadline RESTART IDENTITY CASCADE"
                 )
             )
-    ids = []
+    ids: list[int] = []
     with session_scope() as s:
         for i in range(args.promises):
             p = create_promise(
@@ -82,13 +82,14 @@ def main() -> None:
                 ),
                 BENCH,
             )
+            assert p.id is not None  # flushed: the database gave it one
             add_artefact(
                 s,
                 p.id,
                 "dialogue",
                 {"method": "survey", "held_from": "2026-10-01", "results": "Otryggt"},
                 BENCH,
-            )  # type: ignore[arg-type]
+            )
             ids.append(p.id)
     print(f"database: {engine.dialect.name}, {args.promises} promises")
     started = time.perf_counter()

@@ -510,7 +510,7 @@ def render(
         language=language,
         counted=lambda n, what: counted(n, what, language),
         # A constant of ours (reports/styles.py), allowed by the CSP by its hash.
-        document_style=Markup(DOCUMENT_STYLES.get(template, "")),  # noqa: S704
+        document_style=Markup(DOCUMENT_STYLES.get(template, "")),
         # The page's running header and footer, for the PDF only (a browser has no use for
         # them, and its CSP allows no inline style but the constant one above).
         paged=paged,

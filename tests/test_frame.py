@@ -820,7 +820,7 @@ def test_survey_results_are_a_series_imported_from_csv_and_compared_year_on_year
     [series, *_] = [x for x in data["survey_series"] if x["question"].startswith("Otrygg")]
     assert (series["previous_year"], series["latest_year"], series["change"]) == (2025, 2026, -3.5)
     assert {x["area"] for x in data["survey_series"]} == {"Sollentuna"}  # not Järfälla's
-    goal = [g for link in data["chain"] for g in link["goals"] if g["indicator_source"]][0]
+    goal = next(g for link in data["chain"] for g in link["goals"] if g["indicator_source"])
     assert (goal["baseline_date"], goal["frequency"]) == ("2025-10-01", "årligen (hösten)")
     md = render(data, "md")
     assert "## Trygghetsmätningen år för år" in md
@@ -961,7 +961,7 @@ def test_one_activity_may_serve_several_goals(db) -> None:
 
     pid = new_promise(start=date(2026, 1, 1))
     walk_to(pid, Stage.ACTION_PLAN)
-    first, second, *rest = ids(pid, Goal)
+    _first, second, *_rest = ids(pid, Goal)
     on = date(2025, 12, 20)
     complete_stage(pid, Stage.ACTION_PLAN)  # one activity per goal, signed
     codes = unmet_codes(pid)

@@ -534,8 +534,15 @@ def test_swedish_outputs_use_the_right_words(db) -> None:
     load_demo(today)
     overview = runner.invoke(
         app,
-        ["overview", "--region", "stockholm", "--now", today.isoformat()]
-        + ["--actor", "brottsforebyggande@polisen.example.se"],
+        [
+            "overview",
+            "--region",
+            "stockholm",
+            "--now",
+            today.isoformat(),
+            "--actor",
+            "brottsforebyggande@polisen.example.se",
+        ],
     )
     assert overview.exit_code == 0, overview.output
     texts = [overview.output]

@@ -25,6 +25,8 @@ from notifications.render import KINDS, LANGUAGES, Renderer
 from notifications.retry import Outcome, RetryPolicy, classify_status, parse_retry_after
 from notifications.signing import SignatureError, sign, signature_headers, verify
 
+pytestmark = pytest.mark.fast  # pure: no database, Prefect or browser (make test-fast)
+
 MSG = Envelope(
     1,
     "digest:7:2026-03-02",

@@ -495,7 +495,7 @@ def test_open_data_validates_against_its_published_descriptions(server, tmp_path
 
     import jsonschema
 
-    rounds_late, year_late, future = _three_promises()
+    rounds_late, _year_late, _future = _three_promises()
     from tests.notifications.test_residents import submit_round
 
     submit_round(rounds_late, 1, "Vi har =SUMMA(A1) varit där.")  # a formula-like text
@@ -622,7 +622,7 @@ def test_the_new_public_pages_pass_axe_in_both_languages(page, today) -> None:
     pass axe-core (WCAG 2.1 A/AA) in Swedish and English."""
     from tests.web.conftest import axe_violations
 
-    rounds_late, year_late, future = _three_promises()
+    rounds_late, _year_late, future = _three_promises()
     for lang in ("sv", "en"):
         for path in (
             f"/offentligt/loften/{rounds_late}",

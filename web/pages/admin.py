@@ -159,7 +159,7 @@ async def add_person(request: Request) -> Response:
             "language": values["language"] if values["language"] in ("sv", "en") else "sv",
         }
         if values["organisation"]:
-            region, kind, name = (values["organisation"].split("|", 2) + ["", ""])[:3]
+            region, kind, name = ([*values["organisation"].split("|", 2), "", ""])[:3]
             params.update(region=region, organisation_kind=kind, organisation=name)
         try:
             await run("person.add", principal, params)

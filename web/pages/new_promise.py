@@ -80,7 +80,9 @@ def _errors(values: dict[str, str], choices: dict[str, Any]) -> dict[str, str]:
     return errors
 
 
-def _request(values: dict[str, str], choices: dict[str, Any], principal: Principal) -> dict:
+def _request(
+    values: dict[str, str], choices: dict[str, Any], principal: Principal
+) -> dict[str, Any]:
     own = choices["own"]
     other = next(o for o in choices["others"] if str(o["id"]) == values["other"])
     municipal, police = (other, own) if choices["police_side"] else (own, other)
@@ -97,7 +99,9 @@ def _request(values: dict[str, str], choices: dict[str, Any], principal: Princip
     }
 
 
-def _form(request: Request, principal: Principal, choices: dict[str, Any], **context: Any):
+def _form(
+    request: Request, principal: Principal, choices: dict[str, Any], **context: Any
+) -> Response:
     return page(
         request,
         "new_promise.html",

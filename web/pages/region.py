@@ -64,7 +64,7 @@ async def overview(
             d=data,
             rows=rows,
             history=history[:12],
-            trend=Markup(trend),  # noqa: S704 - built from numbers and an escaped title
+            trend=Markup(trend),  # built from numbers and an escaped title
             municipalities=municipalities,
             stages=stages,
             chosen={"kommun": kommun, "steg": steg, "sena": bool(sena)},
