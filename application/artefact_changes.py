@@ -30,7 +30,6 @@ from application.artefacts import (
     set_activity_goals,
     set_extra_areas,
 )
-from application.operations import operation
 from application.promises import PromiseId
 from config.clock import now_utc
 from effects.audit import audit
@@ -126,7 +125,6 @@ class ArtefactRef(BaseModel):
     artefact_id: int = Field(ge=1, le=2**31 - 1)
 
 
-@operation("artefact.show", ArtefactRef)
 def show_artefact(principal: Principal | None, request: ArtefactRef) -> dict[str, Any]:
     """One artefact as the fields of its input model (to fill in a form for changing it)."""
     model = _kind(request.kind)
@@ -210,7 +208,6 @@ def _audit_change(
     return revoked
 
 
-@operation("artefact.change", ArtefactChange)
 def change_artefact(principal: Principal | None, request: ArtefactChange) -> dict[str, Any]:
     """Change an artefact: checked as a new one of its kind would be; audited."""
     if not request.fields:
@@ -259,7 +256,6 @@ def _resting_on(session: Session, kind: str, row_id: int) -> list[str]:
     return found
 
 
-@operation("artefact.remove", ArtefactRef)
 def remove_artefact(principal: Principal | None, request: ArtefactRef) -> dict[str, Any]:
     """Remove an artefact nothing rests on; audited (the record keeps what it was)."""
     with session_scope() as session:

@@ -15,7 +15,6 @@ from sqlmodel import Session, SQLModel, col, select
 
 from application.access import require, require_action
 from application.next_cycle import link_findings
-from application.operations import operation
 from application.promises import PromiseId
 from config.calendar import get_calendars
 from config.clock import local_day, now_utc
@@ -647,7 +646,6 @@ class ArtefactRequest(BaseModel):
     fields: dict[str, Any] = Field(default_factory=dict)
 
 
-@operation("artefact.add", ArtefactRequest)
 def record_artefact(principal: Principal | None, request: ArtefactRequest) -> dict[str, Any]:
     """Record an artefact (dialogue, problem, goal, activity, sign-off, evaluation ...)."""
     if principal is None:

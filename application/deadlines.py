@@ -7,8 +7,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from application.access import may, party_filter, require, require_action, require_region
-from application.operations import FileResult, operation
 from application.promises import PromiseId, PromiseRequest, _region
+from application.usecase import FileResult
 from config.calendar import parse_override
 from config.clock import current_time, local_day
 from config.errors import ConfigError
@@ -31,7 +31,6 @@ class DeadlinesRequest(BaseModel):
     as_of: AsOf = None
 
 
-@operation("deadlines.show", DeadlinesRequest)
 def show_deadlines(principal: Principal | None, request: DeadlinesRequest) -> list[dict[str, Any]]:
     """Every deadline of the promise (stages and evaluation rounds), with working days left."""
     today = local_day(current_time(request.as_of))
@@ -46,7 +45,6 @@ class MyDeadlinesRequest(BaseModel):
     as_of: AsOf = None
 
 
-@operation("deadlines.mine", MyDeadlinesRequest)
 def my_deadlines(principal: Principal | None, request: MyDeadlinesRequest) -> list[dict[str, Any]]:
     """Every open deadline of the promises the person may read and that are not closed, next
     first, with the area's name (the start page's "Mina uppgifter"), in one query."""
@@ -66,7 +64,6 @@ def my_deadlines(principal: Principal | None, request: MyDeadlinesRequest) -> li
         ]
 
 
-@operation("calendar.show", PromiseRequest)
 def show_calendar(principal: Principal | None, request: PromiseRequest) -> dict[str, Any]:
     """The promise's effective calendar: the region's, merged with its own override if any."""
     with read_scope() as session:
@@ -91,7 +88,6 @@ class CalendarOverrideRequest(BaseModel):
     source: str = Field(default="override", max_length=300)
 
 
-@operation("calendar.set", CalendarOverrideRequest)
 def set_calendar(principal: Principal | None, request: CalendarOverrideRequest) -> dict[str, Any]:
     """Give the promise its own calendar (merged with the region's); deadlines recomputed.
 
@@ -111,7 +107,6 @@ def set_calendar(principal: Principal | None, request: CalendarOverrideRequest) 
         return {"promise_id": request.promise_id, **result.__dict__}
 
 
-@operation("calendar.clear", PromiseRequest)
 def clear_calendar(principal: Principal | None, request: PromiseRequest) -> dict[str, Any]:
     """Remove the promise's own calendar; its deadlines follow the region's again."""
     with session_scope() as session:
@@ -127,7 +122,6 @@ class RegionFilter(BaseModel):
     region: str | None = Field(default=None, max_length=40)
 
 
-@operation("calendar.resync", RegionFilter)
 def resync(principal: Principal | None, request: RegionFilter) -> dict[str, Any]:
     """Recompute every deadline after the calendar files were edited (admins)."""
     require_action(principal, Action.RUN_REMINDERS)
@@ -137,7 +131,6 @@ def resync(principal: Principal | None, request: RegionFilter) -> dict[str, Any]
         return {"resynced": resync_calendars(session, request.region)}
 
 
-@operation("ical.promise", PromiseRequest)
 def promise_calendar_feed(principal: Principal | None, request: PromiseRequest) -> FileResult:
     """The promise's deadlines as an iCalendar feed."""
     with read_scope() as session:
@@ -154,7 +147,6 @@ class RegionRequest(BaseModel):
     region: str = Field(max_length=40)
 
 
-@operation("ical.region", RegionRequest)
 def region_calendar_feed(principal: Principal | None, request: RegionRequest) -> FileResult:
     """Every promise's deadlines in the region as one iCalendar feed (regional coordinators)."""
     with read_scope() as session:

@@ -15,8 +15,8 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from application.access import may, require
-from application.operations import FileResult, operation
 from application.promises import PromiseId
+from application.usecase import FileResult
 from config.clock import local_today
 from lifecycle.errors import InputError, NotFound
 from lifecycle.permissions import Action, Principal
@@ -45,7 +45,6 @@ def _promise_file(data: dict[str, Any], fmt: str, promise_id: int) -> FileResult
     return FileResult(promise_document.render_pdf(data), PDF_MEDIA_TYPE, f"{name}.pdf")
 
 
-@operation("promise.document", PromiseDocumentRequest)
 def signed_promise_document(
     principal: Principal | None, request: PromiseDocumentRequest
 ) -> FileResult:
@@ -84,7 +83,6 @@ class ActionPlanRequest(BaseModel):
     language: Literal["sv", "en"] = "sv"
 
 
-@operation("promise.action_plan", ActionPlanRequest)
 def action_plan_document(principal: Principal | None, request: ActionPlanRequest) -> FileResult:
     """The promise's action plan for the city's planning system (the parties and their region)."""
     with read_scope() as session:

@@ -26,7 +26,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from application.access import principal_of, require_action
-from application.operations import NoInput, operation
+from application.usecase import NoInput
 from config.clock import now_utc
 from config.settings import get_settings
 from effects.account import credentials_changed
@@ -424,7 +424,6 @@ def _check_current_password(principal: Principal, current: SecretStr | None) -> 
         )
 
 
-@operation("user.password", PasswordRequest)
 def change_password(principal: Principal | None, request: PasswordRequest) -> dict[str, Any]:
     """Change your own password (with the current one), which ends every other session and
     token of yours; or, as an admin, set a one-time password the person must change at their
@@ -500,7 +499,6 @@ def _token_row(row: AccessToken, email: str) -> dict[str, Any]:
     }
 
 
-@operation("token.create", TokenRequest)
 def create_token(principal: Principal | None, request: TokenRequest) -> dict[str, Any]:
     """A new token, shown only in this answer (stored as a digest). A person makes their own
     (from a token only if that token was made for it, and with no more scopes than it has);
@@ -556,7 +554,6 @@ def create_token(principal: Principal | None, request: TokenRequest) -> dict[str
         return {"token": token, **_token_row(row, person.email)}
 
 
-@operation("token.list", NoInput)
 def list_tokens(principal: Principal | None, _request: NoInput) -> list[dict[str, Any]]:
     """Your tokens (admins: everyone's), never the secrets."""
     if principal is None:
@@ -588,7 +585,6 @@ def _descendants(session: Session, token_id: int) -> list[AccessToken]:
     return found
 
 
-@operation("token.revoke", TokenRef)
 def revoke_token(principal: Principal | None, request: TokenRef) -> dict[str, Any]:
     """Revoke a token at once, and every token it created: its owner or an admin."""
     if principal is None:
@@ -614,7 +610,6 @@ def revoke_token(principal: Principal | None, request: TokenRef) -> dict[str, An
         }
 
 
-@operation("me.show", NoInput)
 def who_am_i(principal: Principal | None, _request: NoInput) -> dict[str, Any]:
     """Who you are signed in as, and how."""
     if principal is None:

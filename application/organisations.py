@@ -10,7 +10,6 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from sqlmodel import col, select
 
 from application.access import require_action
-from application.operations import operation
 from application.promises import _find_organisation, _region
 from lifecycle.errors import InputError
 from lifecycle.permissions import Action, Principal
@@ -51,7 +50,6 @@ def _row(org: Organisation) -> dict[str, Any]:
     }
 
 
-@operation("organisation.add", OrganisationInput)
 def add_organisation(principal: Principal | None, request: OrganisationInput) -> dict[str, Any]:
     """Add an organisation (admins); a second one of the same kind and name is refused."""
     require_action(principal, Action.MANAGE_PEOPLE)
@@ -86,7 +84,6 @@ _MAILBOX = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,25}$")
 
 
-@operation("organisation.contact", OrganisationContactInput)
 def set_contact(principal: Principal | None, request: OrganisationContactInput) -> dict[str, Any]:
     """Set the public contact route of an organisation (admins): shown on its promises'
     public pages, so it must be a functional mailbox or a phone number, never a person's."""
@@ -114,7 +111,6 @@ class OrganisationFilter(BaseModel):
     region: str | None = Field(default=None, max_length=40)
 
 
-@operation("organisation.list", OrganisationFilter)
 def list_organisations(
     principal: Principal | None, request: OrganisationFilter
 ) -> list[dict[str, Any]]:

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from application.access import require_action
-from application.operations import operation
 from effects.resident_mail import RESIDENT_KINDS
 from lifecycle.errors import Conflict, InputError, NotFound
 from lifecycle.permissions import Action, Principal
@@ -40,7 +39,6 @@ def _row(m: Any) -> dict[str, Any]:
     }
 
 
-@operation("outbox.list", OutboxListRequest)
 def list_outbox(principal: Principal | None, request: OutboxListRequest) -> list[dict[str, Any]]:
     """Outbox messages, newest first (admins)."""
     require_action(principal, Action.MANAGE_OUTBOX)
@@ -59,7 +57,6 @@ class OutboxRetryRequest(BaseModel):
     all_failed: bool = False
 
 
-@operation("outbox.retry", OutboxRetryRequest)
 def retry_outbox(principal: Principal | None, request: OutboxRetryRequest) -> dict[str, Any]:
     """Queue dead-lettered messages again, all or nothing (admins)."""
     require_action(principal, Action.MANAGE_OUTBOX)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session, col, select
 
 from application.access import may, party_filter, require, require_action, require_parties
-from application.operations import NoInput, operation
+from application.usecase import NoInput
 from config.calendar import get_calendars
 from config.clock import local_today, now_utc
 from effects.audit import audit
@@ -375,7 +375,6 @@ def _row(session: Session, promise: Promise) -> dict[str, Any]:
     }
 
 
-@operation("promise.list", PromiseListRequest)
 def list_visible_promises(
     principal: Principal | None, request: PromiseListRequest
 ) -> list[dict[str, Any]]:
@@ -397,7 +396,6 @@ def list_visible_promises(
         ]
 
 
-@operation("promise.show", PromiseRequest)
 def show_promise(principal: Principal | None, request: PromiseRequest) -> dict[str, Any]:
     """A promise: its stage, what is still missing before the next one, its history."""
     with read_scope() as session:
@@ -406,7 +404,6 @@ def show_promise(principal: Principal | None, request: PromiseRequest) -> dict[s
         return promise_view(session, request.promise_id, request.language)
 
 
-@operation("promise.history", PromiseRequest)
 def promise_history(principal: Principal | None, request: PromiseRequest) -> list[dict[str, Any]]:
     """The full audit trail of a promise, oldest first."""
     with read_scope() as session:
@@ -415,7 +412,6 @@ def promise_history(principal: Principal | None, request: PromiseRequest) -> lis
         return [e.model_dump(mode="json") for e in history(session, request.promise_id)]
 
 
-@operation("promise.create", PromiseCreate)
 def create_promise_as(principal: Principal | None, request: PromiseCreate) -> dict[str, Any]:
     """Create a promise (first stage: resident dialogue) for a party the principal belongs to."""
     with session_scope() as session:
@@ -434,7 +430,6 @@ def create_promise_as(principal: Principal | None, request: PromiseCreate) -> di
         return promise_view(session, promise.id)  # type: ignore[arg-type]
 
 
-@operation("agreement.create", AgreementCreate)
 def create_agreement_as(principal: Principal | None, request: AgreementCreate) -> dict[str, Any]:
     """Create a collaboration agreement for a party the principal belongs to."""
     with session_scope() as session:
@@ -477,7 +472,6 @@ def check_channel(name: str | None) -> None:
         )
 
 
-@operation("person.add", PersonInput)
 def add_person_as(principal: Principal | None, request: PersonInput) -> dict[str, Any]:
     """Add or update a person (admins only)."""
     require_action(principal, Action.MANAGE_PEOPLE)
@@ -502,7 +496,6 @@ def _person_row(session: Session, person: Person) -> dict[str, Any]:
     }
 
 
-@operation("person.list", NoInput)
 def list_people(principal: Principal | None, _request: NoInput) -> list[dict[str, Any]]:
     """Every registered person with organisation and role (admins only)."""
     require_action(principal, Action.MANAGE_PEOPLE)

@@ -15,7 +15,6 @@ from sqlmodel import SQLModel
 
 from application.access import require
 from application.artefacts import own_artefact
-from application.operations import operation
 from effects.audit import audit
 from lifecycle.permissions import Action, Principal
 from models import Activity, Goal, Problem
@@ -38,7 +37,6 @@ class PublicityInput(BaseModel):
     )
 
 
-@operation("artefact.publicity", PublicityInput)
 def set_publicity(principal: Principal | None, request: PublicityInput) -> dict[str, Any]:
     """Mark the item "publiceras inte" with the reason, or clear the mark."""
     with session_scope() as session:

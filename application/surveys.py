@@ -16,7 +16,6 @@ from pydantic import BaseModel, Field
 from sqlmodel import select
 
 from application.access import require_region
-from application.operations import operation
 from lifecycle.errors import InputError
 from lifecycle.permissions import Action, Principal
 from lifecycle.safe_text import control_character_in
@@ -87,7 +86,6 @@ def parse_survey_csv(text: str) -> list[dict[str, Any]]:
     return rows
 
 
-@operation("survey.import", SurveyImport)
 def import_survey(principal: Principal | None, request: SurveyImport) -> dict[str, Any]:
     """Store the region's survey results (a figure imported again is replaced, not doubled)."""
     with session_scope() as session:
@@ -123,7 +121,6 @@ class SurveyList(BaseModel):
     area: str | None = Field(default=None, max_length=200)
 
 
-@operation("survey.list", SurveyList)
 def list_surveys(principal: Principal | None, request: SurveyList) -> list[dict[str, Any]]:
     """Every survey series of the region (or an area), each year against the one before."""
     require_region(principal, Action.READ_REGION, request.region)

@@ -25,14 +25,15 @@ def main() -> None:
     )
     from datetime import date
 
+    from wiring.usecases import BY_NAME
+
     from application.demo import load_demo
     from application.identity import operator_principal
     from application.setup import initialise
-    from flows.operations import all_operations
 
     initialise()
     load_demo(date(2027, 1, 25))
-    ops = all_operations()
+    ops = BY_NAME
     actor = operator_principal("brottsforebyggande@polisen.example.se")
     cases = [
         ("promise.document", 10, "pdf"),

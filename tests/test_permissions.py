@@ -242,7 +242,7 @@ class ApiCaller:
         self.key = ensure_operator_key()
 
     def __call__(self, who: str, operation: str, params: dict[str, Any]) -> tuple[str, Any]:
-        from application.routes import ROUTES
+        from cli.routes import ROUTES
 
         method, path = ROUTES[operation]
         body = dict(params)
@@ -464,7 +464,8 @@ def _account_action(action: str, principal: Principal) -> dict[str, Any]:
 def credential_matrix() -> str:
     """What each credential may do to accounts, by running every cell through the use cases
     (✓ done, – refused with 403 and nothing changed)."""
-    from flows.operations import all_operations
+    from wiring.usecases import BY_NAME
+
     from lifecycle.errors import Forbidden
 
     head = "| action | " + " | ".join(CREDENTIALS) + " |"
@@ -477,7 +478,7 @@ def credential_matrix() -> str:
             name, params = _account_action(action, principal)
             before = row_counts()
             try:
-                all_operations()[name].run(principal, params)
+                BY_NAME[name].run(principal, params)
             except Forbidden:
                 assert row_counts() == before, (action, kind)
                 cells.append("–")

@@ -1,6 +1,6 @@
 """What each API route takes and answers, as OpenAPI: from the use case's request model.
 
-The routes are built from the registry with one generic endpoint, so FastAPI cannot see their
+The routes are built from the composition root with one generic endpoint, so FastAPI cannot see their
 parameters; this module describes them from the request models (path parameters, the query of
 a GET, the JSON body of a POST) and the answers every route can give (the JSON error with its
 sentence). The service does not publish the schema (every route but /health needs sign-in);
@@ -14,7 +14,7 @@ import copy
 import re
 from typing import Any
 
-from application.operations import Operation
+from wiring.usecases import UseCase
 
 JSON = "application/json"
 # The routes whose success is a document (and, for some, JSON when format=json).
@@ -97,7 +97,7 @@ def _inline(schema: Any, defs: dict[str, Any]) -> Any:
     return schema
 
 
-def _responses(op: Operation) -> dict[str, Any]:
+def _responses(op: UseCase[Any, Any]) -> dict[str, Any]:
     success: dict[str, Any] = {media: {"schema": {}} for media in DOCUMENTS.get(op.name, (JSON,))}
     responses: dict[str, Any] = {"200": {"description": "Done", "content": success}}
     for status, description in ERRORS.items():
@@ -111,7 +111,7 @@ def _responses(op: Operation) -> dict[str, Any]:
     return responses
 
 
-def operation_openapi(op: Operation) -> dict[str, Any]:
+def operation_openapi(op: UseCase[Any, Any]) -> dict[str, Any]:
     """The OpenAPI operation of ``op``'s route: parameters, body and answers."""
     model = op.request.model_json_schema()
     defs = model.get("$defs", {})

@@ -135,10 +135,10 @@ def test_sign_in_rotates_the_session_id_and_sign_out_ends_it(db) -> None:
 
 
 def test_tokens_are_shown_once_stored_hashed_expire_and_can_be_revoked(db) -> None:
-    from flows.operations import all_operations
+    from wiring.usecases import BY_NAME
 
     me = register(EMAIL)
-    ops = all_operations()
+    ops = BY_NAME
     created = ops["token.create"].run(me, {"email": EMAIL, "days": 1, "name": "skript"})
     token = created["token"]
     assert token.startswith("lofte_pat_")
@@ -168,9 +168,9 @@ def test_the_audit_trail_records_how_the_actor_was_proven(db, prefect_harness) -
 
     register(EMAIL)
     pid = new_promise()
-    from flows.operations import all_operations
+    from wiring.usecases import BY_NAME
 
-    token = all_operations()["token.create"].run(register(EMAIL), {"email": EMAIL})
+    token = BY_NAME["token.create"].run(register(EMAIL), {"email": EMAIL})
     client = TestClient(create_app(warm=False))
     added = client.post(
         f"/api/promises/{pid}/artefacts/dialogue",
@@ -219,7 +219,8 @@ def test_no_password_or_token_in_any_log_or_audit_row(db, caplog) -> None:
 def test_what_is_typed_into_a_field_is_never_stored_or_echoed(db) -> None:
     # A password typed into the e-mail field must not land in the throttle table, and a
     # refused password must not be quoted back in the validation message.
-    from application.operations import REGISTRY
+    from wiring.usecases import BY_NAME as REGISTRY
+
     from lifecycle.permissions import system_principal
 
     _with_password()

@@ -35,15 +35,15 @@ EXAMPLES = 5  # per route and mode: ~400 requests in all, under a minute
 def api(db: Any, prefect_harness: None) -> Iterator[tuple[str, dict[str, str], Any]]:
     """The demo region, a token for one of its coordinators, and the API on a free port."""
     import uvicorn
+    from wiring.usecases import BY_NAME
 
     from application.demo import load_demo
     from application.identity import named_principal
-    from flows.operations import all_operations
     from web.api import create_app
 
     load_demo(DEMO_DAY)
     me = named_principal(COORDINATOR, "test")
-    token = all_operations()["token.create"].run(me, {"email": COORDINATOR, "name": "fuzz"})
+    token = BY_NAME["token.create"].run(me, {"email": COORDINATOR, "name": "fuzz"})
     app = create_app(warm=False)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -62,11 +62,10 @@ def api(db: Any, prefect_harness: None) -> Iterator[tuple[str, dict[str, str], A
 
 def _schema(app: Any) -> Any:
     import schemathesis
-
-    from flows.operations import all_operations
+    from wiring.usecases import BY_NAME
 
     document = app.openapi()
-    names = set(all_operations()) - EXCLUDED
+    names = set(BY_NAME) - EXCLUDED
     # Only the use cases' routes: the pages and the sign-in endpoints are not this API.
     for path in list(document["paths"]):
         for method in list(document["paths"][path]):
@@ -78,7 +77,8 @@ def _schema(app: Any) -> Any:
 
 
 def test_the_schema_describes_every_use_case_with_its_request_model(db: Any) -> None:
-    from flows.operations import all_operations
+    from wiring.usecases import BY_NAME
+
     from web.api import create_app
 
     document = create_app(warm=False).openapi()
@@ -88,7 +88,7 @@ def test_the_schema_describes_every_use_case_with_its_request_model(db: Any) -> 
         for op in methods.values()
         if "operationId" in op
     }
-    assert set(all_operations()) <= set(seen)
+    assert set(BY_NAME) <= set(seen)
     body = seen["promise.create"]["requestBody"]["content"]["application/json"]["schema"]
     assert {"region", "municipality", "start", "years"} <= set(body["required"])
     assert body["properties"]["years"]["maximum"] == 4
@@ -102,6 +102,7 @@ def test_the_schema_describes_every_use_case_with_its_request_model(db: Any) -> 
 def test_fuzzing_the_api_finds_no_server_error_and_no_answer_outside_the_schema(
     api: tuple[str, dict[str, str], Any],
 ) -> None:
+    from wiring.usecases import BY_NAME
     from schemathesis import GenerationMode
     from schemathesis.checks import not_a_server_error
     from schemathesis.specs.openapi.checks import (
@@ -112,12 +113,11 @@ def test_fuzzing_the_api_finds_no_server_error_and_no_answer_outside_the_schema(
     )
 
     from application.identity import named_principal
-    from flows.operations import all_operations
     from models.kinds import artefact_kinds
 
     base_url, auth, app = api
     KINDS = artefact_kinds()
-    mine = all_operations()["promise.list"].run(named_principal(COORDINATOR, "test"), {})
+    mine = BY_NAME["promise.list"].run(named_principal(COORDINATOR, "test"), {})
     promise_id = next(p["id"] for p in mine if p["stage"] != "closed")
     checks = [
         not_a_server_error,
@@ -129,7 +129,7 @@ def test_fuzzing_the_api_finds_no_server_error_and_no_answer_outside_the_schema(
     failures: dict[str, str] = {}
     statuses: dict[int, int] = {}
     requests = 0
-    operations = [result.ok() for result in _schema(app).get_all_operations()]
+    operations = [result.ok() for result in _schema(app).get_BY_NAME]
     assert len(operations) >= 35
     rounds: list[tuple[Any, Any, dict[str, Any], int]] = []
     for operation in operations:

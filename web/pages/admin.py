@@ -10,6 +10,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from application import identity, outbox, promises
+from application import organisations as organisations_
 from application.access import require_action
 from application.identity import MIN_PASSWORD
 from lifecycle.errors import Conflict, InputError, NotFound
@@ -40,9 +42,9 @@ async def admin(request: Request, notice: str = "") -> Response:
     """People, tokens and dead letters on one page."""
 
     async def body(principal: Principal) -> Response:
-        people = await run("person.list", principal, {})
-        tokens = await run("token.list", principal, {})
-        dead = await run("outbox.list", principal, {"failed": True, "limit": 200})
+        people = await run(promises.list_people, principal)
+        tokens = await run(identity.list_tokens, principal)
+        dead = await run(outbox.list_outbox, principal, failed=True, limit=200)
         return page(
             request,
             "admin.html",
@@ -64,7 +66,7 @@ async def retry(request: Request, message_id: int) -> Response:
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
         try:
-            await run("outbox.retry", principal, {"ids": [message_id]})
+            await run(outbox.retry_outbox, principal, ids=[message_id])
         except (Conflict, NotFound):
             return RedirectResponse("/admin?notice=inte-dott", status_code=303)
         return RedirectResponse("/admin?notice=koad", status_code=303)
@@ -78,7 +80,7 @@ async def revoke(request: Request, token_id: int) -> Response:
 
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
-        await run("token.revoke", principal, {"token_id": token_id})
+        await run(identity.revoke_token, principal, token_id=token_id)
         return RedirectResponse("/admin?notice=aterkallad", status_code=303)
 
     return await guarded(request, body)
@@ -112,7 +114,7 @@ async def new_person(request: Request) -> Response:
 
     async def body(principal: Principal) -> Response:
         require_action(principal, Action.MANAGE_PEOPLE)
-        organisations = await run("organisation.list", principal, {})
+        organisations = await run(organisations_.list_organisations, principal)
         return _person_form(request, principal, organisations, {}, {})
 
     return await guarded(request, body)
@@ -144,7 +146,7 @@ async def add_person(request: Request) -> Response:
             k: str(form.get(k, ""))[:300]
             for k in ("name", "email", "role", "organisation", "language")
         }
-        organisations = await run("organisation.list", principal, {})
+        organisations = await run(organisations_.list_organisations, principal)
         errors = _person_errors(values)
         if errors:
             return _person_form(request, principal, organisations, values, errors, status=400)
@@ -158,7 +160,7 @@ async def add_person(request: Request) -> Response:
             region, kind, name = (values["organisation"].split("|", 2) + ["", ""])[:3]
             params.update(region=region, organisation_kind=kind, organisation=name)
         try:
-            await run("person.add", principal, params)
+            await run(promises.add_person_as, principal, **params)
         except (InputError, NotFound) as exc:
             return _person_form(
                 request, principal, organisations, values, {}, general=str(exc), status=400
@@ -204,7 +206,7 @@ async def set_password(request: Request, email: str) -> Response:
         elif password.strip().lower() in (email.lower(), email.split("@")[0].lower()):
             error = N_("Lösenordet får inte vara e-postadressen")
         if not error:
-            await run("user.password", principal, {"email": email[:254], "password": password})
+            await run(identity.change_password, principal, email=email[:254], password=password)
             return RedirectResponse("/admin?notice=losenord", status_code=303)
         return page(
             request,

@@ -1,15 +1,36 @@
 """The web pages of ``lofte serve``, in Swedish (docs/web.md): one router of every page.
 
-Every page calls the application layer only (the registered use cases, as the API and the CLI
-do), as the person the session cookie belongs to; every form carries a CSRF token.
+Every page calls the use cases it needs by importing them (the same functions the API and the
+CLI run, wired in ``wiring/usecases.py``), as the person the session cookie belongs to; every
+form carries a CSRF token.
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.pages import admin, agreements, documents, promise, public, region, session
+from web.pages import (
+    admin,
+    agreements,
+    artefact_forms,
+    documents,
+    promise,
+    public,
+    region,
+    rounds,
+    session,
+)
 
 router = APIRouter()
-for part in (session, promise, documents, agreements, region, admin, public):
+for part in (
+    session,
+    promise,
+    artefact_forms,
+    rounds,
+    documents,
+    agreements,
+    region,
+    admin,
+    public,
+):
     router.include_router(part.router)
