@@ -25,11 +25,10 @@ def main() -> None:
     )
     from datetime import date
 
-    from wiring.usecases import BY_NAME
-
     from application.demo import load_demo
     from application.identity import operator_principal
     from application.setup import initialise
+    from wiring.usecases import BY_NAME
 
     initialise()
     load_demo(date(2027, 1, 25))

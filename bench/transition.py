@@ -50,7 +50,7 @@ def main() -> None:
     from application.artefacts import add_artefact
     from application.promises import create_promise
     from application.setup import initialise
-    from application.transitions import advance_promise
+    from application.transitions import AdvanceRequest, advance_promise
     from flows.runtime import warm_up
     from flows.transition import advance_promise_flow
     from lifecycle.permissions import system_principal
@@ -102,9 +102,9 @@ def main() -> None:
         plain.append(time.perf_counter() - t)
     for pid in ids[half:]:
         t = time.perf_counter()
-        result = advance_promise_flow(BENCH, pid)
+        result = advance_promise_flow(BENCH, AdvanceRequest(promise_id=pid))
         flowed.append(time.perf_counter() - t)
-        assert result["ok"], result
+        assert result.ok, result
     print(f"advance without Prefect : {_stats(plain)}")
     print(f"advance through the flow: {_stats(flowed)}")
     print(

@@ -464,9 +464,8 @@ def _account_action(action: str, principal: Principal) -> dict[str, Any]:
 def credential_matrix() -> str:
     """What each credential may do to accounts, by running every cell through the use cases
     (✓ done, – refused with 403 and nothing changed)."""
-    from wiring.usecases import BY_NAME
-
     from lifecycle.errors import Forbidden
+    from wiring.usecases import BY_NAME
 
     head = "| action | " + " | ".join(CREDENTIALS) + " |"
     rule = "|---|" + "---|" * len(CREDENTIALS)

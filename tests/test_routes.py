@@ -52,7 +52,7 @@ def test_the_cli_knows_every_use_case_at_the_address_the_root_gives_it() -> None
     from wiring.usecases import USE_CASES
 
     wired = {u.name: (u.method, u.path) for u in USE_CASES}
-    assert ROUTES == wired, "cli/routes.py differs from wiring/usecases.py: copy the root's rows"
+    assert wired == ROUTES, "cli/routes.py differs from wiring/usecases.py: copy the root's rows"
     assert len(USE_CASES) == len(wired), "a use case name is wired twice"
 
 

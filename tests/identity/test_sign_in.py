@@ -219,9 +219,8 @@ def test_no_password_or_token_in_any_log_or_audit_row(db, caplog) -> None:
 def test_what_is_typed_into_a_field_is_never_stored_or_echoed(db) -> None:
     # A password typed into the e-mail field must not land in the throttle table, and a
     # refused password must not be quoted back in the validation message.
-    from wiring.usecases import BY_NAME as REGISTRY
-
     from lifecycle.permissions import system_principal
+    from wiring.usecases import BY_NAME as REGISTRY
 
     _with_password()
     with pytest.raises(NotAuthenticated):

@@ -97,9 +97,8 @@ def _csrf(html: str) -> str:
 def test_a_held_write_lock_delays_no_read_and_a_write_is_503_with_retry_after(
     db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from wiring.usecases import BY_NAME
-
     from tests.web.conftest import account
+    from wiring.usecases import BY_NAME
 
     pid = _published_promise()
     account(ME, "Sollentuna")

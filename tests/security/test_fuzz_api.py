@@ -35,11 +35,11 @@ EXAMPLES = 5  # per route and mode: ~400 requests in all, under a minute
 def api(db: Any, prefect_harness: None) -> Iterator[tuple[str, dict[str, str], Any]]:
     """The demo region, a token for one of its coordinators, and the API on a free port."""
     import uvicorn
-    from wiring.usecases import BY_NAME
 
     from application.demo import load_demo
     from application.identity import named_principal
     from web.api import create_app
+    from wiring.usecases import BY_NAME
 
     load_demo(DEMO_DAY)
     me = named_principal(COORDINATOR, "test")
@@ -62,6 +62,7 @@ def api(db: Any, prefect_harness: None) -> Iterator[tuple[str, dict[str, str], A
 
 def _schema(app: Any) -> Any:
     import schemathesis
+
     from wiring.usecases import BY_NAME
 
     document = app.openapi()
@@ -77,9 +78,8 @@ def _schema(app: Any) -> Any:
 
 
 def test_the_schema_describes_every_use_case_with_its_request_model(db: Any) -> None:
-    from wiring.usecases import BY_NAME
-
     from web.api import create_app
+    from wiring.usecases import BY_NAME
 
     document = create_app(warm=False).openapi()
     seen = {
@@ -102,7 +102,6 @@ def test_the_schema_describes_every_use_case_with_its_request_model(db: Any) -> 
 def test_fuzzing_the_api_finds_no_server_error_and_no_answer_outside_the_schema(
     api: tuple[str, dict[str, str], Any],
 ) -> None:
-    from wiring.usecases import BY_NAME
     from schemathesis import GenerationMode
     from schemathesis.checks import not_a_server_error
     from schemathesis.specs.openapi.checks import (
@@ -114,6 +113,7 @@ def test_fuzzing_the_api_finds_no_server_error_and_no_answer_outside_the_schema(
 
     from application.identity import named_principal
     from models.kinds import artefact_kinds
+    from wiring.usecases import BY_NAME
 
     base_url, auth, app = api
     KINDS = artefact_kinds()
