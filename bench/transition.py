@@ -146,7 +146,7 @@ def _permission_cost(ids: list[int]) -> None:
             ),
         )
     coordinator = system_principal("bench@bench.se")
-    token = create_token(coordinator, TokenRequest(email="bench@bench.se", days=1))["token"]
+    token = create_token(coordinator, TokenRequest(email="bench@bench.se", days=1)).token
     principal = authenticate_bearer(token)
     rounds = 20_000
     t = time.perf_counter()

@@ -326,7 +326,7 @@ def login(email: str, password: str, days: int) -> dict[str, Any]:
         )
         return _result(created)  # type: ignore[no-any-return]
     from application import identity
-    from wiring.usecases import BY_NAME
+    from wiring.usecases import BY_NAME, to_json
 
     _session_id, principal = identity.sign_in_with_password(email, password, "cli")
-    return BY_NAME["token.create"].run(principal, params)  # type: ignore[no-any-return]
+    return to_json(BY_NAME["token.create"].run(principal, params))  # type: ignore[no-any-return]

@@ -427,7 +427,7 @@ def _credential(kind: str) -> Principal:
         identity.operator_principal(email),
         identity.TokenRequest(email=email, scopes=scopes),  # type: ignore[arg-type]
     )
-    return identity.authenticate_bearer(made["token"])
+    return identity.authenticate_bearer(made.token)
 
 
 def _account_action(action: str, principal: Principal) -> dict[str, Any]:
@@ -456,8 +456,8 @@ def _account_action(action: str, principal: Principal) -> dict[str, Any]:
             "user.password",
             {"email": _OTHER, "password": "ett tillfälligt lösenord"},
         ),
-        ACCOUNT_ACTIONS[6]: ("token.revoke", {"token_id": own_token["id"]}),
-        ACCOUNT_ACTIONS[7]: ("token.revoke", {"token_id": other_token["id"]}),
+        ACCOUNT_ACTIONS[6]: ("token.revoke", {"token_id": own_token.id}),
+        ACCOUNT_ACTIONS[7]: ("token.revoke", {"token_id": other_token.id}),
     }[action]
 
 

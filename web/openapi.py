@@ -1,4 +1,4 @@
-"""What each API route takes and answers, as OpenAPI: from the use case's request model.
+"""What each API route takes and answers, as OpenAPI: from the use case's request and result.
 
 The routes are built from the composition root with one generic endpoint, so FastAPI cannot see their
 parameters; this module describes them from the request models (path parameters, the query of
@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import copy
 import re
+import typing
 from typing import Any
+
+from pydantic import BaseModel, TypeAdapter
 
 from wiring.usecases import UseCase
 
@@ -97,8 +100,24 @@ def _inline(schema: Any, defs: dict[str, Any]) -> Any:
     return schema
 
 
+def _result_schema(op: UseCase[Any, Any]) -> dict[str, Any]:
+    """The JSON schema of a typed result (a pydantic model or a list of them); ``{}`` for a
+    document or a result not typed yet."""
+    result = op.result
+    model = typing.get_args(result)[0] if typing.get_origin(result) is list else result
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return {}
+    schema = TypeAdapter(result).json_schema(mode="serialization")
+    inlined: dict[str, Any] = _inline(schema, schema.get("$defs", {}))
+    return inlined
+
+
 def _responses(op: UseCase[Any, Any]) -> dict[str, Any]:
-    success: dict[str, Any] = {media: {"schema": {}} for media in DOCUMENTS.get(op.name, (JSON,))}
+    result = _result_schema(op)
+    success: dict[str, Any] = {
+        media: {"schema": result if media == JSON else {}}
+        for media in DOCUMENTS.get(op.name, (JSON,))
+    }
     responses: dict[str, Any] = {"200": {"description": "Done", "content": success}}
     for status, description in ERRORS.items():
         responses[status] = {

@@ -55,7 +55,7 @@ def api(db: Any, prefect_harness: None) -> Iterator[tuple[str, dict[str, str], A
         if server.started:
             break
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {token['token']}"}, app
+    yield f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {token.token}"}, app
     server.should_exit = True
     thread.join(10)
 
