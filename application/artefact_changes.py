@@ -208,7 +208,16 @@ def _audit_change(
     return revoked
 
 
-def change_artefact(principal: Principal | None, request: ArtefactChange) -> dict[str, Any]:
+class Changed(BaseModel):
+    """The fields an artefact change changed, and the sign-offs it revoked (a changed plan
+    must be signed again)."""
+
+    ok: bool = True
+    changed: list[str]
+    signoffs_revoked: int
+
+
+def change_artefact(principal: Principal | None, request: ArtefactChange) -> Changed:
     """Change an artefact: checked as a new one of its kind would be; audited."""
     if not request.fields:
         raise InputError(f"nothing to change: give the fields of the {request.kind} to change")
@@ -222,7 +231,7 @@ def change_artefact(principal: Principal | None, request: ArtefactChange) -> dic
         if changed:
             details = {"kind": request.kind, "id": request.artefact_id, "fields": changed}
             revoked = _audit_change(session, principal, promise, "artefact_changed", details)
-        return {"ok": True, "changed": changed, "signoffs_revoked": revoked}
+        return Changed(changed=changed, signoffs_revoked=revoked)
 
 
 def _resting_on(session: Session, kind: str, row_id: int) -> list[str]:
@@ -256,7 +265,15 @@ def _resting_on(session: Session, kind: str, row_id: int) -> list[str]:
     return found
 
 
-def remove_artefact(principal: Principal | None, request: ArtefactRef) -> dict[str, Any]:
+class Removed(BaseModel):
+    """The removed artefact's id, and the sign-offs its removal revoked."""
+
+    ok: bool = True
+    removed: int
+    signoffs_revoked: int
+
+
+def remove_artefact(principal: Principal | None, request: ArtefactRef) -> Removed:
     """Remove an artefact nothing rests on; audited (the record keeps what it was)."""
     with session_scope() as session:
         promise, row = _target(session, principal, request)
@@ -275,4 +292,4 @@ def remove_artefact(principal: Principal | None, request: ArtefactRef) -> dict[s
         session.delete(row)
         details = {"kind": request.kind, "id": request.artefact_id, "was": was}
         revoked = _audit_change(session, principal, promise, "artefact_removed", details)
-        return {"ok": True, "removed": request.artefact_id, "signoffs_revoked": revoked}
+        return Removed(removed=request.artefact_id, signoffs_revoked=revoked)

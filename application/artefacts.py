@@ -646,7 +646,16 @@ class ArtefactRequest(BaseModel):
     fields: dict[str, Any] = Field(default_factory=dict)
 
 
-def record_artefact(principal: Principal | None, request: ArtefactRequest) -> dict[str, Any]:
+class Recorded(BaseModel, extra="allow"):
+    """A recorded artefact: its kind and id, and (as extra fields) the row as stored, whose
+    columns differ by kind."""
+
+    ok: bool = True
+    kind: str
+    id: int | None = None
+
+
+def record_artefact(principal: Principal | None, request: ArtefactRequest) -> Recorded:
     """Record an artefact (dialogue, problem, goal, activity, sign-off, evaluation ...)."""
     if principal is None:
         require_action(principal, Action.RECORD_ARTEFACT)
@@ -658,4 +667,4 @@ def record_artefact(principal: Principal | None, request: ArtefactRequest) -> di
         )
     with session_scope() as session:
         row = add_artefact(session, request.promise_id, request.kind, request.fields, principal)
-        return {"ok": True, "kind": request.kind, **row.model_dump(mode="json")}
+        return Recorded(kind=request.kind, **row.model_dump(mode="json"))

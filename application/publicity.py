@@ -8,7 +8,7 @@ artefacts may do it; the audit trail keeps who did it and why.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 from sqlmodel import SQLModel
@@ -37,7 +37,16 @@ class PublicityInput(BaseModel):
     )
 
 
-def set_publicity(principal: Principal | None, request: PublicityInput) -> dict[str, Any]:
+class Publicity(BaseModel):
+    """Whether the item is held back from the public, and why (empty: it is published)."""
+
+    ok: bool = True
+    kind: str
+    artefact_id: int
+    not_public_reason: str
+
+
+def set_publicity(principal: Principal | None, request: PublicityInput) -> Publicity:
     """Mark the item "publiceras inte" with the reason, or clear the mark."""
     with session_scope() as session:
         promise = get_promise(session, request.promise_id)
@@ -62,9 +71,6 @@ def set_publicity(principal: Principal | None, request: PublicityInput) -> dict[
                     "not_public": bool(reason),
                 },
             )
-        return {
-            "ok": True,
-            "kind": request.kind,
-            "artefact_id": request.artefact_id,
-            "not_public_reason": reason,
-        }
+        return Publicity(
+            kind=request.kind, artefact_id=request.artefact_id, not_public_reason=reason
+        )
