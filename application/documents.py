@@ -21,7 +21,7 @@ from config.clock import local_today
 from lifecycle.errors import InputError, NotFound
 from lifecycle.permissions import Action, Principal
 from models.db import read_scope
-from reports import action_plan, promise_document
+from reports import action_plan, parties, promise_document
 from reports.office import DOCX_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from reports.pdf import PDF_MEDIA_TYPE
 from views.lookup import get_promise
@@ -52,7 +52,7 @@ def signed_promise_document(
     with read_scope() as session:
         promise = get_promise(session, request.promise_id)
         published_only = principal is None or not may(principal, Action.EXPORT_PROMISE, promise)
-        if published_only and promise_document.signed_year(session, promise, True) is None:
+        if published_only and parties.signed_year(session, promise, True) is None:
             require(principal, Action.EXPORT_PROMISE, promise)  # says who may, and why not
         data = promise_document.document_data(session, promise, request.language, published_only)
         if data is None:

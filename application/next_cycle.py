@@ -17,8 +17,8 @@ from application.access import require, require_action
 from application.agreements import agreement_for_next_cycle, run_agreement_reminders
 from application.promises import PromiseId, create_promise
 from application.usecase import signed_in
-from config.calendar import current_time, get_calendars
-from config.clock import local_today
+from config.calendar import get_calendars
+from config.clock import current_time, local_today
 from config.errors import ConfigError
 from effects.audit import audit
 from effects.hooks import after_create

@@ -472,7 +472,22 @@ def check_channel(name: str | None) -> None:
         )
 
 
-def add_person_as(principal: Principal | None, request: PersonInput) -> dict[str, Any]:
+class PersonRow(BaseModel):
+    """A registered person: role, organisation and how they are told things."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+    service_account: bool
+    organisation: str | None
+    organisation_kind: str | None
+    region: str | None
+    language: str
+    channel: str | None
+
+
+def add_person_as(principal: Principal | None, request: PersonInput) -> PersonRow:
     """Add or update a person (admins only)."""
     require_action(principal, Action.MANAGE_PEOPLE)
     check_channel(request.channel)
@@ -480,23 +495,23 @@ def add_person_as(principal: Principal | None, request: PersonInput) -> dict[str
         return _person_row(session, add_person(session, request))
 
 
-def _person_row(session: Session, person: Person) -> dict[str, Any]:
+def _person_row(session: Session, person: Person) -> PersonRow:
     org = session.get(Organisation, person.organisation_id) if person.organisation_id else None
-    return {
-        "id": person.id,
-        "email": person.email,
-        "name": person.name,
-        "role": person.role.value,
-        "service_account": person.service_account,
-        "organisation": org.name if org else None,
-        "organisation_kind": org.kind.value if org else None,
-        "region": org.region_id if org else None,
-        "language": person.language,
-        "channel": person.channel,
-    }
+    return PersonRow(
+        id=person.id or 0,
+        email=person.email,
+        name=person.name,
+        role=person.role.value,
+        service_account=person.service_account,
+        organisation=org.name if org else None,
+        organisation_kind=org.kind.value if org else None,
+        region=org.region_id if org else None,
+        language=person.language,
+        channel=person.channel,
+    )
 
 
-def list_people(principal: Principal | None, _request: NoInput) -> list[dict[str, Any]]:
+def list_people(principal: Principal | None, _request: NoInput) -> list[PersonRow]:
     """Every registered person with organisation and role (admins only)."""
     require_action(principal, Action.MANAGE_PEOPLE)
     with read_scope() as session:
@@ -504,7 +519,7 @@ def list_people(principal: Principal | None, _request: NoInput) -> list[dict[str
         return [_person_row(session, p) for p in people]
 
 
-def bootstrap_admin(params: dict[str, Any]) -> dict[str, Any]:
+def bootstrap_admin(params: dict[str, Any]) -> PersonRow:
     """Add the installation's first admin, from a shell on the server, without credentials.
 
     Allowed only while there is no admin at all; after that, admins add people.

@@ -66,7 +66,7 @@ def person_add(
     if actor is None and role == "admin" and transport.saved_token() is None:
         from application.promises import bootstrap_admin
 
-        out = bootstrap_admin(params)
+        out = bootstrap_admin(params).model_dump(mode="json")
     else:
         out = transport.call("person.add", params, actor=actor)
     if as_json:

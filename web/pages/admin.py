@@ -14,6 +14,7 @@ from application import identity, outbox, promises
 from application import organisations as organisations_
 from application.access import require_action
 from application.identity import MIN_PASSWORD
+from application.organisations import OrganisationRow
 from lifecycle.errors import Conflict, InputError, NotFound
 from lifecycle.permissions import Action, Principal
 from lifecycle.vocabulary import Role
@@ -89,7 +90,7 @@ async def revoke(request: Request, token_id: int) -> Response:
 def _person_form(
     request: Request,
     principal: Principal,
-    organisations: list[dict[str, Any]],
+    organisations: list[OrganisationRow],
     values: dict[str, str],
     errors: dict[str, str],
     general: str = "",
