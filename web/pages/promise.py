@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from application.compilation import show_compilation
-from application.deadlines import my_deadlines, show_deadlines
+from application.deadlines import DeadlineRow, my_deadlines, show_deadlines
 from application.promises import list_visible_promises, promise_history, show_promise
 from flows import transition
 from lifecycle.errors import InputError, Refused
@@ -38,14 +38,12 @@ async def my_tasks(request: Request) -> Response:
     return await guarded(request, body)
 
 
-def _task_list(view: dict[str, Any], deadlines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _task_list(view: dict[str, Any], deadlines: list[DeadlineRow]) -> list[dict[str, Any]]:
     """The seven stages as the task-list pattern: done, in progress, late or not started
     (late: the current stage, or a round of it, is past its deadline this cycle year)."""
     current = Stage(view["stage"])
     overdue = {
-        d["stage"]
-        for d in deadlines
-        if d["status"] == "overdue" and d["cycle_year"] == view["cycle_year"]
+        d.stage for d in deadlines if d.status == "overdue" and d.cycle_year == view["cycle_year"]
     }
     rows = []
     for stage in CYCLE:
@@ -169,7 +167,7 @@ async def _promise_page(
         chain=_chain(view["artefacts"]),
         # Regional coordinators and admins read promises; only the parties' people write.
         can_write=principal.role in (Role.COORDINATOR, Role.STEERING_GROUP),
-        deadlines=[d for d in deadlines if d["cycle_year"] == view["cycle_year"]],
+        deadlines=[d for d in deadlines if d.cycle_year == view["cycle_year"]],
         trail=[_in_words(e, language_of(request)) for e in reversed(trail)],
         refusal=refusal,
         fixes={u["code"]: form_for(u["code"]) for u in view["unmet"]},
