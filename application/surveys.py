@@ -86,7 +86,15 @@ def parse_survey_csv(text: str) -> list[dict[str, Any]]:
     return rows
 
 
-def import_survey(principal: Principal | None, request: SurveyImport) -> dict[str, Any]:
+class SurveyImported(BaseModel):
+    """How many survey figures were added, and how many replaced a figure imported before."""
+
+    region: str
+    added: int
+    replaced: int
+
+
+def import_survey(principal: Principal | None, request: SurveyImport) -> SurveyImported:
     """Store the region's survey results (a figure imported again is replaced, not doubled)."""
     with session_scope() as session:
         if session.get(Region, request.region) is None:
@@ -111,7 +119,7 @@ def import_survey(principal: Principal | None, request: SurveyImport) -> dict[st
                 existing.value, existing.unit = row["value"], row["unit"]
                 session.add(existing)
                 replaced += 1
-        return {"region": request.region, "added": added, "replaced": replaced}
+        return SurveyImported(region=request.region, added=added, replaced=replaced)
 
 
 class SurveyList(BaseModel):

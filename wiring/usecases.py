@@ -174,7 +174,7 @@ USE_CASES: tuple[UseCase[Any, Any], ...] = (
     UseCase("places.geojson", GET, "/api/regions/{region}/places.geojson",
             places.region_places, places.PlacesRequest, FileResult),
     UseCase("survey.import", POST, "/api/regions/{region}/surveys",
-            surveys.import_survey, surveys.SurveyImport, Row),
+            surveys.import_survey, surveys.SurveyImport, surveys.SurveyImported),
     UseCase("survey.list", GET, "/api/regions/{region}/surveys",
             surveys.list_surveys, surveys.SurveyList, Rows),
     # year-end compilation
