@@ -667,4 +667,5 @@ def record_artefact(principal: Principal | None, request: ArtefactRequest) -> Re
         )
     with session_scope() as session:
         row = add_artefact(session, request.promise_id, request.kind, request.fields, principal)
-        return Recorded(kind=request.kind, **row.model_dump(mode="json"))
+        # The row's own columns win (a kind whose row has a column ``kind`` shows it).
+        return Recorded.model_validate({"kind": request.kind, **row.model_dump(mode="json")})
