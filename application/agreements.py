@@ -223,21 +223,12 @@ def remind_expiring(session: Session, today: date) -> int:
             )
         ).all()
         for person in people:
-            sv = person.language != "en"
-            subject = (
-                f"Samverkansöverenskommelsen {agreement.title or agreement.id} löper ut "
-                f"{agreement.term_end.isoformat()}"
-                if sv
-                else f"The collaboration agreement {agreement.title or agreement.id} ends "
-                f"{agreement.term_end.isoformat()}"
-            )
             queued += enqueue(
                 session,
                 key=f"agreement-expiry:{agreement.id}:{step}:{person.email}",
                 kind="agreement_expiry",
                 channel=person.channel or DEFAULT_CHANNEL,
                 recipient=person.email,
-                subject=subject,
                 payload={
                     "agreement": agreement.title,
                     "agreement_id": agreement.id,

@@ -20,7 +20,6 @@ from sqlmodel import Session, SQLModel, select
 
 from application.access import require
 from application.artefacts import (
-    HANDLERS,
     activity_goals,
     check_agreement_focus_area,
     check_priority_areas,
@@ -42,49 +41,40 @@ from models import (
     ActivityGoal,
     ActivityStatusReport,
     CauseAnalysis,
-    Dialogue,
     Goal,
     IndicatorValue,
     Problem,
     ProblemPriorityArea,
     Promise,
-    SituationPicture,
 )
 from models.db import read_scope, session_scope
 from models.kinds import KINDS
 from views.lookup import get_promise
 
-# The kinds a person can change or remove (a sign-off is revoked by sending the plan back, a
-# submitted round or an approval stays as it was; the promise text is rewritten by adding it).
-CHANGEABLE: dict[str, type[SQLModel]] = {
-    "dialogue": Dialogue,
-    "situation_picture": SituationPicture,
-    "problem": Problem,
-    "cause_analysis": CauseAnalysis,
-    "goal": Goal,
-    "activity": Activity,
-}
-# Changing these while the plan is being signed changes what was signed: the signatures
-# given so far are revoked. (Once the plan is in force, changes are recorded, not unsigned,
-# as adding an activity then is.)
-PLAN_KINDS = frozenset({"problem", "cause_analysis", "goal", "activity"})
-
 
 def _revokes(promise: Promise, kind: str) -> bool:
-    return kind in PLAN_KINDS and promise.stage is Stage.ACTION_PLAN
+    """Whether changing ``kind`` now changes a plan being signed (its signatures go)."""
+    return KINDS[kind].revokes_signoffs and promise.stage is Stage.ACTION_PLAN
 
 
 # Columns a change never touches.
 FIXED = frozenset({"id", "promise_id", "cycle_year", "created_at", "origin_problem_id"})
 
 
+def changeable_kinds() -> list[str]:
+    """The kinds a person can change or remove after recording them (``models/kinds.py``)."""
+    return [k.name for k in KINDS.values() if k.changeable]
+
+
 def _kind(kind: str) -> type[SQLModel]:
-    model = CHANGEABLE.get(kind)
-    if model is None:
-        raise InputError(
-            f"{kind!r} cannot be changed or removed; these can: {', '.join(CHANGEABLE)}"
+    spec = KINDS.get(kind)
+    if spec is None or not spec.changeable or spec.table is None:
+        raise InputError.said(
+            "{kind} kan inte ändras eller tas bort; det kan: {kinds}",
+            kind=repr(kind),
+            kinds=", ".join(changeable_kinds()),
         )
-    return model
+    return spec.table
 
 
 def _plain(value: Any) -> Any:
@@ -157,7 +147,7 @@ def _apply(
         # The kind's own handler checks and builds the row as if it were new; it is never
         # added (no flush happens meanwhile), only its values are taken over.
         with session.no_autoflush:
-            built = HANDLERS[kind](session, promise, data, now)
+            built = KINDS[kind].handler(session, promise, data, now)
             session.expunge(built)
         fresh = {k: getattr(built, k) for k in type(built).model_fields}
     changed = []
@@ -220,7 +210,9 @@ class Changed(BaseModel):
 def change_artefact(principal: Principal | None, request: ArtefactChange) -> Changed:
     """Change an artefact: checked as a new one of its kind would be; audited."""
     if not request.fields:
-        raise InputError(f"nothing to change: give the fields of the {request.kind} to change")
+        raise InputError.said(
+            "inget att ändra: ange de fält i {kind} som ska ändras", kind=request.kind
+        )
     with session_scope() as session:
         promise, row = _target(session, principal, request)
         assert principal is not None

@@ -60,17 +60,49 @@ from models.inputs import (
     SignOffInput,
     SituationPictureInput,
 )
-from models.kinds import KINDS, artefact_kinds, json_schema  # noqa: F401 - for `lofte schema`
+from models.kinds import (  # noqa: F401 - artefact_kinds, json_schema: for `lofte schema`
+    ACTIVITY,
+    APPROVAL,
+    CAUSE_ANALYSIS,
+    COMPILATION,
+    DIALOGUE,
+    EVALUATION,
+    FOCUS_AREA,
+    GOAL,
+    KINDS,
+    PROBLEM,
+    PROMISE_TEXT,
+    SIGNOFF,
+    SITUATION_PICTURE,
+    ArtefactKind,
+    Handler,
+    artefact_kinds,
+    json_schema,
+)
 from views.lookup import get_promise
 from views.snapshot import build_snapshot, priority_scope
 
 
-# The stage from which each kind may be recorded, and (where it applies) the last one.
+def handles(kind: ArtefactKind) -> Callable[[Handler], Handler]:
+    """Bind the decorated function as the handler of ``kind``: it checks the kind's input
+    against the promise and builds its row (``add_artefact`` adds and audits it)."""
+
+    def bind(handler: Handler) -> Handler:
+        kind.bind(handler)
+        return handler
+
+    return bind
+
+
 def parse_input(kind: str, raw: dict[str, Any]) -> BaseModel:
     """Validate raw input for ``kind`` into its input model, or raise a readable InputError."""
     model = KINDS[kind].input if kind in KINDS else None
     if model is None:
-        raise InputError(f"unknown artefact kind {kind!r}; known kinds: {', '.join(KINDS)}")
+        raise InputError.said(
+            "okänd sorts artefakt {kind}; de som finns: {kinds}",
+            kind=repr(kind),
+            kinds=", ".join(KINDS),
+        )
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
@@ -214,6 +246,7 @@ def _check_dates(promise: Promise, today: date, **dates: tuple[date | None, bool
             raise InputError(problem)
 
 
+@handles(DIALOGUE)
 def _dialogue(session: Session, promise: Promise, data: DialogueInput, now: datetime) -> SQLModel:
     _check_dates(
         promise, local_day(now), held_from=(data.held_from, True), held_to=(data.held_to, True)
@@ -228,6 +261,7 @@ def _dialogue(session: Session, promise: Promise, data: DialogueInput, now: date
     return row
 
 
+@handles(SITUATION_PICTURE)
 def _situation_picture(
     session: Session, promise: Promise, data: SituationPictureInput, now: datetime
 ) -> SQLModel:
@@ -242,6 +276,7 @@ def _situation_picture(
     return row
 
 
+@handles(PROBLEM)
 def _problem(session: Session, promise: Promise, data: ProblemInput, now: datetime) -> SQLModel:
     check_priority_areas(session, promise, data.priority_area, *data.also_priority_areas)
     data.agreement_focus_area = check_agreement_focus_area(
@@ -260,6 +295,7 @@ def _problem(session: Session, promise: Promise, data: ProblemInput, now: dateti
     return row
 
 
+@handles(FOCUS_AREA)
 def _focus_area(
     session: Session, promise: Promise, data: FocusAreaInput, now: datetime
 ) -> SQLModel:
@@ -290,6 +326,7 @@ def _selected_problem(session: Session, promise: Promise, problem_id: int) -> Pr
     return problem
 
 
+@handles(CAUSE_ANALYSIS)
 def _cause_analysis(
     session: Session, promise: Promise, data: CauseAnalysisInput, now: datetime
 ) -> SQLModel:
@@ -299,6 +336,7 @@ def _cause_analysis(
     return row
 
 
+@handles(GOAL)
 def _goal(session: Session, promise: Promise, data: GoalInput, now: datetime) -> SQLModel:
     _selected_problem(session, promise, data.problem_id)
     if data.target_date < promise.term_start:
@@ -363,6 +401,7 @@ def activity_goals(session: Session, activity_id: int) -> list[int]:
     )
 
 
+@handles(ACTIVITY)
 def _activity(session: Session, promise: Promise, data: ActivityInput, now: datetime) -> SQLModel:
     _check_owner(session, promise, data)
     goal: Goal = own_artefact(session, Goal, data.goal_id, promise, "goal")
@@ -389,6 +428,7 @@ def _activity(session: Session, promise: Promise, data: ActivityInput, now: date
     return row
 
 
+@handles(PROMISE_TEXT)
 def _promise_text(
     session: Session, promise: Promise, data: PromiseTextInput, now: datetime
 ) -> SQLModel:
@@ -412,6 +452,7 @@ def _promise_text(
     return row
 
 
+@handles(SIGNOFF)
 def _signoff(session: Session, promise: Promise, data: SignOffInput, now: datetime) -> SQLModel:
     year = promise.cycle_year + (1 if data.for_next_year else 0)
     existing = session.exec(
@@ -440,6 +481,7 @@ def _signoff(session: Session, promise: Promise, data: SignOffInput, now: dateti
     return row
 
 
+@handles(EVALUATION)
 def _evaluation(
     session: Session, promise: Promise, data: EvaluationInput, now: datetime
 ) -> SQLModel:
@@ -462,7 +504,11 @@ def _evaluation(
             f"{', '.join(map(str, planned)) or 'none'}"
         )
     if rnd.submitted_at is not None:
-        raise InputError(f"round {data.round} was already submitted ({rnd.submitted_at:%Y-%m-%d})")
+        raise InputError.said(
+            "uppföljning {n} är redan inlämnad ({day})",
+            n=data.round,
+            day=f"{rnd.submitted_at:%Y-%m-%d}",
+        )
     _check_round_has_begun(session, promise, rnd, local_day(now))
     for value in data.indicators:
         _check_dates(promise, local_day(now), measured_on=(value.measured_on, True))
@@ -477,7 +523,10 @@ def _evaluation(
     missing = sorted(i for i in set(activities) - set(reported) if i is not None)
     if missing:
         titles = "; ".join(f"{i}: {activities[i].title}" for i in missing)
-        raise InputError(f"every activity needs a status in the round; missing: {titles}")
+        raise InputError.said(
+            "varje aktivitet behöver en status i uppföljningen; status saknas för: {titles}",
+            titles=titles,
+        )
     goal_ids = set(session.exec(select(Goal.id).where(Goal.promise_id == promise.id)).all())
     bad_goals = sorted({v.goal_id for v in data.indicators} - goal_ids)
     if bad_goals:
@@ -527,6 +576,7 @@ def _compilation_row(session: Session, promise: Promise) -> YearEndCompilation |
     ).first()
 
 
+@handles(COMPILATION)
 def _compilation(
     session: Session, promise: Promise, data: CompilationInput, now: datetime
 ) -> SQLModel:
@@ -535,13 +585,14 @@ def _compilation(
         cycle_year=promise.cycle_year,  # type: ignore[arg-type]
     )
     if row.approved_at is not None:
-        raise InputError("this year's compilation is already approved and can no longer change")
+        raise InputError.said("årets sammanställning är redan godkänd och kan inte längre ändras")
     row.summary, row.next_year_plan = data.summary, data.next_year_plan
     row.official = data.official
     session.add(row)
     return row
 
 
+@handles(APPROVAL)
 def _approval(session: Session, promise: Promise, data: ApprovalInput, now: datetime) -> SQLModel:
     row = _compilation_row(session, promise)
     if row is None:
@@ -550,11 +601,12 @@ def _approval(session: Session, promise: Promise, data: ApprovalInput, now: date
             f"lofte add {promise.id} compilation --file compilation.yaml"
         )
     if row.approved_at is not None:
-        raise InputError(f"the compilation was already approved by {row.approved_by}")
+        raise InputError.said("sammanställningen är redan godkänd av {who}", who=row.approved_by)
     if not row.next_year_plan.strip():
-        raise InputError(
-            "the compilation has no plan for the coming year, which the decision needs; "
-            f"write it first: lofte add {promise.id} compilation --set next_year_plan=..."
+        raise InputError.said(
+            "sammanställningen saknar plan för nästa år, som beslutet behöver; skriv den först: "
+            "lofte add {id} compilation --set next_year_plan=...",
+            id=promise.id,
         )
     row.approved_by, row.approved_at = data.approved_by, now
     row.diarienummer = data.diarienummer
@@ -565,27 +617,9 @@ def _approval(session: Session, promise: Promise, data: ApprovalInput, now: date
     return row
 
 
-HANDLERS: dict[str, Callable[[Session, Promise, Any, datetime], SQLModel]] = {
-    "dialogue": _dialogue,
-    "situation_picture": _situation_picture,
-    "problem": _problem,
-    "focus_area": _focus_area,
-    "cause_analysis": _cause_analysis,
-    "goal": _goal,
-    "activity": _activity,
-    "promise_text": _promise_text,
-    "signoff": _signoff,
-    "evaluation": _evaluation,
-    "compilation": _compilation,
-    "approval": _approval,
-}
-
-
 # Every kind has exactly one handler (the kinds themselves are defined in models/kinds.py).
-if set(HANDLERS) != set(KINDS):
-    raise RuntimeError(
-        f"artefact kinds without a handler, or the reverse: {set(HANDLERS) ^ set(KINDS)}"
-    )
+if unbound := [k.name for k in KINDS.values() if not k.bound]:
+    raise RuntimeError(f"artefact kinds without a handler: {', '.join(unbound)}")
 
 
 def add_artefact(
@@ -606,18 +640,16 @@ def add_artefact(
     promise = get_promise(session, promise_id)
     require(actor, Action.RECORD_ARTEFACT, promise)
     data = parse_input(kind, raw)
-    if kind == "signoff":
-        require(actor, Action.SIGN_OFF, promise, party=data.party)  # type: ignore[attr-defined]
-    elif kind == "approval":
-        require(actor, Action.APPROVE_COMPILATION, promise)
-    elif kind == "evaluation":
-        require(actor, Action.SUBMIT_ROUND, promise)
+    spec = KINDS[kind]
+    if spec.right is not None:
+        # A sign-off is its party's steering group's; an approval or a round needs its right.
+        require(actor, spec.right, promise, party=getattr(data, "party", None))
     if getattr(data, "for_next_year", False):
         _check_revision_open(session, promise, local_day(now_utc(now)))
     else:
         check_window(promise, kind)
     moment = now_utc(now)
-    row = HANDLERS[kind](session, promise, data, moment)
+    row = spec.handler(session, promise, data, moment)
     if hasattr(row, "created_at") and now is not None:
         row.created_at = moment  # recorded after the fact (the demo): dated when it happened
     session.flush()
@@ -628,7 +660,7 @@ def add_artefact(
         at=moment,
         promise_id=promise.id,
         actor=actor,
-        action="artefact_added" if kind not in ("approval", "focus_area") else kind,
+        action=spec.audited_as,
         details={"kind": kind, "id": getattr(row, "id", None), "cycle_year": promise.cycle_year},
     )
     if kind == "evaluation":
@@ -661,9 +693,9 @@ def record_artefact(principal: Principal | None, request: ArtefactRequest) -> Re
         require_action(principal, Action.RECORD_ARTEFACT)
     assert principal is not None
     if not request.fields:
-        raise InputError(
-            f"nothing to add: give the fields of the {request.kind} "
-            f"(see: lofte schema {request.kind})"
+        raise InputError.said(
+            "inget att lägga till: ange fälten för {kind} (se: lofte schema {kind})",
+            kind=request.kind,
         )
     with session_scope() as session:
         row = add_artefact(session, request.promise_id, request.kind, request.fields, principal)

@@ -476,6 +476,18 @@ def _people(session: Session, entry: dict[str, Any]) -> None:
             role="steering_group",  # type: ignore[arg-type]
         ),
     )
+    # The local police area's head signs the promise for the police (its steering group).
+    add_person(
+        session,
+        PersonInput(
+            email=f"chef.{_slug(entry['police_area'])}@polisen.example.se",
+            name=f"Lokalpolisområdeschef {entry['police_area']}",
+            organisation=entry["police_area"],
+            organisation_kind=OrganisationKind.LOCAL_POLICE_AREA,
+            region="stockholm",
+            role="steering_group",  # type: ignore[arg-type]
+        ),
+    )
     add_person(
         session,
         PersonInput(
@@ -635,12 +647,38 @@ def _survey(data: dict[str, Any], today: date) -> None:
 DEMO_PASSWORD = "demo-lofte-2026"  # the only password Löfte ships: demo accounts only
 DEMO_ADMIN = "admin@lofte.example.se"
 DEMO_DOMAIN = ".example.se"
-SHOWN = {
-    "coordinator": "trygghetssamordnare@hasselby.vallingby.example.se",
-    "steering_group": "styrgrupp@hasselby.vallingby.example.se",
-    "regional_coordinator": "brottsforebyggande@polisen.example.se",
-    "admin": DEMO_ADMIN,
-}
+# The accounts `make run` prints, one per role, with what each can try (issue 25): Norrmalm's
+# promise starts in 2027 and stands in its first stage, so a new coordinator can take it through
+# the whole cycle; its steering groups sign for the city district and for the police.
+SHOWN: tuple[tuple[str, str, str], ...] = (
+    (
+        "coordinator",
+        "trygghetssamordnare@norrmalm.example.se",
+        "Norrmalms löfte för 2027 står i första steget, Medborgardialog: registrera dialoger "
+        "och ta det vidare steg för steg, eller skapa ett nytt löfte",
+    ),
+    (
+        "coordinator",
+        "kommunpolis.norrmalm@polisen.example.se",
+        "kommunpolisen, den andra parten i samma löfte",
+    ),
+    (
+        "steering_group",
+        "styrgrupp@norrmalm.example.se",
+        "skriver under löftet för stadsdelsnämnden och godkänner årssammanställningen",
+    ),
+    (
+        "steering_group",
+        "chef.lpo.norrmalm@polisen.example.se",
+        "lokalpolisområdeschefen: skriver under löftet för polisen",
+    ),
+    (
+        "regional_coordinator",
+        "brottsforebyggande@polisen.example.se",
+        "polisregionen: översikten över vem som är sen, /oversikt/stockholm",
+    ),
+    ("admin", DEMO_ADMIN, "personer, nycklar och den lokala brevlådan, /admin"),
+)
 
 
 def _demo_passwords() -> None:
@@ -655,9 +693,15 @@ def _demo_passwords() -> None:
 
 
 def _sign_in_lines() -> list[str]:
+    from config.settings import get_settings
+
     lines = [
-        f"Logga in / sign in (demo, lösenord / password: {DEMO_PASSWORD}), e.g.:",
-        *(f"  {email:<52} {role}" for role, email in SHOWN.items()),
+        f"Logga in / sign in: {get_settings().service_url}/logga-in "
+        f"(demo, lösenord / password: {DEMO_PASSWORD})",
+    ]
+    for role, email, what in SHOWN:
+        lines += [f"  {email:<52} {role}", f"      {what}"]
+    lines += [
         "  CLI: lofte login EMAIL    HTTP API: POST /api/session, or a token (lofte token create)",
         f"  alla / everyone: lofte person list --actor {DEMO_ADMIN}",
     ]

@@ -8,33 +8,38 @@ artefacts may do it; the audit trail keeps who did it and why.
 
 from __future__ import annotations
 
-from typing import Literal
-
-from pydantic import BaseModel, Field
-from sqlmodel import SQLModel
+from pydantic import BaseModel, Field, JsonValue, field_validator
 
 from application.access import require
 from application.artefacts import own_artefact
 from effects.audit import audit
 from lifecycle.permissions import Action, Principal
-from models import Activity, Goal, Problem
 from models.db import session_scope
+from models.kinds import KINDS
 from views.lookup import get_promise
 
-MODELS: dict[str, type[SQLModel]] = {"problem": Problem, "goal": Goal, "activity": Activity}
+# The kinds residents see and that can be held back from them (models/kinds.py).
+WITHHOLDABLE: list[str] = [k.name for k in KINDS.values() if k.withholdable and k.table is not None]
 
 
 class PublicityInput(BaseModel):
     """Hold an item back from residents (a reason), or publish it again (an empty reason)."""
 
     promise_id: int
-    kind: Literal["problem", "goal", "activity"]
+    kind: str = Field(json_schema_extra={"enum": list[JsonValue](WITHHOLDABLE)})
     artefact_id: int
     reason: str = Field(
         default="",
         max_length=300,
         description="Why residents must not see it; empty: it is public again",
     )
+
+    @field_validator("kind")
+    @classmethod
+    def _withholdable(cls, value: str) -> str:
+        if value not in WITHHOLDABLE:
+            raise ValueError(f"only {', '.join(WITHHOLDABLE)} can be held back from the public")
+        return value
 
 
 class Publicity(BaseModel):
@@ -51,9 +56,9 @@ def set_publicity(principal: Principal | None, request: PublicityInput) -> Publi
     with session_scope() as session:
         promise = get_promise(session, request.promise_id)
         require(principal, Action.RECORD_ARTEFACT, promise)
-        row = own_artefact(
-            session, MODELS[request.kind], request.artefact_id, promise, request.kind
-        )
+        table = KINDS[request.kind].table
+        assert table is not None  # every withholdable kind has one
+        row = own_artefact(session, table, request.artefact_id, promise, request.kind)
         reason = request.reason.strip()
         before = row.not_public_reason  # type: ignore[attr-defined]
         row.not_public_reason = reason  # type: ignore[attr-defined]

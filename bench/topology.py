@@ -121,7 +121,7 @@ def _queue(env: dict[str, str], n: int, tag: str) -> None:
         "with session_scope() as s:\n"
         f"    for i in range({n}):\n"
         f"        enqueue(s, key=f'bench-{tag}-{{i}}', kind='digest', channel='hook',"
-        " recipient='a@b.se', subject='', payload={'day': '2026-12-14', 'items': []},"
+        " recipient='a@b.se', payload={'day': '2026-12-14', 'items': []},"
         " language='sv')\n"
     )
     subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True, timeout=300)

@@ -59,7 +59,7 @@ class DueRuleModel(_Strict):
 class EvaluationModel(_Strict):
     """The evaluation rhythm: a named rhythm, or ``explicit`` with ``dates`` (MM-DD)."""
 
-    rhythm: str = "tertial"
+    rhythm: str
     dates: list[str] = Field(default_factory=list)
     # Each round due this many working days after its period's cut-off (0: on the cut-off).
     due_after_working_days: int = Field(default=0, ge=0, le=60)
@@ -98,8 +98,8 @@ def _positive_unique(value: list[int]) -> list[int]:
 class RemindersModel(_Strict):
     """The reminder ladder in working days before and after a deadline."""
 
-    before: list[int] = Field(default_factory=lambda: [14, 7, 1])
-    after: list[int] = Field(default_factory=lambda: [1])
+    before: list[int]
+    after: list[int]
 
     _check_before = field_validator("before")(_positive_unique)
     _check_after = field_validator("after")(_positive_unique)
@@ -108,8 +108,8 @@ class RemindersModel(_Strict):
 class EscalationModel(_Strict):
     """Overdue by ``after_working_days``: the roles in ``to`` hear about it as well."""
 
-    after_working_days: int | None = Field(default=5, ge=1, le=250)
-    to: list[str] = Field(default_factory=lambda: ["regional_coordinator"])
+    after_working_days: int | None = Field(ge=1, le=250)
+    to: list[str]
 
     @field_validator("to")
     @classmethod
@@ -124,13 +124,13 @@ class CalendarModel(_Strict):
     """A whole calendar: stage rules, later-year rules, rhythm, reminders, escalation."""
 
     stages: dict[Stage, DueRuleModel]
-    next_years: dict[Stage, DueRuleModel] = Field(default_factory=dict)
-    evaluation: EvaluationModel = Field(default_factory=EvaluationModel)
-    reminders: RemindersModel = Field(default_factory=RemindersModel)
-    escalation: EscalationModel = Field(default_factory=EscalationModel)
-    renewal: str = Field(
-        default="09-01", description="Month-day of the last cycle year the next cycle opens on"
-    )
+    next_years: dict[Stage, DueRuleModel]
+    # No defaults here: config/calendar.yaml is the one home of every default (an override
+    # is merged over it before it is validated, so every section is always there).
+    evaluation: EvaluationModel
+    reminders: RemindersModel
+    escalation: EscalationModel
+    renewal: str = Field(description="Month-day of the last cycle year the next cycle opens on")
 
     @field_validator("renewal")
     @classmethod

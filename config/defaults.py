@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Final
 
 ENV_PREFIX = "LOFTE_"
 API_HOST = "127.0.0.1"
 API_PORT = 8470
-LANGUAGE = "sv"
+LANGUAGE: Final = "sv"
 
 
 def default_data_dir() -> Path:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from config.defaults import API_HOST, API_PORT, default_data_dir
+from config.defaults import API_HOST, API_PORT, LANGUAGE, default_data_dir
 from config.errors import ConfigError  # noqa: F401 - imported from here throughout
 from lifecycle.errors import field_path
 
@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str = ""
     timezone: str = "Europe/Stockholm"
-    language: Literal["sv", "en"] = "sv"
+    language: Literal["sv", "en"] = LANGUAGE
     # Where `lofte serve` listens, and where the CLI looks for a running service.
     api_host: str = API_HOST
     api_port: int = Field(default=API_PORT, ge=1, le=65535)
@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     # Counts under this are shown to the public as "färre än N" (as official statistics do),
     # so a small group of people cannot be picked out; 0 shows every count.
     public_min_count: int = Field(default=5, ge=0, le=1000)
+    # Mail with no mail channel configured: "auto" delivers it to the local mailbox (a page for
+    # the operator, /admin/lokal-post, like a development mail catcher) when no channels file is
+    # configured and the database is the embedded default; "on" always, "off" never (then it
+    # waits in the outbox until a channel is configured). docs/notifications.md.
+    local_mailbox: Literal["auto", "on", "off"] = "auto"
     # Run the CLI through a running `lofte serve` when one answers (falls back to in-process).
     use_service: bool = True
     # Sign-in: web sessions end after this long unused, and after this long at all.

@@ -45,11 +45,11 @@ def credentials_changed(
         kind="account_notice",
         channel=person.channel or DEFAULT_CHANNEL,
         recipient=person.email,
-        subject="",
         payload={
             "event": event,
             "email": person.email,
             "by": actor.email,
+            "by_name": actor.name or actor.email,
             "at": at.isoformat(timespec="minutes"),
             **(details or {}),
         },

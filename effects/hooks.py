@@ -9,6 +9,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from config.clock import now_utc
+from config.settings import get_settings
 from effects.deadlines import mark_round_submitted, sync_deadlines
 from effects.resident_mail import tell_followers_of_round, tell_followers_of_year_end
 from effects.status_event import enqueue_transition_status_event
@@ -138,12 +139,6 @@ def notify_transition(
     count = 0
     for person in coordinators_of(session, promise):
         lang = person.language
-        to_name = plan.to_stage.name_in(lang)
-        subject = (
-            f"Medborgarlöftet {promise.area_name} är nu i steget {to_name}"
-            if lang == "sv"
-            else f"The citizen promise {promise.area_name} is now in the stage {to_name}"
-        )
         # The transition template's contract (docs/notifications.md): promise, from/to stage, by.
         payload = {
             "promise": promise.area_name,
@@ -152,9 +147,12 @@ def notify_transition(
             "from_stage": plan.from_stage.value,
             "to_stage": plan.to_stage.value,
             "by": actor.email,
+            "by_name": actor.name or actor.email,
             "at": now_utc().isoformat(timespec="minutes"),
             "kind": plan.kind.value,
             "cycle_year": plan.cycle_year,
+            # A link to the promise's page, where the next step is (never a command).
+            "url": f"{get_settings().public_base_url}/loften/{promise.id}",
         }
         if plan.kind is TransitionKind.NEXT_YEAR:
             # Approving a year of a multi-year term starts the next year at the action plan:
@@ -166,7 +164,6 @@ def notify_transition(
             kind="transition",
             channel=person.channel or DEFAULT_CHANNEL,
             recipient=person.email,
-            subject=subject,
             payload=payload,
             language=lang,
             promise_id=promise.id,

@@ -53,7 +53,6 @@ def queue_confirmation(
         kind="resident_confirm",
         channel=RESIDENTS_CHANNEL,
         recipient=subscription.email,
-        subject="",
         payload={
             **_about(session, promise),
             "confirm_url": public_link(f"/offentligt/bekrafta/{token}"),
@@ -87,7 +86,6 @@ def _to_followers(session: Session, promise: Promise, kind: str, event: str, new
             kind=kind,
             channel=RESIDENTS_CHANNEL,
             recipient=sub.email,
-            subject="",
             payload={**about, **news, "unsubscribe_url": unsubscribe_link(sub.unsubscribe_token)},
             language=sub.language,
             promise_id=promise.id,

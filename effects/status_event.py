@@ -38,12 +38,6 @@ def enqueue_transition_status_event(
     lang = route.language
     municipality = session.get(Organisation, promise.municipality_id)
     police = session.get(Organisation, promise.police_area_id)
-    to_name = plan.to_stage.name_in(lang)
-    subject = (
-        f"{promise.area_name}: nu i steget {to_name}"
-        if lang == "sv"
-        else f"{promise.area_name}: now in the stage {to_name}"
-    )
     payload = {
         "region": promise.region_id,
         "promise_id": promise.id,
@@ -56,6 +50,7 @@ def enqueue_transition_status_event(
         "cycle_year": promise.cycle_year,
         "version": promise.version,
         "by": actor.email,
+        "by_name": actor.name or actor.email,
         "at": (promise.stage_entered_at or utcnow()).isoformat(),
     }
     return int(
@@ -65,7 +60,6 @@ def enqueue_transition_status_event(
             kind="status_event",
             channel=route.channel,
             recipient=route.recipient,
-            subject=subject,
             payload=payload,
             language=lang,
             promise_id=promise.id,

@@ -33,8 +33,6 @@ from typing import Any
 
 from sqlalchemy import and_, distinct, func, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -45,7 +43,7 @@ from lifecycle.reminders import LadderStep, ReminderLadder, current_step, next_t
 from lifecycle.stages import Stage
 from lifecycle.vocabulary import Role
 from models.base import utcnow
-from models.db import session_scope
+from models.db import insert_if_new, session_scope
 from models.operations import Deadline
 from models.organisation import Organisation, Person
 from models.promise import Promise
@@ -320,23 +318,14 @@ def compose_digest(recipient: Recipient, items: list[dict[str, Any]], day: date)
     from notifications.render import Renderer
 
     lang = recipient.language
-    overdue = [i for i in items if i["overdue"]]
-    if lang == "sv":
-        subject = f"Löfte: {len(items)} tidsfrist{'er' if len(items) != 1 else ''} att bevaka"
-        if overdue:
-            subject += f", {len(overdue)} försenad{'e' if len(overdue) != 1 else ''}"
-    else:
-        subject = f"Löfte: {len(items)} deadline{'s' if len(items) != 1 else ''} to watch"
-        if overdue:
-            subject += f", {len(overdue)} overdue"
     kind = "escalation" if any(i["escalation"] for i in items) else "digest"
     payload = {
         "day": day.isoformat(),
         "recipient": {"email": recipient.email, "name": recipient.name},
         "items": items,
     }
-    text = Renderer().render(kind, lang, payload, subject=subject, html=False).text
-    return subject, text
+    rendered = Renderer().render(kind, lang, payload, html=False)
+    return rendered.subject, rendered.text
 
 
 def digest_key(recipient: str, day: date, item_keys: Iterable[tuple[int, str, str]]) -> str:
@@ -348,16 +337,8 @@ def digest_key(recipient: str, day: date, item_keys: Iterable[tuple[int, str, st
 
 
 def _insert_sent(session: Session, values: dict[str, Any]) -> bool:
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = (
-        insert(ReminderSent)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["deadline_id", "step", "recipient"])
-        # RETURNING tells reliably whether the row went in: with psycopg 3 the rowcount of
-        # an INSERT ... ON CONFLICT DO NOTHING is -1, inserted or not.
-        .returning(col(ReminderSent.id))
-    )
-    return session.execute(stmt).first() is not None
+    unique = ["deadline_id", "step", "recipient"]
+    return insert_if_new(session, ReminderSent, values, unique) is not None
 
 
 def _queue_recipient(
@@ -412,7 +393,6 @@ def _queue_recipient(
             kind="escalation" if escalation else "digest",
             channel=recipient.channel,
             recipient=recipient.email,
-            subject=subject,
             language=recipient.language,
             promise_id=next(iter(promise_ids)) if len(promise_ids) == 1 else None,
             payload={

@@ -36,15 +36,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from config.calendar import current_time, local_day
 from config.settings import ConfigError
 from models.base import utcnow
-from models.db import session_scope
+from models.db import insert_if_new, session_scope
 from models.operations import StatusSnapshot
 from models.organisation import Region
 from models.promise import Promise
@@ -111,16 +109,8 @@ def trend_of(session: Session, region: str, day: date, summary: dict[str, Any]) 
 
 
 def _insert_snapshot(session: Session, values: dict[str, Any]) -> int | None:
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = (
-        insert(StatusSnapshot)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["region_id", "taken_on"])
-        # RETURNING, not rowcount: psycopg 3 reports -1 for INSERT ... ON CONFLICT DO NOTHING.
-        .returning(col(StatusSnapshot.id))
-    )
-    found = session.execute(stmt).first()
-    return None if found is None else int(found[0])
+    found = insert_if_new(session, StatusSnapshot, values, ["region_id", "taken_on"])
+    return None if found is None else int(found)
 
 
 def take_snapshot(
@@ -231,13 +221,6 @@ def status_payload(snapshot: StatusSnapshot, region_name: str, language: str) ->
     }
 
 
-def status_subject(region_name: str, day: date, language: str) -> str:
-    """The report's subject line."""
-    if language == "sv":
-        return f"Lägesrapport medborgarlöften {region_name} {day.isoformat()}"
-    return f"Citizen promises status report {region_name} {day.isoformat()}"
-
-
 def status_key(region: str, day: date) -> str:
     """The outbox idempotency key of a region's report of one day."""
     return f"status:{region}:{day.isoformat()}"
@@ -322,7 +305,6 @@ def run_status_reports(
                     kind="status_report",
                     channel=route.channel,
                     recipient=route.recipient,
-                    subject=status_subject(name, day, route.language),
                     payload=status_payload(snapshot, name, route.language),
                     language=route.language,
                 )

@@ -11,7 +11,7 @@ when it falls on a weekend or a Swedish holiday.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
@@ -74,16 +74,20 @@ class DueRule:
         return add_months(base, self.months) + timedelta(days=self.days + 7 * self.weeks)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CalendarRules:
-    """A promise's effective calendar: stage rules, rhythm, reminder ladder and escalation."""
+    """A promise's effective calendar: stage rules, rhythm, reminder ladder and escalation.
 
-    stages: Mapping[Stage, DueRule] = field(default_factory=dict)
-    next_years: Mapping[Stage, DueRule] = field(default_factory=dict)
-    evaluation: EvaluationRule = field(default_factory=EvaluationRule)
-    ladder: ReminderLadder = field(default_factory=ReminderLadder)
+    Nothing here has a default: every value comes from the calendar (``config/calendar.yaml``
+    and its overrides, read by ``config/calendar.py``), the one home of each of them.
+    """
+
+    stages: Mapping[Stage, DueRule]
+    next_years: Mapping[Stage, DueRule]
+    evaluation: EvaluationRule
+    ladder: ReminderLadder
     # (month, day) of the last cycle year on which the next cycle opens (lifecycle.renewal).
-    renewal: tuple[int, int] = (9, 1)
+    renewal: tuple[int, int]
 
     def rule_for(self, stage: Stage, cycle_year: int) -> DueRule | None:
         """The rule of ``stage`` in ``cycle_year`` (None: that stage has no deadline then)."""

@@ -10,19 +10,40 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Self
 
 from lifecycle.criteria import Unmet
+from lifecycle.i18n import translate
 
 if TYPE_CHECKING:  # pydantic is only needed to read its errors; the CLI's fast path skips it
     from pydantic import ValidationError
 
 
 class LofteError(Exception):
-    """Base of every error a coordinator is meant to read."""
+    """Base of every error a coordinator is meant to read.
+
+    ``str(error)`` is its English (the API's and the command line's ``error``); an error
+    written as a Swedish sentence (``InputError.said("Fyll i {label}.", label=...)``, English
+    from the catalogue) also reads in Swedish on Swedish pages: ``error.message("sv")``.
+    """
 
     exit_code = 2
     http_status = 400
+    swedish: str | None = None
+
+    @classmethod
+    def said(cls, swedish: str, **values: Any) -> Self:
+        """The error as one sentence written in Swedish with named ``values``; its English is
+        the catalogue's (lifecycle/translations/en.po)."""
+        error = cls(translate(swedish, "en", **values))
+        error.swedish = translate(swedish, "sv", **values)
+        return error
+
+    def message(self, language: str) -> str:
+        """The error in ``language``: Swedish where it was written in Swedish, else English."""
+        if language == "sv" and self.swedish:
+            return self.swedish
+        return str(self)
 
 
 class InputError(LofteError):
@@ -68,17 +89,51 @@ def _short(value: object, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# What is wrong with a field, by pydantic's error type: one Swedish sentence each, with the
+# field's label named (the English is in the catalogue). The web forms word their errors with
+# these, and so does every input error of the application (``describe_validation_error``).
+FIELD_MESSAGES = {
+    "missing": "Fyll i {label}.",
+    "date_from_datetime_parsing": "{label} måste vara ett datum, till exempel 2026-09-15.",
+    "date_parsing": "{label} måste vara ett datum, till exempel 2026-09-15.",
+    "int_parsing": "{label} måste vara ett heltal.",
+    "greater_than_equal": "{label} får inte vara mindre än {limit}.",
+    "enum": "Välj {label}.",
+    "string_too_short": "{label} är för kort.",
+    "string_too_long": "{label} är för lång.",
+}
+
+
+def field_message(kind_of_error: str, label: str, language: str, limit: object = "") -> str | None:
+    """The sentence for a field's error of pydantic's type ``kind_of_error`` in ``language``
+    (None: no sentence of ours for that type; pydantic's own words are used then)."""
+    template = FIELD_MESSAGES.get(kind_of_error)
+    if template is None:
+        return None
+    message = translate(template, language, label=label, limit=limit)
+    return message[0].upper() + message[1:]
+
+
 def describe_validation_error(exc: ValidationError, what: str) -> InputError:
-    """Turn pydantic's errors into one readable InputError: field, problem, value given."""
-    lines = []
+    """Turn pydantic's errors into one readable InputError: field, problem, value given.
+
+    Its English is pydantic's, field by field, as the API and the command line have always
+    said it; its Swedish (``message("sv")``, the pages) uses ``FIELD_MESSAGES`` where one fits.
+    """
+    lines, swedish = [], []
     for err in exc.errors():
         field = field_path(err["loc"]) or what
         msg = err["msg"].removeprefix("Value error, ")
         given = err.get("input")
         # A value is quoted short: an input of megabytes must not come back in the message.
-        shown = "" if isinstance(given, dict | list) or given is None else f" (got {_short(given)})"
-        lines.append(f"{field}: {msg}{shown}")
-    return InputError(f"invalid {what}: " + "; ".join(lines))
+        value = None if isinstance(given, dict | list) or given is None else _short(given)
+        lines.append(f"{field}: {msg}" + (f" (got {value})" if value else ""))
+        limit = (err.get("ctx") or {}).get("ge", "")
+        said = field_message(err["type"], field, "sv", limit) or f"{field}: {msg}"
+        swedish.append(said.rstrip(".") + (f" (angivet: {value})" if value else ""))
+    error = InputError(f"invalid {what}: " + "; ".join(lines))
+    error.swedish = f"Ogiltig {what}: " + "; ".join(swedish) + "."
+    return error
 
 
 class NotAuthenticated(LofteError):
@@ -97,6 +152,7 @@ class Forbidden(LofteError):
     def __init__(self, message_sv: str, message_en: str):
         self.message_sv = message_sv
         self.message_en = message_en
+        self.swedish = message_sv
         super().__init__(message_en)
 
 

@@ -1,8 +1,8 @@
 """The reminder ladder of a deadline: which step is due on a day, and when escalation starts.
 
-Steps are counted in Swedish working days: with the default ladder a deadline gets reminders
-14, 7 and 1 working days before it, one on the working day after it passed, and is escalated
-to the region's coordinators when it is 5 working days late. Every trigger day is a working
+Steps are counted in Swedish working days: the ladder (its one home is ``reminders`` and
+``escalation`` in ``config/calendar.yaml``) names the working days before a deadline to remind
+on, those after it has passed, and when it is escalated to the region's coordinators. Every trigger day is a working
 day, so nobody is reminded on a Sunday or midsummer eve.
 
 The reminder scan asks for the *current* step on a day, the latest whose trigger day has
@@ -31,10 +31,10 @@ class ReminderLadder:
     ``escalate_to`` (None: never escalate).
     """
 
-    before: tuple[int, ...] = (14, 7, 1)
-    after: tuple[int, ...] = (1,)
-    escalate_after: int | None = 5
-    escalate_to: tuple[str, ...] = ("regional_coordinator",)
+    before: tuple[int, ...]
+    after: tuple[int, ...]
+    escalate_after: int | None
+    escalate_to: tuple[str, ...]
 
 
 @dataclass(frozen=True)

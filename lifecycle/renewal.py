@@ -3,7 +3,7 @@
 The next year's promise is worked out in the autumn while this year's follow-up still runs
 (shared/domain.md, "Calendar"; Sollentuna renewed in December for the coming year, the police
 region planned "inför 2022 och 2023"). So the successor of a promise opens on the renewal day
-of its last cycle year (default 1 September, configurable per region in the calendar), in
+of its last cycle year (``renewal`` in the calendar: ``config/calendar.yaml``, per region), in
 parallel with the follow-up and the compilation, never a month into its own term.
 """
 
@@ -13,8 +13,6 @@ from datetime import date
 
 from lifecycle.stages import Stage
 from lifecycle.term import cycle_year_bounds
-
-DEFAULT_RENEWAL = (9, 1)
 
 
 def renewal_date(term_start: date, term_years: int, month_day: tuple[int, int]) -> date:

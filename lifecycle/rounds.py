@@ -1,8 +1,9 @@
 """When the evaluation rounds of a cycle year fall due, from the local rhythm.
 
-Default rhythm is tertial (every four months); quarterly, half-yearly, yearly and explicit
-dates are the others. Every due date is a Swedish working day: one that falls on a weekend or
-a holiday moves to the working day before, as every other deadline does.
+A rhythm is tertial (every four months), quarterly, half-yearly, yearly or explicit dates; a
+promise's comes from its calendar (the default's one home is ``config/calendar.yaml``). Every
+due date is a Swedish working day: one that falls on a weekend or a holiday moves to the
+working day before, as every other deadline does.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class EvaluationRule:
     each names the day of the cycle year a round is due, whatever calendar year that is.
     """
 
-    rhythm: str = "tertial"
+    rhythm: str
     dates: tuple[str, ...] = ()
     # Rounds are due this many working days after each period's cut-off (0: on the cut-off):
     # a report on the period ending 30 April cannot be written on 30 April.
@@ -69,7 +70,7 @@ def _explicit_dates(first: date, last: date, dates: tuple[str, ...]) -> list[dat
 
 
 def nominal_round_dates(
-    term_start: date, cycle_year: int, rule: EvaluationRule | str = "tertial"
+    term_start: date, cycle_year: int, rule: EvaluationRule | str
 ) -> list[date]:
     """The rounds' dates before moving to working days: the end of each rhythm period.
 
@@ -104,9 +105,7 @@ def due_after_cut_off(cut_off: date, rule: EvaluationRule) -> tuple[date, date]:
     return cut_off, previous_working_day(cut_off)
 
 
-def round_due_dates(
-    term_start: date, cycle_year: int, rule: EvaluationRule | str = "tertial"
-) -> list[date]:
+def round_due_dates(term_start: date, cycle_year: int, rule: EvaluationRule | str) -> list[date]:
     """Due dates of the rounds of one cycle year, in order; round ``n`` is item ``n - 1``.
 
     ``rule`` is an EvaluationRule (from the promise's calendar, see

@@ -16,6 +16,7 @@ COUNTED: dict[str, dict[str, tuple[str, str]]] = {
         "submitted": ("inlämnad", "inlämnade"),
         "missed": ("utebliven", "uteblivna"),
         "follow_up": ("uppföljning", "uppföljningar"),
+        "year": ("år", "år"),
     },
     "en": {
         "working_day": ("working day", "working days"),
@@ -25,6 +26,7 @@ COUNTED: dict[str, dict[str, tuple[str, str]]] = {
         "submitted": ("submitted", "submitted"),
         "missed": ("missed", "missed"),
         "follow_up": ("follow-up", "follow-ups"),
+        "year": ("year", "years"),
     },
 }
 

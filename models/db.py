@@ -151,3 +151,27 @@ def write_if_free(work: Callable[[Session], object]) -> bool:
         return True
     except Busy:
         return False
+
+
+def insert_if_new(
+    session: Session, table: Any, values: dict[str, Any], unique: list[str]
+) -> Any | None:
+    """INSERT ``values`` into ``table`` unless a row with the same ``unique`` columns exists;
+    the new row's id, or None when one was there already.
+
+    The one place that knows both databases' spelling of INSERT ... ON CONFLICT DO NOTHING
+    (SQLite's and PostgreSQL's are separate constructs in SQLAlchemy). RETURNING, not the
+    rowcount, says whether the row went in: psycopg 3 reports -1 rows either way.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    stmt = (
+        insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=unique)
+        .returning(table.__table__.c.id)
+    )
+    found = session.execute(stmt).first()
+    return None if found is None else found[0]

@@ -238,11 +238,32 @@ def load_channels(
     if path is None:
         path = configured_file(ENV_VAR, DEFAULT_PATH, "channels file", env)
         if path is None:
-            return None
+            return local_mailbox_setup()
     elif not path.exists():
         raise ConfigError(f"{path}: {ENV_VAR}: the channels file does not exist")
     raw = read_yaml_mapping(path)
     return parse_channels(raw, path, env)
+
+
+def local_mailbox_setup() -> ChannelSetup | None:
+    """With no channels file: the local mailbox as every person's and every resident's mail
+    channel when it is active (notifications/local_mailbox.py), else None (mail waits)."""
+    from notifications import local_mailbox
+
+    if not local_mailbox.active(channels_file_configured=False):
+        return None
+    token = local_mailbox.delivery_token()
+    register_secret(token)
+    channel = MailChannel(
+        local_mailbox.CHANNEL_NAME,
+        preset="generic",
+        endpoint=local_mailbox.delivery_url(),
+        token=token,
+        sender=local_mailbox.SENDER,
+        max_concurrency=2,
+    )
+    name = local_mailbox.CHANNEL_NAME
+    return ChannelSetup(DeliveryConfig(), {name: channel}, name, None, name)
 
 
 def parse_channels(raw: dict[str, Any], source: Path, environ: Mapping[str, str]) -> ChannelSetup:

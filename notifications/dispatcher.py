@@ -332,7 +332,6 @@ class _Run:
                 message.kind,
                 message.language,
                 message.payload,
-                subject=message.subject,
                 html=channel.needs_html,
             )
         except Exception as exc:  # noqa: BLE001 - a broken template dead-letters, it must not stop the run

@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from models.base import utcnow
+from models.db import insert_if_new
 from models.operations import DeliveryAttempt, OutboxMessage
 
 
@@ -25,7 +24,6 @@ def enqueue(
     kind: str,
     channel: str,
     recipient: str,
-    subject: str,
     payload: dict[str, Any],
     language: str = "sv",
     promise_id: int | None = None,
@@ -33,8 +31,12 @@ def enqueue(
 ) -> bool:
     """Add a message to the outbox unless one with ``key`` exists; True if it was added.
 
-    Runs in the caller's session and transaction; nothing is sent until it commits.
+    Runs in the caller's session and transaction; nothing is sent until it commits. The
+    subject is the kind's subject template filled in with ``payload`` (its only home).
     """
+    from notifications.render import Renderer
+
+    subject = Renderer().subject(kind, language, payload)
     values = {
         "idempotency_key": key,
         "kind": kind,
@@ -49,16 +51,7 @@ def enqueue(
         "next_attempt_at": not_before or utcnow(),
         "created_at": utcnow(),
     }
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = (
-        insert(OutboxMessage)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        .returning(OutboxMessage.__table__.c.id)  # type: ignore[attr-defined]
-    )
-    # RETURNING, not rowcount: psycopg 3 reports -1 rows for INSERT ... ON CONFLICT DO NOTHING.
-    return session.execute(stmt).first() is not None
+    return insert_if_new(session, OutboxMessage, values, ["idempotency_key"]) is not None
 
 
 def list_messages(

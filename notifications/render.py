@@ -1,8 +1,9 @@
 """Rendering messages from their data with Jinja2: Swedish and English, plain text and HTML.
 
 Templates live in ``notifications/templates`` as ``{kind}.{language}.{subject|txt|html}.j2``.
-A kind without templates falls back to ``generic`` (every field listed), a language other than
-sv/en falls back to Swedish. Templates are tolerant of missing fields (``ChainableUndefined``):
+A kind without templates is an error (the message is dead-lettered naming the kind): a mail
+listing raw field names must never be sent. ``generic`` is a kind of its own (a title and
+lines). A language other than sv/en falls back to Swedish. Templates are tolerant of missing fields (``ChainableUndefined``):
 a digest without a date still renders instead of dead-lettering the message.
 """
 
@@ -28,6 +29,9 @@ from notifications.channels.base import Rendered
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 KINDS = (
+    "generic",
+    "agreement_expiry",
+    "status_event",
     "digest",
     "escalation",
     "transition",
@@ -97,6 +101,27 @@ def _longdate_filter(context: Context, value: Any) -> str:
     return _long_date(value, _language(context))
 
 
+@pass_context
+def _localtime_filter(context: Context, value: Any) -> str:
+    """A stored UTC moment (ISO) in the installation's time zone, as people write it:
+    "torsdag 3 december 2026 kl. 20.15" / "Thursday 3 December 2026 at 20:15"."""
+    from datetime import UTC, datetime
+
+    from config.settings import get_settings
+
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value or "")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(get_settings().tz)
+    day = _long_date(local.date().isoformat(), _language(context))
+    if _language(context) == "en":
+        return f"{day} at {local:%H:%M}"
+    return f"{day} kl. {local:%H.%M}"
+
+
 @lru_cache(maxsize=2)
 def _environment(autoescape: bool) -> Environment:
     env = Environment(
@@ -111,6 +136,7 @@ def _environment(autoescape: bool) -> Environment:
     )
     env.filters["stage"] = _stage_filter
     env.filters["longdate"] = _longdate_filter
+    env.filters["localtime"] = _localtime_filter
     env.globals["counted"] = counted
     return env
 
@@ -122,35 +148,45 @@ def _template(autoescape: bool, kind: str, language: str, part: str) -> Template
     Templates never change while the process runs (``auto_reload=False``), so neither does the
     answer; caching it saves a ``stat()`` per part and Jinja's own cache lookup per message.
     """
-    kind = kind if (TEMPLATE_DIR / f"{kind}.sv.{part}.j2").exists() else "generic"
+    if not (TEMPLATE_DIR / f"{kind}.sv.{part}.j2").exists():
+        raise LookupError(f"no template for message kind {kind!r} ({part})")
     return _environment(autoescape).get_template(f"{kind}.{language}.{part}.j2")
 
 
+def _context(language: str, payload: dict[str, Any]) -> dict[str, Any]:
+    lang = language if language in LANGUAGES else "sv"
+    return {
+        **payload,
+        "data": payload,
+        "lang": lang,
+        "open_label": _LABELS[lang]["open"],
+        "footer": _LABELS[lang]["footer"],
+        # Links in messages point at the service (or LOFTE_PUBLIC_URL), never a command.
+        "base_url": _base_url(),
+    }
+
+
 class Renderer:
-    """Renders subject, text and HTML for a message; templates are compiled once and cached."""
+    """Renders subject, text and HTML for a message; templates are compiled once and cached.
+
+    A subject comes from its template only (``{kind}.{language}.subject.j2``): the outbox
+    stores what ``subject`` renders when a message is queued, and delivery renders the same.
+    """
+
+    def subject(self, kind: str, language: str, payload: dict[str, Any]) -> str:
+        """The subject line of message ``kind`` in ``language`` (on one line)."""
+        context = _context(language, payload)
+        text = _template(False, kind, context["lang"], "subject").render(context)
+        return " ".join(text.split())
 
     def render(
-        self,
-        kind: str,
-        language: str,
-        payload: dict[str, Any],
-        *,
-        subject: str = "",
-        html: bool = True,
+        self, kind: str, language: str, payload: dict[str, Any], *, html: bool = True
     ) -> Rendered:
-        """Render ``payload`` as message ``kind`` in ``language``; ``subject`` overrides the template's."""
-        lang = language if language in LANGUAGES else "sv"
-        context: dict[str, Any] = {
-            **payload,
-            "data": payload,
-            "lang": lang,
-            "open_label": _LABELS[lang]["open"],
-            "footer": _LABELS[lang]["footer"],
-        }
+        """Render ``payload`` as message ``kind`` in ``language``: subject, text, HTML."""
+        context = _context(language, payload)
+        lang = context["lang"]
         try:
-            if not subject:
-                subject = _template(False, kind, lang, "subject").render(context)
-            subject = " ".join(subject.split())
+            subject = self.subject(kind, lang, payload)
             context["subject"] = subject
             text = _template(False, kind, lang, "txt").render(context)
             text = _tidy(text)
@@ -158,6 +194,12 @@ class Renderer:
         except TemplateNotFound as exc:  # pragma: no cover - the package ships every template
             raise LookupError(f"template missing: {exc}") from exc
         return Rendered(subject=subject, text=text, html=html_out)
+
+
+def _base_url() -> str:
+    from config.settings import get_settings
+
+    return get_settings().public_base_url
 
 
 _BLANKS = re.compile(r"\n{3,}")

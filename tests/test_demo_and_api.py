@@ -160,6 +160,31 @@ def test_demo_has_people_in_every_role_who_can_sign_in(db) -> None:
 
     report = load_demo(date(2026, 11, 22))
     assert any(DEMO_PASSWORD in line for line in report["sign_in"])
-    for role, email in SHOWN.items():
+    for role, email, what in SHOWN:
         _session, principal = identity.sign_in_with_password(email, DEMO_PASSWORD, "127.0.0.1")
         assert principal.role is not None and principal.role.value == role
+        assert any(email in line for line in report["sign_in"])
+        assert any(line.strip() == what for line in report["sign_in"])
+    # The coordinator shown first can take a promise through the whole cycle from its start,
+    # and both parties of it have someone who may sign (issue 25: signing was a dead end).
+    from sqlmodel import select
+
+    from models import Organisation, Person, Promise
+
+    with session_scope() as s:
+        norrmalm = s.exec(
+            select(Promise)
+            .join(Organisation, Promise.municipality_id == Organisation.id)
+            .where(Organisation.name == "Norrmalm")
+        ).first()
+        assert norrmalm is not None and norrmalm.stage.value == "resident_dialogue"
+        signers = s.exec(
+            select(Person).where(
+                Person.role == "steering_group",
+                Person.organisation_id.in_([norrmalm.municipality_id, norrmalm.police_area_id]),
+            )
+        ).all()
+        assert {p.organisation_id for p in signers} == {
+            norrmalm.municipality_id,
+            norrmalm.police_area_id,
+        }

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from application.forms import (
+from models.kinds import KINDS
+from web.forms import (
     change_from_form,
     fields_from_form,
     form_defaults,
     form_fields,
     form_values,
 )
-from models.kinds import KINDS
 
 
 def test_a_new_form_starts_from_the_models_defaults_and_today() -> None:

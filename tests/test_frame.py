@@ -307,7 +307,7 @@ def test_a_city_districts_situation_pictures_speak_to_each_of_the_five_areas(db)
 def test_goals_link_to_the_citys_measurable_goals_and_the_compilation_says_through_which(
     db,
 ) -> None:
-    from application.forms import form_fields
+    from web.forms import form_fields
 
     spec = {f["name"]: f for f in form_fields("goal")}
     assert spec["catalogue_goal"]["widget"] == "catalogue"  # chosen in the goal form
@@ -559,7 +559,7 @@ def test_each_partys_picture_and_the_joint_one_are_shown_and_compiled(db) -> Non
 
 
 def test_places_are_recorded_in_the_forms_with_optional_coordinates() -> None:
-    from application.forms import fields_from_form, form_fields, form_values
+    from web.forms import fields_from_form, form_fields, form_values
 
     widgets = {f["name"]: f["widget"] for f in form_fields("problem")}
     assert widgets["places"] == "places"

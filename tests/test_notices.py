@@ -59,8 +59,8 @@ def test_transition_notice_reaches_each_coordinator_once_in_their_language(db) -
         ("anna@sollentuna.se", "sv"),
         ("bo@polisen.se", "en"),
     ]
-    sv = Renderer().render("transition", "sv", notices[0].payload, subject=notices[0].subject)
-    en = Renderer().render("transition", "en", notices[1].payload, subject=notices[1].subject)
+    sv = Renderer().render("transition", "sv", notices[0].payload)
+    en = Renderer().render("transition", "en", notices[1].payload)
     assert (
         "Sollentuna" in sv.text
         and "Gemensam lägesbild" in sv.text

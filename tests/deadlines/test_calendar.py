@@ -53,7 +53,7 @@ def test_moving_and_counting() -> None:
 
 
 def test_round_due_dates() -> None:
-    assert round_due_dates(date(2026, 1, 1), 1) == [
+    assert round_due_dates(date(2026, 1, 1), 1, "tertial") == [
         date(2026, 4, 30),
         date(2026, 8, 31),
         date(2026, 12, 30),

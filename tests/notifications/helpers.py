@@ -48,7 +48,6 @@ def add(
             kind=kind,
             channel=channel,
             recipient=recipient,
-            subject="",
             payload=payload if payload is not None else DIGEST,
             language=language,
         )

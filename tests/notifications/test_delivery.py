@@ -28,7 +28,7 @@ def test_each_channel_delivers_its_request_shape(db, receiver, make_setup):
         and body["kind"] == "digest"
         and body["data"]["recipient"]["name"] == "Anna Andersson"
     )
-    assert body["subject"].startswith("Påminnelse")
+    assert body["subject"].startswith("Löfte: ")
     assert hook.header("Idempotency-Key") == "k-hook"
     assert verify(SECRETS["LOFTE_TEST_HOOK_SECRET"], hook.headers, hook.body) == "k-hook"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from config.settings import ConfigError
+from config.settings import ConfigError, reset_settings
 from notifications.channel_config import load_channels, parse_channels
 from notifications.channels import (
     Envelope,
@@ -150,6 +150,15 @@ def test_every_kind_renders_in_both_languages_text_and_html(kind, language):
         "url": "https://lofte.example/p/1",
         "comment": "<script>x</script>",
         "email": "anna@lofte.example",
+        "title": "Löfte Kista",
+        "lines": ["Belysningen är på plats."],
+        "agreement": "Överenskommelse Kista",
+        "agreement_id": 3,
+        "term_end": "2026-12-31",
+        "parties": ["Stockholms stad", "LPO Kista"],
+        "days_left": 28,
+        "transition": "forward",
+        "at": "2026-03-02T13:05+00:00",
     }
     r = Renderer().render(kind, language, payload)
     assert r.subject and "\n" not in r.subject
@@ -168,6 +177,9 @@ def test_every_kind_renders_in_both_languages_text_and_html(kind, language):
         "resident_round": "Belysningen",
         "resident_year_end": "godkänt",
         "account_notice": "Lösenordet",
+        "generic": "Belysningen",
+        "agreement_expiry": "Samverkansöverenskommelsen",
+        "status_event": "Statushändelse",
     }
     english = {
         "digest": "Hello",
@@ -178,6 +190,9 @@ def test_every_kind_renders_in_both_languages_text_and_html(kind, language):
         "resident_round": "Belysningen",
         "resident_year_end": "approved",
         "account_notice": "password",
+        "generic": "Belysningen",
+        "agreement_expiry": "collaboration agreement",
+        "status_event": "Status event",
     }
     assert (swedish if language == "sv" else english)[kind] in r.text
 
@@ -186,9 +201,33 @@ def test_stage_names_are_translated_and_missing_fields_tolerated():
     r = Renderer().render("transition", "sv", {"promise": "P", "to_stage": "action_plan"})
     assert "Åtgärdsplan" in r.text
     assert (
-        Renderer().render("digest", "fi", {}).subject.startswith("Påminnelse")
+        Renderer().render("digest", "fi", {}).subject.startswith("Löfte: 0 tidsfrister att bevaka")
     )  # unknown language → Swedish
-    assert "a: 1" in Renderer().render("custom_kind", "en", {"a": 1}).text
+    # A kind without templates is never sent as a list of raw field names: it dead-letters.
+    with pytest.raises(LookupError, match="custom_kind"):
+        Renderer().render("custom_kind", "en", {"a": 1})
+
+
+def test_messages_speak_swedish_times_names_and_links_not_commands():
+    from tests.notifications.helpers import DIGEST
+
+    moved = Renderer().render(
+        "transition",
+        "sv",
+        {
+            "promise": "Kista",
+            "to_stage": "goals",
+            "by": "anna@x.se",
+            "by_name": "Anna Berg",
+            "at": "2026-12-03T19:15+00:00",
+        },
+    )
+    # Swedish time (UTC+1 in December), the person's name, no ISO stamp or address.
+    assert "När: torsdag 3 december 2026 kl. 20.15" in moved.text
+    assert "Av: Anna Berg" in moved.text and "anna@x.se" not in moved.text
+    digest = Renderer().render("digest", "sv", DIGEST)
+    assert "lofte deadlines" not in digest.text
+    assert "/loften/" in digest.text
 
 
 def test_languages_do_not_leak_between_renders_inside_imported_macros():
@@ -347,7 +386,12 @@ def test_broken_config_names_file_key_and_problem(tmp_path, text, env, expected)
 
 def test_missing_files(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert load_channels(environ={}) is None  # the default file is optional
+    # The default file is optional: without it, the local mailbox on the embedded default
+    # (tests/web/test_local_mailbox.py), and nothing when the mailbox is off.
+    assert load_channels(environ={}).source is None
+    monkeypatch.setenv("LOFTE_LOCAL_MAILBOX", "off")
+    reset_settings()
+    assert load_channels(environ={}) is None
     with pytest.raises(ConfigError, match="LOFTE_CHANNELS_FILE: the channels file does not exist"):
         load_channels(environ={"LOFTE_CHANNELS_FILE": str(tmp_path / "nope.yaml")})
 

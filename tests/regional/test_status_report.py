@@ -60,7 +60,7 @@ def test_snapshot_reaches_the_receiver_signed_and_a_second_run_sends_nothing(
     assert verify(HOOK_SECRET, request.headers, request.body) == "status:stockholm:2026-09-21"
     body = request.json()
     assert body["kind"] == "status_report" and body["language"] == "sv"
-    assert "Lägesrapport för Polisregion Stockholm, 2026-09-21" in body["text"]
+    assert "Lägesrapport för Polisregion Stockholm, måndag 21 september 2026" in body["text"]
     data = body["data"]
     assert data["totals"] == {"promises": 1, "on_track": 0, "late": 1}
     assert data["summary"]["late_evaluations"] == 1 and data["summary"]["overdue_rounds"] == 2
@@ -93,7 +93,7 @@ def test_snapshot_reaches_the_receiver_signed_and_a_second_run_sends_nothing(
     assert later["trend"]["previous"]["taken_on"] == "2026-09-21"
     assert later["trend"]["previous"]["change"]["late"] == 0
     assert later["trend"]["previous"]["change"]["worst_working_days_late"] == 5
-    assert "Förra rapporten (2026-09-21)" in receiver.on(PATH)[1].json()["text"]
+    assert "Förra rapporten (måndag 21 september 2026)" in receiver.on(PATH)[1].json()["text"]
     with Session(db.engine) as s:
         history = status_history(s, "stockholm")
     assert [(h["taken_on"], h["late"], h["worst_working_days_late"]) for h in history] == [

@@ -1,5 +1,5 @@
 """English, the second language: every Swedish text the pages use has its English in
-web/translations/en.po, and the language is chosen, remembered and announced (lang)."""
+lifecycle/translations/en.po, and the language is chosen, remembered and announced (lang)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ IN_TEMPLATE = re.compile(r'\b_\("((?:[^"\\]|\\.)*)"')
 def msgids() -> set[str]:
     """Every literal text marked for translation: ``_("...")`` in templates, ``_(...)`` and
     ``N_(...)`` in the pages' code, and the form labels and titles the templates translate."""
-    from application.forms import LABELS, TITLES
+    from application.kinds import KINDS
     from application.subscriptions import check_form
+    from web.forms import LABELS
 
     found = set()
     for template in (ROOT / "web" / "templates").glob("*.html"):
@@ -31,7 +32,8 @@ def msgids() -> set[str]:
                 and isinstance(node.args[0].value, str)
             ):
                 found.add(node.args[0].value)
-    found |= set(LABELS.values()) | set(TITLES.values())
+    found |= set(LABELS.values()) | {k.title for k in KINDS.values()}
+    found |= {k.noun for k in KINDS.values()}
     found |= set(check_form("", False).values()) | set(check_form("x", True).values())
     return found
 
@@ -41,7 +43,7 @@ def test_every_text_of_the_pages_has_its_english() -> None:
 
     table = english()
     missing = sorted(m for m in msgids() if m not in table)
-    assert missing == [], "add to web/translations/en.po:\n" + "\n".join(missing)
+    assert missing == [], "add to lifecycle/translations/en.po:\n" + "\n".join(missing)
     # the same {values} on both sides, so a sentence never loses its number
     for msgid in msgids():
         assert set(re.findall(r"{\w+}", msgid)) == set(re.findall(r"{\w+}", table[msgid])), msgid

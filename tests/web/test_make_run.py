@@ -5,25 +5,21 @@ first minutes in Chromium (issue 18).
 Every other test starts the service its own way; this one starts it exactly as `make run`
 does, because that is what broke (the service stopped its own Prefect server, so every
 "Gå vidare" was a 500 while 493 tests passed). If `make run` changes, this test runs the new
-one. The only settings given are the ones a person would give: a channels file (so the
-transition notice has somewhere to go: a receiver on 127.0.0.1) and, when something else
-already listens on the default port outside CI, another port.
+one. No setting is given, except another port when something else already listens on the
+default port outside CI: with no mail channel, mail goes to the local mailbox (issue 25), where
+the admin reads the transition notice and a resident's confirmation link, which confirms.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import re
 import signal
 import socket
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,36 +30,6 @@ from config.defaults import API_PORT
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.smoke, pytest.mark.timeout(900)]
-
-
-@dataclass
-class Receiver:
-    """A webhook receiver on 127.0.0.1 that keeps every JSON body it is sent."""
-
-    url: str
-    bodies: list[dict[str, Any]] = field(default_factory=list)
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    received: list[dict[str, Any]] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
-            length = int(self.headers.get("content-length", 0))
-            with contextlib.suppress(ValueError):  # only JSON bodies are looked at
-                received.append(json.loads(self.rfile.read(length)))
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield Receiver(f"http://127.0.0.1:{server.server_address[1]}/inbox", received)
-    server.shutdown()
 
 
 def _port_free(port: int) -> bool:
@@ -121,25 +87,14 @@ class Service:
 
 
 @pytest.fixture
-def make_run(tmp_path: Path, receiver: Receiver) -> Iterator[Service]:
+def make_run(tmp_path: Path) -> Iterator[Service]:
     """`make run` from the repository, as a terminal starts it (its own process group)."""
     home = tmp_path / "xdg-data"
     home.mkdir()
-    channels = tmp_path / "channels.yaml"
-    channels.write_text(
-        "default_channel: receiver\n"
-        "channels:\n"
-        f"  receiver: {{type: webhook, url: '{receiver.url}', secret_env: LOFTE_RECEIVER_SECRET}}\n",
-        encoding="utf-8",
-    )
     # A person's shell: none of the test suite's LOFTE_ or PREFECT_ settings, so the data
     # folder is the default one, $XDG_DATA_HOME/lofte (~/.local/share/lofte where unset).
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LOFTE_", "PREFECT_", "XDG_"))}
-    env.update(
-        XDG_DATA_HOME=str(home),
-        LOFTE_CHANNELS_FILE=str(channels),
-        LOFTE_RECEIVER_SECRET="a-long-signing-secret-for-the-receiver",
-    )
+    env.update(XDG_DATA_HOME=str(home))
     port = API_PORT
     if not _port_free(API_PORT):
         if os.environ.get("CI") == "true":
@@ -259,7 +214,7 @@ def _a_promise_only_missing_its_dialogue(service: Service, regional: str) -> tup
     raise AssertionError("the demo has no promise waiting only for its dialogue")
 
 
-def test_make_run_as_a_person_starts_it(make_run: Service, receiver: Receiver, browser) -> None:
+def test_make_run_as_a_person_starts_it(make_run: Service, browser) -> None:
     from application.demo import DEMO_PASSWORD
     from tests.web.conftest import axe_violations
 
@@ -317,16 +272,11 @@ def test_make_run_as_a_person_starts_it(make_run: Service, receiver: Receiver, b
         "stage"
     ] == ("joint_analysis")
 
-    # The embedded dispatcher delivers the transition notice to the configured receiver.
-    def notice_delivered() -> bool:
-        return any(
-            body.get("kind") == "transition" and f"transition:{promise_id}:" in body.get("id", "")
-            for body in list(receiver.bodies)
-        )
-
-    assert _wait(notice_delivered, 200), (
-        f"the transition notice never reached the receiver:\n{service.output()[-4000:]}"
-    )
+    # With no mail channel, the embedded dispatcher delivers to the local mailbox: a resident
+    # subscribes, the admin finds the transition notice and the resident's confirmation link
+    # there, and the link confirms.
+    _resident_subscribes_and_confirms(service, browser, accounts["admin"], coordinator, statuses)
+    assert 500 not in statuses
 
     # Ctrl-C leaves nothing behind: no service, scheduler, dispatcher or Prefect server.
     marker = f"XDG_DATA_HOME={service.home}"
@@ -338,3 +288,60 @@ def test_make_run_as_a_person_starts_it(make_run: Service, receiver: Receiver, b
     )
     log = service.output()
     assert "Traceback" not in log and " 500 " not in log, log[-4000:]
+
+
+RESIDENT = "invanare@example.se"
+
+
+def _resident_subscribes_and_confirms(
+    service: Service, browser: Any, admin: str, coordinator: str, statuses: list[int]
+) -> None:
+    from application.demo import DEMO_PASSWORD
+    from tests.web.conftest import axe_violations
+
+    resident = browser.new_context(base_url=service.url, locale="sv-SE").new_page()
+    resident.on("response", lambda response: statuses.append(response.status))
+    resident.goto("/offentligt/stockholm")
+    first = resident.locator("a[href^='/offentligt/loften/']").first.get_attribute("href")
+    promise_path = re.match(r"/offentligt/loften/\d+", first or "")
+    assert promise_path, first
+    resident.goto(promise_path.group(0) + "/bevaka")
+    resident.fill("#epost", RESIDENT)
+    resident.check("#samtycke")
+    resident.get_by_role("button", name="Bevaka löftet").click()
+    told = resident.locator("main").inner_text()
+    # The page tells the truth about this installation's mail, not "look in your spam".
+    assert "lokala brevlåda" in told and "skräpposten" not in told, told
+
+    admin_tab = browser.new_context(base_url=service.url, locale="sv-SE").new_page()
+    admin_tab.on("response", lambda response: statuses.append(response.status))
+    admin_tab.goto("/logga-in")
+    admin_tab.fill("#email", admin)
+    admin_tab.fill("#password", DEMO_PASSWORD)
+    admin_tab.get_by_role("button", name="Logga in").click()
+    admin_tab.wait_for_url("**/")
+    admin_tab.goto("/admin")
+    admin_tab.get_by_role("link", name="Öppna den lokala brevlådan").click()
+
+    def both_arrived() -> bool:
+        admin_tab.reload()
+        rows = (
+            admin_tab.locator("main table").inner_text()
+            if admin_tab.locator("main table").count()
+            else ""
+        )
+        return RESIDENT in rows and coordinator in rows and "nu i steget" in rows
+
+    # The dispatcher runs every other minute.
+    assert _wait(both_arrived, 200), (
+        f"the mail never reached the local mailbox:\n{service.output()[-4000:]}"
+    )
+    assert axe_violations(admin_tab) == []
+    admin_tab.locator("tr", has_text=RESIDENT).get_by_role("link").first.click()
+    link = admin_tab.locator("main a[href*='/offentligt/bekrafta/']").first.get_attribute("href")
+    assert link and link.startswith(service.url), link
+    assert axe_violations(admin_tab) == []
+
+    resident.goto(link)
+    resident.get_by_role("button", name="Bekräfta").click()
+    assert "Nu bevakar du löftet" in resident.locator("main").inner_text()

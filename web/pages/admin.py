@@ -8,12 +8,14 @@ import re
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from application import identity, outbox, promises
 from application import organisations as organisations_
 from application.access import require_action
 from application.identity import MIN_PASSWORD
+from application.local_mailbox import mail_delivery
 from application.organisations import OrganisationRow
 from lifecycle.errors import Conflict, InputError, NotFound
 from lifecycle.permissions import Action, Principal
@@ -46,6 +48,7 @@ async def admin(request: Request, notice: str = "") -> Response:
         people = await run(promises.list_people, principal)
         tokens = await run(identity.list_tokens, principal)
         dead = await run(outbox.list_outbox, principal, failed=True, limit=200)
+        local_mail = await run_in_threadpool(mail_delivery) == "local"
         return page(
             request,
             "admin.html",
@@ -53,6 +56,7 @@ async def admin(request: Request, notice: str = "") -> Response:
             people=people,
             tokens=tokens,
             dead=dead,
+            local_mail=local_mail,
             notice=notice[:200],
             notices=NOTICES,
         )
@@ -164,7 +168,13 @@ async def add_person(request: Request) -> Response:
             await run(promises.add_person_as, principal, **params)
         except (InputError, NotFound) as exc:
             return _person_form(
-                request, principal, organisations, values, {}, general=str(exc), status=400
+                request,
+                principal,
+                organisations,
+                values,
+                {},
+                general=exc.message(language_of(request)),
+                status=400,
             )
         return RedirectResponse("/admin?notice=person", status_code=303)
 

@@ -1,7 +1,7 @@
 """The forms of the artefacts: recording one of any kind, changing and removing one.
 
-Each form is drawn from the kind's input model (``application/forms.py``), checked field by
-field before it is sent, and sent to the same use case as the CLI's ``lofte add``.
+Each form is drawn from the kind's input model (``web/forms.py``), checked field by field
+before it is sent, and sent to the same use case as the CLI's ``lofte add``.
 """
 
 from __future__ import annotations
@@ -11,21 +11,17 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from application.artefact_changes import (
-    CHANGEABLE,
-    change_artefact,
-    remove_artefact,
-    show_artefact,
-)
+from application.artefact_changes import change_artefact, remove_artefact, show_artefact
 from application.artefacts import record_artefact
 from application.catalogue import show_catalogue
+from application.kinds import kind_of
 from application.promises import show_promise
 from flows import compilation as approval
 from lifecycle.errors import Conflict, InputError, NotFound, Refused
 from lifecycle.permissions import Principal
 from web.pages.common import guarded, run
 from web.pages.i18n import language_of, translator
-from web.pages.promise import KIND_NAMES
+from web.pages.promise import is_changeable, kind_noun
 from web.pages.render import check_csrf, page
 
 router = APIRouter()
@@ -59,7 +55,7 @@ async def _form_page(
 ) -> Response:
     """An artefact kind's form, empty or as sent with its errors (422); with ``artefact_id``
     the form that changes (or removes) that artefact."""
-    from application.forms import TITLES, form_fields
+    from web.forms import form_fields
 
     try:
         fields = form_fields(kind)
@@ -68,15 +64,16 @@ async def _form_page(
     view = await run(show_promise, principal, promise_id=promise_id)
     _ = translator(language_of(request))
     if values is None and artefact_id is None:
-        from application.forms import form_defaults
         from config.clock import local_today
+        from web.forms import form_defaults
 
         values = form_defaults(kind, local_today())
     if artefact_id is None:
-        heading = _(TITLES.get(kind, kind))
+        spec = kind_of(kind)
+        heading = _(spec.title if spec else kind)
         action = f"/loften/{promise_id}/ny/{kind}"
     else:
-        heading = _("Ändra {what} {n}", what=_(KIND_NAMES.get(kind, kind)), n=artefact_id)
+        heading = _("Ändra {what} {n}", what=_(kind_noun(kind)), n=artefact_id)
         action = f"/loften/{promise_id}/andra/{kind}/{artefact_id}"
     return page(
         request,
@@ -88,7 +85,7 @@ async def _form_page(
         heading=heading,
         action=action,
         artefact_id=artefact_id,
-        kind_name=_(KIND_NAMES.get(kind, kind)),
+        kind_name=_(kind_noun(kind)),
         fields=fields,
         choices=await _choices(principal, view),
         values=values or {},
@@ -120,7 +117,7 @@ async def artefact_form(request: Request, promise_id: int, kind: str) -> Respons
 @router.post("/loften/{promise_id}/ny/{kind}")
 async def add_artefact(request: Request, promise_id: int, kind: str) -> Response:
     """Record the artefact, or show the form again with every error at its field."""
-    from application.forms import field_errors, field_labels, fields_from_form, form_fields
+    from web.forms import field_errors, field_labels, fields_from_form, form_fields
 
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
@@ -146,7 +143,7 @@ async def add_artefact(request: Request, promise_id: int, kind: str) -> Response
             except Refused as exc:
                 general = "; ".join(u.message(lang) for u in exc.unmet) or exc.headline
             except InputError as exc:
-                general = str(exc)
+                general = exc.message(lang)
             else:
                 return RedirectResponse(f"/loften/{promise_id}", status_code=303)
         return await _form_page(request, principal, promise_id, kind, sent, errors, general)
@@ -157,10 +154,10 @@ async def add_artefact(request: Request, promise_id: int, kind: str) -> Response
 @router.get("/loften/{promise_id}/andra/{kind}/{artefact_id}")
 async def change_form(request: Request, promise_id: int, kind: str, artefact_id: int) -> Response:
     """The form that changes a recorded artefact, filled in with what it says now."""
-    from application.forms import form_values
+    from web.forms import form_values
 
     async def body(principal: Principal) -> Response:
-        if kind not in CHANGEABLE:
+        if not is_changeable(kind):
             raise NotFound(f"{kind} cannot be changed")
         ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
         current = await run(show_artefact, principal, **ref)
@@ -175,11 +172,11 @@ async def change_form(request: Request, promise_id: int, kind: str, artefact_id:
 @router.post("/loften/{promise_id}/andra/{kind}/{artefact_id}")
 async def change(request: Request, promise_id: int, kind: str, artefact_id: int) -> Response:
     """Change the artefact (checked as a new one would be), or show what is wrong."""
-    from application.forms import change_from_form, field_errors, field_labels, form_fields
+    from web.forms import change_from_form, field_errors, field_labels, form_fields
 
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
-        if kind not in CHANGEABLE:
+        if not is_changeable(kind):
             raise NotFound(f"{kind} cannot be changed")
         ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
         current = await run(show_artefact, principal, **ref)
@@ -198,7 +195,7 @@ async def change(request: Request, promise_id: int, kind: str, artefact_id: int)
             except Refused as exc:
                 general = "; ".join(u.message(lang) for u in exc.unmet) or exc.headline
             except (InputError, Conflict) as exc:
-                general = str(exc)
+                general = exc.message(lang)
             else:
                 return RedirectResponse(f"/loften/{promise_id}", status_code=303)
         return await _form_page(
@@ -211,11 +208,11 @@ async def change(request: Request, promise_id: int, kind: str, artefact_id: int)
 @router.post("/loften/{promise_id}/ta-bort/{kind}/{artefact_id}")
 async def remove(request: Request, promise_id: int, kind: str, artefact_id: int) -> Response:
     """Remove the artefact, or say what rests on it (409, on its form)."""
-    from application.forms import form_values
+    from web.forms import form_values
 
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
-        if kind not in CHANGEABLE:
+        if not is_changeable(kind):
             raise NotFound(f"{kind} cannot be removed")
         ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
         try:
@@ -228,7 +225,7 @@ async def remove(request: Request, promise_id: int, kind: str, artefact_id: int)
                 promise_id,
                 kind,
                 form_values(kind, current["fields"]),
-                general=str(exc),
+                general=exc.message(language_of(request)),
                 artefact_id=artefact_id,
                 status=409,
             )

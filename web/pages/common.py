@@ -19,7 +19,7 @@ from application.usecase import explain_database_error, parse_request
 from lifecycle.errors import Busy, Forbidden, LofteError, NotAuthenticated, NotFound
 from lifecycle.permissions import Principal
 from web.auth import SESSION_COOKIE
-from web.pages.i18n import N_
+from web.pages.i18n import N_, language_of
 from web.pages.render import page
 
 
@@ -147,6 +147,6 @@ async def guarded(request: Request, body: Callable[[Principal], Awaitable[Respon
             "error.html",
             exc.http_status,
             title=N_("Det gick inte"),
-            message=str(exc),
+            message=exc.message(language_of(request)),
             principal=principal,
         )

@@ -65,7 +65,7 @@ async def staff_document(request: Request, promise_id: int, name: str) -> Respon
                 "error.html",
                 409,
                 title=N_("Dokumentet finns inte än"),
-                message=str(exc),
+                message=exc.message(language_of(request)),
                 principal=principal,
             )
 

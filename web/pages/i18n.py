@@ -1,10 +1,10 @@
 """Swedish first, English second: which language a page is in, and its words in English.
 
 Templates write their text in Swedish inside ``_("...")``; in English the same text is looked
-up in ``web/translations/en.po`` (a gettext catalogue read with Babel, msgid Swedish, msgstr
-English). A sentence with values names them: ``_("Uppföljning {n}", n=2)``. A test checks that
-every text the pages use has its English, so a missing translation fails the suite instead of
-showing Swedish on an English page.
+up in the one catalogue every layer uses, ``lifecycle/translations/en.po`` (``lifecycle/i18n.py``:
+msgid Swedish, msgstr English). A sentence with values names them: ``_("Uppföljning {n}", n=2)``.
+A test checks that every text the pages use has its English, so a missing translation fails the
+suite instead of showing Swedish on an English page.
 
 The language is ``?lang=sv|en`` when given (and then remembered in a cookie), else the cookie,
 else Swedish.
@@ -13,38 +13,17 @@ else Swedish.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from babel.messages.pofile import read_po
 from fastapi import Request
 from fastapi.responses import Response
 
-LANGUAGES = ("sv", "en")
+from lifecycle.i18n import CATALOGUE, LANGUAGES, N_, english, translate
+
+__all__ = ["CATALOGUE", "LANGUAGES", "N_", "english", "language_of", "translator"]
+
 COOKIE = "lofte_lang"
-CATALOGUE = Path(__file__).resolve().parent.parent / "translations" / "en.po"
 LOCALES = {"sv": "sv_SE", "en": "en_GB"}
-
-
-@lru_cache(maxsize=1)
-def english() -> dict[str, str]:
-    """The English of every Swedish text of the pages (msgid → msgstr)."""
-    from lifecycle.vocabulary import LABELS
-
-    with CATALOGUE.open("rb") as handle:
-        catalogue = read_po(handle)
-    # The vocabulary's labels (activity status, dialogue method, party ...) come with their
-    # English already (lifecycle/vocabulary.py), for texts the application hands over in Swedish.
-    table = {sv: en for sv, en in LABELS.values()}
-    table.update({str(m.id): str(m.string) for m in catalogue if m.id and m.string})
-    return table
-
-
-def N_(text: str) -> str:  # noqa: N802 - gettext's name for "translated later"
-    """Mark a Swedish text that a template translates later (``{{ _(title) }}``): the
-    catalogue test finds it here, and it is returned unchanged."""
-    return text
 
 
 def language_of(request: Request | None) -> str:
@@ -60,13 +39,11 @@ def language_of(request: Request | None) -> str:
 
 def translator(language: str) -> Callable[..., str]:
     """``_`` for templates: the text in ``language`` with its ``{values}`` filled in."""
-    table = english() if language == "en" else {}
 
-    def translate(text: str, **values: Any) -> str:
-        words = table.get(text, text)
-        return words.format(**values) if values else words
+    def in_language(text: str, **values: Any) -> str:
+        return translate(text, language, **values)
 
-    return translate
+    return in_language
 
 
 def remember(request: Request | None, response: Response) -> bool:

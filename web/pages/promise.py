@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from application.compilation import show_compilation
 from application.deadlines import DeadlineRow, my_deadlines, show_deadlines
+from application.kinds import kind_of
 from application.promises import list_visible_promises, promise_history, show_promise
 from flows import transition
 from lifecycle.errors import InputError, Refused
@@ -57,19 +58,16 @@ def _task_list(view: dict[str, Any], deadlines: list[DeadlineRow]) -> list[dict[
     return rows
 
 
-# The artefact kinds as a sentence names them ("Ändra mål 4", "La till underskrift 2").
-KIND_NAMES = {
-    "dialogue": N_("medborgardialog"),
-    "situation_picture": N_("lägesbild"),
-    "problem": N_("problem"),
-    "cause_analysis": N_("orsaksanalys"),
-    "goal": N_("mål"),
-    "activity": N_("aktivitet"),
-    "promise_text": N_("löftestext"),
-    "signoff": N_("underskrift"),
-    "evaluation": N_("uppföljning"),
-    "compilation": N_("årssammanställning"),
-}
+def kind_noun(kind: str) -> str:
+    """The artefact kind as a sentence names it, in Swedish ("Ändra mål 4"; models/kinds.py)."""
+    spec = kind_of(kind)
+    return spec.noun if spec else kind
+
+
+def is_changeable(kind: str) -> bool:
+    """Whether a recorded artefact of the kind can be changed or removed (models/kinds.py)."""
+    spec = kind_of(kind)
+    return spec is not None and spec.changeable
 
 
 def _in_words(event: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -100,7 +98,7 @@ def _in_words(event: dict[str, Any], lang: str) -> dict[str, Any]:
             "artefact_changed": N_("Ändrade {what} {n}"),
             "artefact_removed": N_("Tog bort {what} {n}"),
         }[action]
-        what = _(verb, what=_(KIND_NAMES.get(kind, kind)), n=n)
+        what = _(verb, what=_(kind_noun(kind)), n=n)
     else:
         what = actions.get(action, action)
     return {
@@ -152,7 +150,7 @@ async def _promise_page(
     request: Request, principal: Principal, promise_id: int, refusal: list[str] | None = None
 ) -> Response:
     """The promise page; with ``refusal``, every unmet criterion in an error summary (409)."""
-    from application.forms import form_for, forms_for_stage
+    from web.forms import form_for, forms_for_stage
 
     view = await run(show_promise, principal, promise_id=promise_id)
     deadlines = await run(show_deadlines, principal, promise_id=promise_id)
@@ -215,7 +213,7 @@ async def send_back(request: Request, promise_id: int) -> Response:
             except Refused as exc:
                 problems = [u.message(lang) for u in exc.unmet] or [exc.headline]
             except InputError as exc:
-                problems = [str(exc)]
+                problems = [exc.message(lang)]
             else:
                 return RedirectResponse(f"/loften/{promise_id}", status_code=303)
         return await _promise_page(request, principal, promise_id, problems)

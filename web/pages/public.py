@@ -459,12 +459,30 @@ async def subscribe(request: Request, promise_id: int) -> Response:
                 "Om adressen inte redan bevakar löftet skickar vi en länk till den. "
                 "Klicka på länken inom en vecka för att börja bevaka löftet."
             ),
-            N_(
-                "Kommer inget meddelande? Titta i skräpposten, "
-                "eller kontrollera att adressen var rätt."
-            ),
+            await run_in_threadpool(_where_mail_goes),
         ],
         promise_id=promise_id,
+    )
+
+
+def _where_mail_goes() -> str:
+    """What a resident is told about the confirmation mail: the truth about this
+    installation's mail (a spam folder cannot help when nothing is sent)."""
+    from application.local_mailbox import mail_delivery
+
+    mode = mail_delivery()
+    if mode == "local":
+        return N_(
+            "Den här installationen skickar inte ut e-post än: meddelandet hamnar i "
+            "installationens lokala brevlåda, som den som driver tjänsten kan läsa."
+        )
+    if mode == "none":
+        return N_(
+            "Den här installationen skickar inte ut e-post än: meddelandet väntar tills "
+            "den som driver tjänsten har ställt in e-post."
+        )
+    return N_(
+        "Kommer inget meddelande? Titta i skräpposten, eller kontrollera att adressen var rätt."
     )
 
 

@@ -4,12 +4,13 @@ and CSRF tokens for every form (fastapi-csrf-protect's flexible class reads a fo
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+import re
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -63,6 +64,35 @@ def _long_date(context: Context, value: str | date | None) -> str:
     return long_date(value, _lang(context))
 
 
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def _linkify(text: str) -> Markup:
+    """Plain text, escaped, with its web addresses as links and its lines kept."""
+    out = []
+    for line in text.splitlines():
+        parts, last = [], 0
+        for match in _URL.finditer(line):
+            url = match.group(0).rstrip(".,;:)")
+            parts.append(Markup.escape(line[last : match.start()]))
+            parts.append(Markup('<a class="govuk-link" href="{0}">{0}</a>').format(url))
+            last = match.start() + len(url)
+        parts.append(Markup.escape(line[last:]))
+        out.append(Markup("").join(parts))
+    return Markup("<br>\n").join(out)
+
+
+@pass_context
+def _local_time(context: Context, value: datetime) -> str:
+    """A moment in the installation's time zone, as people write it ("3 dec. 2026 20:15")."""
+    lang = _lang(context)
+    return format_datetime(
+        value.astimezone(get_settings().tz),
+        "d MMM y HH:mm",
+        locale="sv_SE" if lang == "sv" else "en_GB",
+    )
+
+
 @pass_context
 def _decimal(context: Context, value: float | int | None) -> str:
     return decimal(value, _lang(context))
@@ -114,6 +144,8 @@ def environment() -> Environment:
     )
     env.filters["long_date"] = _long_date
     env.filters["decimal"] = _decimal
+    env.filters["local_time"] = _local_time
+    env.filters["linkify"] = _linkify
     env.filters["stage_name"] = _stage_name
     env.filters["label"] = _label
     env.filters["sv"] = _swedish

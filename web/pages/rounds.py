@@ -12,6 +12,7 @@ from application.promises import show_promise
 from lifecycle.errors import InputError, NotFound, Refused
 from lifecycle.permissions import Principal
 from web.pages.common import guarded, run
+from web.pages.i18n import language_of
 from web.pages.render import check_csrf, page
 
 router = APIRouter()
@@ -33,7 +34,7 @@ async def _round_page(
     general: str | None = None,
 ) -> Response:
     """One evaluation round: every activity's status and every goal's latest value."""
-    from application.forms import STATUSES
+    from web.forms import STATUSES
 
     view = await run(show_promise, principal, promise_id=promise_id)
     return page(
@@ -63,7 +64,7 @@ async def round_form(request: Request, promise_id: int, number: int) -> Response
 @router.post("/loften/{promise_id}/uppfoljning/{number}")
 async def submit_round(request: Request, promise_id: int, number: int) -> Response:
     """Submit the round (the same check as `lofte add ID evaluation`), or say what is wrong."""
-    from application.forms import evaluation_from_form
+    from web.forms import evaluation_from_form
 
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
@@ -76,7 +77,9 @@ async def submit_round(request: Request, promise_id: int, number: int) -> Respon
         except Refused as exc:
             return await _round_page(request, principal, promise_id, number, sent, exc.headline)
         except InputError as exc:
-            return await _round_page(request, principal, promise_id, number, sent, str(exc))
+            return await _round_page(
+                request, principal, promise_id, number, sent, exc.message(language_of(request))
+            )
         return RedirectResponse(f"/loften/{promise_id}", status_code=303)
 
     return await guarded(request, body)

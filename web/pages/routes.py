@@ -14,6 +14,8 @@ from web.pages import (
     agreements,
     artefact_forms,
     documents,
+    mailbox,
+    new_promise,
     promise,
     public,
     region,
@@ -22,8 +24,10 @@ from web.pages import (
 )
 
 router = APIRouter()
+# new_promise before promise: /loften/nytt is not /loften/{promise_id}.
 for part in (
     session,
+    new_promise,
     promise,
     artefact_forms,
     rounds,
@@ -31,6 +35,7 @@ for part in (
     agreements,
     region,
     admin,
+    mailbox,
     public,
 ):
     router.include_router(part.router)

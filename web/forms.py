@@ -1,5 +1,6 @@
 """What the web forms of each artefact kind ask for, read off the same input models the CLI
-and the API validate with (``models/kinds.py``): one field per model field, in Swedish.
+and the API validate with (``models/kinds.py``): one field per model field, in Swedish (the
+English of each label is in the catalogue). Only the web pages use it.
 
 The pages draw the form from ``form_fields``, turn what the browser sent back into the
 model's fields with ``fields_from_form``, and show ``field_errors`` at each field.
@@ -15,9 +16,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from application.kinds import KINDS, MULTI_LINE
+from lifecycle.errors import field_message
 from lifecycle.vocabulary import ActivityStatus, label
-from models.inputs import MULTI_LINE
-from models.kinds import KINDS
 
 # Kinds with a form of their own (an evaluation round lists every activity and goal).
 NOT_GENERIC = frozenset({"evaluation"})
@@ -89,19 +90,6 @@ LABELS: dict[str, str] = {
     "official": "ansvarig tjänsteperson",
     "paragraph": "paragraf",
     "decided_on": "beslutsdatum",
-}
-TITLES: dict[str, str] = {
-    "dialogue": "Registrera en medborgardialog",
-    "situation_picture": "Lägg till en lägesbild",
-    "problem": "Lägg till ett problem",
-    "focus_area": "Välj ett fokusområde",
-    "cause_analysis": "Skriv en orsaksanalys",
-    "goal": "Lägg till ett mål",
-    "activity": "Lägg till en aktivitet",
-    "promise_text": "Skriv löftestexten",
-    "signoff": "Underteckna åtgärdsplanen",
-    "compilation": "Skriv årssammanställningen",
-    "approval": "Godkänn årssammanställningen",
 }
 # Fields that point at another artefact of the promise: which list of it to choose from.
 REFERENCES = {
@@ -317,9 +305,9 @@ def forms_for_stage(stage: str) -> list[dict[str, str]]:
     except ValueError:
         return []
     return [
-        {"kind": k.name, "title": TITLES[k.name]}
+        {"kind": k.name, "title": k.title}
         for k in KINDS.values()
-        if k.name in TITLES and k.first_stage.position <= position <= k.last_stage.position
+        if k.name not in NOT_GENERIC and k.first_stage.position <= position <= k.last_stage.position
     ]
 
 
@@ -359,29 +347,6 @@ def evaluation_from_form(number: int, form: dict[str, str]) -> dict[str, Any]:
     }
 
 
-# Swedish sentences for pydantic's error types, by the field's label (the web forms).
-_FIELD_MESSAGES = {
-    "missing": "Fyll i {label}.",
-    "date_from_datetime_parsing": "{label} måste vara ett datum, till exempel 2026-09-15.",
-    "date_parsing": "{label} måste vara ett datum, till exempel 2026-09-15.",
-    "int_parsing": "{label} måste vara ett heltal.",
-    "greater_than_equal": "{label} får inte vara mindre än {limit}.",
-    "enum": "Välj {label}.",
-    "string_too_short": "{label} är för kort.",
-    "string_too_long": "{label} är för lång.",
-}
-_FIELD_MESSAGES_EN = {
-    "missing": "Enter {label}.",
-    "date_from_datetime_parsing": "{label} must be a date, for example 2026-09-15.",
-    "date_parsing": "{label} must be a date, for example 2026-09-15.",
-    "int_parsing": "{label} must be a whole number.",
-    "greater_than_equal": "{label} must not be less than {limit}.",
-    "enum": "Choose {label}.",
-    "string_too_short": "{label} is too short.",
-    "string_too_long": "{label} is too long.",
-}
-
-
 def field_errors(
     kind: str, raw: dict[str, Any], labels: dict[str, str], language: str = "sv"
 ) -> dict[str, str]:
@@ -410,12 +375,9 @@ def field_errors(
                 and issubclass(annotation, Enum)
             ):
                 kind_of = "enum"  # a choice: "Välj ...", not "Fyll i ..."
-            template = (_FIELD_MESSAGES_EN if language == "en" else _FIELD_MESSAGES).get(kind_of)
             limit = (err.get("ctx") or {}).get("ge", "")
-            message = (
-                template.format(label=label, limit=limit)
-                if template
-                else f"{label}: {err['msg'].removeprefix('Value error, ')}"
+            message = field_message(kind_of, label, language, limit) or (
+                f"{label}: {err['msg'].removeprefix('Value error, ')}"
             )
             found.setdefault(name, message[0].upper() + message[1:])
         return found
