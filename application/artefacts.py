@@ -16,7 +16,6 @@ from sqlmodel import Session, SQLModel, col, select
 
 from application.access import require, require_action
 from application.next_cycle import link_findings
-from application.operations import operation
 from application.promises import PromiseId
 from config.calendar import get_calendars
 from config.clock import local_day, now_utc
@@ -766,8 +765,16 @@ class ArtefactRequest(BaseModel):
     fields: dict[str, Any] = Field(default_factory=dict)
 
 
-@operation("artefact.add", ArtefactRequest)
-def record_artefact(principal: Principal | None, request: ArtefactRequest) -> dict[str, Any]:
+class Recorded(BaseModel, extra="allow"):
+    """A recorded artefact: its kind and id, and (as extra fields) the row as stored, whose
+    columns differ by kind."""
+
+    ok: bool = True
+    kind: str
+    id: int | None = None
+
+
+def record_artefact(principal: Principal | None, request: ArtefactRequest) -> Recorded:
     """Record an artefact (dialogue, problem, goal, activity, sign-off, evaluation ...)."""
     if principal is None:
         require_action(principal, Action.RECORD_ARTEFACT)
@@ -779,4 +786,5 @@ def record_artefact(principal: Principal | None, request: ArtefactRequest) -> di
         )
     with session_scope() as session:
         row = add_artefact(session, request.promise_id, request.kind, request.fields, principal)
-        return {"ok": True, "kind": request.kind, **row.model_dump(mode="json")}
+        # The row's own columns win (a kind whose row has a column ``kind`` shows it).
+        return Recorded.model_validate({"kind": request.kind, **row.model_dump(mode="json")})

@@ -50,7 +50,7 @@ def main() -> None:
     from application.artefacts import add_artefact
     from application.promises import create_promise
     from application.setup import initialise
-    from application.transitions import advance_promise
+    from application.transitions import AdvanceRequest, advance_promise
     from flows.runtime import warm_up
     from flows.transition import advance_promise_flow
     from lifecycle.permissions import system_principal
@@ -103,9 +103,9 @@ def main() -> None:
         plain.append(time.perf_counter() - t)
     for pid in ids[half:]:
         t = time.perf_counter()
-        result = advance_promise_flow(BENCH, pid)
+        result = advance_promise_flow(BENCH, AdvanceRequest(promise_id=pid))
         flowed.append(time.perf_counter() - t)
-        assert result["ok"], result
+        assert result.ok, result
     print(f"advance without Prefect : {_stats(plain)}")
     print(f"advance through the flow: {_stats(flowed)}")
     print(
@@ -147,7 +147,7 @@ def _permission_cost(ids: list[int]) -> None:
             ),
         )
     coordinator = system_principal("bench@bench.se")
-    token = create_token(coordinator, TokenRequest(email="bench@bench.se", days=1))["token"]
+    token = create_token(coordinator, TokenRequest(email="bench@bench.se", days=1)).token
     principal = authenticate_bearer(token)
     rounds = 20_000
     t = time.perf_counter()

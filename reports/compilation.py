@@ -359,7 +359,7 @@ def committee_facts(
     """What the committee paper adds to the figures: the parties' full names, the responsible
     official, the agreement, the year's situation pictures and the decision record."""
     from models import Agreement, Organisation, Region, SituationPicture
-    from reports.promise_document import full_name, signed_year
+    from reports.parties import full_name, signed_year
 
     region = session.get(Region, promise.region_id)
     municipality = session.get(Organisation, promise.municipality_id)

@@ -721,7 +721,7 @@ def test_prefect_state_stays_in_lofte_data_folder(tmp_path) -> None:
         "PYTHONPATH": str(root),
     }
     probe = (
-        "import cli.main, prefect, flows.operations\n"
+        "import cli.main, prefect, wiring.usecases\n"
         "from prefect.settings import get_current_settings\n"
         "print(get_current_settings().home)"
     )

@@ -232,5 +232,5 @@ def test_admins_never_see_a_residents_address(db) -> None:
     subscribe(pid, ADDRESS, True, "10.0.0.5")
     admin = register("admin@polisen.se", role="admin", organisation=None)
     rows = list_outbox(admin, OutboxListRequest())
-    resident = [r for r in rows if r["kind"] == "resident_confirm"]
-    assert resident and resident[0]["recipient"] == "(invånare)"
+    resident = [r for r in rows if r.kind == "resident_confirm"]
+    assert resident and resident[0].recipient == "(invånare)"

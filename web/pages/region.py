@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
+from application.regional import show_overview, status_history_of
 from lifecycle.errors import LofteError, NotFound
 from lifecycle.permissions import Principal
 from lifecycle.stages import CYCLE
@@ -48,9 +49,9 @@ async def overview(
 
     async def body(principal: Principal) -> Response:
         lang = language_of(request)
-        data = await run("overview.show", principal, {"region": region, "language": lang})
+        data = await run(show_overview, principal, region=region, language=lang)
         try:
-            history = await run("status.history", principal, {"region": region})
+            history = await run(status_history_of, principal, region=region)
         except LofteError:
             history = []
         trend = _trend_chart(history, translator(lang)("Försenade löften per lägesrapport"))
@@ -81,7 +82,7 @@ async def overview_download(request: Request, region: str, fmt: str) -> Response
         if fmt not in ("csv", "xlsx"):
             raise NotFound(f"no download as {fmt}")
         params = {"region": region, "format": fmt, "language": language_of(request)}
-        result = await run("overview.show", principal, params)
+        result = await run(show_overview, principal, **params)
         return Response(
             result.content,
             media_type=result.media_type,
