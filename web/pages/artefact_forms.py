@@ -21,7 +21,7 @@ from lifecycle.errors import Conflict, InputError, NotFound, Refused
 from lifecycle.permissions import Principal
 from web.pages.common import guarded, run
 from web.pages.i18n import language_of, translator
-from web.pages.promise import is_changeable, kind_noun
+from web.pages.promise import done, is_changeable, kind_noun
 from web.pages.render import check_csrf, page
 
 router = APIRouter()
@@ -145,7 +145,7 @@ async def add_artefact(request: Request, promise_id: int, kind: str) -> Response
             except InputError as exc:
                 general = exc.message(lang)
             else:
-                return RedirectResponse(f"/loften/{promise_id}", status_code=303)
+                return done(promise_id, "godkant" if kind == "approval" else "sparat")
         return await _form_page(request, principal, promise_id, kind, sent, errors, general)
 
     return await guarded(request, body)
@@ -197,7 +197,7 @@ async def change(request: Request, promise_id: int, kind: str, artefact_id: int)
             except (InputError, Conflict) as exc:
                 general = exc.message(lang)
             else:
-                return RedirectResponse(f"/loften/{promise_id}", status_code=303)
+                return done(promise_id, "andrat")
         return await _form_page(
             request, principal, promise_id, kind, sent, errors, general, artefact_id
         )
@@ -229,6 +229,6 @@ async def remove(request: Request, promise_id: int, kind: str, artefact_id: int)
                 artefact_id=artefact_id,
                 status=409,
             )
-        return RedirectResponse(f"/loften/{promise_id}", status_code=303)
+        return done(promise_id, "borttaget")
 
     return await guarded(request, body)

@@ -154,7 +154,7 @@ async def create(request: Request) -> Response:
                 created = await run(
                     create_promise_as, principal, **_request(values, choices, principal)
                 )
-                return RedirectResponse(f"/loften/{created['id']}", status_code=303)
+                return RedirectResponse(f"/loften/{created['id']}?klart=skapat", status_code=303)
             except InputError as exc:
                 if "late_start_reason" in str(exc):
                     errors["late_reason"] = N_(

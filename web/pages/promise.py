@@ -136,18 +136,41 @@ def _chain(artefacts: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     return tree
 
 
+# What the promise page confirms after a change (``?klart=...``): a fixed set of sentences,
+# never text from the address (issue 25: nothing confirmed a save or a stage change).
+CONFIRMATIONS = {
+    "sparat": N_("Det är sparat."),
+    "andrat": N_("Ändringen är sparad."),
+    "borttaget": N_("Det är borttaget."),
+    "vidare": N_("Löftet har gått vidare. Det är nu i steget {stage}."),
+    "tillbaka": N_("Löftet är skickat tillbaka till steget {stage}."),
+    "skapat": N_("Medborgarlöftet är skapat. Det börjar i steget {stage}."),
+    "uppfoljning": N_("Uppföljningen är inlämnad."),
+    "godkant": N_("Årssammanställningen är godkänd."),
+}
+
+
+def done(promise_id: int, what: str) -> RedirectResponse:
+    """Back to the promise page, which confirms ``what`` (a key of CONFIRMATIONS)."""
+    return RedirectResponse(f"/loften/{promise_id}?klart={what}", status_code=303)
+
+
 @router.get("/loften/{promise_id}")
-async def promise_page(request: Request, promise_id: int) -> Response:
+async def promise_page(request: Request, promise_id: int, klart: str = "") -> Response:
     """The promise: its stages as a task list, what is missing, its chain and history."""
 
     async def body(principal: Principal) -> Response:
-        return await _promise_page(request, principal, promise_id)
+        return await _promise_page(request, principal, promise_id, confirm=klart[:20])
 
     return await guarded(request, body)
 
 
 async def _promise_page(
-    request: Request, principal: Principal, promise_id: int, refusal: list[str] | None = None
+    request: Request,
+    principal: Principal,
+    promise_id: int,
+    refusal: list[str] | None = None,
+    confirm: str = "",
 ) -> Response:
     """The promise page; with ``refusal``, every unmet criterion in an error summary (409)."""
     from web.forms import form_for, forms_for_stage
@@ -170,6 +193,7 @@ async def _promise_page(
         refusal=refusal,
         fixes={u["code"]: form_for(u["code"]) for u in view["unmet"]},
         forms=forms_for_stage(view["stage"], view["cycle_year"]),
+        confirmation=CONFIRMATIONS.get(confirm) if not refusal else None,
     )
 
 
@@ -185,7 +209,7 @@ async def advance(request: Request, promise_id: int) -> Response:
             return await _promise_page(
                 request, principal, promise_id, [u.message(language_of(request)) for u in exc.unmet]
             )
-        return RedirectResponse(f"/loften/{promise_id}", status_code=303)
+        return done(promise_id, "vidare")
 
     return await guarded(request, body)
 
@@ -215,7 +239,7 @@ async def send_back(request: Request, promise_id: int) -> Response:
             except InputError as exc:
                 problems = [exc.message(lang)]
             else:
-                return RedirectResponse(f"/loften/{promise_id}", status_code=303)
+                return done(promise_id, "tillbaka")
         return await _promise_page(request, principal, promise_id, problems)
 
     return await guarded(request, body)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from application.artefacts import record_artefact
 from application.promises import show_promise
@@ -13,6 +13,7 @@ from lifecycle.errors import InputError, NotFound, Refused
 from lifecycle.permissions import Principal
 from web.pages.common import guarded, run
 from web.pages.i18n import language_of
+from web.pages.promise import done
 from web.pages.render import check_csrf, page
 
 router = APIRouter()
@@ -80,6 +81,6 @@ async def submit_round(request: Request, promise_id: int, number: int) -> Respon
             return await _round_page(
                 request, principal, promise_id, number, sent, exc.message(language_of(request))
             )
-        return RedirectResponse(f"/loften/{promise_id}", status_code=303)
+        return done(promise_id, "uppfoljning")
 
     return await guarded(request, body)
