@@ -1,6 +1,7 @@
 # Löfte: the two commands a newcomer needs.
 #   make run    install, create the embedded SQLite database, load the demo region, serve
 #   make test   install and run the whole test suite (SQLite, and PostgreSQL when reachable)
+#   make test-fast  only the fast, pure tests (no database, Prefect or browser): seconds
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -15,7 +16,7 @@ UV_ENV  = $(if $(PIP_FIND_LINKS),UV_FIND_LINKS="$(PIP_FIND_LINKS)",)
 # PYTEST_WORKERS=0 runs it in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test install lint clean
+.PHONY: run test test-fast install lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +38,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+# The modules marked `pytestmark = pytest.mark.fast`, named so that pytest imports only them.
+FAST_TESTS = $(shell grep -rlE --include='test_*.py' '^pytestmark = .*pytest\.mark\.fast' tests)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m fast $(FAST_TESTS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -15,7 +15,6 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from application.access import party_filter, require_parties
-from application.operations import operation
 from application.promises import checked_decisions
 from config.clock import local_today
 from effects.audit import audit
@@ -85,7 +84,6 @@ class AgreementList(BaseModel):
     region: str | None = Field(default=None, max_length=40)
 
 
-@operation("agreement.list", AgreementList)
 def list_agreements(principal: Principal | None, request: AgreementList) -> list[dict[str, Any]]:
     """Every agreement the person may read: term, parties, status and what needs doing."""
     if principal is None:
@@ -113,7 +111,6 @@ class AgreementRef(BaseModel):
     agreement_id: int = Field(ge=1, le=2**31 - 1)
 
 
-@operation("agreement.show", AgreementRef)
 def show_agreement(principal: Principal | None, request: AgreementRef) -> dict[str, Any]:
     """One agreement: content, each party's decision, organisation, promises, warnings."""
     with read_scope() as session:
@@ -122,7 +119,6 @@ def show_agreement(principal: Principal | None, request: AgreementRef) -> dict[s
         return agreement_detail(session, agreement, local_today())
 
 
-@operation("agreement.change", AgreementChange)
 def change_agreement(principal: Principal | None, request: AgreementChange) -> dict[str, Any]:
     """Change what the parties agreed on, their decisions or their organisation (audited)."""
     given = request.model_fields_set - {"agreement_id"}

@@ -29,7 +29,6 @@ from application.artefacts import (
     set_activity_goals,
     set_extra_areas,
 )
-from application.operations import operation
 from application.promises import PromiseId
 from config.clock import now_utc
 from effects.audit import audit
@@ -116,7 +115,6 @@ class ArtefactRef(BaseModel):
     artefact_id: int = Field(ge=1, le=2**31 - 1)
 
 
-@operation("artefact.show", ArtefactRef)
 def show_artefact(principal: Principal | None, request: ArtefactRef) -> dict[str, Any]:
     """One artefact as the fields of its input model (to fill in a form for changing it)."""
     model = _kind(request.kind)
@@ -186,7 +184,7 @@ def _target(
 
 
 def _audit_change(
-    session: Session, principal: Principal, promise: Promise, action: str, details: dict
+    session: Session, principal: Principal, promise: Promise, action: str, details: dict[str, Any]
 ) -> int:
     """Revoke the signatures if the plan changed while being signed; audit it; how many."""
     revoked = revoke_signoffs(session, promise) if _revokes(promise, details["kind"]) else 0
@@ -200,8 +198,16 @@ def _audit_change(
     return revoked
 
 
-@operation("artefact.change", ArtefactChange)
-def change_artefact(principal: Principal | None, request: ArtefactChange) -> dict[str, Any]:
+class Changed(BaseModel):
+    """The fields an artefact change changed, and the sign-offs it revoked (a changed plan
+    must be signed again)."""
+
+    ok: bool = True
+    changed: list[str]
+    signoffs_revoked: int
+
+
+def change_artefact(principal: Principal | None, request: ArtefactChange) -> Changed:
     """Change an artefact: checked as a new one of its kind would be; audited."""
     if not request.fields:
         raise InputError.said(
@@ -217,7 +223,7 @@ def change_artefact(principal: Principal | None, request: ArtefactChange) -> dic
         if changed:
             details = {"kind": request.kind, "id": request.artefact_id, "fields": changed}
             revoked = _audit_change(session, principal, promise, "artefact_changed", details)
-        return {"ok": True, "changed": changed, "signoffs_revoked": revoked}
+        return Changed(changed=changed, signoffs_revoked=revoked)
 
 
 def _resting_on(session: Session, kind: str, row_id: int) -> list[str]:
@@ -251,8 +257,15 @@ def _resting_on(session: Session, kind: str, row_id: int) -> list[str]:
     return found
 
 
-@operation("artefact.remove", ArtefactRef)
-def remove_artefact(principal: Principal | None, request: ArtefactRef) -> dict[str, Any]:
+class Removed(BaseModel):
+    """The removed artefact's id, and the sign-offs its removal revoked."""
+
+    ok: bool = True
+    removed: int
+    signoffs_revoked: int
+
+
+def remove_artefact(principal: Principal | None, request: ArtefactRef) -> Removed:
     """Remove an artefact nothing rests on; audited (the record keeps what it was)."""
     with session_scope() as session:
         promise, row = _target(session, principal, request)
@@ -271,4 +284,4 @@ def remove_artefact(principal: Principal | None, request: ArtefactRef) -> dict[s
         session.delete(row)
         details = {"kind": request.kind, "id": request.artefact_id, "was": was}
         revoked = _audit_change(session, principal, promise, "artefact_removed", details)
-        return {"ok": True, "removed": request.artefact_id, "signoffs_revoked": revoked}
+        return Removed(removed=request.artefact_id, signoffs_revoked=revoked)

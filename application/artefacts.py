@@ -7,6 +7,7 @@ activity cannot point at a goal of another promise, nor at a cause of a differen
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -15,7 +16,6 @@ from sqlmodel import Session, SQLModel, col, select
 
 from application.access import require, require_action
 from application.next_cycle import link_findings
-from application.operations import operation
 from application.promises import PromiseId
 from config.calendar import get_calendars
 from config.clock import local_day, now_utc
@@ -27,12 +27,14 @@ from lifecycle.errors import InputError, NotFound, Refused, describe_validation_
 from lifecycle.permissions import Action, Principal
 from lifecycle.renewal import renewal_date
 from lifecycle.stages import Stage
+from lifecycle.statements import split_statements
 from lifecycle.term import cycle_year_bounds
 from models import (
     Activity,
     ActivityGoal,
     ActivityStatusReport,
     Agreement,
+    AnalysisUpdate,
     CauseAnalysis,
     Dialogue,
     EvaluationRound,
@@ -49,6 +51,7 @@ from models import (
 from models.db import session_scope
 from models.inputs import (
     ActivityInput,
+    AnalysisUpdateInput,
     ApprovalInput,
     CauseAnalysisInput,
     CompilationInput,
@@ -61,8 +64,9 @@ from models.inputs import (
     SignOffInput,
     SituationPictureInput,
 )
-from models.kinds import (  # noqa: F401 - artefact_kinds, json_schema: for `lofte schema`
+from models.kinds import (
     ACTIVITY,
+    ANALYSIS_UPDATE,
     APPROVAL,
     CAUSE_ANALYSIS,
     COMPILATION,
@@ -77,11 +81,16 @@ from models.kinds import (  # noqa: F401 - artefact_kinds, json_schema: for `lof
     SITUATION_PICTURE,
     ArtefactKind,
     Handler,
-    artefact_kinds,
-    json_schema,
 )
+from models.kinds import artefact_kinds as artefact_kinds  # re-exported for `lofte schema`
+from models.kinds import json_schema as json_schema  # (cli may not import models)
 from views.lookup import get_promise
-from views.snapshot import build_snapshot, priority_scope
+from views.snapshot import (
+    analysis_update_facts,
+    build_snapshot,
+    priority_scope,
+    statement_facts,
+)
 
 
 def handles(kind: ArtefactKind) -> Callable[[Handler], Handler]:
@@ -443,12 +452,73 @@ def _promise_text(
         cycle_year=year,
         police_promises="",
         municipality_promises="",
-    )  # type: ignore[arg-type]
+    )
     row.police_promises, row.municipality_promises, row.joint_promises = (
         data.police_promises,
         data.municipality_promises,
         data.joint_promises,
     )
+    row.backing = _checked_backing(session, promise, data)
+    session.add(row)
+    return row
+
+
+def _checked_backing(
+    session: Session, promise: Promise, data: PromiseTextInput
+) -> list[dict[str, Any]]:
+    """The backing as stored: each statement named exists in its party's text and each
+    activity is the promise's own (whose activity it is is checked at sign-off, with every
+    unbacked statement listed)."""
+    texts = {
+        "police": data.police_promises,
+        "municipality": data.municipality_promises,
+        "joint": data.joint_promises,
+    }
+    merged: dict[tuple[str, int], list[int]] = {}
+    for entry in data.backing:
+        statements = split_statements(texts[entry.party])
+        if entry.statement > len(statements):
+            listed = "; ".join(f'{n}: "{s[:60]}"' for n, s in enumerate(statements, start=1))
+            raise InputError(
+                f"backing: {entry.party} statement {entry.statement} does not exist; the "
+                f"{entry.party} text has {len(statements)} statement(s) (one per line or "
+                f"sentence){': ' + listed if listed else ''}"
+            )
+        for activity_id in entry.activities:
+            own_artefact(session, Activity, activity_id, promise, "activity")
+        key = (entry.party, entry.statement)
+        merged[key] = sorted({*merged.get(key, []), *entry.activities})
+    return [
+        {"party": party, "statement": n, "activities": ids}
+        for (party, n), ids in sorted(merged.items())
+    ]
+
+
+@handles(ANALYSIS_UPDATE)
+def _analysis_update(
+    session: Session, promise: Promise, data: AnalysisUpdateInput, now: datetime
+) -> SQLModel:
+    """Write (or fill in) the analysis update of a later year: in that year's action plan, or
+    ahead for the next year during this year's follow-up."""
+    year = promise.cycle_year + (1 if data.for_next_year else 0)
+    if year < 2:
+        raise InputError(
+            "the analysis update belongs to a later year of a multi-year term; in year 1 the "
+            "analysis is the joint analysis stage (situation pictures, problems, focus areas)"
+        )
+    _check_dates(promise, local_day(now), reviewed_on=(data.reviewed_on, True))
+    row = session.exec(
+        select(AnalysisUpdate).where(
+            AnalysisUpdate.promise_id == promise.id, AnalysisUpdate.cycle_year == year
+        )
+    ).first() or AnalysisUpdate(promise_id=promise.id, cycle_year=year)  # type: ignore[arg-type]
+    # each part given replaces that part; the parts not given stay as they were written
+    for part in ("survey_results", "situation_picture", "priorities", "reviewed_by"):
+        value = getattr(data, part)
+        if value:
+            setattr(row, part, value)
+    if data.reviewed_on is not None:
+        row.reviewed_on = data.reviewed_on
     session.add(row)
     return row
 
@@ -470,7 +540,23 @@ def _signoff(session: Session, promise: Promise, data: SignOffInput, now: dateti
             f"({existing.signed_by}, {existing.signed_on})"
         )
     _check_dates(promise, local_day(now), signed_on=(data.signed_on, True))
-    broken = unmet_for_signoff(build_snapshot(session, promise, local_day(now)))
+    snapshot = build_snapshot(session, promise, local_day(now))
+    if data.for_next_year:
+        # The next year's plan: its own text statement by statement, and the next year's
+        # updated analysis it starts from (the chain of activities is the same promise's).
+        assert promise.id is not None
+        next_text = session.exec(
+            select(PromiseText).where(
+                PromiseText.promise_id == promise.id, PromiseText.cycle_year == year
+            )
+        ).first()
+        snapshot = replace(
+            snapshot,
+            cycle_year=year,
+            statements=statement_facts(next_text),
+            analysis_update=analysis_update_facts(session, promise.id, year),
+        )
+    broken = unmet_for_signoff(snapshot)
     if broken:
         raise Refused(broken, "the action plan cannot be signed while its chain is broken")
     row = SignOff(
@@ -583,7 +669,7 @@ def _compilation(
 ) -> SQLModel:
     row = _compilation_row(session, promise) or YearEndCompilation(
         promise_id=promise.id,  # type: ignore[arg-type]
-        cycle_year=promise.cycle_year,  # type: ignore[arg-type]
+        cycle_year=promise.cycle_year,
     )
     if row.approved_at is not None:
         raise InputError.said("årets sammanställning är redan godkänd och kan inte längre ändras")
@@ -679,8 +765,16 @@ class ArtefactRequest(BaseModel):
     fields: dict[str, Any] = Field(default_factory=dict)
 
 
-@operation("artefact.add", ArtefactRequest)
-def record_artefact(principal: Principal | None, request: ArtefactRequest) -> dict[str, Any]:
+class Recorded(BaseModel, extra="allow"):
+    """A recorded artefact: its kind and id, and (as extra fields) the row as stored, whose
+    columns differ by kind."""
+
+    ok: bool = True
+    kind: str
+    id: int | None = None
+
+
+def record_artefact(principal: Principal | None, request: ArtefactRequest) -> Recorded:
     """Record an artefact (dialogue, problem, goal, activity, sign-off, evaluation ...)."""
     if principal is None:
         require_action(principal, Action.RECORD_ARTEFACT)
@@ -692,4 +786,5 @@ def record_artefact(principal: Principal | None, request: ArtefactRequest) -> di
         )
     with session_scope() as session:
         row = add_artefact(session, request.promise_id, request.kind, request.fields, principal)
-        return {"ok": True, "kind": request.kind, **row.model_dump(mode="json")}
+        # The row's own columns win (a kind whose row has a column ``kind`` shows it).
+        return Recorded.model_validate({"kind": request.kind, **row.model_dump(mode="json")})

@@ -6,7 +6,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from application.operations import operation
 from config.catalogue import PrioritySet, get_catalogue
 from lifecycle.errors import InputError, NotAuthenticated
 from lifecycle.permissions import Principal
@@ -54,7 +53,6 @@ def _set_view(pset: PrioritySet, language: str) -> dict[str, Any]:
     }
 
 
-@operation("catalogue.show", CatalogueRequest)
 def show_catalogue(principal: Principal | None, request: CatalogueRequest) -> list[dict[str, Any]]:
     """The priority areas and catalogue goals of a police region (or all), with their ids."""
     if principal is None:

@@ -10,8 +10,8 @@ from sqlmodel import Session, col, select
 
 from application.access import require, require_region
 from application.artefacts import add_artefact
-from application.operations import FileResult, operation
 from application.promises import PromiseId, _region
+from application.usecase import FileResult, signed_in
 from config.clock import local_today
 from lifecycle.permissions import Action, Principal
 from lifecycle.stages import Stage
@@ -80,6 +80,37 @@ def record_approval(
         session.add(row)
 
 
+class ApprovalRequest(BaseModel):
+    """Approve a promise's compilation, on behalf of (e.g.) ``Styrgruppen i Nacka``."""
+
+    promise_id: PromiseId
+    approved_by: str = Field(min_length=2, max_length=200)
+    diarienummer: str | None = Field(
+        default=None, max_length=80, description="The decision's file number (diarienummer)"
+    )
+    paragraph: str | None = Field(
+        default=None, max_length=40, description="The paragraph of the minutes (§ 12)"
+    )
+    decided_on: date | None = Field(default=None, description="The day of the decision")
+
+
+def approve(
+    principal: Principal | None, request: ApprovalRequest, *, now: datetime | None = None
+) -> None:
+    """The first half of the use case ``compilation.approve`` (the flow
+    ``approve-compilation`` then advances the promise): the steering group's decision
+    recorded with the year as compiled now."""
+    record_approval(
+        signed_in(principal),
+        request.promise_id,
+        request.approved_by,
+        now,
+        diarienummer=request.diarienummer,
+        paragraph=request.paragraph,
+        decided_on=request.decided_on,
+    )
+
+
 def region_compilations(
     session: Session, region: str, year: int | None, language: str, now: datetime | None = None
 ) -> list[dict[str, Any]]:
@@ -135,7 +166,6 @@ def _document(data: dict[str, Any], fmt: str, name: str, template: str) -> Any:
     return FileResult(render(data, fmt, template=template).encode("utf-8"), media, f"{name}.{fmt}")
 
 
-@operation("compilation.show", CompilationRequest)
 def show_compilation(principal: Principal | None, request: CompilationRequest) -> Any:
     """The promise's year-end compilation (read only: nothing is stored by looking)."""
     with read_scope() as session:
@@ -155,7 +185,6 @@ class RollUpRequest(BaseModel):
     language: Literal["sv", "en"] = "sv"
 
 
-@operation("compilation.region", RollUpRequest)
 def region_roll_up_as(principal: Principal | None, request: RollUpRequest) -> Any:
     """The region's roll-up of every promise's compilation (regional coordinators)."""
     with read_scope() as session:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from application.access import may, party_filter, require, require_action, require_region
-from application.operations import FileResult, operation
 from application.promises import PromiseId, PromiseRequest, _region
+from application.usecase import FileResult
 from config.calendar import parse_override
 from config.clock import current_time, local_day
 from config.errors import ConfigError
@@ -30,13 +30,43 @@ class DeadlinesRequest(BaseModel):
     as_of: AsOf = None
 
 
-@operation("deadlines.show", DeadlinesRequest)
-def show_deadlines(principal: Principal | None, request: DeadlinesRequest) -> list[dict[str, Any]]:
+class DeadlineRow(BaseModel):
+    """A deadline of a stage or an evaluation round: due when, done or not, working days
+    left, and when its next reminder goes."""
+
+    id: int | None
+    promise_id: int
+    kind: str
+    stage: str
+    stage_name_sv: str
+    stage_name_en: str
+    cycle_year: int
+    ref: str
+    round: int | None
+    due: str
+    nominal_due: str | None
+    done: bool
+    done_at: str | None
+    status: Literal["done", "overdue", "open"]
+    working_days_left: int | None
+    next_reminder_on: str | None
+
+
+class MyDeadlineRow(DeadlineRow):
+    """An open deadline of one of the person's promises, with the promise's area."""
+
+    area: str
+
+
+def show_deadlines(principal: Principal | None, request: DeadlinesRequest) -> list[DeadlineRow]:
     """Every deadline of the promise (stages and evaluation rounds), with working days left."""
     today = local_day(current_time(request.as_of))
     with read_scope() as session:
         require(principal, Action.READ_PROMISE, get_promise(session, request.promise_id))
-        return [deadline_dict(d, today) for d in deadlines_of(session, request.promise_id)]
+        return [
+            DeadlineRow.model_validate(deadline_dict(d, today))
+            for d in deadlines_of(session, request.promise_id)
+        ]
 
 
 class MyDeadlinesRequest(BaseModel):
@@ -45,8 +75,7 @@ class MyDeadlinesRequest(BaseModel):
     as_of: AsOf = None
 
 
-@operation("deadlines.mine", MyDeadlinesRequest)
-def my_deadlines(principal: Principal | None, request: MyDeadlinesRequest) -> list[dict[str, Any]]:
+def my_deadlines(principal: Principal | None, request: MyDeadlinesRequest) -> list[MyDeadlineRow]:
     """Every open deadline of the promises the person may read and that are not closed, next
     first, with the area's name (the start page's "Mina uppgifter"), in one query."""
     if principal is None:
@@ -60,26 +89,52 @@ def my_deadlines(principal: Principal | None, request: MyDeadlinesRequest) -> li
             if may(principal, Action.READ_PROMISE, p)
         }
         return [
-            {**deadline_dict(d, today), "area": promises[d.promise_id].area_name}
+            MyDeadlineRow(**deadline_dict(d, today), area=promises[d.promise_id].area_name)
             for d in open_deadlines_of(session, list(promises))  # type: ignore[arg-type]
         ]
 
 
-@operation("calendar.show", PromiseRequest)
-def show_calendar(principal: Principal | None, request: PromiseRequest) -> dict[str, Any]:
+class CalendarView(BaseModel):
+    """A promise's effective calendar, its own override (if any) and the calendar's
+    fingerprint (its deadlines are resynced when it changes)."""
+
+    promise_id: int
+    region: str
+    override: dict[str, Any] | None
+    fingerprint: str
+    calendar: dict[str, Any]
+
+
+class CalendarSynced(BaseModel):
+    """A promise's deadlines recomputed after its calendar changed."""
+
+    promise_id: int
+    inserted: int
+    updated: int
+    deleted: int
+    overdue: int
+
+
+class Resynced(BaseModel):
+    """How many promises' deadlines were recomputed."""
+
+    resynced: int
+
+
+def show_calendar(principal: Principal | None, request: PromiseRequest) -> CalendarView:
     """The promise's effective calendar: the region's, merged with its own override if any."""
     with read_scope() as session:
         promise = get_promise(session, request.promise_id)
         require(principal, Action.READ_PROMISE, promise)
         model, _, fingerprint = calendar_for(session, promise)
         row = session.get(PromiseCalendar, request.promise_id)
-        return {
-            "promise_id": request.promise_id,
-            "region": promise.region_id,
-            "override": row.override if row else None,
-            "fingerprint": fingerprint,
-            "calendar": model.model_dump(mode="json"),
-        }
+        return CalendarView(
+            promise_id=request.promise_id,
+            region=promise.region_id,
+            override=row.override if row else None,
+            fingerprint=fingerprint,
+            calendar=model.model_dump(mode="json"),
+        )
 
 
 class CalendarOverrideRequest(BaseModel):
@@ -90,8 +145,7 @@ class CalendarOverrideRequest(BaseModel):
     source: str = Field(default="override", max_length=300)
 
 
-@operation("calendar.set", CalendarOverrideRequest)
-def set_calendar(principal: Principal | None, request: CalendarOverrideRequest) -> dict[str, Any]:
+def set_calendar(principal: Principal | None, request: CalendarOverrideRequest) -> CalendarSynced:
     """Give the promise its own calendar (merged with the region's); deadlines recomputed.
 
     The right is checked before the text is even parsed; the text is read with the bounded
@@ -107,17 +161,16 @@ def set_calendar(principal: Principal | None, request: CalendarOverrideRequest) 
             result = set_calendar_override(session, promise, override)
         except ConfigError as exc:
             raise InputError(str(exc)) from None
-        return {"promise_id": request.promise_id, **result.__dict__}
+        return CalendarSynced(promise_id=request.promise_id, **result.__dict__)
 
 
-@operation("calendar.clear", PromiseRequest)
-def clear_calendar(principal: Principal | None, request: PromiseRequest) -> dict[str, Any]:
+def clear_calendar(principal: Principal | None, request: PromiseRequest) -> CalendarSynced:
     """Remove the promise's own calendar; its deadlines follow the region's again."""
     with session_scope() as session:
         promise = get_promise(session, request.promise_id)
         require(principal, Action.CHANGE_CALENDAR, promise)
         result = set_calendar_override(session, promise, None)
-        return {"promise_id": request.promise_id, **result.__dict__}
+        return CalendarSynced(promise_id=request.promise_id, **result.__dict__)
 
 
 class RegionFilter(BaseModel):
@@ -126,17 +179,15 @@ class RegionFilter(BaseModel):
     region: str | None = Field(default=None, max_length=40)
 
 
-@operation("calendar.resync", RegionFilter)
-def resync(principal: Principal | None, request: RegionFilter) -> dict[str, Any]:
+def resync(principal: Principal | None, request: RegionFilter) -> Resynced:
     """Recompute every deadline after the calendar files were edited (admins)."""
     require_action(principal, Action.RUN_REMINDERS)
     with session_scope() as session:
         if request.region:
             _region(session, request.region)
-        return {"resynced": resync_calendars(session, request.region)}
+        return Resynced(resynced=resync_calendars(session, request.region))
 
 
-@operation("ical.promise", PromiseRequest)
 def promise_calendar_feed(principal: Principal | None, request: PromiseRequest) -> FileResult:
     """The promise's deadlines as an iCalendar feed."""
     with read_scope() as session:
@@ -153,7 +204,6 @@ class RegionRequest(BaseModel):
     region: str = Field(max_length=40)
 
 
-@operation("ical.region", RegionRequest)
 def region_calendar_feed(principal: Principal | None, request: RegionRequest) -> FileResult:
     """Every promise's deadlines in the region as one iCalendar feed (regional coordinators)."""
     with read_scope() as session:

@@ -260,7 +260,7 @@ class _Builder:
         with session_scope() as s:
             ids = s.exec(
                 select(Problem.id)
-                .where(Problem.promise_id == self.pid, Problem.selected)  # type: ignore[arg-type]
+                .where(Problem.promise_id == self.pid, Problem.selected)
                 .order_by(Problem.id)  # type: ignore[arg-type]
             ).all()
         return list(zip(ids, self._areas(), strict=False))  # type: ignore[arg-type]
@@ -331,16 +331,12 @@ class _Builder:
                 on,
             )
         place = self.spec["place"]
-        _add(
-            self.pid,
-            "promise_text",
-            {
-                "police_promises": f"Polisen lovar att vara synlig vid {place} minst tre kvällar i veckan och att följa upp varje anmält personrån mot unga.",
-                "municipality_promises": f"{self.spec['party_word']} lovar bättre belysning vid {place}, fältassistenter på kvällstid och stöd till den som vill lämna kriminalitet.",
-                "joint_promises": self.spec.get("joint_text", ""),
-            },
-            on,
-        )
+        texts = {
+            "police_promises": f"Polisen lovar att vara synlig vid {place} minst tre kvällar i veckan.",
+            "municipality_promises": f"{self.spec['party_word']} lovar bättre belysning vid {place}, fältassistenter på kvällstid och stöd till den som vill lämna kriminalitet.",
+            "joint_promises": self.spec.get("joint_text", ""),
+        }
+        _add(self.pid, "promise_text", {**texts, "backing": self._backing(texts)}, on)
         _add(
             self.pid,
             "signoff",
@@ -363,6 +359,52 @@ class _Builder:
             },
             on,
         )
+
+    def update_ahead(self) -> None:
+        """A multi-year promise reviews its analysis for year 2 during year 1's follow-up,
+        from the renewal day (seed 004: "erfarenheterna ligger till grund när analysen och
+        prioriteringarna uppdateras"), a few weeks after it and never after today."""
+        if self.spec["years"] < 2:
+            return
+        opens = renewal_date(self.start, 1, get_calendars().rules("stockholm").renewal)
+        on = previous_working_day(opens + timedelta(days=45))
+        if on > self.today:
+            return
+        place = self.spec["place"]
+        _add(
+            self.pid,
+            "analysis_update",
+            {
+                "survey_results": f"Trygghetsmätningen {on.year}: 34 % känner sig otrygga ute sent "
+                f"på kvällen i området, mot 38 % året före; kring {place} är andelen oförändrad.",
+                "situation_picture": f"Narkotikabrotten vid {place} har minskat sedan närvaron "
+                "ökade; fältassistenterna ser nya grupperingar vid skolan på eftermiddagarna.",
+                "priorities": "Styrgruppen behåller fokusområdena för år 2 och flyttar en del "
+                "av kvällsnärvaron till skolans närhet på eftermiddagarna.",
+                "reviewed_by": "Styrgruppen",
+                "reviewed_on": on,
+                "for_next_year": True,
+            },
+            on,
+        )
+
+    def _backing(self, texts: dict[str, str]) -> list[dict[str, Any]]:
+        """Each statement of the text backed by the activities of the party that makes it
+        (its own where it has any, else the joint ones): what sign-off checks."""
+        from lifecycle.statements import split_statements
+
+        with session_scope() as s:
+            owned = [
+                (a.id, a.owner_party.value)
+                for a in s.exec(select(Activity).where(Activity.promise_id == self.pid)).all()
+            ]
+        backing = []
+        for party in ("police", "municipality", "joint"):
+            own = [i for i, owner in owned if owner == party]
+            joint = [i for i, owner in owned if owner == "joint"]
+            for n, _words in enumerate(split_statements(texts[f"{party}_promises"]), start=1):
+                backing.append({"party": party, "statement": n, "activities": own or joint})
+        return backing
 
     def _continuous_evaluation(self, _on: date) -> None:
         limit = self.spec.get("rounds", 99)
@@ -464,7 +506,7 @@ def _people(session: Session, entry: dict[str, Any]) -> None:
             region="stockholm",
             role="coordinator",  # type: ignore[arg-type]
         ),
-    )  # type: ignore[arg-type]
+    )
     add_person(
         session,
         PersonInput(
@@ -498,7 +540,7 @@ def _people(session: Session, entry: dict[str, Any]) -> None:
             region="stockholm",
             role="coordinator",  # type: ignore[arg-type]
         ),
-    )  # type: ignore[arg-type]
+    )
 
 
 def load_demo(today: date | None = None, path: Path = DEMO_FILE) -> dict[str, Any]:
@@ -522,7 +564,7 @@ def load_demo(today: date | None = None, path: Path = DEMO_FILE) -> dict[str, An
                     region="stockholm",
                     role="regional_coordinator",  # type: ignore[arg-type]
                 ),
-            )  # type: ignore[arg-type]
+            )
             add_person(
                 s,
                 PersonInput(
@@ -532,7 +574,7 @@ def load_demo(today: date | None = None, path: Path = DEMO_FILE) -> dict[str, An
                     region="stockholm",
                     role="regional_coordinator",  # type: ignore[arg-type]
                 ),
-            )  # type: ignore[arg-type]
+            )
             add_person(
                 s,
                 PersonInput(
@@ -761,15 +803,11 @@ def _remove_half_built(entry: dict[str, Any]) -> None:
                 if parent in owned and owned[parent] and table.name != "promise":
                     key = table.primary_key.columns.values()[0]
                     rows = (
-                        s.execute(
-                            select(key).where(fk.parent.in_(owned[parent]))  # type: ignore[call-overload]
-                        )
-                        .scalars()
-                        .all()
+                        s.execute(select(key).where(fk.parent.in_(owned[parent]))).scalars().all()
                     )
                     owned.setdefault(table.name, []).extend(rows)
         for table in reversed(tables):  # children first
-            if table.name in owned and owned[table.name]:
+            if owned.get(table.name):
                 key = table.primary_key.columns.values()[0]
                 s.execute(delete(table).where(key.in_(owned[table.name])))
 
@@ -866,6 +904,7 @@ def _partial(builder: _Builder, stage: Stage, stop: Stage | None) -> None:
     """What is done of the current stage by today (a stopped promise: what was done in time)."""
     if stage is Stage.CONTINUOUS_EVALUATION:
         builder.fill(stage)  # the rounds that are due (and, for a late promise, fewer)
+        builder.update_ahead()
     elif stage is Stage.YEAR_END_COMPILATION and builder.compilation_day() <= builder.today:
         builder._year_end_compilation(builder.today, approve=False)  # written, not yet approved
     elif (

@@ -15,13 +15,13 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from application.access import may, require
-from application.operations import FileResult, operation
 from application.promises import PromiseId
+from application.usecase import FileResult
 from config.clock import local_today
 from lifecycle.errors import InputError, NotFound
 from lifecycle.permissions import Action, Principal
 from models.db import read_scope
-from reports import action_plan, promise_document
+from reports import action_plan, parties, promise_document
 from reports.office import DOCX_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from reports.pdf import PDF_MEDIA_TYPE
 from views.lookup import get_promise
@@ -45,7 +45,6 @@ def _promise_file(data: dict[str, Any], fmt: str, promise_id: int) -> FileResult
     return FileResult(promise_document.render_pdf(data), PDF_MEDIA_TYPE, f"{name}.pdf")
 
 
-@operation("promise.document", PromiseDocumentRequest)
 def signed_promise_document(
     principal: Principal | None, request: PromiseDocumentRequest
 ) -> FileResult:
@@ -53,7 +52,7 @@ def signed_promise_document(
     with read_scope() as session:
         promise = get_promise(session, request.promise_id)
         published_only = principal is None or not may(principal, Action.EXPORT_PROMISE, promise)
-        if published_only and promise_document.signed_year(session, promise, True) is None:
+        if published_only and parties.signed_year(session, promise, True) is None:
             require(principal, Action.EXPORT_PROMISE, promise)  # says who may, and why not
         data = promise_document.document_data(session, promise, request.language, published_only)
         if data is None:
@@ -84,7 +83,6 @@ class ActionPlanRequest(BaseModel):
     language: Literal["sv", "en"] = "sv"
 
 
-@operation("promise.action_plan", ActionPlanRequest)
 def action_plan_document(principal: Principal | None, request: ActionPlanRequest) -> FileResult:
     """The promise's action plan for the city's planning system (the parties and their region)."""
     with read_scope() as session:

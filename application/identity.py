@@ -26,7 +26,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from application.access import principal_of, require_action
-from application.operations import NoInput, operation
+from application.usecase import NoInput
 from config.clock import now_utc
 from config.settings import get_settings
 from effects.account import credentials_changed
@@ -424,8 +424,17 @@ def _check_current_password(principal: Principal, current: SecretStr | None) -> 
         )
 
 
-@operation("user.password", PasswordRequest)
-def change_password(principal: Principal | None, request: PasswordRequest) -> dict[str, Any]:
+class PasswordChanged(BaseModel):
+    """A changed (or one-time) password and what it ended."""
+
+    ok: bool = True
+    email: str
+    one_time: bool
+    ended_sessions: int
+    revoked_tokens: int
+
+
+def change_password(principal: Principal | None, request: PasswordRequest) -> PasswordChanged:
     """Change your own password (with the current one), which ends every other session and
     token of yours; or, as an admin, set a one-time password the person must change at their
     first sign-in, which ends all of theirs. Either way the person is told, and the audit
@@ -464,13 +473,9 @@ def change_password(principal: Principal | None, request: PasswordRequest) -> di
             details={"ended_sessions": ended, "revoked_tokens": revoked},
         )
     log.info("password changed for a person (one-time=%s)", not own)
-    return {
-        "ok": True,
-        "email": email,
-        "one_time": not own,
-        "ended_sessions": ended,
-        "revoked_tokens": revoked,
-    }
+    return PasswordChanged(
+        email=email, one_time=not own, ended_sessions=ended, revoked_tokens=revoked
+    )
 
 
 Scope = Literal["api", "tokens", "credentials"]
@@ -486,22 +491,42 @@ class TokenRequest(BaseModel):
     scopes: list[Scope] = Field(default_factory=lambda: [cast(Scope, SCOPE_API)], max_length=3)
 
 
-def _token_row(row: AccessToken, email: str) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "email": email,
-        "name": row.name,
-        "scopes": row.scopes.split(","),
-        "parent_id": row.parent_id,
-        "created_at": row.created_at.isoformat(),
-        "expires_at": row.expires_at.isoformat(),
-        "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None,
-        "last_used_at": row.last_used_at.isoformat() if row.last_used_at else None,
-    }
+class TokenInfo(BaseModel):
+    """A personal access token as its owner (or an admin) sees it: never the secret."""
+
+    id: int
+    email: str
+    name: str
+    scopes: list[str]
+    parent_id: int | None
+    created_at: str
+    expires_at: str
+    revoked_at: str | None
+    last_used_at: str | None
+
+    @classmethod
+    def of(cls, row: AccessToken, email: str) -> TokenInfo:
+        """The token row as its owner sees it (times as ISO 8601)."""
+        return cls(
+            id=row.id or 0,
+            email=email,
+            name=row.name,
+            scopes=row.scopes.split(","),
+            parent_id=row.parent_id,
+            created_at=row.created_at.isoformat(),
+            expires_at=row.expires_at.isoformat(),
+            revoked_at=row.revoked_at.isoformat() if row.revoked_at else None,
+            last_used_at=row.last_used_at.isoformat() if row.last_used_at else None,
+        )
 
 
-@operation("token.create", TokenRequest)
-def create_token(principal: Principal | None, request: TokenRequest) -> dict[str, Any]:
+class NewToken(TokenInfo):
+    """A new token with its secret, shown in this answer only."""
+
+    token: str
+
+
+def create_token(principal: Principal | None, request: TokenRequest) -> NewToken:
     """A new token, shown only in this answer (stored as a digest). A person makes their own
     (from a token only if that token was made for it, and with no more scopes than it has);
     an admin makes them only for service accounts, audited as the admin."""
@@ -553,11 +578,10 @@ def create_token(principal: Principal | None, request: TokenRequest) -> dict[str
                 event="token_created",
                 details={"token_id": row.id},
             )
-        return {"token": token, **_token_row(row, person.email)}
+        return NewToken(token=token, **TokenInfo.of(row, person.email).model_dump())
 
 
-@operation("token.list", NoInput)
-def list_tokens(principal: Principal | None, _request: NoInput) -> list[dict[str, Any]]:
+def list_tokens(principal: Principal | None, _request: NoInput) -> list[TokenInfo]:
     """Your tokens (admins: everyone's), never the secrets."""
     if principal is None:
         raise NotAuthenticated("sign in first")
@@ -566,7 +590,7 @@ def list_tokens(principal: Principal | None, _request: NoInput) -> list[dict[str
         if principal.role is not Role.ADMIN:
             query = query.where(AccessToken.person_id == principal.person_id)
         rows = session.exec(query.order_by(col(AccessToken.id))).all()
-        return [_token_row(token, person.email) for token, person in rows]
+        return [TokenInfo.of(token, person.email) for token, person in rows]
 
 
 class TokenRef(BaseModel):
@@ -588,8 +612,16 @@ def _descendants(session: Session, token_id: int) -> list[AccessToken]:
     return found
 
 
-@operation("token.revoke", TokenRef)
-def revoke_token(principal: Principal | None, request: TokenRef) -> dict[str, Any]:
+class TokenRevoked(BaseModel):
+    """A revoked token, and the tokens it had made (revoked with it)."""
+
+    ok: bool = True
+    id: int
+    revoked_at: str | None
+    also_revoked: list[int]
+
+
+def revoke_token(principal: Principal | None, request: TokenRef) -> TokenRevoked:
     """Revoke a token at once, and every token it created: its owner or an admin."""
     if principal is None:
         raise NotAuthenticated("sign in first")
@@ -606,25 +638,35 @@ def revoke_token(principal: Principal | None, request: TokenRef) -> dict[str, An
         for token in (row, *children):
             token.revoked_at = token.revoked_at or now
             session.add(token)
-        return {
-            "ok": True,
-            "id": row.id,
-            "revoked_at": as_utc(row.revoked_at).isoformat() if row.revoked_at else None,
-            "also_revoked": [c.id for c in children],
-        }
+        return TokenRevoked(
+            id=row.id or 0,
+            revoked_at=as_utc(row.revoked_at).isoformat() if row.revoked_at else None,
+            also_revoked=[c.id for c in children if c.id is not None],
+        )
 
 
-@operation("me.show", NoInput)
-def who_am_i(principal: Principal | None, _request: NoInput) -> dict[str, Any]:
+class Me(BaseModel):
+    """Who is signed in, and how they were proven (``token:17``, a session, the operator)."""
+
+    email: str
+    name: str
+    role: str | None
+    organisation_id: int | None
+    region: str | None
+    method: str
+    proof: str | None
+
+
+def who_am_i(principal: Principal | None, _request: NoInput) -> Me:
     """Who you are signed in as, and how."""
     if principal is None:
         raise NotAuthenticated("sign in first")
-    return {
-        "email": principal.email,
-        "name": principal.name,
-        "role": principal.role.value if principal.role else None,
-        "organisation_id": principal.organisation_id,
-        "region": principal.region_id,
-        "method": principal.method,
-        "proof": principal.proof,
-    }
+    return Me(
+        email=principal.email,
+        name=principal.name,
+        role=principal.role.value if principal.role else None,
+        organisation_id=principal.organisation_id,
+        region=principal.region_id,
+        method=principal.method,
+        proof=principal.proof,
+    )

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from application.access import require
+from application.access import require, require_action
 from application.agreements import agreement_for_next_cycle, run_agreement_reminders
-from application.promises import create_promise
+from application.promises import PromiseId, create_promise
+from application.usecase import signed_in
 from config.calendar import get_calendars
-from config.clock import local_today
+from config.clock import current_time, local_today
+from config.errors import ConfigError
 from effects.audit import audit
 from effects.hooks import after_create
 from lifecycle.criteria import Unmet
 from lifecycle.errors import Refused
-from lifecycle.permissions import Action, Principal
+from lifecycle.permissions import SYSTEM, Action, Principal
 from lifecycle.renewal import renewal_date, renewal_is_due
 from lifecycle.stages import Stage
 from lifecycle.vocabulary import OrganisationKind
@@ -33,7 +36,7 @@ from models import (
     YearEndCompilation,
 )
 from models.db import get_engine, read_scope, session_scope
-from models.inputs import PromiseCreate
+from models.inputs import PromiseCreate, plausible_moment
 from views.lookup import get_promise, organisation_names, successor
 
 
@@ -259,5 +262,91 @@ def run_renewal(
     opened = []
     for promise_id in due:
         new = open_next_cycle(promise_id, actor, now=now, flow_run_id=flow_run_id)  # type: ignore[arg-type]
-        opened.append({"promise_id": promise_id, "next_promise_id": new.id})  # type: ignore[dict-item]
+        opened.append({"promise_id": promise_id, "next_promise_id": new.id})
     return opened
+
+
+class NextCycleRequest(BaseModel):
+    """Open the next cycle of a promise in its last year (or closed)."""
+
+    promise_id: PromiseId
+    late_start_reason: str | None = Field(
+        default=None,
+        max_length=300,
+        description="Why the next cycle opens with its first deadlines already past",
+    )
+
+
+class NextCycleResult(BaseModel):
+    """The promise whose next cycle is open, and the new promise (in its first stage)."""
+
+    ok: bool = True
+    promise_id: int
+    next_promise_id: int
+    stage: str
+
+
+def next_cycle(
+    principal: Principal | None,
+    request: NextCycleRequest,
+    *,
+    flow_run_id: str | None = None,
+    now: datetime | None = None,
+) -> NextCycleResult:
+    """The use case ``promise.next_cycle`` (run by the flow ``open-next-cycle``): open the
+    next cycle now, or return the one already open."""
+    new = open_next_cycle(
+        request.promise_id,
+        signed_in(principal),
+        late_start_reason=request.late_start_reason,
+        now=now,
+        flow_run_id=flow_run_id,
+    )
+    return NextCycleResult(
+        promise_id=request.promise_id,
+        next_promise_id=new.id or 0,
+        stage=new.stage.value,
+    )
+
+
+class RenewalRequest(BaseModel):
+    """Run the renewal now, optionally as of another moment (ISO date or time)."""
+
+    now: str | None = Field(default=None, max_length=40)
+
+    @field_validator("now")
+    @classmethod
+    def _a_plausible_moment(cls, value: str | None) -> str | None:
+        # Checked here, so that a bad value is a 422 naming the field, not a failed flow run.
+        if value is not None:
+            try:
+                moment = current_time(value)
+            except ConfigError:
+                raise ValueError("not an ISO date or time (e.g. 2026-09-01T07:00)") from None
+            plausible_moment(moment)
+        return value
+
+
+class Opened(BaseModel):
+    """One next cycle the renewal run opened."""
+
+    promise_id: int
+    next_promise_id: int | None
+
+
+class RenewalResult(BaseModel):
+    """What a renewal run opened (nothing, when nothing was due)."""
+
+    opened: list[Opened]
+
+
+def may_renew(principal: Principal | None) -> None:
+    """Whether the person may run the renewal now (admins; the schedule runs it as Löfte)."""
+    require_action(principal, Action.RUN_REMINDERS)
+
+
+def renew(request: RenewalRequest, *, flow_run_id: str | None = None) -> RenewalResult:
+    """The use case ``renewal.run`` (run by the flow ``lofte-renewal``, as Löfte itself):
+    open every next cycle whose renewal day has come; safe to repeat."""
+    opened = run_renewal(SYSTEM, now=current_time(request.now), flow_run_id=flow_run_id)
+    return RenewalResult(opened=[Opened.model_validate(row) for row in opened])

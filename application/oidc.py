@@ -143,26 +143,26 @@ def authorization_url(
 
 
 def _id_token_claims(config: Provider, id_token: str, nonce: str) -> dict[str, Any]:
-    from authlib.jose import JsonWebKey, jwt
-    from authlib.jose.errors import JoseError
+    # joserfc, not authlib.jose: Authlib deprecates its own JOSE module in favour of it.
+    from joserfc import jwt
+    from joserfc.errors import JoseError
+    from joserfc.jwk import KeySet
 
     meta = _discovery(config.issuer)
     try:
-        keys = JsonWebKey.import_key_set(httpx.get(meta["jwks_uri"], timeout=10).json())
-        claims = jwt.decode(
-            id_token,
-            keys,
-            claims_options={
-                "iss": {"essential": True, "value": meta.get("issuer", config.issuer)},
-                "aud": {"essential": True, "value": config.client_id},
-                "exp": {"essential": True},
-                "nonce": {"essential": True, "value": nonce},
-            },
-        )
-        claims.validate(now=int(time.time()), leeway=60)
+        keys = KeySet.import_key_set(httpx.get(meta["jwks_uri"], timeout=10).json())
+        token = jwt.decode(id_token, keys)
+        jwt.JWTClaimsRegistry(
+            now=int(time.time()),
+            leeway=60,
+            iss={"essential": True, "value": meta.get("issuer", config.issuer)},
+            aud={"essential": True, "value": config.client_id},
+            exp={"essential": True},
+            nonce={"essential": True, "value": nonce},
+        ).validate(token.claims)
     except (JoseError, httpx.HTTPError, ValueError, KeyError) as exc:
         raise NotAuthenticated(f"the provider's ID token was not accepted: {exc}") from None
-    return dict(claims)
+    return dict(token.claims)
 
 
 def complete_sign_in(
@@ -175,7 +175,7 @@ def complete_sign_in(
     try:
         with _client(config, callback) as client:
             token = client.fetch_token(token_endpoint, code=code, code_verifier=verifier)
-    except Exception as exc:  # noqa: BLE001 - Authlib raises several kinds; all mean "no"
+    except Exception as exc:  # Authlib raises several kinds; all mean "no"
         raise NotAuthenticated(f"the provider refused the sign-in: {type(exc).__name__}") from None
     claims = _id_token_claims(config, str(token.get("id_token", "")), nonce)
     return map_claims(config, claims), config.issuer

@@ -4,13 +4,11 @@ county boards that take part. Admins add them; names are unique per kind and reg
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from sqlmodel import col, select
 
 from application.access import require_action
-from application.operations import operation
 from application.promises import _find_organisation, _region
 from lifecycle.errors import InputError
 from lifecycle.permissions import Action, Principal
@@ -39,20 +37,31 @@ class OrganisationInput(BaseModel):
         return None if value is None else check_name(str(info.field_name), value)
 
 
-def _row(org: Organisation) -> dict[str, Any]:
-    return {
-        "id": org.id,
-        "region": org.region_id,
-        "kind": org.kind.value,
-        "name": org.name,
-        "parent_name": org.parent_name,
-        "has_vulnerable_areas": org.has_vulnerable_areas,
-        "public_contact": org.public_contact,
-    }
+class OrganisationRow(BaseModel):
+    """An organisation of a region, with its public contact route."""
+
+    id: int
+    region: str
+    kind: str
+    name: str
+    parent_name: str | None
+    has_vulnerable_areas: bool
+    public_contact: str | None
 
 
-@operation("organisation.add", OrganisationInput)
-def add_organisation(principal: Principal | None, request: OrganisationInput) -> dict[str, Any]:
+def _row(org: Organisation) -> OrganisationRow:
+    return OrganisationRow(
+        id=org.id or 0,
+        region=org.region_id,
+        kind=org.kind.value,
+        name=org.name,
+        parent_name=org.parent_name,
+        has_vulnerable_areas=org.has_vulnerable_areas,
+        public_contact=org.public_contact,
+    )
+
+
+def add_organisation(principal: Principal | None, request: OrganisationInput) -> OrganisationRow:
     """Add an organisation (admins); a second one of the same kind and name is refused."""
     require_action(principal, Action.MANAGE_PEOPLE)
     with session_scope() as session:
@@ -86,8 +95,7 @@ _MAILBOX = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,25}$")
 
 
-@operation("organisation.contact", OrganisationContactInput)
-def set_contact(principal: Principal | None, request: OrganisationContactInput) -> dict[str, Any]:
+def set_contact(principal: Principal | None, request: OrganisationContactInput) -> OrganisationRow:
     """Set the public contact route of an organisation (admins): shown on its promises'
     public pages, so it must be a functional mailbox or a phone number, never a person's."""
     require_action(principal, Action.MANAGE_PEOPLE)
@@ -114,10 +122,9 @@ class OrganisationFilter(BaseModel):
     region: str | None = Field(default=None, max_length=40)
 
 
-@operation("organisation.list", OrganisationFilter)
 def list_organisations(
     principal: Principal | None, request: OrganisationFilter
-) -> list[dict[str, Any]]:
+) -> list[OrganisationRow]:
     """Every organisation, by region, kind and name (any signed-in person)."""
     if principal is None:
         require_action(principal, Action.MANAGE_PEOPLE)

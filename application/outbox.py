@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from application.access import require_action
-from application.operations import operation
 from effects.resident_mail import RESIDENT_KINDS
 from lifecycle.errors import Conflict, InputError, NotFound
 from lifecycle.permissions import Action, Principal
@@ -22,26 +21,42 @@ class OutboxListRequest(BaseModel):
     limit: int = Field(default=50, ge=1, le=10_000)
 
 
-def _row(m: Any) -> dict[str, Any]:
-    return {
-        "id": m.id,
-        "status": m.status,
-        "kind": m.kind,
-        "channel": m.channel,
+class OutboxMessageRow(BaseModel):
+    """One outbox message as an admin sees it (a resident's address never shown)."""
+
+    id: int
+    status: str
+    kind: str
+    channel: str
+    recipient: str
+    language: str
+    attempts: int
+    next_attempt_at: str | None
+    sent_at: str | None
+    created_at: str
+    idempotency_key: str
+    last_error: str | None
+
+
+def _row(m: Any) -> OutboxMessageRow:
+    return OutboxMessageRow(
+        id=m.id,
+        status=m.status,
+        kind=m.kind,
+        channel=m.channel,
         # A resident's address is never shown, not even to admins (docs/public.md).
-        "recipient": "(invånare)" if m.kind in RESIDENT_KINDS else m.recipient,
-        "language": m.language,
-        "attempts": m.attempts,
-        "next_attempt_at": m.next_attempt_at.isoformat() if m.status == "pending" else None,
-        "sent_at": m.sent_at.isoformat() if m.sent_at else None,
-        "created_at": m.created_at.isoformat(),
-        "idempotency_key": m.idempotency_key,
-        "last_error": m.last_error,
-    }
+        recipient="(invånare)" if m.kind in RESIDENT_KINDS else m.recipient,
+        language=m.language,
+        attempts=m.attempts,
+        next_attempt_at=m.next_attempt_at.isoformat() if m.status == "pending" else None,
+        sent_at=m.sent_at.isoformat() if m.sent_at else None,
+        created_at=m.created_at.isoformat(),
+        idempotency_key=m.idempotency_key,
+        last_error=m.last_error,
+    )
 
 
-@operation("outbox.list", OutboxListRequest)
-def list_outbox(principal: Principal | None, request: OutboxListRequest) -> list[dict[str, Any]]:
+def list_outbox(principal: Principal | None, request: OutboxListRequest) -> list[OutboxMessageRow]:
     """Outbox messages, newest first (admins)."""
     require_action(principal, Action.MANAGE_OUTBOX)
     with read_scope() as session:
@@ -59,8 +74,13 @@ class OutboxRetryRequest(BaseModel):
     all_failed: bool = False
 
 
-@operation("outbox.retry", OutboxRetryRequest)
-def retry_outbox(principal: Principal | None, request: OutboxRetryRequest) -> dict[str, Any]:
+class Requeued(BaseModel):
+    """The dead letters queued again."""
+
+    requeued: list[int]
+
+
+def retry_outbox(principal: Principal | None, request: OutboxRetryRequest) -> Requeued:
     """Queue dead-lettered messages again, all or nothing (admins)."""
     require_action(principal, Action.MANAGE_OUTBOX)
     if bool(request.ids) == request.all_failed:
@@ -74,4 +94,4 @@ def retry_outbox(principal: Principal | None, request: OutboxRetryRequest) -> di
             raise Conflict("not dead-lettered, left alone: " + ", ".join(map(str, result.not_dead)))
         if not result.requeued:
             raise Conflict("no dead-lettered messages")
-        return {"requeued": list(result.requeued)}
+        return Requeued(requeued=list(result.requeued))

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
 from application.access import may, party_filter
-from application.operations import FileResult, operation
+from application.usecase import FileResult
 from lifecycle.errors import InputError, NotAuthenticated
 from lifecycle.permissions import Action, Principal
 from models import Dialogue, Problem, Region
@@ -35,7 +35,6 @@ def _geometry(place: dict[str, Any]) -> dict[str, Any] | None:
     return {"type": "Point", "coordinates": [float(lon), float(lat)]}
 
 
-@operation("places.geojson", PlacesRequest)
 def region_places(principal: Principal | None, request: PlacesRequest) -> FileResult:
     """Every named place of the problems and dialogues of the region's promises the person
     may read, as a GeoJSON FeatureCollection (a place without coordinates has no geometry)."""

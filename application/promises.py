@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session, col, select
 
 from application.access import may, party_filter, require, require_action, require_parties
-from application.operations import NoInput, operation
+from application.usecase import NoInput
 from config.calendar import get_calendars
 from config.clock import local_today, now_utc
 from effects.audit import audit
@@ -376,7 +376,6 @@ def _row(session: Session, promise: Promise) -> dict[str, Any]:
     }
 
 
-@operation("promise.list", PromiseListRequest)
 def list_visible_promises(
     principal: Principal | None, request: PromiseListRequest
 ) -> list[dict[str, Any]]:
@@ -400,7 +399,6 @@ def list_visible_promises(
         ]
 
 
-@operation("promise.show", PromiseRequest)
 def show_promise(principal: Principal | None, request: PromiseRequest) -> dict[str, Any]:
     """A promise: its stage, what is still missing before the next one, its history."""
     with read_scope() as session:
@@ -409,7 +407,6 @@ def show_promise(principal: Principal | None, request: PromiseRequest) -> dict[s
         return promise_view(session, request.promise_id, request.language)
 
 
-@operation("promise.history", PromiseRequest)
 def promise_history(principal: Principal | None, request: PromiseRequest) -> list[dict[str, Any]]:
     """The full audit trail of a promise, oldest first."""
     with read_scope() as session:
@@ -418,7 +415,6 @@ def promise_history(principal: Principal | None, request: PromiseRequest) -> lis
         return [e.model_dump(mode="json") for e in history(session, request.promise_id)]
 
 
-@operation("promise.create", PromiseCreate)
 def create_promise_as(principal: Principal | None, request: PromiseCreate) -> dict[str, Any]:
     """Create a promise (first stage: resident dialogue) for a party the principal belongs to."""
     with session_scope() as session:
@@ -437,7 +433,6 @@ def create_promise_as(principal: Principal | None, request: PromiseCreate) -> di
         return promise_view(session, promise.id)  # type: ignore[arg-type]
 
 
-@operation("agreement.create", AgreementCreate)
 def create_agreement_as(principal: Principal | None, request: AgreementCreate) -> dict[str, Any]:
     """Create a collaboration agreement for a party the principal belongs to."""
     with session_scope() as session:
@@ -480,8 +475,22 @@ def check_channel(name: str | None) -> None:
         )
 
 
-@operation("person.add", PersonInput)
-def add_person_as(principal: Principal | None, request: PersonInput) -> dict[str, Any]:
+class PersonRow(BaseModel):
+    """A registered person: role, organisation and how they are told things."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+    service_account: bool
+    organisation: str | None
+    organisation_kind: str | None
+    region: str | None
+    language: str
+    channel: str | None
+
+
+def add_person_as(principal: Principal | None, request: PersonInput) -> PersonRow:
     """Add or update a person (admins only)."""
     require_action(principal, Action.MANAGE_PEOPLE)
     check_channel(request.channel)
@@ -489,24 +498,23 @@ def add_person_as(principal: Principal | None, request: PersonInput) -> dict[str
         return _person_row(session, add_person(session, request))
 
 
-def _person_row(session: Session, person: Person) -> dict[str, Any]:
+def _person_row(session: Session, person: Person) -> PersonRow:
     org = session.get(Organisation, person.organisation_id) if person.organisation_id else None
-    return {
-        "id": person.id,
-        "email": person.email,
-        "name": person.name,
-        "role": person.role.value,
-        "service_account": person.service_account,
-        "organisation": org.name if org else None,
-        "organisation_kind": org.kind.value if org else None,
-        "region": org.region_id if org else None,
-        "language": person.language,
-        "channel": person.channel,
-    }
+    return PersonRow(
+        id=person.id or 0,
+        email=person.email,
+        name=person.name,
+        role=person.role.value,
+        service_account=person.service_account,
+        organisation=org.name if org else None,
+        organisation_kind=org.kind.value if org else None,
+        region=org.region_id if org else None,
+        language=person.language,
+        channel=person.channel,
+    )
 
 
-@operation("person.list", NoInput)
-def list_people(principal: Principal | None, _request: NoInput) -> list[dict[str, Any]]:
+def list_people(principal: Principal | None, _request: NoInput) -> list[PersonRow]:
     """Every registered person with organisation and role (admins only)."""
     require_action(principal, Action.MANAGE_PEOPLE)
     with read_scope() as session:
@@ -514,7 +522,7 @@ def list_people(principal: Principal | None, _request: NoInput) -> list[dict[str
         return [_person_row(session, p) for p in people]
 
 
-def bootstrap_admin(params: dict[str, Any]) -> dict[str, Any]:
+def bootstrap_admin(params: dict[str, Any]) -> PersonRow:
     """Add the installation's first admin, from a shell on the server, without credentials.
 
     Allowed only while there is no admin at all; after that, admins add people.

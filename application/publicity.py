@@ -8,13 +8,10 @@ artefacts may do it; the audit trail keeps who did it and why.
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, Field, JsonValue, field_validator
 
 from application.access import require
 from application.artefacts import own_artefact
-from application.operations import operation
 from effects.audit import audit
 from lifecycle.permissions import Action, Principal
 from models.db import session_scope
@@ -45,8 +42,16 @@ class PublicityInput(BaseModel):
         return value
 
 
-@operation("artefact.publicity", PublicityInput)
-def set_publicity(principal: Principal | None, request: PublicityInput) -> dict[str, Any]:
+class Publicity(BaseModel):
+    """Whether the item is held back from the public, and why (empty: it is published)."""
+
+    ok: bool = True
+    kind: str
+    artefact_id: int
+    not_public_reason: str
+
+
+def set_publicity(principal: Principal | None, request: PublicityInput) -> Publicity:
     """Mark the item "publiceras inte" with the reason, or clear the mark."""
     with session_scope() as session:
         promise = get_promise(session, request.promise_id)
@@ -55,8 +60,8 @@ def set_publicity(principal: Principal | None, request: PublicityInput) -> dict[
         assert table is not None  # every withholdable kind has one
         row = own_artefact(session, table, request.artefact_id, promise, request.kind)
         reason = request.reason.strip()
-        before = row.not_public_reason  # type: ignore[attr-defined]
-        row.not_public_reason = reason  # type: ignore[attr-defined]
+        before = row.not_public_reason
+        row.not_public_reason = reason
         session.add(row)
         if before != reason:
             audit(
@@ -71,9 +76,6 @@ def set_publicity(principal: Principal | None, request: PublicityInput) -> dict[
                     "not_public": bool(reason),
                 },
             )
-        return {
-            "ok": True,
-            "kind": request.kind,
-            "artefact_id": request.artefact_id,
-            "not_public_reason": reason,
-        }
+        return Publicity(
+            kind=request.kind, artefact_id=request.artefact_id, not_public_reason=reason
+        )

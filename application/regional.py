@@ -7,8 +7,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from application.access import require_region
-from application.operations import FileResult, StreamedFile, operation
 from application.promises import _region
+from application.usecase import FileResult, StreamedFile
 from config.clock import current_time, local_day
 from lifecycle.errors import InputError
 from lifecycle.permissions import Action, Principal
@@ -49,7 +49,6 @@ MEDIA = {
 }
 
 
-@operation("overview.show", OverviewRequest)
 def show_overview(principal: Principal | None, request: OverviewRequest) -> Any:
     """Every promise of the region, its stage and deadlines, worst first (regional coordinators)."""
     region = _own_region(principal, request.region)
@@ -92,7 +91,6 @@ class StatusReportRequest(BaseModel):
     deliver: bool = True
 
 
-@operation("status.report", StatusReportRequest)
 def send_status_report(principal: Principal | None, request: StatusReportRequest) -> dict[str, Any]:
     """Each region's status report, stored once a day and queued (then delivered) once."""
     from jobs.status_report import run_status_reports
@@ -112,7 +110,6 @@ class StatusHistoryRequest(BaseModel):
     limit: int = Field(default=26, ge=1, le=1000)
 
 
-@operation("status.history", StatusHistoryRequest)
 def status_history_of(
     principal: Principal | None, request: StatusHistoryRequest
 ) -> list[dict[str, Any]]:

@@ -7,7 +7,6 @@ from typing import Any
 from pydantic import BaseModel
 
 from application.access import require_action
-from application.operations import operation
 from config.clock import current_time, local_day
 from lifecycle.errors import InputError
 from lifecycle.permissions import Action, Principal
@@ -22,7 +21,6 @@ class RemindersRequest(BaseModel):
     as_of: AsOf = None
 
 
-@operation("reminders.run", RemindersRequest)
 def run_reminders_now(principal: Principal | None, request: RemindersRequest) -> dict[str, Any]:
     """Queue today's reminder digests (safe to repeat: nothing is queued twice)."""
     from jobs.reminders import preview_reminders, run_reminders

@@ -94,7 +94,7 @@ def _count_since(session: Session, column: object, value: str, since: datetime) 
         session.exec(
             select(func.count())
             .select_from(SubscriptionRequest)
-            .where(column == value, col(SubscriptionRequest.at) >= since)  # type: ignore[operator]
+            .where(column == value, col(SubscriptionRequest.at) >= since)
         ).one()
     )
 
@@ -121,7 +121,7 @@ def subscribe(
         promise = session.get(Promise, promise_id)
         if promise is None or not is_published(session, promise_id):
             raise NotFound(f"no published promise {promise_id}")
-        session.exec(  # type: ignore[call-overload]
+        session.exec(
             delete(SubscriptionRequest).where(
                 col(SubscriptionRequest.at) < moment - timedelta(days=1)
             )
@@ -199,7 +199,7 @@ def _sent_since(
 
 def _expire_unconfirmed(session: Session, moment: datetime) -> None:
     # An address never confirmed is not kept beyond the week its link is valid.
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         delete(ResidentSubscription).where(
             col(ResidentSubscription.confirmed_at).is_(None),
             col(ResidentSubscription.requested_at) < moment - CONFIRM_WITHIN,

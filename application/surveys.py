@@ -16,7 +16,6 @@ from pydantic import BaseModel, Field
 from sqlmodel import select
 
 from application.access import require_region
-from application.operations import operation
 from lifecycle.errors import InputError
 from lifecycle.permissions import Action, Principal
 from lifecycle.safe_text import control_character_in
@@ -87,8 +86,15 @@ def parse_survey_csv(text: str) -> list[dict[str, Any]]:
     return rows
 
 
-@operation("survey.import", SurveyImport)
-def import_survey(principal: Principal | None, request: SurveyImport) -> dict[str, Any]:
+class SurveyImported(BaseModel):
+    """How many survey figures were added, and how many replaced a figure imported before."""
+
+    region: str
+    added: int
+    replaced: int
+
+
+def import_survey(principal: Principal | None, request: SurveyImport) -> SurveyImported:
     """Store the region's survey results (a figure imported again is replaced, not doubled)."""
     with session_scope() as session:
         if session.get(Region, request.region) is None:
@@ -113,7 +119,7 @@ def import_survey(principal: Principal | None, request: SurveyImport) -> dict[st
                 existing.value, existing.unit = row["value"], row["unit"]
                 session.add(existing)
                 replaced += 1
-        return {"region": request.region, "added": added, "replaced": replaced}
+        return SurveyImported(region=request.region, added=added, replaced=replaced)
 
 
 class SurveyList(BaseModel):
@@ -123,7 +129,6 @@ class SurveyList(BaseModel):
     area: str | None = Field(default=None, max_length=200)
 
 
-@operation("survey.list", SurveyList)
 def list_surveys(principal: Principal | None, request: SurveyList) -> list[dict[str, Any]]:
     """Every survey series of the region (or an area), each year against the one before."""
     require_region(principal, Action.READ_REGION, request.region)

@@ -6,21 +6,23 @@ the stage and the notices it causes. Nothing is half-written."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel, Field
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
 from application.access import require
+from application.promises import PromiseId
+from application.usecase import signed_in
 from config.clock import local_today, now_utc
 from effects.audit import audit
 from effects.hooks import after_transition
 from effects.promise_status import mark as mark_status
-from lifecycle.errors import Conflict, Forbidden, LofteError, Refused
+from lifecycle.errors import Conflict, InputError, Refused
 from lifecycle.permissions import Action, Principal
-from lifecycle.stages import Stage
+from lifecycle.stages import Stage, parse_stage
 from lifecycle.transitions import TransitionKind, TransitionRefused, plan_transition
 from models import Promise
 from models.db import get_engine, session_scope
@@ -28,28 +30,58 @@ from views.lookup import get_promise
 from views.snapshot import build_snapshot
 
 
-@dataclass
-class TransitionResult:
-    """What a transition did (or, with ``ok`` false, why it did not happen)."""
+class AdvanceRequest(BaseModel):
+    """Move a promise on (or, with ``to`` and a ``reason``, back)."""
 
-    ok: bool
+    promise_id: PromiseId
+    to: str | None = Field(default=None, max_length=40, description="Target stage")
+    reason: str | None = Field(default=None, max_length=2000, description="Why (going back)")
+    expected_version: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class TransitionResult(BaseModel):
+    """What a transition did: from which stage to which, the promise's new version, the
+    effects of entering the stage, and the next cycle if closing opened one."""
+
+    ok: bool = True
     promise_id: int
-    from_stage: str | None = None
-    to_stage: str | None = None
-    kind: str | None = None
-    version: int | None = None
-    cycle_year: int | None = None
+    from_stage: str
+    to_stage: str
+    kind: str
+    version: int
+    cycle_year: int
     flow_run_id: str | None = None
-    effects: dict[str, int] = field(default_factory=dict)
-    error: str | None = None
-    error_kind: str | None = None
-    error_sv: str | None = None
-    unmet: list[dict[str, Any]] = field(default_factory=list)
+    effects: dict[str, int] = Field(default_factory=dict)
     next_promise_id: int | None = None
 
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-friendly form."""
-        return asdict(self)
+
+def advance(
+    principal: Principal | None,
+    request: AdvanceRequest,
+    *,
+    flow_run_id: str | None = None,
+    now: datetime | None = None,
+) -> TransitionResult:
+    """The use case ``promise.advance``: move the promise to its next stage, or back to
+    ``request.to`` with a reason; run by the flow ``advance-promise`` (flows/transition.py).
+
+    Raises NotAuthenticated, InputError (an unknown stage), Forbidden, Refused (with every
+    unmet criterion), Conflict or NotFound; nothing is written then.
+    """
+    actor = signed_in(principal)
+    try:
+        to = parse_stage(request.to) if request.to else None
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    return advance_promise(
+        request.promise_id,
+        actor,
+        to,
+        request.reason,
+        expected_version=request.expected_version,
+        flow_run_id=flow_run_id,
+        now=now,
+    )
 
 
 def advance_promise(
@@ -133,17 +165,4 @@ def advance_promise(
         cycle_year=plan.cycle_year,
         flow_run_id=flow_run_id,
         effects=effects,
-    )
-
-
-def error_result(promise_id: int, exc: LofteError) -> TransitionResult:
-    """A TransitionResult describing a refusal, conflict or bad input."""
-    unmet = [u.as_dict() for u in exc.unmet] if isinstance(exc, Refused) else []
-    return TransitionResult(
-        ok=False,
-        promise_id=promise_id,
-        error=str(exc) if not isinstance(exc, Refused) else exc.headline,
-        error_kind=type(exc).__name__,
-        error_sv=exc.message_sv if isinstance(exc, Forbidden) else None,
-        unmet=unmet,
     )

@@ -28,11 +28,11 @@ def main() -> None:
     from application.demo import load_demo
     from application.identity import operator_principal
     from application.setup import initialise
-    from flows.operations import all_operations
+    from wiring.usecases import BY_NAME
 
     initialise()
     load_demo(date(2027, 1, 25))
-    ops = all_operations()
+    ops = BY_NAME
     actor = operator_principal("brottsforebyggande@polisen.example.se")
     cases = [
         ("promise.document", 10, "pdf"),

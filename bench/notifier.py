@@ -248,6 +248,7 @@ def run_case(
     processes: int = 1,
 ) -> dict[str, Any]:
     from sqlalchemy import func, select
+    from sqlmodel import col
 
     from models.operations import OutboxMessage
     from notifications.dispatcher import dispatch_pending
@@ -265,7 +266,8 @@ def run_case(
     else:
         # Several dispatchers share one outbox (PostgreSQL: claims use FOR UPDATE SKIP LOCKED).
         # They start together once all have imported and connected; wall time is until the last ends.
-        start, results = mp.Event(), mp.Queue()
+        start = mp.Event()
+        results: mp.Queue[tuple[int, int, list[float]]] = mp.Queue()
         url = engine.url.render_as_string(hide_password=False)
         workers = [
             mp.Process(target=_dispatcher_main, args=(url, setup_args, start, results))
@@ -284,7 +286,9 @@ def run_case(
         attempts = sum(p[1] for p in parts)
         latencies = [x for p in parts for x in p[2]]
     with engine.connect() as conn:
-        sent = conn.execute(select(func.count()).where(OutboxMessage.status == "sent")).scalar()
+        sent = conn.execute(
+            select(func.count()).where(col(OutboxMessage.status) == "sent")
+        ).scalar()
     assert sent == n == sent_total, f"{sent} of {n} marked sent, dispatchers reported {sent_total}"
     p50, p95, p99 = _percentiles(latencies)
     return {

@@ -32,21 +32,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert  # noqa: E402
-from sqlalchemy.engine import Engine  # noqa: E402
-from sqlmodel import Session, col, select  # noqa: E402
+from sqlalchemy import insert
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
 
-from config.calendar import get_calendars  # noqa: E402
-from lifecycle.deadlines import KIND_ROUND, plan_deadlines, stage_passed  # noqa: E402
-from lifecycle.stages import CYCLE, Stage  # noqa: E402
-from lifecycle.term import term_end  # noqa: E402
-from lifecycle.vocabulary import ActivityStatus, OrganisationKind, Role  # noqa: E402
-from models.artefacts import Activity, ActivityStatusReport, EvaluationRound, Goal, Problem  # noqa: E402
-from models.base import utcnow  # noqa: E402
-from models.db import make_engine  # noqa: E402
-from models.operations import Deadline  # noqa: E402
-from models.organisation import Organisation, Person  # noqa: E402
-from models.promise import Promise  # noqa: E402
+from config.calendar import get_calendars
+from lifecycle.deadlines import KIND_ROUND, plan_deadlines, stage_passed
+from lifecycle.stages import CYCLE, Stage
+from lifecycle.term import term_end
+from lifecycle.vocabulary import ActivityStatus, OrganisationKind, Role
+from models.artefacts import Activity, ActivityStatusReport, EvaluationRound, Goal, Problem
+from models.base import utcnow
+from models.db import make_engine
+from models.operations import Deadline
+from models.organisation import Organisation, Person
+from models.promise import Promise
 
 DAY = date(2026, 9, 23)  # a Wednesday
 

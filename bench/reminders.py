@@ -31,22 +31,22 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert  # noqa: E402
-from sqlalchemy.engine import Engine  # noqa: E402
-from sqlmodel import Session, col, select  # noqa: E402
+from sqlalchemy import insert
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
 
-from config.calendar import get_calendars  # noqa: E402
-from lifecycle.deadlines import plan_deadlines  # noqa: E402
-from lifecycle.reminders import current_step, first_trigger, next_trigger  # noqa: E402
-from lifecycle.stages import Stage  # noqa: E402
-from lifecycle.term import term_end  # noqa: E402
-from lifecycle.vocabulary import OrganisationKind, Role  # noqa: E402
-from models.base import utcnow  # noqa: E402
-from models.db import make_engine  # noqa: E402
-from models.operations import Deadline  # noqa: E402
-from models.organisation import Organisation, Person  # noqa: E402
-from models.promise import Promise  # noqa: E402
-from models.reminders import PromiseCalendar  # noqa: E402
+from config.calendar import get_calendars
+from lifecycle.deadlines import plan_deadlines
+from lifecycle.reminders import current_step, first_trigger, next_trigger
+from lifecycle.stages import Stage
+from lifecycle.term import term_end
+from lifecycle.vocabulary import OrganisationKind, Role
+from models.base import utcnow
+from models.db import make_engine
+from models.operations import Deadline
+from models.organisation import Organisation, Person
+from models.promise import Promise
+from models.reminders import PromiseCalendar
 
 DAY = date(2026, 3, 11)  # a Wednesday
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -87,7 +87,11 @@ def build(engine: Engine, promises: int, *, due_only: int | None = None) -> int:
             )
         session.execute(insert(Organisation), org_rows)
         session.commit()
-        org_ids = list(session.exec(select(Organisation.id).order_by(col(Organisation.id))))
+        org_ids = [
+            oid
+            for oid in session.exec(select(Organisation.id).order_by(col(Organisation.id)))
+            if oid is not None  # stored rows always have one
+        ]
         session.execute(
             insert(Person),
             [
@@ -161,8 +165,8 @@ def build(engine: Engine, promises: int, *, due_only: int | None = None) -> int:
             calendar_rows.append(
                 {"promise_id": promise.id, "fingerprint": fingerprint, "updated_at": now}
             )
-        for start in range(0, len(deadline_rows), 5000):
-            session.execute(insert(Deadline), deadline_rows[start : start + 5000])
+        for first in range(0, len(deadline_rows), 5000):
+            session.execute(insert(Deadline), deadline_rows[first : first + 5000])
         session.execute(insert(PromiseCalendar), calendar_rows)
         session.commit()
     if engine.dialect.name == "postgresql":

@@ -96,7 +96,7 @@ def embedded(promises: int, clients: int, tmp: Path) -> dict[str, Any]:
     port = 8499
     subprocess.run([str(BIN / "lofte"), "init"], env=env, check=True, capture_output=True)
     log = (tmp / "embedded.log").open("wb")
-    proc = subprocess.Popen(  # noqa: S603
+    proc = subprocess.Popen(
         [str(BIN / "lofte"), "serve", "--port", str(port), "--no-scheduler"],
         env=env,
         cwd=ROOT,

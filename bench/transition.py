@@ -50,7 +50,7 @@ def main() -> None:
     from application.artefacts import add_artefact
     from application.promises import create_promise
     from application.setup import initialise
-    from application.transitions import advance_promise
+    from application.transitions import AdvanceRequest, advance_promise
     from flows.runtime import warm_up
     from flows.transition import advance_promise_flow
     from lifecycle.permissions import system_principal
@@ -68,7 +68,7 @@ def main() -> None:
                     "TRUNCATE promise, auditevent, dialogue, outboxmessage, deadline RESTART IDENTITY CASCADE"
                 )
             )
-    ids = []
+    ids: list[int] = []
     with session_scope() as s:
         for i in range(args.promises):
             p = create_promise(
@@ -82,13 +82,14 @@ def main() -> None:
                 ),
                 BENCH,
             )
+            assert p.id is not None  # flushed: the database gave it one
             add_artefact(
                 s,
                 p.id,
                 "dialogue",
                 {"method": "survey", "held_from": "2026-10-01", "results": "Otryggt"},
                 BENCH,
-            )  # type: ignore[arg-type]
+            )
             ids.append(p.id)
     print(f"database: {engine.dialect.name}, {args.promises} promises")
     started = time.perf_counter()
@@ -102,9 +103,9 @@ def main() -> None:
         plain.append(time.perf_counter() - t)
     for pid in ids[half:]:
         t = time.perf_counter()
-        result = advance_promise_flow(BENCH, pid)
+        result = advance_promise_flow(BENCH, AdvanceRequest(promise_id=pid))
         flowed.append(time.perf_counter() - t)
-        assert result["ok"], result
+        assert result.ok, result
     print(f"advance without Prefect : {_stats(plain)}")
     print(f"advance through the flow: {_stats(flowed)}")
     print(
@@ -146,7 +147,7 @@ def _permission_cost(ids: list[int]) -> None:
             ),
         )
     coordinator = system_principal("bench@bench.se")
-    token = create_token(coordinator, TokenRequest(email="bench@bench.se", days=1))["token"]
+    token = create_token(coordinator, TokenRequest(email="bench@bench.se", days=1)).token
     principal = authenticate_bearer(token)
     rounds = 20_000
     t = time.perf_counter()

@@ -38,6 +38,7 @@ def _people() -> tuple[str, str]:
 
     from application.identity import set_password
     from application.promises import add_person
+    from lifecycle.vocabulary import Role
     from models import Organisation, Person
     from models.db import session_scope
     from models.inputs import PersonInput
@@ -45,14 +46,14 @@ def _people() -> tuple[str, str]:
     with session_scope() as s:
         first = s.exec(select(Organisation).where(Organisation.name == "Kommun 0")).one()
         for email, role, org in (
-            ("samordnare@kommun0.example.se", "coordinator", first.name),
-            ("region@polisen.example.se", "regional_coordinator", "Polisregion Stockholm"),
+            ("samordnare@kommun0.example.se", Role.COORDINATOR, first.name),
+            ("region@polisen.example.se", Role.REGIONAL_COORDINATOR, "Polisregion Stockholm"),
         ):
             add_person(
                 s,
                 PersonInput(
                     email=email, name=email, role=role, organisation=org, region="stockholm"
-                ),  # type: ignore[arg-type]
+                ),
             )
             set_password(s, s.exec(select(Person).where(Person.email == email)).one(), PASSWORD)
     return "samordnare@kommun0.example.se", "region@polisen.example.se"

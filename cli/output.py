@@ -106,7 +106,7 @@ def _explained(exc: Exception) -> LofteError | None:
     if module.startswith("sqlalchemy"):
         # Commands that work on the database directly (init, demo): one sentence for a
         # database that is not there or is busy.
-        from application.operations import explain_database_error
+        from application.usecase import explain_database_error
 
         return explain_database_error(exc)  # type: ignore[return-value]
     if isinstance(exc, ValueError):

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from application.routes import ROUTES
+from cli.routes import ROUTES
 from config.client import client_settings
 from lifecycle.criteria import Unmet
 from lifecycle.errors import (
@@ -286,32 +286,22 @@ def error_from(body: dict[str, Any], status: int) -> LofteError:
 
 def _in_process(name: str, params: dict[str, Any], kind: str, credential: str) -> Any:
     from application import identity
-    from application.operations import FileResult, StreamedFile
-    from flows.operations import all_operations
+    from application.usecase import FileResult, StreamedFile
     from flows.runtime import warm_up
+    from wiring.usecases import BY_NAME, to_json
 
     principal = (
         identity.operator_principal(credential)
         if kind == "operator"
         else identity.authenticate_bearer(credential)
     )
-    operation = all_operations()[name]
-    if name in FLOW_OPERATIONS:
+    use_case = BY_NAME[name]
+    if use_case.runs_flow:
         warm_up()  # Prefect's cold start: only the commands that run a flow pay it
-    result = operation.run(principal, params)
+    result = use_case.run(principal, params)
     if isinstance(result, FileResult | StreamedFile):
         return Document(result.content, result.media_type, result.filename)
-    return json.loads(json.dumps(result, default=str))
-
-
-# Operations that run a Prefect flow (the others are plain database work).
-FLOW_OPERATIONS = frozenset(
-    {
-        "promise.advance",
-        "promise.next_cycle",
-        "compilation.approve",
-    }
-)
+    return json.loads(json.dumps(to_json(result), default=str))
 
 
 def login(email: str, password: str, days: int) -> dict[str, Any]:
@@ -336,7 +326,7 @@ def login(email: str, password: str, days: int) -> dict[str, Any]:
         )
         return _result(created)  # type: ignore[no-any-return]
     from application import identity
-    from flows.operations import all_operations
+    from wiring.usecases import BY_NAME, to_json
 
     _session_id, principal = identity.sign_in_with_password(email, password, "cli")
-    return all_operations()["token.create"].run(principal, params)  # type: ignore[no-any-return]
+    return to_json(BY_NAME["token.create"].run(principal, params))  # type: ignore[no-any-return]

@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from config.errors import ConfigError
 from config.files import read_yaml_document
-from config.settings import ConfigError
 from lifecycle.errors import field_path
 
 CATALOGUE_DIR = Path(__file__).parent / "catalogues"

@@ -43,7 +43,7 @@ class _PlainLoader(yaml.SafeLoader):
         self.source = source
         self.depth = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102 - yaml's hook
+    def compose_node(self, parent: Any, index: Any) -> Any:  # yaml's hook
         if self.check_event(yaml.AliasEvent):
             raise DocumentError(
                 f"{self.source}: uses a YAML alias (*name); aliases are not accepted, "
@@ -87,7 +87,7 @@ def _text_keys(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[str, Any
     data: dict[str, Any] = {}
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
-        data[loader.construct_object(key_node)] = loader.construct_object(value_node)  # type: ignore[index]
+        data[loader.construct_object(key_node)] = loader.construct_object(value_node)
     return data
 
 
@@ -103,7 +103,7 @@ _PlainLoader.yaml_constructors = {
 }
 _PlainLoader.add_constructor("tag:yaml.org,2002:float", _finite_float)
 _PlainLoader.add_constructor("tag:yaml.org,2002:map", _text_keys)
-_PlainLoader.add_constructor(None, _refuse)  # type: ignore[arg-type]
+_PlainLoader.add_constructor(None, _refuse)
 # Dates stay text: "2026-06-19" is for the input model to read, not a datetime here.
 _PlainLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]

@@ -18,7 +18,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from config.defaults import API_HOST, API_PORT, LANGUAGE, default_data_dir
-from config.errors import ConfigError  # noqa: F401 - imported from here throughout
+from config.errors import ConfigError  # imported from here throughout
 from lifecycle.errors import field_path
 
 

@@ -122,12 +122,14 @@ def next_year_words(promise: Promise, year: int, language: str = "sv") -> str:
         return (
             f"The year-end compilation of year {year - 1} is approved. The promise runs "
             f"{promise.term_years} years, so it goes back to the action plan for year {year} of "
-            f"{promise.term_years}: revise the plan and sign it again."
+            f"{promise.term_years}: update the analysis (the safety survey, the situation picture, "
+            "the priorities), revise the plan and sign it again."
         )
     return (
         f"Årssammanställningen för år {year - 1} är godkänd. Löftet gäller i "
         f"{promise.term_years} år och går därför tillbaka till åtgärdsplanen för år {year} av "
-        f"{promise.term_years}: revidera planen och underteckna den på nytt."
+        f"{promise.term_years}: uppdatera analysen (trygghetsmätningen, lägesbilden, "
+        "prioriteringarna), revidera planen och underteckna den på nytt."
     )
 
 

@@ -13,27 +13,31 @@ from collections.abc import Callable
 from typing import Any
 
 from prefect import flow
+from pydantic import BaseModel
 
+from application.compilation import ApprovalRequest
+from application.next_cycle import NextCycleRequest
 from flows.compilation import approve_compilation_flow
-from flows.transition import _flow_run_id, open_next_cycle_flow
+from flows.transition import Refusal, _flow_run_id, open_next_cycle_flow
 from lifecycle.errors import LofteError
 from lifecycle.permissions import Principal
 
 
-def run_as(acting_as: str, promise_id: int, body: Callable[[Principal], dict[str, Any]]) -> Any:
-    """Run ``body`` as the registered person ``acting_as``; an unknown person is a refusal."""
+def run_as(
+    acting_as: str, promise_id: int, body: Callable[[Principal], BaseModel | Refusal]
+) -> dict[str, Any]:
+    """Run ``body`` as the registered person ``acting_as``; an unknown person is a refusal.
+    The run's result is a report for Prefect's UI (``ok`` false with the reason if refused)."""
     from application.identity import named_principal
 
     try:
         principal = named_principal(acting_as, "deployment", f"flow-run:{_flow_run_id()}")
     except LofteError as exc:
-        return {
-            "ok": False,
-            "promise_id": promise_id,
-            "error": str(exc),
-            "error_kind": type(exc).__name__,
-        }
-    return body(principal)
+        return Refusal(exc).as_report(promise_id)
+    outcome = body(principal)
+    if isinstance(outcome, Refusal):
+        return outcome.as_report(promise_id)
+    return outcome.model_dump(mode="json")
 
 
 @flow(name="open-next-cycle-as", log_prints=False, validate_parameters=False)
@@ -46,7 +50,8 @@ def open_next_cycle_as(
         acting_as,
         promise_id,
         lambda who: open_next_cycle_flow(
-            who, promise_id, late_start_reason=(late_start_reason or None)
+            who,
+            NextCycleRequest(promise_id=promise_id, late_start_reason=late_start_reason or None),
         ),
     )
 
@@ -62,6 +67,11 @@ def approve_compilation_as(
         acting_as,
         promise_id,
         lambda who: approve_compilation_flow(
-            who, promise_id, approved_by[:200], diarienummer=(diarienummer or None)
+            who,
+            ApprovalRequest(
+                promise_id=promise_id,
+                approved_by=approved_by[:200],
+                diarienummer=diarienummer or None,
+            ),
         ),
     )

@@ -112,7 +112,7 @@ class _SubprocessInOwnSession:
 
         self._real = subprocess
 
-    def Popen(self, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 - the module's own name
+    def Popen(self, *args: Any, **kwargs: Any) -> Any:  # the module's own name
         """``subprocess.Popen`` with ``start_new_session=True``."""
         kwargs.setdefault("start_new_session", True)
         return self._real.Popen(*args, **kwargs)

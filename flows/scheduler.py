@@ -159,7 +159,7 @@ def resync_on_start(engine: Engine | None = None) -> int:
     try:
         with session_scope(engine) as session:
             return resync_calendars(session)
-    except Exception:  # noqa: BLE001 - a broken calendar must not stop the scheduler
+    except Exception:  # a broken calendar must not stop the scheduler
         log.exception("scheduler: could not resync calendars on start")
         return 0
 

@@ -1,38 +1,59 @@
 """The transition flows: advancing a promise and opening its next cycle, as Prefect flow runs.
 
-Each flow is a thin shell around a use case of the application layer (which checks the
-principal's right and owns the transaction): it records the flow run's id on the audit record
-and emits a Prefect event. A refusal, a conflict or a missing right is a normal outcome, not
-a failed run: it is returned (``ok`` false, with every unmet criterion) rather than raised,
-and ``raise_for_result`` turns it back into the error for the API and the CLI.
+Each flow runs one use case of the application layer (which checks the principal's right and
+owns the transaction), records the flow run's id on the audit record and emits a Prefect
+event. A refusal, a conflict or a missing right is a normal outcome, not a failed run: the
+flow returns the error itself, wrapped in a ``Refusal``, and the front door
+(``advance``, ``next_cycle``) raises that same error again for the API, the CLI and the pages.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NoReturn, TypeVar
 
 from prefect import flow
-from pydantic import BaseModel, Field
 
-from application.next_cycle import open_next_cycle
-from application.operations import operation
-from application.promises import PromiseId
-from application.transitions import TransitionResult, advance_promise, error_result
+from application.next_cycle import NextCycleRequest, NextCycleResult
+from application.next_cycle import next_cycle as open_next
+from application.transitions import AdvanceRequest, TransitionResult
+from application.transitions import advance as advance_use_case
 from flows.runtime import warm_up
-from lifecycle.criteria import Unmet
-from lifecycle.errors import (
-    Conflict,
-    Forbidden,
-    InputError,
-    LofteError,
-    NotAuthenticated,
-    NotFound,
-    Refused,
-)
+from lifecycle.errors import LofteError
 from lifecycle.permissions import Principal
-from lifecycle.stages import Stage, parse_stage
 from lifecycle.transitions import TransitionKind
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A use case's refusal carried out of its flow run unchanged (the run itself completes:
+    a coordinator's "not yet" is not a failed run in Prefect's UI)."""
+
+    error: LofteError
+    ok: bool = False
+
+    def raise_again(self) -> NoReturn:
+        """Raise the refusal where the caller is (the API, the CLI, a page)."""
+        raise self.error
+
+    def as_report(self, promise_id: int) -> dict[str, Any]:
+        """What a deployment run shows as its result in Prefect's UI."""
+        return {
+            "ok": False,
+            "promise_id": promise_id,
+            "error": str(self.error),
+            "error_kind": type(self.error).__name__,
+        }
+
+
+def unwrap(outcome: T | Refusal) -> T:
+    """The flow's result, or its refusal raised again."""
+    if isinstance(outcome, Refusal):
+        outcome.raise_again()
+    return outcome
 
 
 def _flow_run_id() -> str | None:
@@ -62,134 +83,49 @@ def _emit(result: TransitionResult, actor: Principal) -> None:
 
 @flow(name="advance-promise", log_prints=False, validate_parameters=False)
 def advance_promise_flow(
-    actor: Principal,
-    promise_id: int,
-    to: str | None = None,
-    reason: str | None = None,
-    expected_version: int | None = None,
+    actor: Principal | None,
+    request: AdvanceRequest,
     now: datetime | None = None,
     open_next_cycle: bool = True,
-) -> dict[str, Any]:
+) -> TransitionResult | Refusal:
     """Advance a promise through Prefect; a closed promise opens its next cycle as a subflow.
 
     ``now`` exists for the demo loader and tests only; no client can set it.
     """
-    run_id = _flow_run_id()
     try:
-        result = advance_promise(
-            promise_id,
-            actor,
-            Stage(to) if to else None,
-            reason,
-            expected_version=expected_version,
-            flow_run_id=run_id,
-            now=now,
-        )
+        result = advance_use_case(actor, request, flow_run_id=_flow_run_id(), now=now)
     except LofteError as exc:
-        return error_result(promise_id, exc).as_dict()
+        return Refusal(exc)
+    assert actor is not None  # advance_use_case refuses no one signed in
     _emit(result, actor)
     if result.kind == TransitionKind.CLOSE.value and open_next_cycle:
-        opened = open_next_cycle_flow(actor, promise_id, now=now)
-        result.next_promise_id = opened.get("next_promise_id")
-    return result.as_dict()
+        opened = open_next_cycle_flow(actor, NextCycleRequest(promise_id=request.promise_id), now)
+        if isinstance(opened, NextCycleResult):
+            result.next_promise_id = opened.next_promise_id
+    return result
 
 
 @flow(name="open-next-cycle", log_prints=False, validate_parameters=False)
 def open_next_cycle_flow(
-    actor: Principal,
-    promise_id: int,
-    start: date | None = None,
-    years: int | None = None,
-    now: datetime | None = None,
-    late_start_reason: str | None = None,
-) -> dict[str, Any]:
+    actor: Principal | None, request: NextCycleRequest, now: datetime | None = None
+) -> NextCycleResult | Refusal:
     """Open the next cycle of a promise in its last year through Prefect."""
     try:
-        new = open_next_cycle(
-            promise_id,
-            actor,
-            start=start,
-            years=years,
-            late_start_reason=late_start_reason,
-            now=now,
-            flow_run_id=_flow_run_id(),
-        )
+        return open_next(actor, request, flow_run_id=_flow_run_id(), now=now)
     except LofteError as exc:
-        return error_result(promise_id, exc).as_dict()
-    return {
-        "ok": True,
-        "promise_id": promise_id,
-        "next_promise_id": new.id,
-        "stage": new.stage.value,
-    }
+        return Refusal(exc)
 
 
-def raise_for_result(result: dict[str, Any]) -> dict[str, Any]:
-    """Return a successful flow result; raise the error a refused one describes."""
-    if result.get("ok"):
-        return result
-    kind, message = result.get("error_kind"), str(result.get("error") or "refused")
-    if kind == "Refused":
-        unmet = [Unmet(u["code"], u["message_sv"], u["message_en"]) for u in result["unmet"]]
-        raise Refused(unmet, message)
-    if kind == "Forbidden":
-        raise Forbidden(str(result.get("error_sv") or message), message)
-    simple: dict[str, type[LofteError]] = {
-        "Conflict": Conflict,
-        "NotFound": NotFound,
-        "NotAuthenticated": NotAuthenticated,
-    }
-    raise simple.get(str(kind), InputError)(message)
-
-
-class AdvanceRequest(BaseModel):
-    """Move a promise on (or, with ``to`` and a ``reason``, back)."""
-
-    promise_id: PromiseId
-    to: str | None = Field(default=None, max_length=40, description="Target stage")
-    reason: str | None = Field(default=None, max_length=2000, description="Why (going back)")
-    expected_version: int | None = Field(default=None, ge=1, le=2**31 - 1)
-
-
-class NextCycleRequest(BaseModel):
-    """Open the next cycle of a promise in its last year (or closed)."""
-
-    promise_id: PromiseId
-    late_start_reason: str | None = Field(
-        default=None,
-        max_length=300,
-        description="Why the next cycle opens with its first deadlines already past",
-    )
-
-
-@operation("promise.advance", AdvanceRequest)
-def advance(principal: Principal | None, request: AdvanceRequest) -> dict[str, Any]:
-    """Run the advance-promise flow as ``principal``."""
-    if principal is None:
-        raise NotAuthenticated("sign in first (lofte login, or a token in LOFTE_TOKEN)")
+def advance(principal: Principal | None, request: AdvanceRequest) -> TransitionResult:
+    """``promise.advance``: the advance-promise flow run as ``principal``; refusals raised."""
     warm_up()  # arriving while the service still warms Prefect: wait for it, then run warm
-    try:
-        to = parse_stage(request.to).value if request.to else None
-    except ValueError as exc:
-        raise InputError(str(exc)) from exc
-    return raise_for_result(
-        advance_promise_flow(
-            principal, request.promise_id, to, request.reason, request.expected_version
-        )
-    )
+    return unwrap(advance_promise_flow(principal, request))
 
 
-@operation("promise.next_cycle", NextCycleRequest)
-def next_cycle(principal: Principal | None, request: NextCycleRequest) -> dict[str, Any]:
-    """Run the open-next-cycle flow as ``principal``."""
-    if principal is None:
-        raise NotAuthenticated("sign in first (lofte login, or a token in LOFTE_TOKEN)")
+def next_cycle(principal: Principal | None, request: NextCycleRequest) -> NextCycleResult:
+    """``promise.next_cycle``: the open-next-cycle flow run as ``principal``; refusals raised."""
     warm_up()  # arriving while the service still warms Prefect: wait for it, then run warm
-    return raise_for_result(
-        open_next_cycle_flow(
-            principal, request.promise_id, late_start_reason=request.late_start_reason
-        )
-    )
+    return unwrap(open_next_cycle_flow(principal, request))
 
 
 @flow(name="advance-promise-as", log_prints=False, validate_parameters=False)
@@ -202,12 +138,10 @@ def advance_promise_as(
 
     try:
         principal = named_principal(acting_as, "deployment", f"flow-run:{_flow_run_id()}")
-        stage = parse_stage(to).value if to else None
-    except (LofteError, ValueError) as exc:
-        return {
-            "ok": False,
-            "promise_id": promise_id,
-            "error": str(exc),
-            "error_kind": type(exc).__name__,
-        }
-    return advance_promise_flow(principal, promise_id, stage, reason)
+        request = AdvanceRequest(promise_id=promise_id, to=to, reason=reason)
+    except LofteError as exc:
+        return Refusal(exc).as_report(promise_id)
+    outcome = advance_promise_flow(principal, request)
+    if isinstance(outcome, Refusal):
+        return outcome.as_report(promise_id)
+    return outcome.model_dump(mode="json")

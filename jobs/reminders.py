@@ -158,7 +158,7 @@ def scan_due(session: Session, day: date) -> list[DueDeadline]:
         .order_by(col(Deadline.due), col(Deadline.id))
     )
     found = []
-    for deadline, area_name, region_id, term_years, override in session.execute(query).tuples():
+    for deadline, area_name, region_id, term_years, override in session.execute(query):
         ladder = calendars.resolve(
             region_id, override, source=f"promise {deadline.promise_id}: calendar override"
         )[1].ladder

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from lifecycle.snapshot import PromiseSnapshot
+from lifecycle.snapshot import AnalysisUpdateFacts, PromiseSnapshot
 from lifecycle.stages import Stage
+from lifecycle.statements import backed_by
 from lifecycle.vocabulary import Party
 
 
@@ -173,8 +174,9 @@ def _goals(s: PromiseSnapshot) -> list[Unmet]:
 
 def _plan_backing(s: PromiseSnapshot) -> list[Unmet]:
     """The promise text tied to the plan: every activity names the cause it addresses, and
-    each party that promises something carries at least one activity of its own (or a joint
-    one); what both promise together needs a joint activity, or one of each party's."""
+    each statement of the text is backed by at least one activity of the party that makes it
+    (or a joint one); what both promise together needs a joint activity, or one of each
+    party's. Every unbacked statement is listed, quoted."""
     unmet = [
         Unmet(
             "activity.cause_missing",
@@ -185,37 +187,87 @@ def _plan_backing(s: PromiseSnapshot) -> list[Unmet]:
         for a in s.activities
         if not a.has_cause
     ]
-    owners = {a.owner for a in s.activities}
+    owner_of = {a.id: a.owner for a in s.activities}
+    municipality_sv, municipality_en = s.municipality_word
     words = {
-        "police": ("Polisen", "The police"),
-        "municipality": s.municipality_word,
-        "joint": ("Parterna tillsammans", "The parties together"),
+        # (who promises, sv; who must carry it, sv; the same in English)
+        "police": ("Polisen", "polisen", "The police", "the police"),
+        "municipality": (  # "Kommunen" → "kommunen"; "Region Gotland" is a name
+            municipality_sv,
+            municipality_sv if municipality_sv.startswith("Region ") else municipality_sv.lower(),
+            municipality_en,
+            municipality_en if municipality_en.startswith("Region ") else municipality_en.lower(),
+        ),
+        "joint": (
+            "Parterna tillsammans",
+            "parterna gemensamt (eller var och en av dem)",
+            "The parties together",
+            "the parties jointly (or each of them)",
+        ),
     }
-    for party in ("police", "municipality", "joint"):
-        if party not in s.promised_by:
+    for st in s.statements:
+        owners = {owner_of[a] for a in st.activity_ids if a in owner_of}
+        if backed_by(st.party, owners):
             continue
-        backed = (
-            "joint" in owners or {"police", "municipality"} <= owners
-            if party == "joint"
-            else bool({party, "joint"} & owners)
-        )
-        if not backed:
-            sv, en = words[party]
-            unmet.append(
-                Unmet(
-                    "promise_text.unbacked",
-                    f"{sv} lovar något i löftestexten men har ingen egen aktivitet i planen "
-                    "som bär löftet.",
-                    f"{en} promise something in the promise text but carry no activity of "
-                    "their own in the plan that backs it.",
-                    ref=f"party:{party}",
-                )
+        who_sv, doer_sv, who_en, doer_en = words[st.party]
+        quoted = st.text if len(st.text) <= 120 else st.text[:119] + "…"
+        unmet.append(
+            Unmet(
+                "promise_text.statement_unbacked",
+                f'{who_sv} lovar "{quoted}" (mening {st.number}), men ingen aktivitet som '
+                f"{doer_sv} genomför är angiven som den som bär löftet. Ange vilka aktiviteter "
+                "som bär meningen.",
+                f'{who_en} promise "{quoted}" (statement {st.number}), but no activity that '
+                f"{doer_en} carry out is named as backing it. Name the activities that back "
+                "the statement.",
+                ref=f"statement:{st.party}:{st.number}",
             )
+        )
     return unmet
 
 
+# The three parts of a later year's analysis update, as the refusal names them.
+_UPDATE_PARTS = (
+    (
+        "survey_results",
+        "de nya resultaten från trygghetsmätningen (och annan statistik) mot förra året",
+        "the new safety survey results (and other figures) against last year",
+    ),
+    (
+        "situation_picture",
+        "vad som har ändrats i den gemensamma lägesbilden",
+        "what has changed in the joint situation picture",
+    ),
+    (
+        "priorities",
+        "om fokusområdena behålls, tas bort eller läggs till, och varför",
+        "whether the focus areas are kept, dropped or added, and why",
+    ),
+)
+
+
+def unmet_analysis_update(cycle_year: int, update: AnalysisUpdateFacts | None) -> list[Unmet]:
+    """What is missing of year ``cycle_year``'s analysis update (nothing in year 1, whose
+    analysis is the joint analysis stage). Seed 004: "Resultaten följs upp och erfarenheterna
+    ligger till grund när analysen och prioriteringarna uppdateras"."""
+    if cycle_year < 2:
+        return []
+    facts = update or AnalysisUpdateFacts()
+    return [
+        Unmet(
+            f"analysis_update.{part}_missing",
+            f"Analysen är inte uppdaterad inför år {cycle_year}: skriv {sv}.",
+            f"The analysis is not updated for year {cycle_year}: write {en}.",
+            ref=f"cycle_year:{cycle_year}",
+        )
+        for part, sv, en in _UPDATE_PARTS
+        if not getattr(facts, part)
+    ]
+
+
 def _action_plan(s: PromiseSnapshot) -> list[Unmet]:
-    unmet = _activities(s) + _plan_backing(s)
+    unmet = unmet_analysis_update(s.cycle_year, s.analysis_update) + _activities(s)
+    unmet += _plan_backing(s)
     if not s.has_promise_text:
         unmet.append(
             Unmet(
@@ -338,8 +390,13 @@ def chain_unmet(snapshot: PromiseSnapshot, before: Stage) -> list[Unmet]:
 
 def unmet_for_signoff(snapshot: PromiseSnapshot) -> list[Unmet]:
     """What must hold before a party may sign the action plan: the whole chain, activities too,
-    and the promise text backed by the plan (each activity tied to its cause)."""
-    return chain_unmet(snapshot, Stage.CONTINUOUS_EVALUATION) + _plan_backing(snapshot)
+    and the promise text backed by the plan (each activity tied to its cause); in a later
+    year of the term, the analysis updated first."""
+    return (
+        unmet_analysis_update(snapshot.cycle_year, snapshot.analysis_update)
+        + chain_unmet(snapshot, Stage.CONTINUOUS_EVALUATION)
+        + _plan_backing(snapshot)
+    )
 
 
 def unmet_criteria(snapshot: PromiseSnapshot) -> list[Unmet]:

@@ -90,6 +90,27 @@ class RoundFacts:
 
 
 @dataclass(frozen=True)
+class StatementFacts:
+    """One statement of the promise text: whose text it is in, its number there, its words,
+    and the activities named as backing it."""
+
+    party: str
+    number: int
+    text: str
+    activity_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class AnalysisUpdateFacts:
+    """Which parts of a later year's analysis update are written (seed 004: the analysis and
+    the priorities are updated from the results)."""
+
+    survey_results: bool = False
+    situation_picture: bool = False
+    priorities: bool = False
+
+
+@dataclass(frozen=True)
 class PromiseSnapshot:
     """Everything the exit criteria of the current stage need to know about one promise."""
 
@@ -108,6 +129,8 @@ class PromiseSnapshot:
     has_promise_text: bool = False
     # Who promises something in this year's text: police, municipality, joint.
     promised_by: frozenset[str] = frozenset()
+    # This year's text statement by statement, with the activities backing each.
+    statements: tuple[StatementFacts, ...] = ()
     rounds: tuple[RoundFacts, ...] = ()
     compilation_approved: bool = False
     mandatory_area_ids: frozenset[str] = field(default_factory=frozenset)
@@ -118,6 +141,8 @@ class PromiseSnapshot:
     # (with a note, or "ej aktuellt här" with a reason).
     frame_area_ids: tuple[str, ...] = ()
     frame_areas_addressed: frozenset[str] = frozenset()
+    # This cycle year's update of the analysis (years 2 and later of a multi-year term).
+    analysis_update: AnalysisUpdateFacts | None = None
 
     @property
     def current_year_end(self) -> date:

@@ -189,7 +189,35 @@ class PromiseText(SQLModel, table=True):
     municipality_promises: str
     # "Polisen och kommunen lovar": what both promise together.
     joint_promises: str = ""
+    # Which activities back each statement of the text (lifecycle/statements.py splits it):
+    # [{"party": "police", "statement": 1, "activities": [4, 5]}]; checked at sign-off.
+    backing: list[dict[str, Any]] = json_field(list)
     published_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AnalysisUpdate(SQLModel, table=True):
+    """The analysis brought up to date before the plan of a later year of a multi-year term.
+
+    "Resultaten följs upp och erfarenheterna ligger till grund när analysen och
+    prioriteringarna uppdateras" (seed 004): before year 2's action plan the parties review the
+    new survey results, the situation picture and their priorities. One row per cycle year
+    (from 2); each part may be written by whoever holds it, the gate wants all three.
+    """
+
+    __table_args__ = (UniqueConstraint("promise_id", "cycle_year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    promise_id: int = Field(foreign_key="promise.id", index=True)
+    cycle_year: int = 2
+    # What the latest safety survey (trygghetsmätning) and other figures show, against last year.
+    survey_results: str = ""
+    # What has changed in the joint situation picture (lägesbild) since last year's analysis.
+    situation_picture: str = ""
+    # The focus areas reviewed: which are kept, dropped or added, and why.
+    priorities: str = ""
+    reviewed_by: str = Field(default="", max_length=200)
+    reviewed_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -75,6 +75,9 @@ MULTI_LINE = frozenset(
         "note",
         "deviations",
         "decisions",
+        "survey_results",
+        "situation_picture",
+        "priorities",
     }
 )
 
@@ -486,6 +489,20 @@ class ActivityInput(_Input):
         return self
 
 
+class StatementBackingInput(_Input):
+    """The activities that back one statement of the promise text (numbered from 1 within the
+    party's text: one statement per line, or per sentence)."""
+
+    party: Literal["police", "municipality", "joint"] = Field(
+        description="Whose text the statement is in: police_promises, municipality_promises "
+        "or joint_promises"
+    )
+    statement: int = Field(ge=1, le=200, description="The statement's number in that text")
+    activities: list[int] = Field(
+        min_length=1, description="The activities (ids) that carry out what it promises"
+    )
+
+
 class PromiseTextInput(_Input):
     """The public promise text: what each party promises, and what they promise together."""
 
@@ -493,6 +510,11 @@ class PromiseTextInput(_Input):
     municipality_promises: str = ""
     joint_promises: str = Field(
         default="", description='"Polisen och kommunen lovar": what both promise together'
+    )
+    backing: list[StatementBackingInput] = Field(
+        default_factory=list,
+        description="For each statement of the text, the activities of the party that makes it "
+        "(or joint ones) that back it; checked at sign-off",
     )
     for_next_year: bool = Field(
         default=False,
@@ -507,6 +529,44 @@ class PromiseTextInput(_Input):
             raise ValueError(
                 "write what is promised (at least 10 characters): police_promises, "
                 "municipality_promises, joint_promises, or any of them"
+            )
+        return self
+
+
+class AnalysisUpdateInput(_Input):
+    """The analysis updated before the plan of a later year (seed 004: "Resultaten följs upp och
+    erfarenheterna ligger till grund när analysen och prioriteringarna uppdateras").
+
+    Each part may be written on its own (the police its figures, the district its picture);
+    recording again fills in or replaces the parts given and keeps the others.
+    """
+
+    survey_results: str = Field(
+        default="",
+        description="What the new safety survey (trygghetsmätning) and other figures show, "
+        "against last year",
+    )
+    situation_picture: str = Field(
+        default="", description="What has changed in the joint situation picture (lägesbild)"
+    )
+    priorities: str = Field(
+        default="",
+        description="The focus areas reviewed: which are kept, dropped or added, and why",
+    )
+    reviewed_by: str = Field(default="", description="Who reviewed it (e.g. the steering group)")
+    reviewed_on: date | None = None
+    for_next_year: bool = Field(
+        default=False,
+        description="The update for the next year of a multi-year term, written during this "
+        "year's follow-up (from the renewal day)",
+    )
+
+    @model_validator(mode="after")
+    def _something_reviewed(self) -> AnalysisUpdateInput:
+        if not (self.survey_results or self.situation_picture or self.priorities):
+            raise ValueError(
+                "write at least one part of the update: survey_results, situation_picture or "
+                "priorities"
             )
         return self
 

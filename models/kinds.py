@@ -23,6 +23,7 @@ from lifecycle.permissions import Action
 from lifecycle.stages import Stage
 from models.artefacts import (
     Activity,
+    AnalysisUpdate,
     CauseAnalysis,
     Dialogue,
     EvaluationRound,
@@ -34,6 +35,7 @@ from models.artefacts import (
 from models.inputs import (
     ActivityInput,
     AgreementCreate,
+    AnalysisUpdateInput,
     ApprovalInput,
     CauseAnalysisInput,
     CompilationInput,
@@ -201,6 +203,18 @@ PROMISE_TEXT = ArtefactKind(
     "Skriv löftestexten",
     "löftestext",
 )
+# A later year's update of the analysis, before its plan: in the action plan of that year, or
+# ahead during the year before's follow-up (for_next_year).
+ANALYSIS_UPDATE = ArtefactKind(
+    "analysis_update",
+    AnalysisUpdateInput,
+    AP,
+    AP,
+    "Uppdatera analysen inför året",
+    "uppdaterad analys",
+    "analysis_updates",
+    AnalysisUpdate,
+)
 SIGNOFF = ArtefactKind(
     "signoff",
     SignOffInput,
@@ -254,6 +268,7 @@ KINDS: dict[str, ArtefactKind] = {
         GOAL,
         ACTIVITY,
         PROMISE_TEXT,
+        ANALYSIS_UPDATE,
         SIGNOFF,
         EVALUATION,
         COMPILATION,

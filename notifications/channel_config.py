@@ -370,7 +370,7 @@ def _dry_run(channel: Channel, source: Path) -> None:
     try:
         request = channel.build(sample, Rendered("check", "check", "<p>check</p>"), now=0)
         httpx.Request(request.method, request.url, headers=request.headers, content=request.body)
-    except Exception as exc:  # noqa: BLE001 - any failure is a broken setting of this channel
+    except Exception as exc:  # any failure is a broken setting of this channel
         raise ConfigError(
             f"{source}: channels.{channel.name}: cannot build a request with these settings "
             f"({type(exc).__name__})"

@@ -334,7 +334,7 @@ class _Run:
                 message.payload,
                 html=channel.needs_html,
             )
-        except Exception as exc:  # noqa: BLE001 - a broken template dead-letters, it must not stop the run
+        except Exception as exc:  # a broken template dead-letters, it must not stop the run
             return _Result(
                 message,
                 Outcome.FAILED,

@@ -72,7 +72,7 @@ class RedactingFilter(logging.Filter):
         """Mask the formatted message in place (the record is always let through)."""
         try:
             message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a broken record is logged as it is
+        except Exception:  # a broken record is logged as it is
             return True
         cleaned = redact(message)
         if cleaned != message:

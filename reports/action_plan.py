@@ -24,7 +24,7 @@ from reports.office import (
     print_setup,
     xlsx_properties,
 )
-from reports.promise_document import full_name
+from reports.parties import full_name
 
 # (key, Swedish header, English header), in the order of the columns.
 COLUMNS: tuple[tuple[str, str, str], ...] = (

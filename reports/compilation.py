@@ -359,7 +359,7 @@ def committee_facts(
     """What the committee paper adds to the figures: the parties' full names, the responsible
     official, the agreement, the year's situation pictures and the decision record."""
     from models import Agreement, Organisation, Region, SituationPicture
-    from reports.promise_document import full_name, signed_year
+    from reports.parties import full_name, signed_year
 
     region = session.get(Region, promise.region_id)
     municipality = session.get(Organisation, promise.municipality_id)
@@ -510,7 +510,7 @@ def render(
         language=language,
         counted=lambda n, what: counted(n, what, language),
         # A constant of ours (reports/styles.py), allowed by the CSP by its hash.
-        document_style=Markup(DOCUMENT_STYLES.get(template, "")),  # noqa: S704
+        document_style=Markup(DOCUMENT_STYLES.get(template, "")),
         # The page's running header and footer, for the PDF only (a browser has no use for
         # them, and its CSP allows no inline style but the constant one above).
         paged=paged,

@@ -35,33 +35,13 @@ from reports.compilation import _environment
 from reports.i18n import Words, in_language, words
 from reports.logos import logo_data_uri
 from reports.office import DocumentInfo, docx_bytes, docx_table, language_tag, new_docx
+from reports.parties import full_name, signed_year
 from reports.pdf import FONT_STACK, html_to_pdf
 
 # A text that already opens with its party's promise ("Polisen lovar att ...") keeps it.
 _OPENS_WITH_PROMISE = re.compile(
     r"^\W*(?:\w+\W+){0,6}?(?:lovar|promises?)(?:\s+(?:att|to))?\b", re.IGNORECASE
 )
-
-
-def full_name(org: Organisation | None, region: Region | None, language: str) -> str:
-    """An organisation as a document names it: "Skärholmen stadsdelsnämnd", "Nacka kommun",
-    "Lokalpolisområde Skärholmen, Polisregion Stockholm"."""
-    if org is None:
-        return "?"
-    name = org.name
-    if org.kind is OrganisationKind.CITY_DISTRICT:
-        return in_language((f"{name} stadsdelsnämnd", f"{name} District Council"), language)
-    if org.kind is OrganisationKind.MUNICIPALITY:
-        if re.search(r"\b(kommun|stad)$", name) or name.startswith("Region "):
-            return name
-        return in_language((f"{name} kommun", f"{name} Municipality"), language)
-    if org.kind is OrganisationKind.LOCAL_POLICE_AREA:
-        bare = re.sub(r"^LPO\s+", "", name)
-        police = in_language((f"Lokalpolisområde {bare}", f"Local police area {bare}"), language)
-        if region is not None:
-            police += ", " + in_language((region.name_sv, region.name_en), language)
-        return police
-    return name
 
 
 def municipality_lead(org: Organisation | None, language: str) -> str:
@@ -90,32 +70,6 @@ def _promise_lines(lead: str, text: str) -> list[dict[str, str]]:
             else:
                 lines.append({"lead": lead, "text": paragraph})
     return lines
-
-
-def signed_year(session: Session, promise: Promise, published_only: bool = False) -> int | None:
-    """The latest cycle year whose promise text both parties have signed (not revoked);
-    with ``published_only`` the latest whose text is also published (what residents see)."""
-    for year in range(promise.cycle_year + 1, 0, -1):
-        text = session.exec(
-            select(PromiseText).where(
-                PromiseText.promise_id == promise.id, PromiseText.cycle_year == year
-            )
-        ).first()
-        parties = {
-            s.party
-            for s in session.exec(
-                select(SignOff).where(
-                    SignOff.promise_id == promise.id,
-                    SignOff.cycle_year == year,
-                    col(SignOff.revoked_at).is_(None),
-                )
-            ).all()
-        }
-        if published_only and (text is None or text.published_at is None):
-            continue
-        if text is not None and parties >= {Party.POLICE, Party.MUNICIPALITY}:
-            return year
-    return None
 
 
 def document_data(

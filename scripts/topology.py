@@ -227,7 +227,7 @@ def alive(pid: int) -> bool:
 def http_ok(url: str, timeout: float = 3.0) -> bool:
     """Whether ``url`` answers 200 (only ever 127.0.0.1 here)."""
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return bool(response.status == 200)
     except (urllib.error.URLError, OSError, ValueError):
         return False
@@ -255,7 +255,7 @@ def start(cfg: Config, proc: Proc, env: dict[str, str]) -> int:
     """Start ``proc`` in its own session (its own process group); returns its pid."""
     cfg.logs.mkdir(parents=True, exist_ok=True)
     with proc.log(cfg).open("ab") as log:
-        child = subprocess.Popen(  # noqa: S603 - our own binaries, fixed arguments
+        child = subprocess.Popen(  # our own binaries, fixed arguments
             proc.argv,
             cwd=REPO,
             env=env,
@@ -271,7 +271,7 @@ def start(cfg: Config, proc: Proc, env: dict[str, str]) -> int:
 def run(argv: list[str], env: dict[str, str], what: str, timeout: float = 180) -> str:
     """Run a one-off command; TopologyError with its output if it fails or hangs."""
     try:
-        done = subprocess.run(  # noqa: S603
+        done = subprocess.run(
             argv, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout, check=False
         )
     except subprocess.TimeoutExpired as exc:
@@ -385,13 +385,13 @@ def status(cfg: Config) -> int:
 
 def online_workers(cfg: Config) -> int:
     """How many workers the Prefect server sees online on the pool (0 when it is down)."""
-    request = urllib.request.Request(  # noqa: S310
+    request = urllib.request.Request(
         f"{cfg.prefect_api}/work_pools/{WORK_POOL}/workers/filter",
         data=b"{}",
         headers={"Content-Type": "application/json"},
     )
     try:
-        with urllib.request.urlopen(request, timeout=3) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=3) as response:
             workers = json.loads(response.read())
     except (urllib.error.URLError, OSError, ValueError):
         return 0

@@ -48,7 +48,7 @@ def _pg_reachable() -> str | None:
             conn.execute(text("select 1"))
         eng.dispose()
         return None
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+    except Exception as exc:  # any failure means "not reachable"
         return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc.__class__.__name__}: {exc}"
 
 
@@ -61,6 +61,29 @@ def _prepare(engine: Engine) -> None:
     upgrade(engine)
     with session_scope(engine) as session:
         load_catalogue_into(session, get_catalogue())
+
+
+# What a test marked `fast` may not ask for: the database, Prefect, a browser, a served app.
+_SLOW_FIXTURES = {"db", "prefect_harness", "browser", "page", "server", "world", "receiver"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The fast, pure tests first (the order is otherwise kept), so a broken rule fails within
+    seconds of `make test`; a `fast` test that asks for a slow fixture is a collection error."""
+    for item in items:
+        if item.get_closest_marker("fast"):
+            slow = _SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+            if slow:
+                raise pytest.UsageError(
+                    f"{item.nodeid} is marked fast but uses {', '.join(sorted(slow))}"
+                )
+        # Under pytest-xdist (``make test``), the end-to-end tests go to one worker, one after
+        # another: `make run` needs port 8470 in CI and the topology its fixed ports. Everything
+        # else is safe side by side: each worker has its own session, so its own SQLite
+        # template, PostgreSQL database (named by process) and Prefect harness.
+        if item.get_closest_marker("smoke") or item.get_closest_marker("topology"):
+            item.add_marker(pytest.mark.xdist_group("end-to-end"))
+    items.sort(key=lambda item: item.get_closest_marker("fast") is None)
 
 
 @pytest.fixture(scope="session")
@@ -151,17 +174,6 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     reset_settings()
     yield
     reset_settings()
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (``make test``), the end-to-end tests go to one worker, one after
-    another: `make run` needs port 8470 in CI and the topology its fixed ports. Everything
-    else is safe side by side: each worker has its own session, so its own SQLite template,
-    PostgreSQL database (named by process) and Prefect harness (a temporary server of its own).
-    """
-    for item in items:
-        if item.get_closest_marker("smoke") or item.get_closest_marker("topology"):
-            item.add_marker(pytest.mark.xdist_group("end-to-end"))
 
 
 @pytest.fixture(scope="session")

@@ -194,13 +194,27 @@ def complete_stage(pid: int, stage: Stage) -> None:
                 target_date=p.term_end,
             )
     elif stage is Stage.ACTION_PLAN:
+        if p.cycle_year > 1:  # a later year's plan starts from the updated analysis (seed 004)
+            add(
+                pid,
+                "analysis_update",
+                _on=on,
+                survey_results="Trygghetsmätningen visar färre otrygga vid stationen.",
+                situation_picture="Rånen har minskat, mopedåkandet ökat.",
+                priorities="Fokusområdena behålls.",
+            )
         add_activities(pid)
+        joint = ids(pid, Activity)[-1]  # a joint activity backs what either party promises
         add(
             pid,
             "promise_text",
             _on=on,
             police_promises="Polisen lovar att vara på plats vid stationen.",
             municipality_promises="Kommunen lovar bättre belysning i centrum.",
+            backing=[
+                {"party": "police", "statement": 1, "activities": [joint]},
+                {"party": "municipality", "statement": 1, "activities": [joint]},
+            ],
         )
         add(
             pid,

@@ -48,7 +48,7 @@ def test_a_change_keeps_the_other_fields_revokes_signatures_and_is_audited(db) -
             promise_id=pid, kind="problem", artefact_id=problem, fields={"title": "Ny rubrik"}
         ),
     )
-    assert done == {"ok": True, "changed": ["title"], "signoffs_revoked": 2}
+    assert done.model_dump() == {"ok": True, "changed": ["title"], "signoffs_revoked": 2}
     after = show_artefact(ACTOR, ArtefactRef(promise_id=pid, kind="problem", artefact_id=problem))
     assert after["fields"] == {**before["fields"], "title": "Ny rubrik"}
     assert _live_signoffs(pid) == 0

@@ -52,7 +52,7 @@ def test_concurrent_advance_on_two_postgres_connections(
     def run(actor: str) -> None:
         try:
             outcomes[actor] = advance_promise(pid, system_principal(actor))
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we check
+        except Exception as exc:  # the outcome is what we check
             outcomes[actor] = exc
 
     first = threading.Thread(target=run, args=("first@x.se",))

@@ -17,6 +17,8 @@ from config.client import client_settings
 from config.defaults import default_data_dir
 from config.settings import Settings
 
+pytestmark = pytest.mark.fast  # pure: no database, Prefect or browser (make test-fast)
+
 
 @pytest.fixture
 def nothing_configured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

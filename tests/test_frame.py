@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from application.promises import create_agreement, create_promise
 from application.transitions import advance_promise
@@ -486,7 +486,8 @@ def test_the_agreement_is_renewed_with_the_promises_next_cycle_and_reminded_befo
             "kommunpolis@polisen.se",
             "samordnare@sollentuna.se",
         ]
-        assert "löper ut 2026-12-31" in sent[0].subject
+        assert "löper ut torsdag 31 december 2026" in sent[0].subject
+        assert "Samverkansöverenskommelsen Samverkansöverenskommelse" not in sent[0].subject
         assert remind_expiring(s, date(2026, 9, 4)) == 0  # once per step
     with session_scope() as s:
         from application.promises import checked_decisions
@@ -748,6 +749,8 @@ def test_approving_a_year_of_a_multi_year_promise_says_it_goes_back_to_the_actio
         notices = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "transition")).all()
     last = [m for m in notices if m.payload.get("to_stage") == "action_plan"][-1]
     assert "går därför tillbaka till åtgärdsplanen för år 2 av 2" in last.payload["comment"]
+    # seed 004: "erfarenheterna ligger till grund när analysen och prioriteringarna uppdateras"
+    assert "uppdatera analysen (trygghetsmätningen" in last.payload["comment"]
 
 
 # --- 8. indicators with source, baseline date and frequency; the survey as a series ------------
@@ -817,7 +820,7 @@ def test_survey_results_are_a_series_imported_from_csv_and_compared_year_on_year
     [series, *_] = [x for x in data["survey_series"] if x["question"].startswith("Otrygg")]
     assert (series["previous_year"], series["latest_year"], series["change"]) == (2025, 2026, -3.5)
     assert {x["area"] for x in data["survey_series"]} == {"Sollentuna"}  # not Järfälla's
-    goal = [g for link in data["chain"] for g in link["goals"] if g["indicator_source"]][0]
+    goal = next(g for link in data["chain"] for g in link["goals"] if g["indicator_source"])
     assert (goal["baseline_date"], goal["frequency"]) == ("2025-10-01", "årligen (hösten)")
     md = render(data, "md")
     assert "## Trygghetsmätningen år för år" in md
@@ -830,7 +833,8 @@ def test_survey_results_are_a_series_imported_from_csv_and_compared_year_on_year
 # är konkreta." (000)
 
 
-def test_what_a_party_promises_is_backed_by_its_own_activity_tied_to_a_cause(db) -> None:
+def test_each_statement_of_the_promise_text_is_backed_by_an_activity_of_its_party(db) -> None:
+    from lifecycle.errors import NotFound
     from models import CauseAnalysis
 
     pid = new_promise(start=date(2026, 1, 1))
@@ -853,20 +857,39 @@ def test_what_a_party_promises_is_backed_by_its_own_activity_tied_to_a_cause(db)
     }
     for other in ids(pid, Goal):
         add(pid, "activity", _on=on, goal_id=other, owner_party="municipality", **plan)
+    field_work = ids(pid, Activity)[0]
+    texts = {
+        "police_promises": "Polisen lovar kvällsnärvaro vid stationen tre kvällar i veckan. "
+        "Polisen lovar att följa upp varje anmält rån.",
+        "municipality_promises": "Kommunen lovar fältassistenter kvällstid.",
+    }
+    # the police's first statement "backed" by the district's field workers: not its own
     add(
         pid,
         "promise_text",
         _on=on,
-        police_promises="Polisen lovar kvällsnärvaro vid stationen tre kvällar i veckan.",
-        municipality_promises="Kommunen lovar fältassistenter kvällstid.",
+        **texts,
+        backing=[
+            {"party": "municipality", "statement": 1, "activities": [field_work]},
+            {"party": "police", "statement": 1, "activities": [field_work]},
+        ],
     )
     signoff = {"party": "municipality", "signed_by": "Styrgruppen", "signed_on": "2025-12-20"}
     with pytest.raises(Refused) as info:
         add(pid, "signoff", _on=on, **signoff)
+    unbacked = {u.ref: u for u in info.value.unmet if u.code == "promise_text.statement_unbacked"}
+    assert set(unbacked) == {"statement:police:1", "statement:police:2"}  # each one, quoted
+    robbery = unbacked["statement:police:2"]
+    assert '"Polisen lovar att följa upp varje anmält rån." (mening 2)' in robbery.message_sv
+    assert "ingen aktivitet som polisen genomför" in robbery.message_sv
+    assert "(statement 2), but no activity that the police carry out" in robbery.message_en
     codes = {(u.code, u.ref) for u in info.value.unmet}
-    assert ("promise_text.unbacked", "party:police") in codes  # no police-owned activity
-    assert ("promise_text.unbacked", "party:municipality") not in codes
-    assert ("activity.cause_missing", f"activity:{ids(pid, Activity)[0]}") in codes
+    assert ("activity.cause_missing", f"activity:{field_work}") in codes  # cause required
+    # a statement that is not in the text, an activity of another promise: refused at once
+    with pytest.raises(InputError, match="police statement 3 does not exist"):
+        add(pid, "promise_text", _on=on, **texts, backing=[{"party": "police", "statement": 3, "activities": [field_work]}])  # fmt: skip
+    with pytest.raises(NotFound, match="activity 999999 does not exist"):
+        add(pid, "promise_text", _on=on, **texts, backing=[{"party": "police", "statement": 1, "activities": [999999]}])  # fmt: skip
     with session_scope() as s:  # tie each activity to its cause
         for activity in s.exec(select(Activity).where(Activity.promise_id == pid)).all():
             g = s.get(Goal, activity.goal_id)
@@ -875,7 +898,7 @@ def test_what_a_party_promises_is_backed_by_its_own_activity_tied_to_a_cause(db)
                 select(CauseAnalysis.id).where(CauseAnalysis.problem_id == g.problem_id)
             ).first()
             s.add(activity)
-    add(
+    presence = add(
         pid,
         "activity",
         _on=on,
@@ -884,7 +907,52 @@ def test_what_a_party_promises_is_backed_by_its_own_activity_tied_to_a_cause(db)
         owner_party="police",
         **{**plan, "title": "Kvällsnärvaro vid stationen", "approach": "situational"},
     )
-    add(pid, "signoff", _on=on, **signoff)  # now backed
+    backing = [
+        {"party": "municipality", "statement": 1, "activities": [field_work]},
+        {"party": "police", "statement": 1, "activities": [presence]},
+    ]
+    add(pid, "promise_text", _on=on, **texts, backing=backing)
+    with pytest.raises(Refused) as still:
+        add(pid, "signoff", _on=on, **signoff)
+    assert [u.ref for u in still.value.unmet] == ["statement:police:2"]  # the robbery promise
+    backing.append({"party": "police", "statement": 2, "activities": [presence]})
+    add(pid, "promise_text", _on=on, **texts, backing=backing)
+    add(pid, "signoff", _on=on, **signoff)  # now every statement is backed
+
+
+def test_the_promise_text_is_split_into_statements_by_line_and_sentence() -> None:
+    from lifecycle.statements import backed_by, split_statements
+
+    text = (
+        "Polisen lovar närvaro vid stationen, t.ex. kl. 18 på fredagar. Polisen lovar att "
+        "följa upp varje rån!\n\n- Polisen lovar trygghetsvandringar\n2. Polisen lovar svar"
+    )
+    assert split_statements(text) == [
+        "Polisen lovar närvaro vid stationen, t.ex. kl. 18 på fredagar.",
+        "Polisen lovar att följa upp varje rån!",
+        "Polisen lovar trygghetsvandringar",
+        "Polisen lovar svar",
+    ]
+    assert backed_by("police", {"joint"}) and not backed_by("police", {"municipality"})
+    assert backed_by("joint", {"police", "municipality"}) and not backed_by("joint", {"police"})
+
+
+def test_the_backing_form_reads_one_statement_per_line() -> None:
+    from web.forms import fields_from_form, form_values
+
+    sent = {
+        "police_promises": "Polisen lovar närvaro.",
+        "backing": "polisen 1: 4, 5\nStadsdelsnämnden 2: 7",
+    }
+    fields = fields_from_form("promise_text", sent)
+    assert fields["backing"] == [
+        {"party": "police", "statement": "1", "activities": ["4", "5"]},
+        {"party": "municipality", "statement": "2", "activities": ["7"]},
+    ]
+    back = form_values(
+        "promise_text", {"backing": [{"party": "police", "statement": 1, "activities": [4, 5]}]}
+    )
+    assert back["backing"] == "polisen 1: 4, 5"
 
 
 def test_one_activity_may_serve_several_goals(db) -> None:
@@ -893,7 +961,7 @@ def test_one_activity_may_serve_several_goals(db) -> None:
 
     pid = new_promise(start=date(2026, 1, 1))
     walk_to(pid, Stage.ACTION_PLAN)
-    first, second, *rest = ids(pid, Goal)
+    _first, second, *_rest = ids(pid, Goal)
     on = date(2025, 12, 20)
     complete_stage(pid, Stage.ACTION_PLAN)  # one activity per goal, signed
     codes = unmet_codes(pid)
@@ -934,3 +1002,253 @@ def test_one_activity_may_serve_several_goals(db) -> None:
     assert len(under) == 2  # listed under both problems it serves
     with pytest.raises(Conflict, match=f"activities {walk}"):
         remove_artefact(ACTOR, ArtefactRef(promise_id=pid, kind="goal", artefact_id=extra))
+
+
+# --- 9. a later year of a multi-year promise updates its analysis before its plan -------------
+# "Resultaten följs upp och erfarenheterna ligger till grund när analysen och prioriteringarna
+# uppdateras." (004) — "De lokala lägesbilderna är stadens och polisens gemensamma bild av läget
+# i respektive stadsdelsområde och utgörs av en sammanställning av trygghetsmätningar,
+# observationer och statistiska underlag." (001)
+
+UPDATE = {
+    "survey_results": "Trygghetsmätningen 2026: 34 % otrygga sent på kvällen (38 % 2025).",
+    "situation_picture": "Rånen vid stationen har minskat; mopedåkandet i centrum har ökat.",
+    "priorities": "Styrgruppen behåller båda fokusområdena och lägger mopederna till.",
+    "reviewed_by": "Styrgruppen",
+}
+
+
+def _year_two_plan(pid: int, on: date) -> None:
+    add(
+        pid,
+        "promise_text",
+        _on=on,
+        joint_promises="Polisen och kommunen lovar närvaro 2027.",
+        backing=[{"party": "joint", "statement": 1, "activities": ids(pid, Activity)[:1]}],
+    )
+    for party in ("police", "municipality"):
+        add(pid, "signoff", _on=on, party=party, signed_by="Styrgruppen", signed_on=on)
+
+
+def test_a_later_year_updates_its_analysis_before_its_plan(db, monkeypatch) -> None:
+    from fastapi.testclient import TestClient
+
+    from tests.web.conftest import PASSWORD, account
+    from web.api import create_app
+
+    pid = new_promise(start=date(2026, 1, 1), years=2)
+    walk_to(pid, Stage.ACTION_PLAN)
+    with pytest.raises(InputError, match="in year 1 the analysis is the joint analysis stage"):
+        add(pid, "analysis_update", _on=date(2025, 12, 20), **UPDATE)
+    complete_stage(pid, Stage.ACTION_PLAN)
+    assert advance_promise(pid, ACTOR, now=at(date(2026, 1, 1))).ok  # year 1 needs none
+    walk_to_year_end = [Stage.CONTINUOUS_EVALUATION, Stage.YEAR_END_COMPILATION]
+    for stage in walk_to_year_end:
+        complete_stage(pid, stage)
+        assert advance_promise(pid, ACTOR, now=at(date(2027, 2, 10))).ok
+    p = promise(pid)
+    assert (p.stage, p.cycle_year) == (Stage.ACTION_PLAN, 2)
+    # year 2 does not go straight to the plan: every missing part of the update is listed
+    on = date(2027, 2, 12)
+    account("samordnare@sollentuna.se", "Sollentuna")
+    client = TestClient(create_app(warm=False))
+    signed_in = client.post(
+        "/api/session", json={"email": "samordnare@sollentuna.se", "password": PASSWORD}
+    )
+    assert signed_in.status_code == 200, signed_in.text
+    # the page says why the promise is back at the plan, and offers the update's form
+    html = client.get(f"/loften/{pid}").text
+    assert "är tillbaka i åtgärdsplanen för år 2 av 2: uppdatera analysen" in html
+    assert f"/loften/{pid}/ny/analysis_update" in html
+    form = client.get(f"/loften/{pid}/ny/analysis_update").text
+    assert "Vad som har ändrats i lägesbilden" in form
+    with pytest.raises(Refused) as refused:
+        add(pid, "signoff", _on=on, party="police", signed_by="LPO-chef", signed_on=on)
+    codes = {u.code for u in refused.value.unmet}
+    parts = {
+        "analysis_update.survey_results_missing",
+        "analysis_update.situation_picture_missing",
+        "analysis_update.priorities_missing",
+    }
+    assert parts <= codes
+    with pytest.raises(Refused) as not_moved:
+        advance_promise(pid, ACTOR, now=at(on))
+    assert parts <= {u.code for u in not_moved.value.unmet}
+    [message] = [u for u in not_moved.value.unmet if u.code.startswith("analysis_update.survey")]
+    assert "inte uppdaterad inför år 2" in message.message_sv
+    assert "not updated for year 2" in message.message_en
+    # the police write their figures first (in the web form); the district the rest later
+    import re
+
+    [token] = re.findall(r'name="csrf_token" value="([0-9a-f]+)"', form)[-1:]
+    sent = client.post(
+        f"/loften/{pid}/ny/analysis_update",
+        data={"csrf_token": token, "survey_results": UPDATE["survey_results"]},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, sent.text
+    left = {u.code for u in unmet(pid) if u.code.startswith("analysis_update.")}
+    assert left == parts - {"analysis_update.survey_results_missing"}
+    add(
+        pid, "analysis_update", _on=on, **{k: v for k, v in UPDATE.items() if k != "survey_results"}
+    )
+    _year_two_plan(pid, on)
+    assert advance_promise(pid, ACTOR, now=at(on)).ok
+    assert promise(pid).stage is Stage.CONTINUOUS_EVALUATION
+    # shown on the promise page, in the view the API and the CLI print
+    with session_scope() as s:
+        from views.promise import promise_view
+
+        [shown] = promise_view(s, pid)["artefacts"]["analysis_updates"]
+    assert shown["cycle_year"] == 2 and shown["priorities"].startswith("Styrgruppen behåller")
+    html = client.get(f"/loften/{pid}").text
+    assert "Analysen uppdaterad inför senare år" in html and "Inför år 2" in html
+    assert "mopedåkandet i centrum har ökat" in html
+
+
+def test_the_next_years_update_may_be_written_ahead_and_its_sign_off_waits_for_it(db) -> None:
+    from application.next_cycle import run_renewal
+
+    pid = new_promise(start=date(2026, 1, 1), years=2)
+    walk_to(pid, Stage.CONTINUOUS_EVALUATION)
+    run_renewal(ACTOR, now=at(date(2026, 9, 1)))  # the revision for year 2 opens
+    on = date(2026, 11, 20)
+    add(
+        pid,
+        "promise_text",
+        _on=on,
+        for_next_year=True,
+        joint_promises="Vi lovar närvaro 2027. Vi lovar svar till alla som frågar.",
+        backing=[{"party": "joint", "statement": 1, "activities": ids(pid, Activity)[:1]}],
+    )
+    signoff = {"party": "police", "signed_by": "LPO-chef", "signed_on": on, "for_next_year": True}
+    with pytest.raises(Refused) as refused:
+        add(pid, "signoff", _on=on, **signoff)
+    # the next year's update, and next year's second statement, which nothing backs
+    assert {u.ref for u in refused.value.unmet} == {"cycle_year:2", "statement:joint:2"}
+    assert len(refused.value.unmet) == 4
+    add(pid, "analysis_update", _on=on, for_next_year=True, **UPDATE)
+    add(
+        pid,
+        "promise_text",
+        _on=on,
+        for_next_year=True,
+        joint_promises="Vi lovar närvaro 2027.",
+        backing=[{"party": "joint", "statement": 1, "activities": ids(pid, Activity)[:1]}],
+    )
+    add(pid, "signoff", _on=on, **signoff)
+    with session_scope() as s:
+        from models import AnalysisUpdate
+
+        [row] = s.exec(select(AnalysisUpdate).where(AnalysisUpdate.promise_id == pid)).all()
+    assert row.cycle_year == 2 and row.reviewed_by == "Styrgruppen"
+
+
+def test_the_analysis_update_is_a_rule_of_the_pure_lifecycle() -> None:
+    from lifecycle.criteria import unmet_analysis_update
+    from lifecycle.snapshot import AnalysisUpdateFacts
+
+    assert unmet_analysis_update(1, None) == []
+    assert [u.code for u in unmet_analysis_update(3, AnalysisUpdateFacts(priorities=True))] == [
+        "analysis_update.survey_results_missing",
+        "analysis_update.situation_picture_missing",
+    ]
+    assert unmet_analysis_update(2, AnalysisUpdateFacts(True, True, True)) == []
+
+
+def unmet(pid: int) -> list[Any]:
+    with session_scope() as s:
+        p = s.get(Promise, pid)
+        assert p is not None
+        return current_unmet(s, p, date(2027, 2, 12))
+
+
+# --- 10. the demo uses what issue 22 added -----------------------------------------------------
+# "Förutom de aktiviteter som tar avstamp i lokala problembilder" (000); "Den lokala nivån ska
+# beröra dessa områden i framtagande av lokal lägesbild, åtgärder och mål" (001); "I december
+# 2018 förnyades samverkansöverenskommelsen inför åren 2019-2020, tillsammans med ett reviderat
+# medborgarlöfte för 2019" (003); "Polisregion Stockholm genomför sedan ett år tillbaka en sådan
+# mätning" (000); "Resultaten följs upp och erfarenheterna ligger till grund när analysen och
+# prioriteringarna uppdateras" (004).
+
+
+def test_the_demo_uses_each_new_capability(db) -> None:
+    from application.demo import load_demo
+    from models import (
+        Agreement,
+        AnalysisUpdate,
+        PromiseText,
+        SituationPicture,
+        SurveyResult,
+    )
+    from views.promise import goal_standing
+
+    today = date(2026, 11, 22)
+    load_demo(today)
+    with session_scope() as s:
+        promises = s.exec(select(Promise)).all()
+        by_area = {(p.area_name, p.term_start.year): p for p in promises}
+        problems = s.exec(select(Problem).where(Problem.selected)).all()
+        # a local focus area with its reason, and one of Sollentuna's agreement's own
+        assert any(p.local_reason for p in problems)
+        sollentuna = by_area[("Sollentuna", 2026)].id
+        assert any(p.agreement_focus_area for p in problems if p.promise_id == sollentuna)
+        # the city's frame, with Bromma's "ej aktuellt här" and its reason
+        bromma = by_area[("Bromma", 2026)].id
+        notes = [
+            n
+            for sp in s.exec(
+                select(SituationPicture).where(SituationPicture.promise_id == bromma)
+            ).all()
+            for n in sp.frame_areas
+        ]
+        [not_here] = [n for n in notes if n.get("not_relevant")]
+        assert not_here["area"] == "city-system-threatening" and not_here["reason"]
+        # an agreement for every promise; renewed agreements follow their promises' next cycle
+        assert all(p.agreement_id for p in promises)
+        renewed = s.exec(
+            select(Agreement).where(col(Agreement.previous_agreement_id).is_not(None))
+        ).all()
+        assert renewed
+        successors = [p for p in promises if p.previous_promise_id]
+        assert {p.agreement_id for p in successors} & {a.id for a in renewed}
+        # the survey as a series: at least two years of the same question for an area
+        years = s.exec(select(SurveyResult.area, SurveyResult.question, SurveyResult.year)).all()
+        per_question: dict[tuple[str, str], set[int]] = {}
+        for area, question, year in years:
+            per_question.setdefault((area, question), set()).add(year)
+        assert any(len(y) >= 2 for y in per_question.values())
+        # a goal on its way: Hässelby-Vällingby's two-year goals after year one's rounds
+        hv = by_area[("Hässelby-Vällingby", 2026)]
+        standing = goal_standing(s, hv.id or 0, today)
+        assert any(g["result"] == "on_the_way" for g in standing.values())
+        # its analysis reviewed for year 2 during year 1's follow-up
+        [update] = s.exec(select(AnalysisUpdate).where(AnalysisUpdate.promise_id == hv.id)).all()
+        assert update.cycle_year == 2 and update.survey_results and update.priorities
+        # every statement of every promise text backed by activities
+        for text in s.exec(select(PromiseText)).all():
+            assert text.backing, text.promise_id
+
+
+def test_stockholms_region_calendar_reports_by_tertial_by_default(db) -> None:
+    """Stockholm's default is in its region calendar (config/calendars/stockholm.yaml), not in
+    code: a Stockholm promise gets the tertial rounds after 30 April and 31 August, another
+    region keeps the shipped default. "Både medborgarlöftet och samverkansöverenskommelsen
+    utvärderas löpande under året" (003)."""
+    from config.calendar import REGION_DIR, get_calendars
+    from lifecycle.rounds import EvaluationRule
+    from models.db import read_scope
+
+    rules = get_calendars().rules("stockholm").evaluation
+    assert rules == EvaluationRule("explicit", ("04-30", "08-31"), due_after_working_days=10)
+    assert "08-31" in (REGION_DIR / "stockholm.yaml").read_text(encoding="utf-8")
+    assert get_calendars().rules("vast").evaluation == EvaluationRule("tertial")
+    pid = new_promise(start=date(2026, 1, 1))
+    walk_to(pid, Stage.CONTINUOUS_EVALUATION)
+    with read_scope() as s:
+        dues = s.exec(
+            select(EvaluationRound.due)
+            .where(EvaluationRound.promise_id == pid)
+            .order_by(EvaluationRound.number)  # type: ignore[arg-type]
+        ).all()
+    assert dues == [date(2026, 5, 18), date(2026, 9, 14)]

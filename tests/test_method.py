@@ -24,7 +24,7 @@ from lifecycle.stages import CYCLE, Stage
 from models import Activity, AuditEvent, Organisation, Problem, Promise, SignOff
 from models.db import session_scope
 from models.inputs import AgreementCreate, PromiseCreate
-from tests.helpers import ACTOR, add, add_activities, complete_stage, new_promise, promise
+from tests.helpers import ACTOR, add, add_activities, complete_stage, ids, new_promise, promise
 
 runner = CliRunner()
 
@@ -534,8 +534,15 @@ def test_swedish_outputs_use_the_right_words(db) -> None:
     load_demo(today)
     overview = runner.invoke(
         app,
-        ["overview", "--region", "stockholm", "--now", today.isoformat()]
-        + ["--actor", "brottsforebyggande@polisen.example.se"],
+        [
+            "overview",
+            "--region",
+            "stockholm",
+            "--now",
+            today.isoformat(),
+            "--actor",
+            "brottsforebyggande@polisen.example.se",
+        ],
     )
     assert overview.exit_code == 0, overview.output
     texts = [overview.output]
@@ -571,7 +578,9 @@ def test_a_multi_year_term_revises_next_years_plan_during_this_years_follow_up(d
     """Issue 10, point 1: the next year's revision opens on the renewal day, in parallel."""
     pid = new_promise(start=date(2026, 1, 1), years=2)
     walk_to(pid, Stage.CONTINUOUS_EVALUATION)
-    text = {"joint_promises": "Polisen och kommunen lovar fortsatt närvaro vid stationen 2027."}
+    text: dict[str, Any] = {
+        "joint_promises": "Polisen och kommunen lovar fortsatt närvaro vid stationen 2027."
+    }
     with pytest.raises(InputError, match="opens on 2026-09-01"):
         add(pid, "promise_text", _on=date(2026, 8, 31), for_next_year=True, **text)
     run_renewal(ACTOR, now=at(date(2026, 9, 1)))
@@ -583,7 +592,19 @@ def test_a_multi_year_term_revises_next_years_plan_during_this_years_follow_up(d
             )
         ).all()
     assert [e.details["cycle_year"] for e in opened] == [2]
+    [walks, *_] = ids(pid, Activity)  # the joint walk backs what both promise (seed 001)
+    text["backing"] = [{"party": "joint", "statement": 1, "activities": [walks]}]
     add(pid, "promise_text", _on=date(2026, 10, 5), for_next_year=True, **text)
+    # seed 004: "erfarenheterna ligger till grund när analysen och prioriteringarna uppdateras"
+    add(
+        pid,
+        "analysis_update",
+        _on=date(2026, 10, 5),
+        for_next_year=True,
+        survey_results="Trygghetsmätningen 2026 visar färre otrygga vid stationen.",
+        situation_picture="Rånen har minskat, mopedåkandet ökat.",
+        priorities="Fokusområdena behålls.",
+    )
     for party in ("police", "municipality"):
         add(
             pid,
@@ -700,7 +721,7 @@ def test_prefect_state_stays_in_lofte_data_folder(tmp_path) -> None:
         "PYTHONPATH": str(root),
     }
     probe = (
-        "import cli.main, prefect, flows.operations\n"
+        "import cli.main, prefect, wiring.usecases\n"
         "from prefect.settings import get_current_settings\n"
         "print(get_current_settings().home)"
     )

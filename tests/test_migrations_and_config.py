@@ -56,7 +56,7 @@ def test_init_on_an_existing_database_keeps_its_data(db) -> None:
 def test_broken_setting_names_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOFTE_TIMEZONE", "Mars/Olympus")
     reset_settings()
-    with pytest.raises(ConfigError, match="LOFTE_TIMEZONE: .*unknown time zone 'Mars/Olympus'"):
+    with pytest.raises(ConfigError, match=r"LOFTE_TIMEZONE: .*unknown time zone 'Mars/Olympus'"):
         get_settings()
     result = CliRunner().invoke(app, ["promise", "list", "--actor", "a@b.se"])
     assert result.exit_code == 2 and "LOFTE_TIMEZONE" in result.output
@@ -65,7 +65,7 @@ def test_broken_setting_names_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_unsupported_database_url_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOFTE_DATABASE_URL", "mysql://root@localhost/test")
     reset_settings()
-    with pytest.raises(ConfigError, match="LOFTE_DATABASE_URL: .*unsupported database URL"):
+    with pytest.raises(ConfigError, match=r"LOFTE_DATABASE_URL: .*unsupported database URL"):
         get_settings()
 
 
@@ -98,10 +98,12 @@ def test_broken_catalogue_names_file_key_and_problem(tmp_path: Path) -> None:
 def test_catalogue_with_unknown_region_or_bad_yaml(tmp_path: Path) -> None:
     directory = _catalogue_copy(tmp_path)
     (directory / "gotland.yaml").write_text("region: gotland\npriority_sets: []\n")
-    with pytest.raises(ConfigError, match="gotland.yaml: region: 'gotland' is not in regions.yaml"):
+    with pytest.raises(
+        ConfigError, match=r"gotland\.yaml: region: 'gotland' is not in regions\.yaml"
+    ):
         load_catalogue(directory)
     (directory / "gotland.yaml").write_text("region: [\n")
-    with pytest.raises(ConfigError, match="gotland.yaml: not valid YAML"):
+    with pytest.raises(ConfigError, match=r"gotland\.yaml: not valid YAML"):
         load_catalogue(directory)
 
 

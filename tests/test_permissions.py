@@ -242,7 +242,7 @@ class ApiCaller:
         self.key = ensure_operator_key()
 
     def __call__(self, who: str, operation: str, params: dict[str, Any]) -> tuple[str, Any]:
-        from application.routes import ROUTES
+        from cli.routes import ROUTES
 
         method, path = ROUTES[operation]
         body = dict(params)
@@ -427,7 +427,7 @@ def _credential(kind: str) -> Principal:
         identity.operator_principal(email),
         identity.TokenRequest(email=email, scopes=scopes),  # type: ignore[arg-type]
     )
-    return identity.authenticate_bearer(made["token"])
+    return identity.authenticate_bearer(made.token)
 
 
 def _account_action(action: str, principal: Principal) -> dict[str, Any]:
@@ -456,16 +456,16 @@ def _account_action(action: str, principal: Principal) -> dict[str, Any]:
             "user.password",
             {"email": _OTHER, "password": "ett tillfälligt lösenord"},
         ),
-        ACCOUNT_ACTIONS[6]: ("token.revoke", {"token_id": own_token["id"]}),
-        ACCOUNT_ACTIONS[7]: ("token.revoke", {"token_id": other_token["id"]}),
+        ACCOUNT_ACTIONS[6]: ("token.revoke", {"token_id": own_token.id}),
+        ACCOUNT_ACTIONS[7]: ("token.revoke", {"token_id": other_token.id}),
     }[action]
 
 
 def credential_matrix() -> str:
     """What each credential may do to accounts, by running every cell through the use cases
     (✓ done, – refused with 403 and nothing changed)."""
-    from flows.operations import all_operations
     from lifecycle.errors import Forbidden
+    from wiring.usecases import BY_NAME
 
     head = "| action | " + " | ".join(CREDENTIALS) + " |"
     rule = "|---|" + "---|" * len(CREDENTIALS)
@@ -477,7 +477,7 @@ def credential_matrix() -> str:
             name, params = _account_action(action, principal)
             before = row_counts()
             try:
-                all_operations()[name].run(principal, params)
+                BY_NAME[name].run(principal, params)
             except Forbidden:
                 assert row_counts() == before, (action, kind)
                 cells.append("–")

@@ -7,7 +7,6 @@ import re
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from flows.operations import missing_operations
 from web.api import create_app
 
 # Public by design: the health check, and the sign-in endpoints themselves.
@@ -46,5 +45,66 @@ def test_every_route_but_the_public_ones_answers_401_without_credentials(db) -> 
     assert client.get("/docs").status_code == 404 and client.get("/openapi.json").status_code == 404
 
 
-def test_every_route_has_its_use_case() -> None:
-    assert missing_operations() == []
+def test_the_cli_knows_every_use_case_at_the_address_the_root_gives_it() -> None:
+    """The CLI's plain-data copy (cli/routes.py, read without loading the application) is
+    the composition root's names, methods and paths, no more, no fewer."""
+    from cli.routes import ROUTES
+    from wiring.usecases import USE_CASES
+
+    wired = {u.name: (u.method, u.path) for u in USE_CASES}
+    assert wired == ROUTES, "cli/routes.py differs from wiring/usecases.py: copy the root's rows"
+    assert len(USE_CASES) == len(wired), "a use case name is wired twice"
+
+
+def test_every_route_of_the_api_is_a_row_of_the_root() -> None:
+    from wiring.usecases import USE_CASES
+
+    app = create_app(warm=False)
+    served = {
+        (method, route.path)
+        for route in app.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods
+    }
+    assert {(u.method, u.path) for u in USE_CASES} <= served
+
+
+def test_every_use_case_lives_in_application_and_the_flows_only_run_them() -> None:
+    """A row names an application use case, or the front door of a Prefect flow whose run
+    calls one (the four flows of docs/architecture.md); its request and result are what the
+    function declares."""
+    import inspect
+    from typing import get_type_hints
+
+    from prefect import Flow
+
+    import flows.compilation
+    import flows.renewal
+    import flows.transition
+    from wiring.usecases import USE_CASES
+
+    through_flows = set()
+    for use_case in USE_CASES:
+        module = use_case.func.__module__
+        assert module.startswith(("application.", "flows.")), (use_case.name, module)
+        hints = get_type_hints(use_case.func)
+        second = list(inspect.signature(use_case.func).parameters)[1]
+        assert hints[second] is use_case.request, use_case.name
+        assert hints["return"] == use_case.result, (use_case.name, hints["return"])
+        if module.startswith("flows."):
+            through_flows.add(use_case.name)
+            # The front door only runs its module's flow: no table, no session, no rule.
+            source = inspect.getsource(use_case.func)
+            flows_called = [
+                name
+                for name, value in vars(inspect.getmodule(use_case.func)).items()
+                if isinstance(value, Flow) and f"{name}(" in source
+            ]
+            assert flows_called, f"{use_case.name}: {use_case.func.__name__} runs no flow"
+    assert through_flows == {
+        "promise.advance",
+        "promise.next_cycle",
+        "compilation.approve",
+        "renewal.run",
+    }
+    assert flows.transition and flows.compilation and flows.renewal

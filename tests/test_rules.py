@@ -21,6 +21,8 @@ from lifecycle.term import cycle_year_bounds, term_end
 from lifecycle.transitions import TransitionKind, TransitionRefused, plan_transition
 from lifecycle.vocabulary import Party
 
+pytestmark = pytest.mark.fast  # pure: no database, Prefect or browser (make test-fast)
+
 BASE = PromiseSnapshot(
     stage=Stage.RESIDENT_DIALOGUE,
     term_start=date(2026, 1, 1),

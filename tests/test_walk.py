@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from flows.transition import advance_promise_flow
+from application.transitions import AdvanceRequest
+from flows.transition import Refusal, advance_promise_flow
 from lifecycle.stages import CYCLE, Stage
 from models import AuditEvent, EvaluationRound, Problem, Promise, PromiseText, SignOff
 from models.db import session_scope
@@ -27,20 +28,20 @@ def test_walk_from_dialogue_to_closed_and_next_cycle(db, monkeypatch) -> None:
     pid = new_promise(start=date(2026, 1, 1), years=1)
     for stage in CYCLE:
         assert promise(pid).stage is stage
-        refused = advance_promise_flow(ACTOR, pid)
-        assert refused["ok"] is False and refused["unmet"], (
+        refused = advance_promise_flow(ACTOR, AdvanceRequest(promise_id=pid))
+        assert isinstance(refused, Refusal) and refused.error.unmet, (
             f"{stage} advanced before its work was done"
         )
         complete_stage(pid, stage)
-        result = advance_promise_flow(ACTOR, pid)
-        assert result["ok"], result
-        assert result["from_stage"] == stage.value
-        assert result["flow_run_id"]
+        result = advance_promise_flow(ACTOR, AdvanceRequest(promise_id=pid))
+        assert not isinstance(result, Refusal), result
+        assert result.from_stage == stage.value
+        assert result.flow_run_id
 
     closed = promise(pid)
     assert closed.stage is Stage.CLOSED and closed.closed_at is not None
     assert closed.version == len(CYCLE) + 1
-    next_id = result["next_promise_id"]
+    next_id = result.next_promise_id
     assert next_id
     nxt = promise(next_id)
     assert nxt.stage is Stage.RESIDENT_DIALOGUE
@@ -62,33 +63,39 @@ def test_walk_from_dialogue_to_closed_and_next_cycle(db, monkeypatch) -> None:
         text = s.exec(select(PromiseText).where(PromiseText.promise_id == pid)).one()
         assert text.published_at is not None  # published when the plan was signed and enacted
         assert (
-            len(s.exec(select(EvaluationRound).where(EvaluationRound.promise_id == pid)).all()) == 3
-        )
+            len(s.exec(select(EvaluationRound).where(EvaluationRound.promise_id == pid)).all()) == 2
+        )  # Stockholm's two tertial rounds; the third tertial is reported in the compilation
 
 
 def test_multi_year_term_returns_to_action_plan_and_needs_new_signatures(db) -> None:
     pid = new_promise(start=date(2026, 1, 1), years=2)
     for stage in CYCLE:
         complete_stage(pid, stage)
-        assert advance_promise_flow(ACTOR, pid)["ok"]
+        assert advance_promise_flow(ACTOR, AdvanceRequest(promise_id=pid)).ok
     p = promise(pid)
     assert (p.stage, p.cycle_year) == (Stage.ACTION_PLAN, 2)
-    refused = advance_promise_flow(ACTOR, pid)
-    assert {u["code"] for u in refused["unmet"]} == {
+    refused = advance_promise_flow(ACTOR, AdvanceRequest(promise_id=pid))
+    assert isinstance(refused, Refusal)
+    assert {u.code for u in refused.error.unmet} == {
         "signoff.police_missing",
         "signoff.municipality_missing",
         "promise_text.missing",
+        # seed 004: "erfarenheterna ligger till grund när analysen och prioriteringarna uppdateras"
+        "analysis_update.survey_results_missing",
+        "analysis_update.situation_picture_missing",
+        "analysis_update.priorities_missing",
     }
     complete_stage(pid, Stage.ACTION_PLAN)
-    assert advance_promise_flow(ACTOR, pid)["ok"]
+    assert advance_promise_flow(ACTOR, AdvanceRequest(promise_id=pid)).ok
     with session_scope() as s:
         rounds = s.exec(
             select(EvaluationRound).where(
                 EvaluationRound.promise_id == pid, EvaluationRound.cycle_year == 2
             )
         ).all()
-        # 31 December 2027 is New Year's eve, not a working day: the round is due the day before.
-        assert [r.due for r in rounds] == [date(2027, 4, 30), date(2027, 8, 31), date(2027, 12, 30)]
+        # Stockholm's tertials: ten working days after 30 April (Ascension Day 6 May is a
+        # holiday) and 31 August; the last tertial is in the year-end compilation.
+        assert [r.due for r in rounds] == [date(2027, 5, 17), date(2027, 9, 14)]
 
 
 def test_going_back_is_audited_with_its_reason_and_revokes_signatures(db) -> None:
@@ -96,12 +103,16 @@ def test_going_back_is_audited_with_its_reason_and_revokes_signatures(db) -> Non
     for stage in CYCLE[:5]:
         complete_stage(pid, stage)
         if stage is not Stage.ACTION_PLAN:
-            assert advance_promise_flow(ACTOR, pid)["ok"]
+            assert advance_promise_flow(ACTOR, AdvanceRequest(promise_id=pid)).ok
     assert promise(pid).stage is Stage.ACTION_PLAN
-    no_reason = advance_promise_flow(ACTOR, pid, to="goals")
-    assert [u["code"] for u in no_reason["unmet"]] == ["transition.reason_required"]
-    back = advance_promise_flow(ACTOR, pid, to="goals", reason="Polisen vill lägga till ett mål")
-    assert back["ok"] and back["kind"] == "back" and back["effects"]["signoffs_revoked"] == 2
+    no_reason = advance_promise_flow(ACTOR, AdvanceRequest(promise_id=pid, to="goals"))
+    assert isinstance(no_reason, Refusal)
+    assert [u.code for u in no_reason.error.unmet] == ["transition.reason_required"]
+    back = advance_promise_flow(
+        ACTOR, AdvanceRequest(promise_id=pid, to="goals", reason="Polisen vill lägga till ett mål")
+    )
+    assert not isinstance(back, Refusal)
+    assert back.kind == "back" and back.effects["signoffs_revoked"] == 2
     with session_scope() as s:
         assert all(
             x.revoked_at for x in s.exec(select(SignOff).where(SignOff.promise_id == pid)).all()

@@ -24,7 +24,7 @@ def party_ids(session: Session, agreement: Agreement) -> list[int]:
     ids = session.exec(
         select(AgreementParty.organisation_id).where(AgreementParty.agreement_id == agreement.id)
     ).all()
-    return sorted(ids) + [agreement.police_area_id]
+    return [*sorted(ids), agreement.police_area_id]
 
 
 def _names(session: Session, ids: list[int]) -> dict[int, str]:

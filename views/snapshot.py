@@ -11,16 +11,20 @@ from config.catalogue import get_catalogue
 from lifecycle.criteria import Unmet, unmet_criteria
 from lifecycle.snapshot import (
     ActivityFacts,
+    AnalysisUpdateFacts,
     DialogueFacts,
     GoalFacts,
     ProblemFacts,
     PromiseSnapshot,
     RoundFacts,
+    StatementFacts,
 )
+from lifecycle.statements import split_statements
 from lifecycle.vocabulary import DialogueMethod, OrganisationKind, Party
 from models import (
     Activity,
     ActivityGoal,
+    AnalysisUpdate,
     CauseAnalysis,
     Dialogue,
     EvaluationRound,
@@ -84,6 +88,43 @@ def _municipality_word(session: Session, promise: Promise) -> tuple[str, str]:
     if org is not None and org.name.startswith("Region "):
         return org.name, org.name
     return "Kommunen", "The municipality"
+
+
+def analysis_update_facts(
+    session: Session, promise_id: int, cycle_year: int
+) -> AnalysisUpdateFacts | None:
+    """Which parts of year ``cycle_year``'s analysis update are written (None: none is)."""
+    row = session.exec(
+        select(AnalysisUpdate).where(
+            AnalysisUpdate.promise_id == promise_id, AnalysisUpdate.cycle_year == cycle_year
+        )
+    ).first()
+    if row is None:
+        return None
+    return AnalysisUpdateFacts(
+        survey_results=bool(row.survey_results.strip()),
+        situation_picture=bool(row.situation_picture.strip()),
+        priorities=bool(row.priorities.strip()),
+    )
+
+
+def statement_facts(text: PromiseText | None) -> tuple[StatementFacts, ...]:
+    """The promise text statement by statement, each with the activities named as backing it."""
+    if text is None:
+        return ()
+    backing: dict[tuple[str, int], set[int]] = {}
+    for entry in text.backing or []:
+        key = (str(entry.get("party")), int(entry.get("statement") or 0))
+        backing.setdefault(key, set()).update(int(a) for a in entry.get("activities") or [])
+    return tuple(
+        StatementFacts(party, n, words, frozenset(backing.get((party, n), ())))
+        for party, whole in (
+            ("police", text.police_promises),
+            ("municipality", text.municipality_promises),
+            ("joint", text.joint_promises),
+        )
+        for n, words in enumerate(split_statements(whole), start=1)
+    )
 
 
 def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSnapshot:
@@ -214,6 +255,7 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
         signed_by=frozenset(Party(p) for p in signed),
         has_promise_text=has_text,
         promised_by=promised_by,
+        statements=statement_facts(text),
         rounds=tuple(
             RoundFacts(
                 id=r.id or 0, number=r.number, due=r.due, submitted=r.submitted_at is not None
@@ -226,6 +268,7 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
         area_names=scope.names,
         frame_area_ids=scope.frame,
         frame_areas_addressed=addressed,
+        analysis_update=(analysis_update_facts(session, pid or 0, year) if year > 1 else None),
     )
 
 

@@ -1,7 +1,7 @@
-"""The HTTP API of ``lofte serve``: one route per registered use case, each behind sign-in.
+"""The HTTP API of ``lofte serve``: one route per use case, each behind sign-in.
 
-Routes are built from the registry (``application.operations``), so the API and the CLI offer
-the same use cases with the same request models. Every route but ``/health`` needs
+Routes are built from the composition root (``wiring/usecases.py``), so the API and the CLI
+offer the same use cases with the same request models. Every route but ``/health`` needs
 credentials: a personal access token (``Authorization: Bearer ...``), a web session cookie,
 or, on the server itself, the operator key with ``X-Lofte-Actor``. Errors are JSON with a
 sentence (``error``), the kind, and for refusals every unmet criterion.
@@ -19,14 +19,15 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from application.operations import FileResult, Operation, StreamedFile
+from application.usecase import FileResult, StreamedFile
 from config.documents import parse_mapping
 from config.operator_key import ensure_operator_key, instance_id, operator_proof
-from flows.operations import all_operations
-from lifecycle.errors import Busy, Forbidden, LofteError, NotAuthenticated, Refused
+from lifecycle.errors import Busy, Forbidden, LofteError, NotAuthenticated
 from lifecycle.permissions import Principal
 from web.auth import SESSION_COOKIE
+from web.errors import error_response
 from web.openapi import operation_openapi
+from wiring.usecases import USE_CASES, UseCase, to_json
 
 log = logging.getLogger("lofte.api")
 
@@ -56,7 +57,7 @@ def _lifespan(with_scheduler: bool) -> Any:
             # thread-safe: warm_up does it once, under its lock, before the scheduler runs.
             try:
                 warm_up()
-            except Exception:  # noqa: BLE001 - the service still serves; flows will retry it
+            except Exception:
                 log.exception("Prefect could not be warmed; flows will try again when asked")
                 return
             if with_scheduler:
@@ -76,20 +77,6 @@ def _lifespan(with_scheduler: bool) -> Any:
             await run_in_threadpool(stop_temporary_server)
 
     return lifespan
-
-
-def error_response(exc: LofteError) -> JSONResponse:
-    """The JSON answer for an error a person is meant to read."""
-    body: dict[str, Any] = {"ok": False, "error": str(exc), "error_kind": type(exc).__name__}
-    if isinstance(exc, Refused):
-        body["error"] = exc.headline
-        body["unmet"] = [u.as_dict() for u in exc.unmet]
-    if exc.swedish:  # written in Swedish too (a refused right, a wrong input ...)
-        body["error_sv"] = exc.swedish
-    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
-    if isinstance(exc, Busy):
-        headers = {"Retry-After": str(exc.retry_after_seconds)}
-    return JSONResponse(body, status_code=exc.http_status, headers=headers)
 
 
 def busy_answer(request: Request, exc: Exception) -> Response:
@@ -131,7 +118,7 @@ def authenticate(request: Request, operator_key: str | None) -> Principal:
     )
 
 
-async def _params(request: Request, op: Operation) -> dict[str, Any]:
+async def _params(request: Request, op: UseCase[Any, Any]) -> dict[str, Any]:
     params: dict[str, Any] = dict(request.path_params)
     if op.method == "GET":
         params.update({k: v for k, v in request.query_params.items() if k != "token"})
@@ -170,7 +157,7 @@ class _NotJson(LofteError):
     http_status = 415
 
 
-def _endpoint(op: Operation, operator_key: str | None) -> Any:
+def _endpoint(op: UseCase[Any, Any], operator_key: str | None) -> Any:
     async def endpoint(request: Request) -> Response:
         try:
             principal = await run_in_threadpool(authenticate, request, operator_key)
@@ -204,7 +191,7 @@ def _endpoint(op: Operation, operator_key: str | None) -> Any:
                 media_type=result.media_type,
                 headers={"Content-Disposition": f'attachment; filename="{result.filename}"'},
             )
-        return JSONResponse(result)
+        return JSONResponse(to_json(result))
 
     endpoint.__name__ = op.name.replace(".", "_")
     return endpoint
@@ -248,7 +235,7 @@ def create_app(warm: bool = True, *, with_scheduler: bool = False) -> FastAPI:
             headers={"Cache-Control": "no-store"},
         )
 
-    for op in all_operations().values():
+    for op in USE_CASES:
         app.add_api_route(
             op.path,
             _endpoint(op, operator_key),

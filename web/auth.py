@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from config.documents import DocumentError, parse_json
 from config.settings import get_settings
 from lifecycle.errors import Forbidden, LofteError, NotAuthenticated
+from web.errors import error_response
 
 SESSION_COOKIE = "lofte_session"
 OIDC_STATE_COOKIE = "lofte_oidc"
@@ -54,8 +55,6 @@ def set_session_cookie(response: Response, session_id: str) -> None:
 
 
 def _error(exc: LofteError) -> JSONResponse:
-    from web.api import error_response
-
     return error_response(exc)
 
 

@@ -90,6 +90,12 @@ LABELS: dict[str, str] = {
     "official": "ansvarig tjänsteperson",
     "paragraph": "paragraf",
     "decided_on": "beslutsdatum",
+    "backing": "vilka aktiviteter som bär varje mening",
+    "survey_results": "vad de nya resultaten från trygghetsmätningen visar",
+    "situation_picture": "vad som har ändrats i lägesbilden",
+    "priorities": "fokusområdena: vad som behålls, tas bort eller läggs till, och varför",
+    "reviewed_by": "granskad av",
+    "reviewed_on": "datum för genomgången",
 }
 # Fields that point at another artefact of the promise: which list of it to choose from.
 REFERENCES = {
@@ -130,6 +136,8 @@ def form_fields(kind: str) -> list[dict[str, Any]]:
         }
         if name in PLACE_FIELDS:
             spec["widget"] = "places"
+        elif name == "backing":
+            spec["widget"] = "backing"
         elif name in REFERENCES:
             spec["widget"], spec["ref"] = "reference", REFERENCES[name]
         elif name in ("priority_area", "catalogue_goal"):
@@ -174,6 +182,8 @@ def fields_from_form(kind: str, form: dict[str, Any]) -> dict[str, Any]:
             continue
         if widget == "places":
             fields[name] = _places_from_text(name, text)
+        elif widget == "backing":
+            fields[name] = _backing_from_text(text)
         elif widget == "list":
             fields[name] = [t.strip() for t in text.split(",") if t.strip()]
         elif widget == "number":
@@ -200,6 +210,52 @@ def _places_from_text(name: str, text: str) -> list[dict[str, Any]]:
             place["extra"] = "; ".join(parts[len(keys) :])
         places.append(place)
     return places
+
+
+# Whose text a line of the backing names, in the words a coordinator would write.
+BACKING_PARTIES = {
+    "polisen": "police",
+    "police": "police",
+    "kommunen": "municipality",
+    "stadsdelsnämnden": "municipality",
+    "region": "municipality",
+    "municipality": "municipality",
+    "tillsammans": "joint",
+    "gemensamt": "joint",
+    "parterna": "joint",
+    "joint": "joint",
+}
+BACKING_WORDS = {"police": "polisen", "municipality": "kommunen", "joint": "tillsammans"}
+
+
+def _backing_from_text(text: str) -> list[dict[str, Any]]:
+    """One statement per line: whose text, the statement's number, a colon and the ids of the
+    activities that back it ("polisen 1: 4, 5"). A line that does not read so is passed on as
+    it is, so the check refuses it at its field."""
+    backing: list[dict[str, Any]] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        head, _, tail = line.partition(":")
+        words = head.split()
+        party = BACKING_PARTIES.get(words[0].casefold(), words[0]) if words else ""
+        backing.append(
+            {
+                "party": party,
+                "statement": words[-1] if len(words) > 1 else "",
+                "activities": [a for a in tail.replace(",", " ").split() if a],
+            }
+        )
+    return backing
+
+
+def _backing_as_text(backing: list[dict[str, Any]]) -> str:
+    """The inverse of ``_backing_from_text``: one statement per line."""
+    return "\n".join(
+        f"{BACKING_WORDS.get(str(b.get('party')), b.get('party'))} {b.get('statement')}: "
+        + ", ".join(str(a) for a in b.get("activities") or [])
+        for b in backing
+    )
 
 
 def _places_as_text(name: str, places: list[dict[str, Any]]) -> str:
@@ -239,6 +295,8 @@ def form_values(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
             values[name] = list(value or [])
         elif widget == "places":
             values[name] = _places_as_text(name, value or [])
+        elif widget == "backing":
+            values[name] = _backing_as_text(value or [])
         elif widget == "list":
             values[name] = ", ".join(str(v) for v in value or [])
         elif value is None:
@@ -286,6 +344,7 @@ FIXED_BY = (
     ("activity.", "activity"),
     ("priority_area.", "problem"),
     ("promise_text.", "promise_text"),
+    ("analysis_update.", "analysis_update"),
     ("signoff.", "signoff"),
     ("compilation.", "compilation"),
 )
@@ -296,8 +355,13 @@ def form_for(code: str) -> str | None:
     return next((kind for prefix, kind in FIXED_BY if code.startswith(prefix)), None)
 
 
-def forms_for_stage(stage: str) -> list[dict[str, str]]:
-    """The forms a promise in ``stage`` can use now (each kind's stage window), in order."""
+# Kinds that belong to the later years of a multi-year term only.
+LATER_YEARS_ONLY = frozenset({"analysis_update"})
+
+
+def forms_for_stage(stage: str, cycle_year: int = 1) -> list[dict[str, str]]:
+    """The forms a promise in ``stage`` can use now (each kind's stage window, and the
+    analysis update only in a later year of the term), in order."""
     from lifecycle.stages import Stage
 
     try:

@@ -1,6 +1,6 @@
-"""What each API route takes and answers, as OpenAPI: from the use case's request model.
+"""What each API route takes and answers, as OpenAPI: from the use case's request and result.
 
-The routes are built from the registry with one generic endpoint, so FastAPI cannot see their
+The routes are built from the composition root with one generic endpoint, so FastAPI cannot see their
 parameters; this module describes them from the request models (path parameters, the query of
 a GET, the JSON body of a POST) and the answers every route can give (the JSON error with its
 sentence). The service does not publish the schema (every route but /health needs sign-in);
@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import copy
 import re
+import typing
 from typing import Any
 
-from application.operations import Operation
+from pydantic import BaseModel, TypeAdapter
+
+from wiring.usecases import UseCase
 
 JSON = "application/json"
 # The routes whose success is a document (and, for some, JSON when format=json).
@@ -97,8 +100,24 @@ def _inline(schema: Any, defs: dict[str, Any]) -> Any:
     return schema
 
 
-def _responses(op: Operation) -> dict[str, Any]:
-    success: dict[str, Any] = {media: {"schema": {}} for media in DOCUMENTS.get(op.name, (JSON,))}
+def _result_schema(op: UseCase[Any, Any]) -> dict[str, Any]:
+    """The JSON schema of a typed result (a pydantic model or a list of them); ``{}`` for a
+    document or a result not typed yet."""
+    result = op.result
+    model = typing.get_args(result)[0] if typing.get_origin(result) is list else result
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return {}
+    schema = TypeAdapter(result).json_schema(mode="serialization")
+    inlined: dict[str, Any] = _inline(schema, schema.get("$defs", {}))
+    return inlined
+
+
+def _responses(op: UseCase[Any, Any]) -> dict[str, Any]:
+    result = _result_schema(op)
+    success: dict[str, Any] = {
+        media: {"schema": result if media == JSON else {}}
+        for media in DOCUMENTS.get(op.name, (JSON,))
+    }
     responses: dict[str, Any] = {"200": {"description": "Done", "content": success}}
     for status, description in ERRORS.items():
         responses[status] = {
@@ -111,7 +130,7 @@ def _responses(op: Operation) -> dict[str, Any]:
     return responses
 
 
-def operation_openapi(op: Operation) -> dict[str, Any]:
+def operation_openapi(op: UseCase[Any, Any]) -> dict[str, Any]:
     """The OpenAPI operation of ``op``'s route: parameters, body and answers."""
     model = op.request.model_json_schema()
     defs = model.get("$defs", {})

@@ -18,6 +18,8 @@ from lifecycle.calendar import (
 from lifecycle.deadlines import DueRule, add_months
 from lifecycle.rounds import EvaluationRule, round_due_dates
 
+pytestmark = pytest.mark.fast  # pure: no database, Prefect or browser (make test-fast)
+
 CONFIG = Path(__file__).parents[2] / "config" / "calendar.yaml"
 
 
@@ -134,13 +136,13 @@ def test_region_file_for_an_unknown_region(tmp_path: Path) -> None:
     regions = tmp_path / "calendars"
     regions.mkdir()
     _write(regions, "stokholm.yaml", "evaluation: {rhythm: quarterly}\n")
-    with pytest.raises(ConfigError, match="stokholm.yaml: .*'stokholm' is not a known region"):
+    with pytest.raises(ConfigError, match=r"stokholm\.yaml: .*'stokholm' is not a known region"):
         load_calendars(CONFIG, regions, known_regions={"stockholm"})
 
 
 def test_broken_promise_override_names_the_promise() -> None:
     calendars = load_calendars(CONFIG, Path("/nonexistent"), known_regions={"stockholm"})
-    with pytest.raises(ConfigError, match="promise 7: calendar override: evaluation.rhythm"):
+    with pytest.raises(ConfigError, match=r"promise 7: calendar override: evaluation\.rhythm"):
         calendars.resolve(
             "stockholm", {"evaluation": {"rhythm": "weekly"}}, source="promise 7: calendar override"
         )

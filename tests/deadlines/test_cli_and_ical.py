@@ -39,7 +39,8 @@ def test_deadlines_json(world: World) -> None:
     result = runner.invoke(app, ["deadlines", str(promise_id), "--json", "--now", "2025-12-01"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
-    assert len(rows) == 9
+    # five stages, Stockholm's two tertial rounds (the third is in the compilation), compilation
+    assert len(rows) == 8
     first = rows[0]
     assert {"kind", "stage", "due", "done"} <= set(first)
     assert (first["kind"], first["stage"], first["due"], first["done"]) == (
@@ -98,14 +99,14 @@ def test_calendar_commands(world: World, tmp_path: Path) -> None:
     override.write_text("evaluation:\n  rhythm: quarterly\n", encoding="utf-8")
     result = runner.invoke(app, ["calendar", "set", str(promise_id), str(override), "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["inserted"] == 1  # a fourth round
+    assert json.loads(result.output)["inserted"] == 2  # four rounds instead of Stockholm's two
     shown = json.loads(_invoke("calendar", "show", str(promise_id), "--json").output)  # type: ignore[attr-defined]
     assert shown["calendar"]["evaluation"]["rhythm"] == "quarterly"
     override.write_text("evaluation:\n  rhythm: fortnightly\n", encoding="utf-8")
     broken = runner.invoke(app, ["calendar", "set", str(promise_id), str(override)])
     assert broken.exit_code == 2 and "evaluation.rhythm" in broken.output
     _invoke("calendar", "clear", str(promise_id))
-    assert len([d for d in world.deadlines(promise_id) if d.kind == "evaluation_round"]) == 3
+    assert len([d for d in world.deadlines(promise_id) if d.kind == "evaluation_round"]) == 2
     resync = json.loads(_invoke("calendar", "resync", "--json", runner=as_admin).output)  # type: ignore[attr-defined]
     assert resync == {"resynced": 0}
 
@@ -126,7 +127,7 @@ def test_promise_feed_is_valid_icalendar(world: World, monkeypatch) -> None:
     lines = feed.split("\r\n")
     assert all(len(line.encode("utf-8")) <= 75 for line in lines)
     unfolded = feed.replace("\r\n ", "")
-    assert unfolded.count("BEGIN:VEVENT") == 9 == unfolded.count("END:VEVENT")
+    assert unfolded.count("BEGIN:VEVENT") == 8 == unfolded.count("END:VEVENT")
     assert "DTSTART;VALUE=DATE:20251230" in unfolded and "DTEND;VALUE=DATE:20251231" in unfolded
     assert f"UID:promise-{promise_id}-stage-action_plan-y1@trygghet.example.se" in unfolded
     assert "SUMMARY:Åtgärdsplan: Hässelby\\, Vällingby\\; Västerort" in unfolded
@@ -146,10 +147,10 @@ def test_region_feed_and_commands(world: World, tmp_path: Path) -> None:
     with Session(world.engine) as session:
         feed = region_feed(session, "stockholm")
         everything = region_feed(session, "stockholm", include_closed=True)
-    assert feed.count("BEGIN:VEVENT") == 9 and everything.count("BEGIN:VEVENT") == 18
+    assert feed.count("BEGIN:VEVENT") == 8 and everything.count("BEGIN:VEVENT") == 16
     out = tmp_path / "stockholm.ics"
     _invoke("ical", "region", "stockholm", "-o", str(out), runner=as_region)
-    assert out.read_bytes().decode("utf-8").count("BEGIN:VEVENT") == 9
+    assert out.read_bytes().decode("utf-8").count("BEGIN:VEVENT") == 8
     assert as_region.invoke(app, ["ical", "region", "atlantis"]).exit_code == 2
     assert runner.invoke(app, ["ical", "region", "stockholm"]).exit_code == 3
     single = runner.invoke(app, ["ical", "promise", str(closed)])

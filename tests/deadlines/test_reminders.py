@@ -182,8 +182,9 @@ def test_the_scan_reads_only_what_is_due(world: World) -> None:
     with Session(world.engine) as session:
         total = session.exec(select(func.count()).select_from(Deadline)).one()
         due = reminders.scan_due(session, date(2025, 10, 3))
-    # Year 1: five stages, three rounds, the compilation; years 2-4: plan, rounds, compilation.
-    assert total == 3 * (9 + 3 * 5) and len(due) == 3
+    # Year 1: five stages, Stockholm's two tertial rounds, the compilation; years 2-4: plan,
+    # rounds, compilation.
+    assert total == 3 * (8 + 3 * 4) and len(due) == 3
     assert {d.stage.value for d in due} == {"resident_dialogue"}
 
 

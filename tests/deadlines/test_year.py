@@ -194,7 +194,9 @@ def test_digest_language_and_escalation_kind(world: World) -> None:
     assert {sv.kind, en.kind, region.kind} == {"escalation"}
     assert sv.language == "sv" and "Försenat:" in sv.payload["text"]
     assert "Gemensam lägesbild" in sv.payload["text"]
-    assert "torsdag 13 november 2025, 5 arbetsdagar sedan" in sv.payload["text"]
+    assert "torsdag 13 november 2025, för 5 arbetsdagar sedan" in sv.payload["text"]
+    assert "/loften/" in sv.payload["text"] and "lofte deadlines" not in sv.payload["text"]
+    assert "http" in sv.payload["text"].split("Se alla tidsfrister:")[1]
     assert en.language == "en" and "Overdue:" in en.payload["text"]
     assert (
         "Joint analysis was due Thursday 13 November 2025, 5 working days ago" in en.payload["text"]

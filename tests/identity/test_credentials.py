@@ -249,7 +249,7 @@ def test_an_admin_makes_tokens_only_for_service_accounts(db) -> None:
 def test_the_api_takes_writes_with_a_session_only_with_its_csrf_token_and_json(db) -> None:
     _with_password()
     browser, csrf = _browser()
-    other, other_csrf = _browser()
+    _other, other_csrf = _browser()
     before = _count("accesstoken")
     no_header = browser.post("/api/tokens", json={"email": EMAIL})
     assert no_header.status_code == 403 and "X-CSRF-Token" in no_header.json()["error"]

@@ -135,29 +135,29 @@ def test_sign_in_rotates_the_session_id_and_sign_out_ends_it(db) -> None:
 
 
 def test_tokens_are_shown_once_stored_hashed_expire_and_can_be_revoked(db) -> None:
-    from flows.operations import all_operations
+    from wiring.usecases import BY_NAME
 
     me = register(EMAIL)
-    ops = all_operations()
+    ops = BY_NAME
     created = ops["token.create"].run(me, {"email": EMAIL, "days": 1, "name": "skript"})
-    token = created["token"]
+    token = created.token
     assert token.startswith("lofte_pat_")
     with session_scope() as s:
         assert token not in str(s.execute(text("select * from accesstoken")).all())
     listed = ops["token.list"].run(me, {})
-    assert "token" not in listed[0] and listed[0]["name"] == "skript"
+    assert "token" not in listed[0].model_dump() and listed[0].name == "skript"
     client = TestClient(create_app(warm=False))
     bearer = {"Authorization": f"Bearer {token}"}
-    assert client.get("/api/me", headers=bearer).json()["proof"] == f"token:{created['id']}"
+    assert client.get("/api/me", headers=bearer).json()["proof"] == f"token:{created.id}"
     with time_machine.travel(now_utc() + timedelta(days=2), tick=False):
         expired = client.get("/api/me", headers=bearer)
         assert expired.status_code == 401 and "expired" in expired.json()["error"]
-    ops["token.revoke"].run(me, {"token_id": created["id"]})
+    ops["token.revoke"].run(me, {"token_id": created.id})
     revoked = client.get("/api/me", headers=bearer)
     assert revoked.status_code == 401 and "revoked" in revoked.json()["error"]
     other = register("samordnare@jarfalla.se", organisation="Järfälla")
     with pytest.raises(Exception, match="own tokens"):
-        ops["token.revoke"].run(other, {"token_id": created["id"]})
+        ops["token.revoke"].run(other, {"token_id": created.id})
     with pytest.raises(Exception, match="right"):
         ops["token.create"].run(other, {"email": EMAIL})  # not for someone else
 
@@ -168,9 +168,9 @@ def test_the_audit_trail_records_how_the_actor_was_proven(db, prefect_harness) -
 
     register(EMAIL)
     pid = new_promise()
-    from flows.operations import all_operations
+    from wiring.usecases import BY_NAME
 
-    token = all_operations()["token.create"].run(register(EMAIL), {"email": EMAIL})
+    token = BY_NAME["token.create"].run(register(EMAIL), {"email": EMAIL})
     client = TestClient(create_app(warm=False))
     added = client.post(
         f"/api/promises/{pid}/artefacts/dialogue",
@@ -182,7 +182,7 @@ def test_the_audit_trail_records_how_the_actor_was_proven(db, prefect_harness) -
                 "results": "Otryggt vid stationen",
             }
         },
-        headers={"Authorization": f"Bearer {token['token']}"},
+        headers={"Authorization": f"Bearer {token.token}"},
     )
     assert added.status_code == 200, added.json()
     with session_scope() as s:
@@ -190,7 +190,7 @@ def test_the_audit_trail_records_how_the_actor_was_proven(db, prefect_harness) -
     assert (event.actor, event.auth_method, event.auth_proof) == (
         EMAIL,
         "token",
-        f"token:{token['id']}",
+        f"token:{token.id}",
     )
 
 
@@ -219,8 +219,8 @@ def test_no_password_or_token_in_any_log_or_audit_row(db, caplog) -> None:
 def test_what_is_typed_into_a_field_is_never_stored_or_echoed(db) -> None:
     # A password typed into the e-mail field must not land in the throttle table, and a
     # refused password must not be quoted back in the validation message.
-    from application.operations import REGISTRY
     from lifecycle.permissions import system_principal
+    from wiring.usecases import BY_NAME
 
     _with_password()
     with pytest.raises(NotAuthenticated):
@@ -230,5 +230,5 @@ def test_what_is_typed_into_a_field_is_never_stored_or_echoed(db) -> None:
     assert PASSWORD.lower() not in keys and "account:" in keys
     too_long = "hemligt" * 200
     with pytest.raises(InputError) as refused:
-        REGISTRY["user.password"].run(system_principal(), {"email": EMAIL, "password": too_long})
+        BY_NAME["user.password"].run(system_principal(), {"email": EMAIL, "password": too_long})
     assert "hemligt" not in str(refused.value)

@@ -77,7 +77,7 @@ def test_dispatcher_killed_mid_batch_loses_nothing(db, receiver, tmp_path):
 
     receiver.default = Reply()
     second = _worker(env)
-    out, err = second.communicate(timeout=60)
+    _out, err = second.communicate(timeout=60)
     assert second.returncode == 0, err
 
     assert {r.status for r in rows(db.engine)} == {"sent"}

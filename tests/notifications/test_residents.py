@@ -109,8 +109,9 @@ def test_double_opt_in_one_message_per_round_and_year_end_then_unsubscribe(
     assert "/offentligt/avsluta/" in rounds[0]["text"]
     assert rounds[0]["headers"]["List-Unsubscribe"].startswith("<http")
 
-    complete_stage(pid, Stage.CONTINUOUS_EVALUATION)  # round 3
-    assert [m.payload["round"] for m in outbox("resident_round")] == [2, 3]
+    # Stockholm reports two tertials in rounds; the third comes with the year-end compilation
+    complete_stage(pid, Stage.CONTINUOUS_EVALUATION)
+    assert [m.payload["round"] for m in outbox("resident_round")] == [2]
     walk_to_year_end(pid)
     complete_stage(pid, Stage.YEAR_END_COMPILATION)
     [year_end] = outbox("resident_year_end")
@@ -231,5 +232,5 @@ def test_admins_never_see_a_residents_address(db) -> None:
     subscribe(pid, ADDRESS, True, "10.0.0.5")
     admin = register("admin@polisen.se", role="admin", organisation=None)
     rows = list_outbox(admin, OutboxListRequest())
-    resident = [r for r in rows if r["kind"] == "resident_confirm"]
-    assert resident and resident[0]["recipient"] == "(invånare)"
+    resident = [r for r in rows if r.kind == "resident_confirm"]
+    assert resident and resident[0].recipient == "(invånare)"

@@ -25,6 +25,8 @@ from notifications.render import KINDS, LANGUAGES, Renderer
 from notifications.retry import Outcome, RetryPolicy, classify_status, parse_retry_after
 from notifications.signing import SignatureError, sign, signature_headers, verify
 
+pytestmark = pytest.mark.fast  # pure: no database, Prefect or browser (make test-fast)
+
 MSG = Envelope(
     1,
     "digest:7:2026-03-02",
@@ -178,7 +180,7 @@ def test_every_kind_renders_in_both_languages_text_and_html(kind, language):
         "resident_year_end": "godkänt",
         "account_notice": "Lösenordet",
         "generic": "Belysningen",
-        "agreement_expiry": "Samverkansöverenskommelsen",
+        "agreement_expiry": "gäller till och med",
         "status_event": "Statushändelse",
     }
     english = {
@@ -191,7 +193,7 @@ def test_every_kind_renders_in_both_languages_text_and_html(kind, language):
         "resident_year_end": "approved",
         "account_notice": "password",
         "generic": "Belysningen",
-        "agreement_expiry": "collaboration agreement",
+        "agreement_expiry": "is valid until",
         "status_event": "Status event",
     }
     assert (swedish if language == "sv" else english)[kind] in r.text

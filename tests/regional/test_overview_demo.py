@@ -2,8 +2,9 @@
 
 The demo is loaded as it looks on each day (``load_demo(day)``), then ``lofte overview
 --now day`` is asked. What is expected was worked out by hand from config/demo.yaml and the
-calendar (tertial rounds due 30 April, 31 August and 30 December 2026; New Year's eve moves
-the third), and the working days late are counted here with a hand-written holiday list,
+Stockholm region's calendar (config/calendars/stockholm.yaml: tertial rounds due ten working
+days after the cut-offs 30 April and 31 August, on 18 May and 14 September 2026; the last
+tertial is reported in the year-end compilation), and the working days late are counted here with a hand-written holiday list,
 independently of lifecycle.calendar and of the code under test.
 """
 
@@ -49,7 +50,7 @@ HOLIDAYS = {
     date(2026, 12, 31),
 }
 
-R1, R2 = date(2026, 4, 30), date(2026, 8, 31)
+R1, R2 = date(2026, 5, 18), date(2026, 9, 14)
 
 
 def working_days_late(due: date, today: date) -> int:
@@ -67,7 +68,7 @@ def working_days_late(due: date, today: date) -> int:
 # Rinkeby-Kista and Botkyrka tie on everything the order looks at and keep promise order.
 # Everyone else submits each round three days before it is due.
 EXPECTED: dict[date, list[tuple[str, list[tuple[int, date]]]]] = {
-    date(2026, 5, 15): [
+    date(2026, 5, 20): [
         ("Spånga-Tensta", [(1, R1)]),
     ],
     date(2026, 9, 20): [
@@ -85,14 +86,14 @@ EXPECTED: dict[date, list[tuple[str, list[tuple[int, date]]]]] = {
 # them closed), the two 2026 promises renewed on 1 September 2025, and from 1 September 2026
 # the twelve one-year 2026 promises' renewals (Hässelby-Vällingby's two-year term renews in
 # 2027).
-PROMISES = {date(2026, 5, 15): 17, date(2026, 9, 20): 29, date(2026, 11, 22): 29}
+PROMISES = {date(2026, 5, 20): 17, date(2026, 9, 20): 29, date(2026, 11, 22): 29}
 # The same figures counted on paper, month by month (see docs/regional.md).
 BY_HAND = {
-    (date(2026, 5, 15), R1): 9,  # May 4–8, 11–13, 15 (1 May, Ascension 14 May off)
-    (date(2026, 9, 20), R1): 98,  # May 19 + June 21 + July 23 + August 21 + September 1–18: 14
-    (date(2026, 9, 20), R2): 14,
-    (date(2026, 11, 22), R1): 143,  # 84 to the end of August + 59
-    (date(2026, 11, 22), R2): 59,  # September 22 + October 22 + November 1–20: 15
+    (date(2026, 5, 20), R1): 2,  # May 19–20
+    (date(2026, 9, 20), R1): 88,  # May 19–29: 9 + June 21 + July 23 + August 21 + Sept 1–18: 14
+    (date(2026, 9, 20), R2): 4,  # September 15–18
+    (date(2026, 11, 22), R1): 133,  # 74 to the end of August + 59
+    (date(2026, 11, 22), R2): 49,  # September 15–30: 12 + October 22 + November 1–20: 15
 }
 
 
@@ -142,7 +143,9 @@ def test_overview_lists_exactly_the_promises_with_overdue_rounds_worst_first(
         "trygghetssamordnare@spanga.tensta.example.se",
         "kommunpolis.spanga.tensta@polisen.example.se",
     } <= emails
-    next_round = next(d for d in (R1, R2, date(2026, 12, 30)) if d >= day)
+    # after the second tertial the next deadline is the year-end compilation (29 January 2027,
+    # 31 January is a Sunday), which reports the last tertial
+    next_round = next(d for d in (R1, R2, date(2027, 1, 29)) if d >= day)
     assert (
         spanga["stage"] == "continuous_evaluation"
         and spanga["next_deadline"]["due"] == next_round.isoformat()
@@ -214,7 +217,7 @@ def _same_rows_in_every_format(cli: Any, day: date, data: dict[str, Any], out_di
     table = cli("overview", "--region", "stockholm", "--now", day.isoformat()).stdout
     lines = [line for line in table.splitlines() if line[:6].strip().isdigit()]
     assert [int(line[:6]) for line in lines] == [r["promise_id"] for r in data["rows"]]
-    assert "Försenade uppföljningar:" in table and "143 arbetsdagar sent" in table
+    assert "Försenade uppföljningar:" in table and "133 arbetsdagar sent" in table
     english = cli(
         "overview", "--region", "stockholm", "--now", day.isoformat(), "--language", "en"
     ).stdout

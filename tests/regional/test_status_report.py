@@ -66,11 +66,12 @@ def test_snapshot_reaches_the_receiver_signed_and_a_second_run_sends_nothing(
     assert data["summary"]["late_evaluations"] == 1 and data["summary"]["overdue_rounds"] == 2
     [row] = data["rows"]
     assert row["promise_id"] == pid
-    # Round 1 due 30 April, round 2 due 31 August: 99 and 15 working days late on Monday 21 September.
-    assert [(o["round"], o["working_days_late"]) for o in row["overdue"]] == [(1, 99), (2, 15)]
+    # Stockholm's tertials: round 1 due 18 May, round 2 due 14 September (ten working days
+    # after 30 April and 31 August): 89 and 5 working days late on Monday 21 September.
+    assert [(o["round"], o["working_days_late"]) for o in row["overdue"]] == [(1, 89), (2, 5)]
     assert [(x["what"], x["days_overdue"]) for x in data["late"]] == [
-        ("Uppföljning 1", 99),
-        ("Uppföljning 2", 15),
+        ("Uppföljning 1", 89),
+        ("Uppföljning 2", 5),
     ]
     assert data["trend"]["previous"] is None
 
@@ -97,8 +98,8 @@ def test_snapshot_reaches_the_receiver_signed_and_a_second_run_sends_nothing(
     with Session(db.engine) as s:
         history = status_history(s, "stockholm")
     assert [(h["taken_on"], h["late"], h["worst_working_days_late"]) for h in history] == [
-        ("2026-09-28", 1, 104),
-        ("2026-09-21", 1, 99),
+        ("2026-09-28", 1, 94),
+        ("2026-09-21", 1, 89),
     ]
 
 

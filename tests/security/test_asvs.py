@@ -7,6 +7,10 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.fast  # pure: no database, Prefect or browser (make test-fast)
+
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "security.md"
 POINTER = re.compile(r"`(tests/[\w/]+\.py)(?:::(\w+))?`")

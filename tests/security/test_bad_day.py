@@ -97,14 +97,14 @@ def _csrf(html: str) -> str:
 def test_a_held_write_lock_delays_no_read_and_a_write_is_503_with_retry_after(
     db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows.operations import all_operations
     from tests.web.conftest import account
+    from wiring.usecases import BY_NAME
 
     pid = _published_promise()
     account(ME, "Sollentuna")
     me = register(ME)
     # A token made for making tokens (issue 20: a plain token cannot), so its write is one.
-    token = all_operations()["token.create"].run(me, {"email": ME, "scopes": ["tokens"]})["token"]
+    token = BY_NAME["token.create"].run(me, {"email": ME, "scopes": ["tokens"]}).token
     _lower_lock_wait(monkeypatch, 0.5)
     client = TestClient(create_app(warm=False))
     signed_in = client.post("/api/session", json={"email": ME, "password": PASSWORD})
@@ -193,13 +193,13 @@ def test_the_lock_wait_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_calendar_override_is_checked_for_the_right_first_bounded_and_422_naming_the_field(
     db: Any,
 ) -> None:
-    from flows.operations import all_operations
+    from wiring.usecases import BY_NAME
 
     pid = new_promise()
     register(ME)
     stranger = register("samordnare@danderyd.se", organisation="Danderyd")
     tokens = {
-        who: all_operations()["token.create"].run(principal, {"email": who})["token"]
+        who: BY_NAME["token.create"].run(principal, {"email": who}).token
         for who, principal in ((ME, register(ME)), ("samordnare@danderyd.se", stranger))
     }
     client = TestClient(create_app(warm=False))
@@ -251,13 +251,13 @@ def test_a_calendar_override_is_checked_for_the_right_first_bounded_and_422_nami
 
 
 def test_deep_json_bodies_and_extreme_dates_are_422_with_a_sentence(db: Any) -> None:
-    from flows.operations import all_operations
+    from wiring.usecases import BY_NAME
 
     register(ME)
     regional = register(
         "region@polisen.se", "regional_coordinator", "Polisregion Stockholm", "police_region"
     )
-    token = all_operations()["token.create"].run(regional, {"email": "region@polisen.se"})["token"]
+    token = BY_NAME["token.create"].run(regional, {"email": "region@polisen.se"}).token
     bearer = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     client = TestClient(create_app(warm=False))
     for depth in (30, 100_000):

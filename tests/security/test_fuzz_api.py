@@ -38,12 +38,12 @@ def api(db: Any, prefect_harness: None) -> Iterator[tuple[str, dict[str, str], A
 
     from application.demo import load_demo
     from application.identity import named_principal
-    from flows.operations import all_operations
     from web.api import create_app
+    from wiring.usecases import BY_NAME
 
     load_demo(DEMO_DAY)
     me = named_principal(COORDINATOR, "test")
-    token = all_operations()["token.create"].run(me, {"email": COORDINATOR, "name": "fuzz"})
+    token = BY_NAME["token.create"].run(me, {"email": COORDINATOR, "name": "fuzz"})
     app = create_app(warm=False)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -55,7 +55,7 @@ def api(db: Any, prefect_harness: None) -> Iterator[tuple[str, dict[str, str], A
         if server.started:
             break
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {token['token']}"}, app
+    yield f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {token.token}"}, app
     server.should_exit = True
     thread.join(10)
 
@@ -63,10 +63,10 @@ def api(db: Any, prefect_harness: None) -> Iterator[tuple[str, dict[str, str], A
 def _schema(app: Any) -> Any:
     import schemathesis
 
-    from flows.operations import all_operations
+    from wiring.usecases import BY_NAME
 
     document = app.openapi()
-    names = set(all_operations()) - EXCLUDED
+    names = set(BY_NAME) - EXCLUDED
     # Only the use cases' routes: the pages and the sign-in endpoints are not this API.
     for path in list(document["paths"]):
         for method in list(document["paths"][path]):
@@ -78,8 +78,8 @@ def _schema(app: Any) -> Any:
 
 
 def test_the_schema_describes_every_use_case_with_its_request_model(db: Any) -> None:
-    from flows.operations import all_operations
     from web.api import create_app
+    from wiring.usecases import BY_NAME
 
     document = create_app(warm=False).openapi()
     seen = {
@@ -88,7 +88,7 @@ def test_the_schema_describes_every_use_case_with_its_request_model(db: Any) -> 
         for op in methods.values()
         if "operationId" in op
     }
-    assert set(all_operations()) <= set(seen)
+    assert set(BY_NAME) <= set(seen)
     body = seen["promise.create"]["requestBody"]["content"]["application/json"]["schema"]
     assert {"region", "municipality", "start", "years"} <= set(body["required"])
     assert body["properties"]["years"]["maximum"] == 4
@@ -112,12 +112,12 @@ def test_fuzzing_the_api_finds_no_server_error_and_no_answer_outside_the_schema(
     )
 
     from application.identity import named_principal
-    from flows.operations import all_operations
     from models.kinds import artefact_kinds
+    from wiring.usecases import BY_NAME
 
     base_url, auth, app = api
     KINDS = artefact_kinds()
-    mine = all_operations()["promise.list"].run(named_principal(COORDINATOR, "test"), {})
+    mine = BY_NAME["promise.list"].run(named_principal(COORDINATOR, "test"), {})
     promise_id = next(p["id"] for p in mine if p["stage"] != "closed")
     checks = [
         not_a_server_error,
@@ -162,7 +162,7 @@ def test_fuzzing_the_api_finds_no_server_error_and_no_answer_outside_the_schema(
                 response = case.call(base_url=base_url, headers=auth)
                 statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
                 case.validate_response(response, checks=checks)
-            except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - reported below
+            except (Exception, BaseExceptionGroup) as exc:  # reported below
                 key = f"{operation.label} ({mode.value})"
                 failures.setdefault(key, f"{case.method} {case.formatted_path}: {exc}"[:1500])
 

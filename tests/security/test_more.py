@@ -108,7 +108,7 @@ def test_a_service_answering_500_is_one_sentence(db, monkeypatch: pytest.MonkeyP
         def log_message(self, *args: object) -> None:
             pass
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             body = (
                 b'{"service": "lofte", "ok": true}'
                 if self.path == "/health"

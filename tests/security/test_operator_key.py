@@ -67,10 +67,10 @@ def stranger() -> Iterator[tuple[int, list[str]]]:
             self.end_headers()
             self.wfile.write(body)
 
-        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        def do_GET(self) -> None:  # the name http.server calls
             self._answer()
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             length = int(self.headers.get("content-length", 0))
             seen.append(self.rfile.read(length).decode(errors="replace"))
             self._answer()

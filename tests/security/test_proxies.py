@@ -39,7 +39,7 @@ def test_the_client_address_from_a_trusted_proxy_only(peer, forwarded, seen) -> 
 def test_a_proxy_list_that_is_not_addresses_is_refused(monkeypatch) -> None:
     monkeypatch.setenv("LOFTE_TRUSTED_PROXIES", "127.0.0.1, nginx.local")
     reset_settings()
-    with pytest.raises(ConfigError, match="LOFTE_TRUSTED_PROXIES.*nginx.local"):
+    with pytest.raises(ConfigError, match=r"LOFTE_TRUSTED_PROXIES.*nginx\.local"):
         get_settings()
 
 

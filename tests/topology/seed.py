@@ -38,7 +38,7 @@ def main(promises: int, ready: bool = False) -> dict[str, object]:
             principal = register(email, organisation=town)
             token = create_token(principal, TokenRequest(email=email, days=1, name="topology"))
             mine = [pid for i, pid in enumerate(ids) if i % MUNICIPALITIES == n][k - 1 :: 2]
-            clients.append({"email": email, "token": token["token"], "promises": mine})
+            clients.append({"email": email, "token": token.token, "promises": mine})
     outsider = "samordnare@annankommun.se"
     register(outsider, organisation="Annan kommun")
     return {"promises": ids, "clients": clients, "outsider": outsider}

@@ -34,10 +34,11 @@ def _walk_to_compilation() -> int:
     pid = new_promise(start=date(2026, 1, 1), years=1)
     for stage in CYCLE[:-1]:
         complete_stage(pid, stage)
+        from application.transitions import AdvanceRequest
         from flows.transition import advance_promise_flow
         from tests.helpers import ACTOR
 
-        assert advance_promise_flow(ACTOR, pid, open_next_cycle=False)["ok"]
+        assert advance_promise_flow(ACTOR, AdvanceRequest(promise_id=pid), open_next_cycle=False).ok
     assert promise(pid).stage is Stage.YEAR_END_COMPILATION
     return pid
 
@@ -74,10 +75,11 @@ def test_approval_for_a_named_person_is_checked_like_the_api(db) -> None:
 def test_next_cycle_for_a_named_person_is_checked_like_the_api(db) -> None:
     pid = _walk_to_compilation()
     complete_stage(pid, Stage.YEAR_END_COMPILATION)
+    from application.transitions import AdvanceRequest
     from flows.transition import advance_promise_flow
     from tests.helpers import ACTOR
 
-    assert advance_promise_flow(ACTOR, pid, open_next_cycle=False)["ok"]
+    assert advance_promise_flow(ACTOR, AdvanceRequest(promise_id=pid), open_next_cycle=False).ok
     register("samordnare@sollentuna.se")
     register("samordnare@jarfalla.se", organisation="Järfälla")
 

@@ -57,7 +57,7 @@ def _pg_or_skip() -> None:
         with engine.connect() as conn:
             conn.execute(text("select 1"))
         engine.dispose()
-    except Exception as exc:  # noqa: BLE001 - any failure: not reachable
+    except Exception as exc:  # any failure: not reachable
         if os.environ.get("LOFTE_REQUIRE_POSTGRES") == "1":
             pytest.fail(f"LOFTE_REQUIRE_POSTGRES=1 but PostgreSQL is not reachable: {exc}")
         pytest.skip(f"PostgreSQL not reachable at {PG}: {exc}")

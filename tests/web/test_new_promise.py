@@ -35,7 +35,24 @@ def test_a_coordinator_creates_a_promise_from_the_pages(page: Any) -> None:
     page.wait_for_url("**/loften/*")
     main = page.locator("main").inner_text()
     assert "Sollentuna" in main and "Medborgardialog" in main
+    # Every change is confirmed (issue 25): here the new promise, then a saved dialogue.
+    banner = page.locator(".govuk-notification-banner--success")
+    assert banner.inner_text().endswith(
+        "Medborgarlöftet är skapat. Det börjar i steget Medborgardialog."
+    )
+    assert axe_violations(page) == []
     screenshot(page, "new-promise")
+    promise_path = page.url.split("?")[0].removeprefix(page.url.split("/loften/")[0])
+    page.goto(promise_path + "/ny/dialogue")
+    page.locator("#method").select_option("safety_walk")
+    page.fill("#held_from", "2026-10-01")
+    page.fill("#participants", "25")
+    page.fill("#results", "Otryggt vid stationen kvällstid.")
+    page.get_by_role("button", name="Spara").click()
+    assert banner.inner_text().endswith("Det är sparat.")
+    # Only the known confirmations are shown: nothing from the address is echoed.
+    page.goto(promise_path + "?klart=<b>hej</b>")
+    assert banner.count() == 0 and "hej" not in page.locator("main").inner_text()
 
 
 def test_the_police_side_chooses_the_municipality_and_others_cannot_create(page: Any) -> None:

@@ -52,13 +52,17 @@ def test_lateness_and_a_future_term_are_told_everywhere(server, today) -> None:
 
     page = _get(server, f"/offentligt/loften/{rounds_late}").text
     assert "Försenat: 2 uppföljningar har inte kommit" in page
-    assert "Uppföljningen som skulle ha redovisats senast 30 april 2026 har inte kommit." in page
-    assert "Uppföljningen som skulle ha redovisats senast 31 augusti 2026 har inte kommit." in page
-    assert "Nästa uppföljning ska redovisas senast 30 december 2026." in page
+    # Stockholm's tertials (config/calendars/stockholm.yaml): ten working days after 30 April
+    # and 31 August; the last tertial is reported with the year's result
+    assert "Uppföljningen som skulle ha redovisats senast 18 maj 2026 har inte kommit." in page
+    assert (
+        "Uppföljningen som skulle ha redovisats senast 14 september 2026 har inte kommit." in page
+    )
+    assert "Resultatet för 2026 ska redovisas senast 29 januari 2027." in page
     assert "Pågår" not in page
     english = _get(server, f"/offentligt/loften/{rounds_late}?lang=en").text
     assert "Late: 2 follow-ups have not come" in english
-    assert "The follow-up that was due by 30 April 2026 has not come." in english
+    assert "The follow-up that was due by 18 May 2026 has not come." in english
 
     page = _get(server, f"/offentligt/loften/{year_late}").text
     assert "Försenat: årets resultat har inte kommit" in page
@@ -85,13 +89,13 @@ def test_lateness_and_a_future_term_are_told_everywhere(server, today) -> None:
 
     data = {p["id"]: p for p in _get(server, "/offentligt/stockholm/data.json").json()["promises"]}
     first = data[rounds_late]
-    assert first["late"] is True and first["next_due"] == "2026-12-30"
+    assert first["late"] is True and first["next_due"] == "2027-01-29"
     assert [
         (r["kind"], r["round"], r["due"], r["reported_on"], r["late"]) for r in first["reports"]
     ][:3] == [
-        ("round", 1, "2026-04-30", None, True),
-        ("round", 2, "2026-08-31", None, True),
-        ("round", 3, "2026-12-30", None, False),
+        ("round", 1, "2026-05-18", None, True),
+        ("round", 2, "2026-09-14", None, True),
+        ("year_end", None, "2027-01-29", None, False),
     ]
     year_end = [r for r in data[year_late]["reports"] if r["kind"] == "year_end"]
     assert year_end == [
@@ -104,7 +108,7 @@ def test_lateness_and_a_future_term_are_told_everywhere(server, today) -> None:
             "late": True,
         }
     ]
-    assert all(r["reported_on"] == r["due"] for r in data[year_late]["reports"][:3])
+    assert all(r["reported_on"] == r["due"] for r in data[year_late]["reports"][:2])
     assert data[future]["starts_on"] == "2027-01-01" and data[future]["late"] is False
 
     rows = list(csv.DictReader(io.StringIO(_get(server, "/offentligt/stockholm/data.csv").text)))
@@ -117,7 +121,7 @@ def test_lateness_and_a_future_term_are_told_everywhere(server, today) -> None:
     )
     mine = [r for r in reports if int(r["promise_id"]) == rounds_late]
     assert (mine[0]["due"], mine[0]["reported_on"], mine[0]["late"]) == (
-        "2026-04-30",
+        "2026-05-18",
         "",
         "true",
     )
@@ -491,7 +495,7 @@ def test_open_data_validates_against_its_published_descriptions(server, tmp_path
 
     import jsonschema
 
-    rounds_late, year_late, future = _three_promises()
+    rounds_late, _year_late, _future = _three_promises()
     from tests.notifications.test_residents import submit_round
 
     submit_round(rounds_late, 1, "Vi har =SUMMA(A1) varit där.")  # a formula-like text
@@ -511,7 +515,8 @@ def test_open_data_validates_against_its_published_descriptions(server, tmp_path
     )
     report = json.loads(result.stdout)
     assert report["valid"] is True, result.stdout[-3000:]
-    assert [t["stats"]["rows"] for t in report["tasks"]] == [3, 3 + 1 + 3 + 1 + 3 + 1]
+    # each promise's rounds and its year-end result: Stockholm's two tertial rounds each
+    assert [t["stats"]["rows"] for t in report["tasks"]] == [3, 2 + 1 + 2 + 1 + 2 + 1]
 
     schema_answer = _get(server, "/offentligt/schema/lofte-public-1.json")
     assert schema_answer.headers["access-control-allow-origin"] == "*"
@@ -617,7 +622,7 @@ def test_the_new_public_pages_pass_axe_in_both_languages(page, today) -> None:
     pass axe-core (WCAG 2.1 A/AA) in Swedish and English."""
     from tests.web.conftest import axe_violations
 
-    rounds_late, year_late, future = _three_promises()
+    rounds_late, _year_late, future = _three_promises()
     for lang in ("sv", "en"):
         for path in (
             f"/offentligt/loften/{rounds_late}",

@@ -11,9 +11,12 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
+from application import identity, outbox, promises
+from application import organisations as organisations_
 from application.access import require_action
 from application.identity import MIN_PASSWORD
 from application.local_mailbox import mail_delivery
+from application.organisations import OrganisationRow
 from lifecycle.errors import Conflict, InputError, NotFound
 from lifecycle.permissions import Action, Principal
 from lifecycle.vocabulary import Role
@@ -42,9 +45,9 @@ async def admin(request: Request, notice: str = "") -> Response:
     """People, tokens and dead letters on one page."""
 
     async def body(principal: Principal) -> Response:
-        people = await run("person.list", principal, {})
-        tokens = await run("token.list", principal, {})
-        dead = await run("outbox.list", principal, {"failed": True, "limit": 200})
+        people = await run(promises.list_people, principal)
+        tokens = await run(identity.list_tokens, principal)
+        dead = await run(outbox.list_outbox, principal, failed=True, limit=200)
         local_mail = await run_in_threadpool(mail_delivery) == "local"
         return page(
             request,
@@ -68,7 +71,7 @@ async def retry(request: Request, message_id: int) -> Response:
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
         try:
-            await run("outbox.retry", principal, {"ids": [message_id]})
+            await run(outbox.retry_outbox, principal, ids=[message_id])
         except (Conflict, NotFound):
             return RedirectResponse("/admin?notice=inte-dott", status_code=303)
         return RedirectResponse("/admin?notice=koad", status_code=303)
@@ -82,7 +85,7 @@ async def revoke(request: Request, token_id: int) -> Response:
 
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
-        await run("token.revoke", principal, {"token_id": token_id})
+        await run(identity.revoke_token, principal, token_id=token_id)
         return RedirectResponse("/admin?notice=aterkallad", status_code=303)
 
     return await guarded(request, body)
@@ -91,7 +94,7 @@ async def revoke(request: Request, token_id: int) -> Response:
 def _person_form(
     request: Request,
     principal: Principal,
-    organisations: list[dict[str, Any]],
+    organisations: list[OrganisationRow],
     values: dict[str, str],
     errors: dict[str, str],
     general: str = "",
@@ -116,7 +119,7 @@ async def new_person(request: Request) -> Response:
 
     async def body(principal: Principal) -> Response:
         require_action(principal, Action.MANAGE_PEOPLE)
-        organisations = await run("organisation.list", principal, {})
+        organisations = await run(organisations_.list_organisations, principal)
         return _person_form(request, principal, organisations, {}, {})
 
     return await guarded(request, body)
@@ -148,7 +151,7 @@ async def add_person(request: Request) -> Response:
             k: str(form.get(k, ""))[:300]
             for k in ("name", "email", "role", "organisation", "language")
         }
-        organisations = await run("organisation.list", principal, {})
+        organisations = await run(organisations_.list_organisations, principal)
         errors = _person_errors(values)
         if errors:
             return _person_form(request, principal, organisations, values, errors, status=400)
@@ -159,10 +162,10 @@ async def add_person(request: Request) -> Response:
             "language": values["language"] if values["language"] in ("sv", "en") else "sv",
         }
         if values["organisation"]:
-            region, kind, name = (values["organisation"].split("|", 2) + ["", ""])[:3]
+            region, kind, name = ([*values["organisation"].split("|", 2), "", ""])[:3]
             params.update(region=region, organisation_kind=kind, organisation=name)
         try:
-            await run("person.add", principal, params)
+            await run(promises.add_person_as, principal, **params)
         except (InputError, NotFound) as exc:
             return _person_form(
                 request,
@@ -214,7 +217,7 @@ async def set_password(request: Request, email: str) -> Response:
         elif password.strip().lower() in (email.lower(), email.split("@")[0].lower()):
             error = N_("Lösenordet får inte vara e-postadressen")
         if not error:
-            await run("user.password", principal, {"email": email[:254], "password": password})
+            await run(identity.change_password, principal, email=email[:254], password=password)
             return RedirectResponse("/admin?notice=losenord", status_code=303)
         return page(
             request,

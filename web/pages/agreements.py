@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from application import agreements
 from lifecycle.permissions import Principal
 from web.pages.common import guarded, run
 from web.pages.render import page
@@ -18,7 +19,7 @@ async def agreements_page(request: Request) -> Response:
     """Samverkansöverenskommelser: term, parties, status and what needs doing, each linked."""
 
     async def body(principal: Principal) -> Response:
-        rows = await run("agreement.list", principal, {})
+        rows = await run(agreements.list_agreements, principal)
         return page(request, "agreements.html", principal=principal, agreements=rows)
 
     return await guarded(request, body)
@@ -29,7 +30,7 @@ async def agreement_page(request: Request, agreement_id: int) -> Response:
     """One agreement: what the parties agreed, their decisions, organisation and promises."""
 
     async def body(principal: Principal) -> Response:
-        view = await run("agreement.show", principal, {"agreement_id": agreement_id})
+        view = await run(agreements.show_agreement, principal, agreement_id=agreement_id)
         return page(request, "agreement.html", principal=principal, a=view)
 
     return await guarded(request, body)

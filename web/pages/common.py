@@ -3,16 +3,19 @@ into pages (never a 500 for anything a person can type)."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
-from typing import Any
+from functools import cache
+from typing import Any, TypeVar, get_type_hints
 from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from fastapi_csrf_protect.exceptions import CsrfProtectError
+from pydantic import BaseModel
 
-from flows.operations import all_operations
+from application.usecase import explain_database_error, parse_request
 from lifecycle.errors import Busy, Forbidden, LofteError, NotAuthenticated, NotFound
 from lifecycle.permissions import Principal
 from web.auth import SESSION_COOKIE
@@ -30,9 +33,39 @@ def principal_of(request: Request) -> Principal:
     return identity.authenticate_session(session_id)
 
 
-async def run(name: str, principal: Principal, params: dict[str, Any]) -> Any:
-    """A use case, as the person (in a worker thread: it may run a Prefect flow)."""
-    return await run_in_threadpool(all_operations()[name].run, principal, params)
+Req = TypeVar("Req", bound=BaseModel)
+Res = TypeVar("Res")
+
+
+@cache
+def _request_model(use_case: Callable[..., Any]) -> type[BaseModel]:
+    """The request model a use case takes: the annotation of its second parameter."""
+    second = list(inspect.signature(use_case).parameters)[1]
+    model: type[BaseModel] = get_type_hints(use_case)[second]
+    return model
+
+
+def _call(
+    use_case: Callable[[Principal | None, Req], Res], principal: Principal, request: Req
+) -> Res:
+    try:
+        return use_case(principal, request)
+    except Exception as exc:
+        explained = explain_database_error(exc)
+        if explained is None:
+            raise
+        raise explained from None
+
+
+async def run(
+    use_case: Callable[[Principal | None, Req], Res], principal: Principal, **params: Any
+) -> Res:
+    """Run ``use_case`` as the person with ``params`` read into its request model (a bad value
+    is an InputError naming the field, never a 500), in a worker thread: it may run a Prefect
+    flow. The page names the function itself, so "go to definition" leads to it."""
+    model = _request_model(use_case)
+    request = parse_request(model, params, use_case.__name__.replace("_", " "))
+    return await run_in_threadpool(_call, use_case, principal, request)  # type: ignore[arg-type]
 
 
 def local(target: str | None) -> str:

@@ -7,11 +7,16 @@ for the public promise, as nobody: it is public once published).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from application.operations import FileResult
+from application.compilation import show_compilation
+from application.documents import action_plan_document, signed_promise_document
+from application.usecase import FileResult
 from lifecycle.errors import InputError, NotFound
 from lifecycle.permissions import Principal
 from web.pages.common import guarded, run
@@ -21,13 +26,13 @@ from web.pages.render import page
 router = APIRouter()
 
 # The staff downloads: address name → (use case, format).
-STAFF = {
-    "medborgarlofte.pdf": ("promise.document", "pdf"),
-    "medborgarlofte.docx": ("promise.document", "docx"),
-    "sammanstallning.pdf": ("compilation.show", "pdf"),
-    "sammanstallning.docx": ("compilation.show", "docx"),
-    "atgardsplan.xlsx": ("promise.action_plan", "xlsx"),
-    "atgardsplan.docx": ("promise.action_plan", "docx"),
+STAFF: dict[str, tuple[Callable[[Principal | None, Any], Any], str]] = {
+    "medborgarlofte.pdf": (signed_promise_document, "pdf"),
+    "medborgarlofte.docx": (signed_promise_document, "docx"),
+    "sammanstallning.pdf": (show_compilation, "pdf"),
+    "sammanstallning.docx": (show_compilation, "docx"),
+    "atgardsplan.xlsx": (action_plan_document, "xlsx"),
+    "atgardsplan.docx": (action_plan_document, "docx"),
 }
 
 
@@ -50,10 +55,10 @@ async def staff_document(request: Request, promise_id: int, name: str) -> Respon
     async def body(principal: Principal) -> Response:
         if name not in STAFF:
             raise NotFound(name)
-        operation, fmt = STAFF[name]
+        use_case, fmt = STAFF[name]
         params = {"promise_id": promise_id, "format": fmt, "language": language_of(request)}
         try:
-            return download(await run(operation, principal, params))
+            return download(await run(use_case, principal, **params))
         except InputError as exc:
             return page(
                 request,

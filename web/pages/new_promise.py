@@ -13,6 +13,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from application.agreements import list_agreements
+from application.organisations import list_organisations
+from application.promises import create_promise_as
 from config.clock import local_today
 from lifecycle.errors import Forbidden, InputError
 from lifecycle.permissions import Principal
@@ -28,24 +31,24 @@ YEARS = (1, 2, 3, 4)
 
 async def _choices(principal: Principal) -> dict[str, Any]:
     """The person's own organisation and the parties and agreements they can choose from."""
-    organisations = await run("organisation.list", principal, {"region": principal.region_id})
-    own = next((o for o in organisations if o["id"] == principal.organisation_id), None)
-    if own is None or own["kind"] not in (*MUNICIPAL_KINDS, "local_police_area"):
+    organisations = await run(list_organisations, principal, region=principal.region_id)
+    own = next((o for o in organisations if o.id == principal.organisation_id), None)
+    if own is None or own.kind not in (*MUNICIPAL_KINDS, "local_police_area"):
         raise Forbidden(
             "Bara samordnare för en kommun, en stadsdelsnämnd eller ett lokalpolisområde kan "
             "skapa ett medborgarlöfte.",
             "Only coordinators of a municipality, city district or local police area can create "
             "a citizen promise.",
         )
-    police_side = own["kind"] == "local_police_area"
+    police_side = own.kind == "local_police_area"
     others = [
         o
         for o in organisations
-        if (o["kind"] in MUNICIPAL_KINDS if police_side else o["kind"] == "local_police_area")
+        if (o.kind in MUNICIPAL_KINDS if police_side else o.kind == "local_police_area")
     ]
     agreements = [
         a
-        for a in await run("agreement.list", principal, {"region": principal.region_id})
+        for a in await run(list_agreements, principal, region=principal.region_id)
         if a.get("status") != "ended"
     ]
     return {"own": own, "police_side": police_side, "others": others, "agreements": agreements}
@@ -58,7 +61,7 @@ def _default_start(today: date) -> date:
 
 def _errors(values: dict[str, str], choices: dict[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if values["other"] not in {str(o["id"]) for o in choices["others"]}:
+    if values["other"] not in {str(o.id) for o in choices["others"]}:
         errors["other"] = (
             N_("Välj kommunen eller stadsdelsnämnden")
             if choices["police_side"]
@@ -80,15 +83,17 @@ def _errors(values: dict[str, str], choices: dict[str, Any]) -> dict[str, str]:
     return errors
 
 
-def _request(values: dict[str, str], choices: dict[str, Any], principal: Principal) -> dict:
+def _request(
+    values: dict[str, str], choices: dict[str, Any], principal: Principal
+) -> dict[str, Any]:
     own = choices["own"]
-    other = next(o for o in choices["others"] if str(o["id"]) == values["other"])
+    other = next(o for o in choices["others"] if str(o.id) == values["other"])
     municipal, police = (other, own) if choices["police_side"] else (own, other)
     return {
         "region": principal.region_id,
-        "municipality": municipal["name"],
-        "municipality_is_city_district": municipal["kind"] == "city_district",
-        "police_area": police["name"],
+        "municipality": municipal.name,
+        "municipality_is_city_district": municipal.kind == "city_district",
+        "police_area": police.name,
         "area_name": values["area"].strip() or None,
         "start": values["start"],
         "years": int(values["years"]),
@@ -97,7 +102,9 @@ def _request(values: dict[str, str], choices: dict[str, Any], principal: Princip
     }
 
 
-def _form(request: Request, principal: Principal, choices: dict[str, Any], **context: Any):
+def _form(
+    request: Request, principal: Principal, choices: dict[str, Any], **context: Any
+) -> Response:
     return page(
         request,
         "new_promise.html",
@@ -145,9 +152,9 @@ async def create(request: Request) -> Response:
         if not errors:
             try:
                 created = await run(
-                    "promise.create", principal, _request(values, choices, principal)
+                    create_promise_as, principal, **_request(values, choices, principal)
                 )
-                return RedirectResponse(f"/loften/{created['id']}", status_code=303)
+                return RedirectResponse(f"/loften/{created['id']}?klart=skapat", status_code=303)
             except InputError as exc:
                 if "late_start_reason" in str(exc):
                     errors["late_reason"] = N_(

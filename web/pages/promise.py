@@ -1,5 +1,8 @@
-"""A coordinator's pages: Mina uppgifter, a promise with its stages as a task list, moving it
-on, a form for every artefact kind and the evaluation rounds."""
+"""A coordinator's pages: Mina uppgifter, a promise with its stages as a task list, its
+history, moving it on (or back) and the year-end compilation to read.
+
+The forms that record, change and remove artefacts are in ``artefact_forms.py``, the
+evaluation rounds in ``rounds.py``."""
 
 from __future__ import annotations
 
@@ -8,8 +11,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from application.compilation import show_compilation
+from application.deadlines import DeadlineRow, my_deadlines, show_deadlines
 from application.kinds import kind_of
-from lifecycle.errors import Conflict, InputError, NotFound, Refused
+from application.promises import list_visible_promises, promise_history, show_promise
+from flows import transition
+from lifecycle.errors import InputError, Refused
 from lifecycle.permissions import Principal
 from lifecycle.stages import CYCLE, Stage
 from lifecycle.vocabulary import Role
@@ -25,21 +32,19 @@ async def my_tasks(request: Request) -> Response:
     """Mina uppgifter: every open deadline of the person's promises, next first; the promises."""
 
     async def body(principal: Principal) -> Response:
-        promises = await run("promise.list", principal, {"open": True})
-        tasks = await run("deadlines.mine", principal, {})
+        promises = await run(list_visible_promises, principal, open=True)
+        tasks = await run(my_deadlines, principal)
         return page(request, "home.html", principal=principal, promises=promises, tasks=tasks)
 
     return await guarded(request, body)
 
 
-def _task_list(view: dict[str, Any], deadlines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _task_list(view: dict[str, Any], deadlines: list[DeadlineRow]) -> list[dict[str, Any]]:
     """The seven stages as the task-list pattern: done, in progress, late or not started
     (late: the current stage, or a round of it, is past its deadline this cycle year)."""
     current = Stage(view["stage"])
     overdue = {
-        d["stage"]
-        for d in deadlines
-        if d["status"] == "overdue" and d["cycle_year"] == view["cycle_year"]
+        d.stage for d in deadlines if d.status == "overdue" and d.cycle_year == view["cycle_year"]
     }
     rows = []
     for stage in CYCLE:
@@ -53,13 +58,14 @@ def _task_list(view: dict[str, Any], deadlines: list[dict[str, Any]]) -> list[di
     return rows
 
 
-def _noun(kind: str) -> str:
+def kind_noun(kind: str) -> str:
     """The artefact kind as a sentence names it, in Swedish ("Ändra mål 4"; models/kinds.py)."""
     spec = kind_of(kind)
     return spec.noun if spec else kind
 
 
-def _changeable(kind: str) -> bool:
+def is_changeable(kind: str) -> bool:
+    """Whether a recorded artefact of the kind can be changed or removed (models/kinds.py)."""
     spec = kind_of(kind)
     return spec is not None and spec.changeable
 
@@ -92,7 +98,7 @@ def _in_words(event: dict[str, Any], lang: str) -> dict[str, Any]:
             "artefact_changed": N_("Ändrade {what} {n}"),
             "artefact_removed": N_("Tog bort {what} {n}"),
         }[action]
-        what = _(verb, what=_(_noun(kind)), n=n)
+        what = _(verb, what=_(kind_noun(kind)), n=n)
     else:
         what = actions.get(action, action)
     return {
@@ -130,25 +136,48 @@ def _chain(artefacts: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     return tree
 
 
+# What the promise page confirms after a change (``?klart=...``): a fixed set of sentences,
+# never text from the address (issue 25: nothing confirmed a save or a stage change).
+CONFIRMATIONS = {
+    "sparat": N_("Det är sparat."),
+    "andrat": N_("Ändringen är sparad."),
+    "borttaget": N_("Det är borttaget."),
+    "vidare": N_("Löftet har gått vidare. Det är nu i steget {stage}."),
+    "tillbaka": N_("Löftet är skickat tillbaka till steget {stage}."),
+    "skapat": N_("Medborgarlöftet är skapat. Det börjar i steget {stage}."),
+    "uppfoljning": N_("Uppföljningen är inlämnad."),
+    "godkant": N_("Årssammanställningen är godkänd."),
+}
+
+
+def done(promise_id: int, what: str) -> RedirectResponse:
+    """Back to the promise page, which confirms ``what`` (a key of CONFIRMATIONS)."""
+    return RedirectResponse(f"/loften/{promise_id}?klart={what}", status_code=303)
+
+
 @router.get("/loften/{promise_id}")
-async def promise_page(request: Request, promise_id: int) -> Response:
+async def promise_page(request: Request, promise_id: int, klart: str = "") -> Response:
     """The promise: its stages as a task list, what is missing, its chain and history."""
 
     async def body(principal: Principal) -> Response:
-        return await _promise_page(request, principal, promise_id)
+        return await _promise_page(request, principal, promise_id, confirm=klart[:20])
 
     return await guarded(request, body)
 
 
 async def _promise_page(
-    request: Request, principal: Principal, promise_id: int, refusal: list[str] | None = None
+    request: Request,
+    principal: Principal,
+    promise_id: int,
+    refusal: list[str] | None = None,
+    confirm: str = "",
 ) -> Response:
     """The promise page; with ``refusal``, every unmet criterion in an error summary (409)."""
     from web.forms import form_for, forms_for_stage
 
-    view = await run("promise.show", principal, {"promise_id": promise_id})
-    deadlines = await run("deadlines.show", principal, {"promise_id": promise_id})
-    trail = await run("promise.history", principal, {"promise_id": promise_id})
+    view = await run(show_promise, principal, promise_id=promise_id)
+    deadlines = await run(show_deadlines, principal, promise_id=promise_id)
+    trail = await run(promise_history, principal, promise_id=promise_id)
     return page(
         request,
         "promise.html",
@@ -159,11 +188,12 @@ async def _promise_page(
         chain=_chain(view["artefacts"]),
         # Regional coordinators and admins read promises; only the parties' people write.
         can_write=principal.role in (Role.COORDINATOR, Role.STEERING_GROUP),
-        deadlines=[d for d in deadlines if d["cycle_year"] == view["cycle_year"]],
+        deadlines=[d for d in deadlines if d.cycle_year == view["cycle_year"]],
         trail=[_in_words(e, language_of(request)) for e in reversed(trail)],
         refusal=refusal,
         fixes={u["code"]: form_for(u["code"]) for u in view["unmet"]},
-        forms=forms_for_stage(view["stage"]),
+        forms=forms_for_stage(view["stage"], view["cycle_year"]),
+        confirmation=CONFIRMATIONS.get(confirm) if not refusal else None,
     )
 
 
@@ -174,12 +204,12 @@ async def advance(request: Request, promise_id: int) -> Response:
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
         try:
-            await run("promise.advance", principal, {"promise_id": promise_id})
+            await run(transition.advance, principal, promise_id=promise_id)
         except Refused as exc:
             return await _promise_page(
                 request, principal, promise_id, [u.message(language_of(request)) for u in exc.unmet]
             )
-        return RedirectResponse(f"/loften/{promise_id}", status_code=303)
+        return done(promise_id, "vidare")
 
     return await guarded(request, body)
 
@@ -201,14 +231,15 @@ async def send_back(request: Request, promise_id: int) -> Response:
             problems.append(_("Skriv varför löftet skickas tillbaka."))
         if not problems:
             try:
-                params = {"promise_id": promise_id, "to": to, "reason": reason}
-                await run("promise.advance", principal, params)
+                await run(
+                    transition.advance, principal, promise_id=promise_id, to=to, reason=reason
+                )
             except Refused as exc:
                 problems = [u.message(lang) for u in exc.unmet] or [exc.headline]
             except InputError as exc:
                 problems = [exc.message(lang)]
             else:
-                return RedirectResponse(f"/loften/{promise_id}", status_code=303)
+                return done(promise_id, "tillbaka")
         return await _promise_page(request, principal, promise_id, problems)
 
     return await guarded(request, body)
@@ -220,287 +251,7 @@ async def compilation(request: Request, promise_id: int) -> Response:
 
     async def body(principal: Principal) -> Response:
         params = {"promise_id": promise_id, "format": "html", "language": language_of(request)}
-        document = await run("compilation.show", principal, params)
+        document = await run(show_compilation, principal, **params)
         return Response(document.content, media_type=document.media_type)
-
-    return await guarded(request, body)
-
-
-@router.get("/loften/{promise_id}/dialog")
-async def dialogue_form(promise_id: int) -> Response:
-    """The resident-dialogue form's short address."""
-    return RedirectResponse(f"/loften/{promise_id}/ny/dialogue", status_code=303)
-
-
-async def _choices(principal: Principal, view: dict[str, Any]) -> dict[str, Any]:
-    """What the form's choices come from: the promise's artefacts and the region's catalogue."""
-    catalogue = await run("catalogue.show", principal, {"region": view["region"]})
-    sets = [s for entry in catalogue for s in entry["sets"] if s["applies_to"] != "regional"]
-    areas = [(a["id"], a["name"]) for s in sets for a in s["areas"]]
-    goals = [(g["id"], g["text"]) for s in sets for a in s["areas"] for g in a["goals"]]
-    return {"priority_area": areas, "also_priority_areas": areas, "catalogue_goal": goals}
-
-
-async def _form_page(
-    request: Request,
-    principal: Principal,
-    promise_id: int,
-    kind: str,
-    values: dict[str, Any] | None = None,
-    errors: dict[str, str] | None = None,
-    general: str | None = None,
-    artefact_id: int | None = None,
-    status: int | None = None,
-) -> Response:
-    """An artefact kind's form, empty or as sent with its errors (422); with ``artefact_id``
-    the form that changes (or removes) that artefact."""
-    from web.forms import form_fields
-
-    try:
-        fields = form_fields(kind)
-    except KeyError:
-        raise NotFound(f"no form for {kind}") from None
-    view = await run("promise.show", principal, {"promise_id": promise_id})
-    _ = translator(language_of(request))
-    if values is None and artefact_id is None:
-        from config.clock import local_today
-        from web.forms import form_defaults
-
-        values = form_defaults(kind, local_today())
-    if artefact_id is None:
-        spec = kind_of(kind)
-        heading = _(spec.title if spec else kind)
-        action = f"/loften/{promise_id}/ny/{kind}"
-    else:
-        heading = _("Ändra {what} {n}", what=_(_noun(kind)), n=artefact_id)
-        action = f"/loften/{promise_id}/andra/{kind}/{artefact_id}"
-    return page(
-        request,
-        "form.html",
-        status or (422 if errors or general else 200),
-        principal=principal,
-        p=view,
-        kind=kind,
-        heading=heading,
-        action=action,
-        artefact_id=artefact_id,
-        kind_name=_(_noun(kind)),
-        fields=fields,
-        choices=await _choices(principal, view),
-        values=values or {},
-        errors=errors or {},
-        general=general,
-    )
-
-
-async def _sent(request: Request) -> dict[str, Any]:
-    """A form as sent: each field's text (bounded), or its values when it has several."""
-    form = await request.form()
-    return {
-        k: (form.getlist(k) if len(form.getlist(k)) > 1 else str(v)[:10_000])
-        for k, v in form.items()
-        if k != "csrf_token"
-    }
-
-
-@router.get("/loften/{promise_id}/ny/{kind}")
-async def artefact_form(request: Request, promise_id: int, kind: str) -> Response:
-    """The form for one kind of artefact, drawn from the same input model as the CLI's."""
-
-    async def body(principal: Principal) -> Response:
-        return await _form_page(request, principal, promise_id, kind)
-
-    return await guarded(request, body)
-
-
-@router.post("/loften/{promise_id}/ny/{kind}")
-async def add_artefact(request: Request, promise_id: int, kind: str) -> Response:
-    """Record the artefact, or show the form again with every error at its field."""
-    from web.forms import field_errors, field_labels, fields_from_form, form_fields
-
-    async def body(principal: Principal) -> Response:
-        await check_csrf(request)
-        try:
-            form_fields(kind)
-        except KeyError:
-            raise NotFound(f"no form for {kind}") from None
-        sent = await _sent(request)
-        fields = fields_from_form(kind, sent)
-        lang = language_of(request)
-        _ = translator(lang)
-        labels = {name: _(text) for name, text in field_labels(kind).items()}
-        errors = field_errors(kind, fields, labels, lang)
-        general = None
-        if not errors:
-            try:
-                if kind == "approval":  # approving runs the flow: the promise then moves on
-                    await run(
-                        "compilation.approve", principal, {"promise_id": promise_id, **fields}
-                    )
-                else:
-                    await run(
-                        "artefact.add",
-                        principal,
-                        {"promise_id": promise_id, "kind": kind, "fields": fields},
-                    )
-            except Refused as exc:
-                general = "; ".join(u.message(lang) for u in exc.unmet) or exc.headline
-            except InputError as exc:
-                general = exc.message(lang)
-            else:
-                return RedirectResponse(f"/loften/{promise_id}", status_code=303)
-        return await _form_page(request, principal, promise_id, kind, sent, errors, general)
-
-    return await guarded(request, body)
-
-
-@router.get("/loften/{promise_id}/andra/{kind}/{artefact_id}")
-async def change_form(request: Request, promise_id: int, kind: str, artefact_id: int) -> Response:
-    """The form that changes a recorded artefact, filled in with what it says now."""
-    from web.forms import form_values
-
-    async def body(principal: Principal) -> Response:
-        if not _changeable(kind):
-            raise NotFound(f"{kind} cannot be changed")
-        ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
-        current = await run("artefact.show", principal, ref)
-        values = form_values(kind, current["fields"])
-        return await _form_page(
-            request, principal, promise_id, kind, values, artefact_id=artefact_id
-        )
-
-    return await guarded(request, body)
-
-
-@router.post("/loften/{promise_id}/andra/{kind}/{artefact_id}")
-async def change(request: Request, promise_id: int, kind: str, artefact_id: int) -> Response:
-    """Change the artefact (checked as a new one would be), or show what is wrong."""
-    from web.forms import change_from_form, field_errors, field_labels, form_fields
-
-    async def body(principal: Principal) -> Response:
-        await check_csrf(request)
-        if not _changeable(kind):
-            raise NotFound(f"{kind} cannot be changed")
-        ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
-        current = await run("artefact.show", principal, ref)
-        sent = await _sent(request)
-        fields = change_from_form(kind, sent)
-        lang = language_of(request)
-        _ = translator(lang)
-        shown = {spec["name"] for spec in form_fields(kind)}
-        kept = {k: v for k, v in current["fields"].items() if k not in shown}
-        labels = {name: _(text) for name, text in field_labels(kind).items()}
-        errors = field_errors(kind, {**kept, **fields}, labels, lang)
-        general = None
-        if not errors:
-            try:
-                await run("artefact.change", principal, {**ref, "fields": fields})
-            except Refused as exc:
-                general = "; ".join(u.message(lang) for u in exc.unmet) or exc.headline
-            except (InputError, Conflict) as exc:
-                general = exc.message(lang)
-            else:
-                return RedirectResponse(f"/loften/{promise_id}", status_code=303)
-        return await _form_page(
-            request, principal, promise_id, kind, sent, errors, general, artefact_id
-        )
-
-    return await guarded(request, body)
-
-
-@router.post("/loften/{promise_id}/ta-bort/{kind}/{artefact_id}")
-async def remove(request: Request, promise_id: int, kind: str, artefact_id: int) -> Response:
-    """Remove the artefact, or say what rests on it (409, on its form)."""
-    from web.forms import form_values
-
-    async def body(principal: Principal) -> Response:
-        await check_csrf(request)
-        if not _changeable(kind):
-            raise NotFound(f"{kind} cannot be removed")
-        ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
-        try:
-            await run("artefact.remove", principal, ref)
-        except (Conflict, Refused) as exc:
-            current = await run("artefact.show", principal, ref)
-            return await _form_page(
-                request,
-                principal,
-                promise_id,
-                kind,
-                form_values(kind, current["fields"]),
-                general=exc.message(language_of(request)),
-                artefact_id=artefact_id,
-                status=409,
-            )
-        return RedirectResponse(f"/loften/{promise_id}", status_code=303)
-
-    return await guarded(request, body)
-
-
-def _round(view: dict[str, Any], number: int) -> dict[str, Any]:
-    for row in view["artefacts"].get("evaluation_rounds", []):
-        if row["number"] == number and row["cycle_year"] == view["cycle_year"]:
-            return dict(row)
-    raise NotFound(f"no evaluation round {number} this year")
-
-
-async def _round_page(
-    request: Request,
-    principal: Principal,
-    promise_id: int,
-    number: int,
-    values: dict[str, Any] | None = None,
-    general: str | None = None,
-) -> Response:
-    """One evaluation round: every activity's status and every goal's latest value."""
-    from web.forms import STATUSES
-
-    view = await run("promise.show", principal, {"promise_id": promise_id})
-    return page(
-        request,
-        "round.html",
-        422 if general else 200,
-        principal=principal,
-        p=view,
-        r=_round(view, number),
-        statuses=STATUSES,
-        values=values or {"submitted_by": principal.name},
-        errors={"feedback_to_residents": general} if general else {},
-        general=None,
-    )
-
-
-@router.get("/loften/{promise_id}/uppfoljning/{number}")
-async def round_form(request: Request, promise_id: int, number: int) -> Response:
-    """The form of one evaluation round."""
-
-    async def body(principal: Principal) -> Response:
-        return await _round_page(request, principal, promise_id, number)
-
-    return await guarded(request, body)
-
-
-@router.post("/loften/{promise_id}/uppfoljning/{number}")
-async def submit_round(request: Request, promise_id: int, number: int) -> Response:
-    """Submit the round (the same check as `lofte add ID evaluation`), or say what is wrong."""
-    from web.forms import evaluation_from_form
-
-    async def body(principal: Principal) -> Response:
-        await check_csrf(request)
-        sent = {k: str(v)[:10_000] for k, v in (await request.form()).items() if k != "csrf_token"}
-        fields = evaluation_from_form(number, sent)
-        try:
-            await run(
-                "artefact.add",
-                principal,
-                {"promise_id": promise_id, "kind": "evaluation", "fields": fields},
-            )
-        except Refused as exc:
-            return await _round_page(request, principal, promise_id, number, sent, exc.headline)
-        except InputError as exc:
-            return await _round_page(
-                request, principal, promise_id, number, sent, exc.message(language_of(request))
-            )
-        return RedirectResponse(f"/loften/{promise_id}", status_code=303)
 
     return await guarded(request, body)

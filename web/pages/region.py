@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from markupsafe import Markup
 
+from application.regional import show_overview, status_history_of
 from lifecycle.errors import LofteError, NotFound
 from lifecycle.permissions import Principal
 from lifecycle.stages import CYCLE
@@ -61,9 +62,9 @@ async def overview(
             "offset": (page_number - 1) * PAGE_SIZE,
             "limit": PAGE_SIZE,
         }
-        data = await run("overview.show", principal, params)
+        data = await run(show_overview, principal, **params)
         try:
-            history = await run("status.history", principal, {"region": region})
+            history = await run(status_history_of, principal, region=region)
         except LofteError:
             history = []
         trend = _trend_chart(history, translator(lang)("Försenade löften per lägesrapport"))
@@ -79,7 +80,7 @@ async def overview(
             d=data,
             rows=data["rows"],
             history=history[:12],
-            trend=Markup(trend),  # noqa: S704 - built from numbers and an escaped title
+            trend=Markup(trend),  # built from numbers and an escaped title
             municipalities=data["municipalities"],
             stages=stages,
             chosen=chosen,
@@ -104,7 +105,7 @@ async def overview_download(request: Request, region: str, fmt: str) -> Response
         if fmt not in ("csv", "xlsx"):
             raise NotFound(f"no download as {fmt}")
         params = {"region": region, "format": fmt, "language": language_of(request)}
-        result = await run("overview.show", principal, params)
+        result = await run(show_overview, principal, **params)
         return StreamingResponse(
             result.chunks(),
             media_type=result.media_type,

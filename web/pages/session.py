@@ -9,6 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from fastapi_csrf_protect.exceptions import CsrfProtectError
 
+from application import identity
 from application.identity import MIN_PASSWORD
 from config.errors import ConfigError
 from lifecycle.errors import Busy, Forbidden, LofteError
@@ -182,7 +183,7 @@ async def change_password(request: Request) -> Response:
     if not errors:
         params = {"email": principal.email, "password": password, "current_password": current}
         try:
-            await run("user.password", principal, params)
+            await run(identity.change_password, principal, **params)
         except Forbidden:
             errors["current"] = N_("Det nuvarande lösenordet stämmer inte.")
         except LofteError:

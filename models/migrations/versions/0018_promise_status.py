@@ -1,6 +1,6 @@
 """the stored status of each promise, kept in step with every change (issue 24)
 
-Revision ID: 0017_promise_status
+Revision ID: 0018_promise_status
 Revises: 0016_activity_goals
 
 The table starts empty; ``lofte init`` (application/setup.initialise) fills in every promise
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0017_promise_status"
-down_revision: str | None = "0016_activity_goals"
+revision: str = "0018_promise_status"
+down_revision: str | None = "0017_analysis_update"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

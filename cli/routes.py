@@ -1,7 +1,9 @@
-"""Every operation's HTTP method and path, by name: the API's address book.
+"""Every use case's HTTP method and path, by name: the CLI's copy of the API's address book.
 
-Plain data with no imports, so the CLI can call a running service without loading the
-application (which keeps a command through the service well under half a second).
+The composition root (``wiring/usecases.py``) is where use cases are wired; this plain-data
+copy, with no imports, lets a command call a running service without loading the
+application, pydantic, SQLAlchemy or Prefect (which keeps a command through the service well
+under half a second). ``tests/test_routes.py`` keeps it equal to the root.
 """
 
 from __future__ import annotations

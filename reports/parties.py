@@ -1,0 +1,62 @@
+"""The parties of a promise as documents name them, and the year both of them signed.
+
+Shared by the signed promise, the action plan and the year-end compilation (its own module, so
+the documents do not import one another in a circle).
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session, col, select
+
+from lifecycle.vocabulary import OrganisationKind, Party
+from models import Organisation, Promise, PromiseText, Region, SignOff
+from reports.i18n import in_language
+
+
+def full_name(org: Organisation | None, region: Region | None, language: str) -> str:
+    """An organisation as a document names it: "Skärholmen stadsdelsnämnd", "Nacka kommun",
+    "Lokalpolisområde Skärholmen, Polisregion Stockholm"."""
+    if org is None:
+        return "?"
+    name = org.name
+    if org.kind is OrganisationKind.CITY_DISTRICT:
+        return in_language((f"{name} stadsdelsnämnd", f"{name} District Council"), language)
+    if org.kind is OrganisationKind.MUNICIPALITY:
+        if re.search(r"\b(kommun|stad)$", name) or name.startswith("Region "):
+            return name
+        return in_language((f"{name} kommun", f"{name} Municipality"), language)
+    if org.kind is OrganisationKind.LOCAL_POLICE_AREA:
+        bare = re.sub(r"^LPO\s+", "", name)
+        police = in_language((f"Lokalpolisområde {bare}", f"Local police area {bare}"), language)
+        if region is not None:
+            police += ", " + in_language((region.name_sv, region.name_en), language)
+        return police
+    return name
+
+
+def signed_year(session: Session, promise: Promise, published_only: bool = False) -> int | None:
+    """The latest cycle year whose promise text both parties have signed (not revoked);
+    with ``published_only`` the latest whose text is also published (what residents see)."""
+    for year in range(promise.cycle_year + 1, 0, -1):
+        text = session.exec(
+            select(PromiseText).where(
+                PromiseText.promise_id == promise.id, PromiseText.cycle_year == year
+            )
+        ).first()
+        parties = {
+            s.party
+            for s in session.exec(
+                select(SignOff).where(
+                    SignOff.promise_id == promise.id,
+                    SignOff.cycle_year == year,
+                    col(SignOff.revoked_at).is_(None),
+                )
+            ).all()
+        }
+        if published_only and (text is None or text.published_at is None):
+            continue
+        if text is not None and parties >= {Party.POLICE, Party.MUNICIPALITY}:
+            return year
+    return None
