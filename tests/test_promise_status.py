@@ -116,6 +116,7 @@ def test_status_in_step_through_every_stage_and_artefact_changes(
         remove_artefact,
     )
     from config.settings import reset_settings
+    from application.transitions import AdvanceRequest
     from flows.transition import advance_promise_flow
 
     monkeypatch.setenv("LOFTE_NOW", "2026-12-02T09:00:00+01:00")
@@ -123,7 +124,7 @@ def test_status_in_step_through_every_stage_and_artefact_changes(
     pid = new_promise(start=date(2026, 1, 1), years=1)
     for stage in CYCLE:
         complete_stage(pid, stage)
-        assert advance_promise_flow(ACTOR, pid)["ok"]
+        assert advance_promise_flow(ACTOR, AdvanceRequest(promise_id=pid)).ok
     with Session(get_engine()) as s:
         st = stored(s, [pid])[pid]
     assert st["stage"] == Stage.CLOSED.value and st["closed"] and st["published"]
@@ -132,7 +133,7 @@ def test_status_in_step_through_every_stage_and_artefact_changes(
     other = new_promise(start=date(2027, 1, 1), years=2, municipality="Järfälla")
     for stage in CYCLE[:5]:  # through the action plan, with its activities
         complete_stage(other, stage)
-        assert advance_promise_flow(ACTOR, other)["ok"]
+        assert advance_promise_flow(ACTOR, AdvanceRequest(promise_id=other)).ok
     with Session(get_engine()) as s:
         activity = s.exec(select(Activity.id).where(Activity.promise_id == other)).first()
     assert activity is not None
