@@ -115,8 +115,8 @@ def test_status_in_step_through_every_stage_and_artefact_changes(
         change_artefact,
         remove_artefact,
     )
-    from config.settings import reset_settings
     from application.transitions import AdvanceRequest
+    from config.settings import reset_settings
     from flows.transition import advance_promise_flow
 
     monkeypatch.setenv("LOFTE_NOW", "2026-12-02T09:00:00+01:00")

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from application.agreements import list_agreements
 from application.organisations import list_organisations
@@ -21,6 +21,7 @@ from lifecycle.errors import Forbidden, InputError
 from lifecycle.permissions import Principal
 from web.pages.common import guarded, run
 from web.pages.i18n import N_
+from web.pages.promise import done
 from web.pages.render import check_csrf, page
 
 router = APIRouter()
@@ -154,7 +155,7 @@ async def create(request: Request) -> Response:
                 created = await run(
                     create_promise_as, principal, **_request(values, choices, principal)
                 )
-                return RedirectResponse(f"/loften/{created['id']}?klart=skapat", status_code=303)
+                return done(created["id"], "skapat")
             except InputError as exc:
                 if "late_start_reason" in str(exc):
                     errors["late_reason"] = N_(

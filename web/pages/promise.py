@@ -136,7 +136,8 @@ def _chain(artefacts: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     return tree
 
 
-# What the promise page confirms after a change (``?klart=...``): a fixed set of sentences,
+# What the promise page confirms after a change (a short-lived cookie set by the redirect, so
+# the address stays the promise's and a reload does not confirm again): a fixed set of sentences,
 # never text from the address (issue 25: nothing confirmed a save or a stage change).
 CONFIRMATIONS = {
     "sparat": N_("Det är sparat."),
@@ -150,17 +151,36 @@ CONFIRMATIONS = {
 }
 
 
+CONFIRM_COOKIE = "lofte_klart"
+
+
 def done(promise_id: int, what: str) -> RedirectResponse:
-    """Back to the promise page, which confirms ``what`` (a key of CONFIRMATIONS)."""
-    return RedirectResponse(f"/loften/{promise_id}?klart={what}", status_code=303)
+    """Back to the promise page, which confirms ``what`` (a key of CONFIRMATIONS) once."""
+    from config.settings import get_settings
+
+    response = RedirectResponse(f"/loften/{promise_id}", status_code=303)
+    response.set_cookie(
+        CONFIRM_COOKIE,
+        what,
+        max_age=60,
+        path=f"/loften/{promise_id}",
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().secure_cookies,
+    )
+    return response
 
 
 @router.get("/loften/{promise_id}")
-async def promise_page(request: Request, promise_id: int, klart: str = "") -> Response:
+async def promise_page(request: Request, promise_id: int) -> Response:
     """The promise: its stages as a task list, what is missing, its chain and history."""
+    confirm = request.cookies.get(CONFIRM_COOKIE, "")[:20]
 
     async def body(principal: Principal) -> Response:
-        return await _promise_page(request, principal, promise_id, confirm=klart[:20])
+        response = await _promise_page(request, principal, promise_id, confirm=confirm)
+        if confirm:  # shown once
+            response.delete_cookie(CONFIRM_COOKIE, path=f"/loften/{promise_id}")
+        return response
 
     return await guarded(request, body)
 
