@@ -61,9 +61,8 @@ def test_transition_notice_reaches_each_coordinator_once_in_their_language(db) -
     ]
     sv = Renderer().render("transition", "sv", notices[0].payload)
     en = Renderer().render("transition", "en", notices[1].payload)
-    assert (
-        "Sollentuna" in sv.text
-        and "Gemensam lägesbild" in sv.text
-        and "anna@sollentuna.se" in sv.text
-    )
+    # Who moved it is named by name, not by address (issue 25), and the time is Swedish time.
+    assert "Sollentuna" in sv.text and "Gemensam lägesbild" in sv.text
+    assert "Av: Löfte" in sv.text and "anna@sollentuna.se" not in sv.text  # the system principal
+    assert "När: " in sv.text and " kl. " in sv.text
     assert "Joint analysis" in en.text and "Sollentuna" in en.subject
