@@ -67,8 +67,10 @@ def test_two_500s_then_200_delivers_once_after_backoff(db, receiver, make_setup)
     assert len(got) == 3 and report.sent == 1
     assert {r.header("Idempotency-Key") for r in got} == {"k1"}
     # Equal jitter: at least half of base (0.2 s) after the first failure, half of 0.4 s after the second.
-    assert got[1].at - got[0].at >= 0.1
-    assert got[2].at - got[1].at >= 0.2
+    # The receiver stamps each request when it has read it, so a slow first read under load
+    # shortens the gap it sees by a few milliseconds: a 10 ms allowance for that.
+    assert got[1].at - got[0].at >= 0.1 - 0.01
+    assert got[2].at - got[1].at >= 0.2 - 0.01
     m = row(db.engine, "k1")
     assert m.status == "sent" and m.attempts == 3
     log = attempts(db.engine, "k1")

@@ -36,6 +36,8 @@ def _vnu() -> Path:
 
 def test_every_public_page_passes_the_nu_html_checker(server, tmp_path) -> None:
     jar = _vnu()
+    from sqlmodel import select
+
     from application.organisations import OrganisationContactInput, set_contact
     from lifecycle.permissions import system_principal
     from models import Organisation
@@ -46,7 +48,7 @@ def test_every_public_page_passes_the_nu_html_checker(server, tmp_path) -> None:
     walk_to(pid, Stage.CONTINUOUS_EVALUATION)
     submit_round(pid, 1, "Belysningen är lagad.")
     with session_scope() as s:
-        org = s.query(Organisation).filter(Organisation.name == "Sollentuna").first()
+        org = s.exec(select(Organisation).where(Organisation.name == "Sollentuna")).first()
         assert org is not None and org.id is not None
         org_id = org.id
     set_contact(
