@@ -7,12 +7,14 @@ themselves are pure (``lifecycle.permissions``); this module only looks up the f
 
 from __future__ import annotations
 
+from sqlalchemy.orm import object_session
 from sqlmodel import Session
 
 from lifecycle.errors import Forbidden, NotAuthenticated
 from lifecycle.permissions import Action, Principal, Target, decide
 from lifecycle.vocabulary import Party, Role
 from models import Organisation, Person, Promise
+from views.lookup import party_organisation_ids
 
 
 def principal_of(
@@ -35,15 +37,27 @@ def principal_of(
     )
 
 
-def promise_target(promise: Promise, party: Party | None = None) -> Target:
-    """The facts about a promise that rights depend on: its region and its two parties."""
+def promise_target(
+    promise: Promise, party: Party | None = None, signer: int | None = None
+) -> Target:
+    """The facts about a promise that rights depend on: its region and its parties.
+
+    The organisations of each party are read in the session the promise was read in; a
+    promise outside any session has only its lead organisations, which can only refuse more.
+    """
+    session = object_session(promise)
+    if isinstance(session, Session):
+        ids = party_organisation_ids(session, promise)
+    else:
+        ids = {
+            Party.MUNICIPALITY: [promise.municipality_id],
+            Party.POLICE: [promise.police_area_id],
+        }
     return Target(
         region_id=promise.region_id,
-        party_organisations={
-            Party.MUNICIPALITY: promise.municipality_id,
-            Party.POLICE: promise.police_area_id,
-        },
+        party_organisations={p: frozenset(orgs) for p, orgs in ids.items()},
         party=party,
+        signer=signer,
     )
 
 
@@ -56,10 +70,15 @@ def _raise(principal: Principal | None, action: Action, target: Target) -> None:
 
 
 def require(
-    principal: Principal | None, action: Action, promise: Promise, party: Party | None = None
+    principal: Principal | None,
+    action: Action,
+    promise: Promise,
+    party: Party | None = None,
+    signer: int | None = None,
 ) -> None:
-    """Raise Forbidden unless ``principal`` may do ``action`` on ``promise``."""
-    _raise(principal, action, promise_target(promise, party))
+    """Raise Forbidden unless ``principal`` may do ``action`` on ``promise`` (for a sign-off:
+    for ``party``, by its organisation ``signer``)."""
+    _raise(principal, action, promise_target(promise, party, signer))
 
 
 def require_parties(
@@ -72,7 +91,10 @@ def require_parties(
     """Raise Forbidden unless ``principal`` belongs to one of the two parties named."""
     target = Target(
         region_id=region,
-        party_organisations={Party.MUNICIPALITY: municipality_id, Party.POLICE: police_area_id},
+        party_organisations={
+            Party.MUNICIPALITY: frozenset({municipality_id}),
+            Party.POLICE: frozenset({police_area_id}),
+        },
     )
     _raise(principal, action, target)
 

@@ -52,8 +52,8 @@ def _may(principal: Principal, action: Action, session: Session, agreement: Agre
         target = Target(
             region_id=agreement.region_id,
             party_organisations={
-                Party.MUNICIPALITY: municipality_id,
-                Party.POLICE: agreement.police_area_id,
+                Party.MUNICIPALITY: frozenset({municipality_id}),
+                Party.POLICE: frozenset({agreement.police_area_id}),
             },
         )
         if decide(principal, action, target) is None:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
 
 from application.access import require, require_action
@@ -24,11 +25,12 @@ from effects.hooks import compilation_approved, round_submitted
 from lifecycle.criteria import Unmet, unmet_for_signoff
 from lifecycle.dates import date_problem, round_period_start
 from lifecycle.errors import InputError, NotFound, Refused, describe_validation_error
-from lifecycle.permissions import Action, Principal
+from lifecycle.permissions import SYSTEM, Action, Principal
 from lifecycle.renewal import renewal_date
 from lifecycle.stages import Stage
 from lifecycle.statements import split_statements
 from lifecycle.term import cycle_year_bounds
+from lifecycle.vocabulary import Party
 from models import (
     Activity,
     ActivityGoal,
@@ -40,6 +42,7 @@ from models import (
     EvaluationRound,
     Goal,
     IndicatorValue,
+    Organisation,
     Problem,
     ProblemPriorityArea,
     Promise,
@@ -84,7 +87,7 @@ from models.kinds import (
 )
 from models.kinds import artefact_kinds as artefact_kinds  # re-exported for `lofte schema`
 from models.kinds import json_schema as json_schema  # (cli may not import models)
-from views.lookup import get_promise
+from views.lookup import get_promise, party_organisations
 from views.snapshot import (
     analysis_update_facts,
     build_snapshot,
@@ -377,7 +380,6 @@ def _check_owner(session: Session, promise: Promise, data: ActivityInput) -> Non
     """In Stockholm the social services are part of the city district's committee: an
     activity of theirs is the district's own (owner_party municipality), not another actor's."""
     from lifecycle.vocabulary import OrganisationKind, OtherActor
-    from models import Organisation
 
     if data.owner_kind is not OtherActor.SOCIAL_SERVICES:
         return
@@ -523,21 +525,57 @@ def _analysis_update(
     return row
 
 
+def signing_organisation(
+    session: Session, promise: Promise, data: SignOffInput, actor: Principal
+) -> Organisation:
+    """The organisation of the party that signs: the one named, else the signer's own, else
+    the party's only one. A party of two (a city district split between two police areas)
+    signs once for each organisation, so one of them must be named or be the signer's."""
+    orgs = party_organisations(session, promise)[data.party]
+    if data.organisation:
+        wanted = data.organisation.strip().casefold()
+        for org in orgs:
+            if org.name.casefold() == wanted:
+                return org
+        raise InputError.said(
+            "{name} är inte part i löftet för {party}; välj en av: {names}",
+            name=data.organisation,
+            party=data.party.value,
+            names=", ".join(o.name for o in orgs),
+        )
+    for org in orgs:
+        if org.id == actor.organisation_id:
+            return org
+    if len(orgs) == 1:
+        return orgs[0]
+    raise InputError.said(
+        "ange vilken organisation som skriver under (organisation): {names}",
+        names=", ".join(o.name for o in orgs),
+    )
+
+
 @handles(SIGNOFF)
 def _signoff(session: Session, promise: Promise, data: SignOffInput, now: datetime) -> SQLModel:
     year = promise.cycle_year + (1 if data.for_next_year else 0)
+    signer = signing_organisation(session, promise, data, SYSTEM)
+    lead = promise.police_area_id if data.party is Party.POLICE else promise.municipality_id
     existing = session.exec(
         select(SignOff).where(
             SignOff.promise_id == promise.id,
             SignOff.cycle_year == year,
             SignOff.party == data.party,
+            # sign-offs from before a party could have two organisations name none: the lead's
+            func.coalesce(SignOff.organisation_id, lead) == signer.id,
             col(SignOff.revoked_at).is_(None),
         )
     ).first()
     if existing:
-        raise InputError(
-            f"{data.party.value} already signed the action plan of year {year} "
-            f"({existing.signed_by}, {existing.signed_on})"
+        raise InputError.said(
+            "{who} har redan skrivit under medborgarlöftet för år {year} ({by}, {day})",
+            who=signer.name,
+            year=year,
+            by=existing.signed_by,
+            day=existing.signed_on.isoformat(),
         )
     _check_dates(promise, local_day(now), signed_on=(data.signed_on, True))
     snapshot = build_snapshot(session, promise, local_day(now))
@@ -562,7 +600,8 @@ def _signoff(session: Session, promise: Promise, data: SignOffInput, now: dateti
     row = SignOff(
         promise_id=promise.id,  # type: ignore[arg-type]
         cycle_year=year,
-        **data.model_dump(exclude={"for_next_year"}),
+        organisation_id=signer.id,
+        **data.model_dump(exclude={"for_next_year", "organisation"}),
     )
     session.add(row)
     return row
@@ -728,9 +767,14 @@ def add_artefact(
     require(actor, Action.RECORD_ARTEFACT, promise)
     data = parse_input(kind, raw)
     spec = KINDS[kind]
-    if spec.right is not None:
-        # A sign-off is its party's steering group's; an approval or a round needs its right.
-        require(actor, spec.right, promise, party=getattr(data, "party", None))
+    if isinstance(data, SignOffInput):
+        # A sign-off is its party's steering group's, each organisation of the party its own.
+        signer = signing_organisation(session, promise, data, actor)
+        require(actor, Action.SIGN_OFF, promise, party=data.party, signer=signer.id)
+        data = data.model_copy(update={"organisation": signer.name})
+    elif spec.right is not None:
+        # An approval or a round needs its own right.
+        require(actor, spec.right, promise)
     if getattr(data, "for_next_year", False):
         _check_revision_open(session, promise, local_day(now_utc(now)))
     else:

@@ -342,12 +342,26 @@ class _Builder:
             "signoff",
             {
                 "party": "police",
+                "organisation": self.spec["police_area"],
                 "signed_by": "Anders Lind",
                 "signed_as": f"Lokalpolisområdeschef, {self.spec['police_area']}",
                 "signed_on": on,
             },
             on,
         )
+        for other in _also(self.spec):  # a district in two police areas: each LPO signs
+            _add(
+                self.pid,
+                "signoff",
+                {
+                    "party": "police",
+                    "organisation": other,
+                    "signed_by": "Sara Lindqvist",
+                    "signed_as": f"Lokalpolisområdeschef, {other}",
+                    "signed_on": on,
+                },
+                on,
+            )
         _add(
             self.pid,
             "signoff",
@@ -518,29 +532,33 @@ def _people(session: Session, entry: dict[str, Any]) -> None:
             role="steering_group",  # type: ignore[arg-type]
         ),
     )
-    # The local police area's head signs the promise for the police (its steering group).
-    add_person(
-        session,
-        PersonInput(
-            email=f"chef.{_slug(entry['police_area'])}@polisen.example.se",
-            name=f"Lokalpolisområdeschef {entry['police_area']}",
-            organisation=entry["police_area"],
-            organisation_kind=OrganisationKind.LOCAL_POLICE_AREA,
-            region="stockholm",
-            role="steering_group",  # type: ignore[arg-type]
-        ),
-    )
-    add_person(
-        session,
-        PersonInput(
-            email=f"kommunpolis.{slug}@polisen.example.se",
-            name=f"Kommunpolis {entry['police_area']}",
-            organisation=entry["police_area"],
-            organisation_kind=OrganisationKind.LOCAL_POLICE_AREA,
-            region="stockholm",
-            role="coordinator",  # type: ignore[arg-type]
-        ),
-    )
+    # Each local police area's head signs the promise for the police (its steering group);
+    # a district in two police areas has a kommunpolis and a head in each.
+    for police_area in (entry["police_area"], *_also(entry)):
+        add_person(
+            session,
+            PersonInput(
+                email=f"chef.{_slug(police_area)}@polisen.example.se",
+                name=f"Lokalpolisområdeschef {police_area}",
+                organisation=police_area,
+                organisation_kind=OrganisationKind.LOCAL_POLICE_AREA,
+                region="stockholm",
+                role="steering_group",  # type: ignore[arg-type]
+            ),
+        )
+        add_person(
+            session,
+            PersonInput(
+                email=f"kommunpolis.{slug}.{_slug(police_area)}@polisen.example.se"
+                if police_area != entry["police_area"]
+                else f"kommunpolis.{slug}@polisen.example.se",
+                name=f"Kommunpolis {police_area}",
+                organisation=police_area,
+                organisation_kind=OrganisationKind.LOCAL_POLICE_AREA,
+                region="stockholm",
+                role="coordinator",  # type: ignore[arg-type]
+            ),
+        )
 
 
 def load_demo(today: date | None = None, path: Path = DEMO_FILE) -> dict[str, Any]:
@@ -834,6 +852,12 @@ DEFAULT_PROBLEMS = ["fewer-young-at-risk", "fewer-criminals-exit", "vulnerable-v
 NEXT_ONLY = ("stop", "rounds", "dialogues", "early", "next")
 
 
+def _also(entry: dict[str, Any]) -> list[str]:
+    """The further police areas of a district split between two (``also_police_area``)."""
+    also = entry.get("also_police_area")
+    return [also] if also else []
+
+
 def _spec(entry: dict[str, Any], agreements: dict[str, int]) -> dict[str, Any]:
     """An entry with its defaults: area, problems, the word for the municipal party."""
     spec = dict(entry)
@@ -868,6 +892,7 @@ def _create_first(spec: dict[str, Any], today: date) -> int:
                 start=spec["start"],
                 years=spec["years"],
                 municipality_is_city_district=bool(spec.get("city_district")),
+                also_police_areas=_also(spec),
                 agreement_id=spec["agreement_id"],
             ),
             ACTOR,

@@ -27,17 +27,16 @@ from lifecycle.errors import Refused
 from lifecycle.permissions import SYSTEM, Action, Principal
 from lifecycle.renewal import renewal_date, renewal_is_due
 from lifecycle.stages import Stage
-from lifecycle.vocabulary import OrganisationKind
+from lifecycle.vocabulary import OrganisationKind, Party
 from models import (
     AuditEvent,
-    Organisation,
     Problem,
     Promise,
     YearEndCompilation,
 )
 from models.db import get_engine, read_scope, session_scope
 from models.inputs import PromiseCreate, plausible_moment
-from views.lookup import get_promise, organisation_names, successor
+from views.lookup import get_promise, party_organisations, successor
 
 
 def _seed_problems(session: Session, old: Promise, new: Promise) -> int:
@@ -133,20 +132,21 @@ def open_next_cycle(
         if existing:
             return existing
         _refuse_unless_last_year(old)
-        municipality, police = organisation_names(session, old)
-        org = session.get(Organisation, old.municipality_id)
+        parties = party_organisations(session, old)
+        org, police, *also_police = parties[Party.MUNICIPALITY][0], *parties[Party.POLICE]
         if late_start_reason is None and old.stage is Stage.CLOSED:
             late_start_reason = (
                 f"Öppnad först när löfte {old.id} avslutades ({today}), efter förnyelsedagen."
             )
         data = PromiseCreate(
             region=old.region_id,
-            municipality=municipality,
-            police_area=police,
+            municipality=org.name,
+            police_area=police.name,
+            also_police_areas=[o.name for o in also_police],
             area_name=old.area_name,
             start=start or old.term_end + timedelta(days=1),
             years=years or old.term_years,
-            municipality_is_city_district=bool(org and org.kind is OrganisationKind.CITY_DISTRICT),
+            municipality_is_city_district=org.kind is OrganisationKind.CITY_DISTRICT,
             agreement_id=agreement_for_next_cycle(
                 session, old, start or old.term_end + timedelta(days=1), years or old.term_years
             ),

@@ -19,8 +19,16 @@ from lifecycle.errors import InputError, NotAuthenticated, describe_validation_e
 from lifecycle.permissions import Action, Principal
 from lifecycle.stages import Stage, parse_stage
 from lifecycle.term import term_end
-from lifecycle.vocabulary import OrganisationKind, Role
-from models import Agreement, AgreementParty, Organisation, Person, Promise, Region
+from lifecycle.vocabulary import OrganisationKind, Party, Role
+from models import (
+    Agreement,
+    AgreementParty,
+    Organisation,
+    PartyOrganisation,
+    Person,
+    Promise,
+    Region,
+)
 from models.db import read_scope, session_scope
 from models.inputs import AgreementCreate, AgreementDecisionInput, PersonInput, PromiseCreate
 from views.lookup import get_promise, history, list_promises, organisation_names
@@ -177,6 +185,30 @@ def _check_agreement(session: Session, agreement_id: int, promise: Promise) -> N
         )
 
 
+def _add_police_areas(session: Session, promise: Promise, names: list[str]) -> None:
+    """Make further LPOs part of the promise's police party (a city district split between
+    two police areas); each name is a local police area of the promise's region."""
+    seen: set[int | None] = {promise.police_area_id}
+    for name in names:
+        org = find_or_create_organisation(
+            session, promise.region_id, OrganisationKind.LOCAL_POLICE_AREA, name
+        )
+        if org.id in seen:
+            raise InputError.said(
+                "{name} står redan som lokalpolisområde i löftet; ange varje lokalpolisområde "
+                "en gång",
+                name=org.name,
+            )
+        seen.add(org.id)
+        session.add(
+            PartyOrganisation(
+                promise_id=promise.id,  # type: ignore[arg-type]
+                organisation_id=org.id,  # type: ignore[arg-type]
+                party=Party.POLICE,
+            )
+        )
+
+
 def _refuse_late_start(data: PromiseCreate, today: date) -> None:
     """A promise whose stage deadlines are already past opens late: only if someone says why."""
     if data.late_start_reason:
@@ -233,6 +265,7 @@ def create_promise(
         _check_agreement(session, data.agreement_id, promise)
     session.add(promise)
     session.flush()
+    _add_police_areas(session, promise, data.also_police_areas)
     audit(
         session,
         promise_id=promise.id,

@@ -49,7 +49,7 @@ from models import (
 )
 from models.base import as_utc
 from models.db import read_scope
-from views.lookup import organisation_names
+from views.lookup import organisation_names, party_organisations
 from views.public_plan import area_names, latest_versions, public_plan, still_public
 
 SCHEMA = "lofte-public/1"
@@ -380,9 +380,8 @@ def published_promise(promise_id: int) -> dict[str, Any]:
 def _contacts(session: Session, promise: Promise) -> list[dict[str, str]]:
     """How residents reach each party (a functional mailbox or phone, set per organisation)."""
     found = []
-    for org_id in (promise.municipality_id, promise.police_area_id):
-        org = session.get(Organisation, org_id)
-        if org is not None and org.public_contact:
+    for org in (o for orgs in party_organisations(session, promise).values() for o in orgs):
+        if org.public_contact:
             found.append({"organisation": org.name, "contact": org.public_contact})
     return found
 

@@ -34,6 +34,14 @@ def promise_create(
             "--city-district", help="The municipality side is a city district (stadsdelsnämnd)"
         ),
     ] = False,
+    also_police_area: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--also-police-area",
+            help="Ytterligare lokalpolisområde som området ligger i / a further local police "
+            "area the area lies in (a city district split between two police areas; repeat)",
+        ),
+    ] = None,
     agreement: Annotated[
         int | None, typer.Option(help="Id of the collaboration agreement it belongs to")
     ] = None,
@@ -52,6 +60,7 @@ def promise_create(
             "years": years,
             "area_name": area_name,
             "municipality_is_city_district": city_district,
+            "also_police_areas": also_police_area or [],
             "agreement_id": agreement,
             "late_start_reason": late_reason,
         },

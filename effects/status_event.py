@@ -10,10 +10,10 @@ from config.settings import ConfigError
 from lifecycle.permissions import Principal
 from lifecycle.transitions import TransitionPlan
 from models.base import utcnow
-from models.organisation import Organisation
 from models.promise import Promise
 from notifications.outbox import enqueue
 from notifications.status_routes import route_for
+from views.lookup import organisation_names
 
 log = logging.getLogger("lofte.status")
 
@@ -36,14 +36,13 @@ def enqueue_transition_status_event(
     if route is None or not route.transition_events:
         return 0
     lang = route.language
-    municipality = session.get(Organisation, promise.municipality_id)
-    police = session.get(Organisation, promise.police_area_id)
+    municipality_name, police_name = organisation_names(session, promise)
     payload = {
         "region": promise.region_id,
         "promise_id": promise.id,
         "promise": promise.area_name,
-        "municipality": municipality.name if municipality else None,
-        "police_area": police.name if police else None,
+        "municipality": municipality_name,
+        "police_area": police_name,
         "from_stage": plan.from_stage.value,
         "to_stage": plan.to_stage.value,
         "transition": plan.kind.value,

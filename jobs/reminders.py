@@ -46,7 +46,7 @@ from models.base import utcnow
 from models.db import insert_if_new, session_scope
 from models.operations import Deadline
 from models.organisation import Organisation, Person
-from models.promise import Promise
+from models.promise import PartyOrganisation, Promise
 from models.reminders import PromiseCalendar, ReminderSent
 from notifications import outbox
 from notifications.channel_config import DEFAULT_CHANNEL
@@ -211,7 +211,7 @@ def plan_reminders(session: Session, day: date) -> ReminderPlan:
 
     # The promises' organisations, and (for escalations) their regions, in a few queries.
     promise_ids = sorted({d.promise_id for d in due})
-    orgs_of: dict[int, tuple[int, int]] = {}
+    orgs_of: dict[int, tuple[int, ...]] = {}
     for chunk in _chunks(promise_ids):
         for pid, municipality_id, police_area_id in session.exec(
             select(Promise.id, Promise.municipality_id, Promise.police_area_id).where(
@@ -220,6 +220,13 @@ def plan_reminders(session: Session, day: date) -> ReminderPlan:
         ):
             assert pid is not None
             orgs_of[pid] = (municipality_id, police_area_id)
+        # a city district split between two police areas: the second LPO hears too
+        for pid, org_id in session.exec(
+            select(PartyOrganisation.promise_id, PartyOrganisation.organisation_id).where(
+                col(PartyOrganisation.promise_id).in_(chunk)
+            )
+        ):
+            orgs_of[pid] = (*orgs_of[pid], org_id)
     org_ids = sorted({o for pair in orgs_of.values() for o in pair})
     by_org: dict[tuple[int, str], list[Person]] = defaultdict(list)
     for chunk in _chunks(org_ids):

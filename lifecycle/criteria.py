@@ -277,7 +277,19 @@ def _action_plan(s: PromiseSnapshot) -> list[Unmet]:
             )
         )
     for party in Party:
-        if party not in s.signed_by:
+        if party in s.signed_by:
+            continue
+        for name in s.unsigned_organisations.get(party, ()):
+            unmet.append(
+                Unmet(
+                    f"signoff.{party.value}_missing",
+                    f"{name} har inte undertecknat åtgärdsplanen; var och en av partens "
+                    "organisationer skriver under.",
+                    f"{name} has not signed the action plan; each organisation of the party signs.",
+                    ref=f"organisation:{name}",
+                )
+            )
+        if party not in s.unsigned_organisations:
             unmet.append(
                 Unmet(
                     f"signoff.{party.value}_missing",

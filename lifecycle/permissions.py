@@ -147,13 +147,15 @@ SYSTEM = system_principal()
 class Target:
     """What an action is about: a promise (its two parties and region), or a region.
 
-    ``party_organisations`` maps each party of the promise to its organisation; ``party`` is
-    the party a sign-off is for.
+    ``party_organisations`` maps each party of the promise to its organisations (one, or two
+    LPOs for a city district split between two police areas); ``party`` is the party a
+    sign-off is for and ``signer`` the organisation of that party that signs.
     """
 
     region_id: str | None = None
-    party_organisations: dict[Party, int] = field(default_factory=dict)
+    party_organisations: dict[Party, frozenset[int]] = field(default_factory=dict)
     party: Party | None = None
+    signer: int | None = None
 
 
 @dataclass(frozen=True)
@@ -193,8 +195,8 @@ def decide(principal: Principal, action: Action, target: Target | None = None) -
     role = principal.role
     own_parties = {
         party
-        for party, org in target.party_organisations.items()
-        if principal.organisation_id is not None and org == principal.organisation_id
+        for party, orgs in target.party_organisations.items()
+        if principal.organisation_id in orgs
     }
     if action in PROMISE_READS:
         if role in PARTY_ROLES and own_parties:
@@ -214,7 +216,9 @@ def decide(principal: Principal, action: Action, target: Target | None = None) -
             return None
         return _denied(action, "party" if role in PARTY_ROLES else "")
     if action is Action.SIGN_OFF:
-        if role is Role.STEERING_GROUP and target.party in own_parties:
+        # each organisation of a party signs for itself: LPO Globen's chief not for LPO Farsta
+        own_signer = target.signer is None or target.signer == principal.organisation_id
+        if role is Role.STEERING_GROUP and target.party in own_parties and own_signer:
             return None
         return _denied(action, "own_party" if role is Role.STEERING_GROUP else "")
     if action is Action.APPROVE_COMPILATION:

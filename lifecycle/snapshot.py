@@ -126,6 +126,9 @@ class PromiseSnapshot:
     goals: tuple[GoalFacts, ...] = ()
     activities: tuple[ActivityFacts, ...] = ()
     signed_by: frozenset[Party] = frozenset()
+    # A party of two organisations (a city district split between two police areas) signs
+    # once for each: the names of those still to sign, by party.
+    unsigned_organisations: dict[Party, tuple[str, ...]] = field(default_factory=dict)
     has_promise_text: bool = False
     # Who promises something in this year's text: police, municipality, joint.
     promised_by: frozenset[str] = frozenset()

@@ -32,7 +32,7 @@ from models.identity import (
 )
 from models.operations import Deadline, DeliveryAttempt, OutboxMessage, StatusSnapshot
 from models.organisation import Organisation, Person, PriorityArea, Region
-from models.promise import Agreement, AgreementParty, Promise
+from models.promise import Agreement, AgreementParty, PartyOrganisation, Promise
 from models.reminders import PromiseCalendar, ReminderSent
 from models.residents import ResidentSubscription, SubscriptionRequest
 from models.status import PromiseStatus
@@ -57,6 +57,7 @@ __all__ = [
     "OidcIdentity",
     "Organisation",
     "OutboxMessage",
+    "PartyOrganisation",
     "Person",
     "PriorityArea",
     "Problem",

@@ -228,6 +228,8 @@ class SignOff(SQLModel, table=True):
     promise_id: int = Field(foreign_key="promise.id", index=True)
     cycle_year: int = 1
     party: Party = enum_field(Party)
+    # Which organisation of the party signed: a party of two LPOs signs once for each.
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
     signed_by: str = Field(max_length=200)
     # The signatory's function ("lokalpolisområdeschef", "ordförande i nämnden"): public.
     signed_as: str = Field(default="", max_length=200)

@@ -194,6 +194,12 @@ class PromiseCreate(_Input):
         ge=MIN_TERM_YEARS, le=MAX_TERM_YEARS, description="Length of the term in years (1-4)"
     )
     municipality_is_city_district: bool = False
+    also_police_areas: list[str] = Field(
+        default_factory=list,
+        max_length=3,
+        description="Further local police areas the area lies in (a city district split between "
+        "two police areas): each takes part and signs as the police party",
+    )
     agreement_id: int | None = Field(
         default=None, description="The collaboration agreement the promise belongs to"
     )
@@ -582,6 +588,12 @@ class SignOffInput(_Input):
         description="The signatory's function (lokalpolisområdeschef, nämndens ordförande)",
     )
     signed_on: date
+    organisation: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Which organisation of the party signs, when the party has two (a city "
+        "district split between two police areas: each LPO signs); default: the signer's own",
+    )
     for_next_year: bool = Field(
         default=False,
         description="Sign the revised plan for the next year of a multi-year term ahead",

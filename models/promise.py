@@ -9,6 +9,7 @@ from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from lifecycle.stages import Stage
+from lifecycle.vocabulary import Party
 from models.base import enum_field, json_field, utcnow
 
 
@@ -90,3 +91,17 @@ class Promise(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     stage_entered_at: datetime = Field(default_factory=utcnow)
     closed_at: datetime | None = None
+
+
+class PartyOrganisation(SQLModel, table=True):
+    """One more organisation in a party of a promise, besides the one on ``Promise``.
+
+    A city district can lie in two local police areas (in the demo, Enskede-Årsta-Vantör: its
+    northern parts under LPO Globen, Rågsved under LPO Farsta). Its one promise then has both
+    LPOs as the police party: the coordinators and steering group of each take part, and each
+    LPO signs the promise.
+    """
+
+    promise_id: int = Field(foreign_key="promise.id", primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True, index=True)
+    party: Party = enum_field(Party)

@@ -31,14 +31,14 @@ from typing import Any
 from sqlalchemy import String, cast, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from lifecycle.calendar import is_working_day
 from lifecycle.deadlines import KIND_ROUND, what_is_due
 from lifecycle.stages import CYCLE, Stage
 from lifecycle.vocabulary import Role
 from models.organisation import Organisation, Person, Region
-from models.promise import Promise
+from models.promise import PartyOrganisation, Promise
 from models.status import PromiseStatus
 
 OVERVIEW_VERSION = 1
@@ -101,6 +101,23 @@ def _text(column: Any) -> Any:
     """A date column read as its ISO text: parsing it with ``date.fromisoformat`` (C) instead
     of the driver's type processing halves the cost of reading thousands of rows on SQLite."""
     return cast(column, String)
+
+
+def _further_organisations(
+    session: Session, promise_ids: list[int]
+) -> dict[int, list[tuple[int, str]]]:
+    """Each shown promise's further party organisations (a city district split between two
+    police areas), by id and name: one query for the page, not one per promise."""
+    further: dict[int, list[tuple[int, str]]] = {}
+    rows = session.exec(
+        select(PartyOrganisation.promise_id, Organisation.id, Organisation.name)
+        .join(Organisation, col(Organisation.id) == col(PartyOrganisation.organisation_id))
+        .where(col(PartyOrganisation.promise_id).in_(promise_ids))
+        .order_by(col(PartyOrganisation.organisation_id))
+    ).all()
+    for promise_id, org_id, name in rows:
+        further.setdefault(promise_id, []).append((org_id or 0, name))
+    return further
 
 
 def _open_promises(
@@ -336,6 +353,7 @@ def _build(
     ]
     shown = chosen[offset : None if limit is None else offset + limit]
     deadlines = _open_deadlines(session, [r["promise_id"] for r in shown])
+    further = _further_organisations(session, [r["promise_id"] for r in shown])
     for d_list in deadlines.values():
         for d in d_list:
             as_date(d[4])
@@ -360,7 +378,13 @@ def _build(
             _dues,
             not_done_text,
         ) = r["record"]
-        responsible = people.get(municipality_id, []) + people.get(police_area_id, [])
+        also = further.get(pid, [])
+        responsible = [
+            person
+            for org_id in (municipality_id, police_area_id, *(org_id for org_id, _ in also))
+            for person in people.get(org_id, [])
+        ]
+        police_name = " och ".join([police_name, *(name for _, name in also)])
         overdue = []
         stage_dues = []
         next_deadline = None

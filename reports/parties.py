@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from lifecycle.vocabulary import OrganisationKind, Party
-from models import Organisation, Promise, PromiseText, Region, SignOff
+from models import Organisation, Promise, PromiseText, Region
 from reports.i18n import in_language
+from views.lookup import signatures
 
 
 def full_name(org: Organisation | None, region: Region | None, language: str) -> str:
@@ -37,7 +38,7 @@ def full_name(org: Organisation | None, region: Region | None, language: str) ->
 
 
 def signed_year(session: Session, promise: Promise, published_only: bool = False) -> int | None:
-    """The latest cycle year whose promise text both parties have signed (not revoked);
+    """The latest cycle year whose promise text all parties have signed (not revoked);
     with ``published_only`` the latest whose text is also published (what residents see)."""
     for year in range(promise.cycle_year + 1, 0, -1):
         text = session.exec(
@@ -45,18 +46,9 @@ def signed_year(session: Session, promise: Promise, published_only: bool = False
                 PromiseText.promise_id == promise.id, PromiseText.cycle_year == year
             )
         ).first()
-        parties = {
-            s.party
-            for s in session.exec(
-                select(SignOff).where(
-                    SignOff.promise_id == promise.id,
-                    SignOff.cycle_year == year,
-                    col(SignOff.revoked_at).is_(None),
-                )
-            ).all()
-        }
         if published_only and (text is None or text.published_at is None):
             continue
-        if text is not None and parties >= {Party.POLICE, Party.MUNICIPALITY}:
+        # every party, and each organisation of a party of two, has signed
+        if text is not None and signatures(session, promise, year)[0] == frozenset(Party):
             return year
     return None

@@ -37,6 +37,7 @@ from reports.logos import logo_data_uri
 from reports.office import DocumentInfo, docx_bytes, docx_table, language_tag, new_docx
 from reports.parties import full_name, signed_year
 from reports.pdf import FONT_STACK, html_to_pdf
+from views.lookup import party_organisations
 
 # A text that already opens with its party's promise ("Polisen lovar att ...") keeps it.
 _OPENS_WITH_PROMISE = re.compile(
@@ -101,11 +102,14 @@ def document_data(
         .order_by(col(SignOff.party))
     ).all()
     region = session.get(Region, promise.region_id)
-    municipality = session.get(Organisation, promise.municipality_id)
-    police = session.get(Organisation, promise.police_area_id)
+    parties = party_organisations(session, promise)
+    municipality, police = parties[Party.MUNICIPALITY][0], parties[Party.POLICE][0]
+    # each organisation by its full name; a party of two (a city district in two police
+    # areas) is named by both, and each signs under its own name
+    org_names = {o.id: full_name(o, region, language) for orgs in parties.values() for o in orgs}
+    conjunction = " och " if language == "sv" else " and "
     names = {
-        Party.MUNICIPALITY: full_name(municipality, region, language),
-        Party.POLICE: full_name(police, region, language),
+        party: conjunction.join(org_names[o.id] for o in orgs) for party, orgs in parties.items()
     }
     t = words(language)
     promises = [
@@ -138,15 +142,11 @@ def document_data(
     contacts = session.exec(
         select(Person)
         .where(
-            col(Person.organisation_id).in_([promise.municipality_id, promise.police_area_id]),
+            col(Person.organisation_id).in_(list(org_names)),
             Person.role == Role.COORDINATOR,
         )
         .order_by(col(Person.organisation_id), col(Person.name))
     ).all()
-    org_names = {
-        promise.municipality_id: names[Party.MUNICIPALITY],
-        promise.police_area_id: names[Party.POLICE],
-    }
     signed_on = max(s.signed_on for s in signoffs)
     settings = get_settings()
 
@@ -210,7 +210,7 @@ def document_data(
             ],
             "signatories": [
                 {
-                    "party": names[s.party],
+                    "party": org_names.get(s.organisation_id, names[s.party]),
                     "name": s.signed_by,
                     "function": s.signed_as,
                     "signed_on": s.signed_on.isoformat(),

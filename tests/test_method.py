@@ -21,10 +21,12 @@ from config.calendar import get_calendars
 from lifecycle.deadlines import past_stage_deadlines
 from lifecycle.errors import InputError, Refused
 from lifecycle.stages import CYCLE, Stage
+from lifecycle.vocabulary import Party
 from models import Activity, AuditEvent, Organisation, Problem, Promise, SignOff
 from models.db import session_scope
 from models.inputs import AgreementCreate, PromiseCreate
 from tests.helpers import ACTOR, add, add_activities, complete_stage, ids, new_promise, promise
+from views.lookup import party_organisations, signatures
 
 runner = CliRunner()
 
@@ -160,6 +162,118 @@ def test_a_simulated_year_of_daily_runs_opens_no_promise_already_late(db) -> Non
 
 
 # --- 2. the agreement has content and several parties -------------------------------------------
+
+
+def test_a_city_district_split_between_two_police_areas_has_one_promise_both_lpos_sign(
+    db,
+) -> None:
+    """Issue 22, "a city district may be split between two police areas" (domain: Stockholm's
+    LPO Farsta includes Rågsved, so Enskede-Årsta-Vantör lies in two LPOs). The district's one
+    promise has both LPOs as its police party: each LPO's people take part, each LPO's steering
+    group signs for its own LPO, and the promise is signed only when both have."""
+    from application.promises import (
+        PromiseListRequest,
+        PromiseRequest,
+        list_visible_promises,
+        show_promise,
+    )
+    from effects.hooks import after_create
+    from lifecycle.errors import Forbidden
+    from models import Dialogue
+    from reports.promise_document import document_data
+    from tests.helpers import register
+
+    start = date(2026, 1, 1)
+    with session_scope() as s:
+        created = create_promise(
+            s,
+            PromiseCreate(
+                region="stockholm",
+                municipality="Enskede-Årsta-Vantör",
+                police_area="LPO Farsta",
+                also_police_areas=["LPO Globen"],
+                municipality_is_city_district=True,
+                start=start,
+                years=1,
+            ),
+            ACTOR,
+            now=at(date(2025, 10, 1)),
+        )
+        after_create(s, created, date(2025, 10, 1))
+        pid = created.id
+        assert pid is not None
+    lpo = "local_police_area"
+    globen = register("kommunpolis@globen.example.se", "coordinator", "LPO Globen", lpo)
+    globen_chief = register("chef@globen.example.se", "steering_group", "LPO Globen", lpo)
+    farsta_chief = register("chef@farsta.example.se", "steering_group", "LPO Farsta", lpo)
+    elsewhere = register("kommunpolis@vallingby.example.se", "coordinator", "LPO Vällingby", lpo)
+
+    # the second LPO's kommunpolis finds the promise among their own and works on it
+    assert pid in [r["id"] for r in list_visible_promises(globen, PromiseListRequest())]
+    assert show_promise(globen, PromiseRequest(promise_id=pid))["police_area"] == (
+        "LPO Farsta och LPO Globen"
+    )
+    with session_scope() as s:
+        add_artefact(
+            s,
+            pid,
+            "dialogue",
+            {
+                "method": "safety_walk",
+                "held_from": "2025-10-20",
+                "participants": 14,
+                "themes": ["Otrygghet vid Rågsveds centrum på kvällarna"],
+            },
+            globen,
+            now=at(date(2025, 10, 21)),
+        )
+    assert ids(pid, Dialogue)
+    with pytest.raises(Forbidden), session_scope() as s:
+        add_artefact(s, pid, "dialogue", {"method": "safety_walk"}, elsewhere)
+
+    walk_to(pid, Stage.ACTION_PLAN)
+    add_activities(pid)
+    joint = ids(pid, Activity)[-1]
+    add(
+        pid,
+        "promise_text",
+        _on=start - timedelta(days=1),
+        police_promises="Polisen lovar att vara på plats vid Rågsveds centrum på kvällarna.",
+        municipality_promises="Stadsdelsnämnden lovar bättre belysning i centrum.",
+        backing=[
+            {"party": "police", "statement": 1, "activities": [joint]},
+            {"party": "municipality", "statement": 1, "activities": [joint]},
+        ],
+    )
+    signature = {"party": "police", "signed_on": "2025-12-18"}
+    # LPO Globen's chief cannot sign for LPO Farsta
+    with pytest.raises(Forbidden), session_scope() as s:
+        add_artefact(
+            s,
+            pid,
+            "signoff",
+            {**signature, "signed_by": "Sara Lindqvist", "organisation": "LPO Farsta"},
+            globen_chief,
+        )
+    with session_scope() as s:  # each chief signs for their own LPO without naming it
+        add_artefact(s, pid, "signoff", {**signature, "signed_by": "Anders Lind"}, farsta_chief)
+    add(pid, "signoff", party="municipality", signed_by="Maria Holm", signed_on=date(2025, 12, 18))
+    with pytest.raises(Refused) as exc:
+        advance_promise(pid, ACTOR, now=at(start))
+    messages = [u.message_sv for u in exc.value.unmet]
+    assert any(m.startswith("LPO Globen har inte undertecknat") for m in messages), messages
+    assert not any("LPO Farsta" in m for m in messages), messages
+    with session_scope() as s:
+        add_artefact(s, pid, "signoff", {**signature, "signed_by": "Sara Lindqvist"}, globen_chief)
+        with pytest.raises(InputError):  # one signature per LPO and year
+            add_artefact(s, pid, "signoff", {**signature, "signed_by": "Sara L"}, globen_chief)
+    assert advance_promise(pid, ACTOR, now=at(start)).ok
+    with session_scope() as s:
+        document = document_data(s, promise(pid))
+        assert document is not None
+        signed = {(d["party"], d["name"]) for d in document["signatories"]}
+        assert {name for _, name in signed} == {"Anders Lind", "Sara Lindqvist", "Maria Holm"}
+        assert any("Globen" in party for party, name in signed if name == "Sara Lindqvist")
 
 
 def test_one_lpo_signs_one_agreement_with_two_city_districts(db) -> None:
@@ -459,7 +573,14 @@ def test_the_demo_looks_like_stockholm_today(db) -> None:
         police = {area: orgs[p.police_area_id].name for (area, _), p in by_area.items()}
         assert police["Hässelby-Vällingby"] == police["Bromma"] == "LPO Vällingby"
         assert police["Rinkeby-Kista"] == police["Spånga-Tensta"] == "LPO Järva"
-        assert police["Rågsved"] == "LPO Farsta"
+        assert police["Enskede-Årsta-Vantör"] == "LPO Farsta"
+        # a district in two police areas: LPO Globen is the police party too, and signed
+        eav = by_area[("Enskede-Årsta-Vantör", 2026)]
+        assert [o.name for o in party_organisations(s, eav)[Party.POLICE]] == [
+            "LPO Farsta",
+            "LPO Globen",
+        ]
+        assert signatures(s, eav, 1) == (frozenset(Party), {})
         assert orgs[by_area[("Region Gotland", 2026)].municipality_id].name == "Region Gotland"
         # one LPO signs one agreement with two districts
         jarva = by_area[("Rinkeby-Kista", 2026)].agreement_id

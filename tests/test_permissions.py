@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +26,7 @@ from application.transitions import advance_promise
 from cli.main import app as cli_app
 from config.operator_key import ensure_operator_key
 from lifecycle.permissions import (
+    PROMISE_READS,
     PROMISE_WRITES,
     Action,
     Principal,
@@ -319,9 +320,15 @@ ROLES: dict[str, Principal] = {
         ]
     )
 }
-OWN = Target("stockholm", {Party.MUNICIPALITY: 1, Party.POLICE: 2}, Party.MUNICIPALITY)
-OTHER = Target("stockholm", {Party.MUNICIPALITY: 3, Party.POLICE: 4}, Party.MUNICIPALITY)
-OTHER_REGION = Target("nord", {Party.MUNICIPALITY: 5, Party.POLICE: 6})
+
+
+def _parties(municipality: int, *police: int) -> dict[Party, frozenset[int]]:
+    return {Party.MUNICIPALITY: frozenset({municipality}), Party.POLICE: frozenset(police)}
+
+
+OWN = Target("stockholm", _parties(1, 2), Party.MUNICIPALITY)
+OTHER = Target("stockholm", _parties(3, 4), Party.MUNICIPALITY)
+OTHER_REGION = Target("nord", _parties(5, 6))
 
 
 def matrix_markdown() -> str:
@@ -363,6 +370,27 @@ def test_no_write_on_a_promise_without_being_a_party() -> None:
     assert decide(ROLES["steering_group"], Action.SIGN_OFF, OWN) is None
     assert decide(ROLES["steering_group"], Action.SIGN_OFF, police_side) is not None
     assert decide(ROLES["coordinator"], Action.SIGN_OFF, OWN) is not None
+
+
+def test_a_city_district_in_two_police_areas_has_both_lpos_as_its_police_party() -> None:
+    """Issue 22: "a city district may be split between two police areas". Each LPO's people
+    take part in the one promise, and each LPO's steering group signs for its own LPO only."""
+    split = Target("stockholm", _parties(3, 4, 5), Party.POLICE)
+    second_lpo = {
+        name: replace(principal, organisation_id=5)
+        for name, principal in ROLES.items()
+        if principal.role in (Role.COORDINATOR, Role.STEERING_GROUP)
+    }
+    for action in PROMISE_WRITES | PROMISE_READS:
+        assert decide(second_lpo["coordinator"], action, split) is None, action
+    assert decide(second_lpo["steering_group"], Action.APPROVE_COMPILATION, split) is None
+    own = replace(split, signer=5)
+    other = replace(split, signer=4)
+    assert decide(second_lpo["steering_group"], Action.SIGN_OFF, own) is None
+    assert decide(second_lpo["steering_group"], Action.SIGN_OFF, other) is not None
+    assert decide(second_lpo["coordinator"], Action.SIGN_OFF, own) is not None
+    # the district's own people are not the police party
+    assert decide(ROLES["steering_group"], Action.SIGN_OFF, own) is not None
 
 
 # --- credentials: what each one may do to accounts (issue 20) ------------------------------------

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from lifecycle.errors import NotFound
 from lifecycle.stages import Stage
-from lifecycle.vocabulary import Role
-from models import AuditEvent, Organisation, Person, Promise
+from lifecycle.vocabulary import Party, Role
+from models import AuditEvent, Organisation, PartyOrganisation, Person, Promise, SignOff
 
 
 def get_promise(session: Session, promise_id: int) -> Promise:
@@ -41,7 +41,16 @@ def list_promises(
     if stage:
         query = query.where(Promise.stage == stage)
     if party is not None:
-        query = query.where((Promise.municipality_id == party) | (Promise.police_area_id == party))
+        shared = select(PartyOrganisation.promise_id).where(
+            PartyOrganisation.organisation_id == party
+        )
+        query = query.where(
+            or_(
+                col(Promise.municipality_id) == party,
+                col(Promise.police_area_id) == party,
+                col(Promise.id).in_(shared),
+            )
+        )
     return list(session.exec(query).all())
 
 
@@ -61,13 +70,104 @@ def successor(session: Session, promise_id: int) -> Promise | None:
     return session.exec(select(Promise).where(Promise.previous_promise_id == promise_id)).first()
 
 
+def party_organisation_ids(session: Session, promise: Promise) -> dict[Party, list[int]]:
+    """The organisations making up each party of the promise, the lead one first.
+
+    Usually one each; a city district in two police areas has two LPOs as its police party
+    (``PartyOrganisation``).
+    """
+    ids = {
+        Party.MUNICIPALITY: [promise.municipality_id],
+        Party.POLICE: [promise.police_area_id],
+    }
+    if promise.id is not None:
+        for party, org_id in session.exec(
+            select(PartyOrganisation.party, PartyOrganisation.organisation_id)
+            .where(PartyOrganisation.promise_id == promise.id)
+            .order_by(col(PartyOrganisation.organisation_id))
+        ).all():
+            ids[Party(party)].append(org_id)
+    return ids
+
+
+def party_organisations(session: Session, promise: Promise) -> dict[Party, list[Organisation]]:
+    """The organisations making up each party of the promise, the lead one first."""
+    return {
+        party: [org for org in (session.get(Organisation, i) for i in ids) if org is not None]
+        for party, ids in party_organisation_ids(session, promise).items()
+    }
+
+
+def signatures(
+    session: Session, promise: Promise, year: int
+) -> tuple[frozenset[Party], dict[Party, tuple[str, ...]]]:
+    """The parties that have signed the year, and, for a party of two organisations (a city
+    district split between two police areas), those of its organisations yet to sign."""
+    orgs = party_organisations(session, promise)
+    signatures = session.exec(
+        select(SignOff.party, SignOff.organisation_id).where(
+            SignOff.promise_id == promise.id,
+            SignOff.cycle_year == year,
+            col(SignOff.revoked_at).is_(None),
+        )
+    ).all()
+    # a sign-off from before a party could have two organisations is its lead's
+    signed_ids = {(Party(p), org_id or orgs[Party(p)][0].id) for p, org_id in signatures}
+    unsigned = {
+        party: tuple(o.name for o in members if (party, o.id) not in signed_ids)
+        for party, members in orgs.items()
+    }
+    return (
+        frozenset(p for p in Party if not unsigned[p]),
+        {p: names for p, names in unsigned.items() if names and len(orgs[p]) > 1},
+    )
+
+
+def signatories(session: Session, promise: Promise, year: int) -> list[dict[str, object]]:
+    """Who signs the promise, organisation by organisation: the steering group members there
+    (they have the right), and the signature of ``year`` if it is made."""
+    orgs = party_organisations(session, promise)
+    made = {
+        (Party(s.party), s.organisation_id or orgs[Party(s.party)][0].id): s
+        for s in session.exec(
+            select(SignOff).where(
+                SignOff.promise_id == promise.id,
+                SignOff.cycle_year == year,
+                col(SignOff.revoked_at).is_(None),
+            )
+        ).all()
+    }
+    rows: list[dict[str, object]] = []
+    for party, members in orgs.items():
+        for org in members:
+            signed = made.get((party, org.id))
+            people = session.exec(
+                select(Person)
+                .where(Person.organisation_id == org.id, Person.role == Role.STEERING_GROUP)
+                .order_by(col(Person.name))
+            ).all()
+            rows.append(
+                {
+                    "party": party.value,
+                    "organisation": org.name,
+                    "organisation_id": org.id,
+                    "people": [p.name or p.email for p in people],
+                    "signed_by": signed.signed_by if signed else None,
+                    "signed_as": signed.signed_as if signed else None,
+                    "signed_on": signed.signed_on.isoformat() if signed else None,
+                }
+            )
+    return rows
+
+
 def coordinators_of(session: Session, promise: Promise) -> list[Person]:
-    """The coordinators of the promise's two parties (who hear about its deadlines)."""
+    """The coordinators of the promise's parties (who hear about its deadlines)."""
+    every = [i for ids in party_organisation_ids(session, promise).values() for i in ids]
     return list(
         session.exec(
             select(Person)
             .where(
-                col(Person.organisation_id).in_([promise.municipality_id, promise.police_area_id]),
+                col(Person.organisation_id).in_(every),
                 Person.role == Role.COORDINATOR,
             )
             .order_by(col(Person.email))
@@ -76,10 +176,14 @@ def coordinators_of(session: Session, promise: Promise) -> list[Person]:
 
 
 def organisation_names(session: Session, promise: Promise) -> tuple[str, str]:
-    """Names of the promise's municipality (or city district) and local police area."""
-    municipality = session.get(Organisation, promise.municipality_id)
-    police = session.get(Organisation, promise.police_area_id)
-    return (municipality.name if municipality else "?", police.name if police else "?")
+    """Names of the promise's municipality (or city district) and local police area; a party
+    of two organisations reads "LPO Globen och LPO Farsta"."""
+    orgs = party_organisations(session, promise)
+
+    def named(party: Party) -> str:
+        return " och ".join(org.name for org in orgs[party]) or "?"
+
+    return named(Party.MUNICIPALITY), named(Party.POLICE)
 
 
 def term_description(promise: Promise) -> str:

@@ -12,7 +12,7 @@ from lifecycle.goals import judge_goal
 from lifecycle.vocabulary import label
 from models.kinds import KINDS
 from views.agreement import promise_agreement
-from views.lookup import get_promise, history, organisation_names, successor
+from views.lookup import get_promise, history, organisation_names, signatories, successor
 from views.snapshot import current_unmet
 
 # What a promise's view counts: every kind that has rows of its own.
@@ -154,6 +154,8 @@ def promise_view(session: Session, promise_id: int, language: str = "sv") -> dic
         "artefacts": artefacts,
         "goal_standing": goal_standing(session, promise_id, local_today()),
         "situation_pictures": situation_pictures(session, promise_id, language=language),
+        # Who signs for each organisation of each party, and whether this year's is made.
+        "signatories": signatories(session, promise, promise.cycle_year),
         # The agreement it belongs to (its decisions and organisation), with any warning.
         "agreement": promise_agreement(session, promise, local_today()),
     }

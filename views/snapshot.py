@@ -34,10 +34,10 @@ from models import (
     ProblemPriorityArea,
     Promise,
     PromiseText,
-    SignOff,
     SituationPicture,
     YearEndCompilation,
 )
+from views.lookup import signatures
 
 
 @dataclass(frozen=True)
@@ -158,13 +158,7 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
         )
     ).all():
         also_goals.setdefault(activity_id, set()).add(goal_id)
-    signed = session.exec(
-        select(SignOff.party).where(
-            SignOff.promise_id == pid,
-            SignOff.cycle_year == year,
-            col(SignOff.revoked_at).is_(None),
-        )
-    ).all()
+    signed, unsigned = signatures(session, promise, year)
     text = session.exec(
         select(PromiseText).where(PromiseText.promise_id == pid, PromiseText.cycle_year == year)
     ).first()
@@ -252,7 +246,8 @@ def build_snapshot(session: Session, promise: Promise, today: date) -> PromiseSn
             )
             for a in activities
         ),
-        signed_by=frozenset(Party(p) for p in signed),
+        signed_by=signed,
+        unsigned_organisations=unsigned,
         has_promise_text=has_text,
         promised_by=promised_by,
         statements=statement_facts(text),

@@ -103,8 +103,9 @@ REFERENCES = {
     "goal_id": "goals",
     "cause_analysis_id": "cause_analyses",
 }
-# Fields skipped by the generic form (given in a file or through the CLI instead).
-SKIPPED = frozenset({"frame_areas"})
+# Fields skipped by the generic form (given in a file or through the CLI instead). A person
+# signing on the page signs for their own organisation, so the sign-off needs no choice.
+SKIPPED = frozenset({"frame_areas", "organisation"})
 # Lists of places, one per line: "Vällingby centrum; 59.3632; 17.8721" (name, and optional
 # WGS84 coordinates) or "Hässelby torg; kvällar" (where, and when people feel unsafe).
 PLACE_FIELDS = {"places": ("name", "lat", "lon"), "unsafe_places": ("place", "when")}
