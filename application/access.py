@@ -87,13 +87,15 @@ def require_parties(
     region: str,
     municipality_id: int,
     police_area_id: int,
+    *also_police_area_ids: int,
 ) -> None:
-    """Raise Forbidden unless ``principal`` belongs to one of the two parties named."""
+    """Raise Forbidden unless ``principal`` belongs to one of the parties named (the police
+    party: its LPO and, for a district split between two police areas, the other)."""
     target = Target(
         region_id=region,
         party_organisations={
             Party.MUNICIPALITY: frozenset({municipality_id}),
-            Party.POLICE: frozenset({police_area_id}),
+            Party.POLICE: frozenset({police_area_id, *also_police_area_ids}),
         },
     )
     _raise(principal, action, target)

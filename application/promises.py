@@ -364,26 +364,29 @@ def _require_own_party(
     municipality: str,
     police_area: str,
     city_district: bool,
+    also_police_areas: tuple[str, ...] = (),
 ) -> None:
     """Before anything is created: the principal's organisation must be one of the parties."""
     _region(session, region)
     kind = OrganisationKind.CITY_DISTRICT if city_district else OrganisationKind.MUNICIPALITY
+    lpo = OrganisationKind.LOCAL_POLICE_AREA
     municipality_org = _find_organisation(session, region, kind, municipality)
-    police_org = _find_organisation(
-        session, region, OrganisationKind.LOCAL_POLICE_AREA, police_area
-    )
+    police_org = _find_organisation(session, region, lpo, police_area)
+    also = [(_find_organisation(session, region, lpo, name), name) for name in also_police_areas]
     require_parties(
         principal,
         action,
         region,
         municipality_org.id if municipality_org and municipality_org.id else -1,
         police_org.id if police_org and police_org.id else -1,
+        *(org.id for org, _ in also if org and org.id),
     )
     # Organisations are never made up on the fly (a typo would create a second "Farsta"):
-    # both parties must be registered, in this region, as the kind named.
+    # every party must be registered, in this region, as the kind named.
     for found, name, org_kind in (
         (municipality_org, municipality, kind),
-        (police_org, police_area, OrganisationKind.LOCAL_POLICE_AREA),
+        (police_org, police_area, lpo),
+        *((org, name, lpo) for org, name in also),
     ):
         if found is None:
             raise InputError(
@@ -459,6 +462,7 @@ def create_promise_as(principal: Principal | None, request: PromiseCreate) -> di
             request.municipality,
             request.police_area,
             request.municipality_is_city_district,
+            tuple(request.also_police_areas),
         )
         assert principal is not None
         promise = create_promise(session, request, principal)

@@ -276,6 +276,30 @@ def test_a_city_district_split_between_two_police_areas_has_one_promise_both_lpo
         assert any("Globen" in party for party, name in signed if name == "Sara Lindqvist")
 
 
+def test_cli_creates_a_promise_with_two_police_areas(db, monkeypatch) -> None:
+    """``--also-police-area``: the same split district from the command line; naming the same
+    LPO twice is refused with what to do instead (exit 2), and nothing is written."""
+    from tests.helpers import register
+
+    register("samordnare@eav.example.se", organisation="Enskede-Årsta-Vantör", kind="city_district")
+    for lpo in ("LPO Farsta", "LPO Globen"):
+        register(f"kp@{lpo[4:].lower()}.example.se", organisation=lpo, kind="local_police_area")
+    monkeypatch.setenv("LOFTE_ACTOR", "samordnare@eav.example.se")
+    monkeypatch.setenv("LOFTE_NOW", "2026-06-22T10:00:00+02:00")
+    args = ["promise", "create", "--region", "stockholm", "--municipality", "Enskede-Årsta-Vantör"]
+    args += ["--city-district", "--police-area", "LPO Farsta", "--start", "2028-01-01"]
+    args += ["--years", "1", "--json"]
+    twice = runner.invoke(app, [*args, "--also-police-area", "lpo farsta"])
+    assert twice.exit_code == 2 and "give each local police area once" in twice.output
+    with session_scope() as s:
+        assert not s.exec(select(Promise)).all()
+    unknown = runner.invoke(app, [*args, "--also-police-area", "LPO Globn"])
+    assert unknown.exit_code == 2 and "no local_police_area named 'LPO Globn'" in unknown.output
+    ok = runner.invoke(app, [*args, "--also-police-area", "LPO Globen"])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.output)["police_area"] == "LPO Farsta och LPO Globen"
+
+
 def test_one_lpo_signs_one_agreement_with_two_city_districts(db) -> None:
     with session_scope() as s:
         agreement = create_agreement(

@@ -52,7 +52,15 @@ async def _choices(principal: Principal) -> dict[str, Any]:
         for a in await run(list_agreements, principal, region=principal.region_id)
         if a.get("status") != "ended"
     ]
-    return {"own": own, "police_side": police_side, "others": others, "agreements": agreements}
+    # A district can lie in two police areas: any other LPO of the region can be the second.
+    police_areas = [o for o in organisations if o.kind == "local_police_area" and o.id != own.id]
+    return {
+        "own": own,
+        "police_side": police_side,
+        "others": others,
+        "police_areas": police_areas,
+        "agreements": agreements,
+    }
 
 
 def _default_start(today: date) -> date:
@@ -68,6 +76,12 @@ def _errors(values: dict[str, str], choices: dict[str, Any]) -> dict[str, str]:
             if choices["police_side"]
             else N_("Välj lokalpolisområdet")
         )
+    also = values["also_police"]
+    if also and (
+        also not in {str(o.id) for o in choices["police_areas"]}
+        or (not choices["police_side"] and also == values["other"])
+    ):
+        errors["also_police"] = N_("Välj ett annat lokalpolisområde än löftets första, eller inget")
     if len(values["area"].strip()) > 120:
         errors["area"] = N_("Området kan ha högst 120 tecken")
     try:
@@ -95,6 +109,9 @@ def _request(
         "municipality": municipal.name,
         "municipality_is_city_district": municipal.kind == "city_district",
         "police_area": police.name,
+        "also_police_areas": [
+            o.name for o in choices["police_areas"] if str(o.id) == values["also_police"]
+        ],
         "area_name": values["area"].strip() or None,
         "start": values["start"],
         "years": int(values["years"]),
@@ -125,6 +142,7 @@ async def new_promise_form(request: Request) -> Response:
         choices = await _choices(principal)
         values = {
             "other": "",
+            "also_police": "",
             "area": "",
             "start": _default_start(local_today()).isoformat(),
             "years": "2",
@@ -145,7 +163,15 @@ async def create(request: Request) -> Response:
         form = await request.form()
         values = {
             key: str(form.get(key, ""))[:600]
-            for key in ("other", "area", "start", "years", "agreement", "late_reason")
+            for key in (
+                "other",
+                "also_police",
+                "area",
+                "start",
+                "years",
+                "agreement",
+                "late_reason",
+            )
         }
         choices = await _choices(principal)
         errors = _errors(values, choices)
