@@ -73,6 +73,7 @@ def _register_subcommands() -> None:
     promise_app.command("publicity")(promises_cmd.publicity)
     promise_app.command("list")(promises_cmd.promise_list)
     promise_app.command("show")(promises_cmd.promise_show)
+    promise_app.command("ask-to-sign")(promises_cmd.ask_to_sign)
     agreement_app.command("create")(promises_cmd.agreement_create)
     app.command()(promises_cmd.advance)
     app.command("next-cycle")(promises_cmd.next_cycle)

@@ -94,6 +94,17 @@ def _print_promise(view: dict[str, Any]) -> None:
             typer.echo(f"  {kind} ({len(rows)}):")
             for row in rows:
                 typer.echo(f"    {row['id']:>5}  {row['label']}")
+    for s in view.get("signatories") or []:
+        signed = (
+            f"{s['signed_by']} {s['signed_on']}"
+            if s["signed_by"]
+            else "inte undertecknat / not signed"
+        )
+        who = ", ".join(s["people"]) or "ingen i styrgruppen / no steering group member"
+        typer.echo(
+            f"  Underskrift / signature {s['organisation']} (organisation {s['organisation_id']}):"
+            f" {signed}; skriver under / signs: {who}"
+        )
 
 
 @command
@@ -279,6 +290,36 @@ def advance(
     )
     if result.get("next_promise_id"):
         typer.echo(f"Nästa cykel öppnad / next cycle opened: promise {result['next_promise_id']}")
+
+
+@command
+def ask_to_sign(
+    promise_id: Annotated[int, typer.Argument(help="Promise id")],
+    organisation_id: Annotated[
+        int,
+        typer.Option(
+            "--organisation",
+            help="Id of the organisation whose steering group is asked (lofte promise show "
+            "lists who signs)",
+        ),
+    ],
+    actor: ActorOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Ask the steering group of one of the promise's organisations to sign it (a notice with
+    a link to the promise's page, at most one a day each)."""
+    result = transport.call(
+        "promise.ask_to_sign",
+        {"promise_id": promise_id, "organisation_id": organisation_id},
+        actor=actor_of(actor, as_json),
+    )
+    if as_json:
+        print_json(result)
+        return
+    typer.echo(
+        f"{result['organisation']}: ombedda att skriva under / asked to sign: "
+        f"{', '.join(result['asked'])} ({result['queued']} nya meddelanden / new notices)"
+    )
 
 
 @command

@@ -22,6 +22,7 @@ ROUTES: dict[str, tuple[str, str]] = {
         "POST",
         "/api/promises/{promise_id}/artefacts/{kind}/{artefact_id}/publicity",
     ),
+    "promise.ask_to_sign": ("POST", "/api/promises/{promise_id}/signature-requests"),
     "promise.advance": ("POST", "/api/promises/{promise_id}/advance"),
     "promise.next_cycle": ("POST", "/api/promises/{promise_id}/next-cycle"),
     "agreement.create": ("POST", "/api/agreements"),

@@ -16,7 +16,14 @@ from effects.status_event import enqueue_transition_status_event
 from lifecycle.permissions import Principal
 from lifecycle.stages import Stage
 from lifecycle.transitions import TransitionKind, TransitionPlan
-from models import EvaluationRound, Promise, PromiseText, SignOff, YearEndCompilation
+from models import (
+    EvaluationRound,
+    Person,
+    Promise,
+    PromiseText,
+    SignOff,
+    YearEndCompilation,
+)
 from notifications.channel_config import DEFAULT_CHANNEL
 from notifications.outbox import enqueue
 from views.lookup import coordinators_of, organisation_names
@@ -168,6 +175,40 @@ def notify_transition(
             recipient=person.email,
             payload=payload,
             language=lang,
+            promise_id=promise.id,
+        )
+    return count
+
+
+def ask_to_sign(
+    session: Session,
+    promise: Promise,
+    organisation: str,
+    signers: list[Person],
+    actor: Principal,
+    today: date,
+) -> int:
+    """Queue a request to sign the promise to each steering group member who may sign for
+    ``organisation``; at most one a day each (asking twice in a day sends nothing new)."""
+    count = 0
+    for person in signers:
+        payload = {
+            "promise": promise.area_name,
+            "promise_id": promise.id,
+            "organisation": organisation,
+            "year": promise.cycle_year,
+            "by_name": actor.name or actor.email,
+            # the promise's page, where the signatures are (never a command)
+            "url": f"{get_settings().public_base_url}/loften/{promise.id}#underskrifter",
+        }
+        count += enqueue(
+            session,
+            key=f"signature_request:{promise.id}:{promise.cycle_year}:{person.email}:{today}",
+            kind="signature_request",
+            channel=person.channel or DEFAULT_CHANNEL,
+            recipient=person.email,
+            payload=payload,
+            language=person.language,
             promise_id=promise.id,
         )
     return count

@@ -40,6 +40,7 @@ KINDS = (
     "resident_round",
     "resident_year_end",
     "account_notice",
+    "signature_request",
 )
 LANGUAGES = ("sv", "en")
 

@@ -268,6 +268,19 @@ def test_a_city_district_split_between_two_police_areas_has_one_promise_both_lpo
         with pytest.raises(InputError):  # one signature per LPO and year
             add_artefact(s, pid, "signoff", {**signature, "signed_by": "Sara L"}, globen_chief)
     assert advance_promise(pid, ACTOR, now=at(start)).ok
+    # asking for a signature that is made, or of an organisation that is no party, is refused
+    from application.signatures import SignatureRequest, request_signature
+
+    farsta_id = farsta_chief.organisation_id
+    assert farsta_id is not None
+    with pytest.raises(InputError, match="already signed"):
+        request_signature(globen, SignatureRequest(promise_id=pid, organisation_id=farsta_id))
+    elsewhere_id = elsewhere.organisation_id
+    assert elsewhere_id is not None
+    with pytest.raises(InputError, match="not a party"):
+        request_signature(globen, SignatureRequest(promise_id=pid, organisation_id=elsewhere_id))
+    with pytest.raises(Forbidden):
+        request_signature(elsewhere, SignatureRequest(promise_id=pid, organisation_id=farsta_id))
     with session_scope() as s:
         document = document_data(s, promise(pid))
         assert document is not None

@@ -38,6 +38,7 @@ from application import (
     publicity,
     regional,
     reminders,
+    signatures,
     surveys,
     transitions,
 )
@@ -136,6 +137,8 @@ USE_CASES: tuple[UseCase[Any, Any], ...] = (
     UseCase("artefact.publicity", POST,
             "/api/promises/{promise_id}/artefacts/{kind}/{artefact_id}/publicity",
             publicity.set_publicity, publicity.PublicityInput, publicity.Publicity),
+    UseCase("promise.ask_to_sign", POST, "/api/promises/{promise_id}/signature-requests",
+            signatures.request_signature, signatures.SignatureRequest, signatures.AskedToSign),
     UseCase("promise.advance", POST, "/api/promises/{promise_id}/advance",
             transition_flows.advance, transitions.AdvanceRequest, transitions.TransitionResult),
     UseCase("promise.next_cycle", POST, "/api/promises/{promise_id}/next-cycle",

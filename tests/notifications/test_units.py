@@ -182,6 +182,7 @@ def test_every_kind_renders_in_both_languages_text_and_html(kind, language):
         "generic": "Belysningen",
         "agreement_expiry": "gäller till och med",
         "status_event": "Statushändelse",
+        "signature_request": "ber dig skriva under",
     }
     english = {
         "digest": "Hello",
@@ -195,6 +196,7 @@ def test_every_kind_renders_in_both_languages_text_and_html(kind, language):
         "generic": "Belysningen",
         "agreement_expiry": "is valid until",
         "status_event": "Status event",
+        "signature_request": "asks you to sign",
     }
     assert (swedish if language == "sv" else english)[kind] in r.text
 

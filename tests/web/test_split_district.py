@@ -85,3 +85,24 @@ def test_a_split_district_names_both_lpos_and_each_chief_signs_for_its_own(page:
     assert "Undertecknat av Sara Lindqvist" in text
     unmet = page.locator("main").inner_text()
     assert "LPO Farsta har inte undertecknat" in unmet and "LPO Globen har inte" not in unmet
+
+    # the district's coordinator asks LPO Farsta's chief, who gets a notice with a link
+    sign_in(page, "samordnare@eav.example.se")
+    page.goto(f"/loften/{pid}")
+    page.get_by_role("button", name="Be LPO Farsta skriva under").click()
+    banner = page.locator(".govuk-notification-banner--success")
+    assert banner.inner_text().endswith(
+        "Vi har bett styrgruppen skriva under. De får ett meddelande med en länk hit."
+    )
+    assert axe_violations(page) == []
+    from sqlmodel import select
+
+    from models import OutboxMessage
+    from models.db import session_scope
+
+    with session_scope() as s:
+        asked = s.exec(
+            select(OutboxMessage).where(OutboxMessage.kind == "signature_request")
+        ).all()
+        assert [m.recipient for m in asked] == ["chef@farsta.example.se"]
+        assert f"/loften/{pid}#underskrifter" in asked[0].payload["url"]

@@ -15,6 +15,7 @@ from application.compilation import show_compilation
 from application.deadlines import DeadlineRow, my_deadlines, show_deadlines
 from application.kinds import kind_of
 from application.promises import list_visible_promises, promise_history, show_promise
+from application.signatures import request_signature
 from flows import transition
 from lifecycle.errors import InputError, Refused
 from lifecycle.permissions import Principal
@@ -148,6 +149,7 @@ CONFIRMATIONS = {
     "skapat": N_("Medborgarlöftet är skapat. Det börjar i steget {stage}."),
     "uppfoljning": N_("Uppföljningen är inlämnad."),
     "godkant": N_("Årssammanställningen är godkänd."),
+    "ombedda": N_("Vi har bett styrgruppen skriva under. De får ett meddelande med en länk hit."),
 }
 
 
@@ -260,6 +262,34 @@ async def send_back(request: Request, promise_id: int) -> Response:
                 problems = [exc.message(lang)]
             else:
                 return done(promise_id, "tillbaka")
+        return await _promise_page(request, principal, promise_id, problems)
+
+    return await guarded(request, body)
+
+
+@router.post("/loften/{promise_id}/be-om-underskrift")
+async def ask_to_sign(request: Request, promise_id: int) -> Response:
+    """Be dem skriva under: a notice to the steering group of one organisation of the parties."""
+
+    async def body(principal: Principal) -> Response:
+        await check_csrf(request)
+        form = await request.form()
+        organisation = str(form.get("organisation", ""))[:12]
+        lang = language_of(request)
+        if not organisation.isdigit():
+            problems = [translator(lang)("Välj vems underskrift ni vill be om.")]
+        else:
+            try:
+                await run(
+                    request_signature,
+                    principal,
+                    promise_id=promise_id,
+                    organisation_id=int(organisation),
+                )
+            except InputError as exc:
+                problems = [exc.message(lang)]
+            else:
+                return done(promise_id, "ombedda")
         return await _promise_page(request, principal, promise_id, problems)
 
     return await guarded(request, body)
