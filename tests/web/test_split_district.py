@@ -101,8 +101,6 @@ def test_a_split_district_names_both_lpos_and_each_chief_signs_for_its_own(page:
     from models.db import session_scope
 
     with session_scope() as s:
-        asked = s.exec(
-            select(OutboxMessage).where(OutboxMessage.kind == "signature_request")
-        ).all()
+        asked = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "signature_request")).all()
         assert [m.recipient for m in asked] == ["chef@farsta.example.se"]
         assert f"/loften/{pid}#underskrifter" in asked[0].payload["url"]
