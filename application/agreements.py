@@ -9,12 +9,12 @@ agreement's end, the agreement is renewed with it, awaiting each party's decisio
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from application.access import party_filter, require_parties
+from application.promise_results import AgreementChanged, AgreementDetail
 from application.promises import checked_decisions
 from config.clock import local_today
 from effects.audit import audit
@@ -84,7 +84,7 @@ class AgreementList(BaseModel):
     region: str | None = Field(default=None, max_length=40)
 
 
-def list_agreements(principal: Principal | None, request: AgreementList) -> list[dict[str, Any]]:
+def list_agreements(principal: Principal | None, request: AgreementList) -> list[AgreementDetail]:
     """Every agreement the person may read: term, parties, status and what needs doing."""
     if principal is None:
         raise NotAuthenticated("sign in first (lofte login, or a token in LOFTE_TOKEN)")
@@ -102,7 +102,7 @@ def list_agreements(principal: Principal | None, request: AgreementList) -> list
         rows = [
             a for a in session.exec(query).all() if _may(principal, Action.READ_PROMISE, session, a)
         ]
-        return [agreement_detail(session, a, today) for a in rows]
+        return [AgreementDetail.model_validate(agreement_detail(session, a, today)) for a in rows]
 
 
 class AgreementRef(BaseModel):
@@ -111,15 +111,15 @@ class AgreementRef(BaseModel):
     agreement_id: int = Field(ge=1, le=2**31 - 1)
 
 
-def show_agreement(principal: Principal | None, request: AgreementRef) -> dict[str, Any]:
+def show_agreement(principal: Principal | None, request: AgreementRef) -> AgreementDetail:
     """One agreement: content, each party's decision, organisation, promises, warnings."""
     with read_scope() as session:
         agreement = get_agreement(session, request.agreement_id)
         _require(principal, Action.READ_PROMISE, session, agreement)
-        return agreement_detail(session, agreement, local_today())
+        return AgreementDetail.model_validate(agreement_detail(session, agreement, local_today()))
 
 
-def change_agreement(principal: Principal | None, request: AgreementChange) -> dict[str, Any]:
+def change_agreement(principal: Principal | None, request: AgreementChange) -> AgreementChanged:
     """Change what the parties agreed on, their decisions or their organisation (audited)."""
     given = request.model_fields_set - {"agreement_id"}
     if not given:
@@ -151,7 +151,9 @@ def change_agreement(principal: Principal | None, request: AgreementChange) -> d
                 details={"agreement_id": agreement.id, "changed": changed},
             )
         session.flush()
-        return {**agreement_detail(session, agreement, local_today()), "changed": changed}
+        return AgreementChanged.model_validate(
+            {**agreement_detail(session, agreement, local_today()), "changed": changed}
+        )
 
 
 def renew_agreement(session: Session, agreement: Agreement, start: date) -> Agreement:

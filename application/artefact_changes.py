@@ -115,14 +115,28 @@ class ArtefactRef(BaseModel):
     artefact_id: int = Field(ge=1, le=2**31 - 1)
 
 
-def show_artefact(principal: Principal | None, request: ArtefactRef) -> dict[str, Any]:
+class ArtefactShown(BaseModel):
+    """One artefact: its kind, its id and the fields of its kind's input model."""
+
+    kind: str
+    id: int
+    # Each kind has fields of its own (models/kinds.py): they are the input model's, as a
+    # form or a file gives them, so this part stays a mapping.
+    fields: dict[str, Any]
+
+
+def show_artefact(principal: Principal | None, request: ArtefactRef) -> ArtefactShown:
     """One artefact as the fields of its input model (to fill in a form for changing it)."""
     model = _kind(request.kind)
     with read_scope() as session:
         promise = get_promise(session, request.promise_id)
         require(principal, Action.READ_PROMISE, promise)
         row = own_artefact(session, model, request.artefact_id, promise, request.kind)
-        return {"kind": request.kind, "id": row.id, "fields": as_input(session, request.kind, row)}
+        return ArtefactShown(
+            kind=request.kind,
+            id=row.id,
+            fields=as_input(session, request.kind, row),
+        )
 
 
 class ArtefactChange(ArtefactRef):

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session, col, select
 
 from application.access import may, party_filter, require, require_action, require_parties
+from application.promise_results import AgreementRecord, AuditEntry, PromiseRow, PromiseView
 from application.usecase import NoInput
 from config.calendar import get_calendars
 from config.clock import local_today, now_utc
@@ -149,14 +150,12 @@ def checked_decisions(
     return stored
 
 
-def agreement_view(session: Session, agreement: Agreement) -> dict[str, Any]:
+def agreement_view(session: Session, agreement: Agreement) -> AgreementRecord:
     """An agreement with its content and every party by name."""
     *names, police = agreement_party_names(session, agreement)
-    return {
-        **agreement.model_dump(mode="json"),
-        "municipalities": names,
-        "police_area": police,
-    }
+    return AgreementRecord.model_validate(
+        {**agreement.model_dump(), "municipalities": names, "police_area": police}
+    )
 
 
 def _check_agreement(session: Session, agreement_id: int, promise: Promise) -> None:
@@ -396,25 +395,25 @@ def _require_own_party(
             )
 
 
-def _row(session: Session, promise: Promise) -> dict[str, Any]:
+def _row(session: Session, promise: Promise) -> PromiseRow:
     municipality, police = organisation_names(session, promise)
-    return {
-        "id": promise.id,
-        "region": promise.region_id,
-        "area": promise.area_name,
-        "municipality": municipality,
-        "police_area": police,
-        "stage": promise.stage.value,
-        "version": promise.version,
-        "cycle_year": promise.cycle_year,
-        "term_start": promise.term_start.isoformat(),
-        "term_end": promise.term_end.isoformat(),
-    }
+    return PromiseRow(
+        id=promise.id,  # type: ignore[arg-type]
+        region=promise.region_id,
+        area=promise.area_name,
+        municipality=municipality,
+        police_area=police,
+        stage=promise.stage.value,
+        version=promise.version,
+        cycle_year=promise.cycle_year,
+        term_start=promise.term_start,
+        term_end=promise.term_end,
+    )
 
 
 def list_visible_promises(
     principal: Principal | None, request: PromiseListRequest
-) -> list[dict[str, Any]]:
+) -> list[PromiseRow]:
     """The promises the principal may read, optionally of one region and/or stage."""
     if principal is None:
         require_action(principal, Action.READ_PROMISE)
@@ -435,23 +434,28 @@ def list_visible_promises(
         ]
 
 
-def show_promise(principal: Principal | None, request: PromiseRequest) -> dict[str, Any]:
+def show_promise(principal: Principal | None, request: PromiseRequest) -> PromiseView:
     """A promise: its stage, what is still missing before the next one, its history."""
     with read_scope() as session:
         promise = get_promise(session, request.promise_id)
         require(principal, Action.READ_PROMISE, promise)
-        return promise_view(session, request.promise_id, request.language)
+        return PromiseView.model_validate(
+            promise_view(session, request.promise_id, request.language)
+        )
 
 
-def promise_history(principal: Principal | None, request: PromiseRequest) -> list[dict[str, Any]]:
+def promise_history(principal: Principal | None, request: PromiseRequest) -> list[AuditEntry]:
     """The full audit trail of a promise, oldest first."""
     with read_scope() as session:
         promise = get_promise(session, request.promise_id)
         require(principal, Action.READ_PROMISE, promise)
-        return [e.model_dump(mode="json") for e in history(session, request.promise_id)]
+        return [
+            AuditEntry.model_validate(e, from_attributes=True)
+            for e in history(session, request.promise_id)
+        ]
 
 
-def create_promise_as(principal: Principal | None, request: PromiseCreate) -> dict[str, Any]:
+def create_promise_as(principal: Principal | None, request: PromiseCreate) -> PromiseView:
     """Create a promise (first stage: resident dialogue) for a party the principal belongs to."""
     with session_scope() as session:
         _require_own_party(
@@ -467,10 +471,10 @@ def create_promise_as(principal: Principal | None, request: PromiseCreate) -> di
         assert principal is not None
         promise = create_promise(session, request, principal)
         after_create(session, promise, local_today())
-        return promise_view(session, promise.id)  # type: ignore[arg-type]
+        return PromiseView.model_validate(promise_view(session, promise.id))  # type: ignore[arg-type]
 
 
-def create_agreement_as(principal: Principal | None, request: AgreementCreate) -> dict[str, Any]:
+def create_agreement_as(principal: Principal | None, request: AgreementCreate) -> AgreementRecord:
     """Create a collaboration agreement for a party the principal belongs to."""
     with session_scope() as session:
         _require_own_party(

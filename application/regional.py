@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -91,7 +92,48 @@ class StatusReportRequest(BaseModel):
     deliver: bool = True
 
 
-def send_status_report(principal: Principal | None, request: StatusReportRequest) -> dict[str, Any]:
+class RegionStatusSent(BaseModel):
+    """What a status-report run did for one region."""
+
+    region: str
+    snapshot_id: int
+    snapshot_created: bool
+    channel: str | None
+    queued: bool
+    promises: int
+    late: int
+    late_evaluations: int
+
+
+class DispatchSummary(BaseModel):
+    """What the dispatcher run after the reports did (``deliver``)."""
+
+    claimed: int
+    attempts: int
+    sent: int
+    retried: int
+    dead: int
+    released: int
+    elapsed_s: float
+    skipped_reason: str | None
+
+
+class StatusReportSent(BaseModel):
+    """The outcome of a status-report run: each region's report, and the delivery."""
+
+    # The moment as the job wrote it (ISO 8601 with its offset; pydantic would write UTC as
+    # "Z", and the API has always answered "+00:00").
+    now: str
+    day: date
+    regions: list[RegionStatusSent]
+    unrouted: list[str]
+    queued: int
+    dispatch: DispatchSummary | None
+
+
+def send_status_report(
+    principal: Principal | None, request: StatusReportRequest
+) -> StatusReportSent:
     """Each region's status report, stored once a day and queued (then delivered) once."""
     from jobs.status_report import run_status_reports
 
@@ -100,7 +142,7 @@ def send_status_report(principal: Principal | None, request: StatusReportRequest
             _region(session, request.region)
     require_region(principal, Action.SEND_STATUS_REPORT, request.region)
     report = run_status_reports(region=request.region, deliver=request.deliver)
-    return report.as_dict()
+    return StatusReportSent.model_validate(report.as_dict())
 
 
 class StatusHistoryRequest(BaseModel):
@@ -110,13 +152,33 @@ class StatusHistoryRequest(BaseModel):
     limit: int = Field(default=26, ge=1, le=1000)
 
 
+class StatusHistoryRow(BaseModel):
+    """One stored snapshot of a region: its day and time, and its trend figures (None where
+    an older snapshot did not count that figure yet)."""
+
+    snapshot_id: int
+    taken_on: date
+    taken_at: str  # as stored, ISO 8601 with its offset (see StatusReportSent.now)
+    promises: int | None
+    late: int | None
+    on_track: int | None
+    late_evaluations: int | None
+    overdue_rounds: int | None
+    overdue_items: int | None
+    activities_not_done: int | None
+    worst_working_days_late: int | None
+
+
 def status_history_of(
     principal: Principal | None, request: StatusHistoryRequest
-) -> list[dict[str, Any]]:
+) -> list[StatusHistoryRow]:
     """Was the region better last quarter? The stored snapshots, newest first."""
     from jobs.status_report import status_history
 
     with read_scope() as session:
         _region(session, request.region)
         require_region(principal, Action.READ_REGION, request.region)
-        return status_history(session, request.region, request.limit)
+        return [
+            StatusHistoryRow.model_validate(row)
+            for row in status_history(session, request.region, request.limit)
+        ]

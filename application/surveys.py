@@ -129,7 +129,29 @@ class SurveyList(BaseModel):
     area: str | None = Field(default=None, max_length=200)
 
 
-def list_surveys(principal: Principal | None, request: SurveyList) -> list[dict[str, Any]]:
+class SurveyFigure(BaseModel):
+    """One year's figure of a series."""
+
+    year: int
+    value: float
+
+
+class SurveySeries(BaseModel):
+    """One question's figures for an area, the latest year against the one before it."""
+
+    source: str
+    area: str
+    question: str
+    unit: str
+    values: list[SurveyFigure]
+    latest_year: int
+    latest: float
+    previous_year: int | None
+    previous: float | None
+    change: float | None
+
+
+def list_surveys(principal: Principal | None, request: SurveyList) -> list[SurveySeries]:
     """Every survey series of the region (or an area), each year against the one before."""
     require_region(principal, Action.READ_REGION, request.region)
     with read_scope() as session:
@@ -144,4 +166,8 @@ def list_surveys(principal: Principal | None, request: SurveyList) -> list[dict[
                 ).all()
             )
         )
-        return survey_series(session, request.region, areas, 2100)
+        # views.surveys builds the series as plain data for the public pages too.
+        return [
+            SurveySeries.model_validate(series)
+            for series in survey_series(session, request.region, areas, 2100)
+        ]

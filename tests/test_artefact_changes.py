@@ -41,7 +41,7 @@ def test_a_change_keeps_the_other_fields_revokes_signatures_and_is_audited(db) -
     assert _live_signoffs(pid) == 2
     problem = ids(pid, Problem)[0]
     before = show_artefact(ACTOR, ArtefactRef(promise_id=pid, kind="problem", artefact_id=problem))
-    assert before["fields"]["places"]  # given in a file: not in the form, kept by a change
+    assert before.fields["places"]  # given in a file: not in the form, kept by a change
     done = change_artefact(
         ACTOR,
         ArtefactChange(
@@ -50,7 +50,7 @@ def test_a_change_keeps_the_other_fields_revokes_signatures_and_is_audited(db) -
     )
     assert done.model_dump() == {"ok": True, "changed": ["title"], "signoffs_revoked": 2}
     after = show_artefact(ACTOR, ArtefactRef(promise_id=pid, kind="problem", artefact_id=problem))
-    assert after["fields"] == {**before["fields"], "title": "Ny rubrik"}
+    assert after.fields == {**before.fields, "title": "Ny rubrik"}
     assert _live_signoffs(pid) == 0
     with session_scope() as s:
         event = s.exec(select(AuditEvent).where(AuditEvent.action == "artefact_changed")).one()

@@ -108,3 +108,40 @@ def test_every_use_case_lives_in_application_and_the_flows_only_run_them() -> No
         "renewal.run",
     }
     assert flows.transition and flows.compilation and flows.renewal
+
+
+# The answers that are a document or, with format=json, a report's data (reports/): typed as
+# Any until those reports are models of their own.
+DOCUMENT_OR_REPORT = {"overview.show", "compilation.show", "compilation.region"}
+
+
+def test_every_use_case_answers_a_typed_result_never_a_bare_dict() -> None:
+    """Issue 19: each use case returns a pydantic model, a list of them, a union of them or a
+    document (``FileResult``); none answers a bare ``dict`` or a list of dicts, so the API's
+    description (OpenAPI) names every field and callers read attributes, not keys."""
+    import types
+    import typing
+
+    from pydantic import BaseModel
+
+    from application.usecase import FileResult
+    from wiring.usecases import USE_CASES
+
+    def is_model(value: object) -> bool:
+        return isinstance(value, type) and issubclass(value, BaseModel)
+
+    untyped = []
+    for use_case in USE_CASES:
+        result = use_case.result
+        origin = typing.get_origin(result)
+        if use_case.name in DOCUMENT_OR_REPORT:
+            typed = result is typing.Any
+        elif origin is list:
+            typed = all(is_model(item) for item in typing.get_args(result))
+        elif origin in (typing.Union, types.UnionType):
+            typed = all(is_model(member) for member in typing.get_args(result))
+        else:
+            typed = is_model(result) or result is FileResult
+        if not typed:
+            untyped.append(f"{use_case.name}: {result!r}")
+    assert not untyped, "use cases answering untyped data:\n" + "\n".join(untyped)

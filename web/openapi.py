@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import re
+import types
 import typing
 from typing import Any
 
@@ -100,12 +101,22 @@ def _inline(schema: Any, defs: dict[str, Any]) -> Any:
     return schema
 
 
+def _is_model(value: Any) -> bool:
+    return isinstance(value, type) and issubclass(value, BaseModel)
+
+
 def _result_schema(op: UseCase[Any, Any]) -> dict[str, Any]:
-    """The JSON schema of a typed result (a pydantic model or a list of them); ``{}`` for a
-    document or a result not typed yet."""
+    """The JSON schema of a typed result (a pydantic model, a list of them, or a union of
+    models: the reminder run or its preview); ``{}`` for a document or the report data."""
     result = op.result
-    model = typing.get_args(result)[0] if typing.get_origin(result) is list else result
-    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+    origin = typing.get_origin(result)
+    if origin is list:
+        models: tuple[Any, ...] = typing.get_args(result)[:1]
+    elif origin in (typing.Union, types.UnionType):
+        models = typing.get_args(result)
+    else:
+        models = (result,)
+    if not all(_is_model(model) for model in models):
         return {}
     schema = TypeAdapter(result).json_schema(mode="serialization")
     inlined: dict[str, Any] = _inline(schema, schema.get("$defs", {}))

@@ -34,6 +34,7 @@ from application import (
     organisations,
     outbox,
     places,
+    promise_results,
     promises,
     publicity,
     regional,
@@ -56,8 +57,6 @@ GET: Literal["GET"] = "GET"
 POST: Literal["POST"] = "POST"
 # All a person signed in with an admin's one-time password may do: choose their own.
 ONE_TIME_PASSWORD_ALLOWS = frozenset({"user.password", "me.show"})
-Rows = list[dict[str, Any]]
-Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -65,8 +64,9 @@ class UseCase(Generic[Req, Res]):
     """One use case: its name, HTTP method and path, function, request and result.
 
     ``result`` is the function's declared return type (a pydantic model, a list of them, a
-    ``FileResult``, or for the use cases not yet typed, JSON-ready ``dict``/``list`` data); a
-    test checks it against the function's annotation.
+    union of models, a ``FileResult``, or ``Any`` for the three whose answer is a document or,
+    with ``format=json``, the report's data); a test checks it against the function's
+    annotation, and another that no result is a bare ``dict`` or list of them.
     """
 
     name: str
@@ -118,17 +118,19 @@ def to_json(result: Any) -> Any:
 USE_CASES: tuple[UseCase[Any, Any], ...] = (
     # promises
     UseCase("promise.list", GET, "/api/promises",
-            promises.list_visible_promises, promises.PromiseListRequest, Rows),
+            promises.list_visible_promises, promises.PromiseListRequest,
+            list[promise_results.PromiseRow]),
     UseCase("promise.create", POST, "/api/promises",
-            promises.create_promise_as, inputs.PromiseCreate, Row),
+            promises.create_promise_as, inputs.PromiseCreate, promise_results.PromiseView),
     UseCase("promise.show", GET, "/api/promises/{promise_id}",
-            promises.show_promise, promises.PromiseRequest, Row),
+            promises.show_promise, promises.PromiseRequest, promise_results.PromiseView),
     UseCase("promise.history", GET, "/api/promises/{promise_id}/history",
-            promises.promise_history, promises.PromiseRequest, Rows),
+            promises.promise_history, promises.PromiseRequest, list[promise_results.AuditEntry]),
     UseCase("artefact.add", POST, "/api/promises/{promise_id}/artefacts/{kind}",
             artefacts.record_artefact, artefacts.ArtefactRequest, artefacts.Recorded),
     UseCase("artefact.show", GET, "/api/promises/{promise_id}/artefacts/{kind}/{artefact_id}",
-            artefact_changes.show_artefact, artefact_changes.ArtefactRef, Row),
+            artefact_changes.show_artefact, artefact_changes.ArtefactRef,
+            artefact_changes.ArtefactShown),
     UseCase("artefact.change", POST, "/api/promises/{promise_id}/artefacts/{kind}/{artefact_id}",
             artefact_changes.change_artefact, artefact_changes.ArtefactChange, artefact_changes.Changed),
     UseCase("artefact.remove", POST,
@@ -144,13 +146,15 @@ USE_CASES: tuple[UseCase[Any, Any], ...] = (
     UseCase("promise.next_cycle", POST, "/api/promises/{promise_id}/next-cycle",
             transition_flows.next_cycle, next_cycle.NextCycleRequest, next_cycle.NextCycleResult),
     UseCase("agreement.create", POST, "/api/agreements",
-            promises.create_agreement_as, inputs.AgreementCreate, Row),
+            promises.create_agreement_as, inputs.AgreementCreate,
+            promise_results.AgreementRecord),
     UseCase("agreement.list", GET, "/api/agreements",
-            agreements.list_agreements, agreements.AgreementList, Rows),
+            agreements.list_agreements, agreements.AgreementList,
+            list[promise_results.AgreementDetail]),
     UseCase("agreement.show", GET, "/api/agreements/{agreement_id}",
-            agreements.show_agreement, agreements.AgreementRef, Row),
+            agreements.show_agreement, agreements.AgreementRef, promise_results.AgreementDetail),
     UseCase("agreement.change", POST, "/api/agreements/{agreement_id}",
-            agreements.change_agreement, inputs.AgreementChange, Row),
+            agreements.change_agreement, inputs.AgreementChange, promise_results.AgreementChanged),
     # deadlines and calendars
     UseCase("deadlines.show", GET, "/api/promises/{promise_id}/deadlines",
             deadlines.show_deadlines, deadlines.DeadlinesRequest, list[deadlines.DeadlineRow]),
@@ -169,17 +173,18 @@ USE_CASES: tuple[UseCase[Any, Any], ...] = (
     UseCase("ical.region", GET, "/ical/region/{region}.ics",
             deadlines.region_calendar_feed, deadlines.RegionRequest, FileResult),
     UseCase("reminders.run", POST, "/api/reminders/run",
-            reminders.run_reminders_now, reminders.RemindersRequest, Row),
+            reminders.run_reminders_now, reminders.RemindersRequest,
+            reminders.RemindersRun | reminders.RemindersPreview),
     UseCase("renewal.run", POST, "/api/renewal/run",
             renewal_flow.renewal_now, next_cycle.RenewalRequest, next_cycle.RenewalResult),
     UseCase("catalogue.show", GET, "/api/catalogue",
-            catalogue.show_catalogue, catalogue.CatalogueRequest, Rows),
+            catalogue.show_catalogue, catalogue.CatalogueRequest, list[catalogue.CatalogueRegion]),
     UseCase("places.geojson", GET, "/api/regions/{region}/places.geojson",
             places.region_places, places.PlacesRequest, FileResult),
     UseCase("survey.import", POST, "/api/regions/{region}/surveys",
             surveys.import_survey, surveys.SurveyImport, surveys.SurveyImported),
     UseCase("survey.list", GET, "/api/regions/{region}/surveys",
-            surveys.list_surveys, surveys.SurveyList, Rows),
+            surveys.list_surveys, surveys.SurveyList, list[surveys.SurveySeries]),
     # year-end compilation
     UseCase("compilation.show", GET, "/api/promises/{promise_id}/compilation",
             compilation.show_compilation, compilation.CompilationRequest, Any),
@@ -196,9 +201,10 @@ USE_CASES: tuple[UseCase[Any, Any], ...] = (
     UseCase("overview.show", GET, "/api/regions/{region}/overview",
             regional.show_overview, regional.OverviewRequest, Any),
     UseCase("status.report", POST, "/api/status-reports",
-            regional.send_status_report, regional.StatusReportRequest, Row),
+            regional.send_status_report, regional.StatusReportRequest, regional.StatusReportSent),
     UseCase("status.history", GET, "/api/regions/{region}/status-history",
-            regional.status_history_of, regional.StatusHistoryRequest, Rows),
+            regional.status_history_of, regional.StatusHistoryRequest,
+            list[regional.StatusHistoryRow]),
     # organisations, people, accounts, tokens
     UseCase("organisation.add", POST, "/api/organisations",
             organisations.add_organisation, organisations.OrganisationInput,

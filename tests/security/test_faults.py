@@ -130,7 +130,7 @@ def test_a_held_write_lock_does_not_stop_reads(db, tmp_path: Path) -> None:
     try:
         started = time.perf_counter()
         view = show_promise(me, PromiseRequest(promise_id=pid))
-        assert view["id"] == pid and time.perf_counter() - started < 2
+        assert view.id == pid and time.perf_counter() - started < 2
     finally:
         other.execute("ROLLBACK")
         other.close()

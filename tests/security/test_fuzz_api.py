@@ -118,7 +118,7 @@ def test_fuzzing_the_api_finds_no_server_error_and_no_answer_outside_the_schema(
     base_url, auth, app = api
     KINDS = artefact_kinds()
     mine = BY_NAME["promise.list"].run(named_principal(COORDINATOR, "test"), {})
-    promise_id = next(p["id"] for p in mine if p["stage"] != "closed")
+    promise_id = next(p.id for p in mine if p.stage != "closed")
     checks = [
         not_a_server_error,
         status_code_conformance,

@@ -20,7 +20,9 @@ async def agreements_page(request: Request) -> Response:
 
     async def body(principal: Principal) -> Response:
         rows = await run(agreements.list_agreements, principal)
-        return page(request, "agreements.html", principal=principal, agreements=rows)
+        # The templates read each agreement as the API answers it (dates as ISO text).
+        shown = [row.model_dump(mode="json") for row in rows]
+        return page(request, "agreements.html", principal=principal, agreements=shown)
 
     return await guarded(request, body)
 
@@ -31,6 +33,7 @@ async def agreement_page(request: Request, agreement_id: int) -> Response:
 
     async def body(principal: Principal) -> Response:
         view = await run(agreements.show_agreement, principal, agreement_id=agreement_id)
-        return page(request, "agreement.html", principal=principal, a=view)
+        shown = view.model_dump(mode="json")
+        return page(request, "agreement.html", principal=principal, a=shown)
 
     return await guarded(request, body)

@@ -15,6 +15,7 @@ from application.artefact_changes import change_artefact, remove_artefact, show_
 from application.artefacts import record_artefact
 from application.catalogue import show_catalogue
 from application.kinds import kind_of
+from application.promise_results import PromiseView
 from application.promises import show_promise
 from flows import compilation as approval
 from lifecycle.errors import Conflict, InputError, NotFound, Refused
@@ -33,12 +34,12 @@ async def dialogue_form(promise_id: int) -> Response:
     return RedirectResponse(f"/loften/{promise_id}/ny/dialogue", status_code=303)
 
 
-async def _choices(principal: Principal, view: dict[str, Any]) -> dict[str, Any]:
+async def _choices(principal: Principal, view: PromiseView) -> dict[str, Any]:
     """What the form's choices come from: the promise's artefacts and the region's catalogue."""
-    catalogue = await run(show_catalogue, principal, region=view["region"])
-    sets = [s for entry in catalogue for s in entry["sets"] if s["applies_to"] != "regional"]
-    areas = [(a["id"], a["name"]) for s in sets for a in s["areas"]]
-    goals = [(g["id"], g["text"]) for s in sets for a in s["areas"] for g in a["goals"]]
+    catalogue = await run(show_catalogue, principal, region=view.region)
+    sets = [s for entry in catalogue for s in entry.sets if s.applies_to != "regional"]
+    areas = [(a.id, a.name) for s in sets for a in s.areas]
+    goals = [(g.id, g.text) for s in sets for a in s.areas for g in a.goals]
     return {"priority_area": areas, "also_priority_areas": areas, "catalogue_goal": goals}
 
 
@@ -80,7 +81,7 @@ async def _form_page(
         "form.html",
         status or (422 if errors or general else 200),
         principal=principal,
-        p=view,
+        p=view.model_dump(mode="json"),  # as the API answers it, dates as ISO text
         kind=kind,
         heading=heading,
         action=action,
@@ -161,7 +162,7 @@ async def change_form(request: Request, promise_id: int, kind: str, artefact_id:
             raise NotFound(f"{kind} cannot be changed")
         ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
         current = await run(show_artefact, principal, **ref)
-        values = form_values(kind, current["fields"])
+        values = form_values(kind, current.fields)
         return await _form_page(
             request, principal, promise_id, kind, values, artefact_id=artefact_id
         )
@@ -185,7 +186,7 @@ async def change(request: Request, promise_id: int, kind: str, artefact_id: int)
         lang = language_of(request)
         _ = translator(lang)
         shown = {spec["name"] for spec in form_fields(kind)}
-        kept = {k: v for k, v in current["fields"].items() if k not in shown}
+        kept = {k: v for k, v in current.fields.items() if k not in shown}
         labels = {name: _(text) for name, text in field_labels(kind).items()}
         errors = field_errors(kind, {**kept, **fields}, labels, lang)
         general = None
@@ -224,7 +225,7 @@ async def remove(request: Request, promise_id: int, kind: str, artefact_id: int)
                 principal,
                 promise_id,
                 kind,
-                form_values(kind, current["fields"]),
+                form_values(kind, current.fields),
                 general=exc.message(language_of(request)),
                 artefact_id=artefact_id,
                 status=409,

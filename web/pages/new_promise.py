@@ -47,10 +47,12 @@ async def _choices(principal: Principal) -> dict[str, Any]:
         for o in organisations
         if (o.kind in MUNICIPAL_KINDS if police_side else o.kind == "local_police_area")
     ]
+    # Every agreement of the region the person may see (the form lists them as the API
+    # answers them, dates as ISO text); a promise outside an agreement's term is refused by
+    # the use case.
     agreements = [
-        a
+        a.model_dump(mode="json")
         for a in await run(list_agreements, principal, region=principal.region_id)
-        if a.get("status") != "ended"
     ]
     # A district can lie in two police areas: any other LPO of the region can be the second.
     police_areas = [o for o in organisations if o.kind == "local_police_area" and o.id != own.id]
@@ -181,7 +183,7 @@ async def create(request: Request) -> Response:
                 created = await run(
                     create_promise_as, principal, **_request(values, choices, principal)
                 )
-                return done(created["id"], "skapat")
+                return done(created.id, "skapat")
             except InputError as exc:
                 if "late_start_reason" in str(exc):
                     errors["late_reason"] = N_(

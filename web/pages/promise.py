@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from application.compilation import show_compilation
 from application.deadlines import DeadlineRow, my_deadlines, show_deadlines
 from application.kinds import kind_of
+from application.promise_results import AuditEntry, PromiseView
 from application.promises import list_visible_promises, promise_history, show_promise
 from application.signatures import request_signature
 from flows import transition
@@ -35,17 +36,19 @@ async def my_tasks(request: Request) -> Response:
     async def body(principal: Principal) -> Response:
         promises = await run(list_visible_promises, principal, open=True)
         tasks = await run(my_deadlines, principal)
-        return page(request, "home.html", principal=principal, promises=promises, tasks=tasks)
+        # The template reads each promise as the API answers it (the year cut from ISO text).
+        shown = [p.model_dump(mode="json") for p in promises]
+        return page(request, "home.html", principal=principal, promises=shown, tasks=tasks)
 
     return await guarded(request, body)
 
 
-def _task_list(view: dict[str, Any], deadlines: list[DeadlineRow]) -> list[dict[str, Any]]:
+def _task_list(view: PromiseView, deadlines: list[DeadlineRow]) -> list[dict[str, Any]]:
     """The seven stages as the task-list pattern: done, in progress, late or not started
     (late: the current stage, or a round of it, is past its deadline this cycle year)."""
-    current = Stage(view["stage"])
+    current = Stage(view.stage)
     overdue = {
-        d.stage for d in deadlines if d.status == "overdue" and d.cycle_year == view["cycle_year"]
+        d.stage for d in deadlines if d.status == "overdue" and d.cycle_year == view.cycle_year
     }
     rows = []
     for stage in CYCLE:
@@ -71,7 +74,7 @@ def is_changeable(kind: str) -> bool:
     return spec is not None and spec.changeable
 
 
-def _in_words(event: dict[str, Any], lang: str) -> dict[str, Any]:
+def _in_words(event: AuditEntry, lang: str) -> dict[str, Any]:
     """One audit event as a line of the history: when, who (and how proven), what."""
     _ = translator(lang)
     actions = {
@@ -83,13 +86,13 @@ def _in_words(event: dict[str, Any], lang: str) -> dict[str, Any]:
         "revision_opened": _("Revideringen inför nästa år öppnades"),
         "demo_promise_loaded": _("Demodata laddades"),
     }
-    action = event.get("action", "")
-    details = event.get("details") or {}
-    if action == "transition" and event.get("from_stage") and event.get("to_stage"):
+    action = event.action
+    details = event.details
+    if action == "transition" and event.from_stage and event.to_stage:
         what = _(
             "{a} till {b}",
-            a=Stage(event["from_stage"]).name_in(lang),
-            b=Stage(event["to_stage"]).name_in(lang),
+            a=Stage(event.from_stage).name_in(lang),
+            b=Stage(event.to_stage).name_in(lang),
         )
     elif action in ("artefact_added", "artefact_changed", "artefact_removed"):
         kind = str(details.get("kind", ""))
@@ -103,10 +106,10 @@ def _in_words(event: dict[str, Any], lang: str) -> dict[str, Any]:
     else:
         what = actions.get(action, action)
     return {
-        "at": event.get("at"),
-        "who": event.get("actor"),
+        "at": event.at,
+        "who": event.actor,
         "what": what.strip(),
-        "reason": event.get("reason"),
+        "reason": event.reason,
     }
 
 
@@ -205,16 +208,17 @@ async def _promise_page(
         "promise.html",
         409 if refusal else 200,
         principal=principal,
-        p=view,
+        # The template reads the promise as the API answers it (dates as ISO text).
+        p=view.model_dump(mode="json"),
         stages=_task_list(view, deadlines),
-        chain=_chain(view["artefacts"]),
+        chain=_chain(view.artefacts),
         # Regional coordinators and admins read promises; only the parties' people write.
         can_write=principal.role in (Role.COORDINATOR, Role.STEERING_GROUP),
-        deadlines=[d for d in deadlines if d.cycle_year == view["cycle_year"]],
+        deadlines=[d for d in deadlines if d.cycle_year == view.cycle_year],
         trail=[_in_words(e, language_of(request)) for e in reversed(trail)],
         refusal=refusal,
-        fixes={u["code"]: form_for(u["code"]) for u in view["unmet"]},
-        forms=forms_for_stage(view["stage"], view["cycle_year"]),
+        fixes={u.code: form_for(u.code) for u in view.unmet},
+        forms=forms_for_stage(view.stage, view.cycle_year),
         confirmation=CONFIRMATIONS.get(confirm) if not refusal else None,
     )
 

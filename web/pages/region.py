@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from markupsafe import Markup
 
-from application.regional import show_overview, status_history_of
+from application.regional import StatusHistoryRow, show_overview, status_history_of
 from lifecycle.errors import LofteError, NotFound
 from lifecycle.permissions import Principal
 from lifecycle.stages import CYCLE
@@ -25,14 +24,13 @@ router = APIRouter()
 PAGE_SIZE = 100
 
 
-def _trend_chart(history: list[dict[str, Any]], title: str) -> str:
+def _trend_chart(history: list[StatusHistoryRow], title: str) -> str:
     """The late promises of the stored snapshots as a line, oldest first (SVG; the table
     below it is the same figures for those who cannot see it)."""
-    from datetime import date
-
     from reports.charts import indicator_chart
 
-    points = [(date.fromisoformat(h["taken_on"][:10]), float(h["late"])) for h in history]
+    # A snapshot without the figure (none stored so far lacks it) is no point on the line.
+    points = [(h.taken_on, float(h.late)) for h in history if h.late is not None]
     return indicator_chart(sorted(points), None, None, title)
 
 
@@ -63,6 +61,7 @@ async def overview(
             "limit": PAGE_SIZE,
         }
         data = await run(show_overview, principal, **params)
+        history: list[StatusHistoryRow]
         try:
             history = await run(status_history_of, principal, region=region)
         except LofteError:
@@ -79,7 +78,7 @@ async def overview(
             principal=principal,
             d=data,
             rows=data["rows"],
-            history=history[:12],
+            history=[h.model_dump(mode="json") for h in history[:12]],
             trend=Markup(trend),  # built from numbers and an escaped title
             municipalities=data["municipalities"],
             stages=stages,

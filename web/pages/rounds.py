@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from application.artefacts import record_artefact
+from application.promise_results import PromiseView
 from application.promises import show_promise
 from lifecycle.errors import InputError, NotFound, Refused
 from lifecycle.permissions import Principal
@@ -19,9 +20,9 @@ from web.pages.render import check_csrf, page
 router = APIRouter()
 
 
-def _round(view: dict[str, Any], number: int) -> dict[str, Any]:
-    for row in view["artefacts"].get("evaluation_rounds", []):
-        if row["number"] == number and row["cycle_year"] == view["cycle_year"]:
+def _round(view: PromiseView, number: int) -> dict[str, Any]:
+    for row in view.artefacts.get("evaluation_rounds", []):
+        if row["number"] == number and row["cycle_year"] == view.cycle_year:
             return dict(row)
     raise NotFound(f"no evaluation round {number} this year")
 
@@ -43,7 +44,7 @@ async def _round_page(
         "round.html",
         422 if general else 200,
         principal=principal,
-        p=view,
+        p=view.model_dump(mode="json"),  # as the API answers it, dates as ISO text
         r=_round(view, number),
         statuses=STATUSES,
         values=values or {"submitted_by": principal.name},
