@@ -130,6 +130,19 @@ class MissingAgreement(BaseModel):
     warnings: list[str]
 
 
+class Signatory(BaseModel):
+    """One organisation of a party: who signs for it, and this year's signature if made."""
+
+    party: str
+    organisation: str
+    organisation_id: int
+    # the steering group members in Löfte (those with the right to sign)
+    people: list[str]
+    signed_by: str | None
+    signed_as: str | None
+    signed_on: date | None
+
+
 class PromiseView(BaseModel):
     """A promise with its unmet exit criteria, its transitions, its artefacts and counts,
     how its goals stand, its situation pictures and its agreement."""
@@ -160,6 +173,9 @@ class PromiseView(BaseModel):
     goal_standing: dict[int, GoalStanding]
     situation_pictures: list[SituationPictureView]
     agreement: PromiseAgreement | MissingAgreement | None
+    # Who signs for each organisation of each party (a district in two police areas: both
+    # LPOs), and whether this year's plan is signed.
+    signatories: list[Signatory]
 
 
 class AuditEntry(BaseModel):

@@ -209,8 +209,8 @@ def test_a_city_district_split_between_two_police_areas_has_one_promise_both_lpo
     elsewhere = register("kommunpolis@vallingby.example.se", "coordinator", "LPO Vällingby", lpo)
 
     # the second LPO's kommunpolis finds the promise among their own and works on it
-    assert pid in [r["id"] for r in list_visible_promises(globen, PromiseListRequest())]
-    assert show_promise(globen, PromiseRequest(promise_id=pid))["police_area"] == (
+    assert pid in [r.id for r in list_visible_promises(globen, PromiseListRequest())]
+    assert show_promise(globen, PromiseRequest(promise_id=pid)).police_area == (
         "LPO Farsta och LPO Globen"
     )
     with session_scope() as s:
