@@ -33,13 +33,14 @@ from lifecycle.public_status import (
     shown_count,
 )
 from lifecycle.stages import Stage
-from lifecycle.vocabulary import label
+from lifecycle.vocabulary import Party, label
 from models import (
     Activity,
     Deadline,
     EvaluationRound,
     IndicatorValue,
     Organisation,
+    PartyOrganisation,
     Promise,
     PromiseStatus,
     PromiseText,
@@ -320,6 +321,20 @@ def published_promises(
             chosen = chosen.where(col(PromiseStatus.closed).is_(False))
         if year is not None:
             chosen = chosen.where(col(PromiseStatus.current_year) == year)
+        # A city district split between two police areas has a second LPO (few rows: read
+        # the region's at once, so the list and its search name both).
+        also_police: dict[int, list[str]] = {}
+        for split_id, name in session.connection().execute(
+            sa_select(col(PartyOrganisation.promise_id), col(Organisation.name))
+            .join(Organisation, col(Organisation.id) == col(PartyOrganisation.organisation_id))
+            .join(PromiseStatus, col(PromiseStatus.promise_id) == col(PartyOrganisation.promise_id))
+            .where(
+                col(PromiseStatus.region_id) == region,
+                col(PartyOrganisation.party) == Party.POLICE,
+            )
+            .order_by(col(PartyOrganisation.organisation_id))
+        ):
+            also_police.setdefault(split_id, []).append(name)
         listed = []
         for (
             pid,
@@ -335,7 +350,7 @@ def published_promises(
                 "id": pid,
                 "area": area,
                 "municipality": municipality_name,
-                "police_area": police_name,
+                "police_area": " och ".join([police_name, *also_police.get(pid, [])]),
                 "term_start": start.isoformat(),
                 "term_end": end.isoformat(),
             }

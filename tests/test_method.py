@@ -287,6 +287,12 @@ def test_a_city_district_split_between_two_police_areas_has_one_promise_both_lpo
         signed = {(d["party"], d["name"]) for d in document["signatories"]}
         assert {name for _, name in signed} == {"Anders Lind", "Sara Lindqvist", "Maria Holm"}
         assert any("Globen" in party for party, name in signed if name == "Sara Lindqvist")
+    # the public region page names both LPOs, and a resident searching for either finds it
+    from application.public import published_promises
+
+    listed = {r["id"]: r for r in published_promises("stockholm")["promises"]}
+    assert listed[pid]["police_area"] == "LPO Farsta och LPO Globen"
+    assert [r["id"] for r in published_promises("stockholm", "globen")["promises"]] == [pid]
 
 
 def test_cli_creates_a_promise_with_two_police_areas(db, monkeypatch) -> None:
