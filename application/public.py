@@ -323,7 +323,7 @@ def published_promises(
             chosen = chosen.where(col(PromiseStatus.current_year) == year)
         # A city district split between two police areas has a second LPO (few rows: read
         # the region's at once, so the list and its search name both).
-        also_police: dict[int, list[str]] = {}
+        also_police: dict[int | None, list[str]] = {}
         for split_id, name in session.connection().execute(
             sa_select(col(PartyOrganisation.promise_id), col(Organisation.name))
             .join(Organisation, col(Organisation.id) == col(PartyOrganisation.organisation_id))
