@@ -818,8 +818,11 @@ class Recorded(BaseModel, extra="allow"):
     id: int | None = None
 
 
-def record_artefact(principal: Principal | None, request: ArtefactRequest) -> Recorded:
-    """Record an artefact (dialogue, problem, goal, activity, sign-off, evaluation ...)."""
+def record_artefact(
+    principal: Principal | None, request: ArtefactRequest, *, now: datetime | None = None
+) -> Recorded:
+    """Record an artefact (dialogue, problem, goal, activity, sign-off, evaluation ...);
+    ``now`` (callers in code only, as for ``advance``) dates work recorded after the fact."""
     if principal is None:
         require_action(principal, Action.RECORD_ARTEFACT)
     assert principal is not None
@@ -829,6 +832,8 @@ def record_artefact(principal: Principal | None, request: ArtefactRequest) -> Re
             kind=request.kind,
         )
     with session_scope() as session:
-        row = add_artefact(session, request.promise_id, request.kind, request.fields, principal)
+        row = add_artefact(
+            session, request.promise_id, request.kind, request.fields, principal, now=now
+        )
         # The row's own columns win (a kind whose row has a column ``kind`` shows it).
         return Recorded.model_validate({"kind": request.kind, **row.model_dump(mode="json")})

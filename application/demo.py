@@ -1,9 +1,14 @@
 """``lofte demo``: loads config/demo.yaml, a realistic Stockholm region with promises in every
-stage, by the same functions coordinators use (so every row is valid and audited)."""
+stage, by the same use cases people use, each step as the person who would take it (the
+district's coordinator writes, the steering group signs and approves) on the day it was taken,
+so every row is valid, audited and dated as it happened."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,15 +16,27 @@ from typing import Any
 import yaml
 from sqlmodel import Session, select
 
-from application.artefacts import add_artefact
-from application.promises import add_person, create_promise
-from application.transitions import advance_promise
+from application.access import principal_of
+from application.artefacts import ArtefactRequest, record_artefact
+from application.compilation import ApprovalRequest, approve
+from application.demo_texts import (
+    SURVEY_QUESTIONS,
+    SURVEY_SOURCE,
+    GoalOutcome,
+    listed,
+    next_year_plan,
+    round_feedback,
+    survey_sentence,
+    survey_value,
+    year_summary,
+)
+from application.promises import add_person, create_promise_as
+from application.transitions import AdvanceRequest, advance
 from config.calendar import get_calendars
-from config.clock import local_today
+from config.clock import acting_at, local_today
 from effects.audit import audit
-from effects.hooks import after_create
 from lifecycle.calendar import previous_working_day
-from lifecycle.permissions import system_principal
+from lifecycle.permissions import Principal, system_principal
 from lifecycle.renewal import renewal_date
 from lifecycle.stages import CYCLE, Stage
 from lifecycle.term import term_end
@@ -27,8 +44,10 @@ from lifecycle.vocabulary import OrganisationKind
 from models import (
     Activity,
     AuditEvent,
+    CauseAnalysis,
     EvaluationRound,
     Goal,
+    IndicatorValue,
     LocalPassword,
     Person,
     Problem,
@@ -38,6 +57,8 @@ from models.db import session_scope
 from models.inputs import PersonInput, PromiseCreate
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "config" / "demo.yaml"
+# The daily run (it opens each next cycle on its renewal day) and the loader's own bookkeeping;
+# everything a person does is done as that person.
 ACTOR = system_principal("demo@lofte.local", "Löfte demo")
 
 
@@ -45,15 +66,41 @@ def _at(day: date) -> datetime:
     return datetime.combine(day, time(9, 0), tzinfo=UTC)
 
 
+@contextmanager
+def _on(day: date) -> Iterator[datetime]:
+    """The working day ``day``: every use case, and every effect of it, is dated then."""
+    moment = _at(day)
+    with acting_at(moment):
+        yield moment
+
+
 def _slug(name: str) -> str:
     table = str.maketrans("åäöéÅÄÖ -", "aaoeaao..")
     return name.translate(table).lower()
 
 
-def _add(pid: int, kind: str, data: dict[str, Any], on: date) -> Any:
-    """Record an artefact as the coordinators did, on the day ``on``."""
-    with session_scope() as s:
-        return add_artefact(s, pid, kind, data, ACTOR, now=_at(on)).id  # type: ignore[attr-defined]
+@dataclass(frozen=True)
+class _Cast:
+    """The people of one promise: who writes for each party, and who signs for each
+    organisation of each party (its steering group)."""
+
+    coordinator: Principal  # the municipal party's trygghetssamordnare
+    police: Principal  # the kommunpolis of the lead police area
+    signers: dict[str, Principal]  # organisation name -> the one who signs for it
+
+    def signer(self, organisation: str) -> Principal:
+        """Who signs for ``organisation``."""
+        return self.signers[organisation]
+
+
+def _add(pid: int, kind: str, data: dict[str, Any], on: date, actor: Principal) -> int:
+    """Record an artefact through the use case, as ``actor``, on the day ``on``."""
+    with _on(on) as moment:
+        recorded = record_artefact(
+            actor, ArtefactRequest(promise_id=pid, kind=kind, fields=data), now=moment
+        )
+    assert recorded.id is not None
+    return recorded.id
 
 
 def _ids(pid: int, model: Any) -> list[int]:
@@ -66,21 +113,40 @@ def _ids(pid: int, model: Any) -> list[int]:
 # Approximate coordinates (WGS84) of the demo's places, so their export to GIS has points.
 COORDINATES = {
     "Vällingby centrum": (59.3632, 17.8721),
+    "Hässelby gårds tunnelbanestation": (59.3669, 17.8436),
     "Brommaplan": (59.3385, 17.9395),
+    "Ängbyplan": (59.3420, 17.9070),
     "Rinkeby torg": (59.3880, 17.9286),
+    "Husby centrum": (59.4100, 17.9270),
     "Tensta centrum": (59.3945, 17.9010),
-    "Skärholmens centrum": (59.2770, 17.9070),
+    "Tensta träff": (59.3950, 17.9040),
+    "Hjulsta torg": (59.3960, 17.8880),
+    "Skärholmstorget": (59.2770, 17.9070),
+    "Bredängs centrum": (59.2950, 17.9340),
+    "Vårbergs centrum": (59.2760, 17.8900),
     "Rågsveds centrum": (59.2566, 18.0283),
+    "Högdalens centrum": (59.2637, 18.0430),
+    "Årsta torg": (59.2990, 18.0520),
     "Farsta centrum": (59.2436, 18.0931),
+    "Hökarängsplan": (59.2577, 18.0824),
     "Medborgarplatsen": (59.3143, 18.0735),
+    "Björns trädgård": (59.3150, 18.0770),
+    "Skanstull": (59.3078, 18.0762),
     "Sergels torg": (59.3326, 18.0649),
     "Sollentuna station": (59.4280, 17.9484),
+    "Edsvikens strandpromenad": (59.4300, 17.9600),
     "Jakobsbergs centrum": (59.4228, 17.8336),
+    "Kallhälls centrum": (59.4530, 17.8050),
     "Fittja centrum": (59.2475, 17.8610),
-    "Ronna": (59.2060, 17.6050),
+    "Alby centrum": (59.2390, 17.8450),
+    "Ronna centrum": (59.2060, 17.6050),
+    "Hovsjö centrum": (59.1850, 17.6050),
     "Flemingsbergs station": (59.2194, 17.9466),
+    "Visättra": (59.2250, 17.9300),
     "Orminge centrum": (59.3275, 18.2560),
+    "Fisksätra station": (59.2940, 18.2560),
     "Östercentrum i Visby": (57.6380, 18.3000),
+    "Gutevägen": (57.6290, 18.3000),
 }
 
 
@@ -93,8 +159,9 @@ def _place(name: str) -> dict[str, Any]:
 
 
 def _indicator(baseline: float, target: float, round_number: int, index: int) -> int:
-    """A plausible count: every other goal on track, the rest getting only part of the way."""
-    pace = 1.05 if index % 2 == 0 else 0.5
+    """A plausible value: every other goal reaches its target by the year's second round (the
+    third tertial is reported in the compilation), the rest get only part of the way."""
+    pace = 1.5 if index % 2 == 0 else 0.5
     return round(baseline + (target - baseline) * pace * round_number / 3)
 
 
@@ -108,12 +175,23 @@ LEAVE_STAGE = {
     Stage.ACTION_PLAN: -4,
 }
 
+# Counts grow with the size of the area; shares (%) and people in a programme do not.
+SCALED_UNITS = frozenset({"antal", "antal per år", "adresser"})
+
 
 class _Builder:
     """Builds one promise stage by stage, each on its own (working) day, never after today."""
 
-    def __init__(self, spec: dict[str, Any], templates: dict[str, Any], pid: int, today: date):
+    def __init__(
+        self,
+        spec: dict[str, Any],
+        templates: dict[str, Any],
+        pid: int,
+        today: date,
+        cast: _Cast,
+    ):
         self.spec, self.templates, self.pid, self.today = spec, templates, pid, today
+        self.cast = cast
         self.start: date = spec["start"]
         self.end: date = term_end(self.start, spec["years"])
         self.early = timedelta(days=int(spec.get("early", 0)))
@@ -137,72 +215,158 @@ class _Builder:
         return previous_working_day(self.end + timedelta(days=20))
 
     def fill(self, stage: Stage) -> None:
+        """Record the work of ``stage`` on its work day."""
         getattr(self, f"_{stage.value}")(self.work_day(stage))
+
+    def advance(self, on: date) -> None:
+        """The coordinator moves the promise on, on the day ``on``."""
+        with _on(on) as moment:
+            advance(self.cast.coordinator, AdvanceRequest(promise_id=self.pid), now=moment)
+
+    # --- what a problem of the promise says ---------------------------------------------------
 
     def _areas(self) -> list[str]:
         return list(self.spec["problems"])
 
+    def _fill_in(self, text: str, key: str) -> str:
+        """A template's text for this promise: its place, its landlord, its own baseline."""
+        return text.format(
+            place=self.place_of(key),
+            landlord=self.spec["landlord"],
+            baseline=self._number(self._goal(key)["baseline"]),
+        )
+
+    @staticmethod
+    def _number(value: float) -> str:
+        from lifecycle.words import number
+
+        return number(value)
+
+    def place_of(self, key: str) -> str:
+        """Where the problem ``key`` is, for a place-bound one (else the promise's place)."""
+        return str((self.spec.get("places") or {}).get(key, self.spec["place"]))
+
+    def place_bound(self, key: str) -> bool:
+        """Whether the problem happens at a place (its title names one)."""
+        return "{place}" in self.templates[key]["title"]
+
+    def places(self) -> list[str]:
+        """The places of the promise's place-bound problems, in order, each once."""
+        found: list[str] = []
+        for key in self._areas():
+            if self.place_bound(key) and self.place_of(key) not in found:
+                found.append(self.place_of(key))
+        return found
+
+    def _goal(self, key: str) -> dict[str, Any]:
+        """The goal for problem ``key`` with this promise's own figures: counts scaled to the
+        area, a safety-survey share from the area's own survey the autumn before."""
+        goal = dict(self.templates[key]["goal"])
+        if goal.get("unit") == "procent" and "baseline" not in goal:
+            baseline = survey_value(self.spec["index"], self.start.year - 1, 0)
+            goal.update(baseline=baseline, target=baseline - 5)
+        elif goal.get("unit") in SCALED_UNITS:
+            size = float(self.spec.get("size", 1.0))
+            goal["baseline"] = max(round(goal["baseline"] * size), 2)
+            goal["target"] = max(round(goal["target"] * size), 1)
+        return goal
+
+    def _activity(self, key: str) -> dict[str, Any]:
+        activity = dict(self.templates[key]["activity"])
+        for field in ("title", "owner_other", "funding_source"):
+            if field in activity:
+                activity[field] = self._fill_in(str(activity[field]), key)
+        return activity
+
+    def _responsible(self, owner: str) -> str:
+        police = f"{self.cast.police.name} (kommunpolis)"
+        coordinator = f"{self.cast.coordinator.name} (trygghetssamordnare)"
+        return {
+            "police": police,
+            "municipality": coordinator,
+            "joint": f"{police} och {coordinator}",
+            "other": f"{self.spec['landlord']}, med {coordinator}",
+        }[owner]
+
+    # --- the stages ---------------------------------------------------------------------------
+
     def _resident_dialogue(self, on: date) -> None:
-        place = self.spec["place"]
-        for n in range(self.spec.get("dialogues", 2)):
+        themes = [self._fill_in(self.templates[k]["title"], k) for k in self._areas()[:3]]
+        for n, dialogue in enumerate(self.spec.get("dialogues") or []):
             held = previous_working_day(on - timedelta(days=30 - 14 * n))
+            survey_year = max(
+                (y for y in range(2024, held.year + 1) if date(y, 9, 30) <= held), default=None
+            )
             _add(
                 self.pid,
                 "dialogue",
                 {
-                    "method": ["safety_walk", "survey"][n % 2],
+                    "method": dialogue["method"],
                     "held_from": held,
-                    "target_group": ["Boende och föreningar", "Alla invånare 16 år och äldre"][
-                        n % 2
-                    ],
-                    "participants": [34, 612][n % 2],
+                    "target_group": dialogue["target_group"],
+                    "participants": dialogue["participants"],
                     "unsafe_places": [
-                        {"place": place, "when": "kvällar"},
-                        {"place": "gångtunneln vid skolan", "when": "eftermiddag"},
+                        {"place": place, "when": self.templates_when(place)}
+                        for place in dialogue.get("unsafe", [])
                     ],
-                    "themes": [
-                        self.templates[key]["title"].format(place=place).split(" vid ")[0]
-                        for key in self._areas()[:3]
-                    ],
-                    "results": f"Invånarna känner sig otrygga vid {place} kvällstid och efterfrågar mer synlig närvaro.",
-                    "safety_survey": "Trygghetsmätningen: 38 % känner sig otrygga ute sent på kvällen i området.",
+                    "themes": themes,
+                    "results": dialogue["results"],
+                    "safety_survey": survey_sentence(self.spec["index"], survey_year)
+                    if survey_year
+                    else "",
                 },
                 on,
+                self.cast.coordinator,
             )
 
+    def templates_when(self, place: str) -> str:
+        """When residents feel unsafe at ``place``: as its problem says, else in the evening."""
+        for key in self._areas():
+            if self.place_bound(key) and self.place_of(key) == place:
+                return str(self.templates[key]["when"])
+        return "kvällar"
+
     def _joint_analysis(self, on: date) -> None:
-        place = self.spec["place"]
+        bound = [k for k in self._areas() if self.place_bound(k)]
+        unbound = [k for k in self._areas() if not self.place_bound(k)]
+        titles = [self._fill_in(self.templates[k]["title"], k) for k in bound]
+        police = (
+            f"Anmälningarna visar {listed([t[:1].lower() + t[1:] for t in titles])}."
+            if titles
+            else f"Anmälningarna i {self.spec['area']} är inte knutna till någon enskild plats."
+        )
         _add(
             self.pid,
             "situation_picture",
-            {
-                "party": "police",
-                "summary": f"Narkotikabrott och personrån koncentrerade till {place}.",
-                "sources": ["RAR-data", "underrättelser"],
-            },
+            {"party": "police", "summary": police, "sources": ["RAR-data", "underrättelser"]},
             on,
+            self.cast.police,
         )
+        municipal = " ".join(self.templates[k]["description"] for k in unbound)
         _add(
             self.pid,
             "situation_picture",
             {
                 "party": "municipality",
-                "summary": "Skola och socialtjänst ser fler unga i riskzon; fältassistenter rapporterar grupperingar.",
-                "sources": ["trygghetsmätningen", "skolans elevhälsa"],
+                "summary": f"Socialtjänsten och skolan i {self.spec['area']}: {municipal}",
+                "sources": ["trygghetsmätningen", "skolans elevhälsa", "socialtjänsten"],
                 "frame_areas": self._frame_notes(),
             },
             on,
+            self.cast.coordinator,
         )
         _add(
             self.pid,
             "situation_picture",
             {
                 "party": "joint",
-                "summary": f"Gemensam lägesbild: otryggheten och brotten samlas kring {place} "
-                "kvällstid; unga i riskzon rekryteras där.",
+                "summary": f"Gemensam lägesbild: brotten och otryggheten samlas kring "
+                f"{listed(self.places()) or self.spec['place']}; det som inte är platsbundet "
+                "(våld i hemmet, rekrytering) syns i socialtjänstens ärenden, inte på gatan.",
                 "sources": ["polisens lägesbild", "förvaltningens lägesbild", "trygghetsmätningen"],
             },
             on,
+            self.cast.coordinator,
         )
         for key in self._areas():
             t = self.templates[key]
@@ -210,19 +374,20 @@ class _Builder:
                 self.pid,
                 "problem",
                 {
-                    "title": t["title"].format(place=place),
+                    "title": self._fill_in(t["title"], key),
                     "description": t["description"],
                     "when": t["when"],
-                    "scale": t["scale"],
+                    "scale": self._fill_in(t["scale"], key),
                     "trend": t["trend"],
                     "selected": True,
                     "priority_area": t.get("priority_area"),
                     "also_priority_areas": t.get("also", []),
                     "agreement_focus_area": t.get("agreement_focus_area"),
                     "local_reason": t.get("local_reason", ""),
-                    "places": [_place(place)],
+                    "places": [_place(self.place_of(key))] if self.place_bound(key) else [],
                 },
                 on,
+                self.cast.coordinator,
             )
         _add(
             self.pid,
@@ -232,6 +397,7 @@ class _Builder:
                 "description": "Lyftes i dialogen men prioriteras inte i år.",
             },
             on,
+            self.cast.coordinator,
         )
 
     def _frame_notes(self) -> list[dict[str, Any]]:
@@ -242,7 +408,8 @@ class _Builder:
         with session_scope() as s:
             promise = s.get(Promise, self.pid)
             assert promise is not None
-            frame, names = priority_scope(s, promise).frame, priority_scope(s, promise).names
+            scope = priority_scope(s, promise)
+            frame, names = scope.frame, scope.names
         not_here = self.spec.get("not_relevant_here") or {}
         return [
             {"area": a, "not_relevant": True, "reason": not_here[a]}
@@ -250,7 +417,7 @@ class _Builder:
             else {
                 "area": a,
                 "note": f"{names.get(a, a)}: se trygghetsmätningen och polisens lägesbild för "
-                f"{self.spec['place']}.",
+                f"{self.spec['area']}.",
             }
             for a in frame
         ]
@@ -272,36 +439,38 @@ class _Builder:
                 "cause_analysis",
                 {"problem_id": problem_id, **self.templates[key]["cause"]},
                 on,
+                self.cast.coordinator,
             )
 
     def _goals(self, on: date) -> None:
         for problem_id, key in self._selected():
+            goal = self._goal(key)
+            survey = "trygghetsmätningen" in goal["indicator"]
             _add(
                 self.pid,
                 "goal",
                 {
                     "problem_id": problem_id,
                     "target_date": self.end,
-                    "indicator_source": "trygghetsmätningen"
-                    if "trygghetsmätningen" in self.templates[key]["goal"]["indicator"]
+                    "indicator_source": SURVEY_SOURCE
+                    if survey
                     else "polisens och förvaltningens statistik",
                     "baseline_date": previous_working_day(self.start - timedelta(days=120)),
-                    "frequency": "årligen"
-                    if "trygghetsmätningen" in self.templates[key]["goal"]["indicator"]
-                    else "tertialvis",
-                    **self.templates[key]["goal"],
+                    "frequency": "årligen" if survey else "tertialvis",
+                    **goal,
                 },
                 on,
+                self.cast.coordinator,
             )
 
     def _action_plan(self, on: date) -> None:
-        from models import CauseAnalysis
-
         keys = dict(self._selected())
         with session_scope() as s:
             goals = [
                 (g.id, g.problem_id)
-                for g in s.exec(select(Goal).where(Goal.promise_id == self.pid)).all()
+                for g in s.exec(
+                    select(Goal).where(Goal.promise_id == self.pid).order_by(Goal.id)  # type: ignore[arg-type]
+                ).all()
             ]
             causes = {
                 c.problem_id: c.id
@@ -309,69 +478,67 @@ class _Builder:
                     select(CauseAnalysis).where(CauseAnalysis.promise_id == self.pid)
                 ).all()
             }
-        responsible = {
-            "police": "Kommunpolis",
-            "municipality": "Trygghetssamordnare",
-            "joint": "Kommunpolis och trygghetssamordnare",
-            "other": "Samordnare hos den ansvariga aktören",
-        }
         for goal_id, problem_id in goals:
-            a = self.templates[keys[problem_id]]["activity"]
+            activity = self._activity(keys[problem_id])
             _add(
                 self.pid,
                 "activity",
                 {
                     "goal_id": goal_id,
                     "cause_analysis_id": causes.get(problem_id),
-                    "responsible": responsible[a["owner_party"]],
+                    "responsible": self._responsible(activity["owner_party"]),
                     "start": self.start,
                     "end": self.end,
-                    **a,
+                    **activity,
                 },
                 on,
+                self.cast.coordinator,
             )
-        place = self.spec["place"]
+        own = self.spec["texts"]
         texts = {
-            "police_promises": f"Polisen lovar att vara synlig vid {place} minst tre kvällar i veckan.",
-            "municipality_promises": f"{self.spec['party_word']} lovar bättre belysning vid {place}, fältassistenter på kvällstid och stöd till den som vill lämna kriminalitet.",
+            "police_promises": own["police"],
+            "municipality_promises": own["municipality"],
             "joint_promises": self.spec.get("joint_text", ""),
         }
-        _add(self.pid, "promise_text", {**texts, "backing": self._backing(texts)}, on)
         _add(
             self.pid,
-            "signoff",
-            {
-                "party": "police",
-                "organisation": self.spec["police_area"],
-                "signed_by": "Anders Lind",
-                "signed_as": f"Lokalpolisområdeschef, {self.spec['police_area']}",
-                "signed_on": on,
-            },
+            "promise_text",
+            {**texts, "backing": self._backing(texts)},
             on,
+            self.cast.coordinator,
         )
-        for other in _also(self.spec):  # a district in two police areas: each LPO signs
+        self._sign(on)
+
+    def _sign(self, on: date) -> None:
+        """Each organisation of each party signs the text, by its steering group, that day."""
+        municipality = self.spec["municipality"]
+        for organisation in (self.spec["police_area"], *_also(self.spec)):
+            signer = self.cast.signer(organisation)
             _add(
                 self.pid,
                 "signoff",
                 {
                     "party": "police",
-                    "organisation": other,
-                    "signed_by": "Sara Lindqvist",
-                    "signed_as": f"Lokalpolisområdeschef, {other}",
+                    "organisation": organisation,
+                    "signed_by": signer.name,
+                    "signed_as": f"Lokalpolisområdeschef, {organisation}",
                     "signed_on": on,
                 },
                 on,
+                signer,
             )
+        signer = self.cast.signer(municipality)
         _add(
             self.pid,
             "signoff",
             {
                 "party": "municipality",
-                "signed_by": "Maria Holm",
-                "signed_as": f"Styrgruppens ordförande, {self.spec['municipality']}",
+                "signed_by": signer.name,
+                "signed_as": _signatory_title(self.spec),
                 "signed_on": on,
             },
             on,
+            signer,
         )
 
     def update_ahead(self) -> None:
@@ -384,22 +551,25 @@ class _Builder:
         on = previous_working_day(opens + timedelta(days=45))
         if on > self.today:
             return
-        place = self.spec["place"]
+        index, year = self.spec["index"], on.year
+        now, before = survey_value(index, year, 0), survey_value(index, year - 1, 0)
+        trend = "färre" if now < before else "lika många" if now == before else "fler"
         _add(
             self.pid,
             "analysis_update",
             {
-                "survey_results": f"Trygghetsmätningen {on.year}: 34 % känner sig otrygga ute sent "
-                f"på kvällen i området, mot 38 % året före; kring {place} är andelen oförändrad.",
-                "situation_picture": f"Narkotikabrotten vid {place} har minskat sedan närvaron "
-                "ökade; fältassistenterna ser nya grupperingar vid skolan på eftermiddagarna.",
-                "priorities": "Styrgruppen behåller fokusområdena för år 2 och flyttar en del "
-                "av kvällsnärvaron till skolans närhet på eftermiddagarna.",
-                "reviewed_by": "Styrgruppen",
+                "survey_results": f"Trygghetsmätningen {year}: {now} % känner sig otrygga ute "
+                f"sent på kvällen i området, mot {before} % året före ({trend}).",
+                "situation_picture": f"Lägesbilden kring {listed(self.places())} efter årets "
+                "två första uppföljningar: se rapporterna från rond 1 och 2.",
+                "priorities": "Styrgruppen behåller fokusområdena för år 2 och lägger mer av "
+                "arbetet där målen ännu inte är nådda.",
+                "reviewed_by": f"Styrgruppen i {self.spec['area']}",
                 "reviewed_on": on,
                 "for_next_year": True,
             },
             on,
+            self.cast.coordinator,
         )
 
     def _backing(self, texts: dict[str, str]) -> list[dict[str, Any]]:
@@ -423,6 +593,7 @@ class _Builder:
     def _continuous_evaluation(self, _on: date) -> None:
         limit = self.spec.get("rounds", 99)
         activities = _ids(self.pid, Activity)
+        keys = [key for _, key in self._selected()]  # one activity per focus problem, in order
         with session_scope() as s:
             goals = [
                 (g.id, g.baseline or 0.0, g.target or 0.0)
@@ -442,20 +613,19 @@ class _Builder:
             submitted = previous_working_day(due_on - timedelta(days=3))
             if submitted > self.today:
                 break
-            statuses = []
-            for i, activity_id in enumerate(activities):
-                if number >= 2 and i == 1:
+            statuses, done, missed, analysis = [], [], [], {}
+            for i, (activity_id, key) in enumerate(zip(activities, keys, strict=False)):
+                t = self.templates[key]
+                if number >= 2 and i == 1:  # the second activity stalls from round 2 on
                     statuses.append(
-                        {
-                            "activity_id": activity_id,
-                            "status": "not_done",
-                            "reason": "Fältassistenterna saknades under sommaren på grund av vakanser.",
-                        }
+                        {"activity_id": activity_id, "status": "not_done", "reason": t["not_done"]}
                     )
+                    missed.append(t["not_done"])
+                    analysis = {"deviations": t["deviation"], "decisions": t["decision"]}
                 else:
-                    statuses.append(
-                        {"activity_id": activity_id, "status": "done" if number == 3 else "ongoing"}
-                    )
+                    status = "done" if number == 3 else "ongoing"
+                    statuses.append({"activity_id": activity_id, "status": status})
+                    done.append(self._fill_in(t["feedback"], key))
             values = [
                 {
                     "goal_id": g_id,
@@ -469,95 +639,161 @@ class _Builder:
                 "evaluation",
                 {
                     "round": number,
-                    "submitted_by": "Trygghetssamordnare",
+                    "submitted_by": self.cast.coordinator.name,
                     "activities": statuses,
                     "indicators": values,
-                    "feedback_to_residents": f"Uppföljning {number}: vi har haft närvaro vid {self.spec['place']} och bytt belysning; fältassistenterna har inte kunnat arbeta i full omfattning.",
+                    "feedback_to_residents": round_feedback(number, done, missed),
                     "feedback_channel": "webbplatsen och lokaltidningen",
-                    **(
-                        {
-                            "deviations": "Fältassistenterna arbetade inte under sommaren "
-                            "(vakanser); kvällsnärvaron höll planen.",
-                            "decisions": "Styrgruppen lånar in fältassistenter från "
-                            "grannstadsdelen till hösten.",
-                        }
-                        if number >= 2
-                        else {}
-                    ),
+                    **analysis,
                 },
                 submitted,
+                self.cast.coordinator,
             )
 
-    def _year_end_compilation(self, on: date, approve: bool = True) -> None:
+    def outcomes(self) -> list[GoalOutcome]:
+        """Each goal of the year with its baseline, target and last reported value."""
+        with session_scope() as s:
+            promise = s.get(Promise, self.pid)
+            assert promise is not None
+            goals = s.exec(
+                select(Goal).where(Goal.promise_id == self.pid).order_by(Goal.id)  # type: ignore[arg-type]
+            ).all()
+            found = []
+            for g in goals:
+                last = s.exec(
+                    select(IndicatorValue.value)
+                    .join(EvaluationRound, IndicatorValue.round_id == EvaluationRound.id)  # type: ignore[arg-type]
+                    .where(
+                        IndicatorValue.goal_id == g.id,
+                        EvaluationRound.cycle_year == promise.cycle_year,
+                    )
+                    .order_by(EvaluationRound.number.desc())  # type: ignore[attr-defined]
+                ).first()
+                found.append(
+                    GoalOutcome(g.indicator, g.unit, g.baseline or 0.0, g.target or 0.0, last)
+                )
+        return found
+
+    def _year_end_compilation(self, on: date, approve_it: bool = True) -> None:
+        outcomes = self.outcomes()
+        activities = [self._activity(k)["title"] for _, k in self._selected()]
         _add(
             self.pid,
             "compilation",
             {
-                "summary": f"Narkotikabrotten vid {self.spec['place']} minskade; personrånen ligger kvar på samma nivå.",
-                "next_year_plan": "Behåll närvaron, förstärk fältarbetet och följ upp avhopparverksamheten.",
-                "official": f"Trygghetssamordnaren, {self.spec['municipality']}",
+                "summary": year_summary(self.spec["area"], self.places(), outcomes),
+                "next_year_plan": next_year_plan(outcomes, activities),
+                "official": f"{self.cast.coordinator.name}, trygghetssamordnare, "
+                f"{self.spec['municipality']}",
             },
             self.compilation_day(),
+            self.cast.coordinator,
         )
-        if approve:
-            _add(self.pid, "approval", {"approved_by": "Styrgruppen"}, on)
+        if approve_it:
+            # The steering group decides at its meeting: the municipal party's signatory.
+            signer = self.cast.signer(self.spec["municipality"])
+            with _on(on) as moment:
+                approve(
+                    signer,
+                    ApprovalRequest(
+                        promise_id=self.pid,
+                        approved_by=f"Styrgruppen för medborgarlöftet i {self.spec['area']}",
+                        decided_on=on,
+                    ),
+                    now=moment,
+                )
 
 
-def _people(session: Session, entry: dict[str, Any]) -> None:
-    slug = _slug(entry["municipality"])
-    municipal_kind = (
+def _signatory_title(spec: dict[str, Any]) -> str:
+    """What the municipal party's signatory is: the head of its administration."""
+    name = spec["municipality"]
+    if spec.get("city_district"):
+        return f"Stadsdelsdirektör, {name} stadsdelsförvaltning"
+    if name.startswith("Region "):
+        return f"Regiondirektör, {name}"
+    return f"Kommundirektör, {name} kommun"
+
+
+def _municipal_kind(entry: dict[str, Any]) -> OrganisationKind:
+    return (
         OrganisationKind.CITY_DISTRICT
         if entry.get("city_district")
         else OrganisationKind.MUNICIPALITY
     )
-    add_person(
-        session,
-        PersonInput(
-            email=f"trygghetssamordnare@{slug}.example.se",
-            name=f"Trygghetssamordnare {entry['municipality']}",
-            organisation=entry["municipality"],
-            organisation_kind=municipal_kind,
-            region="stockholm",
-            role="coordinator",  # type: ignore[arg-type]
-        ),
-    )
-    add_person(
-        session,
-        PersonInput(
-            email=f"styrgrupp@{slug}.example.se",
-            name=f"Styrgruppen {entry['municipality']}",
-            organisation=entry["municipality"],
-            organisation_kind=municipal_kind,
-            region="stockholm",
-            role="steering_group",  # type: ignore[arg-type]
-        ),
-    )
+
+
+def _police_coordinator_email(entry: dict[str, Any], police_area: str) -> str:
+    slug = _slug(entry["municipality"])
+    if police_area == entry["police_area"]:
+        return f"kommunpolis.{slug}@polisen.example.se"
+    return f"kommunpolis.{slug}.{_slug(police_area)}@polisen.example.se"
+
+
+def _people(session: Session, entry: dict[str, Any], chiefs: dict[str, str]) -> None:
+    """The promise's people, by name: the municipal coordinator and signatory, and for each
+    police area its kommunpolis and its head (who signs for it)."""
+    slug = _slug(entry["municipality"])
+    people = entry["people"]
+    for email, name, role in (
+        (f"trygghetssamordnare@{slug}.example.se", people["coordinator"], "coordinator"),
+        (f"styrgrupp@{slug}.example.se", people["signs"], "steering_group"),
+    ):
+        add_person(
+            session,
+            PersonInput(
+                email=email,
+                name=name,
+                organisation=entry["municipality"],
+                organisation_kind=_municipal_kind(entry),
+                region="stockholm",
+                role=role,  # type: ignore[arg-type]
+            ),
+        )
     # Each local police area's head signs the promise for the police (its steering group);
     # a district in two police areas has a kommunpolis and a head in each.
     for police_area in (entry["police_area"], *_also(entry)):
-        add_person(
-            session,
-            PersonInput(
-                email=f"chef.{_slug(police_area)}@polisen.example.se",
-                name=f"Lokalpolisområdeschef {police_area}",
-                organisation=police_area,
-                organisation_kind=OrganisationKind.LOCAL_POLICE_AREA,
-                region="stockholm",
-                role="steering_group",  # type: ignore[arg-type]
+        lead = police_area == entry["police_area"]
+        for email, name, role in (
+            (
+                f"chef.{_slug(police_area)}@polisen.example.se",
+                chiefs[police_area],
+                "steering_group",
             ),
-        )
-        add_person(
-            session,
-            PersonInput(
-                email=f"kommunpolis.{slug}.{_slug(police_area)}@polisen.example.se"
-                if police_area != entry["police_area"]
-                else f"kommunpolis.{slug}@polisen.example.se",
-                name=f"Kommunpolis {police_area}",
-                organisation=police_area,
-                organisation_kind=OrganisationKind.LOCAL_POLICE_AREA,
-                region="stockholm",
-                role="coordinator",  # type: ignore[arg-type]
+            (
+                _police_coordinator_email(entry, police_area),
+                people["police"] if lead else people["police_also"],
+                "coordinator",
             ),
+        ):
+            add_person(
+                session,
+                PersonInput(
+                    email=email,
+                    name=name,
+                    organisation=police_area,
+                    organisation_kind=OrganisationKind.LOCAL_POLICE_AREA,
+                    region="stockholm",
+                    role=role,  # type: ignore[arg-type]
+                ),
+            )
+
+
+def _cast(entry: dict[str, Any]) -> _Cast:
+    """The principals of the promise's people (as if each had signed in)."""
+    slug = _slug(entry["municipality"])
+
+    def of(session: Session, email: str) -> Principal:
+        person = session.exec(select(Person).where(Person.email == email)).one()
+        return principal_of(session, person, "demo")
+
+    with session_scope() as s:
+        signers = {entry["municipality"]: of(s, f"styrgrupp@{slug}.example.se")}
+        for police_area in (entry["police_area"], *_also(entry)):
+            signers[police_area] = of(s, f"chef.{_slug(police_area)}@polisen.example.se")
+        return _Cast(
+            coordinator=of(s, f"trygghetssamordnare@{slug}.example.se"),
+            police=of(s, _police_coordinator_email(entry, entry["police_area"])),
+            signers=signers,
         )
 
 
@@ -573,26 +809,24 @@ def load_demo(today: date | None = None, path: Path = DEMO_FILE) -> dict[str, An
     already = len(done) == len(data["promises"])
     if not already:
         with session_scope() as s:
-            add_person(
-                s,
-                PersonInput(
-                    email="brottsforebyggande@polisen.example.se",
-                    name="Regional samordnare, Polisregion Stockholm",
-                    organisation="Polisregion Stockholm",
-                    region="stockholm",
-                    role="regional_coordinator",  # type: ignore[arg-type]
+            for email, name, organisation in (
+                ("brottsforebyggande@polisen.example.se", "Katarina Lund", "Polisregion Stockholm"),
+                (
+                    "samordnare@lansstyrelsen.example.se",
+                    "Göran Westin",
+                    "Länsstyrelsen i Stockholms län",
                 ),
-            )
-            add_person(
-                s,
-                PersonInput(
-                    email="samordnare@lansstyrelsen.example.se",
-                    name="Länsstyrelsen i Stockholms län",
-                    organisation="Länsstyrelsen i Stockholms län",
-                    region="stockholm",
-                    role="regional_coordinator",  # type: ignore[arg-type]
-                ),
-            )
+            ):
+                add_person(
+                    s,
+                    PersonInput(
+                        email=email,
+                        name=name,
+                        organisation=organisation,
+                        region="stockholm",
+                        role="regional_coordinator",  # type: ignore[arg-type]
+                    ),
+                )
             add_person(
                 s,
                 PersonInput(
@@ -603,12 +837,16 @@ def load_demo(today: date | None = None, path: Path = DEMO_FILE) -> dict[str, An
             )
         agreements = _organisations_and_agreements(data)
         _survey(data, today)
-        for entry in data["promises"]:
+        for index, entry in enumerate(data["promises"]):
             if _entry_key(entry) in done:
                 continue
             _remove_half_built(entry)
-            entry = {**entry, "vulnerable": entry["municipality"] in data["vulnerable_areas"]}
-            _load_promise(entry, data["problems"], today, agreements)
+            entry = {
+                **entry,
+                "index": index,
+                "vulnerable": entry["municipality"] in data["vulnerable_areas"],
+            }
+            _load_promise(entry, data["problems"], today, agreements, data["police_chiefs"])
         _demo_passwords()
     with session_scope() as s:
         promises = s.exec(select(Promise).where(Promise.region_id == data["region"])).all()
@@ -641,9 +879,10 @@ def _organisations_and_agreements(data: dict[str, Any]) -> dict[str, int]:
             )
             org.has_vulnerable_areas = entry["municipality"] in data["vulnerable_areas"]
             s.add(org)
-            find_or_create_organisation(
-                s, data["region"], OrganisationKind.LOCAL_POLICE_AREA, entry["police_area"]
-            )
+            for police_area in (entry["police_area"], *_also(entry)):
+                find_or_create_organisation(
+                    s, data["region"], OrganisationKind.LOCAL_POLICE_AREA, police_area
+                )
         ids: dict[str, int] = {}
         for a in data["agreements"]:
             existing = s.exec(select(Agreement).where(Agreement.title == a["title"])).first()
@@ -680,7 +919,6 @@ def _survey(data: dict[str, Any], today: date) -> None:
     results (presented at the end of September) up to the day the demo is loaded."""
     from models import SurveyResult
 
-    questions = ("Otrygg ute sent på kvällen i området", "Avstår från aktiviteter av otrygghet")
     with session_scope() as s:
         if s.exec(select(SurveyResult).where(SurveyResult.region_id == data["region"])).first():
             return
@@ -689,16 +927,15 @@ def _survey(data: dict[str, Any], today: date) -> None:
             for year in range(2024, today.year + 1):
                 if date(year, 9, 30) > today:
                     continue
-                for q, question in enumerate(questions):
-                    base = 24 + (index * 7) % 19 + q * -6
+                for q, question in enumerate(SURVEY_QUESTIONS):
                     s.add(
                         SurveyResult(
                             region_id=data["region"],
-                            source="Polisregion Stockholms trygghetsmätning",
+                            source=SURVEY_SOURCE,
                             year=year,
                             area=area,
                             question=question,
-                            value=float(base - (year - 2024) * (1 + index % 3)),
+                            value=float(survey_value(index, year, q)),
                             unit="%",
                         )
                     )
@@ -831,12 +1068,19 @@ def _remove_half_built(entry: dict[str, Any]) -> None:
 
 
 def _load_promise(
-    entry: dict[str, Any], templates: dict[str, Any], today: date, agreements: dict[str, int]
+    entry: dict[str, Any],
+    templates: dict[str, Any],
+    today: date,
+    agreements: dict[str, int],
+    chiefs: dict[str, str],
 ) -> None:
     """Build one area's promises (the first, then each renewal), then mark it complete."""
     spec = _spec(entry, agreements)
-    pid = _create_first(spec, today)
-    _build(pid, spec, templates, today)
+    with session_scope() as s:
+        _people(s, spec, chiefs)
+    cast = _cast(spec)
+    pid = _create_first(spec, today, cast)
+    _build(pid, spec, templates, today, cast)
     with session_scope() as s:
         audit(
             s,
@@ -849,7 +1093,7 @@ def _load_promise(
 
 
 DEFAULT_PROBLEMS = ["fewer-young-at-risk", "fewer-criminals-exit", "vulnerable-victims-offenders"]
-NEXT_ONLY = ("stop", "rounds", "dialogues", "early", "next")
+NEXT_ONLY = ("stop", "rounds", "early", "next")
 
 
 def _also(entry: dict[str, Any]) -> list[str]:
@@ -859,7 +1103,7 @@ def _also(entry: dict[str, Any]) -> list[str]:
 
 
 def _spec(entry: dict[str, Any], agreements: dict[str, int]) -> dict[str, Any]:
-    """An entry with its defaults: area, problems, the word for the municipal party."""
+    """An entry with its defaults: area, problems."""
     spec = dict(entry)
     spec.setdefault("area", entry["municipality"])
     if "problems" not in spec:
@@ -868,22 +1112,17 @@ def _spec(entry: dict[str, Any], agreements: dict[str, int]) -> dict[str, Any]:
             *DEFAULT_PROBLEMS,
             *(["city-unsafe-places"] if entry.get("city_district") else []),
         ]
-    if entry.get("city_district"):
-        spec["party_word"] = "Stadsdelsnämnden"
-    elif entry["municipality"].startswith("Region "):
-        spec["party_word"] = entry["municipality"]
-    else:
-        spec["party_word"] = "Kommunen"
     spec["agreement_id"] = agreements.get(entry.get("agreement", ""))
     return spec
 
 
-def _create_first(spec: dict[str, Any], today: date) -> int:
-    """The area's first promise, created the spring before its term (or today, if later)."""
+def _create_first(spec: dict[str, Any], today: date, cast: _Cast) -> int:
+    """The area's first promise, created by its coordinator the spring before its term (or
+    today, if later)."""
     created = min(previous_working_day(spec["start"] - timedelta(days=130)), today)
-    with session_scope() as s:
-        promise = create_promise(
-            s,
+    with _on(created):
+        promise = create_promise_as(
+            cast.coordinator,
             PromiseCreate(
                 region="stockholm",
                 municipality=spec["municipality"],
@@ -895,17 +1134,15 @@ def _create_first(spec: dict[str, Any], today: date) -> int:
                 also_police_areas=_also(spec),
                 agreement_id=spec["agreement_id"],
             ),
-            ACTOR,
-            now=_at(created),
         )
-        after_create(s, promise, created)
-        _people(s, spec)
-        return promise.id  # type: ignore[return-value]
+    return promise.id
 
 
-def _build(pid: int, spec: dict[str, Any], templates: dict[str, Any], today: date) -> None:
+def _build(
+    pid: int, spec: dict[str, Any], templates: dict[str, Any], today: date, cast: _Cast
+) -> None:
     """Work the promise through its stages by date; open and build its renewal when due."""
-    builder = _Builder(spec, templates, pid, today)
+    builder = _Builder(spec, templates, pid, today, cast)
     stop = Stage(spec["stop"]) if spec.get("stop") else None
     renew_on = renewal_date(
         spec["start"], spec["years"], get_calendars().rules("stockholm").renewal
@@ -918,11 +1155,11 @@ def _build(pid: int, spec: dict[str, Any], templates: dict[str, Any], today: dat
             break
         builder.fill(stage)
         if not renewed and renew_on <= today and leave > renew_on:
-            _renew(pid, spec, templates, today, renew_on)
+            _renew(pid, spec, templates, today, renew_on, cast)
             renewed = True
-        advance_promise(pid, ACTOR, now=_at(leave))
+        builder.advance(leave)
     if not renewed and renew_on <= today:
-        _renew(pid, spec, templates, today, renew_on)
+        _renew(pid, spec, templates, today, renew_on, cast)
 
 
 def _partial(builder: _Builder, stage: Stage, stop: Stage | None) -> None:
@@ -931,7 +1168,7 @@ def _partial(builder: _Builder, stage: Stage, stop: Stage | None) -> None:
         builder.fill(stage)  # the rounds that are due (and, for a late promise, fewer)
         builder.update_ahead()
     elif stage is Stage.YEAR_END_COMPILATION and builder.compilation_day() <= builder.today:
-        builder._year_end_compilation(builder.today, approve=False)  # written, not yet approved
+        builder._year_end_compilation(builder.today, approve_it=False)  # written, not approved
     elif (
         stage is Stage.RESIDENT_DIALOGUE
         and stage is not stop
@@ -940,14 +1177,37 @@ def _partial(builder: _Builder, stage: Stage, stop: Stage | None) -> None:
         builder.fill(stage)
 
 
+def _next_dialogues(dialogues: list[dict[str, Any]], year: int) -> list[dict[str, Any]]:
+    """The next cycle's dialogues: the same ways of asking a year later, with more taking part
+    (residents have seen something come of the last ones) and the last year's results told."""
+    return [
+        {
+            **d,
+            "participants": min(d["participants"] + 2, 25)
+            if d["method"] == "safety_walk"  # a walk stays a group that can walk together
+            else round(d["participants"] * 1.15),
+            "results": f"{d['results']} Deltagarna fick höra vad som gjordes {year - 1}.",
+        }
+        for d in dialogues
+    ]
+
+
 def _renew(
-    pid: int, spec: dict[str, Any], templates: dict[str, Any], today: date, on: date
+    pid: int,
+    spec: dict[str, Any],
+    templates: dict[str, Any],
+    today: date,
+    on: date,
+    cast: _Cast,
 ) -> None:
-    """Open the next cycle on its renewal day, then build it by date (as ``next`` says)."""
+    """Open the next cycle on its renewal day (the daily run), then build it by date (as
+    ``next`` says)."""
     from application.next_cycle import open_next_cycle
 
-    new = open_next_cycle(pid, ACTOR, now=_at(on))
+    with _on(on) as moment:
+        new = open_next_cycle(pid, ACTOR, now=moment)
     nxt = {k: v for k, v in spec.items() if k not in NEXT_ONLY}
+    nxt["dialogues"] = _next_dialogues(spec.get("dialogues") or [], new.term_start.year)
     nxt.update(spec.get("next") or {})
     nxt["start"] = new.term_start
-    _build(new.id, nxt, templates, today)  # type: ignore[arg-type]
+    _build(new.id, nxt, templates, today, cast)  # type: ignore[arg-type]

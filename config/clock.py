@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 
 from config.settings import ConfigError, get_settings
 
+# The moment a replay of past work acts at (``lofte demo`` records each step on the day a
+# person did it), so that every effect of a use case, not only its own row, bears that day.
+_replayed: ContextVar[datetime | None] = ContextVar("lofte_replayed_now", default=None)
+
+
+@contextmanager
+def acting_at(moment: datetime) -> Iterator[None]:
+    """Within the block, "now" is ``moment`` for everything that asks ``now_utc``."""
+    token = _replayed.set(moment)
+    try:
+        yield
+    finally:
+        _replayed.reset(token)
+
 
 def now_utc(now: datetime | None = None) -> datetime:
-    """The moment to act at: ``now`` if given, else ``LOFTE_NOW``, else the clock (aware UTC)."""
-    moment = now or get_settings().now or datetime.now(UTC)
+    """The moment to act at: ``now`` if given, else a replayed moment (``acting_at``), else
+    ``LOFTE_NOW``, else the clock (aware UTC)."""
+    moment = now or _replayed.get() or get_settings().now or datetime.now(UTC)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=get_settings().tz)
     return moment.astimezone(UTC)
