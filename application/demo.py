@@ -23,6 +23,7 @@ from application.demo_texts import (
     SURVEY_QUESTIONS,
     SURVEY_SOURCE,
     GoalOutcome,
+    behind,
     listed,
     next_year_plan,
     round_feedback,
@@ -278,15 +279,16 @@ class _Builder:
                 activity[field] = self._fill_in(str(activity[field]), key)
         return activity
 
-    def _responsible(self, owner: str) -> str:
+    def _responsible(self, activity: dict[str, Any]) -> str:
+        """Who answers for the activity, by name (another actor: with the coordinator)."""
         police = f"{self.cast.police.name} (kommunpolis)"
         coordinator = f"{self.cast.coordinator.name} (trygghetssamordnare)"
         return {
             "police": police,
             "municipality": coordinator,
             "joint": f"{police} och {coordinator}",
-            "other": f"{self.spec['landlord']}, med {coordinator}",
-        }[owner]
+            "other": f"{activity.get('owner_other')}, med {coordinator}",
+        }[activity["owner_party"]]
 
     # --- the stages ---------------------------------------------------------------------------
 
@@ -486,7 +488,7 @@ class _Builder:
                 {
                     "goal_id": goal_id,
                     "cause_analysis_id": causes.get(problem_id),
-                    "responsible": self._responsible(activity["owner_party"]),
+                    "responsible": self._responsible(activity),
                     "start": self.start,
                     "end": self.end,
                     **activity,
@@ -560,8 +562,7 @@ class _Builder:
             {
                 "survey_results": f"Trygghetsmätningen {year}: {now} % känner sig otrygga ute "
                 f"sent på kvällen i området, mot {before} % året före ({trend}).",
-                "situation_picture": f"Lägesbilden kring {listed(self.places())} efter årets "
-                "två första uppföljningar: se rapporterna från rond 1 och 2.",
+                "situation_picture": self._picture_so_far(),
                 "priorities": "Styrgruppen behåller fokusområdena för år 2 och lägger mer av "
                 "arbetet där målen ännu inte är nådda.",
                 "reviewed_by": f"Styrgruppen i {self.spec['area']}",
@@ -570,6 +571,16 @@ class _Builder:
             },
             on,
             self.cast.coordinator,
+        )
+
+    def _picture_so_far(self) -> str:
+        """The situation after the year's rounds so far, as the goals' values show it."""
+        where = listed(self.places()) or self.spec["area"]
+        if not (missed := behind(self.outcomes())):
+            return f"Kring {where} är årets mål nådda efter uppföljningarna hittills."
+        return (
+            f"Kring {where} efter uppföljningarna hittills: målen är ännu inte nådda för "
+            f"{listed(missed)}."
         )
 
     def _backing(self, texts: dict[str, str]) -> list[dict[str, Any]]:

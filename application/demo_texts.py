@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lifecycle.goals import goal_met
 from lifecycle.words import number
 
 SURVEY_QUESTIONS = ("Otrygg ute sent på kvällen i området", "Avstår från aktiviteter av otrygghet")
@@ -62,6 +63,16 @@ class GoalOutcome:
     target: float
     last: float | None
 
+    @property
+    def reached(self) -> bool:
+        """Whether the last value reached the target (in the target's direction)."""
+        return bool(goal_met(self.baseline, self.target, self.last))
+
+
+def behind(goals: list[GoalOutcome]) -> list[str]:
+    """The indicators (lower case, as in a sentence) of the goals not reached."""
+    return [g.indicator[:1].lower() + g.indicator[1:] for g in goals if not g.reached]
+
 
 def direction_word(baseline: float, last: float) -> str:
     """The verb the summary uses for an indicator going from ``baseline`` to ``last``."""
@@ -82,10 +93,8 @@ def _outcome_sentence(goal: GoalOutcome) -> str:
     verb = direction_word(goal.baseline, goal.last)
     start, end = _figure(goal.baseline, goal.unit), _figure(goal.last, goal.unit)
     moved = f"på {start}" if verb == "låg kvar" else f"från {start} till {end}"
-    towards_less = goal.target < goal.baseline
-    reached = goal.last <= goal.target if towards_less else goal.last >= goal.target
     aim = _figure(goal.target, goal.unit)
-    verdict = f"målet {aim} nåddes" if reached else f"målet var {aim}"
+    verdict = f"målet {aim} nåddes" if goal.reached else f"målet var {aim}"
     return f"{goal.indicator} {verb} {moved} ({verdict})."
 
 
@@ -97,13 +106,7 @@ def year_summary(area: str, places: list[str], goals: list[GoalOutcome]) -> str:
 
 def next_year_plan(goals: list[GoalOutcome], activities: list[str]) -> str:
     """What the coming year keeps and changes: the goals not reached get the work again."""
-    behind = [
-        g.indicator.lower()
-        for g in goals
-        if g.last is None
-        or not (g.last <= g.target if g.target < g.baseline else g.last >= g.target)
-    ]
     keep = f"Behåll {listed([a[:1].lower() + a[1:] for a in activities])}."
-    if not behind:
+    if not (missed := behind(goals)):
         return keep + " Alla mål nåddes; styrgruppen prövar nya mål i nästa analys."
-    return keep + f" Förstärk arbetet där målen inte nåddes: {listed(behind)}."
+    return keep + f" Förstärk arbetet där målen inte nåddes: {listed(missed)}."

@@ -208,3 +208,67 @@ def test_every_step_is_taken_by_a_named_person_on_its_day(db) -> None:
             assert c.content and c.decided_on == c.approved_at.astimezone(UTC).date()  # type: ignore[union-attr]
         rolled = region_compilations(s, "stockholm", None, "sv")
         assert len([r for r in rolled if r.get("approved_at")]) == len(approved)
+
+
+def test_the_readme_signs_in_as_make_run_prints_and_admin_has_what_it_promises() -> None:
+    """The README's sign-in section and `make run`'s accounts agree (issue 25: the README
+    signed in as Farsta while `make run` printed Hässelby), and `/admin` has every section the
+    README names (it once promised a tokens section that was not there)."""
+    import re
+    from pathlib import Path
+
+    from application.demo import SHOWN
+
+    root = Path(__file__).resolve().parents[1]
+    readme = " ".join((root / "README.md").read_text(encoding="utf-8").split())
+    shown = [email for _role, email, _what in SHOWN]
+    logins = re.findall(r"lofte login (\S+@\S+\.example\.se)", readme)
+    assert logins and logins[0] == shown[0] and set(logins) <= set(shown)
+    assert "demo-lofte-2026" in readme
+    # "people, access tokens, dead letters and ... the local mailbox at `/admin`"
+    assert re.search(r"people, access tokens, dead letters and .* mailbox at `/admin`", readme)
+    admin = (root / "web" / "templates" / "admin.html").read_text(encoding="utf-8")
+    for heading in ("Personer", "Åtkomstnycklar", "Olevererade meddelanden"):
+        assert f'_("{heading}")' in admin
+    assert any(path == "/admin/lokal-post" for path in _routes())
+
+
+def _routes() -> list[str]:
+    from web.pages.mailbox import router
+
+    return [getattr(r, "path", "") for r in router.routes]
+
+
+def test_the_words_follow_the_figures() -> None:
+    """The summary, the plan and a round's feedback say what the values say, in Swedish."""
+    from application.demo_texts import (
+        GoalOutcome,
+        next_year_plan,
+        round_feedback,
+        survey_value,
+        year_summary,
+    )
+
+    goals = [
+        GoalOutcome("Anmälda rån", "antal", 20, 12, 12),
+        GoalOutcome("Andel otrygga", "procent", 30, 25, 31),
+        GoalOutcome("Mopedkontroller", "antal", 4, 20, 4),
+        GoalOutcome("Unga i SSPF", "personer", 3, 10, None),
+    ]
+    summary = year_summary("Bromma", ["Brommaplan", "Ängbyplan"], goals)
+    assert summary.startswith("Arbetet i Bromma samlades kring Brommaplan och Ängbyplan.")
+    assert "Anmälda rån minskade från 20 till 12 (målet 12 nåddes)." in summary
+    assert "Andel otrygga ökade från 30 % till 31 % (målet var 25 %)." in summary
+    assert "Mopedkontroller låg kvar på 4 (målet var 20)." in summary
+    assert "Unga i SSPF: inga mätvärden rapporterades under året." in summary
+    plan = next_year_plan(goals, ["Riktad närvaro", "Fältassistenter"])
+    assert plan.startswith("Behåll riktad närvaro och fältassistenter.")
+    assert "andel otrygga, mopedkontroller och unga i SSPF" in plan
+    told = round_feedback(2, ["polisen har varit på plats"], ["Belysningen blev försenad."])
+    assert told == (
+        "Det här har hänt under sommaren: polisen har varit på plats. "
+        "Det här blev inte gjort: Belysningen blev försenad."
+    )
+    # each of the demo's areas its own survey level every year
+    for year in (2024, 2025, 2026):
+        assert len({survey_value(i, year, 0) for i in range(16)}) == 16
