@@ -287,7 +287,7 @@ class _Builder:
             "police": police,
             "municipality": coordinator,
             "joint": f"{police} och {coordinator}",
-            "other": f"{activity.get('owner_other')}, med {coordinator}",
+            "other": f"{activity.get('owner_other')}; samordnare: {coordinator}",
         }[activity["owner_party"]]
 
     # --- the stages ---------------------------------------------------------------------------
@@ -333,7 +333,7 @@ class _Builder:
         unbound = [k for k in self._areas() if not self.place_bound(k)]
         titles = [self._fill_in(self.templates[k]["title"], k) for k in bound]
         police = (
-            f"Anmälningarna visar {listed([t[:1].lower() + t[1:] for t in titles])}."
+            f"Polisens lägesbild pekar ut {listed([t[:1].lower() + t[1:] for t in titles])}."
             if titles
             else f"Anmälningarna i {self.spec['area']} är inte knutna till någon enskild plats."
         )
