@@ -308,7 +308,7 @@ class _Builder:
                     "target_group": dialogue["target_group"],
                     "participants": dialogue["participants"],
                     "unsafe_places": [
-                        {"place": place, "when": self.templates_when(place)}
+                        {"place": place, "when": self.when_unsafe(place)}
                         for place in dialogue.get("unsafe", [])
                     ],
                     "themes": themes,
@@ -321,7 +321,7 @@ class _Builder:
                 self.cast.coordinator,
             )
 
-    def templates_when(self, place: str) -> str:
+    def when_unsafe(self, place: str) -> str:
         """When residents feel unsafe at ``place``: as its problem says, else in the evening."""
         for key in self._areas():
             if self.place_bound(key) and self.place_of(key) == place:
