@@ -9,13 +9,13 @@ It exists once both parties have signed a year's plan (``document_data`` returns
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from lifecycle.safe_text import clean
+from lifecycle.statements import promise_paragraphs
 from lifecycle.term import cycle_year_bounds
 from lifecycle.vocabulary import OrganisationKind, Party, Role, label
 from models import (
@@ -39,11 +39,6 @@ from reports.parties import full_name, signed_year
 from reports.pdf import FONT_STACK, html_to_pdf
 from views.lookup import party_organisations
 
-# A text that already opens with its party's promise ("Polisen lovar att ...") keeps it.
-_OPENS_WITH_PROMISE = re.compile(
-    r"^\W*(?:\w+\W+){0,6}?(?:lovar|promises?)(?:\s+(?:att|to))?\b", re.IGNORECASE
-)
-
 
 def municipality_lead(org: Organisation | None, language: str) -> str:
     """The municipal party's promise opening: Stadsdelsnämnden, Regionen or Kommunen lovar att."""
@@ -57,20 +52,9 @@ def municipality_lead(org: Organisation | None, language: str) -> str:
 
 
 def _promise_lines(lead: str, text: str) -> list[dict[str, str]]:
-    """One entry per paragraph of a promise text: its bold opening and the rest. A text that
-    already says who promises ("Polisen lovar att ...") keeps its own opening, in bold, so
-    nothing is written twice."""
-    lines = []
-    for paragraph in (p.strip() for p in text.splitlines()):
-        if paragraph:
-            opens = _OPENS_WITH_PROMISE.match(paragraph)
-            if opens:
-                lines.append(
-                    {"lead": opens.group(0).strip(), "text": paragraph[opens.end() :].strip()}
-                )
-            else:
-                lines.append({"lead": lead, "text": paragraph})
-    return lines
+    """One entry per paragraph of a promise text: its bold opening and the rest; a text that
+    already says who promises keeps its own opening (``lifecycle/statements.py``)."""
+    return [{"lead": own or lead, "text": rest} for own, rest in promise_paragraphs(text)]
 
 
 def document_data(
