@@ -730,9 +730,8 @@ def _approval(session: Session, promise: Promise, data: ApprovalInput, now: date
         raise InputError.said("sammanställningen är redan godkänd av {who}", who=row.approved_by)
     if not row.next_year_plan.strip():
         raise InputError.said(
-            "sammanställningen saknar plan för nästa år, som beslutet behöver; skriv den först: "
-            "lofte add {id} compilation --set next_year_plan=...",
-            id=promise.id,
+            "Sammanställningen saknar en plan för nästa år, och beslutet behöver den. "
+            "Skriv planen i årssammanställningen först."
         )
     row.approved_by, row.approved_at = data.approved_by, now
     row.diarienummer = data.diarienummer
