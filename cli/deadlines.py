@@ -144,7 +144,7 @@ def calendar_set(
     actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Ge löftet en egen kalender (slås ihop med regionens) / give the promise its own calendar."""
+    """Ge löftet en egen kalender (slås ihop med polisregionens) / give the promise its own calendar."""
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
