@@ -188,3 +188,62 @@ def test_an_unapproved_compilation_links_to_writing_it_then_to_approving_it(page
     shown = page.locator("main").inner_text()  # the steering group reads what it approves
     assert "Året gav färre rån vid stationen" in shown and "Inte godkänd ännu." in shown
     _no_violations(page)
+
+
+def test_the_citys_five_areas_are_recorded_on_the_situation_picture_form_and_shown(page) -> None:
+    from tests.test_frame import city_promise
+
+    pid = city_promise()
+    walk_to(pid, Stage.JOINT_ANALYSIS)
+    account("samordnare@hv.stockholm.se", "Hässelby-Vällingby", kind="city_district")
+    sign_in(page, "samordnare@hv.stockholm.se")
+    items = _items(page, pid)
+    frame = [(t, h) for t, h in items if t.startswith("Lägesbilden säger inget om")]
+    assert len(frame) == 5
+    for _text, href in frame:
+        assert href and href.startswith(f"/loften/{pid}/ny/situation_picture?party=joint#frame-")
+        _opens_filled_in(page, href)
+    # the method's terms are explained at their fields
+    assert "Lägesbild:" in page.locator("#summary-term").inner_text()
+    assert "summary-term" in (page.get_attribute("#summary", "aria-describedby") or "")
+    assert "Stadens prioriterade områden:" in page.locator("#frame-term").inner_text()
+    _no_violations(page)
+    areas = page.locator("fieldset legend").all_inner_texts()
+    assert len(areas) == 5
+    page.fill("#summary", "Den gemensamma bilden: rån och narkotika kring Vällingby centrum.")
+    notes = page.locator("textarea[id^='frame-note-']").all()
+    # one area "ej aktuellt här" without its reason: refused at the area, in Swedish
+    last = notes[-1].get_attribute("id").removeprefix("frame-note-")  # type: ignore[union-attr]
+    for note in notes[:-1]:
+        note.fill("Ökar kring Vällingby centrum på kvällarna.")
+    page.check(f"[id='frame-not-relevant-{last}']")
+    page.get_by_role("button", name="Spara").click()
+    assert page.title().startswith("Fel:")
+    assert "inte är aktuellt här" in page.locator(".govuk-error-summary").inner_text()
+    _no_violations(page)
+    page.fill(f"[id='frame-reason-{last}']", "Inga kända fall i stadsdelen.")
+    page.get_by_role("button", name="Spara").click()
+    page.wait_for_url(f"**/loften/{pid}")
+    left = [t for t, _ in _items(page, pid)]
+    assert not [t for t in left if t.startswith("Lägesbilden säger inget om")]
+    shown = page.locator("main").inner_text()
+    assert "ej aktuellt här (Inga kända fall i stadsdelen.)" in shown
+    assert shown.count("Ökar kring Vällingby centrum på kvällarna.") == 4
+    # and the change form shows what was recorded for each area
+    page.get_by_role("link", name="Ändra lägesbild 1").click()
+    assert page.input_value(f"[id='frame-reason-{last}']") == "Inga kända fall i stadsdelen."
+    assert page.is_checked(f"[id='frame-not-relevant-{last}']")
+
+
+def test_the_cause_analysis_form_explains_event_chain_and_the_problem_triangle(page) -> None:
+    pid = new_promise(start=date(2026, 1, 1))
+    walk_to(pid, Stage.ROOT_CAUSE_ANALYSIS)
+    account(COORDINATOR, "Sollentuna")
+    sign_in(page, COORDINATOR)
+    page.goto(f"/loften/{pid}/ny/cause_analysis")
+    assert page.locator("#event_chain-term").inner_text().startswith("Händelsekedja:")
+    assert "event_chain-term" in (page.get_attribute("#event_chain", "aria-describedby") or "")
+    assert page.locator("#victim-term").inner_text().startswith("Problemtriangeln:")
+    _no_violations(page)
+    page.goto(f"/loften/{pid}/ny/cause_analysis?lang=en")
+    assert page.locator("#event_chain-term").inner_text().startswith("Event chain:")
