@@ -1,229 +1,176 @@
-"""The method's terms with a short help text each, in plain Swedish (Klarspråk) and English:
-the one home the forms read them from. ``docs/glossary.md`` says the same (a test holds the
-two together), from the method as BRÅ, the Police and SKR describe it (shared/domain.md).
+"""The method's terms with a short explanation each, in plain Swedish (Klarspråk), and the
+English term: the one home the forms read their help texts from. ``docs/glossary.md`` has the
+same rows (a test holds the two together); the explanations in English are in the catalogue
+(``lifecycle/translations/en.po``), as every other text of the pages.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lifecycle.i18n import translate
+
 
 @dataclass(frozen=True)
 class Term:
-    """One term of the method: its name and a short help text, in Swedish and English."""
+    """One term of the method: the Swedish term, what it means, and the English term."""
 
-    key: str
     name_sv: str
-    name_en: str
     help_sv: str
-    help_en: str
+    name_en: str
 
     def name(self, language: str = "sv") -> str:
         """The term in ``language``."""
         return self.name_sv if language == "sv" else self.name_en
 
     def help(self, language: str = "sv") -> str:
-        """The help text in ``language``."""
-        return self.help_sv if language == "sv" else self.help_en
+        """What it means, in ``language``."""
+        return translate(self.help_sv, language)
 
 
+# In the order of docs/glossary.md (the method's order: the promise, the parties, the stages).
 GLOSSARY: tuple[Term, ...] = (
     Term(
-        "medborgarlofte",
         "medborgarlöfte",
+        "Ett löfte som kommunen (eller stadsdelsnämnden) och lokalpolisområdet ger invånarna tillsammans om vad de ska göra för att öka tryggheten under ett eller flera år. Det är medborgarlöftet som skrivs under, inte åtgärdsplanen.",
         "citizen promise",
-        "Ett offentligt löfte från polisen och kommunen (i Stockholm stadsdelsnämnden) till "
-        "invånarna i ett område: det här gör vi i år mot de problem som ni har berättat om.",
-        "A public promise from the police and the municipality (in Stockholm the district "
-        "committee) to the residents of an area: this is what we will do this year about the "
-        "problems you told us about.",
     ),
     Term(
-        "samverkansoverenskommelse",
         "samverkansöverenskommelse",
+        "Den längre överenskommelsen (oftast två till fyra år) mellan kommunen och polisen om hur de arbetar tillsammans mot brott. Medborgarlöftena ges inom den.",
         "collaboration agreement",
-        "Avtalet mellan polisen och kommunen om hur de arbetar tillsammans mot brott och "
-        "otrygghet. Medborgarlöftet är den del av avtalet som vänder sig till invånarna.",
-        "The agreement between the police and the municipality on how they work together "
-        "against crime and insecurity. The citizen promise is the part of it that speaks to "
-        "the residents.",
     ),
     Term(
-        "medborgardialog",
-        "medborgardialog",
-        "resident dialogue",
-        "När polisen och kommunen frågar invånarna om trygghet och brott, till exempel med en "
-        "enkät, en trygghetsvandring eller en fokusgrupp. Det som invånarna säger är underlag "
-        "för lägesbilden.",
-        "When the police and the municipality ask residents about safety and crime, for "
-        "example with a survey, a safety walk or a focus group. What residents say feeds the "
-        "situation picture.",
+        "part",
+        "Den som ger löftet: kommunen eller stadsdelsnämnden, och lokalpolisområdet.",
+        "party",
     ),
     Term(
-        "trygghetsmatning",
-        "trygghetsmätning",
-        "safety survey",
-        "En enkät som görs med jämna mellanrum, där invånarna svarar på hur trygga de känner "
-        "sig och vad de har varit med om. Resultaten ger utgångsvärden och visar om målen nås.",
-        "A survey repeated at intervals in which residents say how safe they feel and what "
-        "they have experienced. Its results give baselines and show whether goals are reached.",
+        "stadsdelsnämnd",
+        'I Stockholms stad ger stadsdelsnämnden löftet i stället för kommunen. Skriv ut hela namnet: "Hässelby-Vällingby stadsdelsnämnd".',
+        "city district (committee)",
     ),
     Term(
-        "trygghetsvandring",
-        "trygghetsvandring",
-        "safety walk",
-        "En promenad i området med invånare, polis och kommun för att hitta platser där man "
-        "känner sig otrygg, till exempel på grund av dålig belysning.",
-        "A walk through the area with residents, police and municipality to find places where "
-        "people feel unsafe, for example because of poor lighting.",
+        "lokalpolisområde",
+        'Polisens lokala område. Skriv ut ordet i text till invånare: "lokalpolisområde Vällingby", inte "LPO Vällingby".',
+        "local police area",
     ),
     Term(
-        "lagesbild",
-        "lägesbild",
-        "situation picture",
-        "En beskrivning av brott och otrygghet i området: vilka problem som finns, var, när, "
-        "hur stora de är och om de ökar eller minskar. Polisen och kommunen gör var sin och "
-        "för sedan samman dem till en gemensam lägesbild.",
-        "A description of crime and insecurity in the area: which problems there are, where, "
-        "when, how large, and whether they grow or shrink. The police and the municipality "
-        "each make one and then merge them into a joint situation picture.",
+        "polisregion",
+        'Polisens region, till exempel polisregion Stockholm. Skriv "polisregionen", inte bara "regionen", när polisen menas.',
+        "police region",
     ),
+    Term("kommunpolis", "Polisens samordnare för samarbetet med en kommun.", "police coordinator"),
     Term(
-        "stadens_ram",
-        "stadens prioriterade områden",
-        "the city's priority areas",
-        "I Stockholm ska lägesbilden säga något om vart och ett av stadens prioriterade "
-        "områden. Om ett område inte är aktuellt i stadsdelen skriver ni ”ej aktuellt här” och "
-        "varför.",
-        "In Stockholm the situation picture says something about each of the city's priority "
-        "areas. Where an area does not apply in the district, write “not relevant here” and "
-        "why.",
-    ),
-    Term(
-        "prioriterat_omrade",
-        "prioriterat område (insatsområde)",
-        "priority area",
-        "Ett område som polisregionen eller staden har bestämt att alla ska arbeta med, till "
-        "exempel våld i nära relationer. Varje fokusområde kopplas till ett sådant område, "
-        "till ett av överenskommelsens fokusområden eller till ett lokalt problem med skäl.",
-        "An area the police region or the city has decided everyone works on, for example "
-        "domestic violence. Each focus area is tied to one, to one of the agreement's focus "
-        "areas, or to a local problem with its reason.",
-    ),
-    Term(
-        "fokusomrade",
-        "fokusområde",
-        "focus area",
-        "Ett problem ur lägesbilden som polisen och kommunen väljer att arbeta med under året. "
-        "Varje fokusområde behöver en orsaksanalys, mål och aktiviteter.",
-        "A problem from the situation picture that the police and the municipality choose to "
-        "work on this year. Each focus area needs a root-cause analysis, goals and activities.",
-    ),
-    Term(
-        "orsaksanalys",
-        "orsaksanalys",
-        "root-cause analysis",
-        "En förklaring till varför problemet uppstår just på den platsen och vid den tiden. "
-        "Den beskriver händelsekedjan och problemets tre sidor: brottsoffret, gärningspersonen "
-        "och platsen.",
-        "An explanation of why the problem happens at that place and time. It describes the "
-        "event chain and the problem's three sides: the victim, the offender and the place.",
-    ),
-    Term(
-        "handelsekedja",
-        "händelsekedja",
-        "event chain",
-        "Stegen som leder fram till ett brott eller en otrygg situation, i den ordning de "
-        "händer. Den visar var det går att bryta kedjan.",
-        "The steps that lead up to a crime or an unsafe situation, in the order they happen. "
-        "It shows where the chain can be broken.",
-    ),
-    Term(
-        "problemtriangeln",
-        "problemtriangeln",
-        "problem triangle",
-        "Det som behövs för att ett brott ska hända: ett brottsoffer (eller något att ta), en "
-        "gärningsperson och en plats. Det kan räcka att påverka en av de tre sidorna.",
-        "What a crime needs to happen: a victim (or something to take), an offender and a "
-        "place. Changing one of the three sides can be enough.",
-    ),
-    Term(
-        "smart_mal",
-        "mätbart mål (SMART)",
-        "measurable goal (SMART)",
-        "Ett mål som är specifikt, mätbart, accepterat, realistiskt och tidsbestämt. Det har "
-        "en indikator, ett utgångsvärde, ett målvärde och ett datum.",
-        "A goal that is specific, measurable, agreed, realistic and time-bound. It has an "
-        "indicator, a baseline, a target and a date.",
-    ),
-    Term(
-        "indikator",
-        "indikator",
-        "indicator",
-        "Det som mäts för att se om målet nås, till exempel andelen som känner sig trygga i "
-        "centrum på kvällen. Utgångsvärdet är läget nu, målvärdet är det ni vill nå.",
-        "What is measured to see whether the goal is reached, for example the share who feel "
-        "safe in the centre in the evening. The baseline is where things stand now, the target "
-        "where you want to get.",
-    ),
-    Term(
-        "atgardsplan",
-        "åtgärdsplan",
-        "action plan",
-        "Planen med årets aktiviteter: vad som görs, mot vilken orsak, vem som ansvarar och "
-        "när. Styrgruppen skriver under den tillsammans med löftestexten.",
-        "The plan of the year's activities: what is done, against which cause, who is "
-        "responsible and when. The steering group signs it together with the promise text.",
-    ),
-    Term(
-        "preventionsniva",
-        "preventionsnivå",
-        "prevention level",
-        "Vilka en aktivitet riktar sig till. Universell: alla i området. Selektiv: grupper "
-        "med högre risk. Indikerad: personer som redan har begått brott eller utsatts för brott.",
-        "Whom an activity is for. Universal: everyone in the area. Selective: groups at higher "
-        "risk. Indicated: people who have already offended or been victims.",
+        "trygghetssamordnare",
+        "Kommunens (eller stadsdelsförvaltningens) samordnare för det brottsförebyggande arbetet.",
+        "municipal safety coordinator",
     ),
     Term(
         "styrgrupp",
-        "styrgrupp",
+        "De chefer som beslutar för varje part, till exempel stadsdelsdirektören och lokalpolisområdeschefen. De skriver under medborgarlöftet och godkänner årssammanställningen.",
         "steering group",
-        "Chefer från polisen och kommunen som bestämmer prioriteringarna, skriver under "
-        "medborgarlöftet och godkänner årssammanställningen.",
-        "Managers of the police and the municipality who set the priorities, sign the citizen "
-        "promise and approve the year-end compilation.",
+    ),
+    Term("beredningsgrupp", "De som förbereder styrgruppens beslut.", "preparatory group"),
+    Term(
+        "medborgardialog",
+        "När parterna frågar invånarna vad som gör dem otrygga, till exempel med en enkät, en trygghetsvandring eller samtal på plats.",
+        "resident dialogue",
     ),
     Term(
-        "uppfoljning",
+        "medarbetardialog",
+        "Samma frågor till dem som arbetar i området, till exempel fältassistenter och poliser.",
+        "staff dialogue",
+    ),
+    Term(
+        "trygghetsmätning",
+        "En återkommande enkät om hur trygga invånarna känner sig. Resultaten jämförs år för år.",
+        "safety survey",
+    ),
+    Term(
+        "trygghetsvandring",
+        "En promenad i området med invånare för att se var det känns otryggt.",
+        "safety walk",
+    ),
+    Term(
+        "lägesbild",
+        "En beskrivning av hur det ser ut i området: brott, otrygghet och vad invånarna har sagt. Varje part gör sin, och sedan görs en gemensam lägesbild.",
+        "situation picture",
+    ),
+    Term(
+        "gemensam lägesbild",
+        "Parternas gemensamma beskrivning av läget, som problemen väljs ur.",
+        "joint situation picture",
+    ),
+    Term(
+        "prioriterat område",
+        "Ett område som polisregionen eller staden har bestämt att löftena ska arbeta med.",
+        "priority area",
+    ),
+    Term(
+        "fokusområde",
+        "Det område ett löfte väljer att arbeta med. Det hör till ett prioriterat område eller är ett lokalt problem med sitt skäl.",
+        "focus area",
+    ),
+    Term("problem", "Ett konkret problem ur lägesbilden som löftet ska göra något åt.", "problem"),
+    Term(
+        "orsaksanalys",
+        "En analys av varför problemet finns, så att åtgärderna riktas mot orsakerna och inte bara mot det som syns.",
+        "root-cause analysis",
+    ),
+    Term(
+        "händelsekedja",
+        "Stegen som leder fram till problemet, från bakomliggande orsak till det som händer. Används i orsaksanalysen.",
+        "chain of events",
+    ),
+    Term(
+        "mål",
+        'Vad löftet ska uppnå och till när. Ett mål bedöms först när dess datum har passerat; dessförinnan är det "på väg".',
+        "goal",
+    ),
+    Term(
+        "effektmål, processmål, produktionsmål",
+        "Mål för förändringen hos invånarna, för hur arbetet går till och för vad som görs.",
+        "outcome, process and output goal",
+    ),
+    Term(
+        "indikator",
+        "Det som mäts för att se om målet nås, till exempel andelen som känner sig trygga i centrum på kvällen. Utgångsvärdet är läget nu, målvärdet är det ni vill nå.",
+        "indicator",
+    ),
+    Term(
+        "åtgärdsplan",
+        "Planen med aktiviteterna som ska nå målen. Den följs upp under året.",
+        "action plan",
+    ),
+    Term("aktivitet", "Något en part gör för att nå ett mål, kopplat till en orsak.", "activity"),
+    Term(
+        "preventionsnivå",
+        "Vem en aktivitet riktar sig till: alla (universell), en grupp med högre risk (selektiv) eller enskilda som redan är inblandade (indikerad).",
+        "prevention level",
+    ),
+    Term(
         "uppföljning",
+        "Den återkommande kontrollen under året av om aktiviteterna blir gjorda och vad de ger.",
         "evaluation round",
-        "Ett tillfälle under året, ofta varje tertial eller kvartal, då ni går igenom varje "
-        "aktivitet och de senaste mätvärdena och berättar för invånarna vad som har hänt.",
-        "A point in the year, often every four months or every quarter, when you go through "
-        "each activity and the latest figures and tell residents what has happened.",
     ),
+    Term("återkoppling", "Det invånarna får veta om vad som har hänt.", "feedback (to residents)"),
     Term(
-        "aterkoppling",
-        "återkoppling",
-        "feedback to residents",
-        "Det ni berättar för invånarna om vad som har gjorts och inte gjorts, och varför.",
-        "What you tell residents about what was done and what was not, and why.",
-    ),
-    Term(
-        "arssammanstallning",
         "årssammanställning",
+        "Sammanställningen vid årets slut av vad som gjordes och vad det gav, som styrgruppen godkänner och som blir ett tjänsteutlåtande.",
         "year-end compilation",
-        "Årets resultat mot målen, vilka aktiviteter som blev gjorda och inte, vilka "
-        "uppföljningar som gjordes och planen för nästa år. Styrgruppen godkänner den.",
-        "The year's results against the goals, which activities were carried out and which "
-        "not, the evaluation rounds held, and the plan for next year. The steering group "
-        "approves it.",
     ),
+    Term(
+        "tjänsteutlåtande",
+        "Det dokument som nämnden eller styrgruppen fattar beslut på.",
+        "committee paper",
+    ),
+    Term("diarienummer", "Ärendets nummer i parternas diarium.", "file number"),
 )
 
-TERMS: dict[str, Term] = {t.key: t for t in GLOSSARY}
+TERMS: dict[str, Term] = {t.name_sv: t for t in GLOSSARY}
 
 
-def term(key: str) -> Term:
-    """The term called ``key`` (KeyError: not in the glossary)."""
-    return TERMS[key]
+def term(name: str) -> Term:
+    """The term called ``name`` in Swedish (KeyError: not in the glossary)."""
+    return TERMS[name]

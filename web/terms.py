@@ -5,40 +5,42 @@ from __future__ import annotations
 
 from lifecycle.glossary import TERMS, Term
 
-# (artefact kind, field) → the glossary's key. Only fields whose label is, or leans on, a term
+# (artefact kind, field) → the glossary's term. Only fields whose label is, or leans on, a term
 # of the method; a plain field ("datum", "rubrik") needs no help text.
 FIELD_TERMS: dict[tuple[str, str], str] = {
     ("dialogue", "method"): "medborgardialog",
-    ("dialogue", "safety_survey"): "trygghetsmatning",
-    ("situation_picture", "summary"): "lagesbild",
-    ("problem", "selected"): "fokusomrade",
-    ("problem", "priority_area"): "prioriterat_omrade",
-    ("problem", "agreement_focus_area"): "samverkansoverenskommelse",
-    ("focus_area", "selected"): "fokusomrade",
-    ("focus_area", "priority_area"): "prioriterat_omrade",
-    ("focus_area", "agreement_focus_area"): "samverkansoverenskommelse",
+    ("dialogue", "safety_survey"): "trygghetsmätning",
+    ("situation_picture", "party"): "gemensam lägesbild",
+    ("situation_picture", "summary"): "lägesbild",
+    ("problem", "selected"): "fokusområde",
+    ("problem", "priority_area"): "prioriterat område",
+    ("problem", "agreement_focus_area"): "samverkansöverenskommelse",
+    ("focus_area", "selected"): "fokusområde",
+    ("focus_area", "priority_area"): "prioriterat område",
+    ("focus_area", "agreement_focus_area"): "samverkansöverenskommelse",
     ("cause_analysis", "problem_id"): "orsaksanalys",
-    ("cause_analysis", "event_chain"): "handelsekedja",
-    ("cause_analysis", "victim"): "problemtriangeln",
-    ("goal", "kind"): "smart_mal",
+    ("cause_analysis", "event_chain"): "händelsekedja",
+    ("goal", "kind"): "effektmål, processmål, produktionsmål",
     ("goal", "indicator"): "indikator",
-    ("goal", "indicator_source"): "trygghetsmatning",
+    ("goal", "indicator_source"): "trygghetsmätning",
     ("activity", "cause_analysis_id"): "orsaksanalys",
-    ("activity", "title"): "atgardsplan",
-    ("activity", "prevention_level"): "preventionsniva",
-    ("promise_text", "police_promises"): "medborgarlofte",
-    ("analysis_update", "survey_results"): "trygghetsmatning",
-    ("analysis_update", "situation_picture"): "lagesbild",
-    ("analysis_update", "priorities"): "fokusomrade",
+    ("activity", "prevention_level"): "preventionsnivå",
+    ("promise_text", "police_promises"): "medborgarlöfte",
+    ("analysis_update", "survey_results"): "trygghetsmätning",
+    ("analysis_update", "situation_picture"): "lägesbild",
+    ("analysis_update", "priorities"): "fokusområde",
     ("signoff", "signed_by"): "styrgrupp",
-    ("compilation", "summary"): "arssammanstallning",
+    ("compilation", "summary"): "årssammanställning",
+    ("compilation", "official"): "tjänsteutlåtande",
     ("approval", "approved_by"): "styrgrupp",
+    ("approval", "diarienummer"): "diarienummer",
 }
-# The part of a form that is not one field: a situation picture's frame, an evaluation round.
+# The part of a form that is not one field: a situation picture's notes on the city's frame
+# (the city's priority areas), an evaluation round and its feedback to residents.
 PART_TERMS: dict[str, str] = {
-    "frame": "stadens_ram",
-    "evaluation": "uppfoljning",
-    "feedback_to_residents": "aterkoppling",
+    "frame": "prioriterat område",
+    "evaluation": "uppföljning",
+    "feedback_to_residents": "återkoppling",
 }
 
 

@@ -206,7 +206,7 @@ def test_the_citys_five_areas_are_recorded_on_the_situation_picture_form_and_sho
     # the method's terms are explained at their fields
     assert "Lägesbild:" in page.locator("#summary-term").inner_text()
     assert "summary-term" in (page.get_attribute("#summary", "aria-describedby") or "")
-    assert "Stadens prioriterade områden:" in page.locator("#frame-term").inner_text()
+    assert "Prioriterat område:" in page.locator("#frame-term").inner_text()
     _no_violations(page)
     areas = page.locator("fieldset legend").all_inner_texts()
     assert len(areas) == 5
@@ -235,7 +235,7 @@ def test_the_citys_five_areas_are_recorded_on_the_situation_picture_form_and_sho
     assert page.is_checked(f"[id='frame-not-relevant-{last}']")
 
 
-def test_the_cause_analysis_form_explains_event_chain_and_the_problem_triangle(page) -> None:
+def test_the_cause_analysis_form_explains_its_terms_in_both_languages(page) -> None:
     pid = new_promise(start=date(2026, 1, 1))
     walk_to(pid, Stage.ROOT_CAUSE_ANALYSIS)
     account(COORDINATOR, "Sollentuna")
@@ -243,7 +243,7 @@ def test_the_cause_analysis_form_explains_event_chain_and_the_problem_triangle(p
     page.goto(f"/loften/{pid}/ny/cause_analysis")
     assert page.locator("#event_chain-term").inner_text().startswith("Händelsekedja:")
     assert "event_chain-term" in (page.get_attribute("#event_chain", "aria-describedby") or "")
-    assert page.locator("#victim-term").inner_text().startswith("Problemtriangeln:")
+    assert page.locator("#problem_id-term").inner_text().startswith("Orsaksanalys:")
     _no_violations(page)
     page.goto(f"/loften/{pid}/ny/cause_analysis?lang=en")
-    assert page.locator("#event_chain-term").inner_text().startswith("Event chain:")
+    assert page.locator("#event_chain-term").inner_text().startswith("Chain of events:")
