@@ -215,3 +215,25 @@ def test_the_situation_picture_form_records_each_area_of_the_citys_frame() -> No
     }
     # a form without the frame part leaves the recorded frame alone
     assert "frame_areas" not in fields_from_form("situation_picture", {"party": "joint"})
+
+
+def test_goals_and_activities_are_named_by_their_numbers_in_the_forms() -> None:
+    from web.forms import _backing_from_text, form_values, with_ids, with_numbers
+
+    ordinals = {"activities": {57: 1, 58: 2, 61: 3}, "goals": {40: 1, 44: 2}}
+    sent = {
+        "backing": _backing_from_text("polisen 1: 1, 3\nkommunen 1: 2"),
+        "also_goals": ["2"],
+    }
+    fields, errors = with_ids(sent, ordinals)
+    assert errors == {}
+    assert fields["also_goals"] == [44]
+    assert [line["activities"] for line in fields["backing"]] == [[57, 61], [58]]
+    # and back, as the form shows what is written
+    shown = form_values("promise_text", with_numbers({"backing": fields["backing"]}, ordinals))
+    assert shown["backing"] == "polisen 1: 1, 3\nkommunen 1: 2"
+    # a number the promise does not have is said at its field, in Swedish or English
+    _, errors = with_ids({"backing": _backing_from_text("polisen 1: 9")}, ordinals)
+    assert errors == {"backing": "Det finns ingen aktivitet 9 i löftet."}
+    _, errors = with_ids({"also_goals": ["7"]}, ordinals, "en")
+    assert errors == {"also_goals": "The promise has no goal 7."}

@@ -63,7 +63,7 @@ LABELS: dict[str, str] = {
     "baseline_date": "utgångsvärdets datum",
     "frequency": "hur ofta det mäts",
     "goal_id": "mål",
-    "also_goals": "fler mål som aktiviteten tjänar (id)",
+    "also_goals": "fler mål som aktiviteten tjänar (deras nummer)",
     "cause_analysis_id": "orsaksanalys",
     "owner_party": "vem som genomför",
     "owner_other": "annan aktör",
@@ -194,6 +194,68 @@ def fields_from_form(kind: str, form: dict[str, Any]) -> dict[str, Any]:
     if kind == "situation_picture" and (frame := frame_from_form(form)) is not None:
         fields["frame_areas"] = frame
     return fields
+
+
+# Fields where a person names other artefacts of the promise by their numbers in it ("Mål 2",
+# "Aktivitet 3"; views/promise.py numbers them) while the model takes their ids: which kind.
+NUMBERED = {"also_goals": "goals", "backing": "activities"}
+# What a number that names nothing says, by field.
+NO_SUCH_NUMBER = {
+    "also_goals": "Det finns inget mål {n} i löftet.",
+    "backing": "Det finns ingen aktivitet {n} i löftet.",
+}
+
+
+def _renumbered(values: list[Any], table: dict[Any, Any]) -> tuple[list[Any], list[str]]:
+    """``values`` through ``table`` (by their text), and those it does not know."""
+    by_text = {str(k): v for k, v in table.items()}
+    known = [by_text[str(v).strip()] for v in values if str(v).strip() in by_text]
+    unknown = [str(v) for v in values if str(v).strip() not in by_text]
+    return known, unknown
+
+
+def _through(
+    fields: dict[str, Any], ordinals: dict[str, dict[int, int]], to_ids: bool
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    changed = dict(fields)
+    unknown: dict[str, list[str]] = {}
+    for name, kind in NUMBERED.items():
+        if not fields.get(name):
+            continue
+        numbers = ordinals.get(kind, {})
+        table = {n: i for i, n in numbers.items()} if to_ids else numbers
+        if name == "backing":
+            lines = []
+            for line in fields[name]:
+                known, missing = _renumbered(list(line.get("activities") or []), table)
+                unknown.setdefault(name, []).extend(missing)
+                lines.append({**line, "activities": known})
+            changed[name] = lines
+        else:
+            changed[name], missing = _renumbered(list(fields[name]), table)
+            unknown.setdefault(name, []).extend(missing)
+    return changed, {k: v for k, v in unknown.items() if v}
+
+
+def with_numbers(fields: dict[str, Any], ordinals: dict[str, dict[int, int]]) -> dict[str, Any]:
+    """An artefact's fields with the artefacts they name by id named by their numbers in the
+    promise instead, as its form shows them (an id no longer there is left out)."""
+    return _through(fields, ordinals, to_ids=False)[0]
+
+
+def with_ids(
+    fields: dict[str, Any], ordinals: dict[str, dict[int, int]], language: str = "sv"
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """What a form sent with the numbers it names turned into the artefacts' ids, and an
+    error at each field that names a number the promise does not have."""
+    from lifecycle.i18n import translate
+
+    changed, unknown = _through(fields, ordinals, to_ids=True)
+    errors = {
+        name: translate(NO_SUCH_NUMBER[name], language, n=", ".join(numbers))
+        for name, numbers in unknown.items()
+    }
+    return changed, errors
 
 
 # The city's frame on a situation picture's form: for each area, what the picture shows about

@@ -48,7 +48,7 @@ async def _choices(principal: Principal, view: PromiseView) -> dict[str, Any]:
 def written_now(kind: str, view: PromiseView) -> dict[str, Any]:
     """What the form of a kind that is written again to change it (the promise text, the
     year-end compilation, the analysis update) says now, so nobody writes it from scratch."""
-    from web.forms import form_values
+    from web.forms import form_values, with_numbers
 
     written: dict[str, Any] | None = None
     if kind == "promise_text" and view.promise_text is not None:
@@ -61,7 +61,8 @@ def written_now(kind: str, view: PromiseView) -> dict[str, Any]:
         written = next((r for r in rows if r.get("cycle_year") == view.cycle_year), None)
     if written is None:
         return {}
-    return {k: v for k, v in form_values(kind, written).items() if v}
+    shown = form_values(kind, with_numbers(written, view.ordinals))
+    return {k: v for k, v in shown.items() if v}
 
 
 async def _form_page(
@@ -130,6 +131,19 @@ async def _form_page(
     )
 
 
+async def _by_ids(
+    principal: Principal, promise_id: int, fields: dict[str, Any], language: str
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The fields with the goals and activities a person named by their numbers in the
+    promise as their ids, and an error at each field naming a number the promise lacks."""
+    from web.forms import NUMBERED, with_ids
+
+    if not any(fields.get(name) for name in NUMBERED):
+        return fields, {}
+    view = await run(show_promise, principal, promise_id=promise_id)
+    return with_ids(fields, view.ordinals, language)
+
+
 async def _frame_checked(
     principal: Principal, promise_id: int, fields: dict[str, Any], language: str
 ) -> dict[str, str]:
@@ -178,11 +192,11 @@ async def add_artefact(request: Request, promise_id: int, kind: str) -> Response
         except KeyError:
             raise NotFound(f"no form for {kind}") from None
         sent = await _sent(request)
-        fields = fields_from_form(kind, sent)
         lang = language_of(request)
+        fields, unknown = await _by_ids(principal, promise_id, fields_from_form(kind, sent), lang)
         _ = translator(lang)
         labels = {name: _(text) for name, text in field_labels(kind).items()}
-        errors = field_errors(kind, fields, labels, lang)
+        errors = field_errors(kind, fields, labels, lang) | unknown
         errors.update(await _frame_checked(principal, promise_id, fields, lang))
         general = None
         if not errors:
@@ -207,14 +221,15 @@ async def add_artefact(request: Request, promise_id: int, kind: str) -> Response
 @router.get("/loften/{promise_id}/andra/{kind}/{artefact_id}")
 async def change_form(request: Request, promise_id: int, kind: str, artefact_id: int) -> Response:
     """The form that changes a recorded artefact, filled in with what it says now."""
-    from web.forms import form_values
+    from web.forms import form_values, with_numbers
 
     async def body(principal: Principal) -> Response:
         if not is_changeable(kind):
             raise NotFound(f"{kind} cannot be changed")
         ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
         current = await run(show_artefact, principal, **ref)
-        values = form_values(kind, current.fields)
+        view = await run(show_promise, principal, promise_id=promise_id)
+        values = form_values(kind, with_numbers(current.fields, view.ordinals))
         return await _form_page(
             request,
             principal,
@@ -240,13 +255,13 @@ async def change(request: Request, promise_id: int, kind: str, artefact_id: int)
         ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
         current = await run(show_artefact, principal, **ref)
         sent = await _sent(request)
-        fields = change_from_form(kind, sent)
         lang = language_of(request)
+        fields, unknown = await _by_ids(principal, promise_id, change_from_form(kind, sent), lang)
         _ = translator(lang)
         shown = {spec["name"] for spec in form_fields(kind)}
         kept = {k: v for k, v in current.fields.items() if k not in shown}
         labels = {name: _(text) for name, text in field_labels(kind).items()}
-        errors = field_errors(kind, {**kept, **fields}, labels, lang)
+        errors = field_errors(kind, {**kept, **fields}, labels, lang) | unknown
         errors.update(await _frame_checked(principal, promise_id, fields, lang))
         general = None
         if not errors:
