@@ -102,6 +102,10 @@ def test_each_item_of_kvar_att_gora_opens_its_form_filled_in_and_saving_it_remov
     page.fill("#results", "Otryggt vid stationen på kvällen.")
     page.get_by_role("button", name="Spara").click()
     _saved_removes_exactly(page, dialogue, before, href)
+    # the other promises' dialogues came first (database id 4), yet this is the promise's first
+    shown = page.locator("main").inner_text()
+    assert "Dialog 1: Trygghetsvandring" in shown and "La till medborgardialog 1" in shown
+    assert "Dialog 4" not in shown
 
     # 2. Joint analysis: each party's picture with the party chosen; the refusal after "Gå
     # vidare" links each item the same way.
