@@ -249,5 +249,10 @@ def test_the_cause_analysis_form_explains_its_terms_in_both_languages(page) -> N
     assert "event_chain-term" in (page.get_attribute("#event_chain", "aria-describedby") or "")
     assert page.locator("#problem_id-term").inner_text().startswith("Orsaksanalys:")
     _no_violations(page)
+    # a link that names what the promise does not have opens the form with nothing chosen
+    for query in ("problem_id=999999", "problem_id=abc", "problem_id=" + "9" * 5000):
+        response = page.goto(f"/loften/{pid}/ny/cause_analysis?{query}")
+        assert response is not None and response.status == 200
+        assert page.input_value("#problem_id") == ""
     page.goto(f"/loften/{pid}/ny/cause_analysis?lang=en")
     assert page.locator("#event_chain-term").inner_text().startswith("Chain of events:")
