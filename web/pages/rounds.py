@@ -37,6 +37,7 @@ async def _round_page(
 ) -> Response:
     """One evaluation round: every activity's status and every goal's latest value."""
     from web.forms import STATUSES
+    from web.terms import part_term
 
     view = await run(show_promise, principal, promise_id=promise_id)
     return page(
@@ -47,6 +48,8 @@ async def _round_page(
         p=view.model_dump(mode="json"),  # as the API answers it, dates as ISO text
         r=_round(view, number),
         statuses=STATUSES,
+        round_term=part_term("evaluation"),
+        feedback_term=part_term("feedback_to_residents"),
         values=values or {"submitted_by": principal.name},
         errors={"feedback_to_residents": general} if general else {},
         general=None,
