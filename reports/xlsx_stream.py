@@ -38,6 +38,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import product
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, cast
@@ -65,15 +66,8 @@ _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 # The cell formats of styles.xml, by (bold, kind, wrapped); kind: "" text/number, "d" date,
 # "t" date and time. Index = position in cellXfs.
-_FORMATS: tuple[tuple[bool, str, bool], ...] = (
-    (False, "", False),
-    (True, "", False),
-    (False, "d", False),
-    (False, "t", False),
-    (False, "", True),
-    (True, "", True),
-    (False, "d", True),
-    (False, "t", True),
+_FORMATS: tuple[tuple[bool, str, bool], ...] = tuple(
+    product((False, True), ("", "d", "t"), (False, True))
 )
 _STYLE = {key: index for index, key in enumerate(_FORMATS)}
 # The colour of the rows a sheet's ``highlight`` formula marks (late ones: light red).
@@ -183,6 +177,7 @@ class XlsxSheet:
         self._highlight = highlight
         self._letters: list[str] = []
         self._styles: dict[bool, list[str]] = {}
+        self._dated: dict[bool, list[str]] = {}
         self._grow(self._columns)
         self._rows = 0
         self._buffer: list[str] = []
@@ -219,7 +214,7 @@ class XlsxSheet:
         number = str(self._rows)
         if len(values) > len(self._letters):
             self._grow(len(values))
-        letters, styles = self._letters, self._styles[bold]
+        letters, styles, dated = self._letters, self._styles[bold], self._dated[bold]
         cells = []
         # Text and whole numbers are most cells: written here, without a call per cell;
         # text that needs no cleaning (most) is written as it is.
@@ -236,6 +231,9 @@ class XlsxSheet:
                 )
             elif kind is int:
                 cells.append(f'<c r="{letters[index]}{number}"{styles[index]}><v>{value}</v></c>')
+            elif kind is date:
+                serial = value.toordinal() - _EPOCH
+                cells.append(f'<c r="{letters[index]}{number}"{dated[index]}><v>{serial}</v></c>')
             elif value is not None:
                 cells.append(_cell(letters[index] + number, value, bold, index in self._wrapped))
         self._write(f'<row r="{number}">{"".join(cells)}</row>')
@@ -245,6 +243,10 @@ class XlsxSheet:
         self._letters = [column_letter(i) for i in range(columns)]
         self._styles = {
             bold: [_s(_STYLE[(bold, "", i in self._wrapped)]) for i in range(columns)]
+            for bold in (False, True)
+        }
+        self._dated = {
+            bold: [_s(_STYLE[(bold, "d", i in self._wrapped)]) for i in range(columns)]
             for bold in (False, True)
         }
 
@@ -286,6 +288,12 @@ class XlsxSheet:
         )
         self._flush()
         self._entry.close()
+
+    def abandon(self) -> None:
+        """Close the entry without ending the sheet (the export failed)."""
+        if not self._closed:
+            self._closed = True
+            self._entry.close()
 
     def __enter__(self) -> XlsxSheet:
         return self
@@ -447,8 +455,12 @@ class XlsxBook:
     ) -> None:
         if kind is None:
             self.close()
-        else:  # a failed export: end the zip without pretending the workbook is whole
-            self._zip.close()
+            return
+        # A failed export: end the zip as it is (the error, not a complaint about an open
+        # entry, is what the caller sees); what was written is no whole workbook.
+        if self._open is not None:
+            self._open.abandon()
+        self._zip.close()
 
 
 def _styles() -> str:

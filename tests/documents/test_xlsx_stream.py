@@ -252,3 +252,57 @@ def test_bold_cells_inside_a_sheet() -> None:
     book, content = _book(fill)
     assert book.active["A1"].font.b and not book.active["B1"].font.b
     assert b"Print_Titles" not in zipfile.ZipFile(io.BytesIO(content)).read("xl/workbook.xml")
+
+
+def test_a_large_json_answer_is_sent_in_pieces_with_the_same_bytes() -> None:
+    from starlette.responses import JSONResponse
+
+    from web.json_stream import is_large, json_chunks
+
+    data = _overview(3000, text='Citat " och \\ och ü')
+    assert is_large(data) and not is_large(_overview(10)) and not is_large([1, 2])
+    pieces = list(json_chunks(data))
+    assert len(pieces) > 3  # about 64 KiB each, never the whole answer
+    assert b"".join(pieces) == JSONResponse(data).body
+    assert b"".join(json_chunks([{"a": 1}] * 600)) == JSONResponse([{"a": 1}] * 600).body
+
+
+def test_the_api_streams_a_large_json_answer_and_not_a_small_one(monkeypatch) -> None:
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+    from pydantic import BaseModel
+
+    from web.api import _endpoint
+    from wiring.usecases import UseCase
+
+    class Size(BaseModel):
+        rows: int = 1
+
+    def listing(principal: object, request: Size) -> dict[str, Any]:
+        return {"region": "stockholm", "rows": [{"n": n} for n in range(request.rows)]}
+
+    # Anyone may ask this test's use case: no credentials, no database.
+    monkeypatch.setattr("web.api.authenticate", lambda request, key: None)
+    app = FastAPI()
+    app.add_api_route("/rows", _endpoint(UseCase("test.rows", "GET", "/rows", listing, Size), None))
+    client = TestClient(app)
+    small, large = client.get("/rows?rows=3"), client.get("/rows?rows=5000")
+    assert small.status_code == large.status_code == 200
+    assert small.headers["content-length"] == str(len(small.content))
+    assert "content-length" not in large.headers  # sent in pieces (chunked)
+    assert large.json() == listing(None, Size(rows=5000))
+    assert large.headers["content-type"] == "application/json"
+
+
+def test_a_failing_export_raises_its_own_error_and_bold_takes_any_value() -> None:
+    def fill(book: XlsxBook) -> None:
+        with book.sheet("Data", [10]) as sheet:
+            sheet.row([Bold(date(2026, 3, 1)), Bold(3)])
+            raise RuntimeError("databasen försvann")
+
+    with pytest.raises(RuntimeError, match="databasen försvann"):
+        _book(fill)
+
+    book, _ = _book(lambda b: b.sheet("Data").row([Bold(date(2026, 3, 1)), Bold(3)]))
+    cell = book.active["A1"]
+    assert cell.font.b and cell.value == datetime(2026, 3, 1) and cell.is_date
