@@ -32,6 +32,7 @@ Usage::
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -120,18 +121,17 @@ def _cell(ref: str, value: Any, bold: bool, wrapped: bool) -> str:
     if isinstance(value, bool):
         style = _STYLE[(bold, "", wrapped)]
         return f'<c r="{ref}" t="b"{_s(style)}><v>{int(value)}</v></c>'
-    if isinstance(value, int | Decimal) or (isinstance(value, float) and value == value):
-        if isinstance(value, float) and value in (float("inf"), float("-inf")):
-            return _text_cell(ref, str(value), bold, wrapped)
+    if isinstance(value, int) or (isinstance(value, float | Decimal) and math.isfinite(value)):
         style = _STYLE[(bold, "", wrapped)]
         return f'<c r="{ref}"{_s(style)}><v>{value}</v></c>'
+    # A date-time keeps its wall-clock time (a spreadsheet has no time zones).
     if isinstance(value, datetime):
         serial = (value.replace(tzinfo=None) - _EPOCH_TIME).total_seconds() / 86400
         return f'<c r="{ref}"{_s(_STYLE[(bold, "t", wrapped)])}><v>{serial!r}</v></c>'
     if isinstance(value, date):
         serial_day = value.toordinal() - _EPOCH
         return f'<c r="{ref}"{_s(_STYLE[(bold, "d", wrapped)])}><v>{serial_day}</v></c>'
-    return _text_cell(ref, str(value), bold, wrapped)
+    return _text_cell(ref, str(value), bold, wrapped)  # NaN and infinities too, as text
 
 
 def _text_cell(ref: str, text: str, bold: bool, wrapped: bool) -> str:

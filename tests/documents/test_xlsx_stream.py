@@ -306,3 +306,9 @@ def test_a_failing_export_raises_its_own_error_and_bold_takes_any_value() -> Non
     book, _ = _book(lambda b: b.sheet("Data").row([Bold(date(2026, 3, 1)), Bold(3)]))
     cell = book.active["A1"]
     assert cell.font.b and cell.value == datetime(2026, 3, 1) and cell.is_date
+
+    from decimal import Decimal
+
+    odd = [Decimal("2.50"), float("nan"), Decimal("NaN"), float("inf"), 10**12]
+    book, _ = _book(lambda b: b.sheet("Tal").row(odd))
+    assert next(book.active.iter_rows(values_only=True)) == (2.5, "nan", "NaN", "inf", 10**12)
