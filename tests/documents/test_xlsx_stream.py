@@ -312,3 +312,24 @@ def test_a_failing_export_raises_its_own_error_and_bold_takes_any_value() -> Non
     odd = [Decimal("2.50"), float("nan"), Decimal("NaN"), float("inf"), 10**12]
     book, _ = _book(lambda b: b.sheet("Tal").row(odd))
     assert next(book.active.iter_rows(values_only=True)) == (2.5, "nan", "NaN", "inf", 10**12)
+
+
+def test_every_spreadsheet_is_written_by_the_one_writer() -> None:
+    """openpyxl reads files back in the tests; no product code writes a workbook with it
+    (or with anything but reports/xlsx_stream.py)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    product = [
+        path
+        for folder in ("application", "reports", "web", "cli", "flows", "views", "jobs", "effects")
+        for path in (root / folder).rglob("*.py")
+    ]
+    assert len(product) > 50
+    writers = [
+        str(path.relative_to(root))
+        for path in product
+        if path.name != "xlsx_stream.py"
+        and any(mark in path.read_text(encoding="utf-8") for mark in ("openpyxl", "xl/worksheets"))
+    ]
+    assert writers == []
