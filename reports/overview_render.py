@@ -164,25 +164,6 @@ def iter_csv(data: dict[str, Any], language: str | None = None, batch: int = 500
     yield buffer.getvalue()
 
 
-def iter_json(data: dict[str, Any]) -> Iterator[str]:
-    """``to_json`` in pieces, one row at a time: the same text, never held whole."""
-    head = {k: v for k, v in data.items() if k != "rows"}
-    yield "{\n"
-    for key, value in head.items():
-        text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        yield f"  {json.dumps(key)}: {text},\n"
-    rows = data["rows"]
-    if not rows:
-        yield '  "rows": []\n}'
-        return
-    yield '  "rows": [\n'
-    last = len(rows) - 1
-    for number, row in enumerate(rows):
-        text = json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n    ")
-        yield f"    {text}{',' if number < last else ''}\n"
-    yield "  ]\n}"
-
-
 # --- XLSX -----------------------------------------------------------------------------------
 
 
