@@ -1,9 +1,10 @@
-"""``lofte overview`` (a region's promises, worst first) and ``lofte status`` (status reports).
+"""``lofte overview`` (a region's promises, worst first) and ``lofte status`` (status reports;
+``recompute``: every promise's stored status, after a release whose rules changed).
 
 Registered in ``cli.main``::
 
     app.command("overview")(overview_command)     # lofte overview --region stockholm
-    app.add_typer(status_app, name="status")      # lofte status report | history
+    app.add_typer(status_app, name="status")      # lofte status report | history | recompute
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ LangOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv JSON / print JSON instead of text.")]
 
 status_app = typer.Typer(
-    help="Lägesrapporter till regionerna / status reports to the regions.", no_args_is_help=True
+    help="Lägesrapporter till regionerna, omräkning av lagrad status / status reports to the "
+    "regions, recomputing the stored status.",
+    no_args_is_help=True,
 )
 
 
@@ -183,3 +186,24 @@ def status_history_command(
             f"{r['taken_on']:<12}{r['promises'] or 0:>8}{r['late'] or 0:>11}{r['late_evaluations'] or 0:>12}"
             f"{r['overdue_rounds'] or 0:>12}{r['worst_working_days_late'] or 0:>12}"
         )
+
+
+@status_app.command("recompute")
+@command
+def status_recompute_command(actor: ActorOpt = None, as_json: JsonOpt = False) -> None:
+    """Räkna om varje löftes lagrade status från reglerna (efter en version med ändrade
+    regler) / recompute every promise's stored status from the rules (after a release whose
+    rules changed); says how many differed. Admins and the operator; audited."""
+    from cli import transport
+
+    result = transport.call("status.recompute", {}, actor=actor)
+    if as_json:
+        print_json(result)
+        return
+    typer.echo(
+        f"Kontrollerade / checked {result['checked']} löften / promises; "
+        f"{result['differed']} hade fel lagrad status och skrevs om / had a wrong stored status "
+        "and were rewritten."
+    )
+    if result["promise_ids"]:
+        typer.echo("Löften / promises: " + ", ".join(str(i) for i in result["promise_ids"]))

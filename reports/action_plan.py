@@ -10,21 +10,15 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from lifecycle.safe_text import clean, neutralise_formula
+from lifecycle.safe_text import clean
 from lifecycle.term import cycle_year_bounds
 from lifecycle.vocabulary import label
 from lifecycle.words import number
 from models import Activity, Goal, Organisation, PriorityArea, Problem, Promise, Region
 from reports.i18n import in_language
-from reports.office import (
-    DocumentInfo,
-    docx_bytes,
-    docx_table,
-    new_docx,
-    print_setup,
-    xlsx_properties,
-)
+from reports.office import DocumentInfo, docx_bytes, docx_table, new_docx
 from reports.parties import full_name
+from reports.xlsx_stream import XlsxBook, fit_widths
 
 # (key, Swedish header, English header), in the order of the columns.
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -149,44 +143,28 @@ def headers(language: str, keys: tuple[str, ...] | None = None) -> list[str]:
 
 
 def to_xlsx(d: dict[str, Any]) -> bytes:
-    """The plan as a workbook: one sheet, printed landscape and fit to width."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
+    """The plan as a workbook: one sheet, printed landscape and fit to width, every cell
+    wrapped (goals and activities are sentences), dates as date cells."""
     language = d["language"]
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = in_language(("Åtgärdsplan", "Action plan"), language)
-    sheet.append(headers(language))
-    for row in d["rows"]:
-        values: list[Any] = []
-        for key, _, _ in COLUMNS:
-            value = row[key]
-            if key in DATE_KEYS and value:
-                value = date.fromisoformat(value)
-            values.append(
-                value if key in NUMBER_KEYS or key in DATE_KEYS else neutralise_formula(value)
-            )
-        sheet.append(values)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for index, (key, sv, en) in enumerate(COLUMNS, 1):
-        letter = get_column_letter(index)
-        longest = max(
-            [len(in_language((sv, en), language))] + [len(str(r[key] or "")) for r in d["rows"]]
-        )
-        sheet.column_dimensions[letter].width = min(max(longest + 2, 8), 45)
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if key in DATE_KEYS:
-                cell.number_format = "yyyy-mm-dd"
-    sheet.auto_filter.ref = sheet.dimensions
-    print_setup(sheet, freeze="C2")
-    xlsx_properties(book, _info(d))
+    head = headers(language)
+    rows = [
+        [
+            date.fromisoformat(row[key]) if key in DATE_KEYS and row[key] else row[key]
+            for key, _, _ in COLUMNS
+        ]
+        for row in d["rows"]
+    ]
+    widths, _ = fit_widths(
+        head, ([row[key] or "" for key, _, _ in COLUMNS] for row in d["rows"]), 45
+    )
     out = io.BytesIO()
-    book.save(out)
+    with XlsxBook(out, _info(d)) as book:
+        name = in_language(("Åtgärdsplan", "Action plan"), language)
+        everything = range(len(COLUMNS))
+        with book.sheet(name, widths, wrapped=everything, freeze="C2", autofilter=True) as sheet:
+            sheet.header(head)
+            for values in rows:
+                sheet.row(values)
     return out.getvalue()
 
 

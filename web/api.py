@@ -26,6 +26,7 @@ from lifecycle.errors import Busy, Forbidden, LofteError, NotAuthenticated
 from lifecycle.permissions import Principal
 from web.auth import SESSION_COOKIE
 from web.errors import error_response
+from web.json_stream import is_large, json_chunks
 from web.openapi import operation_openapi
 from wiring.usecases import USE_CASES, UseCase, to_json
 
@@ -191,7 +192,10 @@ def _endpoint(op: UseCase[Any, Any], operator_key: str | None) -> Any:
                 media_type=result.media_type,
                 headers={"Content-Disposition": f'attachment; filename="{result.filename}"'},
             )
-        return JSONResponse(to_json(result))
+        data = to_json(result)
+        if is_large(data):  # an export of thousands of rows: sent as it is serialised
+            return StreamingResponse(json_chunks(data), media_type="application/json")
+        return JSONResponse(data)
 
     endpoint.__name__ = op.name.replace(".", "_")
     return endpoint

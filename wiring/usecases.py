@@ -30,6 +30,7 @@ from application import (
     deadlines,
     documents,
     identity,
+    maintenance,
     next_cycle,
     organisations,
     outbox,
@@ -231,5 +232,8 @@ USE_CASES: tuple[UseCase[Any, Any], ...] = (
             outbox.list_outbox, outbox.OutboxListRequest, list[outbox.OutboxMessageRow]),
     UseCase("outbox.retry", POST, "/api/outbox/retry",
             outbox.retry_outbox, outbox.OutboxRetryRequest, outbox.Requeued),
+    # upkeep after a release
+    UseCase("status.recompute", POST, "/api/promise-status/recompute",
+            maintenance.recompute_statuses, NoInput, maintenance.StatusRecomputed),
 )  # fmt: skip
 BY_NAME: dict[str, UseCase[Any, Any]] = {use_case.name: use_case for use_case in USE_CASES}
