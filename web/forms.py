@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from application.kinds import KINDS, MULTI_LINE
+from config.clock import local_today
 from lifecycle.errors import field_message
 from lifecycle.vocabulary import ActivityStatus, label
 
@@ -491,7 +492,8 @@ STATUSES = [(s.value, label(s.value)) for s in ActivityStatus]
 
 def evaluation_from_form(number: int, form: dict[str, str]) -> dict[str, Any]:
     """An evaluation round as the form sent it: ``status-ID``/``reason-ID`` per activity and
-    ``value-ID``/``measured-ID`` per goal, into the fields `lofte add ID evaluation` takes."""
+    ``value-ID``/``measured-ID`` per goal (the day today when left out), into the fields
+    `lofte add ID evaluation` takes."""
     activities = [
         {
             "activity_id": key.removeprefix("status-"),
@@ -505,7 +507,9 @@ def evaluation_from_form(number: int, form: dict[str, str]) -> dict[str, Any]:
         {
             "goal_id": key.removeprefix("value-"),
             "value": value.strip().replace(",", ".").replace(" ", ""),
-            "measured_on": form.get(f"measured-{key.removeprefix('value-')}", "").strip(),
+            # a value written without its day was measured today
+            "measured_on": form.get(f"measured-{key.removeprefix('value-')}", "").strip()
+            or local_today().isoformat(),
         }
         for key, value in form.items()
         if key.startswith("value-") and value.strip()
