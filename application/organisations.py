@@ -67,9 +67,11 @@ def add_organisation(principal: Principal | None, request: OrganisationInput) ->
     with session_scope() as session:
         _region(session, request.region)
         if _find_organisation(session, request.region, request.kind, request.name):
-            raise InputError(
-                f"there is already a {request.kind.value} named {request.name!r} in "
-                f"{request.region}"
+            raise InputError.said(
+                "det finns redan en {kind} som heter {name!r} i {region}",
+                kind=request.kind.value,
+                name=request.name,
+                region=request.region,
             )
         org = Organisation(
             region_id=request.region,

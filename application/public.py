@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 from config.clock import local_day, local_today
 from config.settings import get_settings
 from lifecycle.deadlines import KIND_STAGE
-from lifecycle.errors import InputError, NotFound
+from lifecycle.errors import UNKNOWN_POLICE_REGION, InputError, NotFound
 from lifecycle.public_status import (
     ROUND,
     YEAR_END,
@@ -251,7 +251,7 @@ def _region(session: Session, region: str) -> Region:
     found = session.get(Region, region)
     if found is None:
         known = ", ".join(sorted(session.exec(select(Region.id)).all()))
-        raise InputError(f"unknown police region {region!r}; known: {known}")
+        raise InputError.said(UNKNOWN_POLICE_REGION, region=region, known=known)
     return found
 
 

@@ -20,7 +20,7 @@ import typer
 
 from config.client import client_settings
 from config.errors import ConfigError
-from lifecycle.errors import Forbidden, LofteError, Refused
+from lifecycle.errors import LofteError, Refused
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -49,6 +49,26 @@ def print_unmet(unmet: list[dict[str, Any]], *, err: bool = True) -> None:
         typer.echo(f"  - [{item['code']}] {item['message']}", err=err)
 
 
+def both(exc: LofteError) -> str:
+    """An error's sentence for the terminal: the Swedish, then the English ("sv / en"); one of
+    them when they are the same (an error nobody wrote in Swedish), the configured language's
+    first."""
+    first, second = exc.message("sv"), exc.message("en")
+    if language() == "en":
+        first, second = second, first
+    return first if first == second else f"{first} / {second}"
+
+
+def said(exc: LofteError, as_json: bool) -> str:
+    """The error's ``error``: English in JSON (as the API's), both languages on the terminal."""
+    return exc.message("en") if as_json else both(exc)
+
+
+def in_swedish(exc: LofteError) -> dict[str, str]:
+    """``error_sv`` for a JSON answer, as the API gives it; the ``error`` stays English."""
+    return {"error_sv": exc.message("sv")} if exc.swedish else {}
+
+
 def fail(
     message: str,
     code: int = EXIT_BAD_INPUT,
@@ -58,6 +78,7 @@ def fail(
 ) -> NoReturn:
     """Print an error (as JSON on stdout with --json, else on stderr) and exit with ``code``."""
     if as_json:
+        # ``error`` is English in JSON, as the API's (a refusal: its headline)
         print_json({"ok": False, "error": message, **(extra or {})})
     else:
         typer.echo(f"Fel / error: {message}", err=True)
@@ -72,21 +93,28 @@ def handled(as_json: bool = False) -> Iterator[None]:
     try:
         yield
     except Refused as exc:
-        lang = language()
-        unmet = [u.as_dict(lang) for u in exc.unmet]
-        fail(exc.headline, EXIT_REFUSED, as_json=as_json, extra={"unmet": unmet})
-    except Forbidden as exc:
-        message = exc.message_sv if language() == "sv" else exc.message_en
-        fail(message, exc.exit_code, as_json=as_json, extra={"error_kind": "Forbidden"})
+        unmet = [u.as_dict(language()) for u in exc.unmet]
+        fail(
+            said(exc, as_json),
+            EXIT_REFUSED,
+            as_json=as_json,
+            extra={"unmet": unmet, **in_swedish(exc)},
+        )
     except LofteError as exc:
-        fail(str(exc), exc.exit_code, as_json=as_json, extra={"error_kind": type(exc).__name__})
+        extra = {"error_kind": type(exc).__name__, **in_swedish(exc)}
+        fail(said(exc, as_json), exc.exit_code, as_json=as_json, extra=extra)
     except ConfigError as exc:
         fail(f"configuration: {exc}", EXIT_BAD_INPUT, as_json=as_json)
     except Exception as exc:
         explained = _explained(exc)
         if explained is None:
             raise  # a bug: it keeps its traceback
-        fail(str(explained), explained.exit_code, as_json=as_json)
+        fail(
+            said(explained, as_json),
+            explained.exit_code,
+            as_json=as_json,
+            extra=in_swedish(explained),
+        )
 
 
 def _explained(exc: Exception) -> LofteError | None:

@@ -266,13 +266,21 @@ def _result(response: Answer) -> Any:
 
 
 def error_from(body: dict[str, Any], status: int) -> LofteError:
-    """The error an API error answer describes."""
+    """The error an API error answer describes, in both its languages (``error_sv``)."""
+    error = _error_of(body, status)
+    error.swedish = body.get("error_sv") or None
+    return error
+
+
+def _error_of(body: dict[str, Any], status: int) -> LofteError:
     kind, message = body.get("error_kind"), str(body.get("error"))
     if kind == "Refused" or (status == 409 and body.get("unmet")):
         unmet = [Unmet(u["code"], u["message_sv"], u["message_en"]) for u in body["unmet"]]
-        return Refused(unmet, message)
+        refused = Refused(unmet)
+        refused.headline = message  # the server's English, said already
+        return refused
     if status == 403:
-        return Forbidden(str(body.get("error_sv") or message), message)
+        return Forbidden(message)
     if status == 401:
         return NotAuthenticated(message)
     if status == 404:

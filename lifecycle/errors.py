@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Self
 
 from lifecycle.criteria import Unmet
-from lifecycle.i18n import translate
+from lifecycle.i18n import Phrase, translate
 
 if TYPE_CHECKING:  # pydantic is only needed to read its errors; the CLI's fast path skips it
     from pydantic import ValidationError
@@ -34,10 +34,16 @@ class LofteError(Exception):
     @classmethod
     def said(cls, swedish: str, **values: Any) -> Self:
         """The error as one sentence written in Swedish with named ``values``; its English is
-        the catalogue's (lifecycle/translations/en.po)."""
+        the catalogue's (lifecycle/translations/en.po). A value that is a ``Phrase`` is said
+        in each language too."""
         error = cls(translate(swedish, "en", **values))
         error.swedish = translate(swedish, "sv", **values)
         return error
+
+    @classmethod
+    def of(cls, phrase: Phrase) -> Self:
+        """The error saying ``phrase`` (a sentence made elsewhere, e.g. a refused right)."""
+        return cls.said(phrase.text, **phrase.values)
 
     def message(self, language: str) -> str:
         """The error in ``language``: Swedish where it was written in Swedish, else English."""
@@ -61,15 +67,25 @@ class NotFound(LofteError):
 
 
 class Refused(LofteError):
-    """The lifecycle rules refuse the request; ``unmet`` lists every reason."""
+    """The lifecycle rules refuse the request; ``unmet`` lists every reason.
+
+    ``headline`` is one sentence in Swedish with its named ``values`` (English from the
+    catalogue): ``Refused(unmet, "löfte {id} kan inte gå vidare", id=7)``. ``self.headline``
+    is its English (the API's ``error``), ``message(language)`` the headline in either.
+    """
 
     exit_code = 1
     http_status = 409
 
-    def __init__(self, unmet: list[Unmet], headline: str = "refused"):
+    def __init__(self, unmet: list[Unmet], headline: str = "nekades", **values: Any):
         self.unmet = unmet
-        self.headline = headline
-        super().__init__(headline + ": " + "; ".join(u.message_en for u in unmet))
+        self.headline = translate(headline, "en", **values)
+        super().__init__(self.headline + ": " + "; ".join(u.message_en for u in unmet))
+        self.swedish = translate(headline, "sv", **values)
+
+    def message(self, language: str) -> str:
+        """The headline in ``language`` (the unmet criteria say the rest, each in its own)."""
+        return self.swedish if language == "sv" and self.swedish else self.headline
 
 
 class Conflict(LofteError):
@@ -144,16 +160,11 @@ class NotAuthenticated(LofteError):
 
 
 class Forbidden(LofteError):
-    """Signed in, but without the right this needs; the message names the missing right."""
+    """Signed in, but without the right this needs; the message names the missing right
+    (``Forbidden.of(denied)``, or ``Forbidden.said(...)``)."""
 
     exit_code = 3
     http_status = 403
-
-    def __init__(self, message_sv: str, message_en: str):
-        self.message_sv = message_sv
-        self.message_en = message_en
-        self.swedish = message_sv
-        super().__init__(message_en)
 
 
 class Unavailable(LofteError):
@@ -183,3 +194,9 @@ class TooManyRequests(LofteError):
 
     exit_code = 1
     http_status = 429
+
+
+# Asked to sign in (the command line's ways to; the pages send to /logga-in).
+SIGN_IN_FIRST = "logga in först (lofte login, eller en åtkomstnyckel i LOFTE_TOKEN)"
+# A police region nobody registered, with the ones that are.
+UNKNOWN_POLICE_REGION = "okänd polisregion {region!r}; kända: {known}"

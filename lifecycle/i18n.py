@@ -14,9 +14,11 @@ library only, like the rest of ``lifecycle/``.
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 LANGUAGES = ("sv", "en")
 CATALOGUE = Path(__file__).resolve().parent / "translations" / "en.po"
@@ -79,7 +81,55 @@ def N_(text: str) -> str:  # gettext's name for "translated later"
     return text
 
 
+@runtime_checkable
+class Sayable(Protocol):
+    """A value that says itself in a language (a Phrase, a stage's name ...)."""
+
+    def said(self, language: str) -> str:
+        """The value in ``language``."""
+        ...
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A sentence not yet in either language: its Swedish and its values, to be said later.
+
+    A value that is itself a Phrase (the name of a right, a stage) is said in the same
+    language as the sentence around it: ``Phrase("Du saknar rätt att {right}.",
+    {"right": Phrase(RIGHTS[action])})``.
+    """
+
+    text: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def said(self, language: str) -> str:
+        """The sentence in ``language``, its values filled in."""
+        return translate(self.text, language, **self.values)
+
+
 def translate(text: str, language: str, **values: Any) -> str:
-    """``text`` (Swedish) in ``language``, its ``{values}`` filled in."""
+    """``text`` (Swedish) in ``language``, its ``{values}`` filled in (a value that can say
+    itself, a Phrase or a Stage, is said in ``language`` too)."""
     words = english().get(text, text) if language == "en" else text
-    return words.format(**values) if values else words
+    if not values:
+        return words
+    said = {k: v.said(language) if isinstance(v, Sayable) else v for k, v in values.items()}
+    return words.format(**said)
+
+
+# "none" where a list of what is known or valid is empty ("giltiga id: inga").
+NONE = Phrase("inga")
+
+
+def joined(phrases: list[Phrase], separator: str | Phrase = ", ") -> Phrase:
+    """One phrase listing ``phrases``, each said in the sentence's language: the glue
+    (``{p0}, {p1}``) is not a sentence and needs no English of its own; a separator that is a
+    word (``AND``) is said in the language too."""
+    glue = " {sep} " if isinstance(separator, Phrase) else separator.replace("{", "{{")
+    text = glue.join(f"{{p{i}}}" for i in range(len(phrases)))
+    values: dict[str, Any] = {f"p{i}": p for i, p in enumerate(phrases)}
+    return Phrase(text, {**values, "sep": separator})
+
+
+# "and" between the last two of a list ("mål 3 och aktiviteter 4").
+AND = Phrase("och")

@@ -27,6 +27,10 @@ class Stage(StrEnum):
         sv, en = STAGE_NAMES[self]
         return sv if language == "sv" else en
 
+    def said(self, language: str) -> str:
+        """The stage's name in ``language``, as a value in a sentence (lifecycle/i18n.py)."""
+        return self.name_in(language)
+
 
 STAGE_NAMES: dict[Stage, tuple[str, str]] = {
     Stage.RESIDENT_DIALOGUE: ("Medborgardialog", "Resident dialogue"),

@@ -139,7 +139,7 @@ def _refuse_write(request: Request, principal: Principal) -> Response | None:
     """Writes are JSON only; with the session cookie (a browser) they also need the session's
     CSRF token, so another site cannot make a signed-in browser write. A bearer token or the
     operator key is not sent by a browser on its own, so it needs none."""
-    from web.auth import CSRF_REFUSED_EN, CSRF_REFUSED_SV, is_json, not_json
+    from web.auth import CSRF_REFUSED, is_json, not_json
     from web.csrf import CSRF_HEADER, valid_session_token
 
     from_session = principal.session_key is not None
@@ -148,7 +148,7 @@ def _refuse_write(request: Request, principal: Principal) -> Response | None:
     if from_session and not valid_session_token(
         request.cookies.get(SESSION_COOKIE, ""), request.headers.get(CSRF_HEADER)
     ):
-        return error_response(Forbidden(CSRF_REFUSED_SV, CSRF_REFUSED_EN))
+        return error_response(Forbidden.said(CSRF_REFUSED))
     return None
 
 

@@ -117,8 +117,7 @@ async def guarded(request: Request, body: Callable[[Principal], Awaitable[Respon
             "error.html",
             403,
             title=N_("Du har inte behörighet"),
-            message=exc.message_sv,
-            message_en=exc.message_en,
+            message=exc.message(language_of(request)),
             principal=principal,
         )
     except NotFound:
