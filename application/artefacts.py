@@ -130,7 +130,7 @@ def check_window(promise: Promise, kind: str) -> None:
         raise Refused(
             [Unmet("promise.closed", "Löftet är avslutat.", "The promise is closed.")],
             "kan inte lägga till {kind}",
-            kind=kind,
+            kind=Phrase(KINDS[kind].noun),
         )
     if not first.position <= promise.stage.position <= last.position:
         raise Refused(
@@ -144,7 +144,7 @@ def check_window(promise: Promise, kind: str) -> None:
                 )
             ],
             "kan inte lägga till {kind} nu",
-            kind=kind,
+            kind=Phrase(KINDS[kind].noun),
         )
 
 

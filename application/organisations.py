@@ -103,15 +103,17 @@ def set_contact(principal: Principal | None, request: OrganisationContactInput) 
     require_action(principal, Action.MANAGE_PEOPLE)
     contact = request.public_contact.strip()
     if contact and not (_MAILBOX.match(contact) or _PHONE.match(contact)):
-        raise InputError(
-            f"{contact!r} is neither an e-mail address nor a phone number; give the "
-            "organisation's functional mailbox (trygghet@kommun.se) or phone (08-123 456 00)"
+        raise InputError.said(
+            "{contact!r} är varken en e-postadress eller ett telefonnummer; ange "
+            "organisationens funktionsbrevlåda (trygghet@kommun.se) eller telefon (08-123 456 00)",
+            contact=contact,
         )
     with session_scope() as session:
         org = session.get(Organisation, request.id)
         if org is None:
-            raise InputError(
-                f"no organisation with id {request.id}; `lofte organisation list` shows them"
+            raise InputError.said(
+                "ingen organisation med id {id}; `lofte organisation list` visar dem",
+                id=request.id,
             )
         org.public_contact = contact
         session.add(org)

@@ -17,7 +17,7 @@ from effects.audit import audit
 from effects.hooks import after_create
 from lifecycle.deadlines import past_stage_deadlines
 from lifecycle.errors import InputError, NotAuthenticated, describe_validation_error
-from lifecycle.i18n import Phrase, joined
+from lifecycle.i18n import InvalidValue, Phrase, joined
 from lifecycle.permissions import Action, Principal
 from lifecycle.stages import Stage, parse_stage
 from lifecycle.term import term_end
@@ -446,8 +446,8 @@ def list_visible_promises(
     assert principal is not None
     try:
         stage = parse_stage(request.stage) if request.stage else None
-    except ValueError as exc:
-        raise InputError(str(exc)) from exc
+    except InvalidValue as exc:
+        raise InputError.of(exc.phrase) from exc
     with read_scope() as session:
         if request.region:
             _region(session, request.region)

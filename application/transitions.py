@@ -21,7 +21,7 @@ from effects.audit import audit
 from effects.hooks import after_transition
 from effects.promise_status import mark as mark_status
 from lifecycle.errors import Conflict, InputError, Refused
-from lifecycle.i18n import Phrase
+from lifecycle.i18n import InvalidValue, Phrase
 from lifecycle.permissions import Action, Principal
 from lifecycle.stages import Stage, parse_stage
 from lifecycle.transitions import TransitionKind, TransitionRefused, plan_transition
@@ -72,8 +72,8 @@ def advance(
     actor = signed_in(principal)
     try:
         to = parse_stage(request.to) if request.to else None
-    except ValueError as exc:
-        raise InputError(str(exc)) from exc
+    except InvalidValue as exc:
+        raise InputError.of(exc.phrase) from exc
     return advance_promise(
         request.promise_id,
         actor,

@@ -123,6 +123,7 @@ def _explained(exc: Exception) -> LofteError | None:
     is not there; None for anything else. One place, so no command can end in a traceback
     for something a person typed."""
     from lifecycle.errors import InputError
+    from lifecycle.i18n import InvalidValue
 
     module = type(exc).__module__
     if module.startswith("pydantic") and type(exc).__name__ == "ValidationError":
@@ -130,13 +131,15 @@ def _explained(exc: Exception) -> LofteError | None:
 
         return describe_validation_error(exc, "input")  # type: ignore[arg-type]
     if module.startswith("yaml"):
-        return InputError(f"not valid YAML: {str(exc).splitlines()[0][:200]}")
+        return InputError.said("inte giltig YAML: {why}", why=str(exc).splitlines()[0][:200])
     if module.startswith("sqlalchemy"):
         # Commands that work on the database directly (init, demo): one sentence for a
         # database that is not there or is busy.
         from application.usecase import explain_database_error
 
         return explain_database_error(exc)  # type: ignore[return-value]
+    if isinstance(exc, InvalidValue):  # a value refused in a sentence of ours
+        return InputError.of(exc.phrase)
     if isinstance(exc, ValueError):
         return InputError(str(exc).splitlines()[0][:300] if str(exc) else "invalid value")
     return None

@@ -117,6 +117,16 @@ def translate(text: str, language: str, **values: Any) -> str:
     return words.format(**said)
 
 
+class InvalidValue(ValueError):
+    """A validator's refusal of a value, written as one Swedish sentence with named values
+    (English from the catalogue): raised inside a pydantic validator, which wraps a
+    ``ValueError``; ``describe_validation_error`` then says it in either language."""
+
+    def __init__(self, swedish: str, **values: Any) -> None:
+        self.phrase = Phrase(swedish, values)
+        super().__init__(self.phrase.said("en"))
+
+
 # "none" where a list of what is known or valid is empty ("giltiga id: inga").
 NONE = Phrase("inga")
 

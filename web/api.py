@@ -103,7 +103,7 @@ def authenticate(request: Request, operator_key: str | None) -> Principal:
         actor = request.headers.get("x-lofte-actor", "")
         if operator_key and hmac.compare_digest(credentials.strip(), operator_key) and actor:
             return identity.operator_principal(actor)
-        raise NotAuthenticated("the operator key or --actor is wrong")
+        raise NotAuthenticated.said("operatörsnyckeln eller --actor är fel")
     session_id = request.cookies.get(SESSION_COOKIE)
     if session_id:
         return identity.authenticate_session(session_id)
@@ -112,9 +112,9 @@ def authenticate(request: Request, operator_key: str | None) -> Principal:
     feed_token = request.query_params.get("token")
     if request.url.path.endswith(".ics") and feed_token:
         return identity.authenticate_bearer(feed_token)
-    raise NotAuthenticated(
-        "no credentials: send a personal access token as 'Authorization: Bearer ...' "
-        "(lofte token create), or sign in"
+    raise NotAuthenticated.said(
+        "inga inloggningsuppgifter: skicka en personlig åtkomstnyckel som 'Authorization: "
+        "Bearer ...' (lofte token create), eller logga in"
     )
 
 

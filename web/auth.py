@@ -126,7 +126,7 @@ async def current_session(request: Request) -> Response:
     session_id = request.cookies.get(SESSION_COOKIE, "")
     try:
         if not session_id:
-            raise NotAuthenticated("not signed in; POST /api/session with email and password")
+            raise NotAuthenticated.said("inte inloggad; POST /api/session med email och password")
         principal = await run_in_threadpool(identity.authenticate_session, session_id)
     except LofteError as exc:
         return _error(exc)
@@ -190,7 +190,9 @@ async def oidc_callback(provider: str, request: Request) -> Response:
         if sealed.get("provider") != provider or sealed.get("state") != request.query_params.get(
             "state"
         ):
-            raise NotAuthenticated("the sign-in answer does not match the request; try again")
+            raise NotAuthenticated.said(
+                "svaret på inloggningen stämmer inte med begäran; försök igen"
+            )
         code = request.query_params.get("code", "")
         callback = str(request.url_for("oidc_callback", provider=provider))
         person_id, issuer = await run_in_threadpool(

@@ -27,6 +27,9 @@ from web.pages.render import check_csrf, page
 
 router = APIRouter()
 
+# A page asked for a form of a kind that has none (English in the catalogue).
+NO_FORM = "inget formulär för {kind}"
+
 
 @router.get("/loften/{promise_id}/dialog")
 async def dialogue_form(promise_id: int) -> Response:
@@ -61,7 +64,7 @@ async def _form_page(
     try:
         fields = form_fields(kind)
     except KeyError:
-        raise NotFound(f"no form for {kind}") from None
+        raise NotFound.said(NO_FORM, kind=kind) from None
     view = await run(show_promise, principal, promise_id=promise_id)
     _ = translator(language_of(request))
     if values is None and artefact_id is None:
@@ -125,7 +128,7 @@ async def add_artefact(request: Request, promise_id: int, kind: str) -> Response
         try:
             form_fields(kind)
         except KeyError:
-            raise NotFound(f"no form for {kind}") from None
+            raise NotFound.said(NO_FORM, kind=kind) from None
         sent = await _sent(request)
         fields = fields_from_form(kind, sent)
         lang = language_of(request)
@@ -159,7 +162,7 @@ async def change_form(request: Request, promise_id: int, kind: str, artefact_id:
 
     async def body(principal: Principal) -> Response:
         if not is_changeable(kind):
-            raise NotFound(f"{kind} cannot be changed")
+            raise NotFound.said("{kind} kan inte ändras", kind=kind)
         ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
         current = await run(show_artefact, principal, **ref)
         values = form_values(kind, current.fields)
@@ -178,7 +181,7 @@ async def change(request: Request, promise_id: int, kind: str, artefact_id: int)
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
         if not is_changeable(kind):
-            raise NotFound(f"{kind} cannot be changed")
+            raise NotFound.said("{kind} kan inte ändras", kind=kind)
         ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
         current = await run(show_artefact, principal, **ref)
         sent = await _sent(request)
@@ -214,7 +217,7 @@ async def remove(request: Request, promise_id: int, kind: str, artefact_id: int)
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
         if not is_changeable(kind):
-            raise NotFound(f"{kind} cannot be removed")
+            raise NotFound.said("{kind} kan inte tas bort", kind=kind)
         ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
         try:
             await run(remove_artefact, principal, **ref)

@@ -29,7 +29,7 @@ def principal_of(request: Request) -> Principal:
 
     session_id = request.cookies.get(SESSION_COOKIE)
     if not session_id:
-        raise NotAuthenticated("not signed in")
+        raise NotAuthenticated.said("inte inloggad")
     return identity.authenticate_session(session_id)
 
 

@@ -24,7 +24,7 @@ def _round(view: PromiseView, number: int) -> dict[str, Any]:
     for row in view.artefacts.get("evaluation_rounds", []):
         if row["number"] == number and row["cycle_year"] == view.cycle_year:
             return dict(row)
-    raise NotFound(f"no evaluation round {number} this year")
+    raise NotFound.said("ingen uppföljning {n} i år", n=number)
 
 
 async def _round_page(
