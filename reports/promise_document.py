@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from lifecycle.i18n import AND
 from lifecycle.safe_text import clean
 from lifecycle.term import cycle_year_bounds
 from lifecycle.vocabulary import OrganisationKind, Party, Role, label
@@ -107,7 +108,7 @@ def document_data(
     # each organisation by its full name; a party of two (a city district in two police
     # areas) is named by both, and each signs under its own name
     org_names = {o.id: full_name(o, region, language) for orgs in parties.values() for o in orgs}
-    conjunction = " och " if language == "sv" else " and "
+    conjunction = f" {AND.said(language)} "
     names = {
         party: conjunction.join(org_names[o.id] for o in orgs) for party, orgs in parties.items()
     }
@@ -164,9 +165,7 @@ def document_data(
             "cycle_year": year,
             "period": {"from": first.isoformat(), "to": last.isoformat()},
             "parties": [names[Party.MUNICIPALITY], names[Party.POLICE]],
-            "author": f"{names[Party.MUNICIPALITY]} och {names[Party.POLICE]}"
-            if language == "sv"
-            else f"{names[Party.MUNICIPALITY]} and {names[Party.POLICE]}",
+            "author": conjunction.join([names[Party.MUNICIPALITY], names[Party.POLICE]]),
             "organisation": names[Party.MUNICIPALITY],
             "promises": promises,
             "dialogues": [

@@ -520,3 +520,41 @@ def test_the_api_says_an_application_error_in_both_languages(db) -> None:
     assert missing["error_sv"] == (
         f"inget löfte med id {pid + 1000}; `lofte promise list` visar dem"
     )
+
+
+# Where a Swedish and an English value may stand side by side (``x_sv`` and ``x_en``): data
+# that comes in both languages (the catalogues' names and goals), the unmet criteria's two
+# messages (lifecycle/criteria.py, and the result model that carries them), and the API's
+# deadline rows, which give a stage's name in both for their clients.
+PAIRS_ALLOWED = {
+    "config/catalogue.py": {"name", "text"},
+    "models/catalogue_loader.py": {"name"},
+    "models/organisation.py": {"name"},
+    "lifecycle/criteria.py": {"doer", "municipality", "who", "message"},
+    "application/promise_results.py": {"message"},
+    "application/deadlines.py": {"stage_name"},
+}
+
+
+def test_no_sentence_is_written_twice_as_a_swedish_and_an_english_pair() -> None:
+    """A sentence is written once, in Swedish, its English in the catalogue: no ``done_sv``
+    beside ``done_en`` built in code outside the homes of data that comes in both."""
+    found = {}
+    for path in sources():
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Assign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    for part in ast.walk(target):
+                        if isinstance(part, ast.Name):
+                            names.add(part.id)
+                        elif isinstance(part, ast.Attribute):
+                            names.add(part.attr)
+            elif isinstance(node, ast.arg):
+                names.add(node.arg)
+        pairs = {n[:-3] for n in names if n.endswith("_sv") and n[:-3] + "_en" in names}
+        where = str(path.relative_to(ROOT))
+        if pairs - PAIRS_ALLOWED.get(where, set()):
+            found[where] = sorted(pairs - PAIRS_ALLOWED.get(where, set()))
+    assert found == {}, f"write these once in Swedish, their English in en.po: {found}"

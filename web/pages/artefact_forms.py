@@ -145,7 +145,7 @@ async def add_artefact(request: Request, promise_id: int, kind: str) -> Response
                         record_artefact, principal, promise_id=promise_id, kind=kind, fields=fields
                     )
             except Refused as exc:
-                general = "; ".join(u.message(lang) for u in exc.unmet) or exc.headline
+                general = "; ".join(u.message(lang) for u in exc.unmet) or exc.message(lang)
             except InputError as exc:
                 general = exc.message(lang)
             else:
@@ -197,7 +197,7 @@ async def change(request: Request, promise_id: int, kind: str, artefact_id: int)
             try:
                 await run(change_artefact, principal, **ref, fields=fields)
             except Refused as exc:
-                general = "; ".join(u.message(lang) for u in exc.unmet) or exc.headline
+                general = "; ".join(u.message(lang) for u in exc.unmet) or exc.message(lang)
             except (InputError, Conflict) as exc:
                 general = exc.message(lang)
             else:

@@ -76,9 +76,7 @@ async def submit_round(request: Request, promise_id: int, number: int) -> Respon
             await run(
                 record_artefact, principal, promise_id=promise_id, kind="evaluation", fields=fields
             )
-        except Refused as exc:
-            return await _round_page(request, principal, promise_id, number, sent, exc.headline)
-        except InputError as exc:
+        except (Refused, InputError) as exc:
             return await _round_page(
                 request, principal, promise_id, number, sent, exc.message(language_of(request))
             )
