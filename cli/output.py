@@ -20,7 +20,7 @@ import typer
 
 from config.client import client_settings
 from config.errors import ConfigError
-from lifecycle.errors import LofteError, Refused
+from lifecycle.errors import InputError, LofteError, Refused
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -70,13 +70,17 @@ def in_swedish(exc: LofteError) -> dict[str, str]:
 
 
 def fail(
-    message: str,
+    message: str | LofteError,
     code: int = EXIT_BAD_INPUT,
     *,
     as_json: bool = False,
     extra: dict[str, Any] | None = None,
 ) -> NoReturn:
-    """Print an error (as JSON on stdout with --json, else on stderr) and exit with ``code``."""
+    """Print an error (as JSON on stdout with --json, else on stderr) and exit with ``code``;
+    an error said in Swedish (``InputError.said(...)``) in both its languages."""
+    if isinstance(message, LofteError):
+        extra = {**in_swedish(message), **(extra or {})}
+        message = said(message, as_json)
     if as_json:
         # ``error`` is English in JSON, as the API's (a refusal: its headline)
         print_json({"ok": False, "error": message, **(extra or {})})
@@ -104,7 +108,7 @@ def handled(as_json: bool = False) -> Iterator[None]:
         extra = {"error_kind": type(exc).__name__, **in_swedish(exc)}
         fail(said(exc, as_json), exc.exit_code, as_json=as_json, extra=extra)
     except ConfigError as exc:
-        fail(f"configuration: {exc}", EXIT_BAD_INPUT, as_json=as_json)
+        fail(InputError.said("konfigurationen: {why}", why=exc), EXIT_BAD_INPUT, as_json=as_json)
     except Exception as exc:
         explained = _explained(exc)
         if explained is None:
@@ -122,7 +126,6 @@ def _explained(exc: Exception) -> LofteError | None:
     from command-line values, a document, a value a parser refused), or for a database that
     is not there; None for anything else. One place, so no command can end in a traceback
     for something a person typed."""
-    from lifecycle.errors import InputError
     from lifecycle.i18n import InvalidValue
 
     module = type(exc).__module__
@@ -186,3 +189,10 @@ class OutputError(LofteError):
 
     exit_code = 2
     http_status = 500
+
+
+# Options every command checks the same way (English in the catalogue).
+LANGUAGE_SV_OR_EN = "--language ska vara sv eller en, fick {language!r}"
+NOW_IS_A_MOMENT = (
+    "--now ska vara ett ISO-datum eller en tid som 2026-06-19 eller 2026-06-19T07:00, fick {now!r}"
+)

@@ -389,7 +389,7 @@ def test_no_error_a_person_reads_is_built_from_an_english_literal() -> None:
                 continue
             name, args = node.func.id, node.args
             literal = (ast.Constant, ast.JoinedStr)
-            if name in PERSON_ERRORS and args and isinstance(args[0], literal):
+            if name in {*PERSON_ERRORS, "fail"} and args and isinstance(args[0], literal):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}")
             if name == "Refused" and len(args) > 1 and isinstance(args[1], ast.JoinedStr):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno} Refused headline")
