@@ -144,7 +144,9 @@ def _explained(exc: Exception) -> LofteError | None:
     if isinstance(exc, InvalidValue):  # a value refused in a sentence of ours
         return InputError.of(exc.phrase)
     if isinstance(exc, ValueError):
-        return InputError(str(exc).splitlines()[0][:300] if str(exc) else "invalid value")
+        if not str(exc):
+            return InputError.said("ogiltigt värde")
+        return InputError(str(exc).splitlines()[0][:300])  # a parser's own words
     return None
 
 

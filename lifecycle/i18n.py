@@ -22,15 +22,22 @@ from typing import Any, Protocol, runtime_checkable
 
 LANGUAGES = ("sv", "en")
 CATALOGUE = Path(__file__).resolve().parent / "translations" / "en.po"
+# gettext's separator between an entry's context and its msgid.
+CONTEXT_SEPARATOR = "\x04"
+# The context of the documents' and reports' words: a report says "Uppnått" as "Met", where a
+# page says "Reached".
+REPORT = "report"
 
 
 def read_catalogue(path: Path = CATALOGUE) -> dict[str, str]:
     """Every translated entry of a gettext catalogue: msgid → msgstr (empty ones left out).
 
-    Enough of the PO format for ours: comments, ``msgid``/``msgstr`` and strings continued
-    on the following lines; no plurals or contexts.
+    Enough of the PO format for ours: comments, ``msgctxt``/``msgid``/``msgstr`` and strings
+    continued on the following lines; no plurals. An entry with a context is keyed as gettext
+    keys it, ``context + "\x04" + msgid`` (``in_context``).
     """
     entries: dict[str, str] = {}
+    msgctxt: list[str] | None = None
     msgid: list[str] | None = None
     msgstr: list[str] | None = None
     current: list[str] | None = None
@@ -38,6 +45,8 @@ def read_catalogue(path: Path = CATALOGUE) -> dict[str, str]:
     def flush() -> None:
         if msgid is not None and msgstr is not None:
             key, value = "".join(msgid), "".join(msgstr)
+            if msgctxt is not None:
+                key = "".join(msgctxt) + CONTEXT_SEPARATOR + key
             if key and value:
                 entries[key] = value
 
@@ -45,8 +54,14 @@ def read_catalogue(path: Path = CATALOGUE) -> dict[str, str]:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        if line.startswith("msgid "):
+        if line.startswith("msgctxt "):
             flush()
+            msgctxt, msgid, msgstr = [_unquote(line[8:])], None, None
+            current = msgctxt
+        elif line.startswith("msgid "):
+            if msgstr is not None:  # a new entry, not the msgid of a msgctxt just read
+                flush()
+                msgctxt = None
             msgid, msgstr = [_unquote(line[6:])], None
             current = msgid
         elif line.startswith("msgstr "):
@@ -79,6 +94,15 @@ def N_(text: str) -> str:  # gettext's name for "translated later"
     """Mark a Swedish text that is translated later (``{{ _(title) }}``): the catalogue test
     finds it here, and it is returned unchanged."""
     return text
+
+
+def in_context(context: str, text: str, language: str, **values: Any) -> str:
+    """``text`` (Swedish) in ``language`` as said in ``context`` (gettext's ``msgctxt``: the
+    same Swedish word with another English there), its ``{values}`` filled in."""
+    if language == "en":
+        table = english()
+        text = table.get(context + CONTEXT_SEPARATOR + text, table.get(text, text))
+    return text.format(**values) if values else text
 
 
 @runtime_checkable

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from lifecycle.i18n import REPORT, in_context
 from lifecycle.safe_text import clean, neutralise_formula
 from lifecycle.term import cycle_year_bounds
 from lifecycle.vocabulary import label
@@ -26,25 +27,26 @@ from reports.office import (
 )
 from reports.parties import full_name
 
-# (key, Swedish header, English header), in the order of the columns.
-COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("focus_area", "Fokusområde", "Focus area"),
-    ("goal", "Mål", "Goal"),
-    ("indicator", "Indikator", "Indicator"),
-    ("baseline", "Utgångsvärde", "Baseline"),
-    ("target", "Målvärde", "Target"),
-    ("target_date", "Måldatum", "Target date"),
-    ("activity", "Aktivitet", "Activity"),
-    ("owner", "Genomförs av", "Carried out by"),
-    ("responsible", "Ansvarig", "Responsible"),
-    ("start", "Start", "Start"),
-    ("end", "Slut", "End"),
-    ("level", "Preventionsnivå", "Prevention level"),
-    ("approach", "Inriktning", "Approach"),
-    ("status", "Status", "Status"),
-    ("hours", "Timmar", "Hours"),
-    ("kronor", "Kronor", "Kronor"),
-    ("funding", "Finansiering", "Funding"),
+# (key, Swedish header), in the order of the columns; the English in the catalogue
+# (msgctxt ``action_plan.column.<key>``).
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("focus_area", "Fokusområde"),
+    ("goal", "Mål"),
+    ("indicator", "Indikator"),
+    ("baseline", "Utgångsvärde"),
+    ("target", "Målvärde"),
+    ("target_date", "Måldatum"),
+    ("activity", "Aktivitet"),
+    ("owner", "Genomförs av"),
+    ("responsible", "Ansvarig"),
+    ("start", "Start"),
+    ("end", "Slut"),
+    ("level", "Preventionsnivå"),
+    ("approach", "Inriktning"),
+    ("status", "Status"),
+    ("hours", "Timmar"),
+    ("kronor", "Kronor"),
+    ("funding", "Finansiering"),
 )
 DATE_KEYS = {"target_date", "start", "end"}
 NUMBER_KEYS = {"baseline", "target", "hours", "kronor"}
@@ -117,10 +119,7 @@ def plan_data(
                 "funding": a.funding_source,
             }
         )
-    title = (
-        in_language(("Åtgärdsplan", "Action plan"), language)
-        + f" {first.year}: {promise.area_name}"
-    )
+    title = in_context(REPORT, "Åtgärdsplan", language) + f" {first.year}: {promise.area_name}"
     return clean(
         {
             "language": language,
@@ -145,7 +144,11 @@ def _info(d: dict[str, Any]) -> DocumentInfo:
 
 def headers(language: str, keys: tuple[str, ...] | None = None) -> list[str]:
     """The column headers in ``language`` (all columns, or those of ``keys``)."""
-    return [in_language((sv, en), language) for k, sv, en in COLUMNS if keys is None or k in keys]
+    return [_header(k, sv, language) for k, sv in COLUMNS if keys is None or k in keys]
+
+
+def _header(key: str, swedish: str, language: str) -> str:
+    return in_context(f"action_plan.column.{key}", swedish, language)
 
 
 def to_xlsx(d: dict[str, Any]) -> bytes:
@@ -158,11 +161,11 @@ def to_xlsx(d: dict[str, Any]) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = in_language(("Åtgärdsplan", "Action plan"), language)
+    sheet.title = in_context(REPORT, "Åtgärdsplan", language)
     sheet.append(headers(language))
     for row in d["rows"]:
         values: list[Any] = []
-        for key, _, _ in COLUMNS:
+        for key, _ in COLUMNS:
             value = row[key]
             if key in DATE_KEYS and value:
                 value = date.fromisoformat(value)
@@ -172,10 +175,10 @@ def to_xlsx(d: dict[str, Any]) -> bytes:
         sheet.append(values)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for index, (key, sv, en) in enumerate(COLUMNS, 1):
+    for index, (key, sv) in enumerate(COLUMNS, 1):
         letter = get_column_letter(index)
         longest = max(
-            [len(in_language((sv, en), language))] + [len(str(r[key] or "")) for r in d["rows"]]
+            [len(_header(key, sv, language))] + [len(str(r[key] or "")) for r in d["rows"]]
         )
         sheet.column_dimensions[letter].width = min(max(longest + 2, 8), 45)
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
@@ -196,9 +199,9 @@ def to_docx(d: dict[str, Any]) -> bytes:
     doc = new_docx(_info(d), landscape=True)
     doc.add_heading(d["title"], level=0)
     doc.add_paragraph(
-        in_language(("Parter", "Parties"), language)
+        in_context(REPORT, "Parter", language)
         + f": {d['parties'][0]}, {d['parties'][1]}. "
-        + in_language(("Period", "Period"), language)
+        + in_context(REPORT, "Period", language)
         + f": {d['period'][0]} – {d['period'][1]}."
     )
     rows = [
@@ -206,7 +209,7 @@ def to_docx(d: dict[str, Any]) -> bytes:
             number(r[k], language)
             if k in NUMBER_KEYS and r[k] is not None
             else ("" if r[k] is None else str(r[k]))
-            for k, _, _ in COLUMNS
+            for k, _ in COLUMNS
             if k in DOCX_KEYS
         ]
         for r in d["rows"]

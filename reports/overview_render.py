@@ -17,76 +17,77 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
 
+from lifecycle.i18n import in_context
 from lifecycle.safe_text import clean, neutralise_formula
 from lifecycle.words import counted
-from reports.i18n import in_language
 
 FORMATS = ("table", "json", "csv", "xlsx")
 
-# (key, Swedish header, English header): the flat columns of CSV and the XLSX overview sheet.
-COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("promise_id", "Löfte", "Promise"),
-    ("region", "Region", "Region"),
-    ("area", "Område", "Area"),
-    ("municipality", "Kommun / stadsdel", "Municipality"),
-    ("police_area", "Lokalpolisområde", "Local police area"),
-    ("stage", "Steg (id)", "Stage (id)"),
-    ("stage_name", "Steg", "Stage"),
-    ("stage_due", "Stegets tidsfrist", "Stage deadline"),
-    ("next_deadline", "Nästa tidsfrist", "Next deadline"),
-    ("next_deadline_what", "Nästa: vad", "Next: what"),
-    ("overdue_count", "Försenade tidsfrister", "Overdue deadlines"),
-    ("overdue_rounds", "Försenade uppföljningar", "Overdue evaluation rounds"),
-    ("worst_working_days_late", "Mest försenad (arbetsdagar)", "Most late (working days)"),
-    ("overdue", "Försenat", "Overdue"),
-    ("responsible", "Ansvariga", "Responsible"),
-    ("activities_not_done_count", "Ej genomförda aktiviteter", "Activities not done"),
-    ("activities_not_done", "Ej genomförda: vilka", "Not done: which"),
-    ("last_moved", "Senast flyttad", "Last moved"),
+# (key, Swedish header): the flat columns of CSV and the XLSX overview sheet; the English in
+# the catalogue (msgctxt ``overview.column.<key>``).
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("promise_id", "Löfte"),
+    ("region", "Region"),
+    ("area", "Område"),
+    ("municipality", "Kommun / stadsdel"),
+    ("police_area", "Lokalpolisområde"),
+    ("stage", "Steg (id)"),
+    ("stage_name", "Steg"),
+    ("stage_due", "Stegets tidsfrist"),
+    ("next_deadline", "Nästa tidsfrist"),
+    ("next_deadline_what", "Nästa: vad"),
+    ("overdue_count", "Försenade tidsfrister"),
+    ("overdue_rounds", "Försenade uppföljningar"),
+    ("worst_working_days_late", "Mest försenad (arbetsdagar)"),
+    ("overdue", "Försenat"),
+    ("responsible", "Ansvariga"),
+    ("activities_not_done_count", "Ej genomförda aktiviteter"),
+    ("activities_not_done", "Ej genomförda: vilka"),
+    ("last_moved", "Senast flyttad"),
 )
 DATE_COLUMNS = {"stage_due", "next_deadline", "last_moved"}
 
-WORDS: dict[str, tuple[str, str]] = {
-    "title": ("Regional översikt", "Regional overview"),
-    "all_regions": ("alla regioner", "all regions"),
-    "no_promises": ("Inga pågående löften.", "No open promises."),
-    "wdays": ("ad", "wd"),
-    "days_late_long": ("arbetsdagar sent", "working days late"),
-    "overdue_rounds": ("Försenade uppföljningar", "Overdue evaluation rounds"),
-    "responsible": ("ansvariga", "responsible"),
-    "not_done": ("Aktiviteter som inte genomförts", "Activities not done"),
-    "summary": ("Sammanfattning", "Summary"),
-    "promises": ("löften", "promises"),
-    "late": ("försenade", "late"),
-    "on_track": ("i fas", "on track"),
-    "late_evaluations": ("med försenad uppföljning", "with an overdue evaluation round"),
-    "closed": ("avslutade", "closed"),
-    "per_stage": ("Per steg", "Per stage"),
-    "most_overdue": ("Flest försenade tidsfrister", "Most overdue deadlines"),
-    "nobody": ("ingen samordnare registrerad", "no coordinator registered"),
-    "sheet_overview": ("Översikt", "Overview"),
-    "sheet_overdue": ("Försenat", "Overdue"),
-    "sheet_summary": ("Sammanfattning", "Summary"),
-    "what": ("Vad", "What"),
-    "due": ("Senast", "Due"),
-    "days_late": ("Arbetsdagar sent", "Working days late"),
-    "kind": ("Typ", "Kind"),
-    "count": ("Antal", "Count"),
-    "reason": ("Orsak", "Reason"),
-    "round": ("uppföljning", "round"),
+WORDS: dict[str, str] = {
+    "title": "Regional översikt",
+    "all_regions": "alla regioner",
+    "no_promises": "Inga pågående löften.",
+    "wdays": "ad",
+    "days_late_long": "arbetsdagar sent",
+    "overdue_rounds": "Försenade uppföljningar",
+    "responsible": "ansvariga",
+    "not_done": "Aktiviteter som inte genomförts",
+    "summary": "Sammanfattning",
+    "promises": "löften",
+    "late": "försenade",
+    "on_track": "i fas",
+    "late_evaluations": "med försenad uppföljning",
+    "closed": "avslutade",
+    "per_stage": "Per steg",
+    "most_overdue": "Flest försenade tidsfrister",
+    "nobody": "ingen samordnare registrerad",
+    "sheet_overview": "Översikt",
+    "sheet_overdue": "Försenat",
+    "sheet_summary": "Sammanfattning",
+    "what": "Vad",
+    "due": "Senast",
+    "days_late": "Arbetsdagar sent",
+    "kind": "Typ",
+    "count": "Antal",
+    "reason": "Orsak",
+    "round": "uppföljning",
 }
 
 
 def word(key: str, language: str) -> str:
     """A label in Swedish (default) or English."""
-    return in_language(WORDS[key], language)
+    return in_context(f"overview.{key}", WORDS[key], language)
 
 
 def header(key: str, language: str) -> str:
     """The header of flat column ``key`` in ``language``."""
-    for name, sv, en in COLUMNS:
+    for name, sv in COLUMNS:
         if name == key:
-            return in_language((sv, en), language)
+            return in_context(f"overview.column.{key}", sv, language)
     raise KeyError(key)
 
 
@@ -153,9 +154,9 @@ def iter_csv(data: dict[str, Any], language: str | None = None, batch: int = 500
     lang = language or data.get("language", "sv")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([header(key, lang) for key, _, _ in COLUMNS])
+    writer.writerow([header(key, lang) for key, _ in COLUMNS])
     for number, row in enumerate(iter_flat_rows(data, lang), start=1):
-        writer.writerow([neutralise_formula(row[key]) for key, _, _ in COLUMNS])
+        writer.writerow([neutralise_formula(row[key]) for key, _ in COLUMNS])
         if number % batch == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -260,8 +261,8 @@ def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None
 
     # The overview: one flat row per promise, late ones filled.
     sheet = book.create_sheet(word("sheet_overview", lang))
-    head = [header(key, lang) for key, _, _ in COLUMNS]
-    keys = [key for key, _, _ in COLUMNS]
+    head = [header(key, lang) for key, _ in COLUMNS]
+    keys = [key for key, _ in COLUMNS]
     sample = [[row[k] for k in keys] for row in flat_rows({"rows": data["rows"][:200]}, lang)]
     wrapped = prepare(sheet, head, sample, len(data["rows"]), "D2")
     if data["rows"]:

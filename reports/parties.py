@@ -10,6 +10,7 @@ import re
 
 from sqlmodel import Session, select
 
+from lifecycle.i18n import REPORT, in_context
 from lifecycle.vocabulary import OrganisationKind, Party
 from models import Organisation, Promise, PromiseText, Region
 from reports.i18n import in_language
@@ -23,14 +24,14 @@ def full_name(org: Organisation | None, region: Region | None, language: str) ->
         return "?"
     name = org.name
     if org.kind is OrganisationKind.CITY_DISTRICT:
-        return in_language((f"{name} stadsdelsnämnd", f"{name} District Council"), language)
+        return in_context(REPORT, "{name} stadsdelsnämnd", language, name=name)
     if org.kind is OrganisationKind.MUNICIPALITY:
         if re.search(r"\b(kommun|stad)$", name) or name.startswith("Region "):
             return name
-        return in_language((f"{name} kommun", f"{name} Municipality"), language)
+        return in_context(REPORT, "{name} kommun", language, name=name)
     if org.kind is OrganisationKind.LOCAL_POLICE_AREA:
         bare = re.sub(r"^LPO\s+", "", name)
-        police = in_language((f"Lokalpolisområde {bare}", f"Local police area {bare}"), language)
+        police = in_context(REPORT, "Lokalpolisområde {name}", language, name=bare)
         if region is not None:
             police += ", " + in_language((region.name_sv, region.name_en), language)
         return police

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from lifecycle.i18n import AND
+from lifecycle.i18n import AND, REPORT, in_context
 from lifecycle.safe_text import clean
 from lifecycle.term import cycle_year_bounds
 from lifecycle.vocabulary import OrganisationKind, Party, Role, label
@@ -49,12 +49,10 @@ _OPENS_WITH_PROMISE = re.compile(
 def municipality_lead(org: Organisation | None, language: str) -> str:
     """The municipal party's promise opening: Stadsdelsnämnden, Regionen or Kommunen lovar att."""
     if org is not None and org.kind is OrganisationKind.CITY_DISTRICT:
-        return in_language(
-            ("Stadsdelsnämnden lovar att", "The district council promises to"), language
-        )
+        return in_context(REPORT, "Stadsdelsnämnden lovar att", language)
     if org is not None and org.name.startswith("Region "):
-        return in_language(("Regionen lovar att", "The region promises to"), language)
-    return in_language(("Kommunen lovar att", "The municipality promises to"), language)
+        return in_context(REPORT, "Regionen lovar att", language)
+    return in_context(REPORT, "Kommunen lovar att", language)
 
 
 def _promise_lines(lead: str, text: str) -> list[dict[str, str]]:

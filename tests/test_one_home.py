@@ -558,3 +558,26 @@ def test_no_sentence_is_written_twice_as_a_swedish_and_an_english_pair() -> None
         if pairs - PAIRS_ALLOWED.get(where, set()):
             found[where] = sorted(pairs - PAIRS_ALLOWED.get(where, set()))
     assert found == {}, f"write these once in Swedish, their English in en.po: {found}"
+
+
+def test_the_reports_say_their_words_through_the_catalogue() -> None:
+    """``in_language((sv, en), ...)`` is for data that comes in both languages (a region's
+    name); a word the code writes is written once, in Swedish, with ``in_context``."""
+    from reports.action_plan import headers
+    from reports.i18n import words
+
+    found = []
+    for path in sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "in_language"
+                and node.args
+                and isinstance(node.args[0], ast.Tuple)
+                and any(isinstance(e, ast.Constant | ast.JoinedStr) for e in node.args[0].elts)
+            ):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert found == []
+    # A report's own English, apart from a page's: "Uppnått" is "Met" in a compilation.
+    assert (words("sv").met, words("en").met) == ("Uppnått", "Met")
+    assert headers("en", ("goal", "owner")) == ["Goal", "Carried out by"]
