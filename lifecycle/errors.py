@@ -32,7 +32,7 @@ class LofteError(Exception):
     swedish: str | None = None
 
     @classmethod
-    def said(cls, swedish: str, **values: Any) -> Self:
+    def said(cls, swedish: str, /, **values: Any) -> Self:
         """The error as one sentence written in Swedish with named ``values``; its English is
         the catalogue's (lifecycle/translations/en.po). A value that is a ``Phrase`` is said
         in each language too."""
@@ -77,7 +77,7 @@ class Refused(LofteError):
     exit_code = 1
     http_status = 409
 
-    def __init__(self, unmet: list[Unmet], headline: str = "nekades", **values: Any):
+    def __init__(self, unmet: list[Unmet], headline: str = "nekades", /, **values: Any):
         self.unmet = unmet
         self.headline = translate(headline, "en", **values)
         super().__init__(self.headline + ": " + "; ".join(u.message_en for u in unmet))

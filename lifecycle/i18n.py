@@ -96,7 +96,7 @@ def N_(text: str) -> str:  # gettext's name for "translated later"
     return text
 
 
-def in_context(context: str, text: str, language: str, **values: Any) -> str:
+def in_context(context: str, text: str, language: str, /, **values: Any) -> str:
     """``text`` (Swedish) in ``language`` as said in ``context`` (gettext's ``msgctxt``: the
     same Swedish word with another English there), its ``{values}`` filled in."""
     if language == "en":
@@ -131,7 +131,7 @@ class Phrase:
         return translate(self.text, language, **self.values)
 
 
-def translate(text: str, language: str, **values: Any) -> str:
+def translate(text: str, language: str, /, **values: Any) -> str:
     """``text`` (Swedish) in ``language``, its ``{values}`` filled in (a value that can say
     itself, a Phrase or a Stage, is said in ``language`` too)."""
     words = english().get(text, text) if language == "en" else text
@@ -146,7 +146,7 @@ class InvalidValue(ValueError):
     (English from the catalogue): raised inside a pydantic validator, which wraps a
     ``ValueError``; ``describe_validation_error`` then says it in either language."""
 
-    def __init__(self, swedish: str, **values: Any) -> None:
+    def __init__(self, swedish: str, /, **values: Any) -> None:
         self.phrase = Phrase(swedish, values)
         super().__init__(self.phrase.said("en"))
 

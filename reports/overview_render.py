@@ -46,6 +46,17 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("last_moved", "Senast flyttad"),
 )
 DATE_COLUMNS = {"stage_due", "next_deadline", "last_moved"}
+# The terminal table's headings (short, to fit; the English in the catalogue).
+TABLE_HEAD = (
+    "Löfte",
+    "Område",
+    "Steg",
+    "Stegets frist",
+    "Nästa frist",
+    "Försenat",
+    "Ej gj.",
+    "Flyttad",
+)
 
 WORDS: dict[str, str] = {
     "title": "Regional översikt",
@@ -398,36 +409,13 @@ def to_table(data: dict[str, Any], language: str | None = None) -> str:
     data = clean(data)  # nothing that moves a terminal's cursor or rings its bell
     lang = language or data.get("language", "sv")
     unit = word("wdays", lang)
-    sv = lang == "sv"
     region = data.get("region_name") or word("all_regions", lang)
     lines = [f"{word('title', lang)}: {region}, {data['date']}", ""]
     rows = data["rows"]
     if not rows:
         lines.append(word("no_promises", lang))
     else:
-        head = (
-            (
-                "Löfte",
-                "Område",
-                "Steg",
-                "Stegets frist",
-                "Nästa frist",
-                "Försenat",
-                "Ej gj.",
-                "Flyttad",
-            )
-            if sv
-            else (
-                "Promise",
-                "Area",
-                "Stage",
-                "Stage due",
-                "Next deadline",
-                "Overdue",
-                "Not done",
-                "Moved",
-            )
-        )
+        head = [in_context("overview.table", text, lang) for text in TABLE_HEAD]
         fmt = "{:>6}  {:<22} {:<20} {:<13} {:<28} {:<26} {:>6}  {:<10}"
         lines.append(fmt.format(*head).rstrip())
         lines.append("-" * 142)
