@@ -6,9 +6,15 @@ Swedish, msgstr the English), so the web pages, the forms' errors and the errors
 application's input all read from the same place. The vocabulary's labels (activity status,
 dialogue method ...) bring their English with them (``lifecycle/vocabulary.py``).
 
-``tests/web/test_i18n.py`` fails when a text the pages or the errors use has no English, and
-when a sentence's ``{values}`` differ between its two languages. Read with the standard
-library only, like the rest of ``lifecycle/``.
+A value that is words itself (a right, a stage, a list) is a ``Phrase`` (or any value with a
+``said(language)``), said in the language of the sentence around it; an error is said with
+``InputError.said(...)`` (``lifecycle/errors.py``), a validator's refusal with ``InvalidValue``,
+a report's word with ``in_context`` (gettext's ``msgctxt``: a report may say a word otherwise
+than a page). ``docs/architecture.md`` ("Writing a sentence") has the whole of it.
+
+``tests/web/test_i18n.py`` and ``tests/test_one_home.py`` fail when a text the pages or the
+errors use has no English, and when a sentence's ``{values}`` differ between its two
+languages. Read with the standard library only, like the rest of ``lifecycle/``.
 """
 
 from __future__ import annotations
@@ -102,7 +108,7 @@ def in_context(context: str, text: str, language: str, /, **values: Any) -> str:
     if language == "en":
         table = english()
         text = table.get(context + CONTEXT_SEPARATOR + text, table.get(text, text))
-    return text.format(**values) if values else text
+    return _filled(text, language, values)
 
 
 @runtime_checkable
@@ -135,8 +141,12 @@ def translate(text: str, language: str, /, **values: Any) -> str:
     """``text`` (Swedish) in ``language``, its ``{values}`` filled in (a value that can say
     itself, a Phrase or a Stage, is said in ``language`` too)."""
     words = english().get(text, text) if language == "en" else text
+    return _filled(words, language, values)
+
+
+def _filled(words: str, language: str, values: Mapping[str, Any]) -> str:
     if not values:
-        return words
+        return words  # a text without values may hold braces of its own
     said = {k: v.said(language) if isinstance(v, Sayable) else v for k, v in values.items()}
     return words.format(**said)
 
