@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 from config.clock import local_day, local_today
 from config.settings import get_settings
 from lifecycle.deadlines import KIND_STAGE
-from lifecycle.errors import InputError, NotFound
+from lifecycle.errors import NO_PUBLISHED_PROMISE, UNKNOWN_POLICE_REGION, InputError, NotFound
 from lifecycle.names import organisation_title
 from lifecycle.public_status import (
     ROUND,
@@ -253,7 +253,7 @@ def _region(session: Session, region: str) -> Region:
     found = session.get(Region, region)
     if found is None:
         known = ", ".join(sorted(session.exec(select(Region.id)).all()))
-        raise InputError(f"unknown police region {region!r}; known: {known}")
+        raise InputError.said(UNKNOWN_POLICE_REGION, region=region, known=known)
     return found
 
 
@@ -389,7 +389,7 @@ def published_promise(promise_id: int) -> dict[str, Any]:
     with read_scope() as session:
         promise = session.get(Promise, promise_id)
         if promise is None or not is_published(session, promise_id):
-            raise NotFound(f"no published promise {promise_id}")
+            raise NotFound.said(NO_PUBLISHED_PROMISE, id=promise_id)
         return _public_view(session, promise)
 
 
@@ -559,7 +559,7 @@ def updates(region: str | None = None, promise_id: int | None = None) -> list[di
         promises = _published_ids(session, region)
         if promise_id is not None:
             if promise_id not in promises:
-                raise NotFound(f"no published promise {promise_id}")
+                raise NotFound.said(NO_PUBLISHED_PROMISE, id=promise_id)
             promises = {promise_id: promises[promise_id]}
         ids = list(promises)
         found: list[dict[str, Any]] = []

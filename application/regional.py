@@ -23,7 +23,7 @@ from reports.overview_render import iter_csv, iter_xlsx, render
 def _own_region(principal: Principal | None, region: str | None) -> str:
     region = region or (principal.region_id if principal else None)
     if region is None:
-        raise InputError("name the region (e.g. stockholm)")
+        raise InputError.said("ange regionen (till exempel stockholm)")
     return region
 
 

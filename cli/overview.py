@@ -16,7 +16,8 @@ from typing import Annotated
 
 import typer
 
-from cli.output import EXIT_BAD_INPUT, command, fail, print_json
+from cli.output import EXIT_BAD_INPUT, LANGUAGE_SV_OR_EN, command, fail, print_json
+from lifecycle.errors import InputError
 
 NowOpt = Annotated[
     str | None,
@@ -41,7 +42,7 @@ status_app = typer.Typer(
 def _check_language(language: str, as_json: bool = False) -> None:
     if language not in ("sv", "en"):
         fail(
-            f"--language måste vara sv eller en / must be sv or en, got {language!r}",
+            InputError.said(LANGUAGE_SV_OR_EN, language=language),
             EXIT_BAD_INPUT,
             as_json=as_json,
         )
@@ -87,14 +88,18 @@ def overview_command(
     as_json = fmt == "json"
     if fmt not in formats:
         fail(
-            f"--format måste vara / must be one of {', '.join(formats)}, got {fmt!r}",
+            InputError.said(
+                "--format ska vara {some} eller {last}, fick {fmt!r}",
+                some=", ".join(formats[:-1]),
+                last=formats[-1],
+                fmt=fmt,
+            ),
             EXIT_BAD_INPUT,
         )
     _check_language(language, as_json)
     if fmt == "xlsx" and output is None:
         fail(
-            "--format xlsx skrivs till en fil: ange --output FIL.xlsx / xlsx is written to a file: "
-            "give --output FILE.xlsx",
+            InputError.said("--format xlsx skrivs till en fil: ange --output FIL.xlsx"),
             EXIT_BAD_INPUT,
         )
     params = {"region": region, "format": fmt, "language": language, "as_of": _moment(now)}

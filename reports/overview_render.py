@@ -16,78 +16,90 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
 
+from lifecycle.i18n import in_context
 from lifecycle.safe_text import clean, neutralise_formula
 from lifecycle.words import counted
-from reports.i18n import in_language
 from reports.office import DocumentInfo
 from reports.xlsx_stream import Bold, XlsxBook, column_letter, fit_widths, stream_book, write_book
 
 FORMATS = ("table", "json", "csv", "xlsx")
 
-# (key, Swedish header, English header): the flat columns of CSV and the XLSX overview sheet.
-COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("promise_id", "Löfte", "Promise"),
-    ("region", "Region", "Region"),
-    ("area", "Område", "Area"),
-    ("municipality", "Kommun / stadsdel", "Municipality"),
-    ("police_area", "Lokalpolisområde", "Local police area"),
-    ("stage", "Steg (id)", "Stage (id)"),
-    ("stage_name", "Steg", "Stage"),
-    ("stage_due", "Stegets tidsfrist", "Stage deadline"),
-    ("next_deadline", "Nästa tidsfrist", "Next deadline"),
-    ("next_deadline_what", "Nästa: vad", "Next: what"),
-    ("overdue_count", "Försenade tidsfrister", "Overdue deadlines"),
-    ("overdue_rounds", "Försenade uppföljningar", "Overdue evaluation rounds"),
-    ("worst_working_days_late", "Mest försenad (arbetsdagar)", "Most late (working days)"),
-    ("overdue", "Försenat", "Overdue"),
-    ("responsible", "Ansvariga", "Responsible"),
-    ("activities_not_done_count", "Ej genomförda aktiviteter", "Activities not done"),
-    ("activities_not_done", "Ej genomförda: vilka", "Not done: which"),
-    ("last_moved", "Senast flyttad", "Last moved"),
+# (key, Swedish header): the flat columns of CSV and the XLSX overview sheet; the English in
+# the catalogue (msgctxt ``overview.column.<key>``).
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("promise_id", "Löfte"),
+    ("region", "Region"),
+    ("area", "Område"),
+    ("municipality", "Kommun / stadsdel"),
+    ("police_area", "Lokalpolisområde"),
+    ("stage", "Steg (id)"),
+    ("stage_name", "Steg"),
+    ("stage_due", "Stegets tidsfrist"),
+    ("next_deadline", "Nästa tidsfrist"),
+    ("next_deadline_what", "Nästa: vad"),
+    ("overdue_count", "Försenade tidsfrister"),
+    ("overdue_rounds", "Försenade uppföljningar"),
+    ("worst_working_days_late", "Mest försenad (arbetsdagar)"),
+    ("overdue", "Försenat"),
+    ("responsible", "Ansvariga"),
+    ("activities_not_done_count", "Ej genomförda aktiviteter"),
+    ("activities_not_done", "Ej genomförda: vilka"),
+    ("last_moved", "Senast flyttad"),
 )
 DATE_COLUMNS = {"stage_due", "next_deadline", "last_moved"}
+# The terminal table's headings (short, to fit; the English in the catalogue).
+TABLE_HEAD = (
+    "Löfte",
+    "Område",
+    "Steg",
+    "Stegets frist",
+    "Nästa frist",
+    "Försenat",
+    "Ej gj.",
+    "Flyttad",
+)
 
-WORDS: dict[str, tuple[str, str]] = {
-    "title": ("Regional översikt", "Regional overview"),
-    "all_regions": ("alla regioner", "all regions"),
-    "no_promises": ("Inga pågående löften.", "No open promises."),
-    "wdays": ("ad", "wd"),
-    "days_late_long": ("arbetsdagar sent", "working days late"),
-    "overdue_rounds": ("Försenade uppföljningar", "Overdue evaluation rounds"),
-    "responsible": ("ansvariga", "responsible"),
-    "not_done": ("Aktiviteter som inte genomförts", "Activities not done"),
-    "summary": ("Sammanfattning", "Summary"),
-    "promises": ("löften", "promises"),
-    "late": ("försenade", "late"),
-    "on_track": ("i fas", "on track"),
-    "late_evaluations": ("med försenad uppföljning", "with an overdue evaluation round"),
-    "closed": ("avslutade", "closed"),
-    "per_stage": ("Per steg", "Per stage"),
-    "most_overdue": ("Flest försenade tidsfrister", "Most overdue deadlines"),
-    "nobody": ("ingen samordnare registrerad", "no coordinator registered"),
-    "sheet_overview": ("Översikt", "Overview"),
-    "sheet_overdue": ("Försenat", "Overdue"),
-    "sheet_summary": ("Sammanfattning", "Summary"),
-    "what": ("Vad", "What"),
-    "due": ("Senast", "Due"),
-    "days_late": ("Arbetsdagar sent", "Working days late"),
-    "kind": ("Typ", "Kind"),
-    "count": ("Antal", "Count"),
-    "reason": ("Orsak", "Reason"),
-    "round": ("uppföljning", "round"),
+WORDS: dict[str, str] = {
+    "title": "Regional översikt",
+    "all_regions": "alla regioner",
+    "no_promises": "Inga pågående löften.",
+    "wdays": "ad",
+    "days_late_long": "arbetsdagar sent",
+    "overdue_rounds": "Försenade uppföljningar",
+    "responsible": "ansvariga",
+    "not_done": "Aktiviteter som inte genomförts",
+    "summary": "Sammanfattning",
+    "promises": "löften",
+    "late": "försenade",
+    "on_track": "i fas",
+    "late_evaluations": "med försenad uppföljning",
+    "closed": "avslutade",
+    "per_stage": "Per steg",
+    "most_overdue": "Flest försenade tidsfrister",
+    "nobody": "ingen samordnare registrerad",
+    "sheet_overview": "Översikt",
+    "sheet_overdue": "Försenat",
+    "sheet_summary": "Sammanfattning",
+    "what": "Vad",
+    "due": "Senast",
+    "days_late": "Arbetsdagar sent",
+    "kind": "Typ",
+    "count": "Antal",
+    "reason": "Orsak",
+    "round": "uppföljning",
 }
 
 
 def word(key: str, language: str) -> str:
     """A label in Swedish (default) or English."""
-    return in_language(WORDS[key], language)
+    return in_context(f"overview.{key}", WORDS[key], language)
 
 
 def header(key: str, language: str) -> str:
     """The header of flat column ``key`` in ``language``."""
-    for name, sv, en in COLUMNS:
+    for name, sv in COLUMNS:
         if name == key:
-            return in_language((sv, en), language)
+            return in_context(f"overview.column.{key}", sv, language)
     raise KeyError(key)
 
 
@@ -154,9 +166,9 @@ def iter_csv(data: dict[str, Any], language: str | None = None, batch: int = 500
     lang = language or data.get("language", "sv")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([header(key, lang) for key, _, _ in COLUMNS])
+    writer.writerow([header(key, lang) for key, _ in COLUMNS])
     for number, row in enumerate(iter_flat_rows(data, lang), start=1):
-        writer.writerow([neutralise_formula(row[key]) for key, _, _ in COLUMNS])
+        writer.writerow([neutralise_formula(row[key]) for key, _ in COLUMNS])
         if number % batch == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -188,7 +200,7 @@ def _write_overview(book: XlsxBook, data: dict[str, Any], lang: str) -> Iterator
     # count, not cell by cell: it costs nothing per row, and the colour follows a row the
     # region sorts or filters. Widths come from the first rows (a streamed sheet sets them
     # before its first row).
-    keys = [key for key, _, _ in COLUMNS]
+    keys = [key for key, _ in COLUMNS]
     head = [header(key, lang) for key in keys]
     sample = [[row[k] for k in keys] for row in iter_flat_rows({"rows": data["rows"][:200]}, lang)]
     widths, wrapped = fit_widths(head, sample)
@@ -307,36 +319,13 @@ def to_table(data: dict[str, Any], language: str | None = None) -> str:
     data = clean(data)  # nothing that moves a terminal's cursor or rings its bell
     lang = language or data.get("language", "sv")
     unit = word("wdays", lang)
-    sv = lang == "sv"
     region = data.get("region_name") or word("all_regions", lang)
     lines = [f"{word('title', lang)}: {region}, {data['date']}", ""]
     rows = data["rows"]
     if not rows:
         lines.append(word("no_promises", lang))
     else:
-        head = (
-            (
-                "Löfte",
-                "Område",
-                "Steg",
-                "Stegets frist",
-                "Nästa frist",
-                "Försenat",
-                "Ej gj.",
-                "Flyttad",
-            )
-            if sv
-            else (
-                "Promise",
-                "Area",
-                "Stage",
-                "Stage due",
-                "Next deadline",
-                "Overdue",
-                "Not done",
-                "Moved",
-            )
-        )
+        head = [in_context("overview.table", text, lang) for text in TABLE_HEAD]
         fmt = "{:>6}  {:<22} {:<20} {:<13} {:<28} {:<26} {:>6}  {:<10}"
         lines.append(fmt.format(*head).rstrip())
         lines.append("-" * 142)

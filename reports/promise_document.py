@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from lifecycle.i18n import AND, REPORT, in_context
 from lifecycle.safe_text import clean
 from lifecycle.statements import promise_paragraphs
 from lifecycle.term import cycle_year_bounds
@@ -43,12 +44,10 @@ from views.lookup import party_organisations
 def municipality_lead(org: Organisation | None, language: str) -> str:
     """The municipal party's promise opening: Stadsdelsnämnden, Regionen or Kommunen lovar att."""
     if org is not None and org.kind is OrganisationKind.CITY_DISTRICT:
-        return in_language(
-            ("Stadsdelsnämnden lovar att", "The district council promises to"), language
-        )
+        return in_context(REPORT, "Stadsdelsnämnden lovar att", language)
     if org is not None and org.name.startswith("Region "):
-        return in_language(("Regionen lovar att", "The region promises to"), language)
-    return in_language(("Kommunen lovar att", "The municipality promises to"), language)
+        return in_context(REPORT, "Regionen lovar att", language)
+    return in_context(REPORT, "Kommunen lovar att", language)
 
 
 def _promise_lines(lead: str, text: str) -> list[dict[str, str]]:
@@ -91,7 +90,7 @@ def document_data(
     # each organisation by its full name; a party of two (a city district in two police
     # areas) is named by both, and each signs under its own name
     org_names = {o.id: full_name(o, region, language) for orgs in parties.values() for o in orgs}
-    conjunction = " och " if language == "sv" else " and "
+    conjunction = f" {AND.said(language)} "
     names = {
         party: conjunction.join(org_names[o.id] for o in orgs) for party, orgs in parties.items()
     }
@@ -148,9 +147,7 @@ def document_data(
             "cycle_year": year,
             "period": {"from": first.isoformat(), "to": last.isoformat()},
             "parties": [names[Party.MUNICIPALITY], names[Party.POLICE]],
-            "author": f"{names[Party.MUNICIPALITY]} och {names[Party.POLICE]}"
-            if language == "sv"
-            else f"{names[Party.MUNICIPALITY]} and {names[Party.POLICE]}",
+            "author": conjunction.join([names[Party.MUNICIPALITY], names[Party.POLICE]]),
             "organisation": names[Party.MUNICIPALITY],
             "promises": promises,
             "dialogues": [

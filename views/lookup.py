@@ -17,7 +17,9 @@ def get_promise(session: Session, promise_id: int) -> Promise:
     """The promise with this id, or NotFound saying how to list the existing ones."""
     promise = session.get(Promise, promise_id)
     if promise is None:
-        raise NotFound(f"no promise with id {promise_id}; `lofte promise list` shows them")
+        raise NotFound.said(
+            "inget löfte med id {id}; `lofte promise list` visar dem", id=promise_id
+        )
     return promise
 
 

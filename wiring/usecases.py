@@ -93,9 +93,8 @@ class UseCase(Generic[Req, Res]):
             and principal.must_change_password
             and self.name not in ONE_TIME_PASSWORD_ALLOWS
         ):
-            raise Forbidden(
-                "Du måste byta det tillfälliga lösenordet innan du kan göra något annat.",
-                "You must change the one-time password before you can do anything else.",
+            raise Forbidden.said(
+                "Du måste byta det tillfälliga lösenordet innan du kan göra något annat."
             )
         request = parse_request(self.request, params, self.name)
         try:

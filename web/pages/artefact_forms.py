@@ -29,6 +29,9 @@ from web.terms import field_term, part_term
 
 router = APIRouter()
 
+# A page asked for a form of a kind that has none (English in the catalogue).
+NO_FORM = "inget formulär för {kind}"
+
 
 @router.get("/loften/{promise_id}/dialog")
 async def dialogue_form(promise_id: int) -> Response:
@@ -85,7 +88,7 @@ async def _form_page(
     try:
         fields = form_fields(kind)
     except KeyError:
-        raise NotFound(f"no form for {kind}") from None
+        raise NotFound.said(NO_FORM, kind=kind) from None
     view = await run(show_promise, principal, promise_id=promise_id)
     _ = translator(language_of(request))
     choices = await _choices(principal, view)
@@ -190,7 +193,7 @@ async def add_artefact(request: Request, promise_id: int, kind: str) -> Response
         try:
             form_fields(kind)
         except KeyError:
-            raise NotFound(f"no form for {kind}") from None
+            raise NotFound.said(NO_FORM, kind=kind) from None
         sent = await _sent(request)
         lang = language_of(request)
         fields, unknown = await _by_ids(principal, promise_id, fields_from_form(kind, sent), lang)
@@ -208,7 +211,7 @@ async def add_artefact(request: Request, promise_id: int, kind: str) -> Response
                         record_artefact, principal, promise_id=promise_id, kind=kind, fields=fields
                     )
             except Refused as exc:
-                general = "; ".join(u.message(lang) for u in exc.unmet) or exc.headline
+                general = "; ".join(u.message(lang) for u in exc.unmet) or exc.message(lang)
             except InputError as exc:
                 general = exc.message(lang)
             else:
@@ -225,7 +228,7 @@ async def change_form(request: Request, promise_id: int, kind: str, artefact_id:
 
     async def body(principal: Principal) -> Response:
         if not is_changeable(kind):
-            raise NotFound(f"{kind} cannot be changed")
+            raise NotFound.said("{kind} kan inte ändras", kind=kind)
         ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
         current = await run(show_artefact, principal, **ref)
         view = await run(show_promise, principal, promise_id=promise_id)
@@ -251,7 +254,7 @@ async def change(request: Request, promise_id: int, kind: str, artefact_id: int)
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
         if not is_changeable(kind):
-            raise NotFound(f"{kind} cannot be changed")
+            raise NotFound.said("{kind} kan inte ändras", kind=kind)
         ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
         current = await run(show_artefact, principal, **ref)
         sent = await _sent(request)
@@ -268,7 +271,7 @@ async def change(request: Request, promise_id: int, kind: str, artefact_id: int)
             try:
                 await run(change_artefact, principal, **ref, fields=fields)
             except Refused as exc:
-                general = "; ".join(u.message(lang) for u in exc.unmet) or exc.headline
+                general = "; ".join(u.message(lang) for u in exc.unmet) or exc.message(lang)
             except (InputError, Conflict) as exc:
                 general = exc.message(lang)
             else:
@@ -288,7 +291,7 @@ async def remove(request: Request, promise_id: int, kind: str, artefact_id: int)
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
         if not is_changeable(kind):
-            raise NotFound(f"{kind} cannot be removed")
+            raise NotFound.said("{kind} kan inte tas bort", kind=kind)
         ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
         try:
             await run(remove_artefact, principal, **ref)

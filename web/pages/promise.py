@@ -272,7 +272,7 @@ async def send_back(request: Request, promise_id: int) -> Response:
                     transition.advance, principal, promise_id=promise_id, to=to, reason=reason
                 )
             except Refused as exc:
-                problems = [u.message(lang) for u in exc.unmet] or [exc.headline]
+                problems = [u.message(lang) for u in exc.unmet] or [exc.message(lang)]
             except InputError as exc:
                 problems = [exc.message(lang)]
             else:

@@ -24,7 +24,7 @@ def _round(view: PromiseView, number: int) -> dict[str, Any]:
     for row in view.artefacts.get("evaluation_rounds", []):
         if row["number"] == number and row["cycle_year"] == view.cycle_year:
             return dict(row)
-    raise NotFound(f"no evaluation round {number} this year")
+    raise NotFound.said("ingen uppföljning {n} i år", n=number)
 
 
 async def _round_page(
@@ -79,9 +79,7 @@ async def submit_round(request: Request, promise_id: int, number: int) -> Respon
             await run(
                 record_artefact, principal, promise_id=promise_id, kind="evaluation", fields=fields
             )
-        except Refused as exc:
-            return await _round_page(request, principal, promise_id, number, sent, exc.headline)
-        except InputError as exc:
+        except (Refused, InputError) as exc:
             return await _round_page(
                 request, principal, promise_id, number, sent, exc.message(language_of(request))
             )
