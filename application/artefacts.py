@@ -158,8 +158,7 @@ def _check_revision_open(session: Session, promise: Promise, today: date) -> Non
         )
     if promise.stage not in (Stage.CONTINUOUS_EVALUATION, Stage.YEAR_END_COMPILATION):
         raise InputError.said(
-            "nästa års revidering skrivs under årets uppföljning; löftet är i {stage}: "
-            "registrera årets plan i stället (utan for_next_year)",
+            "Nästa års revidering skrivs under årets uppföljning, men löftet är i steget {stage}. Registrera årets plan i stället (kryssa inte i att den gäller nästa år).",
             stage=promise.stage,
         )
     month_day = get_calendars().rules(promise.region_id).renewal
@@ -197,9 +196,7 @@ def check_priority_areas(session: Session, promise: Promise, *area_ids: str | No
     for area_id in wanted:
         if area_id not in valid:
             raise InputError.said(
-                "priority_area {area!r} gäller inte löfte {id} (dess polisregion, part och "
-                "period); giltiga id: {valid}. `lofte catalogue --region {region}` listar dem "
-                "med deras namn",
+                "Det prioriterade området {area!r} gäller inte löfte {id} (dess polisregion, part och period). Välj bland {valid}; katalogen för polisregion {region} visar dem med namn.",
                 area=area_id,
                 id=promise.id,
                 valid=", ".join(valid) or NONE,
@@ -215,8 +212,7 @@ def check_frame_areas(session: Session, promise: Promise, area_ids: list[str]) -
     for area_id in area_ids:
         if area_id not in frame:
             raise InputError.said(
-                "frame_areas: {area!r} är inte ett område i stadens ramverk för löfte {id}; "
-                "dess ramområden: {frame}",
+                "{area!r} är inte ett av stadens områden i ramverket för löfte {id}. Löftets områden är {frame}.",
                 area=area_id,
                 id=promise.id,
                 frame=", ".join(frame) or Phrase("inga (inte en stadsdel)"),
@@ -231,9 +227,7 @@ def check_agreement_focus_area(session: Session, promise: Promise, name: str | N
     agreement = session.get(Agreement, promise.agreement_id) if promise.agreement_id else None
     if agreement is None:
         raise InputError.said(
-            "agreement_focus_area {name!r}: löfte {id} hör inte till någon överenskommelse; "
-            "knyt fokusområdet till ett prioriterat område, eller gör det till ett lokalt "
-            "problem (local_reason: varför)",
+            "Överenskommelsens fokusområde {name!r} går inte att välja: löfte {id} hör inte till någon överenskommelse. Knyt fokusområdet till ett prioriterat område, eller gör det till ett lokalt problem och säg varför.",
             name=name,
             id=promise.id,
         )
@@ -241,8 +235,7 @@ def check_agreement_focus_area(session: Session, promise: Promise, name: str | N
         if known.casefold() == name.casefold():
             return known
     raise InputError.said(
-        "agreement_focus_area {name!r} är inte ett fokusområde i överenskommelse {id}; dess "
-        "fokusområden: {known}",
+        "{name!r} är inte ett fokusområde i överenskommelse {id}. Överenskommelsens fokusområden är {known}.",
         name=name,
         id=agreement.id,
         known="; ".join(agreement.focus_areas) or NONE,
@@ -354,8 +347,7 @@ def _selected_problem(session: Session, promise: Promise, problem_id: int) -> Pr
     problem: Problem = own_artefact(session, Problem, problem_id, promise, "problem")
     if not problem.selected:
         raise InputError.said(
-            'problem {problem_id} ("{title}") är inte ett fokusområde; välj det först: '
-            "lofte add {id} focus_area --set problem_id={problem_id}",
+            'Problem {problem_id} ("{title}") i löfte {id} är inte valt som fokusområde. Välj det som fokusområde först.',
             problem_id=problem_id,
             title=problem.title,
             id=promise.id,
@@ -378,15 +370,13 @@ def _goal(session: Session, promise: Promise, data: GoalInput, now: datetime) ->
     _selected_problem(session, promise, data.problem_id)
     if data.target_date < promise.term_start:
         raise InputError.said(
-            "target_date {day} är före periodens början ({start}); ett mål ska gå att nå "
-            "inom löftets period",
+            "Måldatumet {day} är före periodens början ({start}). Ett mål ska gå att nå inom löftets period.",
             day=data.target_date,
             start=promise.term_start,
         )
     if data.target_date > promise.term_end:
         raise InputError.said(
-            "target_date {day} är efter periodens slut ({end}); välj ett datum inom "
-            "perioden, eller förläng perioden",
+            "Måldatumet {day} är efter periodens slut ({end}). Välj ett datum inom perioden, eller förläng perioden.",
             day=data.target_date,
             end=promise.term_end,
         )
@@ -394,8 +384,7 @@ def _goal(session: Session, promise: Promise, data: GoalInput, now: datetime) ->
         known = priority_scope(session, promise).goal_ids
         if data.catalogue_goal not in known:
             raise InputError.said(
-                "catalogue_goal {goal!r} gäller inte löfte {id}; giltiga id: {known}. "
-                "`lofte catalogue --region {region}` listar dem",
+                "Det mätbara målet {goal!r} gäller inte löfte {id}. Välj bland {known}; katalogen för polisregion {region} visar dem.",
                 goal=data.catalogue_goal,
                 id=promise.id,
                 known=", ".join(known) or Phrase("inga (inga katalogmål gäller dess part)"),
@@ -417,9 +406,7 @@ def _check_owner(session: Session, promise: Promise, data: ActivityInput) -> Non
     org = session.get(Organisation, promise.municipality_id)
     if org is not None and org.kind is OrganisationKind.CITY_DISTRICT:
         raise InputError.said(
-            "owner_kind social_services: socialtjänsten är en del av stadsdelsnämnden "
-            "{name}, inte en annan aktör; ange owner_party: municipality och namnge enheten i "
-            "responsible",
+            "Socialtjänsten är en del av stadsdelsnämnden {name}, inte en annan aktör. Välj kommunen som den som genomför och skriv enheten som ansvarig.",
             name=org.name,
         )
 
@@ -457,9 +444,7 @@ def _activity(session: Session, promise: Promise, data: ActivityInput, now: date
         )
         if cause.problem_id != goal.problem_id:
             raise InputError.said(
-                "cause_analysis {cause} gäller problem {cause_problem}, men mål {goal} gäller "
-                "problem {goal_problem}; koppla aktiviteten till en orsak till samma problem "
-                "som dess mål",
+                "Orsaksanalys {cause} gäller problem {cause_problem}, men mål {goal} gäller problem {goal_problem}. Koppla aktiviteten till en orsak till samma problem som dess mål.",
                 cause=cause.id,
                 cause_problem=cause.problem_id,
                 goal=goal.id,

@@ -411,7 +411,7 @@ def _check_current_password(principal: Principal, current: SecretStr | None) -> 
     given = current.get_secret_value() if current is not None else ""
     if not given:
         raise InputError.said(
-            "ange ditt nuvarande lösenord också (current_password) för att välja ett nytt"
+            "Ange ditt nuvarande lösenord också för att välja ett nytt."
             if stored
             else "du har inget lokalt lösenord att byta; en administratör kan sätta ett tillfälligt"
         )

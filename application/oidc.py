@@ -263,8 +263,7 @@ def map_claims(config: Provider, claims: dict[str, Any]) -> int:
                 )
             if not _verified(claims):
                 raise NotAuthenticated.said(
-                    "{label} har inte verifierat {email} (email_verified); en första "
-                    "inloggning kräver en verifierad adress",
+                    "{label} har inte verifierat {email}. En första inloggning kräver en verifierad adress.",
                     label=config.label,
                     email=email,
                 )

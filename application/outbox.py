@@ -84,7 +84,9 @@ def retry_outbox(principal: Principal | None, request: OutboxRetryRequest) -> Re
     """Queue dead-lettered messages again, all or nothing (admins)."""
     require_action(principal, Action.MANAGE_OUTBOX)
     if bool(request.ids) == request.all_failed:
-        raise InputError.said("ange meddelandenas id eller all_failed (inte båda)")
+        raise InputError.said(
+            "Ange antingen vilka meddelanden som ska skickas igen eller att alla misslyckade ska det, inte båda."
+        )
     with session_scope() as session:
         result = retry_dead(session, request.ids, all_failed=request.all_failed)
         if result.missing:

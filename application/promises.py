@@ -239,10 +239,7 @@ def _refuse_late_start(data: PromiseCreate, today: date) -> None:
         [Phrase("{stage} (senast {due})", {"stage": d.stage, "due": d.due}) for d in past]
     )
     raise InputError.said(
-        "ett löfte som börjar {start} skulle öppna med {count} tidsfrist(er) för steg som "
-        "redan har passerat i dag ({today}): {listed}. Börja det senare, eller säg varför det "
-        "börjar sent (late_start_reason; CLI: --late-reason) så visas det som försenat från "
-        "början",
+        "Ett löfte som börjar {start} skulle öppna med {count} tidsfrister för steg som redan har passerat i dag ({today}): {listed}. Börja det senare, eller säg varför det börjar sent, så visas det som försenat från början.",
         start=data.start,
         count=len(past),
         today=today,

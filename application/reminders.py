@@ -75,6 +75,6 @@ def run_reminders_now(
             return RemindersPreview.model_validate(preview_reminders(session, day))
     if request.as_of is not None:
         raise InputError.said(
-            "as_of går bara med dry_run: en riktig körning köar efter serverns tid"
+            "En egen tidpunkt går bara i en provkörning: en riktig körning köar efter serverns tid."
         )
     return RemindersRun.model_validate(run_reminders(get_engine(), current_time()).as_dict())

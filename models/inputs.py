@@ -333,8 +333,7 @@ class DialogueInput(_Input):
     def _dates_in_order(self) -> DialogueInput:
         if self.held_to and self.held_to < self.held_from:
             raise InvalidValue(
-                "held_to ({to}) är före held_from ({start}); ange dialogens sista dag, eller "
-                "utelämna held_to för en enda dag",
+                "Sista dagen ({to}) är före första dagen ({start}). Ange dialogens sista dag, eller lämna den tom för en dialog på en dag.",
                 to=self.held_to,
                 start=self.held_from,
             )
@@ -359,8 +358,7 @@ class FrameAreaNoteInput(_Input):
             )
         if not self.not_relevant and not self.note:
             raise InvalidValue(
-                "{area}: säg vad lägesbilden visar om området (note: ...), eller markera det "
-                "som ej aktuellt här med ett skäl (not_relevant: true, reason: ...)",
+                "{area}: säg vad lägesbilden visar om området, eller markera det som ej aktuellt här och säg varför.",
                 area=self.area,
             )
         return self
@@ -515,13 +513,11 @@ class ActivityInput(_Input):
     def _other_owner_named(self) -> ActivityInput:
         if self.owner_party is ActivityOwner.OTHER and not self.owner_other:
             raise InvalidValue(
-                "owner_party är 'other': namnge aktören som genomför aktiviteten "
-                "(owner_other, till exempel 'Region Stockholm' eller 'Rinkebyskolan')"
+                "En annan aktör genomför aktiviteten: skriv vilken, till exempel Region Stockholm eller Rinkebyskolan."
             )
         if self.owner_party is not ActivityOwner.OTHER and (self.owner_other or self.owner_kind):
             raise InvalidValue(
-                "owner_other och owner_kind gäller bara owner_party 'other', inte {owner!r}; "
-                "utelämna dem eller ange owner_party: other",
+                "Annan aktör och typ av aktör gäller bara när en annan aktör genomför aktiviteten, inte {owner!r}. Lämna dem tomma, eller välj annan aktör.",
                 owner=self.owner_party.value,
             )
         return self
@@ -565,8 +561,7 @@ class PromiseTextInput(_Input):
         texts = (self.police_promises, self.municipality_promises, self.joint_promises)
         if not any(len(t) >= 10 for t in texts):
             raise InvalidValue(
-                "skriv vad som lovas (minst 10 tecken): police_promises, "
-                "municipality_promises, joint_promises, eller någon av dem"
+                "Skriv vad som lovas, minst 10 tecken: vad polisen lovar, vad kommunen lovar eller vad ni lovar tillsammans."
             )
         return self
 
@@ -603,8 +598,7 @@ class AnalysisUpdateInput(_Input):
     def _something_reviewed(self) -> AnalysisUpdateInput:
         if not (self.survey_results or self.situation_picture or self.priorities):
             raise InvalidValue(
-                "skriv minst en del av uppdateringen: survey_results, situation_picture eller "
-                "priorities"
+                "Skriv minst en del av uppdateringen: de nya resultaten från trygghetsmätningen, vad som har ändrats i lägesbilden eller fokusområdena."
             )
         return self
 
@@ -643,8 +637,7 @@ class ActivityStatusInput(_Input):
     def _reason_when_not_done(self) -> ActivityStatusInput:
         if self.status is ActivityStatus.NOT_DONE and not self.reason:
             raise InvalidValue(
-                "aktivitet {id} är markerad not_done utan skäl; säg varför den inte blev gjord "
-                "(reason: ...)",
+                "Aktivitet {id} är markerad som inte genomförd. Skriv varför den inte blev gjord.",
                 id=self.activity_id,
             )
         return self

@@ -46,7 +46,10 @@ def test_every_swedish_sentence_of_the_catalogue() -> None:
     catalogue: its Swedish side is Swedish."""
     from lifecycle.i18n import read_catalogue
 
-    found = {sv: problems_in(sv) for sv in read_catalogue()}
+    # a sentence's {values} are filled in later, and a word's context (msgctxt) is not text
+    found = {
+        sv: problems_in(re.sub(r"\{[^}]*\}", "X", sv.split("\x04")[-1])) for sv in read_catalogue()
+    }
     assert {sv: p for sv, p in found.items() if p} == {}
 
 
