@@ -286,9 +286,10 @@ def _action_plan(s: PromiseSnapshot) -> list[Unmet]:
             unmet.append(
                 Unmet(
                     f"signoff.{party.value}_missing",
-                    f"{name} har inte undertecknat åtgärdsplanen; var och en av partens "
+                    f"{name} har inte undertecknat medborgarlöftet; var och en av partens "
                     "organisationer skriver under.",
-                    f"{name} has not signed the action plan; each organisation of the party signs.",
+                    f"{name} has not signed the citizen promise; each organisation of the party "
+                    "signs.",
                     ref=f"organisation:{name}",
                 )
             )
@@ -296,8 +297,8 @@ def _action_plan(s: PromiseSnapshot) -> list[Unmet]:
             unmet.append(
                 Unmet(
                     f"signoff.{party.value}_missing",
-                    f"{_party(s, party)[0]} har inte undertecknat åtgärdsplanen.",
-                    f"{_party(s, party)[1]} has not signed the action plan.",
+                    f"{_party(s, party)[0]} har inte undertecknat medborgarlöftet.",
+                    f"{_party(s, party)[1]} has not signed the citizen promise.",
                     ref=f"party:{party.value}",
                 )
             )

@@ -9,7 +9,7 @@ the application's input (``describe_validation_error``: "Fyll i antal deltagare.
 from __future__ import annotations
 
 FIELD_LABELS: dict[str, str] = {
-    "method": "sätt att fråga",
+    "method": "dialogform",
     "held_from": "datum",
     "held_to": "sista dag",
     "target_group": "målgrupp",
@@ -52,7 +52,7 @@ FIELD_LABELS: dict[str, str] = {
     "cause_analysis_id": "orsaksanalys",
     "owner_party": "vem som genomför",
     "owner_other": "annan aktör",
-    "owner_kind": "slags aktör",
+    "owner_kind": "typ av aktör",
     "responsible": "ansvarig",
     "start": "start",
     "end": "slut",

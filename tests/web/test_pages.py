@@ -59,7 +59,7 @@ def test_a_coordinator_signs_in_records_a_dialogue_and_moves_the_promise_on(page
     page.get_by_role("button", name="Spara").click()
     assert page.title().startswith("Fel:")
     errors = page.locator(".govuk-error-summary").inner_text()
-    assert "Välj sätt att fråga." in errors and "Datum måste vara ett datum" in errors
+    assert "Välj dialogform." in errors and "Datum måste vara ett datum" in errors
     assert "Antal deltagare måste vara ett heltal." in errors
     _no_violations(page)
     screenshot(page, "dialogue-form-errors")
