@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy.orm import object_session
 from sqlmodel import Session
 
-from lifecycle.errors import Forbidden, NotAuthenticated
+from lifecycle.errors import SIGN_IN_FIRST, Forbidden, NotAuthenticated
 from lifecycle.permissions import Action, Principal, Target, decide
 from lifecycle.vocabulary import Party, Role
 from models import Organisation, Person, Promise
@@ -63,10 +63,10 @@ def promise_target(
 
 def _raise(principal: Principal | None, action: Action, target: Target) -> None:
     if principal is None:
-        raise NotAuthenticated("sign in first (lofte login, or a token in LOFTE_TOKEN)")
+        raise NotAuthenticated.said(SIGN_IN_FIRST)
     denied = decide(principal, action, target)
     if denied is not None:
-        raise Forbidden(denied.message_sv, denied.message_en)
+        raise Forbidden.of(denied)
 
 
 def require(

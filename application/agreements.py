@@ -18,7 +18,7 @@ from application.promise_results import AgreementChanged, AgreementDetail
 from application.promises import checked_decisions
 from config.clock import local_today
 from effects.audit import audit
-from lifecycle.errors import InputError, NotAuthenticated, NotFound
+from lifecycle.errors import SIGN_IN_FIRST, InputError, NotAuthenticated, NotFound
 from lifecycle.permissions import Action, Principal, Target, decide
 from lifecycle.term import term_end
 from lifecycle.vocabulary import Party, Role
@@ -41,7 +41,9 @@ def get_agreement(session: Session, agreement_id: int) -> Agreement:
     """The agreement with this id, or NotFound saying how to list them."""
     agreement = session.get(Agreement, agreement_id)
     if agreement is None:
-        raise NotFound(f"no agreement with id {agreement_id}; `lofte agreement list` lists them")
+        raise NotFound.said(
+            "ingen överenskommelse med id {id}; `lofte agreement list` listar dem", id=agreement_id
+        )
     return agreement
 
 
@@ -65,7 +67,7 @@ def _require(
     principal: Principal | None, action: Action, session: Session, agreement: Agreement
 ) -> Principal:
     if principal is None:
-        raise NotAuthenticated("sign in first (lofte login, or a token in LOFTE_TOKEN)")
+        raise NotAuthenticated.said(SIGN_IN_FIRST)
     if not _may(principal, action, session, agreement):
         # the same refusal (and words) as for the parties' promises
         require_parties(
@@ -87,7 +89,7 @@ class AgreementList(BaseModel):
 def list_agreements(principal: Principal | None, request: AgreementList) -> list[AgreementDetail]:
     """Every agreement the person may read: term, parties, status and what needs doing."""
     if principal is None:
-        raise NotAuthenticated("sign in first (lofte login, or a token in LOFTE_TOKEN)")
+        raise NotAuthenticated.said(SIGN_IN_FIRST)
     today = local_today()
     with read_scope() as session:
         query = select(Agreement).order_by(col(Agreement.term_start), col(Agreement.id))
@@ -123,8 +125,8 @@ def change_agreement(principal: Principal | None, request: AgreementChange) -> A
     """Change what the parties agreed on, their decisions or their organisation (audited)."""
     given = request.model_fields_set - {"agreement_id"}
     if not given:
-        raise InputError(
-            "nothing to change: give at least one field (see `lofte agreement change --help`)"
+        raise InputError.said(
+            "inget att ändra: ange minst ett fält (se `lofte agreement change --help`)"
         )
     with session_scope() as session:
         agreement = get_agreement(session, request.agreement_id)

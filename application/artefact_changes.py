@@ -34,6 +34,7 @@ from config.clock import now_utc
 from effects.audit import audit
 from effects.hooks import revoke_signoffs
 from lifecycle.errors import Conflict, InputError
+from lifecycle.i18n import AND, Phrase, joined
 from lifecycle.permissions import Action, Principal
 from lifecycle.stages import Stage
 from models import (
@@ -240,34 +241,37 @@ def change_artefact(principal: Principal | None, request: ArtefactChange) -> Cha
         return Changed(changed=changed, signoffs_revoked=revoked)
 
 
-def _resting_on(session: Session, kind: str, row_id: int) -> list[str]:
+def _resting_on(session: Session, kind: str, row_id: int) -> list[Phrase]:
     """What rests on the artefact, in words (empty: it can go)."""
     found = []
 
     def ids(model: type[SQLModel], column: Any) -> list[int]:
         return [r.id for r in session.exec(select(model).where(column == row_id)).all()]  # type: ignore[attr-defined]
 
+    def listed(what: str, taken: list[int]) -> Phrase:
+        return Phrase(what, {"ids": ", ".join(map(str, taken))})
+
     if kind == "problem":
         for what, model, column in (
-            ("goals", Goal, Goal.problem_id),
-            ("cause analyses", CauseAnalysis, CauseAnalysis.problem_id),
-            ("next year's problems", Problem, Problem.origin_problem_id),
+            ("mål {ids}", Goal, Goal.problem_id),
+            ("orsaksanalyser {ids}", CauseAnalysis, CauseAnalysis.problem_id),
+            ("nästa års problem {ids}", Problem, Problem.origin_problem_id),
         ):
             if taken := ids(model, column):
-                found.append(f"{what} {', '.join(map(str, taken))}")
+                found.append(listed(what, taken))
     elif kind == "cause_analysis":
         if taken := ids(Activity, Activity.cause_analysis_id):
-            found.append(f"activities {', '.join(map(str, taken))}")
+            found.append(listed("aktiviteter {ids}", taken))
     elif kind == "goal":
         serving = ids(Activity, Activity.goal_id) + list(
             session.exec(select(ActivityGoal.activity_id).where(ActivityGoal.goal_id == row_id))
         )
         if serving:
-            found.append(f"activities {', '.join(map(str, sorted(set(serving))))}")
+            found.append(listed("aktiviteter {ids}", sorted(set(serving))))
         if ids(IndicatorValue, IndicatorValue.goal_id):
-            found.append("measured values of its indicator")
+            found.append(Phrase("uppmätta värden för dess indikator"))
     elif kind == "activity" and ids(ActivityStatusReport, ActivityStatusReport.activity_id):
-        found.append("statuses reported in follow-up rounds")
+        found.append(Phrase("statusar rapporterade i uppföljningar"))
     return found
 
 
@@ -286,9 +290,12 @@ def remove_artefact(principal: Principal | None, request: ArtefactRef) -> Remove
         assert principal is not None
         resting = _resting_on(session, request.kind, request.artefact_id)
         if resting:
-            raise Conflict(
-                f"{request.kind} {request.artefact_id} cannot be removed while "
-                f"{' and '.join(resting)} rest on it; remove or change those first"
+            raise Conflict.said(
+                "{kind} {id} kan inte tas bort medan {resting} vilar på den; ta bort eller "
+                "ändra dem först",
+                kind=request.kind,
+                id=request.artefact_id,
+                resting=joined(resting, AND),
             )
         was = as_input(session, request.kind, row)
         if request.kind == "problem":

@@ -25,6 +25,7 @@ from effects.hooks import compilation_approved, round_submitted
 from lifecycle.criteria import Unmet, unmet_for_signoff
 from lifecycle.dates import date_problem, round_period_start
 from lifecycle.errors import InputError, NotFound, Refused, describe_validation_error
+from lifecycle.i18n import NONE, Phrase
 from lifecycle.permissions import SYSTEM, Action, Principal
 from lifecycle.renewal import renewal_date
 from lifecycle.stages import Stage
@@ -128,7 +129,8 @@ def check_window(promise: Promise, kind: str) -> None:
     if promise.stage is Stage.CLOSED:
         raise Refused(
             [Unmet("promise.closed", "Löftet är avslutat.", "The promise is closed.")],
-            f"cannot add {kind}",
+            "kan inte lägga till {kind}",
+            kind=Phrase(KINDS[kind].noun),
         )
     if not first.position <= promise.stage.position <= last.position:
         raise Refused(
@@ -141,29 +143,32 @@ def check_window(promise: Promise, kind: str) -> None:
                     f"{last.name_in('en')}; the promise is in {promise.stage.name_in('en')}.",
                 )
             ],
-            f"cannot add {kind} now",
+            "kan inte lägga till {kind} nu",
+            kind=Phrase(KINDS[kind].noun),
         )
 
 
 def _check_revision_open(session: Session, promise: Promise, today: date) -> None:
     """The next year's revised plan may be written from the renewal day, during the follow-up."""
     if promise.cycle_year >= promise.term_years:
-        raise InputError(
-            f"promise {promise.id} is in the last year of its term; the next cycle is a new "
-            f"promise (the renewal run opens it, or: lofte next-cycle {promise.id})"
+        raise InputError.said(
+            "löfte {id} är i sista året av sin period; nästa cykel är ett nytt löfte "
+            "(förnyelsekörningen öppnar det, eller: lofte next-cycle {id})",
+            id=promise.id,
         )
     if promise.stage not in (Stage.CONTINUOUS_EVALUATION, Stage.YEAR_END_COMPILATION):
-        raise InputError(
-            "the next year's revision is written during this year's follow-up; the promise is "
-            f"in {promise.stage.name_in('en')}: record this year's plan instead (leave out "
-            "for_next_year)"
+        raise InputError.said(
+            "Nästa års revidering skrivs under årets uppföljning, men löftet är i steget {stage}. Registrera årets plan i stället (kryssa inte i att den gäller nästa år).",
+            stage=promise.stage,
         )
     month_day = get_calendars().rules(promise.region_id).renewal
     opens = renewal_date(promise.term_start, promise.cycle_year, month_day)
     if today < opens:
-        raise InputError(
-            f"the revision for year {promise.cycle_year + 1} opens on {opens} (the renewal day); "
-            f"today is {today}"
+        raise InputError.said(
+            "revideringen för år {year} öppnar {opens} (förnyelsedagen); i dag är det {today}",
+            year=promise.cycle_year + 1,
+            opens=opens,
+            today=today,
         )
 
 
@@ -173,9 +178,11 @@ def own_artefact(
     """The row ``row_id`` of ``model`` if it belongs to ``promise`` (else NotFound)."""
     row = session.get(model, row_id)
     if row is None or getattr(row, "promise_id", None) != promise.id:
-        raise NotFound(
-            f"{what} {row_id} does not exist in promise {promise.id}; "
-            f"`lofte promise show {promise.id}` lists its {what}s"
+        raise NotFound.said(
+            "{what} {row_id} finns inte i löfte {id}; `lofte promise show {id}` listar dem",
+            what=what,
+            row_id=row_id,
+            id=promise.id,
         )
     return row
 
@@ -188,10 +195,12 @@ def check_priority_areas(session: Session, promise: Promise, *area_ids: str | No
     valid = priority_scope(session, promise).area_ids
     for area_id in wanted:
         if area_id not in valid:
-            raise InputError(
-                f"priority_area {area_id!r} does not apply to promise {promise.id} (its police "
-                f"region, party and term); valid ids: {', '.join(valid) or 'none'}. "
-                f"`lofte catalogue --region {promise.region_id}` lists them with their names"
+            raise InputError.said(
+                "Det prioriterade området {area!r} gäller inte löfte {id} (dess polisregion, part och period). Välj bland {valid}; katalogen för polisregion {region} visar dem med namn.",
+                area=area_id,
+                id=promise.id,
+                valid=", ".join(valid) or NONE,
+                region=promise.region_id,
             )
 
 
@@ -202,9 +211,11 @@ def check_frame_areas(session: Session, promise: Promise, area_ids: list[str]) -
     frame = priority_scope(session, promise).frame
     for area_id in area_ids:
         if area_id not in frame:
-            raise InputError(
-                f"frame_areas: {area_id!r} is not an area of the city's frame for promise "
-                f"{promise.id}; its frame areas: {', '.join(frame) or 'none (not a city district)'}"
+            raise InputError.said(
+                "{area!r} är inte ett av stadens områden i ramverket för löfte {id}. Löftets områden är {frame}.",
+                area=area_id,
+                id=promise.id,
+                frame=", ".join(frame) or Phrase("inga (inte en stadsdel)"),
             )
 
 
@@ -215,16 +226,19 @@ def check_agreement_focus_area(session: Session, promise: Promise, name: str | N
         return None
     agreement = session.get(Agreement, promise.agreement_id) if promise.agreement_id else None
     if agreement is None:
-        raise InputError(
-            f"agreement_focus_area {name!r}: promise {promise.id} belongs to no agreement; tie "
-            "the focus area to a priority area, or make it a local problem (local_reason: why)"
+        raise InputError.said(
+            "Överenskommelsens fokusområde {name!r} går inte att välja: löfte {id} hör inte till någon överenskommelse. Knyt fokusområdet till ett prioriterat område, eller gör det till ett lokalt problem och säg varför.",
+            name=name,
+            id=promise.id,
         )
     for known in agreement.focus_areas:
         if known.casefold() == name.casefold():
             return known
-    raise InputError(
-        f"agreement_focus_area {name!r} is not a focus area of agreement {agreement.id}; its "
-        f"focus areas: {'; '.join(agreement.focus_areas) or 'none'}"
+    raise InputError.said(
+        "{name!r} är inte ett fokusområde i överenskommelse {id}. Överenskommelsens fokusområden är {known}.",
+        name=name,
+        id=agreement.id,
+        known="; ".join(agreement.focus_areas) or NONE,
     )
 
 
@@ -256,7 +270,7 @@ def _check_dates(promise: Promise, today: date, **dates: tuple[date | None, bool
             not_in_future=not_in_future,
         )
         if problem:
-            raise InputError(problem)
+            raise InputError.of(problem)
 
 
 @handles(DIALOGUE)
@@ -332,9 +346,11 @@ def _focus_area(
 def _selected_problem(session: Session, promise: Promise, problem_id: int) -> Problem:
     problem: Problem = own_artefact(session, Problem, problem_id, promise, "problem")
     if not problem.selected:
-        raise InputError(
-            f'problem {problem_id} ("{problem.title}") is not a focus area; select it first: '
-            f"lofte add {promise.id} focus_area --set problem_id={problem_id}"
+        raise InputError.said(
+            'Problem {problem_id} ("{title}") i löfte {id} är inte valt som fokusområde. Välj det som fokusområde först.',
+            problem_id=problem_id,
+            title=problem.title,
+            id=promise.id,
         )
     return problem
 
@@ -353,22 +369,26 @@ def _cause_analysis(
 def _goal(session: Session, promise: Promise, data: GoalInput, now: datetime) -> SQLModel:
     _selected_problem(session, promise, data.problem_id)
     if data.target_date < promise.term_start:
-        raise InputError(
-            f"target_date {data.target_date} is before the term starts ({promise.term_start}); "
-            "a goal must be reachable within the promise's term"
+        raise InputError.said(
+            "Måldatumet {day} är före periodens början ({start}). Ett mål ska gå att nå inom löftets period.",
+            day=data.target_date,
+            start=promise.term_start,
         )
     if data.target_date > promise.term_end:
-        raise InputError(
-            f"target_date {data.target_date} is after the term ends ({promise.term_end}); "
-            "pick a date within the term, or lengthen the term"
+        raise InputError.said(
+            "Måldatumet {day} är efter periodens slut ({end}). Välj ett datum inom perioden, eller förläng perioden.",
+            day=data.target_date,
+            end=promise.term_end,
         )
     if data.catalogue_goal:
         known = priority_scope(session, promise).goal_ids
         if data.catalogue_goal not in known:
-            raise InputError(
-                f"catalogue_goal {data.catalogue_goal!r} does not apply to promise {promise.id}; "
-                f"valid ids: {', '.join(known) or 'none (no catalogue goals apply to its party)'}."
-                f" `lofte catalogue --region {promise.region_id}` lists them"
+            raise InputError.said(
+                "Det mätbara målet {goal!r} gäller inte löfte {id}. Välj bland {known}; katalogen för polisregion {region} visar dem.",
+                goal=data.catalogue_goal,
+                id=promise.id,
+                known=", ".join(known) or Phrase("inga (inga katalogmål gäller dess part)"),
+                region=promise.region_id,
             )
     fields = data.model_dump(exclude={"catalogue_goal"})
     row = Goal(promise_id=promise.id, catalogue_goal_id=data.catalogue_goal, **fields)  # type: ignore[arg-type]
@@ -385,10 +405,9 @@ def _check_owner(session: Session, promise: Promise, data: ActivityInput) -> Non
         return
     org = session.get(Organisation, promise.municipality_id)
     if org is not None and org.kind is OrganisationKind.CITY_DISTRICT:
-        raise InputError(
-            f"owner_kind social_services: the social services are part of {org.name}'s city "
-            "district committee (stadsdelsnämnden), not another actor; set owner_party: "
-            "municipality and name the unit in responsible"
+        raise InputError.said(
+            "Socialtjänsten är en del av stadsdelsnämnden {name}, inte en annan aktör. Välj kommunen som den som genomför och skriv enheten som ansvarig.",
+            name=org.name,
         )
 
 
@@ -424,15 +443,19 @@ def _activity(session: Session, promise: Promise, data: ActivityInput, now: date
             session, CauseAnalysis, data.cause_analysis_id, promise, "cause_analysis"
         )
         if cause.problem_id != goal.problem_id:
-            raise InputError(
-                f"cause_analysis {cause.id} is about problem {cause.problem_id}, but goal "
-                f"{goal.id} is about problem {goal.problem_id}; link the activity to a cause "
-                "of the same problem as its goal"
+            raise InputError.said(
+                "Orsaksanalys {cause} gäller problem {cause_problem}, men mål {goal} gäller problem {goal_problem}. Koppla aktiviteten till en orsak till samma problem som dess mål.",
+                cause=cause.id,
+                cause_problem=cause.problem_id,
+                goal=goal.id,
+                goal_problem=goal.problem_id,
             )
     if data.end > promise.term_end:
-        raise InputError(
-            f"end {data.end} is after the term ends ({promise.term_end}); activities must "
-            "finish within the promise's term"
+        raise InputError.said(
+            "end {day} är efter periodens slut ({end}); aktiviteter ska avslutas inom "
+            "löftets period",
+            day=data.end,
+            end=promise.term_end,
         )
     _check_dates(promise, local_day(now), start=(data.start, False))
     row = Activity(promise_id=promise.id, **data.model_dump(exclude={"also_goals"}))  # type: ignore[arg-type]
@@ -481,10 +504,13 @@ def _checked_backing(
         statements = split_statements(texts[entry.party])
         if entry.statement > len(statements):
             listed = "; ".join(f'{n}: "{s[:60]}"' for n, s in enumerate(statements, start=1))
-            raise InputError(
-                f"backing: {entry.party} statement {entry.statement} does not exist; the "
-                f"{entry.party} text has {len(statements)} statement(s) (one per line or "
-                f"sentence){': ' + listed if listed else ''}"
+            raise InputError.said(
+                "backing: {party} mening {n} finns inte; texten för {party} har {count} "
+                "mening(ar) (en per rad eller mening){listed}",
+                party=entry.party,
+                n=entry.statement,
+                count=len(statements),
+                listed=": " + listed if listed else "",
             )
         for activity_id in entry.activities:
             own_artefact(session, Activity, activity_id, promise, "activity")
@@ -504,9 +530,9 @@ def _analysis_update(
     ahead for the next year during this year's follow-up."""
     year = promise.cycle_year + (1 if data.for_next_year else 0)
     if year < 2:
-        raise InputError(
-            "the analysis update belongs to a later year of a multi-year term; in year 1 the "
-            "analysis is the joint analysis stage (situation pictures, problems, focus areas)"
+        raise InputError.said(
+            "analysuppdateringen hör till ett senare år av en flerårig period; år 1 är "
+            "analysen steget gemensam lägesbild (lägesbilder, problem, fokusområden)"
         )
     _check_dates(promise, local_day(now), reviewed_on=(data.reviewed_on, True))
     row = session.exec(
@@ -596,7 +622,7 @@ def _signoff(session: Session, promise: Promise, data: SignOffInput, now: dateti
         )
     broken = unmet_for_signoff(snapshot)
     if broken:
-        raise Refused(broken, "the action plan cannot be signed while its chain is broken")
+        raise Refused(broken, "åtgärdsplanen kan inte skrivas under medan dess kedja är bruten")
     row = SignOff(
         promise_id=promise.id,  # type: ignore[arg-type]
         cycle_year=year,
@@ -625,9 +651,11 @@ def _evaluation(
                 EvaluationRound.cycle_year == promise.cycle_year,
             )
         ).all()
-        raise InputError(
-            f"round {data.round} is not planned for year {promise.cycle_year}; planned rounds: "
-            f"{', '.join(map(str, planned)) or 'none'}"
+        raise InputError.said(
+            "uppföljning {n} är inte planerad för år {year}; planerade uppföljningar: {planned}",
+            n=data.round,
+            year=promise.cycle_year,
+            planned=", ".join(map(str, planned)) or NONE,
         )
     if rnd.submitted_at is not None:
         raise InputError.said(
@@ -645,7 +673,9 @@ def _evaluation(
     reported = [s.activity_id for s in data.activities]
     unknown = sorted(set(reported) - set(activities))
     if unknown:
-        raise InputError(f"activities {unknown} are not activities of promise {promise.id}")
+        raise InputError.said(
+            "aktiviteterna {ids} är inte aktiviteter i löfte {id}", ids=unknown, id=promise.id
+        )
     missing = sorted(i for i in set(activities) - set(reported) if i is not None)
     if missing:
         titles = "; ".join(f"{i}: {activities[i].title}" for i in missing)
@@ -656,7 +686,7 @@ def _evaluation(
     goal_ids = set(session.exec(select(Goal.id).where(Goal.promise_id == promise.id)).all())
     bad_goals = sorted({v.goal_id for v in data.indicators} - goal_ids)
     if bad_goals:
-        raise InputError(f"goals {bad_goals} are not goals of promise {promise.id}")
+        raise InputError.said("målen {ids} är inte mål i löfte {id}", ids=bad_goals, id=promise.id)
     for status in data.activities:
         session.add(ActivityStatusReport(round_id=rnd.id, **status.model_dump()))  # type: ignore[arg-type]
         activity = activities[status.activity_id]
@@ -687,9 +717,13 @@ def _check_round_has_begun(
     year_start = cycle_year_bounds(promise.term_start, rnd.cycle_year)[0]
     begins = round_period_start(year_start, [r.due for r in earlier])
     if today < begins:
-        raise InputError(
-            f"round {rnd.number} covers the period from {begins} to {rnd.due}; it has not "
-            f"begun yet (today is {today}). Submit it once there is something to follow up"
+        raise InputError.said(
+            "uppföljning {n} gäller perioden {begins} till {due}; den har inte börjat än (i "
+            "dag är det {today}). Lämna in den när det finns något att följa upp",
+            n=rnd.number,
+            begins=begins,
+            due=rnd.due,
+            today=today,
         )
 
 
@@ -722,17 +756,18 @@ def _compilation(
 def _approval(session: Session, promise: Promise, data: ApprovalInput, now: datetime) -> SQLModel:
     row = _compilation_row(session, promise)
     if row is None:
-        raise InputError(
-            f"there is no compilation for year {promise.cycle_year} to approve; add one first: "
-            f"lofte add {promise.id} compilation --file compilation.yaml"
+        raise InputError.said(
+            "det finns ingen sammanställning för år {year} att godkänna; lägg till en först: "
+            "lofte add {id} compilation --file compilation.yaml",
+            year=promise.cycle_year,
+            id=promise.id,
         )
     if row.approved_at is not None:
         raise InputError.said("sammanställningen är redan godkänd av {who}", who=row.approved_by)
     if not row.next_year_plan.strip():
         raise InputError.said(
-            "sammanställningen saknar plan för nästa år, som beslutet behöver; skriv den först: "
-            "lofte add {id} compilation --set next_year_plan=...",
-            id=promise.id,
+            "Sammanställningen saknar en plan för nästa år, och beslutet behöver den. "
+            "Skriv planen i årssammanställningen först."
         )
     row.approved_by, row.approved_at = data.approved_by, now
     row.diarienummer = data.diarienummer

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from config.catalogue import AppliesTo, PrioritySet, get_catalogue
-from lifecycle.errors import InputError, NotAuthenticated
+from lifecycle.errors import SIGN_IN_FIRST, UNKNOWN_POLICE_REGION, InputError, NotAuthenticated
 from lifecycle.permissions import Principal
 
 _APPLIES_TO = {
@@ -100,12 +100,13 @@ def _set_view(pset: PrioritySet, language: str) -> PrioritySetView:
 def show_catalogue(principal: Principal | None, request: CatalogueRequest) -> list[CatalogueRegion]:
     """The priority areas and catalogue goals of a police region (or all), with their ids."""
     if principal is None:
-        raise NotAuthenticated("sign in first (lofte login, or a token in LOFTE_TOKEN)")
+        raise NotAuthenticated.said(SIGN_IN_FIRST)
     catalogue = get_catalogue()
     if request.region is not None and request.region not in catalogue.regions:
-        raise InputError(
-            f"unknown police region {request.region!r}; known: "
-            f"{', '.join(sorted(catalogue.regions))}"
+        raise InputError.said(
+            UNKNOWN_POLICE_REGION,
+            region=request.region,
+            known=", ".join(sorted(catalogue.regions)),
         )
     regions = (
         [catalogue.regions[request.region]] if request.region else list(catalogue.regions.values())

@@ -56,9 +56,10 @@ def signed_promise_document(
             require(principal, Action.EXPORT_PROMISE, promise)  # says who may, and why not
         data = promise_document.document_data(session, promise, request.language, published_only)
         if data is None:
-            raise InputError(
-                f"promise {request.promise_id} has no signed medborgarlöfte yet: both parties "
-                "sign the action plan first (lofte add ... signoff), then the document exists"
+            raise InputError.said(
+                "löfte {id} har inget undertecknat medborgarlöfte än: båda parterna skriver "
+                "under åtgärdsplanen först (lofte add ... signoff), sedan finns dokumentet",
+                id=request.promise_id,
             )
     return _promise_file(data, request.format, request.promise_id)
 
@@ -66,12 +67,12 @@ def signed_promise_document(
 def public_promise_document(promise_id: int, fmt: str, language: str = "sv") -> FileResult:
     """The published medborgarlöfte for anyone (the public page's link); NotFound otherwise."""
     if fmt not in ("pdf", "docx"):
-        raise NotFound(f"no document format {fmt!r}")
+        raise NotFound.said("inget dokumentformat {fmt!r}", fmt=fmt)
     with read_scope() as session:
         promise = get_promise(session, promise_id)
         data = promise_document.document_data(session, promise, language, published_only=True)
     if data is None:
-        raise NotFound(f"no published medborgarlöfte {promise_id}")
+        raise NotFound.said("inget publicerat medborgarlöfte {id}", id=promise_id)
     return _promise_file(data, fmt, promise_id)
 
 

@@ -30,7 +30,7 @@ from application.usecase import NoInput
 from config.clock import now_utc
 from config.settings import get_settings
 from effects.account import credentials_changed
-from lifecycle.errors import Forbidden, InputError, NotAuthenticated, NotFound
+from lifecycle.errors import SIGN_IN_FIRST, Forbidden, InputError, NotAuthenticated, NotFound
 from lifecycle.permissions import (
     SCOPE_API,
     SCOPE_CREDENTIALS,
@@ -48,7 +48,7 @@ log = logging.getLogger("lofte.identity")
 
 TOKEN_PREFIX = "lofte_pat_"
 SIGN_IN_REFUSED = (
-    "wrong e-mail address or password, or sign-in is locked for a while; try again later"
+    "fel e-postadress eller lösenord, eller så är inloggningen låst en stund; försök igen senare"
 )
 MIN_PASSWORD = 12
 # How often a session's "last seen" and a token's "last used" are written (at most).
@@ -87,11 +87,11 @@ def _person(session: Session, email: str) -> Person | None:
 def check_password_policy(email: str, password: str) -> None:
     """Refuse passwords that are too short or are the e-mail address (InputError says why)."""
     if len(password) < MIN_PASSWORD:
-        raise InputError(f"the password must be at least {MIN_PASSWORD} characters long")
+        raise InputError.said("lösenordet måste vara minst {n} tecken långt", n=MIN_PASSWORD)
     if len(password) > 1000:
-        raise InputError("the password must be at most 1000 characters long")
+        raise InputError.said("lösenordet får vara högst 1000 tecken långt")
     if password.strip().lower() in (email.lower(), email.split("@")[0].lower()):
-        raise InputError("the password must not be the e-mail address")
+        raise InputError.said("lösenordet får inte vara e-postadressen")
 
 
 def hash_password(password: str) -> str:
@@ -174,7 +174,7 @@ def sign_in_with_password(
     """
     now = now_utc()
     if len(password) > 1000 or len(email) > 254:
-        raise NotAuthenticated(SIGN_IN_REFUSED)
+        raise NotAuthenticated.said(SIGN_IN_REFUSED)
     keys = _throttle_keys(email, client)
     # Read, then hash outside any transaction: argon2id takes a while on purpose, and
     # SQLite's write lock must not be held meanwhile.
@@ -192,7 +192,7 @@ def sign_in_with_password(
             if failures >= 3:
                 time.sleep(min(0.25 * (failures - 2), 2.0))  # slow down guessing
             log.info("sign-in refused for an account (locked=%s)", locked)
-            raise NotAuthenticated(SIGN_IN_REFUSED)
+            raise NotAuthenticated.said(SIGN_IN_REFUSED)
         for key in keys[:1]:  # a good password clears the account's count, not the address's
             row = session.get(SignInThrottle, key)
             if row:
@@ -230,7 +230,7 @@ def open_session_for(person_id: int, method: str, proof: str | None) -> tuple[st
     with session_scope() as session:
         person = session.get(Person, person_id)
         if person is None:
-            raise NotAuthenticated("no such person")
+            raise NotAuthenticated.said("ingen sådan person")
         session_id = _open_session(session, person, method, proof, now)
         return session_id, _principal(
             session, person, method, proof, session_key=digest(session_id)
@@ -256,7 +256,7 @@ def authenticate_session(session_id: str) -> Principal:
     with read_scope() as session:
         row = session.get(WebSession, key)
         if row is None or row.ended_at is not None:
-            raise NotAuthenticated("you are signed out; sign in again")
+            raise NotAuthenticated.said("du är utloggad; logga in igen")
         idle = as_utc(row.last_seen_at) + timedelta(minutes=settings.session_idle_minutes)
         expired = now >= as_utc(row.expires_at) or now >= idle
         touch = not expired and now - as_utc(row.last_seen_at) >= TOUCH_EVERY
@@ -265,7 +265,7 @@ def authenticate_session(session_id: str) -> Principal:
         principal = _principal(session, person, row.method, row.proof, session_key=row.id)
     if expired:
         write_if_free(lambda s: _stamp_session(s, key, ended_at=now))
-        raise NotAuthenticated("the session has expired; sign in again")
+        raise NotAuthenticated.said("inloggningen har gått ut; logga in igen")
     if touch:  # not a write on every request
         write_if_free(lambda s: _stamp_session(s, key, last_seen_at=now))
     return principal
@@ -300,11 +300,13 @@ def authenticate_bearer(token: str) -> Principal:
             select(AccessToken).where(AccessToken.token_hash == digest(token))
         ).first()
         if row is None:
-            raise NotAuthenticated("unknown token; create one with `lofte token create`")
+            raise NotAuthenticated.said("okänd åtkomstnyckel; skapa en med `lofte token create`")
         if row.revoked_at is not None:
-            raise NotAuthenticated(f"token {row.id} was revoked; create a new one")
+            raise NotAuthenticated.said("åtkomstnyckel {id} är återkallad; skapa en ny", id=row.id)
         if as_utc(row.expires_at) <= now:
-            raise NotAuthenticated(f"token {row.id} expired on {row.expires_at:%Y-%m-%d}")
+            raise NotAuthenticated.said(
+                "åtkomstnyckel {id} gick ut {day}", id=row.id, day=f"{row.expires_at:%Y-%m-%d}"
+            )
         token_id = row.id
         touch = row.last_used_at is None or now - as_utc(row.last_used_at) >= TOUCH_EVERY
         person = session.get(Person, row.person_id)
@@ -331,15 +333,17 @@ def named_principal(email: str, method: str, proof: str | None = None) -> Princi
     with read_scope() as session:
         person = _person(session, email)
         if person is None:
-            raise NotAuthenticated(
-                f"{email} is not a registered person; an admin adds people with `lofte person add`"
+            raise NotAuthenticated.said(
+                "{email} är inte en registrerad person; en administratör lägger till personer "
+                "med `lofte person add`",
+                email=email,
             )
         return principal_of(session, person, method, proof)
 
 
 def _self_or_admin(principal: Principal | None, email: str) -> Principal:
     if principal is None:
-        raise NotAuthenticated("sign in first")
+        raise NotAuthenticated.said(SIGN_IN_FIRST)
     if principal.email != email.strip().lower():
         require_action(principal, Action.MANAGE_PEOPLE)
     return principal
@@ -386,11 +390,9 @@ class PasswordRequest(BaseModel):
     current_password: SecretStr | None = None
 
 
-NO_CREDENTIALS_SCOPE = Forbidden(
+NO_CREDENTIALS_SCOPE = Forbidden.said(
     "Den här åtkomstnyckeln får inte byta lösenord; logga in, eller använd en nyckel som "
     "skapats för det (scope credentials).",
-    "This token may not change the password; sign in, or use a token made for that "
-    "(scope credentials).",
 )
 
 
@@ -408,19 +410,18 @@ def _check_current_password(principal: Principal, current: SecretStr | None) -> 
         hashed = stored.password_hash if stored else _dummy_hash()
     given = current.get_secret_value() if current is not None else ""
     if not given:
-        raise InputError(
-            "give your current password too (current_password) to choose a new one"
+        raise InputError.said(
+            "Ange ditt nuvarande lösenord också för att välja ett nytt."
             if stored
-            else "you have no local password to change; an admin can set a one-time one"
+            else "du har inget lokalt lösenord att byta; en administratör kan sätta ett tillfälligt"
         )
     valid = len(given) <= 1000 and _hasher().verify(given, hashed) and stored is not None
     if locked or not valid:
         with session_scope() as session:
             if not locked:
                 _count_failure(session, keys, now)
-        raise Forbidden(
+        raise Forbidden.said(
             "Det nuvarande lösenordet stämmer inte (eller så är kontot låst en stund).",
-            "The current password is wrong (or the account is locked for a while).",
         )
 
 
@@ -451,12 +452,12 @@ def change_password(principal: Principal | None, request: PasswordRequest) -> Pa
     if own:
         _check_current_password(principal, request.current_password)
         if request.current_password and request.current_password.get_secret_value() == new:
-            raise InputError("choose a new password, not the one you have")
+            raise InputError.said("välj ett nytt lösenord, inte det du har")
     now = now_utc()
     with session_scope() as session:
         person = _person(session, email)
         if person is None:
-            raise NotFound(f"no person with e-mail {request.email}")
+            raise NotFound.said("ingen person med e-postadressen {email}", email=request.email)
         set_password(session, person, new, must_change=not own)
         ended, revoked = _end_credentials(
             session,
@@ -532,17 +533,14 @@ def create_token(principal: Principal | None, request: TokenRequest) -> NewToken
     an admin makes them only for service accounts, audited as the admin."""
     principal = _self_or_admin(principal, request.email)
     if not principal.has_scope(SCOPE_TOKENS):
-        raise Forbidden(
+        raise Forbidden.said(
             "Den här åtkomstnyckeln får inte skapa nycklar; logga in, eller använd en nyckel "
             "som skapats för det (scope tokens).",
-            "This token may not create tokens; sign in, or use a token made for that "
-            "(scope tokens).",
         )
     scopes = {SCOPE_API, *request.scopes}
     if principal.method == "token" and not scopes <= principal.scopes:
-        raise Forbidden(
+        raise Forbidden.said(
             "En nyckel kan inte ge en ny nyckel mer än den själv får.",
-            "A token cannot give a new token more than it may do itself.",
         )
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = now_utc()
@@ -550,13 +548,11 @@ def create_token(principal: Principal | None, request: TokenRequest) -> NewToken
     with session_scope() as session:
         person = _person(session, request.email)
         if person is None:
-            raise NotFound(f"no person with e-mail {request.email}")
+            raise NotFound.said("ingen person med e-postadressen {email}", email=request.email)
         if not own and not person.service_account:
-            raise Forbidden(
+            raise Forbidden.said(
                 "Administratörer skapar nycklar bara för tjänstekonton; en person skapar sina "
                 "egna. Sätt ett tillfälligt lösenord om personen inte kommer in.",
-                "Admins create tokens only for service accounts; a person creates their own. "
-                "Set a one-time password if the person cannot sign in.",
             )
         row = AccessToken(
             person_id=person.id,  # type: ignore[arg-type]
@@ -584,7 +580,7 @@ def create_token(principal: Principal | None, request: TokenRequest) -> NewToken
 def list_tokens(principal: Principal | None, _request: NoInput) -> list[TokenInfo]:
     """Your tokens (admins: everyone's), never the secrets."""
     if principal is None:
-        raise NotAuthenticated("sign in first")
+        raise NotAuthenticated.said(SIGN_IN_FIRST)
     with read_scope() as session:
         query = select(AccessToken, Person).where(AccessToken.person_id == Person.id)
         if principal.role is not Role.ADMIN:
@@ -624,15 +620,15 @@ class TokenRevoked(BaseModel):
 def revoke_token(principal: Principal | None, request: TokenRef) -> TokenRevoked:
     """Revoke a token at once, and every token it created: its owner or an admin."""
     if principal is None:
-        raise NotAuthenticated("sign in first")
+        raise NotAuthenticated.said(SIGN_IN_FIRST)
     now = now_utc()
     with session_scope() as session:
         row = session.get(AccessToken, request.token_id)
         if row is None:
-            raise NotFound(f"no token with id {request.token_id}")
+            raise NotFound.said("ingen åtkomstnyckel med id {id}", id=request.token_id)
         if row.person_id != principal.person_id and principal.role is not Role.ADMIN:
-            raise Forbidden(
-                "Du kan bara återkalla dina egna nycklar.", "You can only revoke your own tokens."
+            raise Forbidden.said(
+                "Du kan bara återkalla dina egna nycklar.",
             )
         children = _descendants(session, request.token_id)
         for token in (row, *children):
@@ -660,7 +656,7 @@ class Me(BaseModel):
 def who_am_i(principal: Principal | None, _request: NoInput) -> Me:
     """Who you are signed in as, and how."""
     if principal is None:
-        raise NotAuthenticated("sign in first")
+        raise NotAuthenticated.said(SIGN_IN_FIRST)
     return Me(
         email=principal.email,
         name=principal.name,

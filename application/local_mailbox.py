@@ -21,9 +21,9 @@ def receive_local_mail(authorization: str, document: Any) -> LocalMail:
     """
     scheme, _, token = authorization.partition(" ")
     if scheme != "Bearer" or not token or not local_mailbox.token_ok(token):
-        raise NotAuthenticated("fel nyckel för den lokala brevlådan / wrong local mailbox key")
+        raise NotAuthenticated.said("fel nyckel för den lokala brevlådan")
     if not isinstance(document, dict) or not isinstance(document.get("to"), str):
-        raise InputError("ett brev behöver minst mottagare / a mail needs at least a recipient")
+        raise InputError.said("ett brev behöver minst mottagare")
     return local_mailbox.store(document)
 
 
@@ -38,7 +38,7 @@ def show_local_mail(principal: Principal | None, mail_id: str) -> LocalMail:
     require_action(principal, Action.MANAGE_OUTBOX)
     mail = local_mailbox.find(mail_id)
     if mail is None:
-        raise NotFound(f"inget brev {mail_id[:40]!r} i den lokala brevlådan")
+        raise NotFound.said("inget brev {id!r} i den lokala brevlådan", id=mail_id[:40])
     return mail
 
 

@@ -78,7 +78,8 @@ def _refuse_unless_last_year(old: Promise) -> None:
                 "promise with a revised action plan.",
             )
         ],
-        f"promise {old.id} is not in its last year",
+        "löfte {id} är inte i sitt sista år",
+        id=old.id,
     )
 
 

@@ -29,6 +29,7 @@ from config.files import read_yaml_mapping
 from config.operator_key import ensure_operator_key
 from config.settings import get_settings
 from lifecycle.errors import NotAuthenticated, NotFound, field_path
+from lifecycle.i18n import NONE
 from lifecycle.safe_text import strip_invisible
 from lifecycle.vocabulary import OrganisationKind, Role
 from models import OidcIdentity, Organisation, Person
@@ -100,8 +101,10 @@ def provider(name: str) -> Provider:
     """One configured provider, or NotFound naming the configured ones."""
     found = providers().get(name)
     if found is None:
-        raise NotFound(
-            f"no sign-in provider {name!r}; configured: {', '.join(providers()) or 'none'}"
+        raise NotFound.said(
+            "ingen inloggningstjänst {name!r}; konfigurerade: {known}",
+            name=name,
+            known=", ".join(providers()) or NONE,
         )
     return found
 
@@ -114,7 +117,9 @@ def _discovery(issuer: str) -> dict[str, Any]:
         response.raise_for_status()
         return response.json()  # type: ignore[no-any-return]
     except (httpx.HTTPError, ValueError) as exc:
-        raise NotAuthenticated(f"the sign-in provider {issuer} cannot be reached: {exc}") from None
+        raise NotAuthenticated.said(
+            "inloggningstjänsten {issuer} går inte att nå: {exc}", issuer=issuer, exc=exc
+        ) from None
 
 
 def _client(config: Provider, callback: str) -> Any:
@@ -161,7 +166,7 @@ def _id_token_claims(config: Provider, id_token: str, nonce: str) -> dict[str, A
             nonce={"essential": True, "value": nonce},
         ).validate(token.claims)
     except (JoseError, httpx.HTTPError, ValueError, KeyError) as exc:
-        raise NotAuthenticated(f"the provider's ID token was not accepted: {exc}") from None
+        raise NotAuthenticated.said("tjänstens ID-token godtogs inte: {exc}", exc=exc) from None
     return dict(token.claims)
 
 
@@ -170,13 +175,17 @@ def complete_sign_in(
 ) -> tuple[int, str]:
     """Exchange the code, check the ID token, map its claims; returns (person id, issuer)."""
     if not code:
-        raise NotAuthenticated("the provider sent no authorization code; sign-in was cancelled")
+        raise NotAuthenticated.said(
+            "tjänsten skickade ingen auktoriseringskod; inloggningen avbröts"
+        )
     token_endpoint = _discovery(config.issuer)["token_endpoint"]
     try:
         with _client(config, callback) as client:
             token = client.fetch_token(token_endpoint, code=code, code_verifier=verifier)
     except Exception as exc:  # Authlib raises several kinds; all mean "no"
-        raise NotAuthenticated(f"the provider refused the sign-in: {type(exc).__name__}") from None
+        raise NotAuthenticated.said(
+            "tjänsten nekade inloggningen: {why}", why=type(exc).__name__
+        ) from None
     claims = _id_token_claims(config, str(token.get("id_token", "")), nonce)
     return map_claims(config, claims), config.issuer
 
@@ -189,16 +198,24 @@ def _organisation(session: Session, config: Provider, claims: dict[str, Any]) ->
         b for b in config.organisations if wanted is None or b.name.strip().casefold() == wanted
     ]
     if wanted is not None and not bound:
-        raise NotAuthenticated(f"{config.label} may not vouch for the organisation {wanted!r}")
+        raise NotAuthenticated.said(
+            "{label} får inte gå i god för organisationen {wanted!r}",
+            label=config.label,
+            wanted=wanted,
+        )
     if len(bound) != 1:
-        raise NotAuthenticated(f"{config.label} vouches for several organisations; say which")
+        raise NotAuthenticated.said(
+            "{label} går i god för flera organisationer; säg vilken", label=config.label
+        )
     target = bound[0]
     for org in session.exec(select(Organisation).where(Organisation.region_id == target.region)):
         if org.name.casefold() == target.name.strip().casefold() and (
             target.kind is None or org.kind is target.kind
         ):
             return org
-    raise NotAuthenticated(f"the organisation {target.name!r} is not registered in Löfte")
+    raise NotAuthenticated.said(
+        "organisationen {name!r} är inte registrerad i Löfte", name=target.name
+    )
 
 
 def _verified(claims: dict[str, Any]) -> bool:
@@ -220,7 +237,9 @@ def map_claims(config: Provider, claims: dict[str, Any]) -> int:
     """
     subject = str(claims.get("sub", "")).strip()
     if not subject:
-        raise NotAuthenticated(f"{config.label} sent no subject (sub) for the person")
+        raise NotAuthenticated.said(
+            "{label} skickade inget subjekt (sub) för personen", label=config.label
+        )
     email = str(claims.get(config.claims.email, "")).strip().lower()
     raw_roles = claims.get(config.claims.role, [])
     values = raw_roles if isinstance(raw_roles, list) else [raw_roles]
@@ -237,13 +256,16 @@ def map_claims(config: Provider, claims: dict[str, Any]) -> int:
             person = session.get(Person, link.person_id)
         else:
             if "@" not in email:
-                raise NotAuthenticated(
-                    f"{config.label} sent no e-mail address ({config.claims.email})"
+                raise NotAuthenticated.said(
+                    "{label} skickade ingen e-postadress ({claim})",
+                    label=config.label,
+                    claim=config.claims.email,
                 )
             if not _verified(claims):
-                raise NotAuthenticated(
-                    f"{config.label} has not verified {email} (email_verified); a first "
-                    "sign-in needs a verified address"
+                raise NotAuthenticated.said(
+                    "{label} har inte verifierat {email}. En första inloggning kräver en verifierad adress.",
+                    label=config.label,
+                    email=email,
                 )
             person = session.exec(select(Person).where(Person.email == email)).first()
             if (
@@ -254,17 +276,22 @@ def map_claims(config: Provider, claims: dict[str, Any]) -> int:
                     )
                 ).first()
             ):
-                raise NotAuthenticated(
-                    f"{email} is already bound to another account at {config.label}"
+                raise NotAuthenticated.said(
+                    "{email} är redan knuten till ett annat konto hos {label}",
+                    email=email,
+                    label=config.label,
                 )
         if role is None or role is Role.ADMIN:
-            raise NotAuthenticated(f"{config.label} gives {email or subject} no role in Löfte")
+            raise NotAuthenticated.said(
+                "{label} ger {who} ingen roll i Löfte", label=config.label, who=email or subject
+            )
         # A person of no organisation (an installation admin) is nobody's to vouch for: else
         # any bound provider could link its user to the admin's row and re-role it.
         if person is not None and person.organisation_id != org.id:
-            raise NotAuthenticated(
-                f"{person.email} belongs to another organisation, which {config.label} may "
-                "not vouch for"
+            raise NotAuthenticated.said(
+                "{email} hör till en annan organisation, som {label} inte får gå i god för",
+                email=person.email,
+                label=config.label,
             )
         person = person or Person(email=email, name=email, role=role)
         named = strip_invisible(str(claims.get(config.claims.name) or person.name))
@@ -294,5 +321,7 @@ def unseal(value: str) -> dict[str, Any]:
     body, _, mac = value.rpartition(".")
     expected = hmac.new(_state_key(), body.encode(), hashlib.sha256).hexdigest()
     if not body or not hmac.compare_digest(mac, expected):
-        raise NotAuthenticated("the sign-in took too long or came from elsewhere; try again")
+        raise NotAuthenticated.said(
+            "inloggningen tog för lång tid eller kom från annat håll; försök igen"
+        )
     return json.loads(base64.urlsafe_b64decode(body))  # type: ignore[no-any-return]

@@ -67,9 +67,11 @@ def add_organisation(principal: Principal | None, request: OrganisationInput) ->
     with session_scope() as session:
         _region(session, request.region)
         if _find_organisation(session, request.region, request.kind, request.name):
-            raise InputError(
-                f"there is already a {request.kind.value} named {request.name!r} in "
-                f"{request.region}"
+            raise InputError.said(
+                "det finns redan en {kind} som heter {name!r} i {region}",
+                kind=request.kind.value,
+                name=request.name,
+                region=request.region,
             )
         org = Organisation(
             region_id=request.region,
@@ -101,15 +103,17 @@ def set_contact(principal: Principal | None, request: OrganisationContactInput) 
     require_action(principal, Action.MANAGE_PEOPLE)
     contact = request.public_contact.strip()
     if contact and not (_MAILBOX.match(contact) or _PHONE.match(contact)):
-        raise InputError(
-            f"{contact!r} is neither an e-mail address nor a phone number; give the "
-            "organisation's functional mailbox (trygghet@kommun.se) or phone (08-123 456 00)"
+        raise InputError.said(
+            "{contact!r} är varken en e-postadress eller ett telefonnummer; ange "
+            "organisationens funktionsbrevlåda (trygghet@kommun.se) eller telefon (08-123 456 00)",
+            contact=contact,
         )
     with session_scope() as session:
         org = session.get(Organisation, request.id)
         if org is None:
-            raise InputError(
-                f"no organisation with id {request.id}; `lofte organisation list` shows them"
+            raise InputError.said(
+                "ingen organisation med id {id}; `lofte organisation list` visar dem",
+                id=request.id,
             )
         org.public_contact = contact
         session.add(org)

@@ -84,14 +84,20 @@ def retry_outbox(principal: Principal | None, request: OutboxRetryRequest) -> Re
     """Queue dead-lettered messages again, all or nothing (admins)."""
     require_action(principal, Action.MANAGE_OUTBOX)
     if bool(request.ids) == request.all_failed:
-        raise InputError("give message ids or all_failed (not both)")
+        raise InputError.said(
+            "Ange antingen vilka meddelanden som ska skickas igen eller att alla misslyckade ska det, inte båda."
+        )
     with session_scope() as session:
         result = retry_dead(session, request.ids, all_failed=request.all_failed)
         if result.missing:
-            raise NotFound(f"no such message: {', '.join(map(str, result.missing))}")
+            raise NotFound.said(
+                "inget sådant meddelande: {ids}", ids=", ".join(map(str, result.missing))
+            )
         if result.not_dead:
             # All or nothing: a typo in one id must not half-apply the command.
-            raise Conflict("not dead-lettered, left alone: " + ", ".join(map(str, result.not_dead)))
+            raise Conflict.said(
+                "inte avförda, lämnade orörda: {ids}", ids=", ".join(map(str, result.not_dead))
+            )
         if not result.requeued:
-            raise Conflict("no dead-lettered messages")
+            raise Conflict.said("inga avförda meddelanden")
         return Requeued(requeued=list(result.requeued))

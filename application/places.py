@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from application.access import may, party_filter
 from application.usecase import FileResult
-from lifecycle.errors import InputError, NotAuthenticated
+from lifecycle.errors import SIGN_IN_FIRST, UNKNOWN_POLICE_REGION, InputError, NotAuthenticated
 from lifecycle.permissions import Action, Principal
 from models import Dialogue, Problem, Region
 from models.db import read_scope
@@ -39,12 +39,12 @@ def region_places(principal: Principal | None, request: PlacesRequest) -> FileRe
     """Every named place of the problems and dialogues of the region's promises the person
     may read, as a GeoJSON FeatureCollection (a place without coordinates has no geometry)."""
     if principal is None:
-        raise NotAuthenticated("sign in first (lofte login, or a token in LOFTE_TOKEN)")
+        raise NotAuthenticated.said(SIGN_IN_FIRST)
     features: list[dict[str, Any]] = []
     with read_scope() as session:
         if session.get(Region, request.region) is None:
             known = ", ".join(sorted(r.id for r in session.exec(select(Region)).all()))
-            raise InputError(f"unknown police region {request.region!r}; known: {known}")
+            raise InputError.said(UNKNOWN_POLICE_REGION, region=request.region, known=known)
         promises = [
             p
             for p in list_promises(session, request.region, party=party_filter(principal))

@@ -73,6 +73,13 @@ class FrameNote(BaseModel):
     reason: str
 
 
+class FrameArea(BaseModel):
+    """An area of the city's frame that a city district's situation pictures speak to."""
+
+    id: str
+    name: str
+
+
 class SituationPictureView(BaseModel):
     """A party's situation picture, or the joint one, with its frame notes."""
 
@@ -82,6 +89,32 @@ class SituationPictureView(BaseModel):
     summary: str
     sources: list[str]
     frame: list[FrameNote]
+
+
+class CompilationView(BaseModel):
+    """A year's written year-end compilation and, once approved, the decision."""
+
+    cycle_year: int
+    summary: str
+    next_year_plan: str
+    official: str
+    approved_by: str | None
+    # As the view writes it (``isoformat``), as the transitions' times are.
+    approved_at: str | None
+    diarienummer: str | None
+    paragraph: str | None
+    decided_on: date | None
+
+
+class PromiseTextView(BaseModel):
+    """The year's promise text as written, with which activities back each statement."""
+
+    cycle_year: int
+    police_promises: str
+    municipality_promises: str
+    joint_promises: str
+    # As stored: [{"party": "police", "statement": 1, "activities": [4, 5]}].
+    backing: list[dict[str, Any]]
 
 
 class AgreementSummary(BaseModel):
@@ -170,8 +203,17 @@ class PromiseView(BaseModel):
     # Each kind's rows have fields of their own (models/kinds.py), each with its id and a
     # label: an open mapping, by kind.
     artefacts: dict[str, list[dict[str, Any]]]
+    # Each kind's artefacts' numbers within the promise, by id ("Dialog 1", not id 57).
+    ordinals: dict[str, dict[int, int]]
+    # The written year-end compilations, one per cycle year, oldest first.
+    compilations: list[CompilationView]
+    # The current year's promise text, once written.
+    promise_text: PromiseTextView | None
     goal_standing: dict[int, GoalStanding]
     situation_pictures: list[SituationPictureView]
+    # The city's frame (a Stockholm district; empty elsewhere): the areas each situation
+    # picture speaks to, or records as not relevant here with a reason.
+    frame_areas: list[FrameArea]
     agreement: PromiseAgreement | MissingAgreement | None
     # Who signs for each organisation of each party (a district in two police areas: both
     # LPOs), and whether this year's plan is signed.

@@ -17,6 +17,7 @@ from effects.audit import audit
 from effects.hooks import after_create
 from lifecycle.deadlines import past_stage_deadlines
 from lifecycle.errors import InputError, NotAuthenticated, describe_validation_error
+from lifecycle.i18n import InvalidValue, Phrase, joined
 from lifecycle.permissions import Action, Principal
 from lifecycle.stages import Stage, parse_stage
 from lifecycle.term import term_end
@@ -35,14 +36,23 @@ from models.inputs import AgreementCreate, AgreementDecisionInput, PersonInput, 
 from views.lookup import get_promise, history, list_promises, organisation_names
 from views.promise import promise_view
 
+# An organisation named that is not registered (English in the catalogue).
+NO_ORGANISATION = (
+    "ingen {kind} som heter {name!r} i region {region}; kontrollera stavningen, eller be en "
+    "administratör lägga till den: lofte organisation add --region {region} --kind {kind} "
+    "--name {name!r}"
+)
+
 
 def _region(session: Session, region_id: str) -> Region:
     region = session.get(Region, region_id)
     if region is None:
-        known = (
-            ", ".join(sorted(session.exec(select(Region.id)).all())) or "none (run `lofte init`)"
+        known = ", ".join(sorted(session.exec(select(Region.id)).all())) or Phrase(
+            "inga (kör `lofte init`)"
         )
-        raise InputError(f"unknown region {region_id!r}; known regions: {known}")
+        raise InputError.said(
+            "okänd region {region!r}; kända regioner: {known}", region=region_id, known=known
+        )
     return region
 
 
@@ -142,9 +152,11 @@ def checked_decisions(
     for decision in decisions:
         name = by_folded.get(decision.party.casefold())
         if name is None:
-            raise InputError(
-                f"decisions: {decision.party!r} is not a party to agreement {agreement.id}; "
-                f"its parties: {', '.join(parties)}"
+            raise InputError.said(
+                "decisions: {party!r} är inte part i överenskommelse {id}; dess parter: {parties}",
+                party=decision.party,
+                id=agreement.id,
+                parties=", ".join(parties),
             )
         stored.append({**decision.model_dump(mode="json"), "party": name})
     return stored
@@ -161,8 +173,9 @@ def agreement_view(session: Session, agreement: Agreement) -> AgreementRecord:
 def _check_agreement(session: Session, agreement_id: int, promise: Promise) -> None:
     agreement = session.get(Agreement, agreement_id)
     if agreement is None:
-        raise InputError(
-            f"no agreement with id {agreement_id}; create one with `lofte agreement create`"
+        raise InputError.said(
+            "ingen överenskommelse med id {id}; skapa en med `lofte agreement create`",
+            id=agreement_id,
         )
     parties = set(
         session.exec(
@@ -172,15 +185,21 @@ def _check_agreement(session: Session, agreement_id: int, promise: Promise) -> N
         ).all()
     )
     if agreement.police_area_id != promise.police_area_id or promise.municipality_id not in parties:
-        raise InputError(
-            f"agreement {agreement_id} is between other parties; a promise belongs to an "
-            "agreement its own local police area and municipality (or city district) signed"
+        raise InputError.said(
+            "överenskommelse {id} gäller andra parter; ett löfte hör till en överenskommelse "
+            "som dess eget lokalpolisområde och dess kommun (eller stadsdel) har skrivit under",
+            id=agreement_id,
         )
     if not (agreement.term_start <= promise.term_start and promise.term_end <= agreement.term_end):
-        raise InputError(
-            f"the promise's term ({promise.term_start} – {promise.term_end}) is not within agreement "
-            f"{agreement_id}'s term ({agreement.term_start} – {agreement.term_end}); shorten the "
-            "promise or pick the agreement that covers it"
+        raise InputError.said(
+            "löftets period ({start} – {end}) ligger inte inom överenskommelse {id}s period "
+            "({agreement_start} – {agreement_end}); korta löftet eller välj den "
+            "överenskommelse som täcker det",
+            start=promise.term_start,
+            end=promise.term_end,
+            id=agreement_id,
+            agreement_start=agreement.term_start,
+            agreement_end=agreement.term_end,
         )
 
 
@@ -216,11 +235,15 @@ def _refuse_late_start(data: PromiseCreate, today: date) -> None:
     past = past_stage_deadlines(data.start, data.years, rules, today)
     if not past:
         return
-    listed = ", ".join(f"{d.stage.name_in('en')} (due {d.due})" for d in past)
-    raise InputError(
-        f"a promise starting {data.start} would open with {len(past)} stage deadline(s) already "
-        f"past today ({today}): {listed}. Start it later, or say why it starts late "
-        "(late_start_reason; CLI: --late-reason) and it is shown as late from the start"
+    listed = joined(
+        [Phrase("{stage} (senast {due})", {"stage": d.stage, "due": d.due}) for d in past]
+    )
+    raise InputError.said(
+        "Ett löfte som börjar {start} skulle öppna med {count} tidsfrister för steg som redan har passerat i dag ({today}): {listed}. Börja det senare, eller säg varför det börjar sent, så visas det som försenat från början.",
+        start=data.start,
+        count=len(past),
+        today=today,
+        listed=listed,
     )
 
 
@@ -299,15 +322,19 @@ def add_person(session: Session, data: PersonInput) -> Person:
                 )
             ]
         if not orgs:
-            raise InputError(
-                f"no organisation named {data.organisation!r}; it is created with the first "
-                "promise that names it (lofte promise create), or check the spelling"
+            raise InputError.said(
+                "ingen organisation heter {name!r}; den skapas med det första löfte som nämner "
+                "den (lofte promise create), eller kontrollera stavningen",
+                name=data.organisation,
             )
         if len(orgs) > 1:
             kinds = ", ".join(sorted(f"{o.kind.value} in {o.region_id}" for o in orgs))
-            raise InputError(
-                f"{len(orgs)} organisations are named {data.organisation!r} ({kinds}); say "
-                "which: --region and --organisation-kind"
+            raise InputError.said(
+                "{count} organisationer heter {name!r} ({kinds}); säg vilken: --region och "
+                "--organisation-kind",
+                count=len(orgs),
+                name=data.organisation,
+                kinds=kinds,
             )
         org_id = orgs[0].id
     person = session.exec(select(Person).where(Person.email == data.email.lower())).first()
@@ -388,11 +415,7 @@ def _require_own_party(
         *((org, name, lpo) for org, name in also),
     ):
         if found is None:
-            raise InputError(
-                f"no {org_kind.value} named {name!r} in region {region}; check the spelling, "
-                f"or an admin adds it: lofte organisation add --region {region} "
-                f"--kind {org_kind.value} --name {name!r}"
-            )
+            raise InputError.said(NO_ORGANISATION, kind=org_kind.value, name=name, region=region)
 
 
 def _row(session: Session, promise: Promise) -> PromiseRow:
@@ -420,8 +443,8 @@ def list_visible_promises(
     assert principal is not None
     try:
         stage = parse_stage(request.stage) if request.stage else None
-    except ValueError as exc:
-        raise InputError(str(exc)) from exc
+    except InvalidValue as exc:
+        raise InputError.of(exc.phrase) from exc
     with read_scope() as session:
         if request.region:
             _region(session, request.region)
@@ -493,10 +516,8 @@ def create_agreement_as(principal: Principal | None, request: AgreementCreate) -
         )
         for name in request.other_municipalities:
             if _find_organisation(session, request.region, kind, name) is None:
-                raise InputError(
-                    f"no {kind.value} named {name!r} in region {request.region}; check the "
-                    f"spelling, or an admin adds it: lofte organisation add --region "
-                    f"{request.region} --kind {kind.value} --name {name!r}"
+                raise InputError.said(
+                    NO_ORGANISATION, kind=kind.value, name=name, region=request.region
                 )
         return agreement_view(session, create_agreement(session, request))
 
@@ -510,9 +531,11 @@ def check_channel(name: str | None) -> None:
     setup = load_channels()
     known = sorted(setup.channels) if setup else []
     if name not in known:
-        raise InputError(
-            f"channel {name!r} is not configured; configured channels: "
-            f"{', '.join(known) or 'none (LOFTE_CHANNELS_FILE)'}; leave it out to use the default"
+        raise InputError.said(
+            "kanalen {name!r} är inte konfigurerad; konfigurerade kanaler: {known}; utelämna "
+            "den för att använda standardkanalen",
+            name=name,
+            known=", ".join(known) or Phrase("inga (LOFTE_CHANNELS_FILE)"),
         )
 
 
@@ -576,10 +599,11 @@ def bootstrap_admin(params: dict[str, Any]) -> PersonRow:
     else:
         request = params
     if request.role is not Role.ADMIN:
-        raise InputError("only the first admin can be added without signing in")
+        raise InputError.said("bara den första administratören kan läggas till utan inloggning")
     with session_scope() as session:
         if session.exec(select(Person).where(Person.role == Role.ADMIN)).first() is not None:
-            raise NotAuthenticated(
-                "there is an admin already: sign in as an admin (or give --actor) to add people"
+            raise NotAuthenticated.said(
+                "det finns redan en administratör: logga in som administratör (eller ange "
+                "--actor) för att lägga till personer"
             )
         return _person_row(session, add_person(session, request))

@@ -23,7 +23,8 @@ from sqlmodel import Session, col, select
 from config.clock import local_day, local_today
 from config.settings import get_settings
 from lifecycle.deadlines import KIND_STAGE
-from lifecycle.errors import InputError, NotFound
+from lifecycle.errors import NO_PUBLISHED_PROMISE, UNKNOWN_POLICE_REGION, InputError, NotFound
+from lifecycle.names import organisation_title
 from lifecycle.public_status import (
     ROUND,
     YEAR_END,
@@ -50,7 +51,7 @@ from models import (
 )
 from models.base import as_utc
 from models.db import read_scope
-from views.lookup import organisation_names, party_organisations
+from views.lookup import organisation_names, party_organisations, party_titles
 from views.public_plan import area_names, latest_versions, public_plan, still_public
 
 SCHEMA = "lofte-public/1"
@@ -252,7 +253,7 @@ def _region(session: Session, region: str) -> Region:
     found = session.get(Region, region)
     if found is None:
         known = ", ".join(sorted(session.exec(select(Region.id)).all()))
-        raise InputError(f"unknown police region {region!r}; known: {known}")
+        raise InputError.said(UNKNOWN_POLICE_REGION, region=region, known=known)
     return found
 
 
@@ -388,7 +389,7 @@ def published_promise(promise_id: int) -> dict[str, Any]:
     with read_scope() as session:
         promise = session.get(Promise, promise_id)
         if promise is None or not is_published(session, promise_id):
-            raise NotFound(f"no published promise {promise_id}")
+            raise NotFound.said(NO_PUBLISHED_PROMISE, id=promise_id)
         return _public_view(session, promise)
 
 
@@ -397,8 +398,15 @@ def _contacts(session: Session, promise: Promise) -> list[dict[str, str]]:
     found = []
     for org in (o for orgs in party_organisations(session, promise).values() for o in orgs):
         if org.public_contact:
-            found.append({"organisation": org.name, "contact": org.public_contact})
+            title = organisation_title(org.name, org.kind, "sv")
+            found.append({"organisation": title, "contact": org.public_contact})
     return found
+
+
+def municipality_kind(session: Session, promise: Promise) -> str:
+    """The municipal party's kind (a city district's stadsdelsnämnd promises, not a kommun)."""
+    org = session.get(Organisation, promise.municipality_id)
+    return org.kind.value if org is not None and org.kind is not None else "municipality"
 
 
 def _public_view(
@@ -488,6 +496,10 @@ def _public_view(
         "region": promise.region_id,
         "municipality": municipality,
         "police_area": police,
+        # the parties by their full names, for the sentences residents read
+        "parties": party_titles(session, promise, "sv"),
+        "parties_en": party_titles(session, promise, "en"),
+        "municipality_kind": municipality_kind(session, promise),
         "term_start": promise.term_start.isoformat(),
         "term_end": promise.term_end.isoformat(),
         **_state_fields(promise, reports, local_today()),
@@ -547,7 +559,7 @@ def updates(region: str | None = None, promise_id: int | None = None) -> list[di
         promises = _published_ids(session, region)
         if promise_id is not None:
             if promise_id not in promises:
-                raise NotFound(f"no published promise {promise_id}")
+                raise NotFound.said(NO_PUBLISHED_PROMISE, id=promise_id)
             promises = {promise_id: promises[promise_id]}
         ids = list(promises)
         found: list[dict[str, Any]] = []

@@ -15,6 +15,7 @@ from lifecycle.errors import InputError
 from lifecycle.permissions import Action, Principal
 from models.db import read_scope
 from models.inputs import AsOf
+from reports.office import XLSX_MEDIA_TYPE
 from reports.overview import build_overview
 from reports.overview_render import iter_csv, iter_xlsx, render
 
@@ -22,7 +23,7 @@ from reports.overview_render import iter_csv, iter_xlsx, render
 def _own_region(principal: Principal | None, region: str | None) -> str:
     region = region or (principal.region_id if principal else None)
     if region is None:
-        raise InputError("name the region (e.g. stockholm)")
+        raise InputError.said("ange regionen (till exempel stockholm)")
     return region
 
 
@@ -46,7 +47,7 @@ class OverviewRequest(BaseModel):
 MEDIA = {
     "table": "text/plain; charset=utf-8",
     "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": XLSX_MEDIA_TYPE,
 }
 
 

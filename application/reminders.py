@@ -74,5 +74,7 @@ def run_reminders_now(
             day = local_day(current_time(request.as_of))
             return RemindersPreview.model_validate(preview_reminders(session, day))
     if request.as_of is not None:
-        raise InputError("as_of only goes with dry_run: a real run queues at the server's time")
+        raise InputError.said(
+            "En egen tidpunkt går bara i en provkörning: en riktig körning köar efter serverns tid."
+        )
     return RemindersRun.model_validate(run_reminders(get_engine(), current_time()).as_dict())

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, delete, func, select
 from application.public import is_published
 from config.clock import now_utc
 from effects.resident_mail import RESIDENT_KINDS, queue_confirmation
-from lifecycle.errors import InputError, NotFound, TooManyRequests
+from lifecycle.errors import NO_PUBLISHED_PROMISE, InputError, NotFound, TooManyRequests
 from lifecycle.safe_text import invisible_character_in
 from models import OutboxMessage, Promise, ResidentSubscription, SubscriptionRequest
 from models.base import as_utc
@@ -120,7 +120,7 @@ def subscribe(
     with session_scope() as session:
         promise = session.get(Promise, promise_id)
         if promise is None or not is_published(session, promise_id):
-            raise NotFound(f"no published promise {promise_id}")
+            raise NotFound.said(NO_PUBLISHED_PROMISE, id=promise_id)
         session.exec(
             delete(SubscriptionRequest).where(
                 col(SubscriptionRequest.at) < moment - timedelta(days=1)
@@ -133,7 +133,9 @@ def subscribe(
             )
             >= PER_CLIENT_PER_HOUR
         ):
-            raise TooManyRequests("too many requests from this client; try again in an hour")
+            raise TooManyRequests.said(
+                "för många förfrågningar från den här klienten; försök igen om en timme"
+            )
         # Every request counts against its client; only one that sends a message counts
         # against the mailbox (the row names the mailbox then, else nothing).
         asked = SubscriptionRequest(at=moment, client_hash=client_hash, address_hash="-")
@@ -218,7 +220,7 @@ def confirm(token: str, *, now: datetime | None = None) -> dict[str, object]:
             )
         ).first()
         if sub is None or as_utc(sub.requested_at) < moment - CONFIRM_WITHIN:
-            raise NotFound("the confirmation link is not valid (used, expired or mistyped)")
+            raise NotFound.said("bekräftelselänken gäller inte (använd, utgången eller felskriven)")
         sub.confirmed_at = moment
         sub.confirm_token_hash = None  # the link works once
         session.add(sub)
@@ -237,7 +239,9 @@ def unsubscribe(token: str) -> dict[str, object]:
             )
         ).first()
         if sub is None:
-            raise NotFound("the unsubscribe link is not valid (already used, or mistyped)")
+            raise NotFound.said(
+                "avregistreringslänken gäller inte (redan använd, eller felskriven)"
+            )
         promise = session.get(Promise, sub.promise_id)
         _forget_address(session, sub)
         session.delete(sub)

@@ -37,9 +37,19 @@ class SurveyImport(BaseModel):
 def _text(row: dict[str, str], name: str, line: int, limit: int) -> str:
     value = (row.get(name) or "").strip()
     if not value:
-        raise InputError(f"line {line}: {name} is empty; every row needs {', '.join(COLUMNS)}")
+        raise InputError.said(
+            "rad {line}: {name} är tom; varje rad behöver {columns}",
+            line=line,
+            name=name,
+            columns=", ".join(COLUMNS),
+        )
     if len(value) > limit or control_character_in(value, multiline=False) is not None:
-        raise InputError(f"line {line}: {name} must be one line of at most {limit} characters")
+        raise InputError.said(
+            "rad {line}: {name} ska vara en rad med högst {limit} tecken",
+            line=line,
+            name=name,
+            limit=limit,
+        )
     return value
 
 
@@ -52,25 +62,33 @@ def parse_survey_csv(text: str) -> list[dict[str, Any]]:
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise InputError(
-            f"the CSV has no column {', '.join(missing)}; its header must name "
-            f"{', '.join(COLUMNS)} (and optionally unit)"
+        raise InputError.said(
+            "CSV-filen saknar kolumnen {missing}; dess rubrikrad ska ha {columns} (och "
+            "eventuellt unit)",
+            missing=", ".join(missing),
+            columns=", ".join(COLUMNS),
         )
     reader.fieldnames = header
     rows: list[dict[str, Any]] = []
     for line, row in enumerate(reader, start=2):
         if len(rows) >= MAX_ROWS:
-            raise InputError(f"at most {MAX_ROWS:,} rows in one import; split the file")
+            raise InputError.said("högst {rows:,} rader i en import; dela upp filen", rows=MAX_ROWS)
         raw_year = (row.get("year") or "").strip()
         if not raw_year.isdigit() or not 2000 <= int(raw_year) <= 2100:
-            raise InputError(f"line {line}: year {raw_year!r} is not a year like 2026")
+            raise InputError.said(
+                "rad {line}: året {year!r} är inte ett år som 2026", line=line, year=raw_year
+            )
         raw_value = (row.get("value") or "").strip().replace(",", ".").replace(" ", "")
         try:
             value = float(raw_value.rstrip("%"))
         except ValueError:
-            raise InputError(f"line {line}: value {raw_value!r} is not a number") from None
+            raise InputError.said(
+                "rad {line}: värdet {value!r} är inte ett tal", line=line, value=raw_value
+            ) from None
         if not math.isfinite(value) or abs(value) > 1e9:
-            raise InputError(f"line {line}: value {raw_value!r} is not a plausible figure")
+            raise InputError.said(
+                "rad {line}: värdet {value!r} är inte en rimlig siffra", line=line, value=raw_value
+            )
         rows.append(
             {
                 "source": _text(row, "source", line, 200),
@@ -82,7 +100,7 @@ def parse_survey_csv(text: str) -> list[dict[str, Any]]:
             }
         )
     if not rows:
-        raise InputError("the CSV has a header but no rows")
+        raise InputError.said("CSV-filen har en rubrikrad men inga rader")
     return rows
 
 
@@ -98,7 +116,7 @@ def import_survey(principal: Principal | None, request: SurveyImport) -> SurveyI
     """Store the region's survey results (a figure imported again is replaced, not doubled)."""
     with session_scope() as session:
         if session.get(Region, request.region) is None:
-            raise InputError(f"unknown police region {request.region!r}")
+            raise InputError.said("okänd polisregion {region!r}", region=request.region)
         require_region(principal, Action.IMPORT_SURVEY, request.region)
         rows = parse_survey_csv(request.csv)
         added = replaced = 0

@@ -21,6 +21,7 @@ from effects.audit import audit
 from effects.hooks import after_transition
 from effects.promise_status import mark as mark_status
 from lifecycle.errors import Conflict, InputError, Refused
+from lifecycle.i18n import InvalidValue, Phrase
 from lifecycle.permissions import Action, Principal
 from lifecycle.stages import Stage, parse_stage
 from lifecycle.transitions import TransitionKind, TransitionRefused, plan_transition
@@ -71,8 +72,8 @@ def advance(
     actor = signed_in(principal)
     try:
         to = parse_stage(request.to) if request.to else None
-    except ValueError as exc:
-        raise InputError(str(exc)) from exc
+    except InvalidValue as exc:
+        raise InputError.of(exc.phrase) from exc
     return advance_promise(
         request.promise_id,
         actor,
@@ -108,17 +109,23 @@ def advance_promise(
         backwards = to is not None and to.position < promise.stage.position
         require(actor, Action.SEND_BACK if backwards else Action.ADVANCE, promise)
         if expected_version is not None and promise.version != expected_version:
-            raise Conflict(
-                f"promise {promise_id} changed since you read it (version {expected_version}, "
-                f"now {promise.version}, stage {promise.stage}); reload and try again"
+            raise Conflict.said(
+                "löfte {id} har ändrats sedan du läste det (version {expected}, nu {version}, "
+                "steg {stage}); ladda om och försök igen",
+                id=promise_id,
+                expected=expected_version,
+                version=promise.version,
+                stage=promise.stage,
             )
         seen_version = promise.version
         snapshot = build_snapshot(session, promise, today)
     try:
         plan = plan_transition(snapshot, to, reason)
     except TransitionRefused as exc:
-        target = to.value if to else "the next stage"
-        raise Refused(exc.unmet, f"promise {promise_id} cannot move to {target}") from None
+        target = to or Phrase("nästa steg")
+        raise Refused(
+            exc.unmet, "löfte {id} kan inte gå till {target}", id=promise_id, target=target
+        ) from None
 
     moment = now_utc(now)
     with session_scope(engine) as session:
@@ -136,9 +143,10 @@ def advance_promise(
             .values(**values)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise Conflict(
-                f"promise {promise_id} was changed by someone else at the same moment; "
-                "nothing was written; reload and try again"
+            raise Conflict.said(
+                "löfte {id} ändrades av någon annan i samma ögonblick; inget skrevs; ladda om "
+                "och försök igen",
+                id=promise_id,
             )
         mark_status(session, promise_id)  # a bulk UPDATE: the ORM does not see it
         promise = get_promise(session, promise_id)  # a fresh session: loads the updated row

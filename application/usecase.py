@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from lifecycle.errors import NotAuthenticated, describe_validation_error
+from lifecycle.errors import SIGN_IN_FIRST, NotAuthenticated, describe_validation_error
 from lifecycle.permissions import Principal
 
 Req = TypeVar("Req", bound=BaseModel)
@@ -42,7 +42,7 @@ def parse_request(model: type[Req], params: dict[str, Any], name: str) -> Req:
 def signed_in(principal: Principal | None) -> Principal:
     """The principal, or NotAuthenticated when there is none (a use case for people only)."""
     if principal is None:
-        raise NotAuthenticated("sign in first (lofte login, or a token in LOFTE_TOKEN)")
+        raise NotAuthenticated.said(SIGN_IN_FIRST)
     return principal
 
 
@@ -81,12 +81,14 @@ def explain_database_error(exc: Exception) -> Exception | None:
 
     url = mask_url_password(get_settings().effective_database_url)
     if "no such table" in text or ("relation" in text and "does not exist" in text):
-        return Unavailable(f"the database {url} is not initialised; run `lofte init` first")
+        return Unavailable.said(
+            "databasen {url} är inte initierad; kör `lofte init` först", url=url
+        )
     if isinstance(exc, OperationalError) and (
         "connect" in text.lower() or "could not translate host" in text.lower()
     ):
-        return Unavailable(
-            f"cannot reach the database {url}: is it running, and is LOFTE_DATABASE_URL right?"
+        return Unavailable.said(
+            "når inte databasen {url}: är den igång, och stämmer LOFTE_DATABASE_URL?", url=url
         )
     from models.db import is_lock_timeout
 

@@ -1,6 +1,7 @@
 """Benchmark of the regional overview at 1,000 and 10,000 promises in one region.
 
     python bench/overview.py [--sizes 1000,10000] [--repeat 25] [--url sqlite:///...] [--json]
+    python bench/overview.py --exports [--repeat 10]   # XLSX, CSV, JSON: time and peak memory
 
 Builds a database per size (SQLite by default, or the PostgreSQL named by --url, whose schema
 is dropped and recreated), all promises in region Stockholm, with what a real region has on a
@@ -21,7 +22,6 @@ Then times ``build_overview`` (all five queries and the assembly, what ``lofte o
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import statistics
 import sys
@@ -29,6 +29,7 @@ import tempfile
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -282,23 +283,72 @@ def _p95(samples: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def _xlsx(data: dict[str, object], rows: int) -> tuple[float, float, int]:
-    """The XLSX export of the first ``rows`` rows: milliseconds, peak memory of the writing
-    (MiB, tracemalloc: what the export allocates beyond the data it is given), bytes."""
+def _peak_mib(make: Any) -> float:
+    """The peak memory (MiB, tracemalloc) of consuming ``make()``: what the export allocates
+    beyond the data it is given."""
     import tracemalloc
 
-    from reports.overview_render import to_xlsx
+    tracemalloc.start()
+    try:
+        for _ in make():
+            pass
+        return round(tracemalloc.get_traced_memory()[1] / (1 << 20), 2)
+    finally:
+        tracemalloc.stop()
+
+
+def _xlsx(data: dict[str, object], rows: int, repeat: int = 1) -> dict[str, float]:
+    """The XLSX export of the first ``rows`` rows, sent as it is written (``iter_xlsx``, what
+    the API and the page do), ``repeat`` runs after a warm-up: median, p95 and CPU median
+    (this thread's, what a busy machine's other work does not add) in milliseconds, peak
+    memory in MiB, size in bytes."""
+    from reports.overview_render import iter_xlsx
 
     part = {**data, "rows": data["rows"][:rows]}  # type: ignore[index]
-    out = io.BytesIO()
-    started = time.perf_counter()
-    to_xlsx(part, out)
-    ms = (time.perf_counter() - started) * 1000
-    tracemalloc.start()
-    to_xlsx(part, io.BytesIO())
-    peak = tracemalloc.get_traced_memory()[1] / (1 << 20)
-    tracemalloc.stop()
-    return round(ms, 1), round(peak, 2), len(out.getvalue())
+    size = sum(len(chunk) for chunk in iter_xlsx(part))  # warm-up: imports, caches
+    samples, cpu = [], []
+    for _ in range(repeat):
+        started, started_cpu = time.perf_counter(), time.thread_time()
+        for _ in iter_xlsx(part):
+            pass
+        samples.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.thread_time() - started_cpu) * 1000)
+    return {
+        "ms": round(statistics.median(samples), 1),
+        "p95_ms": round(_p95(samples), 1),
+        "cpu_ms": round(statistics.median(cpu), 1),
+        "peak_mib": _peak_mib(lambda: iter_xlsx(part)),
+        "bytes": size,
+    }
+
+
+def measure_exports(data: dict[str, Any], repeat: int) -> list[dict[str, Any]]:
+    """``--exports``: each export (XLSX, CSV, JSON) of 1,000 and 10,000 rows (as many as
+    there are), timed ``repeat`` times, with its peak memory."""
+    from reports.overview_render import iter_csv
+    from web.json_stream import json_chunks
+
+    results = []
+    for rows in (1000, 10000):
+        if rows > len(data["rows"]):
+            continue
+        part = {**data, "rows": data["rows"][:rows]}
+        xlsx = _xlsx(data, rows, repeat)
+        figures: dict[str, Any] = {"rows": rows, **{f"xlsx_{k}": v for k, v in xlsx.items()}}
+        for name, make in (
+            ("csv", lambda part=part: iter_csv(part)),
+            ("json", lambda part=part: json_chunks(part)),
+        ):
+            samples = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                for _ in make():
+                    pass
+                samples.append((time.perf_counter() - started) * 1000)
+            figures[f"{name}_ms"] = round(statistics.median(samples), 1)
+            figures[f"{name}_peak_mib"] = _peak_mib(make)
+        results.append(figures)
+    return results
 
 
 def measure(engine: Engine, repeat: int) -> dict[str, float | int]:
@@ -328,13 +378,17 @@ def measure(engine: Engine, repeat: int) -> dict[str, float | int]:
     xlsx = {}
     for rows in (1000, 10000):
         if rows <= len(data["rows"]):
-            ms, peak, size = _xlsx(data, rows)
+            one = _xlsx(data, rows)
             xlsx.update(
-                {f"xlsx_{rows}_ms": ms, f"xlsx_{rows}_peak_mib": peak, f"xlsx_{rows}_bytes": size}
+                {
+                    f"xlsx_{rows}_ms": one["ms"],
+                    f"xlsx_{rows}_peak_mib": one["peak_mib"],
+                    f"xlsx_{rows}_bytes": one["bytes"],
+                }
             )
-    ms, peak, size = _xlsx(data, len(data["rows"]))
-    render_ms["xlsx"] = ms
-    xlsx["xlsx_all_peak_mib"] = peak
+    every = _xlsx(data, len(data["rows"]))
+    render_ms["xlsx"] = every["ms"]
+    xlsx["xlsx_all_peak_mib"] = every["peak_mib"]
     s = data["summary"]
     return {
         "rows": len(data["rows"]),
@@ -352,6 +406,42 @@ def measure(engine: Engine, repeat: int) -> dict[str, float | int]:
     }
 
 
+def _load() -> str:
+    path = Path("/proc/loadavg")
+    return " ".join(path.read_text().split()[:3]) if path.exists() else "?"
+
+
+def _exports_only(size: int, args: argparse.Namespace) -> None:
+    """``--exports``: one SQLite region of ``size`` promises, its overview computed once,
+    then each export of 1,000 and 10,000 of its rows (measure_exports)."""
+    from reports.overview import build_overview
+
+    engine = make_engine(f"sqlite:///{tempfile.mkdtemp(prefix='lofte-bench-')}/n{size}.db")
+    build(engine, size, args.shape)
+    with Session(engine) as session:
+        data = build_overview(session, "stockholm", DAY)
+    engine.dispose()
+    before = _load()
+    results = measure_exports(data, args.repeat)
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    print(
+        f"exports of the {args.shape} overview ({size:,} promises), {args.repeat} runs after a "
+        f"warm-up, load average {before} before and {_load()} after"
+    )
+    print(
+        "| rows | xlsx median | xlsx p95 | xlsx CPU | xlsx peak | xlsx size | csv median | csv peak | json median | json peak |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        print(
+            f"| {r['rows']:,} | {r['xlsx_ms']} ms | {r['xlsx_p95_ms']} ms | {r['xlsx_cpu_ms']} ms | {r['xlsx_peak_mib']} MiB | "
+            f"{r['xlsx_bytes'] / 1024:,.0f} KiB | {r['csv_ms']} ms | {r['csv_peak_mib']} MiB | "
+            f"{r['json_ms']} ms | {r['json_peak_mib']} MiB |"
+        )
+
+
 def main() -> None:
     """Run the benchmark and print the table."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
@@ -367,7 +457,15 @@ def main() -> None:
         default="stress",
         help="stress: every promise open; history: one in twenty open, the rest closed over ten years",
     )
+    parser.add_argument(
+        "--exports",
+        action="store_true",
+        help="only the exports: XLSX, CSV and JSON of 1,000 and 10,000 rows, time and peak memory",
+    )
     args = parser.parse_args()
+    if args.exports:
+        _exports_only(max(int(s) for s in args.sizes.split(",")), args)
+        return
     results = []
     for size in [int(s) for s in args.sizes.split(",")]:
         if args.url:

@@ -9,6 +9,7 @@ import typer
 
 from cli import transport
 from cli.output import EXIT_BAD_INPUT, fail, print_json
+from lifecycle.errors import InputError
 
 ActorOpt = Annotated[
     str | None, typer.Option(help="On the server: act as this registered person (e-mail)")
@@ -141,8 +142,13 @@ def change_command(
                 parsed.append(json.loads(raw))
             except json.JSONDecodeError as exc:
                 fail(
-                    f"--decision is not JSON ({exc.msg} at character {exc.pos}): {raw!r}; "
-                    'write it as \'{"party": "...", "body": "...", "decided_on": "YYYY-MM-DD"}\'',
+                    InputError.said(
+                        "--decision är inte JSON ({why} vid tecken {pos}): {raw!r}; skriv det "
+                        'som \'{{"party": "...", "body": "...", "decided_on": "ÅÅÅÅ-MM-DD"}}\'',
+                        why=exc.msg,
+                        pos=exc.pos,
+                        raw=raw,
+                    ),
                     EXIT_BAD_INPUT,
                     as_json=as_json,
                 )

@@ -14,6 +14,7 @@ from cli.options import (
     actor_of,
 )
 from cli.output import command, fail, print_json
+from lifecycle.errors import InputError
 
 # --- artefacts -------------------------------------------------------------------------------
 
@@ -34,7 +35,7 @@ def _parse_sets(pairs: list[str]) -> dict[str, Any]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            fail(f"--set takes field=value, got {pair!r}")
+            fail(InputError.said("--set tar fält=värde, fick {pair!r}", pair=pair))
         try:
             parsed = parse_yaml(value, f"--set {key}") if value else ""
         except DocumentError:
@@ -55,7 +56,7 @@ SetsOpt = Annotated[
 
 
 def _fields_given(
-    file: str | None, sets: list[str] | None, none_given: str, as_json: bool
+    file: str | None, sets: list[str] | None, none_given: InputError, as_json: bool
 ) -> dict[str, Any]:
     """The fields from ``--file`` and ``--set`` (the flags win), JSON-ready; ``none_given``
     is the error when there are none."""
@@ -79,7 +80,10 @@ def add(
     data = _fields_given(
         file,
         sets,
-        f"nothing to add: give --file or --set field=value (see: lofte schema {kind})",
+        InputError.said(
+            "inget att lägga till: ange --file eller --set fält=värde (se: lofte schema {kind})",
+            kind=kind,
+        ),
         as_json,
     )
     out = transport.call(
@@ -110,7 +114,8 @@ def change(
     as_json: JsonOpt = False,
 ) -> None:
     """Change fields of a recorded artefact (the others keep their values)."""
-    data = _fields_given(file, sets, "nothing to change: give --file or --set field=value", as_json)
+    nothing = InputError.said("inget att ändra: ange --file eller --set fält=värde")
+    data = _fields_given(file, sets, nothing, as_json)
     out = transport.call(
         "artefact.change",
         {

@@ -10,7 +10,15 @@ from typing import Annotated, Any
 import typer
 
 from cli import transport
-from cli.output import EXIT_BAD_INPUT, command, fail, print_json, write_atomically
+from cli.output import (
+    EXIT_BAD_INPUT,
+    LANGUAGE_SV_OR_EN,
+    command,
+    fail,
+    print_json,
+    write_atomically,
+)
+from lifecycle.errors import InputError
 
 app = typer.Typer(help="Årssammanställning / year-end compilation.", no_args_is_help=True)
 
@@ -44,16 +52,25 @@ def _check(fmt: str, language: str, output: Path | None = None, docx: bool = Fal
     formats = ("md", "html", "json", "docx", "pdf") if docx else ("md", "html", "json")
     if fmt not in formats:
         fail(
-            f"--format must be {', '.join(formats[:-1])} or {formats[-1]}, got {fmt!r}",
+            InputError.said(
+                "--format ska vara {some} eller {last}, fick {fmt!r}",
+                some=", ".join(formats[:-1]),
+                last=formats[-1],
+                fmt=fmt,
+            ),
             EXIT_BAD_INPUT,
         )
     if fmt in ("docx", "pdf") and output is None:
         fail(
-            f"--format {fmt} writes a file: give it a name with -o, e.g. -o sammanstallning.{fmt}",
+            InputError.said(
+                "--format {fmt} skriver en fil: ge den ett namn med -o, till exempel -o "
+                "sammanstallning.{fmt}",
+                fmt=fmt,
+            ),
             EXIT_BAD_INPUT,
         )
     if language not in ("sv", "en"):
-        fail(f"--language must be sv or en, got {language!r}", EXIT_BAD_INPUT)
+        fail(InputError.said(LANGUAGE_SV_OR_EN, language=language), EXIT_BAD_INPUT)
 
 
 @app.command("show")

@@ -17,7 +17,8 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.output import EXIT_BAD_INPUT, command, fail, print_json
+from cli.output import EXIT_BAD_INPUT, NOW_IS_A_MOMENT, command, fail, print_json
+from lifecycle.errors import InputError
 from lifecycle.words import counted
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv JSON / print JSON instead of text.")]
@@ -104,10 +105,7 @@ def _moment(now: str | None) -> str | None:
             )
         return datetime.fromisoformat(now.strip()).isoformat()
     except ValueError:
-        fail(
-            f"--now must be an ISO date or time such as 2026-06-18T07:00, got {now!r}",
-            EXIT_BAD_INPUT,
-        )
+        fail(InputError.said(NOW_IS_A_MOMENT, now=now), EXIT_BAD_INPUT)
 
 
 # --- lofte calendar ----------------------------------------------------------------------------
@@ -144,11 +142,12 @@ def calendar_set(
     actor: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Ge löftet en egen kalender (slås ihop med regionens) / give the promise its own calendar."""
+    """Ge löftet en egen kalender (slås ihop med polisregionens) / give the promise its own calendar."""
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        fail(f"{file}: kan inte läsas / cannot be read: {exc}", EXIT_BAD_INPUT, as_json=as_json)
+        unreadable = InputError.said("{file}: kan inte läsas: {why}", file=file, why=exc)
+        fail(unreadable, EXIT_BAD_INPUT, as_json=as_json)
     result = _call(
         "calendar.set",
         {"promise_id": promise_id, "override": text, "source": str(file)},
@@ -243,7 +242,9 @@ def reminders_run(
     """
     if now is not None and not dry_run:
         fail(
-            "--now only goes with --dry-run: a real run queues at the server's time",
+            InputError.said(
+                "--now går bara med --dry-run: en riktig körning köar efter serverns tid"
+            ),
             EXIT_BAD_INPUT,
             as_json=as_json,
         )

@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from cli import transport
-from cli.output import EXIT_BAD_INPUT, command, fail, write_atomically
+from cli.output import EXIT_BAD_INPUT, LANGUAGE_SV_OR_EN, command, fail, write_atomically
+from lifecycle.errors import InputError
 
 app = typer.Typer(
     help="Dokument / documents: the signed promise, the action plan.", no_args_is_help=True
@@ -26,9 +27,17 @@ def _write(
     name: str, params: dict[str, object], formats: tuple[str, ...], output: Path, actor: str | None
 ) -> None:
     if params["format"] not in formats:
-        fail(f"--format must be {' or '.join(formats)}, got {params['format']!r}", EXIT_BAD_INPUT)
+        fail(
+            InputError.said(
+                "--format ska vara {some} eller {last}, fick {fmt!r}",
+                some=", ".join(formats[:-1]),
+                last=formats[-1],
+                fmt=params["format"],
+            ),
+            EXIT_BAD_INPUT,
+        )
     if params["language"] not in ("sv", "en"):
-        fail(f"--language must be sv or en, got {params['language']!r}", EXIT_BAD_INPUT)
+        fail(InputError.said(LANGUAGE_SV_OR_EN, language=params["language"]), EXIT_BAD_INPUT)
     result = transport.call(name, params, actor=actor)
     write_atomically(output, result.content)
     typer.echo(f"Skrev / wrote {output}", err=True)

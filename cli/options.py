@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.output import EXIT_BAD_INPUT, fail
+from cli.output import EXIT_BAD_INPUT, NOW_IS_A_MOMENT, fail
+from lifecycle.errors import InputError
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -18,7 +19,9 @@ def check_actor(actor: str, as_json: bool) -> str:
     """The e-mail address ``--actor`` names, lower-cased, or exit 2."""
     if not EMAIL.match(actor):
         fail(
-            f"--actor must be an e-mail address (who is doing this), got {actor!r}",
+            InputError.said(
+                "--actor ska vara en e-postadress (vem som gör detta), fick {actor!r}", actor=actor
+            ),
             EXIT_BAD_INPUT,
             as_json=as_json,
         )
@@ -45,7 +48,7 @@ def parse_now(value: str | None, as_json: bool = False) -> datetime | None:
         return datetime.fromisoformat(value)
     except ValueError:
         fail(
-            f"--now must be an ISO date or time such as 2026-06-19 or 2026-06-19T07:00, got {value!r}",
+            InputError.said(NOW_IS_A_MOMENT, now=value),
             as_json=as_json,
         )
 
@@ -62,7 +65,10 @@ def actor_of(actor: str | None, as_json: bool) -> str | None:
     """The person ``--actor`` names (lower-cased), None without it, or exit 2."""
     if actor is not None and not EMAIL.match(actor):
         fail(
-            f"--actor must be the e-mail address of a registered person, got {actor!r}",
+            InputError.said(
+                "--actor ska vara e-postadressen till en registrerad person, fick {actor!r}",
+                actor=actor,
+            ),
             EXIT_BAD_INPUT,
             as_json=as_json,
         )

@@ -10,8 +10,9 @@ from typing import NoReturn
 
 import typer
 
-from cli.output import command
+from cli.output import both, command
 from config.errors import ConfigError
+from lifecycle.errors import InputError
 
 app = typer.Typer(
     help="Utkorgen för aviseringar / The notification outbox.",
@@ -75,7 +76,7 @@ def retry_command(
     from cli import transport
 
     if bool(ids) == all_failed:
-        _fail(2, "Ange ID:n eller --all-failed (inte båda) / give ids or --all-failed (not both).")
+        _fail(2, both(InputError.said("Ange ID:n eller --all-failed (inte båda).")))
     result = transport.call(
         "outbox.retry", {"ids": ids or [], "all_failed": all_failed}, actor=actor
     )
@@ -118,11 +119,15 @@ def dispatch_command(
         try:
             report = dispatch_once(max_seconds, concurrency)
         except ConfigError as exc:
-            _fail(2, f"Fel i kanalkonfigurationen / channel configuration error: {exc}")
+            _fail(2, both(InputError.said("Fel i kanalkonfigurationen: {why}", why=exc)))
         if report is None:
             _fail(
                 1,
-                "Ingen kanalkonfiguration, inget skickat / no channels file, nothing sent (LOFTE_CHANNELS_FILE).",
+                both(
+                    InputError.said(
+                        "Ingen kanalkonfiguration, inget skickat (LOFTE_CHANNELS_FILE)."
+                    )
+                ),
             )
         typer.echo(
             f"Skickade / sent {report['sent']}, försöker igen / will retry {report['retried']}, "

@@ -20,7 +20,7 @@ import typer
 
 from config.client import client_settings
 from config.errors import ConfigError
-from lifecycle.errors import Forbidden, LofteError, Refused
+from lifecycle.errors import InputError, LofteError, Refused
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -49,15 +49,40 @@ def print_unmet(unmet: list[dict[str, Any]], *, err: bool = True) -> None:
         typer.echo(f"  - [{item['code']}] {item['message']}", err=err)
 
 
+def both(exc: LofteError) -> str:
+    """An error's sentence for the terminal: the Swedish, then the English ("sv / en"); one of
+    them when they are the same (an error nobody wrote in Swedish), the configured language's
+    first."""
+    first, second = exc.message("sv"), exc.message("en")
+    if language() == "en":
+        first, second = second, first
+    return first if first == second else f"{first} / {second}"
+
+
+def said(exc: LofteError, as_json: bool) -> str:
+    """The error's ``error``: English in JSON (as the API's), both languages on the terminal."""
+    return exc.message("en") if as_json else both(exc)
+
+
+def in_swedish(exc: LofteError) -> dict[str, str]:
+    """``error_sv`` for a JSON answer, as the API gives it; the ``error`` stays English."""
+    return {"error_sv": exc.message("sv")} if exc.swedish else {}
+
+
 def fail(
-    message: str,
+    message: str | LofteError,
     code: int = EXIT_BAD_INPUT,
     *,
     as_json: bool = False,
     extra: dict[str, Any] | None = None,
 ) -> NoReturn:
-    """Print an error (as JSON on stdout with --json, else on stderr) and exit with ``code``."""
+    """Print an error (as JSON on stdout with --json, else on stderr) and exit with ``code``;
+    an error said in Swedish (``InputError.said(...)``) in both its languages."""
+    if isinstance(message, LofteError):
+        extra = {**in_swedish(message), **(extra or {})}
+        message = said(message, as_json)
     if as_json:
+        # ``error`` is English in JSON, as the API's (a refusal: its headline)
         print_json({"ok": False, "error": message, **(extra or {})})
     else:
         typer.echo(f"Fel / error: {message}", err=True)
@@ -72,21 +97,28 @@ def handled(as_json: bool = False) -> Iterator[None]:
     try:
         yield
     except Refused as exc:
-        lang = language()
-        unmet = [u.as_dict(lang) for u in exc.unmet]
-        fail(exc.headline, EXIT_REFUSED, as_json=as_json, extra={"unmet": unmet})
-    except Forbidden as exc:
-        message = exc.message_sv if language() == "sv" else exc.message_en
-        fail(message, exc.exit_code, as_json=as_json, extra={"error_kind": "Forbidden"})
+        unmet = [u.as_dict(language()) for u in exc.unmet]
+        fail(
+            said(exc, as_json),
+            EXIT_REFUSED,
+            as_json=as_json,
+            extra={"unmet": unmet, **in_swedish(exc)},
+        )
     except LofteError as exc:
-        fail(str(exc), exc.exit_code, as_json=as_json, extra={"error_kind": type(exc).__name__})
+        extra = {"error_kind": type(exc).__name__, **in_swedish(exc)}
+        fail(said(exc, as_json), exc.exit_code, as_json=as_json, extra=extra)
     except ConfigError as exc:
-        fail(f"configuration: {exc}", EXIT_BAD_INPUT, as_json=as_json)
+        fail(InputError.said("konfigurationen: {why}", why=exc), EXIT_BAD_INPUT, as_json=as_json)
     except Exception as exc:
         explained = _explained(exc)
         if explained is None:
             raise  # a bug: it keeps its traceback
-        fail(str(explained), explained.exit_code, as_json=as_json)
+        fail(
+            said(explained, as_json),
+            explained.exit_code,
+            as_json=as_json,
+            extra=in_swedish(explained),
+        )
 
 
 def _explained(exc: Exception) -> LofteError | None:
@@ -94,7 +126,7 @@ def _explained(exc: Exception) -> LofteError | None:
     from command-line values, a document, a value a parser refused), or for a database that
     is not there; None for anything else. One place, so no command can end in a traceback
     for something a person typed."""
-    from lifecycle.errors import InputError
+    from lifecycle.i18n import InvalidValue
 
     module = type(exc).__module__
     if module.startswith("pydantic") and type(exc).__name__ == "ValidationError":
@@ -102,15 +134,19 @@ def _explained(exc: Exception) -> LofteError | None:
 
         return describe_validation_error(exc, "input")  # type: ignore[arg-type]
     if module.startswith("yaml"):
-        return InputError(f"not valid YAML: {str(exc).splitlines()[0][:200]}")
+        return InputError.said("inte giltig YAML: {why}", why=str(exc).splitlines()[0][:200])
     if module.startswith("sqlalchemy"):
         # Commands that work on the database directly (init, demo): one sentence for a
         # database that is not there or is busy.
         from application.usecase import explain_database_error
 
         return explain_database_error(exc)  # type: ignore[return-value]
+    if isinstance(exc, InvalidValue):  # a value refused in a sentence of ours
+        return InputError.of(exc.phrase)
     if isinstance(exc, ValueError):
-        return InputError(str(exc).splitlines()[0][:300] if str(exc) else "invalid value")
+        if not str(exc):
+            return InputError.said("ogiltigt värde")
+        return InputError(str(exc).splitlines()[0][:300])  # a parser's own words
     return None
 
 
@@ -155,3 +191,10 @@ class OutputError(LofteError):
 
     exit_code = 2
     http_status = 500
+
+
+# Options every command checks the same way (English in the catalogue).
+LANGUAGE_SV_OR_EN = "--language ska vara sv eller en, fick {language!r}"
+NOW_IS_A_MOMENT = (
+    "--now ska vara ett ISO-datum eller en tid som 2026-06-19 eller 2026-06-19T07:00, fick {now!r}"
+)

@@ -1,9 +1,10 @@
-"""``lofte overview`` (a region's promises, worst first) and ``lofte status`` (status reports).
+"""``lofte overview`` (a region's promises, worst first) and ``lofte status`` (status reports;
+``recompute``: every promise's stored status, after a release whose rules changed).
 
 Registered in ``cli.main``::
 
     app.command("overview")(overview_command)     # lofte overview --region stockholm
-    app.add_typer(status_app, name="status")      # lofte status report | history
+    app.add_typer(status_app, name="status")      # lofte status report | history | recompute
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Annotated
 
 import typer
 
-from cli.output import EXIT_BAD_INPUT, command, fail, print_json
+from cli.output import EXIT_BAD_INPUT, LANGUAGE_SV_OR_EN, command, fail, print_json
+from lifecycle.errors import InputError
 
 NowOpt = Annotated[
     str | None,
@@ -31,14 +33,16 @@ LangOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv JSON / print JSON instead of text.")]
 
 status_app = typer.Typer(
-    help="Lägesrapporter till regionerna / status reports to the regions.", no_args_is_help=True
+    help="Lägesrapporter till regionerna, omräkning av lagrad status / status reports to the "
+    "regions, recomputing the stored status.",
+    no_args_is_help=True,
 )
 
 
 def _check_language(language: str, as_json: bool = False) -> None:
     if language not in ("sv", "en"):
         fail(
-            f"--language måste vara sv eller en / must be sv or en, got {language!r}",
+            InputError.said(LANGUAGE_SV_OR_EN, language=language),
             EXIT_BAD_INPUT,
             as_json=as_json,
         )
@@ -84,14 +88,18 @@ def overview_command(
     as_json = fmt == "json"
     if fmt not in formats:
         fail(
-            f"--format måste vara / must be one of {', '.join(formats)}, got {fmt!r}",
+            InputError.said(
+                "--format ska vara {some} eller {last}, fick {fmt!r}",
+                some=", ".join(formats[:-1]),
+                last=formats[-1],
+                fmt=fmt,
+            ),
             EXIT_BAD_INPUT,
         )
     _check_language(language, as_json)
     if fmt == "xlsx" and output is None:
         fail(
-            "--format xlsx skrivs till en fil: ange --output FIL.xlsx / xlsx is written to a file: "
-            "give --output FILE.xlsx",
+            InputError.said("--format xlsx skrivs till en fil: ange --output FIL.xlsx"),
             EXIT_BAD_INPUT,
         )
     params = {"region": region, "format": fmt, "language": language, "as_of": _moment(now)}
@@ -183,3 +191,24 @@ def status_history_command(
             f"{r['taken_on']:<12}{r['promises'] or 0:>8}{r['late'] or 0:>11}{r['late_evaluations'] or 0:>12}"
             f"{r['overdue_rounds'] or 0:>12}{r['worst_working_days_late'] or 0:>12}"
         )
+
+
+@status_app.command("recompute")
+@command
+def status_recompute_command(actor: ActorOpt = None, as_json: JsonOpt = False) -> None:
+    """Räkna om varje löftes lagrade status från reglerna (efter en version med ändrade
+    regler) / recompute every promise's stored status from the rules (after a release whose
+    rules changed); says how many differed. Admins and the operator; audited."""
+    from cli import transport
+
+    result = transport.call("status.recompute", {}, actor=actor)
+    if as_json:
+        print_json(result)
+        return
+    typer.echo(
+        f"Kontrollerade / checked {result['checked']} löften / promises; "
+        f"{result['differed']} hade fel lagrad status och skrevs om / had a wrong stored status "
+        "and were rewritten."
+    )
+    if result["promise_ids"]:
+        typer.echo("Löften / promises: " + ", ".join(str(i) for i in result["promise_ids"]))

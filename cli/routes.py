@@ -69,4 +69,6 @@ ROUTES: dict[str, tuple[str, str]] = {
     # the outbox
     "outbox.list": ("GET", "/api/outbox"),
     "outbox.retry": ("POST", "/api/outbox/retry"),
+    # upkeep after a release
+    "status.recompute": ("POST", "/api/promise-status/recompute"),
 }

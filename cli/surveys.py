@@ -9,6 +9,7 @@ import typer
 
 from cli import transport
 from cli.output import EXIT_BAD_INPUT, command, fail, print_json
+from lifecycle.errors import InputError
 
 app = typer.Typer(help="Trygghetsmätningen / the safety survey.", no_args_is_help=True)
 ActorOpt = Annotated[
@@ -29,7 +30,8 @@ def import_command(
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        fail(f"cannot read {file}: {exc}", EXIT_BAD_INPUT, as_json=as_json)
+        unreadable = InputError.said("{file}: kan inte läsas: {why}", file=file, why=exc)
+        fail(unreadable, EXIT_BAD_INPUT, as_json=as_json)
     out = transport.call("survey.import", {"region": region, "csv": text}, actor=actor)
     if as_json:
         print_json(out)

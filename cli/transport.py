@@ -146,9 +146,9 @@ def _credentials(actor: str | None) -> tuple[str, str]:
     token = saved_token()
     if token:
         return "token", token
-    raise NotAuthenticated(
-        "not signed in: run `lofte login EMAIL` or set LOFTE_TOKEN to a personal access "
-        "token; on the server itself, name a registered person with --actor"
+    raise NotAuthenticated.said(
+        "inte inloggad: kör `lofte login EMAIL` eller sätt LOFTE_TOKEN till en personlig "
+        "åtkomstnyckel; på servern själv, ange en registrerad person med --actor"
     )
 
 
@@ -242,8 +242,8 @@ def _over_http(name: str, params: dict[str, Any], headers: dict[str, str]) -> An
             headers = {**headers, "Content-Type": "application/json"}
             response = http_request(method, url, body=body, headers=headers)
     except (OSError, http.client.HTTPException) as exc:
-        raise ServiceFailed(
-            f"the service at {client_settings().service_url} did not answer: {exc}"
+        raise ServiceFailed.said(
+            "tjänsten på {url} svarade inte: {exc}", url=client_settings().service_url, exc=exc
         ) from None
     return _result(response)
 
@@ -261,18 +261,29 @@ def _result(response: Answer) -> Any:
     except ValueError:
         body = None
     if not isinstance(body, dict) or "error" not in body:
-        raise ServiceFailed(f"the service failed (HTTP {response.status}); its log has the details")
+        raise ServiceFailed.said(
+            "tjänsten misslyckades (HTTP {status}); dess logg har detaljerna",
+            status=response.status,
+        )
     raise error_from(body, response.status)
 
 
 def error_from(body: dict[str, Any], status: int) -> LofteError:
-    """The error an API error answer describes."""
+    """The error an API error answer describes, in both its languages (``error_sv``)."""
+    error = _error_of(body, status)
+    error.swedish = body.get("error_sv") or None
+    return error
+
+
+def _error_of(body: dict[str, Any], status: int) -> LofteError:
     kind, message = body.get("error_kind"), str(body.get("error"))
     if kind == "Refused" or (status == 409 and body.get("unmet")):
         unmet = [Unmet(u["code"], u["message_sv"], u["message_en"]) for u in body["unmet"]]
-        return Refused(unmet, message)
+        refused = Refused(unmet)
+        refused.headline = message  # the server's English, said already
+        return refused
     if status == 403:
-        return Forbidden(str(body.get("error_sv") or message), message)
+        return Forbidden(message)
     if status == 401:
         return NotAuthenticated(message)
     if status == 404:

@@ -281,6 +281,24 @@ def refresh_missing(session: Session, batch: int = 500) -> int:
     return len(missing)
 
 
+def recompute_all(session: Session, batch: int = 500) -> tuple[int, list[int]]:
+    """Recompute the stored status of every promise from the tables (after a release whose
+    rules changed) and rewrite the rows that differ, in the caller's transaction; how many
+    promises were checked, and the ids of those whose stored row was wrong or missing."""
+    ids: list[Any] = list(
+        session.connection().execute(sa_select(col(Promise.id)).order_by(col(Promise.id))).scalars()
+    )
+    differed: list[int] = []
+    for start in range(0, len(ids), batch):
+        part = ids[start : start + batch]
+        fresh, kept = compute(session, part), stored(session, part)
+        wrong = [pid for pid in part if fresh.get(pid) != kept.get(pid)]
+        refresh(session, wrong)
+        session.flush()
+        differed += wrong
+    return len(ids), differed
+
+
 def mark(session: Session, promise_id: int | None) -> None:
     """Name a promise changed by a statement the ORM does not track (a bulk UPDATE or
     DELETE); its status is rewritten before the transaction commits."""

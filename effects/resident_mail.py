@@ -14,7 +14,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from config.settings import get_settings
-from models import EvaluationRound, Promise, ResidentSubscription, YearEndCompilation
+from lifecycle.names import organisation_title
+from models import EvaluationRound, Organisation, Promise, ResidentSubscription, YearEndCompilation
 from notifications.channel_config import RESIDENTS_CHANNEL
 from notifications.outbox import enqueue
 from views.lookup import organisation_names
@@ -34,9 +35,14 @@ def unsubscribe_link(token: str) -> str:
 
 def _about(session: Session, promise: Promise) -> dict[str, Any]:
     municipality, police = organisation_names(session, promise)
+    org = session.get(Organisation, promise.municipality_id)
+    kind = org.kind if org is not None else None
     return {
         "area": promise.area_name,
         "municipality": municipality,
+        # "Polisen och Bromma stadsdelsnämnd har …": the party by its full name
+        "municipality_title": organisation_title(municipality, kind, "sv", in_sentence=True),
+        "municipality_title_en": organisation_title(municipality, kind, "en", in_sentence=True),
         "police_area": police,
         "promise_id": promise.id,
         "promise_url": public_link(f"/offentligt/loften/{promise.id}"),

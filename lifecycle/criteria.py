@@ -55,6 +55,8 @@ def _resident_dialogue(s: PromiseSnapshot) -> list[Unmet]:
                 "dialogue.results_missing",
                 "Medborgardialogen saknar resultat. Registrera vad invånarna sa (teman, platser, tider).",
                 "The resident dialogue has no results. Record what residents said (themes, places, times).",
+                # the dialogue whose results to write down (the first one with residents)
+                ref=f"dialogue:{with_residents[0].id}",
             )
         ]
     return []
@@ -73,6 +75,7 @@ def _joint_analysis(s: PromiseSnapshot) -> list[Unmet]:
             f"analysis.{party.value}_picture_missing",
             f"{_party(s, party)[0]} har inte bidragit med sin lägesbild.",
             f"{_party(s, party)[1]} has not contributed its situation picture.",
+            ref=f"party:{party.value}",
         )
         for party in Party
         if party not in s.situation_pictures_by
@@ -283,9 +286,10 @@ def _action_plan(s: PromiseSnapshot) -> list[Unmet]:
             unmet.append(
                 Unmet(
                     f"signoff.{party.value}_missing",
-                    f"{name} har inte undertecknat åtgärdsplanen; var och en av partens "
+                    f"{name} har inte undertecknat medborgarlöftet; var och en av partens "
                     "organisationer skriver under.",
-                    f"{name} has not signed the action plan; each organisation of the party signs.",
+                    f"{name} has not signed the citizen promise; each organisation of the party "
+                    "signs.",
                     ref=f"organisation:{name}",
                 )
             )
@@ -293,8 +297,9 @@ def _action_plan(s: PromiseSnapshot) -> list[Unmet]:
             unmet.append(
                 Unmet(
                     f"signoff.{party.value}_missing",
-                    f"{_party(s, party)[0]} har inte undertecknat åtgärdsplanen.",
-                    f"{_party(s, party)[1]} has not signed the action plan.",
+                    f"{_party(s, party)[0]} har inte undertecknat medborgarlöftet.",
+                    f"{_party(s, party)[1]} has not signed the citizen promise.",
+                    ref=f"party:{party.value}",
                 )
             )
     return unmet

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from lifecycle.i18n import Phrase
+
 # Dialogues and situation pictures of a new promise are made the autumn before its term starts;
 # a year and a half covers a spring dialogue before an autumn renewal.
 BEFORE_TERM = timedelta(days=550)
@@ -27,23 +29,28 @@ def date_problem(
     not_in_future: bool = False,
     before: timedelta = BEFORE_TERM,
     after: timedelta = AFTER_TERM,
-) -> str | None:
-    """What is wrong with ``value`` for the field ``name``, or None when it is plausible."""
+) -> Phrase | None:
+    """What is wrong with ``value`` for the field ``name`` (a sentence to say in either
+    language), or None when it is plausible."""
+    term = {"name": name, "value": value, "start": term_start, "end": term_end}
     if not_in_future and value > today:
-        return (
-            f"{name} {value} is in the future (today is {today}); record it once it has "
-            "happened, with the day it happened"
+        return Phrase(
+            "{name} {value} ligger i framtiden (i dag är det {today}); registrera det när det "
+            "har hänt, med den dag det hände",
+            {**term, "today": today},
         )
     earliest, latest = term_start - before, term_end + after
     if value < earliest:
-        return (
-            f"{name} {value} is long before the promise's term ({term_start} to {term_end}); "
-            f"the earliest accepted is {earliest}. Check the year, or record it on the right promise"
+        return Phrase(
+            "{name} {value} ligger långt före löftets period ({start} till {end}); det "
+            "tidigaste som godtas är {limit}. Kontrollera året, eller registrera det på rätt löfte",
+            {**term, "limit": earliest},
         )
     if value > latest:
-        return (
-            f"{name} {value} is after the promise's term ({term_start} to {term_end}); "
-            f"the latest accepted is {latest}. Check the year, or record it on the right promise"
+        return Phrase(
+            "{name} {value} ligger efter löftets period ({start} till {end}); det senaste som "
+            "godtas är {limit}. Kontrollera året, eller registrera det på rätt löfte",
+            {**term, "limit": latest},
         )
     return None
 

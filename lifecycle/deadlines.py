@@ -16,10 +16,14 @@ from datetime import date, timedelta
 from typing import Literal
 
 from lifecycle.calendar import previous_working_day
+from lifecycle.i18n import translate
 from lifecycle.reminders import ReminderLadder
 from lifecycle.rounds import EvaluationRule, due_after_cut_off, nominal_round_dates
 from lifecycle.stages import CYCLE, Stage
 from lifecycle.term import cycle_year_bounds, term_end
+
+# An evaluation round by its number, for people (English in the catalogue).
+ROUND = "Uppföljning {number}"
 
 Anchor = Literal["term_start", "term_end", "year_start", "year_end"]
 ANCHORS: tuple[str, ...] = ("term_start", "term_end", "year_start", "year_end")
@@ -183,10 +187,9 @@ def what_is_due(
 ) -> str:
     """What a deadline is about, for people: ``Uppföljning 2`` / ``Action plan (year 2)``."""
     if kind == KIND_ROUND:
-        number = ref.split(":", 1)[1]
-        text = f"Uppföljning {number}" if language == "sv" else f"Evaluation round {number}"
+        text = translate(ROUND, language, number=ref.split(":", 1)[1])
     else:
         text = stage.name_in(language)
     if term_years > 1:
-        text += f" (år {cycle_year})" if language == "sv" else f" (year {cycle_year})"
+        text += translate(" (år {year})", language, year=cycle_year)
     return text

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Self
 
 from lifecycle.criteria import Unmet
-from lifecycle.i18n import translate
+from lifecycle.i18n import InvalidValue, Phrase, translate
 
 if TYPE_CHECKING:  # pydantic is only needed to read its errors; the CLI's fast path skips it
     from pydantic import ValidationError
@@ -32,12 +32,18 @@ class LofteError(Exception):
     swedish: str | None = None
 
     @classmethod
-    def said(cls, swedish: str, **values: Any) -> Self:
+    def said(cls, swedish: str, /, **values: Any) -> Self:
         """The error as one sentence written in Swedish with named ``values``; its English is
-        the catalogue's (lifecycle/translations/en.po)."""
+        the catalogue's (lifecycle/translations/en.po). A value that is a ``Phrase`` is said
+        in each language too."""
         error = cls(translate(swedish, "en", **values))
         error.swedish = translate(swedish, "sv", **values)
         return error
+
+    @classmethod
+    def of(cls, phrase: Phrase) -> Self:
+        """The error saying ``phrase`` (a sentence made elsewhere, e.g. a refused right)."""
+        return cls.said(phrase.text, **phrase.values)
 
     def message(self, language: str) -> str:
         """The error in ``language``: Swedish where it was written in Swedish, else English."""
@@ -61,15 +67,25 @@ class NotFound(LofteError):
 
 
 class Refused(LofteError):
-    """The lifecycle rules refuse the request; ``unmet`` lists every reason."""
+    """The lifecycle rules refuse the request; ``unmet`` lists every reason.
+
+    ``headline`` is one sentence in Swedish with its named ``values`` (English from the
+    catalogue): ``Refused(unmet, "löfte {id} kan inte gå vidare", id=7)``. ``self.headline``
+    is its English (the API's ``error``), ``message(language)`` the headline in either.
+    """
 
     exit_code = 1
     http_status = 409
 
-    def __init__(self, unmet: list[Unmet], headline: str = "refused"):
+    def __init__(self, unmet: list[Unmet], headline: str = "nekades", /, **values: Any):
         self.unmet = unmet
-        self.headline = headline
-        super().__init__(headline + ": " + "; ".join(u.message_en for u in unmet))
+        self.headline = translate(headline, "en", **values)
+        super().__init__(self.headline + ": " + "; ".join(u.message_en for u in unmet))
+        self.swedish = translate(headline, "sv", **values)
+
+    def message(self, language: str) -> str:
+        """The headline in ``language`` (the unmet criteria say the rest, each in its own)."""
+        return self.swedish if language == "sv" and self.swedish else self.headline
 
 
 class Conflict(LofteError):
@@ -114,11 +130,34 @@ def field_message(kind_of_error: str, label: str, language: str, limit: object =
     return message[0].upper() + message[1:]
 
 
+def _in_swedish(err: Any, value: str | None) -> str:
+    """One of pydantic's errors as a Swedish sentence, the field named by its label."""
+    from lifecycle.fields import field_label
+
+    names = [str(part) for part in err["loc"] if isinstance(part, str)]
+    label = field_label(names[-1]) if names else ""
+    if len(err["loc"]) > 1:  # in a list or a nested part: say where too
+        label = f"{label} ({field_path(err['loc'])})" if label else field_path(err["loc"])
+    cause = (err.get("ctx") or {}).get("error")
+    limit = (err.get("ctx") or {}).get("ge", "")
+    if isinstance(cause, InvalidValue):
+        said = cause.phrase.said("sv")
+    elif label:
+        said = field_message(err["type"], label, "sv", limit) or translate(
+            "{label}: ogiltigt värde", "sv", label=label
+        )
+    else:
+        said = translate("ogiltigt värde", "sv")
+    return said.rstrip(".") + (translate(" (angivet: {value})", "sv", value=value) if value else "")
+
+
 def describe_validation_error(exc: ValidationError, what: str) -> InputError:
     """Turn pydantic's errors into one readable InputError: field, problem, value given.
 
     Its English is pydantic's, field by field, as the API and the command line have always
-    said it; its Swedish (``message("sv")``, the pages) uses ``FIELD_MESSAGES`` where one fits.
+    said it (a refusal of our own validators, ``InvalidValue``, in the catalogue's English);
+    its Swedish (``message("sv")``, the pages) names each field by its Swedish label
+    (``lifecycle/fields.py``) with a sentence of ``FIELD_MESSAGES`` or the validator's own.
     """
     lines, swedish = [], []
     for err in exc.errors():
@@ -128,11 +167,11 @@ def describe_validation_error(exc: ValidationError, what: str) -> InputError:
         # A value is quoted short: an input of megabytes must not come back in the message.
         value = None if isinstance(given, dict | list) or given is None else _short(given)
         lines.append(f"{field}: {msg}" + (f" (got {value})" if value else ""))
-        limit = (err.get("ctx") or {}).get("ge", "")
-        said = field_message(err["type"], field, "sv", limit) or f"{field}: {msg}"
-        swedish.append(said.rstrip(".") + (f" (angivet: {value})" if value else ""))
+        swedish.append(_in_swedish(err, value))
     error = InputError(f"invalid {what}: " + "; ".join(lines))
-    error.swedish = f"Ogiltig {what}: " + "; ".join(swedish) + "."
+    error.swedish = translate(
+        "Uppgifterna stämmer inte: {problems}.", "sv", problems="; ".join(swedish)
+    )
     return error
 
 
@@ -144,16 +183,11 @@ class NotAuthenticated(LofteError):
 
 
 class Forbidden(LofteError):
-    """Signed in, but without the right this needs; the message names the missing right."""
+    """Signed in, but without the right this needs; the message names the missing right
+    (``Forbidden.of(denied)``, or ``Forbidden.said(...)``)."""
 
     exit_code = 3
     http_status = 403
-
-    def __init__(self, message_sv: str, message_en: str):
-        self.message_sv = message_sv
-        self.message_en = message_en
-        self.swedish = message_sv
-        super().__init__(message_en)
 
 
 class Unavailable(LofteError):
@@ -171,11 +205,12 @@ class Busy(Unavailable):
     http_status = 503
     retry_after_seconds = 5
 
-    def __init__(self, message: str = "") -> None:
-        super().__init__(
-            message
-            or "the database is busy with another write; nothing was changed, try again in a moment"
+    def __init__(self) -> None:
+        sentence = (
+            "databasen är upptagen av en annan skrivning; inget ändrades, försök igen om en stund"
         )
+        super().__init__(translate(sentence, "en"))
+        self.swedish = sentence
 
 
 class TooManyRequests(LofteError):
@@ -183,3 +218,11 @@ class TooManyRequests(LofteError):
 
     exit_code = 1
     http_status = 429
+
+
+# Asked to sign in (the command line's ways to; the pages send to /logga-in).
+SIGN_IN_FIRST = "logga in först (lofte login, eller en åtkomstnyckel i LOFTE_TOKEN)"
+# A police region nobody registered, with the ones that are.
+UNKNOWN_POLICE_REGION = "okänd polisregion {region!r}; kända: {known}"
+# A promise that is not published (or does not exist: the public may not tell the difference).
+NO_PUBLISHED_PROMISE = "inget publicerat löfte {id}"

@@ -6,29 +6,44 @@ Swedish, msgstr the English), so the web pages, the forms' errors and the errors
 application's input all read from the same place. The vocabulary's labels (activity status,
 dialogue method ...) bring their English with them (``lifecycle/vocabulary.py``).
 
-``tests/web/test_i18n.py`` fails when a text the pages or the errors use has no English, and
-when a sentence's ``{values}`` differ between its two languages. Read with the standard
-library only, like the rest of ``lifecycle/``.
+A value that is words itself (a right, a stage, a list) is a ``Phrase`` (or any value with a
+``said(language)``), said in the language of the sentence around it; an error is said with
+``InputError.said(...)`` (``lifecycle/errors.py``), a validator's refusal with ``InvalidValue``,
+a report's word with ``in_context`` (gettext's ``msgctxt``: a report may say a word otherwise
+than a page). ``docs/architecture.md`` ("Writing a sentence") has the whole of it.
+
+``tests/web/test_i18n.py`` and ``tests/test_one_home.py`` fail when a text the pages or the
+errors use has no English, and when a sentence's ``{values}`` differ between its two
+languages. Read with the standard library only, like the rest of ``lifecycle/``.
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 LANGUAGES = ("sv", "en")
 CATALOGUE = Path(__file__).resolve().parent / "translations" / "en.po"
+# gettext's separator between an entry's context and its msgid.
+CONTEXT_SEPARATOR = "\x04"
+# The context of the documents' and reports' words: a report says "Uppnått" as "Met", where a
+# page says "Reached".
+REPORT = "report"
 
 
 def read_catalogue(path: Path = CATALOGUE) -> dict[str, str]:
     """Every translated entry of a gettext catalogue: msgid → msgstr (empty ones left out).
 
-    Enough of the PO format for ours: comments, ``msgid``/``msgstr`` and strings continued
-    on the following lines; no plurals or contexts.
+    Enough of the PO format for ours: comments, ``msgctxt``/``msgid``/``msgstr`` and strings
+    continued on the following lines; no plurals. An entry with a context is keyed as gettext
+    keys it, ``context + "\x04" + msgid`` (``in_context``).
     """
     entries: dict[str, str] = {}
+    msgctxt: list[str] | None = None
     msgid: list[str] | None = None
     msgstr: list[str] | None = None
     current: list[str] | None = None
@@ -36,6 +51,8 @@ def read_catalogue(path: Path = CATALOGUE) -> dict[str, str]:
     def flush() -> None:
         if msgid is not None and msgstr is not None:
             key, value = "".join(msgid), "".join(msgstr)
+            if msgctxt is not None:
+                key = "".join(msgctxt) + CONTEXT_SEPARATOR + key
             if key and value:
                 entries[key] = value
 
@@ -43,8 +60,14 @@ def read_catalogue(path: Path = CATALOGUE) -> dict[str, str]:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        if line.startswith("msgid "):
+        if line.startswith("msgctxt "):
             flush()
+            msgctxt, msgid, msgstr = [_unquote(line[8:])], None, None
+            current = msgctxt
+        elif line.startswith("msgid "):
+            if msgstr is not None:  # a new entry, not the msgid of a msgctxt just read
+                flush()
+                msgctxt = None
             msgid, msgstr = [_unquote(line[6:])], None
             current = msgid
         elif line.startswith("msgstr "):
@@ -79,7 +102,78 @@ def N_(text: str) -> str:  # gettext's name for "translated later"
     return text
 
 
-def translate(text: str, language: str, **values: Any) -> str:
-    """``text`` (Swedish) in ``language``, its ``{values}`` filled in."""
+def in_context(context: str, text: str, language: str, /, **values: Any) -> str:
+    """``text`` (Swedish) in ``language`` as said in ``context`` (gettext's ``msgctxt``: the
+    same Swedish word with another English there), its ``{values}`` filled in."""
+    if language == "en":
+        table = english()
+        text = table.get(context + CONTEXT_SEPARATOR + text, table.get(text, text))
+    return _filled(text, language, values)
+
+
+@runtime_checkable
+class Sayable(Protocol):
+    """A value that says itself in a language (a Phrase, a stage's name ...)."""
+
+    def said(self, language: str) -> str:
+        """The value in ``language``."""
+        ...
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A sentence not yet in either language: its Swedish and its values, to be said later.
+
+    A value that is itself a Phrase (the name of a right, a stage) is said in the same
+    language as the sentence around it: ``Phrase("Du saknar rätt att {right}.",
+    {"right": Phrase(RIGHTS[action])})``.
+    """
+
+    text: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def said(self, language: str) -> str:
+        """The sentence in ``language``, its values filled in."""
+        return translate(self.text, language, **self.values)
+
+
+def translate(text: str, language: str, /, **values: Any) -> str:
+    """``text`` (Swedish) in ``language``, its ``{values}`` filled in (a value that can say
+    itself, a Phrase or a Stage, is said in ``language`` too)."""
     words = english().get(text, text) if language == "en" else text
-    return words.format(**values) if values else words
+    return _filled(words, language, values)
+
+
+def _filled(words: str, language: str, values: Mapping[str, Any]) -> str:
+    if not values:
+        return words  # a text without values may hold braces of its own
+    said = {k: v.said(language) if isinstance(v, Sayable) else v for k, v in values.items()}
+    return words.format(**said)
+
+
+class InvalidValue(ValueError):
+    """A validator's refusal of a value, written as one Swedish sentence with named values
+    (English from the catalogue): raised inside a pydantic validator, which wraps a
+    ``ValueError``; ``describe_validation_error`` then says it in either language."""
+
+    def __init__(self, swedish: str, /, **values: Any) -> None:
+        self.phrase = Phrase(swedish, values)
+        super().__init__(self.phrase.said("en"))
+
+
+# "none" where a list of what is known or valid is empty ("giltiga id: inga").
+NONE = Phrase("inga")
+
+
+def joined(phrases: list[Phrase], separator: str | Phrase = ", ") -> Phrase:
+    """One phrase listing ``phrases``, each said in the sentence's language: the glue
+    (``{p0}, {p1}``) is not a sentence and needs no English of its own; a separator that is a
+    word (``AND``) is said in the language too."""
+    glue = " {sep} " if isinstance(separator, Phrase) else separator.replace("{", "{{")
+    text = glue.join(f"{{p{i}}}" for i in range(len(phrases)))
+    values: dict[str, Any] = {f"p{i}": p for i, p in enumerate(phrases)}
+    return Phrase(text, {**values, "sep": separator})
+
+
+# "and" between the last two of a list ("mål 3 och aktiviteter 4").
+AND = Phrase("och")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from lifecycle.i18n import translate
+from lifecycle.i18n import Phrase
 from lifecycle.vocabulary import Party, Role
 
 
@@ -158,12 +158,8 @@ class Target:
     signer: int | None = None
 
 
-@dataclass(frozen=True)
-class Denied:
-    """Why an action is not permitted: the missing right, in Swedish and English."""
-
-    message_sv: str
-    message_en: str
+class Denied(Phrase):
+    """Why an action is not permitted: the missing right, one sentence said in either language."""
 
 
 # Why a right is missing here, when it is not simply missing (Swedish; English in the catalogue).
@@ -175,16 +171,12 @@ WHERE = {
 
 
 def _denied(action: Action, where: str = "") -> Denied:
-    def said(language: str) -> str:
-        right = translate(RIGHTS[action], language)
-        if not where:
-            return translate("Du saknar rätt att {right}.", language, right=right)
-        because = translate(WHERE[where], language)
-        return translate(
-            "Du saknar rätt att {right} ({where}).", language, right=right, where=because
-        )
-
-    return Denied(said("sv"), said("en"))
+    right = Phrase(RIGHTS[action])
+    if not where:
+        return Denied("Du saknar rätt att {right}.", {"right": right})
+    return Denied(
+        "Du saknar rätt att {right} ({where}).", {"right": right, "where": Phrase(WHERE[where])}
+    )
 
 
 def decide(principal: Principal, action: Action, target: Target | None = None) -> Denied | None:

@@ -72,9 +72,11 @@ def neutralise_formula(value: Any) -> Any:
     (visible text otherwise kept, control characters removed); numbers and dates unchanged."""
     if not isinstance(value, str):
         return value
-    if value.startswith(FORMULA_PREFIXES):
-        value = "'" + value
-    return strip_controls(value)
+    stripped = strip_controls(value)
+    # Checked before and after the controls go: "\x00=1+1" must not become a bare "=1+1".
+    if value.startswith(FORMULA_PREFIXES) or stripped.startswith(FORMULA_PREFIXES):
+        return "'" + stripped
+    return stripped
 
 
 def escape_markdown(text: str) -> str:

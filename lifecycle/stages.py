@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from lifecycle.i18n import InvalidValue
+
 
 class Stage(StrEnum):
     """A promise's stage. Order of declaration is the order of the cycle."""
@@ -27,6 +29,10 @@ class Stage(StrEnum):
         sv, en = STAGE_NAMES[self]
         return sv if language == "sv" else en
 
+    def said(self, language: str) -> str:
+        """The stage's name in ``language``, as a value in a sentence (lifecycle/i18n.py)."""
+        return self.name_in(language)
+
 
 STAGE_NAMES: dict[Stage, tuple[str, str]] = {
     Stage.RESIDENT_DIALOGUE: ("Medborgardialog", "Resident dialogue"),
@@ -45,7 +51,7 @@ CYCLE: tuple[Stage, ...] = tuple(s for s in Stage if s is not Stage.CLOSED)
 def next_stage(stage: Stage) -> Stage:
     """The stage after ``stage`` in the cycle (year-end compilation is followed by closed)."""
     if stage is Stage.CLOSED:
-        raise ValueError("a closed promise has no next stage")
+        raise InvalidValue("ett avslutat löfte har inget nästa steg")
     return list(Stage)[stage.position + 1]
 
 
@@ -55,4 +61,6 @@ def parse_stage(value: str) -> Stage:
         return Stage(value)
     except ValueError:
         valid = ", ".join(s.value for s in Stage)
-        raise ValueError(f"unknown stage {value!r}; valid stages: {valid}") from None
+        raise InvalidValue(
+            "okänt steg {value!r}; giltiga steg: {valid}", value=value, valid=valid
+        ) from None

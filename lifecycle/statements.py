@@ -14,6 +14,10 @@ import re
 # vakt" and "kl. 18" stay inside their sentence.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"«”A-ZÅÄÖÉ])")
 _BULLET = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+")
+# A paragraph that already says who promises ("Polisen lovar att ...") keeps its opening.
+_OPENS_WITH_PROMISE = re.compile(
+    r"^\W*(?:\w+\W+){0,6}?(?:lovar|promises?)(?:\s+(?:att|to))?\b", re.IGNORECASE
+)
 
 
 def split_statements(text: str) -> list[str]:
@@ -34,3 +38,21 @@ def backed_by(party: str, owners: set[str]) -> bool:
     if party == "joint":
         return "joint" in owners or {"police", "municipality"} <= owners
     return bool({party, "joint"} & owners)
+
+
+def promise_paragraphs(text: str) -> list[tuple[str | None, str]]:
+    """Each paragraph of one party's promise text as (its own opening, the rest).
+
+    The opening is the paragraph's own "Polisen lovar att" when it says who promises, else
+    None: the reader then writes the party's opening before it, so a text that begins "Polisen
+    lovar …" never reads "Polisen lovar: Polisen lovar …".
+    """
+    paragraphs: list[tuple[str | None, str]] = []
+    for paragraph in (p.strip() for p in text.splitlines()):
+        if paragraph:
+            opens = _OPENS_WITH_PROMISE.match(paragraph)
+            if opens:
+                paragraphs.append((opens.group(0).strip(), paragraph[opens.end() :].strip()))
+            else:
+                paragraphs.append((None, paragraph))
+    return paragraphs

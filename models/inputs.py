@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from lifecycle.i18n import InvalidValue, Phrase
 from lifecycle.safe_text import control_character_in, invisible_character_in
 from lifecycle.term import MAX_TERM_YEARS, MIN_TERM_YEARS
 from lifecycle.vocabulary import (
@@ -46,8 +47,11 @@ def plausible_moment(value: datetime | None) -> datetime | None:
     # Year 1 or 9999 is no day a promise is seen on, and date arithmetic near the ends of
     # the calendar overflows: refuse it with a sentence instead.
     if value is not None and not FIRST_DAY <= value.date() <= LAST_DAY:
-        raise ValueError(
-            f"{value.date()} is not a plausible day; give a date between {FIRST_DAY} and {LAST_DAY}"
+        raise InvalidValue(
+            "{day} är inte en rimlig dag; ange ett datum mellan {first} och {last}",
+            day=value.date(),
+            first=FIRST_DAY,
+            last=LAST_DAY,
         )
     return value
 
@@ -108,9 +112,11 @@ def check_name(name: str, value: str) -> str:
     value = unicodedata.normalize("NFC", value)
     bad = invisible_character_in(value)
     if bad is not None:
-        raise ValueError(
-            f"{name}: contains the invisible character U+{ord(bad):04X} (a direction mark, a "
-            "zero-width character or a byte order mark); type the name again without it"
+        raise InvalidValue(
+            "{name}: innehåller det osynliga tecknet U+{code:04X} (ett riktningstecken, ett "
+            "tecken utan bredd eller en byte order mark); skriv namnet igen utan det",
+            name=name,
+            code=ord(bad),
         )
     return value
 
@@ -134,14 +140,19 @@ def _check_value(name: str, value: Any) -> None:
         multiline = name in MULTI_LINE
         limit = MULTI_LINE_MAX if multiline else ONE_LINE_MAX
         if len(value) > limit:
-            raise ValueError(
-                f"{name}: at most {limit:,} characters (got {len(value):,}); shorten it"
+            raise InvalidValue(
+                "{name}: högst {limit:,} tecken (fick {count:,}); korta texten",
+                name=name,
+                limit=limit,
+                count=len(value),
             )
         bad = control_character_in(value, multiline=multiline)
         if bad is not None:
-            where = "" if multiline else " (it is one line)"
-            raise ValueError(
-                f"{name}: contains the control character U+{ord(bad):04X}{where}; remove it"
+            raise InvalidValue(
+                "{name}: innehåller styrtecknet U+{code:04X}{where}; ta bort det",
+                name=name,
+                code=ord(bad),
+                where="" if multiline else Phrase(" (det är en rad)"),
             )
     elif isinstance(value, bool):
         return
@@ -149,16 +160,31 @@ def _check_value(name: str, value: Any) -> None:
         is_id = name == "id" or name.endswith("_id")
         low, high = (1, ID_MAX) if is_id else (-INT_MAX, INT_MAX)
         if not low <= value <= high:
-            raise ValueError(f"{name}: must be between {low} and {high:,} (got {value})")
+            raise InvalidValue(
+                "{name}: måste vara mellan {low} och {high:,} (fick {value})",
+                name=name,
+                low=low,
+                high=high,
+                value=value,
+            )
     elif isinstance(value, float):
         if not math.isfinite(value) or abs(value) > NUMBER_MAX:
-            raise ValueError(f"{name}: must be a finite number within ±{NUMBER_MAX:.0e}")
+            raise InvalidValue(
+                "{name}: måste vara ett ändligt tal inom ±{most:.0e}", name=name, most=NUMBER_MAX
+            )
     elif isinstance(value, date):
         if not FIRST_DAY <= value <= LAST_DAY:
-            raise ValueError(f"{name}: {value} is not a plausible date (years 2000-2100)")
+            raise InvalidValue(
+                "{name}: {value} är inte ett rimligt datum (åren 2000-2100)", name=name, value=value
+            )
     elif isinstance(value, list):
         if len(value) > LIST_MAX:
-            raise ValueError(f"{name}: at most {LIST_MAX:,} items (got {len(value):,})")
+            raise InvalidValue(
+                "{name}: högst {most:,} poster (fick {count:,})",
+                name=name,
+                most=LIST_MAX,
+                count=len(value),
+            )
         for item in value:
             _check_value(name, item)
 
@@ -306,9 +332,10 @@ class DialogueInput(_Input):
     @model_validator(mode="after")
     def _dates_in_order(self) -> DialogueInput:
         if self.held_to and self.held_to < self.held_from:
-            raise ValueError(
-                f"held_to ({self.held_to}) is before held_from ({self.held_from}); "
-                "give the last day of the dialogue, or leave held_to out for a single day"
+            raise InvalidValue(
+                "Sista dagen ({to}) är före första dagen ({start}). Ange dialogens sista dag, eller lämna den tom för en dialog på en dag.",
+                to=self.held_to,
+                start=self.held_from,
             )
         return self
 
@@ -325,14 +352,14 @@ class FrameAreaNoteInput(_Input):
     @model_validator(mode="after")
     def _said_or_reasoned(self) -> FrameAreaNoteInput:
         if self.not_relevant and not self.reason:
-            raise ValueError(
-                f"{self.area}: marked not relevant here (ej aktuellt här) without a reason; "
-                "say why (reason: ...)"
+            raise InvalidValue(
+                "{area}: markerat ej aktuellt här utan skäl; säg varför (reason: ...)",
+                area=self.area,
             )
         if not self.not_relevant and not self.note:
-            raise ValueError(
-                f"{self.area}: say what the situation picture shows about the area (note: ...), "
-                "or mark it not relevant here with a reason (not_relevant: true, reason: ...)"
+            raise InvalidValue(
+                "{area}: säg vad lägesbilden visar om området, eller markera det som ej aktuellt här och säg varför.",
+                area=self.area,
             )
         return self
 
@@ -477,20 +504,21 @@ class ActivityInput(_Input):
     @model_validator(mode="after")
     def _dates_in_order(self) -> ActivityInput:
         if self.end < self.start:
-            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+            raise InvalidValue(
+                "end ({end}) är före start ({start})", end=self.end, start=self.start
+            )
         return self
 
     @model_validator(mode="after")
     def _other_owner_named(self) -> ActivityInput:
         if self.owner_party is ActivityOwner.OTHER and not self.owner_other:
-            raise ValueError(
-                "owner_party is 'other': name the actor that carries the activity "
-                "(owner_other, e.g. 'Region Stockholm' or 'Rinkebyskolan')"
+            raise InvalidValue(
+                "En annan aktör genomför aktiviteten: skriv vilken, till exempel Region Stockholm eller Rinkebyskolan."
             )
         if self.owner_party is not ActivityOwner.OTHER and (self.owner_other or self.owner_kind):
-            raise ValueError(
-                f"owner_other and owner_kind are only for owner_party 'other', not "
-                f"{self.owner_party.value!r}; leave them out or set owner_party: other"
+            raise InvalidValue(
+                "Annan aktör och typ av aktör gäller bara när en annan aktör genomför aktiviteten, inte {owner!r}. Lämna dem tomma, eller välj annan aktör.",
+                owner=self.owner_party.value,
             )
         return self
 
@@ -532,9 +560,8 @@ class PromiseTextInput(_Input):
     def _something_promised(self) -> PromiseTextInput:
         texts = (self.police_promises, self.municipality_promises, self.joint_promises)
         if not any(len(t) >= 10 for t in texts):
-            raise ValueError(
-                "write what is promised (at least 10 characters): police_promises, "
-                "municipality_promises, joint_promises, or any of them"
+            raise InvalidValue(
+                "Skriv vad som lovas, minst 10 tecken: vad polisen lovar, vad kommunen lovar eller vad ni lovar tillsammans."
             )
         return self
 
@@ -570,9 +597,8 @@ class AnalysisUpdateInput(_Input):
     @model_validator(mode="after")
     def _something_reviewed(self) -> AnalysisUpdateInput:
         if not (self.survey_results or self.situation_picture or self.priorities):
-            raise ValueError(
-                "write at least one part of the update: survey_results, situation_picture or "
-                "priorities"
+            raise InvalidValue(
+                "Skriv minst en del av uppdateringen: de nya resultaten från trygghetsmätningen, vad som har ändrats i lägesbilden eller fokusområdena."
             )
         return self
 
@@ -610,9 +636,9 @@ class ActivityStatusInput(_Input):
     @model_validator(mode="after")
     def _reason_when_not_done(self) -> ActivityStatusInput:
         if self.status is ActivityStatus.NOT_DONE and not self.reason:
-            raise ValueError(
-                f"activity {self.activity_id} is marked not_done without a reason; "
-                "say why it was not done (reason: ...)"
+            raise InvalidValue(
+                "Aktivitet {id} är markerad som inte genomförd. Skriv varför den inte blev gjord.",
+                id=self.activity_id,
             )
         return self
 

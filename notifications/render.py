@@ -24,6 +24,7 @@ from jinja2 import (
 )
 from jinja2.runtime import Context
 
+from lifecycle.i18n import translate
 from lifecycle.words import counted
 from notifications.channels.base import Rendered
 
@@ -44,10 +45,9 @@ KINDS = (
 )
 LANGUAGES = ("sv", "en")
 
-_LABELS = {
-    "sv": {"open": "Öppna i Löfte", "footer": "Skickat av Löfte, stöd för medborgarlöften."},
-    "en": {"open": "Open in Löfte", "footer": "Sent by Löfte, support for citizen promises."},
-}
+# The link's label and the footer of every message (English in the catalogue).
+OPEN_LABEL = "Öppna i Löfte"
+FOOTER = "Skickat av Löfte, stöd för medborgarlöften."
 
 
 def _stage_name(value: Any, language: str) -> str:
@@ -160,8 +160,8 @@ def _context(language: str, payload: dict[str, Any]) -> dict[str, Any]:
         **payload,
         "data": payload,
         "lang": lang,
-        "open_label": _LABELS[lang]["open"],
-        "footer": _LABELS[lang]["footer"],
+        "open_label": translate(OPEN_LABEL, lang),
+        "footer": translate(FOOTER, lang),
         # Links in messages point at the service (or LOFTE_PUBLIC_URL), never a command.
         "base_url": _base_url(),
     }

@@ -10,41 +10,37 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from lifecycle.safe_text import clean, neutralise_formula
+from lifecycle.i18n import REPORT, in_context
+from lifecycle.safe_text import clean
 from lifecycle.term import cycle_year_bounds
 from lifecycle.vocabulary import label
 from lifecycle.words import number
 from models import Activity, Goal, Organisation, PriorityArea, Problem, Promise, Region
 from reports.i18n import in_language
-from reports.office import (
-    DocumentInfo,
-    docx_bytes,
-    docx_table,
-    new_docx,
-    print_setup,
-    xlsx_properties,
-)
+from reports.office import DocumentInfo, docx_bytes, docx_table, new_docx
 from reports.parties import full_name
+from reports.xlsx_stream import XlsxBook, fit_widths
 
-# (key, Swedish header, English header), in the order of the columns.
-COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("focus_area", "Fokusområde", "Focus area"),
-    ("goal", "Mål", "Goal"),
-    ("indicator", "Indikator", "Indicator"),
-    ("baseline", "Utgångsvärde", "Baseline"),
-    ("target", "Målvärde", "Target"),
-    ("target_date", "Måldatum", "Target date"),
-    ("activity", "Aktivitet", "Activity"),
-    ("owner", "Genomförs av", "Carried out by"),
-    ("responsible", "Ansvarig", "Responsible"),
-    ("start", "Start", "Start"),
-    ("end", "Slut", "End"),
-    ("level", "Preventionsnivå", "Prevention level"),
-    ("approach", "Inriktning", "Approach"),
-    ("status", "Status", "Status"),
-    ("hours", "Timmar", "Hours"),
-    ("kronor", "Kronor", "Kronor"),
-    ("funding", "Finansiering", "Funding"),
+# (key, Swedish header), in the order of the columns; the English in the catalogue
+# (msgctxt ``action_plan.column.<key>``).
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("focus_area", "Fokusområde"),
+    ("goal", "Mål"),
+    ("indicator", "Indikator"),
+    ("baseline", "Utgångsvärde"),
+    ("target", "Målvärde"),
+    ("target_date", "Måldatum"),
+    ("activity", "Aktivitet"),
+    ("owner", "Genomförs av"),
+    ("responsible", "Ansvarig"),
+    ("start", "Start"),
+    ("end", "Slut"),
+    ("level", "Preventionsnivå"),
+    ("approach", "Inriktning"),
+    ("status", "Status"),
+    ("hours", "Timmar"),
+    ("kronor", "Kronor"),
+    ("funding", "Finansiering"),
 )
 DATE_KEYS = {"target_date", "start", "end"}
 NUMBER_KEYS = {"baseline", "target", "hours", "kronor"}
@@ -117,10 +113,7 @@ def plan_data(
                 "funding": a.funding_source,
             }
         )
-    title = (
-        in_language(("Åtgärdsplan", "Action plan"), language)
-        + f" {first.year}: {promise.area_name}"
-    )
+    title = in_context(REPORT, "Åtgärdsplan", language) + f" {first.year}: {promise.area_name}"
     return clean(
         {
             "language": language,
@@ -145,48 +138,34 @@ def _info(d: dict[str, Any]) -> DocumentInfo:
 
 def headers(language: str, keys: tuple[str, ...] | None = None) -> list[str]:
     """The column headers in ``language`` (all columns, or those of ``keys``)."""
-    return [in_language((sv, en), language) for k, sv, en in COLUMNS if keys is None or k in keys]
+    return [_header(k, sv, language) for k, sv in COLUMNS if keys is None or k in keys]
+
+
+def _header(key: str, swedish: str, language: str) -> str:
+    return in_context(f"action_plan.column.{key}", swedish, language)
 
 
 def to_xlsx(d: dict[str, Any]) -> bytes:
-    """The plan as a workbook: one sheet, printed landscape and fit to width."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
+    """The plan as a workbook: one sheet, printed landscape and fit to width, every cell
+    wrapped (goals and activities are sentences), dates as date cells."""
     language = d["language"]
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = in_language(("Åtgärdsplan", "Action plan"), language)
-    sheet.append(headers(language))
-    for row in d["rows"]:
-        values: list[Any] = []
-        for key, _, _ in COLUMNS:
-            value = row[key]
-            if key in DATE_KEYS and value:
-                value = date.fromisoformat(value)
-            values.append(
-                value if key in NUMBER_KEYS or key in DATE_KEYS else neutralise_formula(value)
-            )
-        sheet.append(values)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for index, (key, sv, en) in enumerate(COLUMNS, 1):
-        letter = get_column_letter(index)
-        longest = max(
-            [len(in_language((sv, en), language))] + [len(str(r[key] or "")) for r in d["rows"]]
-        )
-        sheet.column_dimensions[letter].width = min(max(longest + 2, 8), 45)
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if key in DATE_KEYS:
-                cell.number_format = "yyyy-mm-dd"
-    sheet.auto_filter.ref = sheet.dimensions
-    print_setup(sheet, freeze="C2")
-    xlsx_properties(book, _info(d))
+    head = headers(language)
+    rows = [
+        [
+            date.fromisoformat(row[key]) if key in DATE_KEYS and row[key] else row[key]
+            for key, _ in COLUMNS
+        ]
+        for row in d["rows"]
+    ]
+    widths, _ = fit_widths(head, ([row[key] or "" for key, _ in COLUMNS] for row in d["rows"]), 45)
     out = io.BytesIO()
-    book.save(out)
+    with XlsxBook(out, _info(d)) as book:
+        name = in_context(REPORT, "Åtgärdsplan", language)
+        everything = range(len(COLUMNS))
+        with book.sheet(name, widths, wrapped=everything, freeze="C2", autofilter=True) as sheet:
+            sheet.header(head)
+            for values in rows:
+                sheet.row(values)
     return out.getvalue()
 
 
@@ -196,9 +175,9 @@ def to_docx(d: dict[str, Any]) -> bytes:
     doc = new_docx(_info(d), landscape=True)
     doc.add_heading(d["title"], level=0)
     doc.add_paragraph(
-        in_language(("Parter", "Parties"), language)
+        in_context(REPORT, "Parter", language)
         + f": {d['parties'][0]}, {d['parties'][1]}. "
-        + in_language(("Period", "Period"), language)
+        + in_context(REPORT, "Period", language)
         + f": {d['period'][0]} – {d['period'][1]}."
     )
     rows = [
@@ -206,7 +185,7 @@ def to_docx(d: dict[str, Any]) -> bytes:
             number(r[k], language)
             if k in NUMBER_KEYS and r[k] is not None
             else ("" if r[k] is None else str(r[k]))
-            for k, _, _ in COLUMNS
+            for k, _ in COLUMNS
             if k in DOCX_KEYS
         ]
         for r in d["rows"]

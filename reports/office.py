@@ -4,8 +4,8 @@ python-docx starts from its own template: US Letter, en-US, author "python-docx"
 2013, no header or footer, equal fixed columns. ``new_docx`` replaces all of that (A4, the
 document's language, properties from the promise, a header naming the organisation and the
 document, a footer with "Sida 1 av 3"); ``docx_table`` gives columns as wide as their content
-needs, header rows repeated on every page and rows that never split. ``print_setup`` gives an
-openpyxl sheet landscape A4, fit to width, repeated header rows and frozen panes.
+needs, header rows repeated on every page and rows that never split. Spreadsheets get the
+same set-up from their one writer, ``reports.xlsx_stream``.
 """
 
 from __future__ import annotations
@@ -237,31 +237,3 @@ def docx_bytes(doc: DocumentType) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
-
-
-def print_setup(sheet: Any, title_rows: int = 1, freeze: str = "B2") -> None:
-    """Print an openpyxl sheet on landscape A4, fitted to the page width (as many pages
-    down as it takes), with its header rows on every page and the panes frozen at ``freeze``."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = "9"  # A4 (``Worksheet.PAPERSIZE_A4``; write-only sheets lack it)
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"1:{title_rows}"
-    sheet.freeze_panes = freeze
-    sheet.print_options.gridLines = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.5
-    sheet.oddFooter.center.text = "&P / &N"
-    sheet.oddHeader.center.text = "&A"
-
-
-def xlsx_properties(book: Any, info: DocumentInfo) -> None:
-    """The workbook's title, author organisation, created date and language."""
-    props = book.properties
-    props.title = _plain(info.title)
-    props.creator = _plain(info.organisation)
-    props.lastModifiedBy = _plain(info.organisation)
-    props.created = info.created.replace(tzinfo=None)
-    props.modified = info.created.replace(tzinfo=None)
-    props.language = language_tag(info.language)
-    props.subject = _plain(info.subject)

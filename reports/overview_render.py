@@ -12,81 +12,94 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from copy import copy
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
 
+from lifecycle.i18n import in_context
 from lifecycle.safe_text import clean, neutralise_formula
 from lifecycle.words import counted
-from reports.i18n import in_language
+from reports.office import DocumentInfo
+from reports.xlsx_stream import Bold, XlsxBook, column_letter, fit_widths, stream_book, write_book
 
 FORMATS = ("table", "json", "csv", "xlsx")
 
-# (key, Swedish header, English header): the flat columns of CSV and the XLSX overview sheet.
-COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("promise_id", "Löfte", "Promise"),
-    ("region", "Region", "Region"),
-    ("area", "Område", "Area"),
-    ("municipality", "Kommun / stadsdel", "Municipality"),
-    ("police_area", "Lokalpolisområde", "Local police area"),
-    ("stage", "Steg (id)", "Stage (id)"),
-    ("stage_name", "Steg", "Stage"),
-    ("stage_due", "Stegets tidsfrist", "Stage deadline"),
-    ("next_deadline", "Nästa tidsfrist", "Next deadline"),
-    ("next_deadline_what", "Nästa: vad", "Next: what"),
-    ("overdue_count", "Försenade tidsfrister", "Overdue deadlines"),
-    ("overdue_rounds", "Försenade uppföljningar", "Overdue evaluation rounds"),
-    ("worst_working_days_late", "Mest försenad (arbetsdagar)", "Most late (working days)"),
-    ("overdue", "Försenat", "Overdue"),
-    ("responsible", "Ansvariga", "Responsible"),
-    ("activities_not_done_count", "Ej genomförda aktiviteter", "Activities not done"),
-    ("activities_not_done", "Ej genomförda: vilka", "Not done: which"),
-    ("last_moved", "Senast flyttad", "Last moved"),
+# (key, Swedish header): the flat columns of CSV and the XLSX overview sheet; the English in
+# the catalogue (msgctxt ``overview.column.<key>``).
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("promise_id", "Löfte"),
+    ("region", "Region"),
+    ("area", "Område"),
+    ("municipality", "Kommun / stadsdel"),
+    ("police_area", "Lokalpolisområde"),
+    ("stage", "Steg (id)"),
+    ("stage_name", "Steg"),
+    ("stage_due", "Stegets tidsfrist"),
+    ("next_deadline", "Nästa tidsfrist"),
+    ("next_deadline_what", "Nästa: vad"),
+    ("overdue_count", "Försenade tidsfrister"),
+    ("overdue_rounds", "Försenade uppföljningar"),
+    ("worst_working_days_late", "Mest försenad (arbetsdagar)"),
+    ("overdue", "Försenat"),
+    ("responsible", "Ansvariga"),
+    ("activities_not_done_count", "Ej genomförda aktiviteter"),
+    ("activities_not_done", "Ej genomförda: vilka"),
+    ("last_moved", "Senast flyttad"),
 )
 DATE_COLUMNS = {"stage_due", "next_deadline", "last_moved"}
+# The terminal table's headings (short, to fit; the English in the catalogue).
+TABLE_HEAD = (
+    "Löfte",
+    "Område",
+    "Steg",
+    "Stegets frist",
+    "Nästa frist",
+    "Försenat",
+    "Ej gj.",
+    "Flyttad",
+)
 
-WORDS: dict[str, tuple[str, str]] = {
-    "title": ("Regional översikt", "Regional overview"),
-    "all_regions": ("alla regioner", "all regions"),
-    "no_promises": ("Inga pågående löften.", "No open promises."),
-    "wdays": ("ad", "wd"),
-    "days_late_long": ("arbetsdagar sent", "working days late"),
-    "overdue_rounds": ("Försenade uppföljningar", "Overdue evaluation rounds"),
-    "responsible": ("ansvariga", "responsible"),
-    "not_done": ("Aktiviteter som inte genomförts", "Activities not done"),
-    "summary": ("Sammanfattning", "Summary"),
-    "promises": ("löften", "promises"),
-    "late": ("försenade", "late"),
-    "on_track": ("i fas", "on track"),
-    "late_evaluations": ("med försenad uppföljning", "with an overdue evaluation round"),
-    "closed": ("avslutade", "closed"),
-    "per_stage": ("Per steg", "Per stage"),
-    "most_overdue": ("Flest försenade tidsfrister", "Most overdue deadlines"),
-    "nobody": ("ingen samordnare registrerad", "no coordinator registered"),
-    "sheet_overview": ("Översikt", "Overview"),
-    "sheet_overdue": ("Försenat", "Overdue"),
-    "sheet_summary": ("Sammanfattning", "Summary"),
-    "what": ("Vad", "What"),
-    "due": ("Senast", "Due"),
-    "days_late": ("Arbetsdagar sent", "Working days late"),
-    "kind": ("Typ", "Kind"),
-    "count": ("Antal", "Count"),
-    "reason": ("Orsak", "Reason"),
-    "round": ("uppföljning", "round"),
+WORDS: dict[str, str] = {
+    "title": "Regional översikt",
+    "all_regions": "alla regioner",
+    "no_promises": "Inga pågående löften.",
+    "wdays": "ad",
+    "days_late_long": "arbetsdagar sent",
+    "overdue_rounds": "Försenade uppföljningar",
+    "responsible": "ansvariga",
+    "not_done": "Aktiviteter som inte genomförts",
+    "summary": "Sammanfattning",
+    "promises": "löften",
+    "late": "försenade",
+    "on_track": "i fas",
+    "late_evaluations": "med försenad uppföljning",
+    "closed": "avslutade",
+    "per_stage": "Per steg",
+    "most_overdue": "Flest försenade tidsfrister",
+    "nobody": "ingen samordnare registrerad",
+    "sheet_overview": "Översikt",
+    "sheet_overdue": "Försenat",
+    "sheet_summary": "Sammanfattning",
+    "what": "Vad",
+    "due": "Senast",
+    "days_late": "Arbetsdagar sent",
+    "kind": "Typ",
+    "count": "Antal",
+    "reason": "Orsak",
+    "round": "uppföljning",
 }
 
 
 def word(key: str, language: str) -> str:
     """A label in Swedish (default) or English."""
-    return in_language(WORDS[key], language)
+    return in_context(f"overview.{key}", WORDS[key], language)
 
 
 def header(key: str, language: str) -> str:
     """The header of flat column ``key`` in ``language``."""
-    for name, sv, en in COLUMNS:
+    for name, sv in COLUMNS:
         if name == key:
-            return in_language((sv, en), language)
+            return in_context(f"overview.column.{key}", sv, language)
     raise KeyError(key)
 
 
@@ -153,33 +166,14 @@ def iter_csv(data: dict[str, Any], language: str | None = None, batch: int = 500
     lang = language or data.get("language", "sv")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([header(key, lang) for key, _, _ in COLUMNS])
+    writer.writerow([header(key, lang) for key, _ in COLUMNS])
     for number, row in enumerate(iter_flat_rows(data, lang), start=1):
-        writer.writerow([neutralise_formula(row[key]) for key, _, _ in COLUMNS])
+        writer.writerow([neutralise_formula(row[key]) for key, _ in COLUMNS])
         if number % batch == 0:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
-
-
-def iter_json(data: dict[str, Any]) -> Iterator[str]:
-    """``to_json`` in pieces, one row at a time: the same text, never held whole."""
-    head = {k: v for k, v in data.items() if k != "rows"}
-    yield "{\n"
-    for key, value in head.items():
-        text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        yield f"  {json.dumps(key)}: {text},\n"
-    rows = data["rows"]
-    if not rows:
-        yield '  "rows": []\n}'
-        return
-    yield '  "rows": [\n'
-    last = len(rows) - 1
-    for number, row in enumerate(rows):
-        text = json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n    ")
-        yield f"    {text}{',' if number < last else ''}\n"
-    yield "  ]\n}"
 
 
 # --- XLSX -----------------------------------------------------------------------------------
@@ -189,103 +183,42 @@ def _cell_value(key: str, value: Any) -> Any:
     # Dates as real date cells, so the region can sort and filter on them in its spreadsheet.
     if key in DATE_COLUMNS and value:
         return date.fromisoformat(value)
-    return neutralise_formula(value)
+    return value
 
 
-def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None = None) -> None:
-    """Write the overview as an .xlsx workbook: overview, overdue items, summary.
+def _info(data: dict[str, Any], lang: str) -> DocumentInfo:
+    """The workbook's properties: the overview's title, the region, the overview's day."""
+    title = word("title", lang) + ": " + (data.get("region_name") or word("all_regions", lang))
+    created = datetime.combine(date.fromisoformat(str(data["date"])[:10]), time(12, 0))
+    return DocumentInfo(title, data.get("region_name") or "Löfte", created, lang)
 
-    openpyxl's write-only mode: each row goes to the file as it is appended, never kept as
-    cell objects, so memory stays flat as the region grows (bench/overview.py measures it).
-    Column widths are therefore chosen from the first rows before any is written.
-    """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
-    from reports.office import DocumentInfo, print_setup, xlsx_properties
-
-    lang = language or data.get("language", "sv")
-    bold = Font(bold=True)
-    late_fill = PatternFill("solid", fgColor="FDE2E1")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    book = Workbook(write_only=True)
-
-    templates: dict[tuple[bool, bool, bool], Any] = {}
-
-    def styled(
-        sheet: Any,
-        value: Any,
-        *,
-        font: Any = None,
-        date_cell: bool = False,
-        wrapped: bool = False,
-    ) -> Any:
-        # Setting a style on a cell hashes the style objects each time (most of the export's
-        # time, measured): each combination is set once on a template and its style copied.
-        key = (font is not None, date_cell, wrapped)
-        template = templates.get(key)
-        if template is None:
-            template = templates[key] = WriteOnlyCell(sheet)
-            if font is not None:
-                template.font = font
-            if date_cell:
-                template.number_format = "yyyy-mm-dd"
-            if wrapped:
-                template.alignment = wrap
-        cell = WriteOnlyCell(sheet, value=value)
-        cell._style = copy(template._style)
-        return cell
-
-    def prepare(
-        sheet: Any, head: list[str], sample: list[list[Any]], rows: int, freeze: str
-    ) -> set[int]:
-        """Widths from the header and the first rows, the filter, the print set-up; the
-        columns whose text wraps."""
-        wrapped = set()
-        for index, title in enumerate(head):
-            width = max(
-                [len(str(title))] + [len(str(r[index])) for r in sample if r[index] is not None],
-                default=8,
-            )
-            sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(width + 2, 8), 40)
-            if width > 40:
-                wrapped.add(index)
-        if rows:
-            sheet.auto_filter.ref = f"A1:{get_column_letter(len(head))}{rows + 1}"
-        print_setup(sheet, title_rows=1, freeze=freeze)
-        return wrapped
-
-    # The overview: one flat row per promise, late ones filled.
-    sheet = book.create_sheet(word("sheet_overview", lang))
-    head = [header(key, lang) for key, _, _ in COLUMNS]
-    keys = [key for key, _, _ in COLUMNS]
-    sample = [[row[k] for k in keys] for row in flat_rows({"rows": data["rows"][:200]}, lang)]
-    wrapped = prepare(sheet, head, sample, len(data["rows"]), "D2")
-    if data["rows"]:
-        # Late rows are filled by a rule on the overdue count, not cell by cell: it costs
-        # nothing per row, and the colour follows a row the region sorts or filters.
-        count_column = get_column_letter(keys.index("overdue_count") + 1)
-        sheet.conditional_formatting.add(
-            f"A2:{get_column_letter(len(keys))}{len(data['rows']) + 1}",
-            FormulaRule(formula=[f"${count_column}2>0"], fill=late_fill),
-        )
-    sheet.append([styled(sheet, h, font=bold, wrapped=i in wrapped) for i, h in enumerate(head)])
-    dated = [k in DATE_COLUMNS for k in keys]
-    for row in iter_flat_rows(data, lang):
-        sheet.append(
-            [
-                styled(sheet, v, date_cell=dated[i] and bool(v), wrapped=i in wrapped)
-                if (dated[i] and v) or i in wrapped
-                else v
-                for i, v in enumerate(_cell_value(key, row[key]) for key in keys)
-            ]
-        )
+def _write_overview(book: XlsxBook, data: dict[str, Any], lang: str) -> Iterator[None]:
+    """The three sheets (overview, overdue items, summary), yielding after each row so a
+    caller can send what is written (``stream_book``)."""
+    # The overview: one flat row per promise. Late rows are filled by a rule on the overdue
+    # count, not cell by cell: it costs nothing per row, and the colour follows a row the
+    # region sorts or filters. Widths come from the first rows (a streamed sheet sets them
+    # before its first row).
+    keys = [key for key, _ in COLUMNS]
+    head = [header(key, lang) for key in keys]
+    sample = [[row[k] for k in keys] for row in iter_flat_rows({"rows": data["rows"][:200]}, lang)]
+    widths, wrapped = fit_widths(head, sample)
+    late = f"${column_letter(keys.index('overdue_count'))}2>0"
+    with book.sheet(
+        word("sheet_overview", lang),
+        widths,
+        wrapped=wrapped,
+        freeze="D2",
+        autofilter=True,
+        highlight=late,
+    ) as sheet:
+        sheet.header(head)
+        for row in iter_flat_rows(data, lang):
+            sheet.row([_cell_value(key, row[key]) for key in keys])
+            yield None
 
     # One line per overdue item.
-    items = book.create_sheet(word("sheet_overdue", lang))
     item_head = [
         header("promise_id", lang),
         header("area", lang),
@@ -305,84 +238,73 @@ def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None
                     return
                 count += 1
                 yield [
-                    neutralise_formula(cell)
-                    for cell in (
-                        row["promise_id"],
-                        row["area"],
-                        row["municipality"],
-                        o["kind"],
-                        o["what"],
-                        date.fromisoformat(o["due"]),
-                        o["working_days_late"],
-                        "; ".join(_person(p) for p in o["responsible"]),
-                    )
+                    row["promise_id"],
+                    row["area"],
+                    row["municipality"],
+                    o["kind"],
+                    o["what"],
+                    date.fromisoformat(o["due"]),
+                    o["working_days_late"],
+                    "; ".join(_person(p) for p in o["responsible"]),
                 ]
 
-    total_items = sum(len(row["overdue"]) for row in data["rows"])
-    wrapped = prepare(items, item_head, list(item_rows(200)), total_items, "C2")
-    items.append(
-        [styled(items, h, font=bold, wrapped=i in wrapped) for i, h in enumerate(item_head)]
-    )
-    for line in item_rows():
-        line[5] = styled(items, line[5], date_cell=True)
-        for index in wrapped:
-            line[index] = styled(items, line[index], wrapped=True)
-        items.append(line)
+    widths, wrapped = fit_widths(item_head, item_rows(200))
+    with book.sheet(
+        word("sheet_overdue", lang), widths, wrapped=wrapped, freeze="C2", autofilter=True
+    ) as items:
+        items.header(item_head)
+        for line in item_rows():
+            items.row(line)
+            yield None
 
     # The summary.
     summary = data["summary"]
-    sums = book.create_sheet(word("sheet_summary", lang))
-    sums.column_dimensions["A"].width = 40
-    print_setup(sums, title_rows=1, freeze="A2")
-    title = word("title", lang) + ": " + (data.get("region_name") or word("all_regions", lang))
-    sums.append([styled(sums, neutralise_formula(title), font=bold), data["date"]])
-    sums.append([])
-    for key in ("promises", "late", "on_track", "late_evaluations", "closed"):
-        sums.append([word(key, lang), summary[key]])
-    sums.append([])
-    sums.append([styled(sums, word("per_stage", lang), font=bold), word("count", lang)])
-    from lifecycle.stages import Stage
+    with book.sheet(word("sheet_summary", lang), [40], freeze="A2") as sums:
+        title = word("title", lang) + ": " + (data.get("region_name") or word("all_regions", lang))
+        sums.row([Bold(title), date.fromisoformat(str(data["date"])[:10])])
+        sums.row([])
+        for key in ("promises", "late", "on_track", "late_evaluations", "closed"):
+            sums.row([word(key, lang), summary[key]])
+        sums.row([])
+        sums.row([Bold(word("per_stage", lang)), word("count", lang)])
+        from lifecycle.stages import Stage
 
-    for stage, count in summary["by_stage"].items():
-        sums.append([Stage(stage).name_in(lang), count])
-    sums.append([])
-    sums.append(
-        [
-            styled(sums, word("most_overdue", lang), font=bold),
-            word("count", lang),
-            word("overdue_rounds", lang),
-            word("days_late", lang),
-        ]
-    )
-    for m in summary["municipalities_most_overdue"]:
-        sums.append(
+        for stage, count in summary["by_stage"].items():
+            sums.row([Stage(stage).name_in(lang), count])
+        sums.row([])
+        sums.row(
             [
-                neutralise_formula(m["municipality"]),
-                m["overdue_items"],
-                m["overdue_rounds"],
-                m["worst_working_days_late"],
+                Bold(word("most_overdue", lang)),
+                word("count", lang),
+                word("overdue_rounds", lang),
+                word("days_late", lang),
             ]
         )
-    created = datetime.combine(date.fromisoformat(str(data["date"])[:10]), time(12, 0))
-    xlsx_properties(
-        book,
-        DocumentInfo(title, data.get("region_name") or "Löfte", created, lang),
-    )
-    book.save(target)
+        for m in summary["municipalities_most_overdue"]:
+            sums.row(
+                [
+                    m["municipality"],
+                    m["overdue_items"],
+                    m["overdue_rounds"],
+                    m["worst_working_days_late"],
+                ]
+            )
+            yield None
 
 
-def iter_xlsx(
-    data: dict[str, Any], language: str | None = None, block: int = 65536
-) -> Iterator[bytes]:
-    """``to_xlsx`` as bytes to send: written to a temporary file (in memory while small),
-    then read back a block at a time."""
-    import tempfile
+def to_xlsx(data: dict[str, Any], target: Path | IO[bytes], language: str | None = None) -> None:
+    """Write the overview as an .xlsx workbook: overview, overdue items, summary.
 
-    with tempfile.SpooledTemporaryFile(max_size=1 << 20) as spool:
-        to_xlsx(data, spool, language)  # type: ignore[arg-type]
-        spool.seek(0)
-        while chunk := spool.read(block):
-            yield chunk
+    Written by ``reports.xlsx_stream``: each row goes into the file as it is made, never kept,
+    so memory stays flat as the region grows (bench/overview.py measures it)."""
+    lang = language or data.get("language", "sv")
+    write_book(lambda book: _write_overview(book, data, lang), target, _info(data, lang))
+
+
+def iter_xlsx(data: dict[str, Any], language: str | None = None) -> Iterator[bytes]:
+    """``to_xlsx`` as bytes to send while the workbook is written (no file, no whole copy)."""
+    lang = language or data.get("language", "sv")
+    return stream_book(lambda book: _write_overview(book, data, lang), _info(data, lang))
 
 
 # --- terminal table -------------------------------------------------------------------------
@@ -397,36 +319,13 @@ def to_table(data: dict[str, Any], language: str | None = None) -> str:
     data = clean(data)  # nothing that moves a terminal's cursor or rings its bell
     lang = language or data.get("language", "sv")
     unit = word("wdays", lang)
-    sv = lang == "sv"
     region = data.get("region_name") or word("all_regions", lang)
     lines = [f"{word('title', lang)}: {region}, {data['date']}", ""]
     rows = data["rows"]
     if not rows:
         lines.append(word("no_promises", lang))
     else:
-        head = (
-            (
-                "Löfte",
-                "Område",
-                "Steg",
-                "Stegets frist",
-                "Nästa frist",
-                "Försenat",
-                "Ej gj.",
-                "Flyttad",
-            )
-            if sv
-            else (
-                "Promise",
-                "Area",
-                "Stage",
-                "Stage due",
-                "Next deadline",
-                "Overdue",
-                "Not done",
-                "Moved",
-            )
-        )
+        head = [in_context("overview.table", text, lang) for text in TABLE_HEAD]
         fmt = "{:>6}  {:<22} {:<20} {:<13} {:<28} {:<26} {:>6}  {:<10}"
         lines.append(fmt.format(*head).rstrip())
         lines.append("-" * 142)

@@ -6,35 +6,23 @@ the documents do not import one another in a circle).
 
 from __future__ import annotations
 
-import re
-
 from sqlmodel import Session, select
 
-from lifecycle.vocabulary import OrganisationKind, Party
+from lifecycle.names import organisation_title
+from lifecycle.vocabulary import Party
 from models import Organisation, Promise, PromiseText, Region
-from reports.i18n import in_language
 from views.lookup import signatures
 
 
 def full_name(org: Organisation | None, region: Region | None, language: str) -> str:
     """An organisation as a document names it: "Skärholmen stadsdelsnämnd", "Nacka kommun",
-    "Lokalpolisområde Skärholmen, Polisregion Stockholm"."""
+    "Lokalpolisområde Skärholmen, Polisregion Stockholm" (``lifecycle/names.py``)."""
     if org is None:
         return "?"
-    name = org.name
-    if org.kind is OrganisationKind.CITY_DISTRICT:
-        return in_language((f"{name} stadsdelsnämnd", f"{name} District Council"), language)
-    if org.kind is OrganisationKind.MUNICIPALITY:
-        if re.search(r"\b(kommun|stad)$", name) or name.startswith("Region "):
-            return name
-        return in_language((f"{name} kommun", f"{name} Municipality"), language)
-    if org.kind is OrganisationKind.LOCAL_POLICE_AREA:
-        bare = re.sub(r"^LPO\s+", "", name)
-        police = in_language((f"Lokalpolisområde {bare}", f"Local police area {bare}"), language)
-        if region is not None:
-            police += ", " + in_language((region.name_sv, region.name_en), language)
-        return police
-    return name
+    region_name = None
+    if region is not None:
+        region_name = region.name_sv if language == "sv" else region.name_en
+    return organisation_title(org.name, org.kind, language, region_name=region_name)
 
 
 def signed_year(session: Session, promise: Promise, published_only: bool = False) -> int | None:

@@ -9,13 +9,14 @@ It exists once both parties have signed a year's plan (``document_data`` returns
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from lifecycle.i18n import AND, REPORT, in_context
 from lifecycle.safe_text import clean
+from lifecycle.statements import promise_paragraphs
 from lifecycle.term import cycle_year_bounds
 from lifecycle.vocabulary import OrganisationKind, Party, Role, label
 from models import (
@@ -39,38 +40,20 @@ from reports.parties import full_name, signed_year
 from reports.pdf import FONT_STACK, html_to_pdf
 from views.lookup import party_organisations
 
-# A text that already opens with its party's promise ("Polisen lovar att ...") keeps it.
-_OPENS_WITH_PROMISE = re.compile(
-    r"^\W*(?:\w+\W+){0,6}?(?:lovar|promises?)(?:\s+(?:att|to))?\b", re.IGNORECASE
-)
-
 
 def municipality_lead(org: Organisation | None, language: str) -> str:
     """The municipal party's promise opening: Stadsdelsnämnden, Regionen or Kommunen lovar att."""
     if org is not None and org.kind is OrganisationKind.CITY_DISTRICT:
-        return in_language(
-            ("Stadsdelsnämnden lovar att", "The district council promises to"), language
-        )
+        return in_context(REPORT, "Stadsdelsnämnden lovar att", language)
     if org is not None and org.name.startswith("Region "):
-        return in_language(("Regionen lovar att", "The region promises to"), language)
-    return in_language(("Kommunen lovar att", "The municipality promises to"), language)
+        return in_context(REPORT, "Regionen lovar att", language)
+    return in_context(REPORT, "Kommunen lovar att", language)
 
 
 def _promise_lines(lead: str, text: str) -> list[dict[str, str]]:
-    """One entry per paragraph of a promise text: its bold opening and the rest. A text that
-    already says who promises ("Polisen lovar att ...") keeps its own opening, in bold, so
-    nothing is written twice."""
-    lines = []
-    for paragraph in (p.strip() for p in text.splitlines()):
-        if paragraph:
-            opens = _OPENS_WITH_PROMISE.match(paragraph)
-            if opens:
-                lines.append(
-                    {"lead": opens.group(0).strip(), "text": paragraph[opens.end() :].strip()}
-                )
-            else:
-                lines.append({"lead": lead, "text": paragraph})
-    return lines
+    """One entry per paragraph of a promise text: its bold opening and the rest; a text that
+    already says who promises keeps its own opening (``lifecycle/statements.py``)."""
+    return [{"lead": own or lead, "text": rest} for own, rest in promise_paragraphs(text)]
 
 
 def document_data(
@@ -107,7 +90,7 @@ def document_data(
     # each organisation by its full name; a party of two (a city district in two police
     # areas) is named by both, and each signs under its own name
     org_names = {o.id: full_name(o, region, language) for orgs in parties.values() for o in orgs}
-    conjunction = " och " if language == "sv" else " and "
+    conjunction = f" {AND.said(language)} "
     names = {
         party: conjunction.join(org_names[o.id] for o in orgs) for party, orgs in parties.items()
     }
@@ -164,9 +147,7 @@ def document_data(
             "cycle_year": year,
             "period": {"from": first.isoformat(), "to": last.isoformat()},
             "parties": [names[Party.MUNICIPALITY], names[Party.POLICE]],
-            "author": f"{names[Party.MUNICIPALITY]} och {names[Party.POLICE]}"
-            if language == "sv"
-            else f"{names[Party.MUNICIPALITY]} and {names[Party.POLICE]}",
+            "author": conjunction.join([names[Party.MUNICIPALITY], names[Party.POLICE]]),
             "organisation": names[Party.MUNICIPALITY],
             "promises": promises,
             "dialogues": [

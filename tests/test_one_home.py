@@ -220,7 +220,7 @@ def test_an_input_error_reads_in_swedish_and_in_english() -> None:
     assert str(error).startswith("invalid goal: day: Field required; count: Input should be")
     assert error.message("en") == str(error)
     assert error.message("sv") == (
-        "Ogiltig goal: Fyll i day; Count måste vara ett heltal (angivet: 'many')."
+        "Uppgifterna stämmer inte: Fyll i day; Count måste vara ett heltal (angivet: 'many')."
     )
     said = InputError.said("inget att ändra: ange de fält i {kind} som ska ändras", kind="goal")
     assert str(said) == "nothing to change: give the fields of the goal to change"
@@ -250,8 +250,9 @@ def test_the_api_says_a_wrong_input_in_both_languages(db) -> None:
     assert answer.status_code == 422
     body = answer.json()
     assert body["error"].startswith("invalid dialogue: ")  # English as it always was
-    assert "Participants måste vara ett heltal (angivet: 'många')" in body["error_sv"]
-    assert "Fyll i held_from" in body["error_sv"]
+    # the fields by their Swedish labels (lifecycle/fields.py), not their names
+    assert "Antal deltagare måste vara ett heltal (angivet: 'många')" in body["error_sv"]
+    assert "Fyll i datum" in body["error_sv"] and "held_from" not in body["error_sv"]
     nothing = client.post(f"/api/promises/{pid}/artefacts/dialogue", json={"fields": {}})
     assert nothing.json()["error_sv"] == (
         "inget att lägga till: ange fälten för dialogue (se: lofte schema dialogue)"
@@ -288,7 +289,297 @@ def test_a_wrong_input_reads_in_swedish_on_a_swedish_page_and_in_english_on_an_e
     # A round sent without who submits it: the application's input model refuses it.
     sv = client.post(f"/loften/{pid}/uppfoljning/1", data={**form, "submitted_by": ""})
     assert sv.status_code == 422
-    assert "Ogiltig evaluation: Submitted_by är för kort" in sv.text
+    assert "Uppgifterna stämmer inte: Inlämnad av är för kort" in sv.text
     en = client.post(f"/loften/{pid}/uppfoljning/1?lang=en", data={**form, "submitted_by": ""})
     assert en.status_code == 422
     assert "invalid evaluation: submitted_by: String should have at least" in en.text
+    # A refused right: one sentence, in the page's language.
+    refused = client.get("/admin/personer/ny?lang=sv")  # (the page above remembered en)
+    assert refused.status_code == 403
+    assert "Du saknar rätt att hantera personer och konton." in refused.text
+    refused_en = client.get("/admin/personer/ny?lang=en")
+    assert "You do not have the right to manage people and accounts." in refused_en.text
+    # An input the application refuses (not its model): a stage that does not exist.
+    back = token(client.get(f"/loften/{pid}?lang=sv").text)
+    again = client.post(
+        f"/loften/{pid}/tillbaka?lang=sv", data={**back, "to": "nowhere", "reason": "Fel steg"}
+    )
+    assert "okänt steg &#39;nowhere&#39;; giltiga steg: resident_dialogue" in again.text
+    assert "unknown stage" not in again.text
+
+
+# The errors a person reads (the exceptions of lifecycle/errors.py and the command line's own).
+PERSON_ERRORS = {
+    "InputError",
+    "NotFound",
+    "Conflict",
+    "Forbidden",
+    "NotAuthenticated",
+    "Unavailable",
+    "Busy",
+    "TooManyRequests",
+    "ServiceFailed",
+}
+# The calls whose first argument (Refused: second) is a sentence written in Swedish.
+SAYING = {"said", "InvalidValue", "Phrase", "Denied"}
+
+
+def _module_constants(tree: ast.Module) -> dict[str, str]:
+    """The module's NAME = "text" constants (a sentence said in several places)."""
+    constants = {}
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+        ):
+            constants[node.targets[0].id] = node.value.value
+    return constants
+
+
+def _said_sentences() -> list[tuple[str, str]]:
+    """(where, Swedish sentence) of every sentence the code says through the catalogue."""
+    shared = _module_constants(ast.parse((ROOT / "lifecycle" / "errors.py").read_text()))
+    found = []
+    for path in sources():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = {**shared, **_module_constants(tree)}
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in SAYING and node.args:
+                argument = node.args[0]
+            elif name == "Refused" and len(node.args) > 1:
+                argument = node.args[1]
+            else:
+                continue
+            branches = (
+                [argument.body, argument.orelse] if isinstance(argument, ast.IfExp) else [argument]
+            )
+            for branch in branches:
+                if isinstance(branch, ast.Constant) and isinstance(branch.value, str):
+                    text = branch.value
+                elif isinstance(branch, ast.Name) and branch.id in constants:
+                    text = constants[branch.id]
+                else:
+                    continue  # said from a variable: a sentence made elsewhere
+                if text in ("sv", "en"):
+                    continue  # phrase.said("sv"): a phrase said in a language
+                found.append((f"{path.relative_to(ROOT)}:{node.lineno}", text))
+    return found
+
+
+def _fields(text: str) -> set[str]:
+    import string
+
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_no_error_a_person_reads_is_built_from_an_english_literal() -> None:
+    """An error is one sentence written in Swedish (``InputError.said("...")``), its English
+    in the catalogue: never ``InputError("English ...")`` nor an f-string headline."""
+    found = []
+    for path in sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            name, args = node.func.id, node.args
+            literal = (ast.Constant, ast.JoinedStr)
+            if name in {*PERSON_ERRORS, "fail"} and args and isinstance(args[0], literal):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}")
+            if name == "Refused" and len(args) > 1 and isinstance(args[1], ast.JoinedStr):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} Refused headline")
+            if name == "ValueError" and path.parent.name == "models" and args:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} ValueError (InvalidValue)")
+    assert found == [], "write these with .said(...) and an en.po entry:\n" + "\n".join(found)
+
+
+def test_every_sentence_said_has_its_english_with_the_same_values() -> None:
+    from lifecycle.i18n import english
+
+    table = english()
+    said = _said_sentences()
+    assert len(said) > 150  # the walk finds them (a broken walk would pass on nothing)
+    missing = sorted({text for _, text in said if text not in table})
+    assert missing == [], "add to lifecycle/translations/en.po:\n" + "\n".join(missing)
+    for where, text in said:
+        assert _fields(text) == _fields(table[text]), (where, text, table[text])
+
+
+def test_a_refused_right_is_one_sentence_said_in_either_language() -> None:
+    from application.access import require_action
+    from lifecycle.errors import Forbidden
+    from lifecycle.permissions import Action, Denied, Principal, decide
+    from lifecycle.vocabulary import Role
+
+    coordinator = Principal(1, "s@kommun.se", "S", Role.COORDINATOR, 1, "stockholm", "token")
+    denied = decide(coordinator, Action.MANAGE_PEOPLE)
+    assert isinstance(denied, Denied)
+    assert denied.said("sv") == "Du saknar rätt att hantera personer och konton."
+    assert denied.said("en") == "You do not have the right to manage people and accounts."
+    with pytest.raises(Forbidden) as refused:
+        require_action(coordinator, Action.MANAGE_PEOPLE)
+    assert refused.value.message("sv") == denied.said("sv")
+    assert str(refused.value) == denied.said("en")
+    assert not hasattr(refused.value, "message_sv")  # one sentence, not two messages
+
+
+def test_a_value_that_says_itself_is_said_in_the_sentences_language() -> None:
+    from lifecycle.errors import InputError, Refused
+    from lifecycle.i18n import AND, Phrase, joined
+    from lifecycle.stages import Stage
+
+    listed = joined(
+        [Phrase("mål {ids}", {"ids": "3"}), Phrase("aktiviteter {ids}", {"ids": "4"})], AND
+    )
+    error = InputError.said(
+        "{kind} {id} kan inte tas bort medan {resting} vilar på den; ta bort eller ändra dem först",
+        kind="problem",
+        id=2,
+        resting=listed,
+    )
+    assert error.message("sv") == (
+        "problem 2 kan inte tas bort medan mål 3 och aktiviteter 4 vilar på den; ta bort eller "
+        "ändra dem först"
+    )
+    assert str(error) == (
+        "problem 2 cannot be removed while goals 3 and activities 4 rest on it; remove or "
+        "change those first"
+    )
+    refused = Refused([], "löfte {id} kan inte gå till {target}", id=7, target=Stage.GOALS)
+    assert refused.message("sv") == "löfte 7 kan inte gå till Mål"
+    assert refused.headline == refused.message("en") == "promise 7 cannot move to Goals"
+
+
+def test_the_command_line_says_an_error_in_swedish_and_in_english(db, monkeypatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from tests.helpers import register
+
+    register("samordnare@jarfalla.se", organisation="Järfälla")
+    monkeypatch.setenv("LOFTE_ACTOR", "samordnare@jarfalla.se")
+    result = CliRunner().invoke(app, ["promise", "show", "9999"])
+    assert result.exit_code == 2
+    assert (
+        "Fel / error: inget löfte med id 9999; `lofte promise list` visar dem / "
+        "no promise with id 9999; `lofte promise list` shows them"
+    ) in result.output
+    as_json = CliRunner().invoke(app, ["promise", "show", "9999", "--json"])
+    body = json.loads(as_json.stdout)
+    assert body["error"] == "no promise with id 9999; `lofte promise list` shows them"
+    assert body["error_sv"] == "inget löfte med id 9999; `lofte promise list` visar dem"
+    assert body["error_kind"] == "NotFound"
+
+
+def test_the_api_says_an_application_error_in_both_languages(db) -> None:
+    from fastapi.testclient import TestClient
+
+    from config.operator_key import ensure_operator_key
+    from tests.helpers import new_promise, register
+    from web.api import create_app
+
+    pid = new_promise()
+    register("samordnare@sollentuna.se")
+    client = TestClient(create_app(warm=False))
+    client.headers.update(
+        {
+            "Authorization": f"Operator {ensure_operator_key()}",
+            "X-Lofte-Actor": "samordnare@sollentuna.se",
+        }
+    )
+    answer = client.post(
+        f"/api/promises/{pid}/artefacts/goal",
+        json={
+            "fields": {
+                "problem_id": 9999,
+                "kind": "outcome",
+                "description": "Färre rån vid stationen",
+                "indicator": "anmälda rån",
+                "indicator_source": "polisens statistik",
+                "target_date": "2027-06-01",
+            }
+        },
+    )
+    body = answer.json()
+    # a refusal's headline in both languages (the promise is still in its first stage)
+    assert answer.status_code == 409, body
+    assert (body["error"], body["error_sv"]) == (
+        "cannot add goal now",
+        "kan inte lägga till mål nu",
+    )
+    assert body["unmet"][0]["code"] == "artefact.wrong_stage"
+    missing = client.get(f"/api/promises/{pid + 1000}").json()
+    assert missing["error"] == (f"no promise with id {pid + 1000}; `lofte promise list` shows them")
+    assert missing["error_sv"] == (
+        f"inget löfte med id {pid + 1000}; `lofte promise list` visar dem"
+    )
+
+
+# Where a Swedish and an English value may stand side by side (``x_sv`` and ``x_en``): data
+# that comes in both languages (the catalogues' names and goals), the unmet criteria's two
+# messages (lifecycle/criteria.py, and the result model that carries them), and the API's
+# deadline rows, which give a stage's name in both for their clients.
+PAIRS_ALLOWED = {
+    "config/catalogue.py": {"name", "text"},
+    "models/catalogue_loader.py": {"name"},
+    "models/organisation.py": {"name"},
+    "lifecycle/criteria.py": {"doer", "municipality", "who", "message"},
+    "application/promise_results.py": {"message"},
+    "application/deadlines.py": {"stage_name"},
+    # the glossary holds docs/glossary.md, whose table names each term in both languages
+    "lifecycle/glossary.py": {"name"},
+}
+
+
+def test_no_sentence_is_written_twice_as_a_swedish_and_an_english_pair() -> None:
+    """A sentence is written once, in Swedish, its English in the catalogue: no ``done_sv``
+    beside ``done_en`` built in code outside the homes of data that comes in both."""
+    found = {}
+    for path in sources():
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Assign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    for part in ast.walk(target):
+                        if isinstance(part, ast.Name):
+                            names.add(part.id)
+                        elif isinstance(part, ast.Attribute):
+                            names.add(part.attr)
+            elif isinstance(node, ast.arg):
+                names.add(node.arg)
+        pairs = {n[:-3] for n in names if n.endswith("_sv") and n[:-3] + "_en" in names}
+        where = str(path.relative_to(ROOT))
+        if pairs - PAIRS_ALLOWED.get(where, set()):
+            found[where] = sorted(pairs - PAIRS_ALLOWED.get(where, set()))
+    assert found == {}, f"write these once in Swedish, their English in en.po: {found}"
+
+
+def test_the_reports_say_their_words_through_the_catalogue() -> None:
+    """``in_language((sv, en), ...)`` is for data that comes in both languages (a region's
+    name); a word the code writes is written once, in Swedish, with ``in_context``."""
+    from reports.action_plan import headers
+    from reports.i18n import words
+
+    found = []
+    for path in sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "in_language"
+                and node.args
+                and isinstance(node.args[0], ast.Tuple)
+                and any(isinstance(e, ast.Constant | ast.JoinedStr) for e in node.args[0].elts)
+            ):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert found == []
+    # A report's own English, apart from a page's: "Uppnått" is "Met" in a compilation.
+    assert (words("sv").met, words("en").met) == ("Uppnått", "Met")
+    assert headers("en", ("goal", "owner")) == ["Goal", "Carried out by"]

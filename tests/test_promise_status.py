@@ -164,3 +164,66 @@ def test_a_bulk_change_named_by_hand_and_promises_without_a_row(db) -> None:
     with session_scope() as s:
         assert refresh_missing(s) == 1
     assert not _mismatches()
+
+
+def test_an_operator_recomputes_every_stored_status_after_a_release(db) -> None:
+    """``status.recompute`` (``lofte status recompute``): rows the rules would now write
+    differently (here: changed behind the use cases' back, as a release's new rules would
+    make them) are rewritten and counted; a second run finds none; audited; admins and the
+    operator only."""
+    from sqlalchemy import update
+
+    from application.maintenance import recompute_statuses
+    from application.usecase import NoInput
+    from lifecycle.errors import Forbidden
+    from lifecycle.permissions import Principal
+    from lifecycle.vocabulary import Role
+    from models import AuditEvent, PromiseStatus
+
+    first, second, third = new_promise(), new_promise(), new_promise()
+    with session_scope() as s:
+        s.execute(
+            update(PromiseStatus)
+            .where(PromiseStatus.promise_id.in_([first, third]))  # type: ignore[attr-defined]
+            .values(open_dues="", first_open_due=None)
+        )
+    assert {pid for pid, _, _ in _mismatches()} == {first, third}
+
+    result = recompute_statuses(ACTOR, NoInput())
+    assert (result.checked, result.differed, result.promise_ids) == (3, 2, [first, third])
+    assert not _mismatches()
+    assert recompute_statuses(ACTOR, NoInput()).differed == 0
+    with Session(get_engine()) as s:
+        events = s.exec(select(AuditEvent).where(AuditEvent.action == "status.recompute")).all()
+    assert [e.details["differed"] for e in events] == [2, 0]
+    assert events[0].details["promise_ids"] == [first, third] and events[0].promise_id is None
+
+    coordinator = Principal(1, "k@x.se", "K", Role.COORDINATOR, 1, "stockholm", "token")
+    with pytest.raises(Forbidden):
+        recompute_statuses(coordinator, NoInput())
+    assert second not in result.promise_ids  # in step: checked, not rewritten
+
+
+def test_lofte_status_recompute_for_an_admin_not_a_coordinator(db) -> None:
+    from sqlalchemy import update
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from models import PromiseStatus
+    from tests.helpers import register
+
+    register("ada.admin@example.se", role="admin", organisation=None)
+    register("samordnare@example.se")
+    pid = new_promise()
+    with session_scope() as s:
+        s.execute(update(PromiseStatus).values(open_dues=""))
+    as_admin = CliRunner(env={"LOFTE_ACTOR": "ada.admin@example.se"})
+    refused = CliRunner(env={"LOFTE_ACTOR": "samordnare@example.se"}).invoke(
+        app, ["status", "recompute"]
+    )
+    assert refused.exit_code == 3, refused.output  # for admins and the operator
+    done = as_admin.invoke(app, ["status", "recompute"])
+    assert done.exit_code == 0, done.output
+    assert "1 hade fel lagrad status" in done.output and f"Löften / promises: {pid}" in done.output
+    again = as_admin.invoke(app, ["status", "recompute", "--json"])
+    assert '"differed": 0' in again.output

@@ -246,3 +246,33 @@ def test_signoff_needs_the_whole_chain() -> None:
     assert unmet_for_signoff(replace(CHAINED, stage=Stage.ACTION_PLAN)) == []
     no_activity = replace(CHAINED, stage=Stage.ACTION_PLAN, activities=())
     assert [u.code for u in unmet_for_signoff(no_activity)] == ["activity.missing"]
+
+
+def test_parties_are_named_as_residents_and_officials_read_them() -> None:
+    """Issue 25, "the wrong party word": full names, "lokalpolisområde" not "LPO", and the
+    stadsdelsnämnd (not "Kommunen") makes a city district's promise."""
+    from lifecycle.names import joined, municipal_party, organisation_title
+    from lifecycle.statements import promise_paragraphs
+    from lifecycle.vocabulary import OrganisationKind as Kind
+
+    district = organisation_title("Hässelby-Vällingby", Kind.CITY_DISTRICT, "sv")
+    lpo = organisation_title("LPO Vällingby", Kind.LOCAL_POLICE_AREA, "sv", in_sentence=True)
+    assert joined([district, lpo], "sv") == (
+        "Hässelby-Vällingby stadsdelsnämnd och lokalpolisområde Vällingby"
+    )
+    assert organisation_title("Nacka", Kind.MUNICIPALITY, "sv") == "Nacka kommun"
+    assert organisation_title("Region Gotland", Kind.MUNICIPALITY, "en") == "Region Gotland"
+    assert organisation_title("Nacka", Kind.MUNICIPALITY, "en") == "Nacka Municipality"
+    assert (
+        organisation_title("LPO Nacka", Kind.LOCAL_POLICE_AREA, "sv", region_name="Polisregion X")
+        == "Lokalpolisområde Nacka, Polisregion X"
+    )
+    assert joined(["A", "B", "C"], "en") == "A, B and C"
+    assert municipal_party(Kind.CITY_DISTRICT, "Bromma", "sv") == "Stadsdelsnämnden"
+    assert municipal_party(Kind.MUNICIPALITY, "Region Gotland", "sv") == "Regionen"
+    assert municipal_party(Kind.MUNICIPALITY, "Nacka", "en") == "The municipality"
+    # a paragraph that says who promises keeps its own opening: never "Polisen lovar: Polisen …"
+    assert promise_paragraphs("Polisen lovar att synas.\n\nVi ordnar möten.") == [
+        ("Polisen lovar att", "synas."),
+        (None, "Vi ordnar möten."),
+    ]

@@ -15,7 +15,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import Session, col, select
 
 from config.public_address import public_host
-from lifecycle.deadlines import KIND_ROUND
+from lifecycle.deadlines import KIND_ROUND, ROUND
+from lifecycle.i18n import translate
 from lifecycle.safe_text import strip_controls
 from lifecycle.stages import Stage
 from models.operations import Deadline
@@ -68,27 +69,45 @@ def _day(value: date) -> str:
 
 def _what(deadline: Deadline, language: str) -> str:
     if deadline.kind == KIND_ROUND:
-        number = deadline.ref.split(":", 1)[1]
-        return f"Uppföljning {number}" if language == "sv" else f"Evaluation round {number}"
+        return translate(ROUND, language, number=deadline.ref.split(":", 1)[1])
     return Stage(deadline.stage).name_in(language)
 
 
-def _event(deadline: Deadline, promise: Promise, stamp: str) -> list[str]:
-    done_sv = " (klar)" if deadline.done else ""
-    done_en = " (done)" if deadline.done else ""
-    summary = f"{_what(deadline, 'sv')}{done_sv}: {promise.area_name}"
-    lines_sv = [
-        f"Medborgarlöfte {promise.id}: {promise.area_name}, år {deadline.cycle_year}.",
-        f"Tidsfrist: {_what(deadline, 'sv')}, senast {deadline.due.isoformat()}{done_sv}.",
-    ]
-    lines_en = [
-        f"Citizen promise {promise.id}: {promise.area_name}, year {deadline.cycle_year}.",
-        f"Deadline: {_what(deadline, 'en')}, due {deadline.due.isoformat()}{done_en}.",
+def _lines(deadline: Deadline, promise: Promise, language: str) -> list[str]:
+    """The event's description in ``language`` (its sentences from the catalogue)."""
+    done = translate(" (klar)", language) if deadline.done else ""
+    lines = [
+        translate(
+            "Medborgarlöfte {id}: {area}, år {year}.",
+            language,
+            id=promise.id,
+            area=promise.area_name,
+            year=deadline.cycle_year,
+        ),
+        translate(
+            "Tidsfrist: {what}, senast {due}{done}.",
+            language,
+            what=_what(deadline, language),
+            due=deadline.due.isoformat(),
+            done=done,
+        ),
     ]
     if deadline.nominal_due:
-        lines_sv.append(f"Flyttad från {deadline.nominal_due.isoformat()} (helg eller helgdag).")
-        lines_en.append(f"Moved from {deadline.nominal_due.isoformat()} (weekend or holiday).")
-    description = "\n".join([*lines_sv, "", *lines_en, "", f"lofte deadlines {promise.id}"])
+        lines.append(
+            translate(
+                "Flyttad från {day} (helg eller helgdag).",
+                language,
+                day=deadline.nominal_due.isoformat(),
+            )
+        )
+    return lines
+
+
+def _event(deadline: Deadline, promise: Promise, stamp: str) -> list[str]:
+    done = translate(" (klar)", "sv") if deadline.done else ""
+    summary = f"{_what(deadline, 'sv')}{done}: {promise.area_name}"
+    sv, en = _lines(deadline, promise, "sv"), _lines(deadline, promise, "en")
+    description = "\n".join([*sv, "", *en, "", f"lofte deadlines {promise.id}"])
     uid = (
         f"promise-{promise.id}-{deadline.kind}-{deadline.stage}-y{deadline.cycle_year}"
         f"{('-' + deadline.ref.replace(':', '')) if deadline.ref else ''}@{public_host()}"

@@ -7,6 +7,7 @@ from datetime import date
 from sqlmodel import Session, col, or_, select
 
 from lifecycle.errors import NotFound
+from lifecycle.names import joined, organisation_title
 from lifecycle.stages import Stage
 from lifecycle.vocabulary import Party, Role
 from models import AuditEvent, Organisation, PartyOrganisation, Person, Promise, SignOff
@@ -16,7 +17,9 @@ def get_promise(session: Session, promise_id: int) -> Promise:
     """The promise with this id, or NotFound saying how to list the existing ones."""
     promise = session.get(Promise, promise_id)
     if promise is None:
-        raise NotFound(f"no promise with id {promise_id}; `lofte promise list` shows them")
+        raise NotFound.said(
+            "inget löfte med id {id}; `lofte promise list` visar dem", id=promise_id
+        )
     return promise
 
 
@@ -184,6 +187,17 @@ def organisation_names(session: Session, promise: Promise) -> tuple[str, str]:
         return " och ".join(org.name for org in orgs[party]) or "?"
 
     return named(Party.MUNICIPALITY), named(Party.POLICE)
+
+
+def party_titles(session: Session, promise: Promise, language: str) -> str:
+    """The parties by their full names as a sentence reads them: "Hässelby-Vällingby
+    stadsdelsnämnd och lokalpolisområde Vällingby" (``lifecycle/names.py``)."""
+    titles = [
+        organisation_title(org.name, org.kind, language, in_sentence=True)
+        for party in (Party.MUNICIPALITY, Party.POLICE)
+        for org in party_organisations(session, promise)[party]
+    ]
+    return joined(titles, language)
 
 
 def term_description(promise: Promise) -> str:

@@ -40,17 +40,51 @@ def _label(row: dict[str, Any]) -> str:
 
 
 def artefacts_of(session: Session, promise_id: int) -> dict[str, list[dict[str, Any]]]:
-    """Every artefact of the promise by kind, oldest first, each with its id and a label."""
+    """Every artefact of the promise by kind, oldest first, each with its id, a label and its
+    ordinal: its number among the promise's artefacts of that kind ("Dialog 1", not the
+    database's id 57, which counts every promise's dialogues)."""
     found: dict[str, list[dict[str, Any]]] = {}
     for name, model in COUNTED.items():
         rows = session.exec(
             select(model).where(model.promise_id == promise_id).order_by(model.id)  # type: ignore[attr-defined]
         ).all()
         found[name] = [
-            {**dumped, "label": _label(dumped)}
-            for dumped in (r.model_dump(mode="json") for r in rows)
+            {**dumped, "label": _label(dumped), "ordinal": n}
+            for n, dumped in enumerate((r.model_dump(mode="json") for r in rows), start=1)
         ]
     return found
+
+
+def ordinals_of(artefacts: dict[str, list[dict[str, Any]]]) -> dict[str, dict[int, int]]:
+    """Each kind's artefacts' numbers within the promise, by id (the one home of the numbers
+    the pages, forms, "Kvar att göra" and documents show)."""
+    return {kind: {row["id"]: row["ordinal"] for row in rows} for kind, rows in artefacts.items()}
+
+
+def compilations_of(session: Session, promise_id: int) -> list[dict[str, Any]]:
+    """The written year-end compilations of the promise, one per cycle year, oldest first:
+    what was written and, once approved, who approved it and the decision."""
+    from models import YearEndCompilation
+
+    rows = session.exec(
+        select(YearEndCompilation)
+        .where(YearEndCompilation.promise_id == promise_id)
+        .order_by(col(YearEndCompilation.cycle_year))
+    ).all()
+    return [
+        {
+            "cycle_year": r.cycle_year,
+            "summary": r.summary,
+            "next_year_plan": r.next_year_plan,
+            "official": r.official,
+            "approved_by": r.approved_by,
+            "approved_at": r.approved_at.isoformat() if r.approved_at else None,
+            "diarienummer": r.diarienummer,
+            "paragraph": r.decision_paragraph,
+            "decided_on": r.decided_on.isoformat() if r.decided_on else None,
+        }
+        for r in rows
+    ]
 
 
 def goal_standing(session: Session, promise_id: int, today: date) -> dict[int, dict[str, Any]]:
@@ -110,6 +144,42 @@ def situation_pictures(
     ]
 
 
+def frame_areas_of(session: Session, promise: Any, language: str = "sv") -> list[dict[str, str]]:
+    """The areas of the city's frame the promise's situation pictures speak to (a Stockholm
+    city district: each area said something about, or "ej aktuellt här" with a reason), by
+    name, in the catalogue's order; empty for any other party."""
+    from models import PriorityArea
+    from views.snapshot import priority_scope
+
+    frame = priority_scope(session, promise).frame
+    if not frame:
+        return []
+    rows = session.exec(select(PriorityArea).where(col(PriorityArea.id).in_(frame))).all()
+    names = {a.id: (a.name_sv if language == "sv" else a.name_en) for a in rows}
+    return [{"id": area, "name": names.get(area, area)} for area in frame]
+
+
+def promise_text_of(session: Session, promise_id: int, cycle_year: int) -> dict[str, Any] | None:
+    """The promise text of ``cycle_year`` as written (its form is filled in with it, since
+    writing it again replaces it), or None when not written yet."""
+    from models import PromiseText
+
+    row = session.exec(
+        select(PromiseText).where(
+            PromiseText.promise_id == promise_id, PromiseText.cycle_year == cycle_year
+        )
+    ).first()
+    if row is None:
+        return None
+    return {
+        "cycle_year": row.cycle_year,
+        "police_promises": row.police_promises,
+        "municipality_promises": row.municipality_promises,
+        "joint_promises": row.joint_promises,
+        "backing": row.backing,
+    }
+
+
 def promise_view(session: Session, promise_id: int, language: str = "sv") -> dict[str, Any]:
     """The promise with its unmet exit criteria, its transitions and artefact counts."""
     promise = get_promise(session, promise_id)
@@ -152,8 +222,12 @@ def promise_view(session: Session, promise_id: int, language: str = "sv") -> dic
         "history": transitions,
         "counts": counts,
         "artefacts": artefacts,
+        "ordinals": ordinals_of(artefacts),
+        "compilations": compilations_of(session, promise_id),
+        "promise_text": promise_text_of(session, promise_id, promise.cycle_year),
         "goal_standing": goal_standing(session, promise_id, local_today()),
         "situation_pictures": situation_pictures(session, promise_id, language=language),
+        "frame_areas": frame_areas_of(session, promise, language),
         # Who signs for each organisation of each party, and whether this year's is made.
         "signatories": signatories(session, promise, promise.cycle_year),
         # The agreement it belongs to (its decisions and organisation), with any warning.

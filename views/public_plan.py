@@ -16,7 +16,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from lifecycle.vocabulary import Party, label
+from lifecycle.names import organisation_title
+from lifecycle.vocabulary import label
 from models import (
     Activity,
     Dialogue,
@@ -28,7 +29,7 @@ from models import (
     SignOff,
 )
 from models.promise import Promise
-from views.lookup import organisation_names
+from views.lookup import party_organisations
 
 
 def area_names(session: Session) -> dict[str, str]:
@@ -100,7 +101,6 @@ def public_plan(
                 "status": label(a.status),
             }
         )
-    municipality, police = organisation_names(session, promise)
     signoffs = session.exec(
         select(SignOff)
         .where(
@@ -110,6 +110,14 @@ def public_plan(
         )
         .order_by(col(SignOff.id))
     ).all()
+    organisations = party_organisations(session, promise)
+
+    def signed_for(signoff: SignOff) -> str:
+        """The organisation a signature is for, by its full name ("lokalpolisområde Globen")."""
+        members = organisations[signoff.party]
+        org = next((o for o in members if o.id == signoff.organisation_id), members[0])
+        return organisation_title(org.name, org.kind, "sv", in_sentence=True)
+
     return {
         # Who signed, as what, for which party and when: public acts (docs/public.md).
         "signatories": [
@@ -117,7 +125,7 @@ def public_plan(
                 "party": s.party.value,
                 "name": s.signed_by,
                 "function": s.signed_as,
-                "organisation": police if s.party is Party.POLICE else municipality,
+                "organisation": signed_for(s),
                 "signed_on": s.signed_on.isoformat(),
             }
             for s in signoffs

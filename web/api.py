@@ -26,6 +26,7 @@ from lifecycle.errors import Busy, Forbidden, LofteError, NotAuthenticated
 from lifecycle.permissions import Principal
 from web.auth import SESSION_COOKIE
 from web.errors import error_response
+from web.json_stream import is_large, json_chunks
 from web.openapi import operation_openapi
 from wiring.usecases import USE_CASES, UseCase, to_json
 
@@ -103,7 +104,7 @@ def authenticate(request: Request, operator_key: str | None) -> Principal:
         actor = request.headers.get("x-lofte-actor", "")
         if operator_key and hmac.compare_digest(credentials.strip(), operator_key) and actor:
             return identity.operator_principal(actor)
-        raise NotAuthenticated("the operator key or --actor is wrong")
+        raise NotAuthenticated.said("operatörsnyckeln eller --actor är fel")
     session_id = request.cookies.get(SESSION_COOKIE)
     if session_id:
         return identity.authenticate_session(session_id)
@@ -112,9 +113,9 @@ def authenticate(request: Request, operator_key: str | None) -> Principal:
     feed_token = request.query_params.get("token")
     if request.url.path.endswith(".ics") and feed_token:
         return identity.authenticate_bearer(feed_token)
-    raise NotAuthenticated(
-        "no credentials: send a personal access token as 'Authorization: Bearer ...' "
-        "(lofte token create), or sign in"
+    raise NotAuthenticated.said(
+        "inga inloggningsuppgifter: skicka en personlig åtkomstnyckel som 'Authorization: "
+        "Bearer ...' (lofte token create), eller logga in"
     )
 
 
@@ -139,7 +140,7 @@ def _refuse_write(request: Request, principal: Principal) -> Response | None:
     """Writes are JSON only; with the session cookie (a browser) they also need the session's
     CSRF token, so another site cannot make a signed-in browser write. A bearer token or the
     operator key is not sent by a browser on its own, so it needs none."""
-    from web.auth import CSRF_REFUSED_EN, CSRF_REFUSED_SV, is_json, not_json
+    from web.auth import CSRF_REFUSED, is_json, not_json
     from web.csrf import CSRF_HEADER, valid_session_token
 
     from_session = principal.session_key is not None
@@ -148,7 +149,7 @@ def _refuse_write(request: Request, principal: Principal) -> Response | None:
     if from_session and not valid_session_token(
         request.cookies.get(SESSION_COOKIE, ""), request.headers.get(CSRF_HEADER)
     ):
-        return error_response(Forbidden(CSRF_REFUSED_SV, CSRF_REFUSED_EN))
+        return error_response(Forbidden.said(CSRF_REFUSED))
     return None
 
 
@@ -191,7 +192,10 @@ def _endpoint(op: UseCase[Any, Any], operator_key: str | None) -> Any:
                 media_type=result.media_type,
                 headers={"Content-Disposition": f'attachment; filename="{result.filename}"'},
             )
-        return JSONResponse(to_json(result))
+        data = to_json(result)
+        if is_large(data):  # an export of thousands of rows: sent as it is serialised
+            return StreamingResponse(json_chunks(data), media_type="application/json")
+        return JSONResponse(data)
 
     endpoint.__name__ = op.name.replace(".", "_")
     return endpoint

@@ -26,13 +26,10 @@ OIDC_STATE_COOKIE = "lofte_oidc"
 
 router = APIRouter()
 
-CSRF_REFUSED_SV = (
+# A write with the session cookie but without its CSRF token (English in the catalogue).
+CSRF_REFUSED = (
     "Skrivningar med inloggningskakan kräver sessionens CSRF-nyckel i X-CSRF-Token "
-    "(från POST eller GET /api/session)."
-)
-CSRF_REFUSED_EN = (
-    "Writes with the session cookie need the session's CSRF token in X-CSRF-Token "
-    "(from POST or GET /api/session); API clients use a bearer token instead."
+    "(från POST eller GET /api/session); API-klienter använder en åtkomstnyckel i stället."
 )
 
 
@@ -129,7 +126,7 @@ async def current_session(request: Request) -> Response:
     session_id = request.cookies.get(SESSION_COOKIE, "")
     try:
         if not session_id:
-            raise NotAuthenticated("not signed in; POST /api/session with email and password")
+            raise NotAuthenticated.said("inte inloggad; POST /api/session med email och password")
         principal = await run_in_threadpool(identity.authenticate_session, session_id)
     except LofteError as exc:
         return _error(exc)
@@ -147,7 +144,7 @@ async def sign_out(request: Request) -> Response:
 
     session_id = request.cookies.get(SESSION_COOKIE)
     if session_id and not valid_session_token(session_id, request.headers.get(CSRF_HEADER)):
-        return _error(Forbidden(CSRF_REFUSED_SV, CSRF_REFUSED_EN))
+        return _error(Forbidden.said(CSRF_REFUSED))
     if session_id:
         await run_in_threadpool(identity.sign_out, session_id)
     response = JSONResponse({"ok": True})
@@ -193,7 +190,9 @@ async def oidc_callback(provider: str, request: Request) -> Response:
         if sealed.get("provider") != provider or sealed.get("state") != request.query_params.get(
             "state"
         ):
-            raise NotAuthenticated("the sign-in answer does not match the request; try again")
+            raise NotAuthenticated.said(
+                "svaret på inloggningen stämmer inte med begäran; försök igen"
+            )
         code = request.query_params.get("code", "")
         callback = str(request.url_for("oidc_callback", provider=provider))
         person_id, issuer = await run_in_threadpool(

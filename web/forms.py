@@ -17,86 +17,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from application.kinds import KINDS, MULTI_LINE
+from config.clock import local_today
 from lifecycle.errors import field_message
+from lifecycle.fields import FIELD_LABELS as LABELS
 from lifecycle.vocabulary import ActivityStatus, label
 
 # Kinds with a form of their own (an evaluation round lists every activity and goal).
 NOT_GENERIC = frozenset({"evaluation"})
 
-LABELS: dict[str, str] = {
-    "method": "sätt att fråga",
-    "held_from": "datum",
-    "held_to": "sista dag",
-    "target_group": "målgrupp",
-    "participants": "antal deltagare",
-    "themes": "teman",
-    "results": "vad invånarna sa",
-    "safety_survey": "trygghetsmätningen",
-    "party": "part",
-    "summary": "sammanfattning",
-    "sources": "källor",
-    "places": "platser",
-    "unsafe_places": "platser där man känner sig otrygg",
-    "title": "rubrik",
-    "description": "beskrivning",
-    "when": "när",
-    "scale": "omfattning",
-    "trend": "utveckling",
-    "selected": "valt som fokusområde",
-    "priority_area": "prioriterat område",
-    "also_priority_areas": "fler prioriterade områden",
-    "agreement_focus_area": "eller: överenskommelsens fokusområde",
-    "local_reason": "eller: lokalt problem, och varför",
-    "problem_id": "problem",
-    "event_chain": "händelsekedja",
-    "victim": "brottsoffer",
-    "offender": "gärningsperson",
-    "place": "plats",
-    "kind": "typ av mål",
-    "indicator": "indikator",
-    "unit": "enhet",
-    "baseline": "utgångsvärde",
-    "target": "målvärde",
-    "target_date": "måldatum",
-    "catalogue_goal": "stadens mätbara mål",
-    "indicator_source": "indikatorns källa",
-    "baseline_date": "utgångsvärdets datum",
-    "frequency": "hur ofta det mäts",
-    "goal_id": "mål",
-    "also_goals": "fler mål som aktiviteten tjänar (id)",
-    "cause_analysis_id": "orsaksanalys",
-    "owner_party": "vem som genomför",
-    "owner_other": "annan aktör",
-    "owner_kind": "slags aktör",
-    "responsible": "ansvarig",
-    "start": "start",
-    "end": "slut",
-    "prevention_level": "preventionsnivå",
-    "approach": "inriktning",
-    "police_promises": "polisen lovar",
-    "municipality_promises": "kommunen lovar",
-    "joint_promises": "polisen och kommunen lovar tillsammans",
-    "for_next_year": "gäller nästa års plan",
-    "signed_by": "undertecknad av",
-    "signed_on": "datum för underskriften",
-    "next_year_plan": "plan för nästa år",
-    "approved_by": "godkänd av",
-    "diarienummer": "diarienummer",
-    "not_public_reason": "publiceras inte, därför att (lämna tomt för att publicera)",
-    "signed_as": "funktion",
-    "hours": "timmar",
-    "kronor": "kostnad i kronor",
-    "funding_source": "finansiering",
-    "official": "ansvarig tjänsteperson",
-    "paragraph": "paragraf",
-    "decided_on": "beslutsdatum",
-    "backing": "vilka aktiviteter som bär varje mening",
-    "survey_results": "vad de nya resultaten från trygghetsmätningen visar",
-    "situation_picture": "vad som har ändrats i lägesbilden",
-    "priorities": "fokusområdena: vad som behålls, tas bort eller läggs till, och varför",
-    "reviewed_by": "granskad av",
-    "reviewed_on": "datum för genomgången",
-}
 # Fields that point at another artefact of the promise: which list of it to choose from.
 REFERENCES = {
     "problem_id": "problems",
@@ -191,7 +119,138 @@ def fields_from_form(kind: str, form: dict[str, Any]) -> dict[str, Any]:
             fields[name] = text.replace(",", ".").replace(" ", "")
         else:
             fields[name] = text
+    if kind == "situation_picture" and (frame := frame_from_form(form)) is not None:
+        fields["frame_areas"] = frame
     return fields
+
+
+# Fields where a person names other artefacts of the promise by their numbers in it ("Mål 2",
+# "Aktivitet 3"; views/promise.py numbers them) while the model takes their ids: which kind.
+NUMBERED = {"also_goals": "goals", "backing": "activities"}
+# What a number that names nothing says, by field.
+NO_SUCH_NUMBER = {
+    "also_goals": "Det finns inget mål {n} i löftet.",
+    "backing": "Det finns ingen aktivitet {n} i löftet.",
+}
+
+
+def _renumbered(values: list[Any], table: dict[Any, Any]) -> tuple[list[Any], list[str]]:
+    """``values`` through ``table`` (by their text), and those it does not know."""
+    by_text = {str(k): v for k, v in table.items()}
+    known = [by_text[str(v).strip()] for v in values if str(v).strip() in by_text]
+    unknown = [str(v) for v in values if str(v).strip() not in by_text]
+    return known, unknown
+
+
+def _through(
+    fields: dict[str, Any], ordinals: dict[str, dict[int, int]], to_ids: bool
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    changed = dict(fields)
+    unknown: dict[str, list[str]] = {}
+    for name, kind in NUMBERED.items():
+        if not fields.get(name):
+            continue
+        numbers = ordinals.get(kind, {})
+        table = {n: i for i, n in numbers.items()} if to_ids else numbers
+        if name == "backing":
+            lines = []
+            for line in fields[name]:
+                known, missing = _renumbered(list(line.get("activities") or []), table)
+                unknown.setdefault(name, []).extend(missing)
+                lines.append({**line, "activities": known})
+            changed[name] = lines
+        else:
+            changed[name], missing = _renumbered(list(fields[name]), table)
+            unknown.setdefault(name, []).extend(missing)
+    return changed, {k: v for k, v in unknown.items() if v}
+
+
+def with_numbers(fields: dict[str, Any], ordinals: dict[str, dict[int, int]]) -> dict[str, Any]:
+    """An artefact's fields with the artefacts they name by id named by their numbers in the
+    promise instead, as its form shows them (an id no longer there is left out)."""
+    return _through(fields, ordinals, to_ids=False)[0]
+
+
+def with_ids(
+    fields: dict[str, Any], ordinals: dict[str, dict[int, int]], language: str = "sv"
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """What a form sent with the numbers it names turned into the artefacts' ids, and an
+    error at each field that names a number the promise does not have."""
+    from lifecycle.i18n import translate
+
+    changed, unknown = _through(fields, ordinals, to_ids=True)
+    errors = {
+        name: translate(NO_SUCH_NUMBER[name], language, n=", ".join(numbers))
+        for name, numbers in unknown.items()
+    }
+    return changed, errors
+
+
+# The city's frame on a situation picture's form: for each area, what the picture shows about
+# it, or "ej aktuellt här" and why (a Stockholm district; the form has these only there).
+FRAME_SHOWN = "frame-shown"
+FRAME_NOTE, FRAME_NOT_RELEVANT, FRAME_REASON = "frame-note-", "frame-not-relevant-", "frame-reason-"
+# No frame has more areas than this; a form sending more is cut there.
+MOST_FRAME_AREAS = 40
+
+
+def frame_from_form(form: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The frame notes a situation picture's form sent (None: the form had no frame part).
+    An area left wholly empty is left out: it is then not spoken to yet."""
+    if FRAME_SHOWN not in form:
+        return None
+    areas: list[str] = []
+    for key in form:
+        for prefix in (FRAME_NOTE, FRAME_NOT_RELEVANT, FRAME_REASON):
+            area = key.removeprefix(prefix) if key.startswith(prefix) else ""
+            if area and area not in areas and len(areas) < MOST_FRAME_AREAS:
+                areas.append(area)
+    notes = []
+    for area in areas:
+        note = str(form.get(FRAME_NOTE + area) or "").strip()
+        not_relevant = form.get(FRAME_NOT_RELEVANT + area) is not None
+        reason = str(form.get(FRAME_REASON + area) or "").strip()
+        if note or not_relevant or reason:
+            notes.append(
+                {"area": area, "note": note, "not_relevant": not_relevant, "reason": reason}
+            )
+    return notes
+
+
+def frame_values(notes: list[dict[str, Any]]) -> dict[str, str]:
+    """Recorded frame notes as the form shows them (the inverse of ``frame_from_form``)."""
+    values: dict[str, str] = {}
+    for n in notes:
+        area = str(n.get("area"))
+        values[FRAME_NOTE + area] = str(n.get("note") or "")
+        values[FRAME_NOT_RELEVANT + area] = "1" if n.get("not_relevant") else ""
+        values[FRAME_REASON + area] = str(n.get("reason") or "")
+    return values
+
+
+def frame_errors(
+    notes: list[dict[str, Any]], names: dict[str, str], language: str = "sv"
+) -> dict[str, str]:
+    """Each frame area the form gets wrong, at its field, in ``language``: "ej aktuellt här"
+    needs a reason, and an area spoken to needs what the picture shows."""
+    from lifecycle.i18n import translate
+
+    errors: dict[str, str] = {}
+    for n in notes:
+        area = str(n["area"])
+        name = names.get(area, area)
+        if n["not_relevant"] and not n["reason"]:
+            errors[FRAME_REASON + area] = translate(
+                "Skriv varför {area} inte är aktuellt här.", language, area=name
+            )
+        elif not n["not_relevant"] and not n["note"]:
+            errors[FRAME_NOTE + area] = translate(
+                "Skriv vad lägesbilden visar om {area}, eller kryssa i ”Ej aktuellt här” och "
+                "skriv varför.",
+                language,
+                area=name,
+            )
+    return errors
 
 
 def _places_from_text(name: str, text: str) -> list[dict[str, Any]]:
@@ -306,6 +365,8 @@ def form_values(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
             values[name] = str(int(value))
         else:
             values[name] = str(value)
+    if kind == "situation_picture":
+        values.update(frame_values(fields.get("frame_areas") or []))
     return values
 
 
@@ -333,29 +394,6 @@ def field_labels(kind: str) -> dict[str, str]:
     return {spec["name"]: spec["label"] for spec in form_fields(kind)}
 
 
-# Which form fixes an unmet criterion, by the start of its code.
-FIXED_BY = (
-    ("dialogue.", "dialogue"),
-    ("analysis.police_picture", "situation_picture"),
-    ("analysis.municipality_picture", "situation_picture"),
-    ("analysis.no_focus_area", "problem"),
-    ("analysis.focus_area_without", "focus_area"),
-    ("cause.", "cause_analysis"),
-    ("goal.", "goal"),
-    ("activity.", "activity"),
-    ("priority_area.", "problem"),
-    ("promise_text.", "promise_text"),
-    ("analysis_update.", "analysis_update"),
-    ("signoff.", "signoff"),
-    ("compilation.", "compilation"),
-)
-
-
-def form_for(code: str) -> str | None:
-    """The kind whose form fixes the unmet criterion ``code`` (None: no form for it yet)."""
-    return next((kind for prefix, kind in FIXED_BY if code.startswith(prefix)), None)
-
-
 # Kinds that belong to the later years of a multi-year term only.
 LATER_YEARS_ONLY = frozenset({"analysis_update"})
 
@@ -381,7 +419,8 @@ STATUSES = [(s.value, label(s.value)) for s in ActivityStatus]
 
 def evaluation_from_form(number: int, form: dict[str, str]) -> dict[str, Any]:
     """An evaluation round as the form sent it: ``status-ID``/``reason-ID`` per activity and
-    ``value-ID``/``measured-ID`` per goal, into the fields `lofte add ID evaluation` takes."""
+    ``value-ID``/``measured-ID`` per goal (the day today when left out), into the fields
+    `lofte add ID evaluation` takes."""
     activities = [
         {
             "activity_id": key.removeprefix("status-"),
@@ -395,7 +434,9 @@ def evaluation_from_form(number: int, form: dict[str, str]) -> dict[str, Any]:
         {
             "goal_id": key.removeprefix("value-"),
             "value": value.strip().replace(",", ".").replace(" ", ""),
-            "measured_on": form.get(f"measured-{key.removeprefix('value-')}", "").strip(),
+            # a value written without its day was measured today
+            "measured_on": form.get(f"measured-{key.removeprefix('value-')}", "").strip()
+            or local_today().isoformat(),
         }
         for key, value in form.items()
         if key.startswith("value-") and value.strip()
@@ -429,6 +470,8 @@ def field_errors(
         for err in exc.errors():
             loc = [str(p) for p in err["loc"]]
             name = loc[0] if loc else ""
+            if name == "frame_areas":
+                continue  # worded at each area by frame_errors
             if name not in labels:
                 name = next((f for f in labels if f in err["msg"]), next(iter(labels)))
             label = labels[name]

@@ -30,6 +30,7 @@ from application import (
     deadlines,
     documents,
     identity,
+    maintenance,
     next_cycle,
     organisations,
     outbox,
@@ -92,9 +93,8 @@ class UseCase(Generic[Req, Res]):
             and principal.must_change_password
             and self.name not in ONE_TIME_PASSWORD_ALLOWS
         ):
-            raise Forbidden(
-                "Du måste byta det tillfälliga lösenordet innan du kan göra något annat.",
-                "You must change the one-time password before you can do anything else.",
+            raise Forbidden.said(
+                "Du måste byta det tillfälliga lösenordet innan du kan göra något annat."
             )
         request = parse_request(self.request, params, self.name)
         try:
@@ -231,5 +231,8 @@ USE_CASES: tuple[UseCase[Any, Any], ...] = (
             outbox.list_outbox, outbox.OutboxListRequest, list[outbox.OutboxMessageRow]),
     UseCase("outbox.retry", POST, "/api/outbox/retry",
             outbox.retry_outbox, outbox.OutboxRetryRequest, outbox.Requeued),
+    # upkeep after a release
+    UseCase("status.recompute", POST, "/api/promise-status/recompute",
+            maintenance.recompute_statuses, NoInput, maintenance.StatusRecomputed),
 )  # fmt: skip
 BY_NAME: dict[str, UseCase[Any, Any]] = {use_case.name: use_case for use_case in USE_CASES}

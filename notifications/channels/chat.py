@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from lifecycle.i18n import translate
 from lifecycle.safe_text import escape_markdown, strip_controls
 from notifications.channels.base import Channel, Envelope, OutgoingRequest, Rendered, json_body
-
-OPEN_LABEL = {"sv": "Öppna i Löfte", "en": "Open in Löfte"}
 
 
 class TeamsChannel(Channel):
@@ -60,7 +59,7 @@ class TeamsChannel(Channel):
             card["actions"] = [
                 {
                     "type": "Action.OpenUrl",
-                    "title": OPEN_LABEL.get(message.language, OPEN_LABEL["sv"]),
+                    "title": translate("Öppna i Löfte", message.language),
                     "url": url,
                 }
             ]

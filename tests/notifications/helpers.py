@@ -30,6 +30,57 @@ DIGEST = {
     "url": "https://lofte.example/p/1",
 }
 
+# A payload with every field some kind of message reads: each kind renders from it.
+SAMPLE: dict[str, Any] = {
+    "person": "Anna",
+    "date": "2026-03-02",
+    "promise": "Löfte Kista",
+    "area": "Kista",
+    "municipality": "Stockholms stad",
+    "feedback": "Belysningen är på plats.",
+    "round": 1,
+    "year": 1,
+    "stage": "goals",
+    "what": "Mål för problem 2",
+    "due": "2026-02-01",
+    "days_overdue": 29,
+    "level": 1,
+    "from_stage": "goals",
+    "to_stage": "action_plan",
+    "by": "Bo",
+    "region": "stockholm",
+    "region_name": "Stockholm",
+    "totals": {"promises": 3, "on_track": 2, "late": 1},
+    "day": "2026-03-02",
+    "recipient": {"name": "Anna"},
+    "items": [
+        {
+            "promise_id": 4,
+            "area_name": "Kista",
+            "stage": "goals",
+            "what_sv": "Mål",
+            "what_en": "Goals",
+            "due": "2026-02-01",
+            "overdue": True,
+            "escalation": True,
+            "working_days_late": 20,
+        }
+    ],
+    "late": [{"promise": "Löfte Kista", "stage": "goals", "days_overdue": 29}],
+    "url": "https://lofte.example/p/1",
+    "comment": "<script>x</script>",
+    "email": "anna@lofte.example",
+    "title": "Löfte Kista",
+    "lines": ["Belysningen är på plats."],
+    "agreement": "Överenskommelse Kista",
+    "agreement_id": 3,
+    "term_end": "2026-12-31",
+    "parties": ["Stockholms stad", "LPO Kista"],
+    "days_left": 28,
+    "transition": "forward",
+    "at": "2026-03-02T13:05+00:00",
+}
+
 
 def add(
     engine: Engine,

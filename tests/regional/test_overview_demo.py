@@ -175,7 +175,7 @@ def _same_rows_in_every_format(cli: Any, day: date, data: dict[str, Any], out_di
     result = cli("overview", "--region", "stockholm", "--now", day.isoformat(), "--format", "csv")
     assert result.exit_code == 0, result.output
     csv_rows = list(csv.reader(io.StringIO(result.stdout)))
-    keys = [key for key, _, _ in COLUMNS]
+    keys = [key for key, _ in COLUMNS]
     assert csv_rows[0][0] == "Löfte" and len(csv_rows[0]) == len(keys)
     from_csv = [dict(zip(keys, row, strict=True)) for row in csv_rows[1:]]
 

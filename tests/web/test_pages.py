@@ -59,7 +59,7 @@ def test_a_coordinator_signs_in_records_a_dialogue_and_moves_the_promise_on(page
     page.get_by_role("button", name="Spara").click()
     assert page.title().startswith("Fel:")
     errors = page.locator(".govuk-error-summary").inner_text()
-    assert "Välj sätt att fråga." in errors and "Datum måste vara ett datum" in errors
+    assert "Välj dialogform." in errors and "Datum måste vara ett datum" in errors
     assert "Antal deltagare måste vara ett heltal." in errors
     _no_violations(page)
     screenshot(page, "dialogue-form-errors")
@@ -369,7 +369,7 @@ def test_a_coordinator_changes_a_goal_and_removes_an_activity_in_the_browser(pag
 
     page.get_by_role("link", name=f"Ändra problem {problem}").click()
     page.get_by_role("button", name=f"Ta bort problem {problem}").click()
-    assert "goals" in page.locator(".govuk-error-summary").inner_text()  # goals rest on it
+    assert "medan mål" in page.locator(".govuk-error-summary").inner_text()  # goals rest on it
     _no_violations(page)
     activity = ids(pid, Activity)[-1]
     page.goto(f"/loften/{pid}")

@@ -91,6 +91,11 @@ def test_only_public_fields_leave_and_unpublished_promises_do_not_exist(server) 
         assert "Järfälla" not in answer.text  # the unsigned draft is nowhere
     page = answers[1].text
     assert "Det här sa ni" in page and "Det här gör vi" in page
+    # the parties by their full names; a text that says who promises is not opened twice
+    assert "Sollentuna kommun och lokalpolisområde Sollentuna." in page
+    assert "<strong>Polisen lovar att</strong> vara på plats vid stationen." in page
+    assert "<strong>Kommunen lovar</strong> bättre belysning i centrum." in page
+    assert "lovar:</strong> Polisen lovar" not in page and "LPO Sollentuna" not in page
     # Each goal's indicator over time as a chart (Stockholm reports by tertial: two rounds, two
     # points; the last tertial is in the year-end compilation), with its table.
     assert page.count("<svg") == page.count('<caption class="govuk-table__caption') >= 1

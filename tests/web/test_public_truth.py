@@ -161,7 +161,7 @@ def test_only_the_signed_version_is_public_while_a_promise_is_revised(server) ->
     pid = new_promise(start=date(2026, 1, 1))
     walk_to(pid, Stage.CONTINUOUS_EVALUATION)
     before = _get(server, f"/offentligt/loften/{pid}").text
-    assert "Polisen lovar att vara på plats vid stationen." in before
+    assert "<strong>Polisen lovar att</strong> vara på plats vid stationen." in before
     assert "revideras sedan" not in before
 
     assert advance_promise(
@@ -199,7 +199,7 @@ def test_only_the_signed_version_is_public_while_a_promise_is_revised(server) ->
     for answer in revising:
         assert "OSIGNERAD" not in answer.text, answer.url
     page = revising[0].text
-    assert "Polisen lovar att vara på plats vid stationen." in page
+    assert "<strong>Polisen lovar att</strong> vara på plats vid stationen." in page
     assert f"Löftet revideras sedan {long_date(local_today())}." in page
     assert "under revision since" in revising[3].text
     [data] = [p for p in revising[1].json()["promises"] if p["id"] == pid]
@@ -537,7 +537,10 @@ def test_text_people_wrote_is_marked_swedish_on_english_pages(server) -> None:
     pid = published()
     submit_round(pid, 1, "Belysningen i gångtunneln är lagad.")
     english = _get(server, f"/offentligt/loften/{pid}?lang=en").text
-    assert '<span lang="sv">Polisen lovar att vara på plats vid stationen.</span>' in english
+    assert (
+        '<strong><span lang="sv">Polisen lovar att</span></strong> '
+        '<span lang="sv">vara på plats vid stationen.</span>'
+    ) in english
     assert '<span lang="sv">Belysningen i gångtunneln är lagad.</span>' in english
     assert '<p class="govuk-body" lang="sv">Otryggt vid stationen kvällstid.</p>' in english
     assert '<html lang="en"' in english
@@ -590,15 +593,15 @@ def test_who_stands_behind_a_promise_and_how_to_reach_them(server, monkeypatch) 
 
     page = _get(server, f"/offentligt/loften/{pid}").text
     assert "Vem står bakom löftet" in page
-    assert "av LPO-chef, Lokalpolisområdeschef, LPO Sollentuna" in page
-    assert "av KS ordförande, Ordförande, Sollentuna" in page
+    assert "av LPO-chef, Lokalpolisområdeschef, lokalpolisområde Sollentuna" in page
+    assert "av KS ordförande, Ordförande, Sollentuna kommun" in page
     assert 'href="mailto:trygghet@sollentuna.se"' in page
-    assert "Polismyndigheten och Sollentuna, som är personuppgiftsansvariga" in page
+    assert "Polismyndigheten och Sollentuna kommun, som är personuppgiftsansvariga" in page
     assert 'href="/personuppgifter"' in page
     data = [p for p in _get(server, "/offentligt/stockholm/data.json").json()["promises"]]
     assert data[0]["signatories"][0]["function"] in ("Lokalpolisområdeschef", "Ordförande")
     assert data[0]["contacts"] == [
-        {"organisation": "Sollentuna", "contact": "trygghet@sollentuna.se"}
+        {"organisation": "Sollentuna kommun", "contact": "trygghet@sollentuna.se"}
     ]
     personal = _get(server, "/personuppgifter")
     assert personal.status_code == 200 and "Personuppgiftsansvariga" in personal.text

@@ -6,6 +6,7 @@ before it is sent, and sent to the same use case as the CLI's ``lofte add``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -24,8 +25,12 @@ from web.pages.common import guarded, run
 from web.pages.i18n import language_of, translator
 from web.pages.promise import done, is_changeable, kind_noun
 from web.pages.render import check_csrf, page
+from web.terms import field_term, part_term
 
 router = APIRouter()
+
+# A page asked for a form of a kind that has none (English in the catalogue).
+NO_FORM = "inget formulär för {kind}"
 
 
 @router.get("/loften/{promise_id}/dialog")
@@ -43,6 +48,26 @@ async def _choices(principal: Principal, view: PromiseView) -> dict[str, Any]:
     return {"priority_area": areas, "also_priority_areas": areas, "catalogue_goal": goals}
 
 
+def written_now(kind: str, view: PromiseView) -> dict[str, Any]:
+    """What the form of a kind that is written again to change it (the promise text, the
+    year-end compilation, the analysis update) says now, so nobody writes it from scratch."""
+    from web.forms import form_values, with_numbers
+
+    written: dict[str, Any] | None = None
+    if kind == "promise_text" and view.promise_text is not None:
+        written = view.promise_text.model_dump()
+    elif kind == "compilation":
+        now = next((c for c in view.compilations if c.cycle_year == view.cycle_year), None)
+        written = now.model_dump() if now else None
+    elif kind == "analysis_update":
+        rows = view.artefacts.get("analysis_updates", [])
+        written = next((r for r in rows if r.get("cycle_year") == view.cycle_year), None)
+    if written is None:
+        return {}
+    shown = form_values(kind, with_numbers(written, view.ordinals))
+    return {k: v for k, v in shown.items() if v}
+
+
 async def _form_page(
     request: Request,
     principal: Principal,
@@ -53,28 +78,38 @@ async def _form_page(
     general: str | None = None,
     artefact_id: int | None = None,
     status: int | None = None,
+    prefilled: Mapping[str, str] | None = None,
 ) -> Response:
     """An artefact kind's form, empty or as sent with its errors (422); with ``artefact_id``
-    the form that changes (or removes) that artefact."""
+    the form that changes (or removes) that artefact; ``prefilled``: the query of a link that
+    chose what the form is about (``web/fixes.py``)."""
     from web.forms import form_fields
 
     try:
         fields = form_fields(kind)
     except KeyError:
-        raise NotFound(f"no form for {kind}") from None
+        raise NotFound.said(NO_FORM, kind=kind) from None
     view = await run(show_promise, principal, promise_id=promise_id)
     _ = translator(language_of(request))
+    choices = await _choices(principal, view)
     if values is None and artefact_id is None:
         from config.clock import local_today
         from web.forms import form_defaults
 
-        values = form_defaults(kind, local_today())
+        values = {**form_defaults(kind, local_today()), **written_now(kind, view)}
+    if prefilled is not None:  # a "Kvar att göra" link: the item it is about, chosen
+        from web.fixes import prefill
+
+        values = {**(values or {}), **prefill(fields, prefilled, view, choices)}
+    spec = kind_of(kind)
+    number = artefact_id
     if artefact_id is None:
-        spec = kind_of(kind)
         heading = _(spec.title if spec else kind)
         action = f"/loften/{promise_id}/ny/{kind}"
     else:
-        heading = _("Ändra {what} {n}", what=_(kind_noun(kind)), n=artefact_id)
+        if spec is not None and spec.counted_as:
+            number = view.ordinals.get(spec.counted_as, {}).get(artefact_id, artefact_id)
+        heading = _("Ändra {what} {n}", what=_(kind_noun(kind)), n=number)
         action = f"/loften/{promise_id}/andra/{kind}/{artefact_id}"
     return page(
         request,
@@ -86,13 +121,44 @@ async def _form_page(
         heading=heading,
         action=action,
         artefact_id=artefact_id,
+        number=number,
         kind_name=_(kind_noun(kind)),
         fields=fields,
-        choices=await _choices(principal, view),
+        terms={f["name"]: field_term(kind, f["name"]) for f in fields},
+        frame_term=part_term("frame"),
+        choices=choices,
+        compilation=next((c for c in view.compilations if c.cycle_year == view.cycle_year), None),
         values=values or {},
         errors=errors or {},
         general=general,
     )
+
+
+async def _by_ids(
+    principal: Principal, promise_id: int, fields: dict[str, Any], language: str
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The fields with the goals and activities a person named by their numbers in the
+    promise as their ids, and an error at each field naming a number the promise lacks."""
+    from web.forms import NUMBERED, with_ids
+
+    if not any(fields.get(name) for name in NUMBERED):
+        return fields, {}
+    view = await run(show_promise, principal, promise_id=promise_id)
+    return with_ids(fields, view.ordinals, language)
+
+
+async def _frame_checked(
+    principal: Principal, promise_id: int, fields: dict[str, Any], language: str
+) -> dict[str, str]:
+    """A situation picture's frame notes as sent, each wrong one at its area's field, the
+    area by its name."""
+    from web.forms import frame_errors
+
+    notes = fields.get("frame_areas")
+    if not notes:
+        return {}
+    view = await run(show_promise, principal, promise_id=promise_id)
+    return frame_errors(notes, {a.id: a.name for a in view.frame_areas}, language)
 
 
 async def _sent(request: Request) -> dict[str, Any]:
@@ -110,7 +176,9 @@ async def artefact_form(request: Request, promise_id: int, kind: str) -> Respons
     """The form for one kind of artefact, drawn from the same input model as the CLI's."""
 
     async def body(principal: Principal) -> Response:
-        return await _form_page(request, principal, promise_id, kind)
+        return await _form_page(
+            request, principal, promise_id, kind, prefilled=request.query_params
+        )
 
     return await guarded(request, body)
 
@@ -125,13 +193,14 @@ async def add_artefact(request: Request, promise_id: int, kind: str) -> Response
         try:
             form_fields(kind)
         except KeyError:
-            raise NotFound(f"no form for {kind}") from None
+            raise NotFound.said(NO_FORM, kind=kind) from None
         sent = await _sent(request)
-        fields = fields_from_form(kind, sent)
         lang = language_of(request)
+        fields, unknown = await _by_ids(principal, promise_id, fields_from_form(kind, sent), lang)
         _ = translator(lang)
         labels = {name: _(text) for name, text in field_labels(kind).items()}
-        errors = field_errors(kind, fields, labels, lang)
+        errors = field_errors(kind, fields, labels, lang) | unknown
+        errors.update(await _frame_checked(principal, promise_id, fields, lang))
         general = None
         if not errors:
             try:
@@ -142,7 +211,7 @@ async def add_artefact(request: Request, promise_id: int, kind: str) -> Response
                         record_artefact, principal, promise_id=promise_id, kind=kind, fields=fields
                     )
             except Refused as exc:
-                general = "; ".join(u.message(lang) for u in exc.unmet) or exc.headline
+                general = "; ".join(u.message(lang) for u in exc.unmet) or exc.message(lang)
             except InputError as exc:
                 general = exc.message(lang)
             else:
@@ -155,16 +224,23 @@ async def add_artefact(request: Request, promise_id: int, kind: str) -> Response
 @router.get("/loften/{promise_id}/andra/{kind}/{artefact_id}")
 async def change_form(request: Request, promise_id: int, kind: str, artefact_id: int) -> Response:
     """The form that changes a recorded artefact, filled in with what it says now."""
-    from web.forms import form_values
+    from web.forms import form_values, with_numbers
 
     async def body(principal: Principal) -> Response:
         if not is_changeable(kind):
-            raise NotFound(f"{kind} cannot be changed")
+            raise NotFound.said("{kind} kan inte ändras", kind=kind)
         ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
         current = await run(show_artefact, principal, **ref)
-        values = form_values(kind, current.fields)
+        view = await run(show_promise, principal, promise_id=promise_id)
+        values = form_values(kind, with_numbers(current.fields, view.ordinals))
         return await _form_page(
-            request, principal, promise_id, kind, values, artefact_id=artefact_id
+            request,
+            principal,
+            promise_id,
+            kind,
+            values,
+            artefact_id=artefact_id,
+            prefilled=request.query_params,
         )
 
     return await guarded(request, body)
@@ -178,23 +254,24 @@ async def change(request: Request, promise_id: int, kind: str, artefact_id: int)
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
         if not is_changeable(kind):
-            raise NotFound(f"{kind} cannot be changed")
+            raise NotFound.said("{kind} kan inte ändras", kind=kind)
         ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
         current = await run(show_artefact, principal, **ref)
         sent = await _sent(request)
-        fields = change_from_form(kind, sent)
         lang = language_of(request)
+        fields, unknown = await _by_ids(principal, promise_id, change_from_form(kind, sent), lang)
         _ = translator(lang)
         shown = {spec["name"] for spec in form_fields(kind)}
         kept = {k: v for k, v in current.fields.items() if k not in shown}
         labels = {name: _(text) for name, text in field_labels(kind).items()}
-        errors = field_errors(kind, {**kept, **fields}, labels, lang)
+        errors = field_errors(kind, {**kept, **fields}, labels, lang) | unknown
+        errors.update(await _frame_checked(principal, promise_id, fields, lang))
         general = None
         if not errors:
             try:
                 await run(change_artefact, principal, **ref, fields=fields)
             except Refused as exc:
-                general = "; ".join(u.message(lang) for u in exc.unmet) or exc.headline
+                general = "; ".join(u.message(lang) for u in exc.unmet) or exc.message(lang)
             except (InputError, Conflict) as exc:
                 general = exc.message(lang)
             else:
@@ -214,7 +291,7 @@ async def remove(request: Request, promise_id: int, kind: str, artefact_id: int)
     async def body(principal: Principal) -> Response:
         await check_csrf(request)
         if not is_changeable(kind):
-            raise NotFound(f"{kind} cannot be removed")
+            raise NotFound.said("{kind} kan inte tas bort", kind=kind)
         ref = {"promise_id": promise_id, "kind": kind, "artefact_id": artefact_id}
         try:
             await run(remove_artefact, principal, **ref)

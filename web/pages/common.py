@@ -29,7 +29,7 @@ def principal_of(request: Request) -> Principal:
 
     session_id = request.cookies.get(SESSION_COOKIE)
     if not session_id:
-        raise NotAuthenticated("not signed in")
+        raise NotAuthenticated.said("inte inloggad")
     return identity.authenticate_session(session_id)
 
 
@@ -117,8 +117,7 @@ async def guarded(request: Request, body: Callable[[Principal], Awaitable[Respon
             "error.html",
             403,
             title=N_("Du har inte behörighet"),
-            message=exc.message_sv,
-            message_en=exc.message_en,
+            message=exc.message(language_of(request)),
             principal=principal,
         )
     except NotFound:

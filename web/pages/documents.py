@@ -54,7 +54,7 @@ async def staff_document(request: Request, promise_id: int, name: str) -> Respon
 
     async def body(principal: Principal) -> Response:
         if name not in STAFF:
-            raise NotFound(name)
+            raise NotFound.said("inget dokument {name!r}", name=name)
         use_case, fmt = STAFF[name]
         params = {"promise_id": promise_id, "format": fmt, "language": language_of(request)}
         try:

@@ -35,11 +35,9 @@ async def _choices(principal: Principal) -> dict[str, Any]:
     organisations = await run(list_organisations, principal, region=principal.region_id)
     own = next((o for o in organisations if o.id == principal.organisation_id), None)
     if own is None or own.kind not in (*MUNICIPAL_KINDS, "local_police_area"):
-        raise Forbidden(
+        raise Forbidden.said(
             "Bara samordnare för en kommun, en stadsdelsnämnd eller ett lokalpolisområde kan "
             "skapa ett medborgarlöfte.",
-            "Only coordinators of a municipality, city district or local police area can create "
-            "a citizen promise.",
         )
     police_side = own.kind == "local_police_area"
     others = [

@@ -18,6 +18,7 @@ from application.promise_results import AuditEntry, PromiseView
 from application.promises import list_visible_promises, promise_history, show_promise
 from application.signatures import request_signature
 from flows import transition
+from lifecycle.criteria import Unmet
 from lifecycle.errors import InputError, Refused
 from lifecycle.permissions import Principal
 from lifecycle.stages import CYCLE, Stage
@@ -74,8 +75,11 @@ def is_changeable(kind: str) -> bool:
     return spec is not None and spec.changeable
 
 
-def _in_words(event: AuditEntry, lang: str) -> dict[str, Any]:
-    """One audit event as a line of the history: when, who (and how proven), what."""
+def _in_words(
+    event: AuditEntry, lang: str, ordinals: dict[str, dict[int, int]] | None = None
+) -> dict[str, Any]:
+    """One audit event as a line of the history: when, who (and how proven), what (an
+    artefact by its number in the promise while it exists)."""
     _ = translator(lang)
     actions = {
         "created": _("Löftet skapades"),
@@ -97,6 +101,9 @@ def _in_words(event: AuditEntry, lang: str) -> dict[str, Any]:
     elif action in ("artefact_added", "artefact_changed", "artefact_removed"):
         kind = str(details.get("kind", ""))
         n = details.get("id") or ""
+        spec = kind_of(kind)
+        if spec is not None and spec.counted_as and isinstance(n, int):
+            n = (ordinals or {}).get(spec.counted_as, {}).get(n, n)
         verb = {
             "artefact_added": N_("La till {what} {n}"),
             "artefact_changed": N_("Ändrade {what} {n}"),
@@ -196,17 +203,23 @@ async def _promise_page(
     promise_id: int,
     refusal: list[str] | None = None,
     confirm: str = "",
+    refused: list[Unmet] | None = None,
 ) -> Response:
-    """The promise page; with ``refusal``, every unmet criterion in an error summary (409)."""
-    from web.forms import form_for, forms_for_stage
+    """The promise page; with ``refusal`` (sentences) or ``refused`` (unmet criteria, each
+    linked to the form that fixes it), an error summary (409)."""
+    from web.fixes import fix_link
+    from web.forms import forms_for_stage
 
     view = await run(show_promise, principal, promise_id=promise_id)
+    lang = language_of(request)
+    summary: list[tuple[str, str | None]] = [(line, None) for line in refusal or []]
+    summary += [(u.message(lang), fix_link(u, view, principal)) for u in refused or []]
     deadlines = await run(show_deadlines, principal, promise_id=promise_id)
     trail = await run(promise_history, principal, promise_id=promise_id)
     return page(
         request,
         "promise.html",
-        409 if refusal else 200,
+        409 if summary else 200,
         principal=principal,
         # The template reads the promise as the API answers it (dates as ISO text).
         p=view.model_dump(mode="json"),
@@ -215,11 +228,11 @@ async def _promise_page(
         # Regional coordinators and admins read promises; only the parties' people write.
         can_write=principal.role in (Role.COORDINATOR, Role.STEERING_GROUP),
         deadlines=[d for d in deadlines if d.cycle_year == view.cycle_year],
-        trail=[_in_words(e, language_of(request)) for e in reversed(trail)],
-        refusal=refusal,
-        fixes={u.code: form_for(u.code) for u in view.unmet},
+        trail=[_in_words(e, lang, view.ordinals) for e in reversed(trail)],
+        refusal=summary,
+        fixes=[fix_link(u, view, principal) for u in view.unmet],
         forms=forms_for_stage(view.stage, view.cycle_year),
-        confirmation=CONFIRMATIONS.get(confirm) if not refusal else None,
+        confirmation=CONFIRMATIONS.get(confirm) if not summary else None,
     )
 
 
@@ -232,9 +245,7 @@ async def advance(request: Request, promise_id: int) -> Response:
         try:
             await run(transition.advance, principal, promise_id=promise_id)
         except Refused as exc:
-            return await _promise_page(
-                request, principal, promise_id, [u.message(language_of(request)) for u in exc.unmet]
-            )
+            return await _promise_page(request, principal, promise_id, refused=list(exc.unmet))
         return done(promise_id, "vidare")
 
     return await guarded(request, body)
@@ -261,7 +272,7 @@ async def send_back(request: Request, promise_id: int) -> Response:
                     transition.advance, principal, promise_id=promise_id, to=to, reason=reason
                 )
             except Refused as exc:
-                problems = [u.message(lang) for u in exc.unmet] or [exc.headline]
+                problems = [u.message(lang) for u in exc.unmet] or [exc.message(lang)]
             except InputError as exc:
                 problems = [exc.message(lang)]
             else:

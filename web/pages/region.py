@@ -102,7 +102,7 @@ async def overview_download(request: Request, region: str, fmt: str) -> Response
 
     async def body(principal: Principal) -> Response:
         if fmt not in ("csv", "xlsx"):
-            raise NotFound(f"no download as {fmt}")
+            raise NotFound.said("ingen nedladdning som {fmt}", fmt=fmt)
         params = {"region": region, "format": fmt, "language": language_of(request)}
         result = await run(show_overview, principal, **params)
         return StreamingResponse(

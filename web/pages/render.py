@@ -23,8 +23,10 @@ from markupsafe import Markup
 from config.operator_key import ensure_operator_key
 from config.public_address import public_base
 from config.settings import get_settings
+from lifecycle.names import municipal_party, organisation_title
 from lifecycle.stages import Stage
-from lifecycle.vocabulary import label
+from lifecycle.statements import promise_paragraphs
+from lifecycle.vocabulary import OrganisationKind, label
 from lifecycle.words import counted
 from web.http import static_url
 from web.pages.i18n import LOCALES, language_of, remember, switch_url, translator
@@ -133,6 +135,18 @@ def _swedish(context: Context, value: object) -> Markup:
     return Markup("{}").format("" if value is None else value)
 
 
+@pass_context
+def _municipal_party(context: Context, kind: str, name: str) -> str:
+    """ "Stadsdelsnämnden", "Regionen" or "Kommunen": who makes the municipal promise."""
+    return municipal_party(OrganisationKind(kind), name, _lang(context))
+
+
+@pass_context
+def _titled(context: Context, name: str, kind: str) -> str:
+    """An organisation by its full name inside a sentence ("Sollentuna kommun")."""
+    return organisation_title(name, OrganisationKind(kind), _lang(context), in_sentence=True)
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """The pages' templates, HTML-escaped everywhere."""
@@ -149,7 +163,10 @@ def environment() -> Environment:
     env.filters["stage_name"] = _stage_name
     env.filters["label"] = _label
     env.filters["sv"] = _swedish
+    env.filters["paragraphs"] = promise_paragraphs
     env.globals["counted"] = _counted
+    env.globals["municipal_party"] = _municipal_party
+    env.globals["titled"] = _titled
     env.globals["static_url"] = static_url
     env.globals["public_base"] = public_base
     return env

@@ -24,7 +24,7 @@ def _round(view: PromiseView, number: int) -> dict[str, Any]:
     for row in view.artefacts.get("evaluation_rounds", []):
         if row["number"] == number and row["cycle_year"] == view.cycle_year:
             return dict(row)
-    raise NotFound(f"no evaluation round {number} this year")
+    raise NotFound.said("ingen uppföljning {n} i år", n=number)
 
 
 async def _round_page(
@@ -37,6 +37,7 @@ async def _round_page(
 ) -> Response:
     """One evaluation round: every activity's status and every goal's latest value."""
     from web.forms import STATUSES
+    from web.terms import part_term
 
     view = await run(show_promise, principal, promise_id=promise_id)
     return page(
@@ -47,6 +48,8 @@ async def _round_page(
         p=view.model_dump(mode="json"),  # as the API answers it, dates as ISO text
         r=_round(view, number),
         statuses=STATUSES,
+        round_term=part_term("evaluation"),
+        feedback_term=part_term("feedback_to_residents"),
         values=values or {"submitted_by": principal.name},
         errors={"feedback_to_residents": general} if general else {},
         general=None,
@@ -76,9 +79,7 @@ async def submit_round(request: Request, promise_id: int, number: int) -> Respon
             await run(
                 record_artefact, principal, promise_id=promise_id, kind="evaluation", fields=fields
             )
-        except Refused as exc:
-            return await _round_page(request, principal, promise_id, number, sent, exc.headline)
-        except InputError as exc:
+        except (Refused, InputError) as exc:
             return await _round_page(
                 request, principal, promise_id, number, sent, exc.message(language_of(request))
             )

@@ -1,0 +1,90 @@
+"""What each input field is called for people: field name → its Swedish label (English in the
+catalogue, ``lifecycle/translations/en.po``).
+
+One home for both the web forms (``web/forms.py`` draws its labels from here) and the errors of
+the application's input (``describe_validation_error``: "Fyll i antal deltagare." rather than
+"participants: Field required" on a Swedish page).
+"""
+
+from __future__ import annotations
+
+FIELD_LABELS: dict[str, str] = {
+    "method": "dialogform",
+    "held_from": "datum",
+    "held_to": "sista dag",
+    "target_group": "målgrupp",
+    "participants": "antal deltagare",
+    "themes": "teman",
+    "results": "vad invånarna sa",
+    "safety_survey": "trygghetsmätningen",
+    "party": "part",
+    "summary": "sammanfattning",
+    "sources": "källor",
+    "places": "platser",
+    "unsafe_places": "platser där man känner sig otrygg",
+    "title": "rubrik",
+    "description": "beskrivning",
+    "when": "när",
+    "scale": "omfattning",
+    "trend": "utveckling",
+    "selected": "valt som fokusområde",
+    "priority_area": "prioriterat område",
+    "also_priority_areas": "fler prioriterade områden",
+    "agreement_focus_area": "eller: överenskommelsens fokusområde",
+    "local_reason": "eller: lokalt problem, och varför",
+    "problem_id": "problem",
+    "event_chain": "händelsekedja",
+    "victim": "brottsoffer",
+    "offender": "gärningsperson",
+    "place": "plats",
+    "kind": "typ av mål",
+    "indicator": "indikator",
+    "unit": "enhet",
+    "baseline": "utgångsvärde",
+    "target": "målvärde",
+    "target_date": "måldatum",
+    "catalogue_goal": "stadens mätbara mål",
+    "indicator_source": "indikatorns källa",
+    "baseline_date": "utgångsvärdets datum",
+    "frequency": "hur ofta det mäts",
+    "goal_id": "mål",
+    "also_goals": "fler mål som aktiviteten tjänar (deras nummer)",
+    "cause_analysis_id": "orsaksanalys",
+    "owner_party": "vem som genomför",
+    "owner_other": "annan aktör",
+    "owner_kind": "typ av aktör",
+    "responsible": "ansvarig",
+    "start": "start",
+    "end": "slut",
+    "prevention_level": "preventionsnivå",
+    "approach": "inriktning",
+    "police_promises": "polisen lovar",
+    "municipality_promises": "kommunen lovar",
+    "joint_promises": "polisen och kommunen lovar tillsammans",
+    "for_next_year": "gäller nästa års plan",
+    "signed_by": "undertecknad av",
+    "signed_on": "datum för underskriften",
+    "next_year_plan": "plan för nästa år",
+    "approved_by": "godkänd av",
+    "diarienummer": "diarienummer",
+    "not_public_reason": "publiceras inte, därför att (lämna tomt för att publicera)",
+    "signed_as": "funktion",
+    "hours": "timmar",
+    "kronor": "kostnad i kronor",
+    "funding_source": "finansiering",
+    "official": "ansvarig tjänsteperson",
+    "paragraph": "paragraf",
+    "decided_on": "beslutsdatum",
+    "backing": "vilka aktiviteter som bär varje mening",
+    "survey_results": "vad de nya resultaten från trygghetsmätningen visar",
+    "situation_picture": "vad som har ändrats i lägesbilden",
+    "priorities": "fokusområdena: vad som behålls, tas bort eller läggs till, och varför",
+    "reviewed_by": "granskad av",
+    "reviewed_on": "datum för genomgången",
+    "submitted_by": "inlämnad av",
+}
+
+
+def field_label(name: str) -> str:
+    """The Swedish label of the field ``name``, or the name itself spelled as words."""
+    return FIELD_LABELS.get(name, name.replace("_", " "))
