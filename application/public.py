@@ -393,20 +393,14 @@ def published_promise(promise_id: int) -> dict[str, Any]:
         return _public_view(session, promise)
 
 
-def _contacts(session: Session, promise: Promise) -> list[dict[str, str]]:
+def _contacts(organisations: dict[Party, list[Organisation]]) -> list[dict[str, str]]:
     """How residents reach each party (a functional mailbox or phone, set per organisation)."""
     found = []
-    for org in (o for orgs in party_organisations(session, promise).values() for o in orgs):
+    for org in (o for orgs in organisations.values() for o in orgs):
         if org.public_contact:
             title = organisation_title(org.name, org.kind, "sv")
             found.append({"organisation": title, "contact": org.public_contact})
     return found
-
-
-def municipality_kind(session: Session, promise: Promise) -> str:
-    """The municipal party's kind (a city district's stadsdelsnämnd promises, not a kommun)."""
-    org = session.get(Organisation, promise.municipality_id)
-    return org.kind.value if org is not None and org.kind is not None else "municipality"
 
 
 def _public_view(
@@ -423,6 +417,7 @@ def _public_view(
     reports = _reports(session, {pid: promise})[pid]
     year_end_due = {r.year: r.due.isoformat() for r in reports if r.kind == YEAR_END}
     municipality, police = organisation_names(session, promise)
+    organisations = party_organisations(session, promise)
     version = latest_versions(session, [pid]).get(pid)
     if version is None:  # published before versions were kept, and not revised since
         plan = public_plan(session, promise, areas)
@@ -497,16 +492,17 @@ def _public_view(
         "municipality": municipality,
         "police_area": police,
         # the parties by their full names, for the sentences residents read
-        "parties": party_titles(session, promise, "sv"),
-        "parties_en": party_titles(session, promise, "en"),
-        "municipality_kind": municipality_kind(session, promise),
+        "parties": party_titles(organisations, "sv"),
+        "parties_en": party_titles(organisations, "en"),
+        # a city district's stadsdelsnämnd promises, not a kommun
+        "municipality_kind": organisations[Party.MUNICIPALITY][0].kind.value,
         "term_start": promise.term_start.isoformat(),
         "term_end": promise.term_end.isoformat(),
         **_state_fields(promise, reports, local_today()),
         "signed_on": _local(version.signed_at).isoformat() if version is not None else None,
         "revised_since": _local(revised).isoformat() if revised is not None else None,
         "signatories": plan.get("signatories", []),
-        "contacts": _contacts(session, promise),
+        "contacts": _contacts(organisations),
         "promise_text": plan["promise_text"],
         "what_you_said": plan["what_you_said"],
         "what_we_do": what_we_do,

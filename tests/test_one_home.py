@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -227,7 +228,8 @@ def test_an_input_error_reads_in_swedish_and_in_english() -> None:
     assert said.message("sv") == "inget att ändra: ange de fält i goal som ska ändras"
 
 
-def test_the_api_says_a_wrong_input_in_both_languages(db) -> None:
+def _a_promise_and_its_coordinators_api() -> tuple[int, Any]:
+    """A new promise, and an API client acting as its coordinator (the operator's key)."""
     from fastapi.testclient import TestClient
 
     from config.operator_key import ensure_operator_key
@@ -243,6 +245,11 @@ def test_the_api_says_a_wrong_input_in_both_languages(db) -> None:
             "X-Lofte-Actor": "samordnare@sollentuna.se",
         }
     )
+    return pid, client
+
+
+def test_the_api_says_a_wrong_input_in_both_languages(db) -> None:
+    pid, client = _a_promise_and_its_coordinators_api()
     answer = client.post(
         f"/api/promises/{pid}/artefacts/dialogue",
         json={"fields": {"method": "survey", "participants": "många"}},
@@ -479,21 +486,7 @@ def test_the_command_line_says_an_error_in_swedish_and_in_english(db, monkeypatc
 
 
 def test_the_api_says_an_application_error_in_both_languages(db) -> None:
-    from fastapi.testclient import TestClient
-
-    from config.operator_key import ensure_operator_key
-    from tests.helpers import new_promise, register
-    from web.api import create_app
-
-    pid = new_promise()
-    register("samordnare@sollentuna.se")
-    client = TestClient(create_app(warm=False))
-    client.headers.update(
-        {
-            "Authorization": f"Operator {ensure_operator_key()}",
-            "X-Lofte-Actor": "samordnare@sollentuna.se",
-        }
-    )
+    pid, client = _a_promise_and_its_coordinators_api()
     answer = client.post(
         f"/api/promises/{pid}/artefacts/goal",
         json={

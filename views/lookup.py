@@ -189,13 +189,13 @@ def organisation_names(session: Session, promise: Promise) -> tuple[str, str]:
     return named(Party.MUNICIPALITY), named(Party.POLICE)
 
 
-def party_titles(session: Session, promise: Promise, language: str) -> str:
-    """The parties by their full names as a sentence reads them: "Hässelby-Vällingby
-    stadsdelsnämnd och lokalpolisområde Vällingby" (``lifecycle/names.py``)."""
+def party_titles(organisations: dict[Party, list[Organisation]], language: str) -> str:
+    """The parties (``party_organisations``) by their full names as a sentence reads them:
+    "Hässelby-Vällingby stadsdelsnämnd och lokalpolisområde Vällingby" (``lifecycle/names.py``)."""
     titles = [
         organisation_title(org.name, org.kind, language, in_sentence=True)
         for party in (Party.MUNICIPALITY, Party.POLICE)
-        for org in party_organisations(session, promise)[party]
+        for org in organisations[party]
     ]
     return joined(titles, language)
 

@@ -53,19 +53,14 @@ def test_every_swedish_sentence_of_the_catalogue() -> None:
     assert {sv: p for sv, p in found.items() if p} == {}
 
 
-def _sample(kind: str) -> dict[str, Any]:
-    from tests.notifications.helpers import SAMPLE
-
-    return SAMPLE
-
-
 def test_every_kind_of_mail_in_swedish() -> None:
     from notifications.render import KINDS, Renderer
+    from tests.notifications.helpers import SAMPLE
 
     renderer = Renderer()
     found = {}
     for kind in KINDS:
-        mail = renderer.render(kind, "sv", _sample(kind))
+        mail = renderer.render(kind, "sv", SAMPLE)
         text = "\n".join([mail.subject, mail.text, visible_text(mail.html)])
         found[kind] = problems_in(text)
     assert {k: p for k, p in found.items() if p} == {}
