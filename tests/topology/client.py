@@ -112,9 +112,20 @@ class Client:
 
     def advance(self, pid: int, *, expect_refusal: bool = False) -> None:
         """Advance with expected_version; resolve an unanswered one by reading the promise."""
+        origin: tuple[int, str] | None = None  # version and stage before the first attempt
         for _ in range(20):
             seen = self.read(pid)
             version, stage = _version(seen), _stage(seen)
+            if origin is None:
+                origin = (version, stage)
+            elif version > origin[0] and stage == NEXT.get(origin[1]) and not expect_refusal:
+                # An attempt the client gave up on was committed after the read that followed
+                # it (a slow server under load): the move is done; advancing again from the
+                # new stage would be a second, different move.
+                self.out.ambiguous.append(
+                    {"promise_id": pid, "from_stage": origin[1], "to_stage": stage}
+                )
+                return
             body = {"expected_version": version}
             try:
                 response = self.request("POST", f"/api/promises/{pid}/advance", body)
