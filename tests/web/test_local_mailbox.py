@@ -54,7 +54,7 @@ def test_the_dispatcher_delivers_into_the_box_and_the_admin_reads_it(
     from models.db import session_scope
     from notifications.dispatcher import dispatch_pending
     from notifications.outbox import enqueue
-    from tests.web.conftest import account, axe_violations, sign_in
+    from tests.web.conftest import account, axe_violations, screenshot, sign_in
 
     monkeypatch.setenv("LOFTE_LOCAL_MAILBOX", "on")
     _use_port(monkeypatch, server)
@@ -80,6 +80,7 @@ def test_the_dispatcher_delivers_into_the_box_and_the_admin_reads_it(
     table = page.locator("main table").inner_text()
     assert "anna@sollentuna.se" in table and "Påminnelse: <uppföljning>" in table
     assert axe_violations(page) == []
+    screenshot(page, "local-mailbox")
     page.get_by_role("link", name="Påminnelse: <uppföljning> av löftet").click()
     # Escaped, never markup; the address in the text is a link.
     assert page.locator("main h1").inner_text() == "Påminnelse: <uppföljning> av löftet"

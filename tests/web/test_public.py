@@ -147,6 +147,7 @@ def test_a_resident_finds_a_promise_and_every_public_page_passes_axe(page) -> No
     page.wait_for_url(f"**/offentligt/loften/{pid}")
     assert page.get_by_role("heading", name="Det här sa ni").is_visible()
     assert axe_violations(page) == []
+    screenshot(page, "public-promise")
     page.goto("/offentligt/loften/424242")
     assert axe_violations(page) == []
 

@@ -15,7 +15,10 @@ from typing import Any
 import pytest
 
 from config.settings import reset_settings
-from tests.web.conftest import account, axe_violations, sign_in
+from tests.web.conftest import account, axe_violations, screenshot, sign_in
+
+# The kinds of page docs/web.md shows (WRITE_SCREENSHOTS=1 keeps them as year-<kind>.png).
+DOCUMENTED = {"refusal", "signoff", "approval"}
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -99,6 +102,8 @@ class Walk:
             self.checked.add(shape)
             found = axe_violations(self.tab)
             assert found == [], f"{self.tab.url}: {found}"
+            if shape in DOCUMENTED:
+                screenshot(self.tab, f"year-{shape}")
 
     def items(self, pid: int) -> list[tuple[str, str | None]]:
         """The promise page's "Kvar att göra": each item and its link."""
