@@ -80,7 +80,7 @@ class Refused(LofteError):
     def __init__(self, unmet: list[Unmet], headline: str = "nekades", /, **values: Any):
         self.unmet = unmet
         self.headline = translate(headline, "en", **values)
-        super().__init__(self.headline + ": " + "; ".join(u.message_en for u in unmet))
+        super().__init__(self.headline + ": " + "; ".join(u.message("en") for u in unmet))
         self.swedish = translate(headline, "sv", **values)
 
     def message(self, language: str) -> str:

@@ -131,10 +131,30 @@ class Phrase:
 
     text: str
     values: Mapping[str, Any] = field(default_factory=dict)
+    # gettext's msgctxt, where the same Swedish has another English here (a stage's "Mål").
+    context: str | None = None
 
     def said(self, language: str) -> str:
         """The sentence in ``language``, its values filled in."""
+        if self.context is not None:
+            return in_context(self.context, self.text, language, **self.values)
         return translate(self.text, language, **self.values)
+
+
+@dataclass(frozen=True)
+class Given:
+    """Words that come already said in each language, not from the catalogue: a name (the
+    same in both, ``Given("Region Gotland")``), or a sentence the server said in both
+    (the API's ``message_sv`` and ``message_en``)."""
+
+    sv: str
+    en: str | None = None  # None: a name, the same in English
+
+    def said(self, language: str) -> str:
+        """The words as given for ``language``."""
+        if language == "en" and self.en is not None:
+            return self.en
+        return self.sv
 
 
 def translate(text: str, language: str, /, **values: Any) -> str:
