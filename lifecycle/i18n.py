@@ -3,8 +3,9 @@
 A sentence is written in Swedish, with its values named: ``"Fyll i {label}."``. Its English is
 looked up in one catalogue, ``lifecycle/translations/en.po`` (gettext's format: msgid the
 Swedish, msgstr the English), so the web pages, the forms' errors and the errors of the
-application's input all read from the same place. The vocabulary's labels (activity status,
-dialogue method ...) bring their English with them (``lifecycle/vocabulary.py``).
+application's input all read from the same place: the vocabulary's labels (activity status,
+dialogue method ...: ``lifecycle/vocabulary.py``) and the stages' names
+(``lifecycle/stages.py``) too, each written there in Swedish.
 
 A value that is words itself (a right, a stage, a list) is a ``Phrase`` (or any value with a
 ``said(language)``), said in the language of the sentence around it; an error is said with
@@ -89,11 +90,7 @@ def _unquote(text: str) -> str:
 @lru_cache(maxsize=1)
 def english() -> dict[str, str]:
     """The English of every Swedish text Löfte writes (msgid → msgstr)."""
-    from lifecycle.vocabulary import LABELS
-
-    table = {sv: en for sv, en in LABELS.values()}
-    table.update(read_catalogue())
-    return table
+    return read_catalogue()
 
 
 def N_(text: str) -> str:  # gettext's name for "translated later"
