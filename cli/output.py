@@ -108,7 +108,11 @@ def handled(as_json: bool = False) -> Iterator[None]:
         extra = {"error_kind": type(exc).__name__, **in_swedish(exc)}
         fail(said(exc, as_json), exc.exit_code, as_json=as_json, extra=extra)
     except ConfigError as exc:
-        fail(InputError.said("konfigurationen: {why}", why=exc), EXIT_BAD_INPUT, as_json=as_json)
+        fail(
+            InputError.said("konfigurationen: {why}", why=exc.sentence),
+            EXIT_BAD_INPUT,
+            as_json=as_json,
+        )
     except Exception as exc:
         explained = _explained(exc)
         if explained is None:
