@@ -23,7 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from config.clock import current_time, local_day  # noqa: F401 - their home is config.clock
-from config.documents import parse_mapping
+from config.documents import Source, parse_mapping
 from config.errors import problems
 from config.files import read_yaml_mapping
 from config.settings import ConfigError
@@ -219,7 +219,7 @@ def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _validate(data: dict[str, Any], source: str) -> CalendarModel:
+def _validate(data: dict[str, Any], source: Source) -> CalendarModel:
     try:
         return CalendarModel.model_validate(data)
     except ValidationError as exc:
@@ -241,7 +241,7 @@ class CalendarSet:
         return merge(data, override) if override else data
 
     def resolve(
-        self, region_id: str, override: dict[str, Any] | None = None, source: str = "override"
+        self, region_id: str, override: dict[str, Any] | None = None, source: Source = "override"
     ) -> tuple[CalendarModel, CalendarRules, str]:
         """(model, rules, fingerprint) of the effective calendar; ConfigError names ``source``.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Self
 
-from lifecycle.i18n import Given, InvalidValue, translate
+from lifecycle.i18n import Given, InvalidValue, Phrase, said_in, translate
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -33,6 +33,14 @@ class ConfigError(Exception):
         error.swedish = translate(swedish, "sv", **values)
         return error
 
+    @classmethod
+    def of(cls, words: Phrase | Given | Exception) -> Self:
+        """The error saying ``words`` made elsewhere, in each language: a ``Given``, a
+        ``Phrase``, or another error (a document's ``DocumentError``) as its own sentence."""
+        error = cls(str(said_in(words, "en")))
+        error.swedish = str(said_in(words, "sv"))
+        return error
+
     def message(self, language: str) -> str:
         """The error in ``language``: Swedish where it was written in Swedish, else English."""
         if language == "sv" and self.swedish:
@@ -41,8 +49,8 @@ class ConfigError(Exception):
 
     @property
     def sentence(self) -> Given:
-        """The error as a value in a sentence of its own ("konfigurationen: {why}"), said in
-        that sentence's language (not the error itself: its ``said`` makes a new error)."""
+        """The error as words of a sentence of its own ("konfigurationen: {why}"), said in
+        that sentence's language (the error itself, ``why=error``, is said the same way)."""
         return Given(self.message("sv"), str(self))
 
 

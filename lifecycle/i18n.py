@@ -164,8 +164,20 @@ def translate(text: str, language: str, /, **values: Any) -> str:
 def _filled(words: str, language: str, values: Mapping[str, Any]) -> str:
     if not values:
         return words  # a text without values may hold braces of its own
-    said = {k: v.said(language) if isinstance(v, Sayable) else v for k, v in values.items()}
-    return words.format(**said)
+    return words.format(**{k: said_in(v, language) for k, v in values.items()})
+
+
+def said_in(value: Any, language: str) -> Any:
+    """A sentence's value as said in ``language``: a Phrase, a stage or a name says itself;
+    an error is its own sentence in that language (``message(language)``, else its text),
+    never a phrase: an error's ``said`` is a constructor that would make a new error of the
+    language's code. Any other value is left as it is (``format`` writes it)."""
+    if isinstance(value, BaseException):
+        message = getattr(value, "message", None)
+        return message(language) if callable(message) else str(value)
+    if isinstance(value, Sayable):
+        return value.said(language)
+    return value
 
 
 class InvalidValue(ValueError):

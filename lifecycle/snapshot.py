@@ -142,7 +142,7 @@ class PromiseSnapshot:
     compilation_approved: bool = False
     mandatory_area_ids: frozenset[str] = field(default_factory=frozenset)
     # How the municipal party is named in the criteria: "Kommunen", a city district's
-    # committee, Region Gotland by its name; said in the sentence's language.
+    # council ("Stadsdelsnämnden"), Region Gotland by its name; said in the sentence's language.
     municipality_word: Sayable = KOMMUNEN
     area_names: dict[str, str] = field(default_factory=dict)
     # The areas of the city's frame the situation pictures must speak to, and those they do

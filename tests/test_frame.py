@@ -708,7 +708,7 @@ def test_social_services_are_the_districts_own_and_new_kinds_of_owner(db) -> Non
         "approach": "social",
     }
     on = date(2025, 12, 20)
-    with pytest.raises(InputError, match="part of Hässelby-Vällingby's city district committee"):
+    with pytest.raises(InputError, match="part of Hässelby-Vällingby's city district council"):
         add(
             pid,
             "activity",

@@ -85,8 +85,7 @@ def priority_scope(session: Session, promise: Promise) -> PriorityScope:
 def _municipality_word(session: Session, promise: Promise) -> Sayable:
     org = session.get(Organisation, promise.municipality_id)
     if org is not None and org.kind is OrganisationKind.CITY_DISTRICT:
-        # The criteria's own English ("committee"; the documents say "council"): msgctxt.
-        return Phrase("Stadsdelsnämnden", context="criteria")
+        return Phrase("Stadsdelsnämnden")  # "The district council", as the documents say
     if org is not None and org.name.startswith("Region "):
         return Given(org.name)  # a name, the same in English
     return Phrase("Kommunen")
