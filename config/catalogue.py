@@ -86,9 +86,11 @@ class PrioritySet(_Strict):
     @model_validator(mode="after")
     def _years_in_order(self) -> PrioritySet:
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
-            raise InvalidValue(
-                "valid_until {until} är före valid_from {since}",
+            raise InvalidValue(  # the keys as the file names them
+                "{last} {until} är före {first} {since}",
+                last="valid_until",
                 until=self.valid_until,
+                first="valid_from",
                 since=self.valid_from,
             )
         return self
@@ -123,9 +125,10 @@ class RegionEntry(_Strict):
             unknown = sorted(set(pset.replaced_by) - known)
             if unknown:
                 raise InvalidValue(
-                    "prioriteringsuppsättningen {set!r}: replaced_by nämner okända "
-                    "uppsättningar {unknown}; kända: {known}",
+                    "prioriteringsuppsättningen {set!r}: {key} nämner okända uppsättningar "
+                    "{unknown}; kända: {known}",
                     set=pset.id,
+                    key="replaced_by",
                     unknown=unknown,
                     known=", ".join(sorted(known)),
                 )
