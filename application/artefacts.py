@@ -128,7 +128,7 @@ def check_window(promise: Promise, kind: str) -> None:
     first, last = KINDS[kind].first_stage, KINDS[kind].last_stage
     if promise.stage is Stage.CLOSED:
         raise Refused(
-            [Unmet("promise.closed", "Löftet är avslutat.", "The promise is closed.")],
+            [Unmet("promise.closed", Phrase("Löftet är avslutat."))],
             "kan inte lägga till {kind}",
             kind=Phrase(KINDS[kind].noun),
         )
@@ -137,10 +137,10 @@ def check_window(promise: Promise, kind: str) -> None:
             [
                 Unmet(
                     "artefact.wrong_stage",
-                    f"{kind} kan registreras i stegen {first.name_in('sv')}–{last.name_in('sv')}; "
-                    f"löftet är i {promise.stage.name_in('sv')}.",
-                    f"{kind} can be recorded in the stages {first.name_in('en')} to "
-                    f"{last.name_in('en')}; the promise is in {promise.stage.name_in('en')}.",
+                    Phrase(
+                        "{kind} kan registreras i stegen {first}–{last}; löftet är i {stage}.",
+                        {"kind": kind, "first": first, "last": last, "stage": promise.stage},
+                    ),
                 )
             ],
             "kan inte lägga till {kind} nu",

@@ -8,15 +8,14 @@ from pydantic import BaseModel, Field
 
 from config.catalogue import AppliesTo, PrioritySet, get_catalogue
 from lifecycle.errors import SIGN_IN_FIRST, UNKNOWN_POLICE_REGION, InputError, NotAuthenticated
+from lifecycle.i18n import translate
 from lifecycle.permissions import Principal
 
+# What a priority set applies to, in Swedish (its English in lifecycle/translations/en.po).
 _APPLIES_TO = {
-    "region": ("alla löften i polisregionen", "every promise of the police region"),
-    "city_districts": ("stadsdelarnas löften", "the city districts' promises"),
-    "regional": (
-        "regional samverkan (inget lokalt löfte)",
-        "regional collaboration (no local promise)",
-    ),
+    "region": "alla löften i polisregionen",
+    "city_districts": "stadsdelarnas löften",
+    "regional": "regional samverkan (inget lokalt löfte)",
 }
 
 
@@ -75,7 +74,7 @@ def _set_view(pset: PrioritySet, language: str) -> PrioritySetView:
         name=pset.name_sv if sv else pset.name_en,
         source=pset.source,
         applies_to=pset.applies_to,
-        applies_to_text=_APPLIES_TO[pset.applies_to][0 if sv else 1],
+        applies_to_text=translate(_APPLIES_TO[pset.applies_to], language),
         valid_from=pset.valid_from,
         valid_until=pset.valid_until,
         stays_in_force=pset.stays_in_force,

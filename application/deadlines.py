@@ -160,7 +160,7 @@ def set_calendar(principal: Principal | None, request: CalendarOverrideRequest) 
         try:
             result = set_calendar_override(session, promise, override)
         except ConfigError as exc:
-            raise InputError(str(exc)) from None
+            raise InputError.of(exc) from None  # its sentence, in both languages
         return CalendarSynced(promise_id=request.promise_id, **result.__dict__)
 
 

@@ -24,6 +24,7 @@ from effects.audit import audit
 from effects.hooks import after_create
 from lifecycle.criteria import Unmet
 from lifecycle.errors import Refused
+from lifecycle.i18n import Phrase
 from lifecycle.permissions import SYSTEM, Action, Principal
 from lifecycle.renewal import renewal_date, renewal_is_due
 from lifecycle.stages import Stage
@@ -71,11 +72,11 @@ def _refuse_unless_last_year(old: Promise) -> None:
         [
             Unmet(
                 "promise.not_last_year",
-                f"Löftet är i år {old.cycle_year} av {old.term_years}; nästa cykel öppnas under "
-                "det sista året. Året därpå fortsätter i samma löfte med en reviderad åtgärdsplan.",
-                f"The promise is in year {old.cycle_year} of {old.term_years}; the next cycle "
-                "opens during its last year. Until then the next year continues in the same "
-                "promise with a revised action plan.",
+                Phrase(
+                    "Löftet är i år {year} av {years}; nästa cykel öppnas under det sista året. "
+                    "Året därpå fortsätter i samma löfte med en reviderad åtgärdsplan.",
+                    {"year": old.cycle_year, "years": old.term_years},
+                ),
             )
         ],
         "löfte {id} är inte i sitt sista år",

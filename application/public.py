@@ -24,7 +24,8 @@ from config.clock import local_day, local_today
 from config.settings import get_settings
 from lifecycle.deadlines import KIND_STAGE
 from lifecycle.errors import NO_PUBLISHED_PROMISE, UNKNOWN_POLICE_REGION, InputError, NotFound
-from lifecycle.names import organisation_title
+from lifecycle.i18n import Phrase, in_context, translate
+from lifecycle.names import joined, organisation_title
 from lifecycle.public_status import (
     ROUND,
     YEAR_END,
@@ -35,6 +36,7 @@ from lifecycle.public_status import (
 )
 from lifecycle.stages import Stage
 from lifecycle.vocabulary import Party, label
+from lifecycle.words import counted
 from models import (
     Activity,
     Deadline,
@@ -136,98 +138,96 @@ def _overdue_words(state: PublicState, language: str) -> str:
     rounds = sum(1 for r in state.overdue if r.kind == ROUND)
     years = sum(1 for r in state.overdue if r.kind == YEAR_END)
     parts = []
-    if language == "en":
-        if rounds:
-            parts.append(f"{rounds} follow-up{'s' if rounds > 1 else ''}")
-        if years:
-            parts.append("the year's result" if years == 1 else f"{years} years' results")
-        verb = "has" if rounds + years == 1 else "have"
-        return f"{' and '.join(parts)} {verb} not come"
     if rounds:
-        parts.append(f"{rounds} {'uppföljning' if rounds == 1 else 'uppföljningar'}")
+        parts.append(counted(rounds, "follow_up", language))
     if years:
-        parts.append("årets resultat" if years == 1 else f"{years} års resultat")
-    return f"{' och '.join(parts)} har inte kommit"
+        result = (
+            Phrase("årets resultat") if years == 1 else Phrase("{n} års resultat", {"n": years})
+        )
+        parts.append(result.said(language))
+    what = joined(parts, language)
+    if rounds + years > 1:  # English says "have" of more than one, Swedish "har" of any
+        return in_context("many", "{what} har inte kommit", language, what=what)
+    return translate("{what} har inte kommit", language, what=what)
 
 
 def _status_words(promise: Promise, state: PublicState, language: str = "sv") -> str:
     """Where it stands, in a few words: "Gäller från 1 januari 2027", "Försenat: 1
     uppföljning har inte kommit", "Uppföljt 2 av 3 gånger", "Pågår", "Avslutat"."""
-    english = language == "en"
     if state.starts_on is not None:
-        day = _day(state.starts_on, language)
-        return f"In force from {day}" if english else f"Gäller från {day}"
+        return translate("Gäller från {day}", language, day=_day(state.starts_on, language))
     if state.closed:
         if state.late:
             what = _overdue_words(state, language)
-            return f"Closed, but {what}" if english else f"Avslutat, men {what}"
-        return "Closed" if english else "Avslutat"
+            return translate("Avslutat, men {what}", language, what=what)
+        return in_context(STATUS, "Avslutat", language)
     if state.late:
-        what = _overdue_words(state, language)
-        return f"Late: {what}" if english else f"Försenat: {what}"
+        return translate("Försenat: {what}", language, what=_overdue_words(state, language))
     if state.rounds_done:
         done, planned = state.rounds_done, state.rounds_planned
-        if english:
-            return f"Followed up {done} of {planned} times"
-        return f"Uppföljt {done} av {planned} gånger"
-    return "Ongoing" if english else "Pågår"
+        return translate(
+            "Uppföljt {done} av {planned} gånger", language, done=done, planned=planned
+        )
+    return in_context(STATUS, "Pågår", language)
+
+
+# The catalogue's context of a promise's public status ("Pågår" is "Ongoing" here).
+STATUS = "public.status"
 
 
 def _situation(promise: Promise, state: PublicState, language: str) -> list[str]:
     """The facts behind the status, one sentence each: what did not come, what came late,
     what comes next, and when the term begins."""
-    english = language == "en"
-    lines = []
+    lines: list[Phrase] = []
     if state.starts_on is not None:
-        day = _day(state.starts_on, language)
-        lines.append(f"In force from {day}." if english else f"Gäller från {day}.")
+        lines.append(Phrase("Gäller från {day}.", {"day": _day(state.starts_on, language)}))
     for r in state.overdue:
         due = _day(r.due, language)
         year = _calendar_year(promise, r.year)
         if r.kind == ROUND:
             lines.append(
-                f"The follow-up that was due by {due} has not come."
-                if english
-                else f"Uppföljningen som skulle ha redovisats senast {due} har inte kommit."
+                Phrase(
+                    "Uppföljningen som skulle ha redovisats senast {due} har inte kommit.",
+                    {"due": due},
+                )
             )
         else:
             lines.append(
-                f"The result of {year}, which was due by {due}, has not come."
-                if english
-                else f"Resultatet för {year}, som skulle ha redovisats senast {due}, "
-                "har inte kommit."
+                Phrase(
+                    "Resultatet för {year}, som skulle ha redovisats senast {due}, har inte "
+                    "kommit.",
+                    {"year": year, "due": due},
+                )
             )
     for r in state.reported_late:
         due, on = _day(r.due, language), _day(r.reported_on, language)  # type: ignore[arg-type]
         year = _calendar_year(promise, r.year)
         if r.kind == ROUND:
             lines.append(
-                f"Follow-up {r.number} of {year} was reported on {on}, after its due date {due}."
-                if english
-                else f"Uppföljning {r.number} för {year} redovisades {on}, efter sista dagen {due}."
+                Phrase(
+                    "Uppföljning {number} för {year} redovisades {on}, efter sista dagen {due}.",
+                    {"number": r.number, "year": year, "on": on, "due": due},
+                )
             )
         else:
             lines.append(
-                f"The result of {year} was reported on {on}, after its due date {due}."
-                if english
-                else f"Resultatet för {year} redovisades {on}, efter sista dagen {due}."
+                Phrase(
+                    "Resultatet för {year} redovisades {on}, efter sista dagen {due}.",
+                    {"year": year, "on": on, "due": due},
+                )
             )
     if state.next_due is not None:
         due = _day(state.next_due.due, language)
         if state.next_due.kind == ROUND:
-            lines.append(
-                f"The next follow-up is due by {due}."
-                if english
-                else f"Nästa uppföljning ska redovisas senast {due}."
-            )
+            lines.append(Phrase("Nästa uppföljning ska redovisas senast {due}.", {"due": due}))
         else:
             year = _calendar_year(promise, state.next_due.year)
             lines.append(
-                f"The result of {year} is due by {due}."
-                if english
-                else f"Resultatet för {year} ska redovisas senast {due}."
+                Phrase(
+                    "Resultatet för {year} ska redovisas senast {due}.", {"year": year, "due": due}
+                )
             )
-    return lines
+    return [line.said(language) for line in lines]
 
 
 def _state_fields(promise: Promise, reports: list[Report], today: date) -> dict[str, Any]:

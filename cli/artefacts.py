@@ -19,13 +19,13 @@ from lifecycle.errors import InputError
 # --- artefacts -------------------------------------------------------------------------------
 
 
-def _read_file(path: str) -> dict[str, Any]:
+def _read_file(path: str, as_json: bool) -> dict[str, Any]:
     from config.input_files import InputFileError, load_input_file
 
     try:
         return load_input_file(path)
-    except InputFileError as exc:
-        fail(str(exc))
+    except InputFileError as exc:  # said in Swedish and in English (``error_sv`` in JSON)
+        fail(exc, as_json=as_json, extra={"error_kind": "InputError"})
 
 
 def _parse_sets(pairs: list[str]) -> dict[str, Any]:
@@ -60,7 +60,7 @@ def _fields_given(
 ) -> dict[str, Any]:
     """The fields from ``--file`` and ``--set`` (the flags win), JSON-ready; ``none_given``
     is the error when there are none."""
-    data = _read_file(file) if file else {}
+    data = _read_file(file, as_json) if file else {}
     data.update(_parse_sets(sets or []))
     if not data:
         fail(none_given, as_json=as_json)

@@ -15,6 +15,7 @@ import typer
 
 from cli.options import JsonOpt
 from cli.output import (
+    both,
     command,
     print_json,
 )
@@ -180,7 +181,7 @@ def serve(
     check_configuration()  # a broken channels file ... stops the start, with a sentence
     # ConfigError in production without a public URL; warnings otherwise.
     for warning in check_public_url(settings):
-        typer.echo(f"varning / warning: {warning}", err=True)
+        typer.echo(f"varning / warning: {both(warning)}", err=True)
     run(host or settings.api_host, port or settings.api_port, with_scheduler=scheduler)
 
 

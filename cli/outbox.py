@@ -119,7 +119,7 @@ def dispatch_command(
         try:
             report = dispatch_once(max_seconds, concurrency)
         except ConfigError as exc:
-            _fail(2, both(InputError.said("Fel i kanalkonfigurationen: {why}", why=exc)))
+            _fail(2, both(InputError.said("Fel i kanalkonfigurationen: {why}", why=exc.sentence)))
         if report is None:
             _fail(
                 1,

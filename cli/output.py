@@ -21,6 +21,7 @@ import typer
 from config.client import client_settings
 from config.errors import ConfigError
 from lifecycle.errors import InputError, LofteError, Refused
+from lifecycle.i18n import Phrase, said_in
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -49,11 +50,11 @@ def print_unmet(unmet: list[dict[str, Any]], *, err: bool = True) -> None:
         typer.echo(f"  - [{item['code']}] {item['message']}", err=err)
 
 
-def both(exc: LofteError) -> str:
-    """An error's sentence for the terminal: the Swedish, then the English ("sv / en"); one of
-    them when they are the same (an error nobody wrote in Swedish), the configured language's
-    first."""
-    first, second = exc.message("sv"), exc.message("en")
+def both(exc: LofteError | Phrase) -> str:
+    """An error's sentence (or a warning's phrase) for the terminal: the Swedish, then the
+    English ("sv / en"); one of them when they are the same (an error nobody wrote in
+    Swedish), the configured language's first."""
+    first, second = str(said_in(exc, "sv")), str(said_in(exc, "en"))
     if language() == "en":
         first, second = second, first
     return first if first == second else f"{first} / {second}"
@@ -108,7 +109,11 @@ def handled(as_json: bool = False) -> Iterator[None]:
         extra = {"error_kind": type(exc).__name__, **in_swedish(exc)}
         fail(said(exc, as_json), exc.exit_code, as_json=as_json, extra=extra)
     except ConfigError as exc:
-        fail(InputError.said("konfigurationen: {why}", why=exc), EXIT_BAD_INPUT, as_json=as_json)
+        fail(
+            InputError.said("konfigurationen: {why}", why=exc.sentence),
+            EXIT_BAD_INPUT,
+            as_json=as_json,
+        )
     except Exception as exc:
         explained = _explained(exc)
         if explained is None:

@@ -33,6 +33,7 @@ from lifecycle.errors import (
     NotFound,
     Refused,
 )
+from lifecycle.i18n import Given
 
 TOKEN_ENV = "LOFTE_TOKEN"
 ACTOR_ENV = "LOFTE_ACTOR"
@@ -278,7 +279,8 @@ def error_from(body: dict[str, Any], status: int) -> LofteError:
 def _error_of(body: dict[str, Any], status: int) -> LofteError:
     kind, message = body.get("error_kind"), str(body.get("error"))
     if kind == "Refused" or (status == 409 and body.get("unmet")):
-        unmet = [Unmet(u["code"], u["message_sv"], u["message_en"]) for u in body["unmet"]]
+        # the server said each criterion already, in both languages
+        unmet = [Unmet(u["code"], Given(u["message_sv"], u["message_en"])) for u in body["unmet"]]
         refused = Refused(unmet)
         refused.headline = message  # the server's English, said already
         return refused

@@ -23,11 +23,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from config.clock import current_time, local_day  # noqa: F401 - their home is config.clock
-from config.documents import parse_mapping
+from config.documents import Source, parse_mapping
+from config.errors import problems
 from config.files import read_yaml_mapping
 from config.settings import ConfigError
 from lifecycle.deadlines import CalendarRules, DueRule
 from lifecycle.errors import field_path
+from lifecycle.i18n import InvalidValue
 from lifecycle.reminders import ReminderLadder
 from lifecycle.rounds import EXPLICIT, RHYTHMS, EvaluationRule, parse_month_day
 from lifecycle.stages import CYCLE, Stage
@@ -68,7 +70,9 @@ class EvaluationModel(_Strict):
     @classmethod
     def _known_rhythm(cls, value: str) -> str:
         if value not in RHYTHMS:
-            raise ValueError(f"unknown rhythm {value!r}; use one of {', '.join(RHYTHMS)}")
+            raise InvalidValue(
+                "okänd rytm {value!r}; använd en av {known}", value=value, known=", ".join(RHYTHMS)
+            )
         return value
 
     @field_validator("dates")
@@ -81,17 +85,21 @@ class EvaluationModel(_Strict):
     @model_validator(mode="after")
     def _dates_match_rhythm(self) -> EvaluationModel:
         if self.rhythm == EXPLICIT and not self.dates:
-            raise ValueError('rhythm \'explicit\' needs dates, e.g. ["04-30", "08-31", "12-15"]')
+            raise InvalidValue(
+                'rytmen \'explicit\' behöver datum, till exempel ["04-30", "08-31", "12-15"]'
+            )
         if self.rhythm != EXPLICIT and self.dates:
-            raise ValueError(f"dates are only used with rhythm 'explicit', not {self.rhythm!r}")
+            raise InvalidValue(
+                "datum används bara med rytmen 'explicit', inte {rhythm!r}", rhythm=self.rhythm
+            )
         return self
 
 
 def _positive_unique(value: list[int]) -> list[int]:
     if any(n <= 0 for n in value):
-        raise ValueError("working days must be positive whole numbers")
+        raise InvalidValue("arbetsdagar ska vara positiva heltal")
     if len(set(value)) != len(value):
-        raise ValueError("a working day is listed twice")
+        raise InvalidValue("en arbetsdag står två gånger")
     return value
 
 
@@ -116,7 +124,9 @@ class EscalationModel(_Strict):
     def _known_roles(cls, value: list[str]) -> list[str]:
         for role in value:
             if role not in _ROLES:
-                raise ValueError(f"unknown role {role!r}; use one of {', '.join(_ROLES)}")
+                raise InvalidValue(
+                    "okänd roll {role!r}; använd en av {known}", role=role, known=", ".join(_ROLES)
+                )
         return value
 
 
@@ -143,8 +153,9 @@ class CalendarModel(_Strict):
     def _cycle_stages_only(cls, value: dict[Stage, DueRuleModel]) -> dict[Stage, DueRuleModel]:
         for stage in value:
             if stage not in CYCLE:
-                raise ValueError(
-                    f"{stage.value!r} has no deadline (it is not a stage of the cycle)"
+                raise InvalidValue(
+                    "{stage!r} har ingen tidsfrist (det är inte ett steg i cykeln)",
+                    stage=stage.value,
                 )
         return value
 
@@ -154,10 +165,11 @@ class CalendarModel(_Strict):
         allowed = (Stage.ACTION_PLAN, Stage.CONTINUOUS_EVALUATION, Stage.YEAR_END_COMPILATION)
         for stage in value:
             if stage not in allowed:
-                raise ValueError(
-                    f"{stage.value!r}: a later year starts again at the action plan; only "
-                    + ", ".join(s.value for s in allowed)
-                    + " have later-year deadlines"
+                raise InvalidValue(
+                    "{stage!r}: ett senare år börjar om vid åtgärdsplanen; bara {allowed} har "
+                    "tidsfrister för senare år",
+                    stage=stage.value,
+                    allowed=", ".join(s.value for s in allowed),
                 )
         return value
 
@@ -207,15 +219,12 @@ def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _validate(data: dict[str, Any], source: str) -> CalendarModel:
+def _validate(data: dict[str, Any], source: Source) -> CalendarModel:
     try:
         return CalendarModel.model_validate(data)
     except ValidationError as exc:
-        parts = []
-        for err in exc.errors():
-            key = field_path(err["loc"]) or "(top level)"
-            parts.append(f"{key}: {err['msg']}")
-        raise ConfigError(f"{source}: " + "; ".join(parts)) from exc
+        said = problems(exc, lambda loc: field_path(loc) or "(top level)", lambda _: "")
+        raise ConfigError.said("{source}: {problems}", source=source, problems=said) from exc
 
 
 class CalendarSet:
@@ -232,7 +241,7 @@ class CalendarSet:
         return merge(data, override) if override else data
 
     def resolve(
-        self, region_id: str, override: dict[str, Any] | None = None, source: str = "override"
+        self, region_id: str, override: dict[str, Any] | None = None, source: Source = "override"
     ) -> tuple[CalendarModel, CalendarRules, str]:
         """(model, rules, fingerprint) of the effective calendar; ConfigError names ``source``.
 
@@ -284,9 +293,11 @@ def load_calendars(
         for path in sorted(region_dir.glob("*.yaml")):
             region_id = path.stem
             if region_id not in known_regions:
-                raise ConfigError(
-                    f"{path}: (file name): {region_id!r} is not a known region "
-                    f"(known: {', '.join(sorted(known_regions))})"
+                raise ConfigError.said(
+                    "{path}: (filnamn): {region!r} är inte en känd region (kända: {known})",
+                    path=str(path),
+                    region=region_id,
+                    known=", ".join(sorted(known_regions)),
                 )
             data = _read_yaml(path)
             _validate(merge(default, data), str(path))

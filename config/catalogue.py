@@ -2,7 +2,8 @@
 
 The files live in ``config/catalogues/``: ``regions.yaml`` lists the regions, and a region may
 have ``<region id>.yaml`` with its priority sets. A broken file stops start-up with a
-ConfigError naming the file, the key and the problem.
+ConfigError naming the file, the key and the problem, said in Swedish with its English from
+the catalogue (``ConfigError.said``, validators' ``InvalidValue``).
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from config.errors import ConfigError
+from config.errors import ConfigError, problems
 from config.files import read_yaml_document
 from lifecycle.errors import field_path
+from lifecycle.i18n import InvalidValue
 
 CATALOGUE_DIR = Path(__file__).parent / "catalogues"
 
@@ -84,8 +86,12 @@ class PrioritySet(_Strict):
     @model_validator(mode="after")
     def _years_in_order(self) -> PrioritySet:
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
-            raise ValueError(
-                f"valid_until {self.valid_until} is before valid_from {self.valid_from}"
+            raise InvalidValue(  # the keys as the file names them
+                "{last} {until} är före {first} {since}",
+                last="valid_until",
+                until=self.valid_until,
+                first="valid_from",
+                since=self.valid_from,
             )
         return self
 
@@ -118,9 +124,13 @@ class RegionEntry(_Strict):
         for pset in self.priority_sets:
             unknown = sorted(set(pset.replaced_by) - known)
             if unknown:
-                raise ValueError(
-                    f"priority set {pset.id!r}: replaced_by names unknown sets {unknown}; "
-                    f"known: {', '.join(sorted(known))}"
+                raise InvalidValue(
+                    "prioriteringsuppsättningen {set!r}: {key} nämner okända uppsättningar "
+                    "{unknown}; kända: {known}",
+                    set=pset.id,
+                    key="replaced_by",
+                    unknown=unknown,
+                    known=", ".join(sorted(known)),
                 )
         return self
 
@@ -195,11 +205,11 @@ def _read_yaml(path: Path) -> Any:
 
 
 def _errors(path: Path, exc: ValidationError, prefix: str = "") -> ConfigError:
-    parts = []
-    for err in exc.errors():
-        key = prefix + field_path(err["loc"]) or "(top level)"
-        parts.append(f"{key}: {err['msg']}")
-    return ConfigError(f"{path}: " + "; ".join(parts))
+    def key_of(loc: tuple[Any, ...]) -> str:
+        return ".".join(part for part in (prefix.rstrip("."), field_path(loc)) if part)
+
+    said = problems(exc, lambda loc: key_of(loc) or "(top level)", lambda _: "")
+    return ConfigError.said("{source}: {problems}", source=str(path), problems=said)
 
 
 def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
@@ -207,24 +217,40 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
     regions_file = directory / "regions.yaml"
     raw = _read_yaml(regions_file)
     if not isinstance(raw, dict) or not isinstance(raw.get("regions"), list):
-        raise ConfigError(f"{regions_file}: regions: expected a list of regions")
+        raise ConfigError.said(
+            "{path}: regions: en lista av regioner väntades", path=str(regions_file)
+        )
     regions: dict[str, dict[str, Any]] = {}
     for index, entry in enumerate(raw["regions"]):
         if not isinstance(entry, dict) or "id" not in entry:
-            raise ConfigError(f"{regions_file}: regions.{index}: expected a mapping with an id")
+            raise ConfigError.said(
+                "{path}: regions.{index}: en mappning med ett id väntades",
+                path=str(regions_file),
+                index=index,
+            )
         if entry["id"] in regions:
-            raise ConfigError(f"{regions_file}: regions.{index}.id: duplicate id {entry['id']!r}")
+            raise ConfigError.said(
+                "{path}: regions.{index}.id: id {id!r} står två gånger",
+                path=str(regions_file),
+                index=index,
+                id=entry["id"],
+            )
         regions[entry["id"]] = dict(entry)
     for path in sorted(directory.glob("*.yaml")):
         if path.name == "regions.yaml":
             continue
         data = _read_yaml(path)
         if not isinstance(data, dict) or "region" not in data:
-            raise ConfigError(f"{path}: region: missing (the region id this file belongs to)")
+            raise ConfigError.said(
+                "{path}: region: saknas (id för regionen som filen hör till)", path=str(path)
+            )
         if data["region"] not in regions:
-            raise ConfigError(
-                f"{path}: region: {data['region']!r} is not in {regions_file.name} "
-                f"(known: {', '.join(sorted(regions))})"
+            raise ConfigError.said(
+                "{path}: region: {region!r} finns inte i {file} (kända: {known})",
+                path=str(path),
+                region=data["region"],
+                file=regions_file.name,
+                known=", ".join(sorted(regions)),
             )
         sets = []
         for index, raw_set in enumerate(data.get("priority_sets") or []):
@@ -243,9 +269,13 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
     for region in catalogue.regions.values():
         for _, area in region.all_areas():
             if area.id in seen:
-                raise ConfigError(
-                    f"{CATALOGUE_DIR}: priority area id {area.id!r} is used twice "
-                    f"({seen[area.id]} and {region.id}); ids must be unique"
+                raise ConfigError.said(
+                    "{path}: prioriteringsområdets id {id!r} används två gånger ({first} och "
+                    "{second}); id ska vara unika",
+                    path=str(directory),
+                    id=area.id,
+                    first=seen[area.id],
+                    second=region.id,
                 )
             seen[area.id] = region.id
     return catalogue

@@ -59,8 +59,10 @@ def current_time(now: datetime | str | None = None) -> datetime:
             else:
                 now = datetime.fromisoformat(now.strip())
         except ValueError:
-            raise ConfigError(
-                f"--now / LOFTE_NOW: {now!r} is not an ISO date or time (e.g. 2026-06-18T07:00)"
+            raise ConfigError.said(
+                "--now / LOFTE_NOW: {now!r} är inte ett ISO-datum eller en tid (till exempel "
+                "2026-06-18T07:00)",
+                now=now,
             ) from None
     if now.tzinfo is None:
         now = now.replace(tzinfo=tz)

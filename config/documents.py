@@ -13,7 +13,9 @@ one of them has the same bounds, checked before anything is expanded:
   tags (``!!binary``, ``!!set``, ``!!python/...``) and JSON's NaN and Infinity are refused.
 
 Errors are ``DocumentError`` (an InputError: exit 2, HTTP 422) saying what is wrong and
-where, never echoing the document.
+where, never echoing the document: one sentence written in Swedish, its English from the
+catalogue (``DocumentError.said``; docs/architecture.md, "Writing a sentence"). A document's
+``source`` is a path, or words said in the sentence's language (``REQUEST_BODY``).
 """
 
 from __future__ import annotations
@@ -25,9 +27,17 @@ from typing import Any
 import yaml
 
 from lifecycle.errors import InputError
+from lifecycle.i18n import Given, InvalidValue, Phrase
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 20
+
+# What a document is called where it has no file name of its own.
+REQUEST_BODY = Phrase("förfrågans innehåll")
+DOCUMENT = Phrase("dokumentet")
+STANDARD_INPUT = Phrase("standardinmatningen")
+# A document's source: a path, a command-line option, or one of the words above.
+Source = str | Phrase
 
 
 class DocumentError(InputError):
@@ -38,39 +48,51 @@ class _PlainLoader(yaml.SafeLoader):
     """A safe loader that builds plain types only, refuses aliases and deep nesting while
     composing (before anything is constructed or expanded)."""
 
-    def __init__(self, stream: str, source: str) -> None:
+    def __init__(self, stream: str, source: Source) -> None:
         super().__init__(stream)
         self.source = source
         self.depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:  # yaml's hook
         if self.check_event(yaml.AliasEvent):
-            raise DocumentError(
-                f"{self.source}: uses a YAML alias (*name); aliases are not accepted, "
-                "write the values out"
+            raise DocumentError.said(
+                "{source}: använder ett YAML-alias (*namn); alias tas inte emot, skriv ut värdena",
+                source=self.source,
             )
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                raise DocumentError(f"{self.source}: nested deeper than {MAX_DEPTH} levels")
+                raise _too_deep(self.source)
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
 
 
+def _too_deep(source: Source) -> DocumentError:
+    return DocumentError.said(
+        "{source}: nästlat djupare än {depth} nivåer", source=source, depth=MAX_DEPTH
+    )
+
+
+def _source_of(loader: yaml.SafeLoader) -> Source:
+    source: Source = getattr(loader, "source", DOCUMENT)
+    return source
+
+
 def _finite_float(loader: yaml.SafeLoader, node: yaml.Node) -> float:
     value = yaml.SafeLoader.construct_yaml_float(loader, node)  # type: ignore[arg-type]
     if not math.isfinite(value):
-        raise DocumentError(
-            f"{getattr(loader, 'source', 'document')}: .inf and .nan are not numbers"
-        )
+        raise DocumentError.said("{source}: .inf och .nan är inga tal", source=_source_of(loader))
     return float(value)
 
 
 def _refuse(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    raise DocumentError(
-        f"{getattr(loader, 'source', 'document')}: the YAML tag {node.tag} is not accepted "
-        "(line {}); use plain text, numbers, lists and mappings".format(node.start_mark.line + 1)
+    raise DocumentError.said(
+        "{source}: YAML-taggen {tag} tas inte emot (rad {line}); använd vanlig text, tal, "
+        "listor och mappningar",
+        source=_source_of(loader),
+        tag=node.tag,
+        line=node.start_mark.line + 1,
     )
 
 
@@ -80,9 +102,12 @@ def _text_keys(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[str, Any
     for key_node, _value in node.value:
         if key_node.tag != "tag:yaml.org,2002:str":
             shown = repr(key_node.value)[:40] if isinstance(key_node, yaml.ScalarNode) else ""
-            raise DocumentError(
-                f"{getattr(loader, 'source', 'document')}: the key {shown or '(a list or mapping)'}"
-                f" on line {key_node.start_mark.line + 1} is not text; keys are text (quote it)"
+            raise DocumentError.said(
+                "{source}: nyckeln {key} på rad {line} är inte text; nycklar är text (sätt den "
+                "inom citattecken)",
+                source=_source_of(loader),
+                key=shown or Phrase("(en lista eller mappning)"),
+                line=key_node.start_mark.line + 1,
             )
     data: dict[str, Any] = {}
     loader.flatten_mapping(node)
@@ -111,25 +136,31 @@ _PlainLoader.yaml_implicit_resolvers = {
 }
 
 
-def _text(raw: bytes | str, source: str, max_bytes: int) -> str:
+def _text(raw: bytes | str, source: Source, max_bytes: int) -> str:
     size = len(raw.encode("utf-8")) if isinstance(raw, str) else len(raw)
     if size > max_bytes:
-        raise DocumentError(f"{source}: over {max_bytes:,} bytes; send less")
+        # "1 000 000" in Swedish, "1,000,000" in English
+        limit = Given(f"{max_bytes:,}".replace(",", "\u00a0"), f"{max_bytes:,}")
+        raise DocumentError.said(
+            "{source}: över {limit} byte; skicka mindre", source=source, limit=limit
+        )
     if isinstance(raw, str):
         return raw
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise DocumentError(f"{source}: not UTF-8 text; save it as UTF-8") from None
+        raise DocumentError.said(
+            "{source}: inte UTF-8-text; spara den som UTF-8", source=source
+        ) from None
 
 
-def _check_depth(value: Any, source: str) -> None:
+def _check_depth(value: Any, source: Source) -> None:
     # Iterative, so a deep document cannot exhaust the stack here either.
     stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
         item, level = stack.pop()
         if level > MAX_DEPTH:
-            raise DocumentError(f"{source}: nested deeper than {MAX_DEPTH} levels")
+            raise _too_deep(source)
         if isinstance(item, dict):
             stack.extend((v, level + 1) for v in item.values())
         elif isinstance(item, list):
@@ -137,25 +168,25 @@ def _check_depth(value: Any, source: str) -> None:
 
 
 def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
+    raise InvalidValue("{name} är inte ett tal som JSON tillåter", name=name)
 
 
-def parse_json(
-    raw: bytes | str, source: str = "the request body", max_bytes: int = MAX_BYTES
-) -> Any:
+def parse_json(raw: bytes | str, source: Source = REQUEST_BODY, max_bytes: int = MAX_BYTES) -> Any:
     """A JSON document as plain data, within the bounds above."""
     text = _text(raw, source, max_bytes)
     try:
         data = json.loads(text, parse_constant=_no_constant)
     except RecursionError:
-        raise DocumentError(f"{source}: nested deeper than {MAX_DEPTH} levels") from None
+        raise _too_deep(source) from None
     except ValueError as exc:  # JSONDecodeError, NaN, an integer of thousands of digits
-        raise DocumentError(f"{source}: not valid JSON: {_first_line(exc)}") from None
+        raise DocumentError.said(
+            "{source}: inte giltig JSON: {why}", source=source, why=_first_line(exc)
+        ) from None
     _check_depth(data, source)
     return data
 
 
-def parse_yaml(raw: bytes | str, source: str = "the document", max_bytes: int = MAX_BYTES) -> Any:
+def parse_yaml(raw: bytes | str, source: Source = DOCUMENT, max_bytes: int = MAX_BYTES) -> Any:
     """A YAML document (JSON is YAML too) as plain data, within the bounds above."""
     text = _text(raw, source, max_bytes)
     loader = None
@@ -166,40 +197,62 @@ def parse_yaml(raw: bytes | str, source: str = "the document", max_bytes: int = 
         raise
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise DocumentError(f"{source}: not valid YAML{where}: {_first_line(exc)}") from None
+        if mark is None:
+            raise DocumentError.said(
+                "{source}: inte giltig YAML: {why}", source=source, why=_first_line(exc)
+            ) from None
+        raise DocumentError.said(
+            "{source}: inte giltig YAML (rad {line}, kolumn {column}): {why}",
+            source=source,
+            line=mark.line + 1,
+            column=mark.column + 1,
+            why=_first_line(exc),
+        ) from None
     except (RecursionError, ValueError, TypeError) as exc:
         # A key that is a list, an integer of thousands of digits ...
-        raise DocumentError(f"{source}: cannot be read: {_first_line(exc)}") from None
+        raise DocumentError.said(
+            "{source}: kan inte läsas: {why}", source=source, why=_first_line(exc)
+        ) from None
     finally:
         if loader is not None:
             loader.dispose()
 
 
 def parse_mapping(
-    raw: bytes | str, source: str, *, json_only: bool = False, max_bytes: int = MAX_BYTES
+    raw: bytes | str, source: Source, *, json_only: bool = False, max_bytes: int = MAX_BYTES
 ) -> dict[str, Any]:
     """A document that must be one mapping of field: value (empty: ``{}``)."""
     data = parse_json(raw, source, max_bytes) if json_only else parse_yaml(raw, source, max_bytes)
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise DocumentError(f"{source}: must hold one mapping of field: value, got {_kind(data)}")
+        raise DocumentError.said(
+            "{source}: ska innehålla en mappning av fält: värde, fick {kind}",
+            source=source,
+            kind=_kind(data),
+        )
     return data
 
 
-def _kind(value: Any) -> str:
-    return {
-        list: "a list",
-        str: "text",
-        int: "a number",
-        float: "a number",
-        bool: "true/false",
-    }.get(type(value), type(value).__name__)
+def _kind(value: Any) -> Phrase | str:
+    """What a value is, in words ("en lista" / "a list"); a type of its own by its name."""
+    a_number = Phrase("ett tal")
+    kinds = {
+        list: Phrase("en lista"),
+        str: Phrase("text"),
+        int: a_number,
+        float: a_number,
+        bool: Phrase("sant/falskt"),
+    }
+    return kinds.get(type(value), type(value).__name__)
 
 
-def _first_line(exc: BaseException) -> str:
+def _first_line(exc: BaseException) -> Phrase | str:
+    """The first line of a parser's own words (English, as the parser writes them), or our
+    sentence for what the parser says in no useful way."""
+    if isinstance(exc, InvalidValue):
+        return exc.phrase
     text = str(getattr(exc, "problem", None) or exc)
     if "integer string conversion" in text:
-        return "a number with thousands of digits"
+        return Phrase("ett tal med tusentals siffror")
     return (text.splitlines() or [""])[0][:200]

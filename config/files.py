@@ -1,5 +1,6 @@
 """Optional configuration files named by an environment variable (one helper, used by the
-channels file and the status routes file)."""
+channels file and the status routes file). Their errors are ``ConfigError``, said in Swedish
+with their English from the catalogue."""
 
 from __future__ import annotations
 
@@ -10,19 +11,23 @@ from typing import Any
 
 from config.documents import DocumentError, parse_mapping, parse_yaml
 from config.errors import ConfigError
+from lifecycle.i18n import Phrase
 
 
 def configured_file(
-    env_var: str, default: Path, what: str, environ: Mapping[str, str] | None = None
+    env_var: str, default: Path, what: Phrase, environ: Mapping[str, str] | None = None
 ) -> Path | None:
     """The file to read: the one ``env_var`` names (which must exist), else ``default`` if it
-    exists, else None (the feature is simply not configured)."""
+    exists, else None (the feature is simply not configured). ``what``: the file in words
+    ("kanalfilen"), said in the error's language."""
     env = os.environ if environ is None else environ
     named = env.get(env_var)
     if named:
         path = Path(named)
         if not path.exists():
-            raise ConfigError(f"{path}: {env_var}: the {what} does not exist")
+            raise ConfigError.said(
+                "{path}: {variable}: {what} finns inte", path=str(path), variable=env_var, what=what
+            )
         return path
     return default if default.exists() else None
 
@@ -39,8 +44,10 @@ def read_yaml_document(path: Path, *, mapping: bool = False) -> Any:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"{path}: (file): cannot be read: {exc.strerror}") from None
+        raise ConfigError.said(
+            "{path}: (fil): kan inte läsas: {why}", path=str(path), why=exc.strerror or exc
+        ) from None
     try:
         return parse_mapping(raw, str(path)) if mapping else parse_yaml(raw, str(path))
     except DocumentError as exc:
-        raise ConfigError(str(exc)) from None
+        raise ConfigError.of(exc) from None  # the document's sentence, in both languages

@@ -2,7 +2,8 @@
 
 The file is read with at most 1 MB (standard input too) and parsed by the bounded loader
 (config/documents.py: size, UTF-8, nesting depth, no YAML aliases, plain types only); it must
-hold one mapping of field: value. Errors say what is wrong and never echo the document.
+hold one mapping of field: value. Errors say what is wrong, in Swedish and in English
+(``DocumentError.said``), and never echo the document.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from config.documents import MAX_BYTES, DocumentError, parse_mapping
+from config.documents import MAX_BYTES, STANDARD_INPUT, DocumentError, Source, parse_mapping
 
 # The error the CLI reports (exit 2): the loader's.
 InputFileError = DocumentError
@@ -22,8 +23,10 @@ def load_input_file(path: str) -> dict[str, Any]:
     try:
         raw = sys.stdin.buffer.read(MAX_BYTES + 1) if path == "-" else _read(Path(path))
     except OSError as exc:
-        raise InputFileError(f"cannot read {path}: {exc.strerror}") from None
-    source = "standard input" if path == "-" else path
+        raise InputFileError.said(
+            "kan inte läsa {path}: {why}", path=path, why=exc.strerror or exc
+        ) from None
+    source: Source = STANDARD_INPUT if path == "-" else path
     return parse_mapping(raw, source, json_only=path.endswith(".json"))
 
 

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from config.errors import ConfigError
 from config.settings import Settings, get_settings
+from lifecycle.i18n import Phrase
 
 
 def public_base() -> str:
@@ -28,25 +29,32 @@ def tag_uri(specific: str) -> str:
     return f"tag:{public_host()},{get_settings().public_tag_date}:{specific}"
 
 
-def check_public_url(settings: Settings) -> list[str]:
+def check_public_url(settings: Settings) -> list[Phrase]:
     """Refuse a production installation without a public address (ConfigError); warnings
-    when the address is not https (one-click unsubscribe, RFC 8058, needs https) and when a
-    production installation does not say who runs it."""
+    (each a sentence to say in either language) when the address is not https (one-click
+    unsubscribe, RFC 8058, needs https) and when a production installation does not say who
+    runs it."""
     if settings.production and not settings.public_url:
-        raise ConfigError(
-            "LOFTE_PRODUCTION is set but LOFTE_PUBLIC_URL is not: set it to the address "
-            "residents reach the public pages at (https://HOST), so links and feed ids never "
-            "come from a request's Host header"
+        raise ConfigError.said(
+            "LOFTE_PRODUCTION är satt men inte LOFTE_PUBLIC_URL: ange adressen där invånarna "
+            "når de publika sidorna (https://VÄRD), så att länkar och flödens id aldrig kommer "
+            "från en förfrågans Host-huvud"
         )
     warnings = []
     if urlsplit(settings.public_base_url).scheme != "https":
         warnings.append(
-            f"LOFTE_PUBLIC_URL {settings.public_base_url!r} is not https: one-click unsubscribe "
-            "(RFC 8058) and residents' trust need https in front of the public pages"
+            Phrase(
+                "LOFTE_PUBLIC_URL {url!r} är inte https: avregistrering med ett klick (RFC 8058) "
+                "och invånarnas förtroende kräver https framför de publika sidorna",
+                {"url": settings.public_base_url},
+            )
         )
     if settings.production and not (settings.operator_name and settings.operator_contact):
         warnings.append(
-            "LOFTE_OPERATOR_NAME and LOFTE_OPERATOR_CONTACT are not both set: the accessibility "
-            "statement and the page on personal data cannot name who runs the service"
+            Phrase(
+                "LOFTE_OPERATOR_NAME och LOFTE_OPERATOR_CONTACT är inte båda satta: "
+                "tillgänglighetsredogörelsen och sidan om personuppgifter kan inte säga vem som "
+                "driver tjänsten"
+            )
         )
     return warnings

@@ -18,8 +18,9 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from config.defaults import API_HOST, API_PORT, LANGUAGE, default_data_dir
-from config.errors import ConfigError  # imported from here throughout
+from config.errors import ConfigError, problems  # ConfigError imported from here throughout
 from lifecycle.errors import field_path
+from lifecycle.i18n import Given, InvalidValue
 
 
 class Settings(BaseSettings):
@@ -91,8 +92,8 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(
-                f"unknown time zone {value!r}; use an IANA name such as Europe/Stockholm"
+            raise InvalidValue(
+                "okänd tidszon {value!r}; ange ett IANA-namn som Europe/Stockholm", value=value
             ) from exc
         return value
 
@@ -104,9 +105,10 @@ class Settings(BaseSettings):
                 try:
                     ipaddress.ip_network(part, strict=False)
                 except ValueError as exc:
-                    raise ValueError(
-                        f"{part!r} is not an IP address or network; list the proxies' "
-                        "addresses, e.g. 127.0.0.1,10.0.0.0/24"
+                    raise InvalidValue(
+                        "{part!r} är inte en IP-adress eller ett nät; ange proxyernas adresser, "
+                        "till exempel 127.0.0.1,10.0.0.0/24",
+                        part=part,
                     ) from exc
         return value
 
@@ -123,9 +125,10 @@ class Settings(BaseSettings):
     @classmethod
     def _public_address(cls, value: str) -> str:
         if value and not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", value):
-            raise ValueError(
-                f"{value!r} is not an address residents can open; "
-                "use https://HOST or https://HOST/PATH (no query)"
+            raise InvalidValue(
+                "{value!r} är inte en adress som invånare kan öppna; ange https://VÄRD eller "
+                "https://VÄRD/SÖKVÄG (utan frågedel)",
+                value=value,
             )
         return value
 
@@ -133,16 +136,19 @@ class Settings(BaseSettings):
     @classmethod
     def _tag_date(cls, value: str) -> str:
         if not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", value):
-            raise ValueError(f"{value!r} is not a date like 2026 or 2026-01-01 (RFC 4151)")
+            raise InvalidValue(
+                "{value!r} är inte ett datum som 2026 eller 2026-01-01 (RFC 4151)", value=value
+            )
         return value
 
     @field_validator("database_url")
     @classmethod
     def _supported_database(cls, value: str) -> str:
         if value and not value.startswith(("sqlite", "postgresql")):
-            raise ValueError(
-                f"unsupported database URL {value!r}; use sqlite:///PATH or "
-                "postgresql+psycopg://USER@HOST:PORT/DB"
+            raise InvalidValue(
+                "databasadressen {value!r} stöds inte; ange sqlite:///SÖKVÄG eller "
+                "postgresql+psycopg://ANVÄNDARE@VÄRD:PORT/DB",
+                value=value,
             )
         return value
 
@@ -188,13 +194,13 @@ def mask_url_password(text: str) -> str:
     return re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", text)
 
 
-def _describe(exc: ValidationError) -> str:
-    lines = []
-    for err in exc.errors():
-        key = "LOFTE_" + field_path(err["loc"], "_").upper()
+def _describe(exc: ValidationError) -> Given:
+    return problems(
+        exc,
+        lambda loc: "LOFTE_" + field_path(loc, "_").upper(),
         # A URL's password never reaches a message or a log.
-        lines.append(f"{key}: {err['msg']} (got {mask_url_password(repr(err.get('input')))})")
-    return "; ".join(lines)
+        lambda given: mask_url_password(repr(given)),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -203,8 +209,9 @@ def get_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        source = "environment / .env"
-        raise ConfigError(f"invalid setting in {source}: {_describe(exc)}") from exc
+        raise ConfigError.said(
+            "ogiltig inställning i miljön / .env: {problems}", problems=_describe(exc)
+        ) from exc
 
 
 def reset_settings() -> None:

@@ -35,6 +35,7 @@ from lifecycle.deadlines import (
     plan_deadlines,
     stage_passed,
 )
+from lifecycle.i18n import Phrase
 from lifecycle.reminders import first_trigger
 from lifecycle.rounds import EvaluationRule, round_due_dates
 from lifecycle.stages import Stage
@@ -55,6 +56,11 @@ class SyncResult:
     overdue: int = 0
 
 
+def _override_source(promise_id: int | None) -> Phrase:
+    """The promise's own calendar, as an error about it names it ("löfte 7: egen kalender")."""
+    return Phrase("löfte {id}: egen kalender", {"id": promise_id})
+
+
 def _override_of(
     session: Session, promise_id: int
 ) -> tuple[PromiseCalendar | None, dict[str, Any] | None]:
@@ -70,9 +76,7 @@ def calendar_for(session: Session, promise: Promise) -> tuple[CalendarModel, Cal
     """
     assert promise.id is not None
     _, override = _override_of(session, promise.id)
-    return get_calendars().resolve(
-        promise.region_id, override, source=f"promise {promise.id}: calendar override"
-    )
+    return get_calendars().resolve(promise.region_id, override, source=_override_source(promise.id))
 
 
 def evaluation_rule_for(session: Session, promise: Promise) -> EvaluationRule:
@@ -282,7 +286,7 @@ def set_calendar_override(
     """
     assert promise.id is not None
     get_calendars().resolve(
-        promise.region_id, override or None, source=f"promise {promise.id}: calendar override"
+        promise.region_id, override or None, source=_override_source(promise.id)
     )
     row = session.get(PromiseCalendar, promise.id)
     if row is None:
@@ -312,7 +316,7 @@ def resync_calendars(
         row = stored.get(promise.id)
         override = row.override if row else None
         fingerprint = get_calendars().resolve(
-            promise.region_id, override, source=f"promise {promise.id}: calendar override"
+            promise.region_id, override, source=_override_source(promise.id)
         )[2]
         if row is None or row.fingerprint != fingerprint:
             sync_deadlines(session, promise, today)

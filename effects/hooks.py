@@ -13,6 +13,7 @@ from config.settings import get_settings
 from effects.deadlines import mark_round_submitted, sync_deadlines
 from effects.resident_mail import tell_followers_of_round, tell_followers_of_year_end
 from effects.status_event import enqueue_transition_status_event
+from lifecycle.i18n import translate
 from lifecycle.permissions import Principal
 from lifecycle.stages import Stage
 from lifecycle.transitions import TransitionKind, TransitionPlan
@@ -125,18 +126,15 @@ def compilation_approved(
 
 def next_year_words(promise: Promise, year: int, language: str = "sv") -> str:
     """What approving a year of a multi-year promise means: back to the action plan."""
-    if language == "en":
-        return (
-            f"The year-end compilation of year {year - 1} is approved. The promise runs "
-            f"{promise.term_years} years, so it goes back to the action plan for year {year} of "
-            f"{promise.term_years}: update the analysis (the safety survey, the situation picture, "
-            "the priorities), revise the plan and sign it again."
-        )
-    return (
-        f"Årssammanställningen för år {year - 1} är godkänd. Löftet gäller i "
-        f"{promise.term_years} år och går därför tillbaka till åtgärdsplanen för år {year} av "
-        f"{promise.term_years}: uppdatera analysen (trygghetsmätningen, lägesbilden, "
-        "prioriteringarna), revidera planen och underteckna den på nytt."
+    return translate(
+        "Årssammanställningen för år {last} är godkänd. Löftet gäller i {years} år och går "
+        "därför tillbaka till åtgärdsplanen för år {year} av {years}: uppdatera analysen "
+        "(trygghetsmätningen, lägesbilden, prioriteringarna), revidera planen och underteckna "
+        "den på nytt.",
+        language,
+        last=year - 1,
+        years=promise.term_years,
+        year=year,
     )
 
 

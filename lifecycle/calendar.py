@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import holidays
 
+from lifecycle.i18n import translate
+
 # Categories that make a day non-working. "de_facto" holds the three eves (midsummer,
 # Christmas, New Year's); "public" the holidays of the law.
 _CATEGORIES = ("public", "de_facto")
@@ -96,7 +98,8 @@ def working_days_between(start: date, end: date) -> int:
     return sign * count
 
 
-_MONTHS_SV = (
+# The months' and weekdays' names in Swedish; their English is in the catalogue.
+_MONTHS = (
     "januari",
     "februari",
     "mars",
@@ -110,26 +113,11 @@ _MONTHS_SV = (
     "november",
     "december",
 )
-_MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-_DAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
-_DAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_DAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 
 
 def format_day(day: date, language: str) -> str:
     """``fredag 19 juni 2026`` / ``Friday 19 June 2026`` (independent of the system locale)."""
-    if language == "sv":
-        return f"{_DAYS_SV[day.weekday()]} {day.day} {_MONTHS_SV[day.month - 1]} {day.year}"
-    return f"{_DAYS_EN[day.weekday()]} {day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+    weekday = translate(_DAYS[day.weekday()], language)
+    month = translate(_MONTHS[day.month - 1], language)
+    return f"{weekday} {day.day} {month} {day.year}"

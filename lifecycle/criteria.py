@@ -1,7 +1,8 @@
 """Exit criteria of every stage (shared/domain.md). ``unmet_criteria`` lists all that fail.
 
-Every unmet criterion has a stable ``code`` (for programs and tests) and a message in Swedish
-and English naming the exact thing that is missing.
+Every unmet criterion has a stable ``code`` (for programs and tests) and a sentence naming the
+exact thing that is missing: a ``Phrase``, written in Swedish with its values named, its English
+in the catalogue (``lifecycle/translations/en.po``).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from lifecycle.i18n import Phrase, Sayable
 from lifecycle.snapshot import AnalysisUpdateFacts, PromiseSnapshot
 from lifecycle.stages import Stage
 from lifecycle.statements import backed_by
@@ -17,24 +19,27 @@ from lifecycle.vocabulary import Party
 
 @dataclass(frozen=True)
 class Unmet:
-    """One exit criterion that does not hold, with what it refers to."""
+    """One exit criterion that does not hold, said as one sentence, with what it refers to.
+
+    ``sentence`` is a ``Phrase`` (or, for a criterion the server said already, a ``Given``
+    with its two languages: ``cli/transport.py``).
+    """
 
     code: str
-    message_sv: str
-    message_en: str
+    sentence: Sayable
     ref: str | None = None
 
     def message(self, language: str = "sv") -> str:
         """The message in the requested language."""
-        return self.message_sv if language == "sv" else self.message_en
+        return self.sentence.said(language)
 
     def as_dict(self, language: str = "sv") -> dict[str, str | None]:
         """JSON-friendly form: code, message (in ``language``), both messages and the ref."""
         return {
             "code": self.code,
             "message": self.message(language),
-            "message_sv": self.message_sv,
-            "message_en": self.message_en,
+            "message_sv": self.message("sv"),
+            "message_en": self.message("en"),
             "ref": self.ref,
         }
 
@@ -45,16 +50,19 @@ def _resident_dialogue(s: PromiseSnapshot) -> list[Unmet]:
         return [
             Unmet(
                 "dialogue.missing",
-                "Ingen medborgardialog är registrerad. Registrera minst en dialog med invånare.",
-                "No resident dialogue is recorded. Record at least one dialogue with residents.",
+                Phrase(
+                    "Ingen medborgardialog är registrerad. Registrera minst en dialog med invånare."
+                ),
             )
         ]
     if not any(d.has_results for d in with_residents):
         return [
             Unmet(
                 "dialogue.results_missing",
-                "Medborgardialogen saknar resultat. Registrera vad invånarna sa (teman, platser, tider).",
-                "The resident dialogue has no results. Record what residents said (themes, places, times).",
+                Phrase(
+                    "Medborgardialogen saknar resultat. Registrera vad invånarna sa (teman, "
+                    "platser, tider)."
+                ),
                 # the dialogue whose results to write down (the first one with residents)
                 ref=f"dialogue:{with_residents[0].id}",
             )
@@ -62,19 +70,31 @@ def _resident_dialogue(s: PromiseSnapshot) -> list[Unmet]:
     return []
 
 
-def _party(s: PromiseSnapshot, party: Party) -> tuple[str, str]:
-    """How the party is named (sv, en): Stockholm's districts and Gotland are not "Kommunen"."""
+def _party(s: PromiseSnapshot, party: Party) -> Sayable:
+    """How the party is named: Stockholm's districts and Gotland are not "Kommunen"."""
     if party is Party.POLICE:
-        return "Polisen", "The police"
+        return Phrase("Polisen")
     return s.municipality_word
+
+
+@dataclass(frozen=True)
+class _InSentence:
+    """A party's name inside a sentence ("som kommunen genomför", "that the municipality
+    carry out"): in lower case, in either language, but a name ("Region Gotland") as written."""
+
+    party: Sayable
+
+    def said(self, language: str) -> str:
+        """The party's name in ``language``, as it reads inside a sentence."""
+        name = self.party.said(language)
+        return name if name.startswith("Region ") else name.lower()
 
 
 def _joint_analysis(s: PromiseSnapshot) -> list[Unmet]:
     unmet = [
         Unmet(
             f"analysis.{party.value}_picture_missing",
-            f"{_party(s, party)[0]} har inte bidragit med sin lägesbild.",
-            f"{_party(s, party)[1]} has not contributed its situation picture.",
+            Phrase("{party} har inte bidragit med sin lägesbild.", {"party": _party(s, party)}),
             ref=f"party:{party.value}",
         )
         for party in Party
@@ -88,10 +108,11 @@ def _frame(s: PromiseSnapshot) -> list[Unmet]:
     return [
         Unmet(
             "analysis.frame_area_missing",
-            f'Lägesbilden säger inget om "{s.area_names.get(a, a)}". Skriv vad den visar om '
-            'området, eller "ej aktuellt här" med ett skäl.',
-            f'The situation picture says nothing about "{s.area_names.get(a, a)}". Say what it '
-            'shows about the area, or record "not relevant here" with a reason.',
+            Phrase(
+                'Lägesbilden säger inget om "{area}". Skriv vad den visar om området, eller '
+                '"ej aktuellt här" med ett skäl.',
+                {"area": s.area_names.get(a, a)},
+            ),
             ref=f"priority_area:{a}",
         )
         for a in s.frame_area_ids
@@ -106,8 +127,7 @@ def _focus_areas(s: PromiseSnapshot) -> list[Unmet]:
         unmet.append(
             Unmet(
                 "analysis.no_focus_area",
-                "Inget problem är valt som fokusområde.",
-                "No problem is selected as a focus area.",
+                Phrase("Inget problem är valt som fokusområde."),
             )
         )
     for p in selected:
@@ -115,10 +135,12 @@ def _focus_areas(s: PromiseSnapshot) -> list[Unmet]:
             unmet.append(
                 Unmet(
                     "analysis.focus_area_without_priority_area",
-                    f'Fokusområdet "{p.title}" är inte kopplat till något prioriterat område, '
-                    "något av överenskommelsens fokusområden eller ett lokalt problem med skäl.",
-                    f'The focus area "{p.title}" is tied to no priority area, none of the '
-                    "agreement's focus areas, and is not a local problem with its reason.",
+                    Phrase(
+                        'Fokusområdet "{title}" är inte kopplat till något prioriterat område, '
+                        "något av överenskommelsens fokusområden eller ett lokalt problem med "
+                        "skäl.",
+                        {"title": p.title},
+                    ),
                     ref=f"problem:{p.id}",
                 )
             )
@@ -129,8 +151,7 @@ def _root_cause_analysis(s: PromiseSnapshot) -> list[Unmet]:
     return [
         Unmet(
             "cause.missing",
-            f'Problemet "{p.title}" saknar orsaksanalys.',
-            f'The problem "{p.title}" has no root-cause analysis.',
+            Phrase('Problemet "{title}" saknar orsaksanalys.', {"title": p.title}),
             ref=f"problem:{p.id}",
         )
         for p in s.selected_problems
@@ -146,8 +167,7 @@ def _goals(s: PromiseSnapshot) -> list[Unmet]:
             unmet.append(
                 Unmet(
                     "goal.missing",
-                    f'Problemet "{p.title}" saknar mål.',
-                    f'The problem "{p.title}" has no goal.',
+                    Phrase('Problemet "{title}" saknar mål.', {"title": p.title}),
                     ref=f"problem:{p.id}",
                 )
             )
@@ -158,8 +178,10 @@ def _goals(s: PromiseSnapshot) -> list[Unmet]:
             unmet.append(
                 Unmet(
                     "goal.baseline_missing",
-                    f'Målet med indikatorn "{g.indicator}" saknar utgångsvärde.',
-                    f'The goal with indicator "{g.indicator}" has no baseline.',
+                    Phrase(
+                        'Målet med indikatorn "{indicator}" saknar utgångsvärde.',
+                        {"indicator": g.indicator},
+                    ),
                     ref=f"goal:{g.id}",
                 )
             )
@@ -167,8 +189,10 @@ def _goals(s: PromiseSnapshot) -> list[Unmet]:
             unmet.append(
                 Unmet(
                     "goal.target_missing",
-                    f'Målet med indikatorn "{g.indicator}" saknar målvärde.',
-                    f'The goal with indicator "{g.indicator}" has no target.',
+                    Phrase(
+                        'Målet med indikatorn "{indicator}" saknar målvärde.',
+                        {"indicator": g.indicator},
+                    ),
                     ref=f"goal:{g.id}",
                 )
             )
@@ -183,46 +207,41 @@ def _plan_backing(s: PromiseSnapshot) -> list[Unmet]:
     unmet = [
         Unmet(
             "activity.cause_missing",
-            f'Aktiviteten "{a.title}" är inte kopplad till någon orsak (orsaksanalys).',
-            f'The activity "{a.title}" is not linked to a cause (root-cause analysis).',
+            Phrase(
+                'Aktiviteten "{title}" är inte kopplad till någon orsak (orsaksanalys).',
+                {"title": a.title},
+            ),
             ref=f"activity:{a.id}",
         )
         for a in s.activities
         if not a.has_cause
     ]
     owner_of = {a.id: a.owner for a in s.activities}
-    municipality_sv, municipality_en = s.municipality_word
-    words = {
-        # (who promises, sv; who must carry it, sv; the same in English)
-        "police": ("Polisen", "polisen", "The police", "the police"),
-        "municipality": (  # "Kommunen" → "kommunen"; "Region Gotland" is a name
-            municipality_sv,
-            municipality_sv if municipality_sv.startswith("Region ") else municipality_sv.lower(),
-            municipality_en,
-            municipality_en if municipality_en.startswith("Region ") else municipality_en.lower(),
-        ),
+    police, municipality = _party(s, Party.POLICE), _party(s, Party.MUNICIPALITY)
+    words: dict[str, tuple[Sayable, Sayable]] = {
+        # (who promises; who must carry it)
+        "police": (police, _InSentence(police)),
+        "municipality": (municipality, _InSentence(municipality)),
         "joint": (
-            "Parterna tillsammans",
-            "parterna gemensamt (eller var och en av dem)",
-            "The parties together",
-            "the parties jointly (or each of them)",
+            Phrase("Parterna tillsammans"),
+            Phrase("parterna gemensamt (eller var och en av dem)"),
         ),
     }
     for st in s.statements:
         owners = {owner_of[a] for a in st.activity_ids if a in owner_of}
         if backed_by(st.party, owners):
             continue
-        who_sv, doer_sv, who_en, doer_en = words[st.party]
+        who, doer = words[st.party]
         quoted = st.text if len(st.text) <= 120 else st.text[:119] + "…"
         unmet.append(
             Unmet(
                 "promise_text.statement_unbacked",
-                f'{who_sv} lovar "{quoted}" (mening {st.number}), men ingen aktivitet som '
-                f"{doer_sv} genomför är angiven som den som bär löftet. Ange vilka aktiviteter "
-                "som bär meningen.",
-                f'{who_en} promise "{quoted}" (statement {st.number}), but no activity that '
-                f"{doer_en} carry out is named as backing it. Name the activities that back "
-                "the statement.",
+                Phrase(
+                    '{who} lovar "{quoted}" (mening {number}), men ingen aktivitet som {doer} '
+                    "genomför är angiven som den som bär löftet. Ange vilka aktiviteter som bär "
+                    "meningen.",
+                    {"who": who, "quoted": quoted, "number": st.number, "doer": doer},
+                ),
                 ref=f"statement:{st.party}:{st.number}",
             )
         )
@@ -233,19 +252,10 @@ def _plan_backing(s: PromiseSnapshot) -> list[Unmet]:
 _UPDATE_PARTS = (
     (
         "survey_results",
-        "de nya resultaten från trygghetsmätningen (och annan statistik) mot förra året",
-        "the new safety survey results (and other figures) against last year",
+        Phrase("de nya resultaten från trygghetsmätningen (och annan statistik) mot förra året"),
     ),
-    (
-        "situation_picture",
-        "vad som har ändrats i den gemensamma lägesbilden",
-        "what has changed in the joint situation picture",
-    ),
-    (
-        "priorities",
-        "om fokusområdena behålls, tas bort eller läggs till, och varför",
-        "whether the focus areas are kept, dropped or added, and why",
-    ),
+    ("situation_picture", Phrase("vad som har ändrats i den gemensamma lägesbilden")),
+    ("priorities", Phrase("om fokusområdena behålls, tas bort eller läggs till, och varför")),
 )
 
 
@@ -259,11 +269,13 @@ def unmet_analysis_update(cycle_year: int, update: AnalysisUpdateFacts | None) -
     return [
         Unmet(
             f"analysis_update.{part}_missing",
-            f"Analysen är inte uppdaterad inför år {cycle_year}: skriv {sv}.",
-            f"The analysis is not updated for year {cycle_year}: write {en}.",
+            Phrase(
+                "Analysen är inte uppdaterad inför år {year}: skriv {what}.",
+                {"year": cycle_year, "what": what},
+            ),
             ref=f"cycle_year:{cycle_year}",
         )
-        for part, sv, en in _UPDATE_PARTS
+        for part, what in _UPDATE_PARTS
         if not getattr(facts, part)
     ]
 
@@ -275,8 +287,7 @@ def _action_plan(s: PromiseSnapshot) -> list[Unmet]:
         unmet.append(
             Unmet(
                 "promise_text.missing",
-                'Löftestexten ("polisen lovar / kommunen lovar") är inte skriven.',
-                'The promise text ("the police promise / the municipality promises") is not written.',
+                Phrase('Löftestexten ("polisen lovar / kommunen lovar") är inte skriven.'),
             )
         )
     for party in Party:
@@ -286,10 +297,11 @@ def _action_plan(s: PromiseSnapshot) -> list[Unmet]:
             unmet.append(
                 Unmet(
                     f"signoff.{party.value}_missing",
-                    f"{name} har inte undertecknat medborgarlöftet; var och en av partens "
-                    "organisationer skriver under.",
-                    f"{name} has not signed the citizen promise; each organisation of the party "
-                    "signs.",
+                    Phrase(
+                        "{name} har inte undertecknat medborgarlöftet; var och en av partens "
+                        "organisationer skriver under.",
+                        {"name": name},
+                    ),
                     ref=f"organisation:{name}",
                 )
             )
@@ -297,8 +309,10 @@ def _action_plan(s: PromiseSnapshot) -> list[Unmet]:
             unmet.append(
                 Unmet(
                     f"signoff.{party.value}_missing",
-                    f"{_party(s, party)[0]} har inte undertecknat medborgarlöftet.",
-                    f"{_party(s, party)[1]} has not signed the citizen promise.",
+                    Phrase(
+                        "{party} har inte undertecknat medborgarlöftet.",
+                        {"party": _party(s, party)},
+                    ),
                     ref=f"party:{party.value}",
                 )
             )
@@ -313,8 +327,10 @@ def _activities(s: PromiseSnapshot) -> list[Unmet]:
             unmet.append(
                 Unmet(
                     "activity.missing",
-                    f'Målet med indikatorn "{g.indicator}" har ingen aktivitet.',
-                    f'The goal with indicator "{g.indicator}" has no activity.',
+                    Phrase(
+                        'Målet med indikatorn "{indicator}" har ingen aktivitet.',
+                        {"indicator": g.indicator},
+                    ),
                     ref=f"goal:{g.id}",
                 )
             )
@@ -329,8 +345,9 @@ def _activities(s: PromiseSnapshot) -> list[Unmet]:
         unmet.append(
             Unmet(
                 "priority_area.not_covered",
-                f'Polisregionens obligatoriska område "{name}" saknar aktivitet.',
-                f'The region\'s mandatory priority area "{name}" has no activity.',
+                Phrase(
+                    'Polisregionens obligatoriska område "{name}" saknar aktivitet.', {"name": name}
+                ),
                 ref=f"priority_area:{area_id}",
             )
         )
@@ -344,15 +361,16 @@ def _continuous_evaluation(s: PromiseSnapshot) -> list[Unmet]:
         return [
             Unmet(
                 "evaluation.none_planned",
-                "Inga uppföljningstillfällen är planerade för året.",
-                "No evaluation rounds are planned for the year.",
+                Phrase("Inga uppföljningstillfällen är planerade för året."),
             )
         ]
     return [
         Unmet(
             "evaluation.round_not_submitted",
-            f"Uppföljning {r.number} (senast {r.due.isoformat()}) är inte inlämnad.",
-            f"Evaluation round {r.number} (due {r.due.isoformat()}) is not submitted.",
+            Phrase(
+                "Uppföljning {number} (senast {due}) är inte inlämnad.",
+                {"number": r.number, "due": r.due.isoformat()},
+            ),
             ref=f"round:{r.id}",
         )
         for r in s.rounds
@@ -366,8 +384,7 @@ def _year_end_compilation(s: PromiseSnapshot) -> list[Unmet]:
     return [
         Unmet(
             "compilation.not_approved",
-            "Årssammanställningen är inte godkänd.",
-            "The year-end compilation is not approved.",
+            Phrase("Årssammanställningen är inte godkänd."),
         )
     ]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Self
 
 from lifecycle.criteria import Unmet
-from lifecycle.i18n import InvalidValue, Phrase, translate
+from lifecycle.i18n import Given, InvalidValue, Phrase, said_in, translate
 
 if TYPE_CHECKING:  # pydantic is only needed to read its errors; the CLI's fast path skips it
     from pydantic import ValidationError
@@ -41,9 +41,13 @@ class LofteError(Exception):
         return error
 
     @classmethod
-    def of(cls, phrase: Phrase) -> Self:
-        """The error saying ``phrase`` (a sentence made elsewhere, e.g. a refused right)."""
-        return cls.said(phrase.text, **phrase.values)
+    def of(cls, words: Phrase | Given | Exception) -> Self:
+        """The error saying ``words``, a sentence made elsewhere: a phrase (a refused right),
+        words given in both languages, or another error as its own sentence in each (a
+        configuration error met by a use case)."""
+        error = cls(str(said_in(words, "en")))
+        error.swedish = str(said_in(words, "sv"))
+        return error
 
     def message(self, language: str) -> str:
         """The error in ``language``: Swedish where it was written in Swedish, else English."""
@@ -80,7 +84,7 @@ class Refused(LofteError):
     def __init__(self, unmet: list[Unmet], headline: str = "nekades", /, **values: Any):
         self.unmet = unmet
         self.headline = translate(headline, "en", **values)
-        super().__init__(self.headline + ": " + "; ".join(u.message_en for u in unmet))
+        super().__init__(self.headline + ": " + "; ".join(u.message("en") for u in unmet))
         self.swedish = translate(headline, "sv", **values)
 
     def message(self, language: str) -> str:

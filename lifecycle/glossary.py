@@ -48,7 +48,7 @@ GLOSSARY: tuple[Term, ...] = (
     Term(
         "stadsdelsnämnd",
         'I Stockholms stad ger stadsdelsnämnden löftet i stället för kommunen. Skriv ut hela namnet: "Hässelby-Vällingby stadsdelsnämnd".',
-        "city district (committee)",
+        "district council",
     ),
     Term(
         "lokalpolisområde",

@@ -3,8 +3,9 @@
 A sentence is written in Swedish, with its values named: ``"Fyll i {label}."``. Its English is
 looked up in one catalogue, ``lifecycle/translations/en.po`` (gettext's format: msgid the
 Swedish, msgstr the English), so the web pages, the forms' errors and the errors of the
-application's input all read from the same place. The vocabulary's labels (activity status,
-dialogue method ...) bring their English with them (``lifecycle/vocabulary.py``).
+application's input all read from the same place: the vocabulary's labels (activity status,
+dialogue method ...: ``lifecycle/vocabulary.py``) and the stages' names
+(``lifecycle/stages.py``) too, each written there in Swedish.
 
 A value that is words itself (a right, a stage, a list) is a ``Phrase`` (or any value with a
 ``said(language)``), said in the language of the sentence around it; an error is said with
@@ -89,11 +90,7 @@ def _unquote(text: str) -> str:
 @lru_cache(maxsize=1)
 def english() -> dict[str, str]:
     """The English of every Swedish text Löfte writes (msgid → msgstr)."""
-    from lifecycle.vocabulary import LABELS
-
-    table = {sv: en for sv, en in LABELS.values()}
-    table.update(read_catalogue())
-    return table
+    return read_catalogue()
 
 
 def N_(text: str) -> str:  # gettext's name for "translated later"
@@ -131,10 +128,30 @@ class Phrase:
 
     text: str
     values: Mapping[str, Any] = field(default_factory=dict)
+    # gettext's msgctxt, where the same Swedish has another English here (a stage's "Mål").
+    context: str | None = None
 
     def said(self, language: str) -> str:
         """The sentence in ``language``, its values filled in."""
+        if self.context is not None:
+            return in_context(self.context, self.text, language, **self.values)
         return translate(self.text, language, **self.values)
+
+
+@dataclass(frozen=True)
+class Given:
+    """Words that come already said in each language, not from the catalogue: a name (the
+    same in both, ``Given("Region Gotland")``), or a sentence the server said in both
+    (the API's ``message_sv`` and ``message_en``)."""
+
+    sv: str
+    en: str | None = None  # None: a name, the same in English
+
+    def said(self, language: str) -> str:
+        """The words as given for ``language``."""
+        if language == "en" and self.en is not None:
+            return self.en
+        return self.sv
 
 
 def translate(text: str, language: str, /, **values: Any) -> str:
@@ -147,8 +164,20 @@ def translate(text: str, language: str, /, **values: Any) -> str:
 def _filled(words: str, language: str, values: Mapping[str, Any]) -> str:
     if not values:
         return words  # a text without values may hold braces of its own
-    said = {k: v.said(language) if isinstance(v, Sayable) else v for k, v in values.items()}
-    return words.format(**said)
+    return words.format(**{k: said_in(v, language) for k, v in values.items()})
+
+
+def said_in(value: Any, language: str) -> Any:
+    """A sentence's value as said in ``language``: a Phrase, a stage or a name says itself;
+    an error is its own sentence in that language (``message(language)``, else its text),
+    never a phrase: an error's ``said`` is a constructor that would make a new error of the
+    language's code. Any other value is left as it is (``format`` writes it)."""
+    if isinstance(value, BaseException):
+        message = getattr(value, "message", None)
+        return message(language) if callable(message) else str(value)
+    if isinstance(value, Sayable):
+        return value.said(language)
+    return value
 
 
 class InvalidValue(ValueError):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from lifecycle.calendar import add_working_days, previous_working_day
+from lifecycle.i18n import InvalidValue
 from lifecycle.term import cycle_year_bounds
 
 RHYTHM_MONTHS = {"tertial": 4, "quarterly": 3, "half_yearly": 6, "yearly": 12}
@@ -41,12 +42,12 @@ def parse_month_day(text: str) -> tuple[int, int]:
     """``"MM-DD"`` as (month, day); ValueError naming the problem. 29 February is refused."""
     match = _MONTH_DAY.match(text)
     if not match:
-        raise ValueError(f"{text!r} is not a month-day like 04-30")
+        raise InvalidValue("{text!r} är inte en månad-dag som 04-30", text=text)
     month, day = int(match.group(1)), int(match.group(2))
     try:
         date(2001, month, day)  # a common year: 02-29 does not exist every year
     except ValueError:
-        raise ValueError(f"{text!r} is not a day of every year") from None
+        raise InvalidValue("{text!r} är inte en dag som finns varje år", text=text) from None
     return month, day
 
 

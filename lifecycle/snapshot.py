@@ -8,9 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from lifecycle.i18n import Phrase, Sayable
 from lifecycle.stages import Stage
 from lifecycle.term import cycle_year_bounds
 from lifecycle.vocabulary import Party
+
+# The municipal party's name where it is a municipality (the default).
+KOMMUNEN = Phrase("Kommunen")
 
 
 @dataclass(frozen=True)
@@ -137,8 +141,9 @@ class PromiseSnapshot:
     rounds: tuple[RoundFacts, ...] = ()
     compilation_approved: bool = False
     mandatory_area_ids: frozenset[str] = field(default_factory=frozenset)
-    # How the municipal party is named (sv, en): a city district's committee, Region Gotland.
-    municipality_word: tuple[str, str] = ("Kommunen", "The municipality")
+    # How the municipal party is named in the criteria: "Kommunen", a city district's
+    # council ("Stadsdelsnämnden"), Region Gotland by its name; said in the sentence's language.
+    municipality_word: Sayable = KOMMUNEN
     area_names: dict[str, str] = field(default_factory=dict)
     # The areas of the city's frame the situation pictures must speak to, and those they do
     # (with a note, or "ej aktuellt här" with a reason).

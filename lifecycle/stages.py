@@ -1,10 +1,18 @@
-"""The seven stages of the yearly cycle, plus ``closed``, and their Swedish and English names."""
+"""The seven stages of the yearly cycle, plus ``closed``, and their names for people.
+
+A stage's name is written here in Swedish; its English is in the catalogue
+(``lifecycle/translations/en.po``, ``msgctxt "stage"``: a stage's "Mål" is "Goals", where a
+form's "Mål" is "Goal").
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from lifecycle.i18n import InvalidValue
+from lifecycle.i18n import InvalidValue, in_context
+
+# The catalogue's context of the stages' names.
+STAGE = "stage"
 
 
 class Stage(StrEnum):
@@ -26,23 +34,23 @@ class Stage(StrEnum):
 
     def name_in(self, language: str = "sv") -> str:
         """The stage's name for people, in Swedish (default) or English."""
-        sv, en = STAGE_NAMES[self]
-        return sv if language == "sv" else en
+        return in_context(STAGE, STAGE_NAMES[self], language)
 
     def said(self, language: str) -> str:
         """The stage's name in ``language``, as a value in a sentence (lifecycle/i18n.py)."""
         return self.name_in(language)
 
 
-STAGE_NAMES: dict[Stage, tuple[str, str]] = {
-    Stage.RESIDENT_DIALOGUE: ("Medborgardialog", "Resident dialogue"),
-    Stage.JOINT_ANALYSIS: ("Gemensam lägesbild", "Joint analysis"),
-    Stage.ROOT_CAUSE_ANALYSIS: ("Orsaksanalys", "Root-cause analysis"),
-    Stage.GOALS: ("Mål", "Goals"),
-    Stage.ACTION_PLAN: ("Åtgärdsplan", "Action plan"),
-    Stage.CONTINUOUS_EVALUATION: ("Löpande uppföljning", "Continuous evaluation"),
-    Stage.YEAR_END_COMPILATION: ("Årssammanställning", "Year-end compilation"),
-    Stage.CLOSED: ("Avslutad", "Closed"),
+# The stages' names in Swedish (their English: en.po, msgctxt "stage").
+STAGE_NAMES: dict[Stage, str] = {
+    Stage.RESIDENT_DIALOGUE: "Medborgardialog",
+    Stage.JOINT_ANALYSIS: "Gemensam lägesbild",
+    Stage.ROOT_CAUSE_ANALYSIS: "Orsaksanalys",
+    Stage.GOALS: "Mål",
+    Stage.ACTION_PLAN: "Åtgärdsplan",
+    Stage.CONTINUOUS_EVALUATION: "Löpande uppföljning",
+    Stage.YEAR_END_COMPILATION: "Årssammanställning",
+    Stage.CLOSED: "Avslutad",
 }
 
 CYCLE: tuple[Stage, ...] = tuple(s for s in Stage if s is not Stage.CLOSED)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from lifecycle.criteria import Unmet, unmet_criteria
+from lifecycle.i18n import Phrase
 from lifecycle.snapshot import PromiseSnapshot
 from lifecycle.stages import Stage, next_stage
 
@@ -40,11 +41,11 @@ class TransitionRefused(Exception):
 
     def __init__(self, unmet: list[Unmet]):
         self.unmet = unmet
-        super().__init__("; ".join(u.message_en for u in unmet))
+        super().__init__("; ".join(u.message("en") for u in unmet))
 
 
-def _refusal(code: str, sv: str, en: str) -> TransitionRefused:
-    return TransitionRefused([Unmet(code, sv, en)])
+def _refusal(code: str, sentence: Phrase) -> TransitionRefused:
+    return TransitionRefused([Unmet(code, sentence)])
 
 
 def plan_transition(
@@ -59,8 +60,7 @@ def plan_transition(
     if current is Stage.CLOSED:
         raise _refusal(
             "promise.closed",
-            "Löftet är avslutat och kan inte flyttas. Nästa cykel är ett nytt löfte.",
-            "The promise is closed and cannot move. The next cycle is a new promise.",
+            Phrase("Löftet är avslutat och kan inte flyttas. Nästa cykel är ett nytt löfte."),
         )
     has_next_year = snapshot.cycle_year < snapshot.term_years
     if to is None:
@@ -72,8 +72,7 @@ def plan_transition(
     if to is current:
         raise _refusal(
             "transition.same_stage",
-            f"Löftet är redan i steget {current.name_in('sv')}.",
-            f"The promise is already in the stage {current.name_in('en')}.",
+            Phrase("Löftet är redan i steget {stage}.", {"stage": current}),
         )
 
     after_compilation = current is Stage.YEAR_END_COMPILATION and to in (
@@ -87,8 +86,10 @@ def plan_transition(
             unmet.append(
                 Unmet(
                     "term.no_next_year",
-                    f"Löftets period ({snapshot.term_years} år) är slut; avsluta löftet i stället.",
-                    f"The promise's term ({snapshot.term_years} years) is over; close it instead.",
+                    Phrase(
+                        "Löftets period ({years} år) är slut; avsluta löftet i stället.",
+                        {"years": snapshot.term_years},
+                    ),
                 )
             )
         if unmet:
@@ -103,13 +104,13 @@ def plan_transition(
         if not reason or not reason.strip():
             raise _refusal(
                 "transition.reason_required",
-                "Att gå tillbaka till ett tidigare steg kräver en motivering (--reason).",
-                "Going back to an earlier stage needs a reason (--reason).",
+                Phrase("Att gå tillbaka till ett tidigare steg kräver en motivering (--reason)."),
             )
         return TransitionPlan(current, to, TransitionKind.BACK, snapshot.cycle_year)
 
     raise _refusal(
         "transition.not_allowed",
-        f"Från {current.name_in('sv')} kan löftet inte gå direkt till {to.name_in('sv')}.",
-        f"From {current.name_in('en')} the promise cannot go straight to {to.name_in('en')}.",
+        Phrase(
+            "Från {current} kan löftet inte gå direkt till {to}.", {"current": current, "to": to}
+        ),
     )

@@ -1,12 +1,17 @@
 """The closed vocabularies of the domain (see shared/domain.md), as string enums.
 
-Values are the English identifiers stored in the database; ``label()`` gives Swedish or English
-text for people.
+Values are the English identifiers stored in the database; ``label()`` gives their text for
+people, written here in Swedish, its English from the catalogue (``lifecycle/i18n.py``).
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+from lifecycle.i18n import in_context
+
+# The catalogue's context of the labels.
+LABEL = "label"
 
 
 class Party(StrEnum):
@@ -120,63 +125,59 @@ class Trend(StrEnum):
     UNKNOWN = "unknown"
 
 
-LABELS: dict[str, tuple[str, str]] = {
-    Party.POLICE: ("Polisen", "The police"),
-    Party.MUNICIPALITY: ("Kommunen", "The municipality"),
-    ActivityStatus.NOT_STARTED: ("Ej påbörjad", "Not started"),
-    ActivityStatus.ONGOING: ("Pågår", "Ongoing"),
-    ActivityStatus.DONE: ("Genomförd", "Done"),
-    ActivityStatus.NOT_DONE: ("Ej genomförd", "Not done"),
-    DialogueMethod.SURVEY: ("Enkät", "Survey"),
-    DialogueMethod.SAFETY_WALK: ("Trygghetsvandring", "Safety walk"),
-    DialogueMethod.FOCUS_GROUP: ("Fokusgrupp", "Focus group"),
-    DialogueMethod.DIGITAL_DIALOGUE: ("Digital dialog", "Digital dialogue"),
-    DialogueMethod.MEETING: ("Möte", "Meeting"),
-    DialogueMethod.STAFF_DIALOGUE: ("Medarbetardialog", "Staff dialogue"),
-    ActivityOwner.JOINT: (
-        "Polisen och kommunen gemensamt",
-        "The police and the municipality jointly",
-    ),
-    ActivityOwner.OTHER: ("Annan aktör", "Another actor"),
-    OtherActor.REGION: ("Region Stockholm", "Region Stockholm"),
-    OtherActor.SCHOOL: ("Skola", "School"),
-    OtherActor.SOCIAL_SERVICES: ("Socialtjänsten", "Social services"),
-    OtherActor.HOUSING_COMPANY: ("Bostadsbolag", "Housing company"),
-    OtherActor.PROPERTY_OWNER: ("Fastighetsägare", "Property owner"),
-    OtherActor.TRANSPORT_ADMINISTRATION: (
-        "Trafikförvaltningen (Region Stockholm)",
-        "The regional transport administration",
-    ),
-    OtherActor.COUNTY_BOARD: ("Länsstyrelsen", "The county administrative board"),
-    OtherActor.BUSINESS: ("Näringsliv", "Business"),
-    OtherActor.ASSOCIATION: ("Förening", "Association"),
-    GoalKind.OUTCOME: ("Effektmål", "Outcome goal"),
-    GoalKind.PROCESS: ("Processmål", "Process goal"),
-    GoalKind.OUTPUT: ("Produktionsmål", "Output goal"),
-    PreventionLevel.UNIVERSAL: ("Universell", "Universal"),
-    PreventionLevel.SELECTIVE: ("Selektiv", "Selective"),
-    PreventionLevel.INDICATED: ("Indikerad", "Indicated"),
-    Approach.SITUATIONAL: ("Situationell", "Situational"),
-    Approach.SOCIAL: ("Social", "Social"),
-    Trend.RISING: ("Ökar", "Rising"),
-    Trend.STABLE: ("Oförändrad", "Stable"),
-    Trend.FALLING: ("Minskar", "Falling"),
-    Trend.UNKNOWN: ("Okänd", "Unknown"),
-    Role.COORDINATOR: ("Samordnare", "Coordinator"),
-    Role.STEERING_GROUP: ("Styrgrupp", "Steering group"),
-    Role.REGIONAL_COORDINATOR: ("Regional samordnare", "Regional coordinator"),
-    Role.ADMIN: ("Administratör", "Administrator"),
+# The labels in Swedish; their English is in the catalogue (lifecycle/translations/en.po,
+# msgctxt "label" where a label's English differs from the same Swedish elsewhere).
+LABELS: dict[str, str] = {
+    Party.POLICE: "Polisen",
+    Party.MUNICIPALITY: "Kommunen",
+    ActivityStatus.NOT_STARTED: "Ej påbörjad",
+    ActivityStatus.ONGOING: "Pågår",
+    ActivityStatus.DONE: "Genomförd",
+    ActivityStatus.NOT_DONE: "Ej genomförd",
+    DialogueMethod.SURVEY: "Enkät",
+    DialogueMethod.SAFETY_WALK: "Trygghetsvandring",
+    DialogueMethod.FOCUS_GROUP: "Fokusgrupp",
+    DialogueMethod.DIGITAL_DIALOGUE: "Digital dialog",
+    DialogueMethod.MEETING: "Möte",
+    DialogueMethod.STAFF_DIALOGUE: "Medarbetardialog",
+    ActivityOwner.JOINT: "Polisen och kommunen gemensamt",
+    ActivityOwner.OTHER: "Annan aktör",
+    OtherActor.REGION: "Region Stockholm",
+    OtherActor.SCHOOL: "Skola",
+    OtherActor.SOCIAL_SERVICES: "Socialtjänsten",
+    OtherActor.HOUSING_COMPANY: "Bostadsbolag",
+    OtherActor.PROPERTY_OWNER: "Fastighetsägare",
+    OtherActor.TRANSPORT_ADMINISTRATION: "Trafikförvaltningen (Region Stockholm)",
+    OtherActor.COUNTY_BOARD: "Länsstyrelsen",
+    OtherActor.BUSINESS: "Näringsliv",
+    OtherActor.ASSOCIATION: "Förening",
+    GoalKind.OUTCOME: "Effektmål",
+    GoalKind.PROCESS: "Processmål",
+    GoalKind.OUTPUT: "Produktionsmål",
+    PreventionLevel.UNIVERSAL: "Universell",
+    PreventionLevel.SELECTIVE: "Selektiv",
+    PreventionLevel.INDICATED: "Indikerad",
+    Approach.SITUATIONAL: "Situationell",
+    Approach.SOCIAL: "Social",
+    Trend.RISING: "Ökar",
+    Trend.STABLE: "Oförändrad",
+    Trend.FALLING: "Minskar",
+    Trend.UNKNOWN: "Okänd",
+    Role.COORDINATOR: "Samordnare",
+    Role.STEERING_GROUP: "Styrgrupp",
+    Role.REGIONAL_COORDINATOR: "Regional samordnare",
+    Role.ADMIN: "Administratör",
     # (OrganisationKind.MUNICIPALITY shares its value, and label, with Party.MUNICIPALITY.)
-    OrganisationKind.CITY_DISTRICT: ("Stadsdelsförvaltning", "City district"),
-    OrganisationKind.LOCAL_POLICE_AREA: ("Lokalpolisområde", "Local police area"),
-    OrganisationKind.POLICE_REGION: ("Polisregion", "Police region"),
-    OrganisationKind.COUNTY_BOARD: ("Länsstyrelse", "County administrative board"),
+    OrganisationKind.CITY_DISTRICT: "Stadsdelsförvaltning",
+    OrganisationKind.LOCAL_POLICE_AREA: "Lokalpolisområde",
+    OrganisationKind.POLICE_REGION: "Polisregion",
+    OrganisationKind.COUNTY_BOARD: "Länsstyrelse",
 }
 
 
 def label(value: str, language: str = "sv") -> str:
     """Swedish (default) or English label of a vocabulary value; the value itself if unknown."""
-    pair = LABELS.get(value)
-    if pair is None:
+    text = LABELS.get(value)
+    if text is None:
         return str(value)
-    return pair[0] if language == "sv" else pair[1]
+    return in_context(LABEL, text, language)

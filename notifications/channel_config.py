@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from config.files import configured_file, read_yaml_mapping
 from config.settings import ConfigError
+from lifecycle.i18n import Phrase
 from notifications.channels import Channel, MailChannel, SlackChannel, TeamsChannel, WebhookChannel
 from notifications.channels.base import Envelope, Rendered
 from notifications.channels.mail import PRESET_ENDPOINTS
@@ -31,6 +32,8 @@ from notifications.signing import secret_key
 
 ENV_VAR = "LOFTE_CHANNELS_FILE"
 DEFAULT_PATH = Path("config/channels.yaml")
+# The file in words, in an error about it ("the channels file does not exist").
+CHANNELS_FILE = Phrase("kanalfilen")
 
 
 class _Strict(BaseModel):
@@ -236,7 +239,7 @@ def load_channels(
     """Read and check the channels file; None when no file is configured and the default is absent."""
     env = os.environ if environ is None else environ
     if path is None:
-        path = configured_file(ENV_VAR, DEFAULT_PATH, "channels file", env)
+        path = configured_file(ENV_VAR, DEFAULT_PATH, CHANNELS_FILE, env)
         if path is None:
             return local_mailbox_setup()
     elif not path.exists():

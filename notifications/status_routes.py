@@ -12,12 +12,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from config.files import configured_file, read_yaml_mapping
 from config.settings import ConfigError
 from lifecycle.errors import field_path
+from lifecycle.i18n import Phrase
 from notifications.channel_config import ChannelSetup, channels_file_path
 
 ROUTES_ENV = "LOFTE_STATUS_REPORTS_FILE"
 
 
 DEFAULT_ROUTES_PATH = Path("config/status_reports.yaml")
+# The file in words, in an error about it.
+ROUTES_FILE = Phrase("statusrapportfilen")
 
 
 CONVENTION_PREFIX = "region-"
@@ -65,7 +68,7 @@ def load_routes(
     A broken file raises ConfigError naming the file, the key and the problem.
     """
     if path is None:
-        path = configured_file(ROUTES_ENV, DEFAULT_ROUTES_PATH, "status reports file", environ)
+        path = configured_file(ROUTES_ENV, DEFAULT_ROUTES_PATH, ROUTES_FILE, environ)
         if path is None:
             return {}
     elif not path.exists():

@@ -24,6 +24,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from lifecycle.safe_text import clean
+from reports.i18n import words
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -119,8 +120,9 @@ def _field(paragraph: Any, instruction: str, shown: str) -> None:
 
 
 def page_words(language: str) -> tuple[str, str]:
-    """("Sida", "av") or ("Page", "of")."""
-    return ("Page", "of") if language == "en" else ("Sida", "av")
+    """("Sida", "av") or ("Page", "of"): the report's words (``reports/i18n.py``)."""
+    said = words(language)
+    return said.page, said.of
 
 
 def new_docx(info: DocumentInfo, *, landscape: bool = False) -> DocumentType:

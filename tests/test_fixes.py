@@ -10,6 +10,7 @@ from pathlib import Path
 
 from application.promise_results import PromiseView
 from lifecycle.criteria import Unmet
+from lifecycle.i18n import Given
 from lifecycle.permissions import Principal
 from lifecycle.stages import Stage
 from lifecycle.vocabulary import Role
@@ -26,7 +27,7 @@ def _view(pid: int) -> PromiseView:
 
 
 def _unmet(code: str, ref: str | None = None) -> Unmet:
-    return Unmet(code, "", "", ref)
+    return Unmet(code, Given(""), ref)
 
 
 def test_each_unmet_item_links_to_the_form_for_exactly_it(db) -> None:

@@ -708,7 +708,7 @@ def test_social_services_are_the_districts_own_and_new_kinds_of_owner(db) -> Non
         "approach": "social",
     }
     on = date(2025, 12, 20)
-    with pytest.raises(InputError, match="part of Hässelby-Vällingby's city district committee"):
+    with pytest.raises(InputError, match="part of Hässelby-Vällingby's city district council"):
         add(
             pid,
             "activity",
@@ -880,9 +880,9 @@ def test_each_statement_of_the_promise_text_is_backed_by_an_activity_of_its_part
     unbacked = {u.ref: u for u in info.value.unmet if u.code == "promise_text.statement_unbacked"}
     assert set(unbacked) == {"statement:police:1", "statement:police:2"}  # each one, quoted
     robbery = unbacked["statement:police:2"]
-    assert '"Polisen lovar att följa upp varje anmält rån." (mening 2)' in robbery.message_sv
-    assert "ingen aktivitet som polisen genomför" in robbery.message_sv
-    assert "(statement 2), but no activity that the police carry out" in robbery.message_en
+    assert '"Polisen lovar att följa upp varje anmält rån." (mening 2)' in robbery.message("sv")
+    assert "ingen aktivitet som polisen genomför" in robbery.message("sv")
+    assert "(statement 2), but no activity that the police carry out" in robbery.message("en")
     codes = {(u.code, u.ref) for u in info.value.unmet}
     assert ("activity.cause_missing", f"activity:{field_work}") in codes  # cause required
     # a statement that is not in the text, an activity of another promise: refused at once
@@ -1075,8 +1075,8 @@ def test_a_later_year_updates_its_analysis_before_its_plan(db, monkeypatch) -> N
         advance_promise(pid, ACTOR, now=at(on))
     assert parts <= {u.code for u in not_moved.value.unmet}
     [message] = [u for u in not_moved.value.unmet if u.code.startswith("analysis_update.survey")]
-    assert "inte uppdaterad inför år 2" in message.message_sv
-    assert "not updated for year 2" in message.message_en
+    assert "inte uppdaterad inför år 2" in message.message("sv")
+    assert "not updated for year 2" in message.message("en")
     # the police write their figures first (in the web form); the district the rest later
     import re
 

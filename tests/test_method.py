@@ -260,7 +260,7 @@ def test_a_city_district_split_between_two_police_areas_has_one_promise_both_lpo
     add(pid, "signoff", party="municipality", signed_by="Maria Holm", signed_on=date(2025, 12, 18))
     with pytest.raises(Refused) as exc:
         advance_promise(pid, ACTOR, now=at(start))
-    messages = [u.message_sv for u in exc.value.unmet]
+    messages = [u.message("sv") for u in exc.value.unmet]
     assert any(m.startswith("LPO Globen har inte undertecknat") for m in messages), messages
     assert not any("LPO Farsta" in m for m in messages), messages
     with session_scope() as s:
@@ -727,7 +727,7 @@ def test_swedish_outputs_use_the_right_words(db) -> None:
                 Promise.area_name == "Rinkeby-Kista", Promise.stage == Stage.JOINT_ANALYSIS
             )
         ).one()
-        refusal = [u.message_sv for u in current_unmet(s, stuck, today)]
+        refusal = [u.message("sv") for u in current_unmet(s, stuck, today)]
         assert late is not None
     assert any(m.startswith("Stadsdelsnämnden har inte") for m in refusal), refusal
     texts += refusal

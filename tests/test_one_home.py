@@ -516,14 +516,13 @@ def test_the_api_says_an_application_error_in_both_languages(db) -> None:
 
 
 # Where a Swedish and an English value may stand side by side (``x_sv`` and ``x_en``): data
-# that comes in both languages (the catalogues' names and goals), the unmet criteria's two
-# messages (lifecycle/criteria.py, and the result model that carries them), and the API's
+# that comes in both languages (the catalogues' names and goals), the result model that
+# carries an unmet criterion's sentence in both for the API's clients, and the API's
 # deadline rows, which give a stage's name in both for their clients.
 PAIRS_ALLOWED = {
     "config/catalogue.py": {"name", "text"},
     "models/catalogue_loader.py": {"name"},
     "models/organisation.py": {"name"},
-    "lifecycle/criteria.py": {"doer", "municipality", "who", "message"},
     "application/promise_results.py": {"message"},
     "application/deadlines.py": {"stage_name"},
     # the glossary holds docs/glossary.md, whose table names each term in both languages
@@ -576,3 +575,79 @@ def test_the_reports_say_their_words_through_the_catalogue() -> None:
     # A report's own English, apart from a page's: "Uppnått" is "Met" in a compilation.
     assert (words("sv").met, words("en").met) == ("Uppnått", "Met")
     assert headers("en", ("goal", "owner")) == ["Goal", "Carried out by"]
+
+
+def test_an_unmet_criterion_is_one_sentence_not_two_literals() -> None:
+    """``Unmet(code, Phrase("...", {...}))``: the criterion's Swedish with its values named,
+    its English in the catalogue; never ``Unmet(code, "svenska", "English")``."""
+    found = []
+    for path in sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "Unmet"
+                and any(isinstance(a, ast.Constant | ast.JoinedStr) for a in node.args[1:])
+            ):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert found == [], "say these with Phrase(...) and an en.po entry:\n" + "\n".join(found)
+
+
+# The homes where a text may be chosen by the language: the mechanism itself, the counting
+# home, the glossary (bilingual data equal to docs/glossary.md) and ``in_language`` (data
+# that comes in both languages from the database or the catalogues).
+LANGUAGE_CHOICE_HOMES = {
+    "lifecycle/i18n.py",
+    "lifecycle/words.py",
+    "lifecycle/glossary.py",
+    "reports/i18n.py",
+}
+# A locale or a language's own code ("sv_SE" if ... else "en_GB") is not a text a person reads.
+_CODE = re.compile(r"^(sv|en)([-_][A-Z]{2})?$")
+
+
+def _is_language_test(node: ast.expr) -> bool:
+    """``language == "en"``, ``lang != "sv"``, ``request.language == "sv"``, ``english`` ..."""
+    if isinstance(node, ast.Name):
+        return node.id == "english"
+    if not isinstance(node, ast.Compare) or not isinstance(node.ops[0], ast.Eq | ast.NotEq):
+        return False
+    sides = [node.left, *node.comparators]
+    named = any(
+        getattr(s, "id", None) in {"language", "lang"}
+        or getattr(s, "attr", None) in {"language", "lang"}
+        for s in sides
+    )
+    return named and any(isinstance(s, ast.Constant) and s.value in ("sv", "en") for s in sides)
+
+
+def _is_text(node: ast.AST | None) -> bool:
+    """A literal text (or a tuple of them), one side of a pair (``pair[0]``), or a text
+    unpacked from one (``sv``, ``en``)."""
+    if isinstance(node, ast.Name):
+        return node.id in ("sv", "en")
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and not _CODE.match(node.value)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.Tuple):
+        return bool(node.elts) and all(_is_text(e) for e in node.elts)
+    return isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant)
+
+
+def test_no_module_chooses_between_two_texts_by_the_language() -> None:
+    """``"Sida" if language == "sv" else "Page"`` writes a sentence twice: write it once in
+    Swedish and say it with ``translate`` / ``in_context`` / a ``Phrase``."""
+    found = []
+    for path in sources():
+        where = str(path.relative_to(ROOT))
+        if where in LANGUAGE_CHOICE_HOMES:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.IfExp) and _is_language_test(node.test):
+                if _is_text(node.body) and _is_text(node.orelse):
+                    found.append(f"{where}:{node.lineno}")
+            elif isinstance(node, ast.If) and _is_language_test(node.test):
+                first = node.body[0]
+                if isinstance(first, ast.Return | ast.Assign) and _is_text(first.value):
+                    found.append(f"{where}:{node.lineno}")
+    assert found == [], "write these once in Swedish, their English in en.po:\n" + "\n".join(found)

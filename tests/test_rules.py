@@ -87,7 +87,9 @@ def test_root_cause_analysis_for_every_selected_problem() -> None:
     )
     unmet = unmet_criteria(s)
     assert [(u.code, u.ref) for u in unmet] == [("cause.missing", "problem:1")]
-    assert "Rån vid stationen" in unmet[0].message_sv and "Rån vid stationen" in unmet[0].message_en
+    assert "Rån vid stationen" in unmet[0].message("sv") and "Rån vid stationen" in unmet[
+        0
+    ].message("en")
     assert plan_transition(replace(s, problems=(PROBLEM, unselected))).to_stage is Stage.GOALS
 
 
@@ -121,7 +123,7 @@ def test_action_plan_needs_activities_mandatory_areas_text_and_both_signatures()
     )
     unmet = unmet_criteria(with_activity)
     assert [u.code for u in unmet] == ["priority_area.not_covered", "signoff.municipality_missing"]
-    assert "avhopparverksamhet" in unmet[0].message_sv
+    assert "avhopparverksamhet" in unmet[0].message("sv")
     done = replace(
         with_activity,
         mandatory_area_ids=frozenset({"fewer-young-at-risk"}),

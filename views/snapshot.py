@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from config.catalogue import get_catalogue
 from lifecycle.criteria import Unmet, unmet_criteria
+from lifecycle.i18n import Given, Phrase, Sayable
 from lifecycle.snapshot import (
     ActivityFacts,
     AnalysisUpdateFacts,
@@ -81,13 +82,13 @@ def priority_scope(session: Session, promise: Promise) -> PriorityScope:
     )
 
 
-def _municipality_word(session: Session, promise: Promise) -> tuple[str, str]:
+def _municipality_word(session: Session, promise: Promise) -> Sayable:
     org = session.get(Organisation, promise.municipality_id)
     if org is not None and org.kind is OrganisationKind.CITY_DISTRICT:
-        return "Stadsdelsnämnden", "The district committee"
+        return Phrase("Stadsdelsnämnden")  # "The district council", as the documents say
     if org is not None and org.name.startswith("Region "):
-        return org.name, org.name
-    return "Kommunen", "The municipality"
+        return Given(org.name)  # a name, the same in English
+    return Phrase("Kommunen")
 
 
 def analysis_update_facts(

@@ -20,7 +20,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from application.usecase import FileResult, StreamedFile
-from config.documents import parse_mapping
+from config.documents import REQUEST_BODY, parse_mapping
 from config.operator_key import ensure_operator_key, instance_id, operator_proof
 from lifecycle.errors import Busy, Forbidden, LofteError, NotAuthenticated
 from lifecycle.permissions import Principal
@@ -131,7 +131,7 @@ async def _params(request: Request, op: UseCase[Any, Any]) -> dict[str, Any]:
         if not is_json(request):
             raise _NotJson("send the body as JSON (Content-Type: application/json)")
         # The one bounded loader: size, nesting depth, no NaN; a sentence (422), never a 500.
-        body = parse_mapping(raw, "the request body", json_only=True, max_bytes=MAX_BODY_BYTES)
+        body = parse_mapping(raw, REQUEST_BODY, json_only=True, max_bytes=MAX_BODY_BYTES)
         params.update({k: v for k, v in body.items() if k not in request.path_params})
     return params
 

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from config.documents import DocumentError, parse_json
+from config.documents import REQUEST_BODY, DocumentError, parse_json
 from config.settings import get_settings
 from lifecycle.errors import Forbidden, LofteError, NotAuthenticated
 from web.errors import error_response
@@ -76,7 +76,7 @@ def not_json() -> JSONResponse:
 async def _credentials(request: Request) -> tuple[str, str]:
     # JSON only (is_json is checked by the caller): a cross-site form cannot sign anyone in.
     try:
-        body = parse_json(await request.body(), "the request body", max_bytes=100_000)
+        body = parse_json(await request.body(), REQUEST_BODY, max_bytes=100_000)
     except DocumentError:
         body = {}
     body = body if isinstance(body, dict) else {}

@@ -391,7 +391,8 @@ def test_production_needs_a_public_address_and_warns_without_https(monkeypatch) 
     with pytest.raises(ConfigError):
         check_public_url(Settings())
     [warning, operator] = check_public_url(Settings(public_url="http://trygghet.example.se"))
-    assert "https" in warning and "LOFTE_OPERATOR_NAME" in operator
+    assert "https" in warning.said("en") and "LOFTE_OPERATOR_NAME" in operator.said("en")
+    assert "är inte https" in warning.said("sv")
     assert (
         check_public_url(
             Settings(
