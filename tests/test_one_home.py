@@ -576,3 +576,33 @@ def test_the_reports_say_their_words_through_the_catalogue() -> None:
     # A report's own English, apart from a page's: "Uppnått" is "Met" in a compilation.
     assert (words("sv").met, words("en").met) == ("Uppnått", "Met")
     assert headers("en", ("goal", "owner")) == ["Goal", "Carried out by"]
+
+
+def test_an_enum_or_literal_left_empty_says_choose_in_the_applications_errors() -> None:
+    """Issue 25: the API and the command line ask for a choice with "Välj ...", in lists
+    and nested parts too, once they know the input model that refused."""
+    from typing import Literal
+
+    from pydantic import BaseModel, ValidationError
+
+    from lifecycle.errors import describe_validation_error
+    from lifecycle.vocabulary import ActivityStatus
+
+    class Row(BaseModel):
+        status: ActivityStatus
+
+    class Round(BaseModel):
+        trend: ActivityStatus | None
+        party: Literal["police", "municipality"]
+        participants: int
+        activities: list[Row]
+
+    try:
+        Round.model_validate({"activities": [{}]})
+    except ValidationError as exc:
+        error = describe_validation_error(exc, "round", Round)
+    said = error.message("sv")
+    assert "Välj utveckling" in said and "Välj part" in said, said
+    assert "Välj status (activities.0.status)" in said, said
+    assert "Fyll i antal deltagare" in said, said
+    assert "Fyll i utveckling" not in said and "Fyll i part" not in said

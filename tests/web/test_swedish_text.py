@@ -112,6 +112,13 @@ def _crawl(tab: Any, start: str, server: str, read: Counter[str]) -> dict[str, l
     return found
 
 
+# The error messages of the fields answered by choosing (a select, radio buttons, boxes).
+_CHOICE_ERRORS = """() => [...document.querySelectorAll('main .govuk-error-message[id$="-error"]')]
+  .filter(p => {
+    const field = document.querySelector(`main [name="${p.id.slice(0, -6)}"]`);
+    return field && (field.tagName === "SELECT" || ["radio", "checkbox"].includes(field.type));
+  })
+  .map(p => p.textContent.trim())"""
 _FORM = re.compile(r"^/loften/\d+/(?:ny|andra)/[a-z_]+(?:/\d+)?$")
 
 
@@ -130,6 +137,12 @@ def _refusals(tab: Any, read: Counter[str]) -> dict[str, list[str]]:
         tab.wait_for_load_state()
         read["refusal"] += 1
         problems = problems_in(visible_text(tab.content()))
+        # a list, radio buttons or boxes left empty ask for a choice: "Välj ...", not "Fyll i"
+        problems += [
+            f"a choice asked for with {said!r}"
+            for said in tab.evaluate(_CHOICE_ERRORS)
+            if not said.removeprefix("Fel:").strip().startswith("Välj ")
+        ]
         if problems:
             found[f"{path} (sent)"] = problems
     return found
