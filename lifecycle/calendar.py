@@ -133,3 +133,10 @@ def format_day(day: date, language: str) -> str:
     if language == "sv":
         return f"{_DAYS_SV[day.weekday()]} {day.day} {_MONTHS_SV[day.month - 1]} {day.year}"
     return f"{_DAYS_EN[day.weekday()]} {day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def long_day(day: date, language: str = "sv") -> str:
+    """``19 juni 2026`` / ``19 June 2026``: a date as a sentence says it (Babel's long form,
+    as the pages write it; an ISO date belongs in a table or an input, not in a sentence)."""
+    months = _MONTHS_SV if language == "sv" else _MONTHS_EN
+    return f"{day.day} {months[day.month - 1]} {day.year}"

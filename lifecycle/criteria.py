@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from lifecycle.calendar import long_day
 from lifecycle.snapshot import AnalysisUpdateFacts, PromiseSnapshot
 from lifecycle.stages import Stage
 from lifecycle.statements import backed_by
@@ -351,8 +352,8 @@ def _continuous_evaluation(s: PromiseSnapshot) -> list[Unmet]:
     return [
         Unmet(
             "evaluation.round_not_submitted",
-            f"Uppföljning {r.number} (senast {r.due.isoformat()}) är inte inlämnad.",
-            f"Evaluation round {r.number} (due {r.due.isoformat()}) is not submitted.",
+            f"Uppföljning {r.number} (senast {long_day(r.due)}) är inte inlämnad.",
+            f"Evaluation round {r.number} (due {long_day(r.due, 'en')}) is not submitted.",
             ref=f"round:{r.id}",
         )
         for r in s.rounds

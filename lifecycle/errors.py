@@ -139,7 +139,9 @@ def _field_type(model: Any, location: tuple[int | str, ...]) -> Any:
     through lists and nested models; ``X | None`` read as ``X``); None where it is unknown."""
     annotation: Any = model
     for part in location:
-        while isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        while (
+            isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union
+        ):
             inner = [a for a in typing.get_args(annotation) if a is not type(None)]
             annotation = inner[0] if len(inner) == 1 else None
         if isinstance(part, int):
