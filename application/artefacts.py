@@ -120,7 +120,7 @@ def parse_input(kind: str, raw: dict[str, Any]) -> BaseModel:
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        raise describe_validation_error(exc, kind) from exc
+        raise describe_validation_error(exc, kind, model) from exc
 
 
 def check_window(promise: Promise, kind: str) -> None:

@@ -391,36 +391,38 @@ class _Builder:
                 on,
                 self.cast.coordinator,
             )
+        # what residents raised that the promise does not take up: each area its own, and why
+        set_aside = self.spec["set_aside"]
         _add(
             self.pid,
             "problem",
-            {
-                "title": "Nedskräpning i parker",
-                "description": "Lyftes i dialogen men prioriteras inte i år.",
-            },
+            {"title": set_aside["title"], "description": set_aside["description"]},
             on,
             self.cast.coordinator,
         )
 
     def _frame_notes(self) -> list[dict[str, Any]]:
-        """What the picture says about each of the city's five areas (a city district), or
-        "ej aktuellt här" with the reason the entry gives."""
+        """What the picture says about each of the city's five areas (a city district): the
+        district's own note from its entry's ``frame``, or "ej aktuellt här" with the reason
+        its ``not_relevant_here`` gives."""
         from views.snapshot import priority_scope
 
         with session_scope() as s:
             promise = s.get(Promise, self.pid)
             assert promise is not None
-            scope = priority_scope(s, promise)
-            frame, names = scope.frame, scope.names
+            frame = priority_scope(s, promise).frame
         not_here = self.spec.get("not_relevant_here") or {}
+        notes = self.spec.get("frame") or {}
+        # a note the entry lacks would have to be made up here, the same for every district
+        missing = [a for a in frame if a not in not_here and a not in notes]
+        if missing:
+            raise ValueError(
+                f"{self.spec['municipality']}: demo.yaml has no frame note for {missing}"
+            )
         return [
             {"area": a, "not_relevant": True, "reason": not_here[a]}
             if a in not_here
-            else {
-                "area": a,
-                "note": f"{names.get(a, a)}: se trygghetsmätningen och polisens lägesbild för "
-                f"{self.spec['area']}.",
-            }
+            else {"area": a, "note": notes[a]}
             for a in frame
         ]
 

@@ -595,7 +595,7 @@ def bootstrap_admin(params: dict[str, Any]) -> PersonRow:
         try:
             request = PersonInput.model_validate(params)
         except ValidationError as exc:
-            raise describe_validation_error(exc, "person") from None
+            raise describe_validation_error(exc, "person", PersonInput) from None
     else:
         request = params
     if request.role is not Role.ADMIN:

@@ -36,7 +36,7 @@ def parse_request(model: type[Req], params: dict[str, Any], name: str) -> Req:
     try:
         return model.model_validate(params)
     except ValidationError as exc:
-        raise describe_validation_error(exc, name) from exc
+        raise describe_validation_error(exc, name, model) from exc
 
 
 def signed_in(principal: Principal | None) -> Principal:

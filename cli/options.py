@@ -37,7 +37,7 @@ def validated(model: type[Any], what: str, **fields: Any) -> Any:
     try:
         return model.model_validate(fields)
     except ValidationError as exc:
-        raise describe_validation_error(exc, what) from exc
+        raise describe_validation_error(exc, what, model) from exc
 
 
 def parse_now(value: str | None, as_json: bool = False) -> datetime | None:

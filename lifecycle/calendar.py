@@ -9,6 +9,7 @@ library (whose ``include_sundays`` default has changed between versions).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -119,5 +120,21 @@ _DAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag
 def format_day(day: date, language: str) -> str:
     """``fredag 19 juni 2026`` / ``Friday 19 June 2026`` (independent of the system locale)."""
     weekday = translate(_DAYS[day.weekday()], language)
-    month = translate(_MONTHS[day.month - 1], language)
-    return f"{weekday} {day.day} {month} {day.year}"
+    return f"{weekday} {long_day(day, language)}"
+
+
+def long_day(day: date, language: str = "sv") -> str:
+    """``19 juni 2026`` / ``19 June 2026``: a date as a sentence says it (Babel's long form,
+    as the pages write it; an ISO date belongs in a table or an input, not in a sentence)."""
+    return f"{day.day} {translate(_MONTHS[day.month - 1], language)} {day.year}"
+
+
+@dataclass(frozen=True)
+class LongDay:
+    """A day as a value of a sentence: said as ``long_day`` in the sentence's language."""
+
+    day: date
+
+    def said(self, language: str) -> str:
+        """``15 september 2026`` / ``15 September 2026``."""
+        return long_day(self.day, language)

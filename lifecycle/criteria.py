@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from lifecycle.calendar import LongDay
 from lifecycle.i18n import Phrase, Sayable
 from lifecycle.snapshot import AnalysisUpdateFacts, PromiseSnapshot
 from lifecycle.stages import Stage
@@ -369,7 +370,7 @@ def _continuous_evaluation(s: PromiseSnapshot) -> list[Unmet]:
             "evaluation.round_not_submitted",
             Phrase(
                 "Uppföljning {number} (senast {due}) är inte inlämnad.",
-                {"number": r.number, "due": r.due.isoformat()},
+                {"number": r.number, "due": LongDay(r.due)},
             ),
             ref=f"round:{r.id}",
         )

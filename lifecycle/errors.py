@@ -10,7 +10,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self
+import types
+import typing
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 from lifecycle.criteria import Unmet
 from lifecycle.i18n import Given, InvalidValue, Phrase, said_in, translate
@@ -119,6 +122,7 @@ FIELD_MESSAGES = {
     "int_parsing": "{label} måste vara ett heltal.",
     "greater_than_equal": "{label} får inte vara mindre än {limit}.",
     "enum": "Välj {label}.",
+    "literal_error": "Välj {label}.",
     "string_too_short": "{label} är för kort.",
     "string_too_long": "{label} är för lång.",
 }
@@ -134,7 +138,39 @@ def field_message(kind_of_error: str, label: str, language: str, limit: object =
     return message[0].upper() + message[1:]
 
 
-def _in_swedish(err: Any, value: str | None) -> str:
+def _field_type(model: Any, location: tuple[int | str, ...]) -> Any:
+    """The type of the field at ``location`` in the input ``model`` (pydantic's ``loc``,
+    through lists and nested models; ``X | None`` read as ``X``); None where it is unknown."""
+    annotation: Any = model
+    for part in location:
+        while (
+            isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union
+        ):
+            inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = inner[0] if len(inner) == 1 else None
+        if isinstance(part, int):
+            if typing.get_origin(annotation) is not list:
+                return None
+            annotation = typing.get_args(annotation)[0]
+            continue
+        fields = getattr(annotation, "model_fields", None)
+        if not isinstance(fields, dict) or part not in fields:
+            return None
+        annotation = fields[part].annotation
+    return annotation
+
+
+def is_choice(annotation: Any) -> bool:
+    """Whether a field of this type is answered by choosing (an Enum or a Literal, optional
+    or not): its missing value is said "Välj ...", not "Fyll i ..."."""
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        return any(is_choice(a) for a in typing.get_args(annotation) if a is not type(None))
+    if typing.get_origin(annotation) is Literal:
+        return True
+    return isinstance(annotation, type) and issubclass(annotation, Enum)
+
+
+def _in_swedish(err: Any, value: str | None, model: Any = None) -> str:
     """One of pydantic's errors as a Swedish sentence, the field named by its label."""
     from lifecycle.fields import field_label
 
@@ -144,10 +180,13 @@ def _in_swedish(err: Any, value: str | None) -> str:
         label = f"{label} ({field_path(err['loc'])})" if label else field_path(err["loc"])
     cause = (err.get("ctx") or {}).get("error")
     limit = (err.get("ctx") or {}).get("ge", "")
+    kind_of = err["type"]
+    if kind_of == "missing" and model is not None and is_choice(_field_type(model, err["loc"])):
+        kind_of = "enum"  # a choice left empty: "Välj ...", not "Fyll i ..."
     if isinstance(cause, InvalidValue):
         said = cause.phrase.said("sv")
     elif label:
-        said = field_message(err["type"], label, "sv", limit) or translate(
+        said = field_message(kind_of, label, "sv", limit) or translate(
             "{label}: ogiltigt värde", "sv", label=label
         )
     else:
@@ -155,8 +194,11 @@ def _in_swedish(err: Any, value: str | None) -> str:
     return said.rstrip(".") + (translate(" (angivet: {value})", "sv", value=value) if value else "")
 
 
-def describe_validation_error(exc: ValidationError, what: str) -> InputError:
+def describe_validation_error(exc: ValidationError, what: str, model: Any = None) -> InputError:
     """Turn pydantic's errors into one readable InputError: field, problem, value given.
+
+    ``model`` is the input model that refused (when known): a choice it leaves empty (an
+    Enum or a Literal field) is then said "Välj ..." rather than "Fyll i ...".
 
     Its English is pydantic's, field by field, as the API and the command line have always
     said it (a refusal of our own validators, ``InvalidValue``, in the catalogue's English);
@@ -171,7 +213,7 @@ def describe_validation_error(exc: ValidationError, what: str) -> InputError:
         # A value is quoted short: an input of megabytes must not come back in the message.
         value = None if isinstance(given, dict | list) or given is None else _short(given)
         lines.append(f"{field}: {msg}" + (f" (got {value})" if value else ""))
-        swedish.append(_in_swedish(err, value))
+        swedish.append(_in_swedish(err, value, model))
     error = InputError(f"invalid {what}: " + "; ".join(lines))
     error.swedish = translate(
         "Uppgifterna stämmer inte: {problems}.", "sv", problems="; ".join(swedish)

@@ -16,7 +16,7 @@ from lifecycle.term import cycle_year_bounds
 from lifecycle.vocabulary import label
 from lifecycle.words import number
 from models import Activity, Goal, Organisation, PriorityArea, Problem, Promise, Region
-from reports.i18n import in_language
+from reports.i18n import in_language, long_date
 from reports.office import DocumentInfo, docx_bytes, docx_table, new_docx
 from reports.parties import full_name
 from reports.xlsx_stream import XlsxBook, fit_widths
@@ -178,7 +178,7 @@ def to_docx(d: dict[str, Any]) -> bytes:
         in_context(REPORT, "Parter", language)
         + f": {d['parties'][0]}, {d['parties'][1]}. "
         + in_context(REPORT, "Period", language)
-        + f": {d['period'][0]} – {d['period'][1]}."
+        + f": {long_date(d['period'][0], language)} – {long_date(d['period'][1], language)}."
     )
     rows = [
         [

@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 from html import escape
+
+TITLE_SIZE = 11  # px: the title's font size
+TITLE_LINE = 13  # px between the title's lines
+# The widest a character of an 11 px sans-serif usually is, on average over a line: a line of
+# the title is cut at (width / this) characters, so a user's long indicator name never runs
+# past the chart's right edge (the SVG would cut it off, and a phone could not show it).
+CHAR_WIDTH = 0.62 * TITLE_SIZE
+
+
+def title_lines(title: str, width: int) -> list[str]:
+    """``title`` broken between words into the lines that fit a chart ``width`` wide (a word
+    longer than a whole line is broken too)."""
+    per_line = max(int((width - 4) / CHAR_WIDTH), 8)
+    return textwrap.wrap(title, per_line, break_on_hyphens=False) or [""]
 
 
 def indicator_chart(
@@ -23,7 +38,11 @@ def indicator_chart(
     low, high = min(values), max(values)
     if high == low:
         high, low = high + 1, low - 1
-    pad_l, pad_r, pad_t, pad_b = 34, 10, 22, 22
+    lines = title_lines(title, width)
+    # each line of the title after the first moves the plot down, and the chart grows as much
+    extra = TITLE_LINE * (len(lines) - 1)
+    height += extra
+    pad_l, pad_r, pad_t, pad_b = 34, 10, 22 + extra, 22
     first, last = points[0][0].toordinal(), points[-1][0].toordinal()
     span = max(last - first, 1)
 
@@ -41,7 +60,13 @@ def indicator_chart(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" class="lofte-chart" role="img" '
         f'aria-label="{escape(title)}">',
-        f'<text x="{pad_l}" y="14" font-size="11" font-family="sans-serif">{escape(title)}</text>',
+        # the accessible name is the whole title (aria-label); the lines only show it
+        f'<text x="2" y="14" font-size="{TITLE_SIZE}" font-family="sans-serif" aria-hidden="true">'
+        + "".join(
+            f'<tspan x="2" dy="{0 if i == 0 else TITLE_LINE}">{escape(line)}</tspan>'
+            for i, line in enumerate(lines)
+        )
+        + "</text>",
     ]
     # Colours with at least 4.5:1 contrast on white (WCAG AA for the small labels).
     for value, colour, label in ((baseline, "#505a5f", words[0]), (target, "#00703c", words[1])):

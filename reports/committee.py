@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from lifecycle.words import number
-from reports.i18n import Words, words
+from reports.i18n import Words, long_date, words
 
 
 def owner(a: dict[str, Any], t: Words) -> str:
@@ -142,10 +142,10 @@ def committee_view(d: dict[str, Any]) -> dict[str, Any]:
     if agreement:
         agreement_text = t.agreement_line.format(
             title=agreement["title"] or t.agreement.lower(),
-            start=agreement["term_start"],
-            end=agreement["term_end"],
+            start=long_date(agreement["term_start"], language),
+            end=long_date(agreement["term_end"], language),
             by=agreement["decided_by"] or "–",
-            on=agreement["decided_on"] or "",
+            on=long_date(agreement["decided_on"], language),
         ).strip()
         if agreement.get("diarienummer"):
             agreement_text += f" ({t.diarienummer.lower()} {agreement['diarienummer']})"
@@ -191,7 +191,11 @@ def committee_view(d: dict[str, Any]) -> dict[str, Any]:
         "date": d["generated_on"],
         "proposal": t.proposal.format(body=body, year=year, area=area),
         "background": t.background_text.format(
-            a=organisation, b=police, area=area, start=p["year_start"], end=p["year_end"]
+            a=organisation,
+            b=police,
+            area=area,
+            start=long_date(p["year_start"], language),
+            end=long_date(p["year_end"], language),
         ),
         "agreement": agreement_text,
         "agreement_focus": (agreement or {}).get("focus_areas") or [],

@@ -17,7 +17,7 @@ from lifecycle.safe_text import clean
 from lifecycle.words import counted, number
 from reports.chart_png import indicator_png
 from reports.committee import committee_view, owner
-from reports.i18n import words
+from reports.i18n import long_date, words
 from reports.office import (
     DOCX_MEDIA_TYPE,
     DocumentInfo,
@@ -189,7 +189,9 @@ def render_docx(data: dict[str, Any]) -> bytes:
         )
         if png:
             doc.add_picture(io.BytesIO(png), width=Mm(150))
-        series = "; ".join(f"{x['on']}: {number(x['value'], language)}" for x in g["values"])
+        series = "; ".join(
+            f"{long_date(x['on'], language)}: {number(x['value'], language)}" for x in g["values"]
+        )
         doc.add_paragraph(f"{t.series} ({g['indicator']}): {series}")
 
     doc.add_heading(t.resources_heading, level=1)

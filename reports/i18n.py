@@ -6,7 +6,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from lifecycle.calendar import long_day
 from lifecycle.i18n import in_context
+
+
+def long_date(value: str | None, language: str = "sv") -> str:
+    """An ISO date (or the start of a moment) as a sentence says it: "15 september 2026" /
+    "15 September 2026"; empty for none. A date in a table cell may stay 2026-09-15."""
+    from datetime import date
+
+    if not value:
+        return ""
+    try:
+        return long_day(date.fromisoformat(str(value)[:10]), language)
+    except ValueError:
+        return str(value)
+
 
 WORDS: dict[str, str] = {
     "compilation": "Årssammanställning",

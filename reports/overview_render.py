@@ -55,7 +55,7 @@ TABLE_HEAD = (
     "Stegets frist",
     "Nästa frist",
     "Försenat",
-    "Ej gj.",
+    "Ej genomförda",
     "Flyttad",
 )
 
@@ -63,7 +63,7 @@ WORDS: dict[str, str] = {
     "title": "Regional översikt",
     "all_regions": "alla regioner",
     "no_promises": "Inga pågående löften.",
-    "wdays": "ad",
+    "wdays": "arbetsdagar",
     "days_late_long": "arbetsdagar sent",
     "overdue_rounds": "Försenade uppföljningar",
     "responsible": "ansvariga",
@@ -326,15 +326,17 @@ def to_table(data: dict[str, Any], language: str | None = None) -> str:
         lines.append(word("no_promises", lang))
     else:
         head = [in_context("overview.table", text, lang) for text in TABLE_HEAD]
-        fmt = "{:>6}  {:<22} {:<20} {:<13} {:<28} {:<26} {:>6}  {:<10}"
+        # words written out ("arbetsdagar", "Ej genomförda"), not abbreviated to fit narrower
+        fmt = "{:>6}  {:<22} {:<20} {:<13} {:<28} {:<34} {:>13}  {:<10}"
         lines.append(fmt.format(*head).rstrip())
-        lines.append("-" * 142)
+        lines.append("-" * 157)
         for row in rows:
             nxt = row["next_deadline"]
             next_text = f"{nxt['due']} {_fit(nxt['what'], 17)}" if nxt else "–"
             if row["overdue"]:
                 worst = row["overdue"][0]
-                late = f"{len(row['overdue'])}: {_fit(worst['what'], 13)} {worst['working_days_late']} {unit}"
+                days = f"{worst['working_days_late']} {unit}"
+                late = f"{len(row['overdue'])}: {days}, {_fit(worst['what'], 29 - len(days))}"
             else:
                 late = "–"
             lines.append(
@@ -344,7 +346,7 @@ def to_table(data: dict[str, Any], language: str | None = None) -> str:
                     _fit(row["stage_name"], 20),
                     row["stage_due"] or "–",
                     next_text,
-                    _fit(late, 26),
+                    _fit(late, 34),
                     len(row["activities_not_done"]) or "–",
                     row["last_moved"][:10],
                 )

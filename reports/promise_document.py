@@ -33,7 +33,7 @@ from models import (
     SignOff,
 )
 from reports.compilation import _environment
-from reports.i18n import Words, in_language, words
+from reports.i18n import Words, in_language, long_date, words
 from reports.logos import logo_data_uri
 from reports.office import DocumentInfo, docx_bytes, docx_table, language_tag, new_docx
 from reports.parties import full_name, signed_year
@@ -166,7 +166,9 @@ def document_data(
             if agreement is None
             else {
                 "title": agreement.title,
-                "term": f"{agreement.term_start.isoformat()} – {agreement.term_end.isoformat()}",
+                # said in a sentence ("what the promise builds on"): dates as words
+                "term": f"{long_date(agreement.term_start.isoformat(), language)} – "
+                f"{long_date(agreement.term_end.isoformat(), language)}",
                 "decided_by": agreement.decided_by,
                 "decided_on": agreement.decided_on.isoformat() if agreement.decided_on else "",
                 "diarienummer": agreement.diarienummer,
@@ -224,6 +226,7 @@ def render_html(d: dict[str, Any]) -> str:
         font=FONT_STACK,
         builds_on=builds_on(d),
         follow=follow_sentence(d),
+        valid=valid_sentence(d),
     )
 
 
@@ -232,8 +235,15 @@ def render_pdf(d: dict[str, Any]) -> bytes:
     return html_to_pdf(render_html(d))
 
 
+def valid_sentence(d: dict[str, Any]) -> str:
+    """ "Gäller 1 januari 2026 – 31 december 2026." (the promise's year, dates as words)."""
+    language = d["language"]
+    start, end = (long_date(d["period"][k], language) for k in ("from", "to"))
+    return words(language).valid.format(start=start, end=end)
+
+
 def _follow_sentence(d: dict[str, Any], t: Words) -> str:
-    rounds = ", ".join(d["rounds"])
+    rounds = ", ".join(long_date(r, d["language"]) for r in d["rounds"])
     text = t.follow_rounds.format(rounds=rounds) if rounds else t.follow_yearly
     if d["channels"]:
         text += " " + t.follow_channels.format(channels=", ".join(d["channels"]))
@@ -251,7 +261,7 @@ def render_docx(d: dict[str, Any]) -> bytes:
     doc = new_docx(_info(d))
     doc.add_heading(d["title"], level=0)
     doc.add_paragraph(t.promise_from.format(a=d["parties"][0], b=d["parties"][1]))
-    doc.add_paragraph(t.valid.format(start=d["period"]["from"], end=d["period"]["to"]))
+    doc.add_paragraph(valid_sentence(d))
     doc.add_heading(t.our_promises, level=1)
     for line in d["promises"]:
         paragraph = doc.add_paragraph()
@@ -285,14 +295,19 @@ def builds_on(d: dict[str, Any]) -> list[str]:
     out = []
     for dl in d["dialogues"]:
         out.append(
-            t.builds_dialogue.format(method=dl["method"], on=dl["held_from"], n=dl["participants"])
+            t.builds_dialogue.format(
+                method=dl["method"],
+                on=long_date(dl["held_from"], d["language"]),
+                n=dl["participants"],
+            )
         )
     for f in d["focus_areas"]:
         area = f" ({f['priority_area']})" if f["priority_area"] else ""
         out.append(f"{t.focus_area}: {f['title']}{area}")
     a = d["agreement"]
     if a:
-        decided = f", {a['decided_by']} {a['decided_on']}" if a["decided_by"] else ""
+        on = long_date(a["decided_on"], d["language"])
+        decided = f", {a['decided_by']} {on}".rstrip() if a["decided_by"] else ""
         number = f", {t.diarienummer.lower()} {a['diarienummer']}" if a["diarienummer"] else ""
         out.append(f"{a['title'] or t.agreement} ({a['term']}{decided}{number})")
     return out

@@ -1,5 +1,5 @@
-"""A checker for Swedish text: finds English sentences and raw field names in what a Swedish
-reader gets (issue 25: "no page, refusal, mail or document in Swedish contains an English
+"""A checker for Swedish text: finds English sentences, raw field names and wording officials
+would not use in what a Swedish reader gets (issue 25: "no page, refusal, mail or document in Swedish contains an English
 sentence or a raw field name").
 
 English is recognised by its small words: a sentence with two or more different words from
@@ -66,9 +66,34 @@ _SENTENCES = re.compile(r"(?<=[.!?:;])\s+|\n+")
 _WORD = re.compile(r"[A-Za-zÅÄÖåäöé']+")
 
 
+# "regionens" alone: the police region is "polisregionen" (Region Stockholm is another body).
+_REGION = re.compile(r"\b[Rr]egionens\b")
+# Abbreviations a reader must decode: "Ej gj." (ej genomförda), "152 ad" (arbetsdagar).
+_ABBREVIATED = re.compile(r"\b[Ee]j gj\.|\b\d+ ad\b")
+# A date written 2026-09-15 inside a sentence (a sentence says "15 september 2026"); a date
+# alone in its table cell, or as an example of what to type, is fine.
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_EXAMPLE = re.compile(r"\b(?:till exempel|t\.ex\.|format|ISO-datum)\b", re.IGNORECASE)
+PROSE_WORDS = 4  # a line with this many words around a date is a sentence, not a cell
+
+
+def _wording(line: str) -> list[str]:
+    """What ``line`` (one block of text) says in a way Swedish officials would not."""
+    found = [f"{m.group()!r} for the police region: {line[:160]}" for m in _REGION.finditer(line)]
+    found += [f"abbreviation {m.group()!r}: {line[:160]}" for m in _ABBREVIATED.finditer(line)]
+    prose = len(_WORD.findall(_ISO_DATE.sub(" ", line))) >= PROSE_WORDS
+    if _ISO_DATE.search(line) and prose and not _EXAMPLE.search(line):
+        found.append(f"ISO date in a sentence: {line.strip()[:160]}")
+    return found
+
+
 def problems_in(text: str) -> list[str]:
-    """Each English sentence and each raw field name in ``text`` (a Swedish reader's text)."""
+    """Each English sentence and each raw field name in ``text`` (a Swedish reader's text),
+    and the wording officials would not write: "regionens" for the police region, an
+    abbreviation ("Ej gj.", "152 ad"), a date in a sentence written 2026-09-15."""
     found: list[str] = []
+    for line in text.splitlines():
+        found += _wording(_ADDRESS.sub(" ", line))
     for sentence in _SENTENCES.split(text):
         bare = _ADDRESS.sub(" ", sentence)
         english = {w.lower() for w in _WORD.findall(bare)} & ENGLISH

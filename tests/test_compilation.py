@@ -180,3 +180,27 @@ def test_the_compilation_a_steering_group_decides_on(db, prefect_harness) -> Non
     body = Document(io.BytesIO(xml)).paragraphs
     assert any(p.text == "<script>alert(1)</script> & </w:t>" for p in body)
     assert "<script>" not in render(hostile, "html")
+
+
+def test_a_charts_long_title_is_drawn_on_lines_that_fit_and_named_whole() -> None:
+    """Issue 25: an indicator named with 90 characters (people type their own) is drawn on
+    lines that each fit the chart's width; the chart grows to hold them, and its accessible
+    name is the whole title."""
+    import re
+    from html import unescape
+
+    from reports.charts import CHAR_WIDTH, indicator_chart
+
+    name = (
+        "Andel invånare i Hässelby-Vällingby som känner sig trygga i sitt bostadsområde "
+        "efter mörkrets inbrott & kvällar"
+    )
+    points = [(date(2026, 1, 1), 3.0), (date(2026, 6, 1), 5.0)]
+    short = indicator_chart(points, 4.0, 8.0, "Anmälda rån")
+    svg = indicator_chart(points, 4.0, 8.0, name)
+    lines = [unescape(t) for t in re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)]
+    assert len(lines) >= 2 and " ".join(lines) == name
+    assert all(2 + len(line) * CHAR_WIDTH <= 320 for line in lines), lines
+    assert f'aria-label="{name.replace("&", "&amp;")}"' in svg
+    grown = int(re.search(r'height="(\d+)"', svg)[1]) - int(re.search(r'height="(\d+)"', short)[1])
+    assert grown == 13 * (len(lines) - 1)

@@ -25,6 +25,7 @@ from models import (
     Promise,
     PromiseText,
     SignOff,
+    SituationPicture,
     YearEndCompilation,
 )
 from models.db import session_scope
@@ -90,6 +91,27 @@ def test_every_district_has_its_own_plausible_content(db) -> None:
             assert named <= own, (area[p.promise_id], p.title, own)
             if own:
                 assert named == own, (p.title, own)
+
+        # What residents raised that the promise does not take up is each district's own.
+        set_aside: dict[str, set[str]] = defaultdict(set)
+        for p in s.exec(select(Problem).where(Problem.selected == False)).all():  # noqa: E712
+            # (not a next cycle's candidates carried over, nor a problem that answers to an area)
+            carried = p.origin_problem_id or p.priority_area_id or p.agreement_focus_area
+            if not (carried or p.local_reason):
+                set_aside[area[p.promise_id]] |= {p.title, p.description}
+        assert len(set_aside) >= 12 and not _shared_between_districts(set_aside)
+
+        # What each city district's picture says about the city's five areas (or why one is
+        # not relevant there) is its own, area by area, and no stock sentence.
+        frame: dict[str, set[str]] = defaultdict(set)
+        for picture in s.exec(select(SituationPicture)).all():
+            said = [
+                n["reason"] if n.get("not_relevant") else n["note"] for n in picture.frame_areas
+            ]
+            assert len(set(said)) == len(said), (area[picture.promise_id], said)
+            frame[area[picture.promise_id]] |= set(said)
+        assert len(frame) >= 8 and not _shared_between_districts(frame)
+        assert not [n for notes in frame.values() for n in notes if "se trygghetsmätningen" in n]
 
         # Each not-done activity gives a reason that fits it, and the reasons differ.
         stalled = s.exec(select(Activity).where(Activity.status == "not_done")).all()

@@ -49,3 +49,31 @@ def test_a_change_form_left_empty_clears_an_optional_field_and_misses_a_required
     changed = change_from_form("goal", sent)
     assert changed["unit"] == "" and changed["baseline"] is None  # back to their defaults
     assert "description" not in changed  # required: the check will say it is missing
+
+
+def test_a_choice_left_empty_says_choose_not_fill_in() -> None:
+    """Issue 25: each form sent empty asks for a choice (a list, a reference to another
+    artefact, radio buttons or boxes) with "Välj ...", never "Fyll i ..."."""
+    from web.forms import CHOICE_WIDGETS, NOT_GENERIC, field_errors, field_labels
+
+    asked = []
+    for kind in KINDS:
+        if kind in NOT_GENERIC:
+            continue
+        widgets = {spec["name"]: spec["widget"] for spec in form_fields(kind)}
+        errors = field_errors(kind, fields_from_form(kind, {}), field_labels(kind))
+        for name, message in errors.items():
+            if widgets.get(name) in CHOICE_WIDGETS:
+                asked.append(name)
+                assert message.startswith("Välj "), (kind, name, message)
+    # a cause analysis's problem, a goal's kind, an activity's goal ...: choices were asked for
+    assert {"problem_id", "kind", "goal_id"} <= set(asked)
+
+
+def test_a_literal_field_is_a_choice_on_its_form() -> None:
+    from typing import Literal
+
+    from lifecycle.errors import is_choice
+
+    assert is_choice(Literal["police", "municipality"]) and is_choice(Literal["a"] | None)
+    assert not is_choice(str) and not is_choice(int | None)

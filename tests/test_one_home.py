@@ -651,3 +651,33 @@ def test_no_module_chooses_between_two_texts_by_the_language() -> None:
                 if isinstance(first, ast.Return | ast.Assign) and _is_text(first.value):
                     found.append(f"{where}:{node.lineno}")
     assert found == [], "write these once in Swedish, their English in en.po:\n" + "\n".join(found)
+
+
+def test_an_enum_or_literal_left_empty_says_choose_in_the_applications_errors() -> None:
+    """Issue 25: the API and the command line ask for a choice with "Välj ...", in lists
+    and nested parts too, once they know the input model that refused."""
+    from typing import Literal
+
+    from pydantic import BaseModel, ValidationError
+
+    from lifecycle.errors import describe_validation_error
+    from lifecycle.vocabulary import ActivityStatus
+
+    class Row(BaseModel):
+        status: ActivityStatus
+
+    class Round(BaseModel):
+        trend: ActivityStatus | None
+        party: Literal["police", "municipality"]
+        participants: int
+        activities: list[Row]
+
+    try:
+        Round.model_validate({"activities": [{}]})
+    except ValidationError as exc:
+        error = describe_validation_error(exc, "round", Round)
+    said = error.message("sv")
+    assert "Välj utveckling" in said and "Välj part" in said, said
+    assert "Välj status (activities.0.status)" in said, said
+    assert "Fyll i antal deltagare" in said, said
+    assert "Fyll i utveckling" not in said and "Fyll i part" not in said

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from lifecycle.calendar import long_day
 from models import Agreement, AgreementParty, Organisation, Promise
 
 # How long before its end an agreement counts as expiring (and its parties are reminded).
@@ -118,7 +119,7 @@ def agreement_warnings(session: Session, agreement: Agreement, today: date) -> l
     nxt = successor_of(session, agreement)
     if status(agreement, today) in ("expiring", "expired") and nxt is None:
         warnings.append(
-            f"Överenskommelsen löper ut {agreement.term_end.isoformat()} och är inte förnyad."
+            f"Överenskommelsen löper ut {long_day(agreement.term_end)} och är inte förnyad."
         )
     return warnings
 
@@ -142,9 +143,9 @@ def promise_agreement(session: Session, promise: Promise, today: date) -> dict[s
         return {
             "id": None,
             "warnings": [
-                f"Löftet gäller till {promise.term_end.isoformat()} men parternas senaste "
+                f"Löftet gäller till {long_day(promise.term_end)} men parternas senaste "
                 f"överenskommelse ({last.title or last.id}) löpte ut "
-                f"{last.term_end.isoformat()}: förnya överenskommelsen."
+                f"{long_day(last.term_end)}: förnya överenskommelsen."
             ],
         }
     agreement = session.get(Agreement, promise.agreement_id)
@@ -154,8 +155,8 @@ def promise_agreement(session: Session, promise: Promise, today: date) -> dict[s
     warnings = []
     if promise.term_end > agreement.term_end:
         warnings.append(
-            f"Löftet gäller till {promise.term_end.isoformat()}, efter överenskommelsens slut "
-            f"{agreement.term_end.isoformat()}: förnya överenskommelsen."
+            f"Löftet gäller till {long_day(promise.term_end)}, efter överenskommelsens slut "
+            f"{long_day(agreement.term_end)}: förnya överenskommelsen."
         )
     if view["undecided"]:
         warnings.append("Överenskommelsen saknar beslut från: " + ", ".join(view["undecided"]))

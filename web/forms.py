@@ -34,6 +34,9 @@ REFERENCES = {
 # Fields skipped by the generic form (given in a file or through the CLI instead). A person
 # signing on the page signs for their own organisation, so the sign-off needs no choice.
 SKIPPED = frozenset({"frame_areas", "organisation"})
+# Widgets answered by choosing (a list, radio buttons or boxes to tick), not by writing: when
+# one is left empty, the error says "Välj {label}." rather than "Fyll i {label}.".
+CHOICE_WIDGETS = frozenset({"select", "reference", "catalogue", "catalogue_many", "checkbox"})
 # Lists of places, one per line: "Vällingby centrum; 59.3632; 17.8721" (name, and optional
 # WGS84 coordinates) or "Hässelby torg; kvällar" (where, and when people feel unsafe).
 PLACE_FIELDS = {"places": ("name", "lat", "lon"), "unsafe_places": ("place", "when")}
@@ -76,6 +79,9 @@ def form_fields(kind: str) -> list[dict[str, Any]]:
         elif isinstance(base, type) and issubclass(base, Enum):
             spec["widget"] = "select"
             spec["choices"] = [(m.value, label(m.value)) for m in base]
+        elif typing.get_origin(base) is typing.Literal:  # a fixed few values: chosen too
+            spec["widget"] = "select"
+            spec["choices"] = [(v, label(v)) for v in typing.get_args(base)]
         elif base is bool:
             spec["widget"] = "checkbox"
         elif base is date:
@@ -466,6 +472,9 @@ def field_errors(
     try:
         model.model_validate(raw)
     except ValidationError as exc:
+        # what the form shows decides how an empty field is asked for, not the model's type:
+        # a list of problems to choose from is answered by choosing, though it holds an id
+        widgets = {spec["name"]: spec["widget"] for spec in form_fields(kind)}
         found: dict[str, str] = {}
         for err in exc.errors():
             loc = [str(p) for p in err["loc"]]
@@ -476,13 +485,8 @@ def field_errors(
                 name = next((f for f in labels if f in err["msg"]), next(iter(labels)))
             label = labels[name]
             kind_of = err["type"]
-            annotation = model.model_fields[name].annotation if name in model.model_fields else None
-            if (
-                kind_of == "missing"
-                and isinstance(annotation, type)
-                and issubclass(annotation, Enum)
-            ):
-                kind_of = "enum"  # a choice: "Välj ...", not "Fyll i ..."
+            if kind_of == "missing" and widgets.get(name) in CHOICE_WIDGETS:
+                kind_of = "enum"  # a choice left empty: "Välj ...", not "Fyll i ..."
             limit = (err.get("ctx") or {}).get("ge", "")
             message = field_message(kind_of, label, language, limit) or (
                 f"{label}: {err['msg'].removeprefix('Value error, ')}"

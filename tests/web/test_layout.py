@@ -91,3 +91,62 @@ def _fits(browser: Any, server: str, demo: Any, width: int) -> None:
         assert problems == {}, f"at {width} px"
     finally:
         context.close()
+
+
+# A chart's SVG drawn as the page shows it: where each of its texts ends, against the chart.
+CHART_TEXTS = """() => [...document.querySelectorAll('svg.lofte-chart')].map(svg => {
+  const edge = svg.getBoundingClientRect();
+  return {label: svg.getAttribute('aria-label'), width: edge.width,
+          out: [...svg.querySelectorAll('text, tspan')].filter(t => {
+            const box = t.getBoundingClientRect();
+            return box.right > edge.right + 1 || box.left < edge.left - 1;
+          }).map(t => t.textContent)};
+})"""
+
+
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_a_charts_long_title_wraps_inside_the_chart_at_320_px(browser: Any, server: str) -> None:
+    """Issue 25: people name their own indicators; a name of 90 characters is drawn on
+    several lines inside the chart, none past its edge, and its accessible name is whole."""
+    from sqlmodel import select
+
+    from application.transitions import advance_promise
+    from lifecycle.stages import CYCLE, Stage
+    from models.artefacts import Goal
+    from models.db import session_scope
+    from tests.helpers import ACTOR, complete_stage, new_promise
+    from tests.test_method import at
+
+    name = (
+        "Andel invånare i Hässelby-Vällingby som känner sig trygga i sitt bostadsområde "
+        "efter mörkrets inbrott"
+    )
+    assert len(name) >= 90
+    # a promise through its first year, its goals' indicator named long before it is signed
+    # (the public page shows the plan as signed)
+    pid = new_promise(start=date(2026, 1, 1))
+    for stage in CYCLE:
+        complete_stage(pid, stage)
+        if stage is Stage.YEAR_END_COMPILATION:
+            break
+        if stage is Stage.GOALS:
+            with session_scope() as s:
+                for goal in s.exec(select(Goal).where(Goal.promise_id == pid)).all():
+                    goal.indicator = name
+                    s.add(goal)
+        p_end = date(2027, 2, 1) if stage.position >= 6 else date(2026, 1, 1)
+        assert advance_promise(pid, ACTOR, now=at(p_end)).ok
+    context = browser.new_context(
+        base_url=server, locale="sv-SE", viewport={"width": 320, "height": 800}
+    )
+    tab = context.new_page()
+    try:
+        answer = tab.goto(f"/offentligt/loften/{pid}")
+        assert answer is not None and answer.status == 200
+        charts = tab.evaluate(CHART_TEXTS)
+        assert charts and all(c["label"] == name for c in charts), charts
+        assert [c for c in charts if c["out"] or c["width"] > 320] == []
+        found = tab.evaluate(OVERFLOW)
+        assert found["page"] <= found["width"] and not found["wide"], found
+    finally:
+        context.close()

@@ -37,6 +37,12 @@ def test_the_checker_finds_english_sentences_and_raw_field_names() -> None:
     assert problems_in("Fyll i late_start_reason.")
     assert not problems_in("Be en administratör lägga till den som skriver under.")
     assert not problems_in("Se https://lofte.example/loften/4_5 och skriv till a_b@x.se.")
+    # wording officials would not write (issue 25), and what is fine
+    assert problems_in("Se regionens översikt.") and not problems_in("Se polisregionens översikt.")
+    assert problems_in("3: Uppföljning 1 152 ad") and problems_in("Ej gj.")
+    assert problems_in("Dialogen hölls 2026-09-15 i Vällingby centrum.")
+    assert not problems_in("Till exempel 2026-09-15") and not problems_in("2026-09-15")
+    assert not problems_in("Dialogen hölls 15 september 2026 i Vällingby centrum.")
     html = '<p>Hej</p><a lang="en" href="?lang=en">English version of the page</a><code>a_b</code>'
     assert visible_text(html) == "Hej"
 
@@ -112,6 +118,13 @@ def _crawl(tab: Any, start: str, server: str, read: Counter[str]) -> dict[str, l
     return found
 
 
+# The error messages of the fields answered by choosing (a select, radio buttons, boxes).
+_CHOICE_ERRORS = """() => [...document.querySelectorAll('main .govuk-error-message[id$="-error"]')]
+  .filter(p => {
+    const field = document.querySelector(`main [name="${p.id.slice(0, -6)}"]`);
+    return field && (field.tagName === "SELECT" || ["radio", "checkbox"].includes(field.type));
+  })
+  .map(p => p.textContent.trim())"""
 _FORM = re.compile(r"^/loften/\d+/(?:ny|andra)/[a-z_]+(?:/\d+)?$")
 
 
@@ -130,6 +143,12 @@ def _refusals(tab: Any, read: Counter[str]) -> dict[str, list[str]]:
         tab.wait_for_load_state()
         read["refusal"] += 1
         problems = problems_in(visible_text(tab.content()))
+        # a list, radio buttons or boxes left empty ask for a choice: "Välj ...", not "Fyll i"
+        problems += [
+            f"a choice asked for with {said!r}"
+            for said in tab.evaluate(_CHOICE_ERRORS)
+            if not said.removeprefix("Fel:").strip().startswith("Välj ")
+        ]
         if problems:
             found[f"{path} (sent)"] = problems
     return found
@@ -180,4 +199,11 @@ def test_every_page_document_and_mail_of_the_demo_is_swedish(server: str, browse
     counts = {k: read[k] for k in ("page", "docx", "refusal")}
     assert counts["page"] >= 100 and counts["docx"] >= 4 and counts["refusal"] >= 5, counts
     assert len(messages) >= 10
-    assert {who: pages for who, pages in found.items() if pages} == {}
+    # every problem on a line of its own: the whole list, not pytest's shortened diff
+    said = [
+        f"{who} {path}: {p}"
+        for who, pages in found.items()
+        for path, ps in pages.items()
+        for p in ps
+    ]
+    assert not said, "\n".join(said)
