@@ -18,6 +18,7 @@ activities not done; then the nearest next deadline.
 from __future__ import annotations
 
 import gc
+import heapq
 import json
 from bisect import bisect_left
 from collections import defaultdict
@@ -28,7 +29,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, cast, func
+from sqlalchemy import String, case, cast, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -120,11 +121,37 @@ def _further_organisations(
     return further
 
 
-def _open_promises(
-    session: Session, region: str | None, year: int | None, municipality: str, stage: str
-) -> list[Any]:
-    """The open promises of the region with their parties and their stored status (one row
-    each; ``effects/promise_status.py`` keeps it in step): no deadline is read here."""
+def _light_promises(session: Session, region: str | None, year: int | None) -> list[Any]:
+    """Every open promise of the region as the light pass reads it: id, stage, municipality,
+    stored due dates and the activities not done (None when there are none). Five short
+    columns: the dates, words and parties of a full row are read only for the rows shown."""
+    municipality_org = aliased(Organisation)
+    query = (
+        sa_select(
+            col(PromiseStatus.promise_id),
+            _text(Promise.stage).label("stage"),
+            col(municipality_org.name).label("municipality"),
+            col(PromiseStatus.open_dues),
+            # Most promises have none; their "[]" is not parsed (nor sent) at all.
+            case((col(PromiseStatus.not_done) == "[]", None), else_=col(PromiseStatus.not_done)),
+        )
+        .select_from(PromiseStatus)
+        .join(Promise, col(Promise.id) == col(PromiseStatus.promise_id))
+        .join(municipality_org, col(municipality_org.id) == col(Promise.municipality_id))
+        .where(col(PromiseStatus.closed).is_(False))
+    )
+    if region is not None:
+        query = query.where(col(PromiseStatus.region_id) == region)
+    if year is not None:
+        query = query.where(col(PromiseStatus.current_year) == year)
+    return list(session.connection().execute(query).all())
+
+
+def _records(
+    session: Session, region: str | None, year: int | None, ids: list[int]
+) -> dict[int, Any]:
+    """The full records of the promises shown (a page, or every row of an export): parties,
+    term, when it last moved, and the stored open deadlines and activities not done."""
     municipality_org = aliased(Organisation)
     police = aliased(Organisation)
     query = (
@@ -142,7 +169,7 @@ def _open_promises(
             col(Promise.police_area_id),
             col(municipality_org.name).label("municipality"),
             col(police.name).label("police_area"),
-            col(PromiseStatus.open_dues),
+            col(PromiseStatus.open_deadlines),
             col(PromiseStatus.not_done),
         )
         .select_from(PromiseStatus)
@@ -151,32 +178,28 @@ def _open_promises(
         .join(police, col(police.id) == col(Promise.police_area_id))
         .where(col(PromiseStatus.closed).is_(False))
     )
+    if len(ids) <= _BATCH:
+        found = session.connection().execute(query.where(col(Promise.id).in_(ids)))
+        return {r[0]: r for r in found}
+    # An export of more rows than one query may name: the region's (and year's) open
+    # promises in one query, keeping the ones asked for.
     if region is not None:
         query = query.where(col(PromiseStatus.region_id) == region)
     if year is not None:
         query = query.where(col(PromiseStatus.current_year) == year)
-    if municipality:
-        query = query.where(col(municipality_org.name) == municipality)
-    if stage:
-        query = query.where(col(PromiseStatus.stage) == stage)
-    return list(session.connection().execute(query).all())
+    wanted = set(ids)
+    return {r[0]: r for r in session.connection().execute(query) if r[0] in wanted}
 
 
-def _open_deadlines(session: Session, ids: list[int]) -> dict[int, list[list[Any]]]:
-    """The stored open deadlines of the promises shown (a page, or every row of an export)."""
-    found: dict[int, list[list[Any]]] = {}
-    for start in range(0, len(ids), 900):  # below SQLite's bound-parameter limit
-        for pid, text in session.connection().execute(
-            sa_select(col(PromiseStatus.promise_id), col(PromiseStatus.open_deadlines)).where(
-                col(PromiseStatus.promise_id).in_(ids[start : start + 900])
-            )
-        ):
-            found[pid] = json.loads(text)
-    return found
+# Ids named in one query: below SQLite's bound-parameter limit.
+_BATCH = 900
 
 
-def _coordinators(session: Session, region: str | None) -> dict[int, list[dict[str, str]]]:
-    """Coordinators by organisation id: who answers for a promise's deadlines (as reminders)."""
+def _coordinators(
+    session: Session, region: str | None, org_ids: set[int]
+) -> dict[int, list[dict[str, str]]]:
+    """Coordinators by organisation id: who answers for a promise's deadlines (as reminders),
+    of the organisations of the rows shown (the region's, for an export of many rows)."""
     query = (
         sa_select(
             col(Person.organisation_id), col(Person.name), col(Person.email), col(Organisation.name)
@@ -185,7 +208,9 @@ def _coordinators(session: Session, region: str | None) -> dict[int, list[dict[s
         .where(col(Person.role) == Role.COORDINATOR)
         .order_by(col(Person.email))
     )
-    if region is not None:
+    if len(org_ids) <= _BATCH:
+        query = query.where(col(Person.organisation_id).in_(sorted(org_ids)))
+    elif region is not None:
         query = query.where(col(Organisation.region_id) == region)
     found: dict[int, list[dict[str, str]]] = defaultdict(list)
     for org_id, name, email, org_name in session.connection().execute(query):
@@ -271,17 +296,35 @@ def build_overview(
         )
 
 
-def _late_facts(
-    dues: str, today_text: str, counter_of: Any
-) -> tuple[int, int, int, int, str | None]:
+def _late_facts(dues: str, today_text: str, late_by: Any) -> tuple[int, int, int, int, str | None]:
     """From a promise's stored due dates: overdue items, overdue rounds, working days late of
     the earliest overdue round and of the earliest overdue item, and the next due date."""
-    tokens = dues.split(",") if dues else []
+    if not dues:
+        return 0, 0, 0, 0, None
+    if dues[:10] >= today_text:  # nothing late (most promises): no list made at all
+        return 0, 0, 0, 0, dues[:10]
+    tokens = dues.split(",")
     n = bisect_left(tokens, today_text)  # sorted ISO dates: what is late is a prefix
-    rounds = [t for t in tokens[:n] if t[-1] == "r"]
-    worst_round = counter_of(rounds[0][:10]) if rounds else 0
-    worst = counter_of(tokens[0][:10]) if n else 0
-    return n, len(rounds), worst_round, worst, tokens[n][:10] if n < len(tokens) else None
+    rounds = 0
+    first_round = ""
+    for token in tokens[:n]:
+        if token[-1] == "r":
+            rounds += 1
+            first_round = first_round or token
+    worst_round = late_by(first_round[:10]) if rounds else 0
+    return (
+        n,
+        rounds,
+        worst_round,
+        late_by(tokens[0][:10]),
+        tokens[n][:10] if n < len(tokens) else None,
+    )
+
+
+# A light row: (sort key, promise id, stage, municipality, overdue items, overdue rounds,
+# working days late of the earliest item, activities not done). Tuples, not dicts: the light
+# pass makes one per open promise of the region.
+_KEY, _ID, _STAGE, _MUNICIPALITY, _OVERDUE, _ROUNDS, _WORST, _NOT_DONE = range(8)
 
 
 def _build(
@@ -300,18 +343,17 @@ def _build(
     if region is not None:
         row = session.get(Region, region)
         region_name = (row.name_sv if language == "sv" else row.name_en) if row else region
-    promises = _open_promises(session, region, year, "", "")
-    people = _coordinators(session, region)
+    promises = _light_promises(session, region, year)
     closed = _closed_count(session, region)
 
     today_text = today.isoformat()
-    edges = {today_text}
+    first, last = today_text, today_text
     for p in promises:
-        dues = p[13]
+        dues = p[3]
         if dues:
-            edges.add(dues[:10])
-            edges.add(dues[-12:-2])
-    counter = WorkingDays.spanning([date.fromisoformat(t) for t in edges])
+            first = min(first, dues[:10])
+            last = max(last, dues[-12:-2])
+    counter = WorkingDays.spanning([date.fromisoformat(first), date.fromisoformat(last)])
     due_of: dict[str, date] = {}
 
     def as_date(text: str) -> date:
@@ -320,49 +362,58 @@ def _build(
             found = due_of[text] = date.fromisoformat(text)
         return found
 
+    late_days: dict[str, int] = {}
+
     def late_by(text: str) -> int:
-        return counter.between(as_date(text), today)
+        found = late_days.get(text)
+        if found is None:
+            found = late_days[text] = counter.between(as_date(text), today)
+        return found
 
     # The light pass: every open promise's place in the order and its share of the summary,
     # from the stored due dates alone (no JSON parsed but the short not-done lists).
-    light = []
-    for p in promises:
-        n, rounds, worst_round, worst, next_due = _late_facts(p[13], today_text, late_by)
-        not_done = 0 if p[14] == "[]" else len(json.loads(p[14]))
-        light.append(
-            {
-                "promise_id": p[0],
-                "stage": p[3],
-                "municipality": p[11],
-                "overdue": n,
-                "overdue_rounds": rounds,
-                "worst_round_working_days_late": worst_round,
-                "worst_working_days_late": worst,
-                "activities_not_done": not_done,
-                "next_due": next_due,
-                "record": p,
-            }
-        )
-    light.sort(key=_light_severity)
+    light: list[tuple[Any, ...]] = []
+    for pid, stage_value, municipality_name, dues, not_done_text in promises:
+        n, rounds, worst_round, worst, next_due = _late_facts(dues, today_text, late_by)
+        not_done = len(json.loads(not_done_text)) if not_done_text else 0
+        key = (-worst_round, -rounds, -worst, -n, -not_done, next_due or "9999-12-31", pid)
+        light.append((key, pid, stage_value, municipality_name, n, rounds, worst, not_done))
     chosen = [
         r
         for r in light
-        if (not municipality or r["municipality"] == municipality)
-        and (not stage or r["stage"] == stage)
-        and (not late or r["worst_working_days_late"] > 0)
+        if (not municipality or r[_MUNICIPALITY] == municipality)
+        and (not stage or r[_STAGE] == stage)
+        and (not late or r[_WORST] > 0)
     ]
-    shown = chosen[offset : None if limit is None else offset + limit]
-    deadlines = _open_deadlines(session, [r["promise_id"] for r in shown])
-    further = _further_organisations(session, [r["promise_id"] for r in shown])
+    # Worst first, by the key, which ends in the (unique) promise id: severity's order. A page
+    # needs only its first offset + limit rows in order, not all ten thousand.
+    ordered = sorted(chosen) if limit is None else heapq.nsmallest(offset + limit, chosen)
+    shown_ids = [r[_ID] for r in ordered[offset : None if limit is None else offset + limit]]
+    records = _records(session, region, year, shown_ids)
+    further = _further_organisations(session, shown_ids)
+    people = _coordinators(
+        session,
+        region,
+        {
+            org_id
+            for pid in shown_ids
+            for org_id in (
+                records[pid][9],
+                records[pid][10],
+                *(org_id for org_id, _ in further.get(pid, [])),
+            )
+        },
+    )
+    deadlines = {pid: json.loads(records[pid][13]) for pid in shown_ids}
     for d_list in deadlines.values():
         for d in d_list:
             as_date(d[4])
     stages = {s.value: s for s in Stage}
 
     rows = []
-    for r in shown:
+    for pid in shown_ids:
         (
-            pid,
+            _pid,
             region_id,
             area,
             stage_value,
@@ -375,9 +426,9 @@ def _build(
             police_area_id,
             municipality_name,
             police_name,
-            _dues,
+            _open,
             not_done_text,
-        ) = r["record"]
+        ) = records[pid]
         also = further.get(pid, [])
         responsible = [
             person
@@ -462,7 +513,7 @@ def _build(
         "date": today.isoformat(),
         "language": language,
         "rows": rows,
-        "summary": summarise(light, closed),
+        "summary": _summarise_light(light, closed),
         "page": {
             "offset": offset,
             "limit": limit,
@@ -472,31 +523,71 @@ def _build(
             "stage": stage,
             "late": late,
         },
-        "municipalities": sorted({r["municipality"] for r in light}),
+        "municipalities": sorted({r[_MUNICIPALITY] for r in light}),
     }
 
 
-def _light_severity(row: dict[str, Any]) -> tuple[Any, ...]:
-    """``severity`` of a row of the light pass (counts instead of lists): the same order."""
-    return (
-        -row["worst_round_working_days_late"],
-        -row["overdue_rounds"],
-        -row["worst_working_days_late"],
-        -row["overdue"],
-        -row["activities_not_done"],
-        row["next_due"] or "9999-12-31",
-        row["promise_id"],
+def _summarise_light(light: list[tuple[Any, ...]], closed: int) -> dict[str, Any]:
+    """``summarise`` over the light rows (tuples holding counts): the same summary, in one
+    pass without a dict per promise."""
+    by_stage = {stage.value: 0 for stage in CYCLE}
+    municipalities: dict[str, dict[str, Any]] = {}
+    late = late_evaluations = overdue_items = overdue_rounds = not_done = worst_of_all = 0
+    for _key, _pid, stage_value, name, n, rounds, worst, row_not_done in light:
+        by_stage[stage_value] = by_stage.get(stage_value, 0) + 1
+        m = municipalities.get(name)
+        if m is None:
+            m = municipalities[name] = {
+                "municipality": name,
+                "promises": 0,
+                "late": 0,
+                "overdue_items": 0,
+                "overdue_rounds": 0,
+                "worst_working_days_late": 0,
+            }
+        m["promises"] += 1
+        if n:
+            late += 1
+            m["late"] += 1
+            m["overdue_items"] += n
+            overdue_items += n
+        if rounds:
+            late_evaluations += 1
+            m["overdue_rounds"] += rounds
+            overdue_rounds += rounds
+        if worst > m["worst_working_days_late"]:
+            m["worst_working_days_late"] = worst
+        worst_of_all = max(worst_of_all, worst)
+        not_done += row_not_done
+    ranked = sorted(
+        (m for m in municipalities.values() if m["overdue_items"]),
+        key=lambda m: (
+            -m["overdue_items"],
+            -m["overdue_rounds"],
+            -m["worst_working_days_late"],
+            m["municipality"],
+        ),
     )
-
-
-def _count(value: Any) -> int:
-    """How many: a list's length, or the count a light row already holds."""
-    return value if isinstance(value, int) else len(value)
+    return {
+        "promises": len(light),
+        "closed": closed,
+        "by_stage": by_stage,
+        "late": late,
+        "on_track": len(light) - late,
+        "late_evaluations": late_evaluations,
+        "overdue_items": overdue_items,
+        "overdue_rounds": overdue_rounds,
+        "activities_not_done": not_done,
+        "worst_working_days_late": worst_of_all,
+        "municipalities_most_overdue": ranked,
+    }
 
 
 def summarise(rows: list[dict[str, Any]], closed: int = 0) -> dict[str, Any]:
-    """Counts over the rows: per stage, how many late, and the municipalities most overdue
-    (full rows, or the light rows of ``_build`` that hold counts instead of lists)."""
+    """Counts over the rows: per stage, how many late, and the municipalities most overdue.
+
+    The overview's own summary is made by ``_summarise_light`` from its light rows (tuples of
+    counts); this is its definition over full rows, and the tests hold the two equal."""
     by_stage = {stage.value: 0 for stage in CYCLE}
     municipalities: dict[str, dict[str, Any]] = {}
     for row in rows:
@@ -514,7 +605,7 @@ def summarise(rows: list[dict[str, Any]], closed: int = 0) -> dict[str, Any]:
         )
         m["promises"] += 1
         m["late"] += 1 if row["overdue"] else 0
-        m["overdue_items"] += _count(row["overdue"])
+        m["overdue_items"] += len(row["overdue"])
         m["overdue_rounds"] += row["overdue_rounds"]
         m["worst_working_days_late"] = max(
             m["worst_working_days_late"], row["worst_working_days_late"]
@@ -536,9 +627,9 @@ def summarise(rows: list[dict[str, Any]], closed: int = 0) -> dict[str, Any]:
         "late": late,
         "on_track": len(rows) - late,
         "late_evaluations": sum(1 for r in rows if r["overdue_rounds"]),
-        "overdue_items": sum(_count(r["overdue"]) for r in rows),
+        "overdue_items": sum(len(r["overdue"]) for r in rows),
         "overdue_rounds": sum(r["overdue_rounds"] for r in rows),
-        "activities_not_done": sum(_count(r["activities_not_done"]) for r in rows),
+        "activities_not_done": sum(len(r["activities_not_done"]) for r in rows),
         "worst_working_days_late": max((r["worst_working_days_late"] for r in rows), default=0),
         "municipalities_most_overdue": ranked,
     }

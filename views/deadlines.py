@@ -26,16 +26,21 @@ def deadlines_of(session: Session, promise_id: int) -> list[Deadline]:
 
 
 def open_deadlines_of(session: Session, promise_ids: list[int]) -> list[Deadline]:
-    """The open deadlines of several promises in one query, in date order."""
+    """The open deadlines of several promises in one query, in date order.
+
+    Sorted here, not by the query: with ``ORDER BY due`` SQLite (without statistics) walks
+    the region-wide ``(done, due)`` index to spare itself a sort, reading every open
+    deadline of every promise (86,000 rows at 10,000 promises) to keep a coordinator's
+    ninety. Without it, the ``(promise_id, done, due)`` index gives only the rows asked for.
+    """
     if not promise_ids:
         return []
-    return list(
-        session.exec(
-            select(Deadline)
-            .where(col(Deadline.promise_id).in_(promise_ids), col(Deadline.done).is_(False))
-            .order_by(col(Deadline.due), col(Deadline.id))
+    rows = session.exec(
+        select(Deadline).where(
+            col(Deadline.promise_id).in_(promise_ids), col(Deadline.done).is_(False)
         )
     )
+    return sorted(rows, key=lambda d: (d.due, d.id or 0))
 
 
 def deadline_dict(deadline: Deadline, today: date) -> dict[str, Any]:

@@ -54,6 +54,21 @@ def test_moving_and_counting() -> None:
     assert working_days_between(date(2026, 6, 20), date(2026, 6, 20)) == 0
 
 
+def test_working_days_between_counts_as_walking_does() -> None:
+    """The arithmetic count agrees with walking day by day (the definition), across year
+    ends, holidays, the origin year and both directions, over spans of up to three years."""
+    from datetime import timedelta
+
+    from lifecycle.calendar import _walk_working_days
+
+    starts = [date(2000, 12, 20), date(2001, 1, 1), date(2016, 6, 17), date(2026, 12, 23)]
+    starts += [date(2019, 1, 1) + timedelta(days=37 * k) for k in range(60)]
+    for start in starts:
+        for span in (*range(-20, 21), -1100, -400, 95, 366, 1100):
+            end = start + timedelta(days=span)
+            assert working_days_between(start, end) == _walk_working_days(start, end), (start, end)
+
+
 def test_round_due_dates() -> None:
     assert round_due_dates(date(2026, 1, 1), 1, "tertial") == [
         date(2026, 4, 30),
