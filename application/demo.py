@@ -37,6 +37,7 @@ from config.calendar import get_calendars
 from config.clock import acting_at, local_today
 from effects.audit import audit
 from lifecycle.calendar import previous_working_day
+from lifecycle.names import organisation_title
 from lifecycle.permissions import Principal, system_principal
 from lifecycle.renewal import renewal_date
 from lifecycle.stages import CYCLE, Stage
@@ -525,7 +526,8 @@ class _Builder:
                     "party": "police",
                     "organisation": organisation,
                     "signed_by": signer.name,
-                    "signed_as": f"Lokalpolisområdeschef, {organisation}",
+                    "signed_as": "Lokalpolisområdeschef, "
+                    + organisation_title(organisation, OrganisationKind.LOCAL_POLICE_AREA, "sv"),
                     "signed_on": on,
                 },
                 on,

@@ -87,13 +87,21 @@ def _wording(line: str) -> list[str]:
     return found
 
 
-def problems_in(text: str) -> list[str]:
+# The police's short name for a local police area: a resident reads "lokalpolisområde
+# Vällingby" (staff pages may show the register's "LPO Vällingby").
+_LPO = re.compile(r"\bLPO\b")
+
+
+def problems_in(text: str, *, for_residents: bool = False) -> list[str]:
     """Each English sentence and each raw field name in ``text`` (a Swedish reader's text),
     and the wording officials would not write: "regionens" for the police region, an
-    abbreviation ("Ej gj.", "152 ad"), a date in a sentence written 2026-09-15."""
+    abbreviation ("Ej gj.", "152 ad"), a date in a sentence written 2026-09-15; with
+    ``for_residents``, also the short name "LPO"."""
     found: list[str] = []
     for line in text.splitlines():
         found += _wording(_ADDRESS.sub(" ", line))
+        if for_residents and _LPO.search(line):
+            found.append(f"'LPO' for residents: {line.strip()[:160]}")
     for sentence in _SENTENCES.split(text):
         bare = _ADDRESS.sub(" ", sentence)
         english = {w.lower() for w in _WORD.findall(bare)} & ENGLISH

@@ -43,6 +43,8 @@ def test_the_checker_finds_english_sentences_and_raw_field_names() -> None:
     assert problems_in("Dialogen hölls 2026-09-15 i Vällingby centrum.")
     assert not problems_in("Till exempel 2026-09-15") and not problems_in("2026-09-15")
     assert not problems_in("Dialogen hölls 15 september 2026 i Vällingby centrum.")
+    assert problems_in("Chefen för LPO Järva", for_residents=True)
+    assert not problems_in("Chefen för LPO Järva") and not problems_in("LPOS", for_residents=True)
     html = '<p>Hej</p><a lang="en" href="?lang=en">English version of the page</a><code>a_b</code>'
     assert visible_text(html) == "Hej"
 
@@ -80,7 +82,9 @@ def _docx_text(content: bytes) -> str:
     return "\n".join([*(p.text for p in document.paragraphs), *cells])
 
 
-def _crawl(tab: Any, start: str, server: str, read: Counter[str]) -> dict[str, list[str]]:
+def _crawl(
+    tab: Any, start: str, server: str, read: Counter[str], *, for_residents: bool = False
+) -> dict[str, list[str]]:
     """Follow the links of ``start`` and on, a few pages (and Word files) of each shape; what
     each says wrong, and every page that did not answer."""
     seen_shapes: Counter[str] = Counter()
@@ -112,7 +116,7 @@ def _crawl(tab: Any, start: str, server: str, read: Counter[str]) -> dict[str, l
             continue
         read["docx" if path.endswith(".docx") else "page"] += 1
         read[path] += 1  # the paths read: the forms among them are sent empty afterwards
-        problems = problems_in(text)
+        problems = problems_in(text, for_residents=for_residents)
         if problems:
             found[path] = problems
     return found
@@ -181,7 +185,9 @@ def test_every_page_document_and_mail_of_the_demo_is_swedish(server: str, browse
         read.update(theirs)
         context.close()
     context = browser.new_context(base_url=server, locale="sv-SE")
-    found["resident"] = _crawl(context.new_page(), "/offentligt/stockholm", server, read)
+    found["resident"] = _crawl(
+        context.new_page(), "/offentligt/stockholm", server, read, for_residents=True
+    )
     context.close()
 
     renderer = Renderer()
