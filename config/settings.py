@@ -137,7 +137,8 @@ class Settings(BaseSettings):
     def _tag_date(cls, value: str) -> str:
         if not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", value):
             raise InvalidValue(
-                "{value!r} är inte ett datum som 2026 eller 2026-01-01 (RFC 4151)", value=value
+                "{value!r} är inget datum: skriv till exempel 2026 eller 2026-01-01 (RFC 4151)",
+                value=value,
             )
         return value
 

@@ -298,7 +298,7 @@ def test_an_error_given_as_a_value_is_said_as_its_own_sentence_not_as_a_phrase()
     from lifecycle.i18n import Phrase, translate
 
     config = ConfigError.said(
-        "{value!r} är inte ett datum som 2026 eller 2026-01-01 (RFC 4151)", value="x"
+        "{value!r} är inget datum: skriv till exempel 2026 eller 2026-01-01 (RFC 4151)", value="x"
     )
     document = DocumentError.said("{source}: inte UTF-8-text; spara den som UTF-8", source="f")
     for error in (config, document):

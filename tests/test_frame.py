@@ -515,7 +515,7 @@ def test_a_promise_beyond_its_parties_last_agreement_is_warned(db) -> None:
         p = s.get(Promise, pid)
         assert p is not None
         view = promise_agreement(s, p, date(2026, 1, 1))
-    assert view is not None and "löpte ut 2025-12-31" in view["warnings"][0]
+    assert view is not None and "löpte ut 31 december 2025" in view["warnings"][0]
 
 
 # --- 5. the situation picture shown; places recorded in the forms and exported ---------------
