@@ -185,6 +185,8 @@ class PromiseView(BaseModel):
     area: str
     municipality: str
     police_area: str
+    # Both parties by their full names, as a sentence reads them.
+    parties: str
     stage: str
     stage_name: str
     version: int
@@ -233,6 +235,9 @@ class AuditEntry(BaseModel):
     reason: str | None
     flow_run_id: str | None
     actor_person_id: int | None
+    # The person's name when the actor is a registered person (the history shows a name,
+    # not an address); None for the system and for people since removed.
+    actor_name: str | None = None
     auth_method: str | None
     auth_proof: str | None
     details: dict[str, Any]  # what each action records differs: the action's own details

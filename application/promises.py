@@ -472,9 +472,18 @@ def promise_history(principal: Principal | None, request: PromiseRequest) -> lis
     with read_scope() as session:
         promise = get_promise(session, request.promise_id)
         require(principal, Action.READ_PROMISE, promise)
+        events = history(session, request.promise_id)
+        ids = {e.actor_person_id for e in events if e.actor_person_id is not None}
+        names = (
+            dict(session.exec(select(Person.id, Person.name).where(col(Person.id).in_(ids))).all())
+            if ids
+            else {}
+        )
         return [
-            AuditEntry.model_validate(e, from_attributes=True)
-            for e in history(session, request.promise_id)
+            AuditEntry.model_validate(e, from_attributes=True).model_copy(
+                update={"actor_name": names.get(e.actor_person_id)}
+            )
+            for e in events
         ]
 
 

@@ -12,7 +12,15 @@ from lifecycle.goals import judge_goal
 from lifecycle.vocabulary import label
 from models.kinds import KINDS
 from views.agreement import promise_agreement
-from views.lookup import get_promise, history, organisation_names, signatories, successor
+from views.lookup import (
+    get_promise,
+    history,
+    organisation_names,
+    party_organisations,
+    party_titles,
+    signatories,
+    successor,
+)
 from views.snapshot import current_unmet
 
 # What a promise's view counts: every kind that has rows of its own.
@@ -206,6 +214,9 @@ def promise_view(session: Session, promise_id: int, language: str = "sv") -> dic
         "area": promise.area_name,
         "municipality": municipality,
         "police_area": police,
+        # Both parties by their full names ("Sollentuna kommun och lokalpolisområde
+        # Sollentuna"), every organisation of a split district's police party included.
+        "parties": party_titles(party_organisations(session, promise), language),
         "stage": promise.stage.value,
         "stage_name": promise.stage.name_in(language),
         "version": promise.version,

@@ -43,7 +43,8 @@ def test_a_split_district_names_both_lpos_and_each_chief_signs_for_its_own(page:
     page.locator("#also_police").select_option(label="LPO Globen")
     page.get_by_role("button", name="Skapa medborgarlöftet").click()
     page.wait_for_url("**/loften/*")
-    assert f"{district} och LPO Farsta och LPO Globen" in page.locator("main").inner_text()
+    parties = f"{district} stadsdelsnämnd, lokalpolisområde Farsta och lokalpolisområde Globen"
+    assert parties in page.locator("main").inner_text()
     assert axe_violations(page) == []
     pid = int(page.url.split("/loften/")[1].split("?")[0])
 

@@ -114,7 +114,7 @@ def _in_words(
         what = actions.get(action, action)
     return {
         "at": event.at,
-        "who": event.actor,
+        "who": event.actor_name or event.actor,
         "what": what.strip(),
         "reason": event.reason,
     }
