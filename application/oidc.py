@@ -24,7 +24,7 @@ import httpx
 from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session, select
 
-from config.errors import ConfigError
+from config.errors import ConfigError, problems
 from config.files import read_yaml_mapping
 from config.operator_key import ensure_operator_key
 from config.settings import get_settings
@@ -87,8 +87,8 @@ def _load(path: str) -> dict[str, Provider]:
             for name, entry in parsed.providers.items()
         }
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise ConfigError(f"{source}: {field_path(first['loc'])}: {first['msg']}") from None
+        said = problems(exc, field_path, lambda _: "")
+        raise ConfigError.said("{source}: {problems}", source=str(source), problems=said) from None
 
 
 def providers() -> dict[str, Provider]:

@@ -6,11 +6,10 @@ Exit codes: 0 done, 1 refused (nothing to do that way, conflict), 2 bad input or
 from __future__ import annotations
 
 import json
-from typing import NoReturn
 
 import typer
 
-from cli.output import both, command
+from cli.output import EXIT_BAD_INPUT, EXIT_REFUSED, command, fail
 from config.errors import ConfigError
 from lifecycle.errors import InputError
 
@@ -19,11 +18,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-
-
-def _fail(code: int, message: str) -> NoReturn:
-    typer.echo(message, err=True)
-    raise typer.Exit(code)
 
 
 ActorOpt = typer.Option(None, help="On the server: act as this registered person (e-mail)")
@@ -76,7 +70,7 @@ def retry_command(
     from cli import transport
 
     if bool(ids) == all_failed:
-        _fail(2, both(InputError.said("Ange ID:n eller --all-failed (inte båda).")))
+        fail(InputError.said("Ange ID:n eller --all-failed (inte båda)."), EXIT_BAD_INPUT)
     result = transport.call(
         "outbox.retry", {"ids": ids or [], "all_failed": all_failed}, actor=actor
     )
@@ -119,15 +113,14 @@ def dispatch_command(
         try:
             report = dispatch_once(max_seconds, concurrency)
         except ConfigError as exc:
-            _fail(2, both(InputError.said("Fel i kanalkonfigurationen: {why}", why=exc.sentence)))
+            fail(
+                InputError.said("Fel i kanalkonfigurationen: {why}", why=exc.sentence),
+                EXIT_BAD_INPUT,
+            )
         if report is None:
-            _fail(
-                1,
-                both(
-                    InputError.said(
-                        "Ingen kanalkonfiguration, inget skickat (LOFTE_CHANNELS_FILE)."
-                    )
-                ),
+            fail(
+                InputError.said("Ingen kanalkonfiguration, inget skickat (LOFTE_CHANNELS_FILE)."),
+                EXIT_REFUSED,
             )
         typer.echo(
             f"Skickade / sent {report['sent']}, försöker igen / will retry {report['retried']}, "

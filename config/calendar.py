@@ -223,7 +223,7 @@ def _validate(data: dict[str, Any], source: Source) -> CalendarModel:
     try:
         return CalendarModel.model_validate(data)
     except ValidationError as exc:
-        said = problems(exc, lambda loc: field_path(loc) or "(top level)", lambda _: "")
+        said = problems(exc, field_path, lambda _: "")
         raise ConfigError.said("{source}: {problems}", source=source, problems=said) from exc
 
 

@@ -192,7 +192,8 @@ class Catalogue(_Strict):
     regions: dict[str, RegionEntry]
 
     def region(self, region_id: str) -> RegionEntry:
-        """The region with this id, or a KeyError listing the known ids."""
+        """The region with this id, or a KeyError listing the known ids (for the code, not a
+        person: its callers take it for a region without priority areas)."""
         try:
             return self.regions[region_id]
         except KeyError:
@@ -208,7 +209,7 @@ def _errors(path: Path, exc: ValidationError, prefix: str = "") -> ConfigError:
     def key_of(loc: tuple[Any, ...]) -> str:
         return ".".join(part for part in (prefix.rstrip("."), field_path(loc)) if part)
 
-    said = problems(exc, lambda loc: key_of(loc) or "(top level)", lambda _: "")
+    said = problems(exc, key_of, lambda _: "")
     return ConfigError.said("{source}: {problems}", source=str(path), problems=said)
 
 

@@ -54,27 +54,33 @@ class ConfigError(Exception):
         return Given(self.message("sv"), str(self))
 
 
+# The key of an error about the document as a whole (pydantic's empty ``loc``).
+TOP_LEVEL = Phrase("(översta nivån)")
+
+
 def problems(
     exc: ValidationError, key_of: Callable[[tuple[Any, ...]], str], shown: Callable[[Any], str]
 ) -> Given:
     """pydantic's errors of a configuration, "key: problem; ...", in both languages: the
     English as pydantic (or our validator, ``InvalidValue``) words it, as it always read; the
     Swedish our validator's own sentence, or a sentence of ``FIELD_MESSAGES`` naming the key.
-    ``shown``: how a value given is quoted ("" to leave it out)."""
+    ``key_of``: the key as the file names it ("" for the document as a whole: ``TOP_LEVEL``,
+    said in each language); ``shown``: how a value given is quoted ("" to leave it out)."""
     from lifecycle.errors import FIELD_MESSAGES
 
     english, swedish = [], []
     for err in exc.errors():
         key = key_of(err["loc"])
+        named = {language: key or TOP_LEVEL.said(language) for language in ("sv", "en")}
         value = shown(err.get("input"))
-        english.append(f"{key}: {err['msg']}" + (f" (got {value})" if value else ""))
+        english.append(f"{named['en']}: {err['msg']}" + (f" (got {value})" if value else ""))
         cause = (err.get("ctx") or {}).get("error")
         if isinstance(cause, InvalidValue):
-            said = f"{key}: {cause.phrase.said('sv')}"
+            said = f"{named['sv']}: {cause.phrase.said('sv')}"
         else:
             limit = (err.get("ctx") or {}).get("ge", "")
             sentence = FIELD_MESSAGES.get(err["type"], "{label}: ogiltigt värde")
-            said = translate(sentence, "sv", label=key, limit=limit)
+            said = translate(sentence, "sv", label=named["sv"], limit=limit)
         said = said.rstrip(".")
         swedish.append(
             said + (translate(" (angivet: {value})", "sv", value=value) if value else "")

@@ -289,7 +289,9 @@ def run_status_reports(
     with Session(engine) as session:
         if region is not None and session.get(Region, region) is None:
             known = ", ".join(sorted(r.id for r in session.exec(select(Region)).all()))
-            raise ConfigError(f"--region: unknown region {region!r}; known: {known}")
+            raise ConfigError.said(
+                "--region: okänd region {region!r}; kända: {known}", region=region, known=known
+            )
         regions = [region] if region is not None else regions_with_promises(session)
     for region_id in regions:
         route = route_for(region_id, routes, setup)

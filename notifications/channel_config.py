@@ -19,9 +19,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from config.errors import ConfigError, problems
 from config.files import configured_file, read_yaml_mapping
-from config.settings import ConfigError
-from lifecycle.i18n import Phrase
+from lifecycle.i18n import InvalidValue, Phrase
 from notifications.channels import Channel, MailChannel, SlackChannel, TeamsChannel, WebhookChannel
 from notifications.channels.base import Envelope, Rendered
 from notifications.channels.mail import PRESET_ENDPOINTS
@@ -34,6 +34,8 @@ ENV_VAR = "LOFTE_CHANNELS_FILE"
 DEFAULT_PATH = Path("config/channels.yaml")
 # The file in words, in an error about it ("the channels file does not exist").
 CHANNELS_FILE = Phrase("kanalfilen")
+# A secret's value, named (never quoted) in an error about it.
+THE_VALUE = Phrase("värdet")
 
 
 class _Strict(BaseModel):
@@ -106,7 +108,7 @@ class WebhookConfig(_ChannelBase):
     @model_validator(mode="after")
     def _one_url(self) -> WebhookConfig:
         if bool(self.url) == bool(self.url_env):
-            raise ValueError("give exactly one of url and url_env")
+            raise InvalidValue("ange precis en av url och url_env")
         return self
 
 
@@ -120,9 +122,9 @@ class ChatConfig(_ChannelBase):
     @classmethod
     def _url_is_secret(cls, data: Any) -> Any:
         if isinstance(data, dict) and "url" in data:
-            raise ValueError(
-                "the webhook URL of a chat channel is a secret: put it in an environment "
-                "variable and name that with url_env"
+            raise InvalidValue(
+                "en chattkanals webhookadress är en hemlighet: lägg den i en miljövariabel och "
+                "ange den med url_env"
             )
         return data
 
@@ -143,7 +145,7 @@ class MailConfig(_ChannelBase):
     @model_validator(mode="after")
     def _endpoint_known(self) -> MailConfig:
         if self.preset == "generic" and not self.endpoint:
-            raise ValueError("the generic preset needs an endpoint")
+            raise InvalidValue("förvalet generic behöver en endpoint")
         return self
 
 
@@ -163,16 +165,20 @@ class ChannelsFile(_Strict):
     @model_validator(mode="after")
     def _default_exists(self) -> ChannelsFile:
         if self.default_channel and self.default_channel not in self.channels:
-            raise ValueError(f"default_channel {self.default_channel!r} is not among channels")
+            raise InvalidValue(
+                "default_channel {name!r} finns inte bland channels", name=self.default_channel
+            )
         if self.residents_channel:
             chosen = self.channels.get(self.residents_channel)
             if chosen is None:
-                raise ValueError(
-                    f"residents_channel {self.residents_channel!r} is not among channels"
+                raise InvalidValue(
+                    "residents_channel {name!r} finns inte bland channels",
+                    name=self.residents_channel,
                 )
             if chosen.type != "mail":
-                raise ValueError(
-                    f"residents_channel {self.residents_channel!r} must be a mail channel"
+                raise InvalidValue(
+                    "residents_channel {name!r} ska vara en e-postkanal",
+                    name=self.residents_channel,
                 )
         return self
 
@@ -218,11 +224,16 @@ class ChannelSetup:
         """
         name = channel or self.default_channel
         if not name:
-            raise ConfigError(
-                f"{self.source}: default_channel: no channel chosen and no default_channel set"
+            raise ConfigError.said(
+                "{source}: default_channel: ingen kanal vald och ingen default_channel angiven",
+                source=self.source,
             )
         if name not in self.channels:
-            raise ConfigError(f"{self.source}: channels: channel {name!r} is not configured")
+            raise ConfigError.said(
+                "{source}: channels: kanalen {name!r} är inte konfigurerad",
+                source=self.source,
+                name=name,
+            )
         return name, email
 
 
@@ -243,7 +254,12 @@ def load_channels(
         if path is None:
             return local_mailbox_setup()
     elif not path.exists():
-        raise ConfigError(f"{path}: {ENV_VAR}: the channels file does not exist")
+        raise ConfigError.said(
+            "{path}: {variable}: {what} finns inte",
+            path=str(path),
+            variable=ENV_VAR,
+            what=CHANNELS_FILE,
+        )
     raw = read_yaml_mapping(path)
     return parse_channels(raw, path, env)
 
@@ -274,8 +290,8 @@ def parse_channels(raw: dict[str, Any], source: Path, environ: Mapping[str, str]
     try:
         parsed = ChannelsFile.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(f"{_key(err['loc'])}: {err['msg']}" for err in exc.errors())
-        raise ConfigError(f"{source}: {problems}") from None
+        said = problems(exc, _key, lambda _: "")
+        raise ConfigError.said("{source}: {problems}", source=str(source), problems=said) from None
     channels: dict[str, Channel] = {}
     limit = parsed.delivery.channel_limit()
     for name, cfg in parsed.channels.items():
@@ -295,13 +311,18 @@ def _key(loc: tuple[Any, ...]) -> str:
         and parts[2] in {"webhook", "teams", "slack", "mail"}
     ):
         del parts[2]
-    return ".".join(parts) or "(top level)"
+    return ".".join(parts)  # "" for the file as a whole: problems() says "(top level)"
 
 
 def _secret(environ: Mapping[str, str], source: Path, key: str, var: str) -> str:
     value = environ.get(var, "")
     if not value:
-        raise ConfigError(f"{source}: {key}: environment variable {var} is not set")
+        raise ConfigError.said(
+            "{source}: {key}: miljövariabeln {var} är inte satt",
+            source=str(source),
+            key=key,
+            var=var,
+        )
     register_secret(value)
     return value
 
@@ -311,13 +332,19 @@ def _check_url(url: str, source: Path, key: str) -> str:
 
     # Do not echo the value: it may be a secret URL read from the environment.
     if not url.startswith(("http://", "https://")):
-        raise ConfigError(f"{source}: {key}: not an http(s) URL")
+        raise ConfigError.said(
+            "{source}: {key}: inte en http(s)-adress", source=str(source), key=key
+        )
     try:
         host = httpx.URL(url).host
     except (httpx.InvalidURL, ValueError):
         host = ""
     if not host or any(c in url for c in " \t\r\n"):
-        raise ConfigError(f"{source}: {key}: not a valid http(s) URL (no host, or spaces)")
+        raise ConfigError.said(
+            "{source}: {key}: inte en giltig http(s)-adress (ingen värd, eller mellanslag)",
+            source=str(source),
+            key=key,
+        )
     return url
 
 
@@ -329,20 +356,32 @@ _HEADER_VALUE = re.compile(r"^[\x20-\x7e\t]*$")
 
 def _check_header(source: Path, key: str, name: str, value: str, *, secret: bool = False) -> None:
     if not _HEADER_NAME.match(name):
-        raise ConfigError(f"{source}: {key}: {name!r} is not a valid HTTP header name")
+        raise ConfigError.said(
+            "{source}: {key}: {name!r} är inte ett giltigt namn på ett HTTP-huvud",
+            source=str(source),
+            key=key,
+            name=name,
+        )
     if not _HEADER_VALUE.match(value):
-        shown = "the value" if secret else repr(value[:60])
-        raise ConfigError(
-            f"{source}: {key}: {shown} has characters an HTTP header cannot carry "
-            "(only printable ASCII, no line breaks)"
+        # A secret's value is never quoted: it is named "the value".
+        shown: Phrase | str = THE_VALUE if secret else repr(value[:60])
+        raise ConfigError.said(
+            "{source}: {key}: {shown} har tecken som ett HTTP-huvud inte kan bära (bara "
+            "skrivbar ASCII, inga radbrytningar)",
+            source=str(source),
+            key=key,
+            shown=shown,
         )
 
 
 def _check_signing_secret(source: Path, key: str, secret: str) -> None:
     try:
         secret_key(secret)
-    except ValueError as exc:
-        raise ConfigError(f"{source}: {key}: {exc}") from None
+    except ValueError as exc:  # InvalidValue: said in each language
+        why = exc.phrase if isinstance(exc, InvalidValue) else exc
+        raise ConfigError.said(
+            "{source}: {key}: {why}", source=str(source), key=key, why=why
+        ) from None
 
 
 def _build(name: str, cfg: Any, source: Path, environ: Mapping[str, str], limit: int) -> Channel:
@@ -374,9 +413,12 @@ def _dry_run(channel: Channel, source: Path) -> None:
         request = channel.build(sample, Rendered("check", "check", "<p>check</p>"), now=0)
         httpx.Request(request.method, request.url, headers=request.headers, content=request.body)
     except Exception as exc:  # any failure is a broken setting of this channel
-        raise ConfigError(
-            f"{source}: channels.{channel.name}: cannot build a request with these settings "
-            f"({type(exc).__name__})"
+        raise ConfigError.said(
+            "{source}: channels.{name}: kan inte bygga en förfrågan med de här inställningarna "
+            "({kind})",
+            source=str(source),
+            name=channel.name,
+            kind=type(exc).__name__,
         ) from None
 
 

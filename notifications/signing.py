@@ -19,6 +19,8 @@ import hashlib
 import hmac
 import time
 
+from lifecycle.i18n import InvalidValue
+
 ID_HEADER = "webhook-id"
 TIMESTAMP_HEADER = "webhook-timestamp"
 SIGNATURE_HEADER = "webhook-signature"
@@ -32,15 +34,18 @@ class SignatureError(ValueError):
 def secret_key(secret: str) -> bytes:
     """The HMAC key for a configured secret (``whsec_``-prefixed secrets are base64).
 
-    A ``whsec_`` secret that is not base64 is a ValueError saying so (never quoting it); the
-    channels file is checked with this when it is loaded, so sending never meets one."""
+    A ``whsec_`` secret that is not base64 is a ValueError saying so (never quoting it), an
+    ``InvalidValue`` said in Swedish and in English; the channels file is checked with this
+    when it is loaded, so sending never meets one."""
     if secret.startswith("whsec_"):
         try:
             key = base64.b64decode(secret.removeprefix("whsec_"), validate=True)
         except ValueError:  # binascii.Error
-            raise ValueError("after whsec_ the secret must be base64 (A-Z a-z 0-9 + / =)") from None
+            raise InvalidValue(
+                "efter whsec_ ska hemligheten vara base64 (A-Z a-z 0-9 + / =)"
+            ) from None
         if not key:
-            raise ValueError("after whsec_ the secret must be base64 of at least one byte")
+            raise InvalidValue("efter whsec_ ska hemligheten vara base64 av minst en byte")
         return key
     return secret.encode("utf-8")
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from config.errors import ConfigError, problems
 from config.files import configured_file, read_yaml_mapping
-from config.settings import ConfigError
 from lifecycle.errors import field_path
 from lifecycle.i18n import Phrase
 from notifications.channel_config import ChannelSetup, channels_file_path
@@ -72,14 +72,17 @@ def load_routes(
         if path is None:
             return {}
     elif not path.exists():
-        raise ConfigError(f"{path}: {ROUTES_ENV}: the status reports file does not exist")
+        raise ConfigError.said(
+            "{path}: {variable}: {what} finns inte",
+            path=str(path),
+            variable=ROUTES_ENV,
+            what=ROUTES_FILE,
+        )
     try:
         parsed = _RoutesFile.model_validate(read_yaml_mapping(path))
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{field_path(err['loc']) or '(top level)'}: {err['msg']}" for err in exc.errors()
-        )
-        raise ConfigError(f"{path}: {problems}") from None
+        said = problems(exc, field_path, lambda _: "")
+        raise ConfigError.said("{source}: {problems}", source=str(path), problems=said) from None
     return {
         region: StatusRoute(
             region=region,
@@ -124,8 +127,11 @@ def route_for(
     route = routes.get(region)
     if route is not None:
         if names is not None and route.channel not in names:
-            raise ConfigError(
-                f"{route.source}: regions.{region}.channel: channel {route.channel!r} is not in the channels file"
+            raise ConfigError.said(
+                "{source}: regions.{region}.channel: kanalen {channel!r} finns inte i kanalfilen",
+                source=route.source,
+                region=region,
+                channel=route.channel,
             )
         return route
     convention = f"{CONVENTION_PREFIX}{region}"

@@ -314,3 +314,125 @@ def test_an_error_given_as_a_value_is_said_as_its_own_sentence_not_as_a_phrase()
     assert InputError.said("konfigurationen: {why}", why=oserror).message("sv") == (
         "konfigurationen: [Errno 2] No such file or directory"
     )
+
+
+def test_a_channels_file_with_a_bad_address_stops_the_start_in_both_languages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from config.errors import ConfigError
+    from config.settings import reset_settings
+    from notifications.channel_config import load_channels
+
+    channels = tmp_path / "kanaler.yaml"
+    channels.write_text(
+        "channels:\n  w:\n    type: webhook\n    url: ftp://example.se/x\n    secret_env: S\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("LOFTE_CHANNELS_FILE", str(channels))
+    monkeypatch.setenv("S", "hemligt")
+    reset_settings()
+    try:
+        result = CliRunner().invoke(app, ["serve", "--port", "1"])
+        assert result.exit_code == 2, result.output
+        assert (
+            f"Fel / error: konfigurationen: {channels}: channels.w.url: inte en http(s)-adress"
+            f" / configuration: {channels}: channels.w.url: not an http(s) URL"
+        ) in result.output
+        # a check of the file as a whole: its key is said in each language
+        channels.write_text("default_channel: ingen\n", encoding="utf-8")
+        with pytest.raises(ConfigError) as whole:
+            load_channels()
+    finally:
+        monkeypatch.undo()
+        reset_settings()
+    assert whole.value.message("sv") == (
+        f"{channels}: (översta nivån): default_channel 'ingen' finns inte bland channels"
+    )
+    assert str(whole.value) == (
+        f"{channels}: (top level): Value error, default_channel 'ingen' is not among channels"
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["kanaler.yaml"]  # nothing else written
+
+
+def test_a_channels_secret_that_is_no_base64_is_said_in_both_languages(tmp_path: Path) -> None:
+    from config.errors import ConfigError
+    from notifications.channel_config import parse_channels
+
+    raw = {"channels": {"w": {"type": "webhook", "url": "https://x.se", "secret_env": "S"}}}
+    with pytest.raises(ConfigError) as refused:
+        parse_channels(raw, tmp_path / "k.yaml", {"S": "whsec_inte base64!"})
+    assert refused.value.message("sv") == (
+        f"{tmp_path / 'k.yaml'}: channels.w.secret_env (S): efter whsec_ ska hemligheten vara "
+        "base64 (A-Z a-z 0-9 + / =)"
+    )
+    assert str(refused.value) == (
+        f"{tmp_path / 'k.yaml'}: channels.w.secret_env (S): after whsec_ the secret must be "
+        "base64 (A-Z a-z 0-9 + / =)"
+    )
+    assert "inte base64" not in str(refused.value)  # a secret is never quoted
+
+
+def test_an_unknown_region_for_the_status_report_is_said_in_both_languages(
+    db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlmodel import select
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from config.errors import ConfigError
+    from jobs.status_report import run_status_reports
+    from models import Region
+    from models.db import read_scope
+
+    with read_scope() as session:
+        known = ", ".join(sorted(r.id for r in session.exec(select(Region)).all()))
+    # the job itself (the Prefect flow's): a configuration error
+    with pytest.raises(ConfigError) as refused:
+        run_status_reports(region="atlantis", setup=None, routes={}, deliver=False)
+    assert refused.value.message("sv") == f"--region: okänd region 'atlantis'; kända: {known}"
+    assert str(refused.value) == f"--region: unknown region 'atlantis'; known: {known}"
+    # the command: the use case refuses the region before the job runs
+    _signed_in_at_sollentuna(monkeypatch)
+    result = CliRunner().invoke(app, ["status", "report", "--region", "atlantis"])
+    assert result.exit_code == 2, result.output
+    assert (
+        f"Fel / error: okänd region 'atlantis'; kända regioner: {known} / "
+        f"unknown region 'atlantis'; known regions: {known}"
+    ) in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_bad_oidc_provider_file_is_said_in_both_languages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from application.oidc import providers
+    from config.errors import ConfigError
+    from config.settings import reset_settings
+
+    oidc = tmp_path / "oidc.yaml"
+    oidc.write_text(
+        "providers:\n  sollentuna:\n    label: Sollentuna kommun\n    client_id: lofte\n"
+        "    client_secret_env: LOFTE_OIDC_SECRET\n"
+        "    organisations: [{region: stockholm, name: Sollentuna}]\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("LOFTE_OIDC_FILE", str(oidc))
+    reset_settings()
+    try:
+        with pytest.raises(ConfigError) as missing:
+            providers()
+        oidc.write_text("[1, 2]\n", encoding="utf-8")
+        with pytest.raises(ConfigError) as listed:
+            providers()
+    finally:
+        monkeypatch.undo()
+        reset_settings()
+    assert missing.value.message("sv") == f"{oidc}: Fyll i issuer"
+    assert str(missing.value) == f"{oidc}: issuer: Field required"
+    assert listed.value.message("sv") == (
+        f"{oidc}: ska innehålla en mappning av fält: värde, fick en lista"
+    )
+    assert str(listed.value) == f"{oidc}: must hold one mapping of field: value, got a list"

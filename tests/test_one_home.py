@@ -405,6 +405,46 @@ def test_no_error_a_person_reads_is_built_from_an_english_literal() -> None:
     assert found == [], "write these with .said(...) and an en.po entry:\n" + "\n".join(found)
 
 
+# The errors of a configuration and of a document (config/errors.py, config/documents.py):
+# said with ``.said(...)`` / ``.of(...)``, whose ``cls(...)`` is the one direct call.
+SAID_ONLY = {"ConfigError", "DocumentError"}
+
+
+def _built_from_text(tree: ast.AST) -> list[str]:
+    """``line name (literal|text)`` of each ``ConfigError(...)`` / ``DocumentError(...)``
+    (or ``errors.ConfigError(...)``) given a text of its own."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not (node.args or node.keywords):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name in SAID_ONLY:
+            first = node.args[0] if node.args else node.keywords[0].value
+            kind = "literal" if isinstance(first, ast.Constant | ast.JoinedStr) else "text"
+            found.append(f"{node.lineno} {name} ({kind})")
+    return found
+
+
+def test_no_configuration_or_document_error_is_built_from_a_text_of_its_own() -> None:
+    """``ConfigError.said("{path}: ... finns inte", ...)``, its English in the catalogue: never
+    ``ConfigError(f"{path}: ... does not exist")`` nor ``DocumentError("...")``, an English
+    literal, an f-string or a text put together ahead (``ConfigError(message)``)."""
+    found = [
+        f"{path.relative_to(ROOT)}:{where}"
+        for path in sources()
+        for where in _built_from_text(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert found == [], "write these with .said(...) and an en.po entry:\n" + "\n".join(found)
+    # the walk sees what it looks for (a broken walk would pass on nothing)
+    written = 'raise ConfigError(f"{p}: not an http(s) URL")\nraise errors.DocumentError(why)\n'
+    assert _built_from_text(ast.parse(written)) == [
+        "1 ConfigError (literal)",
+        "2 DocumentError (text)",
+    ]
+    assert _built_from_text(ast.parse('raise ConfigError.said("{p}: finns inte", p=1)')) == []
+
+
 def test_every_sentence_said_has_its_english_with_the_same_values() -> None:
     from lifecycle.i18n import english
 
