@@ -220,7 +220,7 @@ SIGNOFF = ArtefactKind(
     SignOffInput,
     AP,
     AP,
-    "Underteckna åtgärdsplanen",
+    "Underteckna medborgarlöftet",
     "underskrift",
     "signoffs",
     SignOff,

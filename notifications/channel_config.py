@@ -108,7 +108,9 @@ class WebhookConfig(_ChannelBase):
     @model_validator(mode="after")
     def _one_url(self) -> WebhookConfig:
         if bool(self.url) == bool(self.url_env):
-            raise InvalidValue("ange precis en av url och url_env")
+            raise InvalidValue(
+                "ange precis en av {url} och {url_env}", url="url", url_env="url_env"
+            )
         return self
 
 
@@ -124,7 +126,8 @@ class ChatConfig(_ChannelBase):
         if isinstance(data, dict) and "url" in data:
             raise InvalidValue(
                 "en chattkanals webhookadress är en hemlighet: lägg den i en miljövariabel och "
-                "ange den med url_env"
+                "ange den med {url_env}",
+                url_env="url_env",
             )
         return data
 
@@ -166,18 +169,24 @@ class ChannelsFile(_Strict):
     def _default_exists(self) -> ChannelsFile:
         if self.default_channel and self.default_channel not in self.channels:
             raise InvalidValue(
-                "default_channel {name!r} finns inte bland channels", name=self.default_channel
+                "{key} {name!r} finns inte bland {channels}",
+                key="default_channel",
+                name=self.default_channel,
+                channels="channels",
             )
         if self.residents_channel:
             chosen = self.channels.get(self.residents_channel)
             if chosen is None:
                 raise InvalidValue(
-                    "residents_channel {name!r} finns inte bland channels",
+                    "{key} {name!r} finns inte bland {channels}",
+                    key="residents_channel",
                     name=self.residents_channel,
+                    channels="channels",
                 )
             if chosen.type != "mail":
                 raise InvalidValue(
-                    "residents_channel {name!r} ska vara en e-postkanal",
+                    "{key} {name!r} ska vara en e-postkanal",
+                    key="residents_channel",
                     name=self.residents_channel,
                 )
         return self
@@ -225,8 +234,9 @@ class ChannelSetup:
         name = channel or self.default_channel
         if not name:
             raise ConfigError.said(
-                "{source}: default_channel: ingen kanal vald och ingen default_channel angiven",
+                "{source}: {key}: ingen kanal vald och ingen {key} angiven",
                 source=self.source,
+                key="default_channel",
             )
         if name not in self.channels:
             raise ConfigError.said(

@@ -23,6 +23,13 @@ MANDATORY = [
     "fewer-criminals-exit",
     "vulnerable-victims-offenders",
 ]
+# A problem of each mandatory area, as a coordinator would name it.
+PROBLEM_TITLES = {
+    "fewer-vulnerable-areas": "Öppen narkotikahandel vid Sollentuna station",
+    "fewer-young-at-risk": "Unga som rekryteras till gängen",
+    "fewer-criminals-exit": "Unga vuxna som vill lämna kriminella nätverk",
+    "vulnerable-victims-offenders": "Upprepat våld i nära relation",
+}
 
 
 def new_promise(
@@ -162,7 +169,7 @@ def complete_stage(pid: int, stage: Stage) -> None:
                 pid,
                 "problem",
                 _on=on,
-                title=f"Problem inom {area}",
+                title=PROBLEM_TITLES[area],
                 selected=True,
                 priority_area=area,
                 places=[{"name": "Sollentuna centrum", "lat": 59.428, "lon": 17.951}],
