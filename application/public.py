@@ -15,13 +15,13 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from babel.dates import format_date
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from config.clock import local_day, local_today
 from config.settings import get_settings
+from lifecycle.calendar import long_day
 from lifecycle.deadlines import KIND_STAGE
 from lifecycle.errors import NO_PUBLISHED_PROMISE, UNKNOWN_POLICE_REGION, InputError, NotFound
 from lifecycle.i18n import Phrase, in_context, translate
@@ -87,11 +87,6 @@ def is_published(session: Session, promise_id: int) -> bool:
     )
 
 
-def _day(value: date, language: str) -> str:
-    """ "30 april 2026" / "30 April 2026"."""
-    return format_date(value, format="long", locale="en_GB" if language == "en" else "sv_SE")
-
-
 def _local(moment: datetime) -> date:
     """The local day of a stored timestamp (SQLite gives it back without its zone: UTC)."""
     return local_day(as_utc(moment))
@@ -155,7 +150,7 @@ def _status_words(promise: Promise, state: PublicState, language: str = "sv") ->
     """Where it stands, in a few words: "Gäller från 1 januari 2027", "Försenat: 1
     uppföljning har inte kommit", "Uppföljt 2 av 3 gånger", "Pågår", "Avslutat"."""
     if state.starts_on is not None:
-        return translate("Gäller från {day}", language, day=_day(state.starts_on, language))
+        return translate("Gäller från {day}", language, day=long_day(state.starts_on, language))
     if state.closed:
         if state.late:
             what = _overdue_words(state, language)
@@ -180,9 +175,9 @@ def _situation(promise: Promise, state: PublicState, language: str) -> list[str]
     what comes next, and when the term begins."""
     lines: list[Phrase] = []
     if state.starts_on is not None:
-        lines.append(Phrase("Gäller från {day}.", {"day": _day(state.starts_on, language)}))
+        lines.append(Phrase("Gäller från {day}.", {"day": long_day(state.starts_on, language)}))
     for r in state.overdue:
-        due = _day(r.due, language)
+        due = long_day(r.due, language)
         year = _calendar_year(promise, r.year)
         if r.kind == ROUND:
             lines.append(
@@ -200,7 +195,7 @@ def _situation(promise: Promise, state: PublicState, language: str) -> list[str]
                 )
             )
     for r in state.reported_late:
-        due, on = _day(r.due, language), _day(r.reported_on, language)  # type: ignore[arg-type]
+        due, on = long_day(r.due, language), long_day(r.reported_on, language)  # type: ignore[arg-type]
         year = _calendar_year(promise, r.year)
         if r.kind == ROUND:
             lines.append(
@@ -217,7 +212,7 @@ def _situation(promise: Promise, state: PublicState, language: str) -> list[str]
                 )
             )
     if state.next_due is not None:
-        due = _day(state.next_due.due, language)
+        due = long_day(state.next_due.due, language)
         if state.next_due.kind == ROUND:
             lines.append(Phrase("Nästa uppföljning ska redovisas senast {due}.", {"due": due}))
         else:

@@ -7,9 +7,9 @@ its values named, its English from the catalogue (``ConfigError.said``; docs/arc
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any
 
-from lifecycle.i18n import Given, InvalidValue, Phrase, said_in, translate
+from lifecycle.i18n import Given, InvalidValue, Phrase, SaidError, translate
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -17,35 +17,11 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
 
 
-class ConfigError(Exception):
+class ConfigError(SaidError):
     """A configuration file or value is broken; the message names the source, key and problem.
 
     ``str(error)`` is its English; ``message("sv")`` its Swedish where it was said in Swedish.
     """
-
-    swedish: str | None = None
-
-    @classmethod
-    def said(cls, swedish: str, /, **values: Any) -> Self:
-        """The error as one sentence written in Swedish with named ``values`` (English from
-        the catalogue; a value with ``said(language)`` is said in each language)."""
-        error = cls(translate(swedish, "en", **values))
-        error.swedish = translate(swedish, "sv", **values)
-        return error
-
-    @classmethod
-    def of(cls, words: Phrase | Given | Exception) -> Self:
-        """The error saying ``words`` made elsewhere, in each language: a ``Given``, a
-        ``Phrase``, or another error (a document's ``DocumentError``) as its own sentence."""
-        error = cls(str(said_in(words, "en")))
-        error.swedish = str(said_in(words, "sv"))
-        return error
-
-    def message(self, language: str) -> str:
-        """The error in ``language``: Swedish where it was written in Swedish, else English."""
-        if language == "sv" and self.swedish:
-            return self.swedish
-        return str(self)
 
     @property
     def sentence(self) -> Given:

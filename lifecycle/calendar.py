@@ -164,8 +164,8 @@ def format_day(day: date, language: str) -> str:
 
 
 def long_day(day: date, language: str = "sv") -> str:
-    """``19 juni 2026`` / ``19 June 2026``: a date as a sentence says it (Babel's long form,
-    as the pages write it; an ISO date belongs in a table or an input, not in a sentence)."""
+    """``19 juni 2026`` / ``19 June 2026``: a date as a sentence says it, the one home for it
+    (pages, public texts, documents, mails; an ISO date belongs in a table or an input)."""
     return f"{day.day} {translate(_MONTHS[day.month - 1], language)} {day.year}"
 
 

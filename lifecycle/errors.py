@@ -13,16 +13,16 @@ from __future__ import annotations
 import types
 import typing
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal
 
 from lifecycle.criteria import Unmet
-from lifecycle.i18n import Given, InvalidValue, Phrase, said_in, translate
+from lifecycle.i18n import InvalidValue, SaidError, translate
 
 if TYPE_CHECKING:  # pydantic is only needed to read its errors; the CLI's fast path skips it
     from pydantic import ValidationError
 
 
-class LofteError(Exception):
+class LofteError(SaidError):
     """Base of every error a coordinator is meant to read.
 
     ``str(error)`` is its English (the API's and the command line's ``error``); an error
@@ -32,31 +32,6 @@ class LofteError(Exception):
 
     exit_code = 2
     http_status = 400
-    swedish: str | None = None
-
-    @classmethod
-    def said(cls, swedish: str, /, **values: Any) -> Self:
-        """The error as one sentence written in Swedish with named ``values``; its English is
-        the catalogue's (lifecycle/translations/en.po). A value that is a ``Phrase`` is said
-        in each language too."""
-        error = cls(translate(swedish, "en", **values))
-        error.swedish = translate(swedish, "sv", **values)
-        return error
-
-    @classmethod
-    def of(cls, words: Phrase | Given | Exception) -> Self:
-        """The error saying ``words``, a sentence made elsewhere: a phrase (a refused right),
-        words given in both languages, or another error as its own sentence in each (a
-        configuration error met by a use case)."""
-        error = cls(str(said_in(words, "en")))
-        error.swedish = str(said_in(words, "sv"))
-        return error
-
-    def message(self, language: str) -> str:
-        """The error in ``language``: Swedish where it was written in Swedish, else English."""
-        if language == "sv" and self.swedish:
-            return self.swedish
-        return str(self)
 
 
 class InputError(LofteError):

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
 LANGUAGES = ("sv", "en")
 CATALOGUE = Path(__file__).resolve().parent / "translations" / "en.po"
@@ -178,6 +178,39 @@ def said_in(value: Any, language: str) -> Any:
     if isinstance(value, Sayable):
         return value.said(language)
     return value
+
+
+class SaidError(Exception):
+    """An error a person reads, in Swedish and English: the base of the application's errors
+    (``lifecycle/errors.py``) and of configuration errors (``config/errors.py``).
+
+    ``str(error)`` is its English; ``message("sv")`` its Swedish where it was said in Swedish.
+    """
+
+    swedish: str | None = None
+
+    @classmethod
+    def said(cls, swedish: str, /, **values: Any) -> Self:
+        """The error as one sentence written in Swedish with named ``values``; its English is
+        the catalogue's. A value that says itself (a Phrase, a stage) is said in each
+        language too."""
+        error = cls(translate(swedish, "en", **values))
+        error.swedish = translate(swedish, "sv", **values)
+        return error
+
+    @classmethod
+    def of(cls, words: Phrase | Given | Exception) -> Self:
+        """The error saying ``words``, a sentence made elsewhere: a phrase (a refused right),
+        words given in both languages, or another error as its own sentence in each."""
+        error = cls(str(said_in(words, "en")))
+        error.swedish = str(said_in(words, "sv"))
+        return error
+
+    def message(self, language: str) -> str:
+        """The error in ``language``: Swedish where it was written in Swedish, else English."""
+        if language == "sv" and self.swedish:
+            return self.swedish
+        return str(self)
 
 
 class InvalidValue(ValueError):

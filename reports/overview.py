@@ -528,8 +528,9 @@ def _build(
 
 
 def _summarise_light(light: list[tuple[Any, ...]], closed: int) -> dict[str, Any]:
-    """``summarise`` over the light rows (tuples holding counts): the same summary, in one
-    pass without a dict per promise."""
+    """Counts over every open promise, from the light rows (tuples holding counts), in one
+    pass: per stage, how many late, and the municipalities most overdue (their definition
+    over full rows is the test's: tests/regional/test_overview_demo.py)."""
     by_stage = {stage.value: 0 for stage in CYCLE}
     municipalities: dict[str, dict[str, Any]] = {}
     late = late_evaluations = overdue_items = overdue_rounds = not_done = worst_of_all = 0
@@ -579,58 +580,6 @@ def _summarise_light(light: list[tuple[Any, ...]], closed: int) -> dict[str, Any
         "overdue_rounds": overdue_rounds,
         "activities_not_done": not_done,
         "worst_working_days_late": worst_of_all,
-        "municipalities_most_overdue": ranked,
-    }
-
-
-def summarise(rows: list[dict[str, Any]], closed: int = 0) -> dict[str, Any]:
-    """Counts over the rows: per stage, how many late, and the municipalities most overdue.
-
-    The overview's own summary is made by ``_summarise_light`` from its light rows (tuples of
-    counts); this is its definition over full rows, and the tests hold the two equal."""
-    by_stage = {stage.value: 0 for stage in CYCLE}
-    municipalities: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        by_stage[row["stage"]] = by_stage.get(row["stage"], 0) + 1
-        m = municipalities.setdefault(
-            row["municipality"],
-            {
-                "municipality": row["municipality"],
-                "promises": 0,
-                "late": 0,
-                "overdue_items": 0,
-                "overdue_rounds": 0,
-                "worst_working_days_late": 0,
-            },
-        )
-        m["promises"] += 1
-        m["late"] += 1 if row["overdue"] else 0
-        m["overdue_items"] += len(row["overdue"])
-        m["overdue_rounds"] += row["overdue_rounds"]
-        m["worst_working_days_late"] = max(
-            m["worst_working_days_late"], row["worst_working_days_late"]
-        )
-    late = sum(1 for r in rows if r["overdue"])
-    ranked = sorted(
-        (m for m in municipalities.values() if m["overdue_items"]),
-        key=lambda m: (
-            -m["overdue_items"],
-            -m["overdue_rounds"],
-            -m["worst_working_days_late"],
-            m["municipality"],
-        ),
-    )
-    return {
-        "promises": len(rows),
-        "closed": closed,
-        "by_stage": by_stage,
-        "late": late,
-        "on_track": len(rows) - late,
-        "late_evaluations": sum(1 for r in rows if r["overdue_rounds"]),
-        "overdue_items": sum(len(r["overdue"]) for r in rows),
-        "overdue_rounds": sum(r["overdue_rounds"] for r in rows),
-        "activities_not_done": sum(len(r["activities_not_done"]) for r in rows),
-        "worst_working_days_late": max((r["worst_working_days_late"] for r in rows), default=0),
         "municipalities_most_overdue": ranked,
     }
 

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_datetime
 from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -23,6 +23,7 @@ from markupsafe import Markup
 from config.operator_key import ensure_operator_key
 from config.public_address import public_base
 from config.settings import get_settings
+from lifecycle.calendar import long_day
 from lifecycle.names import municipal_party, organisation_title
 from lifecycle.stages import Stage
 from lifecycle.statements import promise_paragraphs
@@ -37,11 +38,11 @@ CSRF_COOKIE = "lofte_csrf"
 
 
 def long_date(value: str | date | None, language: str = "sv") -> str:
-    """ "22 november 2026" / "22 November 2026" (Babel)."""
+    """ "22 november 2026" / "22 November 2026" (``lifecycle.calendar.long_day``)."""
     if not value:
         return "–"
     day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-    return format_date(day, format="long", locale=LOCALES.get(language, "sv_SE"))
+    return long_day(day, language)
 
 
 def decimal(value: float | int | None, language: str = "sv") -> str:
