@@ -210,6 +210,8 @@ class Walk:
         self.sign_in(who)
         self.tab.goto(f"/loften/{pid}#underskrifter")
         self.tab.get_by_role("link", name=f"Skriv under för {organisation}").click()
+        # what is signed is the medborgarlöfte, not the action plan (issue 25)
+        assert self.tab.locator("main h1").inner_text() == "Underteckna medborgarlöftet"
         self.axe("signoff")
         self.tab.fill("#signed_by", signer)
         if not self.tab.locator("#signed_on").input_value():
