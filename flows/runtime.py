@@ -49,6 +49,11 @@ def _fast_settings() -> dict[Any, Any]:
     return {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
 
 
+def _applied(settings: Any) -> bool:
+    """Whether ``settings`` already hold what ``_fast_settings`` sets."""
+    return all(setting.value_from(settings) == value for setting, value in _fast_settings().items())
+
+
 def apply_process_settings() -> None:
     """Switch off flow heartbeats for every thread of this process.
 
@@ -62,6 +67,8 @@ def apply_process_settings() -> None:
 
     with _lock:
         current = get_settings_context()
+        if current is prefect_context.GLOBAL_SETTINGS_CONTEXT and _applied(current.settings):
+            return  # every flow call comes here: copying Prefect's settings costs ~20 ms
         settings = current.settings.copy_with_update(updates=_fast_settings())
         prefect_context.GLOBAL_SETTINGS_CONTEXT = SettingsContext(
             profile=current.profile, settings=settings

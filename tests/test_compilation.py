@@ -10,7 +10,6 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from application.compilation import ApprovalRequest, current_compilation, region_compilations
-from application.demo import load_demo
 from application.transitions import TransitionResult
 from cli.main import app
 from flows.compilation import approve_compilation_flow
@@ -20,6 +19,7 @@ from lifecycle.stages import Stage
 from models import Activity, Goal, Promise, YearEndCompilation
 from models.db import session_scope
 from reports.compilation import region_roll_up, render
+from tests.demo_copy import demo_region
 
 # The demo as it stands late in January 2027: the 2026 promises have finished their follow-up
 # and written their compilations, which their steering groups have not approved yet.
@@ -38,7 +38,7 @@ def roll_up(region: str, year: int, language: str, now: datetime) -> dict:
 
 
 def _demo_promise(area: str) -> Promise:
-    load_demo(DEMO_DAY)
+    demo_region(DEMO_DAY)
     with session_scope() as s:
         return s.exec(
             select(Promise).where(

@@ -11,12 +11,13 @@ from application.demo import load_demo
 from lifecycle.stages import Stage
 from models import Organisation, Promise
 from models.db import session_scope
+from tests.demo_copy import demo_region
 from tests.helpers import complete_stage, new_promise, register
 from web.api import create_app
 
 
 def test_demo_spreads_promises_over_every_stage_once(db) -> None:
-    report = load_demo(date(2026, 11, 22))
+    report = demo_region(date(2026, 11, 22))
     assert report["promises"] >= 14 and report["organisations"] >= 24
     assert all(report["by_stage"][s.value] >= 1 for s in Stage), report["by_stage"]
     again = load_demo(date(2026, 11, 22))
@@ -158,7 +159,7 @@ def test_demo_has_people_in_every_role_who_can_sign_in(db) -> None:
     from application import identity
     from application.demo import DEMO_PASSWORD, SHOWN
 
-    report = load_demo(date(2026, 11, 22))
+    report = demo_region(date(2026, 11, 22))
     assert any(DEMO_PASSWORD in line for line in report["sign_in"])
     for role, email, what in SHOWN:
         _session, principal = identity.sign_in_with_password(email, DEMO_PASSWORD, "127.0.0.1")

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from application.demo import COORDINATES, DEMO_FILE, load_demo
+from application.demo import COORDINATES, DEMO_FILE
 from models import (
     Activity,
     AuditEvent,
@@ -29,6 +29,7 @@ from models import (
     YearEndCompilation,
 )
 from models.db import session_scope
+from tests.demo_copy import demo_region
 
 TODAY = date(2026, 11, 22)
 # What the daily run does (it opens each next cycle), and the loader's own bookkeeping.
@@ -60,7 +61,7 @@ def _demo_places() -> set[str]:
 
 
 def test_every_district_has_its_own_plausible_content(db) -> None:
-    load_demo(TODAY)
+    demo_region(TODAY)
     places = _demo_places()
     with session_scope() as s:
         area = _areas(s)
@@ -170,7 +171,7 @@ def _summary_agrees_with_the_indicators(s: Session, c: YearEndCompilation) -> No
 
 
 def test_every_step_is_taken_by_a_named_person_on_its_day(db) -> None:
-    load_demo(TODAY)
+    demo_region(TODAY)
     with session_scope() as s:
         area = _areas(s)
         people = s.exec(select(Person)).all()

@@ -1173,7 +1173,6 @@ def unmet(pid: int) -> list[Any]:
 
 
 def test_the_demo_uses_each_new_capability(db) -> None:
-    from application.demo import load_demo
     from models import (
         Agreement,
         AnalysisUpdate,
@@ -1181,10 +1180,11 @@ def test_the_demo_uses_each_new_capability(db) -> None:
         SituationPicture,
         SurveyResult,
     )
+    from tests.demo_copy import demo_region
     from views.promise import goal_standing
 
     today = date(2026, 11, 22)
-    load_demo(today)
+    demo_region(today)
     with session_scope() as s:
         promises = s.exec(select(Promise)).all()
         by_area = {(p.area_name, p.term_start.year): p for p in promises}

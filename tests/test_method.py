@@ -142,9 +142,9 @@ def test_cli_create_refuses_a_late_start_without_reason_exit_2(db, monkeypatch) 
 
 def test_a_simulated_year_of_daily_runs_opens_no_promise_already_late(db) -> None:
     """The demo region loaded on the last day of 2025, then the daily run every day of 2026."""
-    from application.demo import load_demo
+    from tests.demo_copy import demo_region
 
-    load_demo(date(2025, 12, 31))
+    demo_region(date(2025, 12, 31))
     day = date(2026, 1, 1)
     while day <= date(2026, 12, 31):
         run_renewal(ACTOR, now=at(day))
@@ -604,11 +604,11 @@ def test_lofte_catalogue_lists_areas_and_goals_with_ids(db, monkeypatch) -> None
 
 
 def test_the_demo_looks_like_stockholm_today(db) -> None:
-    from application.demo import load_demo
     from models import AgreementParty
+    from tests.demo_copy import demo_region
 
     today = date(2026, 11, 22)
-    load_demo(today)
+    demo_region(today)
     with session_scope() as s:
         promises = s.exec(select(Promise)).all()
         orgs = {o.id: o for o in s.exec(select(Organisation)).all()}
@@ -690,12 +690,12 @@ def test_swedish_outputs_use_the_right_words(db) -> None:
     """The overview, a compilation and a refusal on the demo region, read as a Swedish reader."""
     import re
 
-    from application.demo import load_demo
     from reports.compilation import compile_year, render
+    from tests.demo_copy import demo_region
     from views.snapshot import current_unmet
 
     today = date(2026, 11, 22)
-    load_demo(today)
+    demo_region(today)
     overview = runner.invoke(
         app,
         [

@@ -73,12 +73,12 @@ def test_status_in_step_through_the_demo_region(checked_commits) -> None:
 def test_region_pages_page_and_filter_what_they_show(db) -> None:
     """One page of the overview is that slice of the whole, worst first, with the same
     summary; the public region page shows the running promises, an earlier year on request."""
-    from application.demo import load_demo
     from application.public import published_promises
     from reports.overview import build_overview
+    from tests.demo_copy import demo_region
 
     day = date(2026, 11, 22)
-    load_demo(day)
+    demo_region(day)
     with Session(get_engine()) as s:
         whole = build_overview(s, "stockholm", day)
         page = build_overview(s, "stockholm", day, offset=1, limit=2)

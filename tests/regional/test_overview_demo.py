@@ -20,8 +20,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from application.demo import load_demo
 from lifecycle.stages import CYCLE
+from tests.demo_copy import demo_region
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -110,7 +110,7 @@ def _json(cli: Any, day: date, *extra: str) -> dict[str, Any]:
 def test_overview_lists_exactly_the_promises_with_overdue_rounds_worst_first(
     db, cli, day, tmp_path
 ) -> None:
-    load_demo(day)
+    demo_region(day)
     data = _json(cli, day)
 
     late_rounds = [

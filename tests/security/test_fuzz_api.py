@@ -36,12 +36,12 @@ def api(db: Any, prefect_harness: None) -> Iterator[tuple[str, dict[str, str], A
     """The demo region, a token for one of its coordinators, and the API on a free port."""
     import uvicorn
 
-    from application.demo import load_demo
     from application.identity import named_principal
+    from tests.demo_copy import demo_region
     from web.api import create_app
     from wiring.usecases import BY_NAME
 
-    load_demo(DEMO_DAY)
+    demo_region(DEMO_DAY)
     me = named_principal(COORDINATOR, "test")
     token = BY_NAME["token.create"].run(me, {"email": COORDINATOR, "name": "fuzz"})
     app = create_app(warm=False)

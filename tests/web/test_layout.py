@@ -30,12 +30,13 @@ OVERFLOW = """() => {
 def demo(db: Any) -> dict[str, Any]:
     from sqlmodel import select
 
-    from application.demo import DEMO_ADMIN, load_demo
+    from application.demo import DEMO_ADMIN
     from application.identity import set_password
     from models import Person, Promise
     from models.db import session_scope
+    from tests.demo_copy import demo_region
 
-    load_demo(date(2026, 11, 22))
+    demo_region(date(2026, 11, 22))
     with session_scope() as s:
         for email in (DEMO_ADMIN, COORDINATOR, REGIONAL):
             set_password(s, s.exec(select(Person).where(Person.email == email)).one(), PASSWORD)

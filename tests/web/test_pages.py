@@ -145,12 +145,12 @@ def test_a_form_post_without_the_pages_csrf_token_is_refused(page) -> None:
 
 
 def test_the_police_region_sees_who_is_late_and_cannot_write(page, monkeypatch) -> None:
-    from application.demo import load_demo
     from config.settings import reset_settings
+    from tests.demo_copy import demo_region
 
     monkeypatch.setenv("LOFTE_NOW", "2026-11-22T09:00:00+01:00")  # the demo's day, not today's
     reset_settings()
-    load_demo(date(2026, 11, 22))
+    demo_region(date(2026, 11, 22))
     _two_status_reports()
     page.goto("/logga-in?next=/oversikt/stockholm")
     page.fill("#email", "brottsforebyggande@polisen.example.se")

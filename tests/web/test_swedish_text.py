@@ -163,12 +163,13 @@ def test_every_page_document_and_mail_of_the_demo_is_swedish(server: str, browse
     reached by links; and every mail the demo queued, in Swedish."""
     from sqlmodel import select
 
-    from application.demo import DEMO_PASSWORD, SHOWN, load_demo
+    from application.demo import DEMO_PASSWORD, SHOWN
     from models.db import session_scope
     from models.operations import OutboxMessage
     from notifications.render import Renderer
+    from tests.demo_copy import demo_region
 
-    load_demo()
+    demo_region()
     found: dict[str, dict[str, list[str]]] = {}
     read: Counter[str] = Counter()
     for _role, email, _what in SHOWN:
