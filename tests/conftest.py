@@ -183,3 +183,13 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_session():
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _demo_builds_shared(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Under pytest-xdist, the workers of one run share their builds of the demo region
+    (tests/demo_copy.py) in the run's temporary folder, which each worker's is inside."""
+    from tests import demo_copy
+
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        demo_copy.shared_folder = tmp_path_factory.getbasetemp().parent / "demo-region"

@@ -3,9 +3,9 @@
 ``lofte demo`` builds thirty promises through the use cases, as coordinators would: six to
 ten seconds a time, and about a third of the test workers' time when every test that reads
 the demo built it anew. ``demo_region(day)`` runs the real ``load_demo`` the first time a
-session asks for a day (on each database backend, with the same settings), keeps every row
+test run asks for a day (on each database backend, with the same settings), keeps every row
 it wrote, and writes those rows into the next test's fresh database instead of building
-again. The rows are the same ones ``load_demo`` wrote, read back through the schema, so a
+again; the parallel workers of one run share the builds. The rows are the same ones ``load_demo`` wrote, read back through the schema, so a
 test reads what the demo writes; ``load_demo`` itself is still tested as itself (its second
 run, an interrupted run, every commit of a run: tests/test_demo_and_api.py,
 tests/test_demo_resume.py, tests/test_promise_status.py).
@@ -17,8 +17,14 @@ the demo makes of an existing region is then the question.
 from __future__ import annotations
 
 import copy
+import fcntl
+import hashlib
 import os
+import pickle
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Integer, Table, func, select, text
@@ -31,12 +37,16 @@ _CATALOGUE = {"alembic_version", "region", "priorityarea"}
 # Settings that only say where things live: the copy goes to this test's database and folder.
 _WHERE = {"LOFTE_DATABASE_URL", "LOFTE_DATA_DIR"}
 
-_built: dict[tuple[Any, ...], tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]] = {}
+_Build = tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]  # the report and the rows
+_built: dict[tuple[Any, ...], _Build] = {}
+# Under pytest-xdist, the folder the workers share (tests/conftest.py sets it): the first
+# worker to need a build makes it and leaves it there, the others wait for it and read it.
+shared_folder: Path | None = None
 
 
 def demo_region(day: date | None = None) -> dict[str, Any]:
-    """``load_demo(day)`` on the configured database, copied from this session's first build
-    of the same day and settings when there is one; returns ``load_demo``'s report."""
+    """``load_demo(day)`` on the configured database, copied from this run's first build of
+    the same day and settings when there is one; returns ``load_demo``'s report."""
     from application.demo import load_demo
     from config.clock import local_today
 
@@ -47,13 +57,34 @@ def demo_region(day: date | None = None) -> dict[str, Any]:
         (k, v) for k, v in os.environ.items() if k.startswith("LOFTE_") and k not in _WHERE
     )
     key = (engine.dialect.name, day or local_today(), tuple(settings))
-    if key not in _built:
+    if key in _built:
+        report, rows = _built[key]
+        _write_rows(engine, rows)
+        return copy.deepcopy(report)
+    with _shared(key) as stored:
+        if stored is not None and stored.exists():
+            _built[key] = pickle.loads(stored.read_bytes())
+            return demo_region(day)
         report = load_demo(day)
         _built[key] = (copy.deepcopy(report), _read_rows(engine))
+        if stored is not None:
+            partial = stored.with_suffix(".partial")
+            partial.write_bytes(pickle.dumps(_built[key]))
+            partial.replace(stored)
         return report
-    report, rows = _built[key]
-    _write_rows(engine, rows)
-    return copy.deepcopy(report)
+
+
+@contextmanager
+def _shared(key: tuple[Any, ...]) -> Iterator[Path | None]:
+    """The shared file of ``key``'s build, held under a lock (None without a shared folder)."""
+    if shared_folder is None:
+        yield None
+        return
+    shared_folder.mkdir(parents=True, exist_ok=True)
+    name = hashlib.sha256(repr(key).encode()).hexdigest()[:20]
+    with (shared_folder / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        yield shared_folder / f"{name}.pickle"
 
 
 def _tables() -> list[Table]:
