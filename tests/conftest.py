@@ -116,7 +116,8 @@ def _pg_database() -> Iterator[str]:
     admin.dispose()
 
 
-_KEEP = {"alembic_version", "region", "priorityarea"}
+# What a fresh test database holds from the start: the migrations' mark and the catalogue.
+CATALOGUE_TABLES = {"alembic_version", "region", "priorityarea"}
 
 
 def _truncate_pg(engine: Engine) -> None:
@@ -124,7 +125,8 @@ def _truncate_pg(engine: Engine) -> None:
 
     import models  # noqa: F401
 
-    names = [t for t in SQLModel.metadata.tables if t not in _KEEP] + ["apscheduler_jobs"]
+    names = [t for t in SQLModel.metadata.tables if t not in CATALOGUE_TABLES]
+    names.append("apscheduler_jobs")
     quoted = ", ".join(f'"{n}"' for n in names)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
