@@ -14,6 +14,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,9 @@ def _pg_database() -> Iterator[str]:
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+        # A commit of a test need not wait for its WAL on disk: only a crash of PostgreSQL
+        # itself could lose one (none of the tests crash it), and the suite commits thousands.
+        conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     engine = make_engine(url)
     _prepare(engine)
@@ -120,16 +124,48 @@ def _pg_database() -> Iterator[str]:
 CATALOGUE_TABLES = {"alembic_version", "region", "priorityarea"}
 
 
-def _truncate_pg(engine: Engine) -> None:
+@cache
+def _pg_cleanup_sql(url: str) -> str:
+    """What empties a PostgreSQL test database down to its catalogues: a DELETE per table,
+    children first, and each of those tables' id sequences back to 1. On tables of a few
+    rows this takes about 15 ms, where one TRUNCATE of all of them took about 90 ms (it makes
+    new files for every table and index)."""
     from sqlmodel import SQLModel
 
     import models  # noqa: F401
 
-    names = [t for t in SQLModel.metadata.tables if t not in CATALOGUE_TABLES]
-    names.append("apscheduler_jobs")
-    quoted = ", ".join(f'"{n}"' for n in names)
+    tables = [
+        t.name for t in reversed(SQLModel.metadata.sorted_tables) if t.name not in CATALOGUE_TABLES
+    ]
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        owned = conn.execute(
+            text(
+                "select s.relname, t.relname from pg_class s "
+                "join pg_depend d on d.objid = s.oid and d.deptype in ('a', 'i') "
+                "join pg_class t on t.oid = d.refobjid "
+                "where s.relkind = 'S'"
+            )
+        ).all()
+        extra = [
+            name
+            for (name,) in conn.execute(
+                text("select tablename from pg_tables where schemaname = current_schema()")
+            )
+            if name not in SQLModel.metadata.tables and name not in CATALOGUE_TABLES
+        ]
+    engine.dispose()
+    # Tables the migrations make beside the models (APScheduler's job store) are emptied too.
+    statements = [f'DELETE FROM "{name}"' for name in [*extra, *tables]]
+    statements += [
+        f'ALTER SEQUENCE "{seq}" RESTART' for seq, table in owned if table not in CATALOGUE_TABLES
+    ]
+    return ";\n".join(statements)
+
+
+def _empty_pg(engine: Engine, url: str) -> None:
     with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        conn.exec_driver_sql(_pg_cleanup_sql(url))
 
 
 def _use(url: str, monkeypatch: pytest.MonkeyPatch) -> Engine:
@@ -154,7 +190,7 @@ def db(
     else:
         url = request.getfixturevalue("_pg_database")
         engine = _use(url, monkeypatch)
-        _truncate_pg(engine)
+        _empty_pg(engine, url)
     yield Database(request.param, url, engine)
     engine.dispose()
     get_engine.cache_clear()
