@@ -24,14 +24,14 @@ import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Integer, Table, func, select, text
+from sqlalchemy import Integer, func, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from models.db import get_engine
+from tests.conftest import data_tables
 
 # Settings that only say where things live: the copy goes to this test's database and folder.
 _WHERE = {"LOFTE_DATABASE_URL", "LOFTE_DATA_DIR"}
@@ -86,21 +86,11 @@ def _shared(key: tuple[Any, ...]) -> Iterator[Path | None]:
         yield shared_folder / f"{name}.pickle"
 
 
-@cache
-def _tables() -> list[Table]:
-    from sqlmodel import SQLModel
-
-    import models  # noqa: F401  (every table registered)
-    from tests.conftest import CATALOGUE_TABLES
-
-    # Parents before children, so each insert finds the rows it refers to.
-    return [t for t in SQLModel.metadata.sorted_tables if t.name not in CATALOGUE_TABLES]
-
-
 def _holds_only_the_catalogue(engine: Engine) -> bool:
     with engine.connect() as conn:
         return all(
-            conn.execute(select(func.count()).select_from(t)).scalar_one() == 0 for t in _tables()
+            conn.execute(select(func.count()).select_from(t)).scalar_one() == 0
+            for t in data_tables()
         )
 
 
@@ -110,13 +100,13 @@ def _read_rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
         # to the one before) is written after it.
         return {
             t.name: [dict(r) for r in conn.execute(select(t).order_by(*t.primary_key)).mappings()]
-            for t in _tables()
+            for t in data_tables()
         }
 
 
 def _write_rows(engine: Engine, rows: dict[str, list[dict[str, Any]]]) -> None:
     with engine.begin() as conn:
-        for table in _tables():
+        for table in data_tables():
             if rows[table.name]:
                 conn.execute(table.insert(), rows[table.name])
         if engine.dialect.name == "postgresql":
@@ -126,7 +116,7 @@ def _write_rows(engine: Engine, rows: dict[str, list[dict[str, Any]]]) -> None:
 def _advance_sequences(conn: Connection) -> None:
     """PostgreSQL hands out ids from sequences that explicit ids do not move: set each to the
     largest id copied, so the test's own rows get new ones (SQLite takes max + 1 by itself)."""
-    for table in _tables():
+    for table in data_tables():
         if "id" not in table.c or not isinstance(table.c.id.type, Integer):
             continue  # no sequence: a key given by the row itself (a session id, a token)
         conn.execute(

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import delete
 
 from tests import demo_copy
-from tests.conftest import _empty_pg
+from tests.conftest import _empty_pg, data_tables
 from tests.helpers import new_promise
 
 DAY = date(2026, 11, 22)
@@ -20,10 +20,10 @@ def test_a_copied_demo_region_is_the_build_row_for_row(db) -> None:
     # Back to a fresh database (on PostgreSQL with its id sequences at 1 again): the next
     # call copies.
     if db.backend == "postgres":
-        _empty_pg(db.engine, db.url)
+        _empty_pg(db.engine)
     else:
         with db.engine.begin() as conn:
-            for table in reversed(demo_copy._tables()):
+            for table in reversed(data_tables()):
                 conn.execute(delete(table))
 
     report = demo_copy.demo_region(DAY)

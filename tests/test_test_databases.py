@@ -22,7 +22,7 @@ def test_emptying_keeps_the_catalogues_and_restarts_every_id(db) -> None:
         regions = conn.execute(text("select count(*) from region")).scalar_one()
     assert regions > 0
 
-    _empty_pg(db.engine, db.url)
+    _empty_pg(db.engine)
 
     with db.engine.connect() as conn:
         left = {
